@@ -1,0 +1,47 @@
+/**
+ * fuse-manifest: inputs -> @xplat/fuse -> outputs and job summary. Glue only.
+ */
+import * as core from '@actions/core';
+import { actionLogger, errorMessage } from '@xplat/core';
+import {
+  fuse,
+  GateClosedError,
+  parseFuseRequest,
+  renderFuseSummary,
+  renderGateSummary,
+} from '@xplat/fuse';
+import { createRegistryClient } from '@xplat/registry';
+import { getInputs } from './inputs.js';
+
+async function run(): Promise<void> {
+  const logger = actionLogger();
+  try {
+    const inputs = getInputs();
+    const request = await parseFuseRequest(inputs, process.cwd());
+    const client = createRegistryClient({
+      logger,
+      // The username/password inputs are for the target registry; sources elsewhere use config.json.
+      credentials:
+        inputs.username || inputs.password
+          ? {
+              username: inputs.username,
+              password: inputs.password,
+              registry: request.target.registry,
+            }
+          : undefined,
+      onSecret: (secret) => core.setSecret(secret),
+    });
+    const result = await fuse(request, client, logger);
+    core.setOutput('digest', result.digest);
+    core.setOutput('ref', result.ref);
+    core.setOutput('platforms', JSON.stringify(result.entries.map((e) => e.platform)));
+    core.setOutput('index', JSON.stringify(result.index));
+    await core.summary.addRaw(renderFuseSummary(result)).write();
+  } catch (error) {
+    if (error instanceof GateClosedError)
+      await core.summary.addRaw(renderGateSummary(error.report)).write();
+    core.setFailed(errorMessage(error));
+  }
+}
+
+await run();

@@ -1,0 +1,90 @@
+/**
+ * The bundled action, run as the runner runs it: `node dist/fuse-manifest/index.js` with
+ * INPUT_* variables (hyphens kept), and GITHUB_OUTPUT / GITHUB_STEP_SUMMARY files.
+ */
+import { describe, expect, it } from '@jest/globals';
+import { runAction } from '../../../test/run-action.js';
+import { testbed, uniqueRepository } from '../../../test/testbed.js';
+import { FOUR_PLATFORMS, fourLegs, writeLegs } from '../../../packages/fuse/test/testbed-legs.js';
+
+const tb = testbed();
+
+describe('fuse-manifest as the runner runs it', () => {
+  it('fuses from leg results and sets every output and the job summary', async () => {
+    const image = `${tb.openRegistry}/${uniqueRepository('action')}`;
+    const legs = await writeLegs(fourLegs());
+    const run = await runAction(
+      'fuse-manifest',
+      {
+        image,
+        tags: '1.0.0\nlatest',
+        results: legs,
+        'expected-platforms': FOUR_PLATFORMS,
+        'mutable-tags': 'latest',
+      },
+      { cwd: legs },
+    );
+    expect(run.errors).toEqual([]);
+    expect(run.exitCode).toBe(0);
+    expect(run.outputs.digest).toMatch(/^sha256:[a-f0-9]{64}$/);
+    expect(run.outputs.ref).toBe(`${image}@${run.outputs.digest}`);
+    expect(JSON.parse(run.outputs.platforms!)).toEqual([
+      'linux/amd64',
+      'linux/arm64',
+      'windows/amd64:10.0.20348.2655',
+      'windows/amd64:10.0.26100.1742',
+    ]);
+    expect((JSON.parse(run.outputs.index!) as { manifests: unknown[] }).manifests).toHaveLength(4);
+    expect(run.summary).toContain('### xplat fuse');
+    expect(run.summary).toMatch(
+      /\| `windows\/amd64:10\.0\.20348\.2655` \| 10\.0\.20348\.2655 \| `sha256:[a-f0-9]{12}` \| passed \|/,
+    );
+    expect(run.stdout).toContain('read back and verified');
+  });
+
+  it('fails with one error line and a gate table when a platform is missing', async () => {
+    const legs = await writeLegs(fourLegs().slice(1));
+    const run = await runAction(
+      'fuse-manifest',
+      {
+        image: `${tb.openRegistry}/${uniqueRepository('action')}`,
+        results: legs,
+        'expected-platforms': FOUR_PLATFORMS,
+      },
+      { cwd: legs },
+    );
+    expect(run.exitCode).toBe(1);
+    expect(run.errors).toEqual([
+      'expected-platforms: gate closed: 1 of 4 expected platforms did not pass: linux/amd64 missing (no leg result for this platform)',
+    ]);
+    expect(run.summary).toContain('gate closed, nothing written');
+    expect(run.summary).toContain('| `linux/amd64` | ⛔ missing |');
+  });
+
+  it('masks the password and fails in one line naming the input when it is wrong', async () => {
+    const run = await runAction('fuse-manifest', {
+      image: `${tb.authRegistry}/${uniqueRepository('action')}`,
+      sources: `${tb.authRegistry}/fixtures/busybox:linux-amd64`,
+      username: tb.user,
+      password: 'not-the-password',
+    });
+    expect(run.exitCode).toBe(1);
+    expect(run.errors).toHaveLength(1);
+    expect(run.errors[0]).toMatch(/password/);
+    expect(run.stdout).toContain('::add-mask::not-the-password');
+    const unmasked = run.stdout.split('\n').filter((l) => !l.startsWith('::add-mask::'));
+    expect(unmasked.join('\n')).not.toContain('not-the-password');
+  });
+
+  it('rejects a bad input before touching a registry', async () => {
+    const run = await runAction('fuse-manifest', {
+      image: '127.0.0.1:9/app',
+      sources: 'x',
+      'media-type': 'v3',
+    });
+    expect(run.exitCode).toBe(1);
+    expect(run.errors).toEqual([
+      'media-type: "v3" is not a media type choice: use auto, oci or docker',
+    ]);
+  });
+});

@@ -1,0 +1,67 @@
+import { describe, expect, it } from '@jest/globals';
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { readLegResult, updateLegResult, validateLegResult, writeLegResult } from '../src/index.js';
+import { legResult } from './fixtures.js';
+
+describe('leg result validation', () => {
+  it('accepts a valid result', () => {
+    expect(validateLegResult(legResult(), 'leg.json').platform).toBe('linux/amd64');
+  });
+
+  // Each tampering names the file and the field it broke.
+  it.each([
+    ['schema', { schema: 'xplat.leg/v2' }, 'field schema: schema must be "xplat.leg/v1"'],
+    ['digest', { digest: 'sha256:abc' }, 'field digest: must be sha256:'],
+    ['digest case', { digest: `sha256:${'A'.repeat(64)}` }, 'field digest'],
+    ['platform', { platform: 'linux/sparc' }, 'field platform: "linux/sparc" is not a platform'],
+    ['osVersion', { osVersion: '2022' }, 'field osVersion'],
+    ['pushed', { pushed: 'yes' }, 'field pushed'],
+    ['builder', { builder: 'kaniko' }, 'field builder'],
+    ['smoke status', { smoke: { status: 'ok', checks: [] } }, 'field smoke.status'],
+    ['unknown field', { extra: 1 }, 'field extra: unknown field'],
+    ['tags', { tags: [''] }, 'field tags.0'],
+  ])('rejects a bad %s', (_name, change, message) => {
+    const data = { ...legResult(), ...(change as object) };
+    expect(() => validateLegResult(data, 'results/leg.json')).toThrow(
+      `results/leg.json: invalid leg result, ${message}`,
+    );
+  });
+
+  it('rejects a file that is not JSON, naming it', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'xplat-leg-'));
+    const file = path.join(dir, 'leg.json');
+    await writeFile(file, '{"schema": "xplat.leg/v1",');
+    await expect(readLegResult(file)).rejects.toThrow(`${file}: leg result is not JSON`);
+    await expect(readLegResult(path.join(dir, 'absent.json'))).rejects.toThrow(
+      'cannot read leg result: ENOENT',
+    );
+  });
+});
+
+describe('writing leg results', () => {
+  it('writes atomically and round-trips; update changes only what it is told', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'xplat-leg-'));
+    const file = path.join(dir, 'nested', 'leg.json');
+    await writeLegResult(file, legResult({ smoke: { status: 'pending', checks: [] } }));
+    expect(await readdir(path.dirname(file))).toEqual(['leg.json']);
+    await updateLegResult(file, (r) => ({
+      ...r,
+      smoke: { status: 'failed', checks: [], reason: 'http 500' },
+    }));
+    const read = await readLegResult(file);
+    expect(read.result.smoke).toEqual({ status: 'failed', checks: [], reason: 'http 500' });
+    expect(read.result.digest).toBe(legResult().digest);
+    expect((await readFile(file, 'utf8')).endsWith('}\n')).toBe(true);
+  });
+
+  it('refuses to write an invalid result and leaves no file behind', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'xplat-leg-'));
+    const file = path.join(dir, 'leg.json');
+    await expect(writeLegResult(file, legResult({ digest: 'nope' }))).rejects.toThrow(
+      'field digest',
+    );
+    expect(await readdir(dir)).toEqual([]);
+  });
+});

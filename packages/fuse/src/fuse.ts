@@ -1,0 +1,244 @@
+/**
+ * fuse: the gate, then one index from every platform image, written by each tag and
+ * read back before success is reported. Order matters and is the point of this file:
+ * everything that can fail is checked before the first write.
+ */
+import {
+  evaluateGate,
+  formatPlatform,
+  platformMatches,
+  renderGateTable,
+  summariseGateFailure,
+  XplatError,
+  type GateReport,
+  type Logger,
+  type Platform,
+  type SmokeResult,
+} from '@xplat/core';
+import {
+  formatReference,
+  formatRepository,
+  parseReference,
+  type RegistryClient,
+  type Repository,
+} from '@xplat/registry';
+import { buildIndex, type IndexChild, type IndexDocument } from './index-document.js';
+import type { FuseRequest } from './request.js';
+import { resolveSource, type ResolvedSource } from './resolve.js';
+import { assertTagsAllowed, planTags, type TagPlan } from './tag-policy.js';
+import { verifyIndex } from './verify.js';
+
+/** The gate said no: carries the report so callers can show the table. */
+export class GateClosedError extends XplatError {
+  constructor(readonly report: GateReport) {
+    super(summariseGateFailure(report), 'expected-platforms');
+    this.name = 'GateClosedError';
+  }
+}
+
+export interface FuseEntry {
+  readonly platform: string;
+  readonly osVersion: string | undefined;
+  readonly digest: string;
+  readonly mediaType: string;
+  readonly smoke: SmokeResult['status'] | 'unknown';
+  /** Where the image came from (repo@digest). */
+  readonly source: string;
+  /** Whether it had to be copied into the target repository. */
+  readonly copied: boolean;
+}
+
+export interface FuseResult {
+  readonly digest: string;
+  readonly ref: string;
+  readonly mediaType: string;
+  readonly index: Record<string, unknown>;
+  readonly entries: readonly FuseEntry[];
+  readonly tags: readonly TagPlan[];
+  readonly dryRun: boolean;
+  readonly gate: GateReport | undefined;
+  readonly warnings: readonly string[];
+}
+
+export async function fuse(
+  request: FuseRequest,
+  client: RegistryClient,
+  logger: Logger,
+): Promise<FuseResult> {
+  const target = request.target;
+  const targetName = formatRepository(target);
+
+  // 1. The gate, from the leg results alone: no registry traffic yet.
+  let gate: GateReport | undefined;
+  let planned: {
+    ref: ReturnType<typeof parseReference>;
+    origin: string;
+    want: Platform | undefined;
+    smoke: FuseEntry['smoke'];
+  }[];
+  if (request.legs) {
+    gate = evaluateGate(request.expected, request.legs);
+    logger.info(`Gate for ${targetName}:\n${renderGateTable(gate)}`);
+    if (!gate.passed) throw new GateClosedError(gate);
+    for (const leg of gate.unexpected)
+      logger.warning(
+        `${leg.file}: ${leg.result.platform} is not in expected-platforms; left out of the index`,
+      );
+    planned = gate.rows.map((row, i) => {
+      const leg = row.legs[0]!;
+      return {
+        ref: parseReference(`${leg.result.image}@${leg.result.digest}`, `${leg.file}: image`),
+        origin: leg.file,
+        want: request.expected[i],
+        smoke: leg.result.smoke.status,
+      };
+    });
+  } else {
+    planned = (request.sources ?? []).map((ref) => ({
+      ref,
+      origin: 'sources',
+      want: undefined,
+      smoke: 'unknown' as const,
+    }));
+  }
+
+  // 2. Read every source: manifests and configs (pull only).
+  const resolved: ResolvedSource[] = [];
+  await logger.group(`Reading ${planned.length} platform image(s)`, async () => {
+    for (const p of planned) {
+      const source = await resolveSource(client, p.ref, p.origin, p.want);
+      logger.info(
+        `${formatPlatform(source.platform).padEnd(32)} ${source.descriptor.digest}  (${formatReference(p.ref)})`,
+      );
+      resolved.push(source);
+    }
+  });
+  if (!request.legs) checkSourcePlatforms(resolved, request.expected);
+
+  // 3. The index, then what may be written.
+  const children: IndexChild[] = resolved.map((r) => ({
+    descriptor: r.descriptor,
+    attestations: r.attestations,
+  }));
+  const document = buildIndex(children, {
+    mediaType: request.mediaType,
+    annotations: request.annotations,
+  });
+  document.warnings.forEach((w) => logger.warning(w));
+  const ref = `${targetName}@${document.digest}`;
+
+  const current = new Map<string, string | undefined>();
+  for (const tag of request.tags)
+    current.set(tag, (await client.headManifest(target, tag))?.digest);
+  const tags = planTags(request.tags, current, document.digest, request.mutableTags);
+  assertTagsAllowed(tags, targetName);
+  if (request.tags.length === 0)
+    logger.warning('no tags given: the index is reachable by digest only');
+
+  const entries = resolved.map((r, i): FuseEntry => ({
+    platform: formatPlatform(r.platform),
+    osVersion: r.descriptor.platform['os.version'],
+    digest: r.descriptor.digest,
+    mediaType: r.descriptor.mediaType,
+    smoke: planned[i]!.smoke,
+    source: `${formatRepository(r.repository)}@${r.descriptor.digest}`,
+    copied: !sameRepository(r.repository, target),
+  }));
+  const result = {
+    digest: document.digest,
+    ref,
+    mediaType: document.mediaType,
+    index: document.manifest,
+    entries,
+    tags,
+    gate,
+    warnings: document.warnings,
+  };
+
+  if (request.dryRun) {
+    logger.info(
+      `Dry run: would push ${ref}${describeTags(tags)}\n${document.bytes.toString('utf8')}`,
+    );
+    return { ...result, dryRun: true };
+  }
+
+  // 4. Writes: children into the target repository first (the registry checks that an
+  //    index's children exist), then the index by each tag.
+  await client.checkAccess(target, 'push');
+  for (const source of resolved.filter((r) => !sameRepository(r.repository, target))) {
+    await logger.group(
+      `Copying ${formatPlatform(source.platform)} from ${formatRepository(source.repository)}`,
+      () => copyInto(client, source, target),
+    );
+  }
+  await pushIndex(client, target, document, tags, logger);
+
+  // 5. Read back by every tag (or the digest) and compare before reporting success.
+  await verifyIndex(client, target, document, request.tags);
+  logger.info(`Pushed ${ref}${describeTags(tags)}; read back and verified`);
+  return { ...result, dryRun: false };
+}
+
+async function copyInto(
+  client: RegistryClient,
+  source: ResolvedSource,
+  target: Repository,
+): Promise<void> {
+  for (const descriptor of [source.descriptor, ...source.attestations]) {
+    await client.copyImage({ ...source.repository, digest: descriptor.digest }, target);
+  }
+}
+
+async function pushIndex(
+  client: RegistryClient,
+  target: Repository,
+  document: IndexDocument,
+  tags: readonly TagPlan[],
+  logger: Logger,
+): Promise<void> {
+  const writes = tags.filter((t) => t.action !== 'unchanged');
+  if (tags.length === 0) {
+    await client.putManifest(target, document.digest, document.bytes, document.mediaType);
+    return;
+  }
+  for (const plan of tags.filter((t) => t.action === 'unchanged'))
+    logger.info(`${plan.tag}: already ${document.digest}, unchanged`);
+  for (const plan of writes) {
+    await client.putManifest(target, plan.tag, document.bytes, document.mediaType);
+    logger.info(
+      `${plan.tag}: ${plan.action === 'update' ? `moved from ${plan.previous} to` : 'created at'} ${document.digest}`,
+    );
+  }
+}
+
+/** With explicit sources the gate is only: every expected platform exactly once, no platform twice. */
+function checkSourcePlatforms(
+  resolved: readonly ResolvedSource[],
+  expected: readonly Platform[],
+): void {
+  for (let i = 0; i < resolved.length; i++) {
+    for (let j = i + 1; j < resolved.length; j++) {
+      if (formatPlatform(resolved[i]!.platform) === formatPlatform(resolved[j]!.platform)) {
+        throw new XplatError(
+          `two sources are ${formatPlatform(resolved[i]!.platform)}: an index holds one image per platform`,
+          'sources',
+        );
+      }
+    }
+  }
+  const missing = expected.filter((e) => !resolved.some((r) => platformMatches(e, r.platform)));
+  if (missing.length) {
+    throw new XplatError(
+      `no source is ${missing.map(formatPlatform).join(', ')} (sources are ${resolved.map((r) => formatPlatform(r.platform)).join(', ')})`,
+      'expected-platforms',
+    );
+  }
+}
+
+function sameRepository(a: Repository, b: Repository): boolean {
+  return a.registry === b.registry && a.repository === b.repository;
+}
+
+function describeTags(tags: readonly TagPlan[]): string {
+  return tags.length ? ` as ${tags.map((t) => t.tag).join(', ')}` : '';
+}

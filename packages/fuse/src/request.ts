@@ -1,0 +1,97 @@
+/**
+ * The fuse request: every input of fuse-manifest (and every flag of `xplat fuse`) parsed
+ * and checked before anything talks to a registry, so a typo fails in one line with
+ * nothing written.
+ */
+import {
+  parseBoolean,
+  parsePlatformList,
+  splitList,
+  XplatError,
+  type LoadedLegResult,
+  type Platform,
+} from '@xplat/core';
+import {
+  parseReference,
+  parseRepository,
+  type ImageReference,
+  type Repository,
+} from '@xplat/registry';
+import { parseAnnotations, parseMediaTypeChoice, parseTags } from './inputs-parsing.js';
+import type { MediaTypeChoice } from './index-document.js';
+import { loadLegResults } from './results.js';
+
+/** The inputs as the action receives them: strings, empty when not given. */
+export interface RawFuseInputs {
+  image: string;
+  tags: string;
+  results: string;
+  sources: string;
+  expectedPlatforms: string;
+  annotations: string;
+  mediaType: string;
+  mutableTags: string;
+  dryRun: string;
+}
+
+export interface FuseRequest {
+  readonly target: Repository;
+  readonly tags: readonly string[];
+  /** Leg results to gate on; undefined when explicit sources are given instead. */
+  readonly legs: readonly LoadedLegResult[] | undefined;
+  readonly sources: readonly ImageReference[] | undefined;
+  readonly expected: readonly Platform[];
+  readonly annotations: Record<string, string>;
+  readonly mediaType: MediaTypeChoice;
+  readonly mutableTags: readonly string[];
+  readonly dryRun: boolean;
+}
+
+export async function parseFuseRequest(raw: RawFuseInputs, cwd: string): Promise<FuseRequest> {
+  if (!raw.image.trim())
+    throw new XplatError(
+      'is required: the repository the index goes to, e.g. ghcr.io/org/app',
+      'image',
+    );
+  const target = parseRepository(raw.image, 'image');
+  const reference = `${target.registry}/${target.repository}`;
+  const tags = parseTags(raw.tags, reference);
+  const mutableTags = parseTags(raw.mutableTags, reference, 'mutable-tags');
+  const expected = parsePlatformList(raw.expectedPlatforms, 'expected-platforms');
+  const annotations = parseAnnotations(raw.annotations);
+  const mediaType = parseMediaTypeChoice(raw.mediaType);
+  const dryRun = parseBoolean(raw.dryRun, 'dry-run', false);
+
+  const resultPatterns = splitLines(raw.results);
+  const sourceTexts = splitList(raw.sources);
+  if (resultPatterns.length && sourceTexts.length) {
+    throw new XplatError('give leg results or sources, not both', 'sources');
+  }
+  if (!resultPatterns.length && !sourceTexts.length) {
+    throw new XplatError(
+      'nothing to fuse: give results (leg result files from the build legs) or sources (repo@digest)',
+      'results',
+    );
+  }
+  if (resultPatterns.length && expected.length === 0) {
+    throw new XplatError(
+      'is required with results: list every platform the index must contain, e.g. linux/amd64,windows/amd64:ltsc2022',
+      'expected-platforms',
+    );
+  }
+  // Validate every reference before loading anything, so errors come in input order.
+  const sources = sourceTexts.length
+    ? sourceTexts.map((s) => parseReference(s, 'sources'))
+    : undefined;
+  const legs = resultPatterns.length ? await loadLegResults(resultPatterns, cwd) : undefined;
+
+  return { target, tags, legs, sources, expected, annotations, mediaType, mutableTags, dryRun };
+}
+
+/** Result patterns are one per line (a glob may contain commas: {a,b}). */
+function splitLines(text: string): string[] {
+  return text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean);
+}

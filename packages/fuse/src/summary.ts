@@ -1,0 +1,87 @@
+/**
+ * The job summary a platform engineer reads at a glance: what was fused (platform,
+ * os.version, digest, smoke), where it went, and on a closed gate what is missing.
+ */
+import { shortDigest, type GateReport } from '@xplat/core';
+import type { FuseResult } from './fuse.js';
+
+const VERDICT_ICON: Record<string, string> = {
+  passed: '✅',
+  failed: '❌',
+  missing: '⛔',
+  duplicate: '⚠️',
+  'not-pushed': '⚠️',
+  'not-tested': '⚠️',
+};
+
+export function renderFuseSummary(result: FuseResult): string {
+  const title = result.dryRun ? '### xplat fuse (dry run: nothing written)' : '### xplat fuse';
+  const rows = result.entries.map((e) =>
+    row([
+      code(e.platform),
+      e.osVersion ?? '',
+      code(shortDigest(e.digest)),
+      e.smoke,
+      e.copied ? `copied from ${code(e.source)}` : 'in place',
+    ]),
+  );
+  const tags = result.tags.length
+    ? result.tags
+        .map(
+          (t) =>
+            `${code(t.tag)} ${t.action === 'unchanged' ? '(unchanged)' : t.action === 'update' ? '(moved)' : '(new)'}`,
+        )
+        .join(', ')
+    : 'none (by digest only)';
+  return [
+    title,
+    '',
+    `**Index** ${code(result.ref)} · ${result.mediaType.includes('oci') ? 'OCI index' : 'Docker manifest list'} · ${result.entries.length} platform(s)`,
+    '',
+    `**Tags** ${tags}`,
+    '',
+    row(['Platform', 'os.version', 'Digest', 'Smoke', 'Source']),
+    row(['---', '---', '---', '---', '---']),
+    ...rows,
+    ...(result.warnings.length ? ['', ...result.warnings.map((w) => `> ⚠️ ${w}`)] : []),
+    '',
+  ].join('\n');
+}
+
+export function renderGateSummary(report: GateReport): string {
+  const rows = report.rows.map((r) => {
+    const leg = r.legs.length === 1 ? r.legs[0]!.result : undefined;
+    return row([
+      code(r.platform),
+      `${VERDICT_ICON[r.verdict] ?? ''} ${r.verdict}`,
+      leg ? code(shortDigest(leg.digest)) : '',
+      leg?.smoke.status ?? '',
+      r.detail,
+    ]);
+  });
+  return [
+    '### xplat fuse: gate closed, nothing written',
+    '',
+    row(['Platform', 'Verdict', 'Digest', 'Smoke', 'Detail']),
+    row(['---', '---', '---', '---', '---']),
+    ...rows,
+    ...report.unexpected.map((l) =>
+      row([
+        code(l.result.platform),
+        'unexpected',
+        code(shortDigest(l.result.digest)),
+        l.result.smoke.status,
+        `not expected: ${l.file}`,
+      ]),
+    ),
+    '',
+  ].join('\n');
+}
+
+function row(cells: readonly string[]): string {
+  return `| ${cells.map((c) => c.replace(/\|/g, '\\|')).join(' | ')} |`;
+}
+
+function code(text: string): string {
+  return `\`${text}\``;
+}

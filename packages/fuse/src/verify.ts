@@ -1,0 +1,47 @@
+/**
+ * Read-back: the index is fetched again by every tag it was pushed as (or by digest) and
+ * compared with what was built: digest and platforms. A registry that rewrote or dropped
+ * anything (os.version, say) fails the step instead of passing silently.
+ */
+import { XplatError } from '@xplat/core';
+import {
+  formatRepository,
+  isImageIndex,
+  type RegistryClient,
+  type Repository,
+} from '@xplat/registry';
+import type { IndexDocument } from './index-document.js';
+
+export async function verifyIndex(
+  client: RegistryClient,
+  target: Repository,
+  document: IndexDocument,
+  tags: readonly string[],
+): Promise<void> {
+  const expected = platformsOf(document.manifest.manifests);
+  for (const reference of tags.length ? tags : [document.digest]) {
+    const read = await client.getManifest(target, reference);
+    const where = `${formatRepository(target)}:${reference}`;
+    if (read.digest !== document.digest) {
+      throw new XplatError(
+        `read back ${where} as ${read.digest}, not the pushed ${document.digest}; another writer may have moved it`,
+      );
+    }
+    const platforms = isImageIndex(read.manifest, read.mediaType)
+      ? platformsOf(read.manifest.manifests)
+      : '(not an index)';
+    if (platforms !== expected) {
+      throw new XplatError(
+        `read back ${where} with platforms ${platforms}, not the pushed ${expected}`,
+      );
+    }
+  }
+}
+
+/** The platform entries of an index as one comparable string, os.version included. */
+function platformsOf(manifests: unknown): string {
+  const list = Array.isArray(manifests)
+    ? (manifests as { digest?: string; platform?: unknown }[])
+    : [];
+  return JSON.stringify(list.map((m) => [m.digest, m.platform ?? null]));
+}

@@ -1,0 +1,87 @@
+/**
+ * Leg results that point at the test bed's fixture images, written as real files, so
+ * the fuse is exercised from the same inputs a workflow hands it.
+ */
+import { writeLegResult, type LegResult } from '@xplat/core';
+import { mkdtemp } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { testbed } from '../../../test/testbed.js';
+
+export interface Fixture {
+  readonly ref: string;
+  /** The repository part of ref: registry/path. */
+  readonly image: string;
+  readonly digest: string;
+}
+
+/** A fixture pushed by scripts/testbed/up.sh, by its env name (LINUX_AMD64, WINDOWS_LTSC2022, ...). */
+export function fixture(name: string): Fixture {
+  const tb = testbed();
+  const ref = tb.env(`XPLAT_FIXTURE_${name}_REF`);
+  return {
+    ref,
+    image: ref.slice(0, ref.lastIndexOf(':')),
+    digest: tb.env(`XPLAT_FIXTURE_${name}_DIGEST`),
+  };
+}
+
+export interface LegSpec {
+  platform: string;
+  fixture: Fixture;
+  osVersion?: string;
+  smoke?: LegResult['smoke']['status'];
+  pushed?: boolean;
+}
+
+export const FOUR_PLATFORMS =
+  'linux/amd64,linux/arm64,windows/amd64:ltsc2022,windows/amd64:ltsc2025';
+
+/** The four legs of the hybrid fleet, all passed. */
+export function fourLegs(): LegSpec[] {
+  return [
+    { platform: 'linux/amd64', fixture: fixture('LINUX_AMD64') },
+    { platform: 'linux/arm64', fixture: fixture('LINUX_ARM64') },
+    {
+      platform: 'windows/amd64',
+      osVersion: '10.0.20348.2655',
+      fixture: fixture('WINDOWS_LTSC2022'),
+    },
+    {
+      platform: 'windows/amd64',
+      osVersion: '10.0.26100.1742',
+      fixture: fixture('WINDOWS_LTSC2025'),
+    },
+  ];
+}
+
+/** Writes one leg result file per spec into a new folder and returns the folder. */
+export async function writeLegs(specs: readonly LegSpec[]): Promise<string> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'xplat-legs-'));
+  for (const [i, spec] of specs.entries()) {
+    const status = spec.smoke ?? 'passed';
+    await writeLegResult(path.join(dir, `leg-${i}`, 'result.json'), {
+      schema: 'xplat.leg/v1',
+      platform: spec.platform,
+      ...(spec.osVersion ? { osVersion: spec.osVersion } : {}),
+      image: spec.fixture.image,
+      digest: spec.fixture.digest,
+      pushed: spec.pushed ?? true,
+      tags: [spec.fixture.ref],
+      builder: spec.platform.startsWith('windows') ? 'classic' : 'buildkit',
+      timings: {
+        startedAt: '2026-11-26T10:00:00.000Z',
+        finishedAt: '2026-11-26T10:02:00.000Z',
+        buildMs: 120000,
+      },
+      smoke: {
+        status,
+        checks: [
+          { name: 'http', status: status === 'failed' ? 'failed' : 'passed', durationMs: 40 },
+        ],
+        ...(status === 'failed' ? { reason: 'http probe: GET / answered 500' } : {}),
+      },
+    });
+  }
+  return dir;
+}

@@ -1,0 +1,29 @@
+/**
+ * @xplat/registry: a native OCI distribution client (no docker CLI, no buildx).
+ * RegistryClient is the entry point; the rest is what callers need to name references,
+ * media types and errors, plus the building blocks for tests and other clients.
+ */
+export * from './auth.js';
+export * from './challenge.js';
+export * from './client.js';
+export * from './copy.js';
+export * from './credentials.js';
+export * from './digest.js';
+export * from './errors.js';
+export {
+  DEFAULT_RETRY_POLICY,
+  HttpClient,
+  type HttpMethod,
+  type HttpRequest,
+  type HttpResponse,
+  type RetryPolicy,
+  backoffMs,
+  isRetryableStatus,
+  isTransientError,
+  retryAfterMs,
+} from './http.js';
+export * from './logger.js';
+export * from './manifest.js';
+export * from './media-types.js';
+export * from './reference.js';
+export { Transport, type TransportOptions, isLoopbackHost } from './transport.js';

@@ -1,0 +1,197 @@
+/**
+ * Authenticated requests to a registry's /v2/ API: picks http or https for the host,
+ * attaches the Authorization the scopes need, sends once more after a 401 that a fresh
+ * token or a newly learned challenge can cure, and turns 401/403 into one-line errors
+ * that name the registry and where the credentials came from.
+ */
+import {
+  type CredentialOptions,
+  type Credentials,
+  explicitCredentials,
+  resolveCredentials,
+} from './credentials.js';
+import { type Authorization, Authenticator, type Scope } from './auth.js';
+import { RegistryError, describeErrorBody } from './errors.js';
+import {
+  type HttpRequest,
+  type HttpResponse,
+  HttpClient,
+  IdleTimeout,
+  type RetryPolicy,
+  type StreamResponse,
+} from './http.js';
+import { type RegistryLogger, quietLogger } from './logger.js';
+import { type Repository, apiHost, normalizeRegistry } from './reference.js';
+
+export interface TransportOptions {
+  /** Hosts (`host` or `host:port`) spoken to over plain http, besides loopback ones. */
+  insecureRegistries?: readonly string[];
+  /**
+   * The username/password inputs. Checked: both or neither (an XplatError naming the
+   * inputs). Set `registry` so they are sent to that registry only.
+   */
+  credentials?: { username?: string; password?: string; registry?: string } | undefined;
+  /** Folder holding Docker's config.json; default `$DOCKER_CONFIG`, else `~/.docker`. */
+  dockerConfigDir?: string;
+  /** Replaces credential lookup altogether (tests, other secret stores). */
+  resolveCredentials?: (registry: string) => Promise<Credentials | undefined>;
+  retry?: Partial<RetryPolicy>;
+  logger?: RegistryLogger;
+  onSecret?: (secret: string) => void;
+  userAgent?: string;
+  /** The clock for token expiry. */
+  now?: () => number;
+}
+
+/** Loopback hosts are spoken to over plain http, as docker does. */
+export function isLoopbackHost(host: string): boolean {
+  const hostname = hostnameOf(host);
+  return hostname === 'localhost' || /^127\.\d+\.\d+\.\d+$/.test(hostname) || hostname === '[::1]';
+}
+
+/** `127.0.0.1:5000` -> `127.0.0.1`; `[::1]:5000` -> `[::1]`. */
+function hostnameOf(host: string): string {
+  const lower = host.toLowerCase();
+  if (lower.startsWith('[')) return lower.slice(0, lower.indexOf(']') + 1);
+  return lower.split(':')[0] ?? lower;
+}
+
+export class Transport {
+  readonly http: HttpClient;
+  readonly auth: Authenticator;
+  readonly logger: RegistryLogger;
+  readonly #insecure: Set<string>;
+
+  constructor(options: TransportOptions = {}) {
+    this.logger = options.logger ?? quietLogger;
+    this.#insecure = new Set(
+      (options.insecureRegistries ?? []).map((h) => h.trim().toLowerCase()).filter(Boolean),
+    );
+    this.http = new HttpClient(options.retry, this.logger, options.userAgent);
+    const given = explicitCredentials(options.credentials?.username, options.credentials?.password);
+    const lookup: CredentialOptions = {
+      ...(given
+        ? {
+            explicit: {
+              ...given,
+              ...(options.credentials?.registry ? { registry: options.credentials.registry } : {}),
+            },
+          }
+        : {}),
+      ...(options.dockerConfigDir ? { dockerConfigDir: options.dockerConfigDir } : {}),
+      logger: this.logger,
+      ...(options.onSecret ? { onSecret: options.onSecret } : {}),
+    };
+    const resolve =
+      options.resolveCredentials ?? ((registry: string) => resolveCredentials(registry, lookup));
+    this.auth = new Authenticator({
+      http: this.http,
+      baseUrl: (registry) => this.baseUrl(registry),
+      credentials: resolve,
+      plainHttpAllowed: (host) => this.plainHttp(host),
+      logger: this.logger,
+      ...(options.onSecret ? { onSecret: options.onSecret } : {}),
+      ...(options.now ? { now: options.now } : {}),
+    });
+  }
+
+  /** Whether `host` is spoken to over plain http. */
+  plainHttp(host: string): boolean {
+    const lower = host.toLowerCase();
+    return (
+      isLoopbackHost(lower) || this.#insecure.has(lower) || this.#insecure.has(hostnameOf(lower))
+    );
+  }
+
+  /** `http://127.0.0.1:5000`, `https://registry-1.docker.io`. */
+  baseUrl(registry: string): string {
+    const host = apiHost(registry);
+    return `${this.plainHttp(host) || this.plainHttp(registry) ? 'http' : 'https'}://${host}`;
+  }
+
+  /** The URL of `path` under a repository: `.../v2/org/app/manifests/latest`. */
+  url(repo: Repository, path: string): string {
+    return `${this.baseUrl(repo.registry)}/v2/${repo.repository}/${path}`;
+  }
+
+  /** A buffered request with the authorization `scopes` need; 401 and 403 become errors. */
+  async send(registry: string, scopes: readonly Scope[], req: HttpRequest): Promise<HttpResponse> {
+    const key = normalizeRegistry(registry);
+    let sent = await this.auth.authorize(key, scopes);
+    let res = await this.http.request(withAuth(req, sent));
+    if (res.status === 401 && (await this.auth.rejected(key, scopes, sent, res))) {
+      sent = await this.auth.authorize(key, scopes);
+      res = await this.http.request(withAuth(req, sent));
+    }
+    if (res.status === 401) throw this.auth.unauthorized(key, scopes, sent, res);
+    if (res.status === 403) throw this.auth.forbidden(key, scopes, sent);
+    return res;
+  }
+
+  /** An authorized GET whose body stays a stream (blobs). */
+  async stream(
+    registry: string,
+    scopes: readonly Scope[],
+    req: HttpRequest,
+    idle: IdleTimeout,
+  ): Promise<StreamResponse> {
+    const key = normalizeRegistry(registry);
+    let sent = await this.auth.authorize(key, scopes);
+    let res = await this.http.stream(withAuth(req, sent), idle);
+    if (res.status === 401) {
+      const body = Buffer.from(await new Response(res.body).arrayBuffer());
+      const buffered = { ...res, body };
+      if (await this.auth.rejected(key, scopes, sent, buffered)) {
+        sent = await this.auth.authorize(key, scopes);
+        res = await this.http.stream(withAuth(req, sent), idle);
+      }
+      if (res.status === 401) throw this.auth.unauthorized(key, scopes, sent, buffered);
+    }
+    if (res.status === 403) throw this.auth.forbidden(key, scopes, sent);
+    return res;
+  }
+
+  /** An authorized upload of a streamed body (one attempt; see HttpClient.upload). */
+  async upload(
+    registry: string,
+    scopes: readonly Scope[],
+    req: Omit<HttpRequest, 'body'> & { body: ReadableStream<Uint8Array> },
+    idle: IdleTimeout,
+  ): Promise<HttpResponse> {
+    const key = normalizeRegistry(registry);
+    const sent = await this.auth.authorize(key, scopes);
+    const res = await this.http.upload(
+      { ...req, headers: { ...req.headers, ...authHeader(sent) } },
+      idle,
+    );
+    if (res.status === 401) throw this.auth.unauthorized(key, scopes, sent, res);
+    if (res.status === 403) throw this.auth.forbidden(key, scopes, sent);
+    return res;
+  }
+
+  /** A new idle timer with the policy's request timeout. */
+  idleTimeout(): IdleTimeout {
+    return new IdleTimeout(this.http.policy.requestTimeoutMs);
+  }
+}
+
+function authHeader(sent: Authorization | undefined): Record<string, string> {
+  return sent ? { authorization: sent.header } : {};
+}
+
+function withAuth(req: HttpRequest, sent: Authorization | undefined): HttpRequest {
+  return { ...req, headers: { ...req.headers, ...authHeader(sent) } };
+}
+
+/** The error for an answer the caller did not expect: `what: 500 Internal Server Error (CODE: text)`. */
+export function unexpected(
+  what: string,
+  res: Pick<HttpResponse, 'status' | 'statusText' | 'body'>,
+): RegistryError {
+  const { code, text } = describeErrorBody(res.body);
+  return new RegistryError(
+    `${what}: ${res.status} ${res.statusText}${text ? ` (${text})` : ''}`,
+    res.status,
+    code,
+  );
+}

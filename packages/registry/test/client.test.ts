@@ -1,0 +1,248 @@
+/**
+ * RegistryClient's checks on what a registry answers, against a local registry that can
+ * be told to misbehave (the test bed's registries always answer correctly).
+ */
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { XplatError } from '@xplat/core';
+import {
+  DOCKER_FOREIGN_LAYER,
+  DOCKER_MANIFEST,
+  OCI_INDEX,
+  OCI_MANIFEST,
+  RegistryClient,
+  RegistryError,
+  sha256Digest,
+} from '../src/index.js';
+import {
+  type FakeRegistry,
+  type FakeRegistryOptions,
+  startFakeRegistry,
+} from './token-registry.js';
+
+let fake: FakeRegistry | undefined;
+afterEach(async () => {
+  await fake?.close();
+  fake = undefined;
+});
+
+async function open(options: FakeRegistryOptions = {}) {
+  fake = await startFakeRegistry({ open: true, ...options });
+  const lines: string[] = [];
+  const client = new RegistryClient({
+    logger: { debug: () => undefined, info: (m) => lines.push(m), warning: (m) => lines.push(m) },
+    retry: { sleep: async () => undefined },
+  });
+  return {
+    fake,
+    client,
+    lines,
+    repo: (repository: string) => ({ registry: fake!.host, repository }),
+  };
+}
+
+function imageManifest(
+  config: Buffer,
+  layers: { mediaType: string; digest: string; size: number; urls?: string[] }[],
+  mediaType = OCI_MANIFEST,
+) {
+  return Buffer.from(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType,
+      config: {
+        mediaType: 'application/vnd.oci.image.config.v1+json',
+        digest: sha256Digest(config),
+        size: config.length,
+      },
+      layers,
+    }),
+  );
+}
+
+describe('manifest digests', () => {
+  it('refuses a manifest whose Docker-Content-Digest does not match its bytes', async () => {
+    const t = await open({ wrongDigestHeader: true });
+    t.fake.manifests.set('app@v1', {
+      bytes: imageManifest(Buffer.from('{}'), []),
+      mediaType: OCI_MANIFEST,
+    });
+    await expect(t.client.getManifest(t.repo('app'), 'v1')).rejects.toThrow(
+      /Docker-Content-Digest says sha256:0{64}, the bytes have sha256:[0-9a-f]{64}$/,
+    );
+  });
+
+  it('refuses a manifest that is not the digest asked for', async () => {
+    const t = await open();
+    const bytes = imageManifest(Buffer.from('{}'), []);
+    const other = `sha256:${'1'.repeat(64)}`;
+    t.fake.manifests.set(`app@${other}`, { bytes, mediaType: OCI_MANIFEST });
+    await expect(t.client.getManifest(t.repo('app'), other)).rejects.toThrow(
+      `GET ${t.fake.host}/app@${other}: the bytes received have digest ${sha256Digest(bytes)}`,
+    );
+  });
+
+  it('notices when the registry stored a different digest than it was sent', async () => {
+    const t = await open({ wrongDigestHeader: true });
+    const error = await t.client
+      .putManifest(t.repo('app'), 'v1', imageManifest(Buffer.from('{}'), []), OCI_MANIFEST)
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RegistryError);
+    expect((error as Error).message).toMatch(
+      /the registry stored digest sha256:0{64}, but the bytes sent have/,
+    );
+  });
+
+  it('reads the digest from the body when HEAD leaves it out', async () => {
+    const t = await open({ headWithoutDigest: true });
+    const bytes = imageManifest(Buffer.from('{}'), []);
+    t.fake.manifests.set('app@v1', { bytes, mediaType: OCI_MANIFEST });
+    expect(await t.client.headManifest(t.repo('app'), 'v1')).toEqual({
+      digest: sha256Digest(bytes),
+      mediaType: OCI_MANIFEST,
+      size: bytes.length,
+    });
+  });
+
+  it('takes the media type from the Content-Type when the manifest has no mediaType field', async () => {
+    const t = await open();
+    const bytes = Buffer.from(JSON.stringify({ schemaVersion: 2, manifests: [] }));
+    t.fake.manifests.set('app@v1', { bytes, mediaType: `${OCI_INDEX}; charset=utf-8` });
+    expect((await t.client.getManifest(t.repo('app'), 'v1')).mediaType).toBe(OCI_INDEX);
+  });
+
+  it('refuses media types and manifests it cannot read', async () => {
+    const t = await open();
+    t.fake.manifests.set('app@v1', {
+      bytes: Buffer.from(JSON.stringify({ schemaVersion: 1, name: 'app' })),
+      mediaType: 'application/vnd.docker.distribution.manifest.v1+prettyjws',
+    });
+    await expect(t.client.getManifest(t.repo('app'), 'v1')).rejects.toThrow(
+      /schemaVersion 1 is not supported/,
+    );
+    t.fake.manifests.set('app@v2', {
+      bytes: Buffer.from(
+        JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.cncf.helm.config.v1+json' }),
+      ),
+      mediaType: 'application/vnd.cncf.helm.config.v1+json',
+    });
+    await expect(t.client.getManifest(t.repo('app'), 'v2')).rejects.toThrow(
+      /is not a manifest type this client reads/,
+    );
+  });
+});
+
+describe('putManifest checks its arguments before writing', () => {
+  it.each([
+    [
+      'an unknown media type',
+      'v1',
+      'application/json',
+      /^media-type: "application\/json" is not a manifest media type/,
+    ],
+    [
+      'a media type the bytes contradict',
+      'v1',
+      DOCKER_MANIFEST,
+      /^media-type: .* says mediaType application\/vnd\.oci\.image\.manifest\.v1\+json but would be sent as/,
+    ],
+    [
+      'a digest the bytes do not have',
+      `sha256:${'2'.repeat(64)}`,
+      OCI_MANIFEST,
+      /^reference: .* the bytes to push have digest/,
+    ],
+    [
+      'a malformed reference',
+      'bad tag',
+      OCI_MANIFEST,
+      /^reference: "bad tag" is neither a tag nor a digest/,
+    ],
+    [
+      'a malformed digest',
+      'sha256:abc',
+      OCI_MANIFEST,
+      /^reference: "sha256:abc" is not a valid digest/,
+    ],
+  ])('%s', async (_name, reference, mediaType, message) => {
+    const t = await open();
+    const error = await t.client
+      .putManifest(t.repo('app'), reference, imageManifest(Buffer.from('{}'), []), mediaType)
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(XplatError);
+    expect((error as Error).message).toMatch(message);
+    expect(t.fake.requests.filter((r) => r.line.startsWith('PUT'))).toEqual([]);
+  });
+});
+
+describe('blobs', () => {
+  it('copies when the registry answers a mount with 202', async () => {
+    const t = await open({ mountDisabled: true });
+    const blob = Buffer.from('a layer that will not be mounted');
+    const digest = sha256Digest(blob);
+    t.fake.blobs.set(`src@${digest}`, blob);
+    expect(await t.client.mountBlob(t.repo('dst'), digest, 'src')).toBe('copied');
+    expect(t.fake.blobs.get(`dst@${digest}`)).toEqual(blob);
+    const lines = t.fake.requests.map((r) => r.line.replace(/uploads\/[0-9a-f-]+/, 'uploads/UUID'));
+    expect(lines).toEqual([
+      'GET /v2/',
+      `POST /v2/dst/blobs/uploads/?mount=${encodeURIComponent(digest)}&from=src`,
+      `GET /v2/src/blobs/${digest}`,
+      `PUT /v2/dst/blobs/uploads/UUID?digest=${encodeURIComponent(digest)}`,
+    ]);
+  });
+
+  it('refuses a blob whose bytes do not match its digest', async () => {
+    const t = await open();
+    const digest = sha256Digest(Buffer.from('expected'));
+    t.fake.blobs.set(`src@${digest}`, Buffer.from('tampered'));
+    await expect(t.client.getBlob(t.repo('src'), digest)).rejects.toThrow(
+      /the bytes received have digest/,
+    );
+    // A streamed copy checks too, and the target never gets the blob. (localhost:PORT is
+    // the same server under another registry name, so the client copies instead of mounting.)
+    const other = { registry: t.fake.host.replace('127.0.0.1', 'localhost'), repository: 'dst' };
+    await expect(t.client.mountBlob(other, digest, t.repo('src'))).rejects.toThrow(
+      /the bytes received have digest/,
+    );
+    expect(t.fake.blobs.has(`dst@${digest}`)).toBe(false);
+  });
+
+  it('skips foreign layers when copying an image, and says so', async () => {
+    const t = await open();
+    const config = Buffer.from(
+      JSON.stringify({ os: 'windows', architecture: 'amd64', 'os.version': '10.0.20348.2655' }),
+    );
+    const layer = Buffer.from('real layer');
+    const foreign = {
+      mediaType: DOCKER_FOREIGN_LAYER,
+      digest: `sha256:${'f'.repeat(64)}`,
+      size: 12345,
+      urls: ['https://mcr.example/base.tar.gz'],
+    };
+    const manifest = imageManifest(config, [
+      foreign,
+      {
+        mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip',
+        digest: sha256Digest(layer),
+        size: layer.length,
+      },
+    ]);
+    t.fake.blobs.set(`src@${sha256Digest(config)}`, config);
+    t.fake.blobs.set(`src@${sha256Digest(layer)}`, layer);
+    t.fake.manifests.set('src@win', { bytes: manifest, mediaType: OCI_MANIFEST });
+    const result = await t.client.copyImage(
+      { registry: t.fake.host, repository: 'src', tag: 'win' },
+      t.repo('dst'),
+    );
+    expect(result.blobs).toEqual({ exists: 0, mounted: 2, copied: 0, skipped: 1 });
+    expect(
+      t.lines.some(
+        (l) =>
+          l.includes(`skipping foreign layer ${foreign.digest}`) &&
+          l.includes('https://mcr.example/base.tar.gz'),
+      ),
+    ).toBe(true);
+    expect(t.fake.blobs.has(`dst@${foreign.digest}`)).toBe(false);
+    expect(t.fake.manifests.get(`dst@${sha256Digest(manifest)}`)?.bytes).toEqual(manifest);
+  });
+});
