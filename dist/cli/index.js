@@ -47354,6 +47354,14 @@ function splitLines(text) {
  * os.version, digest, smoke), where it went, and on a closed gate what is missing.
  */
 
+const SMOKE_ICON = { passed: '✅', failed: '❌' };
+/** `10.0.20348.2655 (ltsc2022)`: the build hosts match on, and the name people use. */
+function osVersionCell(osVersion) {
+    if (!osVersion)
+        return '';
+    const release = releaseForOsVersion(osVersion);
+    return release ? `${osVersion} (${release.name})` : osVersion;
+}
 const VERDICT_ICON = {
     passed: '✅',
     failed: '❌',
@@ -47365,11 +47373,11 @@ const VERDICT_ICON = {
 function renderFuseSummary(result) {
     const title = result.dryRun ? '### xplat fuse (dry run: nothing written)' : '### xplat fuse';
     const rows = result.entries.map((e) => row([
-        code(e.platform),
-        e.osVersion ?? '',
+        code(e.platform.split(':')[0]),
+        osVersionCell(e.osVersion),
         code(gate_shortDigest(e.digest)),
-        e.smoke,
-        e.copied ? `copied from ${code(e.source)}` : 'in place',
+        `${SMOKE_ICON[e.smoke] ?? ''} ${e.smoke}`.trim(),
+        e.copied ? `copied from ${code(e.source.split('@')[0])}` : 'in place',
     ]));
     const tags = result.tags.length
         ? result.tags
@@ -47472,7 +47480,6 @@ function clientFromFlags(values, io, registry, logger = io.logger) {
 
 
 
-
 const usage = `usage: xplat fuse --image REPO --expected-platforms LIST (--results PATH... | --source REF...) [options]
 
 Fuse per-platform images into one multi-platform index, only when every expected
@@ -47521,16 +47528,10 @@ const fuseCommand = {
             mutableTags: values['mutable-tag'].join('\n'),
             dryRun: String(values['dry-run']),
         }, io.cwd);
-        try {
-            const result = await fuse(request, clientFromFlags(values, io, request.target.registry), io.logger);
-            io.stdout(values.json ? JSON.stringify(result, null, 2) : renderFuseSummary(result));
-            return 0;
-        }
-        catch (error) {
-            if (error instanceof GateClosedError)
-                io.stderr(renderGateTable(error.report));
-            throw error;
-        }
+        // A closed gate needs no extra output here: fuse() logged the gate table already.
+        const result = await fuse(request, clientFromFlags(values, io, request.target.registry), io.logger);
+        io.stdout(values.json ? JSON.stringify(result, null, 2) : renderFuseSummary(result));
+        return 0;
     },
 };
 

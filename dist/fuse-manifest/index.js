@@ -30975,13 +30975,14 @@ __nccwpck_require__.d(__webpack_exports__, {
   VX: () => (/* reexport */ parsePlatformList),
   J5: () => (/* reexport */ platformMatches),
   i7: () => (/* reexport */ readLegResult),
+  Ry: () => (/* reexport */ windows_releaseForOsVersion),
   aN: () => (/* reexport */ renderGateTable),
   VK: () => (/* reexport */ shortDigest),
   ry: () => (/* reexport */ splitList),
   Y6: () => (/* reexport */ summariseGateFailure)
 });
 
-// UNUSED EXPORTS: DIGEST_PATTERN, LEG_RESULT_SCHEMA, OS_VERSION_PATTERN, WINDOWS_RELEASES, buildNumber, legPlatform, legResultSchema, ociPlatformString, parseDuration, parsePlatform, parseWindowsVersion, platformPair, recordingLogger, releaseByName, releaseForOsVersion, releasesRunnableOn, renderTable, runsUnderProcessIsolation, silentLogger, updateLegResult, validateLegResult, writeLegResult
+// UNUSED EXPORTS: DIGEST_PATTERN, LEG_RESULT_SCHEMA, OS_VERSION_PATTERN, WINDOWS_RELEASES, buildNumber, legPlatform, legResultSchema, ociPlatformString, parseDuration, parsePlatform, parseWindowsVersion, platformPair, recordingLogger, releaseByName, releasesRunnableOn, renderTable, runsUnderProcessIsolation, silentLogger, updateLegResult, validateLegResult, writeLegResult
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 11 modules
 var lib_core = __nccwpck_require__(3360);
@@ -42599,6 +42600,14 @@ function splitLines(text) {
  * os.version, digest, smoke), where it went, and on a closed gate what is missing.
  */
 
+const SMOKE_ICON = { passed: '✅', failed: '❌' };
+/** `10.0.20348.2655 (ltsc2022)`: the build hosts match on, and the name people use. */
+function osVersionCell(osVersion) {
+    if (!osVersion)
+        return '';
+    const release = (0,src/* releaseForOsVersion */.Ry)(osVersion);
+    return release ? `${osVersion} (${release.name})` : osVersion;
+}
 const VERDICT_ICON = {
     passed: '✅',
     failed: '❌',
@@ -42610,11 +42619,11 @@ const VERDICT_ICON = {
 function renderFuseSummary(result) {
     const title = result.dryRun ? '### xplat fuse (dry run: nothing written)' : '### xplat fuse';
     const rows = result.entries.map((e) => row([
-        code(e.platform),
-        e.osVersion ?? '',
+        code(e.platform.split(':')[0]),
+        osVersionCell(e.osVersion),
         code((0,src/* shortDigest */.VK)(e.digest)),
-        e.smoke,
-        e.copied ? `copied from ${code(e.source)}` : 'in place',
+        `${SMOKE_ICON[e.smoke] ?? ''} ${e.smoke}`.trim(),
+        e.copied ? `copied from ${code(e.source.split('@')[0])}` : 'in place',
     ]));
     const tags = result.tags.length
         ? result.tags

@@ -37,7 +37,7 @@ describe('fuse-manifest as the runner runs it', () => {
     expect((JSON.parse(run.outputs.index!) as { manifests: unknown[] }).manifests).toHaveLength(4);
     expect(run.summary).toContain('### xplat fuse');
     expect(run.summary).toMatch(
-      /\| `windows\/amd64:10\.0\.20348\.2655` \| 10\.0\.20348\.2655 \| `sha256:[a-f0-9]{12}` \| passed \|/,
+      /\| `windows\/amd64` \| 10\.0\.20348\.2655 \(ltsc2022\) \| `sha256:[a-f0-9]{12}` \| ✅ passed \| copied from `[^`]+\/fixtures\/windows` \|/,
     );
     expect(run.stdout).toContain('read back and verified');
   });

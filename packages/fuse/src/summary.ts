@@ -2,8 +2,17 @@
  * The job summary a platform engineer reads at a glance: what was fused (platform,
  * os.version, digest, smoke), where it went, and on a closed gate what is missing.
  */
-import { shortDigest, type GateReport } from '@xplat/core';
+import { releaseForOsVersion, shortDigest, type GateReport } from '@xplat/core';
 import type { FuseResult } from './fuse.js';
+
+const SMOKE_ICON: Record<string, string> = { passed: '✅', failed: '❌' };
+
+/** `10.0.20348.2655 (ltsc2022)`: the build hosts match on, and the name people use. */
+function osVersionCell(osVersion: string | undefined): string {
+  if (!osVersion) return '';
+  const release = releaseForOsVersion(osVersion);
+  return release ? `${osVersion} (${release.name})` : osVersion;
+}
 
 const VERDICT_ICON: Record<string, string> = {
   passed: '✅',
@@ -18,11 +27,11 @@ export function renderFuseSummary(result: FuseResult): string {
   const title = result.dryRun ? '### xplat fuse (dry run: nothing written)' : '### xplat fuse';
   const rows = result.entries.map((e) =>
     row([
-      code(e.platform),
-      e.osVersion ?? '',
+      code(e.platform.split(':')[0]!),
+      osVersionCell(e.osVersion),
       code(shortDigest(e.digest)),
-      e.smoke,
-      e.copied ? `copied from ${code(e.source)}` : 'in place',
+      `${SMOKE_ICON[e.smoke] ?? ''} ${e.smoke}`.trim(),
+      e.copied ? `copied from ${code(e.source.split('@')[0]!)}` : 'in place',
     ]),
   );
   const tags = result.tags.length

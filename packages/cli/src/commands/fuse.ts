@@ -1,6 +1,5 @@
 import { parseArgs } from 'node:util';
-import { renderGateTable } from '@xplat/core';
-import { fuse, GateClosedError, parseFuseRequest, renderFuseSummary } from '@xplat/fuse';
+import { fuse, parseFuseRequest, renderFuseSummary } from '@xplat/fuse';
 import type { Command } from '../command.js';
 import { clientFromFlags, registryOptions, registryUsage } from './registry-flags.js';
 
@@ -56,17 +55,13 @@ export const fuseCommand: Command = {
       },
       io.cwd,
     );
-    try {
-      const result = await fuse(
-        request,
-        clientFromFlags(values, io, request.target.registry),
-        io.logger,
-      );
-      io.stdout(values.json ? JSON.stringify(result, null, 2) : renderFuseSummary(result));
-      return 0;
-    } catch (error) {
-      if (error instanceof GateClosedError) io.stderr(renderGateTable(error.report));
-      throw error;
-    }
+    // A closed gate needs no extra output here: fuse() logged the gate table already.
+    const result = await fuse(
+      request,
+      clientFromFlags(values, io, request.target.registry),
+      io.logger,
+    );
+    io.stdout(values.json ? JSON.stringify(result, null, 2) : renderFuseSummary(result));
+    return 0;
   },
 };

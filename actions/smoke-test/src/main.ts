@@ -1,0 +1,43 @@
+/**
+ * smoke-test: inputs -> @xplat/smoke -> outputs, job summary, leg result. Glue only.
+ * The container is always removed: by smokeTest's own cleanup when the run ends or a
+ * cancel arrives as a signal, and by the post step when this process was killed.
+ */
+import * as core from '@actions/core';
+import { actionLogger, errorMessage } from '@xplat/core';
+import { renderSummary, smokeTest } from '@xplat/smoke';
+import { getInputs } from './inputs.js';
+import { CONTAINER_STATE } from './state.js';
+
+async function run(): Promise<void> {
+  const logger = actionLogger();
+  // The runner cancels a step with SIGINT, then SIGTERM: end the probes and clean up
+  // rather than die with the container still running.
+  const controller = new AbortController();
+  const cancel = (): void => controller.abort();
+  process.on('SIGINT', cancel);
+  process.on('SIGTERM', cancel);
+  try {
+    const request = getInputs();
+    const report = await smokeTest(request, {
+      logger,
+      signal: controller.signal,
+      onContainer: (id) => core.saveState(CONTAINER_STATE, id),
+    });
+    core.setOutput('passed', String(report.passed));
+    core.setOutput('ready-ms', report.readyMs === undefined ? '' : String(report.readyMs));
+    core.setOutput('duration-ms', String(report.durationMs));
+    core.setOutput('report', request.reportFile ?? '');
+    if (report.exitCode !== undefined) core.setOutput('exit-code', String(report.exitCode));
+    if (report.stop) core.setOutput('graceful-stop', String(report.stop.graceful));
+    await core.summary.addRaw(renderSummary(report)).write();
+    if (!report.passed) core.setFailed(report.reason ?? 'smoke test failed');
+  } catch (error) {
+    core.setFailed(errorMessage(error));
+  } finally {
+    process.off('SIGINT', cancel);
+    process.off('SIGTERM', cancel);
+  }
+}
+
+await run();

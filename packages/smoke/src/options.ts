@@ -1,0 +1,260 @@
+/**
+ * The smoke test's inputs: one typed request, parsed from the same names whether they
+ * come from action inputs or CLI flags. Host-dependent defaults (timeouts, network) stay
+ * unset here and are filled by the plan once the engine's host is known.
+ */
+import { parseBoolean, parseDuration, parsePlatform, XplatError, type Platform } from '@xplat/core';
+import { parseReference } from '@xplat/registry';
+import {
+  parseChoice,
+  parseEnv,
+  parseHeaders,
+  parseInteger,
+  parseMethod,
+  parsePort,
+  parseRegex,
+  parseStatus,
+  parseWords,
+  type StatusMatcher,
+} from './parse.js';
+
+/** Every input by name, as strings (empty or absent = not given). */
+export type SmokeInputs = Partial<Record<SmokeInputName, string>>;
+
+export const SMOKE_INPUTS = [
+  'image',
+  'platform',
+  'port',
+  'path',
+  'method',
+  'headers',
+  'expect-status',
+  'expect-body',
+  'tcp-port',
+  'expect-log',
+  'command',
+  'expect-output',
+  'expect-exit-code',
+  'one-shot',
+  'args',
+  'env',
+  'run-args',
+  'network',
+  'isolation',
+  'timeout',
+  'probe-timeout',
+  'stop-timeout',
+  'expect-graceful-stop',
+  'result-file',
+  'report-file',
+  'log-lines',
+] as const;
+export type SmokeInputName = (typeof SMOKE_INPUTS)[number];
+
+export interface SmokeRequest {
+  readonly image: string;
+  /** Absent: the image's own platform (or the leg result's, when one is given). */
+  readonly platform?: Platform;
+  readonly http?: {
+    readonly port: number;
+    readonly path: string;
+    readonly method: string;
+    readonly headers: Readonly<Record<string, string>>;
+    readonly expectStatus: StatusMatcher;
+    readonly expectBody?: RegExp;
+  };
+  readonly tcpPort?: number;
+  readonly expectLog?: RegExp;
+  /** Service mode: run inside the container with `docker exec`. One-shot: what the container runs. */
+  readonly command?: readonly string[];
+  readonly expectOutput?: RegExp;
+  readonly expectExitCode: number;
+  readonly oneShot: boolean;
+  /** Replaces the image's CMD. */
+  readonly args?: readonly string[];
+  readonly env: readonly string[];
+  readonly runArgs: readonly string[];
+  /** `auto`, `host`, or a network name (`nat`, a user network, ...). */
+  readonly network: string;
+  readonly isolation: 'auto' | 'process' | 'hyperv';
+  /** Unset: the host's default (see hostDefaults). */
+  readonly timeoutMs?: number;
+  readonly probeTimeoutMs?: number;
+  readonly stopTimeoutSeconds?: number;
+  readonly expectGracefulStop: boolean;
+  readonly resultFile?: string;
+  readonly reportFile?: string;
+  readonly logLines: number;
+}
+
+// Flags that would fight the smoke test's own handling of the container.
+const OWNED_RUN_ARGS: Record<string, string> = {
+  '--network': 'use the network input',
+  '--net': 'use the network input',
+  '--rm': 'the smoke test removes the container itself, after reading its logs',
+  '-d': 'the smoke test always runs the container detached',
+  '--detach': 'the smoke test always runs the container detached',
+  '--name': 'the smoke test names the container so it can always remove it',
+  '--platform': 'use the platform input',
+  '--isolation': 'use the isolation input',
+  '-i': 'there is no terminal to attach',
+  '-t': 'there is no terminal to attach',
+  '-it': 'there is no terminal to attach',
+};
+
+const MAX_TIMEOUT_MS = 60 * 60_000;
+
+export function parseSmokeInputs(raw: SmokeInputs): SmokeRequest {
+  const get = (name: SmokeInputName): string => raw[name] ?? '';
+  const given = (name: SmokeInputName): boolean => get(name).trim() !== '';
+
+  const image = get('image').trim();
+  if (!image)
+    throw new XplatError(
+      'is required: the image (tag, repo@digest or image id) to smoke-test',
+      'image',
+    );
+  if (!/^(sha256:)?[a-f0-9]{12,64}$/.test(image)) parseReference(image, 'image');
+
+  const platform = given('platform') ? parsePlatform(get('platform'), 'platform') : undefined;
+  const oneShot = parseBoolean(get('one-shot'), 'one-shot', false);
+  const port = parsePort(get('port'), 'port');
+  const tcpPort = parsePort(get('tcp-port'), 'tcp-port');
+  const command = given('command') ? parseWords(get('command'), 'command') : undefined;
+  const args = given('args') ? parseWords(get('args'), 'args') : undefined;
+
+  for (const name of ['path', 'method', 'headers', 'expect-status', 'expect-body'] as const) {
+    if (given(name) && port === undefined)
+      throw new XplatError(
+        'is an HTTP check and needs port (the port the service listens on)',
+        name,
+      );
+  }
+  const path = get('path').trim() || '/';
+  if (!path.startsWith('/'))
+    throw new XplatError(`"${path}" must start with "/", e.g. /healthz`, 'path');
+  if (/\s/.test(path))
+    throw new XplatError(`"${path}" must not contain whitespace; percent-encode it`, 'path');
+
+  if (oneShot) {
+    for (const name of ['port', 'tcp-port', 'stop-timeout', 'expect-graceful-stop'] as const) {
+      if (given(name))
+        throw new XplatError(
+          'does not apply with one-shot: true (the container runs and exits; nothing listens)',
+          name,
+        );
+    }
+    if (command && args)
+      throw new XplatError(
+        'give either command or args with one-shot: true, not both (both set what the container runs)',
+        'args',
+      );
+  } else {
+    if (port === undefined && tcpPort === undefined && !given('expect-log') && !command) {
+      throw new XplatError(
+        'nothing to check: give port (HTTP), tcp-port, expect-log or command, or one-shot: true for an image that runs and exits',
+        'port',
+      );
+    }
+    if (command?.length === 0) throw new XplatError('is empty', 'command');
+  }
+  if (given('expect-output') && !command && !oneShot) {
+    throw new XplatError(
+      'checks the output of command: give command too (or one-shot: true)',
+      'expect-output',
+    );
+  }
+  if (given('expect-exit-code') && !command && !oneShot) {
+    throw new XplatError(
+      'checks the exit code of command: give command too (or one-shot: true)',
+      'expect-exit-code',
+    );
+  }
+
+  const runArgs = parseWords(get('run-args'), 'run-args');
+  for (const arg of runArgs) {
+    const flag = arg.split('=')[0]!;
+    const why = OWNED_RUN_ARGS[flag];
+    if (why) throw new XplatError(`"${arg}" is not allowed here: ${why}`, 'run-args');
+  }
+
+  const network = get('network').trim() || 'auto';
+  if (!/^[A-Za-z0-9][A-Za-z0-9_.:-]*$/.test(network)) {
+    throw new XplatError(
+      `"${network}" is not a network name: use auto, host, nat or the name of a docker network`,
+      'network',
+    );
+  }
+  if (network === 'none' && (port !== undefined || tcpPort !== undefined)) {
+    throw new XplatError(
+      '"none" leaves nothing to reach port or tcp-port through: use auto',
+      'network',
+    );
+  }
+
+  const timeoutMs = optionalDuration(get('timeout'), 'timeout');
+  const probeTimeoutMs = optionalDuration(get('probe-timeout'), 'probe-timeout');
+  if (timeoutMs !== undefined && probeTimeoutMs !== undefined && probeTimeoutMs > timeoutMs) {
+    throw new XplatError(
+      `${get('probe-timeout').trim()} is longer than timeout (${get('timeout').trim()}); each probe runs inside the overall timeout`,
+      'probe-timeout',
+    );
+  }
+  const stopMs = given('stop-timeout')
+    ? parseDuration(get('stop-timeout'), 'stop-timeout', 0)
+    : undefined;
+
+  return {
+    image,
+    ...(platform ? { platform } : {}),
+    ...(port !== undefined
+      ? {
+          http: {
+            port,
+            path,
+            method: parseMethod(get('method'), 'method'),
+            headers: parseHeaders(get('headers'), 'headers'),
+            expectStatus: parseStatus(get('expect-status'), 'expect-status'),
+            ...optional('expectBody', parseRegex(get('expect-body'), 'expect-body')),
+          },
+        }
+      : {}),
+    ...(tcpPort !== undefined ? { tcpPort } : {}),
+    ...optional('expectLog', parseRegex(get('expect-log'), 'expect-log')),
+    ...(command ? { command } : {}),
+    ...optional('expectOutput', parseRegex(get('expect-output'), 'expect-output')),
+    expectExitCode: parseInteger(get('expect-exit-code'), 'expect-exit-code', 0, 0, 255),
+    oneShot,
+    ...(args ? { args } : {}),
+    env: parseEnv(get('env'), 'env'),
+    runArgs,
+    network,
+    isolation: parseChoice(
+      get('isolation'),
+      'isolation',
+      ['auto', 'process', 'hyperv'] as const,
+      'auto',
+    ),
+    ...optional('timeoutMs', timeoutMs),
+    ...optional('probeTimeoutMs', probeTimeoutMs),
+    // docker stop takes whole seconds; round up so "1500ms" still allows 1.5 s.
+    ...optional('stopTimeoutSeconds', stopMs === undefined ? undefined : Math.ceil(stopMs / 1000)),
+    expectGracefulStop: parseBoolean(get('expect-graceful-stop'), 'expect-graceful-stop', false),
+    ...optional('resultFile', get('result-file').trim() || undefined),
+    ...optional('reportFile', get('report-file').trim() || undefined),
+    logLines: parseInteger(get('log-lines'), 'log-lines', 50, 1, 10_000),
+  };
+}
+
+function optionalDuration(text: string, input: string): number | undefined {
+  if (!text.trim()) return undefined;
+  const ms = parseDuration(text, input, 0);
+  if (ms <= 0) throw new XplatError(`"${text.trim()}" must be longer than zero`, input);
+  if (ms > MAX_TIMEOUT_MS)
+    throw new XplatError(`"${text.trim()}" is longer than the 60 minute limit`, input);
+  return ms;
+}
+
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}

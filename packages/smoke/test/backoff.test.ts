@@ -1,0 +1,66 @@
+import { describe, expect, test } from '@jest/globals';
+import { FAST_BACKOFF, intervals, poll } from '@xplat/smoke';
+
+describe('backoff', () => {
+  test('short first intervals, growing to the cap', () => {
+    const gen = intervals(FAST_BACKOFF);
+    const first = Array.from({ length: 12 }, () => Math.round(gen.next().value));
+    expect(first.slice(0, 4)).toEqual([10, 15, 23, 34]);
+    expect(first.slice(-3)).toEqual([250, 250, 250]);
+    expect(first).toEqual([...first].sort((a, b) => a - b));
+  });
+
+  test('poll returns as soon as an attempt passes', async () => {
+    let calls = 0;
+    const started = Date.now();
+    const result = await poll({
+      deadline: Date.now() + 5000,
+      backoff: FAST_BACKOFF,
+      attempt: async () =>
+        ++calls < 4 ? { ok: false, error: `try ${calls}` } : { ok: true, detail: 'up' },
+    });
+    expect(result).toMatchObject({ ok: true, detail: 'up', attempts: 4, aborted: false });
+    // 10 + 15 + 22.5 ms of waiting, plus timer slack.
+    expect(Date.now() - started).toBeLessThan(250);
+  });
+
+  test('poll gives up at the deadline with the last error', async () => {
+    const started = Date.now();
+    const result = await poll({
+      deadline: Date.now() + 300,
+      backoff: FAST_BACKOFF,
+      attempt: async () => ({ ok: false, error: 'refused' }),
+    });
+    expect(result).toMatchObject({ ok: false, detail: 'refused', aborted: false });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(295);
+    expect(Date.now() - started).toBeLessThan(450);
+  });
+
+  test('an attempt that hangs does not hold the verdict past the deadline', async () => {
+    const started = Date.now();
+    const result = await poll({
+      deadline: Date.now() + 200,
+      backoff: FAST_BACKOFF,
+      attempt: () => new Promise(() => undefined),
+    });
+    expect(result).toMatchObject({
+      ok: false,
+      detail: 'the attempt did not finish before the deadline',
+    });
+    expect(Date.now() - started).toBeLessThan(400);
+  });
+
+  test('an abort ends the poll at once', async () => {
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 50);
+    const started = Date.now();
+    const result = await poll({
+      deadline: Date.now() + 10_000,
+      backoff: { initialMs: 1000, factor: 1, capMs: 1000 },
+      signal: controller.signal,
+      attempt: async () => ({ ok: false, error: 'not yet' }),
+    });
+    expect(result).toMatchObject({ ok: false, aborted: true });
+    expect(Date.now() - started).toBeLessThan(300);
+  });
+});

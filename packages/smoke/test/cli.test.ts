@@ -1,0 +1,77 @@
+/** `xplat smoke`: the same library call as the action, from flags. */
+import { describe, expect, test } from '@jest/globals';
+import { recordingLogger } from '@xplat/core';
+import { freePort } from '@xplat/smoke';
+import { runCli } from '../../cli/src/cli.js';
+import { bed, httpService } from './containers.js';
+
+const b = bed();
+
+async function cli(argv: string[]): Promise<{ code: number; stdout: string[]; stderr: string[] }> {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const code = await runCli(argv, {
+    stdout: (t) => stdout.push(t),
+    stderr: (t) => stderr.push(t),
+    logger: recordingLogger(),
+    cwd: process.cwd(),
+    env: { ...process.env, XPLAT_DOCKER: b.docker.docker },
+  });
+  return { code, stdout, stderr };
+}
+
+describe('xplat smoke', () => {
+  test('passes with the checks table on stdout', async () => {
+    const port = await freePort();
+    const run = await cli([
+      'smoke',
+      b.amd64,
+      '--port',
+      String(port),
+      '--args',
+      httpService(port),
+      '--header',
+      'X-A: 1',
+      '--stop-timeout',
+      '1',
+      '--expect-graceful-stop',
+    ]);
+    expect(run.stderr).toEqual([]);
+    expect(run.code).toBe(0);
+    expect(run.stdout[0]).toMatch(/^check +status +time +detail\n/);
+    expect(run.stdout[0]).toMatch(/\nhttp GET \/ +passed +\d+ ms +200 in \d+ ms\n/);
+  });
+
+  test('--json prints the report; a failure exits 1 with the reason', async () => {
+    const run = await cli([
+      'smoke',
+      '--image',
+      b.amd64,
+      '--one-shot',
+      '--args',
+      'sh -c "exit 9"',
+      '--json',
+    ]);
+    expect(run.code).toBe(1);
+    expect(JSON.parse(run.stdout[0]!)).toMatchObject({
+      passed: false,
+      exitCode: 9,
+      mode: 'one-shot',
+    });
+    expect(run.stderr).toEqual(['xplat smoke: failed: one-shot: exited 9, expected 0']);
+  });
+
+  test('a bad flag value is one line naming it', async () => {
+    const run = await cli(['smoke', b.amd64, '--port', '8080', '--timeout', 'soon']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toEqual([
+      'xplat smoke: timeout: "soon" is not a duration: use e.g. 30s, 2m or 1500ms',
+    ]);
+  });
+
+  test('--help', async () => {
+    const run = await cli(['smoke', '--help']);
+    expect(run.code).toBe(0);
+    expect(run.stdout[0]).toMatch(/^usage: xplat smoke IMAGE \[options\]/);
+  });
+});
