@@ -30910,7 +30910,7 @@ function getInputs() {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3360);
-/* harmony import */ var _xplat_core__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2854);
+/* harmony import */ var _xplat_core__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3791);
 /* harmony import */ var _xplat_fuse__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1143);
 /* harmony import */ var _xplat_registry__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(612);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8844);
@@ -30959,7 +30959,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2854:
+/***/ 3791:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -30969,7 +30969,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   v0: () => (/* reexport */ actionLogger),
   gJ: () => (/* reexport */ errorMessage),
   DR: () => (/* reexport */ evaluateGate),
-  Bq: () => (/* reexport */ formatPlatform),
+  Bq: () => (/* reexport */ platform_formatPlatform),
   F2: () => (/* reexport */ fromOciPlatform),
   yG: () => (/* reexport */ parseBoolean),
   VX: () => (/* reexport */ parsePlatformList),
@@ -30982,7 +30982,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   Y6: () => (/* reexport */ summariseGateFailure)
 });
 
-// UNUSED EXPORTS: DIGEST_PATTERN, LEG_RESULT_SCHEMA, OS_VERSION_PATTERN, WINDOWS_RELEASES, buildNumber, legPlatform, legResultSchema, ociPlatformString, parseDuration, parsePlatform, parseWindowsVersion, platformPair, recordingLogger, releaseByName, releasesRunnableOn, renderTable, runsUnderProcessIsolation, silentLogger, updateLegResult, validateLegResult, writeLegResult
+// UNUSED EXPORTS: DIGEST_PATTERN, HOSTED_LINUX_RUNNERS, LEG_RESULT_SCHEMA, OS_VERSION_PATTERN, QEMU_RUNNER, RunnerError, WINDOWS_RELEASES, buildNumber, formatRunsOn, legPlatform, legResultSchema, ociPlatformString, parseDuration, parsePlatform, parseWindowsVersion, platformPair, recordingLogger, releaseByName, releasesRunnableOn, renderTable, runnerFor, runsUnderProcessIsolation, silentLogger, updateLegResult, validateLegResult, writeLegResult
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 11 modules
 var lib_core = __nccwpck_require__(3360);
@@ -31168,21 +31168,21 @@ function splitList(text) {
         .filter(Boolean);
 }
 /** `os/arch[/variant]` with the default variant of arm64 left out, as people write it. */
-function ociPlatformString(p) {
+function platform_ociPlatformString(p) {
     const variant = p.variant && p.variant !== DEFAULT_VARIANT[p.architecture] ? `/${p.variant}` : '';
     return `${p.os}/${p.architecture}${variant}`;
 }
 /** The one-string form: `linux/arm64`, `windows/amd64:ltsc2022`, `windows/amd64:10.0.20348.2655`. */
-function formatPlatform(p) {
+function platform_formatPlatform(p) {
     if (!p.osVersion)
-        return ociPlatformString(p);
+        return platform_ociPlatformString(p);
     const release = windows_releaseForOsVersion(p.osVersion);
     const suffix = release && release.build === p.osVersion ? release.name : p.osVersion;
-    return `${ociPlatformString(p)}:${suffix}`;
+    return `${platform_ociPlatformString(p)}:${suffix}`;
 }
 /** Names and tags: `linux-amd64`, `linux-arm-v6`, `windows-amd64-ltsc2022`. */
 function platformPair(p) {
-    const base = ociPlatformString(p).replace(/\//g, '-');
+    const base = platform_ociPlatformString(p).replace(/\//g, '-');
     if (!p.osVersion)
         return base;
     const release = releaseForOsVersion(p.osVersion);
@@ -31253,7 +31253,7 @@ function evaluateGate(expected, legs) {
     }
     const seen = new Set();
     for (const platform of expected) {
-        const key = formatPlatform(platform);
+        const key = platform_formatPlatform(platform);
         if (seen.has(key))
             throw new errors_XplatError(`${key} is listed twice`, 'expected-platforms');
         seen.add(key);
@@ -31262,7 +31262,7 @@ function evaluateGate(expected, legs) {
     const rows = expected.map((platform) => {
         const matches = legs.filter((leg) => platformMatches(platform, legPlatform(leg)));
         matches.forEach((leg) => placed.add(leg));
-        return { platform: formatPlatform(platform), ...judge(matches), legs: matches };
+        return { platform: platform_formatPlatform(platform), ...judge(matches), legs: matches };
     });
     return {
         passed: rows.every((row) => row.verdict === 'passed'),
@@ -41083,7 +41083,79 @@ function recordingLogger() {
     };
 }
 
+;// CONCATENATED MODULE: ./packages/core/src/runners.ts
+/**
+ * The runner map: which GitHub Actions runner builds a platform natively.
+ *
+ * The Windows facts come from WINDOWS_RELEASES (`hostedRunner`), so a new hosted
+ * Windows image is one line there, not here.
+ */
+
+
+
+/** GitHub-hosted Linux runners by architecture: the native builders. */
+const HOSTED_LINUX_RUNNERS = {
+    amd64: 'ubuntu-24.04',
+    arm64: 'ubuntu-24.04-arm',
+};
+/** Where an emulated (QEMU) Linux build runs when the user asks for one. */
+const QEMU_RUNNER = 'ubuntu-24.04';
+/** Why a platform has no runner: thrown as an XplatError naming `input`. */
+class RunnerError extends errors_XplatError {
+    /** Which part of the platform entry the user should change. */
+    field;
+    constructor(message, input, field) {
+        super(message, input);
+        this.name = 'RunnerError';
+        this.field = field;
+    }
+}
+/**
+ * The runner for one platform leg. linux/amd64 -> ubuntu-24.04, linux/arm64 ->
+ * ubuntu-24.04-arm (or QEMU on ubuntu-24.04 when asked), windows ltsc2022 ->
+ * windows-2022, ltsc2025 -> windows-2025. Anything without a hosted runner (ltsc2019,
+ * other builds, Windows on arm64, exotic Linux arches without qemu) is refused with a
+ * message that says to name a self-hosted label.
+ */
+function runnerFor(platform, override = {}, input = 'platforms') {
+    const name = formatPlatform(platform);
+    const qemu = override.qemu ?? false;
+    if (qemu) {
+        if (platform.os !== 'linux')
+            throw new RunnerError(`qemu emulates Linux architectures only; ${name} builds on a Windows runner of its release (remove qemu)`, input, 'qemu');
+        if (platform.architecture === 'amd64')
+            throw new RunnerError(`${name} builds natively on ${HOSTED_LINUX_RUNNERS.amd64}; qemu is for other architectures (remove qemu)`, input, 'qemu');
+    }
+    if (override.runsOn !== undefined)
+        return { runsOn: override.runsOn, hosted: false, qemu };
+    if (platform.os === 'linux') {
+        if (qemu)
+            return { runsOn: QEMU_RUNNER, hosted: true, qemu: true };
+        const native = ociPlatformString(platform) === `linux/${platform.architecture}`
+            ? HOSTED_LINUX_RUNNERS[platform.architecture]
+            : undefined;
+        if (native)
+            return { runsOn: native, hosted: true, qemu: false };
+        throw new RunnerError(`no GitHub-hosted runner builds ${name} natively: set qemu: true (emulated on ${QEMU_RUNNER}) or runs-on with a self-hosted runner's labels`, input, 'platform');
+    }
+    if (!platform.osVersion)
+        throw new RunnerError(`"${name}" needs a Windows release to pick a runner: write windows/amd64:ltsc2022 or windows/amd64:ltsc2025`, input, 'platform');
+    const release = releaseForOsVersion(platform.osVersion);
+    if (platform.architecture !== 'amd64')
+        throw new RunnerError(`no GitHub-hosted runner builds ${name} containers: name a self-hosted runner with runs-on, e.g. runs-on: [self-hosted, windows, arm64]`, input, 'runs-on');
+    if (!release?.hostedRunner) {
+        const what = release ? release.name : `Windows build ${platform.osVersion}`;
+        throw new RunnerError(`${what} has no GitHub-hosted runner (process isolation needs a host of the same release): name a self-hosted runner with runs-on, e.g. runs-on: [self-hosted, windows, ${release?.name ?? 'x64'}]`, input, 'runs-on');
+    }
+    return { runsOn: release.hostedRunner, hosted: true, qemu: false };
+}
+/** `ubuntu-24.04` or `[self-hosted, windows]`, for tables and messages. */
+function formatRunsOn(runsOn) {
+    return typeof runsOn === 'string' ? runsOn : `[${runsOn.join(', ')}]`;
+}
+
 ;// CONCATENATED MODULE: ./packages/core/src/index.ts
+
 
 
 
@@ -41112,8 +41184,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: assertTagsAllowed, buildIndex, findResultFiles, inspectReference, loadLegResults, parseAnnotations, parseMediaTypeChoice, parseTags, planTags, renderInspect, resolveSource, verifyIndex
 
-// EXTERNAL MODULE: ./packages/core/src/index.ts + 28 modules
-var src = __nccwpck_require__(2854);
+// EXTERNAL MODULE: ./packages/core/src/index.ts + 29 modules
+var src = __nccwpck_require__(3791);
 // EXTERNAL MODULE: ./packages/registry/src/index.ts + 15 modules
 var registry_src = __nccwpck_require__(612);
 ;// CONCATENATED MODULE: ./packages/fuse/src/index-document.ts
@@ -42716,8 +42788,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: ATTESTATION_MANIFEST, Authenticator, DEFAULT_RETRY_POLICY, DEFAULT_TOKEN_LIFETIME_S, DIGEST_EXPECTED, DOCKER_CONFIG, DOCKER_FOREIGN_LAYER, DOCKER_HUB, DOCKER_HUB_API, DOCKER_HUB_CONFIG_KEY, DOCKER_LAYER, HttpClient, IN_TOTO, MANIFEST_MEDIA_TYPES, MAX_MANIFEST_BYTES, OCI_CONFIG, OCI_EMPTY, OCI_LAYER, OCI_LAYER_GZIP, OCI_LAYER_NONDISTRIBUTABLE, OCI_LAYER_NONDISTRIBUTABLE_GZIP, OCI_LAYER_NONDISTRIBUTABLE_ZSTD, OCI_LAYER_ZSTD, OCI_MANIFEST, REFERENCE_DIGEST_ANNOTATION, REFERENCE_TYPE_ANNOTATION, RegistryClient, RegistryError, Transport, apiHost, backoffMs, baseMediaType, copyImage, describeErrorBody, describeScopes, digestProblem, dockerConfigPath, explicitCredentials, isAttestation, isDigest, isDockerMediaType, isForeignLayer, isImageManifest, isIndex, isLoopbackHost, isManifestMediaType, isRetryableStatus, isTransientError, manifestReference, mapLimit, normalizeRegistry, normalizeScopes, notFoundError, parseImageConfig, parseManifest, parseWwwAuthenticate, pickChallenge, pullScope, pushScope, quietLogger, resolveCredentials, retryAfterMs, sameRepository, scopeString, tagProblem, validateDigest
 
-// EXTERNAL MODULE: ./packages/core/src/index.ts + 28 modules
-var src = __nccwpck_require__(2854);
+// EXTERNAL MODULE: ./packages/core/src/index.ts + 29 modules
+var src = __nccwpck_require__(3791);
 ;// CONCATENATED MODULE: ./packages/registry/src/challenge.ts
 /**
  * WWW-Authenticate (RFC 9110 section 11.6.1): one header can hold several challenges,

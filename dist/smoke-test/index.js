@@ -1,6 +1,4207 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
+/***/ 5940:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.Argument = void 0;
+class Argument {
+    constructor(value, range) {
+        this.value = value;
+        this.range = range;
+    }
+    toString() {
+        return this.value;
+    }
+    getRange() {
+        return this.range;
+    }
+    getValue() {
+        return this.value;
+    }
+    isAfter(position) {
+        if (this.range.end.line < position.line) {
+            return false;
+        }
+        return this.range.start.line > position.line ? true : this.range.start.character > position.character;
+    }
+    isBefore(position) {
+        if (this.range.start.line < position.line) {
+            return true;
+        }
+        return this.range.end.line > position.line ? false : this.range.end.character < position.character;
+    }
+}
+exports.Argument = Argument;
+
+
+/***/ }),
+
+/***/ 4022:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.Comment = void 0;
+const vscode_languageserver_types_1 = __nccwpck_require__(4612);
+const line_1 = __nccwpck_require__(7005);
+const util_1 = __nccwpck_require__(7459);
+class Comment extends line_1.Line {
+    constructor(document, range) {
+        super(document, range);
+    }
+    toString() {
+        const content = this.getContent();
+        if (content) {
+            return "# " + content;
+        }
+        return "#";
+    }
+    /**
+     * Returns the content of this comment. This excludes leading and
+     * trailing whitespace as well as the # symbol. If the comment only
+     * consists of whitespace, the empty string will be returned.
+     */
+    getContent() {
+        let range = this.getContentRange();
+        if (range === null) {
+            return "";
+        }
+        return this.document.getText().substring(this.document.offsetAt(range.start), this.document.offsetAt(range.end));
+    }
+    /**
+     * Returns a range that includes the content of the comment
+     * excluding any leading and trailing whitespace as well as the #
+     * symbol. May return null if the comment only consists of whitespace
+     * characters.
+     */
+    getContentRange() {
+        let range = this.getRange();
+        const startOffset = this.document.offsetAt(range.start);
+        let raw = this.document.getText().substring(startOffset, this.document.offsetAt(range.end));
+        let start = -1;
+        let end = -1;
+        // skip the first # symbol
+        for (let i = 1; i < raw.length; i++) {
+            if (!util_1.Util.isWhitespace(raw.charAt(i))) {
+                start = i;
+                break;
+            }
+        }
+        if (start === -1) {
+            return null;
+        }
+        // go backwards up to the first # symbol
+        for (let i = raw.length - 1; i >= 1; i--) {
+            if (!util_1.Util.isWhitespace(raw.charAt(i))) {
+                end = i + 1;
+                break;
+            }
+        }
+        return vscode_languageserver_types_1.Range.create(this.document.positionAt(startOffset + start), this.document.positionAt(startOffset + end));
+    }
+}
+exports.Comment = Comment;
+
+
+/***/ }),
+
+/***/ 9933:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+/* --------------------------------------------------------------------------------------------
+ * Copyright (c) Remy Suen. All rights reserved.
+ * Licensed under the MIT License. See License.txt in the project root for license information.
+ * ------------------------------------------------------------------------------------------ */
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.Dockerfile = void 0;
+const vscode_languageserver_types_1 = __nccwpck_require__(4612);
+const ast = __nccwpck_require__(8390);
+const imageTemplate_1 = __nccwpck_require__(3520);
+const from_1 = __nccwpck_require__(5377);
+const util_1 = __nccwpck_require__(7459);
+const main_1 = __nccwpck_require__(8390);
+class Dockerfile extends imageTemplate_1.ImageTemplate {
+    constructor(document) {
+        super();
+        this.initialInstructions = new imageTemplate_1.ImageTemplate();
+        this.buildStages = [];
+        this.directives = [];
+        /**
+         * Whether a FROM instruction has been added to this Dockerfile or not.
+         */
+        this.foundFrom = false;
+        this.document = document;
+    }
+    getEscapeCharacter() {
+        for (const directive of this.directives) {
+            if (directive.getDirective() === ast.Directive.escape) {
+                const value = directive.getValue();
+                if (value === '\\' || value === '`') {
+                    return value;
+                }
+            }
+        }
+        return '\\';
+    }
+    getInitialARGs() {
+        return this.initialInstructions.getARGs();
+    }
+    getContainingImage(position) {
+        let range = vscode_languageserver_types_1.Range.create(vscode_languageserver_types_1.Position.create(0, 0), this.document.positionAt(this.document.getText().length));
+        if (!util_1.Util.isInsideRange(position, range)) {
+            // not inside the document, invalid position
+            return null;
+        }
+        if (this.initialInstructions.getComments().length > 0 || this.initialInstructions.getInstructions().length > 0) {
+            if (util_1.Util.isInsideRange(position, this.initialInstructions.getRange())) {
+                return this.initialInstructions;
+            }
+        }
+        for (const buildStage of this.buildStages) {
+            if (util_1.Util.isInsideRange(position, buildStage.getRange())) {
+                return buildStage;
+            }
+        }
+        return this;
+    }
+    addInstruction(instruction) {
+        if (instruction.getKeyword() === main_1.Keyword.FROM) {
+            this.currentBuildStage = new imageTemplate_1.ImageTemplate();
+            this.buildStages.push(this.currentBuildStage);
+            this.foundFrom = true;
+        }
+        else if (!this.foundFrom) {
+            this.initialInstructions.addInstruction(instruction);
+        }
+        if (this.foundFrom) {
+            this.currentBuildStage.addInstruction(instruction);
+        }
+        super.addInstruction(instruction);
+    }
+    setDirectives(directives) {
+        this.directives = directives;
+    }
+    getDirective() {
+        return this.directives.length === 0 ? null : this.directives[0];
+    }
+    getDirectives() {
+        return this.directives;
+    }
+    resolveVariable(variable, line) {
+        for (let from of this.getFROMs()) {
+            let range = from.getRange();
+            if (range.start.line <= line && line <= range.end.line) {
+                // resolve the FROM variable against the initial ARGs
+                let initialARGs = new imageTemplate_1.ImageTemplate();
+                for (let instruction of this.initialInstructions.getARGs()) {
+                    initialARGs.addInstruction(instruction);
+                }
+                return initialARGs.resolveVariable(variable, line);
+            }
+        }
+        let image = this.getContainingImage(vscode_languageserver_types_1.Position.create(line, 0));
+        if (image === null) {
+            return undefined;
+        }
+        let resolvedVariable = image.resolveVariable(variable, line);
+        if (resolvedVariable === null) {
+            // refers to an uninitialized ARG variable,
+            // try resolving it against the initial ARGs then
+            let initialARGs = new imageTemplate_1.ImageTemplate();
+            for (let instruction of this.initialInstructions.getARGs()) {
+                initialARGs.addInstruction(instruction);
+            }
+            return initialARGs.resolveVariable(variable, line);
+        }
+        return resolvedVariable;
+    }
+    getAvailableVariables(currentLine) {
+        if (this.getInstructionAt(currentLine) instanceof from_1.From) {
+            let variables = [];
+            for (let arg of this.getInitialARGs()) {
+                let property = arg.getProperty();
+                if (property) {
+                    variables.push(property.getName());
+                }
+            }
+            return variables;
+        }
+        let image = this.getContainingImage(vscode_languageserver_types_1.Position.create(currentLine, 0));
+        return image ? image.getAvailableVariables(currentLine) : [];
+    }
+    getParentStage(image) {
+        const templateFrom = image.getFROM();
+        const imageName = templateFrom === null ? null : templateFrom.getImageName();
+        if (imageName === null) {
+            return null;
+        }
+        for (const from of this.getFROMs()) {
+            if (from.getBuildStage() === imageName) {
+                const range = from.getRange();
+                // on the same line then it's an image that shares the name as the build stage
+                if (range.start.line === templateFrom.getRange().start.line) {
+                    return null;
+                }
+                return this.getContainingImage(range.start);
+            }
+        }
+        return null;
+    }
+    getStageHierarchy(line) {
+        const image = this.getContainingImage(vscode_languageserver_types_1.Position.create(line, 0));
+        if (image === null) {
+            return [];
+        }
+        const stages = [image];
+        let stage = this.getParentStage(image);
+        while (stage !== null) {
+            stages.splice(0, 0, stage);
+            stage = this.getParentStage(stage);
+        }
+        return stages;
+    }
+    getAvailableWorkingDirectories(line) {
+        const availableDirectories = new Set();
+        for (const image of this.getStageHierarchy(line)) {
+            for (const workdir of image.getWORKDIRs()) {
+                if (workdir.getRange().end.line < line) {
+                    let directory = workdir.getAbsolutePath();
+                    if (directory !== undefined && directory !== null) {
+                        if (!directory.endsWith("/")) {
+                            directory += "/";
+                        }
+                        availableDirectories.add(directory);
+                    }
+                }
+            }
+        }
+        return Array.from(availableDirectories);
+    }
+    /**
+     * Internally reorganize the comments in the Dockerfile and allocate
+     * them to the relevant build stages that they belong to.
+     */
+    organizeComments() {
+        const comments = this.getComments();
+        for (let i = 0; i < comments.length; i++) {
+            if (util_1.Util.isInsideRange(comments[i].getRange().end, this.initialInstructions.getRange())) {
+                this.initialInstructions.addComment(comments[i]);
+            }
+            else {
+                for (const buildStage of this.buildStages) {
+                    if (util_1.Util.isInsideRange(comments[i].getRange().start, buildStage.getRange())) {
+                        buildStage.addComment(comments[i]);
+                    }
+                }
+            }
+        }
+    }
+    getRange() {
+        const comments = this.getComments();
+        const instructions = this.getInstructions();
+        let range = null;
+        if (comments.length === 0) {
+            if (instructions.length > 0) {
+                range = vscode_languageserver_types_1.Range.create(instructions[0].getRange().start, instructions[instructions.length - 1].getRange().end);
+            }
+        }
+        else if (instructions.length === 0) {
+            range = vscode_languageserver_types_1.Range.create(comments[0].getRange().start, comments[comments.length - 1].getRange().end);
+        }
+        else {
+            const commentStart = comments[0].getRange().start;
+            const commentEnd = comments[comments.length - 1].getRange().end;
+            const instructionStart = instructions[0].getRange().start;
+            const instructionEnd = instructions[instructions.length - 1].getRange().end;
+            if (commentStart.line < instructionStart.line) {
+                if (commentEnd.line < instructionEnd.line) {
+                    range = vscode_languageserver_types_1.Range.create(commentStart, instructionEnd);
+                }
+                range = vscode_languageserver_types_1.Range.create(commentStart, commentEnd);
+            }
+            else if (commentEnd.line < instructionEnd.line) {
+                range = vscode_languageserver_types_1.Range.create(instructionStart, instructionEnd);
+            }
+            else {
+                range = vscode_languageserver_types_1.Range.create(instructionStart, commentEnd);
+            }
+        }
+        if (range === null) {
+            if (this.directives.length === 0) {
+                return null;
+            }
+            return this.directives[0].getRange();
+        }
+        else if (this.directives.length === 0) {
+            return range;
+        }
+        return vscode_languageserver_types_1.Range.create(this.directives[0].getRange().start, range.end);
+    }
+}
+exports.Dockerfile = Dockerfile;
+
+
+/***/ }),
+
+/***/ 1077:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.Flag = void 0;
+const vscode_languageserver_types_1 = __nccwpck_require__(4612);
+const flagOption_1 = __nccwpck_require__(3700);
+class Flag {
+    constructor(document, range, name, nameRange, value, valueRange) {
+        this.options = [];
+        this.range = range;
+        this.name = name;
+        this.nameRange = nameRange;
+        this.value = value;
+        this.valueRange = valueRange;
+        if (this.value !== null) {
+            let offset = document.offsetAt(valueRange.start);
+            let nameStart = -1;
+            let valueStart = -1;
+            let hasOptions = false;
+            for (let i = 0; i < value.length; i++) {
+                switch (value.charAt(i)) {
+                    case '=':
+                        hasOptions = true;
+                        if (valueStart === -1) {
+                            valueStart = i + 1;
+                            break;
+                        }
+                        break;
+                    case ',':
+                        this.options.push(this.createFlagOption(document, value, offset, nameStart, valueStart, i));
+                        nameStart = -1;
+                        valueStart = -1;
+                        break;
+                    default:
+                        if (nameStart === -1) {
+                            nameStart = i;
+                        }
+                        break;
+                }
+            }
+            if (hasOptions && nameStart !== -1) {
+                this.options.push(this.createFlagOption(document, value, offset, nameStart, valueStart, value.length));
+            }
+        }
+    }
+    createFlagOption(document, content, documentOffset, nameStart, valueStart, valueEnd) {
+        const optionRange = vscode_languageserver_types_1.Range.create(document.positionAt(documentOffset + nameStart), document.positionAt(documentOffset + valueEnd));
+        if (valueStart === -1) {
+            return new flagOption_1.FlagOption(optionRange, content.substring(nameStart, valueEnd), optionRange, null, null);
+        }
+        return new flagOption_1.FlagOption(optionRange, content.substring(nameStart, valueStart - 1), vscode_languageserver_types_1.Range.create(document.positionAt(documentOffset + nameStart), document.positionAt(documentOffset + valueStart - 1)), content.substring(valueStart, valueEnd), vscode_languageserver_types_1.Range.create(document.positionAt(documentOffset + valueStart), document.positionAt(documentOffset + valueEnd)));
+    }
+    toString() {
+        if (this.valueRange) {
+            return "--" + this.name + "=" + this.value;
+        }
+        return "--" + this.name;
+    }
+    /**
+     * Returns the range that encompasses this entire flag. This includes the
+     * -- prefix in the beginning to the last character of the flag's value (if
+     * it has been defined).
+     *
+     * @return the entire range of this flag
+     */
+    getRange() {
+        return this.range;
+    }
+    /**
+     * Returns the name of this flag. The name does not include the -- prefix.
+     * Thus, for HEALTHCHECK's --interval flag, interval is the flag's name and
+     * not --interval.
+     *
+     * @return this flag's name
+     */
+    getName() {
+        return this.name;
+    }
+    /**
+     * Returns the range that encompasses the flag's name
+     *
+     * @return the range containing the flag's name
+     */
+    getNameRange() {
+        return this.nameRange;
+    }
+    /**
+     * Returns the value that has been set to this flag. May be null if the
+     * flag is invalid and has no value set like a --start-period. If the flag
+     * is instead a --start-period= with an equals sign then the flag's value
+     * is the empty string.
+     *
+     * @return this flag's value if it has been defined, null otherwise
+     */
+    getValue() {
+        return this.value;
+    }
+    /**
+     * Returns the range that encompasses this flag's value. If no value has
+     * been set then null will be returned.
+     *
+     * @return the range containing this flag's value, or null if the flag
+     *         has no value defined
+     */
+    getValueRange() {
+        return this.valueRange;
+    }
+    getOption(name) {
+        for (const option of this.options) {
+            if (option.getName() === name) {
+                return option;
+            }
+        }
+        return null;
+    }
+    getOptions() {
+        return this.options;
+    }
+    hasOptions() {
+        return this.options.length > 0;
+    }
+}
+exports.Flag = Flag;
+
+
+/***/ }),
+
+/***/ 3700:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.FlagOption = void 0;
+class FlagOption {
+    constructor(range, name, nameRange, value, valueRange) {
+        this.range = range;
+        this.name = name;
+        this.nameRange = nameRange;
+        this.value = value;
+        this.valueRange = valueRange;
+    }
+    toString() {
+        if (this.valueRange !== null) {
+            return this.name + "=" + this.value;
+        }
+        return this.name;
+    }
+    getRange() {
+        return this.range;
+    }
+    getName() {
+        return this.name;
+    }
+    getNameRange() {
+        return this.nameRange;
+    }
+    getValue() {
+        return this.value;
+    }
+    getValueRange() {
+        return this.valueRange;
+    }
+}
+exports.FlagOption = FlagOption;
+
+
+/***/ }),
+
+/***/ 7599:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.Heredoc = void 0;
+/**
+ * Heredoc represents a here-document that has been embedded in a
+ * Dockerfile.
+ *
+ * This API is experimental and subject to change.
+ */
+class Heredoc {
+    constructor(startRange, name, nameRange, contentRange, endRange) {
+        this.startRange = startRange;
+        this.name = name;
+        this.nameRange = nameRange;
+        this.contentRange = contentRange;
+        this.endRange = endRange;
+    }
+    /**
+     * Returns the name of the here-document.
+     *
+     * This API is experimental and subject to change.
+     */
+    getName() {
+        return this.name;
+    }
+    /**
+     * Returns the range of the start operator and the name. If the
+     * here-document is initialized with <<EOT then the start range would
+     * encompass all five characters.
+     *
+     * This API is experimental and subject to change.
+     */
+    getStartRange() {
+        return this.startRange;
+    }
+    /**
+     * Returns the range of this here-document's name that is declared at
+     * the beginning of the here-document with the operator. If the
+     * here-document is initialized with <<EOT then the name range would
+     * encompass the latter three "EOT" characters.
+     *
+     * This API is experimental and subject to change.
+     */
+    getNameRange() {
+        return this.nameRange;
+    }
+    /**
+     * Returns the range of the content of this here-document. This may
+     * be null if the here-document has no content because:
+     * - the start range is the only thing that was declared
+     * - the end range was declared immediately and there is no content
+     *
+     * This API is experimental and subject to change.
+     */
+    getContentRange() {
+        return this.contentRange;
+    }
+    /**
+     * Returns the range of the here-document's name on a line that
+     * represents the end of the here-document.
+     *
+     * This API is experimental and subject to change.
+     */
+    getDelimiterRange() {
+        return this.endRange;
+    }
+}
+exports.Heredoc = Heredoc;
+
+
+/***/ }),
+
+/***/ 3520:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+/* --------------------------------------------------------------------------------------------
+ * Copyright (c) Remy Suen. All rights reserved.
+ * Licensed under the MIT License. See License.txt in the project root for license information.
+ * ------------------------------------------------------------------------------------------ */
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.ImageTemplate = void 0;
+const vscode_languageserver_types_1 = __nccwpck_require__(4612);
+const arg_1 = __nccwpck_require__(4381);
+const cmd_1 = __nccwpck_require__(5517);
+const copy_1 = __nccwpck_require__(444);
+const env_1 = __nccwpck_require__(1822);
+const entrypoint_1 = __nccwpck_require__(1835);
+const from_1 = __nccwpck_require__(5377);
+const healthcheck_1 = __nccwpck_require__(1167);
+const onbuild_1 = __nccwpck_require__(5554);
+const util_1 = __nccwpck_require__(7459);
+const workdir_1 = __nccwpck_require__(7529);
+class ImageTemplate {
+    constructor() {
+        this.comments = [];
+        this.instructions = [];
+    }
+    addComment(comment) {
+        this.comments.push(comment);
+    }
+    getComments() {
+        return this.comments;
+    }
+    addInstruction(instruction) {
+        this.instructions.push(instruction);
+    }
+    getInstructions() {
+        return this.instructions;
+    }
+    getInstructionAt(line) {
+        for (let instruction of this.instructions) {
+            if (util_1.Util.isInsideRange(vscode_languageserver_types_1.Position.create(line, 0), instruction.getRange())) {
+                return instruction;
+            }
+        }
+        return null;
+    }
+    /**
+     * Gets all the ARG instructions that are defined in this image.
+     */
+    getARGs() {
+        let args = [];
+        for (let instruction of this.instructions) {
+            if (instruction instanceof arg_1.Arg) {
+                args.push(instruction);
+            }
+        }
+        return args;
+    }
+    /**
+     * Gets all the CMD instructions that are defined in this image.
+     */
+    getCMDs() {
+        let cmds = [];
+        for (let instruction of this.instructions) {
+            if (instruction instanceof cmd_1.Cmd) {
+                cmds.push(instruction);
+            }
+        }
+        return cmds;
+    }
+    /**
+     * Gets all the COPY instructions that are defined in this image.
+     */
+    getCOPYs() {
+        let copies = [];
+        for (let instruction of this.instructions) {
+            if (instruction instanceof copy_1.Copy) {
+                copies.push(instruction);
+            }
+        }
+        return copies;
+    }
+    /**
+     * Gets all the ENTRYPOINT instructions that are defined in this image.
+     */
+    getENTRYPOINTs() {
+        let froms = [];
+        for (let instruction of this.instructions) {
+            if (instruction instanceof entrypoint_1.Entrypoint) {
+                froms.push(instruction);
+            }
+        }
+        return froms;
+    }
+    /**
+     * Gets all the ENV instructions that are defined in this image.
+     */
+    getENVs() {
+        let args = [];
+        for (let instruction of this.instructions) {
+            if (instruction instanceof env_1.Env) {
+                args.push(instruction);
+            }
+        }
+        return args;
+    }
+    getFROM() {
+        for (const instruction of this.instructions) {
+            if (instruction instanceof from_1.From) {
+                return instruction;
+            }
+        }
+        return null;
+    }
+    /**
+     * Gets all the FROM instructions that are defined in this image.
+     */
+    getFROMs() {
+        let froms = [];
+        for (let instruction of this.instructions) {
+            if (instruction instanceof from_1.From) {
+                froms.push(instruction);
+            }
+        }
+        return froms;
+    }
+    /**
+     * Gets all the HEALTHCHECK instructions that are defined in this image.
+     */
+    getHEALTHCHECKs() {
+        let froms = [];
+        for (let instruction of this.instructions) {
+            if (instruction instanceof healthcheck_1.Healthcheck) {
+                froms.push(instruction);
+            }
+        }
+        return froms;
+    }
+    getWORKDIRs() {
+        const workdirs = [];
+        for (const instruction of this.instructions) {
+            if (instruction instanceof workdir_1.Workdir) {
+                workdirs.push(instruction);
+            }
+        }
+        return workdirs;
+    }
+    getOnbuildTriggers() {
+        let triggers = [];
+        for (let instruction of this.instructions) {
+            if (instruction instanceof onbuild_1.Onbuild) {
+                let trigger = instruction.getTriggerInstruction();
+                if (trigger) {
+                    triggers.push(trigger);
+                }
+            }
+        }
+        return triggers;
+    }
+    getAvailableVariables(currentLine) {
+        const variables = [];
+        for (const arg of this.getARGs()) {
+            if (arg.isBefore(currentLine)) {
+                const property = arg.getProperty();
+                if (property) {
+                    const variable = property.getName();
+                    if (variables.indexOf(variable) === -1) {
+                        variables.push(variable);
+                    }
+                }
+            }
+        }
+        for (const env of this.getENVs()) {
+            if (env.isBefore(currentLine)) {
+                for (const property of env.getProperties()) {
+                    const variable = property.getName();
+                    if (variables.indexOf(variable) === -1) {
+                        variables.push(variable);
+                    }
+                }
+            }
+        }
+        return variables;
+    }
+    /**
+     * Resolves a variable with the given name at the specified line
+     * to its value. If null is returned, then the variable has been
+     * defined but no value was given. If undefined is returned, then
+     * a variable with the given name has not been defined yet as of
+     * the given line.
+     *
+     * @param variable the name of the variable to resolve
+     * @param line the line number that the variable is on, zero-based
+     * @return the value of the variable as defined by an ARG or ENV
+     *         instruction, or null if no value has been specified, or
+     *         undefined if a variable with the given name has not
+     *         been defined
+     */
+    resolveVariable(variable, line) {
+        let envs = this.getENVs();
+        for (let i = envs.length - 1; i >= 0; i--) {
+            if (envs[i].isBefore(line)) {
+                for (let property of envs[i].getProperties()) {
+                    if (property.getName() === variable) {
+                        return property.getValue();
+                    }
+                }
+            }
+        }
+        let args = this.getARGs();
+        for (let i = args.length - 1; i >= 0; i--) {
+            if (args[i].isBefore(line)) {
+                let property = args[i].getProperty();
+                if (property && property.getName() === variable) {
+                    return property.getValue();
+                }
+            }
+        }
+        return undefined;
+    }
+    getRange() {
+        const instructions = this.getInstructions();
+        if (instructions.length === 0) {
+            // all templates should have instructions, this only happens for
+            // the initial set of instruction
+            return vscode_languageserver_types_1.Range.create(0, 0, 0, 0);
+        }
+        const instructionStart = instructions[0].getRange().start;
+        const instructionEnd = instructions[instructions.length - 1].getRange().end;
+        return vscode_languageserver_types_1.Range.create(instructionStart, instructionEnd);
+    }
+    contains(position) {
+        const range = this.getRange();
+        if (range === null) {
+            return false;
+        }
+        return util_1.Util.isInsideRange(position, range);
+    }
+}
+exports.ImageTemplate = ImageTemplate;
+
+
+/***/ }),
+
+/***/ 5279:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.Instruction = void 0;
+const vscode_languageserver_types_1 = __nccwpck_require__(4612);
+const util_1 = __nccwpck_require__(7459);
+const line_1 = __nccwpck_require__(7005);
+const argument_1 = __nccwpck_require__(5940);
+const heredoc_1 = __nccwpck_require__(7599);
+const variable_1 = __nccwpck_require__(3743);
+const main_1 = __nccwpck_require__(8390);
+class Instruction extends line_1.Line {
+    constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range);
+        this.dockerfile = dockerfile;
+        this.escapeChar = escapeChar;
+        this.instruction = instruction;
+        this.instructionRange = instructionRange;
+    }
+    toString() {
+        let value = this.getKeyword();
+        for (let arg of this.getRawArguments()) {
+            value += ' ';
+            value += arg.getValue();
+        }
+        return value;
+    }
+    getRangeContent(range) {
+        if (range === null) {
+            return null;
+        }
+        return this.document.getText().substring(this.document.offsetAt(range.start), this.document.offsetAt(range.end));
+    }
+    getInstructionRange() {
+        return this.instructionRange;
+    }
+    getInstruction() {
+        return this.instruction;
+    }
+    getKeyword() {
+        return this.getInstruction().toUpperCase();
+    }
+    getArgumentsRange() {
+        let args = this.getArguments();
+        if (args.length === 0) {
+            return null;
+        }
+        return vscode_languageserver_types_1.Range.create(args[0].getRange().start, args[args.length - 1].getRange().end);
+    }
+    getArgumentsRanges() {
+        let args = this.getArguments();
+        if (args.length === 0) {
+            return [];
+        }
+        if (args[0].getRange().start.line === args[args.length - 1].getRange().end.line) {
+            return [vscode_languageserver_types_1.Range.create(args[0].getRange().start, args[args.length - 1].getRange().end)];
+        }
+        let ranges = [];
+        let end = -1;
+        let startPosition = args[0].getRange().start;
+        let range = this.getInstructionRange();
+        let extra = this.document.offsetAt(startPosition) - this.document.offsetAt(range.start);
+        let content = this.getTextContent();
+        let fullArgs = content.substring(extra, this.document.offsetAt(args[args.length - 1].getRange().end) - this.document.offsetAt(range.start));
+        let offset = this.document.offsetAt(range.start) + extra;
+        let start = false;
+        let comment = false;
+        for (let i = 0; i < fullArgs.length; i++) {
+            let char = fullArgs.charAt(i);
+            if (char === this.escapeChar) {
+                let next = fullArgs.charAt(i + 1);
+                if (next === ' ' || next === '\t') {
+                    whitespaceCheck: for (let j = i + 2; j < fullArgs.length; j++) {
+                        switch (fullArgs.charAt(j)) {
+                            case ' ':
+                            case '\t':
+                                continue;
+                            case '\r':
+                                j++;
+                            case '\n':
+                                if (startPosition !== null) {
+                                    ranges.push(vscode_languageserver_types_1.Range.create(startPosition, this.document.positionAt(offset + end + 1)));
+                                }
+                                startPosition = null;
+                                start = true;
+                                comment = false;
+                                i = j;
+                                break whitespaceCheck;
+                            default:
+                                break whitespaceCheck;
+                        }
+                    }
+                }
+                else if (next === '\r') {
+                    if (startPosition !== null) {
+                        ranges.push(vscode_languageserver_types_1.Range.create(startPosition, this.document.positionAt(offset + end + 1)));
+                        startPosition = null;
+                    }
+                    start = true;
+                    comment = false;
+                    i += 2;
+                }
+                else if (next === '\n') {
+                    if (startPosition !== null) {
+                        ranges.push(vscode_languageserver_types_1.Range.create(startPosition, this.document.positionAt(offset + end + 1)));
+                    }
+                    startPosition = null;
+                    start = true;
+                    comment = false;
+                    i++;
+                }
+                else {
+                    i++;
+                }
+            }
+            else if (util_1.Util.isNewline(char)) {
+                if (comment) {
+                    startPosition = null;
+                    start = true;
+                    comment = false;
+                }
+            }
+            else {
+                if (!comment) {
+                    if (startPosition === null) {
+                        if (char === '#') {
+                            comment = true;
+                            continue;
+                        }
+                        let position = this.document.positionAt(offset + i);
+                        if (position.character !== 0) {
+                            startPosition = vscode_languageserver_types_1.Position.create(position.line, 0);
+                        }
+                    }
+                    end = i;
+                }
+            }
+        }
+        if (startPosition === null) {
+            // should only happen if the last argument is on its own line with
+            // no leading whitespace
+            ranges.push(vscode_languageserver_types_1.Range.create(this.document.positionAt(offset + end), this.document.positionAt(offset + end + 1)));
+        }
+        else {
+            ranges.push(vscode_languageserver_types_1.Range.create(startPosition, this.document.positionAt(offset + end + 1)));
+        }
+        return ranges;
+    }
+    getRawArgumentsContent() {
+        let args = this.getArguments();
+        if (args.length === 0) {
+            return null;
+        }
+        return this.getRangeContent(vscode_languageserver_types_1.Range.create(args[0].getRange().start, args[args.length - 1].getRange().end));
+    }
+    getArgumentsContent() {
+        let args = this.getArguments();
+        if (args.length === 0) {
+            return null;
+        }
+        let content = "";
+        let ranges = this.getArgumentsRanges();
+        let documentText = this.document.getText();
+        for (let range of ranges) {
+            content += documentText.substring(this.document.offsetAt(range.start), this.document.offsetAt(range.end));
+        }
+        return content;
+    }
+    getArguments() {
+        return this.getRawArguments();
+    }
+    getRawArguments() {
+        let args = [];
+        let range = this.getInstructionRange();
+        let extra = this.document.offsetAt(range.end) - this.document.offsetAt(range.start);
+        let content = this.getTextContent();
+        let fullArgs = content.substring(extra);
+        let offset = this.document.offsetAt(range.start) + extra;
+        let start = false;
+        let comment = false;
+        let found = -1;
+        // determines whether the parser has found a space or tab
+        // whitespace character that's a part of an escaped newline sequence
+        let escapedWhitespaceDetected = false;
+        // determines if the parser is currently in an escaped newline sequence
+        let escaping = false;
+        let escapeMarker = -1;
+        let escapedArg = "";
+        for (let i = 0; i < fullArgs.length; i++) {
+            let char = fullArgs.charAt(i);
+            if (util_1.Util.isWhitespace(char)) {
+                if (escaping) {
+                    escapedWhitespaceDetected = true;
+                    if (util_1.Util.isNewline(char)) {
+                        // reached a newline, any previously
+                        // detected whitespace should be ignored
+                        escapedWhitespaceDetected = false;
+                        if (comment) {
+                            // reached a newline, no longer in a comment
+                            comment = false;
+                            start = true;
+                        }
+                    }
+                    continue;
+                }
+                else if (found !== -1) {
+                    if (escapeMarker === -1) {
+                        args.push(new argument_1.Argument(escapedArg, vscode_languageserver_types_1.Range.create(this.document.positionAt(offset + found), this.document.positionAt(offset + i))));
+                    }
+                    else {
+                        args.push(new argument_1.Argument(escapedArg, vscode_languageserver_types_1.Range.create(this.document.positionAt(offset + found), this.document.positionAt(offset + escapeMarker))));
+                    }
+                    escapeMarker = -1;
+                    escapedArg = "";
+                    found = -1;
+                }
+            }
+            else if (char === this.escapeChar) {
+                let next = fullArgs.charAt(i + 1);
+                if (next === ' ' || next === '\t') {
+                    whitespaceCheck: for (let j = i + 2; j < fullArgs.length; j++) {
+                        let newlineCheck = fullArgs.charAt(j);
+                        switch (newlineCheck) {
+                            case ' ':
+                            case '\t':
+                                continue;
+                            case '\r':
+                                j++;
+                            case '\n':
+                                comment = false;
+                                escaping = true;
+                                start = true;
+                                if (found !== -1) {
+                                    escapeMarker = i;
+                                }
+                                i = j;
+                                break whitespaceCheck;
+                            default:
+                                escapeMarker = i;
+                                if (found === -1) {
+                                    i = j - 1;
+                                }
+                                break whitespaceCheck;
+                        }
+                    }
+                }
+                else if (next === '\r') {
+                    comment = false;
+                    escaping = true;
+                    start = true;
+                    if (found !== -1 && escapeMarker === -1) {
+                        escapeMarker = i;
+                    }
+                    i += 2;
+                }
+                else if (next === '\n') {
+                    comment = false;
+                    escaping = true;
+                    start = true;
+                    if (found !== -1 && escapeMarker === -1) {
+                        escapeMarker = i;
+                    }
+                    i++;
+                }
+                else {
+                    if (escapedWhitespaceDetected && escapeMarker !== -1) {
+                        args.push(new argument_1.Argument(escapedArg, vscode_languageserver_types_1.Range.create(this.document.positionAt(offset + found), this.document.positionAt(offset + escapeMarker))));
+                        escapedArg = "";
+                        found = -1;
+                    }
+                    escapeMarker = -1;
+                    escapedWhitespaceDetected = false;
+                    escaping = false;
+                    if (next === '$') {
+                        escapedArg = escapedArg + char + next;
+                    }
+                    else if (next === '') {
+                        // reached EOF, stop processing
+                        break;
+                    }
+                    else {
+                        escapedArg = escapedArg + next;
+                    }
+                    if (found === -1) {
+                        found = i;
+                    }
+                    i++;
+                }
+            }
+            else if (!comment) {
+                if (start && char === '#') {
+                    comment = true;
+                }
+                else {
+                    if (escapedWhitespaceDetected && escapeMarker !== -1) {
+                        args.push(new argument_1.Argument(escapedArg, vscode_languageserver_types_1.Range.create(this.document.positionAt(offset + found), this.document.positionAt(offset + escapeMarker))));
+                        escapedArg = "";
+                        found = -1;
+                    }
+                    escapedWhitespaceDetected = false;
+                    escaping = false;
+                    escapeMarker = -1;
+                    escapedArg = escapedArg + char;
+                    if (found === -1) {
+                        found = i;
+                    }
+                }
+                // non-whitespace character detected, reset
+                start = false;
+            }
+        }
+        if (found !== -1) {
+            if (escapeMarker === -1) {
+                args.push(new argument_1.Argument(escapedArg, vscode_languageserver_types_1.Range.create(this.document.positionAt(offset + found), this.document.positionAt(offset + fullArgs.length))));
+            }
+            else {
+                args.push(new argument_1.Argument(escapedArg, vscode_languageserver_types_1.Range.create(this.document.positionAt(offset + found), this.document.positionAt(offset + escapeMarker))));
+            }
+        }
+        return args;
+    }
+    getExpandedArguments() {
+        let args = this.getArguments();
+        for (let i = 0; i < args.length; i++) {
+            const argRange = args[i].getRange();
+            let offset = this.document.offsetAt(argRange.start);
+            const variables = this.parseVariables(offset, args[i].getValue());
+            const swaps = [];
+            let requiresExpansion = false;
+            for (let variable of variables) {
+                const value = this.dockerfile.resolveVariable(variable.getName(), variable.getNameRange().start.line);
+                swaps.push(value);
+                requiresExpansion = requiresExpansion || value !== undefined;
+            }
+            if (requiresExpansion) {
+                let expanded = "";
+                for (let j = 0; j < swaps.length; j++) {
+                    const variableRange = variables[j].getRange();
+                    const start = this.document.offsetAt(variableRange.start);
+                    const end = this.document.offsetAt(variableRange.end);
+                    if (swaps[j]) {
+                        // replace variable with its resolved value
+                        expanded += this.document.getText().substring(offset, start);
+                        expanded += swaps[j];
+                        offset = end;
+                    }
+                    else {
+                        expanded += this.document.getText().substring(offset, end);
+                        offset = end;
+                    }
+                }
+                const argEnd = this.document.offsetAt(argRange.end);
+                if (argEnd !== offset) {
+                    // if the variable's range doesn't match the argument,
+                    // append the remaining text
+                    expanded += this.document.getText().substring(offset, argEnd);
+                }
+                args[i] = new argument_1.Argument(expanded, argRange);
+            }
+        }
+        return args;
+    }
+    getVariables() {
+        const variables = [];
+        const args = this.getRawArguments();
+        for (const arg of args) {
+            let range = arg.getRange();
+            let rawValue = this.document.getText().substring(this.document.offsetAt(range.start), this.document.offsetAt(range.end));
+            const parsedVariables = this.parseVariables(this.document.offsetAt(arg.getRange().start), rawValue);
+            for (const parsedVariable of parsedVariables) {
+                variables.push(parsedVariable);
+            }
+        }
+        return variables;
+    }
+    parseVariables(offset, arg) {
+        let variables = [];
+        variableLoop: for (let i = 0; i < arg.length; i++) {
+            switch (arg.charAt(i)) {
+                case this.escapeChar:
+                    if (arg.charAt(i + 1) === '$') {
+                        i++;
+                    }
+                    break;
+                case '$':
+                    if (arg.charAt(i + 1) === '{') {
+                        let escapedString = "${";
+                        let escapedName = "";
+                        let nameEnd = -1;
+                        let escapedSubstitutionParameter = "";
+                        let substitutionStart = -1;
+                        let substitutionEnd = -1;
+                        let modifierRead = -1;
+                        nameLoop: for (let j = i + 2; j < arg.length; j++) {
+                            let char = arg.charAt(j);
+                            switch (char) {
+                                case this.escapeChar:
+                                    for (let k = j + 1; k < arg.length; k++) {
+                                        switch (arg.charAt(k)) {
+                                            case ' ':
+                                            case '\t':
+                                            case '\r':
+                                                // ignore whitespace
+                                                continue;
+                                            case '\n':
+                                                // escape this newline
+                                                j = k;
+                                                continue nameLoop;
+                                        }
+                                    }
+                                    break;
+                                case '}':
+                                    escapedString += '}';
+                                    let modifier = null;
+                                    let modifierRange = null;
+                                    let substitutionParameter = modifierRead !== -1 ? escapedSubstitutionParameter : null;
+                                    let substitutionRange = null;
+                                    if (nameEnd === -1) {
+                                        nameEnd = j;
+                                    }
+                                    else if (nameEnd + 1 === j) {
+                                        modifier = "";
+                                        modifierRange = vscode_languageserver_types_1.Range.create(this.document.positionAt(offset + nameEnd + 1), this.document.positionAt(offset + nameEnd + 1));
+                                    }
+                                    else {
+                                        if (substitutionStart === -1) {
+                                            // no substitution parameter found,
+                                            // but a modifier character existed,
+                                            // just offset the range by 1 from
+                                            // the modifier character
+                                            substitutionStart = modifierRead + 1;
+                                            substitutionEnd = modifierRead + 1;
+                                        }
+                                        else {
+                                            // offset one more from the last
+                                            // character found
+                                            substitutionEnd = substitutionEnd + 1;
+                                        }
+                                        modifier = arg.substring(modifierRead, modifierRead + 1);
+                                        modifierRange = vscode_languageserver_types_1.Range.create(this.document.positionAt(offset + modifierRead), this.document.positionAt(offset + modifierRead + 1));
+                                        substitutionRange = vscode_languageserver_types_1.Range.create(this.document.positionAt(offset + substitutionStart), this.document.positionAt(offset + substitutionEnd));
+                                    }
+                                    let start = this.document.positionAt(offset + i);
+                                    variables.push(new variable_1.Variable(escapedName, vscode_languageserver_types_1.Range.create(this.document.positionAt(offset + i + 2), this.document.positionAt(offset + nameEnd)), vscode_languageserver_types_1.Range.create(start, this.document.positionAt(offset + j + 1)), modifier, modifierRange, substitutionParameter, substitutionRange, this.dockerfile.resolveVariable(escapedName, start.line) !== undefined, this.isBuildVariable(escapedName, start.line), escapedString));
+                                    i = j;
+                                    continue variableLoop;
+                                case ':':
+                                    if (nameEnd === -1) {
+                                        nameEnd = j;
+                                    }
+                                    else if (modifierRead !== -1) {
+                                        if (substitutionStart === -1) {
+                                            substitutionStart = j;
+                                            substitutionEnd = j;
+                                        }
+                                        else {
+                                            substitutionEnd = j;
+                                        }
+                                        escapedSubstitutionParameter += ':';
+                                    }
+                                    else {
+                                        modifierRead = j;
+                                    }
+                                    escapedString += ':';
+                                    break;
+                                case '\n':
+                                case '\r':
+                                case ' ':
+                                case '\t':
+                                    break;
+                                default:
+                                    if (nameEnd === -1) {
+                                        escapedName += char;
+                                    }
+                                    else if (modifierRead !== -1) {
+                                        if (substitutionStart === -1) {
+                                            substitutionStart = j;
+                                            substitutionEnd = j;
+                                        }
+                                        else {
+                                            substitutionEnd = j;
+                                        }
+                                        escapedSubstitutionParameter += char;
+                                    }
+                                    else {
+                                        modifierRead = j;
+                                    }
+                                    escapedString += char;
+                                    break;
+                            }
+                        }
+                        // no } found, not a valid variable, stop processing
+                        break variableLoop;
+                    }
+                    else if (util_1.Util.isWhitespace(arg.charAt(i + 1)) || i === arg.length - 1) {
+                        // $ followed by whitespace or EOF, ignore this variable
+                        continue;
+                    }
+                    else {
+                        let escapedName = "";
+                        nameLoop: for (let j = i + 1; j < arg.length; j++) {
+                            let char = arg.charAt(j);
+                            switch (char) {
+                                case '\r':
+                                case '\n':
+                                case ' ':
+                                case '\t':
+                                    continue;
+                                case '$':
+                                case '\'':
+                                case '"':
+                                    let varStart = this.document.positionAt(offset + i);
+                                    variables.push(new variable_1.Variable(escapedName, vscode_languageserver_types_1.Range.create(this.document.positionAt(offset + i + 1), this.document.positionAt(offset + j)), vscode_languageserver_types_1.Range.create(varStart, this.document.positionAt(offset + j)), null, null, null, null, this.dockerfile.resolveVariable(escapedName, varStart.line) !== undefined, this.isBuildVariable(escapedName, varStart.line), '$' + escapedName));
+                                    i = j - 1;
+                                    continue variableLoop;
+                                case this.escapeChar:
+                                    for (let k = j + 1; k < arg.length; k++) {
+                                        switch (arg.charAt(k)) {
+                                            case ' ':
+                                            case '\t':
+                                            case '\r':
+                                                // ignore whitespace
+                                                continue;
+                                            case '\n':
+                                                // escape this newline
+                                                j = k;
+                                                continue nameLoop;
+                                        }
+                                    }
+                                    // reached EOF after an escape character
+                                    let start = this.document.positionAt(offset + i);
+                                    variables.push(new variable_1.Variable(escapedName, vscode_languageserver_types_1.Range.create(this.document.positionAt(offset + i + 1), this.document.positionAt(offset + j)), vscode_languageserver_types_1.Range.create(start, this.document.positionAt(offset + j)), null, null, null, null, this.dockerfile.resolveVariable(escapedName, start.line) !== undefined, this.isBuildVariable(escapedName, start.line), '$' + escapedName));
+                                    break variableLoop;
+                            }
+                            if (char.match(/^[a-z0-9_]+$/i) === null) {
+                                let varStart = this.document.positionAt(offset + i);
+                                variables.push(new variable_1.Variable(escapedName, vscode_languageserver_types_1.Range.create(this.document.positionAt(offset + i + 1), this.document.positionAt(offset + j)), vscode_languageserver_types_1.Range.create(varStart, this.document.positionAt(offset + j)), null, null, null, null, this.dockerfile.resolveVariable(escapedName, varStart.line) !== undefined, this.isBuildVariable(escapedName, varStart.line), '$' + escapedName));
+                                i = j - 1;
+                                continue variableLoop;
+                            }
+                            escapedName += char;
+                        }
+                        let start = this.document.positionAt(offset + i);
+                        variables.push(new variable_1.Variable(escapedName, vscode_languageserver_types_1.Range.create(this.document.positionAt(offset + i + 1), this.document.positionAt(offset + arg.length)), vscode_languageserver_types_1.Range.create(start, this.document.positionAt(offset + arg.length)), null, null, null, null, this.dockerfile.resolveVariable(escapedName, start.line) !== undefined, this.isBuildVariable(escapedName, start.line), '$' + escapedName));
+                    }
+                    break variableLoop;
+            }
+        }
+        return variables;
+    }
+    isBuildVariable(variable, line) {
+        if (this.getKeyword() === main_1.Keyword.FROM) {
+            for (const initialArg of this.dockerfile.getInitialARGs()) {
+                const arg = initialArg;
+                const property = arg.getProperty();
+                if (property && variable === property.getName()) {
+                    return true;
+                }
+            }
+            return undefined;
+        }
+        let image = this.dockerfile.getContainingImage(vscode_languageserver_types_1.Position.create(line, 0));
+        let envs = image.getENVs();
+        for (let i = envs.length - 1; i >= 0; i--) {
+            if (envs[i].isBefore(line)) {
+                for (let property of envs[i].getProperties()) {
+                    if (property.getName() === variable) {
+                        return false;
+                    }
+                }
+            }
+        }
+        let args = image.getARGs();
+        for (let i = args.length - 1; i >= 0; i--) {
+            if (args[i].isBefore(line)) {
+                let property = args[i].getProperty();
+                if (property && property.getName() === variable) {
+                    return true;
+                }
+            }
+        }
+        return undefined;
+    }
+    createSingleLineHeredocs(args) {
+        const heredocs = [];
+        // instruction only on one line, if heredocs exist they would be incomplete
+        for (const arg of args) {
+            const value = arg.getValue();
+            if (value.startsWith("<<") && util_1.Util.parseHeredocName(value) !== null) {
+                const startRange = arg.getRange();
+                const nameRange = this.getNameRange(startRange);
+                const name = this.getName(nameRange);
+                heredocs.push(new heredoc_1.Heredoc(startRange, name, nameRange, null, null));
+            }
+        }
+        return heredocs;
+    }
+    getName(nameRange) {
+        const content = this.document.getText(nameRange);
+        let escaping = false;
+        let name = "";
+        nameLoop: for (let i = 0; i < content.length; i++) {
+            const ch = content.charAt(i);
+            switch (ch) {
+                case this.escapeChar:
+                    escaping = true;
+                    for (let j = i + 1; j < content.length; j++) {
+                        switch (content.charAt(j)) {
+                            case ' ':
+                            case '\t':
+                                break;
+                            case '\r':
+                                i = j + 1;
+                                continue nameLoop;
+                            case '\n':
+                                i = j;
+                                continue nameLoop;
+                            default:
+                                name += content.charAt(j);
+                                i = j;
+                                continue nameLoop;
+                        }
+                    }
+                    break;
+                case '#':
+                    if (escaping) {
+                        for (let j = i + 1; j < content.length; j++) {
+                            switch (content.charAt(j)) {
+                                case '\n':
+                                    i = j;
+                                    continue nameLoop;
+                            }
+                        }
+                    }
+                case ' ':
+                case '\t':
+                case '\r':
+                case '\n':
+                    if (escaping) {
+                        break;
+                    }
+                default:
+                    name += ch;
+                    break;
+            }
+        }
+        return name;
+    }
+    getNameRange(startRange) {
+        const content = this.document.getText(startRange);
+        let endFound = false;
+        let searchHyphen = false;
+        let start = -1;
+        let end = -1;
+        let escaping = false;
+        let quote = null;
+        contentLoop: for (let i = 0; i < content.length; i++) {
+            const ch = content.charAt(i);
+            switch (ch) {
+                case '"':
+                case '\'':
+                    if (quote === ch) {
+                        break contentLoop;
+                    }
+                    quote = ch;
+                    continue;
+                case this.escapeChar:
+                    for (let j = i + 1; j < content.length; j++) {
+                        switch (content.charAt(j)) {
+                            case '\n':
+                                escaping = true;
+                                j = i;
+                                continue contentLoop;
+                        }
+                    }
+                    break;
+                case ' ':
+                case '\t':
+                case '\r':
+                case '\n':
+                    break;
+                case '<':
+                    if (endFound) {
+                        searchHyphen = true;
+                    }
+                    else {
+                        endFound = true;
+                    }
+                    break;
+                case '-':
+                    if (searchHyphen) {
+                        searchHyphen = false;
+                        break;
+                    }
+                case '#':
+                    if (escaping) {
+                        for (let j = i + 1; j < content.length; j++) {
+                            switch (content.charAt(j)) {
+                                case '\n':
+                                    i = j;
+                                    continue contentLoop;
+                            }
+                        }
+                    }
+                default:
+                    if (start === -1) {
+                        start = i;
+                    }
+                    if (quote !== null) {
+                        end = i + 1;
+                        break;
+                    }
+                    break contentLoop;
+            }
+        }
+        if (start === -1) {
+            return vscode_languageserver_types_1.Range.create(startRange.end, startRange.end);
+        }
+        const nameStart = this.document.positionAt(this.document.offsetAt(startRange.start) + start);
+        const nameEnd = quote !== null ? this.document.positionAt(this.document.offsetAt(startRange.start) + end) : startRange.end;
+        return vscode_languageserver_types_1.Range.create(nameStart, nameEnd);
+    }
+    getHeredocs() {
+        const args = this.getArguments();
+        if (args.length === 0) {
+            return [];
+        }
+        const heredocs = [];
+        const range = this.getRange();
+        if (range.start.line === range.end.line) {
+            // instruction only on one line, if heredocs exist they would be incomplete
+            return this.createSingleLineHeredocs(args);
+        }
+        const heredocDefinitions = [];
+        let heredocsProcessed = false;
+        let escaping = false;
+        let contentStart = -1;
+        let contentEnd = -1;
+        let lineStart = -1;
+        let currentHeredoc = 0;
+        const startOffset = this.document.offsetAt(args[0].getRange().start);
+        const content = this.getRangeContent(vscode_languageserver_types_1.Range.create(args[0].getRange().start, this.getRange().end));
+        contentLoop: for (let i = 0; i < content.length; i++) {
+            switch (content.charAt(i)) {
+                case this.escapeChar:
+                    escaping = true;
+                    for (let j = i + 1; j < content.length; j++) {
+                        switch (content.charAt(j)) {
+                            case ' ':
+                            case '\t':
+                                break;
+                            case '\r':
+                                j++;
+                            case '\n':
+                                i = j;
+                                continue contentLoop;
+                            default:
+                                i = j;
+                                continue contentLoop;
+                        }
+                    }
+                    break;
+                case '\r':
+                    break;
+                case '\n':
+                    if (escaping) {
+                        break;
+                    }
+                    if (heredocsProcessed) {
+                        if (contentStart === -1) {
+                            contentStart = i;
+                        }
+                        contentEnd = i;
+                        const arg = heredocDefinitions[currentHeredoc];
+                        const startRange = arg.getRange();
+                        const nameRange = this.getNameRange(startRange);
+                        const name = this.getName(nameRange);
+                        const delimiterRange = this.getDelimiterRange(arg, name, vscode_languageserver_types_1.Range.create(this.document.positionAt(startOffset + lineStart), this.document.positionAt(startOffset + i)));
+                        if (delimiterRange !== null) {
+                            const contentRange = vscode_languageserver_types_1.Range.create(this.document.positionAt(startOffset + contentStart), this.document.positionAt(startOffset + lineStart - 1));
+                            heredocs.push(new heredoc_1.Heredoc(startRange, name, nameRange, contentRange, delimiterRange));
+                            contentStart = -1;
+                            currentHeredoc++;
+                        }
+                        lineStart = -1;
+                    }
+                    else {
+                        // found a newline that hasn't been escaped,
+                        // must be in a heredoc
+                        const offsetLimit = startOffset + i;
+                        for (const arg of args) {
+                            // check if this argument is on the initial line of the instruction,
+                            // note that it may not all be on the same line due to escaped newlines,
+                            // because of that we need to use offset checks instead of line checks
+                            // as an argument being on a different line in the document does not
+                            // imply it is on a different line from the Dockerfile's point of view
+                            if (this.document.offsetAt(arg.getRange().start) < offsetLimit) {
+                                if (arg.getValue().startsWith("<<")) {
+                                    heredocDefinitions.push(arg);
+                                }
+                            }
+                            else {
+                                break;
+                            }
+                        }
+                        heredocsProcessed = true;
+                        lineStart = -1;
+                        continue contentLoop;
+                    }
+                    break;
+                case ' ':
+                case '\t':
+                    if (escaping) {
+                        break;
+                    }
+                case '#':
+                    if (escaping) {
+                        for (let j = i + 1; j < content.length; j++) {
+                            switch (content.charAt(j)) {
+                                case '\n':
+                                    i = j;
+                                    continue contentLoop;
+                            }
+                        }
+                    }
+                default:
+                    if (escaping) {
+                        escaping = false;
+                    }
+                    if (heredocsProcessed) {
+                        if (contentStart === -1) {
+                            contentStart = i;
+                        }
+                        if (lineStart === -1) {
+                            lineStart = i;
+                        }
+                    }
+                    break;
+            }
+        }
+        if (heredocsProcessed) {
+            const arg = heredocDefinitions[currentHeredoc];
+            const startRange = arg.getRange();
+            const nameRange = this.getNameRange(startRange);
+            const name = this.getName(nameRange);
+            let contentRange = null;
+            // check if the last line of this instruction matches the name of the last heredoc
+            const delimiterRange = this.getDelimiterRange(arg, name, vscode_languageserver_types_1.Range.create(this.document.positionAt(startOffset + lineStart), range.end));
+            if (delimiterRange === null) {
+                contentRange = vscode_languageserver_types_1.Range.create(this.document.positionAt(startOffset + contentStart), range.end);
+            }
+            else if (contentEnd !== -1) {
+                contentRange = vscode_languageserver_types_1.Range.create(this.document.positionAt(startOffset + contentStart), this.document.positionAt(startOffset + contentEnd));
+            }
+            heredocs.push(new heredoc_1.Heredoc(startRange, name, nameRange, contentRange, delimiterRange));
+            currentHeredoc++;
+            for (let i = currentHeredoc; i < heredocDefinitions.length; i++) {
+                const arg = heredocDefinitions[currentHeredoc];
+                const startRange = arg.getRange();
+                const nameRange = this.getNameRange(startRange);
+                const name = this.getName(nameRange);
+                heredocs.push(new heredoc_1.Heredoc(startRange, name, nameRange, null, null));
+                currentHeredoc++;
+            }
+        }
+        else {
+            // instruction only on one line, if heredocs exist they would be incomplete
+            return this.createSingleLineHeredocs(args);
+        }
+        return heredocs;
+    }
+    getDelimiterRange(startArg, name, candidateRange) {
+        const text = this.document.getText(candidateRange);
+        if (startArg.getValue().startsWith("<<-")) {
+            // remove tabs in the front
+            let index = 0;
+            while (text.charAt(index) === '\t') {
+                index++;
+            }
+            if (text.substring(index) === name) {
+                return vscode_languageserver_types_1.Range.create(vscode_languageserver_types_1.Position.create(candidateRange.start.line, index), candidateRange.end);
+            }
+            return null;
+        }
+        return text === name ? candidateRange : null;
+    }
+}
+exports.Instruction = Instruction;
+
+
+/***/ }),
+
+/***/ 9618:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.Add = void 0;
+const jsonInstruction_1 = __nccwpck_require__(5305);
+class Add extends jsonInstruction_1.JSONInstruction {
+    constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+    }
+    stopSearchingForFlags(argument) {
+        return argument.indexOf("--") === -1;
+    }
+}
+exports.Add = Add;
+
+
+/***/ }),
+
+/***/ 4381:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.Arg = void 0;
+const property_1 = __nccwpck_require__(9602);
+const propertyInstruction_1 = __nccwpck_require__(4984);
+class Arg extends propertyInstruction_1.PropertyInstruction {
+    constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+        this.property = null;
+        const args = this.getPropertyArguments();
+        if (args.length === 1) {
+            this.property = new property_1.Property(this.document, this.escapeChar, args[0]);
+        }
+        else {
+            this.property = null;
+        }
+    }
+    /**
+     * Returns the variable defined by this ARG. This may be null if
+     * this ARG instruction is malformed and has no variable
+     * declaration.
+     */
+    getProperty() {
+        return this.property;
+    }
+}
+exports.Arg = Arg;
+
+
+/***/ }),
+
+/***/ 5517:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.Cmd = void 0;
+const jsonInstruction_1 = __nccwpck_require__(5305);
+class Cmd extends jsonInstruction_1.JSONInstruction {
+    constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+    }
+}
+exports.Cmd = Cmd;
+
+
+/***/ }),
+
+/***/ 444:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.Copy = void 0;
+const jsonInstruction_1 = __nccwpck_require__(5305);
+class Copy extends jsonInstruction_1.JSONInstruction {
+    constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+    }
+    stopSearchingForFlags(argument) {
+        return argument.indexOf("--") === -1;
+    }
+    getFromFlag() {
+        let flags = super.getFlags();
+        return flags.length === 1 && flags[0].getName() === "from" ? flags[0] : null;
+    }
+    /**
+     * Returns there here-documents that are defined in this RUN
+     * instruction.
+     *
+     * This API is experimental and subject to change.
+     */
+    getHeredocs() {
+        return super.getHeredocs();
+    }
+}
+exports.Copy = Copy;
+
+
+/***/ }),
+
+/***/ 1835:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.Entrypoint = void 0;
+const jsonInstruction_1 = __nccwpck_require__(5305);
+class Entrypoint extends jsonInstruction_1.JSONInstruction {
+    constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+    }
+}
+exports.Entrypoint = Entrypoint;
+
+
+/***/ }),
+
+/***/ 1822:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.Env = void 0;
+const propertyInstruction_1 = __nccwpck_require__(4984);
+class Env extends propertyInstruction_1.PropertyInstruction {
+    constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+    }
+    getProperties() {
+        return super.getProperties();
+    }
+}
+exports.Env = Env;
+
+
+/***/ }),
+
+/***/ 5377:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.From = void 0;
+const vscode_languageserver_types_1 = __nccwpck_require__(4612);
+const modifiableInstruction_1 = __nccwpck_require__(2393);
+class From extends modifiableInstruction_1.ModifiableInstruction {
+    constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+    }
+    stopSearchingForFlags(argument) {
+        return argument.indexOf("--") === -1;
+    }
+    getImage() {
+        const args = this.getArguments();
+        return args.length > 0 ? args[0].getValue() : null;
+    }
+    /**
+     * Returns the name of the image that will be used as the base image.
+     *
+     * @return the base image's name, or null if unspecified
+     */
+    getImageName() {
+        const imageName = this.getRangeContent(this.getImageNameRange());
+        if (imageName === null) {
+            return null;
+        }
+        let commented = false;
+        let escaped = false;
+        let name = "";
+        for (let i = 0; i < imageName.length; i++) {
+            const ch = imageName.charAt(i);
+            switch (ch) {
+                case this.escapeChar:
+                    escaped = true;
+                    break;
+                case '\r':
+                    continue;
+                case '\n':
+                    commented = false;
+                    break;
+                case ' ':
+                case '\t':
+                    break;
+                case '#':
+                    if (escaped) {
+                        commented = true;
+                    }
+                    else {
+                        name = name + ch;
+                        escaped = false;
+                    }
+                    break;
+                default:
+                    if (!commented) {
+                        name = name + ch;
+                        escaped = false;
+                    }
+                    break;
+            }
+        }
+        return name;
+    }
+    /**
+     * Returns the range that covers the name of the image used by
+     * this instruction.
+     *
+     * @return the range of the name of this instruction's argument,
+     *         or null if no image has been specified
+     */
+    getImageNameRange() {
+        let range = this.getImageRange();
+        if (range) {
+            let registryRange = this.getRegistryRange();
+            if (registryRange) {
+                range.start = this.document.positionAt(this.document.offsetAt(registryRange.end) + 1);
+            }
+            let tagRange = this.getImageTagRange();
+            let digestRange = this.getImageDigestRange();
+            if (tagRange === null) {
+                if (digestRange !== null) {
+                    range.end = this.document.positionAt(this.document.offsetAt(digestRange.start) - 1);
+                }
+            }
+            else {
+                range.end = this.document.positionAt(this.document.offsetAt(tagRange.start) - 1);
+            }
+            return range;
+        }
+        return null;
+    }
+    /**
+     * Returns the range that covers the image argument of this
+     * instruction. This includes the tag or digest of the image if
+     * it has been specified by the instruction.
+     *
+     * @return the range of the image argument, or null if no image
+     *         has been specified
+     */
+    getImageRange() {
+        let args = this.getArguments();
+        return args.length !== 0 ? args[0].getRange() : null;
+    }
+    getImageTag() {
+        return this.getRangeContent(this.getImageTagRange());
+    }
+    /**
+     * Returns the range in the document that the tag of the base
+     * image encompasses.
+     *
+     * @return the base image's tag's range in the document, or null
+     *         if no tag has been specified
+     */
+    getImageTagRange() {
+        const range = this.getImageRange();
+        if (range) {
+            const rangeStartOffset = this.document.offsetAt(range.start);
+            const content = this.getRangeContent(range);
+            const atIndex = this.indexOf(rangeStartOffset, content, '@');
+            const slashIndex = content.indexOf('/');
+            if (atIndex === -1) {
+                const colonIndex = this.lastIndexOf(rangeStartOffset, content, ':');
+                if (colonIndex > slashIndex) {
+                    return vscode_languageserver_types_1.Range.create(this.document.positionAt(rangeStartOffset + colonIndex + 1), range.end);
+                }
+            }
+            const subcontent = content.substring(0, atIndex);
+            const subcolonIndex = subcontent.indexOf(':');
+            if (subcolonIndex === -1) {
+                return null;
+            }
+            if (slashIndex === -1) {
+                // slash not found suggests no registry and no namespace defined
+                return vscode_languageserver_types_1.Range.create(this.document.positionAt(rangeStartOffset + subcolonIndex + 1), this.document.positionAt(rangeStartOffset + atIndex));
+            }
+            // both colon and slash found, check if it is a port
+            if (subcolonIndex < slashIndex) {
+                return null;
+            }
+            return vscode_languageserver_types_1.Range.create(this.document.positionAt(rangeStartOffset + subcolonIndex + 1), this.document.positionAt(rangeStartOffset + subcontent.length));
+        }
+        return null;
+    }
+    getImageDigest() {
+        return this.getRangeContent(this.getImageDigestRange());
+    }
+    /**
+     * Returns the range in the document that the digest of the base
+     * image encompasses.
+     *
+     * @return the base image's digest's range in the document, or null
+     *         if no digest has been specified
+     */
+    getImageDigestRange() {
+        let range = this.getImageRange();
+        if (range) {
+            let content = this.getRangeContent(range);
+            let index = this.lastIndexOf(this.document.offsetAt(range.start), content, '@');
+            if (index !== -1) {
+                return vscode_languageserver_types_1.Range.create(range.start.line, range.start.character + index + 1, range.end.line, range.end.character);
+            }
+        }
+        return null;
+    }
+    indexOf(documentOffset, content, searchString) {
+        let index = content.indexOf(searchString);
+        const variables = this.getVariables();
+        for (let i = 0; i < variables.length; i++) {
+            const position = documentOffset + index;
+            const variableRange = variables[i].getRange();
+            if (this.document.offsetAt(variableRange.start) < position && position < this.document.offsetAt(variableRange.end)) {
+                const offset = this.document.offsetAt(variableRange.end) - documentOffset;
+                const substring = content.substring(offset);
+                const subIndex = substring.indexOf(searchString);
+                if (subIndex === -1) {
+                    return -1;
+                }
+                index = subIndex + offset;
+                i = -1;
+                continue;
+            }
+        }
+        return index;
+    }
+    lastIndexOf(documentOffset, content, searchString) {
+        let index = content.lastIndexOf(searchString);
+        const variables = this.getVariables();
+        for (let i = 0; i < variables.length; i++) {
+            const position = documentOffset + index;
+            const variableRange = variables[i].getRange();
+            if (this.document.offsetAt(variableRange.start) < position && position < this.document.offsetAt(variableRange.end)) {
+                index = content.substring(0, index).lastIndexOf(searchString);
+                if (index === -1) {
+                    return -1;
+                }
+                i = -1;
+                continue;
+            }
+        }
+        return index;
+    }
+    getRegistry() {
+        return this.getRangeContent(this.getRegistryRange());
+    }
+    getRegistryRange() {
+        const range = this.getImageRange();
+        if (range) {
+            const tagRange = this.getImageTagRange();
+            const digestRange = this.getImageDigestRange();
+            if (tagRange === null) {
+                if (digestRange !== null) {
+                    range.end = this.document.positionAt(this.document.offsetAt(digestRange.start) - 1);
+                }
+            }
+            else {
+                range.end = this.document.positionAt(this.document.offsetAt(tagRange.start) - 1);
+            }
+            const content = this.getRangeContent(range);
+            const rangeStart = this.document.offsetAt(range.start);
+            const startingSlashIndex = this.indexOf(rangeStart, content, '/');
+            if (startingSlashIndex === -1) {
+                return null;
+            }
+            const portIndex = this.indexOf(rangeStart, content, ':');
+            const dotIndex = this.indexOf(rangeStart, content, '.');
+            // hostname detected
+            if (portIndex !== -1 || dotIndex !== -1) {
+                return vscode_languageserver_types_1.Range.create(range.start, this.document.positionAt(rangeStart + startingSlashIndex));
+            }
+            const registry = content.substring(0, startingSlashIndex);
+            // localhost registry detected
+            if (registry === 'localhost') {
+                return vscode_languageserver_types_1.Range.create(range.start, this.document.positionAt(rangeStart + startingSlashIndex));
+            }
+        }
+        return null;
+    }
+    getBuildStage() {
+        let range = this.getBuildStageRange();
+        return range === null ? null : this.getRangeContent(range);
+    }
+    getBuildStageRange() {
+        let args = this.getArguments();
+        if (args.length > 2 && args[1].getValue().toUpperCase() === "AS") {
+            return args[2].getRange();
+        }
+        return null;
+    }
+    getPlatformFlag() {
+        let flags = super.getFlags();
+        return flags.length === 1 && flags[0].getName() === "platform" ? flags[0] : null;
+    }
+}
+exports.From = From;
+
+
+/***/ }),
+
+/***/ 1167:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.Healthcheck = void 0;
+const modifiableInstruction_1 = __nccwpck_require__(2393);
+class Healthcheck extends modifiableInstruction_1.ModifiableInstruction {
+    constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+    }
+    stopSearchingForFlags(argument) {
+        argument = argument.toUpperCase();
+        return argument === "CMD" || argument === "NONE";
+    }
+    getSubcommand() {
+        let args = this.getArguments();
+        return args.length !== 0 ? args[0] : null;
+    }
+}
+exports.Healthcheck = Healthcheck;
+
+
+/***/ }),
+
+/***/ 3871:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.Label = void 0;
+const propertyInstruction_1 = __nccwpck_require__(4984);
+const util_1 = __nccwpck_require__(7459);
+class Label extends propertyInstruction_1.PropertyInstruction {
+    constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+    }
+    getVariables() {
+        const variables = super.getVariables();
+        const properties = this.getProperties();
+        // iterate over all of this LABEL's properties
+        for (const property of properties) {
+            const value = property.getUnescapedValue();
+            // check if the value is contained in single quotes,
+            // single quotes would indicate a literal value
+            if (value !== null && value.length > 2 && value.charAt(0) === '\'' && value.charAt(value.length - 1) === '\'') {
+                const range = property.getValueRange();
+                for (let i = 0; i < variables.length; i++) {
+                    // if a variable is in a single quote, remove it from the list
+                    if (util_1.Util.isInsideRange(variables[i].getRange().start, range)) {
+                        variables.splice(i, 1);
+                        i--;
+                    }
+                }
+            }
+        }
+        return variables;
+    }
+    getProperties() {
+        return super.getProperties();
+    }
+}
+exports.Label = Label;
+
+
+/***/ }),
+
+/***/ 5554:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.Onbuild = void 0;
+const vscode_languageserver_types_1 = __nccwpck_require__(4612);
+const parser_1 = __nccwpck_require__(7988);
+const instruction_1 = __nccwpck_require__(5279);
+class Onbuild extends instruction_1.Instruction {
+    constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+    }
+    getTrigger() {
+        let trigger = this.getTriggerWord();
+        return trigger === null ? null : trigger.toUpperCase();
+    }
+    getTriggerWord() {
+        return this.getRangeContent(this.getTriggerRange());
+    }
+    getTriggerRange() {
+        let args = this.getArguments();
+        return args.length > 0 ? args[0].getRange() : null;
+    }
+    getTriggerInstruction() {
+        let triggerRange = this.getTriggerRange();
+        if (triggerRange === null) {
+            return null;
+        }
+        let args = this.getArguments();
+        return parser_1.Parser.createInstruction(this.document, this.dockerfile, this.escapeChar, vscode_languageserver_types_1.Range.create(args[0].getRange().start, this.getRange().end), this.getTriggerWord(), triggerRange);
+    }
+}
+exports.Onbuild = Onbuild;
+
+
+/***/ }),
+
+/***/ 7224:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.Run = void 0;
+const jsonInstruction_1 = __nccwpck_require__(5305);
+class Run extends jsonInstruction_1.JSONInstruction {
+    constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+    }
+    stopSearchingForFlags(argument) {
+        return argument.indexOf("--") === -1;
+    }
+    /**
+     * Returns there here-documents that are defined in this RUN
+     * instruction.
+     *
+     * This API is experimental and subject to change.
+     */
+    getHeredocs() {
+        return super.getHeredocs();
+    }
+}
+exports.Run = Run;
+
+
+/***/ }),
+
+/***/ 7523:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.Shell = void 0;
+const jsonInstruction_1 = __nccwpck_require__(5305);
+class Shell extends jsonInstruction_1.JSONInstruction {
+    constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+    }
+}
+exports.Shell = Shell;
+
+
+/***/ }),
+
+/***/ 4301:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.Stopsignal = void 0;
+const instruction_1 = __nccwpck_require__(5279);
+class Stopsignal extends instruction_1.Instruction {
+    constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+    }
+}
+exports.Stopsignal = Stopsignal;
+
+
+/***/ }),
+
+/***/ 3998:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.User = void 0;
+const instruction_1 = __nccwpck_require__(5279);
+class User extends instruction_1.Instruction {
+    constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+    }
+}
+exports.User = User;
+
+
+/***/ }),
+
+/***/ 1347:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.Volume = void 0;
+const jsonInstruction_1 = __nccwpck_require__(5305);
+class Volume extends jsonInstruction_1.JSONInstruction {
+    constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+    }
+}
+exports.Volume = Volume;
+
+
+/***/ }),
+
+/***/ 7529:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.Workdir = void 0;
+const instruction_1 = __nccwpck_require__(5279);
+class Workdir extends instruction_1.Instruction {
+    constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+    }
+    /**
+     * Returns the path that has been defined. Note that this path may
+     * be absolute or relative depending on what was written in the
+     * instruction.
+     *
+     * @return the working directory's path, or null if this
+     *         instruction has no arguments
+     */
+    getPath() {
+        return this.getArgumentsContent();
+    }
+    /**
+     * Returns the absolute path that this instruction resolves to. The
+     * function will inspect prior WORKDIR instructions in the current
+     * image or another build stage in the Dockerfile to try to
+     * determine this.
+     *
+     * @return the absolute path of the working directory, or null if
+     *         this instruction has no arguments, or undefined if it
+     *         cannot be determined because only relative paths could be
+     *         found
+     */
+    getAbsolutePath() {
+        const path = this.getPath();
+        if (path === null || path.startsWith("/")) {
+            return path;
+        }
+        const startLine = this.getRange().start.line;
+        const hierarchy = this.dockerfile.getStageHierarchy(startLine);
+        for (let i = hierarchy.length - 1; i >= 0; i--) {
+            const workdirs = hierarchy[i].getWORKDIRs();
+            for (let j = workdirs.length - 1; j >= 0; j--) {
+                if (workdirs[j].getRange().start.line < startLine) {
+                    const parent = workdirs[j].getAbsolutePath();
+                    if (parent === undefined || parent === null) {
+                        return undefined;
+                    }
+                    return parent.endsWith("/") ? parent + path : parent + "/" + path;
+                }
+            }
+        }
+        return undefined;
+    }
+}
+exports.Workdir = Workdir;
+
+
+/***/ }),
+
+/***/ 3702:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.JSONArgument = void 0;
+const argument_1 = __nccwpck_require__(5940);
+class JSONArgument extends argument_1.Argument {
+    constructor(value, range, jsonRange) {
+        super(value, range);
+        this.jsonRange = jsonRange;
+    }
+    getJSONRange() {
+        return this.jsonRange;
+    }
+    getJSONValue() {
+        let value = super.getValue();
+        value = value.substring(1, value.length - 1);
+        return value;
+    }
+}
+exports.JSONArgument = JSONArgument;
+
+
+/***/ }),
+
+/***/ 5305:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.JSONInstruction = void 0;
+const vscode_languageserver_types_1 = __nccwpck_require__(4612);
+const argument_1 = __nccwpck_require__(5940);
+const jsonArgument_1 = __nccwpck_require__(3702);
+const modifiableInstruction_1 = __nccwpck_require__(2393);
+class JSONInstruction extends modifiableInstruction_1.ModifiableInstruction {
+    constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+        this.openingBracket = null;
+        this.closingBracket = null;
+        this.jsonStrings = [];
+        const argsContent = this.getRawArgumentsContent();
+        if (argsContent === null) {
+            return;
+        }
+        const args = this.getArguments();
+        if (args.length === 1 && args[0].getValue() === "[]") {
+            let argRange = args[0].getRange();
+            this.openingBracket = new argument_1.Argument("[", vscode_languageserver_types_1.Range.create(argRange.start.line, argRange.start.character, argRange.start.line, argRange.start.character + 1));
+            this.closingBracket = new argument_1.Argument("]", vscode_languageserver_types_1.Range.create(argRange.start.line, argRange.start.character + 1, argRange.end.line, argRange.end.character));
+            return;
+        }
+        else if (args.length === 2 && args[0].getValue() === '[' && args[1].getValue() === ']') {
+            this.openingBracket = args[0];
+            this.closingBracket = args[1];
+            return;
+        }
+        const argsOffset = document.offsetAt(this.getArgumentsRange().start);
+        let start = -1;
+        let last = "";
+        let quoted = false;
+        let escapedArg = "";
+        argsCheck: for (let i = 0; i < argsContent.length; i++) {
+            let char = argsContent.charAt(i);
+            switch (char) {
+                case '[':
+                    if (last === "") {
+                        this.openingBracket = new argument_1.Argument("[", vscode_languageserver_types_1.Range.create(document.positionAt(argsOffset + i), document.positionAt(argsOffset + i + 1)));
+                        last = '[';
+                    }
+                    else if (quoted) {
+                        escapedArg = escapedArg + char;
+                    }
+                    else {
+                        break argsCheck;
+                    }
+                    break;
+                case '"':
+                    if (last === '[' || last === ',') {
+                        start = i;
+                        quoted = true;
+                        last = '"';
+                        escapedArg = escapedArg + char;
+                        continue;
+                    }
+                    else if (last === '"') {
+                        if (quoted) {
+                            escapedArg = escapedArg + char;
+                            // quoted string done
+                            quoted = false;
+                            this.jsonStrings.push(new jsonArgument_1.JSONArgument(escapedArg, vscode_languageserver_types_1.Range.create(document.positionAt(argsOffset + start), document.positionAt(argsOffset + i + 1)), vscode_languageserver_types_1.Range.create(document.positionAt(argsOffset + start + 1), document.positionAt(argsOffset + i))));
+                            escapedArg = "";
+                        }
+                        else {
+                            // should be a , or a ]
+                            break argsCheck;
+                        }
+                    }
+                    else {
+                        break argsCheck;
+                    }
+                    break;
+                case ',':
+                    if (quoted) {
+                        escapedArg = escapedArg + char;
+                    }
+                    else {
+                        if (last === '"') {
+                            last = ',';
+                        }
+                        else {
+                            break argsCheck;
+                        }
+                    }
+                    break;
+                case ']':
+                    if (quoted) {
+                        escapedArg = escapedArg + char;
+                    }
+                    else if (last !== "") {
+                        this.closingBracket = new argument_1.Argument("]", vscode_languageserver_types_1.Range.create(document.positionAt(argsOffset + i), document.positionAt(argsOffset + i + 1)));
+                        break argsCheck;
+                    }
+                    break;
+                case ' ':
+                case '\t':
+                    break;
+                case '\\':
+                    if (quoted) {
+                        switch (argsContent.charAt(i + 1)) {
+                            case '"':
+                            case '\\':
+                                escapedArg = escapedArg + argsContent.charAt(i + 1);
+                                i++;
+                                continue;
+                            case ' ':
+                            case '\t':
+                                escapeCheck: for (let j = i + 2; j < argsContent.length; j++) {
+                                    switch (argsContent.charAt(j)) {
+                                        case '\r':
+                                            // offset one more for \r\n
+                                            j++;
+                                        case '\n':
+                                            i = j;
+                                            continue argsCheck;
+                                        case ' ':
+                                        case '\t':
+                                            break;
+                                        default:
+                                            break escapeCheck;
+                                    }
+                                }
+                                break;
+                            case '\r':
+                                // offset one more for \r\n
+                                i++;
+                            default:
+                                i++;
+                                continue;
+                        }
+                    }
+                    else {
+                        escapeCheck: for (let j = i + 1; j < argsContent.length; j++) {
+                            switch (argsContent.charAt(j)) {
+                                case '\r':
+                                    // offset one more for \r\n
+                                    j++;
+                                case '\n':
+                                    i = j;
+                                    continue argsCheck;
+                                case ' ':
+                                case '\t':
+                                    break;
+                                default:
+                                    break escapeCheck;
+                            }
+                        }
+                    }
+                    break argsCheck;
+                default:
+                    if (!quoted) {
+                        break argsCheck;
+                    }
+                    escapedArg = escapedArg + char;
+                    break;
+            }
+        }
+    }
+    stopSearchingForFlags(_value) {
+        return true;
+    }
+    getOpeningBracket() {
+        return this.openingBracket;
+    }
+    getJSONStrings() {
+        return this.jsonStrings;
+    }
+    getClosingBracket() {
+        return this.closingBracket;
+    }
+}
+exports.JSONInstruction = JSONInstruction;
+
+
+/***/ }),
+
+/***/ 7005:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.Line = void 0;
+class Line {
+    constructor(document, range) {
+        this.document = document;
+        this.range = range;
+    }
+    getRange() {
+        return this.range;
+    }
+    getTextContent() {
+        return this.document.getText().substring(this.document.offsetAt(this.range.start), this.document.offsetAt(this.range.end));
+    }
+    isAfter(line) {
+        return this.range.start.line > line.range.start.line;
+    }
+    isBefore(line) {
+        return this.range.start.line < line;
+    }
+}
+exports.Line = Line;
+
+
+/***/ }),
+
+/***/ 8390:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.DockerfileParser = exports.DefaultVariables = exports.Directive = exports.Keyword = exports.Workdir = exports.Volume = exports.User = exports.Stopsignal = exports.Shell = exports.Run = exports.PropertyInstruction = exports.Onbuild = exports.ModifiableInstruction = exports.Label = exports.JSONInstruction = exports.Heredoc = exports.Healthcheck = exports.From = exports.Env = exports.Entrypoint = exports.Copy = exports.Cmd = exports.Arg = exports.Add = exports.Variable = exports.Property = exports.ParserDirective = exports.Line = exports.Instruction = exports.Flag = exports.Comment = exports.JSONArgument = exports.Argument = void 0;
+var argument_1 = __nccwpck_require__(5940);
+Object.defineProperty(exports, "Argument", ({ enumerable: true, get: function () { return argument_1.Argument; } }));
+var jsonArgument_1 = __nccwpck_require__(3702);
+Object.defineProperty(exports, "JSONArgument", ({ enumerable: true, get: function () { return jsonArgument_1.JSONArgument; } }));
+const comment_1 = __nccwpck_require__(4022);
+Object.defineProperty(exports, "Comment", ({ enumerable: true, get: function () { return comment_1.Comment; } }));
+const parser_1 = __nccwpck_require__(7988);
+var flag_1 = __nccwpck_require__(1077);
+Object.defineProperty(exports, "Flag", ({ enumerable: true, get: function () { return flag_1.Flag; } }));
+const instruction_1 = __nccwpck_require__(5279);
+Object.defineProperty(exports, "Instruction", ({ enumerable: true, get: function () { return instruction_1.Instruction; } }));
+var line_1 = __nccwpck_require__(7005);
+Object.defineProperty(exports, "Line", ({ enumerable: true, get: function () { return line_1.Line; } }));
+const parserDirective_1 = __nccwpck_require__(7499);
+Object.defineProperty(exports, "ParserDirective", ({ enumerable: true, get: function () { return parserDirective_1.ParserDirective; } }));
+var property_1 = __nccwpck_require__(9602);
+Object.defineProperty(exports, "Property", ({ enumerable: true, get: function () { return property_1.Property; } }));
+var variable_1 = __nccwpck_require__(3743);
+Object.defineProperty(exports, "Variable", ({ enumerable: true, get: function () { return variable_1.Variable; } }));
+var add_1 = __nccwpck_require__(9618);
+Object.defineProperty(exports, "Add", ({ enumerable: true, get: function () { return add_1.Add; } }));
+const arg_1 = __nccwpck_require__(4381);
+Object.defineProperty(exports, "Arg", ({ enumerable: true, get: function () { return arg_1.Arg; } }));
+const cmd_1 = __nccwpck_require__(5517);
+Object.defineProperty(exports, "Cmd", ({ enumerable: true, get: function () { return cmd_1.Cmd; } }));
+const copy_1 = __nccwpck_require__(444);
+Object.defineProperty(exports, "Copy", ({ enumerable: true, get: function () { return copy_1.Copy; } }));
+const entrypoint_1 = __nccwpck_require__(1835);
+Object.defineProperty(exports, "Entrypoint", ({ enumerable: true, get: function () { return entrypoint_1.Entrypoint; } }));
+const env_1 = __nccwpck_require__(1822);
+Object.defineProperty(exports, "Env", ({ enumerable: true, get: function () { return env_1.Env; } }));
+const from_1 = __nccwpck_require__(5377);
+Object.defineProperty(exports, "From", ({ enumerable: true, get: function () { return from_1.From; } }));
+const healthcheck_1 = __nccwpck_require__(1167);
+Object.defineProperty(exports, "Healthcheck", ({ enumerable: true, get: function () { return healthcheck_1.Healthcheck; } }));
+var heredoc_1 = __nccwpck_require__(7599);
+Object.defineProperty(exports, "Heredoc", ({ enumerable: true, get: function () { return heredoc_1.Heredoc; } }));
+var jsonInstruction_1 = __nccwpck_require__(5305);
+Object.defineProperty(exports, "JSONInstruction", ({ enumerable: true, get: function () { return jsonInstruction_1.JSONInstruction; } }));
+var label_1 = __nccwpck_require__(3871);
+Object.defineProperty(exports, "Label", ({ enumerable: true, get: function () { return label_1.Label; } }));
+var modifiableInstruction_1 = __nccwpck_require__(2393);
+Object.defineProperty(exports, "ModifiableInstruction", ({ enumerable: true, get: function () { return modifiableInstruction_1.ModifiableInstruction; } }));
+var onbuild_1 = __nccwpck_require__(5554);
+Object.defineProperty(exports, "Onbuild", ({ enumerable: true, get: function () { return onbuild_1.Onbuild; } }));
+var propertyInstruction_1 = __nccwpck_require__(4984);
+Object.defineProperty(exports, "PropertyInstruction", ({ enumerable: true, get: function () { return propertyInstruction_1.PropertyInstruction; } }));
+var run_1 = __nccwpck_require__(7224);
+Object.defineProperty(exports, "Run", ({ enumerable: true, get: function () { return run_1.Run; } }));
+var shell_1 = __nccwpck_require__(7523);
+Object.defineProperty(exports, "Shell", ({ enumerable: true, get: function () { return shell_1.Shell; } }));
+var stopsignal_1 = __nccwpck_require__(4301);
+Object.defineProperty(exports, "Stopsignal", ({ enumerable: true, get: function () { return stopsignal_1.Stopsignal; } }));
+var user_1 = __nccwpck_require__(3998);
+Object.defineProperty(exports, "User", ({ enumerable: true, get: function () { return user_1.User; } }));
+var volume_1 = __nccwpck_require__(1347);
+Object.defineProperty(exports, "Volume", ({ enumerable: true, get: function () { return volume_1.Volume; } }));
+const workdir_1 = __nccwpck_require__(7529);
+Object.defineProperty(exports, "Workdir", ({ enumerable: true, get: function () { return workdir_1.Workdir; } }));
+var Keyword;
+(function (Keyword) {
+    Keyword["ADD"] = "ADD";
+    Keyword["ARG"] = "ARG";
+    Keyword["CMD"] = "CMD";
+    Keyword["COPY"] = "COPY";
+    Keyword["ENTRYPOINT"] = "ENTRYPOINT";
+    Keyword["ENV"] = "ENV";
+    Keyword["EXPOSE"] = "EXPOSE";
+    Keyword["FROM"] = "FROM";
+    Keyword["HEALTHCHECK"] = "HEALTHCHECK";
+    Keyword["LABEL"] = "LABEL";
+    Keyword["MAINTAINER"] = "MAINTAINER";
+    Keyword["ONBUILD"] = "ONBUILD";
+    Keyword["RUN"] = "RUN";
+    Keyword["SHELL"] = "SHELL";
+    Keyword["STOPSIGNAL"] = "STOPSIGNAL";
+    Keyword["USER"] = "USER";
+    Keyword["VOLUME"] = "VOLUME";
+    Keyword["WORKDIR"] = "WORKDIR";
+})(Keyword || (exports.Keyword = Keyword = {}));
+var Directive;
+(function (Directive) {
+    Directive["escape"] = "escape";
+    Directive["syntax"] = "syntax";
+})(Directive || (exports.Directive = Directive = {}));
+exports.DefaultVariables = [
+    "ALL_PROXY", "all_proxy",
+    "FTP_PROXY", "ftp_proxy",
+    "HTTP_PROXY", "http_proxy",
+    "HTTPS_PROXY", "https_proxy",
+    "NO_PROXY", "no_proxy"
+];
+var DockerfileParser;
+(function (DockerfileParser) {
+    function parse(content) {
+        let parser = new parser_1.Parser();
+        return parser.parse(content);
+    }
+    DockerfileParser.parse = parse;
+})(DockerfileParser || (exports.DockerfileParser = DockerfileParser = {}));
+
+
+/***/ }),
+
+/***/ 2393:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.ModifiableInstruction = void 0;
+const vscode_languageserver_types_1 = __nccwpck_require__(4612);
+const flag_1 = __nccwpck_require__(1077);
+const instruction_1 = __nccwpck_require__(5279);
+class ModifiableInstruction extends instruction_1.Instruction {
+    constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+    }
+    getFlags() {
+        if (!this.flags) {
+            this.flags = [];
+            for (let arg of this.getArguments()) {
+                let value = arg.getValue();
+                if (this.stopSearchingForFlags(value)) {
+                    return this.flags;
+                }
+                else if (value.indexOf("--") === 0) {
+                    let range = arg.getRange();
+                    let rawValue = this.document.getText().substring(this.document.offsetAt(range.start), this.document.offsetAt(range.end));
+                    let nameIndex = value.indexOf('=');
+                    let index = rawValue.indexOf('=');
+                    let firstMatch = false;
+                    let secondMatch = false;
+                    let startIndex = -1;
+                    nameSearchLoop: for (let i = 0; i < rawValue.length; i++) {
+                        switch (rawValue.charAt(i)) {
+                            case '\\':
+                            case ' ':
+                            case '\t':
+                            case '\r':
+                            case '\n':
+                                break;
+                            case '-':
+                                if (secondMatch) {
+                                    startIndex = i;
+                                    break nameSearchLoop;
+                                }
+                                else if (firstMatch) {
+                                    secondMatch = true;
+                                }
+                                else {
+                                    firstMatch = true;
+                                }
+                                break;
+                            default:
+                                startIndex = i;
+                                break nameSearchLoop;
+                        }
+                    }
+                    let nameStart = this.document.positionAt(this.document.offsetAt(range.start) + startIndex);
+                    if (index === -1) {
+                        this.flags.push(new flag_1.Flag(this.document, range, value.substring(2), vscode_languageserver_types_1.Range.create(nameStart, range.end), null, null));
+                    }
+                    else if (index === value.length - 1) {
+                        let nameEnd = this.document.positionAt(this.document.offsetAt(range.start) + index);
+                        this.flags.push(new flag_1.Flag(this.document, range, value.substring(2, index), vscode_languageserver_types_1.Range.create(nameStart, nameEnd), "", vscode_languageserver_types_1.Range.create(range.end, range.end)));
+                    }
+                    else {
+                        let nameEnd = this.document.positionAt(this.document.offsetAt(range.start) + index);
+                        this.flags.push(new flag_1.Flag(this.document, range, value.substring(2, nameIndex), vscode_languageserver_types_1.Range.create(nameStart, nameEnd), value.substring(nameIndex + 1), vscode_languageserver_types_1.Range.create(this.document.positionAt(this.document.offsetAt(range.start) + index + 1), range.end)));
+                    }
+                }
+            }
+        }
+        return this.flags;
+    }
+    getArguments() {
+        const args = super.getArguments();
+        const flags = this.getFlags();
+        if (flags.length === 0) {
+            return args;
+        }
+        for (let i = 0; i < flags.length; i++) {
+            args.shift();
+        }
+        return args;
+    }
+}
+exports.ModifiableInstruction = ModifiableInstruction;
+
+
+/***/ }),
+
+/***/ 7988:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+/* --------------------------------------------------------------------------------------------
+ * Copyright (c) Remy Suen. All rights reserved.
+ * Licensed under the MIT License. See License.txt in the project root for license information.
+ * ------------------------------------------------------------------------------------------ */
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.Parser = void 0;
+const vscode_languageserver_textdocument_1 = __nccwpck_require__(3383);
+const vscode_languageserver_types_1 = __nccwpck_require__(4612);
+const comment_1 = __nccwpck_require__(4022);
+const parserDirective_1 = __nccwpck_require__(7499);
+const instruction_1 = __nccwpck_require__(5279);
+const add_1 = __nccwpck_require__(9618);
+const arg_1 = __nccwpck_require__(4381);
+const cmd_1 = __nccwpck_require__(5517);
+const copy_1 = __nccwpck_require__(444);
+const env_1 = __nccwpck_require__(1822);
+const entrypoint_1 = __nccwpck_require__(1835);
+const from_1 = __nccwpck_require__(5377);
+const healthcheck_1 = __nccwpck_require__(1167);
+const label_1 = __nccwpck_require__(3871);
+const onbuild_1 = __nccwpck_require__(5554);
+const run_1 = __nccwpck_require__(7224);
+const shell_1 = __nccwpck_require__(7523);
+const stopsignal_1 = __nccwpck_require__(4301);
+const workdir_1 = __nccwpck_require__(7529);
+const user_1 = __nccwpck_require__(3998);
+const volume_1 = __nccwpck_require__(1347);
+const dockerfile_1 = __nccwpck_require__(9933);
+const util_1 = __nccwpck_require__(7459);
+const main_1 = __nccwpck_require__(8390);
+class Parser {
+    constructor() {
+        this.escapeChar = null;
+    }
+    static createInstruction(document, dockerfile, escapeChar, lineRange, instruction, instructionRange) {
+        switch (instruction.toUpperCase()) {
+            case "ADD":
+                return new add_1.Add(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+            case "ARG":
+                return new arg_1.Arg(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+            case "CMD":
+                return new cmd_1.Cmd(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+            case "COPY":
+                return new copy_1.Copy(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+            case "ENTRYPOINT":
+                return new entrypoint_1.Entrypoint(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+            case "ENV":
+                return new env_1.Env(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+            case "FROM":
+                return new from_1.From(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+            case "HEALTHCHECK":
+                return new healthcheck_1.Healthcheck(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+            case "LABEL":
+                return new label_1.Label(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+            case "ONBUILD":
+                return new onbuild_1.Onbuild(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+            case "RUN":
+                return new run_1.Run(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+            case "SHELL":
+                return new shell_1.Shell(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+            case "STOPSIGNAL":
+                return new stopsignal_1.Stopsignal(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+            case "WORKDIR":
+                return new workdir_1.Workdir(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+            case "USER":
+                return new user_1.User(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+            case "VOLUME":
+                return new volume_1.Volume(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+        }
+        return new instruction_1.Instruction(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+    }
+    getParserDirectives(document, buffer) {
+        // reset the escape directive in between runs
+        const directives = [];
+        this.escapeChar = '';
+        const offset = util_1.Util.isUTF8BOM(buffer.substring(0, 1)) ? 1 : 0;
+        directiveCheck: for (let i = offset; i < buffer.length; i++) {
+            switch (buffer.charAt(i)) {
+                case ' ':
+                case '\t':
+                    break;
+                case '\r':
+                case '\n':
+                    // blank lines stop the parsing of directives immediately
+                    break directiveCheck;
+                case '#':
+                    let directiveStart = -1;
+                    let directiveEnd = -1;
+                    for (let j = i + 1; j < buffer.length; j++) {
+                        let char = buffer.charAt(j);
+                        switch (char) {
+                            case ' ':
+                            case '\t':
+                                if (directiveStart !== -1 && directiveEnd === -1) {
+                                    directiveEnd = j;
+                                }
+                                break;
+                            case '\r':
+                            case '\n':
+                                break directiveCheck;
+                            case '=':
+                                let valueStart = -1;
+                                let valueEnd = -1;
+                                if (directiveEnd === -1) {
+                                    directiveEnd = j;
+                                }
+                                // assume the line ends with the file
+                                let lineEnd = buffer.length;
+                                directiveValue: for (let k = j + 1; k < buffer.length; k++) {
+                                    char = buffer.charAt(k);
+                                    switch (char) {
+                                        case '\r':
+                                        case '\n':
+                                            if (valueStart !== -1 && valueEnd === -1) {
+                                                valueEnd = k;
+                                            }
+                                            // line break found, reset
+                                            lineEnd = k;
+                                            break directiveValue;
+                                        case '\t':
+                                        case ' ':
+                                            if (valueStart !== -1 && valueEnd === -1) {
+                                                valueEnd = k;
+                                            }
+                                            continue;
+                                        default:
+                                            if (valueStart === -1) {
+                                                valueStart = k;
+                                            }
+                                            break;
+                                    }
+                                }
+                                if (directiveStart === -1) {
+                                    // no directive, it's a regular comment
+                                    break directiveCheck;
+                                }
+                                if (valueStart === -1) {
+                                    // no non-whitespace characters found, highlight all the characters then
+                                    valueStart = j + 1;
+                                    valueEnd = lineEnd;
+                                }
+                                else if (valueEnd === -1) {
+                                    // reached EOF
+                                    valueEnd = buffer.length;
+                                }
+                                const lineRange = vscode_languageserver_types_1.Range.create(document.positionAt(i), document.positionAt(lineEnd));
+                                const nameRange = vscode_languageserver_types_1.Range.create(document.positionAt(directiveStart), document.positionAt(directiveEnd));
+                                const valueRange = vscode_languageserver_types_1.Range.create(document.positionAt(valueStart), document.positionAt(valueEnd));
+                                directives.push(new parserDirective_1.ParserDirective(document, lineRange, nameRange, valueRange));
+                                directiveStart = -1;
+                                if (buffer.charAt(valueEnd) === '\r') {
+                                    // skip over the \r
+                                    i = valueEnd + 1;
+                                }
+                                else {
+                                    i = valueEnd;
+                                }
+                                continue directiveCheck;
+                            default:
+                                if (directiveStart === -1) {
+                                    directiveStart = j;
+                                }
+                                break;
+                        }
+                    }
+                    break;
+                default:
+                    break directiveCheck;
+            }
+        }
+        return directives;
+    }
+    parse(buffer) {
+        this.document = vscode_languageserver_textdocument_1.TextDocument.create("", "", 0, buffer);
+        this.buffer = buffer;
+        let dockerfile = new dockerfile_1.Dockerfile(this.document);
+        let directives = this.getParserDirectives(this.document, this.buffer);
+        let offset = 0;
+        this.escapeChar = '\\';
+        if (directives.length > 0) {
+            dockerfile.setDirectives(directives);
+            this.escapeChar = dockerfile.getEscapeCharacter();
+            // start parsing after the directives
+            offset = this.document.offsetAt(vscode_languageserver_types_1.Position.create(directives.length, 0));
+        }
+        else if (util_1.Util.isUTF8BOM(buffer.substring(0, 1))) {
+            offset = 1;
+        }
+        for (let i = offset; i < this.buffer.length; i++) {
+            const char = this.buffer.charAt(i);
+            switch (char) {
+                case ' ':
+                case '\t':
+                case '\r':
+                case '\n':
+                    break;
+                case '#':
+                    i = this.processComment(dockerfile, i);
+                    break;
+                default:
+                    i = this.processInstruction(dockerfile, char, i);
+                    break;
+            }
+        }
+        dockerfile.organizeComments();
+        return dockerfile;
+    }
+    processInstruction(dockerfile, char, start) {
+        let instruction = char;
+        let instructionEnd = -1;
+        let escapedInstruction = false;
+        instructionCheck: for (let i = start + 1; i < this.buffer.length; i++) {
+            char = this.buffer.charAt(i);
+            switch (char) {
+                case this.escapeChar:
+                    escapedInstruction = true;
+                    char = this.buffer.charAt(i + 1);
+                    if (char === '\r' || char === '\n') {
+                        if (instructionEnd === -1) {
+                            instructionEnd = i;
+                        }
+                        i++;
+                    }
+                    else if (char === ' ' || char === '\t') {
+                        for (let j = i + 2; j < this.buffer.length; j++) {
+                            switch (this.buffer.charAt(j)) {
+                                case ' ':
+                                case '\t':
+                                    break;
+                                case '\r':
+                                case '\n':
+                                    i = j;
+                                    continue instructionCheck;
+                                default:
+                                    // found an argument, mark end of instruction
+                                    instructionEnd = i + 1;
+                                    instruction = instruction + this.escapeChar;
+                                    i = j - 2;
+                                    continue instructionCheck;
+                            }
+                        }
+                        // reached EOF
+                        instructionEnd = i + 1;
+                        instruction = instruction + this.escapeChar;
+                        break instructionCheck;
+                    }
+                    else {
+                        instructionEnd = i + 1;
+                        instruction = instruction + this.escapeChar;
+                        // reset and consider it as one contiguous word
+                        escapedInstruction = false;
+                    }
+                    break;
+                case ' ':
+                case '\t':
+                    if (escapedInstruction) {
+                        // on an escaped newline, need to search for non-whitespace
+                        escapeCheck: for (let j = i + 1; j < this.buffer.length; j++) {
+                            switch (this.buffer.charAt(j)) {
+                                case ' ':
+                                case '\t':
+                                    break;
+                                case '\r':
+                                case '\n':
+                                    i = j;
+                                    continue instructionCheck;
+                                default:
+                                    break escapeCheck;
+                            }
+                        }
+                        escapedInstruction = false;
+                    }
+                    if (instructionEnd === -1) {
+                        instructionEnd = i;
+                    }
+                    i = this.processArguments(dockerfile, instruction, instructionEnd, start, i);
+                    dockerfile.addInstruction(this.createInstruction(dockerfile, instruction, start, instructionEnd, i));
+                    return i;
+                case '\r':
+                case '\n':
+                    if (escapedInstruction) {
+                        continue;
+                    }
+                    if (instructionEnd === -1) {
+                        instructionEnd = i;
+                    }
+                    dockerfile.addInstruction(this.createInstruction(dockerfile, instruction, start, i, i));
+                    return i;
+                case '#':
+                    if (escapedInstruction) {
+                        continue;
+                    }
+                default:
+                    instructionEnd = i + 1;
+                    instruction = instruction + char;
+                    escapedInstruction = false;
+                    break;
+            }
+        }
+        // reached EOF
+        if (instructionEnd === -1) {
+            instructionEnd = this.buffer.length;
+        }
+        dockerfile.addInstruction(this.createInstruction(dockerfile, instruction, start, instructionEnd, this.buffer.length));
+        return this.buffer.length;
+    }
+    processHeredocs(instruction, offset) {
+        let keyword = instruction.getKeyword();
+        if (keyword === main_1.Keyword.ONBUILD) {
+            instruction = instruction.getTriggerInstruction();
+            if (instruction === null) {
+                return offset;
+            }
+            keyword = instruction.getKeyword();
+        }
+        if (keyword !== main_1.Keyword.ADD && keyword !== main_1.Keyword.COPY && keyword !== main_1.Keyword.RUN) {
+            return offset;
+        }
+        const heredocs = [];
+        let tabbed = false;
+        for (const arg of instruction.getArguments()) {
+            const value = arg.getValue();
+            if (value.startsWith("<<") && value.length > 2) {
+                if (value.startsWith("<<-")) {
+                    tabbed = true;
+                }
+                const name = util_1.Util.parseHeredocName(value);
+                if (name !== null) {
+                    heredocs.push(name);
+                }
+            }
+        }
+        if (heredocs.length > 0) {
+            for (const heredoc of heredocs) {
+                offset = this.parseHeredoc(heredoc, offset, tabbed);
+            }
+        }
+        return offset;
+    }
+    processArguments(dockerfile, instruction, instructionEnd, start, offset) {
+        let escaped = false;
+        argumentsCheck: for (let i = offset + 1; i < this.buffer.length; i++) {
+            switch (this.buffer.charAt(i)) {
+                case '\r':
+                case '\n':
+                    if (escaped) {
+                        continue;
+                    }
+                    return this.processHeredocs(this.createInstruction(dockerfile, instruction, start, instructionEnd, i), i);
+                case this.escapeChar:
+                    const next = this.buffer.charAt(i + 1);
+                    if (next === '\n' || next === '\r') {
+                        escaped = true;
+                        i++;
+                    }
+                    else if (next === ' ' || next === '\t') {
+                        for (let j = i + 2; j < this.buffer.length; j++) {
+                            switch (this.buffer.charAt(j)) {
+                                case ' ':
+                                case '\t':
+                                    break;
+                                case '\r':
+                                case '\n':
+                                    escaped = true;
+                                default:
+                                    i = j;
+                                    continue argumentsCheck;
+                            }
+                        }
+                        // reached EOF
+                        return this.buffer.length;
+                    }
+                    continue;
+                case '#':
+                    if (escaped) {
+                        i = this.processComment(dockerfile, i);
+                        continue argumentsCheck;
+                    }
+                    break;
+                case ' ':
+                case '\t':
+                    break;
+                default:
+                    if (escaped) {
+                        escaped = false;
+                    }
+                    break;
+            }
+        }
+        return this.buffer.length;
+    }
+    processComment(dockerfile, start) {
+        let end = this.buffer.length;
+        commentLoop: for (let i = start + 1; i < this.buffer.length; i++) {
+            switch (this.buffer.charAt(i)) {
+                case '\r':
+                case '\n':
+                    end = i;
+                    break commentLoop;
+            }
+        }
+        const range = vscode_languageserver_types_1.Range.create(this.document.positionAt(start), this.document.positionAt(end));
+        dockerfile.addComment(new comment_1.Comment(this.document, range));
+        return end;
+    }
+    parseHeredoc(heredocName, offset, tabbed) {
+        let startWord = -1;
+        let lineStart = true;
+        for (let i = offset; i < this.buffer.length; i++) {
+            switch (this.buffer.charAt(i)) {
+                case ' ':
+                    lineStart = false;
+                    break;
+                case '\t':
+                    if (!tabbed) {
+                        lineStart = false;
+                    }
+                    break;
+                case '\r':
+                case '\n':
+                    if (startWord !== -1 && heredocName === this.buffer.substring(startWord, i)) {
+                        return i;
+                    }
+                    startWord = -1;
+                    lineStart = true;
+                    break;
+                default:
+                    if (lineStart) {
+                        startWord = i;
+                        lineStart = false;
+                    }
+                    break;
+            }
+        }
+        return this.buffer.length;
+    }
+    createInstruction(dockerfile, instruction, start, instructionEnd, end) {
+        const startPosition = this.document.positionAt(start);
+        const instructionRange = vscode_languageserver_types_1.Range.create(startPosition, this.document.positionAt(instructionEnd));
+        const lineRange = vscode_languageserver_types_1.Range.create(startPosition, this.document.positionAt(end));
+        return Parser.createInstruction(this.document, dockerfile, this.escapeChar, lineRange, instruction, instructionRange);
+    }
+}
+exports.Parser = Parser;
+
+
+/***/ }),
+
+/***/ 7499:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.ParserDirective = void 0;
+const main_1 = __nccwpck_require__(8390);
+const line_1 = __nccwpck_require__(7005);
+class ParserDirective extends line_1.Line {
+    constructor(document, range, nameRange, valueRange) {
+        super(document, range);
+        this.nameRange = nameRange;
+        this.valueRange = valueRange;
+    }
+    toString() {
+        return "# " + this.getName() + '=' + this.getValue();
+    }
+    getNameRange() {
+        return this.nameRange;
+    }
+    getValueRange() {
+        return this.valueRange;
+    }
+    getName() {
+        return this.document.getText().substring(this.document.offsetAt(this.nameRange.start), this.document.offsetAt(this.nameRange.end));
+    }
+    getValue() {
+        return this.document.getText().substring(this.document.offsetAt(this.valueRange.start), this.document.offsetAt(this.valueRange.end));
+    }
+    getDirective() {
+        const directive = main_1.Directive[this.getName().toLowerCase()];
+        return directive === undefined ? null : directive;
+    }
+}
+exports.ParserDirective = ParserDirective;
+
+
+/***/ }),
+
+/***/ 9602:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.Property = void 0;
+const vscode_languageserver_types_1 = __nccwpck_require__(4612);
+const util_1 = __nccwpck_require__(7459);
+class Property {
+    constructor(document, escapeChar, arg, arg2) {
+        this.assignmentOperatorRange = null;
+        this.assignmentOperator = null;
+        this.valueRange = null;
+        this.value = null;
+        this.document = document;
+        this.escapeChar = escapeChar;
+        this.nameRange = Property.getNameRange(document, arg);
+        let value = document.getText().substring(document.offsetAt(this.nameRange.start), document.offsetAt(this.nameRange.end));
+        this.name = Property.getValue(value, escapeChar);
+        if (arg2) {
+            this.valueRange = arg2.getRange();
+            value = document.getText().substring(document.offsetAt(this.valueRange.start), document.offsetAt(this.valueRange.end));
+            this.value = Property.getValue(value, escapeChar);
+            this.range = vscode_languageserver_types_1.Range.create(this.nameRange.start, this.valueRange.end);
+        }
+        else {
+            let argRange = arg.getRange();
+            if (this.nameRange.start.line === argRange.start.line
+                && this.nameRange.start.character === argRange.start.character
+                && this.nameRange.end.line === argRange.end.line
+                && this.nameRange.end.character === argRange.end.character) {
+            }
+            else {
+                this.valueRange = Property.getValueRange(document, arg);
+                value = document.getText().substring(document.offsetAt(this.valueRange.start), document.offsetAt(this.valueRange.end));
+                this.value = Property.getValue(value, escapeChar);
+                this.assignmentOperatorRange = vscode_languageserver_types_1.Range.create(this.nameRange.end, this.valueRange.start);
+                this.assignmentOperator = "=";
+            }
+            this.range = argRange;
+        }
+    }
+    getRange() {
+        return this.range;
+    }
+    getName() {
+        return this.name;
+    }
+    getNameRange() {
+        return this.nameRange;
+    }
+    getValue() {
+        return this.value;
+    }
+    getValueRange() {
+        return this.valueRange;
+    }
+    /**
+     * Retrieves the operator used for delimiting between the name and
+     * value of this property. This will either be the "=" character
+     * or null if a character was not used or if this property has no
+     * value defined.
+     */
+    getAssignmentOperator() {
+        return this.assignmentOperator;
+    }
+    getAssignmentOperatorRange() {
+        return this.assignmentOperatorRange;
+    }
+    /**
+     * Returns the value of this property including any enclosing
+     * single or double quotes and relevant escape characters.
+     * Escaped newlines and its associated contiguous whitespace
+     * characters however will not be returned as they are deemed to
+     * be uninteresting to clients trying to return a Dockerfile.
+     *
+     * @return the unescaped value of this property or null if this
+     *         property has no associated value
+     */
+    getUnescapedValue() {
+        if (this.valueRange === null) {
+            return null;
+        }
+        let escaped = false;
+        let rawValue = "";
+        let value = this.document.getText().substring(this.document.offsetAt(this.valueRange.start), this.document.offsetAt(this.valueRange.end));
+        rawLoop: for (let i = 0; i < value.length; i++) {
+            let char = value.charAt(i);
+            switch (char) {
+                case this.escapeChar:
+                    for (let j = i + 1; j < value.length; j++) {
+                        switch (value.charAt(j)) {
+                            case '\r':
+                                j++;
+                            case '\n':
+                                escaped = true;
+                                i = j;
+                                continue rawLoop;
+                            case ' ':
+                            case '\t':
+                                break;
+                            default:
+                                rawValue = rawValue + char;
+                                continue rawLoop;
+                        }
+                    }
+                    // this happens if there's only whitespace after the escape character
+                    rawValue = rawValue + char;
+                    break;
+                case '\r':
+                case '\n':
+                    break;
+                case ' ':
+                case '\t':
+                    if (!escaped) {
+                        rawValue = rawValue + char;
+                    }
+                    break;
+                case '#':
+                    if (escaped) {
+                        for (let j = i + 1; j < value.length; j++) {
+                            switch (value.charAt(j)) {
+                                case '\r':
+                                    j++;
+                                case '\n':
+                                    i = j;
+                                    continue rawLoop;
+                            }
+                        }
+                    }
+                    else {
+                        rawValue = rawValue + char;
+                    }
+                    break;
+                default:
+                    rawValue = rawValue + char;
+                    escaped = false;
+                    break;
+            }
+        }
+        return rawValue;
+    }
+    static getNameRange(document, arg) {
+        let value = arg.getValue();
+        let index = value.indexOf('=');
+        if (index !== -1) {
+            let initial = value.charAt(0);
+            let before = value.charAt(index - 1);
+            // check if content before the equals sign are in quotes
+            // "var"=value
+            // 'var'=value
+            // otherwise, just assume it's a standard definition
+            // var=value
+            if ((initial === '"' && before === '"') || (initial === '\'' && before === '\'') || (initial !== '"' && initial !== '\'')) {
+                return vscode_languageserver_types_1.Range.create(arg.getRange().start, document.positionAt(document.offsetAt(arg.getRange().start) + index));
+            }
+        }
+        // no '=' found, just defined the property's name
+        return arg.getRange();
+    }
+    static getValueRange(document, arg) {
+        return vscode_languageserver_types_1.Range.create(document.positionAt(document.offsetAt(arg.getRange().start) + arg.getValue().indexOf('=') + 1), document.positionAt(document.offsetAt(arg.getRange().end)));
+    }
+    /**
+     * Returns the actual value of this key-value pair. The value will
+     * have its escape characters removed if applicable. If the value
+     * spans multiple lines and there are comments nested within the
+     * lines, they too will be removed.
+     *
+     * @return the value that this key-value pair will actually be, may
+     *         be null if no value is defined, may be the empty string
+     *         if the value only consists of whitespace
+     */
+    static getValue(value, escapeChar) {
+        let escaped = false;
+        const skip = util_1.Util.findLeadingNonWhitespace(value, escapeChar);
+        if (skip !== 0 && value.charAt(skip) === '#') {
+            // need to skip over comments
+            escaped = true;
+        }
+        value = value.substring(skip);
+        let first = value.charAt(0);
+        let last = value.charAt(value.length - 1);
+        let literal = first === '\'' || first === '"';
+        let inSingle = (first === '\'' && last === '\'');
+        let inDouble = false;
+        if (first === '"') {
+            for (let i = 1; i < value.length; i++) {
+                if (value.charAt(i) === escapeChar) {
+                    i++;
+                }
+                else if (value.charAt(i) === '"' && i === value.length - 1) {
+                    inDouble = true;
+                }
+            }
+        }
+        if (inSingle || inDouble) {
+            value = value.substring(1, value.length - 1);
+        }
+        let commentCheck = -1;
+        let escapedValue = "";
+        let start = 0;
+        parseValue: for (let i = 0; i < value.length; i++) {
+            let char = value.charAt(i);
+            switch (char) {
+                case escapeChar:
+                    if (i + 1 === value.length) {
+                        escapedValue = escapedValue + escapeChar;
+                        break parseValue;
+                    }
+                    char = value.charAt(i + 1);
+                    if (char === ' ' || char === '\t') {
+                        whitespaceCheck: for (let j = i + 2; j < value.length; j++) {
+                            let char2 = value.charAt(j);
+                            switch (char2) {
+                                case ' ':
+                                case '\t':
+                                    break;
+                                case '\r':
+                                    j++;
+                                case '\n':
+                                    escaped = true;
+                                    i = j;
+                                    continue parseValue;
+                                default:
+                                    if (!inDouble && !inSingle && !literal) {
+                                        if (char2 === escapeChar) {
+                                            // add the escaped character
+                                            escapedValue = escapedValue + char;
+                                            // now start parsing from the next escape character
+                                            i = i + 1;
+                                        }
+                                        else {
+                                            // the expectation is that this j = i + 2 here
+                                            escapedValue = escapedValue + char + char2;
+                                            i = j;
+                                        }
+                                        continue parseValue;
+                                    }
+                                    break whitespaceCheck;
+                            }
+                        }
+                    }
+                    if (inDouble) {
+                        if (char === '\r') {
+                            escaped = true;
+                            i = i + 2;
+                        }
+                        else if (char === '\n') {
+                            escaped = true;
+                            i++;
+                        }
+                        else if (char !== '"') {
+                            if (char === escapeChar) {
+                                i++;
+                            }
+                            escapedValue = escapedValue + escapeChar;
+                        }
+                        continue parseValue;
+                    }
+                    else if (inSingle || literal) {
+                        if (char === '\r') {
+                            escaped = true;
+                            i = i + 2;
+                        }
+                        else if (char === '\n') {
+                            escaped = true;
+                            i++;
+                        }
+                        else {
+                            escapedValue = escapedValue + escapeChar;
+                        }
+                        continue parseValue;
+                    }
+                    else if (char === escapeChar) {
+                        // double escape, append one and move on
+                        escapedValue = escapedValue + escapeChar;
+                        i++;
+                    }
+                    else if (char === '\r') {
+                        escaped = true;
+                        // offset one more for \r\n
+                        i = i + 2;
+                    }
+                    else if (char === '\n') {
+                        escaped = true;
+                        i++;
+                        start = i;
+                    }
+                    else {
+                        // any other escapes are simply ignored
+                        escapedValue = escapedValue + char;
+                        i++;
+                    }
+                    break;
+                case ' ':
+                case '\t':
+                    if (escaped && commentCheck === -1) {
+                        commentCheck = i;
+                    }
+                    escapedValue = escapedValue + char;
+                    break;
+                case '\r':
+                    i++;
+                case '\n':
+                    if (escaped && commentCheck !== -1) {
+                        // rollback and remove the whitespace that was previously appended
+                        escapedValue = escapedValue.substring(0, escapedValue.length - (i - commentCheck - 1));
+                        commentCheck = -1;
+                    }
+                    break;
+                case '#':
+                    // a newline was escaped and now there's a comment
+                    if (escaped) {
+                        if (commentCheck !== -1) {
+                            // rollback and remove the whitespace that was previously appended
+                            escapedValue = escapedValue.substring(0, escapedValue.length - (i - commentCheck));
+                            commentCheck = -1;
+                        }
+                        newlineCheck: for (let j = i + 1; j < value.length; j++) {
+                            switch (value.charAt(j)) {
+                                case '\r':
+                                    j++;
+                                case '\n':
+                                    i = j;
+                                    break newlineCheck;
+                            }
+                        }
+                        continue parseValue;
+                    }
+                default:
+                    if (escaped) {
+                        escaped = false;
+                        commentCheck = -1;
+                    }
+                    escapedValue = escapedValue + char;
+                    break;
+            }
+        }
+        return escapedValue;
+    }
+}
+exports.Property = Property;
+
+
+/***/ }),
+
+/***/ 4984:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.PropertyInstruction = void 0;
+const vscode_languageserver_types_1 = __nccwpck_require__(4612);
+const instruction_1 = __nccwpck_require__(5279);
+const property_1 = __nccwpck_require__(9602);
+const argument_1 = __nccwpck_require__(5940);
+const util_1 = __nccwpck_require__(7459);
+class PropertyInstruction extends instruction_1.Instruction {
+    constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+        this.properties = undefined;
+    }
+    getProperties() {
+        if (this.properties === undefined) {
+            let args = this.getPropertyArguments();
+            if (args.length === 0) {
+                this.properties = [];
+            }
+            else if (args.length === 1) {
+                this.properties = [new property_1.Property(this.document, this.escapeChar, args[0])];
+            }
+            else if (args.length === 2) {
+                if (args[0].getValue().indexOf('=') === -1) {
+                    this.properties = [new property_1.Property(this.document, this.escapeChar, args[0], args[1])];
+                }
+                else {
+                    this.properties = [
+                        new property_1.Property(this.document, this.escapeChar, args[0]),
+                        new property_1.Property(this.document, this.escapeChar, args[1])
+                    ];
+                }
+            }
+            else if (args[0].getValue().indexOf('=') === -1) {
+                let text = this.document.getText();
+                let start = args[1].getRange().start;
+                let end = args[args.length - 1].getRange().end;
+                text = text.substring(this.document.offsetAt(start), this.document.offsetAt(end));
+                this.properties = [new property_1.Property(this.document, this.escapeChar, args[0], new argument_1.Argument(text, vscode_languageserver_types_1.Range.create(args[1].getRange().start, args[args.length - 1].getRange().end)))];
+            }
+            else {
+                this.properties = [];
+                for (let i = 0; i < args.length; i++) {
+                    this.properties.push(new property_1.Property(this.document, this.escapeChar, args[i]));
+                }
+            }
+        }
+        return this.properties;
+    }
+    /**
+     * Goes from the back of the string and returns the first
+     * non-whitespace character that is found. If an escape character
+     * is found with newline characters, the escape character will
+     * not be considered a non-whitespace character and its index in
+     * the string will not be returned.
+     *
+     * @param content the string to search through
+     * @return the index in the string for the first non-whitespace
+     *         character when searching from the end of the string
+     */
+    findTrailingNonWhitespace(content) {
+        // loop back to find the first non-whitespace character
+        let index = content.length;
+        whitespaceCheck: for (let i = content.length - 1; i >= 0; i--) {
+            switch (content.charAt(i)) {
+                case ' ':
+                case '\t':
+                    continue;
+                case '\n':
+                    if (content.charAt(i - 1) === '\r') {
+                        i = i - 1;
+                    }
+                case '\r':
+                    newlineCheck: for (let j = i - 1; j >= 0; j--) {
+                        switch (content.charAt(j)) {
+                            case ' ':
+                            case '\t':
+                            case '\r':
+                            case '\n':
+                            case this.escapeChar:
+                                continue;
+                            default:
+                                index = j;
+                                break newlineCheck;
+                        }
+                    }
+                    break whitespaceCheck;
+                default:
+                    index = i;
+                    break whitespaceCheck;
+            }
+        }
+        return index;
+    }
+    getPropertyArguments() {
+        const args = [];
+        let range = this.getInstructionRange();
+        let instructionNameEndOffset = this.document.offsetAt(range.end);
+        let extra = instructionNameEndOffset - this.document.offsetAt(range.start);
+        let content = this.getTextContent();
+        let fullArgs = content.substring(extra);
+        let start = util_1.Util.findLeadingNonWhitespace(fullArgs, this.escapeChar);
+        if (start === -1) {
+            // only whitespace found, no arguments
+            return [];
+        }
+        const startPosition = this.document.positionAt(instructionNameEndOffset + start);
+        // records whether the parser has just processed an escaped newline or not,
+        // if our starting position is not on the same line as the instruction then
+        // the start of the content is already on an escaped line
+        let escaped = range.start.line !== startPosition.line;
+        // flag to track if the last character was an escape character
+        let endingEscape = false;
+        // position before the first escape character was hit
+        let mark = -1;
+        let end = this.findTrailingNonWhitespace(fullArgs);
+        content = fullArgs.substring(start, end + 1);
+        let argStart = escaped ? -1 : 0;
+        let spaced = false;
+        argumentLoop: for (let i = 0; i < content.length; i++) {
+            let char = content.charAt(i);
+            switch (char) {
+                case this.escapeChar:
+                    if (i + 1 === content.length) {
+                        endingEscape = true;
+                        break argumentLoop;
+                    }
+                    if (!escaped) {
+                        mark = i;
+                    }
+                    switch (content.charAt(i + 1)) {
+                        case ' ':
+                        case '\t':
+                            if (!util_1.Util.isWhitespace(content.charAt(i + 2))) {
+                                // space was escaped, continue as normal
+                                i = i + 1;
+                                continue argumentLoop;
+                            }
+                            // whitespace encountered, need to figure out if it extends to EOL
+                            whitespaceCheck: for (let j = i + 2; j < content.length; j++) {
+                                switch (content.charAt(j)) {
+                                    case '\r':
+                                        // offset one more for \r\n
+                                        j++;
+                                    case '\n':
+                                        // whitespace only, safe to skip
+                                        escaped = true;
+                                        i = j;
+                                        continue argumentLoop;
+                                    case ' ':
+                                    case '\t':
+                                        // ignore whitespace
+                                        break;
+                                    default:
+                                        // whitespace doesn't extend to EOL, create an argument
+                                        args.push(new argument_1.Argument(content.substring(argStart, i), vscode_languageserver_types_1.Range.create(this.document.positionAt(instructionNameEndOffset + start + argStart), this.document.positionAt(instructionNameEndOffset + start + i + 2))));
+                                        argStart = j;
+                                        break whitespaceCheck;
+                                }
+                            }
+                            // go back and start processing the encountered non-whitespace character
+                            i = argStart - 1;
+                            continue argumentLoop;
+                        case '\r':
+                            // offset one more for \r\n
+                            i++;
+                        case '\n':
+                            // immediately followed by a newline, skip the newline
+                            escaped = true;
+                            i = i + 1;
+                            continue argumentLoop;
+                        case this.escapeChar:
+                            // double escape found, skip it and move on
+                            if (argStart === -1) {
+                                argStart = i;
+                            }
+                            i = i + 1;
+                            continue argumentLoop;
+                        default:
+                            if (argStart === -1) {
+                                argStart = i;
+                            }
+                            // non-whitespace encountered, skip the escape and process the
+                            // character normally
+                            continue argumentLoop;
+                    }
+                case '\'':
+                case '"':
+                    if (spaced) {
+                        this.createSpacedArgument(argStart, args, content, mark, instructionNameEndOffset, start);
+                        // reset to start a new argument
+                        argStart = i;
+                        spaced = false;
+                    }
+                    if (argStart === -1) {
+                        argStart = i;
+                    }
+                    for (let j = i + 1; j < content.length; j++) {
+                        switch (content.charAt(j)) {
+                            case char:
+                                if (content.charAt(j + 1) !== ' ' && content.charAt(j + 1) !== '') {
+                                    // there is more content after this quote,
+                                    // continue so that it is all processed as
+                                    // one single argument
+                                    i = j;
+                                    continue argumentLoop;
+                                }
+                                args.push(new argument_1.Argument(content.substring(argStart, j + 1), vscode_languageserver_types_1.Range.create(this.document.positionAt(instructionNameEndOffset + start + argStart), this.document.positionAt(instructionNameEndOffset + start + j + 1))));
+                                i = j;
+                                argStart = -1;
+                                continue argumentLoop;
+                            case this.escapeChar:
+                                j++;
+                                break;
+                        }
+                    }
+                    break argumentLoop;
+                case ' ':
+                case '\t':
+                    if (escaped) {
+                        // consider there to be a space only if an argument
+                        // is not spanning multiple lines
+                        if (argStart !== -1) {
+                            spaced = true;
+                        }
+                    }
+                    else if (argStart !== -1) {
+                        args.push(new argument_1.Argument(content.substring(argStart, i), vscode_languageserver_types_1.Range.create(this.document.positionAt(instructionNameEndOffset + start + argStart), this.document.positionAt(instructionNameEndOffset + start + i))));
+                        argStart = -1;
+                    }
+                    break;
+                case '\r':
+                    // offset one more for \r\n
+                    i++;
+                case '\n':
+                    spaced = false;
+                    break;
+                case '#':
+                    if (escaped) {
+                        // a newline was escaped and now there's a comment
+                        for (let j = i + 1; j < content.length; j++) {
+                            switch (content.charAt(j)) {
+                                case '\r':
+                                    j++;
+                                case '\n':
+                                    i = j;
+                                    spaced = false;
+                                    continue argumentLoop;
+                            }
+                        }
+                        // went to the end without finding a newline,
+                        // the comment was the last line in the instruction,
+                        // just stop parsing, create an argument if needed
+                        if (argStart !== -1) {
+                            let value = content.substring(argStart, mark);
+                            args.push(new argument_1.Argument(value, vscode_languageserver_types_1.Range.create(this.document.positionAt(instructionNameEndOffset + start + argStart), this.document.positionAt(instructionNameEndOffset + start + mark))));
+                            argStart = -1;
+                        }
+                        break argumentLoop;
+                    }
+                    else if (argStart === -1) {
+                        argStart = i;
+                    }
+                    break;
+                default:
+                    if (spaced) {
+                        this.createSpacedArgument(argStart, args, content, mark, instructionNameEndOffset, start);
+                        // reset to start a new argument
+                        argStart = i;
+                        spaced = false;
+                    }
+                    escaped = false;
+                    if (argStart === -1) {
+                        argStart = i;
+                    }
+                    // variable detected
+                    if (char === '$' && content.charAt(i + 1) === '{') {
+                        let singleQuotes = false;
+                        let doubleQuotes = false;
+                        let escaped = false;
+                        for (let j = i + 1; j < content.length; j++) {
+                            switch (content.charAt(j)) {
+                                case this.escapeChar:
+                                    escaped = true;
+                                    break;
+                                case '\r':
+                                case '\n':
+                                    break;
+                                case '\'':
+                                    singleQuotes = !singleQuotes;
+                                    escaped = false;
+                                    break;
+                                case '"':
+                                    doubleQuotes = !doubleQuotes;
+                                    escaped = false;
+                                    break;
+                                case ' ':
+                                case '\t':
+                                    if (escaped || singleQuotes || doubleQuotes) {
+                                        break;
+                                    }
+                                    i = j - 1;
+                                    continue argumentLoop;
+                                case '}':
+                                    i = j;
+                                    continue argumentLoop;
+                                default:
+                                    escaped = false;
+                                    break;
+                            }
+                        }
+                        break argumentLoop;
+                    }
+                    break;
+            }
+        }
+        if (argStart !== -1 && argStart !== content.length) {
+            let end = endingEscape ? content.length - 1 : content.length;
+            let value = content.substring(argStart, end);
+            args.push(new argument_1.Argument(value, vscode_languageserver_types_1.Range.create(this.document.positionAt(instructionNameEndOffset + start + argStart), this.document.positionAt(instructionNameEndOffset + start + end))));
+        }
+        return args;
+    }
+    createSpacedArgument(argStart, args, content, mark, instructionNameEndOffset, start) {
+        if (argStart !== -1) {
+            args.push(new argument_1.Argument(content.substring(argStart, mark), vscode_languageserver_types_1.Range.create(this.document.positionAt(instructionNameEndOffset + start + argStart), this.document.positionAt(instructionNameEndOffset + start + mark))));
+        }
+    }
+}
+exports.PropertyInstruction = PropertyInstruction;
+
+
+/***/ }),
+
+/***/ 7459:
+/***/ ((__unused_webpack_module, exports) => {
+
+/* --------------------------------------------------------------------------------------------
+ * Copyright (c) Remy Suen. All rights reserved.
+ * Licensed under the MIT License. See License.txt in the project root for license information.
+ * ------------------------------------------------------------------------------------------ */
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.Util = void 0;
+class Util {
+    static isUTF8BOM(char) {
+        const uintArray = Uint8Array.from(Buffer.from(char, "UTF-8"));
+        return uintArray[0] === 0xEF && uintArray[1] == 0xBB && uintArray[2] == 0xBF;
+    }
+    static isWhitespace(char) {
+        return char === ' ' || char === '\t' || Util.isNewline(char);
+    }
+    static isNewline(char) {
+        return char === '\r' || char === '\n';
+    }
+    static findLeadingNonWhitespace(content, escapeChar) {
+        whitespaceCheck: for (let i = 0; i < content.length; i++) {
+            switch (content.charAt(i)) {
+                case ' ':
+                case '\t':
+                    continue;
+                case escapeChar:
+                    escapeCheck: for (let j = i + 1; j < content.length; j++) {
+                        switch (content.charAt(j)) {
+                            case ' ':
+                            case '\t':
+                                continue;
+                            case '\r':
+                                // offset one more for \r\n
+                                i = j + 1;
+                                continue whitespaceCheck;
+                            case '\n':
+                                i = j;
+                                continue whitespaceCheck;
+                            default:
+                                break escapeCheck;
+                        }
+                    }
+                    // found an escape character and then reached EOF
+                    return -1;
+                default:
+                    return i;
+            }
+        }
+        // only possible if the content is the empty string
+        return -1;
+    }
+    /**
+     * Determines if the given position is contained within the given range.
+     *
+     * @param position the position to check
+     * @param range the range to see if the position is inside of
+     */
+    static isInsideRange(position, range) {
+        if (range.start.line === range.end.line) {
+            return range.start.line === position.line
+                && range.start.character <= position.character
+                && position.character <= range.end.character;
+        }
+        else if (range.start.line === position.line) {
+            return range.start.character <= position.character;
+        }
+        else if (range.end.line === position.line) {
+            return position.character <= range.end.character;
+        }
+        return range.start.line < position.line && position.line < range.end.line;
+    }
+    static parseHeredocName(value) {
+        value = value.substring(2);
+        if (value.charAt(0) === '-') {
+            value = value.substring(1);
+        }
+        if (value.charAt(0) === '"') {
+            if (value.charAt(value.length - 1) !== '"') {
+                return null;
+            }
+            value = value.substring(1, value.length - 1);
+        }
+        if (value.charAt(0) === '\'') {
+            if (value.charAt(value.length - 1) !== '\'') {
+                return null;
+            }
+            value = value.substring(1, value.length - 1);
+        }
+        if (value.charAt(0) === "<") {
+            return null;
+        }
+        return value;
+    }
+}
+exports.Util = Util;
+
+
+/***/ }),
+
+/***/ 3743:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.Variable = void 0;
+class Variable {
+    constructor(name, nameRange, range, modifier, modifierRange, substitutionParameter, substitutionRange, defined, buildVariable, stringValue) {
+        this.name = name;
+        this.nameRange = nameRange;
+        this.range = range;
+        this.modifier = modifier;
+        this.modifierRange = modifierRange;
+        this.substitutionParameter = substitutionParameter;
+        this.substitutionRange = substitutionRange;
+        this.defined = defined;
+        this.buildVariable = buildVariable;
+        this.stringValue = stringValue;
+    }
+    toString() {
+        return this.stringValue;
+    }
+    getName() {
+        return this.name;
+    }
+    getNameRange() {
+        return this.nameRange;
+    }
+    /**
+     * Returns the range of the entire variable. This includes the symbols for
+     * the declaration of the variable such as the $, {, and } symbols.
+     *
+     * @return the range in the document that this variable encompasses in its
+     *         entirety
+     */
+    getRange() {
+        return this.range;
+    }
+    /**
+     * Returns the modifier character that has been set for
+     * specifying how this variable should be expanded and resolved.
+     * If this variable is ${variable:+value} then the modifier
+     * character is '+'. Will be the empty string if the variable is
+     * declared as ${variable:}. Otherwise, will be null if this
+     * variable will not use variable substitution at all (such as
+     * ${variable} or $variable).
+     *
+     * @return this variable's modifier character, or the empty
+     *         string if it does not have one, or null if this
+     *         variable will not use variable substitution
+     */
+    getModifier() {
+        return this.modifier;
+    }
+    getModifierRange() {
+        return this.modifierRange;
+    }
+    /**
+     * Returns the parameter that will be used for substitution if
+     * this variable uses modifiers to define how its value should be
+     * resolved. If this variable is ${variable:+value} then the
+     * substitution value will be 'value'. Will be the empty string
+     * if the variable is declared as ${variable:+} or some other
+     * variant where the only thing that follows the modifier
+     * character (excluding considerations of escape characters and
+     * so on) is the variable's closing bracket. May be null if this
+     * variable does not have a modifier character defined (such as
+     * ${variable} or $variable).
+     *
+     * @return this variable's substitution parameter, or the empty
+     *         string if it does not have one, or null if there is
+     *         not one defined
+     */
+    getSubstitutionParameter() {
+        return this.substitutionParameter;
+    }
+    getSubstitutionRange() {
+        return this.substitutionRange;
+    }
+    /**
+     * Returns whether this variable has been defined or not.
+     *
+     * @return true if this variable has been defined, false otherwise
+     */
+    isDefined() {
+        return this.defined;
+    }
+    isBuildVariable() {
+        return this.buildVariable === true;
+    }
+    isEnvironmentVariable() {
+        return this.buildVariable === false;
+    }
+}
+exports.Variable = Variable;
+
+
+/***/ }),
+
 /***/ 770:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
@@ -28370,6 +32571,2824 @@ module.exports = {
 
 /***/ }),
 
+/***/ 3383:
+/***/ (function(module, exports) {
+
+var __spreadArray = (this && this.__spreadArray) || function (to, from, pack) {
+    if (pack || arguments.length === 2) for (var i = 0, l = from.length, ar; i < l; i++) {
+        if (ar || !(i in from)) {
+            if (!ar) ar = Array.prototype.slice.call(from, 0, i);
+            ar[i] = from[i];
+        }
+    }
+    return to.concat(ar || Array.prototype.slice.call(from));
+};
+(function (factory) {
+    if ( true && typeof module.exports === "object") {
+        var v = factory(__WEBPACK_EXTERNAL_createRequire(import.meta.url), exports);
+        if (v !== undefined) module.exports = v;
+    }
+    else if (typeof define === "function" && define.amd) {
+        define(["require", "exports"], factory);
+    }
+})(function (require, exports) {
+    /* --------------------------------------------------------------------------------------------
+     * Copyright (c) Microsoft Corporation. All rights reserved.
+     * Licensed under the MIT License. See License.txt in the project root for license information.
+     * ------------------------------------------------------------------------------------------ */
+    'use strict';
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.TextDocument = void 0;
+    var FullTextDocument = /** @class */ (function () {
+        function FullTextDocument(uri, languageId, version, content) {
+            this._uri = uri;
+            this._languageId = languageId;
+            this._version = version;
+            this._content = content;
+            this._lineOffsets = undefined;
+        }
+        Object.defineProperty(FullTextDocument.prototype, "uri", {
+            get: function () {
+                return this._uri;
+            },
+            enumerable: false,
+            configurable: true
+        });
+        Object.defineProperty(FullTextDocument.prototype, "languageId", {
+            get: function () {
+                return this._languageId;
+            },
+            enumerable: false,
+            configurable: true
+        });
+        Object.defineProperty(FullTextDocument.prototype, "version", {
+            get: function () {
+                return this._version;
+            },
+            enumerable: false,
+            configurable: true
+        });
+        FullTextDocument.prototype.getText = function (range) {
+            if (range) {
+                var start = this.offsetAt(range.start);
+                var end = this.offsetAt(range.end);
+                return this._content.substring(start, end);
+            }
+            return this._content;
+        };
+        FullTextDocument.prototype.update = function (changes, version) {
+            for (var _i = 0, changes_1 = changes; _i < changes_1.length; _i++) {
+                var change = changes_1[_i];
+                if (FullTextDocument.isIncremental(change)) {
+                    // makes sure start is before end
+                    var range = getWellformedRange(change.range);
+                    // update content
+                    var startOffset = this.offsetAt(range.start);
+                    var endOffset = this.offsetAt(range.end);
+                    this._content = this._content.substring(0, startOffset) + change.text + this._content.substring(endOffset, this._content.length);
+                    var insertedEndOffset = startOffset + change.text.length;
+                    var crlfAtStart = this._content.charCodeAt(startOffset - 1) === 13 /* CharCode.CarriageReturn */ && this._content.charCodeAt(startOffset) === 10 /* CharCode.LineFeed */;
+                    var crlfAtEnd = this._content.charCodeAt(insertedEndOffset - 1) === 13 /* CharCode.CarriageReturn */ && this._content.charCodeAt(insertedEndOffset) === 10 /* CharCode.LineFeed */;
+                    if (crlfAtStart || crlfAtEnd) {
+                        // A CRLF pair across an edit boundary is not included in the inserted text's line offsets.
+                        this._lineOffsets = undefined;
+                        continue;
+                    }
+                    // update the offsets
+                    var startLine = Math.max(range.start.line, 0);
+                    var endLine = Math.max(range.end.line, 0);
+                    var lineOffsets = this._lineOffsets;
+                    var addedLineOffsets = computeLineOffsets(change.text, false, startOffset);
+                    if (endLine - startLine === addedLineOffsets.length) {
+                        for (var i = 0, len = addedLineOffsets.length; i < len; i++) {
+                            lineOffsets[i + startLine + 1] = addedLineOffsets[i];
+                        }
+                    }
+                    else {
+                        if (addedLineOffsets.length < 10000) {
+                            lineOffsets.splice.apply(lineOffsets, __spreadArray([startLine + 1, endLine - startLine], addedLineOffsets, false));
+                        }
+                        else { // avoid too many arguments for splice
+                            this._lineOffsets = lineOffsets = lineOffsets.slice(0, startLine + 1).concat(addedLineOffsets, lineOffsets.slice(endLine + 1));
+                        }
+                    }
+                    var diff = change.text.length - (endOffset - startOffset);
+                    if (diff !== 0) {
+                        for (var i = startLine + 1 + addedLineOffsets.length, len = lineOffsets.length; i < len; i++) {
+                            lineOffsets[i] = lineOffsets[i] + diff;
+                        }
+                    }
+                }
+                else if (FullTextDocument.isFull(change)) {
+                    this._content = change.text;
+                    this._lineOffsets = undefined;
+                }
+                else {
+                    throw new Error('Unknown change event received');
+                }
+            }
+            this._version = version;
+        };
+        FullTextDocument.prototype.getLineOffsets = function () {
+            if (this._lineOffsets === undefined) {
+                this._lineOffsets = computeLineOffsets(this._content, true);
+            }
+            return this._lineOffsets;
+        };
+        FullTextDocument.prototype.positionAt = function (offset) {
+            offset = Math.max(Math.min(offset, this._content.length), 0);
+            var lineOffsets = this.getLineOffsets();
+            var low = 0, high = lineOffsets.length;
+            if (high === 0) {
+                return { line: 0, character: offset };
+            }
+            while (low < high) {
+                var mid = Math.floor((low + high) / 2);
+                if (lineOffsets[mid] > offset) {
+                    high = mid;
+                }
+                else {
+                    low = mid + 1;
+                }
+            }
+            // low is the least x for which the line offset is larger than the current offset
+            // or array.length if no line offset is larger than the current offset
+            var line = low - 1;
+            offset = this.ensureBeforeEOL(offset, lineOffsets[line]);
+            return { line: line, character: offset - lineOffsets[line] };
+        };
+        FullTextDocument.prototype.offsetAt = function (position) {
+            var lineOffsets = this.getLineOffsets();
+            if (position.line >= lineOffsets.length) {
+                return this._content.length;
+            }
+            else if (position.line < 0) {
+                return 0;
+            }
+            var lineOffset = lineOffsets[position.line];
+            if (position.character <= 0) {
+                return lineOffset;
+            }
+            var nextLineOffset = (position.line + 1 < lineOffsets.length) ? lineOffsets[position.line + 1] : this._content.length;
+            var offset = Math.min(lineOffset + position.character, nextLineOffset);
+            return this.ensureBeforeEOL(offset, lineOffset);
+        };
+        FullTextDocument.prototype.getLineRange = function (line) {
+            var lineOffsets = this.getLineOffsets();
+            if (line >= lineOffsets.length) {
+                var lastLine = lineOffsets.length - 1;
+                return { start: { line: lastLine, character: 0 }, end: { line: lastLine, character: this._content.length - lineOffsets[lastLine] } };
+            }
+            else if (line < 0) {
+                return { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+            }
+            var startOffset = lineOffsets[line];
+            var nextLineOffset = (line + 1 < lineOffsets.length) ? lineOffsets[line + 1] : this._content.length;
+            var endOffset = this.ensureBeforeEOL(nextLineOffset, startOffset);
+            return { start: { line: line, character: 0 }, end: { line: line, character: endOffset - startOffset } };
+        };
+        FullTextDocument.prototype.getEOLCharacters = function (line) {
+            var lineOffsets = this.getLineOffsets();
+            if (line >= lineOffsets.length) {
+                return '';
+            }
+            else if (line < 0) {
+                return '';
+            }
+            var nextLineOffset = (line + 1 < lineOffsets.length) ? lineOffsets[line + 1] : this._content.length;
+            var eolOffset = this.ensureBeforeEOL(nextLineOffset, lineOffsets[line]);
+            return this._content.substring(eolOffset, nextLineOffset);
+        };
+        FullTextDocument.prototype.ensureBeforeEOL = function (offset, lineOffset) {
+            while (offset > lineOffset && isEOL(this._content.charCodeAt(offset - 1))) {
+                offset--;
+            }
+            return offset;
+        };
+        Object.defineProperty(FullTextDocument.prototype, "lineCount", {
+            get: function () {
+                return this.getLineOffsets().length;
+            },
+            enumerable: false,
+            configurable: true
+        });
+        FullTextDocument.isIncremental = function (event) {
+            var candidate = event;
+            return candidate !== undefined && candidate !== null &&
+                typeof candidate.text === 'string' && candidate.range !== undefined &&
+                (candidate.rangeLength === undefined || typeof candidate.rangeLength === 'number');
+        };
+        FullTextDocument.isFull = function (event) {
+            var candidate = event;
+            return candidate !== undefined && candidate !== null &&
+                typeof candidate.text === 'string' && candidate.range === undefined && candidate.rangeLength === undefined;
+        };
+        return FullTextDocument;
+    }());
+    var TextDocument;
+    (function (TextDocument) {
+        /**
+         * Creates a new text document.
+         *
+         * @param uri The document's uri.
+         * @param languageId  The document's language Id.
+         * @param version The document's initial version number.
+         * @param content The document's content.
+         */
+        function create(uri, languageId, version, content) {
+            return new FullTextDocument(uri, languageId, version, content);
+        }
+        TextDocument.create = create;
+        /**
+         * Updates a TextDocument by modifying its content.
+         *
+         * @param document the document to update. Only documents created by TextDocument.create are valid inputs.
+         * @param changes the changes to apply to the document.
+         * @param version the changes version for the document.
+         * @returns The updated TextDocument. Note: That's the same document instance passed in as first parameter.
+         *
+         */
+        function update(document, changes, version) {
+            if (document instanceof FullTextDocument) {
+                document.update(changes, version);
+                return document;
+            }
+            else {
+                throw new Error('TextDocument.update: document must be created by TextDocument.create');
+            }
+        }
+        TextDocument.update = update;
+        function applyEdits(document, edits) {
+            var text = document.getText();
+            var sortedEdits = mergeSort(edits.map(getWellformedEdit), function (a, b) {
+                var diff = a.range.start.line - b.range.start.line;
+                if (diff === 0) {
+                    return a.range.start.character - b.range.start.character;
+                }
+                return diff;
+            });
+            var lastModifiedOffset = 0;
+            var spans = [];
+            for (var _i = 0, sortedEdits_1 = sortedEdits; _i < sortedEdits_1.length; _i++) {
+                var e = sortedEdits_1[_i];
+                var startOffset = document.offsetAt(e.range.start);
+                if (startOffset < lastModifiedOffset) {
+                    throw new Error('Overlapping edit');
+                }
+                else if (startOffset > lastModifiedOffset) {
+                    spans.push(text.substring(lastModifiedOffset, startOffset));
+                }
+                if (e.newText.length) {
+                    spans.push(e.newText);
+                }
+                lastModifiedOffset = document.offsetAt(e.range.end);
+            }
+            spans.push(text.substr(lastModifiedOffset));
+            return spans.join('');
+        }
+        TextDocument.applyEdits = applyEdits;
+    })(TextDocument || (exports.TextDocument = TextDocument = {}));
+    function mergeSort(data, compare) {
+        if (data.length <= 1) {
+            // sorted
+            return data;
+        }
+        var p = (data.length / 2) | 0;
+        var left = data.slice(0, p);
+        var right = data.slice(p);
+        mergeSort(left, compare);
+        mergeSort(right, compare);
+        var leftIdx = 0;
+        var rightIdx = 0;
+        var i = 0;
+        while (leftIdx < left.length && rightIdx < right.length) {
+            var ret = compare(left[leftIdx], right[rightIdx]);
+            if (ret <= 0) {
+                // smaller_equal -> take left to preserve order
+                data[i++] = left[leftIdx++];
+            }
+            else {
+                // greater -> take right
+                data[i++] = right[rightIdx++];
+            }
+        }
+        while (leftIdx < left.length) {
+            data[i++] = left[leftIdx++];
+        }
+        while (rightIdx < right.length) {
+            data[i++] = right[rightIdx++];
+        }
+        return data;
+    }
+    function computeLineOffsets(text, isAtLineStart, textOffset) {
+        if (textOffset === void 0) { textOffset = 0; }
+        var result = isAtLineStart ? [textOffset] : [];
+        for (var i = 0; i < text.length; i++) {
+            var ch = text.charCodeAt(i);
+            if (isEOL(ch)) {
+                if (ch === 13 /* CharCode.CarriageReturn */ && i + 1 < text.length && text.charCodeAt(i + 1) === 10 /* CharCode.LineFeed */) {
+                    i++;
+                }
+                result.push(textOffset + i + 1);
+            }
+        }
+        return result;
+    }
+    function isEOL(char) {
+        return char === 13 /* CharCode.CarriageReturn */ || char === 10 /* CharCode.LineFeed */;
+    }
+    function getWellformedRange(range) {
+        var start = range.start;
+        var end = range.end;
+        if (start.line > end.line || (start.line === end.line && start.character > end.character)) {
+            return { start: end, end: start };
+        }
+        return range;
+    }
+    function getWellformedEdit(textEdit) {
+        var range = getWellformedRange(textEdit.range);
+        if (range !== textEdit.range) {
+            return { newText: textEdit.newText, range: range };
+        }
+        return textEdit;
+    }
+});
+
+
+/***/ }),
+
+/***/ 4612:
+/***/ ((module, exports) => {
+
+(function (factory) {
+    if ( true && typeof module.exports === "object") {
+        var v = factory(__WEBPACK_EXTERNAL_createRequire(import.meta.url), exports);
+        if (v !== undefined) module.exports = v;
+    }
+    else if (typeof define === "function" && define.amd) {
+        define(["require", "exports"], factory);
+    }
+})(function () {
+    /* --------------------------------------------------------------------------------------------
+     * Copyright (c) Microsoft Corporation. All rights reserved.
+     * Licensed under the MIT License. See License.txt in the project root for license information.
+     * ------------------------------------------------------------------------------------------ */
+    'use strict';
+    Object.defineProperty(exports, "__esModule", ({ value: true }));
+    exports.TextDocument = exports.EOL = exports.WorkspaceFolder = exports.InlineCompletionContext = exports.SelectedCompletionInfo = exports.InlineCompletionTriggerKind = exports.InlineCompletionList = exports.InlineCompletionItem = exports.StringValue = exports.InlayHint = exports.InlayHintLabelPart = exports.InlayHintKind = exports.InlineValueContext = exports.InlineValueEvaluatableExpression = exports.InlineValueVariableLookup = exports.InlineValueText = exports.SemanticTokens = exports.SemanticTokenModifiers = exports.SemanticTokenTypes = exports.SelectionRange = exports.DocumentLink = exports.FormattingOptions = exports.CodeLens = exports.CodeAction = exports.CodeActionTag = exports.CodeActionContext = exports.CodeActionTriggerKind = exports.CodeActionKind = exports.DocumentSymbol = exports.WorkspaceSymbol = exports.SymbolInformation = exports.SymbolTag = exports.SymbolKind = exports.DocumentHighlight = exports.DocumentHighlightKind = exports.SignatureInformation = exports.ParameterInformation = exports.Hover = exports.MarkedString = exports.CompletionList = exports.CompletionItem = exports.CompletionItemLabelDetails = exports.ApplyKind = exports.InsertTextMode = exports.InsertReplaceEdit = exports.CompletionItemTag = exports.InsertTextFormat = exports.CompletionItemKind = exports.MarkupContent = exports.MarkupKind = exports.TextDocumentItem = exports.LanguageKind = exports.OptionalVersionedTextDocumentIdentifier = exports.VersionedTextDocumentIdentifier = exports.TextDocumentIdentifier = exports.WorkspaceChange = exports.SnippetTextEdit = exports.WorkspaceEdit = exports.DeleteFile = exports.RenameFile = exports.CreateFile = exports.TextDocumentEdit = exports.AnnotatedTextEdit = exports.ChangeAnnotationIdentifier = exports.ChangeAnnotation = exports.TextEdit = exports.Command = exports.Diagnostic = exports.CodeDescription = exports.DiagnosticTag = exports.DiagnosticSeverity = exports.DiagnosticRelatedInformation = exports.FoldingRange = exports.FoldingRangeKind = exports.ColorPresentation = exports.ColorInformation = exports.Color = exports.LocationLink = exports.Location = exports.Range = exports.Position = exports.uinteger = exports.integer = exports.URI = exports.DocumentUri = void 0;
+    var DocumentUri;
+    (function (DocumentUri) {
+        function is(value) {
+            return typeof value === 'string';
+        }
+        DocumentUri.is = is;
+    })(DocumentUri || (exports.DocumentUri = DocumentUri = {}));
+    var URI;
+    (function (URI) {
+        function is(value) {
+            return typeof value === 'string';
+        }
+        URI.is = is;
+    })(URI || (exports.URI = URI = {}));
+    var integer;
+    (function (integer) {
+        integer.MIN_VALUE = -2147483648;
+        integer.MAX_VALUE = 2147483647;
+        function is(value) {
+            return typeof value === 'number' && integer.MIN_VALUE <= value && value <= integer.MAX_VALUE;
+        }
+        integer.is = is;
+    })(integer || (exports.integer = integer = {}));
+    var uinteger;
+    (function (uinteger) {
+        uinteger.MIN_VALUE = 0;
+        uinteger.MAX_VALUE = 2147483647;
+        function is(value) {
+            return typeof value === 'number' && uinteger.MIN_VALUE <= value && value <= uinteger.MAX_VALUE;
+        }
+        uinteger.is = is;
+    })(uinteger || (exports.uinteger = uinteger = {}));
+    /**
+     * The Position namespace provides helper functions to work with
+     * {@link Position} literals.
+     */
+    var Position;
+    (function (Position) {
+        /**
+         * Creates a new Position literal from the given line and character.
+         * @param line The position's line.
+         * @param character The position's character.
+         */
+        function create(line, character) {
+            if (line === Number.MAX_VALUE) {
+                line = uinteger.MAX_VALUE;
+            }
+            if (character === Number.MAX_VALUE) {
+                character = uinteger.MAX_VALUE;
+            }
+            return { line: line, character: character };
+        }
+        Position.create = create;
+        /**
+         * Checks whether the given literal conforms to the {@link Position} interface.
+         */
+        function is(value) {
+            var candidate = value;
+            return Is.objectLiteral(candidate) && Is.uinteger(candidate.line) && Is.uinteger(candidate.character);
+        }
+        Position.is = is;
+    })(Position || (exports.Position = Position = {}));
+    /**
+     * The Range namespace provides helper functions to work with
+     * {@link Range} literals.
+     */
+    var Range;
+    (function (Range) {
+        function create(one, two, three, four) {
+            if (Is.uinteger(one) && Is.uinteger(two) && Is.uinteger(three) && Is.uinteger(four)) {
+                return { start: Position.create(one, two), end: Position.create(three, four) };
+            }
+            else if (Position.is(one) && Position.is(two)) {
+                return { start: one, end: two };
+            }
+            else {
+                throw new Error("Range#create called with invalid arguments[".concat(one, ", ").concat(two, ", ").concat(three, ", ").concat(four, "]"));
+            }
+        }
+        Range.create = create;
+        /**
+         * Checks whether the given literal conforms to the {@link Range} interface.
+         */
+        function is(value) {
+            var candidate = value;
+            return Is.objectLiteral(candidate) && Position.is(candidate.start) && Position.is(candidate.end);
+        }
+        Range.is = is;
+    })(Range || (exports.Range = Range = {}));
+    /**
+     * The Location namespace provides helper functions to work with
+     * {@link Location} literals.
+     */
+    var Location;
+    (function (Location) {
+        /**
+         * Creates a Location literal.
+         * @param uri The location's uri.
+         * @param range The location's range.
+         */
+        function create(uri, range) {
+            return { uri: uri, range: range };
+        }
+        Location.create = create;
+        /**
+         * Checks whether the given literal conforms to the {@link Location} interface.
+         */
+        function is(value) {
+            var candidate = value;
+            return Is.objectLiteral(candidate) && Range.is(candidate.range) && (Is.string(candidate.uri) || Is.undefined(candidate.uri));
+        }
+        Location.is = is;
+    })(Location || (exports.Location = Location = {}));
+    /**
+     * The LocationLink namespace provides helper functions to work with
+     * {@link LocationLink} literals.
+     */
+    var LocationLink;
+    (function (LocationLink) {
+        /**
+         * Creates a LocationLink literal.
+         * @param targetUri The definition's uri.
+         * @param targetRange The full range of the definition.
+         * @param targetSelectionRange The span of the symbol definition at the target.
+         * @param originSelectionRange The span of the symbol being defined in the originating source file.
+         */
+        function create(targetUri, targetRange, targetSelectionRange, originSelectionRange) {
+            return { targetUri: targetUri, targetRange: targetRange, targetSelectionRange: targetSelectionRange, originSelectionRange: originSelectionRange };
+        }
+        LocationLink.create = create;
+        /**
+         * Checks whether the given literal conforms to the {@link LocationLink} interface.
+         */
+        function is(value) {
+            var candidate = value;
+            return Is.objectLiteral(candidate) && Range.is(candidate.targetRange) && Is.string(candidate.targetUri)
+                && Range.is(candidate.targetSelectionRange)
+                && (Range.is(candidate.originSelectionRange) || Is.undefined(candidate.originSelectionRange));
+        }
+        LocationLink.is = is;
+    })(LocationLink || (exports.LocationLink = LocationLink = {}));
+    /**
+     * The Color namespace provides helper functions to work with
+     * {@link Color} literals.
+     */
+    var Color;
+    (function (Color) {
+        /**
+         * Creates a new Color literal.
+         */
+        function create(red, green, blue, alpha) {
+            return {
+                red: red,
+                green: green,
+                blue: blue,
+                alpha: alpha,
+            };
+        }
+        Color.create = create;
+        /**
+         * Checks whether the given literal conforms to the {@link Color} interface.
+         */
+        function is(value) {
+            var candidate = value;
+            return Is.objectLiteral(candidate) && Is.numberRange(candidate.red, 0, 1)
+                && Is.numberRange(candidate.green, 0, 1)
+                && Is.numberRange(candidate.blue, 0, 1)
+                && Is.numberRange(candidate.alpha, 0, 1);
+        }
+        Color.is = is;
+    })(Color || (exports.Color = Color = {}));
+    /**
+     * The ColorInformation namespace provides helper functions to work with
+     * {@link ColorInformation} literals.
+     */
+    var ColorInformation;
+    (function (ColorInformation) {
+        /**
+         * Creates a new ColorInformation literal.
+         */
+        function create(range, color) {
+            return {
+                range: range,
+                color: color,
+            };
+        }
+        ColorInformation.create = create;
+        /**
+         * Checks whether the given literal conforms to the {@link ColorInformation} interface.
+         */
+        function is(value) {
+            var candidate = value;
+            return Is.objectLiteral(candidate) && Range.is(candidate.range) && Color.is(candidate.color);
+        }
+        ColorInformation.is = is;
+    })(ColorInformation || (exports.ColorInformation = ColorInformation = {}));
+    /**
+     * The Color namespace provides helper functions to work with
+     * {@link ColorPresentation} literals.
+     */
+    var ColorPresentation;
+    (function (ColorPresentation) {
+        /**
+         * Creates a new ColorInformation literal.
+         */
+        function create(label, textEdit, additionalTextEdits) {
+            return {
+                label: label,
+                textEdit: textEdit,
+                additionalTextEdits: additionalTextEdits,
+            };
+        }
+        ColorPresentation.create = create;
+        /**
+         * Checks whether the given literal conforms to the {@link ColorInformation} interface.
+         */
+        function is(value) {
+            var candidate = value;
+            return Is.objectLiteral(candidate) && Is.string(candidate.label)
+                && (Is.undefined(candidate.textEdit) || TextEdit.is(candidate.textEdit))
+                && (Is.undefined(candidate.additionalTextEdits) || Is.typedArray(candidate.additionalTextEdits, TextEdit.is));
+        }
+        ColorPresentation.is = is;
+    })(ColorPresentation || (exports.ColorPresentation = ColorPresentation = {}));
+    /**
+     * A set of predefined range kinds.
+     */
+    var FoldingRangeKind;
+    (function (FoldingRangeKind) {
+        /**
+         * Folding range for a comment
+         */
+        FoldingRangeKind.Comment = 'comment';
+        /**
+         * Folding range for an import or include
+         */
+        FoldingRangeKind.Imports = 'imports';
+        /**
+         * Folding range for a region (e.g. `#region`)
+         */
+        FoldingRangeKind.Region = 'region';
+    })(FoldingRangeKind || (exports.FoldingRangeKind = FoldingRangeKind = {}));
+    /**
+     * The folding range namespace provides helper functions to work with
+     * {@link FoldingRange} literals.
+     */
+    var FoldingRange;
+    (function (FoldingRange) {
+        /**
+         * Creates a new FoldingRange literal.
+         */
+        function create(startLine, endLine, startCharacter, endCharacter, kind, collapsedText) {
+            var result = {
+                startLine: startLine,
+                endLine: endLine
+            };
+            if (Is.defined(startCharacter)) {
+                result.startCharacter = startCharacter;
+            }
+            if (Is.defined(endCharacter)) {
+                result.endCharacter = endCharacter;
+            }
+            if (Is.defined(kind)) {
+                result.kind = kind;
+            }
+            if (Is.defined(collapsedText)) {
+                result.collapsedText = collapsedText;
+            }
+            return result;
+        }
+        FoldingRange.create = create;
+        /**
+         * Checks whether the given literal conforms to the {@link FoldingRange} interface.
+         */
+        function is(value) {
+            var candidate = value;
+            return Is.objectLiteral(candidate) && Is.uinteger(candidate.startLine) && Is.uinteger(candidate.endLine)
+                && (Is.undefined(candidate.startCharacter) || Is.uinteger(candidate.startCharacter))
+                && (Is.undefined(candidate.endCharacter) || Is.uinteger(candidate.endCharacter))
+                && (Is.undefined(candidate.kind) || Is.string(candidate.kind));
+        }
+        FoldingRange.is = is;
+    })(FoldingRange || (exports.FoldingRange = FoldingRange = {}));
+    /**
+     * The DiagnosticRelatedInformation namespace provides helper functions to work with
+     * {@link DiagnosticRelatedInformation} literals.
+     */
+    var DiagnosticRelatedInformation;
+    (function (DiagnosticRelatedInformation) {
+        /**
+         * Creates a new DiagnosticRelatedInformation literal.
+         */
+        function create(location, message) {
+            return {
+                location: location,
+                message: message
+            };
+        }
+        DiagnosticRelatedInformation.create = create;
+        /**
+         * Checks whether the given literal conforms to the {@link DiagnosticRelatedInformation} interface.
+         */
+        function is(value) {
+            var candidate = value;
+            return Is.defined(candidate) && Location.is(candidate.location) && Is.string(candidate.message);
+        }
+        DiagnosticRelatedInformation.is = is;
+    })(DiagnosticRelatedInformation || (exports.DiagnosticRelatedInformation = DiagnosticRelatedInformation = {}));
+    /**
+     * The diagnostic's severity.
+     */
+    var DiagnosticSeverity;
+    (function (DiagnosticSeverity) {
+        /**
+         * Reports an error.
+         */
+        DiagnosticSeverity.Error = 1;
+        /**
+         * Reports a warning.
+         */
+        DiagnosticSeverity.Warning = 2;
+        /**
+         * Reports an information.
+         */
+        DiagnosticSeverity.Information = 3;
+        /**
+         * Reports a hint.
+         */
+        DiagnosticSeverity.Hint = 4;
+    })(DiagnosticSeverity || (exports.DiagnosticSeverity = DiagnosticSeverity = {}));
+    /**
+     * The diagnostic tags.
+     *
+     * @since 3.15.0
+     */
+    var DiagnosticTag;
+    (function (DiagnosticTag) {
+        /**
+         * Unused or unnecessary code.
+         *
+         * Clients are allowed to render diagnostics with this tag faded out instead of having
+         * an error squiggle.
+         */
+        DiagnosticTag.Unnecessary = 1;
+        /**
+         * Deprecated or obsolete code.
+         *
+         * Clients are allowed to rendered diagnostics with this tag strike through.
+         */
+        DiagnosticTag.Deprecated = 2;
+    })(DiagnosticTag || (exports.DiagnosticTag = DiagnosticTag = {}));
+    /**
+     * The CodeDescription namespace provides functions to deal with descriptions for diagnostic codes.
+     *
+     * @since 3.16.0
+     */
+    var CodeDescription;
+    (function (CodeDescription) {
+        function is(value) {
+            var candidate = value;
+            return Is.objectLiteral(candidate) && Is.string(candidate.href);
+        }
+        CodeDescription.is = is;
+    })(CodeDescription || (exports.CodeDescription = CodeDescription = {}));
+    /**
+     * The Diagnostic namespace provides helper functions to work with
+     * {@link Diagnostic} literals.
+     */
+    var Diagnostic;
+    (function (Diagnostic) {
+        /**
+         * Creates a new Diagnostic literal.
+         */
+        function create(range, message, severity, code, source, relatedInformation) {
+            var result = { range: range, message: message };
+            if (Is.defined(severity)) {
+                result.severity = severity;
+            }
+            if (Is.defined(code)) {
+                result.code = code;
+            }
+            if (Is.defined(source)) {
+                result.source = source;
+            }
+            if (Is.defined(relatedInformation)) {
+                result.relatedInformation = relatedInformation;
+            }
+            return result;
+        }
+        Diagnostic.create = create;
+        /**
+         * Checks whether the given literal conforms to the {@link Diagnostic} interface.
+         */
+        function is(value) {
+            var _a;
+            var candidate = value;
+            return Is.defined(candidate)
+                && Range.is(candidate.range)
+                && (Is.string(candidate.message) || MarkupContent.is(candidate.message))
+                && (Is.number(candidate.severity) || Is.undefined(candidate.severity))
+                && (Is.integer(candidate.code) || Is.string(candidate.code) || Is.undefined(candidate.code))
+                && (Is.undefined(candidate.codeDescription) || (Is.string((_a = candidate.codeDescription) === null || _a === void 0 ? void 0 : _a.href)))
+                && (Is.string(candidate.source) || Is.undefined(candidate.source))
+                && (Is.undefined(candidate.relatedInformation) || Is.typedArray(candidate.relatedInformation, DiagnosticRelatedInformation.is));
+        }
+        Diagnostic.is = is;
+        /**
+         * Checks whether the given diagnostic's message conforms to the 3.17.0
+         * version of the protocol where the message is a string.
+         *
+         * @param value the diagnostic
+         * @returns true if the diagnostic's message is a string, false otherwise.
+         */
+        function is3_17(value) {
+            return Is.string(value.message);
+        }
+        Diagnostic.is3_17 = is3_17;
+        /**
+         * Gets the message string of a diagnostic. If the message is already a
+         * string, it is returned as is. If the message is a MarkupContent,
+         * the value of the MarkupContent is returned. Otherwise an error is thrown.
+         *
+         * @param diagnostic the diagnostic to get the message string from.
+         * @returns the message string of the given diagnostic.
+         */
+        function getMessageString(diagnostic) {
+            if (Is.string(diagnostic.message)) {
+                return diagnostic.message;
+            }
+            else if (MarkupContent.is(diagnostic.message)) {
+                return diagnostic.message.value;
+            }
+            else {
+                throw new Error("Unknown message type ".concat(typeof diagnostic.message));
+            }
+        }
+        Diagnostic.getMessageString = getMessageString;
+    })(Diagnostic || (exports.Diagnostic = Diagnostic = {}));
+    /**
+     * The Command namespace provides helper functions to work with
+     * {@link Command} literals.
+     */
+    var Command;
+    (function (Command) {
+        /**
+         * Creates a new Command literal.
+         */
+        function create(title, command) {
+            var args = [];
+            for (var _i = 2; _i < arguments.length; _i++) {
+                args[_i - 2] = arguments[_i];
+            }
+            var result = { title: title, command: command };
+            if (Is.defined(args) && args.length > 0) {
+                result.arguments = args;
+            }
+            return result;
+        }
+        Command.create = create;
+        /**
+         * Checks whether the given literal conforms to the {@link Command} interface.
+         */
+        function is(value) {
+            var candidate = value;
+            return Is.defined(candidate) && Is.string(candidate.title) && (candidate.tooltip === undefined || Is.string(candidate.tooltip)) && Is.string(candidate.command);
+        }
+        Command.is = is;
+    })(Command || (exports.Command = Command = {}));
+    /**
+     * The TextEdit namespace provides helper function to create replace,
+     * insert and delete edits more easily.
+     */
+    var TextEdit;
+    (function (TextEdit) {
+        /**
+         * Creates a replace text edit.
+         * @param range The range of text to be replaced.
+         * @param newText The new text.
+         */
+        function replace(range, newText) {
+            return { range: range, newText: newText };
+        }
+        TextEdit.replace = replace;
+        /**
+         * Creates an insert text edit.
+         * @param position The position to insert the text at.
+         * @param newText The text to be inserted.
+         */
+        function insert(position, newText) {
+            return { range: { start: position, end: position }, newText: newText };
+        }
+        TextEdit.insert = insert;
+        /**
+         * Creates a delete text edit.
+         * @param range The range of text to be deleted.
+         */
+        function del(range) {
+            return { range: range, newText: '' };
+        }
+        TextEdit.del = del;
+        function is(value) {
+            var candidate = value;
+            return Is.objectLiteral(candidate)
+                && Is.string(candidate.newText)
+                && Range.is(candidate.range);
+        }
+        TextEdit.is = is;
+    })(TextEdit || (exports.TextEdit = TextEdit = {}));
+    var ChangeAnnotation;
+    (function (ChangeAnnotation) {
+        function create(label, needsConfirmation, description) {
+            var result = { label: label };
+            if (needsConfirmation !== undefined) {
+                result.needsConfirmation = needsConfirmation;
+            }
+            if (description !== undefined) {
+                result.description = description;
+            }
+            return result;
+        }
+        ChangeAnnotation.create = create;
+        function is(value) {
+            var candidate = value;
+            return Is.objectLiteral(candidate) && Is.string(candidate.label) &&
+                (Is.boolean(candidate.needsConfirmation) || candidate.needsConfirmation === undefined) &&
+                (Is.string(candidate.description) || candidate.description === undefined);
+        }
+        ChangeAnnotation.is = is;
+    })(ChangeAnnotation || (exports.ChangeAnnotation = ChangeAnnotation = {}));
+    var ChangeAnnotationIdentifier;
+    (function (ChangeAnnotationIdentifier) {
+        function is(value) {
+            var candidate = value;
+            return Is.string(candidate);
+        }
+        ChangeAnnotationIdentifier.is = is;
+    })(ChangeAnnotationIdentifier || (exports.ChangeAnnotationIdentifier = ChangeAnnotationIdentifier = {}));
+    var AnnotatedTextEdit;
+    (function (AnnotatedTextEdit) {
+        /**
+         * Creates an annotated replace text edit.
+         *
+         * @param range The range of text to be replaced.
+         * @param newText The new text.
+         * @param annotation The annotation.
+         */
+        function replace(range, newText, annotation) {
+            return { range: range, newText: newText, annotationId: annotation };
+        }
+        AnnotatedTextEdit.replace = replace;
+        /**
+         * Creates an annotated insert text edit.
+         *
+         * @param position The position to insert the text at.
+         * @param newText The text to be inserted.
+         * @param annotation The annotation.
+         */
+        function insert(position, newText, annotation) {
+            return { range: { start: position, end: position }, newText: newText, annotationId: annotation };
+        }
+        AnnotatedTextEdit.insert = insert;
+        /**
+         * Creates an annotated delete text edit.
+         *
+         * @param range The range of text to be deleted.
+         * @param annotation The annotation.
+         */
+        function del(range, annotation) {
+            return { range: range, newText: '', annotationId: annotation };
+        }
+        AnnotatedTextEdit.del = del;
+        function is(value) {
+            var candidate = value;
+            return TextEdit.is(candidate) && (ChangeAnnotation.is(candidate.annotationId) || ChangeAnnotationIdentifier.is(candidate.annotationId));
+        }
+        AnnotatedTextEdit.is = is;
+    })(AnnotatedTextEdit || (exports.AnnotatedTextEdit = AnnotatedTextEdit = {}));
+    /**
+     * The TextDocumentEdit namespace provides helper function to create
+     * an edit that manipulates a text document.
+     */
+    var TextDocumentEdit;
+    (function (TextDocumentEdit) {
+        /**
+         * Creates a new `TextDocumentEdit`
+         */
+        function create(textDocument, edits) {
+            return { textDocument: textDocument, edits: edits };
+        }
+        TextDocumentEdit.create = create;
+        function is(value) {
+            var candidate = value;
+            return Is.defined(candidate)
+                && OptionalVersionedTextDocumentIdentifier.is(candidate.textDocument)
+                && Array.isArray(candidate.edits);
+        }
+        TextDocumentEdit.is = is;
+    })(TextDocumentEdit || (exports.TextDocumentEdit = TextDocumentEdit = {}));
+    var CreateFile;
+    (function (CreateFile) {
+        function create(uri, options, annotation) {
+            var result = {
+                kind: 'create',
+                uri: uri
+            };
+            if (options !== undefined && (options.overwrite !== undefined || options.ignoreIfExists !== undefined)) {
+                result.options = options;
+            }
+            if (annotation !== undefined) {
+                result.annotationId = annotation;
+            }
+            return result;
+        }
+        CreateFile.create = create;
+        function is(value) {
+            var candidate = value;
+            return candidate && candidate.kind === 'create' && Is.string(candidate.uri) && (candidate.options === undefined ||
+                ((candidate.options.overwrite === undefined || Is.boolean(candidate.options.overwrite)) && (candidate.options.ignoreIfExists === undefined || Is.boolean(candidate.options.ignoreIfExists)))) && (candidate.annotationId === undefined || ChangeAnnotationIdentifier.is(candidate.annotationId));
+        }
+        CreateFile.is = is;
+    })(CreateFile || (exports.CreateFile = CreateFile = {}));
+    var RenameFile;
+    (function (RenameFile) {
+        function create(oldUri, newUri, options, annotation) {
+            var result = {
+                kind: 'rename',
+                oldUri: oldUri,
+                newUri: newUri
+            };
+            if (options !== undefined && (options.overwrite !== undefined || options.ignoreIfExists !== undefined)) {
+                result.options = options;
+            }
+            if (annotation !== undefined) {
+                result.annotationId = annotation;
+            }
+            return result;
+        }
+        RenameFile.create = create;
+        function is(value) {
+            var candidate = value;
+            return candidate && candidate.kind === 'rename' && Is.string(candidate.oldUri) && Is.string(candidate.newUri) && (candidate.options === undefined ||
+                ((candidate.options.overwrite === undefined || Is.boolean(candidate.options.overwrite)) && (candidate.options.ignoreIfExists === undefined || Is.boolean(candidate.options.ignoreIfExists)))) && (candidate.annotationId === undefined || ChangeAnnotationIdentifier.is(candidate.annotationId));
+        }
+        RenameFile.is = is;
+    })(RenameFile || (exports.RenameFile = RenameFile = {}));
+    var DeleteFile;
+    (function (DeleteFile) {
+        function create(uri, options, annotation) {
+            var result = {
+                kind: 'delete',
+                uri: uri
+            };
+            if (options !== undefined && (options.recursive !== undefined || options.ignoreIfNotExists !== undefined)) {
+                result.options = options;
+            }
+            if (annotation !== undefined) {
+                result.annotationId = annotation;
+            }
+            return result;
+        }
+        DeleteFile.create = create;
+        function is(value) {
+            var candidate = value;
+            return candidate && candidate.kind === 'delete' && Is.string(candidate.uri) && (candidate.options === undefined ||
+                ((candidate.options.recursive === undefined || Is.boolean(candidate.options.recursive)) && (candidate.options.ignoreIfNotExists === undefined || Is.boolean(candidate.options.ignoreIfNotExists)))) && (candidate.annotationId === undefined || ChangeAnnotationIdentifier.is(candidate.annotationId));
+        }
+        DeleteFile.is = is;
+    })(DeleteFile || (exports.DeleteFile = DeleteFile = {}));
+    var WorkspaceEdit;
+    (function (WorkspaceEdit) {
+        function is(value) {
+            var candidate = value;
+            return candidate &&
+                (candidate.changes !== undefined || candidate.documentChanges !== undefined) &&
+                (candidate.documentChanges === undefined || candidate.documentChanges.every(function (change) {
+                    if (Is.string(change.kind)) {
+                        return CreateFile.is(change) || RenameFile.is(change) || DeleteFile.is(change);
+                    }
+                    else {
+                        return TextDocumentEdit.is(change);
+                    }
+                }));
+        }
+        WorkspaceEdit.is = is;
+    })(WorkspaceEdit || (exports.WorkspaceEdit = WorkspaceEdit = {}));
+    var TextEditChangeImpl = /** @class */ (function () {
+        function TextEditChangeImpl(edits, changeAnnotations) {
+            this.edits = edits;
+            this.changeAnnotations = changeAnnotations;
+        }
+        TextEditChangeImpl.prototype.insert = function (position, newText, annotation) {
+            var edit;
+            var id;
+            if (annotation === undefined) {
+                edit = TextEdit.insert(position, newText);
+            }
+            else if (ChangeAnnotationIdentifier.is(annotation)) {
+                id = annotation;
+                edit = AnnotatedTextEdit.insert(position, newText, annotation);
+            }
+            else {
+                this.assertChangeAnnotations(this.changeAnnotations);
+                id = this.changeAnnotations.manage(annotation);
+                edit = AnnotatedTextEdit.insert(position, newText, id);
+            }
+            this.edits.push(edit);
+            if (id !== undefined) {
+                return id;
+            }
+        };
+        TextEditChangeImpl.prototype.replace = function (range, newText, annotation) {
+            var edit;
+            var id;
+            if (annotation === undefined) {
+                edit = TextEdit.replace(range, newText);
+            }
+            else if (ChangeAnnotationIdentifier.is(annotation)) {
+                id = annotation;
+                edit = AnnotatedTextEdit.replace(range, newText, annotation);
+            }
+            else {
+                this.assertChangeAnnotations(this.changeAnnotations);
+                id = this.changeAnnotations.manage(annotation);
+                edit = AnnotatedTextEdit.replace(range, newText, id);
+            }
+            this.edits.push(edit);
+            if (id !== undefined) {
+                return id;
+            }
+        };
+        TextEditChangeImpl.prototype.delete = function (range, annotation) {
+            var edit;
+            var id;
+            if (annotation === undefined) {
+                edit = TextEdit.del(range);
+            }
+            else if (ChangeAnnotationIdentifier.is(annotation)) {
+                id = annotation;
+                edit = AnnotatedTextEdit.del(range, annotation);
+            }
+            else {
+                this.assertChangeAnnotations(this.changeAnnotations);
+                id = this.changeAnnotations.manage(annotation);
+                edit = AnnotatedTextEdit.del(range, id);
+            }
+            this.edits.push(edit);
+            if (id !== undefined) {
+                return id;
+            }
+        };
+        TextEditChangeImpl.prototype.add = function (edit) {
+            this.edits.push(edit);
+        };
+        TextEditChangeImpl.prototype.all = function () {
+            return this.edits;
+        };
+        TextEditChangeImpl.prototype.clear = function () {
+            this.edits.splice(0, this.edits.length);
+        };
+        TextEditChangeImpl.prototype.assertChangeAnnotations = function (value) {
+            if (value === undefined) {
+                throw new Error("Text edit change is not configured to manage change annotations.");
+            }
+        };
+        return TextEditChangeImpl;
+    }());
+    var SnippetTextEdit;
+    (function (SnippetTextEdit) {
+        function is(value) {
+            var candidate = value;
+            return Is.objectLiteral(candidate)
+                && Range.is(candidate.range)
+                && StringValue.isSnippet(candidate.snippet)
+                && (candidate.annotationId === undefined ||
+                    (ChangeAnnotation.is(candidate.annotationId) || ChangeAnnotationIdentifier.is(candidate.annotationId)));
+        }
+        SnippetTextEdit.is = is;
+    })(SnippetTextEdit || (exports.SnippetTextEdit = SnippetTextEdit = {}));
+    /**
+     * A helper class
+     */
+    var ChangeAnnotations = /** @class */ (function () {
+        function ChangeAnnotations(annotations) {
+            this._annotations = annotations === undefined ? Object.create(null) : annotations;
+            this._counter = 0;
+            this._size = 0;
+        }
+        ChangeAnnotations.prototype.all = function () {
+            return this._annotations;
+        };
+        Object.defineProperty(ChangeAnnotations.prototype, "size", {
+            get: function () {
+                return this._size;
+            },
+            enumerable: false,
+            configurable: true
+        });
+        ChangeAnnotations.prototype.manage = function (idOrAnnotation, annotation) {
+            var id;
+            if (ChangeAnnotationIdentifier.is(idOrAnnotation)) {
+                id = idOrAnnotation;
+            }
+            else {
+                id = this.nextId();
+                annotation = idOrAnnotation;
+            }
+            if (this._annotations[id] !== undefined) {
+                throw new Error("Id ".concat(id, " is already in use."));
+            }
+            if (annotation === undefined) {
+                throw new Error("No annotation provided for id ".concat(id));
+            }
+            this._annotations[id] = annotation;
+            this._size++;
+            return id;
+        };
+        ChangeAnnotations.prototype.nextId = function () {
+            this._counter++;
+            return this._counter.toString();
+        };
+        return ChangeAnnotations;
+    }());
+    /**
+     * A workspace change helps constructing changes to a workspace.
+     */
+    var WorkspaceChange = /** @class */ (function () {
+        function WorkspaceChange(workspaceEdit) {
+            var _this = this;
+            this._textEditChanges = Object.create(null);
+            if (workspaceEdit !== undefined) {
+                this._workspaceEdit = workspaceEdit;
+                if (workspaceEdit.documentChanges) {
+                    this._changeAnnotations = new ChangeAnnotations(workspaceEdit.changeAnnotations);
+                    workspaceEdit.changeAnnotations = this._changeAnnotations.all();
+                    workspaceEdit.documentChanges.forEach(function (change) {
+                        if (TextDocumentEdit.is(change)) {
+                            var textEditChange = new TextEditChangeImpl(change.edits, _this._changeAnnotations);
+                            _this._textEditChanges[change.textDocument.uri] = textEditChange;
+                        }
+                    });
+                }
+                else if (workspaceEdit.changes) {
+                    Object.keys(workspaceEdit.changes).forEach(function (key) {
+                        var textEditChange = new TextEditChangeImpl(workspaceEdit.changes[key]);
+                        _this._textEditChanges[key] = textEditChange;
+                    });
+                }
+            }
+            else {
+                this._workspaceEdit = {};
+            }
+        }
+        Object.defineProperty(WorkspaceChange.prototype, "edit", {
+            /**
+             * Returns the underlying {@link WorkspaceEdit} literal
+             * use to be returned from a workspace edit operation like rename.
+             */
+            get: function () {
+                this.initDocumentChanges();
+                if (this._changeAnnotations !== undefined) {
+                    if (this._changeAnnotations.size === 0) {
+                        this._workspaceEdit.changeAnnotations = undefined;
+                    }
+                    else {
+                        this._workspaceEdit.changeAnnotations = this._changeAnnotations.all();
+                    }
+                }
+                return this._workspaceEdit;
+            },
+            enumerable: false,
+            configurable: true
+        });
+        WorkspaceChange.prototype.getTextEditChange = function (key) {
+            if (OptionalVersionedTextDocumentIdentifier.is(key)) {
+                this.initDocumentChanges();
+                if (this._workspaceEdit.documentChanges === undefined) {
+                    throw new Error('Workspace edit is not configured for document changes.');
+                }
+                var textDocument = { uri: key.uri, version: key.version };
+                var result = this._textEditChanges[textDocument.uri];
+                if (!result) {
+                    var edits = [];
+                    var textDocumentEdit = {
+                        textDocument: textDocument,
+                        edits: edits
+                    };
+                    this._workspaceEdit.documentChanges.push(textDocumentEdit);
+                    result = new TextEditChangeImpl(edits, this._changeAnnotations);
+                    this._textEditChanges[textDocument.uri] = result;
+                }
+                return result;
+            }
+            else {
+                this.initChanges();
+                if (this._workspaceEdit.changes === undefined) {
+                    throw new Error('Workspace edit is not configured for normal text edit changes.');
+                }
+                var result = this._textEditChanges[key];
+                if (!result) {
+                    var edits = [];
+                    this._workspaceEdit.changes[key] = edits;
+                    result = new TextEditChangeImpl(edits);
+                    this._textEditChanges[key] = result;
+                }
+                return result;
+            }
+        };
+        WorkspaceChange.prototype.initDocumentChanges = function () {
+            if (this._workspaceEdit.documentChanges === undefined && this._workspaceEdit.changes === undefined) {
+                this._changeAnnotations = new ChangeAnnotations();
+                this._workspaceEdit.documentChanges = [];
+                this._workspaceEdit.changeAnnotations = this._changeAnnotations.all();
+            }
+        };
+        WorkspaceChange.prototype.initChanges = function () {
+            if (this._workspaceEdit.documentChanges === undefined && this._workspaceEdit.changes === undefined) {
+                this._workspaceEdit.changes = Object.create(null);
+            }
+        };
+        WorkspaceChange.prototype.createFile = function (uri, optionsOrAnnotation, options) {
+            this.initDocumentChanges();
+            if (this._workspaceEdit.documentChanges === undefined) {
+                throw new Error('Workspace edit is not configured for document changes.');
+            }
+            var annotation;
+            if (ChangeAnnotation.is(optionsOrAnnotation) || ChangeAnnotationIdentifier.is(optionsOrAnnotation)) {
+                annotation = optionsOrAnnotation;
+            }
+            else {
+                options = optionsOrAnnotation;
+            }
+            var operation;
+            var id;
+            if (annotation === undefined) {
+                operation = CreateFile.create(uri, options);
+            }
+            else {
+                id = ChangeAnnotationIdentifier.is(annotation) ? annotation : this._changeAnnotations.manage(annotation);
+                operation = CreateFile.create(uri, options, id);
+            }
+            this._workspaceEdit.documentChanges.push(operation);
+            if (id !== undefined) {
+                return id;
+            }
+        };
+        WorkspaceChange.prototype.renameFile = function (oldUri, newUri, optionsOrAnnotation, options) {
+            this.initDocumentChanges();
+            if (this._workspaceEdit.documentChanges === undefined) {
+                throw new Error('Workspace edit is not configured for document changes.');
+            }
+            var annotation;
+            if (ChangeAnnotation.is(optionsOrAnnotation) || ChangeAnnotationIdentifier.is(optionsOrAnnotation)) {
+                annotation = optionsOrAnnotation;
+            }
+            else {
+                options = optionsOrAnnotation;
+            }
+            var operation;
+            var id;
+            if (annotation === undefined) {
+                operation = RenameFile.create(oldUri, newUri, options);
+            }
+            else {
+                id = ChangeAnnotationIdentifier.is(annotation) ? annotation : this._changeAnnotations.manage(annotation);
+                operation = RenameFile.create(oldUri, newUri, options, id);
+            }
+            this._workspaceEdit.documentChanges.push(operation);
+            if (id !== undefined) {
+                return id;
+            }
+        };
+        WorkspaceChange.prototype.deleteFile = function (uri, optionsOrAnnotation, options) {
+            this.initDocumentChanges();
+            if (this._workspaceEdit.documentChanges === undefined) {
+                throw new Error('Workspace edit is not configured for document changes.');
+            }
+            var annotation;
+            if (ChangeAnnotation.is(optionsOrAnnotation) || ChangeAnnotationIdentifier.is(optionsOrAnnotation)) {
+                annotation = optionsOrAnnotation;
+            }
+            else {
+                options = optionsOrAnnotation;
+            }
+            var operation;
+            var id;
+            if (annotation === undefined) {
+                operation = DeleteFile.create(uri, options);
+            }
+            else {
+                id = ChangeAnnotationIdentifier.is(annotation) ? annotation : this._changeAnnotations.manage(annotation);
+                operation = DeleteFile.create(uri, options, id);
+            }
+            this._workspaceEdit.documentChanges.push(operation);
+            if (id !== undefined) {
+                return id;
+            }
+        };
+        return WorkspaceChange;
+    }());
+    exports.WorkspaceChange = WorkspaceChange;
+    /**
+     * The TextDocumentIdentifier namespace provides helper functions to work with
+     * {@link TextDocumentIdentifier} literals.
+     */
+    var TextDocumentIdentifier;
+    (function (TextDocumentIdentifier) {
+        /**
+         * Creates a new TextDocumentIdentifier literal.
+         * @param uri The document's uri.
+         */
+        function create(uri) {
+            return { uri: uri };
+        }
+        TextDocumentIdentifier.create = create;
+        /**
+         * Checks whether the given literal conforms to the {@link TextDocumentIdentifier} interface.
+         */
+        function is(value) {
+            var candidate = value;
+            return Is.defined(candidate) && Is.string(candidate.uri);
+        }
+        TextDocumentIdentifier.is = is;
+    })(TextDocumentIdentifier || (exports.TextDocumentIdentifier = TextDocumentIdentifier = {}));
+    /**
+     * The VersionedTextDocumentIdentifier namespace provides helper functions to work with
+     * {@link VersionedTextDocumentIdentifier} literals.
+     */
+    var VersionedTextDocumentIdentifier;
+    (function (VersionedTextDocumentIdentifier) {
+        /**
+         * Creates a new VersionedTextDocumentIdentifier literal.
+         * @param uri The document's uri.
+         * @param version The document's version.
+         */
+        function create(uri, version) {
+            return { uri: uri, version: version };
+        }
+        VersionedTextDocumentIdentifier.create = create;
+        /**
+         * Checks whether the given literal conforms to the {@link VersionedTextDocumentIdentifier} interface.
+         */
+        function is(value) {
+            var candidate = value;
+            return Is.defined(candidate) && Is.string(candidate.uri) && Is.integer(candidate.version);
+        }
+        VersionedTextDocumentIdentifier.is = is;
+    })(VersionedTextDocumentIdentifier || (exports.VersionedTextDocumentIdentifier = VersionedTextDocumentIdentifier = {}));
+    /**
+     * The OptionalVersionedTextDocumentIdentifier namespace provides helper functions to work with
+     * {@link OptionalVersionedTextDocumentIdentifier} literals.
+     */
+    var OptionalVersionedTextDocumentIdentifier;
+    (function (OptionalVersionedTextDocumentIdentifier) {
+        /**
+         * Creates a new OptionalVersionedTextDocumentIdentifier literal.
+         * @param uri The document's uri.
+         * @param version The document's version.
+         */
+        function create(uri, version) {
+            return { uri: uri, version: version };
+        }
+        OptionalVersionedTextDocumentIdentifier.create = create;
+        /**
+         * Checks whether the given literal conforms to the {@link OptionalVersionedTextDocumentIdentifier} interface.
+         */
+        function is(value) {
+            var candidate = value;
+            return Is.defined(candidate) && Is.string(candidate.uri) && (candidate.version === null || Is.integer(candidate.version));
+        }
+        OptionalVersionedTextDocumentIdentifier.is = is;
+    })(OptionalVersionedTextDocumentIdentifier || (exports.OptionalVersionedTextDocumentIdentifier = OptionalVersionedTextDocumentIdentifier = {}));
+    /**
+     * Predefined Language kinds
+     * @since 3.18.0
+     */
+    var LanguageKind;
+    (function (LanguageKind) {
+        LanguageKind.ABAP = 'abap';
+        LanguageKind.WindowsBat = 'bat';
+        LanguageKind.BibTeX = 'bibtex';
+        LanguageKind.Clojure = 'clojure';
+        LanguageKind.Coffeescript = 'coffeescript';
+        LanguageKind.C = 'c';
+        LanguageKind.CPP = 'cpp';
+        LanguageKind.CSharp = 'csharp';
+        LanguageKind.CSS = 'css';
+        /**
+         * @since 3.18.0
+         */
+        LanguageKind.D = 'd';
+        /**
+         * @since 3.18.0
+         */
+        LanguageKind.Delphi = 'pascal';
+        LanguageKind.Diff = 'diff';
+        LanguageKind.Dart = 'dart';
+        LanguageKind.Dockerfile = 'dockerfile';
+        LanguageKind.Elixir = 'elixir';
+        LanguageKind.Erlang = 'erlang';
+        LanguageKind.FSharp = 'fsharp';
+        LanguageKind.GitCommit = 'git-commit';
+        LanguageKind.GitRebase = 'git-rebase';
+        LanguageKind.Go = 'go';
+        LanguageKind.Groovy = 'groovy';
+        LanguageKind.Handlebars = 'handlebars';
+        LanguageKind.Haskell = 'haskell';
+        LanguageKind.HTML = 'html';
+        LanguageKind.Ini = 'ini';
+        LanguageKind.Java = 'java';
+        LanguageKind.JavaScript = 'javascript';
+        LanguageKind.JavaScriptReact = 'javascriptreact';
+        LanguageKind.JSON = 'json';
+        LanguageKind.LaTeX = 'latex';
+        LanguageKind.Less = 'less';
+        LanguageKind.Lua = 'lua';
+        LanguageKind.Makefile = 'makefile';
+        LanguageKind.Markdown = 'markdown';
+        LanguageKind.ObjectiveC = 'objective-c';
+        LanguageKind.ObjectiveCPP = 'objective-cpp';
+        /**
+         * @since 3.18.0
+         */
+        LanguageKind.Pascal = 'pascal';
+        LanguageKind.Perl = 'perl';
+        LanguageKind.Perl6 = 'perl6';
+        LanguageKind.PHP = 'php';
+        LanguageKind.Plaintext = 'plaintext';
+        LanguageKind.Powershell = 'powershell';
+        LanguageKind.Pug = 'jade';
+        LanguageKind.Python = 'python';
+        LanguageKind.R = 'r';
+        LanguageKind.Razor = 'razor';
+        LanguageKind.Ruby = 'ruby';
+        LanguageKind.Rust = 'rust';
+        LanguageKind.SCSS = 'scss';
+        LanguageKind.SASS = 'sass';
+        LanguageKind.Scala = 'scala';
+        LanguageKind.ShaderLab = 'shaderlab';
+        LanguageKind.ShellScript = 'shellscript';
+        LanguageKind.SQL = 'sql';
+        LanguageKind.Swift = 'swift';
+        LanguageKind.TypeScript = 'typescript';
+        LanguageKind.TypeScriptReact = 'typescriptreact';
+        LanguageKind.TeX = 'tex';
+        LanguageKind.VisualBasic = 'vb';
+        LanguageKind.XML = 'xml';
+        LanguageKind.XSL = 'xsl';
+        LanguageKind.YAML = 'yaml';
+    })(LanguageKind || (exports.LanguageKind = LanguageKind = {}));
+    /**
+     * The TextDocumentItem namespace provides helper functions to work with
+     * {@link TextDocumentItem} literals.
+     */
+    var TextDocumentItem;
+    (function (TextDocumentItem) {
+        /**
+         * Creates a new TextDocumentItem literal.
+         * @param uri The document's uri.
+         * @param languageId The document's language identifier.
+         * @param version The document's version number.
+         * @param text The document's text.
+         */
+        function create(uri, languageId, version, text) {
+            return { uri: uri, languageId: languageId, version: version, text: text };
+        }
+        TextDocumentItem.create = create;
+        /**
+         * Checks whether the given literal conforms to the {@link TextDocumentItem} interface.
+         */
+        function is(value) {
+            var candidate = value;
+            return Is.defined(candidate) && Is.string(candidate.uri) && Is.string(candidate.languageId) && Is.integer(candidate.version) && Is.string(candidate.text);
+        }
+        TextDocumentItem.is = is;
+    })(TextDocumentItem || (exports.TextDocumentItem = TextDocumentItem = {}));
+    /**
+     * Describes the content type that a client supports in various
+     * result literals like `Hover`, `ParameterInfo` or `CompletionItem`.
+     *
+     * Please note that `MarkupKinds` must not start with a `$`. This kinds
+     * are reserved for internal usage.
+     */
+    var MarkupKind;
+    (function (MarkupKind) {
+        /**
+         * Plain text is supported as a content format
+         */
+        MarkupKind.PlainText = 'plaintext';
+        /**
+         * Markdown is supported as a content format
+         */
+        MarkupKind.Markdown = 'markdown';
+        /**
+         * Checks whether the given value is a value of the {@link MarkupKind} type.
+         */
+        function is(value) {
+            var candidate = value;
+            return candidate === MarkupKind.PlainText || candidate === MarkupKind.Markdown;
+        }
+        MarkupKind.is = is;
+    })(MarkupKind || (exports.MarkupKind = MarkupKind = {}));
+    var MarkupContent;
+    (function (MarkupContent) {
+        /**
+         * Checks whether the given value conforms to the {@link MarkupContent} interface.
+         */
+        function is(value) {
+            var candidate = value;
+            return Is.objectLiteral(value) && MarkupKind.is(candidate.kind) && Is.string(candidate.value);
+        }
+        MarkupContent.is = is;
+    })(MarkupContent || (exports.MarkupContent = MarkupContent = {}));
+    /**
+     * The kind of a completion entry.
+     */
+    var CompletionItemKind;
+    (function (CompletionItemKind) {
+        CompletionItemKind.Text = 1;
+        CompletionItemKind.Method = 2;
+        CompletionItemKind.Function = 3;
+        CompletionItemKind.Constructor = 4;
+        CompletionItemKind.Field = 5;
+        CompletionItemKind.Variable = 6;
+        CompletionItemKind.Class = 7;
+        CompletionItemKind.Interface = 8;
+        CompletionItemKind.Module = 9;
+        CompletionItemKind.Property = 10;
+        CompletionItemKind.Unit = 11;
+        CompletionItemKind.Value = 12;
+        CompletionItemKind.Enum = 13;
+        CompletionItemKind.Keyword = 14;
+        CompletionItemKind.Snippet = 15;
+        CompletionItemKind.Color = 16;
+        CompletionItemKind.File = 17;
+        CompletionItemKind.Reference = 18;
+        CompletionItemKind.Folder = 19;
+        CompletionItemKind.EnumMember = 20;
+        CompletionItemKind.Constant = 21;
+        CompletionItemKind.Struct = 22;
+        CompletionItemKind.Event = 23;
+        CompletionItemKind.Operator = 24;
+        CompletionItemKind.TypeParameter = 25;
+    })(CompletionItemKind || (exports.CompletionItemKind = CompletionItemKind = {}));
+    /**
+     * Defines whether the insert text in a completion item should be interpreted as
+     * plain text or a snippet.
+     */
+    var InsertTextFormat;
+    (function (InsertTextFormat) {
+        /**
+         * The primary text to be inserted is treated as a plain string.
+         */
+        InsertTextFormat.PlainText = 1;
+        /**
+         * The primary text to be inserted is treated as a snippet.
+         *
+         * A snippet can define tab stops and placeholders with `$1`, `$2`
+         * and `${3:foo}`. `$0` defines the final tab stop, it defaults to
+         * the end of the snippet. Placeholders with equal identifiers are linked,
+         * that is typing in one will update others too.
+         *
+         * See also: https://microsoft.github.io/language-server-protocol/specifications/specification-current/#snippet_syntax
+         */
+        InsertTextFormat.Snippet = 2;
+    })(InsertTextFormat || (exports.InsertTextFormat = InsertTextFormat = {}));
+    /**
+     * Completion item tags are extra annotations that tweak the rendering of a completion
+     * item.
+     *
+     * @since 3.15.0
+     */
+    var CompletionItemTag;
+    (function (CompletionItemTag) {
+        /**
+         * Render a completion as obsolete, usually using a strike-out.
+         */
+        CompletionItemTag.Deprecated = 1;
+    })(CompletionItemTag || (exports.CompletionItemTag = CompletionItemTag = {}));
+    /**
+     * The InsertReplaceEdit namespace provides functions to deal with insert / replace edits.
+     *
+     * @since 3.16.0
+     */
+    var InsertReplaceEdit;
+    (function (InsertReplaceEdit) {
+        /**
+         * Creates a new insert / replace edit
+         */
+        function create(newText, insert, replace) {
+            return { newText: newText, insert: insert, replace: replace };
+        }
+        InsertReplaceEdit.create = create;
+        /**
+         * Checks whether the given literal conforms to the {@link InsertReplaceEdit} interface.
+         */
+        function is(value) {
+            var candidate = value;
+            return candidate && Is.string(candidate.newText) && Range.is(candidate.insert) && Range.is(candidate.replace);
+        }
+        InsertReplaceEdit.is = is;
+    })(InsertReplaceEdit || (exports.InsertReplaceEdit = InsertReplaceEdit = {}));
+    /**
+     * How whitespace and indentation is handled during completion
+     * item insertion.
+     *
+     * @since 3.16.0
+     */
+    var InsertTextMode;
+    (function (InsertTextMode) {
+        /**
+         * The insertion or replace strings is taken as it is. If the
+         * value is multi line the lines below the cursor will be
+         * inserted using the indentation defined in the string value.
+         * The client will not apply any kind of adjustments to the
+         * string.
+         */
+        InsertTextMode.asIs = 1;
+        /**
+         * The editor adjusts leading whitespace of new lines so that
+         * they match the indentation up to the cursor of the line for
+         * which the item is accepted.
+         *
+         * Consider a line like this: <2tabs><cursor><3tabs>foo. Accepting a
+         * multi line completion item is indented using 2 tabs and all
+         * following lines inserted will be indented using 2 tabs as well.
+         */
+        InsertTextMode.adjustIndentation = 2;
+    })(InsertTextMode || (exports.InsertTextMode = InsertTextMode = {}));
+    /**
+     * Defines how values from a set of defaults and an individual item will be
+     * merged.
+     *
+     * @since 3.18.0
+     */
+    var ApplyKind;
+    (function (ApplyKind) {
+        /**
+         * The value from the individual item (if provided and not `null`) will be
+         * used instead of the default.
+         */
+        ApplyKind.Replace = 1;
+        /**
+         * The value from the item will be merged with the default.
+         *
+         * The specific rules for mergeing values are defined against each field
+         * that supports merging.
+         */
+        ApplyKind.Merge = 2;
+    })(ApplyKind || (exports.ApplyKind = ApplyKind = {}));
+    var CompletionItemLabelDetails;
+    (function (CompletionItemLabelDetails) {
+        function is(value) {
+            var candidate = value;
+            return candidate && (Is.string(candidate.detail) || candidate.detail === undefined) &&
+                (Is.string(candidate.description) || candidate.description === undefined);
+        }
+        CompletionItemLabelDetails.is = is;
+    })(CompletionItemLabelDetails || (exports.CompletionItemLabelDetails = CompletionItemLabelDetails = {}));
+    /**
+     * The CompletionItem namespace provides functions to deal with
+     * completion items.
+     */
+    var CompletionItem;
+    (function (CompletionItem) {
+        /**
+         * Create a completion item and seed it with a label.
+         * @param label The completion item's label
+         */
+        function create(label) {
+            return { label: label };
+        }
+        CompletionItem.create = create;
+    })(CompletionItem || (exports.CompletionItem = CompletionItem = {}));
+    /**
+     * The CompletionList namespace provides functions to deal with
+     * completion lists.
+     */
+    var CompletionList;
+    (function (CompletionList) {
+        /**
+         * Creates a new completion list.
+         *
+         * @param items The completion items.
+         * @param isIncomplete The list is not complete.
+         */
+        function create(items, isIncomplete) {
+            return { items: items ? items : [], isIncomplete: !!isIncomplete };
+        }
+        CompletionList.create = create;
+    })(CompletionList || (exports.CompletionList = CompletionList = {}));
+    var MarkedString;
+    (function (MarkedString) {
+        /**
+         * Creates a marked string from plain text.
+         *
+         * @param plainText The plain text.
+         */
+        function fromPlainText(plainText) {
+            return plainText.replace(/[\\`*_{}[\]()#+\-.!]/g, '\\$&'); // escape markdown syntax tokens: http://daringfireball.net/projects/markdown/syntax#backslash
+        }
+        MarkedString.fromPlainText = fromPlainText;
+        /**
+         * Checks whether the given value conforms to the {@link MarkedString} type.
+         */
+        function is(value) {
+            var candidate = value;
+            return Is.string(candidate) || (Is.objectLiteral(candidate) && Is.string(candidate.language) && Is.string(candidate.value));
+        }
+        MarkedString.is = is;
+    })(MarkedString || (exports.MarkedString = MarkedString = {}));
+    var Hover;
+    (function (Hover) {
+        /**
+         * Checks whether the given value conforms to the {@link Hover} interface.
+         */
+        function is(value) {
+            var candidate = value;
+            return !!candidate && Is.objectLiteral(candidate) && (MarkupContent.is(candidate.contents) ||
+                MarkedString.is(candidate.contents) ||
+                Is.typedArray(candidate.contents, MarkedString.is)) && (value.range === undefined || Range.is(value.range));
+        }
+        Hover.is = is;
+    })(Hover || (exports.Hover = Hover = {}));
+    /**
+     * The ParameterInformation namespace provides helper functions to work with
+     * {@link ParameterInformation} literals.
+     */
+    var ParameterInformation;
+    (function (ParameterInformation) {
+        /**
+         * Creates a new parameter information literal.
+         *
+         * @param label A label string.
+         * @param documentation A doc string.
+         */
+        function create(label, documentation) {
+            return documentation ? { label: label, documentation: documentation } : { label: label };
+        }
+        ParameterInformation.create = create;
+    })(ParameterInformation || (exports.ParameterInformation = ParameterInformation = {}));
+    /**
+     * The SignatureInformation namespace provides helper functions to work with
+     * {@link SignatureInformation} literals.
+     */
+    var SignatureInformation;
+    (function (SignatureInformation) {
+        function create(label, documentation) {
+            var parameters = [];
+            for (var _i = 2; _i < arguments.length; _i++) {
+                parameters[_i - 2] = arguments[_i];
+            }
+            var result = { label: label };
+            if (Is.defined(documentation)) {
+                result.documentation = documentation;
+            }
+            if (Is.defined(parameters)) {
+                result.parameters = parameters;
+            }
+            else {
+                result.parameters = [];
+            }
+            return result;
+        }
+        SignatureInformation.create = create;
+    })(SignatureInformation || (exports.SignatureInformation = SignatureInformation = {}));
+    /**
+     * A document highlight kind.
+     */
+    var DocumentHighlightKind;
+    (function (DocumentHighlightKind) {
+        /**
+         * A textual occurrence.
+         */
+        DocumentHighlightKind.Text = 1;
+        /**
+         * Read-access of a symbol, like reading a variable.
+         */
+        DocumentHighlightKind.Read = 2;
+        /**
+         * Write-access of a symbol, like writing to a variable.
+         */
+        DocumentHighlightKind.Write = 3;
+    })(DocumentHighlightKind || (exports.DocumentHighlightKind = DocumentHighlightKind = {}));
+    /**
+     * DocumentHighlight namespace to provide helper functions to work with
+     * {@link DocumentHighlight} literals.
+     */
+    var DocumentHighlight;
+    (function (DocumentHighlight) {
+        /**
+         * Create a DocumentHighlight object.
+         * @param range The range the highlight applies to.
+         * @param kind The highlight kind
+         */
+        function create(range, kind) {
+            var result = { range: range };
+            if (Is.number(kind)) {
+                result.kind = kind;
+            }
+            return result;
+        }
+        DocumentHighlight.create = create;
+    })(DocumentHighlight || (exports.DocumentHighlight = DocumentHighlight = {}));
+    /**
+     * A symbol kind.
+     */
+    var SymbolKind;
+    (function (SymbolKind) {
+        SymbolKind.File = 1;
+        SymbolKind.Module = 2;
+        SymbolKind.Namespace = 3;
+        SymbolKind.Package = 4;
+        SymbolKind.Class = 5;
+        SymbolKind.Method = 6;
+        SymbolKind.Property = 7;
+        SymbolKind.Field = 8;
+        SymbolKind.Constructor = 9;
+        SymbolKind.Enum = 10;
+        SymbolKind.Interface = 11;
+        SymbolKind.Function = 12;
+        SymbolKind.Variable = 13;
+        SymbolKind.Constant = 14;
+        SymbolKind.String = 15;
+        SymbolKind.Number = 16;
+        SymbolKind.Boolean = 17;
+        SymbolKind.Array = 18;
+        SymbolKind.Object = 19;
+        SymbolKind.Key = 20;
+        SymbolKind.Null = 21;
+        SymbolKind.EnumMember = 22;
+        SymbolKind.Struct = 23;
+        SymbolKind.Event = 24;
+        SymbolKind.Operator = 25;
+        SymbolKind.TypeParameter = 26;
+    })(SymbolKind || (exports.SymbolKind = SymbolKind = {}));
+    /**
+     * Symbol tags are extra annotations that tweak the rendering of a symbol.
+     *
+     * @since 3.16
+     */
+    var SymbolTag;
+    (function (SymbolTag) {
+        /**
+         * Render a symbol as obsolete, usually using a strike-out.
+         */
+        SymbolTag.Deprecated = 1;
+    })(SymbolTag || (exports.SymbolTag = SymbolTag = {}));
+    var SymbolInformation;
+    (function (SymbolInformation) {
+        /**
+         * Creates a new symbol information literal.
+         *
+         * @param name The name of the symbol.
+         * @param kind The kind of the symbol.
+         * @param range The range of the location of the symbol.
+         * @param uri The resource of the location of symbol.
+         * @param containerName The name of the symbol containing the symbol.
+         */
+        function create(name, kind, range, uri, containerName) {
+            var result = {
+                name: name,
+                kind: kind,
+                location: { uri: uri, range: range }
+            };
+            if (containerName) {
+                result.containerName = containerName;
+            }
+            return result;
+        }
+        SymbolInformation.create = create;
+    })(SymbolInformation || (exports.SymbolInformation = SymbolInformation = {}));
+    var WorkspaceSymbol;
+    (function (WorkspaceSymbol) {
+        /**
+         * Create a new workspace symbol.
+         *
+         * @param name The name of the symbol.
+         * @param kind The kind of the symbol.
+         * @param uri The resource of the location of the symbol.
+         * @param range An options range of the location.
+         * @returns A WorkspaceSymbol.
+         */
+        function create(name, kind, uri, range) {
+            return range !== undefined
+                ? { name: name, kind: kind, location: { uri: uri, range: range } }
+                : { name: name, kind: kind, location: { uri: uri } };
+        }
+        WorkspaceSymbol.create = create;
+    })(WorkspaceSymbol || (exports.WorkspaceSymbol = WorkspaceSymbol = {}));
+    var DocumentSymbol;
+    (function (DocumentSymbol) {
+        /**
+         * Creates a new symbol information literal.
+         *
+         * @param name The name of the symbol.
+         * @param detail The detail of the symbol.
+         * @param kind The kind of the symbol.
+         * @param range The range of the symbol.
+         * @param selectionRange The selectionRange of the symbol.
+         * @param children Children of the symbol.
+         */
+        function create(name, detail, kind, range, selectionRange, children) {
+            var result = {
+                name: name,
+                detail: detail,
+                kind: kind,
+                range: range,
+                selectionRange: selectionRange
+            };
+            if (children !== undefined) {
+                result.children = children;
+            }
+            return result;
+        }
+        DocumentSymbol.create = create;
+        /**
+         * Checks whether the given literal conforms to the {@link DocumentSymbol} interface.
+         */
+        function is(value) {
+            var candidate = value;
+            return candidate &&
+                Is.string(candidate.name) && Is.number(candidate.kind) &&
+                Range.is(candidate.range) && Range.is(candidate.selectionRange) &&
+                (candidate.detail === undefined || Is.string(candidate.detail)) &&
+                (candidate.deprecated === undefined || Is.boolean(candidate.deprecated)) &&
+                (candidate.children === undefined || Array.isArray(candidate.children)) &&
+                (candidate.tags === undefined || Array.isArray(candidate.tags));
+        }
+        DocumentSymbol.is = is;
+    })(DocumentSymbol || (exports.DocumentSymbol = DocumentSymbol = {}));
+    /**
+     * A set of predefined code action kinds
+     */
+    var CodeActionKind;
+    (function (CodeActionKind) {
+        /**
+         * Empty kind.
+         */
+        CodeActionKind.Empty = '';
+        /**
+         * Base kind for quickfix actions: 'quickfix'
+         */
+        CodeActionKind.QuickFix = 'quickfix';
+        /**
+         * Base kind for refactoring actions: 'refactor'
+         */
+        CodeActionKind.Refactor = 'refactor';
+        /**
+         * Base kind for refactoring extraction actions: 'refactor.extract'
+         *
+         * Example extract actions:
+         *
+         * - Extract method
+         * - Extract function
+         * - Extract variable
+         * - Extract interface from class
+         * - ...
+         */
+        CodeActionKind.RefactorExtract = 'refactor.extract';
+        /**
+         * Base kind for refactoring inline actions: 'refactor.inline'
+         *
+         * Example inline actions:
+         *
+         * - Inline function
+         * - Inline variable
+         * - Inline constant
+         * - ...
+         */
+        CodeActionKind.RefactorInline = 'refactor.inline';
+        /**
+         * Base kind for refactoring move actions: `refactor.move`
+         *
+         * Example move actions:
+         *
+         * - Move a function to a new file
+         * - Move a property between classes
+         * - Move method to base class
+         * - ...
+         *
+         * @since 3.18.0
+         */
+        CodeActionKind.RefactorMove = 'refactor.move';
+        /**
+         * Base kind for refactoring rewrite actions: 'refactor.rewrite'
+         *
+         * Example rewrite actions:
+         *
+         * - Convert JavaScript function to class
+         * - Add or remove parameter
+         * - Encapsulate field
+         * - Make method static
+         * - Move method to base class
+         * - ...
+         */
+        CodeActionKind.RefactorRewrite = 'refactor.rewrite';
+        /**
+         * Base kind for source actions: `source`
+         *
+         * Source code actions apply to the entire file.
+         */
+        CodeActionKind.Source = 'source';
+        /**
+         * Base kind for an organize imports source action: `source.organizeImports`
+         */
+        CodeActionKind.SourceOrganizeImports = 'source.organizeImports';
+        /**
+         * Base kind for auto-fix source actions: `source.fixAll`.
+         *
+         * Fix all actions automatically fix errors that have a clear fix that do not require user input.
+         * They should not suppress errors or perform unsafe fixes such as generating new types or classes.
+         *
+         * @since 3.15.0
+         */
+        CodeActionKind.SourceFixAll = 'source.fixAll';
+        /**
+         * Base kind for all code actions applying to the entire notebook's scope. CodeActionKinds using
+         * this should always begin with `notebook.`
+         *
+         * @since 3.18.0
+         */
+        CodeActionKind.Notebook = 'notebook';
+    })(CodeActionKind || (exports.CodeActionKind = CodeActionKind = {}));
+    /**
+     * The reason why code actions were requested.
+     *
+     * @since 3.17.0
+     */
+    var CodeActionTriggerKind;
+    (function (CodeActionTriggerKind) {
+        /**
+         * Code actions were explicitly requested by the user or by an extension.
+         */
+        CodeActionTriggerKind.Invoked = 1;
+        /**
+         * Code actions were requested automatically.
+         *
+         * This typically happens when current selection in a file changes, but can
+         * also be triggered when file content changes.
+         */
+        CodeActionTriggerKind.Automatic = 2;
+    })(CodeActionTriggerKind || (exports.CodeActionTriggerKind = CodeActionTriggerKind = {}));
+    /**
+     * The CodeActionContext namespace provides helper functions to work with
+     * {@link CodeActionContext} literals.
+     */
+    var CodeActionContext;
+    (function (CodeActionContext) {
+        /**
+         * Creates a new CodeActionContext literal.
+         */
+        function create(diagnostics, only, triggerKind) {
+            var result = { diagnostics: diagnostics };
+            if (only !== undefined && only !== null) {
+                result.only = only;
+            }
+            if (triggerKind !== undefined && triggerKind !== null) {
+                result.triggerKind = triggerKind;
+            }
+            return result;
+        }
+        CodeActionContext.create = create;
+        /**
+         * Checks whether the given literal conforms to the {@link CodeActionContext} interface.
+         */
+        function is(value) {
+            var candidate = value;
+            return Is.defined(candidate) && Is.typedArray(candidate.diagnostics, Diagnostic.is)
+                && (candidate.only === undefined || Is.typedArray(candidate.only, Is.string))
+                && (candidate.triggerKind === undefined || candidate.triggerKind === CodeActionTriggerKind.Invoked || candidate.triggerKind === CodeActionTriggerKind.Automatic);
+        }
+        CodeActionContext.is = is;
+    })(CodeActionContext || (exports.CodeActionContext = CodeActionContext = {}));
+    /**
+     * Code action tags are extra annotations that tweak the behavior of a code action.
+     *
+     * @since 3.18.0
+     */
+    var CodeActionTag;
+    (function (CodeActionTag) {
+        /**
+         * Marks the code action as LLM-generated.
+         */
+        CodeActionTag.LLMGenerated = 1;
+        /**
+         * Checks whether the given literal conforms to the {@link CodeActionTag} interface.
+         */
+        function is(value) {
+            return Is.defined(value) && value === CodeActionTag.LLMGenerated;
+        }
+        CodeActionTag.is = is;
+    })(CodeActionTag || (exports.CodeActionTag = CodeActionTag = {}));
+    var CodeAction;
+    (function (CodeAction) {
+        function create(title, kindOrCommandOrEdit, kind) {
+            var result = { title: title };
+            var checkKind = true;
+            if (typeof kindOrCommandOrEdit === 'string') {
+                checkKind = false;
+                result.kind = kindOrCommandOrEdit;
+            }
+            else if (Command.is(kindOrCommandOrEdit)) {
+                result.command = kindOrCommandOrEdit;
+            }
+            else {
+                result.edit = kindOrCommandOrEdit;
+            }
+            if (checkKind && kind !== undefined) {
+                result.kind = kind;
+            }
+            return result;
+        }
+        CodeAction.create = create;
+        function is(value) {
+            var candidate = value;
+            return candidate && Is.string(candidate.title) &&
+                (candidate.diagnostics === undefined || Is.typedArray(candidate.diagnostics, Diagnostic.is)) &&
+                (candidate.kind === undefined || Is.string(candidate.kind)) &&
+                (candidate.edit !== undefined || candidate.command !== undefined) &&
+                (candidate.command === undefined || Command.is(candidate.command)) &&
+                (candidate.isPreferred === undefined || Is.boolean(candidate.isPreferred)) &&
+                (candidate.edit === undefined || WorkspaceEdit.is(candidate.edit)) &&
+                (candidate.tags === undefined || Is.typedArray(candidate.tags, CodeActionTag.is));
+        }
+        CodeAction.is = is;
+    })(CodeAction || (exports.CodeAction = CodeAction = {}));
+    /**
+     * The CodeLens namespace provides helper functions to work with
+     * {@link CodeLens} literals.
+     */
+    var CodeLens;
+    (function (CodeLens) {
+        /**
+         * Creates a new CodeLens literal.
+         */
+        function create(range, data) {
+            var result = { range: range };
+            if (Is.defined(data)) {
+                result.data = data;
+            }
+            return result;
+        }
+        CodeLens.create = create;
+        /**
+         * Checks whether the given literal conforms to the {@link CodeLens} interface.
+         */
+        function is(value) {
+            var candidate = value;
+            return Is.defined(candidate) && Range.is(candidate.range) && (Is.undefined(candidate.command) || Command.is(candidate.command));
+        }
+        CodeLens.is = is;
+    })(CodeLens || (exports.CodeLens = CodeLens = {}));
+    /**
+     * The FormattingOptions namespace provides helper functions to work with
+     * {@link FormattingOptions} literals.
+     */
+    var FormattingOptions;
+    (function (FormattingOptions) {
+        /**
+         * Creates a new FormattingOptions literal.
+         */
+        function create(tabSize, insertSpaces) {
+            return { tabSize: tabSize, insertSpaces: insertSpaces };
+        }
+        FormattingOptions.create = create;
+        /**
+         * Checks whether the given literal conforms to the {@link FormattingOptions} interface.
+         */
+        function is(value) {
+            var candidate = value;
+            return Is.defined(candidate) && Is.uinteger(candidate.tabSize) && Is.boolean(candidate.insertSpaces);
+        }
+        FormattingOptions.is = is;
+    })(FormattingOptions || (exports.FormattingOptions = FormattingOptions = {}));
+    /**
+     * The DocumentLink namespace provides helper functions to work with
+     * {@link DocumentLink} literals.
+     */
+    var DocumentLink;
+    (function (DocumentLink) {
+        /**
+         * Creates a new DocumentLink literal.
+         */
+        function create(range, target, data) {
+            return { range: range, target: target, data: data };
+        }
+        DocumentLink.create = create;
+        /**
+         * Checks whether the given literal conforms to the {@link DocumentLink} interface.
+         */
+        function is(value) {
+            var candidate = value;
+            return Is.defined(candidate) && Range.is(candidate.range) && (Is.undefined(candidate.target) || Is.string(candidate.target));
+        }
+        DocumentLink.is = is;
+    })(DocumentLink || (exports.DocumentLink = DocumentLink = {}));
+    /**
+     * The SelectionRange namespace provides helper function to work with
+     * SelectionRange literals.
+     */
+    var SelectionRange;
+    (function (SelectionRange) {
+        /**
+         * Creates a new SelectionRange
+         * @param range the range.
+         * @param parent an optional parent.
+         */
+        function create(range, parent) {
+            return { range: range, parent: parent };
+        }
+        SelectionRange.create = create;
+        function is(value) {
+            var candidate = value;
+            return Is.objectLiteral(candidate) && Range.is(candidate.range) && (candidate.parent === undefined || SelectionRange.is(candidate.parent));
+        }
+        SelectionRange.is = is;
+    })(SelectionRange || (exports.SelectionRange = SelectionRange = {}));
+    /**
+     * A set of predefined token types. This set is not fixed
+     * an clients can specify additional token types via the
+     * corresponding client capabilities.
+     *
+     * @since 3.16.0
+     */
+    var SemanticTokenTypes;
+    (function (SemanticTokenTypes) {
+        SemanticTokenTypes["namespace"] = "namespace";
+        /**
+         * Represents a generic type. Acts as a fallback for types which can't be mapped to
+         * a specific type like class or enum.
+         */
+        SemanticTokenTypes["type"] = "type";
+        SemanticTokenTypes["class"] = "class";
+        SemanticTokenTypes["enum"] = "enum";
+        SemanticTokenTypes["interface"] = "interface";
+        SemanticTokenTypes["struct"] = "struct";
+        SemanticTokenTypes["typeParameter"] = "typeParameter";
+        SemanticTokenTypes["parameter"] = "parameter";
+        SemanticTokenTypes["variable"] = "variable";
+        SemanticTokenTypes["property"] = "property";
+        SemanticTokenTypes["enumMember"] = "enumMember";
+        SemanticTokenTypes["event"] = "event";
+        SemanticTokenTypes["function"] = "function";
+        SemanticTokenTypes["method"] = "method";
+        SemanticTokenTypes["macro"] = "macro";
+        SemanticTokenTypes["keyword"] = "keyword";
+        SemanticTokenTypes["modifier"] = "modifier";
+        SemanticTokenTypes["comment"] = "comment";
+        SemanticTokenTypes["string"] = "string";
+        SemanticTokenTypes["number"] = "number";
+        SemanticTokenTypes["regexp"] = "regexp";
+        SemanticTokenTypes["operator"] = "operator";
+        /**
+         * @since 3.17.0
+         */
+        SemanticTokenTypes["decorator"] = "decorator";
+        /**
+         * @since 3.18.0
+         */
+        SemanticTokenTypes["label"] = "label";
+    })(SemanticTokenTypes || (exports.SemanticTokenTypes = SemanticTokenTypes = {}));
+    /**
+     * A set of predefined token modifiers. This set is not fixed
+     * an clients can specify additional token types via the
+     * corresponding client capabilities.
+     *
+     * @since 3.16.0
+     */
+    var SemanticTokenModifiers;
+    (function (SemanticTokenModifiers) {
+        SemanticTokenModifiers["declaration"] = "declaration";
+        SemanticTokenModifiers["definition"] = "definition";
+        SemanticTokenModifiers["readonly"] = "readonly";
+        SemanticTokenModifiers["static"] = "static";
+        SemanticTokenModifiers["deprecated"] = "deprecated";
+        SemanticTokenModifiers["abstract"] = "abstract";
+        SemanticTokenModifiers["async"] = "async";
+        SemanticTokenModifiers["modification"] = "modification";
+        SemanticTokenModifiers["documentation"] = "documentation";
+        SemanticTokenModifiers["defaultLibrary"] = "defaultLibrary";
+    })(SemanticTokenModifiers || (exports.SemanticTokenModifiers = SemanticTokenModifiers = {}));
+    /**
+     * @since 3.16.0
+     */
+    var SemanticTokens;
+    (function (SemanticTokens) {
+        function is(value) {
+            var candidate = value;
+            return Is.objectLiteral(candidate) && (candidate.resultId === undefined || typeof candidate.resultId === 'string') &&
+                Array.isArray(candidate.data) && (candidate.data.length === 0 || typeof candidate.data[0] === 'number');
+        }
+        SemanticTokens.is = is;
+    })(SemanticTokens || (exports.SemanticTokens = SemanticTokens = {}));
+    /**
+     * The InlineValueText namespace provides functions to deal with InlineValueTexts.
+     *
+     * @since 3.17.0
+     */
+    var InlineValueText;
+    (function (InlineValueText) {
+        /**
+         * Creates a new InlineValueText literal.
+         */
+        function create(range, text) {
+            return { range: range, text: text };
+        }
+        InlineValueText.create = create;
+        function is(value) {
+            var candidate = value;
+            return candidate !== undefined && candidate !== null && Range.is(candidate.range) && Is.string(candidate.text);
+        }
+        InlineValueText.is = is;
+    })(InlineValueText || (exports.InlineValueText = InlineValueText = {}));
+    /**
+     * The InlineValueVariableLookup namespace provides functions to
+     * deal with InlineValueVariableLookups.
+     *
+     * @since 3.17.0
+     */
+    var InlineValueVariableLookup;
+    (function (InlineValueVariableLookup) {
+        /**
+         * Creates a new InlineValueText literal.
+         */
+        function create(range, variableName, caseSensitiveLookup) {
+            return { range: range, variableName: variableName, caseSensitiveLookup: caseSensitiveLookup };
+        }
+        InlineValueVariableLookup.create = create;
+        function is(value) {
+            var candidate = value;
+            return candidate !== undefined && candidate !== null && Range.is(candidate.range) && Is.boolean(candidate.caseSensitiveLookup)
+                && (Is.string(candidate.variableName) || candidate.variableName === undefined);
+        }
+        InlineValueVariableLookup.is = is;
+    })(InlineValueVariableLookup || (exports.InlineValueVariableLookup = InlineValueVariableLookup = {}));
+    /**
+     * The InlineValueEvaluatableExpression namespace provides functions to deal with InlineValueEvaluatableExpression.
+     *
+     * @since 3.17.0
+     */
+    var InlineValueEvaluatableExpression;
+    (function (InlineValueEvaluatableExpression) {
+        /**
+         * Creates a new InlineValueEvaluatableExpression literal.
+         */
+        function create(range, expression) {
+            return { range: range, expression: expression };
+        }
+        InlineValueEvaluatableExpression.create = create;
+        function is(value) {
+            var candidate = value;
+            return candidate !== undefined && candidate !== null && Range.is(candidate.range)
+                && (Is.string(candidate.expression) || candidate.expression === undefined);
+        }
+        InlineValueEvaluatableExpression.is = is;
+    })(InlineValueEvaluatableExpression || (exports.InlineValueEvaluatableExpression = InlineValueEvaluatableExpression = {}));
+    /**
+     * The InlineValueContext namespace provides helper functions to work with
+     * {@link InlineValueContext} literals.
+     *
+     * @since 3.17.0
+     */
+    var InlineValueContext;
+    (function (InlineValueContext) {
+        /**
+         * Creates a new InlineValueContext literal.
+         */
+        function create(frameId, stoppedLocation) {
+            return { frameId: frameId, stoppedLocation: stoppedLocation };
+        }
+        InlineValueContext.create = create;
+        /**
+         * Checks whether the given literal conforms to the {@link InlineValueContext} interface.
+         */
+        function is(value) {
+            var candidate = value;
+            return Is.defined(candidate) && Range.is(value.stoppedLocation);
+        }
+        InlineValueContext.is = is;
+    })(InlineValueContext || (exports.InlineValueContext = InlineValueContext = {}));
+    /**
+     * Inlay hint kinds.
+     *
+     * @since 3.17.0
+     */
+    var InlayHintKind;
+    (function (InlayHintKind) {
+        /**
+         * An inlay hint that for a type annotation.
+         */
+        InlayHintKind.Type = 1;
+        /**
+         * An inlay hint that is for a parameter.
+         */
+        InlayHintKind.Parameter = 2;
+        function is(value) {
+            return value === 1 || value === 2;
+        }
+        InlayHintKind.is = is;
+    })(InlayHintKind || (exports.InlayHintKind = InlayHintKind = {}));
+    var InlayHintLabelPart;
+    (function (InlayHintLabelPart) {
+        function create(value) {
+            return { value: value };
+        }
+        InlayHintLabelPart.create = create;
+        function is(value) {
+            var candidate = value;
+            return Is.objectLiteral(candidate)
+                && (candidate.tooltip === undefined || Is.string(candidate.tooltip) || MarkupContent.is(candidate.tooltip))
+                && (candidate.location === undefined || Location.is(candidate.location))
+                && (candidate.command === undefined || Command.is(candidate.command));
+        }
+        InlayHintLabelPart.is = is;
+    })(InlayHintLabelPart || (exports.InlayHintLabelPart = InlayHintLabelPart = {}));
+    var InlayHint;
+    (function (InlayHint) {
+        function create(position, label, kind) {
+            var result = { position: position, label: label };
+            if (kind !== undefined) {
+                result.kind = kind;
+            }
+            return result;
+        }
+        InlayHint.create = create;
+        function is(value) {
+            var candidate = value;
+            return Is.objectLiteral(candidate) && Position.is(candidate.position)
+                && (Is.string(candidate.label) || Is.typedArray(candidate.label, InlayHintLabelPart.is))
+                && (candidate.kind === undefined || InlayHintKind.is(candidate.kind))
+                && (candidate.textEdits === undefined) || Is.typedArray(candidate.textEdits, TextEdit.is)
+                && (candidate.tooltip === undefined || Is.string(candidate.tooltip) || MarkupContent.is(candidate.tooltip))
+                && (candidate.paddingLeft === undefined || Is.boolean(candidate.paddingLeft))
+                && (candidate.paddingRight === undefined || Is.boolean(candidate.paddingRight));
+        }
+        InlayHint.is = is;
+    })(InlayHint || (exports.InlayHint = InlayHint = {}));
+    var StringValue;
+    (function (StringValue) {
+        function createSnippet(value) {
+            return { kind: 'snippet', value: value };
+        }
+        StringValue.createSnippet = createSnippet;
+        function isSnippet(value) {
+            var candidate = value;
+            return Is.objectLiteral(candidate)
+                && candidate.kind === 'snippet'
+                && Is.string(candidate.value);
+        }
+        StringValue.isSnippet = isSnippet;
+    })(StringValue || (exports.StringValue = StringValue = {}));
+    var InlineCompletionItem;
+    (function (InlineCompletionItem) {
+        function create(insertText, filterText, range, command) {
+            return { insertText: insertText, filterText: filterText, range: range, command: command };
+        }
+        InlineCompletionItem.create = create;
+    })(InlineCompletionItem || (exports.InlineCompletionItem = InlineCompletionItem = {}));
+    var InlineCompletionList;
+    (function (InlineCompletionList) {
+        function create(items) {
+            return { items: items };
+        }
+        InlineCompletionList.create = create;
+    })(InlineCompletionList || (exports.InlineCompletionList = InlineCompletionList = {}));
+    /**
+     * Describes how an {@link InlineCompletionItemProvider inline completion provider} was triggered.
+     *
+     * @since 3.18.0
+     */
+    var InlineCompletionTriggerKind;
+    (function (InlineCompletionTriggerKind) {
+        /**
+         * Completion was triggered explicitly by a user gesture.
+         */
+        InlineCompletionTriggerKind.Invoked = 1;
+        /**
+         * Completion was triggered automatically while editing.
+         */
+        InlineCompletionTriggerKind.Automatic = 2;
+    })(InlineCompletionTriggerKind || (exports.InlineCompletionTriggerKind = InlineCompletionTriggerKind = {}));
+    var SelectedCompletionInfo;
+    (function (SelectedCompletionInfo) {
+        function create(range, text) {
+            return { range: range, text: text };
+        }
+        SelectedCompletionInfo.create = create;
+    })(SelectedCompletionInfo || (exports.SelectedCompletionInfo = SelectedCompletionInfo = {}));
+    var InlineCompletionContext;
+    (function (InlineCompletionContext) {
+        function create(triggerKind, selectedCompletionInfo) {
+            return { triggerKind: triggerKind, selectedCompletionInfo: selectedCompletionInfo };
+        }
+        InlineCompletionContext.create = create;
+    })(InlineCompletionContext || (exports.InlineCompletionContext = InlineCompletionContext = {}));
+    var WorkspaceFolder;
+    (function (WorkspaceFolder) {
+        function is(value) {
+            var candidate = value;
+            return Is.objectLiteral(candidate) && URI.is(candidate.uri) && Is.string(candidate.name);
+        }
+        WorkspaceFolder.is = is;
+    })(WorkspaceFolder || (exports.WorkspaceFolder = WorkspaceFolder = {}));
+    exports.EOL = ['\n', '\r\n', '\r'];
+    /**
+     * @deprecated Use the text document from the new vscode-languageserver-textdocument package.
+     */
+    var TextDocument;
+    (function (TextDocument) {
+        /**
+         * Creates a new ITextDocument literal from the given uri and content.
+         * @param uri The document's uri.
+         * @param languageId The document's language Id.
+         * @param version The document's version.
+         * @param content The document's content.
+         */
+        function create(uri, languageId, version, content) {
+            return new FullTextDocument(uri, languageId, version, content);
+        }
+        TextDocument.create = create;
+        /**
+         * Checks whether the given literal conforms to the {@link ITextDocument} interface.
+         */
+        function is(value) {
+            var candidate = value;
+            return Is.defined(candidate) && Is.string(candidate.uri) && (Is.undefined(candidate.languageId) || Is.string(candidate.languageId)) && Is.uinteger(candidate.lineCount)
+                && Is.func(candidate.getText) && Is.func(candidate.positionAt) && Is.func(candidate.offsetAt) ? true : false;
+        }
+        TextDocument.is = is;
+        function applyEdits(document, edits) {
+            var text = document.getText();
+            var sortedEdits = mergeSort(edits, function (a, b) {
+                var diff = a.range.start.line - b.range.start.line;
+                if (diff === 0) {
+                    return a.range.start.character - b.range.start.character;
+                }
+                return diff;
+            });
+            var lastModifiedOffset = text.length;
+            for (var i = sortedEdits.length - 1; i >= 0; i--) {
+                var e = sortedEdits[i];
+                var startOffset = document.offsetAt(e.range.start);
+                var endOffset = document.offsetAt(e.range.end);
+                if (endOffset <= lastModifiedOffset) {
+                    text = text.substring(0, startOffset) + e.newText + text.substring(endOffset, text.length);
+                }
+                else {
+                    throw new Error('Overlapping edit');
+                }
+                lastModifiedOffset = startOffset;
+            }
+            return text;
+        }
+        TextDocument.applyEdits = applyEdits;
+        function mergeSort(data, compare) {
+            if (data.length <= 1) {
+                // sorted
+                return data;
+            }
+            var p = (data.length / 2) | 0;
+            var left = data.slice(0, p);
+            var right = data.slice(p);
+            mergeSort(left, compare);
+            mergeSort(right, compare);
+            var leftIdx = 0;
+            var rightIdx = 0;
+            var i = 0;
+            while (leftIdx < left.length && rightIdx < right.length) {
+                var ret = compare(left[leftIdx], right[rightIdx]);
+                if (ret <= 0) {
+                    // smaller_equal -> take left to preserve order
+                    data[i++] = left[leftIdx++];
+                }
+                else {
+                    // greater -> take right
+                    data[i++] = right[rightIdx++];
+                }
+            }
+            while (leftIdx < left.length) {
+                data[i++] = left[leftIdx++];
+            }
+            while (rightIdx < right.length) {
+                data[i++] = right[rightIdx++];
+            }
+            return data;
+        }
+    })(TextDocument || (exports.TextDocument = TextDocument = {}));
+    /**
+     * @deprecated Use the text document from the new vscode-languageserver-textdocument package.
+     */
+    var FullTextDocument = /** @class */ (function () {
+        function FullTextDocument(uri, languageId, version, content) {
+            this._uri = uri;
+            this._languageId = languageId;
+            this._version = version;
+            this._content = content;
+            this._lineOffsets = undefined;
+        }
+        Object.defineProperty(FullTextDocument.prototype, "uri", {
+            get: function () {
+                return this._uri;
+            },
+            enumerable: false,
+            configurable: true
+        });
+        Object.defineProperty(FullTextDocument.prototype, "languageId", {
+            get: function () {
+                return this._languageId;
+            },
+            enumerable: false,
+            configurable: true
+        });
+        Object.defineProperty(FullTextDocument.prototype, "version", {
+            get: function () {
+                return this._version;
+            },
+            enumerable: false,
+            configurable: true
+        });
+        FullTextDocument.prototype.getText = function (range) {
+            if (range) {
+                var start = this.offsetAt(range.start);
+                var end = this.offsetAt(range.end);
+                return this._content.substring(start, end);
+            }
+            return this._content;
+        };
+        FullTextDocument.prototype.update = function (event, version) {
+            this._content = event.text;
+            this._version = version;
+            this._lineOffsets = undefined;
+        };
+        FullTextDocument.prototype.getLineOffsets = function () {
+            if (this._lineOffsets === undefined) {
+                var lineOffsets = [];
+                var text = this._content;
+                var isLineStart = true;
+                for (var i = 0; i < text.length; i++) {
+                    if (isLineStart) {
+                        lineOffsets.push(i);
+                        isLineStart = false;
+                    }
+                    var ch = text.charAt(i);
+                    isLineStart = (ch === '\r' || ch === '\n');
+                    if (ch === '\r' && i + 1 < text.length && text.charAt(i + 1) === '\n') {
+                        i++;
+                    }
+                }
+                if (isLineStart && text.length > 0) {
+                    lineOffsets.push(text.length);
+                }
+                this._lineOffsets = lineOffsets;
+            }
+            return this._lineOffsets;
+        };
+        FullTextDocument.prototype.positionAt = function (offset) {
+            offset = Math.max(Math.min(offset, this._content.length), 0);
+            var lineOffsets = this.getLineOffsets();
+            var low = 0, high = lineOffsets.length;
+            if (high === 0) {
+                return Position.create(0, offset);
+            }
+            while (low < high) {
+                var mid = Math.floor((low + high) / 2);
+                if (lineOffsets[mid] > offset) {
+                    high = mid;
+                }
+                else {
+                    low = mid + 1;
+                }
+            }
+            // low is the least x for which the line offset is larger than the current offset
+            // or array.length if no line offset is larger than the current offset
+            var line = low - 1;
+            return Position.create(line, offset - lineOffsets[line]);
+        };
+        FullTextDocument.prototype.offsetAt = function (position) {
+            var lineOffsets = this.getLineOffsets();
+            if (position.line >= lineOffsets.length) {
+                return this._content.length;
+            }
+            else if (position.line < 0) {
+                return 0;
+            }
+            var lineOffset = lineOffsets[position.line];
+            var nextLineOffset = (position.line + 1 < lineOffsets.length) ? lineOffsets[position.line + 1] : this._content.length;
+            return Math.max(Math.min(lineOffset + position.character, nextLineOffset), lineOffset);
+        };
+        Object.defineProperty(FullTextDocument.prototype, "lineCount", {
+            get: function () {
+                return this.getLineOffsets().length;
+            },
+            enumerable: false,
+            configurable: true
+        });
+        return FullTextDocument;
+    }());
+    var Is;
+    (function (Is) {
+        var toString = Object.prototype.toString;
+        function defined(value) {
+            return typeof value !== 'undefined';
+        }
+        Is.defined = defined;
+        function undefined(value) {
+            return typeof value === 'undefined';
+        }
+        Is.undefined = undefined;
+        function boolean(value) {
+            return value === true || value === false;
+        }
+        Is.boolean = boolean;
+        function string(value) {
+            return toString.call(value) === '[object String]';
+        }
+        Is.string = string;
+        function number(value) {
+            return toString.call(value) === '[object Number]';
+        }
+        Is.number = number;
+        function numberRange(value, min, max) {
+            return toString.call(value) === '[object Number]' && min <= value && value <= max;
+        }
+        Is.numberRange = numberRange;
+        function integer(value) {
+            return toString.call(value) === '[object Number]' && -2147483648 <= value && value <= 2147483647;
+        }
+        Is.integer = integer;
+        function uinteger(value) {
+            return toString.call(value) === '[object Number]' && 0 <= value && value <= 2147483647;
+        }
+        Is.uinteger = uinteger;
+        function func(value) {
+            return toString.call(value) === '[object Function]';
+        }
+        Is.func = func;
+        function objectLiteral(value) {
+            // Strictly speaking class instances pass this check as well. Since the LSP
+            // doesn't use classes we ignore this for now. If we do we need to add something
+            // like this: `Object.getPrototypeOf(Object.getPrototypeOf(x)) === null`
+            return value !== null && typeof value === 'object';
+        }
+        Is.objectLiteral = objectLiteral;
+        function typedArray(value, check) {
+            return Array.isArray(value) && value.every(check);
+        }
+        Is.typedArray = typedArray;
+    })(Is || (Is = {}));
+});
+
+
+/***/ }),
+
 /***/ 37:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -28383,7 +35402,7 @@ module.exports = {
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7598);
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_2__);
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3360);
-/* harmony import */ var _xplat_smoke__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6335);
+/* harmony import */ var _xplat_smoke__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(9269);
 
 
 
@@ -28405,8 +35424,8 @@ function getInputs() {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3360);
-/* harmony import */ var _xplat_core__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2854);
-/* harmony import */ var _xplat_smoke__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6335);
+/* harmony import */ var _xplat_core__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3791);
+/* harmony import */ var _xplat_smoke__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9269);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(37);
 /* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(9139);
 /**
@@ -28473,7 +35492,7 @@ const CONTAINER_STATE = 'container-id';
 
 /***/ }),
 
-/***/ 2854:
+/***/ 3791:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28484,20 +35503,20 @@ __nccwpck_require__.d(__webpack_exports__, {
   kY: () => (/* reexport */ windows_buildNumber),
   gJ: () => (/* reexport */ errorMessage),
   Bq: () => (/* reexport */ platform_formatPlatform),
-  q2: () => (/* reexport */ ociPlatformString),
+  q2: () => (/* reexport */ platform_ociPlatformString),
   yG: () => (/* reexport */ parseBoolean),
   E9: () => (/* reexport */ parseDuration),
   FL: () => (/* reexport */ platform_parsePlatform),
   Mi: () => (/* reexport */ platformPair),
   i7: () => (/* reexport */ readLegResult),
-  Ry: () => (/* reexport */ releaseForOsVersion),
+  Ry: () => (/* reexport */ windows_releaseForOsVersion),
   bo: () => (/* reexport */ table_renderTable),
   Y7: () => (/* reexport */ runsUnderProcessIsolation),
   qq: () => (/* reexport */ silentLogger),
   HN: () => (/* reexport */ updateLegResult)
 });
 
-// UNUSED EXPORTS: DIGEST_PATTERN, LEG_RESULT_SCHEMA, OS_VERSION_PATTERN, WINDOWS_RELEASES, evaluateGate, fromOciPlatform, legPlatform, legResultSchema, parsePlatformList, parseWindowsVersion, platformMatches, recordingLogger, releaseByName, releasesRunnableOn, renderGateTable, shortDigest, splitList, summariseGateFailure, validateLegResult, writeLegResult
+// UNUSED EXPORTS: DIGEST_PATTERN, HOSTED_LINUX_RUNNERS, LEG_RESULT_SCHEMA, OS_VERSION_PATTERN, QEMU_RUNNER, RunnerError, WINDOWS_RELEASES, evaluateGate, formatRunsOn, fromOciPlatform, legPlatform, legResultSchema, parsePlatformList, parseWindowsVersion, platformMatches, recordingLogger, releaseByName, releasesRunnableOn, renderGateTable, runnerFor, shortDigest, splitList, summariseGateFailure, validateLegResult, writeLegResult
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 11 modules
 var lib_core = __nccwpck_require__(3360);
@@ -28553,7 +35572,7 @@ function releaseByName(name) {
     return WINDOWS_RELEASES.find((r) => r.name === name.toLowerCase());
 }
 /** The LTSC release an `os.version` belongs to, if it is one of the known ones. */
-function releaseForOsVersion(osVersion) {
+function windows_releaseForOsVersion(osVersion) {
     const build = windows_buildNumber(osVersion);
     return WINDOWS_RELEASES.find((r) => windows_buildNumber(r.build) === build);
 }
@@ -28683,24 +35702,24 @@ function splitList(text) {
         .filter(Boolean);
 }
 /** `os/arch[/variant]` with the default variant of arm64 left out, as people write it. */
-function ociPlatformString(p) {
+function platform_ociPlatformString(p) {
     const variant = p.variant && p.variant !== DEFAULT_VARIANT[p.architecture] ? `/${p.variant}` : '';
     return `${p.os}/${p.architecture}${variant}`;
 }
 /** The one-string form: `linux/arm64`, `windows/amd64:ltsc2022`, `windows/amd64:10.0.20348.2655`. */
 function platform_formatPlatform(p) {
     if (!p.osVersion)
-        return ociPlatformString(p);
-    const release = releaseForOsVersion(p.osVersion);
+        return platform_ociPlatformString(p);
+    const release = windows_releaseForOsVersion(p.osVersion);
     const suffix = release && release.build === p.osVersion ? release.name : p.osVersion;
-    return `${ociPlatformString(p)}:${suffix}`;
+    return `${platform_ociPlatformString(p)}:${suffix}`;
 }
 /** Names and tags: `linux-amd64`, `linux-arm-v6`, `windows-amd64-ltsc2022`. */
 function platformPair(p) {
-    const base = ociPlatformString(p).replace(/\//g, '-');
+    const base = platform_ociPlatformString(p).replace(/\//g, '-');
     if (!p.osVersion)
         return base;
-    const release = releaseForOsVersion(p.osVersion);
+    const release = windows_releaseForOsVersion(p.osVersion);
     return `${base}-${release ? release.name : p.osVersion}`;
 }
 /** A Platform from the platform fields of an image config or index entry. */
@@ -38588,6 +45607,77 @@ function recordingLogger() {
     };
 }
 
+;// CONCATENATED MODULE: ./packages/core/src/runners.ts
+/**
+ * The runner map: which GitHub Actions runner builds a platform natively.
+ *
+ * The Windows facts come from WINDOWS_RELEASES (`hostedRunner`), so a new hosted
+ * Windows image is one line there, not here.
+ */
+
+
+
+/** GitHub-hosted Linux runners by architecture: the native builders. */
+const HOSTED_LINUX_RUNNERS = {
+    amd64: 'ubuntu-24.04',
+    arm64: 'ubuntu-24.04-arm',
+};
+/** Where an emulated (QEMU) Linux build runs when the user asks for one. */
+const QEMU_RUNNER = 'ubuntu-24.04';
+/** Why a platform has no runner: thrown as an XplatError naming `input`. */
+class RunnerError extends errors_XplatError {
+    /** Which part of the platform entry the user should change. */
+    field;
+    constructor(message, input, field) {
+        super(message, input);
+        this.name = 'RunnerError';
+        this.field = field;
+    }
+}
+/**
+ * The runner for one platform leg. linux/amd64 -> ubuntu-24.04, linux/arm64 ->
+ * ubuntu-24.04-arm (or QEMU on ubuntu-24.04 when asked), windows ltsc2022 ->
+ * windows-2022, ltsc2025 -> windows-2025. Anything without a hosted runner (ltsc2019,
+ * other builds, Windows on arm64, exotic Linux arches without qemu) is refused with a
+ * message that says to name a self-hosted label.
+ */
+function runnerFor(platform, override = {}, input = 'platforms') {
+    const name = formatPlatform(platform);
+    const qemu = override.qemu ?? false;
+    if (qemu) {
+        if (platform.os !== 'linux')
+            throw new RunnerError(`qemu emulates Linux architectures only; ${name} builds on a Windows runner of its release (remove qemu)`, input, 'qemu');
+        if (platform.architecture === 'amd64')
+            throw new RunnerError(`${name} builds natively on ${HOSTED_LINUX_RUNNERS.amd64}; qemu is for other architectures (remove qemu)`, input, 'qemu');
+    }
+    if (override.runsOn !== undefined)
+        return { runsOn: override.runsOn, hosted: false, qemu };
+    if (platform.os === 'linux') {
+        if (qemu)
+            return { runsOn: QEMU_RUNNER, hosted: true, qemu: true };
+        const native = ociPlatformString(platform) === `linux/${platform.architecture}`
+            ? HOSTED_LINUX_RUNNERS[platform.architecture]
+            : undefined;
+        if (native)
+            return { runsOn: native, hosted: true, qemu: false };
+        throw new RunnerError(`no GitHub-hosted runner builds ${name} natively: set qemu: true (emulated on ${QEMU_RUNNER}) or runs-on with a self-hosted runner's labels`, input, 'platform');
+    }
+    if (!platform.osVersion)
+        throw new RunnerError(`"${name}" needs a Windows release to pick a runner: write windows/amd64:ltsc2022 or windows/amd64:ltsc2025`, input, 'platform');
+    const release = releaseForOsVersion(platform.osVersion);
+    if (platform.architecture !== 'amd64')
+        throw new RunnerError(`no GitHub-hosted runner builds ${name} containers: name a self-hosted runner with runs-on, e.g. runs-on: [self-hosted, windows, arm64]`, input, 'runs-on');
+    if (!release?.hostedRunner) {
+        const what = release ? release.name : `Windows build ${platform.osVersion}`;
+        throw new RunnerError(`${what} has no GitHub-hosted runner (process isolation needs a host of the same release): name a self-hosted runner with runs-on, e.g. runs-on: [self-hosted, windows, ${release?.name ?? 'x64'}]`, input, 'runs-on');
+    }
+    return { runsOn: release.hostedRunner, hosted: true, qemu: false };
+}
+/** `ubuntu-24.04` or `[self-hosted, windows]`, for tables and messages. */
+function formatRunsOn(runsOn) {
+    return typeof runsOn === 'string' ? runsOn : `[${runsOn.join(', ')}]`;
+}
+
 ;// CONCATENATED MODULE: ./packages/core/src/table.ts
 /** A plain-text table with padded columns, for logs (the job summary uses markdown). */
 function table_renderTable(header, rows) {
@@ -38611,9 +45701,10 @@ function table_renderTable(header, rows) {
 
 
 
+
 /***/ }),
 
-/***/ 6335:
+/***/ 9269:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -38699,8 +45790,29 @@ async function bounded(attempt, ms, signal) {
     }
 }
 
-// EXTERNAL MODULE: ./packages/core/src/index.ts + 28 modules
-var src = __nccwpck_require__(2854);
+// EXTERNAL MODULE: external "node:net"
+var external_node_net_ = __nccwpck_require__(7030);
+var external_node_net_default = /*#__PURE__*/__nccwpck_require__.n(external_node_net_);
+;// CONCATENATED MODULE: ./packages/smoke/src/free-port.ts
+/** A free host port, for publishing a probed container port on. */
+
+/** A port nothing listens on right now, from the OS. */
+function freePort() {
+    return new Promise((resolve, reject) => {
+        const server = external_node_net_default().createServer();
+        server.unref();
+        server.on('error', reject);
+        server.listen(0, () => {
+            const address = server.address();
+            server.close(() => typeof address === 'object' && address
+                ? resolve(address.port)
+                : reject(new Error('no port')));
+        });
+    });
+}
+
+// EXTERNAL MODULE: ./packages/core/src/index.ts + 29 modules
+var src = __nccwpck_require__(3791);
 ;// CONCATENATED MODULE: ./packages/smoke/src/host.ts
 /**
  * Host realities. Linux and Windows engines differ in ways a smoke test must plan for:
@@ -39562,7 +46674,7 @@ const DOMAIN = new RegExp(`^(?:${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})*|\\
 const TAG = /^[\w][\w.-]{0,127}$/;
 const EXAMPLES = '127.0.0.1:5000/org/app:tag or ghcr.io/org/app@sha256:<64 hex>';
 /** Parse a reference; `input` names the action input or file the text came from. */
-function parseReference(text, input = 'image') {
+function reference_parseReference(text, input = 'image') {
     const raw = text.trim();
     const bad = (why) => new src/* XplatError */.ii(`"${raw}" is not an image reference: ${why} (expected e.g. ${EXAMPLES})`, input);
     if (!raw)
@@ -39627,8 +46739,8 @@ function parseReference(text, input = 'image') {
     };
 }
 /** A reference that must name a repository only (no tag, no digest), like the `image` input. */
-function parseRepository(text, input = 'image') {
-    const ref = parseReference(text, input);
+function reference_parseRepository(text, input = 'image') {
+    const ref = reference_parseReference(text, input);
     if (ref.tag !== undefined || ref.digest !== undefined) {
         throw new XplatError(`"${text.trim()}" must name a repository without a tag or digest (e.g. 127.0.0.1:5000/org/app); put tags in the tags input`, input);
     }
@@ -39645,7 +46757,7 @@ function reference_tagProblem(tag) {
     return `the tag "${tag}" may only hold letters, digits, _ . - and must not start with . or -`;
 }
 /** `tag` when valid; otherwise an XplatError naming `input`. */
-function validateTag(tag, input = 'tags') {
+function reference_validateTag(tag, input = 'tags') {
     const problem = reference_tagProblem(tag.trim());
     if (problem)
         throw new XplatError(`${problem} (e.g. latest, 1.2.3, linux-amd64-1a2b3c4)`, input);
@@ -39674,7 +46786,7 @@ function reference_manifestReference(ref) {
     return ref.digest ?? ref.tag ?? 'latest';
 }
 /** Whether two repositories are the same (registry aliases and case folded). */
-function sameRepository(a, b) {
+function reference_sameRepository(a, b) {
     return (reference_normalizeRegistry(a.registry) === reference_normalizeRegistry(b.registry) && a.repository === b.repository);
 }
 
@@ -39686,7 +46798,7 @@ var external_node_os_ = __nccwpck_require__(8161);
 var external_node_path_ = __nccwpck_require__(6760);
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
 // EXTERNAL MODULE: ./node_modules/@actions/exec/lib/exec.js + 5 modules
-var exec = __nccwpck_require__(2876);
+var lib_exec = __nccwpck_require__(2876);
 ;// CONCATENATED MODULE: ./packages/registry/src/credentials.ts
 /**
  * Credentials for a registry: from explicit inputs, or from Docker's config.json the way
@@ -40353,7 +47465,7 @@ function manifest_parseImageConfig(bytes, what) {
     return parsed;
 }
 /** Whether a manifest is an index (by its media type). */
-function isImageIndex(manifest, mediaType) {
+function manifest_isImageIndex(manifest, mediaType) {
     return isIndex(mediaType);
 }
 /**
@@ -40364,7 +47476,7 @@ function isAttestation(descriptor) {
     return descriptor.annotations?.[REFERENCE_TYPE_ANNOTATION] === ATTESTATION_MANIFEST;
 }
 /** The runnable image entries of an index (attestations and unknown/unknown left out). */
-function imageEntries(index) {
+function manifest_imageEntries(index) {
     return index.manifests.filter((d) => !isAttestation(d) && !(d.platform?.os === 'unknown' && d.platform.architecture === 'unknown'));
 }
 /** The attestation entries of an index that describe the image with `digest`. */
@@ -40392,7 +47504,7 @@ function attestationsFor(index, digest) {
 
 
 /** A client; the same as `new RegistryClient(options)`. */
-function createRegistryClient(options = {}) {
+function client_createRegistryClient(options = {}) {
     return new RegistryClient(options);
 }
 /** `registry/repo:tag` or `registry/repo@sha256:...`, for messages. */
@@ -40857,7 +47969,7 @@ function parseMethod(text, input) {
         throw new src/* XplatError */.ii(`"${text}" is not an HTTP method such as GET or HEAD`, input);
     return value;
 }
-function parseChoice(text, input, choices, fallback) {
+function parse_parseChoice(text, input, choices, fallback) {
     const value = text.trim().toLowerCase();
     if (!value)
         return fallback;
@@ -40935,7 +48047,7 @@ function parseSmokeInputs(raw) {
     if (!image)
         throw new src/* XplatError */.ii('is required: the image (tag, repo@digest or image id) to smoke-test', 'image');
     if (!/^(sha256:)?[a-f0-9]{12,64}$/.test(image))
-        parseReference(image, 'image');
+        reference_parseReference(image, 'image');
     const platform = given('platform') ? (0,src/* parsePlatform */.FL)(get('platform'), 'platform') : undefined;
     const oneShot = (0,src/* parseBoolean */.yG)(get('one-shot'), 'one-shot', false);
     const port = parsePort(get('port'), 'port');
@@ -41019,7 +48131,7 @@ function parseSmokeInputs(raw) {
         env: parseEnv(get('env'), 'env'),
         runArgs,
         network,
-        isolation: parseChoice(get('isolation'), 'isolation', ['auto', 'process', 'hyperv'], 'auto'),
+        isolation: parse_parseChoice(get('isolation'), 'isolation', ['auto', 'process', 'hyperv'], 'auto'),
         ...optional('timeoutMs', timeoutMs),
         ...optional('probeTimeoutMs', probeTimeoutMs),
         // docker stop takes whole seconds; round up so "1500ms" still allows 1.5 s.
@@ -41054,12 +48166,12 @@ function optional(key, value) {
 
 
 /** A docker command that exited non-zero; the message carries the CLI's own last line. */
-class DockerError extends Error {
+class docker_DockerError extends Error {
     args;
     exitCode;
     stderr;
     constructor(result) {
-        const detail = lastLine(result.stderr) || lastLine(result.stdout) || 'no output';
+        const detail = docker_lastLine(result.stderr) || docker_lastLine(result.stdout) || 'no output';
         super(`docker ${result.args[0] ?? ''} failed (exit ${result.exitCode}): ${detail}`);
         this.name = 'DockerError';
         this.args = result.args;
@@ -41067,15 +48179,15 @@ class DockerError extends Error {
         this.stderr = result.stderr;
     }
 }
-function dockerBinary(options = {}) {
+function docker_dockerBinary(options = {}) {
     return options.docker || process.env.XPLAT_DOCKER || 'docker';
 }
 /** Runs `docker <args>` and returns what it did, whatever the exit code. */
 async function docker_runDocker(args, options = {}) {
-    const binary = dockerBinary(options);
+    const binary = docker_dockerBinary(options);
     (options.logger ?? src/* silentLogger */.qq).debug(`${binary} ${args.join(' ')}`);
     try {
-        const out = await (0,exec/* getExecOutput */.H)(binary, [...args], {
+        const out = await (0,lib_exec/* getExecOutput */.H)(binary, [...args], {
             silent: true,
             ignoreReturnCode: true,
             ...(options.env ? { env: options.env } : {}),
@@ -41091,11 +48203,11 @@ async function docker_runDocker(args, options = {}) {
 async function docker_docker(args, options = {}) {
     const result = await docker_runDocker(args, options);
     if (result.exitCode !== 0)
-        throw new DockerError(result);
+        throw new docker_DockerError(result);
     return result.stdout;
 }
 /** The CLI's last meaningful line: not its "See 'docker run --help'." footer, no "docker: " prefix. */
-function lastLine(text) {
+function docker_lastLine(text) {
     const lines = text
         .split(/\r?\n/)
         .map((l) => l.trim())
@@ -41172,7 +48284,7 @@ function logsPlan(id, options = {}) {
 async function containerLogs(id, logs = {}, options = {}) {
     const out = await docker_runDocker(logsPlan(id, logs), options);
     if (out.exitCode !== 0)
-        throw new DockerError(out);
+        throw new docker_DockerError(out);
     const lines = [
         ...parseLogLines(out.stdout, 'stdout', !!logs.timestamps),
         ...parseLogLines(out.stderr, 'stderr', !!logs.timestamps),
@@ -41205,7 +48317,7 @@ async function inspectContainer(id, options = {}) {
     if (out.exitCode !== 0) {
         if (isNotFound(out))
             return undefined;
-        throw new DockerError(out);
+        throw new docker_DockerError(out);
     }
     return parseContainerInspect(out.stdout);
 }
@@ -41274,7 +48386,7 @@ const stopPlan = (id, timeoutSeconds) => [
 async function stopContainer(id, timeoutSeconds, options = {}) {
     const out = await docker_runDocker(stopPlan(id, timeoutSeconds), options);
     if (out.exitCode !== 0 && !isNotFound(out))
-        throw new DockerError(out);
+        throw new docker_DockerError(out);
 }
 const removePlan = (id) => ['rm', '--force', '--volumes', id];
 /**
@@ -41284,7 +48396,7 @@ const removePlan = (id) => ['rm', '--force', '--volumes', id];
 async function removeContainer(id, options = {}) {
     const out = await docker_runDocker(removePlan(id), options);
     if (out.exitCode !== 0 && !isNotFound(out))
-        throw new DockerError(out);
+        throw new docker_DockerError(out);
 }
 const waitPlan = (id) => ['wait', id];
 /**
@@ -41303,11 +48415,11 @@ async function waitContainer(id, options = {}) {
 ;// CONCATENATED MODULE: ./packages/engine/src/host.ts
 /** What the engine runs on: the facts that decide networking, isolation and timeouts. */
 
-const infoPlan = () => ['info', '--format', '{{json .}}'];
+const host_infoPlan = () => ['info', '--format', '{{json .}}'];
 async function engineHost(options = {}) {
-    return parseEngineInfo(await docker_docker(infoPlan(), options));
+    return host_parseEngineInfo(await docker_docker(host_infoPlan(), options));
 }
-function parseEngineInfo(json) {
+function host_parseEngineInfo(json) {
     const raw = JSON.parse(json);
     const os = (raw.OSType ?? '').toLowerCase();
     const kernelVersion = raw.KernelVersion ?? '';
@@ -41340,7 +48452,7 @@ async function inspectImage(ref, options = {}) {
     if (out.exitCode !== 0) {
         if (isNotFound(out))
             return undefined;
-        throw new DockerError(out);
+        throw new docker_DockerError(out);
     }
     return parseImageInspect(out.stdout);
 }
@@ -41366,7 +48478,3911 @@ async function pullImage(ref, platform, options = {}) {
     await docker_docker(pullPlan(ref, platform), options);
 }
 
+;// CONCATENATED MODULE: ./packages/engine/src/windows-host.ts
+/**
+ * Whether a Windows host can build an image of a given Windows release. A build runs
+ * its RUN steps in containers of the base image, so what the host cannot run with
+ * process isolation (hosted runners have no Hyper-V) it cannot build either.
+ */
+
+/** `10.0.20348.2655 (ltsc2022, windows-2022)`: a build the way messages name it. */
+function windows_host_describeWindowsBuild(osVersion) {
+    const release = releaseForOsVersion(osVersion);
+    if (!release)
+        return osVersion;
+    const runner = release.hostedRunner ? `, ${release.hostedRunner}` : '';
+    return `${osVersion} (${release.name}${runner})`;
+}
+/** The hosted runner label that runs images of this build, if there is one. */
+function runnerForOsVersion(osVersion) {
+    return releaseForOsVersion(osVersion)?.hostedRunner;
+}
+/**
+ * Undefined when `hostOsVersion` can build images of `imageOsVersion`; otherwise the
+ * one-line error, naming both builds and what to do instead.
+ */
+function windows_host_windowsReleaseRefusal(hostOsVersion, imageOsVersion, isolation, input) {
+    if (isolation === 'hyperv')
+        return undefined;
+    if (runsUnderProcessIsolation(hostOsVersion, imageOsVersion))
+        return undefined;
+    const image = windows_host_describeWindowsBuild(imageOsVersion);
+    const host = windows_host_describeWindowsBuild(hostOsVersion);
+    const runner = runnerForOsVersion(imageOsVersion);
+    const newer = (buildNumber(imageOsVersion) ?? 0) > (buildNumber(hostOsVersion) ?? 0);
+    const fix = runner
+        ? `run this leg on ${runner} (runs-on: ${runner})`
+        : `GitHub has no hosted runner for it any more; use a self-hosted ${releaseForOsVersion(imageOsVersion)?.name ?? imageOsVersion} runner with process isolation, or isolation: hyperv where Hyper-V exists`;
+    const why = newer
+        ? 'a host never runs images newer than itself'
+        : "process isolation runs only the host's own build, or Windows Server 2022 and later images on a newer host";
+    return new XplatError(`Windows ${image} cannot be built on this host, Windows ${host}: ${why}; ${fix}`, input);
+}
+/** Release names the host runs, oldest first: `ltsc2022, ltsc2025` on windows-2025. */
+function windows_host_runnableReleaseNames(hostOsVersion) {
+    return releasesRunnableOn(hostOsVersion).map((r) => r.name);
+}
+/** The LTSC release of the host itself, or its build when it is none of the known ones. */
+function windows_host_hostRelease(hostOsVersion) {
+    const build = buildNumber(hostOsVersion);
+    const release = WINDOWS_RELEASES.find((r) => buildNumber(r.build) === build);
+    return release ? release.name : hostOsVersion;
+}
+
+;// CONCATENATED MODULE: ./packages/engine/src/base-images.ts
+/**
+ * The Windows release of each base image, asked of its registry before the build: the
+ * tag says `ltsc2022`, but only the manifest's `os.version` is what the engine will try
+ * to run. A base the host cannot run (ltsc2025 on a windows-2022 runner), or one of
+ * another release than the leg's windows-version, fails here in one line naming the
+ * Dockerfile line, instead of minutes into a pull with "The container operating system
+ * does not match the host operating system".
+ */
+
+
+
+/** The os.version of every Windows image of the platform's architecture a reference offers. */
+async function windowsVersionsOf(client, image, platform) {
+    const ref = parseReference(image, 'file');
+    const top = await client.getManifest(ref, manifestReference(ref));
+    const wanted = { ...platform, osVersion: undefined };
+    if (isImageIndex(top.manifest, top.mediaType)) {
+        const versions = imageEntries(top.manifest)
+            .filter((d) => d.platform && platformMatches(wanted, fromOciPlatform(d.platform)))
+            .map((d) => d.platform?.['os.version'] ?? '')
+            .filter(Boolean);
+        return { digest: top.digest, versions };
+    }
+    const config = await client.getConfig(ref, top.manifest.config);
+    const actual = fromOciPlatform(config);
+    return {
+        digest: top.digest,
+        versions: platformMatches(wanted, actual) && actual.osVersion ? [actual.osVersion] : [],
+    };
+}
+/**
+ * Resolves each external base image of a Windows build and refuses those no entry of
+ * which the host (or the leg's release) can use. A registry that cannot be reached only
+ * warns: the lint rules already checked the tag, and the build will say the rest.
+ */
+async function base_images_checkWindowsBaseImages(bases, options) {
+    const resolved = [];
+    for (const base of bases) {
+        let found;
+        try {
+            found = await windowsVersionsOf(options.client, base.image, options.platform);
+        }
+        catch (error) {
+            options.logger.warning(`${options.file}:${base.line}: cannot check the Windows release of base image ${base.image} (${error.message}); the build will`);
+            continue;
+        }
+        const where = `${options.file}:${base.line}: base image ${base.image}`;
+        if (!found.versions.length)
+            throw new XplatError(`${where} has no ${options.platform.os}/${options.platform.architecture} image`, 'file');
+        let candidates = found.versions;
+        if (options.platform.osVersion) {
+            const wanted = options.platform;
+            candidates = candidates.filter((v) => platformMatches(wanted, { ...wanted, osVersion: v }));
+            if (!candidates.length)
+                throw new XplatError(`${where} is Windows ${found.versions.map(describeWindowsBuild).join(', ')}, not the leg's ${describeWindowsBuild(wanted.osVersion)}; use the base image's tag for that release or change windows-version`, 'windows-version');
+        }
+        if (options.hostOsVersion) {
+            const host = options.hostOsVersion;
+            const runnable = candidates.filter((v) => !windowsReleaseRefusal(host, v, options.isolation, 'file'));
+            if (!runnable.length) {
+                const refusal = windowsReleaseRefusal(host, candidates[0], options.isolation, 'file');
+                throw new XplatError(`${where}: ${refusal.message.replace(/^file: /, '')}`, 'file');
+            }
+            candidates = runnable;
+        }
+        const osVersion = candidates[0];
+        options.logger.info(`base image ${base.image} -> ${formatReference({ ...parseReference(base.image, 'file'), digest: found.digest })}${osVersion ? ` (os.version ${osVersion})` : ''}`);
+        resolved.push({
+            image: base.image,
+            line: base.line,
+            digest: found.digest,
+            ...(osVersion ? { osVersion } : {}),
+        });
+    }
+    return resolved;
+}
+
+;// CONCATENATED MODULE: ./packages/engine/src/binfmt.ts
+/**
+ * QEMU user-mode emulation as the kernel has it registered (binfmt_misc): which foreign
+ * Linux platforms this host's engine can run RUN steps for, and the command that
+ * registers the missing ones (tonistiigi/binfmt, what docker/setup-qemu-action runs).
+ */
+
+
+const BINFMT_DIR = '/proc/sys/fs/binfmt_misc';
+const DEFAULT_BINFMT_IMAGE = 'tonistiigi/binfmt:latest';
+/** binfmt handler name (as qemu/binfmt register it) -> the platforms it runs. */
+const HANDLER_PLATFORMS = {
+    'qemu-aarch64': ['linux/arm64'],
+    'qemu-arm': ['linux/arm/v7', 'linux/arm/v6'],
+    'qemu-x86_64': ['linux/amd64'],
+    'qemu-i386': ['linux/386'],
+    'qemu-ppc64le': ['linux/ppc64le'],
+    'qemu-s390x': ['linux/s390x'],
+    'qemu-riscv64': ['linux/riscv64'],
+};
+/** The name tonistiigi/binfmt --install takes for a platform's architecture. */
+const INSTALL_NAMES = {
+    arm64: 'arm64',
+    arm: 'arm',
+    amd64: 'amd64',
+    '386': '386',
+    ppc64le: 'ppc64le',
+    s390x: 's390x',
+    riscv64: 'riscv64',
+};
+/** One handler file: `enabled`, `interpreter /usr/bin/qemu-aarch64`, `flags: F`, ... */
+function parseBinfmtHandler(name, content) {
+    const lines = content.split(/\r?\n/).map((l) => l.trim());
+    return {
+        name,
+        enabled: lines[0] === 'enabled',
+        interpreter: lines
+            .find((l) => l.startsWith('interpreter '))
+            ?.slice(12)
+            .trim() ?? '',
+    };
+}
+function binfmtFacts(available, handlers) {
+    const emulated = new Set();
+    for (const h of handlers) {
+        if (!h.enabled)
+            continue;
+        // Docker Desktop and some distributions register without the qemu- prefix.
+        const key = h.name.startsWith('qemu-') ? h.name : `qemu-${h.name}`;
+        for (const p of HANDLER_PLATFORMS[key] ?? [])
+            emulated.add(p);
+    }
+    return { available, handlers, emulated: [...emulated].sort() };
+}
+/** Reads the kernel's registrations; a host without binfmt_misc has none. */
+async function binfmt_probeBinfmt(dir = BINFMT_DIR) {
+    let names;
+    try {
+        names = await readdir(dir);
+    }
+    catch {
+        return binfmtFacts(false, []);
+    }
+    let status = 'enabled';
+    try {
+        status = (await readFile(path.join(dir, 'status'), 'utf8')).trim();
+    }
+    catch {
+        // An unreadable status file: trust the handlers' own flags.
+    }
+    const handlers = [];
+    for (const name of names) {
+        if (name === 'register' || name === 'status')
+            continue;
+        try {
+            handlers.push(parseBinfmtHandler(name, await readFile(path.join(dir, name), 'utf8')));
+        }
+        catch {
+            // A handler removed while reading: not registered any more.
+        }
+    }
+    return binfmtFacts(status === 'enabled', handlers);
+}
+/** `linux/arm64` -> `arm64`, the name binfmt --install takes. */
+function binfmt_binfmtArchitecture(platform) {
+    const arch = platform.split('/')[1];
+    return arch ? INSTALL_NAMES[arch] : undefined;
+}
+/**
+ * Registers QEMU handlers for the architectures of `platforms`. A privileged container
+ * is the only way to write to the host's binfmt_misc from a runner step; `--rm` so
+ * nothing is left behind (the registrations themselves stay, as with setup-qemu-action).
+ */
+function binfmt_binfmtInstallStep(platforms, image = DEFAULT_BINFMT_IMAGE) {
+    const arches = [...new Set(platforms.map(binfmt_binfmtArchitecture).filter((a) => !!a))];
+    return {
+        title: `register QEMU emulation for ${platforms.join(', ')}`,
+        args: ['run', '--privileged', '--rm', image, '--install', arches.join(',')],
+        stream: true,
+    };
+}
+
+// EXTERNAL MODULE: ./node_modules/dockerfile-ast/lib/main.js
+var main = __nccwpck_require__(8390);
+;// CONCATENATED MODULE: ./packages/dockerfile/src/args.ts
+/**
+ * Build arguments: the automatic platform ARGs BuildKit defines, and `$VAR` expansion as
+ * Docker does it in FROM lines and `--from=` values.
+ */
+
+/** The names BuildKit defines in the global scope for every build. */
+const args_PLATFORM_ARG_NAMES = [
+    'TARGETPLATFORM',
+    'TARGETOS',
+    'TARGETARCH',
+    'TARGETVARIANT',
+    'BUILDPLATFORM',
+    'BUILDOS',
+    'BUILDARCH',
+    'BUILDVARIANT',
+];
+/**
+ * The variant as BuildKit reports it: containerd normalises arm64/v8 to no variant, keeps
+ * arm's (v7 by default) and amd64's levels (v2, v3).
+ */
+function buildkitVariant(p) {
+    if (!p.variant)
+        return '';
+    if (p.architecture === 'arm64' && p.variant === 'v8')
+        return '';
+    return p.variant;
+}
+function buildkitPlatform(p) {
+    const variant = buildkitVariant(p);
+    return `${p.os}/${p.architecture}${variant ? `/${variant}` : ''}`;
+}
+/**
+ * TARGETPLATFORM, TARGETOS, TARGETARCH, TARGETVARIANT, BUILDPLATFORM, BUILDOS, BUILDARCH
+ * and BUILDVARIANT with the values BuildKit gives them (`linux/arm/v7`, `linux/arm64`,
+ * `windows/amd64`; the variant is empty when there is none). The Windows release is not
+ * part of TARGETPLATFORM, as in BuildKit.
+ */
+function args_platformBuildArgs(platform, buildPlatform) {
+    return {
+        TARGETPLATFORM: buildkitPlatform(platform),
+        TARGETOS: platform.os,
+        TARGETARCH: platform.architecture,
+        TARGETVARIANT: buildkitVariant(platform),
+        BUILDPLATFORM: buildkitPlatform(buildPlatform),
+        BUILDOS: buildPlatform.os,
+        BUILDARCH: buildPlatform.architecture,
+        BUILDVARIANT: buildkitVariant(buildPlatform),
+    };
+}
+const NAME = /^[A-Za-z_][A-Za-z0-9_]*/;
+/**
+ * Expand `$NAME`, `${NAME}`, `${NAME:-word}`, `${NAME-word}`, `${NAME:+word}` and
+ * `${NAME+word}` in one word, as Docker does in FROM and `--from=`. A name that is not in
+ * `values` (or is undefined there) expands to the empty string, as in Docker; the escape
+ * character (`\` or the one `# escape=` sets) before `$` keeps the `$`. Throws an
+ * XplatError (without a location; callers add file:line) for forms Docker does not
+ * support or that xplat does not resolve.
+ */
+function args_expandVariables(word, values, escapeChar = '\\') {
+    let out = '';
+    let i = 0;
+    while (i < word.length) {
+        const c = word[i];
+        if (c === escapeChar && word[i + 1] === '$') {
+            out += '$';
+            i += 2;
+            continue;
+        }
+        if (c !== '$') {
+            out += c;
+            i += 1;
+            continue;
+        }
+        const rest = word.slice(i + 1);
+        if (rest.startsWith('{')) {
+            const close = matchingBrace(word, i + 1);
+            if (close < 0)
+                throw new XplatError(`"${word}" has an unterminated \${`);
+            const inner = word.slice(i + 2, close);
+            out += expandBraced(inner, values, escapeChar, word);
+            i = close + 1;
+            continue;
+        }
+        const name = NAME.exec(rest);
+        if (!name) {
+            out += '$';
+            i += 1;
+            continue;
+        }
+        out += values[name[0]] ?? '';
+        i += 1 + name[0].length;
+    }
+    return out;
+}
+function matchingBrace(word, open) {
+    let depth = 0;
+    for (let j = open; j < word.length; j++) {
+        if (word[j] === '{')
+            depth++;
+        else if (word[j] === '}' && --depth === 0)
+            return j;
+    }
+    return -1;
+}
+function expandBraced(inner, values, escapeChar, word) {
+    const name = NAME.exec(inner);
+    if (!name)
+        throw new XplatError(`"${word}" has a bad substitution \${${inner}}`);
+    const value = values[name[0]];
+    const modifier = inner.slice(name[0].length);
+    if (modifier === '')
+        return value ?? '';
+    const op = /^(:-|-|:\+|\+)/.exec(modifier);
+    if (!op) {
+        throw new XplatError(`"${word}" uses \${${inner}}, which xplat does not resolve; use \${NAME}, \${NAME:-default} or \${NAME:+alternative}`);
+    }
+    const alternative = args_expandVariables(modifier.slice(op[0].length), values, escapeChar);
+    switch (op[0]) {
+        case ':-':
+            return value ? value : alternative;
+        case '-':
+            return value === undefined ? alternative : value;
+        case ':+':
+            return value ? alternative : '';
+        default:
+            return value === undefined ? '' : alternative;
+    }
+}
+/** Names a word refers to with `$NAME` or `${NAME...}` (escaped `$` excluded). */
+function args_referencedVariables(word, escapeChar = '\\') {
+    const names = [];
+    const re = /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)|([A-Za-z_][A-Za-z0-9_]*))/g;
+    for (const m of word.matchAll(re)) {
+        if (m.index > 0 && word[m.index - 1] === escapeChar)
+            continue;
+        names.push((m[1] ?? m[2]));
+    }
+    return names;
+}
+/**
+ * Split instruction arguments into words as Docker does for ARG and ENV: whitespace
+ * separates, quotes group (and are removed), the escape character escapes the next one.
+ */
+function splitWords(text, escapeChar = '\\') {
+    const words = [];
+    let current = '';
+    let inWord = false;
+    let quote;
+    for (let i = 0; i < text.length; i++) {
+        const c = text[i];
+        if (quote) {
+            if (c === quote)
+                quote = undefined;
+            else if (c === escapeChar && quote === '"' && i + 1 < text.length)
+                current += text[++i];
+            else
+                current += c;
+            continue;
+        }
+        if (/\s/.test(c)) {
+            if (inWord)
+                words.push(current);
+            current = '';
+            inWord = false;
+            continue;
+        }
+        inWord = true;
+        if (c === '"' || c === "'")
+            quote = c;
+        else if (c === escapeChar && i + 1 < text.length)
+            current += text[++i];
+        else
+            current += c;
+    }
+    if (inWord)
+        words.push(current);
+    return words;
+}
+/** `ARG A B=2 C="x y"` -> its declarations. */
+function args_argDeclarations(args, escapeChar = '\\') {
+    return splitWords(args, escapeChar).map((word) => {
+        const eq = word.indexOf('=');
+        return eq >= 0
+            ? { name: word.slice(0, eq), value: word.slice(eq + 1) }
+            : { name: word, value: null };
+    });
+}
+
+;// CONCATENATED MODULE: ./packages/dockerfile/src/parse.ts
+/**
+ * Parsing with dockerfile-ast (the parser behind the Docker language server), plus the
+ * checks Docker's own parser makes that a lenient editor parser does not: unknown
+ * instructions and flags, instructions before FROM, malformed FROM and ARG, stage names.
+ */
+
+
+
+const INSTRUCTIONS = new Set([
+    'ADD',
+    'ARG',
+    'CMD',
+    'COPY',
+    'ENTRYPOINT',
+    'ENV',
+    'EXPOSE',
+    'FROM',
+    'HEALTHCHECK',
+    'LABEL',
+    'MAINTAINER',
+    'ONBUILD',
+    'RUN',
+    'SHELL',
+    'STOPSIGNAL',
+    'USER',
+    'VOLUME',
+    'WORKDIR',
+]);
+/** The flags Docker (BuildKit's Dockerfile frontend) accepts, per instruction. */
+const FLAGS = {
+    FROM: ['platform'],
+    RUN: ['mount', 'network', 'security', 'device'],
+    COPY: ['from', 'chown', 'chmod', 'link', 'parents', 'exclude'],
+    ADD: ['chown', 'chmod', 'link', 'checksum', 'keep-git-dir', 'exclude', 'unpack'],
+    HEALTHCHECK: ['interval', 'timeout', 'start-period', 'start-interval', 'retries'],
+};
+const STAGE_NAME = /^[a-z][a-z0-9._-]*$/;
+function toInstruction(node) {
+    const range = node.getRange();
+    const flagNode = node;
+    const flags = typeof flagNode.getFlags === 'function'
+        ? flagNode.getFlags().map((f) => {
+            const range = f.getValueRange();
+            return {
+                name: f.getName(),
+                value: f.getValue(),
+                line: f.getRange().start.line + 1,
+                ...(range && range.start.line === range.end.line
+                    ? { valueStart: range.start.character, valueEnd: range.end.character }
+                    : {}),
+            };
+        })
+        : [];
+    const keyword = node.getKeyword().toUpperCase();
+    const jsonNode = node;
+    let json;
+    if (typeof jsonNode.getJSONStrings === 'function' &&
+        jsonNode.getOpeningBracket?.() &&
+        jsonNode.getClosingBracket?.()) {
+        json = jsonNode.getJSONStrings().map((s) => s.getJSONValue());
+    }
+    const heredocNode = node;
+    const heredoc = ['RUN', 'COPY', 'ADD'].includes(keyword) &&
+        typeof heredocNode.getHeredocs === 'function' &&
+        heredocNode.getHeredocs().length > 0;
+    return {
+        keyword,
+        line: range.start.line + 1,
+        endLine: range.end.line + 1,
+        flags,
+        args: node.getArgumentsContent() ?? '',
+        ...(json ? { json } : {}),
+        heredoc,
+        node,
+    };
+}
+/**
+ * Parse a Dockerfile. Throws an XplatError naming `file:line` for what Docker would
+ * reject while parsing: an unknown instruction or flag, an instruction other than ARG
+ * before the first FROM, a FROM without an image or with a bad `AS name`, a duplicate
+ * stage name, an ARG without a name, or a file without any FROM.
+ */
+function parse_parseDockerfile(source) {
+    const { file, text } = source;
+    const at = (line) => `${file}:${line}`;
+    const ast = DockerfileParser.parse(text);
+    const lines = text.split(/\r?\n/);
+    if (lines.length > 1 && lines[lines.length - 1] === '')
+        lines.pop();
+    const directives = ast.getDirectives().map((d) => ({
+        name: d.getName().toLowerCase(),
+        value: d.getValue(),
+        line: d.getRange().start.line + 1,
+    }));
+    const preamble = [];
+    const globalArgs = [];
+    const stages = [];
+    const names = new Map();
+    for (const node of ast.getInstructions()) {
+        const ins = toInstruction(node);
+        if (!INSTRUCTIONS.has(ins.keyword)) {
+            throw new XplatError(`unknown instruction "${node.getKeyword()}"; Dockerfile instructions are ${[...INSTRUCTIONS].join(', ')}`, at(ins.line));
+        }
+        if (!FLAGS[ins.keyword] && ins.keyword !== 'ONBUILD') {
+            // dockerfile-ast reads flags only where Docker allows them; Docker's parser takes
+            // leading --words of any instruction as flags (and rejects them).
+            const leading = /^--([A-Za-z][\w-]*)/.exec(ins.args.trim());
+            if (leading)
+                ins.flags.push({ name: leading[1], value: null, line: ins.line });
+        }
+        const allowed = FLAGS[ins.keyword] ?? [];
+        for (const flag of ins.flags) {
+            if (!allowed.includes(flag.name)) {
+                throw new XplatError(allowed.length
+                    ? `${ins.keyword} has no flag --${flag.name}; it takes ${allowed.map((f) => `--${f}`).join(', ')}`
+                    : `${ins.keyword} takes no flags, but has --${flag.name}`, at(flag.line));
+            }
+        }
+        if (ins.keyword === 'ARG') {
+            const decls = argDeclarations(ins.args, ast.getEscapeCharacter());
+            if (decls.length === 0 || decls.some((d) => !/^[A-Za-z_][A-Za-z0-9_]*$/.test(d.name))) {
+                throw new XplatError('ARG needs a variable name, e.g. ARG VERSION or ARG VERSION=1.0', at(ins.line));
+            }
+            if (stages.length === 0) {
+                for (const d of decls)
+                    globalArgs.push({ name: d.name, defaultValue: d.value, line: ins.line });
+            }
+        }
+        if (ins.keyword === 'FROM') {
+            const words = node.getArguments().map((a) => a.getValue());
+            const image = words[0];
+            if (!image) {
+                throw new XplatError('FROM needs an image, e.g. FROM alpine:3.20 AS build', at(ins.line));
+            }
+            let name;
+            if (words.length === 3 && words[1]?.toLowerCase() === 'as') {
+                name = words[2].toLowerCase();
+                if (!STAGE_NAME.test(name)) {
+                    throw new XplatError(`stage name "${words[2]}" is not valid: start with a letter, then letters, digits, ".", "_" or "-"`, at(ins.line));
+                }
+                const seen = names.get(name);
+                if (seen !== undefined) {
+                    throw new XplatError(`stage name "${name}" is already used on line ${seen}; give each stage its own name`, at(ins.line));
+                }
+                names.set(name, ins.line);
+            }
+            else if (words.length !== 1) {
+                throw new XplatError(`FROM takes an image and an optional "AS name", not "${words.join(' ')}"`, at(ins.line));
+            }
+            const platformFlag = ins.flags.find((f) => f.name === 'platform');
+            if (platformFlag && !platformFlag.value) {
+                throw new XplatError('FROM --platform needs a value, e.g. --platform=$BUILDPLATFORM', at(ins.line));
+            }
+            const previous = stages[stages.length - 1];
+            const lastInstruction = previous?.instructions[previous.instructions.length - 1];
+            stages.push({
+                index: stages.length,
+                ...(name ? { name } : {}),
+                from: image,
+                ...(platformFlag?.value ? { platformFlag: platformFlag.value } : {}),
+                line: ins.line,
+                firstLine: lastInstruction ? lastInstruction.endLine + 1 : ins.line,
+                endLine: lines.length,
+                instructions: [ins],
+            });
+            if (previous)
+                previous.endLine = stages[stages.length - 1].firstLine - 1;
+            continue;
+        }
+        const current = stages[stages.length - 1];
+        if (current) {
+            current.instructions.push(ins);
+        }
+        else if (ins.keyword === 'ARG') {
+            preamble.push(ins);
+        }
+        else {
+            throw new XplatError(`${ins.keyword} comes before the first FROM; only ARG may come before FROM`, at(ins.line));
+        }
+    }
+    if (stages.length === 0) {
+        throw new XplatError('has no FROM instruction; a Dockerfile needs at least one stage', file);
+    }
+    return {
+        file,
+        text,
+        lines,
+        crlf: /\r\n/.test(text),
+        escapeChar: ast.getEscapeCharacter(),
+        directives,
+        globalArgs,
+        preamble,
+        stages,
+        ast,
+    };
+}
+
+;// CONCATENATED MODULE: ./packages/dockerfile/src/plan.ts
+/**
+ * The stages one platform needs: global and platform ARGs resolved in FROM, stage
+ * references followed from the target (FROM, COPY --from, RUN --mount=from).
+ */
+
+
+/**
+ * The values FROM lines see: BuildKit's automatic platform ARGs, then each ARG before the
+ * first FROM (a `--build-arg` wins over its default; a declaration without default keeps
+ * the automatic value of a platform ARG).
+ */
+function globalScope(parsed, options) {
+    const values = {
+        ...platformBuildArgs(options.platform, options.buildPlatform),
+    };
+    const buildArgs = options.buildArgs ?? {};
+    for (const arg of parsed.globalArgs) {
+        const given = Object.hasOwn(buildArgs, arg.name) ? buildArgs[arg.name] : undefined;
+        if (given !== undefined) {
+            values[arg.name] = given;
+        }
+        else if (arg.defaultValue !== null) {
+            values[arg.name] = expandAt(parsed, arg.line, arg.defaultValue, values);
+        }
+    }
+    return values;
+}
+/** expandVariables with the error located at file:line. */
+function expandAt(parsed, line, word, values) {
+    try {
+        return expandVariables(word, values, parsed.escapeChar);
+    }
+    catch (error) {
+        throw new XplatError(errorMessage(error), `${parsed.file}:${line}`);
+    }
+}
+function findStage(parsed, ref, current, line, allowIndex) {
+    const at = `${parsed.file}:${line}`;
+    if (allowIndex && /^\d+$/.test(ref)) {
+        const index = Number(ref);
+        if (index >= current.index) {
+            throw new XplatError(`--from=${ref} refers to stage ${index}, which is not before this stage (${current.index}); refer to an earlier stage`, at);
+        }
+        return index;
+    }
+    const lower = ref.toLowerCase();
+    const stage = parsed.stages.find((s) => s.name === lower);
+    if (!stage)
+        return undefined;
+    if (stage.index >= current.index) {
+        throw new XplatError(`"${ref}" is the stage on line ${stage.line}, which is not before this one; a stage can only use earlier stages`, at);
+    }
+    return stage.index;
+}
+/** `type=bind,from=build,source=/out` -> its `from`, when there is one. */
+function mountFrom(value) {
+    for (const part of value.split(',')) {
+        const eq = part.indexOf('=');
+        if (eq > 0 && part.slice(0, eq).trim().toLowerCase() === 'from') {
+            return part.slice(eq + 1).trim();
+        }
+    }
+    return undefined;
+}
+function stagePlatform(parsed, line, flag, options) {
+    let p;
+    try {
+        p = parsePlatform(flag, `${parsed.file}:${line}`);
+    }
+    catch (error) {
+        throw new XplatError(`FROM --platform=${flag}: ${errorMessage(error).replace(/^[^:]+:\d+: /, '')}`, `${parsed.file}:${line}`);
+    }
+    for (const known of [options.platform, options.buildPlatform]) {
+        if (known.os === p.os &&
+            known.architecture === p.architecture &&
+            (known.variant ?? '') === (p.variant ?? '')) {
+            return p.osVersion ? p : known;
+        }
+    }
+    return p;
+}
+/** Every stage of the file, resolved for this platform (not only the reachable ones). */
+function resolveStages(parsed, options) {
+    const values = globalScope(parsed, options);
+    const resolved = [];
+    for (const ps of parsed.stages) {
+        const at = `${parsed.file}:${ps.line}`;
+        const resolvedFrom = expandAt(parsed, ps.line, ps.from, values);
+        if (!resolvedFrom) {
+            throw new XplatError(`FROM ${ps.from} resolves to an empty image name; declare the ARG before the first FROM with a default, or pass it with --build-arg`, at);
+        }
+        const references = [];
+        const fromStage = resolvedFrom.toLowerCase() === 'scratch'
+            ? undefined
+            : findStage(parsed, resolvedFrom, ps, ps.line, false);
+        references.push({
+            via: 'FROM',
+            line: ps.line,
+            written: ps.from,
+            resolved: resolvedFrom,
+            ...(fromStage !== undefined ? { stage: fromStage } : {}),
+        });
+        for (const ins of ps.instructions.slice(1)) {
+            for (const flag of ins.flags) {
+                let via;
+                let written;
+                if (ins.keyword === 'COPY' && flag.name === 'from') {
+                    via = 'COPY --from';
+                    written = flag.value ?? '';
+                    if (!written) {
+                        throw new XplatError('COPY --from needs a stage name, index or image', `${parsed.file}:${flag.line}`);
+                    }
+                }
+                else if (ins.keyword === 'RUN' && flag.name === 'mount' && flag.value) {
+                    written = mountFrom(flag.value);
+                    via = written ? 'RUN --mount' : undefined;
+                }
+                if (!via || written === undefined)
+                    continue;
+                const value = expandAt(parsed, flag.line, written, values);
+                const stage = findStage(parsed, value, ps, flag.line, true);
+                references.push({
+                    via,
+                    line: flag.line,
+                    written,
+                    resolved: value,
+                    ...(stage !== undefined ? { stage } : {}),
+                });
+            }
+        }
+        let platformFlag;
+        let platform = options.platform;
+        if (ps.platformFlag) {
+            platformFlag = expandAt(parsed, ps.line, ps.platformFlag, values);
+            if (!platformFlag) {
+                throw new XplatError(`FROM --platform=${ps.platformFlag} resolves to nothing; use $BUILDPLATFORM, $TARGETPLATFORM or os/arch`, at);
+            }
+            platform = stagePlatform(parsed, ps.line, platformFlag, options);
+        }
+        else if (fromStage !== undefined) {
+            platform = resolved[fromStage].platform;
+        }
+        const dependsOn = [
+            ...new Set(references.flatMap((r) => (r.stage === undefined ? [] : [r.stage]))),
+        ].sort((a, b) => a - b);
+        resolved.push({
+            index: ps.index,
+            ...(ps.name ? { name: ps.name } : {}),
+            from: ps.from,
+            resolvedFrom,
+            line: ps.line,
+            isStageRef: fromStage !== undefined,
+            ...(fromStage !== undefined ? { fromStage } : {}),
+            ...(platformFlag ? { platformFlag } : {}),
+            platform,
+            dependsOn,
+            references,
+        });
+    }
+    return resolved;
+}
+function plan_stageLabel(s) {
+    return s.name ?? String(s.index);
+}
+/** The target stage: by name (any case) or index; the last stage when absent. */
+function findTarget(stages, target) {
+    const last = stages[stages.length - 1];
+    if (target === undefined || target.trim() === '')
+        return last;
+    const wanted = target.trim().toLowerCase();
+    const found = stages.find((s) => s.name === wanted) ??
+        (/^\d+$/.test(wanted) ? stages[Number(wanted)] : undefined);
+    if (!found) {
+        throw new XplatError(`stage "${target}" is not in the Dockerfile; its stages are ${stages.map(plan_stageLabel).join(', ')}`, 'target');
+    }
+    return found;
+}
+/**
+ * The stages the target needs for this platform, in file order, and the external images
+ * they pull. Unknown `--target` is an XplatError naming the input `target` and listing the
+ * stages.
+ */
+function plan_planStages(parsed, options) {
+    const all = resolveStages(parsed, options);
+    const target = findTarget(all, options.target);
+    const reachable = new Set();
+    const visit = (index) => {
+        if (reachable.has(index))
+            return;
+        reachable.add(index);
+        for (const dep of all[index].dependsOn)
+            visit(dep);
+    };
+    visit(target.index);
+    const stages = all.filter((s) => reachable.has(s.index));
+    const baseImages = [];
+    for (const stage of stages) {
+        for (const ref of stage.references) {
+            if (ref.stage !== undefined || ref.resolved.toLowerCase() === 'scratch')
+                continue;
+            baseImages.push({ stage, image: ref.resolved, line: ref.line, via: ref.via });
+        }
+    }
+    return { stages, target, baseImages, globalValues: globalScope(parsed, options) };
+}
+
+;// CONCATENATED MODULE: ./packages/dockerfile/src/render.ts
+/**
+ * A Dockerfile the classic builder (the Windows engine's builder, or any engine without
+ * BuildKit) builds the same way BuildKit would build the original for one platform.
+ *
+ * The classic builder does not define TARGETOS & co., rejects `FROM install-${TARGETOS}`
+ * unless a global ARG gives it a value, and runs every stage before the target whether
+ * the target needs it or not. So the rendered file keeps only the stages the target
+ * reaches, writes FROM with every ARG already substituted, drops `--platform=` from FROM
+ * (the Windows engine refuses cross-platform FROM), renumbers `COPY --from=N` after
+ * pruning, and passes the platform ARGs the file declares as build args.
+ */
+
+
+const RULE = 'XP017';
+const RUN_FLAG_FIX = {
+    mount: 'the classic builder has no RUN --mount; copy what the step needs with COPY (--from=<stage> for another stage) or build with BuildKit',
+    network: 'the classic builder has no RUN --network; drop the flag and set the build network instead (the build-platform-image input "network", docker build --network)',
+    security: 'the classic builder has no RUN --security; drop the flag or build with BuildKit',
+    device: 'the classic builder has no RUN --device; drop the flag or build with BuildKit',
+};
+const COPY_FLAG_FIX = {
+    chmod: 'the classic builder rejects --chmod ("the --chmod option requires BuildKit"); drop it and set the mode in the build context (git update-index --chmod=+x FILE) or with RUN chmod on Linux',
+    link: 'the classic builder has no --link; drop it (it only changes how layers are cached)',
+    parents: 'the classic builder has no --parents; copy each directory to its full destination path',
+    exclude: 'the classic builder has no --exclude; use .dockerignore instead',
+    checksum: 'the classic builder has no ADD --checksum; verify the download in a RUN step instead',
+    'keep-git-dir': 'the classic builder has no ADD --keep-git-dir; drop it or build with BuildKit',
+    unpack: 'the classic builder has no ADD --unpack; unpack the archive in a RUN step instead',
+};
+/** Whether a `# syntax=` frontend is Docker's own Dockerfile frontend (safe to drop). */
+function isDockerFrontend(value) {
+    return /^(docker\.io\/)?docker\/dockerfile(-upstream)?(:[\w.-]+)?(@sha256:[a-f0-9]{64})?$/i.test(value.trim());
+}
+function problem(parsed, line, message) {
+    return { rule: RULE, severity: 'error', message, file: parsed.file, line };
+}
+function instructionProblems(parsed, ins) {
+    const found = [];
+    if (ins.heredoc) {
+        found.push(problem(parsed, ins.line, `the classic builder has no here-documents (${ins.keyword} <<EOF); put the script in a file in the context and COPY it, or write it on one ${ins.keyword} line`));
+    }
+    const fixes = ins.keyword === 'RUN'
+        ? RUN_FLAG_FIX
+        : ['COPY', 'ADD'].includes(ins.keyword)
+            ? COPY_FLAG_FIX
+            : {};
+    for (const flag of ins.flags) {
+        const fix = fixes[flag.name];
+        if (fix)
+            found.push(problem(parsed, flag.line, `${ins.keyword} --${flag.name}: ${fix}`));
+    }
+    return found;
+}
+/**
+ * What the classic builder cannot build in the stages the plan keeps: RUN --mount,
+ * --network, --security; here-documents; COPY/ADD --chmod, --link, --parents, --exclude;
+ * ADD --checksum; a `# syntax=` frontend other than docker/dockerfile. Each is an error
+ * finding (rule XP017) whose message says what to do instead.
+ */
+function render_classicBuilderProblems(parsed, plan, options) {
+    const found = [];
+    for (const d of parsed.directives) {
+        if (d.name === 'syntax' && !isDockerFrontend(d.value)) {
+            found.push(problem(parsed, d.line, `"# syntax=${d.value}" needs BuildKit to run that frontend; the classic builder only understands plain Dockerfile syntax`));
+        }
+    }
+    const kept = new Set(plan.stages.map((s) => s.index));
+    for (const ps of parsed.stages) {
+        if (!kept.has(ps.index))
+            continue;
+        for (const ins of ps.instructions)
+            found.push(...instructionProblems(parsed, ins));
+    }
+    for (const stage of plan.stages) {
+        if (stage.platform.os === options.platform.os)
+            continue;
+        found.push(problem(parsed, stage.line, `FROM --platform=${stage.platformFlag ?? ''} makes this a ${stage.platform.os} stage, but the classic builder builds every stage on the engine's own OS (${options.platform.os}); drop --platform from this FROM or build with BuildKit (a node of that OS)`));
+    }
+    return found.sort((a, b) => a.line - b.line);
+}
+/** The ARG names the kept parts of the file declare. */
+function declaredArgs(parsed, plan) {
+    const names = new Set(parsed.globalArgs.map((a) => a.name));
+    const kept = new Set(plan.stages.map((s) => s.index));
+    for (const ps of parsed.stages) {
+        if (!kept.has(ps.index))
+            continue;
+        for (const ins of ps.instructions) {
+            if (ins.keyword !== 'ARG')
+                continue;
+            for (const d of argDeclarations(ins.args, parsed.escapeChar))
+                names.add(d.name);
+        }
+    }
+    return names;
+}
+/**
+ * Render the planned stages for the classic builder. Throws an XplatError naming the
+ * user's file:line when a kept stage uses what the classic builder cannot do (see
+ * classicBuilderProblems). `buildArgs` holds the platform ARGs the file declares
+ * (TARGETOS & co., with BuildKit's values) and every build arg the caller gave.
+ */
+function render_renderForClassicBuilder(parsed, plan, options) {
+    const problems = render_classicBuilderProblems(parsed, plan, options);
+    const first = problems[0];
+    if (first) {
+        const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : '';
+        throw new XplatError(`${first.message}${more}`, `${first.file}:${first.line}`);
+    }
+    const out = [];
+    const lineMap = [];
+    const emit = (text, userLine) => {
+        out.push(text);
+        lineMap.push(userLine);
+    };
+    const directiveLines = new Set(parsed.directives.map((d) => d.line));
+    for (const d of parsed.directives) {
+        if (d.name === 'escape')
+            emit(parsed.lines[d.line - 1], d.line);
+    }
+    const keptNames = plan.stages.map((s) => s.name ?? `#${s.index}`).join(', ');
+    emit(`# Rendered by xplat from ${parsed.file} for ${formatPlatform(options.platform)} (classic builder); stages: ${keptNames}`, 0);
+    const firstStage = parsed.stages[0];
+    const preambleEnd = firstStage ? firstStage.firstLine - 1 : parsed.lines.length;
+    for (let line = 1; line <= preambleEnd; line++) {
+        if (directiveLines.has(line))
+            continue;
+        emit(parsed.lines[line - 1], line);
+    }
+    const newIndex = new Map();
+    plan.stages.forEach((s, i) => newIndex.set(s.index, i));
+    const byIndex = new Map(plan.stages.map((s) => [s.index, s]));
+    for (const ps of parsed.stages) {
+        const stage = byIndex.get(ps.index);
+        if (!stage)
+            continue;
+        const edits = new Map();
+        for (const ins of ps.instructions) {
+            if (ins.keyword !== 'COPY')
+                continue;
+            for (const flag of ins.flags) {
+                if (flag.name !== 'from' || flag.valueStart === undefined)
+                    continue;
+                const ref = stage.references.find((r) => r.via === 'COPY --from' && r.line === flag.line);
+                if (!ref)
+                    continue;
+                let text = ref.resolved;
+                if (ref.stage !== undefined) {
+                    const target = byIndex.get(ref.stage);
+                    text = /^\d+$/.test(ref.resolved)
+                        ? String(newIndex.get(ref.stage))
+                        : (target.name ?? String(newIndex.get(ref.stage)));
+                }
+                if (text === flag.value)
+                    continue;
+                const list = edits.get(flag.line) ?? [];
+                list.push({ start: flag.valueStart, end: flag.valueEnd, text });
+                edits.set(flag.line, list);
+            }
+        }
+        const fromIns = ps.instructions[0];
+        for (let line = ps.firstLine; line <= ps.endLine; line++) {
+            if (line === fromIns.line) {
+                const from = stage.isStageRef
+                    ? (byIndex.get(stage.fromStage)?.name ?? stage.resolvedFrom)
+                    : stage.resolvedFrom;
+                emit(`FROM ${from}${ps.name ? ` AS ${ps.name}` : ''}`, line);
+                line = fromIns.endLine;
+                continue;
+            }
+            let text = parsed.lines[line - 1];
+            const lineEdits = (edits.get(line) ?? []).sort((a, b) => b.start - a.start);
+            for (const e of lineEdits)
+                text = text.slice(0, e.start) + e.text + text.slice(e.end);
+            emit(text, line);
+        }
+    }
+    const declared = declaredArgs(parsed, plan);
+    const platformArgs = platformBuildArgs(options.platform, options.buildPlatform);
+    const buildArgs = {};
+    for (const name of PLATFORM_ARG_NAMES) {
+        if (declared.has(name))
+            buildArgs[name] = platformArgs[name];
+    }
+    Object.assign(buildArgs, options.buildArgs ?? {});
+    return {
+        text: `${out.join('\n')}\n`,
+        buildArgs,
+        lineMap,
+        ...(plan.target.name ? { target: plan.target.name } : {}),
+    };
+}
+/** The user's line for a 1-based line of the rendered file (0 when xplat added it). */
+function userLine(rendered, renderedLine) {
+    return rendered.lineMap[renderedLine - 1] ?? 0;
+}
+
+;// CONCATENATED MODULE: ./packages/dockerfile/src/images.ts
+/**
+ * What an image reference says about itself: its tag and digest, the Windows release a
+ * tag names, and whether it is one of the well-known images that exist for one OS only.
+ */
+function images_splitImage(reference) {
+    const at = reference.indexOf('@');
+    const digest = at >= 0 ? reference.slice(at + 1) : undefined;
+    const rest = at >= 0 ? reference.slice(0, at) : reference;
+    const slash = rest.lastIndexOf('/');
+    const colon = rest.lastIndexOf(':');
+    const tag = colon > slash ? rest.slice(colon + 1) : undefined;
+    let repository = (colon > slash ? rest.slice(0, colon) : rest).toLowerCase();
+    repository = repository.replace(/^(docker\.io|index\.docker\.io|registry-1\.docker\.io)\//, '');
+    repository = repository.replace(/^library\//, '');
+    return { repository, ...(tag ? { tag } : {}), ...(digest ? { digest } : {}) };
+}
+const RELEASE_TAGS = (/* unused pure expression or super */ null && ([
+    [/ltsc2025/, '10.0.26100'],
+    [/ltsc2022/, '10.0.20348'],
+    [/ltsc2019|(^|[-_.])1809($|[-_.])/, '10.0.17763'],
+    [/(^|[-_.])20h2($|[-_.])/, '10.0.19042'],
+    [/(^|[-_.])2004($|[-_.])/, '10.0.19041'],
+    [/(^|[-_.])1909($|[-_.])/, '10.0.18363'],
+    [/(^|[-_.])1903($|[-_.])/, '10.0.18362'],
+]));
+/** The os.version (build prefix or full) a tag names, e.g. `ltsc2022` -> 10.0.20348. */
+function images_windowsReleaseOfTag(tag) {
+    if (!tag)
+        return undefined;
+    const t = tag.toLowerCase();
+    const full = /10\.0\.(\d{5})(\.\d+)?/.exec(t);
+    if (full)
+        return full[0];
+    return RELEASE_TAGS.find(([re]) => re.test(t))?.[1];
+}
+/** Known to be a Windows image by its name (repository or tag). */
+function images_isWindowsImageName(ref) {
+    if (/^mcr\.microsoft\.com\/windows(\/|$)/.test(ref.repository))
+        return true;
+    const tag = ref.tag?.toLowerCase() ?? '';
+    return /nanoserver|windowsservercore|servercore|ltsc20\d\d/.test(tag);
+}
+/** Images that exist for Linux only (official images without Windows variants). */
+const LINUX_ONLY_REPOSITORIES = new Set([
+    'alpine',
+    'busybox',
+    'ubuntu',
+    'debian',
+    'centos',
+    'fedora',
+    'archlinux',
+    'amazonlinux',
+    'rockylinux',
+    'almalinux',
+    'oraclelinux',
+    'nginx',
+    'node',
+    'redis',
+    'postgres',
+    'mysql',
+    'mariadb',
+    'httpd',
+]);
+const LINUX_TAG_HINTS = /(^|[-_.])(alpine|bookworm|bullseye|buster|trixie|jammy|noble|focal|slim|musl)($|[-_.\d])/;
+/** Known to be a Linux-only image by its name. */
+function images_isLinuxOnlyImageName(ref) {
+    if (images_isWindowsImageName(ref))
+        return false;
+    if (LINUX_ONLY_REPOSITORIES.has(ref.repository))
+        return true;
+    if (/^(gcr\.io\/distroless\/|registry\.access\.redhat\.com\/ubi|redhat\/ubi)/.test(ref.repository))
+        return true;
+    return LINUX_TAG_HINTS.test(ref.tag?.toLowerCase() ?? '');
+}
+
+;// CONCATENATED MODULE: ./packages/dockerfile/src/lint/context.ts
+/**
+ * What every check is handed: the parsed file, the plan for the platform being linted,
+ * and `add` to report a finding. Plus the two lookups most checks share.
+ */
+
+function context_stageLabel(stage) {
+    return `stage ${stage.name ? `"${stage.name}"` : stage.index} (${formatPlatform(stage.platform)})`;
+}
+function context_parsedStage(ctx, stage) {
+    return ctx.parsed.stages[stage.index];
+}
+
+;// CONCATENATED MODULE: ./packages/dockerfile/src/lint/base-images.ts
+/**
+ * XP001–XP005: the base images of each stage. Windows images must pin a release the
+ * build host can run with process isolation, and the target's release must be the
+ * leg's; no stage may mix a Linux-only image into Windows or the other way round.
+ */
+
+
+
+/**
+ * The host build (10.0.20348) of a GitHub-hosted Windows runner label, or undefined for
+ * any other label (Linux runners, self-hosted labels).
+ */
+function hostOsVersionForRunner(runner) {
+    const label = runner.trim().toLowerCase();
+    // windows-latest has been windows-2025 since GitHub's 2025 migration.
+    const name = label === 'windows-latest' ? 'windows-2025' : label;
+    return WINDOWS_RELEASES.find((r) => r.hostedRunner === name)?.build;
+}
+function releaseLabel(osVersion) {
+    const release = releaseForOsVersion(osVersion);
+    return release ? `${release.name} (${release.build})` : osVersion;
+}
+function base_images_checkBaseImages(ctx) {
+    const { plan, options } = ctx;
+    const host = options.hostOsVersion ?? (options.runner ? hostOsVersionForRunner(options.runner) : undefined);
+    const legRelease = options.platform.os === 'windows' ? options.platform.osVersion : undefined;
+    const suggestion = releaseForOsVersion(legRelease ?? host ?? '')?.name ?? 'ltsc2022';
+    // The external image the target stage's FROM chain ends in: its release is the image's.
+    let targetBase;
+    for (let s = plan.target; s;) {
+        if (!s.isStageRef) {
+            targetBase = s.index;
+            break;
+        }
+        const next = s.fromStage;
+        s = plan.stages.find((x) => x.index === next);
+    }
+    for (const base of plan.baseImages) {
+        if (base.via === 'FROM' && ctx.missingStages.has(base.line))
+            continue;
+        const ref = splitImage(base.image);
+        const os = base.stage.platform.os;
+        const where = stageLabel(base.stage);
+        if (os === 'windows' && isLinuxOnlyImageName(ref)) {
+            ctx.add('XP005', base.line, `"${base.image}" is a Linux-only image, but ${where} builds for Windows; use a Windows image here (e.g. mcr.microsoft.com/windows/nanoserver:${suggestion}), or move this step into a Linux-only stage that the Windows target does not reach${base.stage.platformFlag ? ' (on a Windows runner $BUILDPLATFORM is Windows too)' : ''}`);
+            continue;
+        }
+        if (os === 'linux' && isWindowsImageName(ref)) {
+            ctx.add('XP005', base.line, `"${base.image}" is a Windows image, but ${where} builds for Linux; move it into a Windows-only stage (e.g. FROM ... AS install-windows, selected with FROM install-\${TARGETOS})`);
+            continue;
+        }
+        if (os !== 'windows')
+            continue;
+        if (ref.digest)
+            continue;
+        if (!ref.tag || ref.tag.toLowerCase() === 'latest') {
+            ctx.add('XP001', base.line, `Windows base image "${base.image}" ${ref.tag ? 'uses :latest' : 'has no tag'}; Windows images are per release, pin one: ${ref.repository}:${suggestion} (or @sha256:<digest>)`);
+            continue;
+        }
+        const release = windowsReleaseOfTag(ref.tag);
+        if (!release) {
+            ctx.add('XP002', base.line, `the tag of Windows base image "${base.image}" names no Windows release, so each host pulls whichever release it matches; pin one in the tag (e.g. a ...-nanoserver-${suggestion} or ...-${suggestion} variant) or a digest`);
+            continue;
+        }
+        if (host && !runsUnderProcessIsolation(host, release)) {
+            const runner = releaseForOsVersion(release)?.hostedRunner;
+            const runnable = releasesRunnableOn(host)
+                .map((r) => r.name)
+                .join(', ');
+            ctx.add('XP003', base.line, `"${base.image}" is Windows ${releaseLabel(release)}, which ${options.hostOsVersion || !options.runner ? `a host of build ${host}` : `a ${options.runner} host (${host})`} cannot run with process isolation (hosted runners have no Hyper-V); use a base of a release it runs (${runnable || 'none known'}), or ${runner ? `build this leg on ${runner}` : 'build it on a self-hosted host of that release'}`);
+        }
+        else if (!host && !releaseForOsVersion(release)?.hostedRunner) {
+            ctx.add('XP003', base.line, `"${base.image}" is Windows ${releaseLabel(release)}, which no GitHub-hosted runner runs with process isolation (windows-2022 is ltsc2022, windows-2025 is ltsc2025); move to an ltsc2022 or ltsc2025 base, or give the host build (hostOsVersion) of your own runner`);
+        }
+        if (legRelease &&
+            base.stage.index === targetBase &&
+            base.via === 'FROM' &&
+            buildNumber(release) !== buildNumber(legRelease)) {
+            ctx.add('XP004', base.line, `the target's base "${base.image}" is Windows ${releaseLabel(release)}, but this leg is ${formatPlatform(options.platform)}; use the ${releaseForOsVersion(legRelease)?.name ?? legRelease} base for this leg (e.g. select it with a build arg per leg) so the image's os.version matches`);
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./packages/dockerfile/src/lint/classic-builder.ts
+/**
+ * XP017: BuildKit-only syntax on a leg the classic builder builds, which every Windows
+ * leg does unless `builder` says otherwise. render.ts owns the list of what the classic
+ * builder rejects (it must know it to render the file), so this only decides when it applies.
+ */
+
+function classic_builder_checkClassicBuilder(ctx) {
+    const { parsed, plan, options } = ctx;
+    const classic = options.builder === 'classic' ||
+        (options.builder === undefined && options.platform.os === 'windows');
+    if (classic) {
+        for (const f of classicBuilderProblems(parsed, plan, options))
+            ctx.findings.push(f);
+    }
+}
+
+;// CONCATENATED MODULE: ./packages/dockerfile/src/lint/platform-args.ts
+
+
+const platform_args_PLATFORM_ARGS = new Set(args_PLATFORM_ARG_NAMES);
+function platform_args_checkPlatformArgs(ctx, stage, ps) {
+    const declared = new Set();
+    for (const ins of ps.instructions.slice(1)) {
+        if (ins.keyword === 'ARG' || ins.keyword === 'ENV') {
+            const props = propertiesOf(ins, ctx.parsed.escapeChar);
+            // ENV X=${TARGETOS}: the value is read before X is declared.
+            if (ins.keyword === 'ENV')
+                reportUndeclared(ctx, stage, ins, props.map((p) => p.value ?? '').join(' '), declared);
+            for (const p of props)
+                declared.add(p.name);
+            continue;
+        }
+        // --from (and --mount from=) are resolved in the global scope, where platform ARGs exist.
+        const flags = ins.flags.filter((f) => f.name !== 'from' && !(f.value ?? '').includes('from='));
+        const text = [ins.args, ...flags.map((f) => f.value ?? '')].join(' ');
+        reportUndeclared(ctx, stage, ins, text, declared);
+    }
+}
+function reportUndeclared(ctx, stage, ins, text, declared) {
+    const names = new Set(referencedVariables(text, ctx.parsed.escapeChar));
+    if (stage.platform.os === 'windows') {
+        for (const m of text.matchAll(/%([A-Za-z_][A-Za-z0-9_]*)%|\$env:([A-Za-z_][A-Za-z0-9_]*)/gi))
+            names.add((m[1] ?? m[2]));
+    }
+    for (const name of names) {
+        if (!platform_args_PLATFORM_ARGS.has(name) || declared.has(name))
+            continue;
+        ctx.add('XP010', ins.line, `${ins.keyword} uses ${name}, but ${stageLabel(stage)} does not declare it, so it is empty here (platform ARGs reach a stage only through ARG); add "ARG ${name}" after this stage's FROM`);
+        declared.add(name);
+    }
+}
+function propertiesOf(ins, escapeChar = '\\') {
+    if (ins.keyword === 'ARG')
+        return argDeclarations(ins.args, escapeChar);
+    const node = ins.node;
+    return (node.getProperties?.() ?? []).map((p) => ({ name: p.getName(), value: p.getValue() }));
+}
+const OS_WORDS = /linux|windows|\bwin(32|64)?\b|\.exe\b|amd64|arm64|x86_64|aarch64|[A-Za-z]:\\|\/usr\//i;
+function platform_args_checkTwoEnv(ctx, stage, ps) {
+    const seen = new Map();
+    for (const ins of ps.instructions) {
+        if (ins.keyword !== 'ENV')
+            continue;
+        for (const p of propertiesOf(ins)) {
+            const value = p.value ?? '';
+            const before = seen.get(p.name);
+            seen.set(p.name, { line: ins.line, value });
+            if (!before || before.value === value)
+                continue;
+            if (referencedVariables(value, ctx.parsed.escapeChar).includes(p.name))
+                continue;
+            if (!OS_WORDS.test(before.value) && !OS_WORDS.test(value))
+                continue;
+            ctx.add('XP011', ins.line, `ENV ${p.name} is set on line ${before.line} and again here; ENV does not switch on TARGETOS, every platform runs both and gets "${value}" in ${stageLabel(stage)}; set it once in each OS-specific stage (install-linux / install-windows)`);
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./packages/dockerfile/src/lint/from-resolution.ts
+/**
+ * XP018: FROM lines that resolve to something other than what was meant: a variable
+ * declared only inside a stage (empty at FROM), or a per-platform stage name such as
+ * install-${TARGETOS} for which this platform has no stage, so it would be pulled.
+ */
+
+
+
+
+function from_resolution_checkFromResolution(ctx) {
+    const { parsed, plan } = ctx;
+    const globals = new Set([...parsed.globalArgs.map((a) => a.name), ...PLATFORM_ARG_NAMES]);
+    const stageNames = parsed.stages.flatMap((s) => (s.name ? [s.name] : []));
+    for (const stage of plan.stages) {
+        const ps = parsedStage(ctx, stage);
+        const written = [ps.from, ps.platformFlag ?? ''].join(' ');
+        for (const name of referencedVariables(written, parsed.escapeChar)) {
+            if (globals.has(name))
+                continue;
+            ctx.add('XP018', stage.line, `FROM uses \${${name}}, which is not declared before the first FROM, so it is empty there; add "ARG ${name}=<default>" at the top of the file`);
+        }
+        const usesPlatform = referencedVariables(ps.from, parsed.escapeChar).some((n) => PLATFORM_ARGS.has(n));
+        if (usesPlatform && !stage.isStageRef) {
+            const candidates = stageNames.filter((n) => n.startsWith(stage.resolvedFrom.replace(/(linux|windows|amd64|arm64|arm)$/i, '')));
+            if (candidates.length > 0) {
+                ctx.missingStages.add(stage.line);
+                ctx.add('XP018', stage.line, `FROM ${ps.from} resolves to "${stage.resolvedFrom}" for ${formatPlatform(ctx.options.platform)}, which is no stage of this file (there are ${candidates.join(', ')}), so it would be pulled as an image; add a stage "AS ${stage.resolvedFrom}"`);
+            }
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./packages/dockerfile/src/lint/context-files.ts
+/**
+ * The build context as the script checks see it: which context files each COPY/ADD
+ * brings in (globs and directories expanded, bounded) and where they land.
+ */
+
+
+
+function context_files_contextCopies(ctx, stage, ps) {
+    const list = [];
+    for (const ins of ps.instructions) {
+        if (ins.keyword !== 'COPY' && ins.keyword !== 'ADD')
+            continue;
+        if (ins.flags.some((f) => f.name === 'from') || ins.heredoc)
+            continue;
+        const parts = ins.json ?? words(ins);
+        if (parts.length < 2)
+            continue;
+        const dest = parts[parts.length - 1];
+        const sources = parts.slice(0, -1).filter((s) => !/^[a-z]+:\/\//i.test(s));
+        list.push({ ins, stage, sources, dest });
+    }
+    return list;
+}
+function context_files_globToRegExp(glob) {
+    const escaped = glob
+        .replace(/[.+^${}()|\\]/g, '\\$&')
+        .replace(/\*/g, '[^/]*')
+        .replace(/\?/g, '[^/]');
+    return new RegExp(`^${escaped}$`);
+}
+const SKIP_DIRS = new Set(['.git', 'node_modules', '.venv', 'vendor']);
+const MAX_FILES = 5000;
+/** Files under `dir` (relative paths with "/"), bounded; skips .git and node_modules. */
+async function context_files_walk(dir, limit = MAX_FILES) {
+    const out = [];
+    const queue = [''];
+    while (queue.length > 0 && out.length < limit) {
+        const rel = queue.shift();
+        let entries;
+        try {
+            entries = await readdir(path.join(dir, rel), { withFileTypes: true });
+        }
+        catch {
+            continue;
+        }
+        for (const e of entries) {
+            const child = rel ? `${rel}/${e.name}` : e.name;
+            if (e.isDirectory()) {
+                if (!SKIP_DIRS.has(e.name))
+                    queue.push(child);
+            }
+            else if (e.isFile()) {
+                out.push(child);
+            }
+        }
+    }
+    return out;
+}
+/** Context files a COPY/ADD source names (globs in the last segment, directories walked). */
+async function context_files_expandSource(contextDir, source) {
+    const clean = source.replace(/^\.?\/+/, '').replace(/\/+$/, '') || '.';
+    const dirPart = path.posix.dirname(clean);
+    const base = path.posix.basename(clean);
+    const results = [];
+    const names = /[*?[]/.test(base)
+        ? await readdir(path.join(contextDir, dirPart)).then((all) => all.filter((n) => context_files_globToRegExp(base).test(n)), () => [])
+        : [base];
+    for (const name of names) {
+        const rel = clean === '.' ? '.' : path.posix.join(dirPart, name);
+        const full = path.join(contextDir, rel);
+        const info = await stat(full).catch(() => undefined);
+        if (!info)
+            continue;
+        if (info.isDirectory()) {
+            for (const f of await context_files_walk(full))
+                results.push({ file: rel === '.' ? f : `${rel}/${f}`, fromDir: rel });
+        }
+        else if (info.isFile()) {
+            results.push({ file: rel, fromDir: undefined });
+        }
+    }
+    return results;
+}
+/** Where a copied file lands in the image. */
+function context_files_destinationOf(copy, file, fromDir) {
+    if (fromDir !== undefined) {
+        const inner = fromDir === '.' ? file : file.slice(fromDir.length + 1);
+        return path.posix.join(copy.dest, inner);
+    }
+    if (copy.dest.endsWith('/') || copy.sources.length > 1)
+        return path.posix.join(copy.dest, path.posix.basename(file));
+    return copy.dest;
+}
+
+;// CONCATENATED MODULE: ./packages/dockerfile/src/lint/gitattributes.ts
+/**
+ * XP016: shell scripts in the context that no .gitattributes rule keeps LF, read from
+ * the context directory up to the repository root the way git layers them.
+ */
+
+
+
+
+async function gitattributesRules(startDir) {
+    const levels = [];
+    let dir = path.resolve(startDir);
+    for (let depth = 0; depth < 20; depth++) {
+        const content = await readFile(path.join(dir, '.gitattributes'), 'utf8').catch(() => undefined);
+        if (content !== undefined) {
+            const rules = [];
+            for (const raw of content.split(/\r?\n/)) {
+                const line = raw.trim();
+                if (!line || line.startsWith('#'))
+                    continue;
+                const [pattern, ...attrs] = line.split(/\s+/);
+                let eol;
+                let text;
+                for (const a of attrs) {
+                    if (a.startsWith('eol='))
+                        eol = a.slice(4);
+                    else if (a === '-text' || a === 'binary')
+                        text = false;
+                    else if (a === 'text' || a.startsWith('text='))
+                        text = true;
+                }
+                rules.push({ pattern: pattern, eol, text });
+            }
+            levels.unshift(rules);
+        }
+        const isRepoRoot = await stat(path.join(dir, '.git')).then(() => true, () => false);
+        const parent = path.dirname(dir);
+        if (isRepoRoot || parent === dir)
+            break;
+        dir = parent;
+    }
+    return levels;
+}
+function attributeMatches(pattern, file) {
+    const p = pattern.replace(/^\//, '');
+    if (!p.includes('/'))
+        return globToRegExp(p).test(path.posix.basename(file));
+    const re = new RegExp(`^${p
+        .replace(/[.+^${}()|\\]/g, '\\$&')
+        .replace(/\*\*\//g, '(?:.*/)?')
+        .replace(/\*/g, '[^/]*')
+        .replace(/\?/g, '[^/]')}$`);
+    return re.test(file);
+}
+async function gitattributes_checkGitattributes(ctx) {
+    const contextDir = ctx.options.contextDir;
+    if (!contextDir)
+        return;
+    if (!ctx.plan.stages.some((s) => s.platform.os === 'linux'))
+        return;
+    const scripts = (await walk(contextDir)).filter((f) => /\.sh$/i.test(f));
+    if (scripts.length === 0)
+        return;
+    const levels = await gitattributesRules(contextDir);
+    const unprotected = scripts.filter((file) => {
+        let eol;
+        let text;
+        for (const rules of levels) {
+            for (const r of rules) {
+                if (!attributeMatches(r.pattern, file))
+                    continue;
+                if (r.eol !== undefined)
+                    eol = r.eol;
+                if (r.text !== undefined)
+                    text = r.text;
+            }
+        }
+        return !(eol === 'lf' || text === false);
+    });
+    const first = unprotected[0];
+    if (!first)
+        return;
+    const firstCopy = ctx.plan.stages
+        .flatMap((s) => contextCopies(ctx, s, parsedStage(ctx, s)))
+        .sort((a, b) => a.ins.line - b.ins.line)[0];
+    ctx.add('XP016', firstCopy?.ins.line ?? 1, `the context has shell scripts (${first}${unprotected.length > 1 ? ` and ${unprotected.length - 1} more` : ''}) but no .gitattributes rule keeps them LF; a Windows checkout (core.autocrlf) turns them CRLF and they fail in Linux images: add "*.sh text eol=lf" to .gitattributes`);
+}
+
+;// CONCATENATED MODULE: ./packages/dockerfile/src/lint/network-healthcheck.ts
+
+
+const POSIX_SHELL_SYNTAX = (/* unused pure expression or super */ null && ([
+    [/\$\(/, '$('],
+    [/`/, '`'],
+    [/(^|\s)\[\s/, '[ ... ]'],
+    [/;/, ';'],
+    [/'/, "'"],
+    [/\/dev\/null/, '/dev/null'],
+    [/(^|\s)(wget|test|sh|bash)(\s|$)/, 'a POSIX command'],
+    [/(^|\s)\/(bin|usr)\//, 'a POSIX path'],
+]));
+function network_healthcheck_checkRunAndHealthcheck(ctx, stage, ps) {
+    const windows = stage.platform.os === 'windows';
+    for (const ins of ps.instructions) {
+        if (ins.keyword === 'RUN') {
+            const net = ins.flags.find((f) => f.name === 'network' && f.value === 'host');
+            if (net) {
+                if (windows) {
+                    ctx.add('XP012', net.line, `RUN --network=host cannot work in ${stageLabel(stage)}: Windows containers have no host network; drop the flag (the default nat network reaches the internet)`);
+                }
+                else {
+                    ctx.add('XP013', net.line, 'RUN --network=host needs the network.host entitlement (buildx build --allow network.host) and the classic builder rejects it; drop it and give the whole build a network instead (the build-platform-image input "network: host")');
+                }
+            }
+        }
+        if (ins.keyword !== 'HEALTHCHECK')
+            continue;
+        const start = ins.flags.find((f) => f.name === 'start-interval');
+        if (start) {
+            const major = ctx.options.engineVersion
+                ? Number(/^(\d+)/.exec(ctx.options.engineVersion)?.[1])
+                : undefined;
+            if (major === undefined || major < 25) {
+                ctx.add('XP015', start.line, `HEALTHCHECK --start-interval needs Docker Engine 25 or later${major !== undefined ? ` (this engine is ${ctx.options.engineVersion})` : ''}; older engines fail with "Unknown flag: start-interval": drop it (use --start-period) or require a newer engine`, major !== undefined ? 'error' : undefined);
+            }
+        }
+        if (!windows)
+            continue;
+        const [sub, ...rest] = words(ins);
+        if (sub?.toUpperCase() !== 'CMD')
+            continue;
+        const body = ins.args.replace(/^\s*CMD\s+/i, '');
+        let shellText;
+        let execProgram;
+        if (body.trim().startsWith('[')) {
+            try {
+                const list = JSON.parse(body);
+                if (Array.isArray(list)) {
+                    if (String(list[0]).toUpperCase() === 'CMD-SHELL')
+                        shellText = list.slice(1).join(' ');
+                    else
+                        execProgram = String(list[0] ?? '');
+                }
+            }
+            catch {
+                shellText = rest.join(' ');
+            }
+        }
+        else {
+            shellText = body;
+        }
+        if (execProgram !== undefined &&
+            (/^\/(bin|usr|sbin)\//.test(execProgram) || /\.sh$/.test(execProgram))) {
+            ctx.add('XP014', ins.line, `HEALTHCHECK runs "${execProgram}", which does not exist in ${stageLabel(stage)}; use e.g. HEALTHCHECK CMD ["powershell", "-Command", "try { Invoke-WebRequest -UseBasicParsing http://localhost/ } catch { exit 1 }"]`);
+        }
+        // A command handed to PowerShell (or cmd itself) is parsed by that program, not here.
+        if (shellText !== undefined && !/^\s*(powershell|pwsh|cmd)(\.exe)?\s/i.test(shellText)) {
+            const hit = POSIX_SHELL_SYNTAX.find(([re]) => re.test(shellText));
+            if (hit) {
+                ctx.add('XP014', ins.line, `HEALTHCHECK's shell form runs with cmd /S /C in ${stageLabel(stage)}, which does not understand ${hit[1]}; use the exec form, e.g. HEALTHCHECK CMD ["curl.exe", "-f", "http://localhost/"], or CMD ["powershell", "-Command", "..."]`);
+            }
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./packages/dockerfile/src/lint/os-content.ts
+
+
+const POSIX_COMMANDS = /(^|[\s;&|("'`])(chmod|chown|apt-get|apt|apk|yum|dnf|useradd|adduser|groupadd|update-ca-certificates)(\s|$)/;
+const POSIX_PATH = /(^|[\s"'=(,;])(\/(?:usr|bin|sbin|etc|var|opt|lib|lib64|tmp|home|root|dev|proc)(?:\/[^\s"';&|]*)?)(?=$|[\s"';&|])/;
+const DRIVE_PATH = /(^|[\s"'=;,([])([A-Za-z]:[\\/])/;
+const BACKSLASH_PATH = /[A-Za-z0-9_.$}-]\\[A-Za-z0-9_.$-]/;
+function os_content_checkWindowsStage(ctx, stage, ps) {
+    for (const ins of ps.instructions.slice(1)) {
+        const text = ins.json ? ins.json.join(' ') : ins.args;
+        if (ins.keyword === 'RUN') {
+            const cmd = POSIX_COMMANDS.exec(text)?.[2];
+            const p = POSIX_PATH.exec(text)?.[2];
+            if (cmd) {
+                ctx.add('XP006', ins.line, `RUN uses "${cmd}", which does not exist on Windows, where ${stageLabel(stage)} runs; ${cmd === 'chmod' || cmd === 'chown' ? 'set permissions with icacls, or ' : ''}move this step into a Linux-only stage (FROM ... AS install-linux)`);
+            }
+            else if (p) {
+                ctx.add('XP006', ins.line, `RUN uses the POSIX path "${p}" in ${stageLabel(stage)}; Windows has no such path: use a Windows path (C:\\...) or move the step into a Linux-only stage`);
+            }
+        }
+        if (['CMD', 'ENTRYPOINT', 'SHELL'].includes(ins.keyword)) {
+            const prog = program(ins) ?? '';
+            if (POSIX_PATH.test(prog) || /\.sh$/i.test(prog)) {
+                ctx.add('XP006', ins.line, `${ins.keyword} runs "${prog}", which cannot run in ${stageLabel(stage)}; use a Windows program (cmd, powershell, C:\\app\\app.exe) or set ${ins.keyword} in the Linux-only stage`);
+            }
+        }
+    }
+}
+function os_content_checkLinuxStage(ctx, stage, ps) {
+    for (const ins of ps.instructions.slice(1)) {
+        if (!['RUN', 'COPY', 'ADD', 'WORKDIR', 'ENV', 'CMD', 'ENTRYPOINT', 'SHELL', 'VOLUME'].includes(ins.keyword))
+            continue;
+        const text = ins.json ? ins.json.join(' ') : ins.args;
+        const drive = DRIVE_PATH.exec(text)?.[2];
+        if (drive) {
+            ctx.add('XP007', ins.line, `${ins.keyword} uses the Windows path "${drive}..." in ${stageLabel(stage)}; use a POSIX path (/app) or move the step into a Windows-only stage`);
+            continue;
+        }
+        const pathLike = ['COPY', 'ADD', 'WORKDIR'].includes(ins.keyword)
+            ? (ins.json ?? words(ins))
+            : ['CMD', 'ENTRYPOINT', 'SHELL'].includes(ins.keyword) && ins.json
+                ? ins.json.slice(0, 1)
+                : [];
+        const bad = pathLike.find((w) => BACKSLASH_PATH.test(w));
+        if (bad) {
+            ctx.add('XP007', ins.line, `${ins.keyword} uses the backslash path "${bad}" in ${stageLabel(stage)}; Linux paths use "/": write ${bad.replace(/\\/g, '/')}`);
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./packages/dockerfile/src/lint/rules.ts
+const LINT_RULES = [
+    {
+        id: 'XP001',
+        severity: 'error',
+        summary: 'Windows base image without a release tag, or with :latest (Windows images have no usable latest)',
+    },
+    {
+        id: 'XP002',
+        severity: 'warning',
+        summary: 'Windows base image whose tag names no Windows release (the host picks one; pin it)',
+    },
+    {
+        id: 'XP003',
+        severity: 'error',
+        summary: 'Windows base release the build host cannot run with process isolation (e.g. ltsc2025 on windows-2022, ltsc2019 on any hosted runner)',
+    },
+    {
+        id: 'XP004',
+        severity: 'error',
+        summary: "the target stage's Windows base release differs from the leg's Windows release",
+    },
+    {
+        id: 'XP005',
+        severity: 'error',
+        summary: 'a Linux-only image in a Windows stage, or a Windows image in a Linux stage',
+    },
+    {
+        id: 'XP006',
+        severity: 'error',
+        summary: 'RUN chmod/chown/apt-get or POSIX paths (/bin/sh, /usr/...) in a Windows stage',
+    },
+    {
+        id: 'XP007',
+        severity: 'error',
+        summary: 'drive letters (C:\\) or backslash paths in a Linux stage',
+    },
+    {
+        id: 'XP008',
+        severity: 'warning',
+        summary: 'entrypoint/cmd .sh script copied without --chmod (Windows checkouts lose the executable bit)',
+    },
+    {
+        id: 'XP009',
+        severity: 'error',
+        summary: 'shell script with CRLF line endings copied into a Linux stage',
+    },
+    {
+        id: 'XP010',
+        severity: 'error',
+        summary: 'TARGETOS/TARGETARCH/... used in a stage that does not declare it with ARG (it is empty there; ENV X=${TARGETOS} too)',
+    },
+    {
+        id: 'XP011',
+        severity: 'warning',
+        summary: 'the two-ENV illusion: one ENV set twice in a stage with per-OS values (the last wins on every platform)',
+    },
+    {
+        id: 'XP012',
+        severity: 'error',
+        summary: 'RUN --network=host in a Windows stage (Windows containers have no host network)',
+    },
+    {
+        id: 'XP013',
+        severity: 'warning',
+        summary: 'RUN --network=host in a Linux stage (needs the network.host entitlement; the classic builder rejects it)',
+    },
+    {
+        id: 'XP014',
+        severity: 'error',
+        summary: 'HEALTHCHECK in a Windows stage written for a POSIX shell (Windows runs the shell form with cmd)',
+    },
+    {
+        id: 'XP015',
+        severity: 'warning',
+        summary: 'HEALTHCHECK --start-interval (Docker Engine 25+; older engines reject it; an error when engineVersion says < 25)',
+    },
+    {
+        id: 'XP016',
+        severity: 'warning',
+        summary: 'shell scripts in the context but no .gitattributes rule keeping them LF (*.sh text eol=lf)',
+    },
+    {
+        id: 'XP017',
+        severity: 'error',
+        summary: 'BuildKit-only syntax for the classic builder (every Windows leg): RUN --mount/--network, heredocs, --chmod, --link, ...',
+    },
+    {
+        id: 'XP018',
+        severity: 'error',
+        summary: 'FROM that resolves wrongly: a variable not declared before the first FROM, or a per-platform stage name that does not exist',
+    },
+];
+
+;// CONCATENATED MODULE: ./packages/dockerfile/src/lint/scripts.ts
+/**
+ * XP008–XP009: shell scripts copied into Linux stages. A script with CRLF endings fails
+ * to start; an entrypoint/cmd script copied without --chmod loses its executable bit
+ * when the checkout was made on Windows.
+ */
+
+
+
+
+
+function entryScripts(ps) {
+    const out = [];
+    for (const ins of ps.instructions) {
+        if (ins.keyword !== 'CMD' && ins.keyword !== 'ENTRYPOINT')
+            continue;
+        const prog = program(ins);
+        if (prog && /\.sh$/i.test(prog))
+            out.push({ script: prog, line: ins.line });
+    }
+    return out;
+}
+/** Stages whose filesystem the target image is built on (its FROM chain). */
+function chain(plan, stage) {
+    const out = [];
+    for (let s = stage; s;) {
+        out.push(s);
+        const next = s.isStageRef ? s.fromStage : undefined;
+        s = next === undefined ? undefined : plan.stages.find((x) => x.index === next);
+    }
+    return out;
+}
+async function scripts_checkScripts(ctx) {
+    const { plan, options } = ctx;
+    const contextDir = options.contextDir;
+    const crlfReported = new Set();
+    const chmodReported = new Set();
+    for (const stage of plan.stages) {
+        if (stage.platform.os !== 'linux')
+            continue;
+        const ps = parsedStage(ctx, stage);
+        const copies = contextCopies(ctx, stage, ps);
+        // CRLF: every .sh file that a COPY/ADD brings into a Linux stage.
+        if (contextDir) {
+            for (const copy of copies) {
+                for (const source of copy.sources) {
+                    for (const { file } of await expandSource(contextDir, source)) {
+                        if (!/\.sh$/i.test(file) || crlfReported.has(file))
+                            continue;
+                        const content = await readFile(path.join(contextDir, file)).catch(() => undefined);
+                        if (content && content.includes('\r\n')) {
+                            crlfReported.add(file);
+                            ctx.add('XP009', copy.ins.line, `${file} has CRLF line endings; in ${stageLabel(stage)} it fails with "/bin/sh^M: bad interpreter" or "no such file or directory": convert it to LF (dos2unix ${file}) and add "*.sh text eol=lf" to .gitattributes so Windows checkouts keep it LF`);
+                        }
+                    }
+                }
+            }
+        }
+        // Executable bit: an entrypoint/cmd script of this stage, copied in its FROM chain.
+        const scripts = entryScripts(ps);
+        if (scripts.length === 0)
+            continue;
+        const chainStages = chain(plan, stage);
+        const chainCopies = chainStages.flatMap((s) => contextCopies(ctx, s, parsedStage(ctx, s)));
+        const chainRuns = chainStages.flatMap((s) => parsedStage(ctx, s).instructions.filter((i) => i.keyword === 'RUN'));
+        for (const { script } of scripts) {
+            const base = path.posix.basename(script);
+            for (const copy of chainCopies) {
+                let contextFile;
+                let matched = false;
+                if (contextDir) {
+                    for (const source of copy.sources) {
+                        for (const { file, fromDir } of await expandSource(contextDir, source)) {
+                            const dest = destinationOf(copy, file, fromDir);
+                            if (dest === script ||
+                                (!script.startsWith('/') &&
+                                    path.posix.basename(dest) === base &&
+                                    path.posix.basename(file) === base)) {
+                                contextFile = file;
+                                matched = true;
+                            }
+                        }
+                    }
+                }
+                if (!matched) {
+                    matched =
+                        copy.sources.some((s) => path.posix.basename(s) === base) ||
+                            path.posix.basename(copy.dest) === base;
+                }
+                if (!matched)
+                    continue;
+                const key = `${copy.ins.line}:${base}`;
+                if (chmodReported.has(key))
+                    continue;
+                if (copy.ins.flags.some((f) => f.name === 'chmod'))
+                    continue;
+                const destDir = copy.dest.replace(/\/+$/, '');
+                const chmodLater = chainRuns.some((r) => /\bchmod\b/.test(r.args) &&
+                    (r.args.includes(base) || (destDir !== '' && r.args.includes(destDir))));
+                if (chmodLater)
+                    continue;
+                if (contextDir && contextFile) {
+                    const info = await stat(path.join(contextDir, contextFile)).catch(() => undefined);
+                    if (info && (info.mode & 0o111) !== 0 && process.platform !== 'win32')
+                        continue;
+                }
+                chmodReported.add(key);
+                ctx.add('XP008', copy.ins.line, `${base} is the ${stage.name ? `"${stage.name}" ` : ''}entrypoint/cmd but is copied without --chmod; a checkout on Windows loses the executable bit ("permission denied" at start): use COPY --chmod=755 (BuildKit) or commit it executable (git update-index --chmod=+x ${contextFile ?? base})`);
+            }
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./packages/dockerfile/src/lint/lint-dockerfile.ts
+/**
+ * Cross-platform lint: the mistakes that make one platform of a multi-platform build fail
+ * (or silently build the wrong thing). Each rule has an id, a severity and a message that
+ * says how to fix it; errors stop the build, warnings become annotations. This file runs
+ * the checks in a fixed order and returns their findings deduplicated and sorted by line.
+ */
+
+
+
+
+
+
+
+
+
+
+
+const RULE_SEVERITY = new Map(LINT_RULES.map((r) => [r.id, r.severity]));
+/** `Dockerfile:12: error XP003: ...` */
+function lint_dockerfile_formatFinding(f) {
+    return `${f.file}:${f.line}: ${f.severity} ${f.rule}: ${f.message}`;
+}
+/**
+ * Lint a parsed Dockerfile for one platform: only the stages that platform's target
+ * reaches are checked, each for the OS it builds for. Files in `contextDir` are read for
+ * the script checks. Throws the XplatErrors planStages throws (unknown target, FROM that
+ * resolves to nothing); everything else is a finding.
+ */
+async function lint_dockerfile_lintDockerfile(parsed, options) {
+    const plan = planStages(parsed, options);
+    const findings = [];
+    const ctx = {
+        parsed,
+        options,
+        plan,
+        findings,
+        missingStages: new Set(),
+        add(rule, line, message, severity) {
+            findings.push({
+                rule,
+                severity: severity ?? RULE_SEVERITY.get(rule),
+                message,
+                file: parsed.file,
+                line,
+            });
+        },
+    };
+    // First: it marks the FROM lines that name a missing stage, which checkBaseImages skips.
+    checkFromResolution(ctx);
+    checkBaseImages(ctx);
+    for (const stage of plan.stages) {
+        const ps = parsedStage(ctx, stage);
+        if (stage.platform.os === 'windows')
+            checkWindowsStage(ctx, stage, ps);
+        else
+            checkLinuxStage(ctx, stage, ps);
+        checkPlatformArgs(ctx, stage, ps);
+        checkTwoEnv(ctx, stage, ps);
+        checkRunAndHealthcheck(ctx, stage, ps);
+    }
+    await checkScripts(ctx);
+    await checkGitattributes(ctx);
+    checkClassicBuilder(ctx);
+    const seen = new Set();
+    return findings
+        .filter((f) => {
+        const key = `${f.rule}|${f.line}|${f.message}`;
+        if (seen.has(key))
+            return false;
+        seen.add(key);
+        return true;
+    })
+        .sort((a, b) => a.line - b.line || a.rule.localeCompare(b.rule));
+}
+
+;// CONCATENATED MODULE: ./packages/dockerfile/src/index.ts
+
+
+
+
+
+
+
+
+
+;// CONCATENATED MODULE: ./packages/engine/src/build-plan.ts
+/**
+ * The docker commands of one platform build, as data: the build itself for the chosen
+ * builder, what runs before it (a cache image pull) and the pushes after it. Everything
+ * host-specific (Windows isolation, the classic builder's rendered Dockerfile, platform
+ * build args) has already been decided when the spec reaches here.
+ */
+
+function flagList(flag, values) {
+    return Object.entries(values).flatMap(([k, v]) => [flag, `${k}=${v}`]);
+}
+function build_plan_planBuild(spec) {
+    const tags = [...spec.tags, ...spec.cache.extraTags.filter((t) => !spec.tags.includes(t))];
+    const common = [
+        '--file',
+        spec.file,
+        ...(spec.target ? ['--target', spec.target] : []),
+        ...flagList('--build-arg', spec.buildArgs),
+        ...flagList('--label', spec.labels),
+        ...tags.flatMap((t) => ['--tag', t]),
+        ...(spec.network ? ['--network', spec.network] : []),
+        ...spec.cache.buildFlags,
+        '--iidfile',
+        spec.iidFile,
+    ];
+    const platform = ociPlatformString(spec.platform);
+    if (spec.kind === 'buildx') {
+        // buildx pushes itself; without a push the image is loaded into the engine so the
+        // smoke test can run it, which only works when the engine runs that OS.
+        const output = spec.push ? ['--push'] : spec.platform.os === spec.engineOs ? ['--load'] : [];
+        return {
+            before: spec.cache.before,
+            build: {
+                title: `build ${platform} with buildx${spec.buildxBuilder ? ` (${spec.buildxBuilder})` : ''}`,
+                args: [
+                    'buildx',
+                    'build',
+                    ...(spec.buildxBuilder ? ['--builder', spec.buildxBuilder] : []),
+                    '--platform',
+                    platform,
+                    '--progress',
+                    'plain',
+                    ...common,
+                    ...(spec.metadataFile ? ['--metadata-file', spec.metadataFile] : []),
+                    ...output,
+                    spec.context,
+                ],
+                env: spec.env,
+                stream: true,
+            },
+            push: [],
+        };
+    }
+    const windows = spec.engineOs === 'windows';
+    const args = [
+        'build',
+        // The Windows engine builds its own platform only and rejects a Linux one; on Linux
+        // --platform picks the base image variant and, under QEMU, the emulated arch.
+        ...(windows ? [] : ['--platform', platform]),
+        ...(windows && spec.isolation ? ['--isolation', spec.isolation] : []),
+        ...(spec.kind === 'buildkit' ? ['--progress', 'plain'] : []),
+        ...common,
+        spec.context,
+    ];
+    return {
+        before: spec.cache.before,
+        build: {
+            title: `build ${platform} with ${spec.kind === 'buildkit' ? 'BuildKit' : 'the classic builder'}`,
+            args,
+            env: spec.env,
+            stream: true,
+        },
+        push: spec.push
+            ? tags.map((tag) => ({
+                title: `push ${tag}`,
+                args: ['push', tag],
+                // A cache image that cannot be pushed must not fail a build that succeeded.
+                ...(spec.cache.extraTags.includes(tag) && !spec.tags.includes(tag)
+                    ? { optional: true }
+                    : {}),
+            }))
+            : [],
+    };
+}
+/** `<tag>: digest: sha256:... size: 528`, the line `docker push` ends with. */
+function build_plan_parsePushDigest(output) {
+    const matches = [...output.matchAll(/digest: (sha256:[a-f0-9]{64})/g)];
+    return matches.length ? matches[matches.length - 1][1] : undefined;
+}
+/** buildx's --metadata-file: the pushed digest and the image's config digest. */
+function build_plan_parseBuildxMetadata(json) {
+    const raw = JSON.parse(json);
+    const str = (v) => (typeof v === 'string' && v ? v : undefined);
+    const digest = str(raw['containerimage.digest']);
+    const imageId = str(raw['containerimage.config.digest']);
+    return { ...(digest ? { digest } : {}), ...(imageId ? { imageId } : {}) };
+}
+
+;// CONCATENATED MODULE: ./packages/engine/src/builders.ts
+/**
+ * Which builder builds a platform on this host. Three exist on the runners:
+ * - buildx: Linux runners (setup-crossplatform-builder creates one), and a remote
+ *   BuildKit node (e.g. on a Windows host) appended to a builder;
+ * - buildkit: `DOCKER_BUILDKIT=1 docker build` with a CLI that has BuildKit built in but
+ *   no buildx (CLIs 18.09 to 22.x);
+ * - classic: the engine's own builder. The only one the Windows engine has on hosted
+ *   runners, and what a CLI 23+ without buildx falls back to.
+ * Automatic, overridable, and every refusal says which input to change and how.
+ */
+
+
+const builders_BUILDER_KINDS = (/* unused pure expression or super */ null && (['buildx', 'buildkit', 'classic']));
+/** Platforms the engine runs without emulation. */
+function builders_nativePlatforms(facts) {
+    const { os, architecture } = facts.engine;
+    if (os === 'linux' && architecture === 'amd64')
+        return ['linux/amd64', 'linux/386'];
+    return [`${os}/${architecture}`];
+}
+/** The same platform, whatever the spelling (`linux/arm64` = `linux/arm64/v8`). */
+function samePlatform(a, b) {
+    const pa = typeof a === 'string' ? tryParse(a) : a;
+    const pb = typeof b === 'string' ? tryParse(b) : b;
+    if (!pa || !pb)
+        return false;
+    return (pa.os === pb.os &&
+        pa.architecture === pb.architecture &&
+        (pa.variant ?? '') === (pb.variant ?? ''));
+}
+function tryParse(text) {
+    try {
+        return parsePlatform(text.split(':')[0]);
+    }
+    catch {
+        return undefined;
+    }
+}
+function builders_includesPlatform(list, platform) {
+    return list.some((p) => samePlatform(p, platform));
+}
+/** Linux platforms the local engine builds: native ones, plus those QEMU emulates. */
+function builders_engineLinuxPlatforms(facts) {
+    if (facts.engine.os !== 'linux')
+        return [];
+    const all = [...builders_nativePlatforms(facts)];
+    for (const p of facts.binfmt.emulated)
+        if (!builders_includesPlatform(all, p))
+            all.push(p);
+    return all;
+}
+function needsEmulation(facts, platform) {
+    return platform.os === 'linux' && !builders_includesPlatform(builders_nativePlatforms(facts), platform);
+}
+/** The buildx builder in use: the one named (BUILDX_BUILDER), else the current one. */
+function currentBuildxBuilder(facts, name) {
+    const builders = facts.buildx?.builders ?? [];
+    if (name)
+        return builders.find((b) => b.name === name);
+    return builders.find((b) => b.current) ?? builders.find((b) => b.name === 'default');
+}
+const ENV = {
+    buildx: {},
+    buildkit: { DOCKER_BUILDKIT: '1' },
+    // Set explicitly: an inherited DOCKER_BUILDKIT=1 would send a 20.10 CLI to BuildKit.
+    classic: { DOCKER_BUILDKIT: '0' },
+};
+function hostDescription(facts) {
+    const e = facts.engine;
+    return e.os === 'windows'
+        ? `a Windows engine (${e.platform}, ${e.osVersion || 'unknown build'})`
+        : `a ${e.platform} engine`;
+}
+function builders_selectBuilder(facts, options) {
+    const input = options.input ?? 'builder';
+    const { platform, choice } = options;
+    const target = formatPlatform(platform);
+    const buildx = facts.buildx ? currentBuildxBuilder(facts, options.buildxName) : undefined;
+    if (options.buildxName && facts.buildx && !buildx) {
+        throw new XplatError(`buildx builder "${options.buildxName}" does not exist (builders: ${facts.buildx.builders.map((b) => b.name).join(', ') || 'none'}); run setup-crossplatform-builder first or unset BUILDX_BUILDER`, input);
+    }
+    const buildxCan = buildx !== undefined && builders_includesPlatform(builderPlatforms(buildx), platform);
+    const engineCan = platform.os === facts.engine.os &&
+        (platform.os === 'windows'
+            ? platform.architecture === facts.engine.architecture
+            : builders_includesPlatform(builders_engineLinuxPlatforms(facts), platform));
+    const pick = (kind, reason) => ({
+        kind,
+        reason,
+        ...(kind === 'buildx' && buildx ? { buildxBuilder: buildx } : {}),
+        env: ENV[kind],
+    });
+    if (choice === 'buildx') {
+        if (!facts.buildx)
+            throw new XplatError(`buildx is not installed with this docker CLI (${facts.cli.version}); use builder: auto, or install the buildx plugin`, input);
+        if (!buildx)
+            throw new XplatError('no buildx builder exists; run setup-crossplatform-builder first', input);
+        checkBuildxPlatform(buildx, platform, facts);
+        return pick('buildx', `requested; builder "${buildx.name}" (${buildx.driver})`);
+    }
+    if (choice === 'buildkit') {
+        if (facts.engine.os !== 'linux')
+            throw new XplatError(`BuildKit does not build on ${hostDescription(facts)}; use builder: auto (the engine's classic builder)`, input);
+        if (!facts.cli.buildkitBuiltIn)
+            throw new XplatError(`docker CLI ${facts.cli.version} has no built-in BuildKit (only 18.09 to 22.x do; newer ones need buildx); use builder: auto or buildx`, input);
+        checkEngineLinuxPlatform(facts, platform);
+        return pick('buildkit', 'requested');
+    }
+    if (choice === 'classic') {
+        if (platform.os !== facts.engine.os)
+            throw new XplatError(`the classic builder builds only for its engine's OS, and this is ${hostDescription(facts)}; ${target} cannot be built with it`, input);
+        if (platform.os === 'windows' && platform.architecture !== facts.engine.architecture)
+            throw new XplatError(`${target} cannot be built on ${hostDescription(facts)}: Windows does not emulate other architectures; build it on a Windows ${platform.architecture} runner`, 'platform');
+        checkEngineLinuxPlatform(facts, platform);
+        return pick('classic', 'requested');
+    }
+    // auto
+    if (platform.os === 'windows') {
+        if (facts.engine.os === 'windows') {
+            if (platform.architecture !== facts.engine.architecture)
+                throw new XplatError(`${target} cannot be built on ${hostDescription(facts)}: Windows does not emulate other architectures; build it on a Windows ${platform.architecture} runner`, 'platform');
+            return pick('classic', "the Windows engine's own builder (BuildKit does not build Windows containers on hosted runners)");
+        }
+        if (buildxCan)
+            return pick('buildx', `buildx builder "${buildx.name}" has a ${target} node`);
+        throw new XplatError(`${target} needs a Windows host: run this leg on a Windows runner (windows-2022 for ltsc2022, windows-2025 for ltsc2025), or append a remote Windows BuildKit node with setup-crossplatform-builder (append: endpoint=tcp://host:port,platforms=windows/amd64)`, 'platform');
+    }
+    if (facts.engine.os === 'windows') {
+        if (buildxCan)
+            return pick('buildx', `buildx builder "${buildx.name}" has a ${target} node`);
+        throw new XplatError(`${target} cannot be built on ${hostDescription(facts)}: Linux containers need a Linux runner (ubuntu-24.04 for linux/amd64, ubuntu-24.04-arm for linux/arm64)`, 'platform');
+    }
+    if (buildx) {
+        checkBuildxPlatform(buildx, platform, facts);
+        return pick('buildx', `buildx builder "${buildx.name}" (${buildx.driver} driver)`);
+    }
+    if (!engineCan)
+        checkEngineLinuxPlatform(facts, platform);
+    if (facts.cli.buildkitBuiltIn)
+        return pick('buildkit', `docker CLI ${facts.cli.version} has BuildKit built in; no buildx`);
+    return pick('classic', `docker CLI ${facts.cli.version} has neither buildx nor built-in BuildKit; the engine's classic builder`);
+}
+function checkEngineLinuxPlatform(facts, platform) {
+    if (platform.os !== 'linux' || builders_includesPlatform(builders_engineLinuxPlatforms(facts), platform))
+        return;
+    throw new XplatError(`${ociPlatformString(platform)} needs QEMU emulation on this ${facts.engine.platform} host and none is registered; run setup-crossplatform-builder with platforms: ${ociPlatformString(platform)} (it registers QEMU), or build on a native runner`, 'platform');
+}
+function checkBuildxPlatform(buildx, platform, facts) {
+    const platforms = builderPlatforms(buildx);
+    // A builder that was never bootstrapped lists nothing yet; it reports what it can on first use.
+    if (!platforms.length || builders_includesPlatform(platforms, platform))
+        return;
+    if (platform.os === 'linux' && builders_includesPlatform(builders_engineLinuxPlatforms(facts), platform))
+        return;
+    throw new XplatError(`${formatPlatform(platform)} is not among the platforms of buildx builder "${buildx.name}" (${platforms.join(', ')}); run setup-crossplatform-builder with platforms: ${formatPlatform(platform)}`, 'platform');
+}
+
+;// CONCATENATED MODULE: ./packages/engine/src/tags.ts
+/**
+ * Tags from a template and the OCI labels docker/metadata-action would add, both from
+ * the commit the workflow runs for. Kept here (not in @xplat/core) because only the
+ * build names images this way; fuse takes its tags verbatim.
+ */
+
+
+
+function tags_sourceFromEnv(env = process.env) {
+    const entries = [
+        ['sha', 'GITHUB_SHA'],
+        ['ref', 'GITHUB_REF'],
+        ['refName', 'GITHUB_REF_NAME'],
+        ['runId', 'GITHUB_RUN_ID'],
+        ['job', 'GITHUB_JOB'],
+        ['repository', 'GITHUB_REPOSITORY'],
+        ['serverUrl', 'GITHUB_SERVER_URL'],
+    ];
+    const out = {};
+    for (const [field, key] of entries) {
+        const value = env[key];
+        if (value)
+            out[field] = value;
+    }
+    return out;
+}
+/**
+ * Outside GitHub (`xplat build` on a laptop): the commit and branch of the git checkout
+ * the context is in; nothing when it is none, or git is missing.
+ */
+async function sourceFromGit(dir) {
+    const git = async (args) => {
+        try {
+            const out = await getExecOutput('git', ['-C', dir, ...args], {
+                silent: true,
+                ignoreReturnCode: true,
+            });
+            return out.exitCode === 0 ? out.stdout.trim() : '';
+        }
+        catch {
+            return '';
+        }
+    };
+    const sha = await git(['rev-parse', 'HEAD']);
+    if (!sha)
+        return {};
+    const branch = await git(['rev-parse', '--abbrev-ref', 'HEAD']);
+    return {
+        sha,
+        ...(branch && branch !== 'HEAD' ? { refName: branch, ref: `refs/heads/${branch}` } : {}),
+    };
+}
+const tags_DEFAULT_TAG_TEMPLATE = '{platform-pair}-{sha}';
+const TAG_PLACEHOLDERS = (/* unused pure expression or super */ null && ([
+    'platform-pair',
+    'sha',
+    'sha-long',
+    'ref-name',
+    'os',
+    'arch',
+    'os-version',
+    'run-id',
+]));
+const SHORT_SHA_LENGTH = 7;
+/** A ref name as a tag may hold it: `feature/x` -> `feature-x`. */
+function tags_sanitizeForTag(text) {
+    return text.replace(/[^\w.-]+/g, '-').replace(/^[.-]+/, '');
+}
+function placeholderValue(name, platform, source, input) {
+    const need = (value, what) => {
+        if (value)
+            return value;
+        throw new XplatError(`{${name}} needs ${what}, which is not set`, input);
+    };
+    switch (name) {
+        case 'platform-pair':
+            return platformPair(platform);
+        case 'sha':
+            return need(source.sha, 'the commit (GITHUB_SHA, or a git checkout)').slice(0, SHORT_SHA_LENGTH);
+        case 'sha-long':
+            return need(source.sha, 'the commit (GITHUB_SHA, or a git checkout)');
+        case 'ref-name':
+            return tags_sanitizeForTag(need(source.refName, 'the branch or tag name (GITHUB_REF_NAME)'));
+        case 'os':
+            return platform.os;
+        case 'arch':
+            // As in the platform pair: a default variant (arm64/v8, arm/v7) is left out.
+            return ociPlatformString(platform).split('/').slice(1).join('-');
+        case 'os-version': {
+            if (!platform.osVersion)
+                return '';
+            const release = releaseForOsVersion(platform.osVersion);
+            return release && release.build === platform.osVersion ? release.name : platform.osVersion;
+        }
+        case 'run-id':
+            return need(source.runId, 'the workflow run (GITHUB_RUN_ID)');
+        default:
+            throw new XplatError(`{${name}} is not a placeholder; use ${TAG_PLACEHOLDERS.map((p) => `{${p}}`).join(', ')}`, input);
+    }
+}
+/**
+ * Renders a tag template. A placeholder that is empty for this platform ({os-version} on
+ * Linux) takes one `-` next to it along, so `{os}-{os-version}-{sha}` stays well formed.
+ */
+function tags_renderTagTemplate(template, platform, source, input = 'tag-template') {
+    const EMPTY = '\u0000';
+    const raw = template.trim() || tags_DEFAULT_TAG_TEMPLATE;
+    const unclosed = raw.replace(/\{[^{}]*\}/g, '');
+    if (/[{}]/.test(unclosed))
+        throw new XplatError(`"${raw}" has an unmatched brace; placeholders look like {sha}`, input);
+    const rendered = raw
+        .replace(/\{([^{}]*)\}/g, (_m, name) => {
+        return placeholderValue(name.trim(), platform, source, input) || EMPTY;
+    })
+        .replace(new RegExp(`-${EMPTY}|${EMPTY}-|${EMPTY}`, 'g'), '');
+    return validateTag(rendered, input);
+}
+const LABEL_CREATED = 'org.opencontainers.image.created';
+const LABEL_SOURCE = 'org.opencontainers.image.source';
+const LABEL_REVISION = 'org.opencontainers.image.revision';
+/** The labels docker/metadata-action sets that xplat can know without the GitHub API. */
+function tags_ociLabels(source, created) {
+    const labels = { [LABEL_CREATED]: created.toISOString() };
+    if (source.repository) {
+        const server = (source.serverUrl || 'https://github.com').replace(/\/+$/, '');
+        labels[LABEL_SOURCE] = `${server}/${source.repository}`;
+    }
+    if (source.sha)
+        labels[LABEL_REVISION] = source.sha;
+    return labels;
+}
+/**
+ * The labels as one LABEL instruction, for the classic builder: it turns each `--label`
+ * into a LABEL step of its own, each a container to create and commit (seconds apiece
+ * on Windows), and the `created` one never caches. One instruction is one step. Values
+ * are quoted for the Dockerfile's escape character, `$` included (LABEL expands it).
+ */
+function tags_labelInstruction(labels, escapeChar = '\\') {
+    const special = new Set([escapeChar, '"', '$']);
+    const quote = (text) => `"${[...text.replace(/[\r\n]+/g, ' ')].map((c) => (special.has(c) ? `${escapeChar}${c}` : c)).join('')}"`;
+    const pairs = Object.entries(labels).map(([k, v]) => `${quote(k)}=${quote(v)}`);
+    return pairs.length ? `LABEL ${pairs.join(' ')}\n` : '';
+}
+
+;// CONCATENATED MODULE: ./packages/engine/src/cache.ts
+/**
+ * Build cache per platform: keyed by the platform pair (`linux-arm64`,
+ * `windows-amd64-ltsc2022`) so one platform's or Windows release's layers are never
+ * offered to another. buildx with a BuildKit container uses the `gha` backend scoped by
+ * the pair; builders without it (the docker driver, the BuildKit built into old CLIs,
+ * the classic builder on Windows) use a registry image `<image>:buildcache-<pair>`.
+ */
+
+
+
+const cache_CACHE_MODES = (/* unused pure expression or super */ null && (['auto', 'gha', 'registry', 'none']));
+/** Whether BuildKit's gha cache backend can reach the GitHub cache service from here. */
+function ghaCacheAvailable(env) {
+    return !!env.ACTIONS_RUNTIME_TOKEN && !!(env.ACTIONS_CACHE_URL || env.ACTIONS_RESULTS_URL);
+}
+/** Only BuildKit in its own container (docker-container, remote) exports cache to gha or a registry. */
+function exportsCache(kind, driver) {
+    return kind === 'buildx' && driver !== 'docker';
+}
+function cacheScope(scope, platform) {
+    const prefix = sanitizeForTag(scope.trim());
+    return prefix ? `${prefix}-${platformPair(platform)}` : platformPair(platform);
+}
+function cache_planCache(request) {
+    const scope = cacheScope(request.scope, request.platform);
+    const none = (reason) => ({
+        mode: 'none',
+        scope,
+        writes: false,
+        buildFlags: [],
+        extraTags: [],
+        before: [],
+        reason,
+    });
+    const { kind, driver, push } = request;
+    let mode = request.mode;
+    if (mode === 'none')
+        return none('cache: none');
+    if (mode === 'gha' && !exportsCache(kind, driver)) {
+        throw new XplatError(`gha needs buildx with a BuildKit container (docker-container or remote driver); this build uses ${cache_describe(kind, driver)}. Use cache: registry (a cache image per platform) or auto`, 'cache');
+    }
+    if (mode === 'auto') {
+        if (exportsCache(kind, driver) && ghaCacheAvailable(request.env))
+            mode = 'gha';
+        else if (push)
+            mode = 'registry';
+        else
+            return none('auto: no gha cache service here and nothing is pushed, so no cache image');
+    }
+    if (mode === 'gha') {
+        return {
+            mode: 'gha',
+            scope,
+            writes: true,
+            buildFlags: [
+                '--cache-from',
+                `type=gha,scope=${scope}`,
+                '--cache-to',
+                `type=gha,scope=${scope},mode=max`,
+            ],
+            extraTags: [],
+            before: [],
+            reason: `gha, scope ${scope}`,
+        };
+    }
+    const ref = `${request.image}:${validateTag(`buildcache-${scope}`, 'cache-scope')}`;
+    const reason = `registry image ${ref}${push ? '' : ' (read only: this run does not push)'}`;
+    if (exportsCache(kind, driver)) {
+        return {
+            mode: 'registry',
+            scope,
+            ref,
+            writes: push,
+            buildFlags: [
+                '--cache-from',
+                `type=registry,ref=${ref}`,
+                ...(push ? ['--cache-to', `type=registry,ref=${ref},mode=max`] : []),
+            ],
+            extraTags: [],
+            before: [],
+            reason,
+        };
+    }
+    if (kind === 'buildx') {
+        // The docker driver exports only inline cache: the metadata rides in the image config.
+        return {
+            mode: 'inline',
+            scope,
+            ref,
+            writes: push,
+            buildFlags: [
+                '--cache-from',
+                `type=registry,ref=${ref}`,
+                ...(push ? ['--cache-to', 'type=inline'] : []),
+            ],
+            extraTags: push ? [ref] : [],
+            before: [],
+            reason,
+        };
+    }
+    if (kind === 'buildkit') {
+        return {
+            mode: 'inline',
+            scope,
+            ref,
+            writes: push,
+            buildFlags: [
+                '--cache-from',
+                ref,
+                ...(push ? ['--build-arg', 'BUILDKIT_INLINE_CACHE=1'] : []),
+            ],
+            extraTags: push ? [ref] : [],
+            before: [],
+            reason,
+        };
+    }
+    // classic: it matches cache against images it has locally, so pull the cache image first.
+    return {
+        mode: 'registry',
+        scope,
+        ref,
+        writes: push,
+        buildFlags: ['--cache-from', ref],
+        extraTags: push ? [ref] : [],
+        before: [
+            {
+                title: `pull cache image ${ref}`,
+                args: ['pull', '--quiet', ref],
+                optional: true,
+            },
+        ],
+        reason,
+    };
+}
+function cache_describe(kind, driver) {
+    if (kind === 'buildx')
+        return `buildx with the ${driver ?? 'docker'} driver`;
+    if (kind === 'buildkit')
+        return 'the BuildKit built into the docker CLI';
+    return "the engine's classic builder";
+}
+
+;// CONCATENATED MODULE: ./packages/engine/src/capabilities.ts
+/**
+ * What the runner really has, probed once: the docker CLI and engine, the engine's OS
+ * (and on Windows its build and containers mode), buildx and its builders, the BuildKit
+ * client built into older CLIs, and QEMU emulation. Builder selection and every plan
+ * take these facts as data, so a Windows host is a HostFacts value in tests.
+ */
+
+
+
+
+
+const versionPlan = () => ['version', '--format', '{{json .}}'];
+const buildxVersionPlan = () => ['buildx', 'version'];
+const buildxLsPlan = () => ['buildx', 'ls'];
+/** `20.10.24+dfsg1` -> [20, 10]; unparsable -> [0, 0]. */
+function majorMinor(version) {
+    const match = /^v?(\d+)\.(\d+)/.exec(version.trim());
+    return match ? [Number(match[1]), Number(match[2])] : [0, 0];
+}
+function versionAtLeast(version, major, minor) {
+    const [a, b] = majorMinor(version);
+    return a > major || (a === major && b >= minor);
+}
+function hasBuiltInBuildKit(cliVersion) {
+    return versionAtLeast(cliVersion, 18, 9) && !versionAtLeast(cliVersion, 23, 0);
+}
+/** `docker version --format '{{json .}}'`: client and server versions. */
+function parseDockerVersion(json) {
+    const raw = JSON.parse(json);
+    return { client: raw.Client?.Version ?? '', server: raw.Server?.Version ?? '' };
+}
+/** `Microsoft Windows Server Version 21H2 (OS Build 20348.2655)` -> `10.0.20348.2655`. */
+function windowsBuildFromOperatingSystem(text) {
+    const match = /OS Build (\d{5})\.(\d+)/i.exec(text);
+    return match ? `10.0.${match[1]}.${match[2]}` : undefined;
+}
+function parseEngineFacts(infoJson, serverVersion) {
+    const host = parseEngineInfo(infoJson);
+    const raw = JSON.parse(infoJson);
+    const operatingSystem = raw.OperatingSystem ?? '';
+    let architecture = host.architecture;
+    try {
+        architecture = parsePlatform(`linux/${host.architecture}`).architecture;
+    }
+    catch {
+        // An architecture xplat does not know: keep the engine's word for it.
+    }
+    const osVersion = host.os === 'windows'
+        ? (windowsBuildFromOperatingSystem(operatingSystem) ?? host.osVersion)
+        : '';
+    return {
+        version: serverVersion || host.serverVersion,
+        os: host.os,
+        architecture,
+        platform: `${host.os}/${architecture}`,
+        osVersion,
+        isolation: host.isolation,
+        operatingSystem,
+    };
+}
+/** RUNNER_OS (Linux, Windows, macOS) when on a runner, else this process's platform. */
+function runnerOs(env = process.env) {
+    const fromRunner = env.RUNNER_OS?.toLowerCase();
+    if (fromRunner)
+        return fromRunner;
+    return process.platform === 'win32'
+        ? 'windows'
+        : process.platform === 'darwin'
+            ? 'macos'
+            : 'linux';
+}
+/** Probes the CLI, engine, buildx and QEMU. Fails in one line when the engine is unreachable. */
+async function capabilities_probeHost(options = {}) {
+    const [version, info, buildxVersion, binfmt] = await Promise.all([
+        runDocker(versionPlan(), options),
+        runDocker(infoPlan(), options),
+        runDocker(buildxVersionPlan(), options),
+        probeBinfmt(options.binfmtDir),
+    ]);
+    if (info.exitCode !== 0 || version.exitCode !== 0) {
+        const failed = info.exitCode !== 0 ? info : version;
+        throw new XplatError(`cannot reach the Docker engine (${lastLine(failed.stderr) || 'no answer'}); is the engine running and DOCKER_HOST right?`, 'docker');
+    }
+    let versions;
+    try {
+        versions = parseDockerVersion(version.stdout);
+    }
+    catch {
+        throw new DockerError({ ...version, exitCode: 1, stderr: 'docker version printed no JSON' });
+    }
+    let buildx;
+    const buildxVer = buildxVersion.exitCode === 0 ? parseBuildxVersion(buildxVersion.stdout) : undefined;
+    if (buildxVer) {
+        const ls = await runDocker(buildxLsPlan(), options);
+        buildx = { version: buildxVer, builders: ls.exitCode === 0 ? parseBuildxLs(ls.stdout) : [] };
+    }
+    return {
+        runnerOs: options.runnerOs ?? runnerOs(options.env ?? process.env),
+        cli: { version: versions.client, buildkitBuiltIn: hasBuiltInBuildKit(versions.client) },
+        engine: parseEngineFacts(info.stdout, versions.server),
+        ...(buildx ? { buildx } : {}),
+        binfmt,
+    };
+}
+
+;// CONCATENATED MODULE: ./packages/engine/src/build-image.ts
+/**
+ * build-platform-image, the library call behind the action and `xplat build`:
+ *
+ *   prepareBuild (no docker writes): probe the host, pick the builder, lint the
+ *     Dockerfile for the target platform, check Windows releases against the host and
+ *     the base images, name the tags and labels, plan the cache and the commands;
+ *   executeBuild: run them, push, read the pushed image back from the registry, write
+ *     the leg result.
+ *
+ * prepareBuild with HostFacts of a Windows runner is how the Windows paths are tested.
+ */
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+/** The platform to build when none was asked for: the engine's, with the host's release. */
+function defaultBuildPlatform(facts) {
+    const host = parsePlatform(facts.engine.platform);
+    if (host.os !== 'windows' || !facts.engine.osVersion)
+        return host;
+    return parsePlatform(`${facts.engine.platform}:${hostRelease(facts.engine.osVersion)}`);
+}
+function withHostRelease(platform, facts) {
+    if (platform.os !== 'windows' || platform.osVersion || facts.engine.os !== 'windows')
+        return platform;
+    if (!facts.engine.osVersion)
+        return platform;
+    return { ...platform, osVersion: facts.engine.osVersion.split('.').slice(0, 3).join('.') };
+}
+async function build_image_prepareBuild(request, options = {}) {
+    const logger = options.logger ?? silentLogger;
+    const env = options.env ?? process.env;
+    const facts = options.facts ?? (await probeHost(options));
+    const platform = withHostRelease(request.platform ?? defaultBuildPlatform(facts), facts);
+    const buildPlatform = parsePlatform(facts.engine.platform);
+    // setup-crossplatform-builder exported its choice; an explicit builder input wins.
+    const fromSetup = env.XPLAT_BUILDER;
+    const choice = request.builder !== 'auto'
+        ? request.builder
+        : fromSetup && ['buildx', 'buildkit', 'classic'].includes(fromSetup)
+            ? fromSetup
+            : 'auto';
+    const selection = selectBuilder(facts, {
+        platform,
+        choice,
+        ...(env.BUILDX_BUILDER ? { buildxName: env.BUILDX_BUILDER } : {}),
+        input: request.builder !== 'auto' || !fromSetup
+            ? 'builder'
+            : 'builder (XPLAT_BUILDER from setup-crossplatform-builder)',
+    });
+    logger.info(`builder: ${selection.kind}, ${selection.reason}`);
+    // Windows: the leg's release must run on this host, or nothing of it can be built.
+    const windowsEngine = platform.os === 'windows' && facts.engine.os === 'windows';
+    const isolation = request.isolation === 'hyperv' ? 'hyperv' : 'process';
+    if (windowsEngine && platform.osVersion && facts.engine.osVersion) {
+        const refusal = windowsReleaseRefusal(facts.engine.osVersion, platform.osVersion, isolation, request.releaseInput ?? 'platform');
+        if (refusal)
+            throw refusal;
+    }
+    const cwd = options.cwd ?? process.cwd();
+    const displayFile = path.relative(cwd, request.file).split(path.sep).join('/') || request.file;
+    const text = await readFile(request.file, 'utf8');
+    const parsed = parseDockerfile({ file: displayFile, text });
+    const stageOptions = {
+        platform,
+        buildPlatform,
+        ...(request.target ? { target: request.target } : {}),
+        buildArgs: { ...request.buildArgs },
+    };
+    const stages = planStages(parsed, stageOptions);
+    const findings = request.lint
+        ? await lintDockerfile(parsed, {
+            ...stageOptions,
+            contextDir: request.context,
+            ...(windowsEngine ? { hostOsVersion: facts.engine.osVersion } : {}),
+            builder: selection.kind,
+            engineVersion: facts.engine.version,
+        })
+        : [];
+    const report = options.onFinding ?? ((f) => logger.warning(formatFinding(f)));
+    for (const f of findings)
+        report(f);
+    const errors = findings.filter((f) => f.severity === 'error');
+    if (errors.length)
+        throw new XplatError(`${errors.length} lint error${errors.length > 1 ? 's' : ''} for ${formatPlatform(platform)}, first: ${formatFinding(errors[0])}`, 'file');
+    const client = options.client ?? createRegistryClient({ logger });
+    const baseImages = platform.os === 'windows' && options.checkBaseImages !== false
+        ? await checkWindowsBaseImages(stages.baseImages.map((b) => ({ image: b.image, line: b.line })), {
+            platform,
+            ...(windowsEngine ? { hostOsVersion: facts.engine.osVersion } : {}),
+            isolation,
+            file: displayFile,
+            client,
+            logger,
+        })
+        : [];
+    const source = options.source ?? sourceFromEnv(env);
+    const templateTag = renderTagTemplate(request.tagTemplate, platform, source);
+    const tags = [...new Set([templateTag, ...request.tags])];
+    const repository = formatRepository(request.image);
+    const labels = { ...ociLabels(source, (options.now ?? (() => new Date()))()), ...request.labels };
+    const cache = planCache({
+        kind: selection.kind,
+        ...(selection.buildxBuilder ? { driver: selection.buildxBuilder.driver } : {}),
+        mode: request.cache,
+        scope: request.cacheScope,
+        image: repository,
+        platform,
+        push: request.push,
+        env,
+    });
+    const workDir = options.workDir ??
+        path.join(env.RUNNER_TEMP || os.tmpdir(), `xplat-build-${randomBytes(4).toString('hex')}`);
+    const files = [];
+    let rendered;
+    let file = request.file;
+    let buildArgs = { ...request.buildArgs };
+    let target = request.target;
+    if (selection.kind === 'classic') {
+        // The classic builder sets no platform ARGs and runs every stage before the target:
+        // it gets a copy with unreachable stages pruned and the platform ARGs declared.
+        rendered = renderForClassicBuilder(parsed, stages, stageOptions);
+        file = path.join(workDir, 'Dockerfile');
+        const body = rendered.text.endsWith('\n') ? rendered.text : `${rendered.text}\n`;
+        files.push({ path: file, content: `${body}${labelInstruction(labels, parsed.escapeChar)}` });
+        buildArgs = { ...rendered.buildArgs };
+        target = rendered.target;
+    }
+    else if (selection.kind === 'buildkit') {
+        // The BuildKit inside engines before 23.0 shadows its platform ARGs with an empty
+        // value when the Dockerfile declares them globally (`ARG TARGETOS` then
+        // `FROM install-${TARGETOS}`); passing them makes both forms work.
+        buildArgs = { ...platformBuildArgs(platform, buildPlatform), ...request.buildArgs };
+    }
+    const spec = {
+        kind: selection.kind,
+        ...(selection.buildxBuilder ? { buildxBuilder: selection.buildxBuilder.name } : {}),
+        engineOs: facts.engine.os,
+        platform,
+        context: request.context,
+        file,
+        ...(target ? { target } : {}),
+        buildArgs,
+        // The classic builder gets them in the rendered file, as one step (see labelInstruction).
+        labels: selection.kind === 'classic' ? {} : labels,
+        tags: tags.map((t) => `${repository}:${t}`),
+        ...(request.network ? { network: request.network } : {}),
+        ...(windowsEngine ? { isolation } : {}),
+        cache,
+        push: request.push,
+        iidFile: path.join(workDir, 'iid'),
+        ...(selection.kind === 'buildx' ? { metadataFile: path.join(workDir, 'metadata.json') } : {}),
+        env: selection.env,
+    };
+    return {
+        request,
+        facts,
+        selection,
+        platform,
+        buildPlatform,
+        tags,
+        labels,
+        cache,
+        stages,
+        findings,
+        baseImages,
+        ...(rendered ? { rendered } : {}),
+        workDir,
+        files,
+        spec,
+        plan: planBuild(spec),
+        source,
+    };
+}
+
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: ./packages/engine/src/setup-inputs.ts
+/**
+ * setup-crossplatform-builder's inputs as one typed request, from the same names whether
+ * they come from the action or the CLI. Every error names the input and says what fits.
+ */
+
+
+const SETUP_INPUTS = (/* unused pure expression or super */ null && ([
+    'platforms',
+    'name',
+    'driver',
+    'endpoint',
+    'append',
+    'qemu',
+    'qemu-image',
+    'cleanup',
+    'builder',
+    'buildkitd-flags',
+    'driver-opts',
+    'tls-ca-cert',
+    'tls-cert',
+    'tls-key',
+]));
+const DRIVERS = (/* unused pure expression or super */ null && (['auto', 'docker-container', 'docker', 'remote']));
+/** What docker/setup-buildx-action passes: host networking and privileged RUN when asked for. */
+const DEFAULT_BUILDKITD_FLAGS = '--allow-insecure-entitlement security.insecure --allow-insecure-entitlement network.host';
+const DEFAULT_QEMU_IMAGE = 'tonistiigi/binfmt:latest';
+const setup_inputs_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}$/;
+const ENDPOINT = /^(tcp|unix|ssh|npipe|docker-container|kube-pod):\/\/\S+$/;
+function setup_inputs_parseChoice(text, input, choices, fallback) {
+    const value = text.trim().toLowerCase();
+    if (!value)
+        return fallback;
+    if (choices.includes(value))
+        return value;
+    throw new XplatError(`"${text.trim()}" is not one of ${choices.join(', ')}`, input);
+}
+function parseEndpoint(text, input) {
+    const value = text.trim();
+    if (!ENDPOINT.test(value))
+        throw new XplatError(`"${value}" is not a BuildKit endpoint: use tcp://host:port, unix:///path, ssh://user@host or docker-container://name`, input);
+    return value;
+}
+/**
+ * One node per line: the endpoint, then `key=value` words (platforms comma-separated):
+ * `tcp://win-builder:1234 platforms=windows/amd64 name=win servername=builder.internal`.
+ */
+function parseAppend(text, input = 'append') {
+    const nodes = [];
+    for (const raw of text.split(/\r?\n/)) {
+        const line = raw.replace(/^\s*-\s+/, '').trim();
+        if (!line || line.startsWith('#'))
+            continue;
+        let endpoint = '';
+        let platforms = [];
+        let name;
+        let servername;
+        for (const word of line.split(/\s+/)) {
+            // A bare word is the endpoint (`tcp://h:1` has no `key=` in front: its ':' comes first).
+            const setting = /^([a-z-]+)=(.*)$/i.exec(word);
+            const key = setting ? setting[1].toLowerCase() : '';
+            const value = setting ? setting[2] : word;
+            switch (key) {
+                case '':
+                case 'endpoint':
+                    if (endpoint)
+                        throw new XplatError(`"${line}" names two endpoints; one node per line`, input);
+                    endpoint = parseEndpoint(value, input);
+                    break;
+                case 'platforms':
+                    platforms = value
+                        .split(',')
+                        .filter(Boolean)
+                        .map((p) => parsePlatform(p, input));
+                    break;
+                case 'name':
+                    if (!setup_inputs_NAME.test(value))
+                        throw new XplatError(`node name "${value}" may hold letters, digits, _ . - only`, input);
+                    name = value;
+                    break;
+                case 'servername':
+                    servername = value;
+                    break;
+                default:
+                    throw new XplatError(`"${key}" is not a node setting; use endpoint, platforms, name or servername`, input);
+            }
+        }
+        if (!endpoint)
+            throw new XplatError(`"${line}" has no endpoint (e.g. tcp://host:1234)`, input);
+        if (!platforms.length)
+            throw new XplatError(`node ${endpoint} needs platforms=... (e.g. platforms=windows/amd64): buildx cannot ask a remote node before it is added`, input);
+        nodes.push({
+            endpoint,
+            platforms,
+            ...(name ? { name } : {}),
+            ...(servername ? { servername } : {}),
+        });
+    }
+    return nodes;
+}
+/** PEM text as given, or undefined; a file path is read by the caller (the action reads secrets, not files). */
+function parsePem(text, input) {
+    const value = text.trim();
+    if (!value)
+        return undefined;
+    if (!/^-----BEGIN [A-Z0-9 ]+-----/.test(value))
+        throw new XplatError('must be PEM text (-----BEGIN ...-----), e.g. from a secret; not a file path', input);
+    return `${value}\n`;
+}
+function parseSetupInputs(raw) {
+    const get = (name) => raw[name] ?? '';
+    const platforms = splitList(get('platforms')).map((p) => parsePlatform(p, 'platforms'));
+    const name = get('name').trim();
+    if (name && !setup_inputs_NAME.test(name))
+        throw new XplatError(`"${name}" is not a builder name: letters, digits, _ . - only, starting with a letter or digit`, 'name');
+    const driver = setup_inputs_parseChoice(get('driver'), 'driver', DRIVERS, 'auto');
+    const endpoint = get('endpoint').trim() ? parseEndpoint(get('endpoint'), 'endpoint') : '';
+    if (endpoint && driver !== 'remote' && driver !== 'auto')
+        throw new XplatError(`an endpoint needs driver: remote (or auto), not ${driver}`, 'endpoint');
+    if (driver === 'remote' && !endpoint && !get('append').trim())
+        throw new XplatError('driver: remote needs an endpoint (tcp://host:port of a BuildKit daemon)', 'endpoint');
+    const append = parseAppend(get('append'));
+    if (append.length && driver !== 'remote' && driver !== 'auto')
+        throw new XplatError(`remote nodes need driver: remote or auto, not ${driver}: buildx cannot mix drivers in one builder`, 'append');
+    const caCert = parsePem(get('tls-ca-cert'), 'tls-ca-cert');
+    const cert = parsePem(get('tls-cert'), 'tls-cert');
+    const key = parsePem(get('tls-key'), 'tls-key');
+    const tls = {
+        ...(caCert ? { caCert } : {}),
+        ...(cert ? { cert } : {}),
+        ...(key ? { key } : {}),
+    };
+    if (!!tls.cert !== !!tls.key)
+        throw new XplatError('a client certificate needs both tls-cert and tls-key', tls.cert ? 'tls-key' : 'tls-cert');
+    if ((tls.caCert || tls.cert) && !endpoint && !append.length)
+        throw new XplatError('TLS material is for remote nodes; give an endpoint or append', 'tls-ca-cert');
+    const qemuImage = get('qemu-image').trim() || DEFAULT_QEMU_IMAGE;
+    if (/\s/.test(qemuImage))
+        throw new XplatError(`"${qemuImage}" is not an image reference`, 'qemu-image');
+    return {
+        platforms,
+        name,
+        driver,
+        endpoint,
+        append,
+        qemu: setup_inputs_parseChoice(get('qemu'), 'qemu', ['auto', 'true', 'false'], 'auto'),
+        qemuImage,
+        cleanup: parseBoolean(get('cleanup'), 'cleanup', true),
+        builder: setup_inputs_parseChoice(get('builder'), 'builder', ['auto', ...BUILDER_KINDS], 'auto'),
+        buildkitdFlags: get('buildkitd-flags').trim() || DEFAULT_BUILDKITD_FLAGS,
+        driverOpts: splitDriverOpts(get('driver-opts')),
+        tls,
+    };
+}
+/** One `key=value` per line; commas stay inside a value (`env.http_proxy=a,b` is one option). */
+function splitDriverOpts(text) {
+    return text
+        .split(/\r?\n/)
+        .map((l) => l.trim())
+        .filter(Boolean)
+        .map((o) => {
+        if (!/^[a-zA-Z][\w.-]*=/.test(o))
+            throw new XplatError(`"${o}" is not a driver option: write key=value, one per line`, 'driver-opts');
+        return o;
+    });
+}
+
+;// CONCATENATED MODULE: ./packages/engine/src/build-inputs.ts
+/**
+ * build-platform-image's inputs as one typed request, from the same names whether they
+ * come from the action or `xplat build`. Checks that need no host run here, before any
+ * docker command; each error is one line naming the input and what would be right.
+ */
+
+
+
+
+
+
+
+
+
+const BUILD_INPUTS = (/* unused pure expression or super */ null && ([
+    'image',
+    'platform',
+    'windows-version',
+    'context',
+    'file',
+    'target',
+    'build-args',
+    'labels',
+    'tags',
+    'tag-template',
+    'push',
+    'cache',
+    'cache-scope',
+    'isolation',
+    'network',
+    'result-dir',
+    'builder',
+    'lint',
+]));
+const ARG_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const LABEL_KEY = /^[A-Za-z0-9][A-Za-z0-9._/-]*$/;
+const NETWORK = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
+/** `KEY=VALUE`, one per line (a value may hold `=` and commas). */
+function parseKeyValues(text, input, key, what) {
+    const out = {};
+    for (const raw of text.split(/\r?\n/)) {
+        const line = raw.trim();
+        if (!line || line.startsWith('#'))
+            continue;
+        const eq = line.indexOf('=');
+        const name = eq > 0 ? line.slice(0, eq).trim() : '';
+        if (!name || !key.test(name))
+            throw new XplatError(`"${line}" is not ${what}=value: one per line, e.g. ${input === 'labels' ? 'org.opencontainers.image.title=app' : 'VERSION=1.2.3'}`, input);
+        out[name] = line.slice(eq + 1);
+    }
+    return out;
+}
+function parsePlatformInputs(platformText, versionText) {
+    const text = platformText.trim();
+    if (splitList(text).length > 1)
+        throw new XplatError(`"${text}" names ${splitList(text).length} platforms; build-platform-image builds one per call (use a matrix)`, 'platform');
+    const platform = text ? parsePlatform(text, 'platform') : undefined;
+    const version = versionText.trim();
+    if (!version)
+        return platform;
+    const osVersion = parseWindowsVersion(version, 'windows-version');
+    if (platform && platform.os !== 'windows')
+        throw new XplatError(`"${version}" applies to Windows platforms only, and platform is ${text}`, 'windows-version');
+    if (platform?.osVersion && platform.osVersion !== osVersion)
+        throw new XplatError(`"${version}" contradicts the release in platform "${text}"; give it in one place`, 'windows-version');
+    return { ...(platform ?? { os: 'windows', architecture: 'amd64' }), osVersion };
+}
+function existingDir(text, cwd, input) {
+    const dir = path.resolve(cwd, text.trim() || '.');
+    if (!existsSync(dir))
+        throw new XplatError(`"${text.trim() || '.'}" does not exist (from ${cwd})`, input);
+    if (!statSync(dir).isDirectory())
+        throw new XplatError(`"${text.trim()}" is a file; the build context is a folder`, input);
+    return dir;
+}
+function parseBuildInputs(raw, context) {
+    const get = (name) => raw[name] ?? '';
+    const env = context.env ?? process.env;
+    const imageText = get('image').trim();
+    if (!imageText)
+        throw new XplatError('is required: the repository to build, e.g. ghcr.io/org/app', 'image');
+    const image = parseRepository(imageText, 'image');
+    const platform = parsePlatformInputs(get('platform'), get('windows-version'));
+    const contextDir = existingDir(get('context'), context.cwd, 'context');
+    const fileText = get('file').trim();
+    const file = fileText ? path.resolve(context.cwd, fileText) : path.join(contextDir, 'Dockerfile');
+    if (!existsSync(file) || !statSync(file).isFile())
+        throw new XplatError(`${fileText ? `"${fileText}"` : `no Dockerfile in ${get('context').trim() || '.'}`} does not exist; give the Dockerfile's path`, 'file');
+    const tags = splitList(get('tags')).map((t) => {
+        if (!t.includes(':') && !t.includes('/'))
+            return validateTag(t, 'tags');
+        const ref = parseReference(t, 'tags');
+        if (ref.digest || ref.tag === undefined)
+            throw new XplatError(`"${t}" must be a tag name or repo:tag`, 'tags');
+        if (!sameRepository(ref, image))
+            throw new XplatError(`"${t}" is in another repository than image ${formatRepository(image)}; a leg pushes to one repository`, 'tags');
+        return ref.tag;
+    });
+    const isolation = parseChoice(get('isolation'), 'isolation', ['auto', 'process', 'hyperv'], 'auto');
+    if (isolation !== 'auto' && platform && platform.os !== 'windows')
+        throw new XplatError(`isolation applies to Windows builds only; ${get('platform').trim()} is Linux`, 'isolation');
+    const network = get('network').trim();
+    if (network && !NETWORK.test(network))
+        throw new XplatError(`"${network}" is not a network name (host, none, default, nat, or a network)`, 'network');
+    if (network === 'host' && platform?.os === 'windows')
+        throw new XplatError('host networking does not exist for Windows builds; leave it empty or use nat', 'network');
+    const target = get('target').trim();
+    if (target && !/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(target))
+        throw new XplatError(`"${target}" is not a stage name`, 'target');
+    const cacheScope = get('cache-scope').trim();
+    if (cacheScope && !/^[\w.-]+$/.test(cacheScope))
+        throw new XplatError(`"${cacheScope}" may hold letters, digits, _ . - only (it becomes part of a tag)`, 'cache-scope');
+    const resultDir = get('result-dir').trim()
+        ? path.resolve(context.cwd, get('result-dir').trim())
+        : path.join(env.RUNNER_TEMP || os.tmpdir(), 'xplat-legs');
+    return {
+        image,
+        ...(platform ? { platform } : {}),
+        ...(platform?.osVersion
+            ? { releaseInput: get('windows-version').trim() ? 'windows-version' : 'platform' }
+            : {}),
+        context: contextDir,
+        file,
+        ...(target ? { target } : {}),
+        buildArgs: parseKeyValues(get('build-args'), 'build-args', ARG_NAME, 'NAME'),
+        labels: parseKeyValues(get('labels'), 'labels', LABEL_KEY, 'key'),
+        tags,
+        tagTemplate: get('tag-template').trim() || DEFAULT_TAG_TEMPLATE,
+        push: parseBoolean(get('push'), 'push', true),
+        cache: parseChoice(get('cache'), 'cache', CACHE_MODES, 'auto'),
+        cacheScope,
+        isolation,
+        network,
+        resultDir,
+        builder: parseChoice(get('builder'), 'builder', ['auto', ...BUILDER_KINDS], 'auto'),
+        lint: parseBoolean(get('lint'), 'lint', true),
+    };
+}
+
+;// CONCATENATED MODULE: ./packages/engine/src/readback.ts
+/**
+ * What the registry holds after a push, read back over the distribution API rather than
+ * trusted from the CLI's output: the digest a tag points at, the image's config (its
+ * real os/architecture/os.version) and its size. A push that landed something else (a
+ * wrong platform, a tag moved by a concurrent job) fails the leg here, before the leg
+ * result claims it.
+ */
+
+
+async function readback_readBackPushed(client, repo, tag, platform) {
+    const top = await client.getManifest(repo, tag);
+    let manifest;
+    let manifestDigest = top.digest;
+    if (isImageIndex(top.manifest, top.mediaType)) {
+        const entry = imageEntries(top.manifest).find((d) => d.platform &&
+            platformMatches({ ...platform, osVersion: undefined }, fromOciPlatform(d.platform)));
+        if (!entry)
+            throw new XplatError(`${formatRepository(repo)}:${tag} was pushed as an index without a ${ociPlatformString(platform)} image`, 'platform');
+        const inner = await client.getManifest(repo, entry.digest);
+        manifest = inner.manifest;
+        manifestDigest = inner.digest;
+    }
+    else {
+        manifest = top.manifest;
+    }
+    const config = await client.getConfig(repo, manifest.config);
+    const actual = fromOciPlatform(config);
+    if (!platformMatches({ ...platform, osVersion: undefined }, actual))
+        throw new XplatError(`${formatRepository(repo)}:${tag} is ${ociPlatformString(actual)}, not ${ociPlatformString(platform)}: the builder did not build the requested platform`, 'platform');
+    if (platform.osVersion && !platformMatches(platform, actual))
+        throw new XplatError(`${formatRepository(repo)}:${tag} has os.version ${actual.osVersion ?? '(none)'}, not ${platform.osVersion}: its base image is of another Windows release`, 'windows-version');
+    const size = manifest.config.size + manifest.layers.reduce((sum, l) => sum + l.size, 0);
+    return {
+        digest: top.digest,
+        mediaType: top.mediaType,
+        manifestDigest,
+        config,
+        configDigest: manifest.config.digest,
+        size,
+    };
+}
+
+;// CONCATENATED MODULE: ./packages/engine/src/steps.ts
+/**
+ * A plan is a list of steps: docker CLI argument arrays plus the environment each needs.
+ * Plans are data so tests can assert them for hosts that cannot exist here (a Windows
+ * runner, a buildx builder); executing one is the only place the CLI actually runs.
+ */
+
+
+
+/** The environment a step runs with: the caller's (or this process's) plus the step's own. */
+function stepEnv(step, options = {}) {
+    const base = {};
+    for (const [key, value] of Object.entries(options.env ?? process.env)) {
+        if (value !== undefined)
+            base[key] = value;
+    }
+    return { ...base, ...step.env };
+}
+/** Output kept for the error message of a failed streamed step. */
+const KEEP_LINES = 200;
+/**
+ * Runs one step and returns what it did. Streamed steps send every line to the logger as
+ * it arrives (a build can take minutes; the user should see it move); captured steps
+ * keep their output for the caller to parse. A step that cannot start throws.
+ */
+async function steps_runStep(step, options = {}) {
+    const logger = options.logger ?? silentLogger;
+    const binary = dockerBinary(options);
+    const envText = Object.entries(step.env ?? {})
+        .map(([k, v]) => `${k}=${v} `)
+        .join('');
+    logger.debug(`${envText}${binary} ${step.args.join(' ')}`);
+    let stdout = '';
+    let stderr = '';
+    const tail = [];
+    const keep = (line) => {
+        tail.push(line);
+        if (tail.length > KEEP_LINES)
+            tail.shift();
+    };
+    try {
+        const exitCode = await exec(binary, [...step.args], {
+            silent: true,
+            ignoreReturnCode: true,
+            env: stepEnv(step, options),
+            listeners: step.stream
+                ? {
+                    stdline: (line) => {
+                        keep(line);
+                        logger.info(line);
+                    },
+                    errline: (line) => {
+                        keep(line);
+                        logger.info(line);
+                    },
+                }
+                : {
+                    stdout: (data) => (stdout += data.toString()),
+                    stderr: (data) => (stderr += data.toString()),
+                },
+        });
+        // Streamed output is interleaved; the error message wants its end, whichever stream.
+        if (step.stream)
+            stderr = tail.join('\n');
+        return { args: step.args, exitCode, stdout, stderr };
+    }
+    catch (error) {
+        throw new Error(`cannot run the docker CLI "${binary}": ${error.message} (set XPLAT_DOCKER or put docker on PATH)`, { cause: error });
+    }
+}
+/** Runs a step and throws DockerError when it fails and is not optional. */
+async function steps_runRequiredStep(step, options = {}) {
+    const result = await steps_runStep(step, options);
+    if (result.exitCode !== 0) {
+        if (!step.optional)
+            throw new StepError(step, result);
+        (options.logger ?? silentLogger).info(`${step.title}: skipped (${new DockerError(result).message})`);
+    }
+    return result;
+}
+/** A failed step: says which step it was, then the CLI's own last line. */
+class StepError extends docker_DockerError {
+    step;
+    output;
+    constructor(step, result) {
+        super(result);
+        this.name = 'StepError';
+        this.step = step;
+        this.output = `${result.stdout}\n${result.stderr}`.trim();
+        this.message = `${step.title} failed: ${this.message}`;
+    }
+}
+
+;// CONCATENATED MODULE: ./packages/engine/src/build-run.ts
+/**
+ * Runs a prepared build: the commands, then the push, then the read-back from the
+ * registry that the leg result's digest comes from, then the leg result itself.
+ */
+
+
+
+
+
+
+
+
+
+async function readOptional(file) {
+    try {
+        return (await readFile(file, 'utf8')).trim();
+    }
+    catch {
+        return undefined;
+    }
+}
+/** Local image facts the registry cannot give for an image that was not pushed. */
+async function localImage(id, docker) {
+    const out = await runDocker(['image', 'inspect', '--format', '{{.Size}} {{.OsVersion}}', id], docker);
+    if (out.exitCode !== 0)
+        return { size: 0, osVersion: '' };
+    const [size, osVersion] = out.stdout.trim().split(' ');
+    return { size: Number(size) || 0, osVersion: osVersion ?? '' };
+}
+async function executeBuild(prepared, options = {}) {
+    const logger = options.logger ?? silentLogger;
+    const docker = { ...options, logger };
+    const { plan, spec, request } = prepared;
+    const startedAt = (options.now ?? (() => new Date()))();
+    await mkdir(prepared.workDir, { recursive: true });
+    try {
+        for (const file of prepared.files)
+            await writeFile(file.path, file.content, 'utf8');
+        for (const step of plan.before)
+            await runRequiredStep(step, docker);
+        const buildStart = Date.now();
+        await logger.group(plan.build.title, async () => {
+            await runRequiredStep(plan.build, docker);
+        });
+        const buildMs = Date.now() - buildStart;
+        let imageId = (await readOptional(spec.iidFile)) ?? '';
+        let builderDigest;
+        if (spec.metadataFile) {
+            const meta = await readOptional(spec.metadataFile);
+            if (meta) {
+                const parsed = parseBuildxMetadata(meta);
+                builderDigest = parsed.digest;
+                imageId ||= parsed.imageId ?? '';
+            }
+        }
+        let pushMs;
+        if (plan.push.length) {
+            const pushStart = Date.now();
+            for (const step of plan.push) {
+                const out = await runRequiredStep(step, docker);
+                const digest = parsePushDigest(out.stdout);
+                if (step === plan.push[0])
+                    builderDigest = digest;
+                if (out.exitCode === 0)
+                    logger.info(`pushed ${step.args[1]}${digest ? ` (${digest})` : ''}`);
+            }
+            pushMs = Date.now() - pushStart;
+        }
+        const repository = formatRepository(request.image);
+        const tagRefs = prepared.tags.map((t) => `${repository}:${t}`);
+        let digest;
+        let size;
+        let osVersion = '';
+        if (request.push) {
+            const client = options.client ?? createRegistryClient({ logger });
+            const pushed = await readBackPushed(client, request.image, prepared.tags[0], prepared.platform);
+            if (builderDigest && builderDigest !== pushed.digest)
+                throw new XplatError(`${tagRefs[0]} points at ${pushed.digest}, but the build pushed ${builderDigest}: another job moved the tag; use a tag-template unique to this build`, 'tag-template');
+            digest = pushed.digest;
+            size = pushed.size;
+            osVersion = pushed.config['os.version'] ?? '';
+            // buildx does not always write an image ID for a pushed image; the config digest is it.
+            imageId ||= pushed.configDigest;
+        }
+        else {
+            if (!/^sha256:[a-f0-9]{64}$/.test(imageId))
+                throw new XplatError(`the build left no image in the engine (a ${prepared.platform.os} image cannot be loaded into this ${prepared.facts.engine.os} engine); set push: true`, 'push');
+            digest = imageId;
+            const local = await localImage(imageId, docker);
+            size = local.size;
+            osVersion = local.osVersion;
+        }
+        const finishedAt = (options.now ?? (() => new Date()))();
+        const result = {
+            schema: LEG_RESULT_SCHEMA,
+            platform: formatPlatform(prepared.platform),
+            ...(osVersion ? { osVersion } : {}),
+            image: repository,
+            digest,
+            pushed: request.push,
+            tags: [...prepared.tags],
+            builder: prepared.selection.kind,
+            timings: {
+                startedAt: startedAt.toISOString(),
+                finishedAt: finishedAt.toISOString(),
+                buildMs,
+                ...(pushMs !== undefined ? { pushMs } : {}),
+            },
+            smoke: { status: 'pending', checks: [] },
+            ...(sourceOf(prepared) ? { source: sourceOf(prepared) } : {}),
+        };
+        const resultFile = path.join(request.resultDir, `${platformPair(prepared.platform)}.json`);
+        await writeLegResult(resultFile, result);
+        return {
+            digest,
+            imageId,
+            ref: request.push ? `${repository}@${digest}` : tagRefs[0],
+            tag: tagRefs[0],
+            tags: tagRefs,
+            platform: formatPlatform(prepared.platform),
+            osVersion,
+            builder: prepared.selection.kind,
+            pushed: request.push,
+            size,
+            buildMs,
+            ...(pushMs !== undefined ? { pushMs } : {}),
+            resultFile,
+            result,
+            prepared,
+        };
+    }
+    finally {
+        await rm(prepared.workDir, { recursive: true, force: true });
+    }
+}
+function sourceOf(prepared) {
+    const s = prepared.source;
+    const source = {
+        ...(s.sha ? { sha: s.sha } : {}),
+        ...(s.ref ? { ref: s.ref } : {}),
+        ...(s.runId ? { runId: s.runId } : {}),
+        ...(s.job ? { job: s.job } : {}),
+    };
+    return Object.keys(source).length ? source : undefined;
+}
+/** Prepare and execute: the whole build-platform-image step. */
+async function buildPlatformImage(request, options = {}) {
+    const prepared = await prepareBuild(request, options);
+    return executeBuild(prepared, options);
+}
+
+;// CONCATENATED MODULE: ./packages/engine/src/build-summary.ts
+/**
+ * What a build reports: the action's outputs (DESIGN.md names them) and the job summary
+ * a platform engineer reads at a glance (platform, builder, os.version, digest, size, time).
+ */
+
+function buildOutputs(outcome) {
+    return {
+        digest: outcome.pushed ? outcome.digest : '',
+        'image-id': outcome.imageId,
+        ref: outcome.ref,
+        tag: outcome.tag,
+        platform: outcome.platform,
+        'os-version': outcome.osVersion,
+        'result-file': outcome.resultFile,
+        builder: outcome.builder,
+    };
+}
+function formatBytes(bytes) {
+    if (bytes < 1024)
+        return `${bytes} B`;
+    const units = ['KiB', 'MiB', 'GiB'];
+    let value = bytes / 1024;
+    let unit = 0;
+    while (value >= 1024 && unit < units.length - 1) {
+        value /= 1024;
+        unit++;
+    }
+    return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
+}
+function formatMs(ms) {
+    if (ms < 1000)
+        return `${ms} ms`;
+    if (ms < 60_000)
+        return `${(ms / 1000).toFixed(1)} s`;
+    const minutes = Math.floor(ms / 60_000);
+    return `${minutes} min ${Math.round((ms % 60_000) / 1000)} s`;
+}
+const code = (text) => `\`${text}\``;
+const row = (cells) => `| ${cells.join(' | ')} |`;
+function renderBuildSummary(outcome) {
+    const release = outcome.osVersion ? releaseForOsVersion(outcome.osVersion) : undefined;
+    const osVersion = outcome.osVersion
+        ? `${outcome.osVersion}${release ? ` (${release.name})` : ''}`
+        : '';
+    const time = `${formatMs(outcome.buildMs)}${outcome.pushMs !== undefined ? ` + push ${formatMs(outcome.pushMs)}` : ''}`;
+    const { cache } = outcome.prepared;
+    return [
+        '### xplat build',
+        '',
+        row(['Platform', 'Builder', 'os.version', 'Digest', 'Size', 'Time']),
+        row(['---', '---', '---', '---', '---', '---']),
+        row([
+            code(outcome.platform),
+            outcome.builder,
+            osVersion,
+            code(outcome.pushed
+                ? shortDigest(outcome.digest)
+                : `${shortDigest(outcome.digest)} (not pushed)`),
+            outcome.size ? formatBytes(outcome.size) : '',
+            time,
+        ]),
+        '',
+        `**Tags** ${outcome.tags.map(code).join(', ')}`,
+        '',
+        `**Cache** ${cache.mode === 'none' ? 'none' : `${cache.mode} (${cache.reason})`}`,
+        ...(outcome.prepared.findings.length
+            ? ['', `**Lint** ${outcome.prepared.findings.length} warning(s), shown as annotations`]
+            : []),
+        '',
+    ].join('\n');
+}
+
+;// CONCATENATED MODULE: ./packages/engine/src/setup.ts
+/**
+ * setup-crossplatform-builder as a plan: given the host's facts and the request, exactly
+ * the docker commands to run (QEMU registration, buildx create/append, bootstrap), the
+ * files to write (TLS material), what the post step removes, and what to report.
+ *
+ * Linux runners get a buildx builder (docker-container driver by default); remote
+ * BuildKit nodes (a Windows buildkitd, say) make it a `remote` builder, because buildx
+ * refuses to mix drivers in one builder, with a local BuildKit container as its Linux
+ * node. Without buildx: the CLI's built-in BuildKit, else the classic builder. Windows
+ * runners get the Windows engine's own (classic) builder after the containers mode and
+ * every requested release have been checked against the host build.
+ */
+
+
+
+
+
+const LOCAL_BUILDKIT_IMAGE = 'moby/buildkit:buildx-stable-1';
+function setup_planSetup(facts, request, context) {
+    const notes = [];
+    const hostPlatform = facts.engine.platform;
+    const requested = request.platforms.length ? request.platforms : [defaultPlatform(facts)];
+    if (facts.engine.os === 'windows')
+        return planWindows(facts, request, requested, notes);
+    const remote = request.endpoint !== '' || request.append.length > 0 || request.driver === 'remote';
+    const wantsBuildx = request.builder === 'buildx' ||
+        (request.builder === 'auto' && !!facts.buildx) ||
+        remote ||
+        (request.driver !== 'auto' && request.builder === 'auto');
+    if (wantsBuildx && !facts.buildx) {
+        const input = remote
+            ? request.append.length
+                ? 'append'
+                : 'endpoint'
+            : request.driver !== 'auto'
+                ? 'driver'
+                : 'builder';
+        throw new XplatError(`needs docker buildx, which this runner's docker CLI (${facts.cli.version}) does not have; install the buildx plugin or leave driver, endpoint and append empty`, input);
+    }
+    if (!wantsBuildx && request.builder !== 'auto') {
+        if (request.builder === 'buildkit' && !facts.cli.buildkitBuiltIn)
+            throw new XplatError(`docker CLI ${facts.cli.version} has no built-in BuildKit (only 18.09 to 22.x do); use builder: auto`, 'builder');
+    }
+    if (remote && request.builder !== 'auto' && request.builder !== 'buildx')
+        throw new XplatError(`remote nodes are buildx nodes; builder: ${request.builder} cannot use them`, 'builder');
+    // Which requested platforms a remote node serves, and which the local engine must.
+    const nodePlatforms = request.append.flatMap((n) => n.platforms);
+    const local = [];
+    for (const p of requested) {
+        if (includesPlatform(nodePlatforms.map(ociPlatformString), p))
+            continue;
+        // An endpoint is the builder's Linux node: it, not this runner, builds (or emulates) Linux.
+        if (p.os === 'linux' && request.endpoint)
+            continue;
+        if (p.os === 'windows') {
+            throw new XplatError(facts.runnerOs === 'windows'
+                ? `${formatPlatform(p)} needs the engine in Windows containers mode, but it runs Linux containers; switch it ("DockerCli.exe -SwitchWindowsEngine") or use a runner where it is`
+                : `${formatPlatform(p)} cannot be built on a Linux runner without a Windows node: run this leg on windows-2022/windows-2025, or append a remote Windows BuildKit node (append: tcp://host:port platforms=windows/amd64)`, 'platforms');
+        }
+        local.push(p);
+    }
+    // QEMU: platforms the engine does not run natively need a registered handler.
+    const foreign = local.filter((p) => !includesPlatform(nativePlatforms(facts), p));
+    for (const p of foreign) {
+        if (!binfmtArchitecture(ociPlatformString(p)))
+            throw new XplatError(`${ociPlatformString(p)} cannot be built here: it is not native to this ${hostPlatform} host and QEMU has no emulator for it`, 'platforms');
+    }
+    const missing = foreign.filter((p) => !includesPlatform(facts.binfmt.emulated, p));
+    const install = request.qemu === 'true' ? foreign : request.qemu === 'auto' ? missing : [];
+    if (request.qemu === 'false' && missing.length)
+        throw new XplatError(`${missing.map(ociPlatformString).join(', ')} needs QEMU emulation on this ${hostPlatform} host and qemu is false; set qemu: auto, or build on a native runner (ubuntu-24.04-arm for linux/arm64)`, 'qemu');
+    if (install.length && !facts.binfmt.available && facts.runnerOs === 'linux')
+        notes.push('binfmt_misc is not mounted here; the binfmt container mounts it itself');
+    const steps = install.length
+        ? [binfmtInstallStep(install.map(ociPlatformString), request.qemuImage)]
+        : [];
+    if (foreign.length && !install.length)
+        notes.push(`QEMU already emulates ${foreign.map(ociPlatformString).join(', ')}`);
+    const localPlatforms = [
+        ...engineLinuxPlatforms(facts),
+        ...install
+            .map(ociPlatformString)
+            .filter((p) => !includesPlatform(engineLinuxPlatforms(facts), p)),
+    ];
+    const base = {
+        requested: requested.map(formatPlatform),
+        hostPlatform,
+        hostOsVersion: '',
+        runnableReleases: [],
+        notes,
+    };
+    if (!wantsBuildx) {
+        const kind = request.builder === 'classic' || !facts.cli.buildkitBuiltIn ? 'classic' : 'buildkit';
+        return {
+            ...base,
+            kind,
+            name: '',
+            create: false,
+            steps,
+            cleanup: [],
+            files: [],
+            platforms: localPlatforms,
+            env: { XPLAT_BUILDER: kind },
+        };
+    }
+    return planBuildx(facts, request, context, { ...base, steps, localPlatforms, remote });
+}
+function defaultPlatform(facts) {
+    const { os, architecture, osVersion } = facts.engine;
+    return {
+        os: os === 'windows' ? 'windows' : 'linux',
+        architecture,
+        ...(architecture === 'arm64' ? { variant: 'v8' } : {}),
+        ...(os === 'windows' && osVersion
+            ? { osVersion: osVersion.split('.').slice(0, 3).join('.') }
+            : {}),
+    };
+}
+function planWindows(facts, request, requested, notes) {
+    const host = facts.engine.osVersion;
+    for (const p of requested) {
+        if (p.os === 'linux')
+            throw new XplatError(`${formatPlatform(p)}: Linux containers requested on a Windows runner; hosted Windows runners run Windows containers only (no Linux VM, no Hyper-V). Build it on ubuntu-24.04 (linux/amd64) or ubuntu-24.04-arm (linux/arm64)`, 'platforms');
+        if (p.architecture !== facts.engine.architecture)
+            throw new XplatError(`${formatPlatform(p)} cannot be built on this ${facts.engine.platform} host: Windows does not emulate other architectures`, 'platforms');
+        // An engine that does not say its build leaves the check to the build itself.
+        if (p.osVersion && host) {
+            const refusal = windowsReleaseRefusal(host, p.osVersion, 'process', 'platforms');
+            if (refusal)
+                throw refusal;
+        }
+    }
+    if (request.driver === 'docker-container' || request.driver === 'docker')
+        throw new XplatError(`the ${request.driver} driver runs BuildKit through the engine, and the Windows engine has none; leave driver: auto (the engine's own builder)`, 'driver');
+    if (request.append.length || request.endpoint || request.builder === 'buildx')
+        throw new XplatError('a Windows runner builds with its engine; run buildx with remote nodes from a Linux runner', request.append.length ? 'append' : request.endpoint ? 'endpoint' : 'builder');
+    if (request.builder === 'buildkit')
+        throw new XplatError("BuildKit does not build Windows containers on hosted runners; use builder: auto (the engine's classic builder)", 'builder');
+    if (request.qemu === 'true')
+        notes.push('qemu: QEMU emulation is for Linux platforms; ignored on Windows');
+    const releases = runnableReleaseNames(host);
+    const arch = facts.engine.architecture;
+    return {
+        kind: 'classic',
+        name: '',
+        create: false,
+        steps: [],
+        cleanup: [],
+        files: [],
+        platforms: releases.length
+            ? releases.map((r) => `windows/${arch}:${r}`)
+            : [`windows/${arch}:${hostRelease(host)}`],
+        requested: requested.map(formatPlatform),
+        hostPlatform: facts.engine.platform,
+        hostOsVersion: host,
+        runnableReleases: releases,
+        env: { XPLAT_BUILDER: 'classic' },
+        notes,
+    };
+}
+function planBuildx(facts, request, context, base) {
+    const builders = facts.buildx?.builders ?? [];
+    const driver = request.driver !== 'auto' ? request.driver : base.remote ? 'remote' : 'docker-container';
+    const { steps: qemuSteps, localPlatforms, remote: _remote, ...rest } = base;
+    const steps = [...qemuSteps];
+    const cleanup = [];
+    const files = [];
+    if (driver === 'docker') {
+        // The docker driver is the engine's own BuildKit; buildx has one per docker context
+        // and cannot create another, so it is used, never created or removed.
+        const existing = request.name
+            ? builders.find((b) => b.name === request.name)
+            : builders.find((b) => b.driver === 'docker');
+        if (!existing || existing.driver !== 'docker')
+            throw new XplatError(request.name
+                ? `builder "${request.name}" ${existing ? `uses the ${existing.driver} driver` : 'does not exist'}; the docker driver is the builder named after the docker context (default)`
+                : 'no docker-driver builder exists in this docker context', 'name');
+        return finish(existing.name, false, localPlatforms, 'docker');
+    }
+    const name = request.name || context.generatedName;
+    const existing = builders.find((b) => b.name === name);
+    if (existing && request.driver !== 'auto' && existing.driver !== driver)
+        throw new XplatError(`builder "${name}" exists with the ${existing.driver} driver, not ${driver}; choose another name or driver`, 'name');
+    const tlsOpts = tlsDriverOpts(request, context, name, files);
+    let expected = [...localPlatforms];
+    if (!existing) {
+        if (driver === 'docker-container') {
+            steps.push({
+                title: `create buildx builder ${name} (docker-container driver)`,
+                args: [
+                    'buildx',
+                    'create',
+                    '--name',
+                    name,
+                    '--driver',
+                    'docker-container',
+                    ...(request.buildkitdFlags ? ['--buildkitd-flags', request.buildkitdFlags] : []),
+                    ...request.driverOpts.flatMap((o) => ['--driver-opt', o]),
+                    '--use',
+                ],
+            });
+        }
+        else {
+            // remote: the first node is the endpoint, or a BuildKit container on this engine
+            // for the Linux platforms the remote nodes do not serve.
+            let endpoint = request.endpoint;
+            if (!endpoint) {
+                const container = `${name}-buildkitd`;
+                steps.push({
+                    title: `start a local BuildKit container ${container} for the Linux node`,
+                    args: [
+                        'run',
+                        '--detach',
+                        '--privileged',
+                        '--name',
+                        container,
+                        LOCAL_BUILDKIT_IMAGE,
+                        ...request.buildkitdFlags.split(/\s+/).filter(Boolean),
+                    ],
+                });
+                cleanup.push({
+                    title: `remove BuildKit container ${container}`,
+                    args: ['rm', '--force', '--volumes', container],
+                    optional: true,
+                });
+                endpoint = `docker-container://${container}`;
+            }
+            else {
+                expected = [];
+            }
+            steps.push({
+                title: `create buildx builder ${name} (remote driver, ${endpoint})`,
+                args: [
+                    'buildx',
+                    'create',
+                    '--name',
+                    name,
+                    '--driver',
+                    'remote',
+                    ...(endpoint.startsWith('tcp://') ? tlsOpts.flatMap((o) => ['--driver-opt', o]) : []),
+                    ...request.driverOpts.flatMap((o) => ['--driver-opt', o]),
+                    '--use',
+                    endpoint,
+                ],
+            });
+        }
+        cleanup.unshift({
+            title: `remove buildx builder ${name}`,
+            args: ['buildx', 'rm', name],
+            optional: true,
+        });
+    }
+    else {
+        rest.notes.push(`reusing buildx builder "${name}" (${existing.driver}); the post step leaves it`);
+        expected = existingPlatforms(existing, localPlatforms);
+    }
+    request.append.forEach((node, i) => {
+        steps.push(appendStep(name, node, i, tlsOpts));
+        for (const p of node.platforms) {
+            if (!includesPlatform(expected, p))
+                expected.push(ociPlatformString(p));
+        }
+    });
+    return finish(name, !existing, expected, existing?.driver ?? driver);
+    function finish(builder, create, platforms, builderDriver) {
+        return {
+            ...rest,
+            kind: 'buildx',
+            name: builder,
+            driver: builderDriver,
+            create,
+            steps,
+            bootstrap: {
+                title: `bootstrap buildx builder ${builder}`,
+                args: ['buildx', 'inspect', '--bootstrap', builder],
+                stream: false,
+            },
+            cleanup: create && request.cleanup ? cleanup : [],
+            files,
+            platforms,
+            env: { XPLAT_BUILDER: 'buildx', BUILDX_BUILDER: builder },
+        };
+    }
+}
+function existingPlatforms(builder, local) {
+    const listed = builder.nodes.flatMap((n) => n.platforms);
+    return listed.length ? [...new Set(listed)] : [...local];
+}
+/** TLS files for tcp:// nodes, written under the temp dir; returns the driver options. */
+function tlsDriverOpts(request, context, name, files) {
+    const dir = path.join(context.tempDir, `xplat-buildx-${name}`);
+    const opts = [];
+    const add = (key, file, content) => {
+        if (!content)
+            return;
+        const full = path.join(dir, file);
+        files.push({ path: full, content });
+        opts.push(`${key}=${full}`);
+    };
+    add('cacert', 'ca.pem', request.tls.caCert);
+    add('cert', 'cert.pem', request.tls.cert);
+    add('key', 'key.pem', request.tls.key);
+    return opts;
+}
+function appendStep(name, node, index, tlsOpts) {
+    const nodeName = node.name ?? `${name}-node${index + 1}`;
+    const opts = [
+        ...(node.endpoint.startsWith('tcp://') ? tlsOpts : []),
+        ...(node.servername ? [`servername=${node.servername}`] : []),
+    ];
+    return {
+        title: `append node ${nodeName} (${node.endpoint}, ${node.platforms.map(ociPlatformString).join(', ')})`,
+        args: [
+            'buildx',
+            'create',
+            '--name',
+            name,
+            '--append',
+            '--node',
+            nodeName,
+            '--driver',
+            'remote',
+            ...opts.flatMap((o) => ['--driver-opt', o]),
+            '--platform',
+            node.platforms.map(ociPlatformString).join(','),
+            node.endpoint,
+        ],
+    };
+}
+/**
+ * Checks that every requested platform is among what the builder really reports (buildx
+ * after bootstrap, or the engine's list after QEMU registration).
+ */
+function setup_checkBuilderPlatforms(plan, requested, actual) {
+    for (const p of requested) {
+        if (p.os === 'windows' && plan.kind === 'classic')
+            continue; // checked against the host build
+        if (!includesPlatform(actual, p))
+            throw new XplatError(`${formatPlatform(p)} cannot be built by ${plan.name ? `builder "${plan.name}"` : 'this engine'}: it builds ${actual.join(', ') || 'nothing'}`, 'platforms');
+    }
+}
+
+;// CONCATENATED MODULE: ./packages/engine/src/setup-run.ts
+/**
+ * Runs a setup plan on the real host, and the post step that undoes it. The cleanup
+ * state is handed out before the first command runs, so a step that fails half way (a
+ * builder created, its bootstrap failed) still gets removed by the post step.
+ */
+
+
+
+
+
+
+
+
+
+
+
+
+function generatedBuilderName() {
+    return `xplat-${randomBytes(3).toString('hex')}`;
+}
+async function setupBuilder(request, options = {}) {
+    const logger = options.logger ?? silentLogger;
+    const docker = { ...options, logger };
+    const facts = options.facts ?? (await probeHost(options));
+    logger.info(describeFacts(facts));
+    const plan = planSetup(facts, request, {
+        tempDir: options.tempDir ?? process.env.RUNNER_TEMP ?? os.tmpdir(),
+        generatedName: generatedBuilderName(),
+    });
+    for (const note of plan.notes)
+        logger.info(note);
+    await options.onState?.({ cleanup: plan.cleanup, files: plan.files.map((f) => f.path) });
+    for (const file of plan.files) {
+        await mkdir(path.dirname(file.path), { recursive: true, mode: 0o700 });
+        await writeFile(file.path, file.content, { mode: 0o600 });
+        await chmod(file.path, 0o600);
+    }
+    for (const step of plan.steps) {
+        await logger.group(step.title, async () => {
+            await runRequiredStep(step, docker);
+        });
+    }
+    let platforms;
+    if (plan.bootstrap) {
+        const out = await runRequiredStep(plan.bootstrap, docker);
+        const builder = parseBuildxInspect(out.stdout);
+        platforms = builder ? builderPlatforms(builder) : [...plan.platforms];
+    }
+    else if (plan.kind !== 'classic' || facts.engine.os === 'linux') {
+        // QEMU may have been registered just now: read the kernel's list again.
+        const binfmt = plan.steps.length ? await probeBinfmt(options.binfmtDir) : facts.binfmt;
+        platforms = engineLinuxPlatforms({ ...facts, binfmt });
+    }
+    else {
+        platforms = [...plan.platforms];
+    }
+    checkBuilderPlatforms(plan, request.platforms, platforms);
+    return { plan, facts, platforms };
+}
+function describeFacts(facts) {
+    const e = facts.engine;
+    const parts = [
+        `docker CLI ${facts.cli.version}${facts.cli.buildkitBuiltIn ? ' (BuildKit built in)' : ''}`,
+        `engine ${e.version} ${e.platform}${e.osVersion ? ` ${e.osVersion}` : ''}${e.isolation ? ` (${e.isolation} isolation)` : ''}`,
+        facts.buildx
+            ? `buildx ${facts.buildx.version} (${facts.buildx.builders.map((b) => `${b.name}${b.current ? '*' : ''}:${b.driver}`).join(', ') || 'no builders'})`
+            : 'no buildx',
+        facts.binfmt.emulated.length ? `QEMU: ${facts.binfmt.emulated.join(', ')}` : 'no QEMU',
+    ];
+    return `host: ${parts.join('; ')}`;
+}
+/** The post step: runs the cleanup commands and removes the files; never throws. */
+async function cleanupSetup(state, options = {}) {
+    const problems = [];
+    for (const step of state.cleanup) {
+        try {
+            const out = await runStep(step, options);
+            if (out.exitCode !== 0 && !/no such|not found|no builder/i.test(out.stderr))
+                problems.push(`${step.title}: ${lastLine(out.stderr) || `exit ${out.exitCode}`}`);
+            else
+                options.logger?.info(`${step.title}: done`);
+        }
+        catch (error) {
+            problems.push(`${step.title}: ${errorMessage(error)}`);
+        }
+    }
+    for (const file of state.files) {
+        await rm(file, { force: true });
+        // The folder main made for them, only once empty: never a folder with other files.
+        await rmdir(path.dirname(file)).catch(() => undefined);
+    }
+    return problems;
+}
+function parseSetupState(text) {
+    if (!text.trim())
+        return undefined;
+    const parsed = JSON.parse(text);
+    return { cleanup: parsed.cleanup ?? [], files: parsed.files ?? [] };
+}
+/** `linux/amd64, linux/arm64` for outputs and logs, in the order the builder gave them. */
+function formatPlatformList(platforms) {
+    return platforms.join(',');
+}
+/** The job summary: which builder this runner uses and what it can build. */
+function renderSetupSummary(outcome) {
+    const { plan } = outcome;
+    const host = `${plan.hostPlatform}${plan.hostOsVersion ? ` ${plan.hostOsVersion}` : ''}`;
+    return [
+        '### xplat builder',
+        '',
+        '| Builder | Name | Host | Platforms |',
+        '| --- | --- | --- | --- |',
+        `| ${plan.kind}${plan.driver ? ` (${plan.driver})` : ''} | ${plan.name ? `\`${plan.name}\`` : ''} | \`${host}\` | ${outcome.platforms.map((p) => `\`${p}\``).join(', ')} |`,
+        ...(plan.runnableReleases.length
+            ? [
+                '',
+                `**Windows releases this host runs (process isolation)** ${plan.runnableReleases.join(', ')}`,
+            ]
+            : []),
+        '',
+    ].join('\n');
+}
+
 ;// CONCATENATED MODULE: ./packages/engine/src/index.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
 
 
 
@@ -41545,9 +52561,6 @@ function notes(host, platform, network, published, stopSignal, isolation) {
 // EXTERNAL MODULE: external "node:http"
 var external_node_http_ = __nccwpck_require__(7067);
 var external_node_http_default = /*#__PURE__*/__nccwpck_require__.n(external_node_http_);
-// EXTERNAL MODULE: external "node:net"
-var external_node_net_ = __nccwpck_require__(7030);
-var external_node_net_default = /*#__PURE__*/__nccwpck_require__.n(external_node_net_);
 ;// CONCATENATED MODULE: ./packages/smoke/src/probes.ts
 /**
  * One attempt of each probe kind. An attempt never throws: it reports what it saw, so
@@ -41773,14 +52786,480 @@ async function writeReport(file, report) {
     await (0,promises_.writeFile)(file, `${JSON.stringify(report, null, 2)}\n`, 'utf8');
 }
 
-;// CONCATENATED MODULE: ./packages/smoke/src/run.ts
+;// CONCATENATED MODULE: ./packages/smoke/src/run/run-report.ts
+/**
+ * The smoke report of one run, assembled from what the phases recorded on the run and
+ * what finishRun learned about the container before removing it.
+ */
+
+
+function assembleReport(run, plan, failure, { ref, state, logs }, finished) {
+    return {
+        schema: SMOKE_REPORT_SCHEMA,
+        image: run.request.image,
+        ...(run.imageId ? { imageId: run.imageId } : {}),
+        ...(plan?.platform
+            ? { platform: (0,src/* formatPlatform */.Bq)(plan.platform) }
+            : run.request.platform
+                ? { platform: (0,src/* formatPlatform */.Bq)(run.request.platform) }
+                : {}),
+        mode: run.request.oneShot ? 'one-shot' : 'service',
+        host: {
+            os: run.host.os,
+            architecture: run.host.architecture,
+            ...(run.host.osVersion ? { osVersion: run.host.osVersion } : {}),
+            network: plan?.network ?? run.request.network,
+        },
+        passed: !failure,
+        ...(failure ? { reason: failure.reason, failedCheck: failure.check } : {}),
+        ...(run.readyAt !== undefined ? { readyMs: run.readyAt - run.containerStart } : {}),
+        durationMs: finished - run.t0,
+        startedAt: new Date(run.t0).toISOString(),
+        ...(run.containerStart
+            ? { containerStartedAt: new Date(run.containerStart).toISOString() }
+            : {}),
+        ...(run.readyAt !== undefined ? { readyAt: new Date(run.readyAt).toISOString() } : {}),
+        finishedAt: new Date(finished).toISOString(),
+        checks: run.checks,
+        ...(run.stop ? { stop: run.stop } : {}),
+        ...(run.exitCode !== undefined ? { exitCode: run.exitCode } : {}),
+        ...(ref && plan
+            ? {
+                container: {
+                    id: run.containerId ?? '',
+                    name: plan.containerName,
+                    ...(state ? { state } : {}),
+                },
+            }
+            : {}),
+        logs,
+        notes: plan?.notes ?? [],
+        ...(plan ? { command: plan.commands.run } : {}),
+    };
+}
+
+;// CONCATENATED MODULE: ./packages/smoke/src/run/finish-run.ts
+/**
+ * The end of every smoke run: gather the container's state and last log lines, show
+ * them on failure, remove the container, and log and write the report.
+ */
+
+
+
+
+async function finishRun(run, plan, failure) {
+    await run.engineStart;
+    // By name when `docker run` failed: it may have created the container before failing to start it.
+    const ref = run.ran ? (run.containerId ?? plan?.containerName) : undefined;
+    let state;
+    let logs = [];
+    if (ref && plan) {
+        state = await inspectContainer(ref, run.docker).catch(() => undefined);
+        if (state) {
+            const lines = await containerLogs(ref, { tail: run.request.logLines, timestamps: true }, run.docker).catch(() => []);
+            logs = lines.map((l) => (l.stream === 'stderr' ? `[stderr] ${l.text}` : l.text));
+        }
+    }
+    if (failure) {
+        if (!run.checks.some((c) => c.status === 'failed')) {
+            run.checks.push({
+                name: failure.check,
+                kind: 'start',
+                status: 'failed',
+                detail: failure.reason,
+            });
+        }
+        // Nothing to show when it failed before any container existed (image, platform, skew).
+        if (ref) {
+            await run.logger.group(`Container state and last ${logs.length} log lines`, async () => {
+                run.logger.info(describeState(state));
+                for (const line of logs)
+                    run.logger.info(line);
+            });
+        }
+    }
+    if (ref && plan) {
+        // Never cancelled: removing is the one thing that must happen however the run ended.
+        await removeContainer(ref, run.docker).catch((error) => run.logger.warning(`could not remove container ${ref}: ${(0,src/* errorMessage */.gJ)(error)}`));
+    }
+    const finished = Date.now();
+    const report = assembleReport(run, plan, failure, { ref, state, logs }, finished);
+    run.logger.info(renderChecks(report));
+    run.logger.info(report.passed
+        ? `Smoke test passed${report.readyMs !== undefined ? ` (ready in ${report.readyMs} ms)` : ''}`
+        : `Smoke test failed: ${report.reason}`);
+    if (run.request.reportFile)
+        await writeReport(run.request.reportFile, report);
+    if (run.request.resultFile)
+        await recordSmokeResult(run.request.resultFile, report);
+    return report;
+}
+
+;// CONCATENATED MODULE: ./packages/smoke/src/run/one-shot.ts
+/**
+ * A one-shot image, which runs and exits: wait for the exit (or the timeout, or a
+ * cancel), then judge its exit code, output and log lines.
+ */
+
+
+
+async function checkOneShot(run, plan) {
+    const spec = plan.oneShot;
+    const remaining = Math.max(0, run.containerStart + plan.timeoutMs - Date.now());
+    const timer = new AbortController();
+    const signal = run.deps.signal ? AbortSignal.any([run.deps.signal, timer.signal]) : timer.signal;
+    await Promise.race([run.exited, (0,promises_namespaceObject.setTimeout)(remaining, undefined, { signal }).catch(() => undefined)]);
+    timer.abort();
+    const name = `exit ${spec.expectExitCode}`;
+    await run.engineStart;
+    // `docker wait` can also end because the cancel signal reached it: only an inspect
+    // that shows the container stopped counts as an exit.
+    const state = run.exitedAt ? await inspectContainer(run.containerId, run.docker) : undefined;
+    if (!run.exitedAt || run.deps.signal?.aborted || state?.running) {
+        const detail = run.deps.signal?.aborted
+            ? 'cancelled while waiting for the container to exit'
+            : `still running after ${probes_seconds(plan.timeoutMs)}`;
+        run.checks.push({
+            name,
+            kind: 'exit',
+            status: 'failed',
+            durationMs: Date.now() - run.containerStart,
+            detail,
+        });
+        return { check: name, reason: `one-shot: ${detail}` };
+    }
+    const code = state?.exitCode ?? run.exitedAt.code ?? -1;
+    run.exitCode = code;
+    const durationMs = run.exitedAt.at - run.containerStart;
+    const lines = await containerLogs(run.containerId, {}, run.docker);
+    const output = lines.map((l) => l.text).join('\n');
+    const problems = [];
+    if (code !== spec.expectExitCode)
+        problems.push(`exited ${code}, expected ${spec.expectExitCode}${state?.oomKilled ? ' (OOM killed)' : ''}`);
+    if (spec.expectOutput && !spec.expectOutput.test(output))
+        problems.push(`output does not match /${spec.expectOutput.source}/: ${snippet(output)}`);
+    if (spec.expectLog && !lines.some((l) => spec.expectLog.test(l.text)))
+        problems.push(`no log line matches /${spec.expectLog.source}/`);
+    if (problems.length === 0) {
+        run.checks.push({
+            name,
+            kind: 'exit',
+            status: 'passed',
+            durationMs,
+            detail: `exited ${code} after ${durationMs} ms`,
+        });
+        return undefined;
+    }
+    const detail = problems.join('; ');
+    run.checks.push({ name, kind: 'exit', status: 'failed', durationMs, detail });
+    return { check: name, reason: `one-shot: ${detail}` };
+}
+
+;// CONCATENATED MODULE: ./packages/smoke/src/run/poll-probes.ts
+/**
+ * The probing loop of a service: every probe polled in parallel, with its own backoff,
+ * until it passes or the shared deadline, a crash, a failed probe or a cancel ends it.
+ */
+
+
+/** One result per probe of the plan, in the plan's order. */
+async function pollProbes(run, plan) {
+    // Ends every probe: a crash, a probe out of time, or the caller's cancel (which may
+    // have come already, while the container was starting).
+    const controller = new AbortController();
+    const signal = run.deps.signal
+        ? AbortSignal.any([run.deps.signal, controller.signal])
+        : controller.signal;
+    const overallDeadline = run.containerStart + plan.timeoutMs;
+    const probeDeadline = Math.min(overallDeadline, run.containerStart + plan.probeTimeoutMs);
+    let polling = true;
+    void run.exited.then(() => polling && controller.abort());
+    const outcomes = await Promise.all(plan.probes.map(async (probe) => {
+        const result = await poll({
+            deadline: probeDeadline,
+            backoff: probe.kind === 'http' || probe.kind === 'tcp' ? FAST_BACKOFF : DOCKER_BACKOFF,
+            signal,
+            attempt: (remaining) => attemptProbe(probe, {
+                containerId: run.containerId,
+                docker: run.docker,
+                timeoutMs: Math.min(plan.attemptTimeoutMs, remaining),
+                signal,
+            }),
+        });
+        if (result.ok)
+            run.logger.info(`✓ ${probe.name} passed ${result.at - run.containerStart} ms after start (${result.detail})`);
+        // One probe out of time decides the verdict; the others need not keep going.
+        else if (!result.aborted)
+            controller.abort();
+        return result;
+    }));
+    polling = false;
+    return outcomes;
+}
+
+;// CONCATENATED MODULE: ./packages/smoke/src/run/stop-check.ts
+/**
+ * The stop check of a service: stop the container as the engine would on shutdown and
+ * judge whether it exited on its own, in time and with a clean code.
+ */
+
+async function checkStop(run, plan) {
+    // A service that quits right after answering is broken too.
+    const running = await inspectContainer(run.containerId, run.docker);
+    if (!running?.running) {
+        const reason = `the container exited with code ${running?.exitCode ?? 'unknown'} after the probes passed; a service must keep running until stopped`;
+        run.checks.push({ name: 'stop', kind: 'stop', status: 'failed', detail: reason });
+        return { check: 'stop', reason };
+    }
+    const timeout = plan.stopTimeoutSeconds;
+    const before = Date.now();
+    await stopContainer(run.containerId, timeout, run.docker);
+    const durationMs = Date.now() - before;
+    const state = await inspectContainer(run.containerId, run.docker);
+    const exitCode = state?.exitCode ?? -1;
+    const windows = run.host.os === 'windows';
+    // Linux: 137 is SIGKILL, which `docker stop` sends when the timeout runs out.
+    // Windows reports no such code, so there a stop that took the whole timeout was a kill.
+    const killed = windows
+        ? durationMs >= timeout * 1000 - 250
+        : exitCode === 137 && !state?.oomKilled;
+    const exitedOnOwn = !killed;
+    const graceful = exitedOnOwn && (windows || exitCode === 0 || (exitCode > 128 && exitCode !== 137));
+    const required = run.request.expectGracefulStop;
+    run.stop = {
+        signal: plan.stopSignal,
+        timeoutSeconds: timeout,
+        durationMs,
+        exitCode,
+        exitedOnOwn,
+        graceful,
+        required,
+    };
+    const detail = graceful
+        ? `exited ${exitCode} ${durationMs} ms after ${plan.stopSignal}`
+        : killed
+            ? `did not exit within ${timeout} s of ${plan.stopSignal}: killed${windows ? '' : ` (exit ${exitCode})`}`
+            : `exited ${exitCode} after ${plan.stopSignal}; a clean stop exits 0 or 128+signal`;
+    if (graceful) {
+        run.checks.push({ name: 'stop', kind: 'stop', status: 'passed', durationMs, detail });
+        return undefined;
+    }
+    const advice = windows
+        ? 'the app must handle the console shutdown event (SetConsoleCtrlHandler; .NET: the generic host) and exit in time'
+        : `the app must handle ${plan.stopSignal} (or add --init to run-args so an init forwards it) and exit in time`;
+    if (!required) {
+        run.logger.warning(`stop was not graceful: ${detail}; ${advice} (not required: expect-graceful-stop is false)`);
+        run.checks.push({
+            name: 'stop',
+            kind: 'stop',
+            status: 'skipped',
+            durationMs,
+            detail: `not graceful, not required: ${detail}`,
+        });
+        return undefined;
+    }
+    run.checks.push({ name: 'stop', kind: 'stop', status: 'failed', durationMs, detail });
+    return { check: 'stop', reason: `stop: ${detail}; ${advice}` };
+}
+
+;// CONCATENATED MODULE: ./packages/smoke/src/run/service-check.ts
+
+
+
+async function checkService(run, plan) {
+    const outcomes = await pollProbes(run, plan);
+    await run.engineStart;
+    // A cancel wins over what it caused: the runner signals the whole process tree, so
+    // `docker wait` may have ended too, which would otherwise read as a crash.
+    const cancelled = !!run.deps.signal?.aborted;
+    const crashed = cancelled ? undefined : run.exitedAt;
+    let failure;
+    const firstFailed = cancelled
+        ? -1
+        : plan.probes.findIndex((_, i) => !outcomes[i].ok && !outcomes[i].aborted);
+    plan.probes.forEach((probe, i) => {
+        const r = outcomes[i];
+        const durationMs = r.at - run.containerStart;
+        if (r.ok) {
+            run.checks.push({
+                name: probe.name,
+                kind: probe.kind,
+                status: 'passed',
+                durationMs,
+                attempts: r.attempts,
+                detail: r.detail,
+            });
+        }
+        else if (i === firstFailed && !crashed) {
+            const within = probes_seconds(Math.min(plan.probeTimeoutMs, plan.timeoutMs));
+            const detail = `no success within ${within} (${r.attempts} attempts); last: ${r.detail}`;
+            run.checks.push({
+                name: probe.name,
+                kind: probe.kind,
+                status: 'failed',
+                durationMs,
+                attempts: r.attempts,
+                detail,
+            });
+            failure = { check: probe.name, reason: `${probe.name}: ${detail}` };
+        }
+        else {
+            const why = crashed
+                ? 'the container exited first'
+                : firstFailed >= 0
+                    ? `${plan.probes[firstFailed].name} failed first`
+                    : 'cancelled';
+            run.checks.push({
+                name: probe.name,
+                kind: probe.kind,
+                status: 'skipped',
+                durationMs,
+                attempts: r.attempts,
+                detail: `not passed: ${why}; last: ${r.detail}`,
+            });
+        }
+    });
+    if (crashed && !outcomes.every((r) => r.ok)) {
+        const pending = plan.probes.filter((_, i) => !outcomes[i].ok).map((p) => p.name);
+        const reason = `the container exited with code ${crashed.code ?? 'unknown'} ${crashed.at - run.containerStart} ms after start, before ${pending.join(', ')} passed`;
+        run.checks.push({
+            name: 'running',
+            kind: 'start',
+            status: 'failed',
+            durationMs: crashed.at - run.containerStart,
+            detail: reason,
+        });
+        return { check: 'running', reason };
+    }
+    if (failure || !outcomes.every((r) => r.ok))
+        return failure ?? { check: 'cancelled', reason: 'cancelled before every probe passed' };
+    run.readyAt = Math.max(run.containerStart, ...outcomes.map((r) => r.at));
+    run.logger.info(`Ready ${run.readyAt - run.containerStart} ms after start`);
+    return checkStop(run, plan);
+}
+
+;// CONCATENATED MODULE: ./packages/smoke/src/run/start-container.ts
+/**
+ * `docker run` for a smoke run: starts the container, tells the caller its id at once
+ * (so a post step can remove it), and sets up the two things the checks wait on: the
+ * engine's own start time and the container's exit. A Windows build mismatch fails with
+ * the message that names both builds.
+ */
+
+
+
+async function startContainer(run, plan) {
+    run.logger.info(`Starting ${run.request.image}: docker ${plan.commands.run.join(' ')}`);
+    const before = Date.now();
+    run.ran = true;
+    try {
+        const out = await docker_docker(plan.commands.run, run.docker);
+        run.containerId = out.trim().split(/\s+/).pop();
+    }
+    catch (error) {
+        const stderr = error instanceof docker_DockerError ? error.stderr : (0,src/* errorMessage */.gJ)(error);
+        const named = buildsInSkewError(stderr);
+        const reason = isBuildSkewError(stderr)
+            ? buildSkewMessage(named.host ?? run.host.osVersion, named.image ?? plan.imageOsVersion, run.request.isolation === 'auto'
+                ? (run.host.isolation ?? 'process')
+                : run.request.isolation)
+            : `the container did not start: ${(0,src/* errorMessage */.gJ)(error)}`;
+        run.checks.push({ name: 'start', kind: 'start', status: 'failed', detail: reason });
+        return { check: 'start', reason };
+    }
+    run.runReturned = Date.now();
+    run.containerStart = run.runReturned;
+    await run.deps.onContainer?.(run.containerId);
+    // The engine's own start time is closer to the truth than our clock after `docker run`
+    // returned (which includes the CLI's exit); use it when it is plausible (same host).
+    // Asked in parallel: the probes must not wait for it.
+    run.engineStart = inspectContainer(run.containerId, run.docker)
+        .then((state) => {
+        const started = state ? Date.parse(state.startedAt) : NaN;
+        if (Number.isFinite(started) && started >= before - 1000 && started <= run.runReturned)
+            run.containerStart = started;
+    })
+        .catch(() => undefined);
+    run.checks.push({
+        name: 'start',
+        kind: 'start',
+        status: 'passed',
+        durationMs: run.runReturned - before,
+        detail: `${plan.platform ? (0,src/* formatPlatform */.Bq)(plan.platform) : 'image platform'} on ${run.host.os}/${run.host.architecture}, network ${plan.network}`,
+    });
+    // Noticing an exit by waiting on the engine, not by polling it: `docker wait` returns
+    // the moment the container stops (or is removed), so a crash fails the run at once.
+    run.exited = waitContainer(run.containerId, run.docker)
+        .catch(() => undefined)
+        .then((code) => (run.exitedAt = { code, at: Date.now() }));
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./packages/smoke/src/run/execute-plan.ts
+/**
+ * The phases of a smoke run in order: start, then the one-shot or service checks, then
+ * finish, which always runs, so the container is removed however the run ended.
+ */
+
+
+
+
+
+async function executePlan(run, plan, image) {
+    run.imageId = image?.id;
+    for (const note of plan.notes)
+        run.logger.info(`note: ${note}`);
+    if (plan.blocked)
+        return finishRun(run, plan, { check: 'start', reason: plan.blocked });
+    let failure;
+    try {
+        failure = await startContainer(run, plan);
+        if (!failure)
+            failure = plan.oneShot ? await checkOneShot(run, plan) : await checkService(run, plan);
+        if (!failure && run.deps.signal?.aborted)
+            failure = { check: 'cancelled', reason: 'cancelled before the smoke test finished' };
+    }
+    catch (error) {
+        failure = { check: 'engine', reason: (0,src/* errorMessage */.gJ)(error) };
+    }
+    return finishRun(run, plan, failure);
+}
+
+;// CONCATENATED MODULE: ./packages/smoke/src/run/smoke-run.ts
+/** A run before any phase: no container yet, and an exit that never comes until one starts. */
+function newSmokeRun(request, host, checks, logger, docker, deps, t0) {
+    return {
+        request,
+        host,
+        checks,
+        logger,
+        docker,
+        deps,
+        t0,
+        ran: false,
+        containerId: undefined,
+        runReturned: 0,
+        containerStart: 0,
+        engineStart: Promise.resolve(),
+        exited: new Promise(() => undefined),
+        exitedAt: undefined,
+        readyAt: undefined,
+        stop: undefined,
+        exitCode: undefined,
+        imageId: undefined,
+    };
+}
+
+;// CONCATENATED MODULE: ./packages/smoke/src/run/smoke-test.ts
 /**
  * The smoke test: start the image, poll its probes until all pass (or one runs out of
  * time, or the container exits), stop it and judge the stop, and always remove it.
  * Returns a report for anything the image did; throws only for inputs the user must fix
  * or an engine that cannot be reached, so a thrown error never becomes a verdict.
+ *
+ * This file turns the request into a plan (platform, host, image, ports); the phases
+ * that carry the plan out are its siblings, in the order execute-plan.ts runs them.
  */
-
 
 
 
@@ -41802,14 +53281,14 @@ async function smokeTest(request, deps = {}) {
         const leg = await (0,src/* readLegResult */.i7)(request.resultFile);
         const legPlatform = (0,src/* parsePlatform */.FL)(leg.result.platform, `${request.resultFile}: platform`);
         legOsVersion = leg.result.osVersion;
-        if (platform && !samePlatform(platform, legPlatform)) {
+        if (platform && !smoke_test_samePlatform(platform, legPlatform)) {
             throw new src/* XplatError */.ii(`${(0,src/* formatPlatform */.Bq)(platform)} does not match ${leg.result.platform} in the leg result ${request.resultFile}`, 'platform');
         }
         platform ??= legOsVersion ? { ...legPlatform, osVersion: legOsVersion } : legPlatform;
     }
     const host = deps.host ?? hostFromEngine(await engineHost(dockerOptions));
     const checks = [];
-    const run = new SmokeRun(request, host, checks, logger, dockerOptions, deps, t0);
+    const run = newSmokeRun(request, host, checks, logger, dockerOptions, deps, t0);
     // The image: the engine's facts about it (platform, os.version, stop signal), pulled
     // first when it is not local so the platform can be checked before anything runs.
     let image;
@@ -41822,15 +53301,15 @@ async function smokeTest(request, deps = {}) {
         }
     }
     catch (error) {
-        return run.finish(undefined, {
+        return finishRun(run, undefined, {
             check: 'image',
             reason: `cannot get the image ${request.image}: ${(0,src/* errorMessage */.gJ)(error)}`,
         });
     }
     if (image && platform) {
-        const actual = run_imagePlatform(image);
-        if (actual && !samePlatform(platform, actual)) {
-            return run.finish(undefined, {
+        const actual = smoke_test_imagePlatform(image);
+        if (actual && !smoke_test_samePlatform(platform, actual)) {
+            return finishRun(run, undefined, {
                 check: 'image',
                 reason: `the image is ${(0,src/* formatPlatform */.Bq)(actual)}, not ${(0,src/* formatPlatform */.Bq)(platform)} as platform says: it was built for the wrong platform`,
             });
@@ -41851,414 +53330,9 @@ async function smokeTest(request, deps = {}) {
         ...(image ? { image } : {}),
         ...(legOsVersion ? { imageOsVersion: legOsVersion } : {}),
     });
-    return run.execute(plan, image);
+    return executePlan(run, plan, image);
 }
-/** Lifecycle of one smoke run; split from smokeTest() so each phase reads on its own. */
-class SmokeRun {
-    request;
-    host;
-    checks;
-    logger;
-    docker;
-    deps;
-    t0;
-    /** Set once `docker run` was tried: from then on a container may exist to clean up. */
-    ran = false;
-    containerId;
-    runReturned = 0;
-    containerStart = 0;
-    engineStart = Promise.resolve();
-    /** Settles when the container stops running (or is removed); never rejects. */
-    exited = new Promise(() => undefined);
-    exitedAt;
-    readyAt;
-    stop;
-    exitCode;
-    imageId;
-    constructor(request, host, checks, logger, docker, deps, t0) {
-        this.request = request;
-        this.host = host;
-        this.checks = checks;
-        this.logger = logger;
-        this.docker = docker;
-        this.deps = deps;
-        this.t0 = t0;
-    }
-    async execute(plan, image) {
-        this.imageId = image?.id;
-        for (const note of plan.notes)
-            this.logger.info(`note: ${note}`);
-        if (plan.blocked)
-            return this.finish(plan, { check: 'start', reason: plan.blocked });
-        let failure;
-        try {
-            failure = await this.start(plan);
-            if (!failure)
-                failure = plan.oneShot ? await this.oneShot(plan) : await this.service(plan);
-            if (!failure && this.deps.signal?.aborted)
-                failure = { check: 'cancelled', reason: 'cancelled before the smoke test finished' };
-        }
-        catch (error) {
-            failure = { check: 'engine', reason: (0,src/* errorMessage */.gJ)(error) };
-        }
-        return this.finish(plan, failure);
-    }
-    /** `docker run`; a Windows build mismatch gets the message that names both builds. */
-    async start(plan) {
-        this.logger.info(`Starting ${this.request.image}: docker ${plan.commands.run.join(' ')}`);
-        const before = Date.now();
-        this.ran = true;
-        try {
-            const out = await docker_docker(plan.commands.run, this.docker);
-            this.containerId = out.trim().split(/\s+/).pop();
-        }
-        catch (error) {
-            const stderr = error instanceof DockerError ? error.stderr : (0,src/* errorMessage */.gJ)(error);
-            const named = buildsInSkewError(stderr);
-            const reason = isBuildSkewError(stderr)
-                ? buildSkewMessage(named.host ?? this.host.osVersion, named.image ?? plan.imageOsVersion, this.request.isolation === 'auto'
-                    ? (this.host.isolation ?? 'process')
-                    : this.request.isolation)
-                : `the container did not start: ${(0,src/* errorMessage */.gJ)(error)}`;
-            this.checks.push({ name: 'start', kind: 'start', status: 'failed', detail: reason });
-            return { check: 'start', reason };
-        }
-        this.runReturned = Date.now();
-        this.containerStart = this.runReturned;
-        await this.deps.onContainer?.(this.containerId);
-        // The engine's own start time is closer to the truth than our clock after `docker run`
-        // returned (which includes the CLI's exit); use it when it is plausible (same host).
-        // Asked in parallel: the probes must not wait for it.
-        this.engineStart = inspectContainer(this.containerId, this.docker)
-            .then((state) => {
-            const started = state ? Date.parse(state.startedAt) : NaN;
-            if (Number.isFinite(started) && started >= before - 1000 && started <= this.runReturned)
-                this.containerStart = started;
-        })
-            .catch(() => undefined);
-        this.checks.push({
-            name: 'start',
-            kind: 'start',
-            status: 'passed',
-            durationMs: this.runReturned - before,
-            detail: `${plan.platform ? (0,src/* formatPlatform */.Bq)(plan.platform) : 'image platform'} on ${this.host.os}/${this.host.architecture}, network ${plan.network}`,
-        });
-        // Noticing an exit by waiting on the engine, not by polling it: `docker wait` returns
-        // the moment the container stops (or is removed), so a crash fails the run at once.
-        this.exited = waitContainer(this.containerId, this.docker)
-            .catch(() => undefined)
-            .then((code) => (this.exitedAt = { code, at: Date.now() }));
-        return undefined;
-    }
-    async service(plan) {
-        // Ends every probe: a crash, a probe out of time, or the caller's cancel (which may
-        // have come already, while the container was starting).
-        const controller = new AbortController();
-        const signal = this.deps.signal
-            ? AbortSignal.any([this.deps.signal, controller.signal])
-            : controller.signal;
-        const overallDeadline = this.containerStart + plan.timeoutMs;
-        const probeDeadline = Math.min(overallDeadline, this.containerStart + plan.probeTimeoutMs);
-        let polling = true;
-        void this.exited.then(() => polling && controller.abort());
-        const outcomes = await Promise.all(plan.probes.map(async (probe) => {
-            const result = await poll({
-                deadline: probeDeadline,
-                backoff: probe.kind === 'http' || probe.kind === 'tcp' ? FAST_BACKOFF : DOCKER_BACKOFF,
-                signal,
-                attempt: (remaining) => attemptProbe(probe, {
-                    containerId: this.containerId,
-                    docker: this.docker,
-                    timeoutMs: Math.min(plan.attemptTimeoutMs, remaining),
-                    signal,
-                }),
-            });
-            if (result.ok)
-                this.logger.info(`✓ ${probe.name} passed ${result.at - this.containerStart} ms after start (${result.detail})`);
-            // One probe out of time decides the verdict; the others need not keep going.
-            else if (!result.aborted)
-                controller.abort();
-            return result;
-        }));
-        polling = false;
-        await this.engineStart;
-        // A cancel wins over what it caused: the runner signals the whole process tree, so
-        // `docker wait` may have ended too, which would otherwise read as a crash.
-        const cancelled = !!this.deps.signal?.aborted;
-        const crashed = cancelled ? undefined : this.exitedAt;
-        let failure;
-        const firstFailed = cancelled
-            ? -1
-            : plan.probes.findIndex((_, i) => !outcomes[i].ok && !outcomes[i].aborted);
-        plan.probes.forEach((probe, i) => {
-            const r = outcomes[i];
-            const durationMs = r.at - this.containerStart;
-            if (r.ok) {
-                this.checks.push({
-                    name: probe.name,
-                    kind: probe.kind,
-                    status: 'passed',
-                    durationMs,
-                    attempts: r.attempts,
-                    detail: r.detail,
-                });
-            }
-            else if (i === firstFailed && !crashed) {
-                const within = probes_seconds(Math.min(plan.probeTimeoutMs, plan.timeoutMs));
-                const detail = `no success within ${within} (${r.attempts} attempts); last: ${r.detail}`;
-                this.checks.push({
-                    name: probe.name,
-                    kind: probe.kind,
-                    status: 'failed',
-                    durationMs,
-                    attempts: r.attempts,
-                    detail,
-                });
-                failure = { check: probe.name, reason: `${probe.name}: ${detail}` };
-            }
-            else {
-                const why = crashed
-                    ? 'the container exited first'
-                    : firstFailed >= 0
-                        ? `${plan.probes[firstFailed].name} failed first`
-                        : 'cancelled';
-                this.checks.push({
-                    name: probe.name,
-                    kind: probe.kind,
-                    status: 'skipped',
-                    durationMs,
-                    attempts: r.attempts,
-                    detail: `not passed: ${why}; last: ${r.detail}`,
-                });
-            }
-        });
-        if (crashed && !outcomes.every((r) => r.ok)) {
-            const pending = plan.probes.filter((_, i) => !outcomes[i].ok).map((p) => p.name);
-            const reason = `the container exited with code ${crashed.code ?? 'unknown'} ${crashed.at - this.containerStart} ms after start, before ${pending.join(', ')} passed`;
-            this.checks.push({
-                name: 'running',
-                kind: 'start',
-                status: 'failed',
-                durationMs: crashed.at - this.containerStart,
-                detail: reason,
-            });
-            return { check: 'running', reason };
-        }
-        if (failure || !outcomes.every((r) => r.ok))
-            return failure ?? { check: 'cancelled', reason: 'cancelled before every probe passed' };
-        this.readyAt = Math.max(this.containerStart, ...outcomes.map((r) => r.at));
-        this.logger.info(`Ready ${this.readyAt - this.containerStart} ms after start`);
-        return this.stopCheck(plan);
-    }
-    /** Stops the container as the engine would on shutdown and judges whether it exited on its own. */
-    async stopCheck(plan) {
-        // A service that quits right after answering is broken too.
-        const running = await inspectContainer(this.containerId, this.docker);
-        if (!running?.running) {
-            const reason = `the container exited with code ${running?.exitCode ?? 'unknown'} after the probes passed; a service must keep running until stopped`;
-            this.checks.push({ name: 'stop', kind: 'stop', status: 'failed', detail: reason });
-            return { check: 'stop', reason };
-        }
-        const timeout = plan.stopTimeoutSeconds;
-        const before = Date.now();
-        await stopContainer(this.containerId, timeout, this.docker);
-        const durationMs = Date.now() - before;
-        const state = await inspectContainer(this.containerId, this.docker);
-        const exitCode = state?.exitCode ?? -1;
-        const windows = this.host.os === 'windows';
-        // Linux: 137 is SIGKILL, which `docker stop` sends when the timeout runs out.
-        // Windows reports no such code, so there a stop that took the whole timeout was a kill.
-        const killed = windows
-            ? durationMs >= timeout * 1000 - 250
-            : exitCode === 137 && !state?.oomKilled;
-        const exitedOnOwn = !killed;
-        const graceful = exitedOnOwn && (windows || exitCode === 0 || (exitCode > 128 && exitCode !== 137));
-        const required = this.request.expectGracefulStop;
-        this.stop = {
-            signal: plan.stopSignal,
-            timeoutSeconds: timeout,
-            durationMs,
-            exitCode,
-            exitedOnOwn,
-            graceful,
-            required,
-        };
-        const detail = graceful
-            ? `exited ${exitCode} ${durationMs} ms after ${plan.stopSignal}`
-            : killed
-                ? `did not exit within ${timeout} s of ${plan.stopSignal}: killed${windows ? '' : ` (exit ${exitCode})`}`
-                : `exited ${exitCode} after ${plan.stopSignal}; a clean stop exits 0 or 128+signal`;
-        if (graceful) {
-            this.checks.push({ name: 'stop', kind: 'stop', status: 'passed', durationMs, detail });
-            return undefined;
-        }
-        const advice = windows
-            ? 'the app must handle the console shutdown event (SetConsoleCtrlHandler; .NET: the generic host) and exit in time'
-            : `the app must handle ${plan.stopSignal} (or add --init to run-args so an init forwards it) and exit in time`;
-        if (!required) {
-            this.logger.warning(`stop was not graceful: ${detail}; ${advice} (not required: expect-graceful-stop is false)`);
-            this.checks.push({
-                name: 'stop',
-                kind: 'stop',
-                status: 'skipped',
-                durationMs,
-                detail: `not graceful, not required: ${detail}`,
-            });
-            return undefined;
-        }
-        this.checks.push({ name: 'stop', kind: 'stop', status: 'failed', durationMs, detail });
-        return { check: 'stop', reason: `stop: ${detail}; ${advice}` };
-    }
-    /** An image that runs and exits: its exit code and output are the check. */
-    async oneShot(plan) {
-        const spec = plan.oneShot;
-        const remaining = Math.max(0, this.containerStart + plan.timeoutMs - Date.now());
-        const timer = new AbortController();
-        const signal = this.deps.signal
-            ? AbortSignal.any([this.deps.signal, timer.signal])
-            : timer.signal;
-        await Promise.race([
-            this.exited,
-            (0,promises_namespaceObject.setTimeout)(remaining, undefined, { signal }).catch(() => undefined),
-        ]);
-        timer.abort();
-        const name = `exit ${spec.expectExitCode}`;
-        await this.engineStart;
-        // `docker wait` can also end because the cancel signal reached it: only an inspect
-        // that shows the container stopped counts as an exit.
-        const state = this.exitedAt
-            ? await inspectContainer(this.containerId, this.docker)
-            : undefined;
-        if (!this.exitedAt || this.deps.signal?.aborted || state?.running) {
-            const detail = this.deps.signal?.aborted
-                ? 'cancelled while waiting for the container to exit'
-                : `still running after ${probes_seconds(plan.timeoutMs)}`;
-            this.checks.push({
-                name,
-                kind: 'exit',
-                status: 'failed',
-                durationMs: Date.now() - this.containerStart,
-                detail,
-            });
-            return { check: name, reason: `one-shot: ${detail}` };
-        }
-        const code = state?.exitCode ?? this.exitedAt.code ?? -1;
-        this.exitCode = code;
-        const durationMs = this.exitedAt.at - this.containerStart;
-        const lines = await containerLogs(this.containerId, {}, this.docker);
-        const output = lines.map((l) => l.text).join('\n');
-        const problems = [];
-        if (code !== spec.expectExitCode)
-            problems.push(`exited ${code}, expected ${spec.expectExitCode}${state?.oomKilled ? ' (OOM killed)' : ''}`);
-        if (spec.expectOutput && !spec.expectOutput.test(output))
-            problems.push(`output does not match /${spec.expectOutput.source}/: ${snippet(output)}`);
-        if (spec.expectLog && !lines.some((l) => spec.expectLog.test(l.text)))
-            problems.push(`no log line matches /${spec.expectLog.source}/`);
-        if (problems.length === 0) {
-            this.checks.push({
-                name,
-                kind: 'exit',
-                status: 'passed',
-                durationMs,
-                detail: `exited ${code} after ${durationMs} ms`,
-            });
-            return undefined;
-        }
-        const detail = problems.join('; ');
-        this.checks.push({ name, kind: 'exit', status: 'failed', durationMs, detail });
-        return { check: name, reason: `one-shot: ${detail}` };
-    }
-    /** Gathers state and logs, shows them on failure, removes the container, builds the report. */
-    async finish(plan, failure) {
-        await this.engineStart;
-        // By name when `docker run` failed: it may have created the container before failing to start it.
-        const ref = this.ran ? (this.containerId ?? plan?.containerName) : undefined;
-        let state;
-        let logs = [];
-        if (ref && plan) {
-            state = await inspectContainer(ref, this.docker).catch(() => undefined);
-            if (state) {
-                const lines = await containerLogs(ref, { tail: this.request.logLines, timestamps: true }, this.docker).catch(() => []);
-                logs = lines.map((l) => (l.stream === 'stderr' ? `[stderr] ${l.text}` : l.text));
-            }
-        }
-        if (failure) {
-            if (!this.checks.some((c) => c.status === 'failed')) {
-                this.checks.push({
-                    name: failure.check,
-                    kind: 'start',
-                    status: 'failed',
-                    detail: failure.reason,
-                });
-            }
-            // Nothing to show when it failed before any container existed (image, platform, skew).
-            if (ref) {
-                await this.logger.group(`Container state and last ${logs.length} log lines`, async () => {
-                    this.logger.info(describeState(state));
-                    for (const line of logs)
-                        this.logger.info(line);
-                });
-            }
-        }
-        if (ref && plan) {
-            // Never cancelled: removing is the one thing that must happen however the run ended.
-            await removeContainer(ref, this.docker).catch((error) => this.logger.warning(`could not remove container ${ref}: ${(0,src/* errorMessage */.gJ)(error)}`));
-        }
-        const finished = Date.now();
-        const report = {
-            schema: SMOKE_REPORT_SCHEMA,
-            image: this.request.image,
-            ...(this.imageId ? { imageId: this.imageId } : {}),
-            ...(plan?.platform
-                ? { platform: (0,src/* formatPlatform */.Bq)(plan.platform) }
-                : this.request.platform
-                    ? { platform: (0,src/* formatPlatform */.Bq)(this.request.platform) }
-                    : {}),
-            mode: this.request.oneShot ? 'one-shot' : 'service',
-            host: {
-                os: this.host.os,
-                architecture: this.host.architecture,
-                ...(this.host.osVersion ? { osVersion: this.host.osVersion } : {}),
-                network: plan?.network ?? this.request.network,
-            },
-            passed: !failure,
-            ...(failure ? { reason: failure.reason, failedCheck: failure.check } : {}),
-            ...(this.readyAt !== undefined ? { readyMs: this.readyAt - this.containerStart } : {}),
-            durationMs: finished - this.t0,
-            startedAt: new Date(this.t0).toISOString(),
-            ...(this.containerStart
-                ? { containerStartedAt: new Date(this.containerStart).toISOString() }
-                : {}),
-            ...(this.readyAt !== undefined ? { readyAt: new Date(this.readyAt).toISOString() } : {}),
-            finishedAt: new Date(finished).toISOString(),
-            checks: this.checks,
-            ...(this.stop ? { stop: this.stop } : {}),
-            ...(this.exitCode !== undefined ? { exitCode: this.exitCode } : {}),
-            ...(ref && plan
-                ? {
-                    container: {
-                        id: this.containerId ?? '',
-                        name: plan.containerName,
-                        ...(state ? { state } : {}),
-                    },
-                }
-                : {}),
-            logs,
-            notes: plan?.notes ?? [],
-            ...(plan ? { command: plan.commands.run } : {}),
-        };
-        this.logger.info(renderChecks(report));
-        this.logger.info(report.passed
-            ? `Smoke test passed${report.readyMs !== undefined ? ` (ready in ${report.readyMs} ms)` : ''}`
-            : `Smoke test failed: ${report.reason}`);
-        if (this.request.reportFile)
-            await writeReport(this.request.reportFile, report);
-        if (this.request.resultFile)
-            await recordSmokeResult(this.request.resultFile, report);
-        return report;
-    }
-}
-function run_imagePlatform(image) {
+function smoke_test_imagePlatform(image) {
     if (!image.os || !image.architecture)
         return undefined;
     try {
@@ -42269,25 +53343,12 @@ function run_imagePlatform(image) {
     }
 }
 /** os, architecture and variant agree (os.version is checked against the host, not here). */
-function samePlatform(a, b) {
+function smoke_test_samePlatform(a, b) {
     return (a.os === b.os && a.architecture === b.architecture && (a.variant ?? '') === (b.variant ?? ''));
-}
-/** A port nothing listens on right now, from the OS. */
-function freePort() {
-    return new Promise((resolve, reject) => {
-        const server = external_node_net_default().createServer();
-        server.unref();
-        server.on('error', reject);
-        server.listen(0, () => {
-            const address = server.address();
-            server.close(() => typeof address === 'object' && address
-                ? resolve(address.port)
-                : reject(new Error('no port')));
-        });
-    });
 }
 
 ;// CONCATENATED MODULE: ./packages/smoke/src/index.ts
+
 
 
 
@@ -45549,7 +56610,7 @@ function getExecOutput(commandLine, args, options) {
 /******/ 	// Execute the module function
 /******/ 	var threw = true;
 /******/ 	try {
-/******/ 		__webpack_modules__[moduleId](module, module.exports, __nccwpck_require__);
+/******/ 		__webpack_modules__[moduleId].call(module.exports, module, module.exports, __nccwpck_require__);
 /******/ 		threw = false;
 /******/ 	} finally {
 /******/ 		if(threw) delete __webpack_module_cache__[moduleId];

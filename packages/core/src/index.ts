@@ -5,5 +5,6 @@ export * from './inputs.js';
 export * from './leg-result.js';
 export * from './logger.js';
 export * from './platform.js';
+export * from './runners.js';
 export * from './table.js';
 export * from './windows.js';

@@ -1,8 +1,10 @@
 export * from './backoff.js';
+export * from './free-port.js';
 export * from './host.js';
 export * from './options.js';
 export * from './parse.js';
 export * from './plan.js';
 export * from './probes.js';
 export * from './report.js';
-export * from './run.js';
+export type { SmokeDeps } from './run/smoke-run.js';
+export { smokeTest } from './run/smoke-test.js';

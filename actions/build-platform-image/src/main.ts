@@ -1,0 +1,31 @@
+/**
+ * build-platform-image: inputs -> @xplat/engine buildPlatformImage -> outputs, job
+ * summary, lint annotations. Glue only.
+ */
+import * as core from '@actions/core';
+import { actionLogger, errorMessage } from '@xplat/core';
+import { buildOutputs, buildPlatformImage, renderBuildSummary } from '@xplat/engine';
+import { getInputs } from './inputs.js';
+
+async function run(): Promise<void> {
+  try {
+    const request = getInputs();
+    const outcome = await buildPlatformImage(request, {
+      logger: actionLogger(),
+      cwd: process.env.GITHUB_WORKSPACE || process.cwd(),
+      // Findings become annotations on the Dockerfile line; errors also stop the build.
+      onFinding: (f) =>
+        (f.severity === 'error' ? core.error : core.warning)(f.message, {
+          title: f.rule,
+          file: f.file,
+          startLine: f.line,
+        }),
+    });
+    for (const [name, value] of Object.entries(buildOutputs(outcome))) core.setOutput(name, value);
+    await core.summary.addRaw(renderBuildSummary(outcome)).write();
+  } catch (error) {
+    core.setFailed(errorMessage(error));
+  }
+}
+
+await run();

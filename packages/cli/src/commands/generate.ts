@@ -1,0 +1,88 @@
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { XplatError } from '@xplat/core';
+import { checkRendered, renderTarget, writeRendered, type GenerateKind } from '@xplat/workflow';
+import type { Command } from '../command.js';
+
+const usage = `usage: xplat generate [--dir DIR] [--config FILE] [--output FILE] [--check]
+       xplat generate --reusable [--uses OWNER/xplat@REF] [--pin-actions] [--output FILE] [--check]
+       xplat generate --starter [--uses OWNER/xplat@REF] [--output FILE] [--check]
+       xplat generate --schema [--output FILE] [--check]
+
+Write .github/workflows/xplat.yml from xplat.yml: one build leg per platform on its
+native runner (build, smoke-test, leg result), and a fuse job gated on every leg.
+With --check, write nothing: exit 1 with a diff when the committed file is stale.
+
+  --dir DIR        the repository root (default: the current folder)
+  --config FILE    the config, from DIR (default xplat.yml)
+  --output FILE    where to write, from DIR (default .github/workflows/xplat.yml;
+                   --reusable .github/workflows/xplat-reusable.yml; --starter
+                   action-templates/xplat.yml; --schema xplat.schema.json)
+  --check          compare with the committed file instead of writing it
+  --reusable       the reusable workflow (on: workflow_call) instead
+  --starter        the starter workflow (GitHub workflow-template) instead
+  --schema         the JSON schema of xplat.yml, for editors
+  --uses REF       where the reusable/starter workflow takes xplat from (OWNER/xplat@vX.Y.Z)
+  --pin-actions    pin third-party actions by commit SHA (reusable workflow)`;
+
+export const generateCommand: Command = {
+  name: 'generate',
+  summary: 'write the GitHub workflow from xplat.yml (--check: fail when stale)',
+  usage,
+  async run(argv, io) {
+    const { values } = parseArgs({
+      args: argv,
+      options: {
+        dir: { type: 'string', default: '.' },
+        config: { type: 'string' },
+        output: { type: 'string' },
+        check: { type: 'boolean', default: false },
+        reusable: { type: 'boolean', default: false },
+        starter: { type: 'boolean', default: false },
+        schema: { type: 'boolean', default: false },
+        uses: { type: 'string' },
+        'pin-actions': { type: 'boolean', default: false },
+      },
+    });
+    const kinds = (['reusable', 'starter', 'schema'] as const).filter((k) => values[k]);
+    if (kinds.length > 1)
+      throw new XplatError(
+        `give one of --reusable, --starter, --schema (got ${kinds.join(', ')})`,
+        'generate',
+      );
+    const kind: GenerateKind = kinds[0] ?? 'workflow';
+    if (kind === 'workflow' && values.uses)
+      throw new XplatError(
+        '--uses is for --reusable and --starter; for this workflow set xplat: { uses: ... } in xplat.yml',
+        'uses',
+      );
+    const rendered = await renderTarget({
+      kind,
+      dir: path.resolve(io.cwd, values.dir),
+      ...(values.config ? { config: values.config } : {}),
+      ...(values.output ? { output: values.output } : {}),
+      ...(values.uses ? { uses: values.uses } : {}),
+      pinActions: values['pin-actions'],
+    });
+    if (values.check) {
+      const result = await checkRendered(rendered);
+      if (result.missing) {
+        io.stderr(
+          `xplat generate: ${rendered.file} does not exist: run xplat generate and commit it`,
+        );
+        return 1;
+      }
+      if (!result.upToDate) {
+        io.stdout(result.diff.trimEnd());
+        io.stderr(`xplat generate: ${rendered.file} is stale: run xplat generate and commit it`);
+        return 1;
+      }
+      io.stdout(`${rendered.file} is up to date`);
+      return 0;
+    }
+    await writeRendered(rendered);
+    const legs = rendered.config ? ` (${rendered.config.legs.map((l) => l.name).join(', ')})` : '';
+    io.stdout(`wrote ${rendered.file}${legs}`);
+    return 0;
+  },
+};

@@ -1,0 +1,47 @@
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { formatRunsOn } from '@xplat/core';
+import { planFromConfig, readConfig, renderPlan } from '@xplat/workflow';
+import type { Command } from '../command.js';
+
+const usage = `usage: xplat plan [--dir DIR] [--config FILE] [--json]
+
+Show what the generated workflow does for xplat.yml: one row per matrix leg (platform,
+runner, native or QEMU, smoke test, leg result artifact), the gate and the tags.
+
+  --dir DIR        the repository root (default: the current folder)
+  --config FILE    the config, from DIR (default xplat.yml)
+  --json           the plan as JSON, with the matrix as GitHub's strategy.matrix takes it`;
+
+export const planCommand: Command = {
+  name: 'plan',
+  summary: 'show the build matrix of xplat.yml (a table, or --json)',
+  usage,
+  async run(argv, io) {
+    const { values } = parseArgs({
+      args: argv,
+      options: {
+        dir: { type: 'string', default: '.' },
+        config: { type: 'string' },
+        json: { type: 'boolean', default: false },
+      },
+    });
+    const config = await readConfig(path.resolve(io.cwd, values.dir), values.config);
+    const plan = planFromConfig(config);
+    if (!values.json) {
+      io.stdout(renderPlan(plan));
+      return 0;
+    }
+    const matrix = {
+      include: plan.legs.map((l) => ({
+        platform: l.platform,
+        pair: l.pair,
+        'runs-on': l.runsOn,
+        qemu: l.qemu ? 'true' : 'auto',
+      })),
+    };
+    io.stdout(JSON.stringify({ ...plan, matrix }, null, 2));
+    io.logger.debug(plan.legs.map((l) => `${l.platform} -> ${formatRunsOn(l.runsOn)}`).join('\n'));
+    return 0;
+  },
+};

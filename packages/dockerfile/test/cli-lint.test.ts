@@ -1,0 +1,171 @@
+/** `xplat lint`, through the CLI's dispatcher as users run it (minus the bundle). */
+import { describe, expect, it } from '@jest/globals';
+import { silentLogger } from '@xplat/core';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { runCli } from '../../cli/src/cli.js';
+import { fixturePath } from './helpers.js';
+
+async function xplat(cwd: string, ...argv: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runCli(argv, {
+    stdout: (t) => out.push(t),
+    stderr: (t) => err.push(t),
+    logger: silentLogger,
+    cwd,
+    env: { LINUX_BASE: 'example/from-env:1' },
+  });
+  return { code, stdout: out.join('\n'), stderr: err.join('\n') };
+}
+
+const multiOsDir = fixturePath('multi-os');
+
+describe('xplat lint', () => {
+  it('is listed and has usage', async () => {
+    expect((await xplat(multiOsDir, '--help')).stdout).toMatch(/lint\s+lint a Dockerfile/);
+    const help = await xplat(multiOsDir, 'lint', '--help');
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('usage: xplat lint');
+  });
+
+  it('prints findings per platform and exits 1 when one is an error', async () => {
+    const run = await xplat(
+      multiOsDir,
+      'lint',
+      '--platform',
+      'linux/amd64,windows/amd64:ltsc2022',
+      '--platform',
+      'windows/amd64:ltsc2025',
+      '--runner',
+      'windows-2025',
+    );
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(1);
+    expect(run.stdout.split('\n')).toEqual([
+      'linux/amd64: no findings',
+      'windows/amd64:ltsc2022: 0 errors, 1 warning',
+      expect.stringMatching(
+        /^ {2}Dockerfile:8: warning XP002: the tag of Windows base image "golang:1.23"/,
+      ),
+      'windows/amd64:ltsc2025: 1 error, 1 warning',
+      expect.stringMatching(/^ {2}Dockerfile:8: warning XP002: /),
+      expect.stringMatching(/^ {2}Dockerfile:22: error XP004: /),
+    ]);
+  });
+
+  it('exits 0 with warnings only, and prints JSON', async () => {
+    const run = await xplat(
+      path.dirname(multiOsDir),
+      'lint',
+      '--context',
+      'multi-os',
+      '--platform',
+      'windows/amd64:ltsc2022',
+      '--runner',
+      'windows-2022',
+      '--json',
+    );
+    expect(run.code).toBe(0);
+    const json = JSON.parse(run.stdout) as {
+      file: string;
+      errors: number;
+      warnings: number;
+      platforms: { platform: string; findings: { rule: string; line: number; file: string }[] }[];
+    };
+    expect(json.file).toBe(path.join('multi-os', 'Dockerfile'));
+    expect([json.errors, json.warnings]).toEqual([0, 1]);
+    expect(json.platforms[0]?.platform).toBe('windows/amd64:ltsc2022');
+    expect(json.platforms[0]?.findings.map((f) => [f.rule, f.line, f.file])).toEqual([
+      ['XP002', 8, path.join('multi-os', 'Dockerfile')],
+    ]);
+  });
+
+  it('takes --target, --build-arg (KEY alone from the environment) and --file', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'xplat-cli-lint-'));
+    try {
+      await writeFile(
+        path.join(dir, 'app.Dockerfile'),
+        [
+          'ARG LINUX_BASE=alpine:3.20',
+          'ARG WIN_BASE=mcr.microsoft.com/windows/nanoserver',
+          'FROM ${LINUX_BASE} AS linux',
+          'FROM ${WIN_BASE} AS windows',
+          '',
+        ].join('\n'),
+      );
+      const windows = await xplat(
+        dir,
+        'lint',
+        '-f',
+        'app.Dockerfile',
+        '--platform',
+        'windows/amd64:ltsc2022',
+      );
+      expect(windows.code).toBe(1);
+      expect(windows.stdout).toContain('app.Dockerfile:4: error XP001:');
+      const pinned = await xplat(
+        dir,
+        'lint',
+        '--file',
+        'app.Dockerfile',
+        '--platform',
+        'windows/amd64:ltsc2022',
+        '--build-arg',
+        'WIN_BASE=mcr.microsoft.com/windows/nanoserver:ltsc2022',
+      );
+      expect(pinned.stdout).toBe('windows/amd64:ltsc2022: no findings');
+      expect(pinned.code).toBe(0);
+      const linux = await xplat(
+        dir,
+        'lint',
+        '--file',
+        'app.Dockerfile',
+        '--target',
+        'linux',
+        '--build-arg',
+        'LINUX_BASE',
+        '--platform',
+        'windows/amd64:ltsc2022',
+      );
+      // LINUX_BASE comes from the environment (example/from-env:1): not a known Linux-only
+      // image, but its tag names no Windows release.
+      expect(linux.stdout).toContain('"example/from-env:1" names no Windows release');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it.each([
+    [
+      ['--file', 'nope/Dockerfile'],
+      'xplat lint: file: nope/Dockerfile does not exist; pass the Dockerfile with --file',
+    ],
+    [
+      ['--platform', 'linux/sparc'],
+      'xplat lint: platform: "linux/sparc" is not a platform: architecture "sparc" is not known',
+    ],
+    [
+      ['--build-arg', '1X=2'],
+      'xplat lint: build-arg: "1X=2" is not KEY=VALUE (e.g. VERSION=1.2.3)',
+    ],
+    [
+      ['--builder', 'kaniko'],
+      'xplat lint: builder: "kaniko" is not a builder; use buildx, buildkit, classic',
+    ],
+    [
+      ['--target', 'nope'],
+      'xplat lint: target: stage "nope" is not in the Dockerfile; its stages are build, install-linux, install-windows, final',
+    ],
+    [
+      ['extra'],
+      'xplat lint: unexpected argument "extra"; pass the Dockerfile with --file and the context with --context',
+    ],
+  ])('fails in one line on %j', async (args, message) => {
+    const run = await xplat(multiOsDir, 'lint', ...args);
+    expect(run.code).toBe(1);
+    expect(run.stderr.startsWith(message)).toBe(true);
+    expect(run.stderr).not.toContain('\n');
+  });
+});

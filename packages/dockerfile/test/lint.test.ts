@@ -1,0 +1,707 @@
+import { afterAll, describe, expect, it } from '@jest/globals';
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import {
+  formatFinding,
+  hostOsVersionForRunner,
+  LINT_RULES,
+  lintDockerfile,
+  type Finding,
+  type LintOptions,
+} from '@xplat/dockerfile';
+import { df, fixturePath, multiOs, native } from './helpers.js';
+
+const dirs: string[] = [];
+afterAll(async () => {
+  await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
+});
+
+type Files = Record<string, string | { content: string; mode: number }>;
+
+/** A build context in a temporary folder, marked as a git repository root. */
+async function context(files: Files): Promise<string> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'xplat-lint-'));
+  dirs.push(dir);
+  await mkdir(path.join(dir, '.git'));
+  for (const [name, spec] of Object.entries(files)) {
+    const file = path.join(dir, name);
+    await mkdir(path.dirname(file), { recursive: true });
+    const { content, mode } = typeof spec === 'string' ? { content: spec, mode: 0o644 } : spec;
+    await writeFile(file, content);
+    await chmod(file, mode);
+  }
+  return dir;
+}
+
+interface Case {
+  name: string;
+  lines: string[];
+  platform?: string;
+  options?: Partial<LintOptions>;
+  files?: Files;
+  /** The findings of this rule: [line, severity] (empty: the passing fixture). */
+  expected: [number, 'error' | 'warning'][];
+  message?: RegExp;
+}
+
+async function lint(c: Case): Promise<Finding[]> {
+  const contextDir = c.files ? await context(c.files) : undefined;
+  return lintDockerfile(df(...c.lines), {
+    ...native(c.platform ?? 'linux/amd64'),
+    ...(contextDir ? { contextDir } : {}),
+    ...c.options,
+  });
+}
+
+const WIN = 'windows/amd64:ltsc2022';
+const NANO = 'mcr.microsoft.com/windows/nanoserver';
+const SH = '#!/bin/sh\nexec "$@"\n';
+
+const table: Record<string, Case[]> = {
+  XP001: [
+    {
+      name: 'no tag',
+      lines: [`FROM ${NANO}`],
+      platform: WIN,
+      expected: [[1, 'error']],
+      message:
+        /has no tag; Windows images are per release, pin one: mcr.microsoft.com\/windows\/nanoserver:ltsc2022/,
+    },
+    {
+      name: ':latest',
+      lines: [`FROM ${NANO}:latest`],
+      platform: WIN,
+      expected: [[1, 'error']],
+      message: /uses :latest/,
+    },
+    {
+      name: 'pinned release (passes)',
+      lines: [`FROM ${NANO}:ltsc2022`],
+      platform: WIN,
+      expected: [],
+    },
+    {
+      name: 'digest (passes)',
+      lines: [`FROM ${NANO}@sha256:${'a'.repeat(64)}`],
+      platform: WIN,
+      expected: [],
+    },
+  ],
+  XP002: [
+    {
+      name: 'tag without release',
+      lines: ['FROM mcr.microsoft.com/dotnet/aspnet:8.0'],
+      platform: WIN,
+      expected: [[1, 'warning']],
+    },
+    {
+      name: 'tag with release (passes)',
+      lines: ['FROM mcr.microsoft.com/dotnet/aspnet:8.0-nanoserver-ltsc2022'],
+      platform: WIN,
+      expected: [],
+    },
+  ],
+  XP003: [
+    {
+      name: 'ltsc2025 on windows-2022',
+      lines: [`FROM ${NANO}:ltsc2025`],
+      platform: 'windows/amd64:ltsc2025',
+      options: { runner: 'windows-2022' },
+      expected: [[1, 'error']],
+      message:
+        /is Windows ltsc2025 \(10.0.26100\), which a windows-2022 host \(10.0.20348\) cannot run with process isolation .*build this leg on windows-2025/,
+    },
+    {
+      name: 'ltsc2019 on windows-2025',
+      lines: ['FROM mcr.microsoft.com/windows/servercore:ltsc2019'],
+      platform: 'windows/amd64:ltsc2019',
+      options: { runner: 'windows-2025' },
+      expected: [[1, 'error']],
+    },
+    {
+      name: 'ltsc2019 on windows-2022 by host build',
+      lines: [`FROM ${NANO}:1809`],
+      platform: 'windows/amd64:ltsc2019',
+      options: { hostOsVersion: '10.0.20348.2849' },
+      expected: [[1, 'error']],
+    },
+    {
+      name: 'ltsc2019 without a host: no hosted runner',
+      lines: [`FROM ${NANO}:ltsc2019`],
+      platform: 'windows/amd64:ltsc2019',
+      expected: [[1, 'error']],
+      message: /no GitHub-hosted runner runs with process isolation/,
+    },
+    {
+      name: 'ltsc2022 on windows-2025 (passes)',
+      lines: [`FROM ${NANO}:ltsc2022`],
+      platform: WIN,
+      options: { runner: 'windows-2025' },
+      expected: [],
+    },
+    {
+      name: 'ltsc2019 on an ltsc2019 host (passes)',
+      lines: [`FROM ${NANO}:ltsc2019`],
+      platform: 'windows/amd64:ltsc2019',
+      options: { hostOsVersion: '10.0.17763.6414' },
+      expected: [],
+    },
+  ],
+  XP004: [
+    {
+      name: 'leg ltsc2025, base ltsc2022',
+      lines: [`FROM ${NANO}:ltsc2022`],
+      platform: 'windows/amd64:ltsc2025',
+      options: { runner: 'windows-2025' },
+      expected: [[1, 'error']],
+      message: /this leg is windows\/amd64:ltsc2025; use the ltsc2025 base/,
+    },
+    {
+      name: 'leg and base agree (passes)',
+      lines: [`FROM ${NANO}:ltsc2025`],
+      platform: 'windows/amd64:ltsc2025',
+      options: { runner: 'windows-2025' },
+      expected: [],
+    },
+  ],
+  XP005: [
+    {
+      name: 'Linux-only image in a Windows stage',
+      lines: ['FROM alpine:3.20'],
+      platform: WIN,
+      expected: [[1, 'error']],
+    },
+    {
+      name: '$BUILDPLATFORM is Windows on a Windows runner',
+      lines: [
+        'FROM --platform=$BUILDPLATFORM node:20 AS build',
+        `FROM ${NANO}:ltsc2022`,
+        'COPY --from=build /app /app',
+      ],
+      platform: WIN,
+      expected: [[1, 'error']],
+      message: /on a Windows runner \$BUILDPLATFORM is Windows too/,
+    },
+    {
+      name: 'Windows image in a Linux stage',
+      lines: ['FROM mcr.microsoft.com/windows/servercore:ltsc2022'],
+      expected: [[1, 'error']],
+    },
+    {
+      name: 'per-OS stages (passes)',
+      lines: [
+        'ARG TARGETOS',
+        'FROM alpine:3.20 AS install-linux',
+        `FROM ${NANO}:ltsc2022 AS install-windows`,
+        'FROM install-${TARGETOS}',
+      ],
+      expected: [],
+    },
+  ],
+  XP006: [
+    {
+      name: 'C:/tmp in PowerShell is no POSIX path (passes)',
+      lines: [
+        `FROM ${NANO}:ltsc2022`,
+        'RUN powershell -Command Invoke-WebRequest -Uri https://example.com/usr/x.zip -OutFile C:/tmp/x.zip',
+      ],
+      platform: WIN,
+      expected: [],
+    },
+    {
+      name: 'RUN chmod',
+      lines: [`FROM ${NANO}:ltsc2022`, 'RUN chmod +x C:\\app\\run.cmd'],
+      platform: WIN,
+      expected: [[2, 'error']],
+      message: /RUN uses "chmod", which does not exist on Windows, .*icacls/,
+    },
+    {
+      name: 'RUN /bin/sh',
+      lines: [`FROM ${NANO}:ltsc2022`, 'RUN /bin/sh -c "echo hi"'],
+      platform: WIN,
+      expected: [[2, 'error']],
+    },
+    {
+      name: 'ENTRYPOINT /usr path',
+      lines: [`FROM ${NANO}:ltsc2022`, 'ENTRYPOINT ["/usr/local/bin/app"]'],
+      platform: WIN,
+      expected: [[2, 'error']],
+    },
+    {
+      name: 'Windows commands, /app destinations (passes)',
+      lines: [
+        `FROM ${NANO}:ltsc2022`,
+        'WORKDIR /app',
+        'COPY app/ /app/',
+        'RUN icacls C:\\app /grant Users:F',
+        'CMD ["cmd", "/S", "/C", "app.exe"]',
+      ],
+      platform: WIN,
+      expected: [],
+    },
+  ],
+  XP007: [
+    {
+      name: 'drive letter',
+      lines: ['FROM alpine:3.20', 'WORKDIR C:\\app'],
+      expected: [[2, 'error']],
+      message: /uses the Windows path "C:\\\.\.\." in stage 0 \(linux\/amd64\); use a POSIX path/,
+    },
+    {
+      name: 'drive letter in RUN',
+      lines: ['FROM alpine:3.20', 'RUN copy C:/app/x /x'],
+      expected: [[2, 'error']],
+    },
+    {
+      name: 'backslash path in COPY',
+      lines: ['FROM alpine:3.20', 'COPY ["bin\\\\app", "/app/"]'],
+      expected: [[2, 'error']],
+      message: /backslash path "bin\\app".*write bin\/app/,
+    },
+    {
+      name: 'POSIX paths, escapes in RUN (passes)',
+      lines: [
+        'FROM alpine:3.20',
+        'WORKDIR /app',
+        "RUN printf 'a\\nb' > /app/x && curl http://127.0.0.1/",
+      ],
+      expected: [],
+    },
+  ],
+  XP008: [
+    {
+      name: 'entrypoint script without --chmod',
+      lines: [
+        'FROM alpine:3.20',
+        'COPY entrypoint.sh /usr/local/bin/',
+        'ENTRYPOINT ["/usr/local/bin/entrypoint.sh"]',
+      ],
+      files: { 'entrypoint.sh': SH, '.gitattributes': '*.sh text eol=lf\n' },
+      expected: [[2, 'warning']],
+      message:
+        /entrypoint.sh is the entrypoint\/cmd but is copied without --chmod.*COPY --chmod=755/,
+    },
+    {
+      name: 'without a context, by name',
+      lines: ['FROM alpine:3.20', 'COPY docker/start.sh /start.sh', 'CMD /start.sh'],
+      expected: [[2, 'warning']],
+    },
+    {
+      name: 'COPY --chmod (passes)',
+      lines: [
+        'FROM alpine:3.20',
+        'COPY --chmod=755 entrypoint.sh /usr/local/bin/',
+        'ENTRYPOINT ["/usr/local/bin/entrypoint.sh"]',
+      ],
+      files: { 'entrypoint.sh': SH, '.gitattributes': '*.sh text eol=lf\n' },
+      expected: [],
+    },
+    {
+      name: 'RUN chmod after the copy (passes)',
+      lines: [
+        'FROM alpine:3.20',
+        'COPY entrypoint.sh /usr/local/bin/',
+        'RUN chmod +x /usr/local/bin/entrypoint.sh',
+        'ENTRYPOINT ["/usr/local/bin/entrypoint.sh"]',
+      ],
+      expected: [],
+    },
+    {
+      name: 'executable in the context (passes)',
+      lines: ['FROM alpine:3.20', 'COPY . /app', 'ENTRYPOINT ["/app/bin/entrypoint.sh"]'],
+      files: {
+        'bin/entrypoint.sh': { content: SH, mode: 0o755 },
+        '.gitattributes': '*.sh text eol=lf\n',
+      },
+      expected: [],
+    },
+    {
+      name: 'run through sh (passes)',
+      lines: ['FROM alpine:3.20', 'COPY entrypoint.sh /e.sh', 'ENTRYPOINT ["sh", "/e.sh"]'],
+      expected: [],
+    },
+  ],
+  XP009: [
+    {
+      name: 'CRLF entrypoint',
+      lines: ['FROM alpine:3.20', 'COPY --chmod=755 entrypoint.sh /e.sh', 'ENTRYPOINT ["/e.sh"]'],
+      files: { 'entrypoint.sh': SH.replace(/\n/g, '\r\n') },
+      expected: [[2, 'error']],
+      message: /entrypoint.sh has CRLF line endings;.*convert it to LF .*"\*\.sh text eol=lf"/,
+    },
+    {
+      name: 'CRLF script inside a copied folder',
+      lines: ['FROM alpine:3.20', 'COPY . /app'],
+      files: { 'scripts/run.sh': 'echo hi\r\n' },
+      expected: [[2, 'error']],
+      message: /scripts\/run.sh has CRLF/,
+    },
+    {
+      name: 'glob source',
+      lines: ['FROM alpine:3.20', 'COPY *.sh /bin/'],
+      files: { 'a.sh': 'echo a\r\n', 'b.sh': 'echo b\n' },
+      expected: [[2, 'error']],
+      message: /^a\.sh has CRLF/,
+    },
+    {
+      name: 'LF script (passes)',
+      lines: ['FROM alpine:3.20', 'COPY --chmod=755 entrypoint.sh /e.sh', 'ENTRYPOINT ["/e.sh"]'],
+      files: { 'entrypoint.sh': SH },
+      expected: [],
+    },
+    {
+      name: 'CRLF script in a Windows stage (passes)',
+      lines: [`FROM ${NANO}:ltsc2022`, 'COPY run.sh C:/run.sh'],
+      platform: WIN,
+      files: { 'run.sh': 'echo\r\n' },
+      expected: [],
+    },
+  ],
+  XP010: [
+    {
+      name: 'ENV from TARGETOS without ARG',
+      lines: ['FROM golang:1.23', 'ENV GOOS=${TARGETOS}'],
+      expected: [[2, 'error']],
+      message:
+        /ENV uses TARGETOS, but stage 0 \(linux\/amd64\) does not declare it, so it is empty here .*add "ARG TARGETOS"/,
+    },
+    {
+      name: 'RUN with $TARGETARCH',
+      lines: ['FROM golang:1.23', 'RUN echo $TARGETARCH'],
+      expected: [[2, 'error']],
+    },
+    {
+      name: 'global ARG alone is not enough',
+      lines: ['ARG TARGETOS', 'FROM golang:1.23', 'RUN echo ${TARGETOS}'],
+      expected: [[3, 'error']],
+    },
+    {
+      name: 'cmd %TARGETARCH% on Windows',
+      lines: [`FROM ${NANO}:ltsc2022`, 'RUN echo %TARGETARCH%'],
+      platform: WIN,
+      expected: [[2, 'error']],
+    },
+    {
+      name: 'COPY --from resolved in the global scope (passes)',
+      lines: [
+        'FROM alpine:3.20 AS bin-linux',
+        'FROM alpine:3.20',
+        'COPY --from=bin-${TARGETOS} /x /x',
+      ],
+      expected: [],
+    },
+    {
+      name: 'declared (passes)',
+      lines: [
+        'FROM golang:1.23',
+        'ARG TARGETOS TARGETARCH',
+        'ENV GOOS=${TARGETOS} GOARCH=$TARGETARCH',
+        'RUN echo $TARGETOS \\$TARGETVARIANT',
+      ],
+      expected: [],
+    },
+  ],
+  XP011: [
+    {
+      name: 'two ENVs with per-OS values',
+      lines: ['FROM alpine:3.20', 'ENV APP=app-linux', 'ENV APP=app-windows.exe'],
+      expected: [[3, 'warning']],
+      message: /ENV APP is set on line 2 and again here; ENV does not switch on TARGETOS/,
+    },
+    {
+      name: 'appending to PATH (passes)',
+      lines: ['FROM alpine:3.20', 'ENV PATH=/opt/linux/bin', 'ENV PATH=$PATH:/opt/tools'],
+      expected: [],
+    },
+    {
+      name: 'per-OS values in per-OS stages (passes)',
+      lines: [
+        'ARG TARGETOS',
+        'FROM alpine:3.20 AS install-linux',
+        'ENV APP=app-linux',
+        `FROM ${NANO}:ltsc2022 AS install-windows`,
+        'ENV APP=app-windows.exe',
+        'FROM install-${TARGETOS}',
+      ],
+      expected: [],
+    },
+  ],
+  XP012: [
+    {
+      name: 'RUN --network=host on Windows',
+      lines: [`FROM ${NANO}:ltsc2022`, 'RUN --network=host curl.exe -fsSO http://127.0.0.1/x'],
+      platform: WIN,
+      expected: [[2, 'error']],
+    },
+    {
+      name: 'plain RUN on Windows (passes)',
+      lines: [`FROM ${NANO}:ltsc2022`, 'RUN curl.exe -fsSO http://127.0.0.1/x'],
+      platform: WIN,
+      expected: [],
+    },
+  ],
+  XP013: [
+    {
+      name: 'RUN --network=host on Linux',
+      lines: ['FROM alpine:3.20', 'RUN --network=host wget http://127.0.0.1/x'],
+      options: { builder: 'buildx' },
+      expected: [[2, 'warning']],
+    },
+    {
+      name: 'plain RUN on Linux (passes)',
+      lines: ['FROM alpine:3.20', 'RUN wget http://127.0.0.1/x'],
+      expected: [],
+    },
+  ],
+  XP014: [
+    {
+      name: 'POSIX shell form on Windows',
+      lines: [
+        `FROM ${NANO}:ltsc2022`,
+        'HEALTHCHECK CMD wget -q -O /dev/null http://localhost/ || exit 1',
+      ],
+      platform: WIN,
+      expected: [[2, 'error']],
+      message:
+        /runs with cmd \/S \/C in stage 0 \(windows\/amd64:ltsc2022\), which does not understand \/dev\/null/,
+    },
+    {
+      name: 'POSIX exec form on Windows',
+      lines: [
+        `FROM ${NANO}:ltsc2022`,
+        'HEALTHCHECK CMD ["/bin/sh", "-c", "curl -f http://localhost/"]',
+      ],
+      platform: WIN,
+      expected: [[2, 'error']],
+    },
+    {
+      name: 'CMD-SHELL with $( on Windows',
+      lines: [
+        `FROM ${NANO}:ltsc2022`,
+        'HEALTHCHECK CMD ["CMD-SHELL", "test $(curl -s localhost) = ok"]',
+      ],
+      platform: WIN,
+      expected: [[2, 'error']],
+    },
+    {
+      name: 'curl.exe exec form (passes)',
+      lines: [
+        `FROM ${NANO}:ltsc2022`,
+        'HEALTHCHECK --interval=5s CMD ["curl.exe", "-f", "http://localhost/"]',
+      ],
+      platform: WIN,
+      expected: [],
+    },
+    {
+      name: 'PowerShell in the shell form (passes)',
+      lines: [
+        `FROM ${NANO}:ltsc2022`,
+        `HEALTHCHECK CMD powershell -Command "try { $r = Invoke-WebRequest -UseBasicParsing 'http://localhost/'; exit 0 } catch { exit 1 }"`,
+      ],
+      platform: WIN,
+      expected: [],
+    },
+    {
+      name: 'cmd-compatible shell form (passes)',
+      lines: [`FROM ${NANO}:ltsc2022`, 'HEALTHCHECK CMD curl.exe -f http://localhost/ || exit 1'],
+      platform: WIN,
+      expected: [],
+    },
+    {
+      name: 'POSIX shell form on Linux (passes)',
+      lines: [
+        'FROM alpine:3.20',
+        'HEALTHCHECK CMD wget -q -O /dev/null http://localhost/ || exit 1',
+      ],
+      expected: [],
+    },
+  ],
+  XP015: [
+    {
+      name: '--start-interval, engine unknown',
+      lines: ['FROM alpine:3.20', 'HEALTHCHECK --start-interval=1s CMD ["true"]'],
+      expected: [[2, 'warning']],
+    },
+    {
+      name: '--start-interval on engine 20.10',
+      lines: ['FROM alpine:3.20', 'HEALTHCHECK --start-interval=1s CMD ["true"]'],
+      options: { engineVersion: '20.10.24' },
+      expected: [[2, 'error']],
+      message: /needs Docker Engine 25 or later \(this engine is 20.10.24\)/,
+    },
+    {
+      name: '--start-interval on engine 27 (passes)',
+      lines: ['FROM alpine:3.20', 'HEALTHCHECK --start-interval=1s CMD ["true"]'],
+      options: { engineVersion: '27.5.1' },
+      expected: [],
+    },
+    {
+      name: '--start-period (passes)',
+      lines: ['FROM alpine:3.20', 'HEALTHCHECK --start-period=5s CMD ["true"]'],
+      expected: [],
+    },
+  ],
+  XP016: [
+    {
+      name: 'scripts without .gitattributes',
+      lines: ['FROM alpine:3.20', 'COPY app /app'],
+      files: { 'app/run.sh': SH, 'tools/x.sh': SH },
+      expected: [[2, 'warning']],
+      message:
+        /the context has shell scripts \(app\/run.sh and 1 more\) but no .gitattributes rule keeps them LF/,
+    },
+    {
+      name: 'a rule that does not set eol',
+      lines: ['FROM alpine:3.20'],
+      files: { 'run.sh': SH, '.gitattributes': '* text=auto\n' },
+      expected: [[1, 'warning']],
+    },
+    {
+      name: '*.sh text eol=lf (passes)',
+      lines: ['FROM alpine:3.20'],
+      files: { 'run.sh': SH, '.gitattributes': '# scripts\n*.sh text eol=lf\n' },
+      expected: [],
+    },
+    {
+      name: '* text=auto eol=lf (passes)',
+      lines: ['FROM alpine:3.20'],
+      files: { 'run.sh': SH, '.gitattributes': '* text=auto eol=lf\n' },
+      expected: [],
+    },
+    {
+      name: 'no scripts (passes)',
+      lines: ['FROM alpine:3.20'],
+      files: { 'app.txt': 'x' },
+      expected: [],
+    },
+  ],
+  XP017: [
+    {
+      name: 'RUN --mount on Windows',
+      lines: [`FROM ${NANO}:ltsc2022`, 'RUN --mount=type=cache,target=C:/cache build.cmd'],
+      platform: WIN,
+      expected: [[2, 'error']],
+    },
+    {
+      name: 'COPY --chmod with the classic builder',
+      lines: ['FROM alpine:3.20', 'COPY --chmod=755 a /a'],
+      options: { builder: 'classic' },
+      expected: [[2, 'error']],
+    },
+    {
+      name: 'COPY --chmod with buildx (passes)',
+      lines: ['FROM alpine:3.20', 'COPY --chmod=755 a /a'],
+      options: { builder: 'buildx' },
+      expected: [],
+    },
+  ],
+  XP018: [
+    {
+      name: 'variable not declared before FROM',
+      lines: ['FROM node:${NODE_VERSION}', 'ARG NODE_VERSION=20'],
+      expected: [[1, 'error']],
+      message:
+        /FROM uses \$\{NODE_VERSION\}, which is not declared before the first FROM.*ARG NODE_VERSION=<default>/,
+    },
+    {
+      name: 'per-platform stage that does not exist',
+      lines: ['ARG TARGETOS', 'FROM alpine:3.20 AS install-linux', 'FROM install-${TARGETOS}'],
+      platform: WIN,
+      expected: [[3, 'error']],
+      message:
+        /resolves to "install-windows" for windows\/amd64:ltsc2022, which is no stage of this file \(there are install-linux\)/,
+    },
+    {
+      name: 'declared globally (passes)',
+      lines: ['ARG NODE_VERSION=20', 'FROM node:${NODE_VERSION}'],
+      expected: [],
+    },
+  ],
+};
+
+describe('lint rules: a failing and a passing fixture each', () => {
+  it('covers every rule in LINT_RULES, each with both', () => {
+    expect(Object.keys(table).sort()).toEqual(LINT_RULES.map((r) => r.id).sort());
+    for (const [id, cases] of Object.entries(table)) {
+      expect([id, cases.some((c) => c.expected.length > 0)]).toEqual([id, true]);
+      expect([id, cases.some((c) => c.expected.length === 0)]).toEqual([id, true]);
+    }
+  });
+
+  const rows = Object.entries(table).flatMap(([rule, cases]) =>
+    cases.map((c) => [rule, c.name, c] as const),
+  );
+  it.each(rows)('%s: %s', async (rule, _name, c) => {
+    const findings = (await lint(c)).filter((f) => f.rule === rule);
+    expect(findings.map((f) => [f.line, f.severity])).toEqual(c.expected);
+    if (c.message) expect(findings[0]?.message).toMatch(c.message);
+    for (const f of findings) {
+      expect(f.file).toBe('Dockerfile');
+      expect(f.message).not.toContain('\n');
+    }
+  });
+});
+
+describe('lint on the multi-OS pattern', () => {
+  it('is clean for linux/amd64 and linux/arm64', async () => {
+    const parsed = multiOs();
+    const contextDir = fixturePath('multi-os');
+    expect(await lintDockerfile(parsed, { ...native('linux/amd64'), contextDir })).toEqual([]);
+    expect(
+      await lintDockerfile(parsed, {
+        ...native('linux/arm64'),
+        buildPlatform: native('linux/amd64').platform,
+        contextDir,
+      }),
+    ).toEqual([]);
+  });
+
+  it('warns on windows-2022 that the Windows build stage pulls an unpinned release', async () => {
+    const findings = await lintDockerfile(multiOs(), {
+      ...native(WIN),
+      runner: 'windows-2022',
+      contextDir: fixturePath('multi-os'),
+    });
+    expect(findings.map(formatFinding)).toEqual([
+      'Dockerfile:8: warning XP002: the tag of Windows base image "golang:1.23" names no Windows release, so each host pulls whichever release it matches; pin one in the tag (e.g. a ...-nanoserver-ltsc2022 or ...-ltsc2022 variant) or a digest',
+    ]);
+  });
+
+  it('fails an ltsc2025 leg whose final base is ltsc2022', async () => {
+    const findings = await lintDockerfile(multiOs(), {
+      ...native('windows/amd64:ltsc2025'),
+      runner: 'windows-2025',
+    });
+    expect(findings.map((f) => [f.rule, f.line, f.severity])).toEqual([
+      ['XP002', 8, 'warning'],
+      ['XP004', 22, 'error'],
+    ]);
+  });
+});
+
+describe('runner facts', () => {
+  it.each([
+    ['windows-2022', '10.0.20348'],
+    ['windows-2025', '10.0.26100'],
+    ['windows-latest', '10.0.26100'],
+    ['windows-2019', undefined],
+    ['ubuntu-24.04', undefined],
+  ])('%s -> %s', (runner, build) => {
+    expect(hostOsVersionForRunner(runner)).toBe(build);
+  });
+});
+
+describe('formatFinding', () => {
+  it('writes file:line: severity rule: message', () => {
+    expect(
+      formatFinding({
+        rule: 'XP003',
+        severity: 'error',
+        message: 'fix it',
+        file: 'app/Dockerfile',
+        line: 12,
+      }),
+    ).toBe('app/Dockerfile:12: error XP003: fix it');
+  });
+});

@@ -1,0 +1,275 @@
+/**
+ * build-platform-image, the library call behind the action and `xplat build`:
+ *
+ *   prepareBuild (no docker writes): probe the host, pick the builder, lint the
+ *     Dockerfile for the target platform, check Windows releases against the host and
+ *     the base images, name the tags and labels, plan the cache and the commands;
+ *   executeBuild: run them, push, read the pushed image back from the registry, write
+ *     the leg result.
+ *
+ * prepareBuild with HostFacts of a Windows runner is how the Windows paths are tested.
+ */
+import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import {
+  formatPlatform,
+  parsePlatform,
+  silentLogger,
+  XplatError,
+  type Logger,
+  type Platform,
+} from '@xplat/core';
+import {
+  formatFinding,
+  lintDockerfile,
+  parseDockerfile,
+  planStages,
+  platformBuildArgs,
+  renderForClassicBuilder,
+  type Finding,
+  type RenderedDockerfile,
+  type StagePlan,
+} from '@xplat/dockerfile';
+import { createRegistryClient, formatRepository, type RegistryClient } from '@xplat/registry';
+import { checkWindowsBaseImages, type ResolvedBaseImage } from './base-images.js';
+import type { BuildRequest } from './build-inputs.js';
+import { planBuild, type BuildPlan, type BuildSpec } from './build-plan.js';
+import { selectBuilder, type BuilderChoice, type BuilderSelection } from './builders.js';
+import { planCache, type CachePlan } from './cache.js';
+import { probeHost, type HostFacts, type ProbeOptions } from './capabilities.js';
+import {
+  labelInstruction,
+  ociLabels,
+  renderTagTemplate,
+  sourceFromEnv,
+  type SourceContext,
+} from './tags.js';
+import { hostRelease, windowsReleaseRefusal } from './windows-host.js';
+
+export interface BuildOptions extends ProbeOptions {
+  readonly logger?: Logger;
+  /** Registry client for base images and the read-back; default one from Docker's config.json. */
+  readonly client?: RegistryClient;
+  /** Facts of the host; probed when absent. Plan tests give a Windows runner's. */
+  readonly facts?: HostFacts;
+  /** Commit, ref and run; default from GITHUB_* in the environment. */
+  readonly source?: SourceContext;
+  readonly now?: () => Date;
+  /** Where the build's own files go (rendered Dockerfile, iidfile). */
+  readonly workDir?: string;
+  /** Paths in findings are relative to this (the workspace, for annotations). */
+  readonly cwd?: string;
+  /** Lint findings, warnings included; default: warnings to the logger. */
+  readonly onFinding?: (finding: Finding) => void;
+  /** Ask the registry for the Windows release of base images (default true). */
+  readonly checkBaseImages?: boolean;
+}
+
+export interface PreparedBuild {
+  readonly request: BuildRequest;
+  readonly facts: HostFacts;
+  readonly selection: BuilderSelection;
+  /** The platform built, with its Windows release when it has one. */
+  readonly platform: Platform;
+  readonly buildPlatform: Platform;
+  /** Tag names; the first is the template's. */
+  readonly tags: readonly string[];
+  readonly labels: Readonly<Record<string, string>>;
+  readonly cache: CachePlan;
+  readonly stages: StagePlan;
+  readonly findings: readonly Finding[];
+  readonly baseImages: readonly ResolvedBaseImage[];
+  /** The classic builder's Dockerfile, rendered from the user's. */
+  readonly rendered?: RenderedDockerfile;
+  readonly workDir: string;
+  /** Written before the build: the rendered Dockerfile. */
+  readonly files: readonly { path: string; content: string }[];
+  readonly spec: BuildSpec;
+  readonly plan: BuildPlan;
+  readonly source: SourceContext;
+}
+
+/** The platform to build when none was asked for: the engine's, with the host's release. */
+export function defaultBuildPlatform(facts: HostFacts): Platform {
+  const host = parsePlatform(facts.engine.platform);
+  if (host.os !== 'windows' || !facts.engine.osVersion) return host;
+  return parsePlatform(`${facts.engine.platform}:${hostRelease(facts.engine.osVersion)}`);
+}
+
+function withHostRelease(platform: Platform, facts: HostFacts): Platform {
+  if (platform.os !== 'windows' || platform.osVersion || facts.engine.os !== 'windows')
+    return platform;
+  if (!facts.engine.osVersion) return platform;
+  return { ...platform, osVersion: facts.engine.osVersion.split('.').slice(0, 3).join('.') };
+}
+
+export async function prepareBuild(
+  request: BuildRequest,
+  options: BuildOptions = {},
+): Promise<PreparedBuild> {
+  const logger = options.logger ?? silentLogger;
+  const env = options.env ?? (process.env as Record<string, string>);
+  const facts = options.facts ?? (await probeHost(options));
+  const platform = withHostRelease(request.platform ?? defaultBuildPlatform(facts), facts);
+  const buildPlatform = parsePlatform(facts.engine.platform);
+
+  // setup-crossplatform-builder exported its choice; an explicit builder input wins.
+  const fromSetup = env.XPLAT_BUILDER as BuilderChoice | undefined;
+  const choice: BuilderChoice =
+    request.builder !== 'auto'
+      ? request.builder
+      : fromSetup && ['buildx', 'buildkit', 'classic'].includes(fromSetup)
+        ? fromSetup
+        : 'auto';
+  const selection = selectBuilder(facts, {
+    platform,
+    choice,
+    ...(env.BUILDX_BUILDER ? { buildxName: env.BUILDX_BUILDER } : {}),
+    input:
+      request.builder !== 'auto' || !fromSetup
+        ? 'builder'
+        : 'builder (XPLAT_BUILDER from setup-crossplatform-builder)',
+  });
+  logger.info(`builder: ${selection.kind}, ${selection.reason}`);
+
+  // Windows: the leg's release must run on this host, or nothing of it can be built.
+  const windowsEngine = platform.os === 'windows' && facts.engine.os === 'windows';
+  const isolation: 'process' | 'hyperv' = request.isolation === 'hyperv' ? 'hyperv' : 'process';
+  if (windowsEngine && platform.osVersion && facts.engine.osVersion) {
+    const refusal = windowsReleaseRefusal(
+      facts.engine.osVersion,
+      platform.osVersion,
+      isolation,
+      request.releaseInput ?? 'platform',
+    );
+    if (refusal) throw refusal;
+  }
+
+  const cwd = options.cwd ?? process.cwd();
+  const displayFile = path.relative(cwd, request.file).split(path.sep).join('/') || request.file;
+  const text = await readFile(request.file, 'utf8');
+  const parsed = parseDockerfile({ file: displayFile, text });
+  const stageOptions = {
+    platform,
+    buildPlatform,
+    ...(request.target ? { target: request.target } : {}),
+    buildArgs: { ...request.buildArgs },
+  };
+  const stages = planStages(parsed, stageOptions);
+
+  const findings = request.lint
+    ? await lintDockerfile(parsed, {
+        ...stageOptions,
+        contextDir: request.context,
+        ...(windowsEngine ? { hostOsVersion: facts.engine.osVersion } : {}),
+        builder: selection.kind,
+        engineVersion: facts.engine.version,
+      })
+    : [];
+  const report = options.onFinding ?? ((f: Finding) => logger.warning(formatFinding(f)));
+  for (const f of findings) report(f);
+  const errors = findings.filter((f) => f.severity === 'error');
+  if (errors.length)
+    throw new XplatError(
+      `${errors.length} lint error${errors.length > 1 ? 's' : ''} for ${formatPlatform(platform)}, first: ${formatFinding(errors[0]!)}`,
+      'file',
+    );
+
+  const client = options.client ?? createRegistryClient({ logger });
+  const baseImages =
+    platform.os === 'windows' && options.checkBaseImages !== false
+      ? await checkWindowsBaseImages(
+          stages.baseImages.map((b) => ({ image: b.image, line: b.line })),
+          {
+            platform,
+            ...(windowsEngine ? { hostOsVersion: facts.engine.osVersion } : {}),
+            isolation,
+            file: displayFile,
+            client,
+            logger,
+          },
+        )
+      : [];
+
+  const source = options.source ?? sourceFromEnv(env);
+  const templateTag = renderTagTemplate(request.tagTemplate, platform, source);
+  const tags = [...new Set([templateTag, ...request.tags])];
+  const repository = formatRepository(request.image);
+  const labels = { ...ociLabels(source, (options.now ?? (() => new Date()))()), ...request.labels };
+  const cache = planCache({
+    kind: selection.kind,
+    ...(selection.buildxBuilder ? { driver: selection.buildxBuilder.driver } : {}),
+    mode: request.cache,
+    scope: request.cacheScope,
+    image: repository,
+    platform,
+    push: request.push,
+    env,
+  });
+
+  const workDir =
+    options.workDir ??
+    path.join(env.RUNNER_TEMP || os.tmpdir(), `xplat-build-${randomBytes(4).toString('hex')}`);
+  const files: { path: string; content: string }[] = [];
+  let rendered: RenderedDockerfile | undefined;
+  let file = request.file;
+  let buildArgs: Record<string, string> = { ...request.buildArgs };
+  let target = request.target;
+  if (selection.kind === 'classic') {
+    // The classic builder sets no platform ARGs and runs every stage before the target:
+    // it gets a copy with unreachable stages pruned and the platform ARGs declared.
+    rendered = renderForClassicBuilder(parsed, stages, stageOptions);
+    file = path.join(workDir, 'Dockerfile');
+    const body = rendered.text.endsWith('\n') ? rendered.text : `${rendered.text}\n`;
+    files.push({ path: file, content: `${body}${labelInstruction(labels, parsed.escapeChar)}` });
+    buildArgs = { ...rendered.buildArgs };
+    target = rendered.target;
+  } else if (selection.kind === 'buildkit') {
+    // The BuildKit inside engines before 23.0 shadows its platform ARGs with an empty
+    // value when the Dockerfile declares them globally (`ARG TARGETOS` then
+    // `FROM install-${TARGETOS}`); passing them makes both forms work.
+    buildArgs = { ...platformBuildArgs(platform, buildPlatform), ...request.buildArgs };
+  }
+
+  const spec: BuildSpec = {
+    kind: selection.kind,
+    ...(selection.buildxBuilder ? { buildxBuilder: selection.buildxBuilder.name } : {}),
+    engineOs: facts.engine.os,
+    platform,
+    context: request.context,
+    file,
+    ...(target ? { target } : {}),
+    buildArgs,
+    // The classic builder gets them in the rendered file, as one step (see labelInstruction).
+    labels: selection.kind === 'classic' ? {} : labels,
+    tags: tags.map((t) => `${repository}:${t}`),
+    ...(request.network ? { network: request.network } : {}),
+    ...(windowsEngine ? { isolation } : {}),
+    cache,
+    push: request.push,
+    iidFile: path.join(workDir, 'iid'),
+    ...(selection.kind === 'buildx' ? { metadataFile: path.join(workDir, 'metadata.json') } : {}),
+    env: selection.env,
+  };
+  return {
+    request,
+    facts,
+    selection,
+    platform,
+    buildPlatform,
+    tags,
+    labels,
+    cache,
+    stages,
+    findings,
+    baseImages,
+    ...(rendered ? { rendered } : {}),
+    workDir,
+    files,
+    spec,
+    plan: planBuild(spec),
+    source,
+  };
+}

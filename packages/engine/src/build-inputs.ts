@@ -1,0 +1,237 @@
+/**
+ * build-platform-image's inputs as one typed request, from the same names whether they
+ * come from the action or `xplat build`. Checks that need no host run here, before any
+ * docker command; each error is one line naming the input and what would be right.
+ */
+import { existsSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {
+  parseBoolean,
+  parsePlatform,
+  parseWindowsVersion,
+  splitList,
+  XplatError,
+  type Platform,
+} from '@xplat/core';
+import {
+  formatRepository,
+  parseReference,
+  parseRepository,
+  sameRepository,
+  validateTag,
+  type Repository,
+} from '@xplat/registry';
+import { BUILDER_KINDS, type BuilderChoice } from './builders.js';
+import { CACHE_MODES, type CacheMode } from './cache.js';
+import { parseChoice } from './setup-inputs.js';
+import { DEFAULT_TAG_TEMPLATE } from './tags.js';
+
+export const BUILD_INPUTS = [
+  'image',
+  'platform',
+  'windows-version',
+  'context',
+  'file',
+  'target',
+  'build-args',
+  'labels',
+  'tags',
+  'tag-template',
+  'push',
+  'cache',
+  'cache-scope',
+  'isolation',
+  'network',
+  'result-dir',
+  'builder',
+  'lint',
+] as const;
+export type BuildInputName = (typeof BUILD_INPUTS)[number];
+export type BuildInputs = Partial<Record<BuildInputName, string>>;
+
+export interface BuildRequest {
+  readonly image: Repository;
+  /** Absent: the engine's own platform (and on Windows, the host's release). */
+  readonly platform?: Platform;
+  /** Which input gave the Windows release, for messages about it. */
+  readonly releaseInput?: 'platform' | 'windows-version';
+  /** Absolute. */
+  readonly context: string;
+  /** Absolute. */
+  readonly file: string;
+  readonly target?: string;
+  readonly buildArgs: Readonly<Record<string, string>>;
+  readonly labels: Readonly<Record<string, string>>;
+  /** Extra tag names (of `image`), besides the template's. */
+  readonly tags: readonly string[];
+  readonly tagTemplate: string;
+  readonly push: boolean;
+  readonly cache: CacheMode;
+  readonly cacheScope: string;
+  readonly isolation: 'auto' | 'process' | 'hyperv';
+  /** Empty: the builder's default network. */
+  readonly network: string;
+  readonly resultDir: string;
+  readonly builder: BuilderChoice;
+  readonly lint: boolean;
+}
+
+export interface BuildInputContext {
+  /** Relative paths are taken from here (the workspace). */
+  readonly cwd: string;
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+const ARG_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const LABEL_KEY = /^[A-Za-z0-9][A-Za-z0-9._/-]*$/;
+const NETWORK = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
+
+/** `KEY=VALUE`, one per line (a value may hold `=` and commas). */
+export function parseKeyValues(
+  text: string,
+  input: string,
+  key: RegExp,
+  what: string,
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (!line || line.startsWith('#')) continue;
+    const eq = line.indexOf('=');
+    const name = eq > 0 ? line.slice(0, eq).trim() : '';
+    if (!name || !key.test(name))
+      throw new XplatError(
+        `"${line}" is not ${what}=value: one per line, e.g. ${input === 'labels' ? 'org.opencontainers.image.title=app' : 'VERSION=1.2.3'}`,
+        input,
+      );
+    out[name] = line.slice(eq + 1);
+  }
+  return out;
+}
+
+function parsePlatformInputs(platformText: string, versionText: string): Platform | undefined {
+  const text = platformText.trim();
+  if (splitList(text).length > 1)
+    throw new XplatError(
+      `"${text}" names ${splitList(text).length} platforms; build-platform-image builds one per call (use a matrix)`,
+      'platform',
+    );
+  const platform = text ? parsePlatform(text, 'platform') : undefined;
+  const version = versionText.trim();
+  if (!version) return platform;
+  const osVersion = parseWindowsVersion(version, 'windows-version');
+  if (platform && platform.os !== 'windows')
+    throw new XplatError(
+      `"${version}" applies to Windows platforms only, and platform is ${text}`,
+      'windows-version',
+    );
+  if (platform?.osVersion && platform.osVersion !== osVersion)
+    throw new XplatError(
+      `"${version}" contradicts the release in platform "${text}"; give it in one place`,
+      'windows-version',
+    );
+  return { ...(platform ?? { os: 'windows', architecture: 'amd64' }), osVersion };
+}
+
+function existingDir(text: string, cwd: string, input: string): string {
+  const dir = path.resolve(cwd, text.trim() || '.');
+  if (!existsSync(dir))
+    throw new XplatError(`"${text.trim() || '.'}" does not exist (from ${cwd})`, input);
+  if (!statSync(dir).isDirectory())
+    throw new XplatError(`"${text.trim()}" is a file; the build context is a folder`, input);
+  return dir;
+}
+
+export function parseBuildInputs(raw: BuildInputs, context: BuildInputContext): BuildRequest {
+  const get = (name: BuildInputName): string => raw[name] ?? '';
+  const env = context.env ?? process.env;
+
+  const imageText = get('image').trim();
+  if (!imageText)
+    throw new XplatError('is required: the repository to build, e.g. ghcr.io/org/app', 'image');
+  const image = parseRepository(imageText, 'image');
+  const platform = parsePlatformInputs(get('platform'), get('windows-version'));
+
+  const contextDir = existingDir(get('context'), context.cwd, 'context');
+  const fileText = get('file').trim();
+  const file = fileText ? path.resolve(context.cwd, fileText) : path.join(contextDir, 'Dockerfile');
+  if (!existsSync(file) || !statSync(file).isFile())
+    throw new XplatError(
+      `${fileText ? `"${fileText}"` : `no Dockerfile in ${get('context').trim() || '.'}`} does not exist; give the Dockerfile's path`,
+      'file',
+    );
+
+  const tags = splitList(get('tags')).map((t) => {
+    if (!t.includes(':') && !t.includes('/')) return validateTag(t, 'tags');
+    const ref = parseReference(t, 'tags');
+    if (ref.digest || ref.tag === undefined)
+      throw new XplatError(`"${t}" must be a tag name or repo:tag`, 'tags');
+    if (!sameRepository(ref, image))
+      throw new XplatError(
+        `"${t}" is in another repository than image ${formatRepository(image)}; a leg pushes to one repository`,
+        'tags',
+      );
+    return ref.tag;
+  });
+
+  const isolation = parseChoice(
+    get('isolation'),
+    'isolation',
+    ['auto', 'process', 'hyperv'] as const,
+    'auto',
+  );
+  if (isolation !== 'auto' && platform && platform.os !== 'windows')
+    throw new XplatError(
+      `isolation applies to Windows builds only; ${get('platform').trim()} is Linux`,
+      'isolation',
+    );
+  const network = get('network').trim();
+  if (network && !NETWORK.test(network))
+    throw new XplatError(
+      `"${network}" is not a network name (host, none, default, nat, or a network)`,
+      'network',
+    );
+  if (network === 'host' && platform?.os === 'windows')
+    throw new XplatError(
+      'host networking does not exist for Windows builds; leave it empty or use nat',
+      'network',
+    );
+
+  const target = get('target').trim();
+  if (target && !/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(target))
+    throw new XplatError(`"${target}" is not a stage name`, 'target');
+  const cacheScope = get('cache-scope').trim();
+  if (cacheScope && !/^[\w.-]+$/.test(cacheScope))
+    throw new XplatError(
+      `"${cacheScope}" may hold letters, digits, _ . - only (it becomes part of a tag)`,
+      'cache-scope',
+    );
+
+  const resultDir = get('result-dir').trim()
+    ? path.resolve(context.cwd, get('result-dir').trim())
+    : path.join(env.RUNNER_TEMP || os.tmpdir(), 'xplat-legs');
+
+  return {
+    image,
+    ...(platform ? { platform } : {}),
+    ...(platform?.osVersion
+      ? { releaseInput: get('windows-version').trim() ? 'windows-version' : 'platform' }
+      : {}),
+    context: contextDir,
+    file,
+    ...(target ? { target } : {}),
+    buildArgs: parseKeyValues(get('build-args'), 'build-args', ARG_NAME, 'NAME'),
+    labels: parseKeyValues(get('labels'), 'labels', LABEL_KEY, 'key'),
+    tags,
+    tagTemplate: get('tag-template').trim() || DEFAULT_TAG_TEMPLATE,
+    push: parseBoolean(get('push'), 'push', true),
+    cache: parseChoice(get('cache'), 'cache', CACHE_MODES, 'auto'),
+    cacheScope,
+    isolation,
+    network,
+    resultDir,
+    builder: parseChoice(get('builder'), 'builder', ['auto', ...BUILDER_KINDS] as const, 'auto'),
+    lint: parseBoolean(get('lint'), 'lint', true),
+  };
+}

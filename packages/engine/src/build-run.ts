@@ -1,0 +1,211 @@
+/**
+ * Runs a prepared build: the commands, then the push, then the read-back from the
+ * registry that the leg result's digest comes from, then the leg result itself.
+ */
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import {
+  formatPlatform,
+  LEG_RESULT_SCHEMA,
+  platformPair,
+  silentLogger,
+  writeLegResult,
+  XplatError,
+  type LegResult,
+} from '@xplat/core';
+import { createRegistryClient, formatRepository } from '@xplat/registry';
+import { prepareBuild, type BuildOptions, type PreparedBuild } from './build-image.js';
+import type { BuildRequest } from './build-inputs.js';
+import { parseBuildxMetadata, parsePushDigest } from './build-plan.js';
+import type { BuilderKind } from './builders.js';
+import { runDocker, type DockerOptions } from './docker.js';
+import { readBackPushed } from './readback.js';
+import { runRequiredStep } from './steps.js';
+
+export interface BuildOutcome {
+  /** The pushed digest (manifest, or index when buildx added attestations); else the image ID. */
+  readonly digest: string;
+  readonly imageId: string;
+  /** `repo@digest` when pushed; the first tag's reference when not. */
+  readonly ref: string;
+  /** The template's tag, as a full reference. */
+  readonly tag: string;
+  readonly tags: readonly string[];
+  readonly platform: string;
+  /** Windows: the image's os.version, from its config. */
+  readonly osVersion: string;
+  readonly builder: BuilderKind;
+  readonly pushed: boolean;
+  /** Compressed size when pushed, the engine's image size otherwise. */
+  readonly size: number;
+  readonly buildMs: number;
+  readonly pushMs?: number;
+  readonly resultFile: string;
+  readonly result: LegResult;
+  readonly prepared: PreparedBuild;
+}
+
+async function readOptional(file: string): Promise<string | undefined> {
+  try {
+    return (await readFile(file, 'utf8')).trim();
+  } catch {
+    return undefined;
+  }
+}
+
+/** Local image facts the registry cannot give for an image that was not pushed. */
+async function localImage(
+  id: string,
+  docker: DockerOptions,
+): Promise<{ size: number; osVersion: string }> {
+  const out = await runDocker(
+    ['image', 'inspect', '--format', '{{.Size}} {{.OsVersion}}', id],
+    docker,
+  );
+  if (out.exitCode !== 0) return { size: 0, osVersion: '' };
+  const [size, osVersion] = out.stdout.trim().split(' ');
+  return { size: Number(size) || 0, osVersion: osVersion ?? '' };
+}
+
+export async function executeBuild(
+  prepared: PreparedBuild,
+  options: BuildOptions = {},
+): Promise<BuildOutcome> {
+  const logger = options.logger ?? silentLogger;
+  const docker: DockerOptions = { ...options, logger };
+  const { plan, spec, request } = prepared;
+  const startedAt = (options.now ?? (() => new Date()))();
+
+  await mkdir(prepared.workDir, { recursive: true });
+  try {
+    for (const file of prepared.files) await writeFile(file.path, file.content, 'utf8');
+    for (const step of plan.before) await runRequiredStep(step, docker);
+
+    const buildStart = Date.now();
+    await logger.group(plan.build.title, async () => {
+      await runRequiredStep(plan.build, docker);
+    });
+    const buildMs = Date.now() - buildStart;
+
+    let imageId = (await readOptional(spec.iidFile)) ?? '';
+    let builderDigest: string | undefined;
+    if (spec.metadataFile) {
+      const meta = await readOptional(spec.metadataFile);
+      if (meta) {
+        const parsed = parseBuildxMetadata(meta);
+        builderDigest = parsed.digest;
+        imageId ||= parsed.imageId ?? '';
+      }
+    }
+
+    let pushMs: number | undefined;
+    if (plan.push.length) {
+      const pushStart = Date.now();
+      for (const step of plan.push) {
+        const out = await runRequiredStep(step, docker);
+        const digest = parsePushDigest(out.stdout);
+        if (step === plan.push[0]) builderDigest = digest;
+        if (out.exitCode === 0)
+          logger.info(`pushed ${step.args[1]}${digest ? ` (${digest})` : ''}`);
+      }
+      pushMs = Date.now() - pushStart;
+    }
+
+    const repository = formatRepository(request.image);
+    const tagRefs = prepared.tags.map((t) => `${repository}:${t}`);
+    let digest: string;
+    let size: number;
+    let osVersion = '';
+    if (request.push) {
+      const client = options.client ?? createRegistryClient({ logger });
+      const pushed = await readBackPushed(
+        client,
+        request.image,
+        prepared.tags[0]!,
+        prepared.platform,
+      );
+      if (builderDigest && builderDigest !== pushed.digest)
+        throw new XplatError(
+          `${tagRefs[0]} points at ${pushed.digest}, but the build pushed ${builderDigest}: another job moved the tag; use a tag-template unique to this build`,
+          'tag-template',
+        );
+      digest = pushed.digest;
+      size = pushed.size;
+      osVersion = pushed.config['os.version'] ?? '';
+      // buildx does not always write an image ID for a pushed image; the config digest is it.
+      imageId ||= pushed.configDigest;
+    } else {
+      if (!/^sha256:[a-f0-9]{64}$/.test(imageId))
+        throw new XplatError(
+          `the build left no image in the engine (a ${prepared.platform.os} image cannot be loaded into this ${prepared.facts.engine.os} engine); set push: true`,
+          'push',
+        );
+      digest = imageId;
+      const local = await localImage(imageId, docker);
+      size = local.size;
+      osVersion = local.osVersion;
+    }
+
+    const finishedAt = (options.now ?? (() => new Date()))();
+    const result: LegResult = {
+      schema: LEG_RESULT_SCHEMA,
+      platform: formatPlatform(prepared.platform),
+      ...(osVersion ? { osVersion } : {}),
+      image: repository,
+      digest,
+      pushed: request.push,
+      tags: [...prepared.tags],
+      builder: prepared.selection.kind,
+      timings: {
+        startedAt: startedAt.toISOString(),
+        finishedAt: finishedAt.toISOString(),
+        buildMs,
+        ...(pushMs !== undefined ? { pushMs } : {}),
+      },
+      smoke: { status: 'pending', checks: [] },
+      ...(sourceOf(prepared) ? { source: sourceOf(prepared)! } : {}),
+    };
+    const resultFile = path.join(request.resultDir, `${platformPair(prepared.platform)}.json`);
+    await writeLegResult(resultFile, result);
+
+    return {
+      digest,
+      imageId,
+      ref: request.push ? `${repository}@${digest}` : tagRefs[0]!,
+      tag: tagRefs[0]!,
+      tags: tagRefs,
+      platform: formatPlatform(prepared.platform),
+      osVersion,
+      builder: prepared.selection.kind,
+      pushed: request.push,
+      size,
+      buildMs,
+      ...(pushMs !== undefined ? { pushMs } : {}),
+      resultFile,
+      result,
+      prepared,
+    };
+  } finally {
+    await rm(prepared.workDir, { recursive: true, force: true });
+  }
+}
+
+function sourceOf(prepared: PreparedBuild): LegResult['source'] | undefined {
+  const s = prepared.source;
+  const source = {
+    ...(s.sha ? { sha: s.sha } : {}),
+    ...(s.ref ? { ref: s.ref } : {}),
+    ...(s.runId ? { runId: s.runId } : {}),
+    ...(s.job ? { job: s.job } : {}),
+  };
+  return Object.keys(source).length ? source : undefined;
+}
+
+/** Prepare and execute: the whole build-platform-image step. */
+export async function buildPlatformImage(
+  request: BuildRequest,
+  options: BuildOptions = {},
+): Promise<BuildOutcome> {
+  const prepared = await prepareBuild(request, options);
+  return executeBuild(prepared, options);
+}

@@ -1,0 +1,233 @@
+/**
+ * Which builder builds a platform on this host. Three exist on the runners:
+ * - buildx: Linux runners (setup-crossplatform-builder creates one), and a remote
+ *   BuildKit node (e.g. on a Windows host) appended to a builder;
+ * - buildkit: `DOCKER_BUILDKIT=1 docker build` with a CLI that has BuildKit built in but
+ *   no buildx (CLIs 18.09 to 22.x);
+ * - classic: the engine's own builder. The only one the Windows engine has on hosted
+ *   runners, and what a CLI 23+ without buildx falls back to.
+ * Automatic, overridable, and every refusal says which input to change and how.
+ */
+import {
+  formatPlatform,
+  ociPlatformString,
+  parsePlatform,
+  XplatError,
+  type Platform,
+} from '@xplat/core';
+import { builderPlatforms, type BuildxBuilder } from './buildx.js';
+import type { HostFacts } from './capabilities.js';
+
+export const BUILDER_KINDS = ['buildx', 'buildkit', 'classic'] as const;
+export type BuilderKind = (typeof BUILDER_KINDS)[number];
+export type BuilderChoice = 'auto' | BuilderKind;
+
+export interface BuilderSelection {
+  readonly kind: BuilderKind;
+  /** Why this builder, for the log. */
+  readonly reason: string;
+  /** buildx: the builder `--builder` names. */
+  readonly buildxBuilder?: BuildxBuilder;
+  /** What the CLI needs in its environment to use this builder. */
+  readonly env: Readonly<Record<string, string>>;
+}
+
+/** Platforms the engine runs without emulation. */
+export function nativePlatforms(facts: HostFacts): string[] {
+  const { os, architecture } = facts.engine;
+  if (os === 'linux' && architecture === 'amd64') return ['linux/amd64', 'linux/386'];
+  return [`${os}/${architecture}`];
+}
+
+/** The same platform, whatever the spelling (`linux/arm64` = `linux/arm64/v8`). */
+export function samePlatform(a: string | Platform, b: string | Platform): boolean {
+  const pa = typeof a === 'string' ? tryParse(a) : a;
+  const pb = typeof b === 'string' ? tryParse(b) : b;
+  if (!pa || !pb) return false;
+  return (
+    pa.os === pb.os &&
+    pa.architecture === pb.architecture &&
+    (pa.variant ?? '') === (pb.variant ?? '')
+  );
+}
+
+function tryParse(text: string): Platform | undefined {
+  try {
+    return parsePlatform(text.split(':')[0]!);
+  } catch {
+    return undefined;
+  }
+}
+
+export function includesPlatform(list: readonly string[], platform: string | Platform): boolean {
+  return list.some((p) => samePlatform(p, platform));
+}
+
+/** Linux platforms the local engine builds: native ones, plus those QEMU emulates. */
+export function engineLinuxPlatforms(facts: HostFacts): string[] {
+  if (facts.engine.os !== 'linux') return [];
+  const all = [...nativePlatforms(facts)];
+  for (const p of facts.binfmt.emulated) if (!includesPlatform(all, p)) all.push(p);
+  return all;
+}
+
+export function needsEmulation(facts: HostFacts, platform: Platform): boolean {
+  return platform.os === 'linux' && !includesPlatform(nativePlatforms(facts), platform);
+}
+
+/** The buildx builder in use: the one named (BUILDX_BUILDER), else the current one. */
+export function currentBuildxBuilder(facts: HostFacts, name?: string): BuildxBuilder | undefined {
+  const builders = facts.buildx?.builders ?? [];
+  if (name) return builders.find((b) => b.name === name);
+  return builders.find((b) => b.current) ?? builders.find((b) => b.name === 'default');
+}
+
+const ENV: Record<BuilderKind, Record<string, string>> = {
+  buildx: {},
+  buildkit: { DOCKER_BUILDKIT: '1' },
+  // Set explicitly: an inherited DOCKER_BUILDKIT=1 would send a 20.10 CLI to BuildKit.
+  classic: { DOCKER_BUILDKIT: '0' },
+};
+
+export interface SelectOptions {
+  readonly platform: Platform;
+  readonly choice: BuilderChoice;
+  /** A buildx builder name (BUILDX_BUILDER, or setup-crossplatform-builder's output). */
+  readonly buildxName?: string;
+  /** The input the choice came from, for messages. */
+  readonly input?: string;
+}
+
+function hostDescription(facts: HostFacts): string {
+  const e = facts.engine;
+  return e.os === 'windows'
+    ? `a Windows engine (${e.platform}, ${e.osVersion || 'unknown build'})`
+    : `a ${e.platform} engine`;
+}
+
+export function selectBuilder(facts: HostFacts, options: SelectOptions): BuilderSelection {
+  const input = options.input ?? 'builder';
+  const { platform, choice } = options;
+  const target = formatPlatform(platform);
+  const buildx = facts.buildx ? currentBuildxBuilder(facts, options.buildxName) : undefined;
+  if (options.buildxName && facts.buildx && !buildx) {
+    throw new XplatError(
+      `buildx builder "${options.buildxName}" does not exist (builders: ${facts.buildx.builders.map((b) => b.name).join(', ') || 'none'}); run setup-crossplatform-builder first or unset BUILDX_BUILDER`,
+      input,
+    );
+  }
+  const buildxCan = buildx !== undefined && includesPlatform(builderPlatforms(buildx), platform);
+  const engineCan =
+    platform.os === facts.engine.os &&
+    (platform.os === 'windows'
+      ? platform.architecture === facts.engine.architecture
+      : includesPlatform(engineLinuxPlatforms(facts), platform));
+
+  const pick = (kind: BuilderKind, reason: string): BuilderSelection => ({
+    kind,
+    reason,
+    ...(kind === 'buildx' && buildx ? { buildxBuilder: buildx } : {}),
+    env: ENV[kind],
+  });
+
+  if (choice === 'buildx') {
+    if (!facts.buildx)
+      throw new XplatError(
+        `buildx is not installed with this docker CLI (${facts.cli.version}); use builder: auto, or install the buildx plugin`,
+        input,
+      );
+    if (!buildx)
+      throw new XplatError(
+        'no buildx builder exists; run setup-crossplatform-builder first',
+        input,
+      );
+    checkBuildxPlatform(buildx, platform, facts);
+    return pick('buildx', `requested; builder "${buildx.name}" (${buildx.driver})`);
+  }
+  if (choice === 'buildkit') {
+    if (facts.engine.os !== 'linux')
+      throw new XplatError(
+        `BuildKit does not build on ${hostDescription(facts)}; use builder: auto (the engine's classic builder)`,
+        input,
+      );
+    if (!facts.cli.buildkitBuiltIn)
+      throw new XplatError(
+        `docker CLI ${facts.cli.version} has no built-in BuildKit (only 18.09 to 22.x do; newer ones need buildx); use builder: auto or buildx`,
+        input,
+      );
+    checkEngineLinuxPlatform(facts, platform);
+    return pick('buildkit', 'requested');
+  }
+  if (choice === 'classic') {
+    if (platform.os !== facts.engine.os)
+      throw new XplatError(
+        `the classic builder builds only for its engine's OS, and this is ${hostDescription(facts)}; ${target} cannot be built with it`,
+        input,
+      );
+    if (platform.os === 'windows' && platform.architecture !== facts.engine.architecture)
+      throw new XplatError(
+        `${target} cannot be built on ${hostDescription(facts)}: Windows does not emulate other architectures; build it on a Windows ${platform.architecture} runner`,
+        'platform',
+      );
+    checkEngineLinuxPlatform(facts, platform);
+    return pick('classic', 'requested');
+  }
+
+  // auto
+  if (platform.os === 'windows') {
+    if (facts.engine.os === 'windows') {
+      if (platform.architecture !== facts.engine.architecture)
+        throw new XplatError(
+          `${target} cannot be built on ${hostDescription(facts)}: Windows does not emulate other architectures; build it on a Windows ${platform.architecture} runner`,
+          'platform',
+        );
+      return pick(
+        'classic',
+        "the Windows engine's own builder (BuildKit does not build Windows containers on hosted runners)",
+      );
+    }
+    if (buildxCan) return pick('buildx', `buildx builder "${buildx!.name}" has a ${target} node`);
+    throw new XplatError(
+      `${target} needs a Windows host: run this leg on a Windows runner (windows-2022 for ltsc2022, windows-2025 for ltsc2025), or append a remote Windows BuildKit node with setup-crossplatform-builder (append: endpoint=tcp://host:port,platforms=windows/amd64)`,
+      'platform',
+    );
+  }
+
+  if (facts.engine.os === 'windows') {
+    if (buildxCan) return pick('buildx', `buildx builder "${buildx!.name}" has a ${target} node`);
+    throw new XplatError(
+      `${target} cannot be built on ${hostDescription(facts)}: Linux containers need a Linux runner (ubuntu-24.04 for linux/amd64, ubuntu-24.04-arm for linux/arm64)`,
+      'platform',
+    );
+  }
+  if (buildx) {
+    checkBuildxPlatform(buildx, platform, facts);
+    return pick('buildx', `buildx builder "${buildx.name}" (${buildx.driver} driver)`);
+  }
+  if (!engineCan) checkEngineLinuxPlatform(facts, platform);
+  if (facts.cli.buildkitBuiltIn)
+    return pick('buildkit', `docker CLI ${facts.cli.version} has BuildKit built in; no buildx`);
+  return pick(
+    'classic',
+    `docker CLI ${facts.cli.version} has neither buildx nor built-in BuildKit; the engine's classic builder`,
+  );
+}
+
+function checkEngineLinuxPlatform(facts: HostFacts, platform: Platform): void {
+  if (platform.os !== 'linux' || includesPlatform(engineLinuxPlatforms(facts), platform)) return;
+  throw new XplatError(
+    `${ociPlatformString(platform)} needs QEMU emulation on this ${facts.engine.platform} host and none is registered; run setup-crossplatform-builder with platforms: ${ociPlatformString(platform)} (it registers QEMU), or build on a native runner`,
+    'platform',
+  );
+}
+
+function checkBuildxPlatform(buildx: BuildxBuilder, platform: Platform, facts: HostFacts): void {
+  const platforms = builderPlatforms(buildx);
+  // A builder that was never bootstrapped lists nothing yet; it reports what it can on first use.
+  if (!platforms.length || includesPlatform(platforms, platform)) return;
+  if (platform.os === 'linux' && includesPlatform(engineLinuxPlatforms(facts), platform)) return;
+  throw new XplatError(
+    `${formatPlatform(platform)} is not among the platforms of buildx builder "${buildx.name}" (${platforms.join(', ')}); run setup-crossplatform-builder with platforms: ${formatPlatform(platform)}`,
+    'platform',
+  );
+}

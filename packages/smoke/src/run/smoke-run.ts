@@ -1,0 +1,88 @@
+/**
+ * One smoke run as its phases share it: the inputs every phase needs, and what the
+ * phases have found so far (the container, its start and exit, the checks, the stop).
+ * Each phase lives in its own file and reads and fills in this record.
+ */
+import type { Logger } from '@xplat/core';
+import type { DockerOptions } from '@xplat/engine';
+import type { HostFacts } from '../host.js';
+import type { SmokeRequest } from '../options.js';
+import type { CheckReport, StopReport } from '../report.js';
+
+export interface SmokeDeps {
+  readonly docker?: DockerOptions;
+  readonly logger?: Logger;
+  /** Aborting (a cancelled step, Ctrl-C) ends the probes; the container is still removed. */
+  readonly signal?: AbortSignal;
+  /** Called as soon as the container exists, so a post step can remove it if this process dies. */
+  readonly onContainer?: (id: string) => void | Promise<void>;
+  /** The host's facts; default: asked of the engine (`docker info`). */
+  readonly host?: HostFacts;
+  /** A free host port for publishing; default: one the OS hands out. */
+  readonly freePort?: () => Promise<number>;
+}
+
+export interface Exit {
+  readonly code: number | undefined;
+  readonly at: number;
+}
+
+export interface Failure {
+  readonly check: string;
+  readonly reason: string;
+}
+
+export interface SmokeRun {
+  readonly request: SmokeRequest;
+  readonly host: HostFacts;
+  readonly checks: CheckReport[];
+  readonly logger: Logger;
+  readonly docker: DockerOptions;
+  readonly deps: SmokeDeps;
+  readonly t0: number;
+  /** Set once `docker run` was tried: from then on a container may exist to clean up. */
+  ran: boolean;
+  containerId: string | undefined;
+  runReturned: number;
+  containerStart: number;
+  engineStart: Promise<void>;
+  /** Settles when the container stops running (or is removed); never rejects. */
+  exited: Promise<Exit>;
+  exitedAt: Exit | undefined;
+  readyAt: number | undefined;
+  stop: StopReport | undefined;
+  exitCode: number | undefined;
+  imageId: string | undefined;
+}
+
+/** A run before any phase: no container yet, and an exit that never comes until one starts. */
+export function newSmokeRun(
+  request: SmokeRequest,
+  host: HostFacts,
+  checks: CheckReport[],
+  logger: Logger,
+  docker: DockerOptions,
+  deps: SmokeDeps,
+  t0: number,
+): SmokeRun {
+  return {
+    request,
+    host,
+    checks,
+    logger,
+    docker,
+    deps,
+    t0,
+    ran: false,
+    containerId: undefined,
+    runReturned: 0,
+    containerStart: 0,
+    engineStart: Promise.resolve(),
+    exited: new Promise(() => undefined),
+    exitedAt: undefined,
+    readyAt: undefined,
+    stop: undefined,
+    exitCode: undefined,
+    imageId: undefined,
+  };
+}

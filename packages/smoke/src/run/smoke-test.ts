@@ -1,0 +1,128 @@
+/**
+ * The smoke test: start the image, poll its probes until all pass (or one runs out of
+ * time, or the container exits), stop it and judge the stop, and always remove it.
+ * Returns a report for anything the image did; throws only for inputs the user must fix
+ * or an engine that cannot be reached, so a thrown error never becomes a verdict.
+ *
+ * This file turns the request into a plan (platform, host, image, ports); the phases
+ * that carry the plan out are its siblings, in the order execute-plan.ts runs them.
+ */
+import { randomBytes } from 'node:crypto';
+import {
+  errorMessage,
+  formatPlatform,
+  ociPlatformString,
+  parsePlatform,
+  platformPair,
+  readLegResult,
+  silentLogger,
+  XplatError,
+  type Platform,
+} from '@xplat/core';
+import {
+  engineHost,
+  inspectImage,
+  pullImage,
+  type DockerOptions,
+  type ImageInfo,
+} from '@xplat/engine';
+import { freePort } from '../free-port.js';
+import { hostDefaults, hostFromEngine } from '../host.js';
+import type { SmokeRequest } from '../options.js';
+import { planSmoke } from '../plan.js';
+import type { CheckReport, SmokeReport } from '../report.js';
+import { executePlan } from './execute-plan.js';
+import { finishRun } from './finish-run.js';
+import { newSmokeRun, type SmokeDeps } from './smoke-run.js';
+
+export async function smokeTest(request: SmokeRequest, deps: SmokeDeps = {}): Promise<SmokeReport> {
+  const logger = deps.logger ?? silentLogger;
+  const dockerOptions: DockerOptions = { ...deps.docker, logger };
+  const t0 = Date.now();
+
+  // A leg result supplies the platform (and a Windows image's os.version) when the
+  // inputs leave them out, and must agree with them when they do not.
+  let legOsVersion: string | undefined;
+  let platform = request.platform;
+  if (request.resultFile) {
+    const leg = await readLegResult(request.resultFile);
+    const legPlatform = parsePlatform(leg.result.platform, `${request.resultFile}: platform`);
+    legOsVersion = leg.result.osVersion;
+    if (platform && !samePlatform(platform, legPlatform)) {
+      throw new XplatError(
+        `${formatPlatform(platform)} does not match ${leg.result.platform} in the leg result ${request.resultFile}`,
+        'platform',
+      );
+    }
+    platform ??= legOsVersion ? { ...legPlatform, osVersion: legOsVersion } : legPlatform;
+  }
+
+  const host = deps.host ?? hostFromEngine(await engineHost(dockerOptions));
+  const checks: CheckReport[] = [];
+  const run = newSmokeRun(request, host, checks, logger, dockerOptions, deps, t0);
+
+  // The image: the engine's facts about it (platform, os.version, stop signal), pulled
+  // first when it is not local so the platform can be checked before anything runs.
+  let image: ImageInfo | undefined;
+  try {
+    image = await inspectImage(request.image, dockerOptions);
+    if (!image) {
+      logger.info(`Pulling ${request.image}${platform ? ` for ${formatPlatform(platform)}` : ''}`);
+      await pullImage(
+        request.image,
+        platform ? ociPlatformString(platform) : undefined,
+        dockerOptions,
+      );
+      image = await inspectImage(request.image, dockerOptions);
+    }
+  } catch (error) {
+    return finishRun(run, undefined, {
+      check: 'image',
+      reason: `cannot get the image ${request.image}: ${errorMessage(error)}`,
+    });
+  }
+  if (image && platform) {
+    const actual = imagePlatform(image);
+    if (actual && !samePlatform(platform, actual)) {
+      return finishRun(run, undefined, {
+        check: 'image',
+        reason: `the image is ${formatPlatform(actual)}, not ${formatPlatform(platform)} as platform says: it was built for the wrong platform`,
+      });
+    }
+  }
+
+  const network = request.network === 'auto' ? hostDefaults(host.os).network : request.network;
+  const ports = new Map<number, number>();
+  if (network !== 'host' && !request.oneShot) {
+    for (const port of [request.http?.port, request.tcpPort]) {
+      if (port !== undefined && !ports.has(port))
+        ports.set(port, await (deps.freePort ?? freePort)());
+    }
+  }
+  const pair = platform ? platformPair(platform) : 'image';
+  const plan = planSmoke({ ...request, ...(platform ? { platform } : {}) }, host, {
+    containerName: `xplat-smoke-${pair}-${randomBytes(3).toString('hex')}`,
+    hostPort: (p) => ports.get(p)!,
+    ...(image ? { image } : {}),
+    ...(legOsVersion ? { imageOsVersion: legOsVersion } : {}),
+  });
+  return executePlan(run, plan, image);
+}
+
+function imagePlatform(image: ImageInfo): Platform | undefined {
+  if (!image.os || !image.architecture) return undefined;
+  try {
+    return parsePlatform(
+      `${image.os}/${image.architecture}${image.variant ? `/${image.variant}` : ''}`,
+    );
+  } catch {
+    return undefined;
+  }
+}
+
+/** os, architecture and variant agree (os.version is checked against the host, not here). */
+function samePlatform(a: Platform, b: Platform): boolean {
+  return (
+    a.os === b.os && a.architecture === b.architecture && (a.variant ?? '') === (b.variant ?? '')
+  );
+}

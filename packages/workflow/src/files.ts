@@ -1,0 +1,120 @@
+/**
+ * What `xplat generate` writes and checks, with the paths relative to a repository root:
+ * the workflow from xplat.yml, the reusable workflow, the starter workflow and the
+ * editor schema. Each is rendered in memory first, so `--check` compares the same bytes
+ * a write would produce.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { XplatError } from '@xplat/core';
+import { CONFIG_FILE, loadConfig, type ResolvedConfig } from './config.js';
+import { unifiedDiff } from './diff.js';
+import { generateWorkflow } from './generate.js';
+import { formatJson } from './json.js';
+import {
+  generateReusableWorkflow,
+  generateStarterWorkflow,
+  REUSABLE_WORKFLOW_FILE,
+  STARTER_WORKFLOW_FILE,
+} from './reusable.js';
+import { configJsonSchema } from './schema.js';
+
+export const WORKFLOW_FILE = '.github/workflows/xplat.yml';
+export const SCHEMA_FILE = 'xplat.schema.json';
+
+export type GenerateKind = 'workflow' | 'reusable' | 'starter' | 'schema';
+
+export interface GenerateRequest {
+  readonly kind: GenerateKind;
+  /** The repository root; relative paths are taken from here. */
+  readonly dir: string;
+  /** xplat.yml (kind workflow). */
+  readonly config?: string;
+  readonly output?: string;
+  /** owner/xplat@ref for the reusable and starter workflows. */
+  readonly uses?: string;
+  readonly pinActions?: boolean;
+}
+
+export interface Rendered {
+  /** As given or defaulted, relative to dir (for messages). */
+  readonly file: string;
+  readonly absolute: string;
+  readonly text: string;
+  /** Kind workflow: the config it came from. */
+  readonly config?: ResolvedConfig;
+}
+
+const DEFAULT_OUTPUT: Record<GenerateKind, string> = {
+  workflow: WORKFLOW_FILE,
+  reusable: REUSABLE_WORKFLOW_FILE,
+  starter: STARTER_WORKFLOW_FILE,
+  schema: SCHEMA_FILE,
+};
+
+/** Reads and validates xplat.yml (errors name the file as given, with field and line). */
+export async function readConfig(dir: string, config = CONFIG_FILE): Promise<ResolvedConfig> {
+  const file = path.resolve(dir, config);
+  if (!existsSync(file))
+    throw new XplatError(
+      `${config} does not exist in ${dir}: write one with \`xplat init\` (image: and platforms: are enough)`,
+      'config',
+    );
+  return loadConfig(await readFile(file, 'utf8'), config);
+}
+
+export async function renderTarget(request: GenerateRequest): Promise<Rendered> {
+  const file = request.output ?? DEFAULT_OUTPUT[request.kind];
+  const absolute = path.resolve(request.dir, file);
+  const options = {
+    ...(request.uses ? { uses: request.uses } : {}),
+    ...(request.pinActions ? { pinActions: true } : {}),
+  };
+  const wrap = (fn: () => string): string => {
+    try {
+      return fn();
+    } catch (error) {
+      if (error instanceof XplatError) throw error;
+      throw new XplatError((error as Error).message, 'uses');
+    }
+  };
+  switch (request.kind) {
+    case 'workflow': {
+      const configFile = request.config ?? CONFIG_FILE;
+      const config = await readConfig(request.dir, configFile);
+      return { file, absolute, text: generateWorkflow(config, { configPath: configFile }), config };
+    }
+    case 'reusable':
+      return { file, absolute, text: wrap(() => generateReusableWorkflow(options)) };
+    case 'starter':
+      return { file, absolute, text: wrap(() => generateStarterWorkflow(options)) };
+    case 'schema':
+      return { file, absolute, text: formatJson(configJsonSchema()) };
+  }
+}
+
+export async function writeRendered(rendered: Rendered): Promise<void> {
+  await mkdir(path.dirname(rendered.absolute), { recursive: true });
+  await writeFile(rendered.absolute, rendered.text);
+}
+
+export interface CheckResult {
+  readonly upToDate: boolean;
+  readonly missing: boolean;
+  /** Unified diff from the committed file to what generate would write. */
+  readonly diff: string;
+}
+
+export async function checkRendered(rendered: Rendered): Promise<CheckResult> {
+  if (!existsSync(rendered.absolute)) return { upToDate: false, missing: true, diff: '' };
+  // Compare with LF line endings: a Windows checkout (autocrlf) is not a stale file.
+  const committed = (await readFile(rendered.absolute, 'utf8')).replace(/\r\n/g, '\n');
+  const diff = unifiedDiff(
+    committed,
+    rendered.text,
+    `${rendered.file} (committed)`,
+    `${rendered.file} (generated)`,
+  );
+  return { upToDate: diff === '', missing: false, diff };
+}

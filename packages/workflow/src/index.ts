@@ -1,0 +1,18 @@
+/**
+ * @xplat/workflow: the xplat.yml schema and loader, the runner map, workflow generation
+ * (a repository's workflow, the reusable and the starter workflow), plans, `xplat init`'s
+ * proposal, and the checks that keep committed workflows in sync.
+ */
+export * from './action-inputs.js';
+export * from './config.js';
+export * from './diff.js';
+export * from './files.js';
+export * from './generate.js';
+export * from './init.js';
+export * from './json.js';
+export * from './pins.js';
+export * from './plan.js';
+export * from './propose.js';
+export * from './reusable.js';
+export * from './schema.js';
+export * from './tags.js';

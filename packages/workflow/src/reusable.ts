@@ -1,0 +1,446 @@
+/**
+ * The reusable workflow (`on: workflow_call`, .github/workflows/xplat-reusable.yml) and
+ * the starter workflow that calls it (action-templates/xplat.yml), both generated so
+ * they stay in step with `xplat generate`'s legs and with the runner map.
+ *
+ * A reusable workflow runs in the caller's repository: it cannot run this repository's
+ * CLI, and local `./actions/...` paths would point into the caller's checkout. So the
+ * matrix is computed by a small script in a `run:` step that reads the inputs through
+ * `env:` only, and xplat's actions are referenced as `<repository>/actions/<name>@<ref>`
+ * at a pinned ref that each release rewrites (`xplat generate --reusable --uses
+ * owner/xplat@vX.Y.Z`).
+ */
+import { WINDOWS_RELEASES, HOSTED_LINUX_RUNNERS, QEMU_RUNNER } from '@xplat/core';
+import { Document } from 'yaml';
+import type { ActionSource } from './config.js';
+import { DEFAULT_XPLAT_USES } from './config.js';
+import { LEG_ARTIFACT_PREFIX, render, xplatUses } from './generate.js';
+import { thirdPartyUses } from './pins.js';
+import { DEFAULT_TAGS, parseTagTemplate } from './tags.js';
+
+export const REUSABLE_WORKFLOW_FILE = '.github/workflows/xplat-reusable.yml';
+export const STARTER_WORKFLOW_FILE = 'action-templates/xplat.yml';
+
+export interface ReusableOptions {
+  /** Where xplat's actions come from: `owner/xplat@ref` (default xplat-dev/xplat@v1). */
+  readonly uses?: string;
+  /** Pin third-party actions by commit SHA. */
+  readonly pinActions?: boolean;
+}
+
+export function parseUses(uses: string): ActionSource {
+  const at = uses.indexOf('@');
+  if (uses.startsWith('./')) return { kind: 'local', dir: uses.replace(/\/+$/, '') };
+  if (at < 0 || !/^[\w.-]+\/[\w.-]+@[\w./-]+$/.test(uses))
+    throw new Error(`"${uses}" is not owner/repo@ref (e.g. ${DEFAULT_XPLAT_USES})`);
+  return { kind: 'remote', repository: uses.slice(0, at), ref: uses.slice(at + 1) };
+}
+
+/**
+ * The matrix script (Node, CommonJS: it runs from the runner's temp folder, outside any
+ * package.json). It reads IMAGE, PLATFORMS, RUNNERS and QEMU_PLATFORMS from the
+ * environment and writes matrix, platforms, image and registry to GITHUB_OUTPUT.
+ */
+export function planScript(): string {
+  const windows = WINDOWS_RELEASES.map((r) => ({
+    name: r.name,
+    build: r.build,
+    runner: r.hostedRunner ?? null,
+  }));
+  return `// The build matrix from the platforms input: the same runner map as \`xplat generate\`.
+// Inputs arrive through env only; nothing here is interpolated into the script.
+const fs = require('fs');
+const LINUX = ${JSON.stringify(HOSTED_LINUX_RUNNERS)};
+const QEMU_RUNNER = ${JSON.stringify(QEMU_RUNNER)};
+const WINDOWS = ${JSON.stringify(windows)};
+const fail = (message) => {
+  console.log('::error title=xplat::' + String(message).replace(/[\\r\\n%]/g, ' '));
+  process.exit(1);
+};
+const list = (text) => String(text || '').split(/[\\s,]+/).filter(Boolean);
+const PLATFORM = /^(linux|windows)\\/(amd64|arm64|arm|386|ppc64le|s390x|riscv64)(?:\\/(v[0-9]+))?(?::([a-z0-9.]+))?$/;
+function parse(text, input) {
+  const m = PLATFORM.exec(text.trim().toLowerCase());
+  if (!m) fail(input + ': "' + text + '" is not a platform; write os/arch[/variant], Windows with its release: linux/amd64, linux/arm64, windows/amd64:ltsc2022');
+  const [, os, arch, rawVariant, rawRelease] = m;
+  const variant = (arch === 'arm64' && rawVariant === 'v8') || (arch === 'arm' && rawVariant === 'v7') ? '' : rawVariant || '';
+  let release = rawRelease || '';
+  let runner;
+  if (os === 'linux') {
+    if (release) fail(input + ': "' + text + '": only Windows platforms carry a release after ":"');
+    runner = variant ? undefined : LINUX[arch];
+  } else {
+    if (!release) fail(input + ': "' + text + '" needs its Windows release, e.g. windows/amd64:ltsc2022');
+    const known = WINDOWS.find((w) => w.name === release || w.build === release || release.startsWith(w.build + '.'));
+    if (known && (known.name === release || known.build === release)) release = known.name;
+    else if (!known && !/^10\\.0\\.[0-9]{5}(\\.[0-9]+)?$/.test(release)) fail(input + ': "' + text + '": use ltsc2019, ltsc2022, ltsc2025 or a full os.version');
+    runner = arch === 'amd64' && known ? known.runner || undefined : undefined;
+  }
+  const name = os + '/' + arch + (variant ? '/' + variant : '') + (release ? ':' + release : '');
+  return { os, arch, name, pair: name.replace(/[/:]/g, '-'), runner };
+}
+let runners = {};
+try {
+  runners = JSON.parse(process.env.RUNNERS || '{}');
+} catch (error) {
+  fail('runners: not JSON: ' + error.message + ' (e.g. {"windows/amd64:ltsc2019": ["self-hosted", "windows"]})');
+}
+if (runners === null || typeof runners !== 'object' || Array.isArray(runners)) fail('runners: must be a JSON object of platform -> labels');
+const overrides = {};
+for (const [key, labels] of Object.entries(runners)) {
+  const ok = typeof labels === 'string' ? labels.length > 0 : Array.isArray(labels) && labels.length > 0 && labels.every((l) => typeof l === 'string' && l);
+  if (!ok) fail('runners: ' + key + ': give a runner label or a list of labels');
+  overrides[parse(key, 'runners').name] = labels;
+}
+const qemu = new Set(list(process.env.QEMU_PLATFORMS).map((p) => parse(p, 'qemu-platforms').name));
+const include = [];
+for (const text of list(process.env.PLATFORMS)) {
+  const p = parse(text, 'platforms');
+  if (include.some((leg) => leg.platform === p.name)) fail('platforms: ' + p.name + ' is listed twice');
+  const emulated = qemu.has(p.name);
+  if (emulated && (p.os !== 'linux' || p.arch === 'amd64')) fail('qemu-platforms: ' + p.name + ' builds natively; QEMU is for non-amd64 Linux platforms');
+  const runsOn = overrides[p.name] || (emulated ? QEMU_RUNNER : p.runner);
+  if (!runsOn) fail('platforms: ' + p.name + ' has no GitHub-hosted runner; name a self-hosted runner in runners (e.g. {"' + p.name + '": ["self-hosted", "' + p.os + '"]})' + (p.os === 'linux' ? ' or list it in qemu-platforms' : ''));
+  include.push({ platform: p.name, pair: p.pair, 'runs-on': runsOn, qemu: emulated ? 'true' : 'auto' });
+}
+if (!include.length) fail('platforms: list at least one platform, e.g. linux/amd64, windows/amd64:ltsc2022');
+const image = String(process.env.IMAGE || '').trim().toLowerCase();
+if (!/^[a-z0-9.-]+(:[0-9]+)?(\\/[a-z0-9]+([._-]+[a-z0-9]+)*)+$|^[a-z0-9]+([._-]+[a-z0-9]+)*(\\/[a-z0-9]+([._-]+[a-z0-9]+)*)*$/.test(image)) fail('image: "' + image + '" is not a repository such as ghcr.io/org/app (no tag)');
+const first = image.split('/')[0];
+const registry = image.includes('/') && /[.:]|^localhost$/.test(first) ? first : 'docker.io';
+const out = [
+  'matrix=' + JSON.stringify({ include }),
+  'platforms=' + include.map((leg) => leg.platform).join(','),
+  'image=' + image,
+  'registry=' + registry,
+];
+fs.appendFileSync(process.env.GITHUB_OUTPUT, out.join('\\n') + '\\n');
+console.log(include.map((leg) => leg.platform + ' -> ' + JSON.stringify(leg['runs-on']) + (leg.qemu === 'true' ? ' (QEMU)' : '')).join('\\n'));
+`;
+}
+
+const str = (description: string, defaultValue = '') => ({
+  description,
+  required: false,
+  type: 'string',
+  default: defaultValue,
+});
+
+export function generateReusableWorkflow(options: ReusableOptions = {}): string {
+  const uses = options.uses ?? DEFAULT_XPLAT_USES;
+  const source = parseUses(uses);
+  const pin = options.pinActions ?? false;
+  const tags = DEFAULT_TAGS.map(parseTagTemplate);
+  const live = "inputs.push && github.event_name != 'pull_request'";
+
+  const workflow = {
+    name: 'xplat (reusable)',
+    on: {
+      workflow_call: {
+        inputs: {
+          image: {
+            description:
+              'Repository of the images and the index, without a tag (ghcr.io/org/app); lowercased.',
+            required: true,
+            type: 'string',
+          },
+          platforms: {
+            description:
+              'Platforms, comma- or newline-separated: linux/amd64, linux/arm64, windows/amd64:ltsc2022, windows/amd64:ltsc2025.',
+            required: true,
+            type: 'string',
+          },
+          context: str('Build context folder.', '.'),
+          file: str('Dockerfile path (default <context>/Dockerfile).'),
+          target: str('Stage to build (default: the last).'),
+          'build-args': str('Build args, one KEY=VALUE per line.'),
+          runners: str(
+            'JSON object of platform -> runner label(s) for platforms without a hosted runner, e.g. {"windows/amd64:ltsc2019": ["self-hosted", "windows"]}.',
+            '{}',
+          ),
+          'qemu-platforms': str(
+            'Linux platforms to build under QEMU on ubuntu-24.04 instead of natively.',
+          ),
+          'smoke-port': str(
+            'Port the service listens on in the container (enables the HTTP probe).',
+          ),
+          'smoke-path': str('HTTP path to probe (default /).'),
+          'smoke-expect-status': str('Expected HTTP status (default 200-399).'),
+          'smoke-expect-body': str('Regular expression the response body must match.'),
+          'smoke-expect-log': str(
+            "Regular expression a line of the container's output must match.",
+          ),
+          'smoke-command': str('A command run inside the running container that must succeed.'),
+          'smoke-timeout': str('How long the container has to pass every probe (30s, 2m).'),
+          tags: str(
+            'Tags of the index in docker/metadata-action format, one per line.',
+            `${tags.map((t) => t.metadata).join('\n')}\n`,
+          ),
+          'mutable-tags': str(
+            'The tags (same format) that may move to a new index; any other existing tag is never moved.',
+            `${tags
+              .filter((t) => t.mutable)
+              .map((t) => t.metadata)
+              .join('\n')}\n`,
+          ),
+          push: {
+            description: 'Push the legs and fuse the index (never on pull_request events).',
+            required: false,
+            type: 'boolean',
+            default: true,
+          },
+          'timeout-minutes': {
+            description: 'Timeout of each build leg.',
+            required: false,
+            type: 'number',
+            default: 60,
+          },
+        },
+        secrets: {
+          'registry-username': {
+            description: 'Registry user name (default: github.actor, for ghcr.io).',
+            required: false,
+          },
+          'registry-password': {
+            description: 'Registry password or token (default: GITHUB_TOKEN, for ghcr.io).',
+            required: false,
+          },
+        },
+        outputs: {
+          digest: {
+            description: 'Digest of the fused index.',
+            value: '${{ jobs.fuse.outputs.digest }}',
+          },
+          ref: {
+            description: 'The fused index as repo@digest.',
+            value: '${{ jobs.fuse.outputs.ref }}',
+          },
+        },
+      },
+    },
+    permissions: { contents: 'read' },
+    jobs: {
+      plan: {
+        name: 'plan',
+        'runs-on': 'ubuntu-24.04',
+        'timeout-minutes': 5,
+        outputs: {
+          matrix: '${{ steps.plan.outputs.matrix }}',
+          platforms: '${{ steps.plan.outputs.platforms }}',
+          image: '${{ steps.plan.outputs.image }}',
+          registry: '${{ steps.plan.outputs.registry }}',
+        },
+        steps: [
+          {
+            name: 'Compute the matrix',
+            id: 'plan',
+            shell: 'node {0}',
+            env: {
+              IMAGE: '${{ inputs.image }}',
+              PLATFORMS: '${{ inputs.platforms }}',
+              RUNNERS: '${{ inputs.runners }}',
+              QEMU_PLATFORMS: '${{ inputs.qemu-platforms }}',
+            },
+            run: planScript(),
+          },
+        ],
+      },
+      build: {
+        name: '${{ matrix.platform }}',
+        needs: 'plan',
+        'runs-on': '${{ matrix.runs-on }}',
+        'timeout-minutes': '${{ inputs.timeout-minutes }}',
+        permissions: { contents: 'read', packages: 'write' },
+        strategy: {
+          'fail-fast': false,
+          matrix: { include: '${{ fromJSON(needs.plan.outputs.matrix).include }}' },
+        },
+        steps: [
+          { uses: thirdPartyUses('checkout', pin), with: { 'persist-credentials': false } },
+          {
+            name: 'Log in to ${{ needs.plan.outputs.registry }}',
+            if: live,
+            uses: thirdPartyUses('login', pin),
+            with: {
+              registry: '${{ needs.plan.outputs.registry }}',
+              username: '${{ secrets.registry-username || github.actor }}',
+              password: '${{ secrets.registry-password || secrets.GITHUB_TOKEN }}',
+            },
+          },
+          {
+            name: 'Set up the builder',
+            id: 'builder',
+            uses: xplatUses(source, 'setup-crossplatform-builder'),
+            with: { platforms: '${{ matrix.platform }}', qemu: '${{ matrix.qemu }}' },
+          },
+          {
+            name: 'Build ${{ matrix.platform }}',
+            id: 'build',
+            uses: xplatUses(source, 'build-platform-image'),
+            with: {
+              image: '${{ needs.plan.outputs.image }}',
+              platform: '${{ matrix.platform }}',
+              context: '${{ inputs.context }}',
+              file: '${{ inputs.file }}',
+              target: '${{ inputs.target }}',
+              'build-args': '${{ inputs.build-args }}',
+              push: `\${{ ${live} }}`,
+              'result-dir': '${{ runner.temp }}/xplat-leg',
+            },
+          },
+          {
+            name: 'Smoke-test ${{ matrix.platform }}',
+            id: 'smoke',
+            uses: xplatUses(source, 'smoke-test'),
+            with: {
+              image: '${{ steps.build.outputs.ref }}',
+              platform: '${{ matrix.platform }}',
+              port: '${{ inputs.smoke-port }}',
+              path: '${{ inputs.smoke-path }}',
+              'expect-status': '${{ inputs.smoke-expect-status }}',
+              'expect-body': '${{ inputs.smoke-expect-body }}',
+              'expect-log': '${{ inputs.smoke-expect-log }}',
+              command: '${{ inputs.smoke-command }}',
+              timeout: '${{ inputs.smoke-timeout }}',
+              'result-file': '${{ steps.build.outputs.result-file }}',
+            },
+          },
+          {
+            name: 'Upload the leg result',
+            if: "always() && steps.build.outputs.result-file != ''",
+            uses: thirdPartyUses('uploadArtifact', pin),
+            with: {
+              name: `${LEG_ARTIFACT_PREFIX}\${{ matrix.pair }}`,
+              path: '${{ steps.build.outputs.result-file }}',
+              'if-no-files-found': 'error',
+              'retention-days': 7,
+            },
+          },
+        ],
+      },
+      fuse: {
+        name: 'fuse',
+        needs: ['plan', 'build'],
+        if: `\${{ !cancelled() && needs.plan.result == 'success' && ${live} }}`,
+        'runs-on': 'ubuntu-24.04',
+        'timeout-minutes': 15,
+        permissions: { contents: 'read', packages: 'write' },
+        outputs: {
+          digest: '${{ steps.fuse.outputs.digest }}',
+          ref: '${{ steps.fuse.outputs.ref }}',
+        },
+        steps: [
+          {
+            name: 'Download every leg result',
+            uses: thirdPartyUses('downloadArtifact', pin),
+            with: { pattern: `${LEG_ARTIFACT_PREFIX}*`, path: '${{ runner.temp }}/xplat-legs' },
+          },
+          {
+            name: 'Resolve the tags',
+            id: 'tags',
+            uses: thirdPartyUses('metadata', pin),
+            with: {
+              images: '${{ needs.plan.outputs.image }}',
+              flavor: 'latest=false',
+              tags: '${{ inputs.tags }}',
+            },
+          },
+          {
+            name: 'Resolve the tags that may move',
+            id: 'mutable',
+            uses: thirdPartyUses('metadata', pin),
+            with: {
+              images: '${{ needs.plan.outputs.image }}',
+              flavor: 'latest=false',
+              tags: '${{ inputs.mutable-tags }}',
+            },
+          },
+          {
+            name: 'Fuse (only when every platform passed)',
+            id: 'fuse',
+            uses: xplatUses(source, 'fuse-manifest'),
+            with: {
+              image: '${{ needs.plan.outputs.image }}',
+              tags: '${{ steps.tags.outputs.tags }}',
+              'mutable-tags': '${{ steps.mutable.outputs.tags }}',
+              results: '${{ runner.temp }}/xplat-legs',
+              'expected-platforms': '${{ needs.plan.outputs.platforms }}',
+              username: '${{ secrets.registry-username || github.actor }}',
+              password: '${{ secrets.registry-password || secrets.GITHUB_TOKEN }}',
+            },
+          },
+        ],
+      },
+    },
+  };
+
+  const doc = new Document(workflow, { aliasDuplicateObjects: false });
+  doc.commentBefore = [
+    ` Generated by xplat: do not edit by hand. Regenerate with`,
+    `   xplat generate --reusable --uses ${uses}${pin ? ' --pin-actions' : ''}`,
+    '',
+    " xplat's pipeline as a reusable workflow: a plan job turns the platforms input into",
+    ' the matrix (runner map: linux/amd64 -> ubuntu-24.04, linux/arm64 -> ubuntu-24.04-arm,',
+    ' ltsc2022 -> windows-2022, ltsc2025 -> windows-2025; others need runners), one leg per',
+    ' platform builds, smoke-tests and uploads its leg result, and the fuse job gates on all.',
+    '',
+    ' Call it from a job that grants packages: write (for ghcr.io with GITHUB_TOKEN):',
+    '   jobs:',
+    '     image:',
+    `       uses: ${source.kind === 'remote' ? source.repository : 'OWNER/xplat'}/.github/workflows/xplat-reusable.yml@<ref>`,
+    '       permissions: { contents: read, packages: write }',
+    '       with: { image: ghcr.io/org/app, platforms: "linux/amd64,windows/amd64:ltsc2022", smoke-port: "8080" }',
+    '',
+    ' Releases: a reusable workflow cannot refer to "its own ref", so the actions above are',
+    ' pinned. Before tagging vX.Y.Z, run `xplat generate --reusable --uses OWNER/xplat@vX.Y.Z`',
+    ' and commit, so callers of @vX.Y.Z get the actions of vX.Y.Z; then move the major tag.',
+  ].join('\n');
+  return render(doc);
+}
+
+/**
+ * The starter workflow (GitHub's workflow-template format, for an organisation's .github
+ * repository): calls the reusable workflow with the platforms most fleets need.
+ */
+export function generateStarterWorkflow(options: ReusableOptions = {}): string {
+  const uses = options.uses ?? DEFAULT_XPLAT_USES;
+  const source = parseUses(uses);
+  if (source.kind !== 'remote') throw new Error('the starter workflow needs owner/repo@ref');
+  const workflow = {
+    name: 'xplat',
+    on: {
+      push: { branches: ['$default-branch'], tags: ['v*'] },
+      pull_request: { branches: ['$default-branch'] },
+      workflow_dispatch: null,
+    },
+    permissions: { contents: 'read' },
+    concurrency: {
+      group: '${{ github.workflow }}-${{ github.ref }}',
+      'cancel-in-progress': "${{ github.event_name == 'pull_request' }}",
+    },
+    jobs: {
+      image: {
+        uses: `${source.repository}/.github/workflows/xplat-reusable.yml@${source.ref}`,
+        permissions: { contents: 'read', packages: 'write' },
+        with: {
+          image: 'ghcr.io/${{ github.repository }}',
+          platforms: 'linux/amd64\nlinux/arm64\nwindows/amd64:ltsc2022\nwindows/amd64:ltsc2025\n',
+          context: '.',
+          'smoke-port': '8080',
+          'smoke-path': '/',
+        },
+      },
+    },
+  };
+  const doc = new Document(workflow, { aliasDuplicateObjects: false });
+  doc.commentBefore = [
+    ' xplat: one image tag for Linux (amd64, arm64) and Windows (per LTSC release) hosts.',
+    ' Each platform is built on a native runner and smoke-tested there; the index is',
+    ' pushed to ghcr.io only when every platform passed.',
+    '',
+    ' Edit platforms and the smoke settings for your service (smoke-port: the port it',
+    ' listens on in the container). For a workflow you can tailor step by step, write an',
+    ' xplat.yml and run `xplat generate` (or `xplat init`) instead.',
+  ].join('\n');
+  return render(doc);
+}

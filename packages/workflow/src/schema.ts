@@ -1,0 +1,341 @@
+/**
+ * The xplat.yml schema: strict (an unknown or misspelt field is an error, never ignored),
+ * with descriptions that become the editor schema (xplat.schema.json, from
+ * z.toJSONSchema). Checks that need more than one field (runners, duplicates, registry
+ * credentials) are in config.ts, so every error still names its field and line.
+ */
+import { parsePlatform } from '@xplat/core';
+import { parseRepository } from '@xplat/registry';
+import { z } from 'zod';
+import { parseTagTemplate } from './tags.js';
+
+const EXPRESSION = /\$\{\{/;
+
+/** A non-empty literal string: xplat.yml is data, GitHub expressions are not evaluated in it. */
+const text = (what: string) =>
+  z
+    .string({ error: `must be a string (${what})` })
+    .trim()
+    .min(1, { error: `must not be empty (${what})` })
+    .refine((v) => !EXPRESSION.test(v), {
+      error: 'is taken literally: GitHub expressions (${{ }}) are not evaluated in xplat.yml',
+    });
+
+/** Scalars YAML may type as numbers or booleans (build args, env): kept as strings. */
+const scalar = z
+  .union([z.string(), z.number(), z.boolean()], {
+    error: 'must be a string, number or boolean',
+  })
+  .transform((v) => String(v))
+  .refine((v) => !EXPRESSION.test(v), {
+    error: 'is taken literally: GitHub expressions (${{ }}) are not evaluated in xplat.yml',
+  });
+
+const ARG_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const keyValues = (what: string) =>
+  z.record(
+    z.string().regex(ARG_NAME, { error: `is not a ${what} name (letters, digits, _)` }),
+    scalar,
+    { error: `must be a mapping of ${what} names to values` },
+  );
+
+const platformString = text('a platform such as linux/amd64 or windows/amd64:ltsc2022')
+  .superRefine((value, ctx) => {
+    try {
+      parsePlatform(value, '');
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: (error as Error).message });
+    }
+  })
+  .meta({
+    description:
+      'os/arch[/variant], Windows with its release: linux/amd64, linux/arm64, windows/amd64:ltsc2022, windows/amd64:ltsc2025',
+    examples: ['linux/amd64', 'linux/arm64', 'windows/amd64:ltsc2022', 'windows/amd64:ltsc2025'],
+  });
+
+const label = text('a runner label');
+const runsOn = z
+  .union([label, z.array(label).min(1, { error: 'must list at least one label' })], {
+    error: 'must be a runner label or a list of labels, e.g. [self-hosted, windows, ltsc2019]',
+  })
+  .meta({
+    description:
+      'Runner labels for this platform instead of the hosted runner xplat picks, e.g. [self-hosted, windows, ltsc2019].',
+  });
+
+const DURATION = /^\d+(ms|s|m)$/;
+const duration = z
+  .string({ error: 'must be a duration such as 30s, 2m or 1500ms' })
+  .regex(DURATION, { error: 'must be a duration such as 30s, 2m or 1500ms' });
+const STATUS = /^(\d{3}|[1-5]xx|\d{3}-\d{3})(,(\d{3}|[1-5]xx|\d{3}-\d{3}))*$/;
+
+export const smokeSchema = z
+  .strictObject({
+    port: z
+      .number({ error: 'must be a port number (1-65535)' })
+      .int({ error: 'must be a whole port number' })
+      .min(1, { error: 'must be a port number (1-65535)' })
+      .max(65535, { error: 'must be a port number (1-65535)' })
+      .optional()
+      .meta({
+        description: 'Port the service listens on inside the container; enables the HTTP probe.',
+      }),
+    path: z
+      .string({ error: 'must be an HTTP path such as /healthz' })
+      .startsWith('/', { error: 'must start with / (e.g. /healthz)' })
+      .optional()
+      .meta({ description: 'HTTP path to probe (default /).' }),
+    'expect-status': z
+      .union([z.number().int(), z.string()], { error: 'must be a status such as 200 or 2xx' })
+      .transform((v) => String(v))
+      .refine((v) => STATUS.test(v), {
+        error: 'must be a status such as 200, 2xx, 200-299 or 200,204',
+      })
+      .optional()
+      .meta({
+        description: 'Expected HTTP status: 200, 2xx, 200-299 or 200,204 (default 200-399).',
+      }),
+    'expect-body': text('a regular expression').optional().meta({
+      description: 'Regular expression the response body must match.',
+    }),
+    'expect-log': text('a regular expression').optional().meta({
+      description: "Regular expression a line of the container's output must match.",
+    }),
+    'tcp-port': z
+      .number({ error: 'must be a port number (1-65535)' })
+      .int()
+      .min(1, { error: 'must be a port number (1-65535)' })
+      .max(65535, { error: 'must be a port number (1-65535)' })
+      .optional()
+      .meta({ description: 'A port that must accept a TCP connection.' }),
+    command: text('a command').optional().meta({
+      description: 'A command run inside the running container that must succeed.',
+    }),
+    env: keyValues('environment variable').optional().meta({
+      description: 'Environment for the container.',
+    }),
+    'run-args': text('docker run arguments').optional().meta({
+      description: 'Extra docker run arguments, e.g. --memory 512m.',
+    }),
+    timeout: duration.optional().meta({
+      description:
+        'How long the container has to pass every probe (default 60s Linux, 180s Windows).',
+    }),
+    'stop-timeout': duration.optional().meta({
+      description: 'How long docker stop waits before killing the container.',
+    }),
+    'expect-graceful-stop': z
+      .boolean({ error: 'must be true or false' })
+      .optional()
+      .meta({ description: 'Fail unless the container exits on its own when stopped.' }),
+  })
+  .meta({ description: 'The smoke test each platform image must pass before it is fused.' });
+
+export type SmokeSettings = z.infer<typeof smokeSchema>;
+
+export const platformEntrySchema = z.union(
+  [
+    platformString,
+    z
+      .strictObject({
+        platform: platformString,
+        'runs-on': runsOn.optional(),
+        qemu: z.boolean({ error: 'must be true or false' }).optional().meta({
+          description: `Build this Linux platform under QEMU (on ubuntu-24.04 unless runs-on says otherwise) instead of on a native runner.`,
+        }),
+        'build-args': keyValues('build arg').optional().meta({
+          description: 'Build args for this platform only (merged over the top-level ones).',
+        }),
+        smoke: smokeSchema.optional().meta({
+          description: 'Smoke settings for this platform only (merged over the top-level ones).',
+        }),
+      })
+      .meta({ description: 'A platform with overrides.' }),
+  ],
+  { error: 'must be a platform string or a mapping with platform:' },
+);
+
+const SECRET = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const secretName = z
+  .string({ error: 'must be the name of a repository secret' })
+  .regex(SECRET, { error: 'must be a secret name (letters, digits, _), e.g. REGISTRY_PASSWORD' })
+  .refine((v) => v === 'GITHUB_TOKEN' || !/^GITHUB_/i.test(v), {
+    error: 'secret names cannot start with GITHUB_ (except GITHUB_TOKEN)',
+  });
+
+const CRON = /^(\S+\s+){4}\S+$/;
+const USES = /^(\.\/[\w./-]*[\w-]|[\w.-]+\/[\w.-]+@[\w./-]+)$/;
+
+export const configSchema = z
+  .strictObject({
+    image: text('a repository such as ghcr.io/org/app')
+      .superRefine((value, ctx) => {
+        try {
+          parseRepository(value, '');
+        } catch (error) {
+          ctx.addIssue({ code: 'custom', message: (error as Error).message });
+        }
+      })
+      .meta({
+        description:
+          'Repository of the images and the fused index, without a tag: ghcr.io/org/app. Lowercase.',
+      }),
+    platforms: z
+      .array(platformEntrySchema, { error: 'must be a list of platforms' })
+      .min(1, { error: 'must list at least one platform' })
+      .meta({ description: 'Every platform the index must contain; one build leg each.' }),
+    context: text('a folder').optional().meta({ description: 'Build context folder (default .).' }),
+    dockerfile: text('a file').optional().meta({
+      description: 'Dockerfile path from the repository root (default <context>/Dockerfile).',
+    }),
+    target: z
+      .string({ error: 'must be a stage name' })
+      .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, { error: 'must be a stage name' })
+      .optional()
+      .meta({ description: 'Stage to build (default: the last).' }),
+    'build-args': keyValues('build arg')
+      .optional()
+      .meta({ description: 'Build args for every platform.' }),
+    labels: z
+      .record(
+        z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._/-]*$/, { error: 'is not a label key' }),
+        scalar,
+        { error: 'must be a mapping of label keys to values' },
+      )
+      .optional()
+      .meta({ description: 'Image labels.' }),
+    cache: z
+      .enum(['auto', 'gha', 'registry', 'none'], {
+        error: 'must be one of auto, gha, registry, none',
+      })
+      .optional()
+      .meta({ description: 'Build cache (default auto).' }),
+    smoke: smokeSchema.optional(),
+    tags: z
+      .array(
+        z.string({ error: 'must be a tag template' }).superRefine((value, ctx) => {
+          try {
+            parseTagTemplate(value);
+          } catch (error) {
+            ctx.addIssue({ code: 'custom', message: (error as Error).message });
+          }
+        }),
+        { error: 'must be a list of tag templates' },
+      )
+      .optional()
+      .meta({
+        description:
+          'Tags of the fused index: literals and templates with {version} {major} {minor} {patch} (from a v1.2.3 git tag), {branch}, {tag}, {sha}, {date}; "latest" is set on the default branch. Default: {version}, {major}.{minor}, {branch}, sha-{sha}, latest.',
+      }),
+    'leg-tag': z
+      .string({ error: 'must be a tag template' })
+      .refine((v) => v.includes('{platform-pair}'), {
+        error:
+          'must contain {platform-pair} so every leg has its own tag, e.g. {platform-pair}-{sha}',
+      })
+      .optional()
+      .meta({
+        description: 'Tag template of each per-platform image (default {platform-pair}-{sha}).',
+      }),
+    registry: z
+      .strictObject({
+        login: z.boolean({ error: 'must be true or false' }).optional().meta({
+          description: 'Log in before pushing (default true).',
+        }),
+        username: text('a user name').optional().meta({
+          description: 'Registry user name (default: github.actor for ghcr.io).',
+        }),
+        'username-secret': secretName.optional().meta({
+          description: 'Secret holding the user name (default REGISTRY_USERNAME outside ghcr.io).',
+        }),
+        'password-secret': secretName.optional().meta({
+          description:
+            'Secret holding the password or token (default GITHUB_TOKEN for ghcr.io, else REGISTRY_PASSWORD).',
+        }),
+      })
+      .optional()
+      .meta({
+        description: 'Registry login. ghcr.io uses GITHUB_TOKEN by default; others secrets.',
+      }),
+    triggers: z
+      .strictObject({
+        branches: z
+          .array(text('a branch name or pattern'), { error: 'must be a list of branches' })
+          .optional()
+          .meta({ description: 'Branches whose pushes build and fuse (default [main]).' }),
+        tags: z
+          .array(text('a git tag pattern'), { error: 'must be a list of git tag patterns' })
+          .optional()
+          .meta({ description: "Git tags whose pushes build and fuse (default ['v*'])." }),
+        'pull-requests': z.boolean({ error: 'must be true or false' }).optional().meta({
+          description:
+            'Build and smoke-test pull requests, without pushing or fusing (default true).',
+        }),
+        'workflow-dispatch': z.boolean({ error: 'must be true or false' }).optional().meta({
+          description: 'Allow manual runs (default true).',
+        }),
+        schedule: z
+          .array(
+            z.string({ error: 'must be a cron expression' }).regex(CRON, {
+              error: 'must be a cron expression of five fields, e.g. "0 4 * * 1"',
+            }),
+            { error: 'must be a list of cron expressions' },
+          )
+          .optional()
+          .meta({ description: 'Cron schedules (UTC).' }),
+      })
+      .optional()
+      .meta({ description: 'When the workflow runs.' }),
+    xplat: z
+      .strictObject({
+        uses: z
+          .string({ error: 'must be owner/repo@ref or a local ./path' })
+          .regex(USES, {
+            error:
+              'must be owner/repo@ref (e.g. xplat-dev/xplat@v1) or a local folder such as ./actions',
+          })
+          .meta({
+            description:
+              "Where xplat's actions come from: owner/repo@ref (-> owner/repo/actions/<name>@ref) or a local folder (./actions -> ./actions/<name>).",
+          }),
+      })
+      .optional(),
+    'pin-actions': z.boolean({ error: 'must be true or false' }).optional().meta({
+      description:
+        'Pin third-party actions (checkout, artifacts, docker/login-action, docker/metadata-action) by full commit SHA.',
+    }),
+    workflow: z
+      .strictObject({
+        name: text('a workflow name')
+          .optional()
+          .meta({ description: 'Workflow name (default xplat).' }),
+        'timeout-minutes': z
+          .number({ error: 'must be a number of minutes' })
+          .int({ error: 'must be a whole number of minutes' })
+          .min(1, { error: 'must be between 1 and 360 minutes' })
+          .max(360, { error: 'must be between 1 and 360 minutes' })
+          .optional()
+          .meta({ description: 'Timeout of each build leg (default 60).' }),
+        'fuse-runs-on': runsOn.optional().meta({
+          description: 'Runner of the fuse job (default ubuntu-24.04).',
+        }),
+      })
+      .optional(),
+  })
+  .meta({
+    title: 'xplat.yml',
+    description:
+      'xplat: build one image per platform on native runners, smoke-test each, fuse them into one multi-platform index. `xplat generate` turns this file into .github/workflows/xplat.yml.',
+  });
+
+export type XplatConfigInput = z.input<typeof configSchema>;
+export type XplatConfigData = z.output<typeof configSchema>;
+export type PlatformEntry = z.output<typeof platformEntrySchema>;
+
+/** The JSON schema of xplat.yml for editors (yaml-language-server, VS Code). */
+export function configJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(configSchema, { io: 'input', unrepresentable: 'any' }) as Record<
+    string,
+    unknown
+  >;
+}

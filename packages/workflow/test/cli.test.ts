@@ -1,0 +1,273 @@
+/** `xplat init`, `generate` (and --check), `plan`, run as users run them: dist/cli/index.js. */
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { exec } from '../../../test/exec.js';
+import { repoRoot } from '../../../test/run-action.js';
+import { loadConfig, REUSABLE_WORKFLOW_FILE, STARTER_WORKFLOW_FILE } from '../src/index.js';
+import { formatFindings, validateWorkflow } from './validators.js';
+
+const cli = path.join(repoRoot, 'dist', 'cli', 'index.js');
+const xplat = (...args: string[]) => exec(process.execPath, [cli, ...args]);
+const EXAMPLE = path.join(repoRoot, 'examples', 'hello-http');
+const tmp = (prefix: string) => mkdtempSync(path.join(os.tmpdir(), `xplat-${prefix}-`));
+
+describe('xplat generate', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = tmp('gen');
+    writeFileSync(
+      path.join(dir, 'xplat.yml'),
+      'image: ghcr.io/acme/app\nplatforms: [linux/amd64, windows/amd64:ltsc2022]\nsmoke: {port: 8080, path: /}\n',
+    );
+  });
+
+  it('writes the workflow, then --check passes', async () => {
+    const wrote = await xplat('generate', '--dir', dir);
+    expect(wrote.stderr).toBe('');
+    expect(wrote.code).toBe(0);
+    expect(wrote.stdout).toContain(
+      'wrote .github/workflows/xplat.yml (linux/amd64, windows/amd64:ltsc2022)',
+    );
+    const check = await xplat('generate', '--check', '--dir', dir);
+    expect(check.code).toBe(0);
+    expect(check.stdout).toContain('is up to date');
+  });
+
+  it('--check fails with a diff when the committed workflow is stale', async () => {
+    const file = path.join(dir, '.github', 'workflows', 'xplat.yml');
+    const text = readFileSync(file, 'utf8');
+    writeFileSync(file, text.replace('timeout-minutes: 60', 'timeout-minutes: 30'));
+    const check = await xplat('generate', '--check', '--dir', dir);
+    expect(check.code).toBe(1);
+    expect(check.stderr).toContain('.github/workflows/xplat.yml is stale: run xplat generate');
+    expect(check.stdout).toContain('--- .github/workflows/xplat.yml (committed)');
+    expect(check.stdout).toMatch(/^@@ -\d+,\d+ \+\d+,\d+ @@$/m);
+    expect(check.stdout).toContain('-    timeout-minutes: 30\n+    timeout-minutes: 60');
+
+    // A changed xplat.yml makes the committed workflow stale too.
+    await xplat('generate', '--dir', dir);
+    writeFileSync(
+      path.join(dir, 'xplat.yml'),
+      'image: ghcr.io/acme/app\nplatforms: [linux/amd64, linux/arm64, windows/amd64:ltsc2022]\nsmoke: {port: 8080, path: /}\n',
+    );
+    const drift = await xplat('generate', '--check', '--dir', dir);
+    expect(drift.code).toBe(1);
+    expect(drift.stdout).toContain('+          - platform: linux/arm64');
+
+    rmSync(file);
+    const missing = await xplat('generate', '--check', '--dir', dir);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('does not exist');
+  });
+
+  it('fails in one line per problem naming file, line and field', async () => {
+    const bad = tmp('bad');
+    writeFileSync(
+      path.join(bad, 'xplat.yml'),
+      'image: ghcr.io/acme/app\nplatforms:\n  - windows/amd64:ltsc2019\n',
+    );
+    const run = await xplat('generate', '--dir', bad);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(
+      /^xplat generate: xplat\.yml:3:5: platforms\[0\]: ltsc2019 has no GitHub-hosted runner/,
+    );
+    expect(existsSync(path.join(bad, '.github'))).toBe(false);
+    const none = await xplat('generate', '--dir', tmp('none'));
+    expect(none.code).toBe(1);
+    expect(none.stderr).toContain('xplat.yml does not exist');
+  });
+
+  it('keeps this repository generated files up to date', async () => {
+    const usesOf = (file: string, re: RegExp) =>
+      re.exec(readFileSync(path.join(repoRoot, file), 'utf8'))![1]!;
+    const checks = [
+      ['--reusable', '--uses', usesOf(REUSABLE_WORKFLOW_FILE, /--uses (\S+)/), '--dir', repoRoot],
+      [
+        '--starter',
+        '--uses',
+        usesOf(STARTER_WORKFLOW_FILE, /uses: ([\w.-]+\/[\w.-]+)\/\.github/) +
+          '@' +
+          usesOf(STARTER_WORKFLOW_FILE, /xplat-reusable\.yml@(\S+)/),
+        '--dir',
+        repoRoot,
+      ],
+      ['--schema', '--dir', repoRoot],
+      ['--dir', EXAMPLE],
+    ];
+    for (const args of checks) {
+      const run = await xplat('generate', '--check', ...args);
+      expect({ args, code: run.code, output: run.stdout + run.stderr }).toMatchObject({ code: 0 });
+    }
+  });
+});
+
+describe('xplat plan', () => {
+  it('prints the matrix as a table and as JSON', async () => {
+    const table = await xplat('plan', '--dir', EXAMPLE);
+    expect(table.code).toBe(0);
+    expect(table.stdout).toMatch(
+      /linux\/arm64\s+ubuntu-24\.04-arm\s+native\s+http :8080\/\s+xplat-leg-linux-arm64/,
+    );
+    expect(table.stdout).toMatch(/windows\/amd64:ltsc2025\s+windows-2025/);
+    expect(table.stdout).toContain(
+      'gate: fuse ghcr.io/xplat-dev/hello-http only when all 4 platforms passed',
+    );
+
+    const json = await xplat('plan', '--dir', EXAMPLE, '--json');
+    expect(json.code).toBe(0);
+    const plan = JSON.parse(json.stdout) as {
+      expectedPlatforms: string[];
+      matrix: { include: { platform: string; 'runs-on': string }[] };
+    };
+    expect(plan.matrix.include.map((l) => [l.platform, l['runs-on']])).toEqual([
+      ['linux/amd64', 'ubuntu-24.04'],
+      ['linux/arm64', 'ubuntu-24.04-arm'],
+      ['windows/amd64:ltsc2022', 'windows-2022'],
+      ['windows/amd64:ltsc2025', 'windows-2025'],
+    ]);
+    expect(plan.expectedPlatforms).toEqual(plan.matrix.include.map((l) => l.platform));
+  });
+});
+
+describe('xplat init', () => {
+  it('on the example, proposes the example config and writes a valid workflow', async () => {
+    const dir = tmp('init');
+    for (const f of ['Dockerfile', 'serve.ps1', 'www'])
+      cpSync(path.join(EXAMPLE, f), path.join(dir, f), { recursive: true });
+    const run = await exec(process.execPath, [
+      cli,
+      'init',
+      '--dir',
+      dir,
+      '--image',
+      'ghcr.io/xplat-dev/hello-http',
+    ]);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('wrote xplat.yml, .github/workflows/xplat.yml');
+
+    const proposed = loadConfig(readFileSync(path.join(dir, 'xplat.yml'), 'utf8'));
+    const example = loadConfig(readFileSync(path.join(EXAMPLE, 'xplat.yml'), 'utf8'));
+    const legs = (c: typeof example) =>
+      c.legs.map((l) => [l.name, l.runner.runsOn, l.buildArgs, l.smoke.port]);
+    expect(legs(proposed)).toEqual(legs(example));
+    expect(proposed.image).toBe(example.image);
+
+    const workflow = readFileSync(path.join(dir, '.github', 'workflows', 'xplat.yml'), 'utf8');
+    expect(formatFindings('xplat.yml', await validateWorkflow(workflow, 'xplat.yml'))).toBe('');
+    expect((await exec(process.execPath, [cli, 'generate', '--check', '--dir', dir])).code).toBe(0);
+
+    // Never over existing files without --force.
+    writeFileSync(path.join(dir, 'xplat.yml'), '# mine\n');
+    const again = await xplat('init', '--dir', dir);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain(
+      'xplat init: xplat.yml and .github/workflows/xplat.yml already exist: not overwriting',
+    );
+    expect(readFileSync(path.join(dir, 'xplat.yml'), 'utf8')).toBe('# mine\n');
+    const forced = await xplat(
+      'init',
+      '--dir',
+      dir,
+      '--force',
+      '--platforms',
+      'linux/amd64',
+      '--image',
+      'ghcr.io/a/b',
+    );
+    expect(forced.code).toBe(0);
+    expect(parse(readFileSync(path.join(dir, 'xplat.yml'), 'utf8'))).toEqual({
+      image: 'ghcr.io/a/b',
+      platforms: ['linux/amd64'],
+      smoke: { port: 8080, path: '/' },
+    });
+  });
+
+  it('says what to do without a Dockerfile', async () => {
+    const run = await xplat('init', '--dir', tmp('empty'));
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/dockerfile: no Dockerfile in .* give its path with --dockerfile/);
+  });
+});
+
+describe('the reusable workflow plan script', () => {
+  const script = (() => {
+    const workflow = parse(readFileSync(path.join(repoRoot, REUSABLE_WORKFLOW_FILE), 'utf8')) as {
+      jobs: { plan: { steps: { id?: string; run?: string; shell?: string }[] } };
+    };
+    const step = workflow.jobs.plan.steps.find((s) => s.id === 'plan')!;
+    expect(step.shell).toBe('node {0}');
+    const file = path.join(tmp('plan'), 'plan.cjs');
+    writeFileSync(file, step.run!);
+    return file;
+  })();
+
+  const plan = async (env: Record<string, string>) => {
+    const output = path.join(tmp('out'), 'output');
+    writeFileSync(output, '');
+    const run = await exec(process.execPath, [script], {
+      RUNNERS: '{}',
+      QEMU_PLATFORMS: '',
+      ...env,
+      GITHUB_OUTPUT: output,
+    });
+    const outputs = Object.fromEntries(
+      readFileSync(output, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+    );
+    return { ...run, outputs };
+  };
+
+  it('computes the same matrix as xplat plan, with the image lowercased', async () => {
+    const run = await plan({
+      IMAGE: 'ghcr.io/XPLAT-dev/hello-http',
+      PLATFORMS: 'linux/amd64, linux/arm64\nwindows/amd64:ltsc2022,windows/amd64:ltsc2025',
+    });
+    expect(run.code).toBe(0);
+    const json = JSON.parse((await xplat('plan', '--dir', EXAMPLE, '--json')).stdout) as {
+      matrix: { include: Record<string, unknown>[] };
+    };
+    expect(JSON.parse(run.outputs.matrix!)).toEqual(json.matrix);
+    expect(run.outputs).toMatchObject({
+      image: 'ghcr.io/xplat-dev/hello-http',
+      registry: 'ghcr.io',
+      platforms: 'linux/amd64,linux/arm64,windows/amd64:ltsc2022,windows/amd64:ltsc2025',
+    });
+  });
+
+  it('takes runners and QEMU platforms, and refuses what has no runner', async () => {
+    const refused = await plan({ IMAGE: 'ghcr.io/a/b', PLATFORMS: 'windows/amd64:ltsc2019' });
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toContain(
+      '::error title=xplat::platforms: windows/amd64:ltsc2019 has no GitHub-hosted runner',
+    );
+    const ok = await plan({
+      IMAGE: 'quay.io/a/b',
+      PLATFORMS: 'windows/amd64:ltsc2019,linux/arm64,linux/arm/v7',
+      RUNNERS: '{"windows/amd64:ltsc2019": ["self-hosted", "windows"]}',
+      QEMU_PLATFORMS: 'linux/arm64 linux/arm/v7',
+    });
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(ok.outputs.matrix!)).toEqual({
+      include: [
+        {
+          platform: 'windows/amd64:ltsc2019',
+          pair: 'windows-amd64-ltsc2019',
+          'runs-on': ['self-hosted', 'windows'],
+          qemu: 'auto',
+        },
+        { platform: 'linux/arm64', pair: 'linux-arm64', 'runs-on': 'ubuntu-24.04', qemu: 'true' },
+        { platform: 'linux/arm', pair: 'linux-arm', 'runs-on': 'ubuntu-24.04', qemu: 'true' },
+      ],
+    });
+    expect(ok.outputs.registry).toBe('quay.io');
+    const bad = await plan({ IMAGE: 'ghcr.io/a/b', PLATFORMS: 'linux/amd64;rm -rf /' });
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toContain('is not a platform');
+  });
+});
