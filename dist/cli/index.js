@@ -41187,6 +41187,15 @@ function parseDuration(text, input, fallbackMs) {
     const unit = match[2] ?? 's';
     return Math.round(unit === 'ms' ? n : unit === 's' ? n * 1000 : n * 60_000);
 }
+/** One of a fixed set of words (case-insensitive); empty takes the fallback. */
+function inputs_parseChoice(text, input, choices, fallback) {
+    const value = text.trim().toLowerCase();
+    if (!value)
+        return fallback;
+    if (choices.includes(value))
+        return value;
+    throw new errors_XplatError(`"${text.trim()}" is not one of ${choices.join(', ')}`, input);
+}
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
@@ -56173,180 +56182,12 @@ async function prepareBuild(request, options = {}) {
 
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: ./packages/engine/src/setup-inputs.ts
-/**
- * setup-crossplatform-builder's inputs as one typed request, from the same names whether
- * they come from the action or the CLI. Every error names the input and says what fits.
- */
-
-
-const SETUP_INPUTS = (/* unused pure expression or super */ null && ([
-    'platforms',
-    'name',
-    'driver',
-    'endpoint',
-    'append',
-    'qemu',
-    'qemu-image',
-    'cleanup',
-    'builder',
-    'buildkitd-flags',
-    'driver-opts',
-    'tls-ca-cert',
-    'tls-cert',
-    'tls-key',
-]));
-const DRIVERS = (/* unused pure expression or super */ null && (['auto', 'docker-container', 'docker', 'remote']));
-/** What docker/setup-buildx-action passes: host networking and privileged RUN when asked for. */
-const DEFAULT_BUILDKITD_FLAGS = '--allow-insecure-entitlement security.insecure --allow-insecure-entitlement network.host';
-const DEFAULT_QEMU_IMAGE = 'tonistiigi/binfmt:latest';
-const setup_inputs_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}$/;
-const ENDPOINT = /^(tcp|unix|ssh|npipe|docker-container|kube-pod):\/\/\S+$/;
-function parseChoice(text, input, choices, fallback) {
-    const value = text.trim().toLowerCase();
-    if (!value)
-        return fallback;
-    if (choices.includes(value))
-        return value;
-    throw new errors_XplatError(`"${text.trim()}" is not one of ${choices.join(', ')}`, input);
-}
-function parseEndpoint(text, input) {
-    const value = text.trim();
-    if (!ENDPOINT.test(value))
-        throw new XplatError(`"${value}" is not a BuildKit endpoint: use tcp://host:port, unix:///path, ssh://user@host or docker-container://name`, input);
-    return value;
-}
-/**
- * One node per line: the endpoint, then `key=value` words (platforms comma-separated):
- * `tcp://win-builder:1234 platforms=windows/amd64 name=win servername=builder.internal`.
- */
-function parseAppend(text, input = 'append') {
-    const nodes = [];
-    for (const raw of text.split(/\r?\n/)) {
-        const line = raw.replace(/^\s*-\s+/, '').trim();
-        if (!line || line.startsWith('#'))
-            continue;
-        let endpoint = '';
-        let platforms = [];
-        let name;
-        let servername;
-        for (const word of line.split(/\s+/)) {
-            // A bare word is the endpoint (`tcp://h:1` has no `key=` in front: its ':' comes first).
-            const setting = /^([a-z-]+)=(.*)$/i.exec(word);
-            const key = setting ? setting[1].toLowerCase() : '';
-            const value = setting ? setting[2] : word;
-            switch (key) {
-                case '':
-                case 'endpoint':
-                    if (endpoint)
-                        throw new XplatError(`"${line}" names two endpoints; one node per line`, input);
-                    endpoint = parseEndpoint(value, input);
-                    break;
-                case 'platforms':
-                    platforms = value
-                        .split(',')
-                        .filter(Boolean)
-                        .map((p) => parsePlatform(p, input));
-                    break;
-                case 'name':
-                    if (!setup_inputs_NAME.test(value))
-                        throw new XplatError(`node name "${value}" may hold letters, digits, _ . - only`, input);
-                    name = value;
-                    break;
-                case 'servername':
-                    servername = value;
-                    break;
-                default:
-                    throw new XplatError(`"${key}" is not a node setting; use endpoint, platforms, name or servername`, input);
-            }
-        }
-        if (!endpoint)
-            throw new XplatError(`"${line}" has no endpoint (e.g. tcp://host:1234)`, input);
-        if (!platforms.length)
-            throw new XplatError(`node ${endpoint} needs platforms=... (e.g. platforms=windows/amd64): buildx cannot ask a remote node before it is added`, input);
-        nodes.push({
-            endpoint,
-            platforms,
-            ...(name ? { name } : {}),
-            ...(servername ? { servername } : {}),
-        });
-    }
-    return nodes;
-}
-/** PEM text as given, or undefined; a file path is read by the caller (the action reads secrets, not files). */
-function parsePem(text, input) {
-    const value = text.trim();
-    if (!value)
-        return undefined;
-    if (!/^-----BEGIN [A-Z0-9 ]+-----/.test(value))
-        throw new XplatError('must be PEM text (-----BEGIN ...-----), e.g. from a secret; not a file path', input);
-    return `${value}\n`;
-}
-function parseSetupInputs(raw) {
-    const get = (name) => raw[name] ?? '';
-    const platforms = splitList(get('platforms')).map((p) => parsePlatform(p, 'platforms'));
-    const name = get('name').trim();
-    if (name && !setup_inputs_NAME.test(name))
-        throw new XplatError(`"${name}" is not a builder name: letters, digits, _ . - only, starting with a letter or digit`, 'name');
-    const driver = parseChoice(get('driver'), 'driver', DRIVERS, 'auto');
-    const endpoint = get('endpoint').trim() ? parseEndpoint(get('endpoint'), 'endpoint') : '';
-    if (endpoint && driver !== 'remote' && driver !== 'auto')
-        throw new XplatError(`an endpoint needs driver: remote (or auto), not ${driver}`, 'endpoint');
-    if (driver === 'remote' && !endpoint && !get('append').trim())
-        throw new XplatError('driver: remote needs an endpoint (tcp://host:port of a BuildKit daemon)', 'endpoint');
-    const append = parseAppend(get('append'));
-    if (append.length && driver !== 'remote' && driver !== 'auto')
-        throw new XplatError(`remote nodes need driver: remote or auto, not ${driver}: buildx cannot mix drivers in one builder`, 'append');
-    const caCert = parsePem(get('tls-ca-cert'), 'tls-ca-cert');
-    const cert = parsePem(get('tls-cert'), 'tls-cert');
-    const key = parsePem(get('tls-key'), 'tls-key');
-    const tls = {
-        ...(caCert ? { caCert } : {}),
-        ...(cert ? { cert } : {}),
-        ...(key ? { key } : {}),
-    };
-    if (!!tls.cert !== !!tls.key)
-        throw new XplatError('a client certificate needs both tls-cert and tls-key', tls.cert ? 'tls-key' : 'tls-cert');
-    if ((tls.caCert || tls.cert) && !endpoint && !append.length)
-        throw new XplatError('TLS material is for remote nodes; give an endpoint or append', 'tls-ca-cert');
-    const qemuImage = get('qemu-image').trim() || DEFAULT_QEMU_IMAGE;
-    if (/\s/.test(qemuImage))
-        throw new XplatError(`"${qemuImage}" is not an image reference`, 'qemu-image');
-    return {
-        platforms,
-        name,
-        driver,
-        endpoint,
-        append,
-        qemu: parseChoice(get('qemu'), 'qemu', ['auto', 'true', 'false'], 'auto'),
-        qemuImage,
-        cleanup: parseBoolean(get('cleanup'), 'cleanup', true),
-        builder: parseChoice(get('builder'), 'builder', ['auto', ...BUILDER_KINDS], 'auto'),
-        buildkitdFlags: get('buildkitd-flags').trim() || DEFAULT_BUILDKITD_FLAGS,
-        driverOpts: splitDriverOpts(get('driver-opts')),
-        tls,
-    };
-}
-/** One `key=value` per line; commas stay inside a value (`env.http_proxy=a,b` is one option). */
-function splitDriverOpts(text) {
-    return text
-        .split(/\r?\n/)
-        .map((l) => l.trim())
-        .filter(Boolean)
-        .map((o) => {
-        if (!/^[a-zA-Z][\w.-]*=/.test(o))
-            throw new XplatError(`"${o}" is not a driver option: write key=value, one per line`, 'driver-opts');
-        return o;
-    });
-}
-
 ;// CONCATENATED MODULE: ./packages/engine/src/build-inputs.ts
 /**
  * build-platform-image's inputs as one typed request, from the same names whether they
  * come from the action or `xplat build`. Checks that need no host run here, before any
  * docker command; each error is one line naming the input and what would be right.
  */
-
 
 
 
@@ -56439,7 +56280,7 @@ function parseBuildInputs(raw, context) {
             throw new errors_XplatError(`"${t}" is in another repository than image ${formatRepository(image)}; a leg pushes to one repository`, 'tags');
         return ref.tag;
     });
-    const isolation = parseChoice(get('isolation'), 'isolation', ['auto', 'process', 'hyperv'], 'auto');
+    const isolation = inputs_parseChoice(get('isolation'), 'isolation', ['auto', 'process', 'hyperv'], 'auto');
     if (isolation !== 'auto' && platform && platform.os !== 'windows')
         throw new errors_XplatError(`isolation applies to Windows builds only; ${get('platform').trim()} is Linux`, 'isolation');
     const network = get('network').trim();
@@ -56470,12 +56311,12 @@ function parseBuildInputs(raw, context) {
         tags,
         tagTemplate: get('tag-template').trim() || DEFAULT_TAG_TEMPLATE,
         push: inputs_parseBoolean(get('push'), 'push', true),
-        cache: parseChoice(get('cache'), 'cache', CACHE_MODES, 'auto'),
+        cache: inputs_parseChoice(get('cache'), 'cache', CACHE_MODES, 'auto'),
         cacheScope,
         isolation,
         network,
         resultDir,
-        builder: parseChoice(get('builder'), 'builder', ['auto', ...builders_BUILDER_KINDS], 'auto'),
+        builder: inputs_parseChoice(get('builder'), 'builder', ['auto', ...builders_BUILDER_KINDS], 'auto'),
         lint: inputs_parseBoolean(get('lint'), 'lint', true),
     };
 }
@@ -56839,6 +56680,165 @@ function renderBuildSummary(outcome) {
             : []),
         '',
     ].join('\n');
+}
+
+;// CONCATENATED MODULE: ./packages/engine/src/setup-inputs.ts
+/**
+ * setup-crossplatform-builder's inputs as one typed request, from the same names whether
+ * they come from the action or the CLI. Every error names the input and says what fits.
+ */
+
+
+const SETUP_INPUTS = (/* unused pure expression or super */ null && ([
+    'platforms',
+    'name',
+    'driver',
+    'endpoint',
+    'append',
+    'qemu',
+    'qemu-image',
+    'cleanup',
+    'builder',
+    'buildkitd-flags',
+    'driver-opts',
+    'tls-ca-cert',
+    'tls-cert',
+    'tls-key',
+]));
+const DRIVERS = (/* unused pure expression or super */ null && (['auto', 'docker-container', 'docker', 'remote']));
+/** What docker/setup-buildx-action passes: host networking and privileged RUN when asked for. */
+const DEFAULT_BUILDKITD_FLAGS = '--allow-insecure-entitlement security.insecure --allow-insecure-entitlement network.host';
+const DEFAULT_QEMU_IMAGE = 'tonistiigi/binfmt:latest';
+const setup_inputs_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}$/;
+const ENDPOINT = /^(tcp|unix|ssh|npipe|docker-container|kube-pod):\/\/\S+$/;
+function parseEndpoint(text, input) {
+    const value = text.trim();
+    if (!ENDPOINT.test(value))
+        throw new XplatError(`"${value}" is not a BuildKit endpoint: use tcp://host:port, unix:///path, ssh://user@host or docker-container://name`, input);
+    return value;
+}
+/**
+ * One node per line: the endpoint, then `key=value` words (platforms comma-separated):
+ * `tcp://win-builder:1234 platforms=windows/amd64 name=win servername=builder.internal`.
+ */
+function parseAppend(text, input = 'append') {
+    const nodes = [];
+    for (const raw of text.split(/\r?\n/)) {
+        const line = raw.replace(/^\s*-\s+/, '').trim();
+        if (!line || line.startsWith('#'))
+            continue;
+        let endpoint = '';
+        let platforms = [];
+        let name;
+        let servername;
+        for (const word of line.split(/\s+/)) {
+            // A bare word is the endpoint (`tcp://h:1` has no `key=` in front: its ':' comes first).
+            const setting = /^([a-z-]+)=(.*)$/i.exec(word);
+            const key = setting ? setting[1].toLowerCase() : '';
+            const value = setting ? setting[2] : word;
+            switch (key) {
+                case '':
+                case 'endpoint':
+                    if (endpoint)
+                        throw new XplatError(`"${line}" names two endpoints; one node per line`, input);
+                    endpoint = parseEndpoint(value, input);
+                    break;
+                case 'platforms':
+                    platforms = value
+                        .split(',')
+                        .filter(Boolean)
+                        .map((p) => parsePlatform(p, input));
+                    break;
+                case 'name':
+                    if (!setup_inputs_NAME.test(value))
+                        throw new XplatError(`node name "${value}" may hold letters, digits, _ . - only`, input);
+                    name = value;
+                    break;
+                case 'servername':
+                    servername = value;
+                    break;
+                default:
+                    throw new XplatError(`"${key}" is not a node setting; use endpoint, platforms, name or servername`, input);
+            }
+        }
+        if (!endpoint)
+            throw new XplatError(`"${line}" has no endpoint (e.g. tcp://host:1234)`, input);
+        if (!platforms.length)
+            throw new XplatError(`node ${endpoint} needs platforms=... (e.g. platforms=windows/amd64): buildx cannot ask a remote node before it is added`, input);
+        nodes.push({
+            endpoint,
+            platforms,
+            ...(name ? { name } : {}),
+            ...(servername ? { servername } : {}),
+        });
+    }
+    return nodes;
+}
+/** PEM text as given, or undefined; a file path is read by the caller (the action reads secrets, not files). */
+function parsePem(text, input) {
+    const value = text.trim();
+    if (!value)
+        return undefined;
+    if (!/^-----BEGIN [A-Z0-9 ]+-----/.test(value))
+        throw new XplatError('must be PEM text (-----BEGIN ...-----), e.g. from a secret; not a file path', input);
+    return `${value}\n`;
+}
+function parseSetupInputs(raw) {
+    const get = (name) => raw[name] ?? '';
+    const platforms = splitList(get('platforms')).map((p) => parsePlatform(p, 'platforms'));
+    const name = get('name').trim();
+    if (name && !setup_inputs_NAME.test(name))
+        throw new XplatError(`"${name}" is not a builder name: letters, digits, _ . - only, starting with a letter or digit`, 'name');
+    const driver = parseChoice(get('driver'), 'driver', DRIVERS, 'auto');
+    const endpoint = get('endpoint').trim() ? parseEndpoint(get('endpoint'), 'endpoint') : '';
+    if (endpoint && driver !== 'remote' && driver !== 'auto')
+        throw new XplatError(`an endpoint needs driver: remote (or auto), not ${driver}`, 'endpoint');
+    if (driver === 'remote' && !endpoint && !get('append').trim())
+        throw new XplatError('driver: remote needs an endpoint (tcp://host:port of a BuildKit daemon)', 'endpoint');
+    const append = parseAppend(get('append'));
+    if (append.length && driver !== 'remote' && driver !== 'auto')
+        throw new XplatError(`remote nodes need driver: remote or auto, not ${driver}: buildx cannot mix drivers in one builder`, 'append');
+    const caCert = parsePem(get('tls-ca-cert'), 'tls-ca-cert');
+    const cert = parsePem(get('tls-cert'), 'tls-cert');
+    const key = parsePem(get('tls-key'), 'tls-key');
+    const tls = {
+        ...(caCert ? { caCert } : {}),
+        ...(cert ? { cert } : {}),
+        ...(key ? { key } : {}),
+    };
+    if (!!tls.cert !== !!tls.key)
+        throw new XplatError('a client certificate needs both tls-cert and tls-key', tls.cert ? 'tls-key' : 'tls-cert');
+    if ((tls.caCert || tls.cert) && !endpoint && !append.length)
+        throw new XplatError('TLS material is for remote nodes; give an endpoint or append', 'tls-ca-cert');
+    const qemuImage = get('qemu-image').trim() || DEFAULT_QEMU_IMAGE;
+    if (/\s/.test(qemuImage))
+        throw new XplatError(`"${qemuImage}" is not an image reference`, 'qemu-image');
+    return {
+        platforms,
+        name,
+        driver,
+        endpoint,
+        append,
+        qemu: parseChoice(get('qemu'), 'qemu', ['auto', 'true', 'false'], 'auto'),
+        qemuImage,
+        cleanup: parseBoolean(get('cleanup'), 'cleanup', true),
+        builder: parseChoice(get('builder'), 'builder', ['auto', ...BUILDER_KINDS], 'auto'),
+        buildkitdFlags: get('buildkitd-flags').trim() || DEFAULT_BUILDKITD_FLAGS,
+        driverOpts: splitDriverOpts(get('driver-opts')),
+        tls,
+    };
+}
+/** One `key=value` per line; commas stay inside a value (`env.http_proxy=a,b` is one option). */
+function splitDriverOpts(text) {
+    return text
+        .split(/\r?\n/)
+        .map((l) => l.trim())
+        .filter(Boolean)
+        .map((o) => {
+        if (!/^[a-zA-Z][\w.-]*=/.test(o))
+            throw new XplatError(`"${o}" is not a driver option: write key=value, one per line`, 'driver-opts');
+        return o;
+    });
 }
 
 ;// CONCATENATED MODULE: ./packages/engine/src/setup.ts
@@ -62096,14 +62096,6 @@ function parseMethod(text, input) {
         throw new errors_XplatError(`"${text}" is not an HTTP method such as GET or HEAD`, input);
     return value;
 }
-function parse_parseChoice(text, input, choices, fallback) {
-    const value = text.trim().toLowerCase();
-    if (!value)
-        return fallback;
-    if (choices.includes(value))
-        return value;
-    throw new errors_XplatError(`"${text}" is not one of ${choices.join(', ')}`, input);
-}
 function parseInteger(text, input, fallback, min, max) {
     const value = text.trim();
     if (!value)
@@ -62258,7 +62250,7 @@ function parseSmokeInputs(raw) {
         env: parseEnv(get('env'), 'env'),
         runArgs,
         network,
-        isolation: parse_parseChoice(get('isolation'), 'isolation', ['auto', 'process', 'hyperv'], 'auto'),
+        isolation: inputs_parseChoice(get('isolation'), 'isolation', ['auto', 'process', 'hyperv'], 'auto'),
         ...options_optional('timeoutMs', timeoutMs),
         ...options_optional('probeTimeoutMs', probeTimeoutMs),
         // docker stop takes whole seconds; round up so "1500ms" still allows 1.5 s.

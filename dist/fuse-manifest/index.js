@@ -30982,7 +30982,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   Y6: () => (/* reexport */ summariseGateFailure)
 });
 
-// UNUSED EXPORTS: DIGEST_PATTERN, HOSTED_LINUX_RUNNERS, LEG_RESULT_SCHEMA, OS_VERSION_PATTERN, QEMU_RUNNER, RunnerError, WINDOWS_RELEASES, buildNumber, formatRunsOn, legPlatform, legResultSchema, ociPlatformString, parseDuration, parsePlatform, parseWindowsVersion, platformPair, recordingLogger, releaseByName, releasesRunnableOn, renderTable, runnerFor, runsUnderProcessIsolation, silentLogger, updateLegResult, validateLegResult, writeLegResult
+// UNUSED EXPORTS: DIGEST_PATTERN, HOSTED_LINUX_RUNNERS, LEG_RESULT_SCHEMA, OS_VERSION_PATTERN, QEMU_RUNNER, RunnerError, WINDOWS_RELEASES, buildNumber, formatRunsOn, legPlatform, legResultSchema, ociPlatformString, parseChoice, parseDuration, parsePlatform, parseWindowsVersion, platformPair, recordingLogger, releaseByName, releasesRunnableOn, renderTable, runnerFor, runsUnderProcessIsolation, silentLogger, updateLegResult, validateLegResult, writeLegResult
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 11 modules
 var lib_core = __nccwpck_require__(3360);
@@ -31356,6 +31356,15 @@ function parseDuration(text, input, fallbackMs) {
     const n = Number(match[1]);
     const unit = match[2] ?? 's';
     return Math.round(unit === 'ms' ? n : unit === 's' ? n * 1000 : n * 60_000);
+}
+/** One of a fixed set of words (case-insensitive); empty takes the fallback. */
+function parseChoice(text, input, choices, fallback) {
+    const value = text.trim().toLowerCase();
+    if (!value)
+        return fallback;
+    if (choices.includes(value))
+        return value;
+    throw new XplatError(`"${text.trim()}" is not one of ${choices.join(', ')}`, input);
 }
 
 // EXTERNAL MODULE: external "node:crypto"

@@ -35489,6 +35489,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   Bq: () => (/* reexport */ platform_formatPlatform),
   q2: () => (/* reexport */ platform_ociPlatformString),
   yG: () => (/* reexport */ parseBoolean),
+  HU: () => (/* reexport */ parseChoice),
   FL: () => (/* reexport */ platform_parsePlatform),
   Ry: () => (/* reexport */ windows_releaseForOsVersion),
   dZ: () => (/* reexport */ releasesRunnableOn),
@@ -35860,6 +35861,15 @@ function parseDuration(text, input, fallbackMs) {
     const n = Number(match[1]);
     const unit = match[2] ?? 's';
     return Math.round(unit === 'ms' ? n : unit === 's' ? n * 1000 : n * 60_000);
+}
+/** One of a fixed set of words (case-insensitive); empty takes the fallback. */
+function parseChoice(text, input, choices, fallback) {
+    const value = text.trim().toLowerCase();
+    if (!value)
+        return fallback;
+    if (choices.includes(value))
+        return value;
+    throw new errors_XplatError(`"${text.trim()}" is not one of ${choices.join(', ')}`, input);
 }
 
 // EXTERNAL MODULE: external "node:crypto"
@@ -45685,7 +45695,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   XN: () => (/* reexport */ setupBuilder)
 });
 
-// UNUSED EXPORTS: BINFMT_DIR, BUILDER_KINDS, BUILD_INPUTS, CACHE_MODES, DEFAULT_BINFMT_IMAGE, DEFAULT_BUILDKITD_FLAGS, DEFAULT_QEMU_IMAGE, DEFAULT_TAG_TEMPLATE, DRIVERS, DockerError, LABEL_CREATED, LABEL_REVISION, LABEL_SOURCE, LOCAL_BUILDKIT_IMAGE, SHORT_SHA_LENGTH, StepError, TAG_PLACEHOLDERS, binfmtArchitecture, binfmtFacts, binfmtInstallStep, buildOutputs, buildPlatformImage, builderPlatforms, buildxLsPlan, buildxVersionPlan, cacheScope, checkBuilderPlatforms, checkWindowsBaseImages, cleanupSetup, containerLogs, containerPort, currentBuildxBuilder, defaultBuildPlatform, describeFacts, describeWindowsBuild, docker, dockerBinary, engineHost, engineLinuxPlatforms, execInContainer, execPlan, executeBuild, formatBytes, formatMs, formatPlatformList, generatedBuilderName, ghaCacheAvailable, hasBuiltInBuildKit, hostRelease, imageInspectPlan, includesPlatform, infoPlan, inspectContainer, inspectImage, inspectPlan, isNotFound, labelInstruction, lastLine, logsPlan, majorMinor, nativePlatforms, needsEmulation, ociLabels, parseAppend, parseBinfmtHandler, parseBuildInputs, parseBuildxInspect, parseBuildxLs, parseBuildxMetadata, parseBuildxVersion, parseChoice, parseContainerInspect, parseDockerVersion, parseEngineFacts, parseEngineInfo, parseImageInspect, parseKeyValues, parseLogLines, parsePlatformCell, parsePushDigest, parseSetupState, planBuild, planCache, planSetup, portPlan, prepareBuild, probeBinfmt, probeHost, pullImage, pullPlan, readBackPushed, removeContainer, removePlan, renderBuildSummary, renderTagTemplate, runContainer, runDocker, runPlan, runRequiredStep, runStep, runnableReleaseNames, runnerForOsVersion, runnerOs, samePlatform, sanitizeForTag, selectBuilder, sourceFromEnv, sourceFromGit, stepEnv, stopContainer, stopPlan, versionAtLeast, versionPlan, waitContainer, waitPlan, windowsBuildFromOperatingSystem, windowsOsVersion, windowsReleaseRefusal
+// UNUSED EXPORTS: BINFMT_DIR, BUILDER_KINDS, BUILD_INPUTS, CACHE_MODES, DEFAULT_BINFMT_IMAGE, DEFAULT_BUILDKITD_FLAGS, DEFAULT_QEMU_IMAGE, DEFAULT_TAG_TEMPLATE, DRIVERS, DockerError, LABEL_CREATED, LABEL_REVISION, LABEL_SOURCE, LOCAL_BUILDKIT_IMAGE, SHORT_SHA_LENGTH, StepError, TAG_PLACEHOLDERS, binfmtArchitecture, binfmtFacts, binfmtInstallStep, buildOutputs, buildPlatformImage, builderPlatforms, buildxLsPlan, buildxVersionPlan, cacheScope, checkBuilderPlatforms, checkWindowsBaseImages, cleanupSetup, containerLogs, containerPort, currentBuildxBuilder, defaultBuildPlatform, describeFacts, describeWindowsBuild, docker, dockerBinary, engineHost, engineLinuxPlatforms, execInContainer, execPlan, executeBuild, formatBytes, formatMs, formatPlatformList, generatedBuilderName, ghaCacheAvailable, hasBuiltInBuildKit, hostRelease, imageInspectPlan, includesPlatform, infoPlan, inspectContainer, inspectImage, inspectPlan, isNotFound, labelInstruction, lastLine, logsPlan, majorMinor, nativePlatforms, needsEmulation, ociLabels, parseAppend, parseBinfmtHandler, parseBuildInputs, parseBuildxInspect, parseBuildxLs, parseBuildxMetadata, parseBuildxVersion, parseContainerInspect, parseDockerVersion, parseEngineFacts, parseEngineInfo, parseImageInspect, parseKeyValues, parseLogLines, parsePlatformCell, parsePushDigest, parseSetupState, planBuild, planCache, planSetup, portPlan, prepareBuild, probeBinfmt, probeHost, pullImage, pullPlan, readBackPushed, removeContainer, removePlan, renderBuildSummary, renderTagTemplate, runContainer, runDocker, runPlan, runRequiredStep, runStep, runnableReleaseNames, runnerForOsVersion, runnerOs, samePlatform, sanitizeForTag, selectBuilder, sourceFromEnv, sourceFromGit, stepEnv, stopContainer, stopPlan, versionAtLeast, versionPlan, waitContainer, waitPlan, windowsBuildFromOperatingSystem, windowsOsVersion, windowsReleaseRefusal
 
 // EXTERNAL MODULE: ./node_modules/@actions/exec/lib/exec.js + 5 modules
 var exec = __nccwpck_require__(2876);
@@ -50764,180 +50774,12 @@ async function build_image_prepareBuild(request, options = {}) {
 
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: ./packages/engine/src/setup-inputs.ts
-/**
- * setup-crossplatform-builder's inputs as one typed request, from the same names whether
- * they come from the action or the CLI. Every error names the input and says what fits.
- */
-
-
-const SETUP_INPUTS = [
-    'platforms',
-    'name',
-    'driver',
-    'endpoint',
-    'append',
-    'qemu',
-    'qemu-image',
-    'cleanup',
-    'builder',
-    'buildkitd-flags',
-    'driver-opts',
-    'tls-ca-cert',
-    'tls-cert',
-    'tls-key',
-];
-const DRIVERS = ['auto', 'docker-container', 'docker', 'remote'];
-/** What docker/setup-buildx-action passes: host networking and privileged RUN when asked for. */
-const DEFAULT_BUILDKITD_FLAGS = '--allow-insecure-entitlement security.insecure --allow-insecure-entitlement network.host';
-const DEFAULT_QEMU_IMAGE = 'tonistiigi/binfmt:latest';
-const setup_inputs_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}$/;
-const ENDPOINT = /^(tcp|unix|ssh|npipe|docker-container|kube-pod):\/\/\S+$/;
-function setup_inputs_parseChoice(text, input, choices, fallback) {
-    const value = text.trim().toLowerCase();
-    if (!value)
-        return fallback;
-    if (choices.includes(value))
-        return value;
-    throw new src/* XplatError */.ii(`"${text.trim()}" is not one of ${choices.join(', ')}`, input);
-}
-function parseEndpoint(text, input) {
-    const value = text.trim();
-    if (!ENDPOINT.test(value))
-        throw new src/* XplatError */.ii(`"${value}" is not a BuildKit endpoint: use tcp://host:port, unix:///path, ssh://user@host or docker-container://name`, input);
-    return value;
-}
-/**
- * One node per line: the endpoint, then `key=value` words (platforms comma-separated):
- * `tcp://win-builder:1234 platforms=windows/amd64 name=win servername=builder.internal`.
- */
-function parseAppend(text, input = 'append') {
-    const nodes = [];
-    for (const raw of text.split(/\r?\n/)) {
-        const line = raw.replace(/^\s*-\s+/, '').trim();
-        if (!line || line.startsWith('#'))
-            continue;
-        let endpoint = '';
-        let platforms = [];
-        let name;
-        let servername;
-        for (const word of line.split(/\s+/)) {
-            // A bare word is the endpoint (`tcp://h:1` has no `key=` in front: its ':' comes first).
-            const setting = /^([a-z-]+)=(.*)$/i.exec(word);
-            const key = setting ? setting[1].toLowerCase() : '';
-            const value = setting ? setting[2] : word;
-            switch (key) {
-                case '':
-                case 'endpoint':
-                    if (endpoint)
-                        throw new src/* XplatError */.ii(`"${line}" names two endpoints; one node per line`, input);
-                    endpoint = parseEndpoint(value, input);
-                    break;
-                case 'platforms':
-                    platforms = value
-                        .split(',')
-                        .filter(Boolean)
-                        .map((p) => (0,src/* parsePlatform */.FL)(p, input));
-                    break;
-                case 'name':
-                    if (!setup_inputs_NAME.test(value))
-                        throw new src/* XplatError */.ii(`node name "${value}" may hold letters, digits, _ . - only`, input);
-                    name = value;
-                    break;
-                case 'servername':
-                    servername = value;
-                    break;
-                default:
-                    throw new src/* XplatError */.ii(`"${key}" is not a node setting; use endpoint, platforms, name or servername`, input);
-            }
-        }
-        if (!endpoint)
-            throw new src/* XplatError */.ii(`"${line}" has no endpoint (e.g. tcp://host:1234)`, input);
-        if (!platforms.length)
-            throw new src/* XplatError */.ii(`node ${endpoint} needs platforms=... (e.g. platforms=windows/amd64): buildx cannot ask a remote node before it is added`, input);
-        nodes.push({
-            endpoint,
-            platforms,
-            ...(name ? { name } : {}),
-            ...(servername ? { servername } : {}),
-        });
-    }
-    return nodes;
-}
-/** PEM text as given, or undefined; a file path is read by the caller (the action reads secrets, not files). */
-function parsePem(text, input) {
-    const value = text.trim();
-    if (!value)
-        return undefined;
-    if (!/^-----BEGIN [A-Z0-9 ]+-----/.test(value))
-        throw new src/* XplatError */.ii('must be PEM text (-----BEGIN ...-----), e.g. from a secret; not a file path', input);
-    return `${value}\n`;
-}
-function parseSetupInputs(raw) {
-    const get = (name) => raw[name] ?? '';
-    const platforms = (0,src/* splitList */.ry)(get('platforms')).map((p) => (0,src/* parsePlatform */.FL)(p, 'platforms'));
-    const name = get('name').trim();
-    if (name && !setup_inputs_NAME.test(name))
-        throw new src/* XplatError */.ii(`"${name}" is not a builder name: letters, digits, _ . - only, starting with a letter or digit`, 'name');
-    const driver = setup_inputs_parseChoice(get('driver'), 'driver', DRIVERS, 'auto');
-    const endpoint = get('endpoint').trim() ? parseEndpoint(get('endpoint'), 'endpoint') : '';
-    if (endpoint && driver !== 'remote' && driver !== 'auto')
-        throw new src/* XplatError */.ii(`an endpoint needs driver: remote (or auto), not ${driver}`, 'endpoint');
-    if (driver === 'remote' && !endpoint && !get('append').trim())
-        throw new src/* XplatError */.ii('driver: remote needs an endpoint (tcp://host:port of a BuildKit daemon)', 'endpoint');
-    const append = parseAppend(get('append'));
-    if (append.length && driver !== 'remote' && driver !== 'auto')
-        throw new src/* XplatError */.ii(`remote nodes need driver: remote or auto, not ${driver}: buildx cannot mix drivers in one builder`, 'append');
-    const caCert = parsePem(get('tls-ca-cert'), 'tls-ca-cert');
-    const cert = parsePem(get('tls-cert'), 'tls-cert');
-    const key = parsePem(get('tls-key'), 'tls-key');
-    const tls = {
-        ...(caCert ? { caCert } : {}),
-        ...(cert ? { cert } : {}),
-        ...(key ? { key } : {}),
-    };
-    if (!!tls.cert !== !!tls.key)
-        throw new src/* XplatError */.ii('a client certificate needs both tls-cert and tls-key', tls.cert ? 'tls-key' : 'tls-cert');
-    if ((tls.caCert || tls.cert) && !endpoint && !append.length)
-        throw new src/* XplatError */.ii('TLS material is for remote nodes; give an endpoint or append', 'tls-ca-cert');
-    const qemuImage = get('qemu-image').trim() || DEFAULT_QEMU_IMAGE;
-    if (/\s/.test(qemuImage))
-        throw new src/* XplatError */.ii(`"${qemuImage}" is not an image reference`, 'qemu-image');
-    return {
-        platforms,
-        name,
-        driver,
-        endpoint,
-        append,
-        qemu: setup_inputs_parseChoice(get('qemu'), 'qemu', ['auto', 'true', 'false'], 'auto'),
-        qemuImage,
-        cleanup: (0,src/* parseBoolean */.yG)(get('cleanup'), 'cleanup', true),
-        builder: setup_inputs_parseChoice(get('builder'), 'builder', ['auto', ...builders_BUILDER_KINDS], 'auto'),
-        buildkitdFlags: get('buildkitd-flags').trim() || DEFAULT_BUILDKITD_FLAGS,
-        driverOpts: splitDriverOpts(get('driver-opts')),
-        tls,
-    };
-}
-/** One `key=value` per line; commas stay inside a value (`env.http_proxy=a,b` is one option). */
-function splitDriverOpts(text) {
-    return text
-        .split(/\r?\n/)
-        .map((l) => l.trim())
-        .filter(Boolean)
-        .map((o) => {
-        if (!/^[a-zA-Z][\w.-]*=/.test(o))
-            throw new src/* XplatError */.ii(`"${o}" is not a driver option: write key=value, one per line`, 'driver-opts');
-        return o;
-    });
-}
-
 ;// CONCATENATED MODULE: ./packages/engine/src/build-inputs.ts
 /**
  * build-platform-image's inputs as one typed request, from the same names whether they
  * come from the action or `xplat build`. Checks that need no host run here, before any
  * docker command; each error is one line naming the input and what would be right.
  */
-
 
 
 
@@ -51430,6 +51272,165 @@ function renderBuildSummary(outcome) {
             : []),
         '',
     ].join('\n');
+}
+
+;// CONCATENATED MODULE: ./packages/engine/src/setup-inputs.ts
+/**
+ * setup-crossplatform-builder's inputs as one typed request, from the same names whether
+ * they come from the action or the CLI. Every error names the input and says what fits.
+ */
+
+
+const SETUP_INPUTS = [
+    'platforms',
+    'name',
+    'driver',
+    'endpoint',
+    'append',
+    'qemu',
+    'qemu-image',
+    'cleanup',
+    'builder',
+    'buildkitd-flags',
+    'driver-opts',
+    'tls-ca-cert',
+    'tls-cert',
+    'tls-key',
+];
+const DRIVERS = ['auto', 'docker-container', 'docker', 'remote'];
+/** What docker/setup-buildx-action passes: host networking and privileged RUN when asked for. */
+const DEFAULT_BUILDKITD_FLAGS = '--allow-insecure-entitlement security.insecure --allow-insecure-entitlement network.host';
+const DEFAULT_QEMU_IMAGE = 'tonistiigi/binfmt:latest';
+const setup_inputs_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}$/;
+const ENDPOINT = /^(tcp|unix|ssh|npipe|docker-container|kube-pod):\/\/\S+$/;
+function parseEndpoint(text, input) {
+    const value = text.trim();
+    if (!ENDPOINT.test(value))
+        throw new src/* XplatError */.ii(`"${value}" is not a BuildKit endpoint: use tcp://host:port, unix:///path, ssh://user@host or docker-container://name`, input);
+    return value;
+}
+/**
+ * One node per line: the endpoint, then `key=value` words (platforms comma-separated):
+ * `tcp://win-builder:1234 platforms=windows/amd64 name=win servername=builder.internal`.
+ */
+function parseAppend(text, input = 'append') {
+    const nodes = [];
+    for (const raw of text.split(/\r?\n/)) {
+        const line = raw.replace(/^\s*-\s+/, '').trim();
+        if (!line || line.startsWith('#'))
+            continue;
+        let endpoint = '';
+        let platforms = [];
+        let name;
+        let servername;
+        for (const word of line.split(/\s+/)) {
+            // A bare word is the endpoint (`tcp://h:1` has no `key=` in front: its ':' comes first).
+            const setting = /^([a-z-]+)=(.*)$/i.exec(word);
+            const key = setting ? setting[1].toLowerCase() : '';
+            const value = setting ? setting[2] : word;
+            switch (key) {
+                case '':
+                case 'endpoint':
+                    if (endpoint)
+                        throw new src/* XplatError */.ii(`"${line}" names two endpoints; one node per line`, input);
+                    endpoint = parseEndpoint(value, input);
+                    break;
+                case 'platforms':
+                    platforms = value
+                        .split(',')
+                        .filter(Boolean)
+                        .map((p) => (0,src/* parsePlatform */.FL)(p, input));
+                    break;
+                case 'name':
+                    if (!setup_inputs_NAME.test(value))
+                        throw new src/* XplatError */.ii(`node name "${value}" may hold letters, digits, _ . - only`, input);
+                    name = value;
+                    break;
+                case 'servername':
+                    servername = value;
+                    break;
+                default:
+                    throw new src/* XplatError */.ii(`"${key}" is not a node setting; use endpoint, platforms, name or servername`, input);
+            }
+        }
+        if (!endpoint)
+            throw new src/* XplatError */.ii(`"${line}" has no endpoint (e.g. tcp://host:1234)`, input);
+        if (!platforms.length)
+            throw new src/* XplatError */.ii(`node ${endpoint} needs platforms=... (e.g. platforms=windows/amd64): buildx cannot ask a remote node before it is added`, input);
+        nodes.push({
+            endpoint,
+            platforms,
+            ...(name ? { name } : {}),
+            ...(servername ? { servername } : {}),
+        });
+    }
+    return nodes;
+}
+/** PEM text as given, or undefined; a file path is read by the caller (the action reads secrets, not files). */
+function parsePem(text, input) {
+    const value = text.trim();
+    if (!value)
+        return undefined;
+    if (!/^-----BEGIN [A-Z0-9 ]+-----/.test(value))
+        throw new src/* XplatError */.ii('must be PEM text (-----BEGIN ...-----), e.g. from a secret; not a file path', input);
+    return `${value}\n`;
+}
+function parseSetupInputs(raw) {
+    const get = (name) => raw[name] ?? '';
+    const platforms = (0,src/* splitList */.ry)(get('platforms')).map((p) => (0,src/* parsePlatform */.FL)(p, 'platforms'));
+    const name = get('name').trim();
+    if (name && !setup_inputs_NAME.test(name))
+        throw new src/* XplatError */.ii(`"${name}" is not a builder name: letters, digits, _ . - only, starting with a letter or digit`, 'name');
+    const driver = (0,src/* parseChoice */.HU)(get('driver'), 'driver', DRIVERS, 'auto');
+    const endpoint = get('endpoint').trim() ? parseEndpoint(get('endpoint'), 'endpoint') : '';
+    if (endpoint && driver !== 'remote' && driver !== 'auto')
+        throw new src/* XplatError */.ii(`an endpoint needs driver: remote (or auto), not ${driver}`, 'endpoint');
+    if (driver === 'remote' && !endpoint && !get('append').trim())
+        throw new src/* XplatError */.ii('driver: remote needs an endpoint (tcp://host:port of a BuildKit daemon)', 'endpoint');
+    const append = parseAppend(get('append'));
+    if (append.length && driver !== 'remote' && driver !== 'auto')
+        throw new src/* XplatError */.ii(`remote nodes need driver: remote or auto, not ${driver}: buildx cannot mix drivers in one builder`, 'append');
+    const caCert = parsePem(get('tls-ca-cert'), 'tls-ca-cert');
+    const cert = parsePem(get('tls-cert'), 'tls-cert');
+    const key = parsePem(get('tls-key'), 'tls-key');
+    const tls = {
+        ...(caCert ? { caCert } : {}),
+        ...(cert ? { cert } : {}),
+        ...(key ? { key } : {}),
+    };
+    if (!!tls.cert !== !!tls.key)
+        throw new src/* XplatError */.ii('a client certificate needs both tls-cert and tls-key', tls.cert ? 'tls-key' : 'tls-cert');
+    if ((tls.caCert || tls.cert) && !endpoint && !append.length)
+        throw new src/* XplatError */.ii('TLS material is for remote nodes; give an endpoint or append', 'tls-ca-cert');
+    const qemuImage = get('qemu-image').trim() || DEFAULT_QEMU_IMAGE;
+    if (/\s/.test(qemuImage))
+        throw new src/* XplatError */.ii(`"${qemuImage}" is not an image reference`, 'qemu-image');
+    return {
+        platforms,
+        name,
+        driver,
+        endpoint,
+        append,
+        qemu: (0,src/* parseChoice */.HU)(get('qemu'), 'qemu', ['auto', 'true', 'false'], 'auto'),
+        qemuImage,
+        cleanup: (0,src/* parseBoolean */.yG)(get('cleanup'), 'cleanup', true),
+        builder: (0,src/* parseChoice */.HU)(get('builder'), 'builder', ['auto', ...builders_BUILDER_KINDS], 'auto'),
+        buildkitdFlags: get('buildkitd-flags').trim() || DEFAULT_BUILDKITD_FLAGS,
+        driverOpts: splitDriverOpts(get('driver-opts')),
+        tls,
+    };
+}
+/** One `key=value` per line; commas stay inside a value (`env.http_proxy=a,b` is one option). */
+function splitDriverOpts(text) {
+    return text
+        .split(/\r?\n/)
+        .map((l) => l.trim())
+        .filter(Boolean)
+        .map((o) => {
+        if (!/^[a-zA-Z][\w.-]*=/.test(o))
+            throw new src/* XplatError */.ii(`"${o}" is not a driver option: write key=value, one per line`, 'driver-opts');
+        return o;
+    });
 }
 
 ;// CONCATENATED MODULE: ./packages/engine/src/setup.ts

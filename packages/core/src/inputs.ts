@@ -23,3 +23,16 @@ export function parseDuration(text: string, input: string, fallbackMs: number): 
   const unit = match[2] ?? 's';
   return Math.round(unit === 'ms' ? n : unit === 's' ? n * 1000 : n * 60_000);
 }
+
+/** One of a fixed set of words (case-insensitive); empty takes the fallback. */
+export function parseChoice<T extends string>(
+  text: string,
+  input: string,
+  choices: readonly T[],
+  fallback: T,
+): T {
+  const value = text.trim().toLowerCase();
+  if (!value) return fallback;
+  if ((choices as readonly string[]).includes(value)) return value as T;
+  throw new XplatError(`"${text.trim()}" is not one of ${choices.join(', ')}`, input);
+}

@@ -13,6 +13,7 @@ import {
   splitList,
   XplatError,
   type Platform,
+  parseChoice,
 } from '@xplat/core';
 import {
   formatRepository,
@@ -24,7 +25,6 @@ import {
 } from '@xplat/registry';
 import { BUILDER_KINDS, type BuilderChoice } from './builders.js';
 import { CACHE_MODES, type CacheMode } from './cache.js';
-import { parseChoice } from './setup-inputs.js';
 import { DEFAULT_TAG_TEMPLATE } from './tags.js';
 
 export const BUILD_INPUTS = [

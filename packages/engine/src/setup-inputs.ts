@@ -2,7 +2,14 @@
  * setup-crossplatform-builder's inputs as one typed request, from the same names whether
  * they come from the action or the CLI. Every error names the input and says what fits.
  */
-import { parseBoolean, parsePlatform, splitList, XplatError, type Platform } from '@xplat/core';
+import {
+  parseBoolean,
+  parseChoice,
+  parsePlatform,
+  splitList,
+  XplatError,
+  type Platform,
+} from '@xplat/core';
 import { BUILDER_KINDS, type BuilderChoice } from './builders.js';
 
 export const SETUP_INPUTS = [
@@ -67,18 +74,6 @@ export const DEFAULT_QEMU_IMAGE = 'tonistiigi/binfmt:latest';
 
 const NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}$/;
 const ENDPOINT = /^(tcp|unix|ssh|npipe|docker-container|kube-pod):\/\/\S+$/;
-
-export function parseChoice<T extends string>(
-  text: string,
-  input: string,
-  choices: readonly T[],
-  fallback: T,
-): T {
-  const value = text.trim().toLowerCase();
-  if (!value) return fallback;
-  if ((choices as readonly string[]).includes(value)) return value as T;
-  throw new XplatError(`"${text.trim()}" is not one of ${choices.join(', ')}`, input);
-}
 
 function parseEndpoint(text: string, input: string): string {
   const value = text.trim();

@@ -3,10 +3,16 @@
  * come from action inputs or CLI flags. Host-dependent defaults (timeouts, network) stay
  * unset here and are filled by the plan once the engine's host is known.
  */
-import { parseBoolean, parseDuration, parsePlatform, XplatError, type Platform } from '@xplat/core';
+import {
+  parseBoolean,
+  parseChoice,
+  parseDuration,
+  parsePlatform,
+  XplatError,
+  type Platform,
+} from '@xplat/core';
 import { parseReference } from '@xplat/registry';
 import {
-  parseChoice,
   parseEnv,
   parseHeaders,
   parseInteger,

@@ -161,18 +161,6 @@ export function parseMethod(text: string, input: string): string {
   return value;
 }
 
-export function parseChoice<T extends string>(
-  text: string,
-  input: string,
-  choices: readonly T[],
-  fallback: T,
-): T {
-  const value = text.trim().toLowerCase();
-  if (!value) return fallback;
-  if ((choices as readonly string[]).includes(value)) return value as T;
-  throw new XplatError(`"${text}" is not one of ${choices.join(', ')}`, input);
-}
-
 export function parseInteger(
   text: string,
   input: string,
