@@ -106,11 +106,11 @@ describe('HTTP service', () => {
       port: String(port),
       path: '/cgi-bin/health',
       args: httpService(port, { before: cgi, root: '/tmp/www' }),
-      timeout: '1500ms',
+      timeout: '5s',
     });
     expect(report.passed).toBe(false);
     expect(report.reason).toMatch(
-      /^http GET \/cgi-bin\/health: no success within 1\.5 s .*last: answered 500, expected 200-399; body: boom$/,
+      /^http GET \/cgi-bin\/health: no success within 5 s .*last: answered 500, expected 200-399; body: boom$/,
     );
   });
 
@@ -120,7 +120,7 @@ describe('HTTP service', () => {
       port: String(port),
       args: httpService(port),
       'expect-body': '"status": ?"ok"',
-      timeout: '1s',
+      timeout: '5s',
     });
     expect(report.passed).toBe(false);
     expect(report.reason).toContain(
@@ -181,11 +181,11 @@ describe('other probes', () => {
     const { report } = await smoke({
       command: 'sh -c "echo not yet; exit 4"',
       args: idle(),
-      timeout: '1s',
+      timeout: '5s',
     });
     expect(report.passed).toBe(false);
     expect(report.reason).toMatch(
-      /^exec sh -c echo not yet; exit 4: no success within 1 s .*last: exited 4, expected 0; output: not yet$/,
+      /^exec sh -c echo not yet; exit 4: no success within 5 s .*last: exited 4, expected 0; output: not yet$/,
     );
   });
 });
