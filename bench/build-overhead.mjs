@@ -21,6 +21,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
+import { testbedEnv } from './testbed-env.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({
@@ -33,23 +34,7 @@ const { values } = parseArgs({
 const runs = Number(values.runs);
 const builders = values.builders.split(',');
 
-// The test bed's env file, as test/global-setup.mjs loads it (variables already set win).
-const envFile = path.join(
-  process.env.XPLAT_TESTBED_DIR || path.join(os.tmpdir(), 'xplat-testbed'),
-  'env',
-);
-const bed = existsSync(envFile)
-  ? Object.fromEntries(
-      readFileSync(envFile, 'utf8')
-        .split('\n')
-        .map((l) => /^([A-Z0-9_]+)=(.*)$/.exec(l.trim()))
-        .filter(Boolean)
-        .map((m) => [m[1], m[2]]),
-    )
-  : {};
-for (const key of Object.keys(bed)) if (process.env[key]) bed[key] = process.env[key];
-if (!bed.DOCKER_HOST || !bed.XPLAT_REGISTRY_OPEN)
-  throw new Error(`test bed not up (${envFile} missing): run bash scripts/testbed/up.sh`);
+const bed = testbedEnv(['DOCKER_HOST', 'XPLAT_REGISTRY_OPEN']);
 const action = path.join(root, 'dist/build-platform-image/index.js');
 if (!existsSync(action))
   throw new Error(

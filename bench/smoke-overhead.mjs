@@ -18,6 +18,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { testbedEnv } from './testbed-env.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({
@@ -29,32 +30,7 @@ const { values } = parseArgs({
 const runs = Number(values.runs);
 const delays = values.delays.split(',').map(Number);
 
-// The test bed's env file, as test/global-setup.mjs loads it (variables already set win).
-const envFile = path.join(
-  process.env.XPLAT_TESTBED_DIR || path.join(os.tmpdir(), 'xplat-testbed'),
-  'env',
-);
-const bed = existsSync(envFile)
-  ? Object.fromEntries(
-      readFileSync(envFile, 'utf8')
-        .split('\n')
-        .map((l) => /^([A-Z0-9_]+)=(.*)$/.exec(l.trim()))
-        .filter(Boolean)
-        .map((m) => [m[1], m[2]]),
-    )
-  : {};
-for (const key of [
-  'DOCKER_HOST',
-  'DOCKER_CONFIG',
-  'XPLAT_DOCKER',
-  'XPLAT_LOCAL_IMAGE_LINUX_AMD64',
-  'XPLAT_DOCKER_SERVER_VERSION',
-]) {
-  if (process.env[key]) bed[key] = process.env[key];
-}
-if (!bed.DOCKER_HOST || !bed.XPLAT_LOCAL_IMAGE_LINUX_AMD64) {
-  throw new Error(`test bed not up (${envFile} missing): run bash scripts/testbed/up.sh`);
-}
+const bed = testbedEnv(['DOCKER_HOST', 'XPLAT_LOCAL_IMAGE_LINUX_AMD64']);
 const action = path.join(root, 'dist/smoke-test/index.js');
 if (!existsSync(action))
   throw new Error('dist/smoke-test/index.js missing: bundle first (node scripts/bundle.mjs)');
