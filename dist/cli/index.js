@@ -60190,6 +60190,23 @@ function withInputs(entries) {
 function multiline(v) {
     return v.includes('\n') && !v.endsWith('\n') ? `${v}\n` : v;
 }
+/**
+ * The hand-off of one leg to the gate: its leg result as an artifact named after the
+ * platform pair, uploaded even when the smoke test failed so the gate can say so.
+ */
+function uploadLegResultStep(pin) {
+    return {
+        name: 'Upload the leg result',
+        if: "always() && steps.build.outputs.result-file != ''",
+        uses: thirdPartyUses('uploadArtifact', pin),
+        with: {
+            name: `${LEG_ARTIFACT_PREFIX}\${{ matrix.pair }}`,
+            path: '${{ steps.build.outputs.result-file }}',
+            'if-no-files-found': 'error',
+            'retention-days': 7,
+        },
+    };
+}
 function generateWorkflow(config, options = {}) {
     const { legs } = config;
     const pin = config.pinActions;
@@ -60269,17 +60286,7 @@ function generateWorkflow(config, options = {}) {
                 ['result-file', '${{ steps.build.outputs.result-file }}'],
             ]),
         },
-        {
-            name: 'Upload the leg result',
-            if: "always() && steps.build.outputs.result-file != ''",
-            uses: thirdPartyUses('uploadArtifact', pin),
-            with: {
-                name: `${LEG_ARTIFACT_PREFIX}\${{ matrix.pair }}`,
-                path: '${{ steps.build.outputs.result-file }}',
-                'if-no-files-found': 'error',
-                'retention-days': 7,
-            },
-        },
+        uploadLegResultStep(pin),
     ];
     const mutable = config.tags.filter((t) => t.mutable);
     const fuseSteps = [
@@ -60745,17 +60752,7 @@ function generateReusableWorkflow(options = {}) {
                             'result-file': '${{ steps.build.outputs.result-file }}',
                         },
                     },
-                    {
-                        name: 'Upload the leg result',
-                        if: "always() && steps.build.outputs.result-file != ''",
-                        uses: thirdPartyUses('uploadArtifact', pin),
-                        with: {
-                            name: `${LEG_ARTIFACT_PREFIX}\${{ matrix.pair }}`,
-                            path: '${{ steps.build.outputs.result-file }}',
-                            'if-no-files-found': 'error',
-                            'retention-days': 7,
-                        },
-                    },
+                    uploadLegResultStep(pin),
                 ],
             },
             fuse: {

@@ -101,6 +101,24 @@ function multiline(v: string): string {
   return v.includes('\n') && !v.endsWith('\n') ? `${v}\n` : v;
 }
 
+/**
+ * The hand-off of one leg to the gate: its leg result as an artifact named after the
+ * platform pair, uploaded even when the smoke test failed so the gate can say so.
+ */
+export function uploadLegResultStep(pin: boolean): Record<string, unknown> {
+  return {
+    name: 'Upload the leg result',
+    if: "always() && steps.build.outputs.result-file != ''",
+    uses: thirdPartyUses('uploadArtifact', pin),
+    with: {
+      name: `${LEG_ARTIFACT_PREFIX}\${{ matrix.pair }}`,
+      path: '${{ steps.build.outputs.result-file }}',
+      'if-no-files-found': 'error',
+      'retention-days': 7,
+    },
+  };
+}
+
 export function generateWorkflow(config: ResolvedConfig, options: GenerateOptions = {}): string {
   const { legs } = config;
   const pin = config.pinActions;
@@ -186,17 +204,7 @@ export function generateWorkflow(config: ResolvedConfig, options: GenerateOption
         ['result-file', '${{ steps.build.outputs.result-file }}'],
       ]),
     },
-    {
-      name: 'Upload the leg result',
-      if: "always() && steps.build.outputs.result-file != ''",
-      uses: thirdPartyUses('uploadArtifact', pin),
-      with: {
-        name: `${LEG_ARTIFACT_PREFIX}\${{ matrix.pair }}`,
-        path: '${{ steps.build.outputs.result-file }}',
-        'if-no-files-found': 'error',
-        'retention-days': 7,
-      },
-    },
+    uploadLegResultStep(pin),
   ];
 
   const mutable = config.tags.filter((t) => t.mutable);

@@ -14,7 +14,7 @@ import { WINDOWS_RELEASES, HOSTED_LINUX_RUNNERS, QEMU_RUNNER } from '@xplat/core
 import { Document } from 'yaml';
 import type { ActionSource } from './config.js';
 import { DEFAULT_XPLAT_USES } from './config.js';
-import { LEG_ARTIFACT_PREFIX, render, xplatUses } from './generate.js';
+import { LEG_ARTIFACT_PREFIX, render, uploadLegResultStep, xplatUses } from './generate.js';
 import { thirdPartyUses } from './pins.js';
 import { DEFAULT_TAGS, parseTagTemplate } from './tags.js';
 
@@ -305,17 +305,7 @@ export function generateReusableWorkflow(options: ReusableOptions = {}): string 
               'result-file': '${{ steps.build.outputs.result-file }}',
             },
           },
-          {
-            name: 'Upload the leg result',
-            if: "always() && steps.build.outputs.result-file != ''",
-            uses: thirdPartyUses('uploadArtifact', pin),
-            with: {
-              name: `${LEG_ARTIFACT_PREFIX}\${{ matrix.pair }}`,
-              path: '${{ steps.build.outputs.result-file }}',
-              'if-no-files-found': 'error',
-              'retention-days': 7,
-            },
-          },
+          uploadLegResultStep(pin),
         ],
       },
       fuse: {
