@@ -60,7 +60,10 @@ for (const { name, entry } of entries()) {
   mkdirSync(outDir, { recursive: true });
   for (const [file, content] of Object.entries(files)) {
     mkdirSync(path.dirname(path.join(outDir, file)), { recursive: true });
-    writeFileSync(path.join(outDir, file), content);
+    // The CLI is the package's bin: executable, so `./dist/cli/index.js` runs as well.
+    writeFileSync(path.join(outDir, file), content, {
+      mode: name === 'cli' && file === 'index.js' ? 0o755 : 0o644,
+    });
     if (check) {
       const committed = path.join(root, 'dist', name, file);
       if (!existsSync(committed) || readFileSync(committed, 'utf8') !== content)
