@@ -75,6 +75,12 @@ export interface ResolvedLeg {
   /** `windows-amd64-ltsc2022`: artifact names. */
   readonly pair: string;
   readonly runner: RunnerChoice;
+  /** Build context folder from the repository root (this platform's, else the top-level). */
+  readonly context: string;
+  /** Dockerfile path from the repository root (this platform's, else the top-level). */
+  readonly dockerfile: string;
+  /** Stage to build (this platform's, else the top-level); undefined: the last stage. */
+  readonly target: string | undefined;
   /** Top-level build args with this platform's on top. */
   readonly buildArgs: Readonly<Record<string, string>>;
   /** Top-level smoke settings with this platform's on top. */
@@ -107,6 +113,12 @@ export interface ResolvedConfig {
   readonly cache: string | undefined;
   readonly legTag: string | undefined;
   readonly legs: readonly ResolvedLeg[];
+  /**
+   * Where `xplat run` builds a platform that this machine's engine cannot: platform name
+   * (`windows/amd64:ltsc2022`) -> a docker context name or a DOCKER_HOST URL
+   * (`ssh://builder@winhost`, `tcp://…`, `npipe://…`, `unix://…`). Not used by the workflow.
+   */
+  readonly engines: Readonly<Record<string, string>>;
   readonly tags: readonly TagTemplate[];
   readonly triggers: {
     readonly branches: readonly string[];
@@ -240,10 +252,36 @@ function resolve(
       name,
       pair: platformPair(platform),
       runner,
+      context,
+      dockerfile,
+      target: data.target,
       buildArgs: { ...topArgs, ...(object?.['build-args'] ?? {}) },
       smoke: { ...topSmoke, ...(object?.smoke ?? {}) },
     });
   });
+
+  // engines: keys are platforms; each must be one of the configured platforms.
+  const engines: Record<string, string> = {};
+  for (const [key, endpoint] of Object.entries(data.engines ?? {})) {
+    let name: string;
+    try {
+      name = formatPlatform(parsePlatform(key, ''));
+    } catch (error) {
+      problems.push(problem(['engines', key], (error as Error).message, true));
+      continue;
+    }
+    if (!seen.has(name)) {
+      problems.push(
+        problem(
+          ['engines', key],
+          `${name} is not in platforms: (${[...seen.keys()].join(', ')}); name one of those`,
+          true,
+        ),
+      );
+      continue;
+    }
+    engines[name] = endpoint;
+  }
 
   const reg = data.registry ?? {};
   if (reg.username !== undefined && reg['username-secret'] !== undefined)
@@ -290,6 +328,7 @@ function resolve(
     cache: data.cache,
     legTag: data['leg-tag'],
     legs,
+    engines,
     tags: (data.tags ?? DEFAULT_TAGS).map(parseTagTemplate),
     triggers: {
       branches: data.triggers?.branches ?? DEFAULT_BRANCHES,

@@ -10,6 +10,7 @@ export * from './files.js';
 export * from './generate.js';
 export * from './init.js';
 export * from './json.js';
+export * from './leg-inputs.js';
 export * from './pins.js';
 export * from './plan.js';
 export * from './propose.js';

@@ -155,6 +155,18 @@ export const platformEntrySchema = z.union(
   { error: 'must be a platform string or a mapping with platform:' },
 );
 
+/**
+ * A docker context name or a DOCKER_HOST URL. Contexts are names `docker context create`
+ * accepts; URLs are the schemes the docker CLI dials.
+ */
+const ENGINE_ENDPOINT = /^((unix|tcp|ssh|npipe):\/\/\S+|[a-zA-Z0-9][a-zA-Z0-9_.+-]*)$/;
+const engineEndpoint = z
+  .string({ error: 'must be a docker context name or a DOCKER_HOST URL' })
+  .regex(ENGINE_ENDPOINT, {
+    error:
+      'must be a docker context name (e.g. winhost) or a DOCKER_HOST URL (ssh://builder@winhost, tcp://winhost:2376, npipe:////./pipe/docker_engine)',
+  });
+
 const SECRET = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const secretName = z
   .string({ error: 'must be the name of a repository secret' })
@@ -211,6 +223,15 @@ export const configSchema = z
       .optional()
       .meta({ description: 'Build cache (default auto).' }),
     smoke: smokeSchema.optional(),
+    engines: z
+      .record(z.string(), engineEndpoint, {
+        error: 'must be a mapping of platforms to docker contexts or DOCKER_HOST URLs',
+      })
+      .optional()
+      .meta({
+        description:
+          'For `xplat run` on one machine: the engine that builds and runs a platform this machine cannot (platform -> docker context name or DOCKER_HOST URL), e.g. windows/amd64:ltsc2022: ssh://builder@winhost. The generated workflow ignores it: every leg runs on its own runner there.',
+      }),
     tags: z
       .array(
         z.string({ error: 'must be a tag template' }).superRefine((value, ctx) => {
