@@ -37894,7 +37894,7 @@ var __spreadArray = (this && this.__spreadArray) || function (to, from, pack) {
 
 /***/ }),
 
-/***/ 7358:
+/***/ 6412:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -37904,7 +37904,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   ak: () => (/* binding */ runCli)
 });
 
-// UNUSED EXPORTS: usage
+// UNUSED EXPORTS: EXIT_FAILED, EXIT_OK, EXIT_USAGE, usage
 
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
@@ -41110,6 +41110,8 @@ function judge(matches) {
         };
     }
     const { result } = matches[0];
+    if (result.failure)
+        return { verdict: 'failed', detail: `build failed: ${result.failure.reason}` };
     if (!result.pushed)
         return { verdict: 'not-pushed', detail: 'built with push: false; nothing to fuse' };
     switch (result.smoke.status) {
@@ -41133,7 +41135,7 @@ function renderGateTable(report) {
         return [
             row.platform,
             row.verdict,
-            leg ? gate_shortDigest(leg.digest) : '-',
+            leg ? gate_shortDigest(leg.digest) || '-' : '-',
             leg?.smoke.status ?? '-',
             row.detail || '-',
         ];
@@ -50813,7 +50815,8 @@ const legResultSchema = object({
     platform: platformString,
     osVersion: osVersionString.optional(),
     image: schemas_string().min(1),
-    digest: schemas_string().regex(DIGEST_PATTERN, 'must be sha256: followed by 64 lowercase hex digits'),
+    /** Empty only in a failed leg's result: nothing was built. */
+    digest: schemas_string(),
     pushed: schemas_boolean(),
     tags: array(schemas_string().min(1)),
     builder: schemas_enum(['buildx', 'buildkit', 'classic']),
@@ -50833,8 +50836,25 @@ const legResultSchema = object({
     })
         .strict()
         .optional(),
+    /**
+     * The build did not produce an image (refused before building, or failed): the leg is
+     * failed, and the gate says why instead of "missing".
+     */
+    failure: object({ step: literal('build'), reason: schemas_string().min(1) })
+        .strict()
+        .optional(),
 })
-    .strict();
+    .strict()
+    .superRefine((result, ctx) => {
+    if (result.failure && result.digest === '')
+        return;
+    if (!DIGEST_PATTERN.test(result.digest))
+        ctx.addIssue({
+            code: 'custom',
+            path: ['digest'],
+            message: 'must be sha256: followed by 64 lowercase hex digits',
+        });
+});
 /** Validate parsed JSON as a leg result; `file` names the source in errors. */
 function validateLegResult(data, file) {
     const parsed = legResultSchema.safeParse(data);
@@ -51006,8 +51026,30 @@ function formatRunsOn(runsOn) {
 
 
 
-// EXTERNAL MODULE: external "node:util"
-var external_node_util_ = __nccwpck_require__(7975);
+;// CONCATENATED MODULE: ./packages/dockerfile/src/errors.ts
+/**
+ * The one error @xplat/dockerfile throws for a Dockerfile Docker itself would refuse (or
+ * that cannot be resolved for a platform): an XplatError whose message is the usual
+ * one line `file:line: problem; fix`, plus the file and line as fields so callers (the
+ * CLI's --json, the build action's annotations) can report it without parsing text.
+ */
+
+class DockerfileError extends errors_XplatError {
+    /** The Dockerfile as named in messages. */
+    file;
+    /** 1-based line in the user's file; undefined for a whole-file problem (no FROM). */
+    line;
+    /** The problem and its fix, without the `file:line: ` prefix. */
+    reason;
+    constructor(reason, file, line) {
+        super(reason, line === undefined ? file : `${file}:${line}`);
+        this.name = 'DockerfileError';
+        this.file = file;
+        this.line = line;
+        this.reason = reason;
+    }
+}
+
 // EXTERNAL MODULE: ./node_modules/dockerfile-ast/lib/main.js
 var main = __nccwpck_require__(8390);
 ;// CONCATENATED MODULE: ./packages/dockerfile/src/args.ts
@@ -51062,18 +51104,42 @@ function platformBuildArgs(platform, buildPlatform) {
 }
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*/;
 /**
- * Expand `$NAME`, `${NAME}`, `${NAME:-word}`, `${NAME-word}`, `${NAME:+word}` and
- * `${NAME+word}` in one word, as Docker does in FROM and `--from=`. A name that is not in
- * `values` (or is undefined there) expands to the empty string, as in Docker; the escape
- * character (`\` or the one `# escape=` sets) before `$` keeps the `$`. Throws an
- * XplatError (without a location; callers add file:line) for forms Docker does not
- * support or that xplat does not resolve.
+ * Expand `$NAME`, `${NAME}`, `${NAME:-word}`, `${NAME-word}`, `${NAME:+word}`,
+ * `${NAME+word}`, `${NAME:?message}`, `${NAME?message}`, `${NAME#glob}`, `${NAME##glob}`,
+ * `${NAME%glob}`, `${NAME%%glob}`, `${NAME/glob/word}` and `${NAME//glob/word}` in one
+ * word, as Docker (BuildKit's Dockerfile 1.7+ lexer) does in FROM and `--from=`. A name
+ * that is not in `values` (or is undefined there) expands to the empty string, as in
+ * Docker; the escape character (`\` or the one `# escape=` sets) before `$` keeps the
+ * `$`. Throws an XplatError (without a location; callers add file:line) for a `${`
+ * without its `}`, a bad substitution, and `${NAME?message}` when NAME is unset, as
+ * Docker fails the build then too.
  */
-function expandVariables(word, values, escapeChar = '\\') {
+function expandVariables(word, values, escapeChar = '\\', options = {}) {
     let out = '';
     let i = 0;
+    let quote;
     while (i < word.length) {
         const c = word[i];
+        if (options.quotes) {
+            if (quote === "'") {
+                if (c === "'")
+                    quote = undefined;
+                else
+                    out += c;
+                i += 1;
+                continue;
+            }
+            if (c === '"' || (c === "'" && !quote)) {
+                quote = quote === '"' ? undefined : c;
+                i += 1;
+                continue;
+            }
+            if (c === escapeChar && i + 1 < word.length && /["'$]/.test(word[i + 1])) {
+                out += word[i + 1];
+                i += 2;
+                continue;
+            }
+        }
         if (c === escapeChar && word[i + 1] === '$') {
             out += '$';
             i += 2;
@@ -51115,6 +51181,28 @@ function matchingBrace(word, open) {
     }
     return -1;
 }
+/** A shell glob (`*`, `?`) as an anchored regular expression source. */
+function globSource(glob) {
+    return glob
+        .split('')
+        .map((ch) => (ch === '*' ? '.*' : ch === '?' ? '.' : ch.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
+        .join('');
+}
+/** `${X#p}` / `${X##p}` (prefix) and `${X%p}` / `${X%%p}` (suffix): shortest or longest. */
+function trimGlob(value, glob, op) {
+    const re = new RegExp(`^(?:${globSource(glob)})$`, 's');
+    const lengths = [...Array(value.length + 1).keys()];
+    if (op === '##' || op === '%%')
+        lengths.reverse();
+    for (const n of lengths) {
+        if (op.startsWith('#') && re.test(value.slice(0, n)))
+            return value.slice(n);
+        if (op.startsWith('%') && re.test(value.slice(value.length - n))) {
+            return value.slice(0, value.length - n);
+        }
+    }
+    return value;
+}
 function expandBraced(inner, values, escapeChar, word) {
     const name = NAME.exec(inner);
     if (!name)
@@ -51123,20 +51211,42 @@ function expandBraced(inner, values, escapeChar, word) {
     const modifier = inner.slice(name[0].length);
     if (modifier === '')
         return value ?? '';
-    const op = /^(:-|-|:\+|\+)/.exec(modifier);
+    const op = /^(:-|-|:\+|\+|:\?|\?|##|#|%%|%|\/\/|\/)/.exec(modifier);
     if (!op) {
-        throw new errors_XplatError(`"${word}" uses \${${inner}}, which xplat does not resolve; use \${NAME}, \${NAME:-default} or \${NAME:+alternative}`);
+        throw new errors_XplatError(`"${word}" has a bad substitution \${${inner}}; use \${NAME}, \${NAME:-default} or \${NAME:+alternative}`);
     }
-    const alternative = expandVariables(modifier.slice(op[0].length), values, escapeChar);
+    const argument = modifier.slice(op[0].length);
+    const alternative = () => expandVariables(argument, values, escapeChar);
     switch (op[0]) {
         case ':-':
-            return value ? value : alternative;
+            return value ? value : alternative();
         case '-':
-            return value === undefined ? alternative : value;
+            return value === undefined ? alternative() : value;
         case ':+':
-            return value ? alternative : '';
-        default:
-            return value === undefined ? '' : alternative;
+            return value ? alternative() : '';
+        case '+':
+            return value === undefined ? '' : alternative();
+        case ':?':
+        case '?':
+            if (op[0] === ':?' ? !value : value === undefined) {
+                throw new errors_XplatError(`${name[0]} is required (${argument || 'parameter not set'}) by "${word}"; pass it with --build-arg ${name[0]}=... or give the ARG a default`);
+            }
+            return value;
+        case '#':
+        case '##':
+        case '%':
+        case '%%':
+            return trimGlob(value ?? '', alternative(), op[0]);
+        default: {
+            // ${X/glob/word} replaces the first match, ${X//glob/word} every match.
+            const slash = argument.indexOf('/');
+            const glob = expandVariables(slash < 0 ? argument : argument.slice(0, slash), values, escapeChar);
+            const replacement = slash < 0 ? '' : expandVariables(argument.slice(slash + 1), values, escapeChar);
+            if (!glob)
+                return value ?? '';
+            const re = new RegExp(globSource(glob), op[0] === '//' ? 'gs' : 's');
+            return (value ?? '').replace(re, () => replacement);
+        }
     }
 }
 /** Names a word refers to with `$NAME` or `${NAME...}` (escaped `$` excluded). */
@@ -51203,7 +51313,9 @@ function argDeclarations(args, escapeChar = '\\') {
 /**
  * Parsing with dockerfile-ast (the parser behind the Docker language server), plus the
  * checks Docker's own parser makes that a lenient editor parser does not: unknown
- * instructions and flags, instructions before FROM, malformed FROM and ARG, stage names.
+ * instructions and flags, instructions before FROM, malformed FROM, stage names.
+ * Only what Docker refuses is fatal; what Docker builds but reads differently than it
+ * looks (an ARG line with extra words) is a warning finding in `warnings` (XP019).
  */
 
 
@@ -51237,6 +51349,51 @@ const FLAGS = {
     HEALTHCHECK: ['interval', 'timeout', 'start-period', 'start-interval', 'retries'],
 };
 const STAGE_NAME = /^[a-z][a-z0-9._-]*$/;
+const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** Whether the file refers to variable `name` anywhere ($X, ${X}, %X%, $env:X). */
+function isReferenced(text, name) {
+    const n = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    return new RegExp(`\\$\\{?${n}\\b|%${n}%|\\$env:${n}\\b`, 'i').test(text);
+}
+/**
+ * Docker reads every word of an ARG line as a declaration (`ARG A B=2`), so a trailing
+ * `# comment` or `ARG NAME value` builds, but declares ARGs nobody meant. The first such
+ * word of the line, as a warning that names it; undefined when the line reads as written.
+ */
+function argWordsWarning(decls, text) {
+    for (let i = 0; i < decls.length; i++) {
+        const word = decls[i];
+        const prev = decls[i - 1];
+        if (!prev) {
+            if (VARIABLE_NAME.test(word.name))
+                continue;
+            return `ARG declares "${word.name}", which is no variable name, so nothing can refer to it; use letters, digits and _ (not first a digit)`;
+        }
+        if (word.name.startsWith('#')) {
+            const comment = decls
+                .slice(i)
+                .map((d) => (d.value === null ? d.name : `${d.name}=${d.value}`))
+                .join(' ');
+            return `"${comment}" is no comment here: Docker has comments only at the start of a line, so this ARG also declares ${decls
+                .slice(i)
+                .map((d) => `"${d.name}"`)
+                .join(', ')}; move the comment to its own line above the ARG`;
+        }
+        if (!VARIABLE_NAME.test(word.name)) {
+            return `ARG declares "${word.name}", which is no variable name (Docker reads each word of ARG as a declaration)${prev.value === null ? `; if it is the default of ${prev.name}, write ARG ${prev.name}=${word.name}` : '; remove it'}`;
+        }
+        // `ARG VERSION latest`: an upper-case name followed by a lower-case word nothing
+        // refers to reads as a default written without "=" (`ARG TARGETOS TARGETARCH` not).
+        if (word.value === null &&
+            prev.value === null &&
+            !/[a-z]/.test(prev.name) &&
+            /[a-z]/.test(word.name) &&
+            !isReferenced(text, word.name)) {
+            return `ARG ${prev.name} ${word.name} declares two ARGs, ${prev.name} without a default and "${word.name}", which nothing uses; if "${word.name}" is meant as the default, write ARG ${prev.name}=${word.name}`;
+        }
+    }
+    return undefined;
+}
 function toInstruction(node) {
     const range = node.getRange();
     const flagNode = node;
@@ -51277,14 +51434,20 @@ function toInstruction(node) {
     };
 }
 /**
- * Parse a Dockerfile. Throws an XplatError naming `file:line` for what Docker would
- * reject while parsing: an unknown instruction or flag, an instruction other than ARG
- * before the first FROM, a FROM without an image or with a bad `AS name`, a duplicate
- * stage name, an ARG without a name, or a file without any FROM.
+ * Parse a Dockerfile. Throws a DockerfileError (an XplatError with `file` and `line`) for
+ * what Docker would reject while parsing: an unknown instruction or flag, an instruction
+ * other than ARG before the first FROM, a FROM without an image or with a bad `AS name`,
+ * a duplicate stage name, an ARG without a name, or a file without any FROM. What Docker
+ * accepts is never fatal: an ARG line with extra words is read as Docker reads it and
+ * reported in `warnings` (XP019); a flag given twice is left to the lint (XP023).
  */
 function parseDockerfile(source) {
     const { file, text } = source;
-    const at = (line) => `${file}:${line}`;
+    // Annotated so that TypeScript narrows after a call, as after a throw.
+    const fail = (reason, line) => {
+        throw new DockerfileError(reason, file, line);
+    };
+    const warnings = [];
     const ast = main.DockerfileParser.parse(text);
     const lines = text.split(/\r?\n/);
     if (lines.length > 1 && lines[lines.length - 1] === '')
@@ -51301,7 +51464,7 @@ function parseDockerfile(source) {
     for (const node of ast.getInstructions()) {
         const ins = toInstruction(node);
         if (!INSTRUCTIONS.has(ins.keyword)) {
-            throw new errors_XplatError(`unknown instruction "${node.getKeyword()}"; Dockerfile instructions are ${[...INSTRUCTIONS].join(', ')}`, at(ins.line));
+            fail(`unknown instruction "${node.getKeyword()}"; Dockerfile instructions are ${[...INSTRUCTIONS].join(', ')}`, ins.line);
         }
         if (!FLAGS[ins.keyword] && ins.keyword !== 'ONBUILD') {
             // dockerfile-ast reads flags only where Docker allows them; Docker's parser takes
@@ -51313,45 +51476,58 @@ function parseDockerfile(source) {
         const allowed = FLAGS[ins.keyword] ?? [];
         for (const flag of ins.flags) {
             if (!allowed.includes(flag.name)) {
-                throw new errors_XplatError(allowed.length
+                fail(allowed.length
                     ? `${ins.keyword} has no flag --${flag.name}; it takes ${allowed.map((f) => `--${f}`).join(', ')}`
-                    : `${ins.keyword} takes no flags, but has --${flag.name}`, at(flag.line));
+                    : `${ins.keyword} takes no flags, but has --${flag.name}`, flag.line);
             }
         }
         if (ins.keyword === 'ARG') {
             const decls = argDeclarations(ins.args, ast.getEscapeCharacter());
-            if (decls.length === 0 || decls.some((d) => !/^[A-Za-z_][A-Za-z0-9_]*$/.test(d.name))) {
-                throw new errors_XplatError('ARG needs a variable name, e.g. ARG VERSION or ARG VERSION=1.0', at(ins.line));
+            // Docker refuses only an ARG without words and a blank name (`ARG =1`).
+            if (decls.length === 0 || decls.some((d) => d.name === '')) {
+                fail('ARG needs a variable name, e.g. ARG VERSION or ARG VERSION=1.0', ins.line);
+            }
+            const warning = argWordsWarning(decls, text);
+            if (warning) {
+                warnings.push({
+                    rule: 'XP019',
+                    severity: 'warning',
+                    message: warning,
+                    file,
+                    line: ins.line,
+                });
             }
             if (stages.length === 0) {
-                for (const d of decls)
-                    globalArgs.push({ name: d.name, defaultValue: d.value, line: ins.line });
+                for (const d of decls) {
+                    if (VARIABLE_NAME.test(d.name))
+                        globalArgs.push({ name: d.name, defaultValue: d.value, line: ins.line });
+                }
             }
         }
         if (ins.keyword === 'FROM') {
             const words = node.getArguments().map((a) => a.getValue());
             const image = words[0];
             if (!image) {
-                throw new errors_XplatError('FROM needs an image, e.g. FROM alpine:3.20 AS build', at(ins.line));
+                fail('FROM needs an image, e.g. FROM alpine:3.20 AS build', ins.line);
             }
             let name;
             if (words.length === 3 && words[1]?.toLowerCase() === 'as') {
                 name = words[2].toLowerCase();
                 if (!STAGE_NAME.test(name)) {
-                    throw new errors_XplatError(`stage name "${words[2]}" is not valid: start with a letter, then letters, digits, ".", "_" or "-"`, at(ins.line));
+                    fail(`stage name "${words[2]}" is not valid: start with a letter, then letters, digits, ".", "_" or "-"`, ins.line);
                 }
                 const seen = names.get(name);
                 if (seen !== undefined) {
-                    throw new errors_XplatError(`stage name "${name}" is already used on line ${seen}; give each stage its own name`, at(ins.line));
+                    fail(`stage name "${name}" is already used on line ${seen}; give each stage its own name`, ins.line);
                 }
                 names.set(name, ins.line);
             }
             else if (words.length !== 1) {
-                throw new errors_XplatError(`FROM takes an image and an optional "AS name", not "${words.join(' ')}"`, at(ins.line));
+                fail(`FROM takes an image and an optional "AS name", not "${words.join(' ')}"`, ins.line);
             }
             const platformFlag = ins.flags.find((f) => f.name === 'platform');
             if (platformFlag && !platformFlag.value) {
-                throw new errors_XplatError('FROM --platform needs a value, e.g. --platform=$BUILDPLATFORM', at(ins.line));
+                fail('FROM --platform needs a value, e.g. --platform=$BUILDPLATFORM', ins.line);
             }
             const previous = stages[stages.length - 1];
             const lastInstruction = previous?.instructions[previous.instructions.length - 1];
@@ -51377,11 +51553,11 @@ function parseDockerfile(source) {
             preamble.push(ins);
         }
         else {
-            throw new errors_XplatError(`${ins.keyword} comes before the first FROM; only ARG may come before FROM`, at(ins.line));
+            fail(`${ins.keyword} comes before the first FROM; only ARG may come before FROM`, ins.line);
         }
     }
     if (stages.length === 0) {
-        throw new errors_XplatError('has no FROM instruction; a Dockerfile needs at least one stage', file);
+        fail('has no FROM instruction; a Dockerfile needs at least one stage');
     }
     return {
         file,
@@ -51393,6 +51569,7 @@ function parseDockerfile(source) {
         globalArgs,
         preamble,
         stages,
+        warnings,
         ast,
     };
 }
@@ -51402,6 +51579,7 @@ function parseDockerfile(source) {
  * The stages one platform needs: global and platform ARGs resolved in FROM, stage
  * references followed from the target (FROM, COPY --from, RUN --mount=from).
  */
+
 
 
 /**
@@ -51420,26 +51598,31 @@ function globalScope(parsed, options) {
             values[arg.name] = given;
         }
         else if (arg.defaultValue !== null) {
-            values[arg.name] = expandAt(parsed, arg.line, arg.defaultValue, values);
+            values[arg.name] = expandAt(parsed, arg.line, arg.defaultValue, values, false);
         }
     }
     return values;
 }
-/** expandVariables with the error located at file:line. */
-function expandAt(parsed, line, word, values) {
+/**
+ * expandVariables with the error located at file:line. `quotes` reads the word as a
+ * FROM or flag value (quotes group and are removed); ARG defaults come unquoted already.
+ */
+function expandAt(parsed, line, word, values, quotes = true) {
     try {
-        return expandVariables(word, values, parsed.escapeChar);
+        return expandVariables(word, values, parsed.escapeChar, { quotes });
     }
     catch (error) {
-        throw new errors_XplatError(errors_errorMessage(error), `${parsed.file}:${line}`);
+        throw new DockerfileError(errors_errorMessage(error), parsed.file, line);
     }
 }
 function findStage(parsed, ref, current, line, allowIndex) {
-    const at = `${parsed.file}:${line}`;
+    const at = (reason) => {
+        throw new DockerfileError(reason, parsed.file, line);
+    };
     if (allowIndex && /^\d+$/.test(ref)) {
         const index = Number(ref);
         if (index >= current.index) {
-            throw new errors_XplatError(`--from=${ref} refers to stage ${index}, which is not before this stage (${current.index}); refer to an earlier stage`, at);
+            at(`--from=${ref} refers to stage ${index}, which is not before this stage (${current.index}); refer to an earlier stage`);
         }
         return index;
     }
@@ -51448,7 +51631,7 @@ function findStage(parsed, ref, current, line, allowIndex) {
     if (!stage)
         return undefined;
     if (stage.index >= current.index) {
-        throw new errors_XplatError(`"${ref}" is the stage on line ${stage.line}, which is not before this one; a stage can only use earlier stages`, at);
+        at(`"${ref}" is the stage on line ${stage.line}, which is not before this one; a stage can only use earlier stages`);
     }
     return stage.index;
 }
@@ -51468,7 +51651,7 @@ function stagePlatform(parsed, line, flag, options) {
         p = platform_parsePlatform(flag, `${parsed.file}:${line}`);
     }
     catch (error) {
-        throw new errors_XplatError(`FROM --platform=${flag}: ${errors_errorMessage(error).replace(/^[^:]+:\d+: /, '')}`, `${parsed.file}:${line}`);
+        throw new DockerfileError(`FROM --platform=${flag}: ${errors_errorMessage(error).replace(/^[^:]+:\d+: /, '')}`, parsed.file, line);
     }
     for (const known of [options.platform, options.buildPlatform]) {
         if (known.os === p.os &&
@@ -51484,10 +51667,9 @@ function resolveStages(parsed, options) {
     const values = globalScope(parsed, options);
     const resolved = [];
     for (const ps of parsed.stages) {
-        const at = `${parsed.file}:${ps.line}`;
         const resolvedFrom = expandAt(parsed, ps.line, ps.from, values);
         if (!resolvedFrom) {
-            throw new errors_XplatError(`FROM ${ps.from} resolves to an empty image name; declare the ARG before the first FROM with a default, or pass it with --build-arg`, at);
+            throw new DockerfileError(`FROM ${ps.from} resolves to an empty image name; declare the ARG before the first FROM with a default, or pass it with --build-arg`, parsed.file, ps.line);
         }
         const references = [];
         const fromStage = resolvedFrom.toLowerCase() === 'scratch'
@@ -51508,7 +51690,7 @@ function resolveStages(parsed, options) {
                     via = 'COPY --from';
                     written = flag.value ?? '';
                     if (!written) {
-                        throw new errors_XplatError('COPY --from needs a stage name, index or image', `${parsed.file}:${flag.line}`);
+                        throw new DockerfileError('COPY --from needs a stage name, index or image', parsed.file, flag.line);
                     }
                 }
                 else if (ins.keyword === 'RUN' && flag.name === 'mount' && flag.value) {
@@ -51533,7 +51715,7 @@ function resolveStages(parsed, options) {
         if (ps.platformFlag) {
             platformFlag = expandAt(parsed, ps.line, ps.platformFlag, values);
             if (!platformFlag) {
-                throw new errors_XplatError(`FROM --platform=${ps.platformFlag} resolves to nothing; use $BUILDPLATFORM, $TARGETPLATFORM or os/arch`, at);
+                throw new DockerfileError(`FROM --platform=${ps.platformFlag} resolves to nothing; use $BUILDPLATFORM, $TARGETPLATFORM or os/arch`, parsed.file, ps.line);
             }
             platform = stagePlatform(parsed, ps.line, platformFlag, options);
         }
@@ -51618,6 +51800,7 @@ function planStages(parsed, options) {
  */
 
 
+
 const RULE = 'XP017';
 const RUN_FLAG_FIX = {
     mount: 'the classic builder has no RUN --mount; copy what the step needs with COPY (--from=<stage> for another stage) or build with BuildKit',
@@ -51627,7 +51810,6 @@ const RUN_FLAG_FIX = {
 };
 const COPY_FLAG_FIX = {
     chmod: 'the classic builder rejects --chmod ("the --chmod option requires BuildKit"); drop it and set the mode in the build context (git update-index --chmod=+x FILE) or with RUN chmod on Linux',
-    link: 'the classic builder has no --link; drop it (it only changes how layers are cached)',
     parents: 'the classic builder has no --parents; copy each directory to its full destination path',
     exclude: 'the classic builder has no --exclude; use .dockerignore instead',
     checksum: 'the classic builder has no ADD --checksum; verify the download in a RUN step instead',
@@ -51638,10 +51820,28 @@ const COPY_FLAG_FIX = {
 function isDockerFrontend(value) {
     return /^(docker\.io\/)?docker\/dockerfile(-upstream)?(:[\w.-]+)?(@sha256:[a-f0-9]{64})?$/i.test(value.trim());
 }
-function problem(parsed, line, message) {
-    return { rule: RULE, severity: 'error', message, file: parsed.file, line };
+function problem(parsed, line, message, severity = 'error') {
+    return { rule: RULE, severity, message, file: parsed.file, line };
 }
-function instructionProblems(parsed, ins) {
+/** The major version of a Docker Engine version string (`27.5.1` -> 27). */
+function engineMajor(version) {
+    const m = version ? /^v?(\d+)\./.exec(version.trim()) : null;
+    return m ? Number(m[1]) : undefined;
+}
+/**
+ * COPY/ADD --link: the classic builder of Engine 23 and later parses it (Dockerfile
+ * 1.4 syntax) and ignores it, as it only changes how BuildKit caches layers; Engine 20.10
+ * fails with "Unknown flag: link". An error only for an engine known to reject it.
+ */
+function linkProblem(parsed, ins, line, engineVersion) {
+    const major = engineMajor(engineVersion);
+    if (major !== undefined && major >= 23)
+        return undefined;
+    return major === undefined
+        ? problem(parsed, line, `${ins.keyword} --link needs Docker Engine 23 or later with the classic builder (Engine 20.10 fails with "Unknown flag: link"; newer engines ignore it); fine on hosted runners, drop it if your engine is older`, 'warning')
+        : problem(parsed, line, `${ins.keyword} --link: the classic builder of Engine ${engineVersion} rejects it ("Unknown flag: link"); drop it (it only changes how BuildKit caches layers) or use Engine 23 or later`);
+}
+function instructionProblems(parsed, ins, engineVersion) {
     const found = [];
     if (ins.heredoc) {
         found.push(problem(parsed, ins.line, `the classic builder has no here-documents (${ins.keyword} <<EOF); put the script in a file in the context and COPY it, or write it on one ${ins.keyword} line`));
@@ -51652,6 +51852,12 @@ function instructionProblems(parsed, ins) {
             ? COPY_FLAG_FIX
             : {};
     for (const flag of ins.flags) {
+        if (flag.name === 'link' && ['COPY', 'ADD'].includes(ins.keyword)) {
+            const link = linkProblem(parsed, ins, flag.line, engineVersion);
+            if (link)
+                found.push(link);
+            continue;
+        }
         const fix = fixes[flag.name];
         if (fix)
             found.push(problem(parsed, flag.line, `${ins.keyword} --${flag.name}: ${fix}`));
@@ -51660,9 +51866,10 @@ function instructionProblems(parsed, ins) {
 }
 /**
  * What the classic builder cannot build in the stages the plan keeps: RUN --mount,
- * --network, --security; here-documents; COPY/ADD --chmod, --link, --parents, --exclude;
- * ADD --checksum; a `# syntax=` frontend other than docker/dockerfile. Each is an error
- * finding (rule XP017) whose message says what to do instead.
+ * --network, --security; here-documents; COPY/ADD --chmod, --parents, --exclude; ADD
+ * --checksum; --link on an engine older than 23 (a warning when the engine version is
+ * unknown); a `# syntax=` frontend other than docker/dockerfile. Each is a finding (rule
+ * XP017) whose message says what to do instead.
  */
 function classicBuilderProblems(parsed, plan, options) {
     const found = [];
@@ -51675,8 +51882,9 @@ function classicBuilderProblems(parsed, plan, options) {
     for (const ps of parsed.stages) {
         if (!kept.has(ps.index))
             continue;
-        for (const ins of ps.instructions)
-            found.push(...instructionProblems(parsed, ins));
+        for (const ins of ps.instructions) {
+            found.push(...instructionProblems(parsed, ins, options.engineVersion));
+        }
     }
     for (const stage of plan.stages) {
         if (stage.platform.os === options.platform.os)
@@ -51708,11 +51916,11 @@ function declaredArgs(parsed, plan) {
  * (TARGETOS & co., with BuildKit's values) and every build arg the caller gave.
  */
 function renderForClassicBuilder(parsed, plan, options) {
-    const problems = classicBuilderProblems(parsed, plan, options);
+    const problems = classicBuilderProblems(parsed, plan, options).filter((p) => p.severity === 'error');
     const first = problems[0];
     if (first) {
         const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : '';
-        throw new errors_XplatError(`${first.message}${more}`, `${first.file}:${first.line}`);
+        throw new DockerfileError(`${first.message}${more}`, first.file, first.line);
     }
     const out = [];
     const lineMap = [];
@@ -51827,6 +52035,9 @@ const RELEASE_TAGS = [
     [/(^|[-_.])2004($|[-_.])/, '10.0.19041'],
     [/(^|[-_.])1909($|[-_.])/, '10.0.18363'],
     [/(^|[-_.])1903($|[-_.])/, '10.0.18362'],
+    [/(^|[-_.])1803($|[-_.])/, '10.0.17134'],
+    [/(^|[-_.])1709($|[-_.])/, '10.0.16299'],
+    [/ltsc2016|(^|[-_.])(1607|sac2016)($|[-_.])/, '10.0.14393'],
 ];
 /** The os.version (build prefix or full) a tag names, e.g. `ltsc2022` -> 10.0.20348. */
 function windowsReleaseOfTag(tag) {
@@ -51838,12 +52049,50 @@ function windowsReleaseOfTag(tag) {
         return full[0];
     return RELEASE_TAGS.find(([re]) => re.test(t))?.[1];
 }
+/**
+ * Windows-only repositories: the OS images, .NET Framework, the Kubernetes HostProcess
+ * base image, the retired Docker Hub names of the OS images, and Docker Hub's winamd64/
+ * namespace (the Windows builds of official images).
+ */
+const WINDOWS_REPOSITORIES = /^(mcr\.microsoft\.com\/(windows|dotnet\/framework)(\/|$)|mcr\.microsoft\.com\/oss\/kubernetes\/windows-host-process-containers-base-image$|microsoft\/(windowsservercore|nanoserver|dotnet-framework|aspnet|iis)$|winamd64\/)/;
+/**
+ * Windows images that run on every Windows release by design, so no release is pinned:
+ * the Kubernetes HostProcess base image (its files are copied onto the host, which runs
+ * them; the image itself has no OS layer).
+ */
+const RELEASE_AGNOSTIC_WINDOWS = /^mcr\.microsoft\.com\/oss\/kubernetes\/windows-host-process-containers-base-image$/;
 /** Known to be a Windows image by its name (repository or tag). */
 function isWindowsImageName(ref) {
-    if (/^mcr\.microsoft\.com\/windows(\/|$)/.test(ref.repository))
+    if (WINDOWS_REPOSITORIES.test(ref.repository))
         return true;
     const tag = ref.tag?.toLowerCase() ?? '';
+    // gcr.io/k8s-staging-e2e-test-images/windows-servercore-cache:1.0-linux-amd64-ltsc2022
+    // is a Linux image that carries Windows files: a tag that says linux wins.
+    if (/(^|[-_.])linux($|[-_.])/.test(tag))
+        return false;
     return /nanoserver|windowsservercore|servercore|ltsc20\d\d/.test(tag);
+}
+/** A Windows image that needs no release pinned (see RELEASE_AGNOSTIC_WINDOWS). */
+function isReleaseAgnosticWindowsImage(ref) {
+    return RELEASE_AGNOSTIC_WINDOWS.test(ref.repository);
+}
+/**
+ * The Windows flavour a tag should name for this image: .NET Framework, python and
+ * Windows Server Core based tags are `windowsservercore`, everything else `nanoserver`.
+ */
+function windowsVariantFor(ref) {
+    const tag = ref.tag?.toLowerCase() ?? '';
+    if (tag.includes('nanoserver'))
+        return 'nanoserver';
+    if (/servercore/.test(tag))
+        return 'windowsservercore';
+    if (/^(mcr\.microsoft\.com\/dotnet\/framework\/|microsoft\/(dotnet-framework|aspnet|iis)$)/.test(ref.repository)) {
+        return 'windowsservercore';
+    }
+    if (/^(python|mcr\.microsoft\.com\/windows\/servercore(\/|$))/.test(ref.repository)) {
+        return 'windowsservercore';
+    }
+    return 'nanoserver';
 }
 /** Images that exist for Linux only (official images without Windows variants). */
 const LINUX_ONLY_REPOSITORIES = new Set([
@@ -51890,6 +52139,24 @@ function context_stageLabel(stage) {
 function parsedStage(ctx, stage) {
     return ctx.parsed.stages[stage.index];
 }
+/**
+ * The stage and the stages of this file it is FROM, nearest first: their ENV and SHELL
+ * are in its image config. The last one's `resolvedFrom` is the external base (or scratch).
+ */
+function fromChain(ctx, stage) {
+    const out = [];
+    for (let s = stage; s && !out.includes(s);) {
+        out.push(s);
+        const next = s.isStageRef ? s.fromStage : undefined;
+        s = next === undefined ? undefined : ctx.plan.stages.find((x) => x.index === next);
+    }
+    return out;
+}
+/** The external image at the root of a stage's FROM chain. */
+function rootImage(ctx, stage) {
+    const chain = fromChain(ctx, stage);
+    return chain[chain.length - 1].resolvedFrom;
+}
 
 ;// CONCATENATED MODULE: ./packages/dockerfile/src/lint/base-images.ts
 /**
@@ -51897,6 +52164,7 @@ function parsedStage(ctx, stage) {
  * build host can run with process isolation, and the target's release must be the
  * leg's; no stage may mix a Linux-only image into Windows or the other way round.
  */
+
 
 
 
@@ -51909,6 +52177,80 @@ function hostOsVersionForRunner(runner) {
     // windows-latest has been windows-2025 since GitHub's 2025 migration.
     const name = label === 'windows-latest' ? 'windows-2025' : label;
     return WINDOWS_RELEASES.find((r) => r.hostedRunner === name)?.build;
+}
+/** The tag to suggest for a Windows image of release `release` (e.g. ltsc2022). */
+function suggestedWindowsImage(ref, release) {
+    const repo = ref.repository;
+    if (/^microsoft\/(windowsservercore|nanoserver)$/.test(repo)) {
+        return `mcr.microsoft.com/windows/${repo.endsWith('nanoserver') ? 'nanoserver' : 'servercore'}:${release}`;
+    }
+    if (repo === 'mcr.microsoft.com/windows/servercore/iis')
+        return `${repo}:windowsservercore-${release}`;
+    if (/^mcr\.microsoft\.com\/windows(\/|$)/.test(repo))
+        return `${repo}:${release}`;
+    const tag = ref.tag && ref.tag.toLowerCase() !== 'latest' ? ref.tag : '<version>';
+    const variant = /^(.*?)(windowsservercore|nanoserver)/i.exec(tag);
+    if (!variant && !WINDOWS_VARIANT_TAGS.test(repo) && !isWindowsImageName(ref)) {
+        // An image whose tag scheme xplat does not know: say what to look for.
+        return `a tag of ${repo} built for ${release}`;
+    }
+    return `${repo}:${variant ? variant[0] : `${tag}-${windowsVariantFor(ref)}`}-${release}`;
+}
+/** Images known to publish `<version>-nanoserver-<release>` / `-windowsservercore-` tags. */
+const WINDOWS_VARIANT_TAGS = /^(golang|python|eclipse-temurin|openjdk|mongo|ruby|rust|mcr\.microsoft\.com\/(dotnet|powershell)\/?|jenkins\/|winamd64\/)/;
+/**
+ * The global ARG a FROM takes its Windows release from, and the value that makes it
+ * `release`: `WIN_VERSION=2022` for `nanoserver:ltsc${WIN_VERSION}`. Tries the forms a
+ * tag writes a release in (ltsc2022, 2022, 10.0.20348, the value with its release
+ * replaced) and keeps the first one that yields the wanted release.
+ */
+function releaseArg(ctx, base, release) {
+    if (base.via !== 'FROM')
+        return undefined;
+    const target = windows_releaseForOsVersion(release);
+    if (!target)
+        return undefined;
+    const ps = parsedStage(ctx, base.stage);
+    const values = ctx.plan.globalValues;
+    const year = target.name.replace(/^ltsc/, '');
+    const replaceRelease = (v) => v.replace(/ltsc20\d\d|10\.0\.\d{5}(\.\d+)?|(?<=^|[-_.:])(1809|2019|2022|2025|unknown)(?=$|[-_.])/i, (m) => (/^10\./.test(m) ? target.build : /^20\d\d$/.test(m) ? year : target.name));
+    for (const name of new Set(referencedVariables(ps.from, ctx.parsed.escapeChar))) {
+        const current = values[name];
+        // The user's own form first: "2019" -> "2022", a whole image -> its pinned variant.
+        const candidates = [
+            ...(current ? [replaceRelease(current)] : []),
+            ...(current && current === base.image
+                ? [suggestedWindowsImage(splitImage(current), target.name)]
+                : []),
+            target.name,
+            year,
+            target.build,
+            ...(target.name === 'ltsc2019' ? ['1809'] : []),
+        ];
+        for (const value of candidates) {
+            let resolved;
+            try {
+                resolved = expandVariables(ps.from, { ...values, [name]: value }, ctx.parsed.escapeChar, {
+                    quotes: true,
+                });
+            }
+            catch {
+                continue;
+            }
+            const found = windowsReleaseOfTag(splitImage(resolved).tag);
+            if (value !== current && found && buildNumber(found) === buildNumber(target.build)) {
+                return { name, value, current };
+            }
+        }
+    }
+    return undefined;
+}
+/** ` (the release comes from ARG X, now "2019": pass --build-arg X=2022)`, or ''. */
+function releaseArgHint(ctx, base, release) {
+    const arg = releaseArg(ctx, base, release);
+    if (!arg)
+        return '';
+    return `; the release comes from ARG ${arg.name}${arg.current !== undefined ? ` (now "${arg.current}")` : ''}: set it for this leg with --build-arg ${arg.name}=${arg.value}`;
 }
 function releaseLabel(osVersion) {
     const release = windows_releaseForOsVersion(osVersion);
@@ -51945,15 +52287,22 @@ function checkBaseImages(ctx) {
         }
         if (os !== 'windows')
             continue;
-        if (ref.digest)
+        // Release-agnostic by design (HostProcess): any host runs it, nothing to pin.
+        if (isReleaseAgnosticWindowsImage(ref))
+            continue;
+        // A digest pins the image; a tag next to it still says which release it is.
+        if (ref.digest && !windowsReleaseOfTag(ref.tag))
             continue;
         if (!ref.tag || ref.tag.toLowerCase() === 'latest') {
-            ctx.add('XP001', base.line, `Windows base image "${base.image}" ${ref.tag ? 'uses :latest' : 'has no tag'}; Windows images are per release, pin one: ${ref.repository}:${suggestion} (or @sha256:<digest>)`);
+            const empty = base.via === 'FROM'
+                ? referencedVariables(parsedStage(ctx, base.stage).from, ctx.parsed.escapeChar).filter((n) => !ctx.plan.globalValues[n])
+                : [];
+            ctx.add('XP001', base.line, `Windows base image "${base.image}" ${ref.tag ? 'uses :latest' : 'has no tag'}${empty.length ? ` because ${empty.map((n) => `ARG ${n}`).join(', ')} ${empty.length > 1 ? 'are' : 'is'} empty` : ''}; Windows images are per release, pin one: ${suggestedWindowsImage(ref, suggestion)} (or @sha256:<digest>)${empty.length ? `, e.g. with --build-arg ${empty[0]}=${suggestion} or a default in the ARG` : ''}`);
             continue;
         }
         const release = windowsReleaseOfTag(ref.tag);
         if (!release) {
-            ctx.add('XP002', base.line, `the tag of Windows base image "${base.image}" names no Windows release, so each host pulls whichever release it matches; pin one in the tag (e.g. a ...-nanoserver-${suggestion} or ...-${suggestion} variant) or a digest`);
+            ctx.add('XP002', base.line, `the tag of Windows base image "${base.image}" names no Windows release, so each host pulls whichever release it matches; pin one in the tag, e.g. ${suggestedWindowsImage(ref, suggestion)}, or a digest${releaseArgHint(ctx, base, releaseByName(suggestion)?.build ?? '')}`);
             continue;
         }
         if (host && !runsUnderProcessIsolation(host, release)) {
@@ -51961,18 +52310,305 @@ function checkBaseImages(ctx) {
             const runnable = windows_releasesRunnableOn(host)
                 .map((r) => r.name)
                 .join(', ');
-            ctx.add('XP003', base.line, `"${base.image}" is Windows ${releaseLabel(release)}, which ${options.hostOsVersion || !options.runner ? `a host of build ${host}` : `a ${options.runner} host (${host})`} cannot run with process isolation (hosted runners have no Hyper-V); use a base of a release it runs (${runnable || 'none known'}), or ${runner ? `build this leg on ${runner}` : 'build it on a self-hosted host of that release'}`);
+            ctx.add('XP003', base.line, `"${base.image}" is Windows ${releaseLabel(release)}, which ${options.hostOsVersion || !options.runner ? `a host of build ${host}` : `a ${options.runner} host (${host})`} cannot run with process isolation (hosted runners have no Hyper-V); use a base of a release it runs (${runnable || 'none known'}), or ${runner ? `build this leg on ${runner}` : 'build it on a self-hosted host of that release'}${legRelease && runsUnderProcessIsolation(host, legRelease) && buildNumber(legRelease) !== buildNumber(release) ? releaseArgHint(ctx, base, legRelease) : ''}`);
         }
         else if (!host && !windows_releaseForOsVersion(release)?.hostedRunner) {
-            ctx.add('XP003', base.line, `"${base.image}" is Windows ${releaseLabel(release)}, which no GitHub-hosted runner runs with process isolation (windows-2022 is ltsc2022, windows-2025 is ltsc2025); move to an ltsc2022 or ltsc2025 base, or give the host build (hostOsVersion) of your own runner`);
+            ctx.add('XP003', base.line, `"${base.image}" is Windows ${releaseLabel(release)}, which no GitHub-hosted runner runs with process isolation (windows-2022 is ltsc2022, windows-2025 is ltsc2025); move to an ltsc2022 or ltsc2025 base, or give the host build (hostOsVersion) of your own runner${legRelease && buildNumber(legRelease) !== buildNumber(release) ? releaseArgHint(ctx, base, legRelease) : ''}`);
         }
         if (legRelease &&
             base.stage.index === targetBase &&
             base.via === 'FROM' &&
             buildNumber(release) !== buildNumber(legRelease)) {
-            ctx.add('XP004', base.line, `the target's base "${base.image}" is Windows ${releaseLabel(release)}, but this leg is ${platform_formatPlatform(options.platform)}; use the ${windows_releaseForOsVersion(legRelease)?.name ?? legRelease} base for this leg (e.g. select it with a build arg per leg) so the image's os.version matches`);
+            ctx.add('XP004', base.line, `the target's base "${base.image}" is Windows ${releaseLabel(release)}, but this leg is ${platform_formatPlatform(options.platform)}; ${releaseArg(ctx, base, legRelease)
+                ? `use the ${windows_releaseForOsVersion(legRelease)?.name ?? legRelease} base for this leg so the image's os.version matches${releaseArgHint(ctx, base, legRelease)}`
+                : `use the ${windows_releaseForOsVersion(legRelease)?.name ?? legRelease} base for this leg (e.g. ${suggestedWindowsImage(ref, windows_releaseForOsVersion(legRelease)?.name ?? 'ltsc2022')}, selected with a build arg per leg) so the image's os.version matches`}`);
         }
     }
+}
+
+;// CONCATENATED MODULE: ./packages/dockerfile/src/lint/instruction-words.ts
+/** The words of an instruction's arguments, flags excluded. */
+function words(ins) {
+    return ins.args.split(/\s+/).filter(Boolean);
+}
+/** The program a CMD/ENTRYPOINT/SHELL runs: the first exec element or shell word. */
+function program(ins) {
+    if (ins.json)
+        return ins.json[0];
+    return words(ins)[0];
+}
+
+;// CONCATENATED MODULE: ./packages/dockerfile/src/lint/os-content.ts
+
+
+const POSIX_COMMANDS = /(^|[\s;&|("'`])(chmod|chown|apt-get|apt|apk|yum|dnf|useradd|adduser|groupadd|update-ca-certificates)(\s|$)/;
+const POSIX_PATH = /(^|[\s"'=(,;])(\/(?:usr|bin|sbin|etc|var|opt|lib|lib64|tmp|home|root|dev|proc)(?:\/[^\s"';&|]*)?)(?=$|[\s"';&|])/;
+const DRIVE_PATH = /(^|[\s"'=;,([])([A-Za-z]:[\\/])/;
+const BACKSLASH_PATH = /[A-Za-z0-9_.$}-]\\[A-Za-z0-9_.$-]/;
+function checkWindowsStage(ctx, stage, ps) {
+    for (const ins of ps.instructions.slice(1)) {
+        const text = ins.json ? ins.json.join(' ') : ins.args;
+        if (ins.keyword === 'RUN') {
+            const cmd = POSIX_COMMANDS.exec(text)?.[2];
+            const p = POSIX_PATH.exec(text)?.[2];
+            if (cmd) {
+                ctx.add('XP006', ins.line, `RUN uses "${cmd}", which does not exist on Windows, where ${context_stageLabel(stage)} runs; ${cmd === 'chmod' || cmd === 'chown' ? 'set permissions with icacls, or ' : ''}move this step into a Linux-only stage (FROM ... AS install-linux)`);
+            }
+            else if (p) {
+                ctx.add('XP006', ins.line, `RUN uses the POSIX path "${p}" in ${context_stageLabel(stage)}; Windows has no such path: use a Windows path (C:\\...) or move the step into a Linux-only stage`);
+            }
+        }
+        if (['CMD', 'ENTRYPOINT', 'SHELL'].includes(ins.keyword)) {
+            const prog = program(ins) ?? '';
+            if (POSIX_PATH.test(prog) || /\.sh$/i.test(prog)) {
+                ctx.add('XP006', ins.line, `${ins.keyword} runs "${prog}", which cannot run in ${context_stageLabel(stage)}; use a Windows program (cmd, powershell, C:\\app\\app.exe) or set ${ins.keyword} in the Linux-only stage`);
+            }
+        }
+    }
+}
+function checkLinuxStage(ctx, stage, ps) {
+    for (const ins of ps.instructions.slice(1)) {
+        if (!['RUN', 'COPY', 'ADD', 'WORKDIR', 'ENV', 'CMD', 'ENTRYPOINT', 'SHELL', 'VOLUME'].includes(ins.keyword))
+            continue;
+        const text = ins.json ? ins.json.join(' ') : ins.args;
+        const drive = DRIVE_PATH.exec(text)?.[2];
+        if (drive) {
+            ctx.add('XP007', ins.line, `${ins.keyword} uses the Windows path "${drive}..." in ${context_stageLabel(stage)}; use a POSIX path (/app) or move the step into a Windows-only stage`);
+            continue;
+        }
+        const pathLike = ['COPY', 'ADD', 'WORKDIR'].includes(ins.keyword)
+            ? (ins.json ?? words(ins))
+            : ['CMD', 'ENTRYPOINT', 'SHELL'].includes(ins.keyword) && ins.json
+                ? ins.json.slice(0, 1)
+                : [];
+        const bad = pathLike.find((w) => BACKSLASH_PATH.test(w));
+        if (bad) {
+            ctx.add('XP007', ins.line, `${ins.keyword} uses the backslash path "${bad}" in ${context_stageLabel(stage)}; Linux paths use "/": write ${bad.replace(/\\/g, '/')}`);
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./packages/dockerfile/src/lint/windows-shell.ts
+/**
+ * XP020–XP021: what a Windows stage's shell and environment do differently from a POSIX
+ * one. `ENV PATH=...;${PATH}` (Windows images keep PATH in the registry, not in the
+ * image config, so ${PATH} is empty) and POSIX shell syntax in a RUN that cmd or Windows
+ * PowerShell 5.1 runs. The text scanning here is hand-written on purpose: dockerfile-ast
+ * gives the RUN text, not the shell's grammar, and the patterns are few and specific.
+ */
+
+
+/** The shell a `SHELL [...]` runs: the first cmd/powershell/pwsh word (wrappers skipped). */
+function shellOfJson(json) {
+    for (const word of json) {
+        const base = (word.split(/[\\/]/).pop() ?? '').toLowerCase().replace(/\.exe$/, '');
+        if (base === 'cmd' || base === 'powershell' || base === 'pwsh')
+            return base;
+    }
+    return 'other';
+}
+/**
+ * The shell an external image's config sets, where it is known: the Windows OS images
+ * keep cmd; docker-library's golang and python set powershell on Server Core and cmd on
+ * Nano Server. Anything else is unknown (its Dockerfile may set a SHELL).
+ */
+function shellOfImage(image) {
+    const ref = splitImage(image);
+    const tag = ref.tag?.toLowerCase() ?? '';
+    if (/^(mcr\.microsoft\.com\/windows\/|microsoft\/(windowsservercore|nanoserver)$)/.test(ref.repository)) {
+        return 'cmd';
+    }
+    if (ref.repository === 'golang' || ref.repository === 'python') {
+        if (tag.includes('nanoserver'))
+            return 'cmd';
+        if (tag.includes('windowsservercore'))
+            return 'powershell';
+    }
+    return 'unknown';
+}
+const SHELL_NAMES = {
+    cmd: 'cmd',
+    powershell: 'Windows PowerShell 5.1 (powershell.exe)',
+    pwsh: 'PowerShell 7 (pwsh)',
+    other: 'the shell',
+    unknown: 'the shell',
+};
+/** The shell at the start of a stage: its parent stage's last SHELL, else the image's. */
+function initialShell(ctx, stage) {
+    const chain = fromChain(ctx, stage).slice(1);
+    for (const s of chain) {
+        const shells = parsedStage(ctx, s).instructions.filter((i) => i.keyword === 'SHELL' && i.json);
+        const last = shells[shells.length - 1];
+        if (last)
+            return { shell: shellOfJson(last.json), origin: `SHELL on line ${last.line}` };
+    }
+    const image = rootImage(ctx, stage);
+    return { shell: shellOfImage(image), origin: `the default shell of ${image}` };
+}
+/** Remove '...' and "..." strings (PowerShell), so operators inside them are not seen. */
+function withoutStrings(text) {
+    return text.replace(/'[^']*'|"(?:`.|[^"`])*"/g, ' ');
+}
+/** The -Command string handed to powershell.exe from cmd: `powershell -Command "..."`. */
+function powershellCommandString(text) {
+    const m = /(?:^|[\s&|(])powershell(?:\.exe)?\b[^"]*?(?:-c(?:ommand)?\s+)?"([^"]*)"/i.exec(text);
+    return m?.[1];
+}
+/**
+ * POSIX shell syntax that neither cmd nor PowerShell runs: `export NAME=...` and the
+ * one-command variable prefix `NAME=value command`. For a RUN whose Windows shell is not
+ * known. Only the text before a hand-off to another shell (powershell, pwsh, sh) counts.
+ */
+function posixForAnyWindowsShell(text) {
+    const handoff = /(^|[\s&|(;])(powershell|pwsh|bash|sh)(\.exe)?(\s|$)/i.exec(text);
+    const own = handoff ? text.slice(0, handoff.index) : text;
+    const exported = /(^|&&?|\|\|?|\(|;)\s*export\s+([A-Za-z_]\w*)=/.exec(own);
+    if (exported)
+        return `"export ${exported[2]}=..."`;
+    const prefix = /(^|&&?|\|\|?|;)\s*([A-Za-z_]\w*)=(\S*)\s+[A-Za-z.\\/]/.exec(own);
+    if (prefix)
+        return `"${prefix[2]}=${prefix[3]} ..."`;
+    return undefined;
+}
+function posixInCmd(text) {
+    // What cmd parses: the text before a hand-off to another shell.
+    const handoff = /(^|[\s&|(])(powershell|pwsh|bash|sh)(\.exe)?(\s|$)/i.exec(text);
+    const own = handoff ? text.slice(0, handoff.index) : text;
+    const exported = /(^|&&?|\|\|?|\()\s*export\s+([A-Za-z_]\w*)=/.exec(own);
+    if (exported) {
+        return {
+            what: `"export ${exported[2]}=..."`,
+            fix: `cmd has no export: write set ${exported[2]}=...&& ..., or ENV ${exported[2]}=... in the Dockerfile`,
+        };
+    }
+    const prefix = /(^|&&?|\|\|?)\s*([A-Za-z_]\w*)=(\S*)\s+[A-Za-z.\\/]/.exec(own);
+    if (prefix) {
+        return {
+            what: `"${prefix[2]}=${prefix[3]} ..."`,
+            fix: `a POSIX shell sets a variable for one command that way, cmd runs "${prefix[2]}=${prefix[3]}" as a program: write set ${prefix[2]}=${prefix[3]}&& ..., or ENV/ARG ${prefix[2]}`,
+        };
+    }
+    const dollar = /\$(\{[A-Za-z_]\w*[^}]*\}|[A-Za-z_]\w*|\()/.exec(own);
+    if (dollar) {
+        const name = /[A-Za-z_]\w*/.exec(dollar[1])?.[0];
+        return {
+            what: `"$${dollar[1]}"`,
+            fix: name
+                ? `cmd does not expand $ variables and passes the text on as is: write %${name}% (declared with ARG ${name} in this stage), or use SHELL ["powershell", "-Command"] and $env:${name}`
+                : 'cmd has no command substitution: run the step in PowerShell (powershell -Command "...")',
+        };
+    }
+    if (handoff && handoff[2]?.toLowerCase() === 'powershell') {
+        const script = powershellCommandString(text.slice(handoff.index));
+        if (script !== undefined) {
+            const op = /&&|\|\|/.exec(withoutStrings(script));
+            if (op) {
+                return {
+                    what: `"${op[0]}" inside powershell -Command "..."`,
+                    fix: `Windows PowerShell 5.1 has no ${op[0]} (pwsh 7 does): separate the commands with ";" (add if ($LASTEXITCODE) { exit $LASTEXITCODE } where it matters), or call pwsh`,
+                };
+            }
+        }
+    }
+    return undefined;
+}
+function posixInPowershell(text, shell) {
+    const code = withoutStrings(text);
+    const exported = /(^|;|\{)\s*export\s+([A-Za-z_]\w*)=/.exec(code);
+    if (exported) {
+        return {
+            what: `"export ${exported[2]}=..."`,
+            fix: `PowerShell has no export: write $env:${exported[2]} = '...'; ...`,
+        };
+    }
+    if (shell === 'powershell') {
+        const op = /&&|\|\|/.exec(code);
+        if (op) {
+            return {
+                what: `"${op[0]}"`,
+                fix: `Windows PowerShell 5.1 has no ${op[0]} (pwsh 7 does): separate the commands with ";" (add if ($LASTEXITCODE) { exit $LASTEXITCODE } where it matters), or SHELL ["pwsh", "-Command"] where pwsh is installed`,
+            };
+        }
+    }
+    return undefined;
+}
+/** XP021: POSIX shell syntax in a shell-form RUN of a Windows stage, per the stage's shell. */
+function checkWindowsShellSyntax(ctx, stage, ps) {
+    let state = initialShell(ctx, stage);
+    for (const ins of ps.instructions.slice(1)) {
+        if (ins.keyword === 'SHELL' && ins.json) {
+            state = { shell: shellOfJson(ins.json), origin: `SHELL on line ${ins.line}` };
+            continue;
+        }
+        if (ins.keyword !== 'RUN' || ins.json || ins.heredoc)
+            continue;
+        const { shell } = state;
+        if (shell === 'unknown') {
+            // A Linux-only image here is XP005's finding; its RUN lines follow from that.
+            if (isLinuxOnlyImageName(splitImage(rootImage(ctx, stage))))
+                continue;
+            // Not known which of cmd and PowerShell: report only what fails under both.
+            const what = posixForAnyWindowsShell(ins.args);
+            if (what) {
+                ctx.add('XP021', ins.line, `RUN uses ${what}, POSIX shell syntax, but ${context_stageLabel(stage)} runs RUN with cmd or PowerShell (${state.origin}), which run it as a program name; set variables with ENV/ARG (or set NAME=value&& in cmd, $env:NAME = 'value'; in PowerShell)`);
+            }
+            continue;
+        }
+        const hit = shell === 'cmd'
+            ? posixInCmd(ins.args)
+            : shell === 'powershell' || shell === 'pwsh'
+                ? posixInPowershell(ins.args, shell)
+                : undefined;
+        if (!hit)
+            continue;
+        ctx.add('XP021', ins.line, `RUN uses ${hit.what}, POSIX shell syntax, but ${context_stageLabel(stage)} runs RUN with ${SHELL_NAMES[shell]} (${state.origin}); ${hit.fix}`);
+    }
+}
+/** Windows base images whose config is known to carry no PATH (it lives in the registry). */
+function knownWithoutPath(image) {
+    const ref = splitImage(image);
+    return /^(mcr\.microsoft\.com\/|microsoft\/|golang$|python$)/.test(ref.repository);
+}
+const PATH_REFERENCE = /\$\{?PATH\b[^}]*\}?|%PATH%/i;
+/** XP020: ENV PATH that extends ${PATH} in a Windows stage whose image config has none. */
+function checkWindowsPath(ctx, stage, ps) {
+    const chain = fromChain(ctx, stage);
+    const setBefore = (ins) => chain.some((s) => parsedStage(ctx, s).instructions.some((i) => i.keyword === 'ENV' &&
+        (s !== stage || i.line < ins.line) &&
+        envNames(i).some((n) => n.toUpperCase() === 'PATH')));
+    for (const ins of ps.instructions) {
+        if (ins.keyword !== 'ENV')
+            continue;
+        for (const { name, value } of envProperties(ins)) {
+            if (name.toUpperCase() !== 'PATH')
+                continue;
+            const ref = PATH_REFERENCE.exec(value);
+            if (!ref || setBefore(ins))
+                continue;
+            const image = rootImage(ctx, stage);
+            const known = knownWithoutPath(image);
+            const added = value
+                .replace(PATH_REFERENCE, '')
+                .split(';')
+                .map((d) => d.trim())
+                .filter(Boolean)
+                .join(';') || 'C:\\tools';
+            const literal = ref[0].startsWith('%');
+            ctx.add('XP020', ins.line, `ENV PATH=${value} in ${context_stageLabel(stage)}: ${literal
+                ? 'Docker does not expand %PATH% in ENV, so PATH becomes that literal text'
+                : `Windows images keep PATH in the registry, not in the image config, so ${ref[0]} is empty here`}${known ? '' : ` (unless ${image} sets ENV PATH itself)`} and this PATH drops C:\\Windows\\system32; append instead with RUN setx /M PATH "%PATH%;${added}" (Nano Server: as USER ContainerAdministrator), or write the whole PATH: ENV PATH="${added};C:\\Windows\\system32;C:\\Windows"`, known ? 'error' : 'warning');
+        }
+    }
+}
+function envProperties(ins) {
+    const node = ins.node;
+    return (node.getProperties?.() ?? []).map((p) => ({
+        name: p.getName(),
+        value: p.getValue() ?? '',
+    }));
+}
+function envNames(ins) {
+    return envProperties(ins).map((p) => p.name);
 }
 
 ;// CONCATENATED MODULE: ./packages/dockerfile/src/lint/classic-builder.ts
@@ -51980,19 +52616,95 @@ function checkBaseImages(ctx) {
  * XP017: BuildKit-only syntax on a leg the classic builder builds, which every Windows
  * leg does unless `builder` says otherwise. render.ts owns the list of what the classic
  * builder rejects (it must know it to render the file), so this only decides when it applies.
+ *
+ * XP024: `FROM --platform=$BUILDPLATFORM` says "run this stage on the build machine",
+ * which authors write for a Linux build machine cross-compiling for the target. The
+ * classic builder on Windows has only its own host: BUILDPLATFORM is Windows there, so
+ * the stage's RUN steps run in a Windows container. An error when one of them is
+ * written for a POSIX shell (GOOS=... go build, export, chmod, /usr/...); a stage whose
+ * RUN steps also work on Windows is fine (the repository's multi-os example is one).
  */
 
+
+
+
+
+
+/** What in a RUN is written for a POSIX shell, whatever the Windows shell is. */
+function posixRun(text) {
+    const syntax = posixForAnyWindowsShell(text);
+    if (syntax)
+        return syntax;
+    const cmd = POSIX_COMMANDS.exec(text)?.[2];
+    if (cmd)
+        return `"${cmd}"`;
+    const p = POSIX_PATH.exec(text)?.[2];
+    return p ? `"${p}"` : undefined;
+}
+function isClassic(ctx) {
+    const { options } = ctx;
+    return (options.builder === 'classic' ||
+        (options.builder === undefined && options.platform.os === 'windows'));
+}
 function checkClassicBuilder(ctx) {
     const { parsed, plan, options } = ctx;
-    const classic = options.builder === 'classic' ||
-        (options.builder === undefined && options.platform.os === 'windows');
-    if (classic) {
-        for (const f of classicBuilderProblems(parsed, plan, options))
-            ctx.findings.push(f);
+    if (!isClassic(ctx))
+        return;
+    for (const f of classicBuilderProblems(parsed, plan, options))
+        ctx.findings.push(f);
+    checkBuildPlatformStages(ctx);
+}
+function checkBuildPlatformStages(ctx) {
+    if (ctx.options.platform.os !== 'windows')
+        return;
+    for (const stage of ctx.plan.stages) {
+        const ps = parsedStage(ctx, stage);
+        if (stage.platform.os !== 'windows' || !ps.platformFlag)
+            continue;
+        const names = referencedVariables(ps.platformFlag, ctx.parsed.escapeChar);
+        if (!names.some((n) => n === 'BUILDPLATFORM' || n === 'BUILDOS'))
+            continue;
+        let what;
+        const run = ps.instructions.find((i) => i.keyword === 'RUN' && (what = posixRun(i.json ? i.json.join(' ') : i.args)));
+        if (!run || !what)
+            continue;
+        // A Windows-tagged base says the author meant Windows; a Linux-only one is XP005's.
+        const ref = splitImage(rootImage(ctx, stage));
+        if (isWindowsImageName(ref) || isLinuxOnlyImageName(ref))
+            continue;
+        ctx.add('XP024', stage.line, `FROM --platform=${ps.platformFlag} runs ${context_stageLabel(stage)} on the build machine, and the classic builder of this Windows leg has only the Windows host, so RUN on line ${run.line} (${what}, written for a POSIX shell) runs in a Windows ${ref.repository} container, not on Linux; build this leg with BuildKit on a Linux node (builder: buildx), or make the stage Windows-native (a Windows-tagged base and Windows commands)`);
+    }
+}
+
+;// CONCATENATED MODULE: ./packages/dockerfile/src/lint/flags.ts
+/** Flags Docker collects into a list (each use adds one). */
+const REPEATABLE = {
+    RUN: ['mount'],
+    COPY: ['exclude'],
+    ADD: ['exclude'],
+};
+function checkDuplicateFlags(ctx) {
+    const all = [
+        ...ctx.parsed.preamble,
+        ...ctx.parsed.stages.flatMap((s) => s.instructions),
+    ];
+    for (const ins of all) {
+        const seen = new Map();
+        for (const flag of ins.flags) {
+            const first = seen.get(flag.name);
+            if (first === undefined) {
+                seen.set(flag.name, flag.line);
+                continue;
+            }
+            if (REPEATABLE[ins.keyword]?.includes(flag.name))
+                continue;
+            ctx.add('XP023', flag.line, `${ins.keyword} has --${flag.name} twice (line ${first} and here); Docker refuses the file ("Duplicate flag specified: ${flag.name}"): keep one --${flag.name}`);
+        }
     }
 }
 
 ;// CONCATENATED MODULE: ./packages/dockerfile/src/lint/platform-args.ts
+
 
 
 const PLATFORM_ARGS = new Set(PLATFORM_ARG_NAMES);
@@ -52034,7 +52746,58 @@ function propertiesOf(ins, escapeChar = '\\') {
     return (node.getProperties?.() ?? []).map((p) => ({ name: p.getName(), value: p.getValue() }));
 }
 const OS_WORDS = /linux|windows|\bwin(32|64)?\b|\.exe\b|amd64|arm64|x86_64|aarch64|[A-Za-z]:\\|\/usr\//i;
+/** A stage's OS as its name or its image says, when they say (install-windows, alpine). */
+function stageOs(ctx, index) {
+    const ps = ctx.parsed.stages[index];
+    if (!ps)
+        return undefined;
+    const name = ps.name ?? '';
+    if (/(^|[-_.])(windows|win|nanoserver|servercore)($|[-_.])/.test(name))
+        return 'windows';
+    if (/(^|[-_.])linux($|[-_.])/.test(name))
+        return 'linux';
+    let image;
+    try {
+        image = expandVariables(ps.from, ctx.plan.globalValues, ctx.parsed.escapeChar, {
+            quotes: true,
+        });
+    }
+    catch {
+        return undefined;
+    }
+    const ref = splitImage(image);
+    if (isWindowsImageName(ref))
+        return 'windows';
+    if (isLinuxOnlyImageName(ref))
+        return 'linux';
+    const from = ctx.parsed.stages.find((s) => s.name === image.toLowerCase() && s.index < index);
+    return from ? stageOs(ctx, from.index) : undefined;
+}
+/**
+ * Whether the file builds for both OS families: a FROM picks its stage or image by
+ * TARGETOS/TARGETPLATFORM, or it has stages of both. A file for one OS has no per-OS ENV
+ * to get wrong, whatever its values look like.
+ */
+function buildsForBothOs(ctx) {
+    const { parsed } = ctx;
+    const byTarget = parsed.stages.some((ps) => referencedVariables(ps.from, parsed.escapeChar).some((n) => n === 'TARGETOS' || n === 'TARGETPLATFORM'));
+    if (byTarget)
+        return true;
+    const families = new Set(parsed.stages.map((ps) => stageOs(ctx, ps.index)));
+    return families.has('linux') && families.has('windows');
+}
+/** The file's own per-OS stages, for the fix: `build-linux (linux), build-windows (windows)`. */
+function perOsStages(ctx) {
+    return ctx.parsed.stages
+        .flatMap((ps) => {
+        const os = stageOs(ctx, ps.index);
+        return ps.name && os ? [`${ps.name} (${os})`] : [];
+    })
+        .join(', ');
+}
 function checkTwoEnv(ctx, stage, ps) {
+    if (!buildsForBothOs(ctx))
+        return;
     const seen = new Map();
     for (const ins of ps.instructions) {
         if (ins.keyword !== 'ENV')
@@ -52049,7 +52812,9 @@ function checkTwoEnv(ctx, stage, ps) {
                 continue;
             if (!OS_WORDS.test(before.value) && !OS_WORDS.test(value))
                 continue;
-            ctx.add('XP011', ins.line, `ENV ${p.name} is set on line ${before.line} and again here; ENV does not switch on TARGETOS, every platform runs both and gets "${value}" in ${context_stageLabel(stage)}; set it once in each OS-specific stage (install-linux / install-windows)`);
+            ctx.add('XP011', ins.line, `ENV ${p.name} is set on line ${before.line} and again here; ENV does not switch on TARGETOS, every platform runs both and gets "${value}" in ${context_stageLabel(stage)}; set it once in each OS's own stage${perOsStages(ctx)
+                ? ` (this file has ${perOsStages(ctx)})`
+                : ', a stage per OS selected with FROM <name>-${TARGETOS}'}`);
         }
     }
 }
@@ -52085,18 +52850,6 @@ function checkFromResolution(ctx) {
             }
         }
     }
-}
-
-;// CONCATENATED MODULE: ./packages/dockerfile/src/lint/instruction-words.ts
-/** The words of an instruction's arguments, flags excluded. */
-function words(ins) {
-    return ins.args.split(/\s+/).filter(Boolean);
-}
-/** The program a CMD/ENTRYPOINT/SHELL runs: the first exec element or shell word. */
-function program(ins) {
-    if (ins.json)
-        return ins.json[0];
-    return words(ins)[0];
 }
 
 ;// CONCATENATED MODULE: ./packages/dockerfile/src/lint/context-files.ts
@@ -52282,6 +53035,100 @@ async function checkGitattributes(ctx) {
     ctx.add('XP016', firstCopy?.ins.line ?? 1, `the context has shell scripts (${first}${unprotected.length > 1 ? ` and ${unprotected.length - 1} more` : ''}) but no .gitattributes rule keeps them LF; a Windows checkout (core.autocrlf) turns them CRLF and they fail in Linux images: add "*.sh text eol=lf" to .gitattributes`);
 }
 
+;// CONCATENATED MODULE: ./packages/dockerfile/src/lint/global-args.ts
+/**
+ * XP022: a global ARG (declared before the first FROM) used inside a stage that does not
+ * declare it again. Global ARGs reach FROM lines only; inside a stage the name expands
+ * to empty (or to the base image's variable of that name), which is BuildKit's
+ * UndefinedVar build check. Platform ARGs are XP010's.
+ */
+
+
+/** Instructions whose arguments Docker itself expands with the stage's ARG and ENV. */
+const EXPANDED = new Set([
+    'ADD',
+    'ARG',
+    'COPY',
+    'ENV',
+    'EXPOSE',
+    'LABEL',
+    'STOPSIGNAL',
+    'USER',
+    'VOLUME',
+    'WORKDIR',
+]);
+const PLATFORM = new Set(PLATFORM_ARG_NAMES);
+function global_args_envNames(ins) {
+    const node = ins.node;
+    return (node.getProperties?.() ?? []).map((p) => p.getName());
+}
+/** The names an instruction uses that Docker or the stage's shell expands. */
+function usedNames(ins, windows, escapeChar) {
+    if (EXPANDED.has(ins.keyword)) {
+        // --from and --mount from= are resolved in the global scope, where the ARG exists.
+        const flags = ins.flags.filter((f) => f.name !== 'from' && f.name !== 'mount');
+        const text = ins.keyword === 'ARG'
+            ? argDeclarations(ins.args, escapeChar)
+                .map((d) => d.value ?? '')
+                .join(' ')
+            : ins.keyword === 'ENV'
+                ? envValues(ins)
+                : ins.args;
+        return referencedVariables([text, ...flags.map((f) => f.value ?? '')].join(' '), escapeChar);
+    }
+    if (ins.keyword !== 'RUN')
+        return [];
+    const text = ins.json ? ins.json.join(' ') : ins.args;
+    if (!windows)
+        return referencedVariables(text, escapeChar);
+    // cmd reads %NAME%, PowerShell $env:NAME; a bare $name is a PowerShell variable.
+    return [...text.matchAll(/%([A-Za-z_]\w*)%|\$env:([A-Za-z_]\w*)/gi)].map((m) => (m[1] ?? m[2]));
+}
+function envValues(ins) {
+    const node = ins.node;
+    return (node.getProperties?.() ?? []).map((p) => p.getValue() ?? '').join(' ');
+}
+function checkGlobalArgs(ctx, stage, ps) {
+    const windows = stage.platform.os === 'windows';
+    // Windows variables are case-insensitive; Docker's ARG names are not, but RUN sees env.
+    const key = (n) => (windows ? n.toUpperCase() : n);
+    const globals = new Map();
+    for (const arg of ctx.parsed.globalArgs) {
+        if (!PLATFORM.has(arg.name))
+            globals.set(key(arg.name), arg);
+    }
+    if (globals.size === 0)
+        return;
+    const known = new Set();
+    // ENV of the stages this one is FROM is in its image config.
+    for (const parent of fromChain(ctx, stage).slice(1)) {
+        for (const ins of parsedStage(ctx, parent).instructions) {
+            if (ins.keyword === 'ENV')
+                for (const n of global_args_envNames(ins))
+                    known.add(key(n));
+        }
+    }
+    const reported = new Set();
+    for (const ins of ps.instructions.slice(1)) {
+        if (ins.keyword === 'ONBUILD')
+            continue;
+        for (const name of usedNames(ins, windows, ctx.parsed.escapeChar)) {
+            const arg = globals.get(key(name));
+            if (!arg || known.has(key(name)) || reported.has(key(name)))
+                continue;
+            reported.add(key(name));
+            ctx.add('XP022', ins.line, `${ins.keyword} uses ${name}, the global ARG of line ${arg.line}, but ${context_stageLabel(stage)} does not declare it again, so it is empty here${ins.keyword === 'RUN' ? " (not in RUN's environment)" : ''} unless the base image sets it (a global ARG reaches only FROM lines; BuildKit calls this UndefinedVar); add "ARG ${arg.name}" after this stage's FROM`);
+        }
+        if (ins.keyword === 'ARG') {
+            for (const d of argDeclarations(ins.args, ctx.parsed.escapeChar))
+                known.add(key(d.name));
+        }
+        if (ins.keyword === 'ENV')
+            for (const n of global_args_envNames(ins))
+                known.add(key(n));
+    }
+}
+
 ;// CONCATENATED MODULE: ./packages/dockerfile/src/lint/network-healthcheck.ts
 
 
@@ -52355,56 +53202,6 @@ function checkRunAndHealthcheck(ctx, stage, ps) {
             if (hit) {
                 ctx.add('XP014', ins.line, `HEALTHCHECK's shell form runs with cmd /S /C in ${context_stageLabel(stage)}, which does not understand ${hit[1]}; use the exec form, e.g. HEALTHCHECK CMD ["curl.exe", "-f", "http://localhost/"], or CMD ["powershell", "-Command", "..."]`);
             }
-        }
-    }
-}
-
-;// CONCATENATED MODULE: ./packages/dockerfile/src/lint/os-content.ts
-
-
-const POSIX_COMMANDS = /(^|[\s;&|("'`])(chmod|chown|apt-get|apt|apk|yum|dnf|useradd|adduser|groupadd|update-ca-certificates)(\s|$)/;
-const POSIX_PATH = /(^|[\s"'=(,;])(\/(?:usr|bin|sbin|etc|var|opt|lib|lib64|tmp|home|root|dev|proc)(?:\/[^\s"';&|]*)?)(?=$|[\s"';&|])/;
-const DRIVE_PATH = /(^|[\s"'=;,([])([A-Za-z]:[\\/])/;
-const BACKSLASH_PATH = /[A-Za-z0-9_.$}-]\\[A-Za-z0-9_.$-]/;
-function checkWindowsStage(ctx, stage, ps) {
-    for (const ins of ps.instructions.slice(1)) {
-        const text = ins.json ? ins.json.join(' ') : ins.args;
-        if (ins.keyword === 'RUN') {
-            const cmd = POSIX_COMMANDS.exec(text)?.[2];
-            const p = POSIX_PATH.exec(text)?.[2];
-            if (cmd) {
-                ctx.add('XP006', ins.line, `RUN uses "${cmd}", which does not exist on Windows, where ${context_stageLabel(stage)} runs; ${cmd === 'chmod' || cmd === 'chown' ? 'set permissions with icacls, or ' : ''}move this step into a Linux-only stage (FROM ... AS install-linux)`);
-            }
-            else if (p) {
-                ctx.add('XP006', ins.line, `RUN uses the POSIX path "${p}" in ${context_stageLabel(stage)}; Windows has no such path: use a Windows path (C:\\...) or move the step into a Linux-only stage`);
-            }
-        }
-        if (['CMD', 'ENTRYPOINT', 'SHELL'].includes(ins.keyword)) {
-            const prog = program(ins) ?? '';
-            if (POSIX_PATH.test(prog) || /\.sh$/i.test(prog)) {
-                ctx.add('XP006', ins.line, `${ins.keyword} runs "${prog}", which cannot run in ${context_stageLabel(stage)}; use a Windows program (cmd, powershell, C:\\app\\app.exe) or set ${ins.keyword} in the Linux-only stage`);
-            }
-        }
-    }
-}
-function checkLinuxStage(ctx, stage, ps) {
-    for (const ins of ps.instructions.slice(1)) {
-        if (!['RUN', 'COPY', 'ADD', 'WORKDIR', 'ENV', 'CMD', 'ENTRYPOINT', 'SHELL', 'VOLUME'].includes(ins.keyword))
-            continue;
-        const text = ins.json ? ins.json.join(' ') : ins.args;
-        const drive = DRIVE_PATH.exec(text)?.[2];
-        if (drive) {
-            ctx.add('XP007', ins.line, `${ins.keyword} uses the Windows path "${drive}..." in ${context_stageLabel(stage)}; use a POSIX path (/app) or move the step into a Windows-only stage`);
-            continue;
-        }
-        const pathLike = ['COPY', 'ADD', 'WORKDIR'].includes(ins.keyword)
-            ? (ins.json ?? words(ins))
-            : ['CMD', 'ENTRYPOINT', 'SHELL'].includes(ins.keyword) && ins.json
-                ? ins.json.slice(0, 1)
-                : [];
-        const bad = pathLike.find((w) => BACKSLASH_PATH.test(w));
-        if (bad) {
-            ctx.add('XP007', ins.line, `${ins.keyword} uses the backslash path "${bad}" in ${context_stageLabel(stage)}; Linux paths use "/": write ${bad.replace(/\\/g, '/')}`);
         }
     }
 }
@@ -52500,6 +53297,36 @@ const LINT_RULES = [
         id: 'XP018',
         severity: 'error',
         summary: 'FROM that resolves wrongly: a variable not declared before the first FROM, or a per-platform stage name that does not exist',
+    },
+    {
+        id: 'XP019',
+        severity: 'warning',
+        summary: 'an ARG line Docker reads differently than it looks: a trailing # comment or ARG NAME value declares extra ARGs',
+    },
+    {
+        id: 'XP020',
+        severity: 'error',
+        summary: 'ENV PATH=...;${PATH} in a Windows stage: Windows images have no PATH in their config, so this drops the system PATH',
+    },
+    {
+        id: 'XP021',
+        severity: 'error',
+        summary: 'POSIX shell syntax in a RUN that cmd or Windows PowerShell 5.1 runs (export, $VAR in cmd, VAR=x cmd, && in powershell.exe)',
+    },
+    {
+        id: 'XP022',
+        severity: 'warning',
+        summary: 'a global ARG (before the first FROM) used in a stage that does not declare it again: it is empty there (BuildKit: UndefinedVar)',
+    },
+    {
+        id: 'XP023',
+        severity: 'error',
+        summary: 'a flag given twice (FROM --platform twice): Docker refuses the file',
+    },
+    {
+        id: 'XP024',
+        severity: 'error',
+        summary: 'FROM --platform=$BUILDPLATFORM stage with RUN on a Windows leg of the classic builder: it runs on the Windows host, not on Linux',
     },
 ];
 
@@ -52634,6 +53461,9 @@ async function checkScripts(ctx) {
 
 
 
+
+
+
 const RULE_SEVERITY = new Map(LINT_RULES.map((r) => [r.id, r.severity]));
 /** `Dockerfile:12: error XP003: ...` */
 function formatFinding(f) {
@@ -52642,12 +53472,14 @@ function formatFinding(f) {
 /**
  * Lint a parsed Dockerfile for one platform: only the stages that platform's target
  * reaches are checked, each for the OS it builds for. Files in `contextDir` are read for
- * the script checks. Throws the XplatErrors planStages throws (unknown target, FROM that
- * resolves to nothing); everything else is a finding.
+ * the script checks. Throws the errors planStages throws (a DockerfileError with file
+ * and line for a FROM that resolves to nothing, an XplatError for an unknown target):
+ * those Docker refuses too. Everything Docker builds is a finding, never a throw; the
+ * parser's warnings (XP019) are among them.
  */
 async function lintDockerfile(parsed, options) {
     const plan = planStages(parsed, options);
-    const findings = [];
+    const findings = [...(parsed.warnings ?? [])];
     const ctx = {
         parsed,
         options,
@@ -52667,13 +53499,18 @@ async function lintDockerfile(parsed, options) {
     // First: it marks the FROM lines that name a missing stage, which checkBaseImages skips.
     checkFromResolution(ctx);
     checkBaseImages(ctx);
+    checkDuplicateFlags(ctx);
     for (const stage of plan.stages) {
         const ps = parsedStage(ctx, stage);
-        if (stage.platform.os === 'windows')
+        if (stage.platform.os === 'windows') {
             checkWindowsStage(ctx, stage, ps);
+            checkWindowsShellSyntax(ctx, stage, ps);
+            checkWindowsPath(ctx, stage, ps);
+        }
         else
             checkLinuxStage(ctx, stage, ps);
         checkPlatformArgs(ctx, stage, ps);
+        checkGlobalArgs(ctx, stage, ps);
         checkTwoEnv(ctx, stage, ps);
         checkRunAndHealthcheck(ctx, stage, ps);
     }
@@ -52693,6 +53530,7 @@ async function lintDockerfile(parsed, options) {
 }
 
 ;// CONCATENATED MODULE: ./packages/dockerfile/src/index.ts
+
 
 
 
@@ -55579,11 +56417,39 @@ function selectBuilder(facts, options) {
         checkBuildxPlatform(buildx, platform, facts);
         return pick('buildx', `buildx builder "${buildx.name}" (${buildx.driver} driver)`);
     }
-    if (!engineCan)
-        checkEngineLinuxPlatform(facts, platform);
-    if (facts.cli.buildkitBuiltIn)
+    if (facts.cli.buildkitBuiltIn) {
+        if (!engineCan)
+            checkEngineLinuxPlatform(facts, platform);
         return pick('buildkit', `docker CLI ${facts.cli.version} has BuildKit built in; no buildx`);
+    }
+    // The classic builder cannot build another architecture: refuse before building, with
+    // what to install, rather than let it fail on "does not match the specified platform".
+    if (needsEmulation(facts, platform))
+        throw buildKitMissing(facts, platform, `${target} is another architecture than this ${facts.engine.platform} engine`, 'platform');
     return pick('classic', `docker CLI ${facts.cli.version} has neither buildx nor built-in BuildKit; the engine's classic builder`);
+}
+/**
+ * A build that needs BuildKit (another architecture, BuildKit-only syntax) on a docker CLI
+ * that has none. Carries the platform so the caller can write the leg's failed result.
+ */
+class BuildKitMissingError extends errors_XplatError {
+    platform;
+    constructor(message, input, platform) {
+        super(message, input);
+        this.platform = platform;
+        this.name = 'BuildKitMissingError';
+    }
+}
+/** What to install for BuildKit here: the buildx plugin, and QEMU when the platform needs it. */
+function buildKitMissing(facts, platform, why, input) {
+    const qemu = needsEmulation(facts, platform) && !builders_includesPlatform(builders_engineLinuxPlatforms(facts), platform)
+        ? `; and register QEMU for it: docker run --privileged --rm tonistiigi/binfmt --install ${platform.architecture}`
+        : '';
+    return new BuildKitMissingError(`${why}: that needs BuildKit, and docker CLI ${facts.cli.version} has none (no buildx plugin; CLIs from 23.0 have no built-in BuildKit); install the buildx plugin (apt-get install docker-buildx-plugin, or docker-buildx from github.com/docker/buildx/releases in ~/.docker/cli-plugins/)${qemu}`, input, platform);
+}
+/** Docker's classic builder refusing a base image of another platform than it builds. */
+function isPlatformMismatch(output) {
+    return /does not match the specified platform/i.test(output);
 }
 function checkEngineLinuxPlatform(facts, platform) {
     if (platform.os !== 'linux' || builders_includesPlatform(builders_engineLinuxPlatforms(facts), platform))
@@ -56075,6 +56941,14 @@ async function prepareBuild(request, options = {}) {
         buildArgs: { ...request.buildArgs },
     };
     const stages = planStages(parsed, stageOptions);
+    // Picked the classic builder only because the CLI has no BuildKit: a Dockerfile that
+    // needs BuildKit is refused before building, saying what to install (not as a lint error,
+    // which would suggest changing the Dockerfile).
+    if (selection.kind === 'classic' && choice === 'auto' && facts.engine.os === 'linux') {
+        const needs = classicBuilderProblems(parsed, stages, stageOptions)[0];
+        if (needs)
+            throw buildKitMissing(facts, platform, `${needs.file}:${needs.line} uses BuildKit-only syntax (${needs.message})`, 'file');
+    }
     const findings = request.lint
         ? await lintDockerfile(parsed, {
             ...stageOptions,
@@ -56471,6 +57345,7 @@ class StepError extends DockerError {
 
 
 
+
 async function readOptional(file) {
     try {
         return (await (0,promises_namespaceObject.readFile)(file, 'utf8')).trim();
@@ -56500,7 +57375,17 @@ async function executeBuild(prepared, options = {}) {
             await steps_runRequiredStep(step, docker);
         const buildStart = Date.now();
         await logger.group(plan.build.title, async () => {
-            await steps_runRequiredStep(plan.build, docker);
+            try {
+                await steps_runRequiredStep(plan.build, docker);
+            }
+            catch (error) {
+                // The classic builder met a base image of another platform: BuildKit was needed.
+                if (error instanceof StepError &&
+                    prepared.selection.kind === 'classic' &&
+                    isPlatformMismatch(error.output))
+                    throw buildKitMissing(prepared.facts, prepared.platform, `the classic builder cannot build ${platform_formatPlatform(prepared.platform)} ("does not match the specified platform")`, 'platform');
+                throw error;
+            }
         });
         const buildMs = Date.now() - buildStart;
         let imageId = (await readOptional(spec.iidFile)) ?? '';
@@ -56603,10 +57488,50 @@ function sourceOf(prepared) {
     };
     return Object.keys(source).length ? source : undefined;
 }
-/** Prepare and execute: the whole build-platform-image step. */
+/**
+ * Prepare and execute: the whole build-platform-image step. A build refused for want of
+ * BuildKit still leaves a (failed) leg result, so the gate says why the leg is not there.
+ */
 async function buildPlatformImage(request, options = {}) {
-    const prepared = await prepareBuild(request, options);
-    return executeBuild(prepared, options);
+    const startedAt = (options.now ?? (() => new Date()))();
+    try {
+        const prepared = await prepareBuild(request, options);
+        return await executeBuild(prepared, options);
+    }
+    catch (error) {
+        if (error instanceof BuildKitMissingError) {
+            // The reason without the input's name: the gate shows it as "build failed: <reason>".
+            const prefix = `${error.input}: `;
+            const reason = error.message.startsWith(prefix)
+                ? error.message.slice(prefix.length)
+                : error.message;
+            await writeFailedLegResult(request, error.platform, reason, startedAt, options);
+        }
+        throw error;
+    }
+}
+/** The leg result of a build that produced no image: failed, with the reason. */
+async function writeFailedLegResult(request, platform, reason, startedAt, options = {}) {
+    const finishedAt = (options.now ?? (() => new Date()))();
+    const result = {
+        schema: LEG_RESULT_SCHEMA,
+        platform: platform_formatPlatform(platform),
+        image: formatRepository(request.image),
+        digest: '',
+        pushed: false,
+        tags: [],
+        builder: 'classic',
+        timings: {
+            startedAt: startedAt.toISOString(),
+            finishedAt: finishedAt.toISOString(),
+            buildMs: 0,
+        },
+        smoke: { status: 'skipped', checks: [] },
+        failure: { step: 'build', reason },
+    };
+    const file = external_node_path_default().join(request.resultDir, `${platformPair(platform)}.json`);
+    await writeLegResult(file, result);
+    return file;
 }
 
 ;// CONCATENATED MODULE: ./packages/engine/src/build-summary.ts
@@ -57332,104 +58257,3514 @@ function renderSetupSummary(outcome) {
 
 
 
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(8815);
+;// CONCATENATED MODULE: ./packages/workflow/src/action-inputs.ts
+/**
+ * Checks `with:` of every step that uses one of xplat's actions (and of every job that
+ * calls a reusable workflow) against the inputs the action.yml (or the workflow_call)
+ * declares: an unknown input and a missing required input are both problems, with the
+ * line. actionlint cannot do this for actions it cannot read; this can.
+ */
+
+/** xplat's action name in `./actions/<name>` or `<owner>/<repo>/actions/<name>@<ref>`. */
+function xplatActionName(uses) {
+    const local = /^\.\/actions\/([\w-]+)\/?$/.exec(uses);
+    if (local)
+        return local[1];
+    const remote = /^[\w.-]+\/[\w.-]+\/actions\/([\w-]+)@[\w./-]+$/.exec(uses);
+    return remote?.[1];
+}
+function declaredInputs(text, kind) {
+    const doc = parseDocument(text);
+    const data = doc.toJS();
+    const section = kind === 'action'
+        ? data?.inputs
+        : data?.on?.workflow_call?.inputs;
+    const inputs = new Map();
+    for (const [name, spec] of Object.entries(section ?? {})) {
+        const s = (spec ?? {});
+        inputs.set(name, { required: s.required === true && s.default === undefined });
+    }
+    return { inputs };
+}
+function get(map, key) {
+    return map.items.find((p) => isScalar(p.key) && p.key.value === key)?.value;
+}
+function checkActionInputs(workflowText, resolve) {
+    const lineCounter = new LineCounter();
+    const doc = parseDocument(workflowText, { lineCounter });
+    const lineOf = (node) => lineCounter.linePos(node?.range?.[0] ?? 0).line;
+    const problems = [];
+    const check = (owner, kind) => {
+        const usesNode = get(owner, 'uses');
+        if (!isScalar(usesNode) || typeof usesNode.value !== 'string')
+            return;
+        const uses = usesNode.value;
+        const text = resolve(uses, kind);
+        if (text === undefined)
+            return;
+        if (text === null) {
+            problems.push({
+                line: lineOf(usesNode),
+                uses,
+                message: `${kind === 'action' ? 'action.yml' : 'the workflow'} of ${uses} does not exist`,
+            });
+            return;
+        }
+        const declared = declaredInputs(text, kind);
+        const withNode = get(owner, 'with');
+        const given = new Set();
+        if (isMap(withNode)) {
+            for (const pair of withNode.items) {
+                const name = isScalar(pair.key) ? String(pair.key.value) : '';
+                given.add(name);
+                if (!declared.inputs.has(name))
+                    problems.push({
+                        line: lineOf(pair.key),
+                        uses,
+                        message: `input "${name}" is not declared by ${uses} (it has: ${[...declared.inputs.keys()].join(', ') || 'none'})`,
+                    });
+            }
+        }
+        for (const [name, spec] of declared.inputs) {
+            if (spec.required && !given.has(name))
+                problems.push({
+                    line: lineOf(usesNode),
+                    uses,
+                    message: `required input "${name}" of ${uses} is not given`,
+                });
+        }
+    };
+    const jobs = isMap(doc.contents) ? get(doc.contents, 'jobs') : undefined;
+    if (!isMap(jobs))
+        return problems;
+    for (const job of jobs.items) {
+        if (!isMap(job.value))
+            continue;
+        check(job.value, 'workflow');
+        const steps = get(job.value, 'steps');
+        if (!isSeq(steps))
+            continue;
+        for (const step of steps.items)
+            if (isMap(step))
+                check(step, 'action');
+    }
+    return problems;
+}
+
+;// CONCATENATED MODULE: ./packages/workflow/src/tags.ts
+/**
+ * Tag templates of xplat.yml (`{version}`, `{major}.{minor}`, `{branch}`, `sha-{sha}`,
+ * `latest`, literals) and their translation to docker/metadata-action `tags` lines, which
+ * resolve them from the git ref at run time in the fuse job.
+ */
+
+const SEMVER_PLACEHOLDERS = ['version', 'major', 'minor', 'patch'];
+const REF_PLACEHOLDERS = ['branch', 'tag', 'sha', 'date'];
+const tags_TAG_PLACEHOLDERS = [...SEMVER_PLACEHOLDERS, ...REF_PLACEHOLDERS];
+/** Tags of the index when xplat.yml names none. */
+const DEFAULT_TAGS = [
+    '{version}',
+    '{major}.{minor}',
+    '{branch}',
+    'sha-{sha}',
+    'latest',
+];
+const SAMPLE = {
+    version: '1.2.3',
+    major: '1',
+    minor: '2',
+    patch: '3',
+    branch: 'main',
+    tag: 'v1.2.3',
+    sha: '1a2b3c4',
+    date: '20250101',
+};
+/** Parse one template; throws an Error whose message says what is wrong and what is right. */
+function parseTagTemplate(text) {
+    const template = text.trim();
+    if (!template)
+        throw new Error('a tag template is empty');
+    if (/[{}]/.test(template.replace(/\{[^{}]*\}/g, '')))
+        throw new Error(`"${template}" has an unmatched brace; placeholders look like {version}`);
+    const tokens = [...template.matchAll(/\{([^{}]*)\}/g)].map((m) => m[1]);
+    for (const token of tokens) {
+        if (!tags_TAG_PLACEHOLDERS.includes(token))
+            throw new Error(`"{${token}}" is not a tag placeholder; use ${tags_TAG_PLACEHOLDERS.map((p) => `{${p}}`).join(', ')}`);
+    }
+    const sample = template.replace(/\{([^{}]*)\}/g, (_m, t) => SAMPLE[t]);
+    const problem = tagProblem(sample);
+    if (problem)
+        throw new Error(`"${template}" does not make a valid tag: ${problem}`);
+    const semver = tokens.filter((t) => SEMVER_PLACEHOLDERS.includes(t));
+    const refs = tokens.filter((t) => !SEMVER_PLACEHOLDERS.includes(t));
+    const only = tokens.length === 1 ? tokens[0] : undefined;
+    const at = tokens.length === 1 ? template.indexOf(`{${only}}`) : -1;
+    const prefix = at >= 0 ? template.slice(0, at) : '';
+    const suffix = at >= 0 ? template.slice(at + `{${only}}`.length) : '';
+    const affixes = `${prefix ? `,prefix=${prefix}` : ''}${suffix ? `,suffix=${suffix}` : ''}`;
+    if (semver.length) {
+        if (refs.length)
+            throw new Error(`"${template}" mixes semver placeholders (from a v1.2.3 git tag) with {${refs[0]}}; give them as separate tags`);
+        const pattern = template.replace(/\{([^{}]*)\}/g, '{{$1}}');
+        return {
+            template,
+            metadata: `type=semver,pattern=${pattern}`,
+            mutable: !semver.includes('version') && !semver.includes('patch'),
+            when: 'a semver git tag (v1.2.3)',
+        };
+    }
+    if (tokens.length === 0) {
+        if (template === 'latest')
+            return {
+                template,
+                metadata: 'type=raw,value=latest,enable={{is_default_branch}}',
+                mutable: true,
+                when: 'the default branch',
+            };
+        return { template, metadata: `type=raw,value=${template}`, mutable: true, when: 'always' };
+    }
+    if (only === 'branch')
+        return {
+            template,
+            metadata: `type=ref,event=branch${affixes}`,
+            mutable: true,
+            when: 'a branch push',
+        };
+    if (only === 'tag')
+        return {
+            template,
+            metadata: `type=ref,event=tag${affixes}`,
+            mutable: false,
+            when: 'a git tag',
+        };
+    if (only === 'sha')
+        return {
+            template,
+            metadata: `type=sha,prefix=${prefix},suffix=${suffix}`,
+            mutable: false,
+            when: 'always',
+        };
+    if (refs.includes('branch') && refs.includes('tag'))
+        throw new Error(`"${template}" combines {branch} and {tag}, which never exist together; give them as separate tags`);
+    const value = template
+        .replace(/\{date\}/g, "{{date 'YYYYMMDD'}}")
+        .replace(/\{(branch|tag|sha)\}/g, '{{$1}}');
+    const enable = refs.includes('branch')
+        ? ",enable=${{ github.ref_type == 'branch' }}"
+        : refs.includes('tag')
+            ? ",enable=${{ github.ref_type == 'tag' }}"
+            : '';
+    return {
+        template,
+        metadata: `type=raw,value=${value}${enable}`,
+        mutable: !refs.includes('sha') && !refs.includes('tag'),
+        when: refs.includes('branch') ? 'a branch push' : refs.includes('tag') ? 'a git tag' : 'always',
+    };
+}
+
+;// CONCATENATED MODULE: ./packages/workflow/src/schema.ts
+/**
+ * The xplat.yml schema: strict (an unknown or misspelt field is an error, never ignored),
+ * with descriptions that become the editor schema (xplat.schema.json, from
+ * z.toJSONSchema). Checks that need more than one field (runners, duplicates, registry
+ * credentials) are in config.ts, so every error still names its field and line.
+ */
+
+
+
+
+const EXPRESSION = /\$\{\{/;
+/** A non-empty literal string: xplat.yml is data, GitHub expressions are not evaluated in it. */
+const schema_text = (what) => schemas_string({ error: `must be a string (${what})` })
+    .trim()
+    .min(1, { error: `must not be empty (${what})` })
+    .refine((v) => !EXPRESSION.test(v), {
+    error: 'is taken literally: GitHub expressions (${{ }}) are not evaluated in xplat.yml',
+});
+/** Scalars YAML may type as numbers or booleans (build args, env): kept as strings. */
+const scalar = union([schemas_string(), schemas_number(), schemas_boolean()], {
+    error: 'must be a string, number or boolean',
+})
+    .transform((v) => String(v))
+    .refine((v) => !EXPRESSION.test(v), {
+    error: 'is taken literally: GitHub expressions (${{ }}) are not evaluated in xplat.yml',
+});
+const schema_ARG_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const keyValues = (what) => record(schemas_string().regex(schema_ARG_NAME, { error: `is not a ${what} name (letters, digits, _)` }), scalar, { error: `must be a mapping of ${what} names to values` });
+const schema_platformString = schema_text('a platform such as linux/amd64 or windows/amd64:ltsc2022')
+    .superRefine((value, ctx) => {
+    try {
+        platform_parsePlatform(value, '');
+    }
+    catch (error) {
+        ctx.addIssue({ code: 'custom', message: error.message });
+    }
+})
+    .meta({
+    description: 'os/arch[/variant], Windows with its release: linux/amd64, linux/arm64, windows/amd64:ltsc2022, windows/amd64:ltsc2025',
+    examples: ['linux/amd64', 'linux/arm64', 'windows/amd64:ltsc2022', 'windows/amd64:ltsc2025'],
+});
+const label = schema_text('a runner label');
+const runsOn = union([label, array(label).min(1, { error: 'must list at least one label' })], {
+    error: 'must be a runner label or a list of labels, e.g. [self-hosted, windows, ltsc2019]',
+})
+    .meta({
+    description: 'Runner labels for this platform instead of the hosted runner xplat picks, e.g. [self-hosted, windows, ltsc2019].',
+});
+const DURATION = /^\d+(ms|s|m)$/;
+const schema_duration = schemas_string({ error: 'must be a duration such as 30s, 2m or 1500ms' })
+    .regex(DURATION, { error: 'must be a duration such as 30s, 2m or 1500ms' });
+const STATUS = /^(\d{3}|[1-5]xx|\d{3}-\d{3})(,(\d{3}|[1-5]xx|\d{3}-\d{3}))*$/;
+const schema_smokeSchema = strictObject({
+    port: schemas_number({ error: 'must be a port number (1-65535)' })
+        .int({ error: 'must be a whole port number' })
+        .min(1, { error: 'must be a port number (1-65535)' })
+        .max(65535, { error: 'must be a port number (1-65535)' })
+        .optional()
+        .meta({
+        description: 'Port the service listens on inside the container; enables the HTTP probe.',
+    }),
+    path: schemas_string({ error: 'must be an HTTP path such as /healthz' })
+        .startsWith('/', { error: 'must start with / (e.g. /healthz)' })
+        .optional()
+        .meta({ description: 'HTTP path to probe (default /).' }),
+    'expect-status': union([schemas_number().int(), schemas_string()], { error: 'must be a status such as 200 or 2xx' })
+        .transform((v) => String(v))
+        .refine((v) => STATUS.test(v), {
+        error: 'must be a status such as 200, 2xx, 200-299 or 200,204',
+    })
+        .optional()
+        .meta({
+        description: 'Expected HTTP status: 200, 2xx, 200-299 or 200,204 (default 200-399).',
+    }),
+    'expect-body': schema_text('a regular expression').optional().meta({
+        description: 'Regular expression the response body must match.',
+    }),
+    'expect-log': schema_text('a regular expression').optional().meta({
+        description: "Regular expression a line of the container's output must match.",
+    }),
+    'tcp-port': schemas_number({ error: 'must be a port number (1-65535)' })
+        .int()
+        .min(1, { error: 'must be a port number (1-65535)' })
+        .max(65535, { error: 'must be a port number (1-65535)' })
+        .optional()
+        .meta({ description: 'A port that must accept a TCP connection.' }),
+    command: schema_text('a command').optional().meta({
+        description: 'A command run inside the running container that must succeed.',
+    }),
+    env: keyValues('environment variable').optional().meta({
+        description: 'Environment for the container.',
+    }),
+    'run-args': schema_text('docker run arguments').optional().meta({
+        description: 'Extra docker run arguments, e.g. --memory 512m.',
+    }),
+    timeout: schema_duration.optional().meta({
+        description: 'How long the container has to pass every probe (default 60s Linux, 180s Windows).',
+    }),
+    'stop-timeout': schema_duration.optional().meta({
+        description: 'How long docker stop waits before killing the container.',
+    }),
+    'expect-graceful-stop': schemas_boolean({ error: 'must be true or false' })
+        .optional()
+        .meta({ description: 'Fail unless the container exits on its own when stopped.' }),
+})
+    .meta({ description: 'The smoke test each platform image must pass before it is fused.' });
+/**
+ * A path inside the repository, as the build actions take it: relative to the root, with
+ * forward slashes (the same xplat.yml builds on Linux and Windows runners).
+ */
+const repoPath = (what) => schema_text(what)
+    .refine((v) => !/^([a-zA-Z]:|[\\/])/.test(v), {
+    error: `must be relative to the repository root (${what}), e.g. docker/Dockerfile.windows`,
+})
+    .refine((v) => !v.includes('\\'), {
+    error: `must use / between folders (${what}), e.g. docker/Dockerfile.windows`,
+})
+    .refine((v) => !v.split('/').includes('..'), {
+    error: `must stay inside the repository (${what}): no .. segments`,
+});
+const stageName = schemas_string({ error: 'must be a stage name' })
+    .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, { error: 'must be a stage name' });
+/** What a platform builds from: its Dockerfile, stage and context. */
+const buildFields = {
+    context: repoPath('a folder')
+        .optional()
+        .meta({ description: 'Build context folder from the repository root (default .).' }),
+    dockerfile: repoPath('a file').optional().meta({
+        description: 'Dockerfile path from the repository root (default <context>/Dockerfile).',
+    }),
+    target: stageName.optional().meta({ description: 'Stage to build (default: the last).' }),
+};
+/**
+ * `linux:` / `windows:`: what every platform of one OS builds from, for repositories
+ * that keep `Dockerfile` and `Dockerfile.windows` side by side.
+ */
+const osFamilySchema = (os) => strictObject({
+    ...buildFields,
+    'build-args': keyValues('build arg')
+        .optional()
+        .meta({
+        description: `Build args for every ${os === 'linux' ? 'Linux' : 'Windows'} platform (over the top-level ones, under a platform's own).`,
+    }),
+}, {
+    error: `must be a mapping such as { dockerfile: ${os === 'linux' ? 'Dockerfile' : 'Dockerfile.windows'} }`,
+})
+    .meta({
+    description: os === 'linux'
+        ? 'What every Linux platform builds from, over the top-level context, dockerfile, target and build-args; a platform entry overrides it.'
+        : 'What every Windows platform builds from (e.g. dockerfile: Dockerfile.windows), over the top-level context, dockerfile, target and build-args; a platform entry overrides it.',
+});
+const platformEntrySchema = union([
+    schema_platformString,
+    strictObject({
+        platform: schema_platformString,
+        'runs-on': runsOn.optional(),
+        qemu: schemas_boolean({ error: 'must be true or false' }).optional().meta({
+            description: `Build this Linux platform under QEMU (on ubuntu-24.04 unless runs-on says otherwise) instead of on a native runner.`,
+        }),
+        context: buildFields.context.meta({
+            description: 'Build context of this platform (over linux:/windows: and the top level).',
+        }),
+        dockerfile: buildFields.dockerfile.meta({
+            description: 'Dockerfile of this platform, from the repository root (over linux:/windows: and the top level).',
+        }),
+        target: buildFields.target.meta({
+            description: 'Stage to build for this platform (over linux:/windows: and the top level).',
+        }),
+        'build-args': keyValues('build arg').optional().meta({
+            description: 'Build args for this platform only (merged over the top-level and linux:/windows: ones).',
+        }),
+        smoke: schema_smokeSchema.optional().meta({
+            description: 'Smoke settings for this platform only (merged over the top-level ones).',
+        }),
+    })
+        .meta({ description: 'A platform with overrides.' }),
+], { error: 'must be a platform string or a mapping with platform:' });
+/**
+ * A docker context name or a DOCKER_HOST URL. Contexts are names `docker context create`
+ * accepts; URLs are the schemes the docker CLI dials.
+ */
+const ENGINE_ENDPOINT = /^((unix|tcp|ssh|npipe):\/\/\S+|[a-zA-Z0-9][a-zA-Z0-9_.+-]*)$/;
+const engineEndpoint = schemas_string({ error: 'must be a docker context name or a DOCKER_HOST URL' })
+    .regex(ENGINE_ENDPOINT, {
+    error: 'must be a docker context name (e.g. winhost) or a DOCKER_HOST URL (ssh://builder@winhost, tcp://winhost:2376, npipe:////./pipe/docker_engine)',
+});
+const SECRET = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const secretName = schemas_string({ error: 'must be the name of a repository secret' })
+    .regex(SECRET, { error: 'must be a secret name (letters, digits, _), e.g. REGISTRY_PASSWORD' })
+    .refine((v) => v === 'GITHUB_TOKEN' || !/^GITHUB_/i.test(v), {
+    error: 'secret names cannot start with GITHUB_ (except GITHUB_TOKEN)',
+});
+const CRON = /^(\S+\s+){4}\S+$/;
+const USES = /^(\.\/[\w./-]*[\w-]|[\w.-]+\/[\w.-]+@[\w./-]+)$/;
+const configSchema = strictObject({
+    image: schema_text('a repository such as ghcr.io/org/app')
+        .superRefine((value, ctx) => {
+        try {
+            parseRepository(value, '');
+        }
+        catch (error) {
+            ctx.addIssue({ code: 'custom', message: error.message });
+        }
+    })
+        .meta({
+        description: 'Repository of the images and the fused index, without a tag: ghcr.io/org/app. Lowercase.',
+    }),
+    platforms: array(platformEntrySchema, { error: 'must be a list of platforms' })
+        .min(1, { error: 'must list at least one platform' })
+        .meta({ description: 'Every platform the index must contain; one build leg each.' }),
+    ...buildFields,
+    linux: osFamilySchema('linux').optional(),
+    windows: osFamilySchema('windows').optional(),
+    'build-args': keyValues('build arg')
+        .optional()
+        .meta({ description: 'Build args for every platform.' }),
+    labels: record(schemas_string().regex(/^[A-Za-z0-9][A-Za-z0-9._/-]*$/, { error: 'is not a label key' }), scalar, { error: 'must be a mapping of label keys to values' })
+        .optional()
+        .meta({ description: 'Image labels.' }),
+    cache: schemas_enum(['auto', 'gha', 'registry', 'none'], {
+        error: 'must be one of auto, gha, registry, none',
+    })
+        .optional()
+        .meta({ description: 'Build cache (default auto).' }),
+    smoke: schema_smokeSchema.optional(),
+    engines: record(schemas_string(), engineEndpoint, {
+        error: 'must be a mapping of platforms to docker contexts or DOCKER_HOST URLs',
+    })
+        .optional()
+        .meta({
+        description: 'For `xplat run` on one machine: the engine that builds and runs a platform this machine cannot (platform -> docker context name or DOCKER_HOST URL), e.g. windows/amd64:ltsc2022: ssh://builder@winhost. The generated workflow ignores it: every leg runs on its own runner there.',
+    }),
+    tags: array(schemas_string({ error: 'must be a tag template' }).superRefine((value, ctx) => {
+        try {
+            parseTagTemplate(value);
+        }
+        catch (error) {
+            ctx.addIssue({ code: 'custom', message: error.message });
+        }
+    }), { error: 'must be a list of tag templates' })
+        .optional()
+        .meta({
+        description: 'Tags of the fused index: literals and templates with {version} {major} {minor} {patch} (from a v1.2.3 git tag), {branch}, {tag}, {sha}, {date}; "latest" is set on the default branch. Default: {version}, {major}.{minor}, {branch}, sha-{sha}, latest.',
+    }),
+    'leg-tag': schemas_string({ error: 'must be a tag template' })
+        .refine((v) => v.includes('{platform-pair}'), {
+        error: 'must contain {platform-pair} so every leg has its own tag, e.g. {platform-pair}-{sha}',
+    })
+        .optional()
+        .meta({
+        description: 'Tag template of each per-platform image (default {platform-pair}-{sha}).',
+    }),
+    registry: strictObject({
+        login: schemas_boolean({ error: 'must be true or false' }).optional().meta({
+            description: 'Log in before pushing (default true).',
+        }),
+        username: schema_text('a user name').optional().meta({
+            description: 'Registry user name (default: github.actor for ghcr.io).',
+        }),
+        'username-secret': secretName.optional().meta({
+            description: 'Secret holding the user name (default REGISTRY_USERNAME outside ghcr.io).',
+        }),
+        'password-secret': secretName.optional().meta({
+            description: 'Secret holding the password or token (default GITHUB_TOKEN for ghcr.io, else REGISTRY_PASSWORD).',
+        }),
+    })
+        .optional()
+        .meta({
+        description: 'Registry login. ghcr.io uses GITHUB_TOKEN by default; others secrets.',
+    }),
+    triggers: strictObject({
+        branches: array(schema_text('a branch name or pattern'), { error: 'must be a list of branches' })
+            .optional()
+            .meta({ description: 'Branches whose pushes build and fuse (default [main]).' }),
+        tags: array(schema_text('a git tag pattern'), { error: 'must be a list of git tag patterns' })
+            .optional()
+            .meta({ description: "Git tags whose pushes build and fuse (default ['v*'])." }),
+        'pull-requests': schemas_boolean({ error: 'must be true or false' }).optional().meta({
+            description: 'Build and smoke-test pull requests, without pushing or fusing (default true).',
+        }),
+        'workflow-dispatch': schemas_boolean({ error: 'must be true or false' }).optional().meta({
+            description: 'Allow manual runs (default true).',
+        }),
+        schedule: array(schemas_string({ error: 'must be a cron expression' }).regex(CRON, {
+            error: 'must be a cron expression of five fields, e.g. "0 4 * * 1"',
+        }), { error: 'must be a list of cron expressions' })
+            .optional()
+            .meta({ description: 'Cron schedules (UTC).' }),
+    })
+        .optional()
+        .meta({ description: 'When the workflow runs.' }),
+    xplat: strictObject({
+        uses: schemas_string({ error: 'must be owner/repo@ref or a local ./path' })
+            .regex(USES, {
+            error: 'must be owner/repo@ref (e.g. xplat-dev/xplat@v1) or a local folder such as ./actions',
+        })
+            .meta({
+            description: "Where xplat's actions come from: owner/repo@ref (-> owner/repo/actions/<name>@ref) or a local folder (./actions -> ./actions/<name>).",
+        }),
+    })
+        .optional(),
+    'pin-actions': schemas_boolean({ error: 'must be true or false' }).optional().meta({
+        description: 'Pin third-party actions (checkout, artifacts, docker/login-action, docker/metadata-action) by full commit SHA.',
+    }),
+    workflow: strictObject({
+        name: schema_text('a workflow name')
+            .optional()
+            .meta({ description: 'Workflow name (default xplat).' }),
+        'timeout-minutes': schemas_number({ error: 'must be a number of minutes' })
+            .int({ error: 'must be a whole number of minutes' })
+            .min(1, { error: 'must be between 1 and 360 minutes' })
+            .max(360, { error: 'must be between 1 and 360 minutes' })
+            .optional()
+            .meta({ description: 'Timeout of each build leg (default 60).' }),
+        'fuse-runs-on': runsOn.optional().meta({
+            description: 'Runner of the fuse job (default ubuntu-24.04).',
+        }),
+    })
+        .optional(),
+})
+    .meta({
+    title: 'xplat.yml',
+    description: 'xplat: build one image per platform on native runners, smoke-test each, fuse them into one multi-platform index. `xplat generate` turns this file into .github/workflows/xplat.yml.',
+});
+/** The JSON schema of xplat.yml for editors (yaml-language-server, VS Code). */
+function configJsonSchema() {
+    return toJSONSchema(configSchema, { io: 'input', unrepresentable: 'any' });
+}
+
+;// CONCATENATED MODULE: ./packages/workflow/src/config.ts
+/**
+ * Loading xplat.yml: YAML with source positions, the strict schema, then the checks that
+ * span fields (platforms and their runners, duplicates, the registry). Every problem is
+ * reported at once, each as `file:line:column: field: what is wrong and what is right`.
+ */
+
+
+
+
+
+
+const CONFIG_FILE = 'xplat.yml';
+/** xplat's own actions when xplat.yml does not say (`xplat: { uses: ... }`). */
+const DEFAULT_XPLAT_USES = 'xplat-dev/xplat@v1';
+const DEFAULT_BRANCHES = ['main'];
+const DEFAULT_GIT_TAGS = ['v*'];
+const DEFAULT_TIMEOUT_MINUTES = 60;
+const DEFAULT_FUSE_RUNNER = 'ubuntu-24.04';
+const GHCR = 'ghcr.io';
+/** Every problem of an xplat.yml, one line each: `xplat.yml:4:5: platforms[0]: ...`. */
+class ConfigError extends errors_XplatError {
+    file;
+    problems;
+    constructor(file, problems) {
+        super(problems.map((p) => formatProblem(file, p)).join('\n'));
+        this.name = 'ConfigError';
+        this.file = file;
+        this.problems = problems;
+    }
+}
+function formatProblem(file, p) {
+    return `${file}:${p.line}:${p.column}: ${p.field}: ${p.message}`;
+}
+/** Parse, validate and resolve the text of an xplat.yml. Throws ConfigError. */
+function loadConfig(text, file = CONFIG_FILE) {
+    const lineCounter = new dist/* LineCounter */.HN();
+    const doc = (0,dist/* parseDocument */.Tp)(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+    const at = (offset) => {
+        const pos = lineCounter.linePos(offset);
+        return { line: pos.line, column: pos.col };
+    };
+    const problem = (p, message, asKey = false) => ({
+        field: formatField(p),
+        path: p,
+        message,
+        ...at(offsetOf(doc, p, asKey)),
+    });
+    if (doc.errors.length) {
+        throw new ConfigError(file, doc.errors.map((e) => {
+            const p = pathAt(doc, e.pos[0]);
+            return {
+                field: formatField(p),
+                path: p,
+                message: `YAML: ${e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`,
+                ...at(e.pos[0]),
+            };
+        }));
+    }
+    const data = doc.toJS();
+    if (data === null || data === undefined || typeof data !== 'object' || Array.isArray(data)) {
+        throw new ConfigError(file, [
+            {
+                field: '(file)',
+                path: [],
+                message: 'must be a mapping with at least image: and platforms: (e.g. image: ghcr.io/org/app)',
+                line: 1,
+                column: 1,
+            },
+        ]);
+    }
+    const parsed = configSchema.safeParse(data);
+    if (!parsed.success) {
+        const problems = zodProblems(parsed.error.issues, [], data, problem);
+        throw new ConfigError(file, sortProblems(dedupe(problems)));
+    }
+    const { config, problems } = resolve(parsed.data, file, problem);
+    if (problems.length)
+        throw new ConfigError(file, sortProblems(problems));
+    return config;
+}
+function resolve(data, file, problem) {
+    const problems = [];
+    // Checked by the schema already: this cannot throw here.
+    const registry = parseRepository(data.image, '').registry;
+    const context = data.context ?? '.';
+    const dockerfile = data.dockerfile ?? external_node_path_default().posix.join(context, 'Dockerfile');
+    const topArgs = data['build-args'] ?? {};
+    const topSmoke = data.smoke ?? {};
+    const legs = [];
+    const seen = new Map();
+    data.platforms.forEach((entry, i) => {
+        const object = typeof entry === 'string' ? undefined : entry;
+        const platformPath = object ? ['platforms', i, 'platform'] : ['platforms', i];
+        const platformText = object ? object.platform : entry;
+        let platform;
+        try {
+            platform = platform_parsePlatform(platformText, '');
+        }
+        catch (error) {
+            problems.push(problem(platformPath, error.message));
+            return;
+        }
+        const name = platform_formatPlatform(platform);
+        const first = seen.get(name);
+        if (first !== undefined) {
+            problems.push(problem(platformPath, `${name} is listed twice (also platforms[${first}])`));
+            return;
+        }
+        seen.set(name, i);
+        let runner;
+        try {
+            runner = runnerFor(platform, {
+                ...(object?.['runs-on'] !== undefined ? { runsOn: object['runs-on'] } : {}),
+                ...(object?.qemu !== undefined ? { qemu: object.qemu } : {}),
+            }, '');
+        }
+        catch (error) {
+            if (!(error instanceof RunnerError))
+                throw error;
+            const fieldPath = error.field === 'qemu' && object?.qemu !== undefined
+                ? ['platforms', i, 'qemu']
+                : error.field === 'runs-on' && object?.['runs-on'] !== undefined
+                    ? ['platforms', i, 'runs-on']
+                    : platformPath;
+            problems.push(problem(fieldPath, error.message));
+            return;
+        }
+        // The platform's own entry, then its OS family's shorthand, then the top level.
+        const family = platform.os === 'windows' ? data.windows : data.linux;
+        const legContext = object?.context ?? family?.context ?? context;
+        legs.push({
+            platform,
+            name,
+            pair: platformPair(platform),
+            runner,
+            context: legContext,
+            dockerfile: object?.dockerfile ??
+                family?.dockerfile ??
+                data.dockerfile ??
+                external_node_path_default().posix.join(legContext, 'Dockerfile'),
+            target: object?.target ?? family?.target ?? data.target,
+            buildArgs: {
+                ...topArgs,
+                ...(family?.['build-args'] ?? {}),
+                ...(object?.['build-args'] ?? {}),
+            },
+            smoke: { ...topSmoke, ...(object?.smoke ?? {}) },
+        });
+    });
+    // A shorthand for an OS that no platform has is a leftover or a typo, never intended.
+    for (const os of ['linux', 'windows']) {
+        if (data[os] === undefined || legs.some((l) => l.platform.os === os))
+            continue;
+        if (problems.length)
+            continue; // a platform that failed to parse may be the one
+        problems.push(problem([os], `applies to no platform: platforms: lists no ${os}/… platform; remove ${os}: or add a ${os === 'linux' ? 'Linux' : 'Windows'} platform`, true));
+    }
+    // engines: keys are platforms; each must be one of the configured platforms.
+    const engines = {};
+    for (const [key, endpoint] of Object.entries(data.engines ?? {})) {
+        let name;
+        try {
+            name = platform_formatPlatform(platform_parsePlatform(key, ''));
+        }
+        catch (error) {
+            problems.push(problem(['engines', key], error.message, true));
+            continue;
+        }
+        if (!seen.has(name)) {
+            problems.push(problem(['engines', key], `${name} is not in platforms: (${[...seen.keys()].join(', ')}); name one of those`, true));
+            continue;
+        }
+        engines[name] = endpoint;
+    }
+    const reg = data.registry ?? {};
+    if (reg.username !== undefined && reg['username-secret'] !== undefined)
+        problems.push(problem(['registry', 'username-secret'], 'give username or username-secret, not both', true));
+    const ghcr = registry === GHCR;
+    const passwordSecret = reg['password-secret'] ?? (ghcr ? 'GITHUB_TOKEN' : 'REGISTRY_PASSWORD');
+    const username = reg.username ??
+        (reg['username-secret']
+            ? `\${{ secrets.${reg['username-secret']} }}`
+            : ghcr
+                ? '${{ github.actor }}'
+                : '${{ secrets.REGISTRY_USERNAME }}');
+    const login = reg.login === false
+        ? undefined
+        : {
+            host: registry,
+            username,
+            password: `\${{ secrets.${passwordSecret} }}`,
+            githubToken: passwordSecret === 'GITHUB_TOKEN',
+        };
+    const uses = data.xplat?.uses ?? DEFAULT_XPLAT_USES;
+    const actions = uses.startsWith('./')
+        ? { kind: 'local', dir: uses.replace(/\/+$/, '') }
+        : {
+            kind: 'remote',
+            repository: uses.slice(0, uses.indexOf('@')),
+            ref: uses.slice(uses.indexOf('@') + 1),
+        };
+    const config = {
+        file,
+        image: data.image,
+        registry,
+        login,
+        context,
+        dockerfile,
+        target: data.target,
+        labels: data.labels ?? {},
+        cache: data.cache,
+        legTag: data['leg-tag'],
+        legs,
+        engines,
+        tags: (data.tags ?? DEFAULT_TAGS).map(parseTagTemplate),
+        triggers: {
+            branches: data.triggers?.branches ?? DEFAULT_BRANCHES,
+            tags: data.triggers?.tags ?? DEFAULT_GIT_TAGS,
+            pullRequests: data.triggers?.['pull-requests'] ?? true,
+            workflowDispatch: data.triggers?.['workflow-dispatch'] ?? true,
+            schedule: data.triggers?.schedule ?? [],
+        },
+        actions,
+        pinActions: data['pin-actions'] ?? false,
+        workflow: {
+            name: data.workflow?.name ?? 'xplat',
+            timeoutMinutes: data.workflow?.['timeout-minutes'] ?? DEFAULT_TIMEOUT_MINUTES,
+            fuseRunsOn: data.workflow?.['fuse-runs-on'] ?? DEFAULT_FUSE_RUNNER,
+        },
+    };
+    return { config, problems };
+}
+function zodProblems(issues, prefix, data, problem) {
+    const out = [];
+    for (const issue of issues) {
+        const p = [...prefix, ...issue.path];
+        if (issue.code === 'unrecognized_keys') {
+            const known = knownKeys(p);
+            for (const key of issue.keys) {
+                const hint = suggest(key, known);
+                out.push(problem([...p, key], `unknown field${hint ? `; did you mean "${hint}"?` : known.length ? `; known fields: ${known.join(', ')}` : ''}`, true));
+            }
+            continue;
+        }
+        if (issue.code === 'invalid_union') {
+            // The option whose shape the value has (a string vs a mapping) explains best: the
+            // others fail with invalid_type at the value itself.
+            const pick = issue.errors.find((branch) => !branch.every((i) => i.code === 'invalid_type' && i.path.length === 0));
+            if (pick) {
+                out.push(...zodProblems(pick, p, data, problem));
+                continue;
+            }
+        }
+        const value = getIn(data, p);
+        if (value === undefined) {
+            out.push(problem(p, requiredMessage(p)));
+            continue;
+        }
+        out.push(problem(p, issue.message));
+    }
+    return out;
+}
+function requiredMessage(p) {
+    const last = p[p.length - 1];
+    if (last === 'image')
+        return 'is required: the repository to push to, e.g. ghcr.io/org/app';
+    if (last === 'platforms')
+        return 'is required: list the platforms, e.g. [linux/amd64, linux/arm64, windows/amd64:ltsc2022]';
+    if (last === 'platform')
+        return 'is required: the platform of this entry, e.g. windows/amd64:ltsc2022';
+    if (last === 'uses')
+        return 'is required: owner/repo@ref or ./actions';
+    return 'is required';
+}
+/** The keys an object of the schema has at `p` (for "did you mean"). */
+function knownKeys(p) {
+    let schema = configSchema;
+    for (const segment of [...p, null]) {
+        schema = unwrap(schema, segment);
+        if (segment === null)
+            break;
+        const def = defOf(schema);
+        if (def?.type === 'object')
+            schema = def.shape[String(segment)];
+        else if (def?.type === 'array')
+            schema = def.element;
+        else if (def?.type === 'record')
+            schema = def.valueType;
+        else
+            return [];
+    }
+    const def = defOf(schema);
+    return def?.type === 'object' ? Object.keys(def.shape) : [];
+}
+function defOf(schema) {
+    return schema?._zod?.def;
+}
+/** Through optional/pipe/default wrappers; a union becomes its object option for a key. */
+function unwrap(schema, segment) {
+    for (;;) {
+        const def = defOf(schema);
+        if (!def)
+            return schema;
+        if (def.type === 'optional' || def.type === 'default' || def.type === 'nullable')
+            schema = def.innerType;
+        else if (def.type === 'pipe')
+            schema = def.in;
+        else if (def.type === 'union') {
+            const options = def.options;
+            schema =
+                options.find((o) => defOf(o)?.type === (typeof segment === 'number' ? 'array' : 'object')) ??
+                    options.find((o) => defOf(o)?.type === 'object') ??
+                    options[0];
+            if (defOf(schema)?.type === 'union')
+                return schema;
+        }
+        else
+            return schema;
+    }
+}
+function suggest(key, known) {
+    let best;
+    let bestDistance = Infinity;
+    for (const candidate of known) {
+        const d = distance(key.toLowerCase(), candidate.toLowerCase());
+        if (d < bestDistance) {
+            bestDistance = d;
+            best = candidate;
+        }
+    }
+    return best !== undefined && bestDistance <= Math.max(2, Math.floor(key.length / 3))
+        ? best
+        : undefined;
+}
+function distance(a, b) {
+    const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+        let prev = row[0];
+        row[0] = i;
+        for (let j = 1; j <= b.length; j++) {
+            const tmp = row[j];
+            row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+            prev = tmp;
+        }
+    }
+    return row[b.length];
+}
+function dedupe(problems) {
+    const seen = new Set();
+    return problems.filter((p) => {
+        const key = `${p.field}\u0000${p.message}`;
+        if (seen.has(key))
+            return false;
+        seen.add(key);
+        return true;
+    });
+}
+function sortProblems(problems) {
+    return [...problems].sort((a, b) => a.line - b.line || a.column - b.column);
+}
+// ---- positions --------------------------------------------------------------------------
+/** `platforms[1].runs-on`. */
+function formatField(p) {
+    if (p.length === 0)
+        return '(file)';
+    return p.map((s, i) => (typeof s === 'number' ? `[${s}]` : i === 0 ? s : `.${s}`)).join('');
+}
+function getIn(data, p) {
+    let value = data;
+    for (const segment of p) {
+        if (value === null || typeof value !== 'object')
+            return undefined;
+        value = value[segment];
+    }
+    return value;
+}
+function keyText(node) {
+    return (0,dist/* isScalar */.jn)(node) ? String(node.value) : undefined;
+}
+/**
+ * The source offset of the node at `p` (its key with asKey). A path that does not exist
+ * (a missing field) points at the deepest part that does.
+ */
+function offsetOf(doc, p, asKey) {
+    let node = doc.contents;
+    let best = doc.contents;
+    for (let i = 0; i < p.length; i++) {
+        const segment = p[i];
+        const last = i === p.length - 1;
+        if ((0,dist/* isMap */.jh)(node)) {
+            const pair = node.items.find((item) => keyText(item.key) === String(segment));
+            if (!pair)
+                break;
+            const key = pair.key;
+            const value = pair.value;
+            if (last && asKey) {
+                best = key;
+                break;
+            }
+            node = value;
+            best = value && !((0,dist/* isScalar */.jn)(value) && value.value === null) ? value : key;
+        }
+        else if ((0,dist/* isSeq */.oP)(node)) {
+            const item = node.items[Number(segment)];
+            if (!item)
+                break;
+            node = item;
+            best = item;
+        }
+        else
+            break;
+    }
+    return best?.range?.[0] ?? 0;
+}
+/**
+ * The field a YAML error is about: the last key or list item that starts at or before
+ * `offset` (a syntax error leaves no node that holds it).
+ */
+function pathAt(doc, offset) {
+    let best = { start: -1, path: [] };
+    const visit = (node, at) => {
+        const consider = (start, p) => {
+            if (start !== undefined && start <= offset && start >= best.start)
+                best = { start, path: p };
+        };
+        if ((0,dist/* isMap */.jh)(node)) {
+            for (const pair of node.items) {
+                if (!(0,dist/* isPair */.tO)(pair))
+                    continue;
+                const p = [...at, keyText(pair.key) ?? '?'];
+                consider(pair.key?.range?.[0], p);
+                visit(pair.value, p);
+            }
+        }
+        else if ((0,dist/* isSeq */.oP)(node)) {
+            node.items.forEach((item, i) => {
+                consider(item?.range?.[0], [...at, i]);
+                visit(item, [...at, i]);
+            });
+        }
+    };
+    visit(doc.contents, []);
+    return best.path;
+}
+
+;// CONCATENATED MODULE: ./packages/workflow/src/dockerfile-files.ts
+/**
+ * The Dockerfiles of a repository as `xplat init` sees them: found by name (`Dockerfile`,
+ * `Dockerfile.windows`, `windows.Dockerfile`, `app.nanoserver`, `windows/…/Dockerfile`),
+ * the group that belongs together (one folder and its `windows/` subfolders), and the
+ * build context each file most likely uses.
+ */
+
+
+const SKIP = new Set(['node_modules', 'vendor', 'dist', 'build', 'target', 'testdata']);
+/** How deep below the root init looks (windows/ltsc2022/Dockerfile under a service folder). */
+const MAX_DEPTH = 3;
+/** Extensions of files that sit next to Dockerfiles but are not one. */
+const NOT_A_DOCKERFILE = /\.(dockerignore|md|txt|sh|ps1|bat|cmd|ya?ml|json|toml|orig|bak|rej|swp|tmpl|template|tpl|j2|in|erb|mustache)$/i;
+/** A Dockerfile by its name: Dockerfile[.x], Containerfile[.x], x.Dockerfile, x.nanoserver. */
+function isDockerfileName(name) {
+    if (name.startsWith('.') || NOT_A_DOCKERFILE.test(name))
+        return false;
+    return (/^(Dockerfile|Containerfile|dockerfile)([._-].+)?$/.test(name) ||
+        /\.(Dockerfile|dockerfile|Containerfile)$/.test(name) ||
+        /\.(nanoserver|servercore)$/i.test(name));
+}
+/**
+ * Windows by its path: a name part `windows`, `win`, `nanoserver`, `servercore` or an LTSC
+ * release (`Dockerfile.windows`, `windows.Dockerfile`, `Dockerfile-win`,
+ * `Dockerfile.ltsc2022`), or a folder named windows (`windows/ltsc2022/Dockerfile`).
+ */
+function isWindowsByName(file) {
+    const parts = file.split('/');
+    const base = parts.pop();
+    if (parts.some((p) => /^windows$/i.test(p)))
+        return true;
+    return /(^|[._-])(windows|win|nanoserver|servercore|ltsc20\d\d)([._-]|$)/i.test(base);
+}
+/** Every Dockerfile by name, root first, then shallow before deep, then by path. */
+function findDockerfiles(dir) {
+    const found = [];
+    const walk = (rel, depth) => {
+        let entries;
+        try {
+            entries = (0,external_node_fs_namespaceObject.readdirSync)(external_node_path_default().join(dir, rel), { withFileTypes: true });
+        }
+        catch {
+            return;
+        }
+        for (const entry of entries) {
+            const child = rel ? `${rel}/${entry.name}` : entry.name;
+            if (entry.isFile() && isDockerfileName(entry.name))
+                found.push(child);
+            else if (entry.isDirectory() &&
+                depth < MAX_DEPTH &&
+                !entry.name.startsWith('.') &&
+                !SKIP.has(entry.name))
+                walk(child, depth + 1);
+        }
+    };
+    walk('', 0);
+    const depth = (p) => p.split('/').length;
+    return found.sort((a, b) => depth(a) - depth(b) || a.localeCompare(b));
+}
+/**
+ * The files that describe one image: those in the folder of the shallowest Dockerfile,
+ * and those under its `windows/` folder (a Windows variant per release is often kept
+ * there). The rest are other images of the repository; init names them and leaves them.
+ */
+function groupDockerfiles(found) {
+    if (!found.length)
+        return { group: [], others: [] };
+    const home = external_node_path_default().posix.dirname(found[0]);
+    const prefix = home === '.' ? '' : `${home}/`;
+    const inGroup = (f) => {
+        if (!f.startsWith(prefix))
+            return false;
+        const rest = f.slice(prefix.length).split('/');
+        return rest.length === 1 || /^windows$/i.test(rest[0]);
+    };
+    return { group: found.filter(inGroup), others: found.filter((f) => !inGroup(f)) };
+}
+/** Folders that hold Dockerfiles built with the repository root as context. */
+const DOCKER_FOLDERS = /^(\.?docker|dockerfiles?|build|package|packaging|ci|images?|containers?)$/i;
+/**
+ * The build context of `file` (both from the repository root): the folder, from the
+ * file's own up to the root, where most of its COPY/ADD sources exist. Ties go to the
+ * file's own folder, except for a docker/ or dockerfiles/ folder (those hold files for
+ * builds from the root). Sources with variables, URLs and --from are not looked at.
+ */
+function guessContext(dir, file, parsed) {
+    const sources = [];
+    for (const stage of parsed.stages)
+        for (const i of stage.instructions) {
+            if ((i.keyword !== 'COPY' && i.keyword !== 'ADD') || i.heredoc)
+                continue;
+            if (i.flags.some((f) => f.name === 'from'))
+                continue;
+            const words = i.json ?? i.args.trim().split(/\s+/);
+            for (const word of words.slice(0, -1)) {
+                if (/\$|:\/\/|^git@/.test(word))
+                    continue;
+                // A glob is looked up by the folder before its first wildcard.
+                const glob = /[*?[]/.exec(word);
+                const literal = glob ? word.slice(0, word.lastIndexOf('/', glob.index) + 1) : word;
+                sources.push(literal.replace(/^\.\//, '').replace(/^\/+/, '') || '.');
+            }
+        }
+    const own = external_node_path_default().posix.dirname(file);
+    const candidates = [];
+    for (let d = own;; d = external_node_path_default().posix.dirname(d)) {
+        candidates.push(d);
+        if (d === '.')
+            break;
+    }
+    if (!sources.length)
+        return DOCKER_FOLDERS.test(external_node_path_default().posix.basename(own)) && candidates.length > 1
+            ? candidates[1]
+            : own;
+    const score = (context) => sources.filter((s) => (0,external_node_fs_namespaceObject.existsSync)(external_node_path_default().join(dir, context, s))).length;
+    let best = own;
+    let bestScore = score(own);
+    for (const candidate of candidates.slice(1)) {
+        const s = score(candidate);
+        const tieToParent = s === bestScore && best === own && DOCKER_FOLDERS.test(external_node_path_default().posix.basename(own));
+        if (s > bestScore || tieToParent) {
+            best = candidate;
+            bestScore = s;
+        }
+    }
+    return best;
+}
+
+;// CONCATENATED MODULE: ./packages/workflow/src/dockerfile-os.ts
+/**
+ * Which OS a Dockerfile's stages are written for, from what they contain: base images
+ * known by name, and instructions only one OS can run (PowerShell, C:\, .exe, apt-get,
+ * /bin/sh). `xplat init` uses it where base images alone cannot tell — a Windows
+ * HostProcess base (`windows-host-process-containers-base-image:v1.0.0`) or an image in
+ * a variable — so that a Windows-only file never gets Linux legs.
+ */
+
+const WINDOWS_CONTENT = [
+    /\b(powershell|pwsh)(\.exe)?\b/i,
+    /\b[a-zA-Z]:[\\/]/,
+    /\.(exe|bat|cmd|ps1)\b/i,
+    /\b(Invoke-WebRequest|Expand-Archive|New-Item|Remove-Item|Set-ItemProperty|setx|icacls)\b/,
+    /\bContainer(Administrator|User)\b/,
+];
+const LINUX_CONTENT = [
+    /\b(apt-get|apt|apk|yum|dnf|microdnf|zypper|pacman)\s+(add|install|update|upgrade|-)/,
+    /(^|[\s"'[,])\/(bin|usr|etc|var|opt|tmp|home|root)\//,
+    /\b(chmod|chown|useradd|adduser|groupadd|addgroup|ldconfig)\b/,
+];
+/** A Windows-only repository name that isWindowsImageName does not know (mcr.microsoft.com/oss/...). */
+const WINDOWS_REPOSITORY = /(^|[/_-])(windows|nanoserver|servercore)([/_-]|$)/;
+function snippet(text) {
+    const one = text.replace(/\s+/g, ' ').trim();
+    return one.length > 50 ? `${one.slice(0, 47)}...` : one;
+}
+/** The evidence of the stages `plan` reaches (all stages when there is no plan). */
+function osEvidence(parsed, plan) {
+    const windows = [];
+    const linux = [];
+    const indices = plan
+        ? new Set(plan.stages.map((s) => s.index))
+        : new Set(parsed.stages.map((s) => s.index));
+    for (const base of plan?.baseImages ?? []) {
+        const ref = splitImage(base.image);
+        if (isWindowsImageName(ref) || WINDOWS_REPOSITORY.test(ref.repository))
+            windows.push(`line ${base.line}: ${base.image}`);
+        else if (isLinuxOnlyImageName(ref))
+            linux.push(`line ${base.line}: ${base.image}`);
+    }
+    if (parsed.escapeChar === '`')
+        windows.push('# escape=` (the PowerShell escape)');
+    for (const stage of parsed.stages) {
+        if (!indices.has(stage.index))
+            continue;
+        for (const i of stage.instructions) {
+            if (i.keyword === 'FROM' || i.keyword === 'LABEL' || i.keyword === 'ARG')
+                continue;
+            const text = i.json ? i.json.join(' ') : i.args;
+            const what = `line ${i.line}: ${i.keyword} ${snippet(text)}`;
+            if (WINDOWS_CONTENT.some((re) => re.test(text)))
+                windows.push(what);
+            else if (LINUX_CONTENT.some((re) => re.test(text)))
+                linux.push(what);
+        }
+    }
+    return { windows, linux };
+}
+
+;// CONCATENATED MODULE: ./packages/workflow/src/diff.ts
+/**
+ * A unified diff of two texts (line-based LCS, 3 lines of context), for
+ * `xplat generate --check`: what would change if the workflow were regenerated.
+ */
+function lines(text) {
+    if (text === '')
+        return [];
+    const out = text.split('\n');
+    if (out[out.length - 1] === '')
+        out.pop();
+    return out;
+}
+function operations(a, b) {
+    const n = a.length;
+    const m = b.length;
+    // lcs[i][j]: length of the LCS of a[i..] and b[j..].
+    const lcs = Array.from({ length: n + 1 }, () => new Uint32Array(m + 1));
+    for (let i = n - 1; i >= 0; i--)
+        for (let j = m - 1; j >= 0; j--)
+            lcs[i][j] =
+                a[i] === b[j] ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
+    const ops = [];
+    let i = 0;
+    let j = 0;
+    while (i < n || j < m) {
+        if (i < n && j < m && a[i] === b[j]) {
+            ops.push({ kind: ' ', text: a[i], a: i++, b: j++ });
+        }
+        else if (i < n && (j >= m || lcs[i + 1][j] >= lcs[i][j + 1])) {
+            ops.push({ kind: '-', text: a[i], a: i++, b: j });
+        }
+        else {
+            ops.push({ kind: '+', text: b[j], a: i, b: j++ });
+        }
+    }
+    return ops;
+}
+/** `--- a` / `+++ b` and @@ hunks; empty when the texts are equal. */
+function unifiedDiff(oldText, newText, oldName, newName, context = 3) {
+    if (oldText === newText)
+        return '';
+    const a = lines(oldText);
+    const b = lines(newText);
+    const ops = operations(a, b);
+    const changed = ops.map((op, index) => (op.kind === ' ' ? -1 : index)).filter((x) => x >= 0);
+    const out = [`--- ${oldName}`, `+++ ${newName}`];
+    if (!changed.length) {
+        // Only the final newline differs.
+        out.push('@@ end of file @@', '\\ the files differ in their final newline');
+        return `${out.join('\n')}\n`;
+    }
+    let start = 0;
+    while (start < changed.length) {
+        let end = start;
+        while (end + 1 < changed.length && changed[end + 1] - changed[end] <= 2 * context + 1)
+            end++;
+        const from = Math.max(0, changed[start] - context);
+        const to = Math.min(ops.length - 1, changed[end] + context);
+        const hunk = ops.slice(from, to + 1);
+        const aCount = hunk.filter((op) => op.kind !== '+').length;
+        const bCount = hunk.filter((op) => op.kind !== '-').length;
+        const aStart = hunk[0].a + (aCount ? 1 : 0);
+        const bStart = hunk[0].b + (bCount ? 1 : 0);
+        out.push(`@@ -${aStart},${aCount} +${bStart},${bCount} @@`);
+        for (const op of hunk)
+            out.push(`${op.kind}${op.text}`);
+        start = end + 1;
+    }
+    return `${out.join('\n')}\n`;
+}
+
+;// CONCATENATED MODULE: ./packages/workflow/src/pins.ts
+/**
+ * Third-party actions the generated workflows use, with the full commit SHA of a known
+ * release of each, for `pin-actions: true` (a tag can be moved; a commit cannot).
+ *
+ * These SHAs must be refreshed when a new release is adopted: look up the release's
+ * commit (`git ls-remote https://github.com/<repo> refs/tags/<version>`), update `sha`
+ * and `version` together, regenerate the goldens (UPDATE_GOLDEN=1) and the committed
+ * workflows (`xplat generate`).
+ */
+const ACTION_PINS = {
+    checkout: {
+        repository: 'actions/checkout',
+        major: 'v4',
+        version: 'v4.2.2',
+        sha: '11bd71901bbe5b1630ceea73d27597364c9af683',
+    },
+    uploadArtifact: {
+        repository: 'actions/upload-artifact',
+        major: 'v4',
+        version: 'v4.6.2',
+        sha: 'ea165f8d65b6e75b540449e92b4886f43607fa02',
+    },
+    downloadArtifact: {
+        repository: 'actions/download-artifact',
+        major: 'v4',
+        version: 'v4.3.0',
+        sha: 'd3f86a106a0bac45b974a628896c90dbdf5c8093',
+    },
+    login: {
+        repository: 'docker/login-action',
+        major: 'v3',
+        version: 'v3.4.0',
+        sha: '74a5d142397b4f367a81961eba4e8cd7edddf772',
+    },
+    metadata: {
+        repository: 'docker/metadata-action',
+        major: 'v5',
+        version: 'v5.7.0',
+        sha: '902fa8ec7d6ecbf8d84d538b9b233a880e428804',
+    },
+};
+/** `actions/checkout@v4`, or `actions/checkout@<sha>` when pinning. */
+function thirdPartyUses(action, pin) {
+    const p = ACTION_PINS[action];
+    return `${p.repository}@${pin ? p.sha : p.major}`;
+}
+/** Appends `# v4.2.2` to each pinned `uses:` line, as Dependabot and reviewers expect. */
+function annotatePins(yamlText) {
+    let out = yamlText;
+    for (const p of Object.values(ACTION_PINS)) {
+        out = out.replaceAll(`uses: ${p.repository}@${p.sha}\n`, `uses: ${p.repository}@${p.sha} # ${p.version}\n`);
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./packages/workflow/src/generate.ts
+/**
+ * xplat.yml -> .github/workflows/xplat.yml. One matrix leg per platform on its native
+ * runner (checkout -> login -> setup-crossplatform-builder -> build-platform-image ->
+ * smoke-test -> the leg result as an artifact), then a fuse job that needs the matrix,
+ * downloads every leg result and lets fuse-manifest's gate decide.
+ *
+ * Output is deterministic: the same config gives byte-identical YAML (goldens and
+ * `xplat generate --check` rely on it). No `run:` script is generated at all, so no
+ * user-controlled expression can reach a shell.
+ */
+
+
+const LEG_ARTIFACT_PREFIX = 'xplat-leg-';
+const BUILD_JOB = 'build';
+const FUSE_JOB = 'fuse';
+/** `owner/xplat/actions/<name>@v1`, or `./actions/<name>` for a local folder. */
+function xplatUses(source, action) {
+    return source.kind === 'local'
+        ? `${source.dir}/${action}`
+        : `${source.repository}/actions/${action}@${source.ref}`;
+}
+/** Smoke settings as smoke-test inputs (strings), in a fixed order. */
+function smokeInputs(smoke) {
+    const lines = (r) => r
+        ? Object.entries(r)
+            .map(([k, v]) => `${k}=${v}`)
+            .join('\n')
+        : '';
+    return [
+        ['port', smoke.port !== undefined ? String(smoke.port) : ''],
+        ['path', smoke.path ?? ''],
+        ['expect-status', smoke['expect-status'] ?? ''],
+        ['expect-body', smoke['expect-body'] ?? ''],
+        ['expect-log', smoke['expect-log'] ?? ''],
+        ['tcp-port', smoke['tcp-port'] !== undefined ? String(smoke['tcp-port']) : ''],
+        ['command', smoke.command ?? ''],
+        ['env', lines(smoke.env)],
+        ['run-args', smoke['run-args'] ?? ''],
+        ['timeout', smoke.timeout ?? ''],
+        ['stop-timeout', smoke['stop-timeout'] ?? ''],
+        [
+            'expect-graceful-stop',
+            smoke['expect-graceful-stop'] !== undefined ? String(smoke['expect-graceful-stop']) : '',
+        ],
+    ];
+}
+function keyValueLines(values) {
+    return Object.entries(values)
+        .map(([k, v]) => `${k}=${v}`)
+        .join('\n');
+}
+function vary(legs, key, of) {
+    return { key, values: legs.map(of) };
+}
+function isUniform(v) {
+    return v.values.every((x) => x === v.values[0]);
+}
+function inputFor(v) {
+    return isUniform(v) ? (v.values[0] ?? '') : `\${{ matrix.${v.key} }}`;
+}
+function withInputs(entries) {
+    const out = {};
+    for (const [k, v] of entries)
+        if (v !== undefined && v !== '')
+            out[k] = multiline(v);
+    return out;
+}
+/** Multi-line values end with a newline so they print as `|` blocks. */
+function multiline(v) {
+    return v.includes('\n') && !v.endsWith('\n') ? `${v}\n` : v;
+}
+/**
+ * The hand-off of one leg to the gate: its leg result as an artifact named after the
+ * platform pair, uploaded even when the smoke test failed so the gate can say so.
+ */
+function uploadLegResultStep(pin) {
+    return {
+        name: 'Upload the leg result',
+        if: "always() && steps.build.outputs.result-file != ''",
+        uses: thirdPartyUses('uploadArtifact', pin),
+        with: {
+            name: `${LEG_ARTIFACT_PREFIX}\${{ matrix.pair }}`,
+            path: '${{ steps.build.outputs.result-file }}',
+            'if-no-files-found': 'error',
+            'retention-days': 7,
+        },
+    };
+}
+function generateWorkflow(config, options = {}) {
+    const { legs } = config;
+    const pin = config.pinActions;
+    const pr = config.triggers.pullRequests;
+    const notPr = "github.event_name != 'pull_request'";
+    const qemu = vary(legs, 'qemu', (l) => (l.runner.qemu ? 'true' : 'auto'));
+    // Where each leg builds from: literal inputs when every leg shares them, matrix keys
+    // when a platform has its own (Dockerfile + Dockerfile.windows).
+    const context = vary(legs, 'context', (l) => l.context);
+    const file = vary(legs, 'file', (l) => l.dockerfile);
+    const target = vary(legs, 'target', (l) => l.target ?? '');
+    const buildArgs = vary(legs, 'build-args', (l) => keyValueLines(l.buildArgs));
+    const smoke = smokeInputs(legs[0].smoke).map(([name], index) => vary(legs, `smoke-${name}`, (l) => smokeInputs(l.smoke)[index][1]));
+    const varying = [qemu, context, file, target, buildArgs, ...smoke].filter((v) => !isUniform(v));
+    const include = legs.map((leg, i) => {
+        const entry = {
+            platform: leg.name,
+            pair: leg.pair,
+            'runs-on': typeof leg.runner.runsOn === 'string' ? leg.runner.runsOn : [...leg.runner.runsOn],
+        };
+        for (const v of varying)
+            entry[v.key] = multiline(v.values[i]);
+        return entry;
+    });
+    const packagesWrite = config.login?.githubToken ?? false;
+    const pushPermissions = packagesWrite
+        ? { contents: 'read', packages: 'write' }
+        : { contents: 'read' };
+    const loginStep = config.login
+        ? {
+            name: `Log in to ${config.login.host}`,
+            ...(pr ? { if: notPr } : {}),
+            uses: thirdPartyUses('login', pin),
+            with: {
+                registry: config.login.host,
+                username: config.login.username,
+                password: config.login.password,
+            },
+        }
+        : undefined;
+    const buildSteps = [
+        {
+            uses: thirdPartyUses('checkout', pin),
+            with: { 'persist-credentials': false },
+        },
+        ...(loginStep ? [loginStep] : []),
+        {
+            name: 'Set up the builder',
+            id: 'builder',
+            uses: xplatUses(config.actions, 'setup-crossplatform-builder'),
+            with: withInputs([
+                ['platforms', '${{ matrix.platform }}'],
+                ['qemu', legs.some((l) => l.runner.qemu) ? inputFor(qemu) : ''],
+            ]),
+        },
+        {
+            name: 'Build ${{ matrix.platform }}',
+            id: 'build',
+            uses: xplatUses(config.actions, 'build-platform-image'),
+            with: withInputs([
+                ['image', config.image],
+                ['platform', '${{ matrix.platform }}'],
+                ['context', inputFor(context)],
+                ['file', inputFor(file)],
+                ['target', inputFor(target)],
+                ['build-args', inputFor(buildArgs)],
+                ['labels', keyValueLines(config.labels)],
+                ['tag-template', config.legTag ?? ''],
+                ['push', pr ? `\${{ ${notPr} }}` : 'true'],
+                ['cache', config.cache ?? ''],
+                ['result-dir', '${{ runner.temp }}/xplat-leg'],
+            ]),
+        },
+        {
+            name: 'Smoke-test ${{ matrix.platform }}',
+            id: 'smoke',
+            uses: xplatUses(config.actions, 'smoke-test'),
+            with: withInputs([
+                ['image', '${{ steps.build.outputs.ref }}'],
+                ['platform', '${{ matrix.platform }}'],
+                ...smoke.map((v) => [v.key.replace(/^smoke-/, ''), inputFor(v)]),
+                ['result-file', '${{ steps.build.outputs.result-file }}'],
+            ]),
+        },
+        uploadLegResultStep(pin),
+    ];
+    const mutable = config.tags.filter((t) => t.mutable);
+    const fuseSteps = [
+        {
+            name: 'Download every leg result',
+            uses: thirdPartyUses('downloadArtifact', pin),
+            with: {
+                pattern: `${LEG_ARTIFACT_PREFIX}*`,
+                path: '${{ runner.temp }}/xplat-legs',
+            },
+        },
+        ...(config.tags.length
+            ? [
+                {
+                    name: 'Resolve the tags',
+                    id: 'tags',
+                    uses: thirdPartyUses('metadata', pin),
+                    with: {
+                        images: config.image,
+                        flavor: 'latest=false',
+                        tags: multiline(config.tags.map((t) => t.metadata).join('\n')),
+                    },
+                },
+            ]
+            : []),
+        ...(mutable.length
+            ? [
+                {
+                    name: 'Resolve the tags that may move',
+                    id: 'mutable',
+                    uses: thirdPartyUses('metadata', pin),
+                    with: {
+                        images: config.image,
+                        flavor: 'latest=false',
+                        tags: multiline(mutable.map((t) => t.metadata).join('\n')),
+                    },
+                },
+            ]
+            : []),
+        {
+            name: 'Fuse (only when every platform passed)',
+            id: 'fuse',
+            uses: xplatUses(config.actions, 'fuse-manifest'),
+            with: withInputs([
+                ['image', config.image],
+                ['tags', config.tags.length ? '${{ steps.tags.outputs.tags }}' : ''],
+                ['mutable-tags', mutable.length ? '${{ steps.mutable.outputs.tags }}' : ''],
+                ['results', '${{ runner.temp }}/xplat-legs'],
+                ['expected-platforms', legs.map((l) => l.name).join('\n')],
+                ['username', config.login?.username ?? ''],
+                ['password', config.login?.password ?? ''],
+            ]),
+        },
+    ];
+    const on = {};
+    const push = {};
+    if (config.triggers.branches.length)
+        push.branches = [...config.triggers.branches];
+    if (config.triggers.tags.length)
+        push.tags = [...config.triggers.tags];
+    if (Object.keys(push).length)
+        on.push = push;
+    if (pr)
+        on.pull_request = null;
+    if (config.triggers.workflowDispatch)
+        on.workflow_dispatch = null;
+    if (config.triggers.schedule.length)
+        on.schedule = config.triggers.schedule.map((cron) => ({ cron }));
+    const workflow = {
+        name: config.workflow.name,
+        on,
+        permissions: { contents: 'read' },
+        concurrency: {
+            group: '${{ github.workflow }}-${{ github.ref }}',
+            'cancel-in-progress': pr ? `\${{ github.event_name == 'pull_request' }}` : false,
+        },
+        jobs: {
+            [BUILD_JOB]: {
+                name: '${{ matrix.platform }}',
+                'runs-on': '${{ matrix.runs-on }}',
+                'timeout-minutes': config.workflow.timeoutMinutes,
+                permissions: pushPermissions,
+                strategy: { 'fail-fast': false, matrix: { include } },
+                steps: buildSteps,
+            },
+            [FUSE_JOB]: {
+                name: 'fuse',
+                needs: BUILD_JOB,
+                if: pr ? `\${{ !cancelled() && ${notPr} }}` : '${{ !cancelled() }}',
+                'runs-on': typeof config.workflow.fuseRunsOn === 'string'
+                    ? config.workflow.fuseRunsOn
+                    : [...config.workflow.fuseRunsOn],
+                'timeout-minutes': 15,
+                permissions: pushPermissions,
+                outputs: {
+                    digest: '${{ steps.fuse.outputs.digest }}',
+                    ref: '${{ steps.fuse.outputs.ref }}',
+                },
+                steps: fuseSteps,
+            },
+        },
+    };
+    const doc = new dist/* Document */.yo(workflow, { aliasDuplicateObjects: false });
+    doc.commentBefore = header(config, options.configPath ?? 'xplat.yml');
+    comment(doc, ['jobs', BUILD_JOB], ' One leg per platform, each on a runner that builds it natively; fail-fast is off so every leg reports.');
+    comment(doc, ['jobs', FUSE_JOB], ' The gate: runs after every leg (even failed ones, so the gate can say which), and\n fuse-manifest writes the index only when every expected platform was pushed and passed.');
+    return render(doc);
+}
+function header(config, configPath) {
+    const lines = [
+        ` Generated by xplat from ${configPath}: do not edit by hand.`,
+        ` Regenerate with \`xplat generate\`; \`xplat generate --check\` fails when this file is stale.`,
+        '',
+        ' Platforms (runner):',
+        ...config.legs.map((l) => `   ${l.name} (${typeof l.runner.runsOn === 'string' ? l.runner.runsOn : `[${l.runner.runsOn.join(', ')}]`}${l.runner.qemu ? ', QEMU' : ''})`),
+    ];
+    if (config.pinActions)
+        lines.push('', ' Third-party actions are pinned by commit SHA from the table xplat ships; upgrade xplat', ' and regenerate to refresh them.');
+    return lines.join('\n');
+}
+/** A comment above the key at `path` (a job id, a step). */
+function comment(doc, path, text) {
+    let node = doc.contents;
+    let pair;
+    for (const segment of path) {
+        if (!(0,dist/* isMap */.jh)(node))
+            return;
+        pair = node.items.find((p) => (0,dist/* isScalar */.jn)(p.key) && p.key.value === segment);
+        node = pair?.value;
+    }
+    if (pair && (0,dist/* isScalar */.jn)(pair.key))
+        pair.key.commentBefore = text;
+}
+function render(doc) {
+    // Blank lines between jobs and between steps keep the file readable.
+    const jobs = doc.get('jobs', true);
+    if ((0,dist/* isMap */.jh)(jobs)) {
+        jobs.items.forEach((job, i) => {
+            if (i > 0 && (0,dist/* isScalar */.jn)(job.key))
+                job.key.spaceBefore = true;
+            const steps = (0,dist/* isMap */.jh)(job.value) ? job.value.get('steps', true) : undefined;
+            if ((0,dist/* isSeq */.oP)(steps))
+                steps.items.forEach((step, j) => {
+                    if (j > 0 && (0,dist/* isMap */.jh)(step))
+                        step.spaceBefore = true;
+                });
+        });
+    }
+    const text = doc.toString({ lineWidth: 0, minContentWidth: 0, nullStr: '', singleQuote: true });
+    return annotatePins(text);
+}
+
+;// CONCATENATED MODULE: ./packages/workflow/src/json.ts
+/**
+ * JSON as Prettier prints it (objects one key per line; arrays of scalars on one line
+ * when they fit in 100 columns), so a generated JSON file passes `prettier --check`.
+ */
+const WIDTH = 100;
+function formatJson(value) {
+    return `${print(value, 0, 0)}\n`;
+}
+function print(value, indent, prefix) {
+    const pad = '  '.repeat(indent);
+    const inner = '  '.repeat(indent + 1);
+    if (Array.isArray(value)) {
+        if (value.length === 0)
+            return '[]';
+        const scalars = value.every((v) => v === null || typeof v !== 'object');
+        const flat = `[${value.map((v) => JSON.stringify(v)).join(', ')}]`;
+        if (scalars && pad.length + prefix + flat.length <= WIDTH)
+            return flat;
+        return `[\n${value.map((v) => `${inner}${print(v, indent + 1, 0)}`).join(',\n')}\n${pad}]`;
+    }
+    if (value !== null && typeof value === 'object') {
+        const entries = Object.entries(value).filter(([, v]) => v !== undefined);
+        if (entries.length === 0)
+            return '{}';
+        return `{\n${entries
+            .map(([k, v]) => {
+            const key = `${JSON.stringify(k)}: `;
+            return `${inner}${key}${print(v, indent + 1, key.length)}`;
+        })
+            .join(',\n')}\n${pad}}`;
+    }
+    return JSON.stringify(value);
+}
+
+;// CONCATENATED MODULE: ./packages/workflow/src/reusable.ts
+/**
+ * The reusable workflow (`on: workflow_call`, .github/workflows/xplat-reusable.yml) and
+ * the starter workflow that calls it (action-templates/xplat.yml), both generated so
+ * they stay in step with `xplat generate`'s legs and with the runner map.
+ *
+ * A reusable workflow runs in the caller's repository: it cannot run this repository's
+ * CLI, and local `./actions/...` paths would point into the caller's checkout. So the
+ * matrix is computed by a small script in a `run:` step that reads the inputs through
+ * `env:` only, and xplat's actions are referenced as `<repository>/actions/<name>@<ref>`
+ * at a pinned ref that each release rewrites (`xplat generate --reusable --uses
+ * owner/xplat@vX.Y.Z`).
+ */
+
+
+
+
+
+
+const REUSABLE_WORKFLOW_FILE = '.github/workflows/xplat-reusable.yml';
+const STARTER_WORKFLOW_FILE = 'action-templates/xplat.yml';
+function parseUses(uses) {
+    const at = uses.indexOf('@');
+    if (uses.startsWith('./'))
+        return { kind: 'local', dir: uses.replace(/\/+$/, '') };
+    if (at < 0 || !/^[\w.-]+\/[\w.-]+@[\w./-]+$/.test(uses))
+        throw new Error(`"${uses}" is not owner/repo@ref (e.g. ${DEFAULT_XPLAT_USES})`);
+    return { kind: 'remote', repository: uses.slice(0, at), ref: uses.slice(at + 1) };
+}
+/**
+ * The matrix script (Node, CommonJS: it runs from the runner's temp folder, outside any
+ * package.json). It reads IMAGE, PLATFORMS, RUNNERS, QEMU_PLATFORMS, CONTEXT, FILE,
+ * TARGET and their per-platform maps CONTEXTS, FILES, TARGETS from the environment and
+ * writes matrix (each leg with its context, file and target), platforms, image and
+ * registry to GITHUB_OUTPUT.
+ */
+function planScript() {
+    const windows = WINDOWS_RELEASES.map((r) => ({
+        name: r.name,
+        build: r.build,
+        runner: r.hostedRunner ?? null,
+    }));
+    return `// The build matrix from the platforms input: the same runner map as \`xplat generate\`.
+// Inputs arrive through env only; nothing here is interpolated into the script.
+const fs = require('fs');
+const path = require('path');
+const LINUX = ${JSON.stringify(HOSTED_LINUX_RUNNERS)};
+const QEMU_RUNNER = ${JSON.stringify(QEMU_RUNNER)};
+const WINDOWS = ${JSON.stringify(windows)};
+const fail = (message) => {
+  console.log('::error title=xplat::' + String(message).replace(/[\\r\\n%]/g, ' '));
+  process.exit(1);
+};
+const list = (text) => String(text || '').split(/[\\s,]+/).filter(Boolean);
+const PLATFORM = /^(linux|windows)\\/(amd64|arm64|arm|386|ppc64le|s390x|riscv64)(?:\\/(v[0-9]+))?(?::([a-z0-9.]+))?$/;
+function parse(text, input) {
+  const m = PLATFORM.exec(text.trim().toLowerCase());
+  if (!m) fail(input + ': "' + text + '" is not a platform; write os/arch[/variant], Windows with its release: linux/amd64, linux/arm64, windows/amd64:ltsc2022');
+  const [, os, arch, rawVariant, rawRelease] = m;
+  const variant = (arch === 'arm64' && rawVariant === 'v8') || (arch === 'arm' && rawVariant === 'v7') ? '' : rawVariant || '';
+  let release = rawRelease || '';
+  let runner;
+  if (os === 'linux') {
+    if (release) fail(input + ': "' + text + '": only Windows platforms carry a release after ":"');
+    runner = variant ? undefined : LINUX[arch];
+  } else {
+    if (!release) fail(input + ': "' + text + '" needs its Windows release, e.g. windows/amd64:ltsc2022');
+    const known = WINDOWS.find((w) => w.name === release || w.build === release || release.startsWith(w.build + '.'));
+    if (known && (known.name === release || known.build === release)) release = known.name;
+    else if (!known && !/^10\\.0\\.[0-9]{5}(\\.[0-9]+)?$/.test(release)) fail(input + ': "' + text + '": use ltsc2019, ltsc2022, ltsc2025 or a full os.version');
+    runner = arch === 'amd64' && known ? known.runner || undefined : undefined;
+  }
+  const name = os + '/' + arch + (variant ? '/' + variant : '') + (release ? ':' + release : '');
+  return { os, arch, name, pair: name.replace(/[/:]/g, '-'), runner };
+}
+let runners = {};
+try {
+  runners = JSON.parse(process.env.RUNNERS || '{}');
+} catch (error) {
+  fail('runners: not JSON: ' + error.message + ' (e.g. {"windows/amd64:ltsc2019": ["self-hosted", "windows"]})');
+}
+if (runners === null || typeof runners !== 'object' || Array.isArray(runners)) fail('runners: must be a JSON object of platform -> labels');
+const overrides = {};
+for (const [key, labels] of Object.entries(runners)) {
+  const ok = typeof labels === 'string' ? labels.length > 0 : Array.isArray(labels) && labels.length > 0 && labels.every((l) => typeof l === 'string' && l);
+  if (!ok) fail('runners: ' + key + ': give a runner label or a list of labels');
+  overrides[parse(key, 'runners').name] = labels;
+}
+// files / targets / contexts: JSON objects whose keys are a platform or an OS family
+// (linux, windows); a platform's own entry wins over its family's, both over file/target/context.
+function perPlatform(input, variable, check) {
+  let value = {};
+  try {
+    value = JSON.parse(process.env[variable] || '{}');
+  } catch (error) {
+    fail(input + ': not JSON: ' + error.message + ' (e.g. {"windows": "Dockerfile.windows"})');
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) fail(input + ': must be a JSON object of platform or OS (linux, windows) -> value, e.g. {"windows": "Dockerfile.windows"}');
+  const out = {};
+  for (const [key, v] of Object.entries(value)) {
+    if (typeof v !== 'string' || !v.trim()) fail(input + ': ' + key + ': give a non-empty string');
+    check(key, v.trim());
+    out[key === 'linux' || key === 'windows' ? key : parse(key, input).name] = v.trim();
+  }
+  return out;
+}
+const repoPath = (input) => (key, v) => {
+  if (/^([a-zA-Z]:|[\\\\/])/.test(v) || v.includes('\\\\') || v.split('/').includes('..')) fail(input + ': ' + key + ': "' + v + '" must be a path from the repository root with / between folders, e.g. docker/Dockerfile.windows');
+};
+const files = perPlatform('files', 'FILES', repoPath('files'));
+const contexts = perPlatform('contexts', 'CONTEXTS', repoPath('contexts'));
+const targets = perPlatform('targets', 'TARGETS', (key, v) => {
+  if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(v)) fail('targets: ' + key + ': "' + v + '" is not a stage name');
+});
+const pick = (map, p) => map[p.name] || map[p.os] || '';
+const qemu = new Set(list(process.env.QEMU_PLATFORMS).map((p) => parse(p, 'qemu-platforms').name));
+const include = [];
+for (const text of list(process.env.PLATFORMS)) {
+  const p = parse(text, 'platforms');
+  if (include.some((leg) => leg.platform === p.name)) fail('platforms: ' + p.name + ' is listed twice');
+  const emulated = qemu.has(p.name);
+  if (emulated && (p.os !== 'linux' || p.arch === 'amd64')) fail('qemu-platforms: ' + p.name + ' builds natively; QEMU is for non-amd64 Linux platforms');
+  const runsOn = overrides[p.name] || (emulated ? QEMU_RUNNER : p.runner);
+  if (!runsOn) fail('platforms: ' + p.name + ' has no GitHub-hosted runner; name a self-hosted runner in runners (e.g. {"' + p.name + '": ["self-hosted", "' + p.os + '"]})' + (p.os === 'linux' ? ' or list it in qemu-platforms' : ''));
+  const context = pick(contexts, p) || String(process.env.CONTEXT || '').trim() || '.';
+  const file = pick(files, p) || String(process.env.FILE || '').trim() || path.posix.join(context, 'Dockerfile');
+  const target = pick(targets, p) || String(process.env.TARGET || '').trim();
+  include.push({ platform: p.name, pair: p.pair, 'runs-on': runsOn, qemu: emulated ? 'true' : 'auto', context, file, target });
+}
+if (!include.length) fail('platforms: list at least one platform, e.g. linux/amd64, windows/amd64:ltsc2022');
+for (const [input, map] of [['files', files], ['targets', targets], ['contexts', contexts]]) {
+  for (const key of Object.keys(map)) {
+    const known = key === 'linux' || key === 'windows' ? include.some((leg) => leg.platform.startsWith(key + '/')) : include.some((leg) => leg.platform === key);
+    if (!known) fail(input + ': ' + key + ' is not in platforms (' + include.map((leg) => leg.platform).join(', ') + '); name one of those or an OS they have');
+  }
+}
+const image = String(process.env.IMAGE || '').trim().toLowerCase();
+if (!/^[a-z0-9.-]+(:[0-9]+)?(\\/[a-z0-9]+([._-]+[a-z0-9]+)*)+$|^[a-z0-9]+([._-]+[a-z0-9]+)*(\\/[a-z0-9]+([._-]+[a-z0-9]+)*)*$/.test(image)) fail('image: "' + image + '" is not a repository such as ghcr.io/org/app (no tag)');
+const first = image.split('/')[0];
+const registry = image.includes('/') && /[.:]|^localhost$/.test(first) ? first : 'docker.io';
+const out = [
+  'matrix=' + JSON.stringify({ include }),
+  'platforms=' + include.map((leg) => leg.platform).join(','),
+  'image=' + image,
+  'registry=' + registry,
+];
+fs.appendFileSync(process.env.GITHUB_OUTPUT, out.join('\\n') + '\\n');
+console.log(include.map((leg) => leg.platform + ' -> ' + JSON.stringify(leg['runs-on']) + (leg.qemu === 'true' ? ' (QEMU)' : '') + ', ' + leg.file + (leg.target ? ' (target ' + leg.target + ')' : '')).join('\\n'));
+`;
+}
+const str = (description, defaultValue = '') => ({
+    description,
+    required: false,
+    type: 'string',
+    default: defaultValue,
+});
+function generateReusableWorkflow(options = {}) {
+    const uses = options.uses ?? DEFAULT_XPLAT_USES;
+    const source = parseUses(uses);
+    const pin = options.pinActions ?? false;
+    const tags = DEFAULT_TAGS.map(parseTagTemplate);
+    const live = "inputs.push && github.event_name != 'pull_request'";
+    const workflow = {
+        name: 'xplat (reusable)',
+        on: {
+            workflow_call: {
+                inputs: {
+                    image: {
+                        description: 'Repository of the images and the index, without a tag (ghcr.io/org/app); lowercased.',
+                        required: true,
+                        type: 'string',
+                    },
+                    platforms: {
+                        description: 'Platforms, comma- or newline-separated: linux/amd64, linux/arm64, windows/amd64:ltsc2022, windows/amd64:ltsc2025.',
+                        required: true,
+                        type: 'string',
+                    },
+                    context: str('Build context folder.', '.'),
+                    file: str('Dockerfile path (default <context>/Dockerfile).'),
+                    target: str('Stage to build (default: the last).'),
+                    files: str('Per-platform Dockerfiles: JSON object of platform or OS (linux, windows) -> Dockerfile path, e.g. {"windows": "Dockerfile.windows"} or {"windows/amd64:ltsc2025": "windows/ltsc2025/Dockerfile"}. A platform\'s own entry wins over its OS, both over file.', '{}'),
+                    targets: str('Per-platform stages: JSON object of platform or OS -> stage, e.g. {"windows": "runtime-windows"}; over target.', '{}'),
+                    contexts: str('Per-platform build contexts: JSON object of platform or OS -> folder, e.g. {"windows": "windows"}; over context.', '{}'),
+                    'build-args': str('Build args, one KEY=VALUE per line.'),
+                    runners: str('JSON object of platform -> runner label(s) for platforms without a hosted runner, e.g. {"windows/amd64:ltsc2019": ["self-hosted", "windows"]}.', '{}'),
+                    'qemu-platforms': str('Linux platforms to build under QEMU on ubuntu-24.04 instead of natively.'),
+                    'smoke-port': str('Port the service listens on in the container (enables the HTTP probe).'),
+                    'smoke-path': str('HTTP path to probe (default /).'),
+                    'smoke-expect-status': str('Expected HTTP status (default 200-399).'),
+                    'smoke-expect-body': str('Regular expression the response body must match.'),
+                    'smoke-expect-log': str("Regular expression a line of the container's output must match."),
+                    'smoke-command': str('A command run inside the running container that must succeed.'),
+                    'smoke-timeout': str('How long the container has to pass every probe (30s, 2m).'),
+                    tags: str('Tags of the index in docker/metadata-action format, one per line.', `${tags.map((t) => t.metadata).join('\n')}\n`),
+                    'mutable-tags': str('The tags (same format) that may move to a new index; any other existing tag is never moved.', `${tags
+                        .filter((t) => t.mutable)
+                        .map((t) => t.metadata)
+                        .join('\n')}\n`),
+                    push: {
+                        description: 'Push the legs and fuse the index (never on pull_request events).',
+                        required: false,
+                        type: 'boolean',
+                        default: true,
+                    },
+                    'timeout-minutes': {
+                        description: 'Timeout of each build leg.',
+                        required: false,
+                        type: 'number',
+                        default: 60,
+                    },
+                },
+                secrets: {
+                    'registry-username': {
+                        description: 'Registry user name (default: github.actor, for ghcr.io).',
+                        required: false,
+                    },
+                    'registry-password': {
+                        description: 'Registry password or token (default: GITHUB_TOKEN, for ghcr.io).',
+                        required: false,
+                    },
+                },
+                outputs: {
+                    digest: {
+                        description: 'Digest of the fused index.',
+                        value: '${{ jobs.fuse.outputs.digest }}',
+                    },
+                    ref: {
+                        description: 'The fused index as repo@digest.',
+                        value: '${{ jobs.fuse.outputs.ref }}',
+                    },
+                },
+            },
+        },
+        permissions: { contents: 'read' },
+        jobs: {
+            plan: {
+                name: 'plan',
+                'runs-on': 'ubuntu-24.04',
+                'timeout-minutes': 5,
+                outputs: {
+                    matrix: '${{ steps.plan.outputs.matrix }}',
+                    platforms: '${{ steps.plan.outputs.platforms }}',
+                    image: '${{ steps.plan.outputs.image }}',
+                    registry: '${{ steps.plan.outputs.registry }}',
+                },
+                steps: [
+                    {
+                        name: 'Compute the matrix',
+                        id: 'plan',
+                        shell: 'node {0}',
+                        env: {
+                            IMAGE: '${{ inputs.image }}',
+                            PLATFORMS: '${{ inputs.platforms }}',
+                            RUNNERS: '${{ inputs.runners }}',
+                            QEMU_PLATFORMS: '${{ inputs.qemu-platforms }}',
+                            CONTEXT: '${{ inputs.context }}',
+                            FILE: '${{ inputs.file }}',
+                            TARGET: '${{ inputs.target }}',
+                            CONTEXTS: '${{ inputs.contexts }}',
+                            FILES: '${{ inputs.files }}',
+                            TARGETS: '${{ inputs.targets }}',
+                        },
+                        run: planScript(),
+                    },
+                ],
+            },
+            build: {
+                name: '${{ matrix.platform }}',
+                needs: 'plan',
+                'runs-on': '${{ matrix.runs-on }}',
+                'timeout-minutes': '${{ inputs.timeout-minutes }}',
+                permissions: { contents: 'read', packages: 'write' },
+                strategy: {
+                    'fail-fast': false,
+                    matrix: { include: '${{ fromJSON(needs.plan.outputs.matrix).include }}' },
+                },
+                steps: [
+                    { uses: thirdPartyUses('checkout', pin), with: { 'persist-credentials': false } },
+                    {
+                        name: 'Log in to ${{ needs.plan.outputs.registry }}',
+                        if: live,
+                        uses: thirdPartyUses('login', pin),
+                        with: {
+                            registry: '${{ needs.plan.outputs.registry }}',
+                            username: '${{ secrets.registry-username || github.actor }}',
+                            password: '${{ secrets.registry-password || secrets.GITHUB_TOKEN }}',
+                        },
+                    },
+                    {
+                        name: 'Set up the builder',
+                        id: 'builder',
+                        uses: xplatUses(source, 'setup-crossplatform-builder'),
+                        with: { platforms: '${{ matrix.platform }}', qemu: '${{ matrix.qemu }}' },
+                    },
+                    {
+                        name: 'Build ${{ matrix.platform }}',
+                        id: 'build',
+                        uses: xplatUses(source, 'build-platform-image'),
+                        with: {
+                            image: '${{ needs.plan.outputs.image }}',
+                            platform: '${{ matrix.platform }}',
+                            context: '${{ matrix.context }}',
+                            file: '${{ matrix.file }}',
+                            target: '${{ matrix.target }}',
+                            'build-args': '${{ inputs.build-args }}',
+                            push: `\${{ ${live} }}`,
+                            'result-dir': '${{ runner.temp }}/xplat-leg',
+                        },
+                    },
+                    {
+                        name: 'Smoke-test ${{ matrix.platform }}',
+                        id: 'smoke',
+                        uses: xplatUses(source, 'smoke-test'),
+                        with: {
+                            image: '${{ steps.build.outputs.ref }}',
+                            platform: '${{ matrix.platform }}',
+                            port: '${{ inputs.smoke-port }}',
+                            path: '${{ inputs.smoke-path }}',
+                            'expect-status': '${{ inputs.smoke-expect-status }}',
+                            'expect-body': '${{ inputs.smoke-expect-body }}',
+                            'expect-log': '${{ inputs.smoke-expect-log }}',
+                            command: '${{ inputs.smoke-command }}',
+                            timeout: '${{ inputs.smoke-timeout }}',
+                            'result-file': '${{ steps.build.outputs.result-file }}',
+                        },
+                    },
+                    uploadLegResultStep(pin),
+                ],
+            },
+            fuse: {
+                name: 'fuse',
+                needs: ['plan', 'build'],
+                if: `\${{ !cancelled() && needs.plan.result == 'success' && ${live} }}`,
+                'runs-on': 'ubuntu-24.04',
+                'timeout-minutes': 15,
+                permissions: { contents: 'read', packages: 'write' },
+                outputs: {
+                    digest: '${{ steps.fuse.outputs.digest }}',
+                    ref: '${{ steps.fuse.outputs.ref }}',
+                },
+                steps: [
+                    {
+                        name: 'Download every leg result',
+                        uses: thirdPartyUses('downloadArtifact', pin),
+                        with: { pattern: `${LEG_ARTIFACT_PREFIX}*`, path: '${{ runner.temp }}/xplat-legs' },
+                    },
+                    {
+                        name: 'Resolve the tags',
+                        id: 'tags',
+                        uses: thirdPartyUses('metadata', pin),
+                        with: {
+                            images: '${{ needs.plan.outputs.image }}',
+                            flavor: 'latest=false',
+                            tags: '${{ inputs.tags }}',
+                        },
+                    },
+                    {
+                        name: 'Resolve the tags that may move',
+                        id: 'mutable',
+                        uses: thirdPartyUses('metadata', pin),
+                        with: {
+                            images: '${{ needs.plan.outputs.image }}',
+                            flavor: 'latest=false',
+                            tags: '${{ inputs.mutable-tags }}',
+                        },
+                    },
+                    {
+                        name: 'Fuse (only when every platform passed)',
+                        id: 'fuse',
+                        uses: xplatUses(source, 'fuse-manifest'),
+                        with: {
+                            image: '${{ needs.plan.outputs.image }}',
+                            tags: '${{ steps.tags.outputs.tags }}',
+                            'mutable-tags': '${{ steps.mutable.outputs.tags }}',
+                            results: '${{ runner.temp }}/xplat-legs',
+                            'expected-platforms': '${{ needs.plan.outputs.platforms }}',
+                            username: '${{ secrets.registry-username || github.actor }}',
+                            password: '${{ secrets.registry-password || secrets.GITHUB_TOKEN }}',
+                        },
+                    },
+                ],
+            },
+        },
+    };
+    const doc = new dist/* Document */.yo(workflow, { aliasDuplicateObjects: false });
+    doc.commentBefore = [
+        ` Generated by xplat: do not edit by hand. Regenerate with`,
+        `   xplat generate --reusable --uses ${uses}${pin ? ' --pin-actions' : ''}`,
+        '',
+        " xplat's pipeline as a reusable workflow: a plan job turns the platforms input into",
+        ' the matrix (runner map: linux/amd64 -> ubuntu-24.04, linux/arm64 -> ubuntu-24.04-arm,',
+        ' ltsc2022 -> windows-2022, ltsc2025 -> windows-2025; others need runners), one leg per',
+        ' platform builds, smoke-tests and uploads its leg result, and the fuse job gates on all.',
+        '',
+        ' Call it from a job that grants packages: write (for ghcr.io with GITHUB_TOKEN):',
+        '   jobs:',
+        '     image:',
+        `       uses: ${source.kind === 'remote' ? source.repository : 'OWNER/xplat'}/.github/workflows/xplat-reusable.yml@<ref>`,
+        '       permissions: { contents: read, packages: write }',
+        '       with: { image: ghcr.io/org/app, platforms: "linux/amd64,windows/amd64:ltsc2022", smoke-port: "8080" }',
+        ' With Dockerfile and Dockerfile.windows side by side, add files: \'{"windows": "Dockerfile.windows"}\'.',
+        '',
+        ' Releases: a reusable workflow cannot refer to "its own ref", so the actions above are',
+        ' pinned. Before tagging vX.Y.Z, run `xplat generate --reusable --uses OWNER/xplat@vX.Y.Z`',
+        ' and commit, so callers of @vX.Y.Z get the actions of vX.Y.Z; then move the major tag.',
+    ].join('\n');
+    return render(doc);
+}
+/**
+ * The starter workflow (GitHub's workflow-template format, for an organisation's .github
+ * repository): calls the reusable workflow with the platforms most fleets need.
+ */
+function generateStarterWorkflow(options = {}) {
+    const uses = options.uses ?? DEFAULT_XPLAT_USES;
+    const source = parseUses(uses);
+    if (source.kind !== 'remote')
+        throw new Error('the starter workflow needs owner/repo@ref');
+    const workflow = {
+        name: 'xplat',
+        on: {
+            push: { branches: ['$default-branch'], tags: ['v*'] },
+            pull_request: { branches: ['$default-branch'] },
+            workflow_dispatch: null,
+        },
+        permissions: { contents: 'read' },
+        concurrency: {
+            group: '${{ github.workflow }}-${{ github.ref }}',
+            'cancel-in-progress': "${{ github.event_name == 'pull_request' }}",
+        },
+        jobs: {
+            image: {
+                uses: `${source.repository}/.github/workflows/xplat-reusable.yml@${source.ref}`,
+                permissions: { contents: 'read', packages: 'write' },
+                with: {
+                    image: 'ghcr.io/${{ github.repository }}',
+                    platforms: 'linux/amd64\nlinux/arm64\nwindows/amd64:ltsc2022\nwindows/amd64:ltsc2025\n',
+                    context: '.',
+                    'smoke-port': '8080',
+                    'smoke-path': '/',
+                },
+            },
+        },
+    };
+    const doc = new dist/* Document */.yo(workflow, { aliasDuplicateObjects: false });
+    doc.commentBefore = [
+        ' xplat: one image tag for Linux (amd64, arm64) and Windows (per LTSC release) hosts.',
+        ' Each platform is built on a native runner and smoke-tested there; the index is',
+        ' pushed to ghcr.io only when every platform passed.',
+        '',
+        ' Edit platforms and the smoke settings for your service (smoke-port: the port it',
+        ' listens on in the container). For a workflow you can tailor step by step, write an',
+        ' xplat.yml and run `xplat generate` (or `xplat init`) instead.',
+    ].join('\n');
+    return render(doc);
+}
+
+;// CONCATENATED MODULE: ./packages/workflow/src/files.ts
+/**
+ * What `xplat generate` writes and checks, with the paths relative to a repository root:
+ * the workflow from xplat.yml, the reusable workflow, the starter workflow and the
+ * editor schema. Each is rendered in memory first, so `--check` compares the same bytes
+ * a write would produce.
+ */
+
+
+
+
+
+
+
+
+
+
+const WORKFLOW_FILE = '.github/workflows/xplat.yml';
+const SCHEMA_FILE = 'xplat.schema.json';
+const DEFAULT_OUTPUT = {
+    workflow: WORKFLOW_FILE,
+    reusable: REUSABLE_WORKFLOW_FILE,
+    starter: STARTER_WORKFLOW_FILE,
+    schema: SCHEMA_FILE,
+};
+/** Reads and validates xplat.yml (errors name the file as given, with field and line). */
+async function readConfig(dir, config = CONFIG_FILE) {
+    const file = external_node_path_default().resolve(dir, config);
+    if (!(0,external_node_fs_namespaceObject.existsSync)(file))
+        throw new errors_XplatError(`${config} does not exist in ${dir}: write one with \`xplat init\` (image: and platforms: are enough)`, 'config');
+    return loadConfig(await (0,promises_namespaceObject.readFile)(file, 'utf8'), config);
+}
+async function renderTarget(request) {
+    const file = request.output ?? DEFAULT_OUTPUT[request.kind];
+    const absolute = external_node_path_default().resolve(request.dir, file);
+    const options = {
+        ...(request.uses ? { uses: request.uses } : {}),
+        ...(request.pinActions ? { pinActions: true } : {}),
+    };
+    const wrap = (fn) => {
+        try {
+            return fn();
+        }
+        catch (error) {
+            if (error instanceof errors_XplatError)
+                throw error;
+            throw new errors_XplatError(error.message, 'uses');
+        }
+    };
+    switch (request.kind) {
+        case 'workflow': {
+            const configFile = request.config ?? CONFIG_FILE;
+            const config = await readConfig(request.dir, configFile);
+            return { file, absolute, text: generateWorkflow(config, { configPath: configFile }), config };
+        }
+        case 'reusable':
+            return { file, absolute, text: wrap(() => generateReusableWorkflow(options)) };
+        case 'starter':
+            return { file, absolute, text: wrap(() => generateStarterWorkflow(options)) };
+        case 'schema':
+            return { file, absolute, text: formatJson(configJsonSchema()) };
+    }
+}
+async function writeRendered(rendered) {
+    await (0,promises_namespaceObject.mkdir)(external_node_path_default().dirname(rendered.absolute), { recursive: true });
+    await (0,promises_namespaceObject.writeFile)(rendered.absolute, rendered.text);
+}
+async function checkRendered(rendered) {
+    if (!(0,external_node_fs_namespaceObject.existsSync)(rendered.absolute))
+        return { upToDate: false, missing: true, diff: '' };
+    // Compare with LF line endings: a Windows checkout (autocrlf) is not a stale file.
+    const committed = (await (0,promises_namespaceObject.readFile)(rendered.absolute, 'utf8')).replace(/\r\n/g, '\n');
+    const diff = unifiedDiff(committed, rendered.text, `${rendered.file} (committed)`, `${rendered.file} (generated)`);
+    return { upToDate: diff === '', missing: false, diff };
+}
+
+;// CONCATENATED MODULE: ./packages/workflow/src/gitignore.ts
+/**
+ * `.xplat/` holds the CLI's run state (`xplat run`'s registry, logs, leg results): never
+ * something to commit. `xplat init` adds it to the repository's .gitignore once.
+ */
+
+
+
+const GITIGNORE_FILE = '.gitignore';
+const XPLAT_STATE_DIR = '.xplat/';
+/** Lines that already ignore .xplat/ at the root (or everywhere). */
+const IGNORES_STATE = /^\/?\.xplat\/?(\*\*?)?$/;
+/** Whether `text` (a .gitignore) already ignores .xplat/; a later `!.xplat` un-ignores it. */
+function ignoresXplatState(text) {
+    let ignored = false;
+    for (const raw of text.split(/\r?\n/)) {
+        const line = raw.trim();
+        if (IGNORES_STATE.test(line))
+            ignored = true;
+        else if (line.startsWith('!') && IGNORES_STATE.test(line.slice(1)))
+            ignored = false;
+    }
+    return ignored;
+}
+/** Add `.xplat/` to dir/.gitignore (created when missing), keeping its line endings. */
+async function ensureXplatIgnored(dir) {
+    const file = external_node_path_default().join(dir, GITIGNORE_FILE);
+    const block = `# xplat run state (xplat run, the local registry)\n${XPLAT_STATE_DIR}\n`;
+    if (!(0,external_node_fs_namespaceObject.existsSync)(file)) {
+        await (0,promises_namespaceObject.writeFile)(file, block);
+        return 'created';
+    }
+    const text = await (0,promises_namespaceObject.readFile)(file, 'utf8');
+    if (ignoresXplatState(text))
+        return 'present';
+    const eol = text.includes('\r\n') ? '\r\n' : '\n';
+    const separator = text === '' || text.endsWith('\n') ? '' : eol;
+    await (0,promises_namespaceObject.writeFile)(file, `${text}${separator}${block.replace(/\n/g, eol)}`);
+    return 'added';
+}
+
+;// CONCATENATED MODULE: ./packages/workflow/src/propose.ts
+/**
+ * `xplat init`: propose platforms from a Dockerfile's base images, and write the
+ * xplat.yml for them.
+ *
+ * The Dockerfile is parsed and planned per target OS with @xplat/dockerfile, so the
+ * TARGETOS pattern (`FROM base-${TARGETOS}`) resolves to the stages each OS really
+ * uses. Linux is proposed when the Linux plan's base images are not Windows images;
+ * Windows when the Windows plan's are. The Windows release comes from the base image's
+ * tag (nanoserver:ltsc2022); when a global ARG picks it (`servercore:${WINDOWS_VERSION}`)
+ * every hosted release the ARG can name is proposed, each with its build arg.
+ */
+
+
+
+
+
+
+/** `windows/amd64:ltsc2025 from Dockerfile.windows: lints with errors: ...`. */
+function formatLeftOut(l) {
+    return `${l.platform ? `${l.platform} from ` : ''}${l.dockerfile}: ${l.reason}`;
+}
+const LINUX = platform_parsePlatform('linux/amd64');
+/**
+ * Windows by name (mcr.microsoft.com/windows/*, a tag naming nanoserver, servercore or
+ * an LTSC release): @xplat/dockerfile's rule, so init and lint agree on what is Windows.
+ */
+function isWindowsImage(image) {
+    return isWindowsImageName(splitImage(image));
+}
+/** The known release a Windows image tag names (ltsc2019/1809, ltsc2022, ltsc2025, 10.0.x). */
+function releaseOfImage(image) {
+    const build = windowsReleaseOfTag(splitImage(image).tag);
+    return build ? windows_releaseForOsVersion(build.split('.').slice(0, 3).join('.')) : undefined;
+}
+function windowsPlatform(release) {
+    return platform_parsePlatform(`windows/amd64:${release.name}`);
+}
+function plan(parsed, platform, buildArgs = {}) {
+    try {
+        return planStages(parsed, { platform, buildPlatform: platform, buildArgs });
+    }
+    catch {
+        // A file that cannot be planned for this OS (a stage name that only exists for the
+        // other one) does not build it.
+        return undefined;
+    }
+}
+/**
+ * Values of a global ARG that make a base image name `release`: the default with its
+ * release replaced (ltsc2022 -> ltsc2025, 2019 -> 2022 in `ltsc${WIN_VERSION}`, a build
+ * number), or the release's name when the ARG has no default (`nanoserver:${BASE_TAG}`).
+ */
+function releaseArgValues(defaultValue, release) {
+    if (defaultValue === null || defaultValue === '')
+        return [release.name, release.build];
+    const out = new Set();
+    for (const other of WINDOWS_RELEASES) {
+        if (defaultValue.includes(other.name))
+            out.add(defaultValue.replace(other.name, release.name));
+        if (defaultValue.includes(other.build))
+            out.add(defaultValue.replace(other.build, release.build));
+    }
+    const year = (r) => r.name.replace(/^ltsc/, '');
+    for (const other of WINDOWS_RELEASES)
+        if (new RegExp(`(^|[^0-9])${year(other)}([^0-9]|$)`).test(defaultValue))
+            out.add(defaultValue.replace(year(other), year(release)));
+    if (/(^|[-_.])1809($|[-_.])/.test(defaultValue))
+        out.add(defaultValue.replace('1809', release.name));
+    out.delete(defaultValue);
+    return [...out];
+}
+/** Whether a global ARG reaches a FROM line, directly or through another global ARG. */
+function feedsFrom(parsed, name, seen = new Set()) {
+    if (seen.has(name))
+        return false;
+    seen.add(name);
+    const uses = new RegExp(`\\$\\{?${name}\\b`);
+    if (parsed.stages.some((s) => uses.test(s.from) || uses.test(s.platformFlag ?? '')))
+        return true;
+    return parsed.globalArgs.some((a) => a.defaultValue !== null && uses.test(a.defaultValue) && feedsFrom(parsed, a.name, seen));
+}
+/**
+ * The releases of `hosted` that one global ARG of the file can pick, each with its value:
+ * the first ARG (in file order) for which the planned base images then name that release.
+ */
+function releasesByArg(parsed, hosted) {
+    for (const arg of parsed.globalArgs) {
+        if (!feedsFrom(parsed, arg.name))
+            continue;
+        const variants = [];
+        for (const release of hosted) {
+            for (const value of [
+                arg.defaultValue ?? '',
+                ...releaseArgValues(arg.defaultValue, release),
+            ]) {
+                if (!value)
+                    continue;
+                const p = plan(parsed, windowsPlatform(release), { [arg.name]: value });
+                if (p &&
+                    p.baseImages.length &&
+                    p.baseImages.some((b) => isWindowsImage(b.image)) &&
+                    p.baseImages.every((b) => !isWindowsImage(b.image) || releaseOfImage(b.image)?.name === release.name)) {
+                    variants.push({
+                        platform: `windows/amd64:${release.name}`,
+                        buildArgs: { [arg.name]: value },
+                    });
+                    break;
+                }
+            }
+        }
+        // An ARG that names only the release the default already has picks nothing.
+        if (variants.length > 1 || (variants.length === 1 && arg.defaultValue === null))
+            return { arg: arg.name, variants };
+    }
+    return undefined;
+}
+/**
+ * Platforms from one Dockerfile: Linux (amd64, arm64) when the stages the Linux plan
+ * reaches are not Windows; Windows, per release, when the Windows plan's are — by base
+ * image first, then by content and by the file's name (`Dockerfile.windows`) where the
+ * base image does not say.
+ */
+function proposeFromDockerfile(text, file = 'Dockerfile') {
+    const parsed = parseDockerfile({ file, text });
+    const notes = [];
+    const platforms = [];
+    const describe = (p) => p.baseImages.length
+        ? p.baseImages.map((b) => `${b.image} (line ${b.line})`).join(', ')
+        : 'scratch';
+    const byName = isWindowsByName(file);
+    const linux = plan(parsed, LINUX);
+    const linuxEvidence = linux ? osEvidence(parsed, linux) : undefined;
+    const linuxIsWindows = !!linuxEvidence &&
+        linuxEvidence.linux.length === 0 &&
+        (linuxEvidence.windows.length > 0 || byName);
+    if (linux && linux.baseImages.every((b) => !isWindowsImage(b.image)) && !linuxIsWindows) {
+        platforms.push({ platform: 'linux/amd64' }, { platform: 'linux/arm64' });
+        notes.push(`linux/amd64, linux/arm64 from ${describe(linux)}`);
+    }
+    const hosted = WINDOWS_RELEASES.filter((r) => r.hostedRunner);
+    const first = plan(parsed, windowsPlatform(hosted[0]));
+    const evidence = first ? osEvidence(parsed, first) : undefined;
+    const windowsBases = !!first &&
+        first.baseImages.length > 0 &&
+        first.baseImages.every((b) => isWindowsImage(b.image));
+    const windowsByContent = !!evidence &&
+        evidence.linux.length === 0 &&
+        first.baseImages.every((b) => !isLinuxOnlyImageName(splitImage(b.image))) &&
+        (evidence.windows.length > 0 || byName);
+    if (first && (windowsBases || windowsByContent)) {
+        const why = windowsBases
+            ? describe(first)
+            : `${describe(first)}, Windows by ${evidence.windows.length ? evidence.windows[0] : `its name (${file})`}`;
+        const releases = new Set(first.baseImages
+            .filter((b) => isWindowsImage(b.image))
+            .map((b) => releaseOfImage(b.image)?.name));
+        const release = releases.size === 1 ? [...releases][0] : undefined;
+        const found = WINDOWS_RELEASES.find((r) => r.name === release);
+        // A global ARG that names the release lets one Dockerfile build every release.
+        const byArg = releasesByArg(parsed, hosted);
+        if (byArg) {
+            platforms.push(...byArg.variants);
+            notes.push(`${byArg.variants.map((v) => v.platform).join(', ')} from ${why}, the release picked by ARG ${byArg.arg}`);
+        }
+        else if (!found) {
+            const fallback = hosted[0];
+            platforms.push({ platform: `windows/amd64:${fallback.name}` });
+            notes.push(`windows/amd64:${fallback.name} from ${why}: its tag names no single LTSC release; check that the base image matches`);
+        }
+        else if (found.hostedRunner) {
+            platforms.push({ platform: `windows/amd64:${found.name}` });
+            notes.push(`windows/amd64:${found.name} from ${why}`);
+        }
+        else {
+            platforms.push({
+                platform: `windows/amd64:${found.name}`,
+                runsOn: ['self-hosted', 'windows', found.name],
+            });
+            notes.push(`windows/amd64:${found.name} from ${why}: no GitHub-hosted runner runs ${found.name}, so it needs a self-hosted runner with these labels`);
+        }
+    }
+    const port = exposedPort(parsed, platforms[0]?.platform.startsWith('linux') ? linux : (first ?? linux));
+    return { platforms, ...(port !== undefined ? { port } : {}), notes };
+}
+/** The first port EXPOSEd by the target stage (else any stage of the plan). */
+function exposedPort(parsed, p) {
+    const stages = p
+        ? [p.target.index, ...p.stages.map((s) => s.index).reverse()]
+        : parsed.stages.map((s) => s.index).reverse();
+    for (const index of stages) {
+        const stage = parsed.stages[index];
+        for (const instruction of stage?.instructions ?? []) {
+            if (instruction.keyword !== 'EXPOSE')
+                continue;
+            const port = /^(\d{1,5})(\/tcp)?$/i.exec(instruction.args.trim().split(/\s+/)[0] ?? '');
+            if (port && Number(port[1]) > 0 && Number(port[1]) < 65536)
+                return Number(port[1]);
+        }
+    }
+    return undefined;
+}
+/**
+ * Where each leg builds from, written as briefly as xplat.yml allows: the first leg's
+ * file and context at the top level, an OS family's at `linux:`/`windows:` when it
+ * differs (Dockerfile + Dockerfile.windows), a leg's own on its entry. Resolved the way
+ * loadConfig resolves them: entry, then family, then top level, then <context>/Dockerfile.
+ */
+function placeFields(proposal, options) {
+    const place = (p) => {
+        const context = p.context ?? options.context;
+        return {
+            context,
+            dockerfile: p.dockerfile ?? options.dockerfile ?? external_node_path_default().posix.join(context, 'Dockerfile'),
+        };
+    };
+    const places = proposal.platforms.map(place);
+    const first = places[0] ?? { context: options.context, dockerfile: options.dockerfile ?? '' };
+    const top = {};
+    if (first.context !== '.')
+        top.context = first.context;
+    if (first.dockerfile !== external_node_path_default().posix.join(first.context, 'Dockerfile'))
+        top.dockerfile = first.dockerfile;
+    const topContext = first.context;
+    const defaultFile = (context, family) => family.dockerfile ?? top.dockerfile ?? external_node_path_default().posix.join(context, 'Dockerfile');
+    const families = {};
+    for (const os of ['linux', 'windows']) {
+        const mine = places.filter((_, i) => proposal.platforms[i].platform.startsWith(`${os}/`));
+        // Only a place every leg of the OS shares; per-release files stay on their entries.
+        const want = mine[0];
+        if (!want || mine.some((m) => m.context !== want.context || m.dockerfile !== want.dockerfile))
+            continue;
+        const family = {};
+        if (want.context !== topContext)
+            family.context = want.context;
+        if (want.dockerfile !== defaultFile(want.context, family))
+            family.dockerfile = want.dockerfile;
+        if (Object.keys(family).length)
+            families[os] = family;
+    }
+    const entries = proposal.platforms.map((p, i) => {
+        const family = families[p.platform.split('/')[0]] ?? {};
+        const familyContext = family.context ?? topContext;
+        const want = places[i];
+        const entry = {};
+        if (want.context !== familyContext)
+            entry.context = want.context;
+        if (want.dockerfile !==
+            (family.dockerfile ?? top.dockerfile ?? external_node_path_default().posix.join(want.context, 'Dockerfile')))
+            entry.dockerfile = want.dockerfile;
+        return entry;
+    });
+    return { top, families, entries };
+}
+/** The xplat.yml `xplat init` writes: a header saying where it came from, then the fields. */
+function renderInitConfig(proposal, options) {
+    const { top, families, entries } = placeFields(proposal, options);
+    const data = { image: options.image, ...top };
+    for (const [os, family] of Object.entries(families))
+        data[os] = family;
+    data.platforms = proposal.platforms.map((p, i) => p.buildArgs || p.runsOn || Object.keys(entries[i]).length
+        ? {
+            platform: p.platform,
+            ...entries[i],
+            ...(p.runsOn ? { 'runs-on': [...p.runsOn] } : {}),
+            ...(p.buildArgs ? { 'build-args': { ...p.buildArgs } } : {}),
+        }
+        : p.platform);
+    if (proposal.port !== undefined)
+        data.smoke = { port: proposal.port, path: options.smokePath ?? '/' };
+    const doc = new dist/* Document */.yo(data, { aliasDuplicateObjects: false });
+    doc.commentBefore = [
+        ` xplat.yml, written by \`xplat init\` from ${options.source}. Edit it, then run`,
+        ' `xplat generate` to write .github/workflows/xplat.yml (`xplat plan` shows the matrix).',
+        ...proposal.notes.map((n) => ` - ${n}`),
+        ...(proposal.leftOut ?? []).map((l) => ` - left out ${formatLeftOut(l)}`),
+        ...(proposal.port === undefined
+            ? [' No EXPOSE found: add smoke: { port: ..., path: ... } to probe the service over HTTP.']
+            : []),
+    ].join('\n');
+    return doc.toString({ lineWidth: 0, singleQuote: true });
+}
+
+;// CONCATENATED MODULE: ./packages/workflow/src/propose-check.ts
+/**
+ * `xplat init` never proposes a leg that xplat's own lint refuses: each proposed leg is
+ * linted as build-platform-image will lint it on its runner. A leg with errors is fixed
+ * by a build arg when one global ARG picks the Windows release (the ltsc2025 leg of a
+ * file whose `ARG WINDOWS_VERSION=ltsc2022` feeds the base tag gets
+ * WINDOWS_VERSION=ltsc2025); otherwise it is left out, with the first error as the reason.
+ */
+
+
+
+/** The lint options of one leg, as its runner will lint it. */
+function legLintOptions(leg, platform, contextDir) {
+    const buildArgs = { ...(leg.buildArgs ?? {}) };
+    if (platform.os !== 'windows')
+        return {
+            platform,
+            // Every Linux leg builds natively (arm64 on an arm64 runner), with buildx.
+            buildPlatform: platform,
+            buildArgs,
+            contextDir,
+            builder: 'buildx',
+        };
+    let runner;
+    try {
+        const choice = runnerFor(platform, leg.runsOn ? { runsOn: [...leg.runsOn] } : {}, '');
+        runner = typeof choice.runsOn === 'string' ? choice.runsOn : undefined;
+    }
+    catch {
+        runner = undefined;
+    }
+    // A self-hosted runner labelled with the release runs that release.
+    const host = windows_releaseForOsVersion(platform.osVersion ?? '')?.build;
+    return {
+        platform,
+        buildPlatform: { ...platform, ...(host ? { osVersion: host } : {}) },
+        buildArgs,
+        contextDir,
+        // The Windows engine's own builder: what build-platform-image uses on Windows runners.
+        builder: 'classic',
+        ...(runner ? { runner } : host ? { hostOsVersion: host } : {}),
+    };
+}
+async function errorsOf(parsed, leg, platform, contextDir, target) {
+    try {
+        const findings = await lintDockerfile(parsed, {
+            ...legLintOptions(leg, platform, contextDir),
+            ...(target ? { target } : {}),
+        });
+        return findings.filter((f) => f.severity === 'error');
+    }
+    catch (error) {
+        // planStages' own refusals (a FROM that resolves to nothing) are errors of the leg too.
+        return [
+            {
+                rule: 'plan',
+                severity: 'error',
+                message: error.message,
+                file: parsed.file,
+                line: 1,
+            },
+        ];
+    }
+}
+/** Lint `leg`; when it has errors, try the build args that pick its Windows release. */
+async function checkLeg(parsed, leg, contextDir, target) {
+    const platform = platform_parsePlatform(leg.platform);
+    const errors = await errorsOf(parsed, leg, platform, contextDir, target);
+    if (!errors.length || platform.os !== 'windows')
+        return { leg, errors };
+    const release = windows_releaseForOsVersion(platform.osVersion ?? '');
+    if (!release)
+        return { leg, errors };
+    for (const arg of parsed.globalArgs) {
+        if (leg.buildArgs && Object.hasOwn(leg.buildArgs, arg.name))
+            continue;
+        for (const value of releaseArgValues(arg.defaultValue, release)) {
+            const fixed = {
+                ...leg,
+                buildArgs: { ...(leg.buildArgs ?? {}), [arg.name]: value },
+            };
+            if (!(await errorsOf(parsed, fixed, platform, contextDir, target)).length)
+                return { leg: fixed, errors: [], fixedBy: { [arg.name]: value } };
+        }
+    }
+    return { leg, errors };
+}
+/** One line: why a leg was left out. */
+function leftOutReason(checked) {
+    const first = checked.errors[0];
+    const more = checked.errors.length > 1 ? ` (and ${checked.errors.length - 1} more)` : '';
+    return `lints with errors: ${formatFinding(first)}${more}`;
+}
+
+;// CONCATENATED MODULE: ./packages/workflow/src/init.ts
+/**
+ * `xplat init` in a repository: find the Dockerfiles of the image (`Dockerfile` and
+ * `Dockerfile.windows` side by side is the common layout), propose platforms from each,
+ * keep only legs that xplat's own lint accepts, and write xplat.yml, the workflow and
+ * the .gitignore line for `.xplat/` (never over existing files unless forced).
+ */
+
+
+
+
+
+
+
+
+
+
+
+
+/** ghcr.io/<owner>/<repo> from GITHUB_REPOSITORY or the origin remote in .git/config. */
+function guessImage(dir, env = {}) {
+    const fromSlug = (slug) => `ghcr.io/${slug.toLowerCase().replace(/\.git$/, '')}`;
+    if (env.GITHUB_REPOSITORY && /^[\w.-]+\/[\w.-]+$/.test(env.GITHUB_REPOSITORY))
+        return fromSlug(env.GITHUB_REPOSITORY);
+    for (let d = external_node_path_default().resolve(dir);; d = external_node_path_default().dirname(d)) {
+        const gitConfig = external_node_path_default().join(d, '.git', 'config');
+        if ((0,external_node_fs_namespaceObject.existsSync)(gitConfig)) {
+            const text = (0,external_node_fs_namespaceObject.readFileSync)(gitConfig, 'utf8');
+            const origin = /\[remote "origin"\][^[]*?url\s*=\s*(\S+)/.exec(text)?.[1];
+            const slug = origin && /github\.com[:/]([\w.-]+\/[\w.-]+?)(?:\.git)?\/?$/.exec(origin)?.[1];
+            return slug ? fromSlug(slug) : undefined;
+        }
+        if (external_node_path_default().dirname(d) === d)
+            return undefined;
+    }
+}
+/** Linux before Windows, older releases first: the order xplat.yml lists platforms in. */
+function platformOrder(p) {
+    const known = ['linux/amd64', 'linux/arm64'];
+    const i = known.indexOf(p);
+    if (i >= 0)
+        return i;
+    return p.startsWith('linux/') ? 5 : 10;
+}
+/**
+ * The files a Windows leg prefers: a file Windows by name (Dockerfile.windows) over a
+ * file that builds both (the TARGETOS pattern); a Linux leg the other way round.
+ */
+function preferenceFor(os, file) {
+    return isWindowsByName(file) === (os === 'windows') ? 0 : 1;
+}
+/**
+ * Proposals from every source, merged: one leg per platform, from the file that suits
+ * it best; each linted (and fixed by a build arg where the release is an ARG). The rest
+ * is left out, with the reason.
+ */
+async function propose(dir, sources) {
+    const candidates = sources.flatMap((source, order) => source.proposal.platforms.map((leg) => ({ source, order, leg })));
+    const os = (p) => p.split('/')[0];
+    // The canonical name first (Dockerfile before Dockerfile.debug), then file order.
+    candidates.sort((a, b) => preferenceFor(os(a.leg.platform), a.source.file) -
+        preferenceFor(os(b.leg.platform), b.source.file) ||
+        a.source.file.length - b.source.file.length ||
+        a.order - b.order);
+    const platforms = [];
+    const leftOut = [];
+    const notes = [];
+    // The file that answers for a platform, even when its leg was left out: another file
+    // (Dockerfile.debug) is never swapped in silently.
+    const taken = new Map();
+    for (const { source, leg } of candidates) {
+        const by = taken.get(leg.platform);
+        if (by) {
+            leftOut.push({
+                platform: leg.platform,
+                dockerfile: source.file,
+                reason: by.ok ? `built from ${by.file}` : `${by.file} is its file (left out, see there)`,
+            });
+            continue;
+        }
+        const checked = await checkLeg(source.parsed, leg, external_node_path_default().join(dir, source.context));
+        if (checked.errors.length) {
+            taken.set(leg.platform, { file: source.file, ok: false });
+            leftOut.push({
+                platform: leg.platform,
+                dockerfile: source.file,
+                reason: leftOutReason(checked),
+            });
+            continue;
+        }
+        if (checked.fixedBy)
+            notes.push(`${leg.platform}: build arg ${Object.entries(checked.fixedBy)
+                .map(([k, v]) => `${k}=${v}`)
+                .join(' ')} so its base image is ${leg.platform.split(':')[1]} (the default fails lint)`);
+        taken.set(leg.platform, { file: source.file, ok: true });
+        platforms.push({ ...checked.leg, dockerfile: source.file, context: source.context });
+    }
+    platforms.sort((a, b) => platformOrder(a.platform) - platformOrder(b.platform) || a.platform.localeCompare(b.platform));
+    return { platforms, leftOut: collapse(leftOut), notes };
+}
+/** One line per file and reason: `linux/amd64, linux/arm64 (Dockerfile.debug): built from Dockerfile`. */
+function collapse(leftOut) {
+    const out = [];
+    for (const l of leftOut) {
+        const same = out.findIndex((o) => o.dockerfile === l.dockerfile && o.reason === l.reason);
+        if (same < 0)
+            out.push(l);
+        else
+            out[same] = { ...out[same], platform: `${out[same].platform}, ${l.platform}` };
+    }
+    return out;
+}
+/** The files of the image: as given, else the group init finds (and the others it names). */
+function chooseFiles(dir, request, warnings) {
+    const given = [
+        ...(request.dockerfiles ?? []),
+        ...(request.dockerfile && !request.dockerfiles?.length ? [request.dockerfile] : []),
+    ].map((f) => f.replace(/\\/g, '/').replace(/^\.\//, ''));
+    if (given.length) {
+        for (const f of given)
+            if (!(0,external_node_fs_namespaceObject.existsSync)(external_node_path_default().resolve(dir, f)))
+                throw new errors_XplatError(`${f} does not exist in ${dir}`, 'dockerfile');
+        return given;
+    }
+    const found = findDockerfiles(dir);
+    if (!found.length)
+        throw new errors_XplatError(`no Dockerfile in ${dir} (nor three levels below): give its path with --dockerfile`, 'dockerfile');
+    const { group, others } = groupDockerfiles(found);
+    if (others.length)
+        warnings.push(`found ${found.length} Dockerfiles; using ${group.join(', ')} (give --dockerfile for others: ${others.join(', ')})`);
+    return group;
+}
+async function initRepository(request) {
+    const { dir } = request;
+    const warnings = [];
+    const files = chooseFiles(dir, request, warnings);
+    const targets = [CONFIG_FILE, WORKFLOW_FILE];
+    const existing = targets.filter((t) => (0,external_node_fs_namespaceObject.existsSync)(external_node_path_default().join(dir, t)));
+    if (existing.length && !request.force)
+        throw new errors_XplatError(`${existing.join(' and ')} already exist${existing.length === 1 ? 's' : ''}: not overwriting (use --force to replace, or edit xplat.yml and run xplat generate)`);
+    const sources = [];
+    for (const file of files) {
+        const text = await (0,promises_namespaceObject.readFile)(external_node_path_default().resolve(dir, file), 'utf8');
+        const parsed = parseDockerfile({ file, text });
+        sources.push({
+            file,
+            context: guessContext(dir, file, parsed),
+            parsed,
+            proposal: proposeFromDockerfile(text, file),
+        });
+    }
+    const merged = await propose(dir, sources);
+    // One Linux file among several (Dockerfile.alpine, Dockerfile.debug): the others stay.
+    const used = new Set(merged.platforms.map((p) => p.dockerfile));
+    const unused = sources.filter((s) => !used.has(s.file)).map((s) => s.file);
+    const notes = [
+        ...sources
+            .filter((s) => used.has(s.file))
+            .flatMap((s) => s.proposal.notes.map((n) => `${s.file}: ${n}`)),
+        ...merged.notes,
+    ];
+    let proposal = {
+        platforms: merged.platforms,
+        notes,
+        leftOut: [
+            ...merged.leftOut,
+            ...unused
+                .filter((f) => !merged.leftOut.some((l) => l.dockerfile === f))
+                .map((f) => ({
+                platform: '',
+                dockerfile: f,
+                reason: sources.find((s) => s.file === f).proposal.platforms.length
+                    ? 'its platforms are built from another file'
+                    : 'its base images name no platform xplat builds',
+            })),
+        ],
+    };
+    const usedSources = sources.filter((s) => used.has(s.file));
+    const port = usedSources.map((s) => s.proposal.port).find((p) => p !== undefined);
+    if (port !== undefined)
+        proposal = { ...proposal, port };
+    if (request.platforms)
+        proposal = await explicitPlatforms(dir, request.platforms, sources, proposal, warnings);
+    if (!proposal.platforms.length)
+        throw new errors_XplatError(`could not propose a platform from ${files.join(', ')}${proposal.leftOut?.length ? ` (${proposal.leftOut.map(formatLeftOut).join('; ')})` : ': their base images name no OS'}; give --platforms (e.g. linux/amd64,windows/amd64:ltsc2022)`, 'platforms');
+    if (request.port !== undefined)
+        proposal = { ...proposal, port: request.port };
+    let image = request.image;
+    if (!image) {
+        image = guessImage(dir, request.env ?? {});
+        if (!image) {
+            const name = external_node_path_default().basename(external_node_path_default().resolve(dir))
+                .toLowerCase()
+                .replace(/[^a-z0-9._-]+/g, '-') || 'app';
+            image = `ghcr.io/your-org/${name}`;
+            warnings.push(`could not tell the repository: image is ${image}; set image: in xplat.yml`);
+        }
+    }
+    const primary = proposal.platforms[0];
+    const configText = renderInitConfig(proposal, {
+        image,
+        context: primary.context ?? '.',
+        ...(request.path ? { smokePath: request.path } : {}),
+        source: [...new Set(proposal.platforms.map((p) => p.dockerfile))].join(' and '),
+    });
+    // What init writes must load, and build each leg from its file: otherwise it is a bug
+    // here, not the user's.
+    let config;
+    try {
+        config = loadConfig(configText, CONFIG_FILE);
+    }
+    catch (error) {
+        throw new errors_XplatError(`the xplat.yml for these options would not be valid (nothing written):\n${error.message}`);
+    }
+    config.legs.forEach((leg, i) => {
+        const want = proposal.platforms[i];
+        if (leg.dockerfile !== want.dockerfile || leg.context !== want.context)
+            throw new errors_XplatError(`internal: ${leg.name} would build ${leg.dockerfile} in ${leg.context}, not ${want.dockerfile} in ${want.context} (nothing written)`);
+    });
+    const workflow = generateWorkflow(config, { configPath: CONFIG_FILE });
+    await (0,promises_namespaceObject.writeFile)(external_node_path_default().join(dir, CONFIG_FILE), configText);
+    await (0,promises_namespaceObject.mkdir)(external_node_path_default().join(dir, external_node_path_default().dirname(WORKFLOW_FILE)), { recursive: true });
+    await (0,promises_namespaceObject.writeFile)(external_node_path_default().join(dir, WORKFLOW_FILE), workflow);
+    const gitignore = await ensureXplatIgnored(dir);
+    return {
+        dockerfile: primary.dockerfile,
+        dockerfiles: [...new Set(proposal.platforms.map((p) => p.dockerfile))],
+        proposal,
+        config,
+        configText,
+        written: gitignore === 'present' ? targets : [...targets, GITIGNORE_FILE],
+        gitignore,
+        warnings,
+    };
+}
+/**
+ * --platforms instead of the proposal: each platform from the file proposed for its OS
+ * (else the first file), with the build args the proposal had for it. The user asked for
+ * them, so a leg that lints with errors stays, with a warning.
+ */
+async function explicitPlatforms(dir, list, sources, proposal, warnings) {
+    const platforms = [];
+    for (const p of parsePlatformList(list, 'platforms')) {
+        const name = platform_formatPlatform(p);
+        const same = proposal.platforms.find((q) => q.platform === name);
+        const sameOs = proposal.platforms.find((q) => q.platform.startsWith(`${p.os}/`));
+        const source = sources.find((s) => s.file === (same ?? sameOs)?.dockerfile) ?? sources[0];
+        const leg = {
+            platform: name,
+            ...(same?.buildArgs ? { buildArgs: same.buildArgs } : {}),
+            ...(same?.runsOn ? { runsOn: same.runsOn } : {}),
+        };
+        const checked = await checkLeg(source.parsed, leg, external_node_path_default().join(dir, source.context));
+        if (checked.errors.length)
+            warnings.push(`${name} from ${source.file} ${leftOutReason(checked)}`);
+        platforms.push({ ...checked.leg, dockerfile: source.file, context: source.context });
+    }
+    return {
+        ...proposal,
+        platforms,
+        notes: [`platforms as given: ${platforms.map((p) => p.platform).join(', ')}`],
+        leftOut: [],
+    };
+}
+
+;// CONCATENATED MODULE: ./packages/workflow/src/leg-inputs.ts
+
+/** build-platform-image's inputs for `leg` (only those xplat.yml sets; '' = unset). */
+function legBuildInputs(config, leg) {
+    const inputs = {
+        image: config.image,
+        platform: leg.name,
+        context: leg.context,
+        file: leg.dockerfile,
+        target: leg.target ?? '',
+        'build-args': keyValueLines(leg.buildArgs),
+        labels: keyValueLines(config.labels),
+        'tag-template': config.legTag ?? '',
+        cache: config.cache ?? '',
+    };
+    return Object.fromEntries(Object.entries(inputs).filter(([, v]) => v !== ''));
+}
+/** smoke-test's inputs for `leg` (its smoke settings over the top-level ones). */
+function legSmokeInputs(leg) {
+    return {
+        platform: leg.name,
+        ...Object.fromEntries(smokeInputs(leg.smoke).filter(([, v]) => v !== '')),
+    };
+}
+
+;// CONCATENATED MODULE: ./packages/workflow/src/plan.ts
+/**
+ * `xplat plan`: what the generated workflow will do, without generating it: one row per
+ * matrix leg (platform, runner, emulation, smoke) and the gate's expected platforms.
+ */
+
+
+
+function planFromConfig(config) {
+    return {
+        image: config.image,
+        registry: config.registry,
+        legs: config.legs.map((leg) => {
+            const release = leg.platform.osVersion
+                ? windows_releaseForOsVersion(leg.platform.osVersion)
+                : undefined;
+            return {
+                platform: leg.name,
+                pair: leg.pair,
+                runsOn: leg.runner.runsOn,
+                hosted: leg.runner.hosted,
+                qemu: leg.runner.qemu,
+                ...(leg.platform.osVersion
+                    ? {
+                        windowsRelease: release && release.build === leg.platform.osVersion
+                            ? release.name
+                            : leg.platform.osVersion,
+                    }
+                    : {}),
+                artifact: `${LEG_ARTIFACT_PREFIX}${leg.pair}`,
+                context: leg.context,
+                dockerfile: leg.dockerfile,
+                ...(leg.target !== undefined ? { target: leg.target } : {}),
+                buildArgs: leg.buildArgs,
+                smoke: leg.smoke,
+            };
+        }),
+        expectedPlatforms: config.legs.map((l) => l.name),
+        tags: config.tags.map(({ template, when, mutable }) => ({ template, when, mutable })),
+    };
+}
+/** The matrix as a table, then the gate and the tags. */
+function renderPlan(plan) {
+    const legs = renderTable(['PLATFORM', 'RUNNER', 'BUILD', 'DOCKERFILE', 'SMOKE', 'ARTIFACT'], plan.legs.map((l) => [
+        l.platform,
+        `${formatRunsOn(l.runsOn)}${l.hosted ? '' : ' (self-hosted)'}`,
+        l.qemu ? 'QEMU (emulated)' : 'native',
+        dockerfileSummary(l),
+        smokeSummary(l.smoke),
+        l.artifact,
+    ]));
+    const tags = renderTable(['TAG', 'WHEN', 'MAY MOVE'], plan.tags.map((t) => [t.template, t.when, t.mutable ? 'yes' : 'no']));
+    return [
+        `image: ${plan.image}`,
+        '',
+        legs,
+        '',
+        `gate: fuse ${plan.image} only when all ${plan.expectedPlatforms.length} platforms passed: ${plan.expectedPlatforms.join(', ')}`,
+        '',
+        tags,
+    ].join('\n');
+}
+function smokeSummary(smoke) {
+    const parts = [];
+    if (smoke.port !== undefined)
+        parts.push(`http :${String(smoke.port)}${String(smoke.path ?? '/')}`);
+    if (smoke['tcp-port'] !== undefined)
+        parts.push(`tcp :${String(smoke['tcp-port'])}`);
+    if (smoke['expect-log'] !== undefined)
+        parts.push('log');
+    if (smoke.command !== undefined)
+        parts.push('command');
+    return parts.length ? parts.join(', ') : 'starts and stays up';
+}
+/** `Dockerfile.windows`, with the stage and a context that is not the file's own folder. */
+function dockerfileSummary(leg) {
+    const own = external_node_path_default().posix.dirname(leg.dockerfile);
+    const context = external_node_path_default().posix.normalize(leg.context) === external_node_path_default().posix.normalize(own) ? '' : ` in ${leg.context}`;
+    return `${leg.dockerfile}${leg.target ? ` (target ${leg.target})` : ''}${context}`;
+}
+/**
+ * The matrix as GitHub's strategy.matrix takes it: what `xplat plan --json` prints and
+ * what the reusable workflow's plan job computes from its inputs (the tests compare them).
+ */
+function planMatrix(plan) {
+    return {
+        include: plan.legs.map((l) => ({
+            platform: l.platform,
+            pair: l.pair,
+            'runs-on': l.runsOn,
+            qemu: l.qemu ? 'true' : 'auto',
+            context: l.context,
+            file: l.dockerfile,
+            target: l.target ?? '',
+        })),
+    };
+}
+
+;// CONCATENATED MODULE: ./packages/workflow/src/index.ts
+/**
+ * @xplat/workflow: the xplat.yml schema and loader, the runner map, workflow generation
+ * (a repository's workflow, the reusable and the starter workflow), plans, `xplat init`'s
+ * proposal, and the checks that keep committed workflows in sync.
+ */
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+// EXTERNAL MODULE: external "node:util"
+var external_node_util_ = __nccwpck_require__(7975);
+;// CONCATENATED MODULE: ./packages/cli/src/flags.ts
+/**
+ * One table per command: each row is a flag, the library (action) input it feeds, its
+ * help line and what xplat.yml supplies. The parseArgs options, the `--help` text and the
+ * inputs record are all derived from it, so a new input is added to the CLI in one place.
+ */
+
+
+/**
+ * A flag or argument that cannot be used: `xplat` exits 2 for it (1 is for a command that
+ * ran and found something wrong: lint errors, a failed smoke test, a closed gate).
+ */
+class UsageError extends errors_XplatError {
+    constructor(message, input) {
+        super(message, input);
+        this.name = 'UsageError';
+    }
+}
+/** parseArgs over the table; an unknown flag or a missing value is a UsageError. */
+function parseFlags(table, argv) {
+    const options = {};
+    for (const f of table) {
+        options[f.flag] = {
+            type: f.kind === 'boolean' ? 'boolean' : 'string',
+            ...(f.kind === 'list' ? { multiple: true } : {}),
+            ...(f.short ? { short: f.short } : {}),
+        };
+    }
+    try {
+        const { values, positionals } = (0,external_node_util_.parseArgs)({
+            args: [...argv],
+            options,
+            allowPositionals: true,
+            strict: true,
+        });
+        return { values: values, positionals };
+    }
+    catch (error) {
+        // node's messages name the flag already ("Unknown option '--imag'"); keep them, shorter.
+        const message = error.message.replace(/\. To specify a positional.*$/s, '');
+        throw new UsageError(message);
+    }
+}
+/**
+ * The inputs record for the library: only flags that were given, keyed by input name.
+ * `defaults` (from xplat.yml) fill what the flags leave out; a flag always wins.
+ */
+function flagInputs(table, parsed, defaults = {}) {
+    const inputs = { ...defaults };
+    for (const f of table) {
+        if (!f.input)
+            continue;
+        const v = parsed.values[f.flag];
+        if (v === undefined)
+            continue;
+        if (f.kind === 'list') {
+            if (v.length)
+                inputs[f.input] = v.join('\n');
+        }
+        else if (f.kind === 'boolean') {
+            if (v)
+                inputs[f.input] = f.negates ? 'false' : 'true';
+        }
+        else
+            inputs[f.input] = v;
+    }
+    return inputs;
+}
+/** The flag that sets `input` (or is named `input`), with dashes: `--image`. */
+function flagFor(table, input) {
+    const row = table.find((f) => f.input === input) ?? table.find((f) => f.flag === input);
+    return row ? `--${row.flag}` : undefined;
+}
+/**
+ * Rewrites an XplatError about an action input to name the CLI flag instead:
+ * `image: is required` -> `--image: is required`. Errors about files, fields and inputs
+ * without a flag pass through unchanged.
+ */
+function nameFlag(table, error) {
+    if (!(error instanceof errors_XplatError) || !error.input)
+        return error;
+    const flag = flagFor(table, error.input);
+    if (!flag)
+        return error;
+    const rest = error.message.startsWith(`${error.input}: `)
+        ? error.message.slice(error.input.length + 2)
+        : error.message;
+    const Kind = error instanceof UsageError ? UsageError : errors_XplatError;
+    const renamed = new Kind(rest, flag);
+    renamed.stack = error.stack;
+    return renamed;
+}
+/** Runs the parsing of inputs: anything it rejects is a usage error (exit 2). */
+function asUsage(fn) {
+    try {
+        const value = fn();
+        if (value instanceof Promise)
+            return value.catch((error) => {
+                throw toUsage(error);
+            });
+        return value;
+    }
+    catch (error) {
+        throw toUsage(error);
+    }
+}
+function toUsage(error) {
+    if (!(error instanceof errors_XplatError) || error instanceof UsageError)
+        return error;
+    const rest = error.input && error.message.startsWith(`${error.input}: `)
+        ? error.message.slice(error.input.length + 2)
+        : error.message;
+    const usage = new UsageError(rest, error.input);
+    usage.stack = error.stack;
+    return usage;
+}
+/** The options part of `--help`: one aligned row per flag, saying what xplat.yml gives. */
+function flagHelp(table, columns = 92) {
+    const left = table.map((f) => {
+        const names = `${f.short ? `-${f.short}, ` : ''}--${f.flag}`;
+        return f.value ? `${names} ${f.value}` : names;
+    });
+    const width = Math.max(...left.map((l) => l.length)) + 2;
+    return table
+        .map((f, i) => {
+        const help = f.fromConfig ? `${f.help} (xplat.yml: ${f.fromConfig})` : f.help;
+        const lines = wrap(help, Math.max(30, columns - width - 2));
+        return lines
+            .map((line, j) => `  ${(j === 0 ? left[i] : '').padEnd(width)}${line}`)
+            .join('\n');
+    })
+        .join('\n');
+}
+/** Words into lines of at most `width` characters (a longer word gets a line of its own). */
+function wrap(text, width) {
+    const lines = [];
+    let line = '';
+    for (const word of text.split(' ')) {
+        if (line && line.length + 1 + word.length > width) {
+            lines.push(line);
+            line = word;
+        }
+        else
+            line = line ? `${line} ${word}` : word;
+    }
+    if (line)
+        lines.push(line);
+    return lines;
+}
+/** A string flag's value, '' when absent. */
+function flags_text(parsed, flag) {
+    const v = parsed.values[flag];
+    return typeof v === 'string' ? v : '';
+}
+/** A list flag's values, [] when absent. */
+function list(parsed, flag) {
+    const v = parsed.values[flag];
+    return Array.isArray(v) ? v : [];
+}
+/** A boolean flag, false when absent. */
+function bool(parsed, flag) {
+    return parsed.values[flag] === true;
+}
+
+;// CONCATENATED MODULE: ./packages/cli/src/project.ts
+/**
+ * The project a CLI command works in: its folder, its xplat.yml when there is one (the
+ * defaults of every command), and where its leg results go: `.xplat/legs/<run-id>/` in
+ * the project, never a folder shared with other projects, so a fuse never picks up
+ * another project's legs. `xplat run` uses the same helpers.
+ */
+
+
+
+
+
+/** Finds and loads xplat.yml. Throws ConfigError (file:line:col) when it is there but wrong. */
+async function loadProject(cwd, options = {}) {
+    const dir = external_node_path_default().resolve(cwd, options.dir || '.');
+    const configFile = options.config || CONFIG_FILE;
+    if (!options.config && !(0,external_node_fs_namespaceObject.existsSync)(external_node_path_default().join(dir, configFile)))
+        return { dir, configFile };
+    if (options.config && !(0,external_node_fs_namespaceObject.existsSync)(external_node_path_default().resolve(dir, configFile)))
+        throw new errors_XplatError(`${configFile} does not exist in ${dir}`, 'config');
+    return { dir, configFile, config: await readConfig(dir, configFile) };
+}
+/**
+ * The xplat.yml leg for `platform` (`linux/arm64`, `windows/amd64:ltsc2022`); without one,
+ * the leg of `fallback` (the engine's platform) or, when xplat.yml has one leg, that one.
+ * Undefined when there is no config or no leg fits (flags alone then say what to build).
+ */
+function pickLeg(project, platform, fallback, flag = '--platform') {
+    const legs = project.config?.legs ?? [];
+    if (!legs.length)
+        return undefined;
+    if (platform) {
+        const wanted = platform_parsePlatform(platform, flag);
+        const exact = legs.filter((l) => platformMatches(wanted, l.platform));
+        if (exact.length > 1)
+            throw new errors_XplatError(`"${platform}" matches ${exact.map((l) => l.name).join(', ')} in ${project.configFile}; give the Windows release (e.g. windows/amd64:ltsc2022)`, flag);
+        return exact[0];
+    }
+    if (fallback) {
+        const native = legs.filter((l) => platformMatches(l.platform, fallback));
+        if (native.length === 1)
+            return native[0];
+    }
+    return legs.length === 1 ? legs[0] : undefined;
+}
+/** A new run id: sortable by time, unique enough for one machine (20261201-101502-3fa9). */
+function newRunId(now = new Date()) {
+    const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').replace(/\..*$/, '');
+    return `${stamp}-${randomBytes(2).toString('hex')}`;
+}
+/**
+ * The run id of separate `xplat build`/`smoke`/`fuse` calls, so they meet in one folder:
+ * `--run-id`, else XPLAT_RUN_ID, else the commit (`git-1a2b3c4`): every leg built from one
+ * commit is fused together; a rebuild of a leg replaces its result.
+ */
+function commandRunId(flag, env, sha) {
+    const id = flag.trim() || env.XPLAT_RUN_ID?.trim() || (sha ? `git-${sha.slice(0, 7)}` : 'local');
+    if (!/^[\w.-]+$/.test(id) || id === '.' || id === '..')
+        throw new errors_XplatError(`"${id}" may hold letters, digits, _ . - only (it names a folder)`, 'run-id');
+    return id;
+}
+/** Where the leg results of run `runId` go: `<project>/.xplat/legs/<runId>/`. */
+function legResultDir(projectDir, runId) {
+    return external_node_path_default().join(projectDir, '.xplat', 'legs', runId);
+}
+
+;// CONCATENATED MODULE: ./packages/cli/src/commands/common.ts
+/**
+ * What several commands share: the project flags (--dir, --config), the run id that
+ * separate build/smoke/fuse calls meet under, and the environment section of `--help`.
+ */
+
+
+
+
+const projectFlags = [
+    {
+        flag: 'dir',
+        kind: 'string',
+        value: 'DIR',
+        help: 'the project folder, where xplat.yml is (default: the current folder)',
+    },
+    {
+        flag: 'config',
+        kind: 'string',
+        value: 'FILE',
+        help: 'the config, from DIR (default xplat.yml; without one, flags give every value)',
+    },
+];
+const runIdFlag = {
+    flag: 'run-id',
+    kind: 'string',
+    value: 'ID',
+    help: 'leg results go to DIR/.xplat/legs/ID/ (default: XPLAT_RUN_ID, else git-<commit>)',
+};
+const environmentHelp = `environment:
+  XPLAT_DOCKER   the docker binary to run (default: docker from PATH)
+  DOCKER_HOST    the engine, as for docker itself`;
+/** Loads xplat.yml for a command; a broken one is a usage error (exit 2). */
+function projectOf(parsed, io) {
+    return asUsage(() => loadProject(io.cwd, { dir: flags_text(parsed, 'dir'), config: flags_text(parsed, 'config') }));
+}
+/** The leg result folder of this command's run: `<project>/.xplat/legs/<run-id>/`. */
+async function runResultDir(parsed, io, project) {
+    const fromEnv = sourceFromEnv(io.env);
+    const sha = fromEnv.sha ?? (await sourceFromGit(project.dir)).sha;
+    const runId = asUsage(() => commandRunId(flags_text(parsed, 'run-id'), io.env, sha));
+    return legResultDir(project.dir, runId);
+}
+/** A path as the user would type it from the current folder, for messages. */
+function shown(io, file) {
+    const rel = external_node_path_default().relative(io.cwd, file);
+    return rel && !rel.startsWith('..') && !external_node_path_default().isAbsolute(rel) ? rel : file;
+}
+
 ;// CONCATENATED MODULE: ./packages/cli/src/commands/build.ts
 
 
 
-const usage = `usage: xplat build [CONTEXT] --image REPO [options]
+
+
+
+
+
+/** Every build-platform-image input (BUILD_INPUTS) as a flag, plus the CLI's own. */
+const buildFlags = [
+    {
+        flag: 'image',
+        input: 'image',
+        kind: 'string',
+        value: 'REPO',
+        help: 'repository, e.g. ghcr.io/org/app',
+        fromConfig: 'image',
+    },
+    {
+        flag: 'platform',
+        input: 'platform',
+        kind: 'string',
+        value: 'P',
+        help: "linux/arm64, windows/amd64:ltsc2022 (default: the engine's)",
+        fromConfig: 'its entry in platforms',
+    },
+    {
+        flag: 'windows-version',
+        input: 'windows-version',
+        kind: 'string',
+        value: 'V',
+        help: 'ltsc2022, ltsc2025 or an os.version',
+    },
+    {
+        flag: 'context',
+        input: 'context',
+        kind: 'string',
+        value: 'DIR',
+        help: 'build context (or the CONTEXT argument)',
+        fromConfig: 'context',
+    },
+    {
+        flag: 'file',
+        input: 'file',
+        kind: 'string',
+        value: 'F',
+        help: 'Dockerfile (default CONTEXT/Dockerfile)',
+        fromConfig: 'dockerfile',
+    },
+    {
+        flag: 'target',
+        input: 'target',
+        kind: 'string',
+        value: 'STAGE',
+        help: 'stage to build',
+        fromConfig: 'target',
+    },
+    {
+        flag: 'build-arg',
+        input: 'build-args',
+        kind: 'list',
+        value: 'NAME=VALUE',
+        help: 'build argument (repeat)',
+        fromConfig: 'build-args',
+    },
+    {
+        flag: 'label',
+        input: 'labels',
+        kind: 'list',
+        value: 'KEY=VALUE',
+        help: 'label (repeat); OCI source/revision/created come from git',
+        fromConfig: 'labels',
+    },
+    {
+        flag: 'tag',
+        input: 'tags',
+        kind: 'list',
+        value: 'TAG',
+        help: "another tag besides the template's (repeat)",
+    },
+    {
+        flag: 'tag-template',
+        input: 'tag-template',
+        kind: 'string',
+        value: 'T',
+        help: 'default {platform-pair}-{sha}',
+        fromConfig: 'leg-tag',
+    },
+    {
+        flag: 'no-push',
+        input: 'push',
+        kind: 'boolean',
+        negates: true,
+        help: 'build only; the leg result records the image ID',
+    },
+    {
+        flag: 'cache',
+        input: 'cache',
+        kind: 'string',
+        value: 'MODE',
+        help: 'auto, gha, registry or none',
+        fromConfig: 'cache',
+    },
+    {
+        flag: 'cache-scope',
+        input: 'cache-scope',
+        kind: 'string',
+        value: 'S',
+        help: 'cache key prefix',
+    },
+    {
+        flag: 'isolation',
+        input: 'isolation',
+        kind: 'string',
+        value: 'I',
+        help: 'Windows: auto, process or hyperv',
+    },
+    {
+        flag: 'network',
+        input: 'network',
+        kind: 'string',
+        value: 'N',
+        help: 'network for RUN steps (host, none, ...)',
+    },
+    {
+        flag: 'result-dir',
+        input: 'result-dir',
+        kind: 'string',
+        value: 'DIR',
+        help: 'where <platform-pair>.json goes (default DIR/.xplat/legs/RUN-ID/)',
+    },
+    {
+        flag: 'builder',
+        input: 'builder',
+        kind: 'string',
+        value: 'B',
+        help: 'auto, buildx, buildkit or classic',
+    },
+    { flag: 'no-lint', input: 'lint', kind: 'boolean', negates: true, help: 'skip the lint' },
+    runIdFlag,
+    ...projectFlags,
+    { flag: 'dry-run', kind: 'boolean', help: 'print the plan (docker commands), run nothing' },
+    { flag: 'json', kind: 'boolean', help: 'print the outputs as JSON' },
+];
+const usage = `usage: xplat build [CONTEXT] [options]
 
 Build one platform's image on the builder this machine has (buildx, the CLI's built-in
 BuildKit, or the classic builder fed a rendered Dockerfile), push it, and write the leg
-result (the same as the build-platform-image action).
+result (the same as the build-platform-image action). With xplat.yml, no flag is needed:
+it builds the configured platform of this engine (or --platform) with that entry's
+Dockerfile, target and build args. A build that needs BuildKit (another architecture,
+BuildKit-only syntax) on a docker CLI without it is refused with what to install, and
+leaves a failed leg result.
 
-  --image REPO              repository, e.g. ghcr.io/org/app (required)
-  --platform P              linux/amd64, linux/arm64, windows/amd64:ltsc2022 (default: the engine's)
-  --windows-version V       ltsc2022, ltsc2025 or an os.version
-  --file F                  Dockerfile (default CONTEXT/Dockerfile)
-  --target STAGE            stage to build
-  --build-arg NAME=VALUE    build argument (repeat)
-  --label KEY=VALUE         label (repeat); OCI source/revision/created are set from git
-  --tag TAG                 another tag besides the template's (repeat)
-  --tag-template T          default {platform-pair}-{sha}
-  --no-push                 build only; the leg result records the image ID
-  --cache MODE              auto, gha, registry or none
-  --cache-scope S           cache key prefix
-  --isolation I             Windows: auto, process or hyperv
-  --network N               network for RUN steps (host, none, ...)
-  --result-dir DIR          where <platform-pair>.json goes
-  --builder B               auto, buildx, buildkit or classic
-  --no-lint                 skip the cross-platform lint
-  --dry-run                 print the plan (docker commands), run nothing
-  --json                    print the outputs as JSON`;
-const build_text = { type: 'string', default: '' };
+${flagHelp(buildFlags)}
+
+${environmentHelp}`;
 const buildCommand = {
     name: 'build',
     summary: 'build and push one platform image, and write its leg result',
     usage,
+    flags: buildFlags,
     async run(argv, io) {
-        const { values, positionals } = (0,external_node_util_.parseArgs)({
-            args: argv,
-            allowPositionals: true,
-            options: {
-                image: build_text,
-                platform: build_text,
-                'windows-version': build_text,
-                context: build_text,
-                file: build_text,
-                target: build_text,
-                'build-arg': { type: 'string', multiple: true, default: [] },
-                label: { type: 'string', multiple: true, default: [] },
-                tag: { type: 'string', multiple: true, default: [] },
-                'tag-template': build_text,
-                'no-push': { type: 'boolean', default: false },
-                cache: build_text,
-                'cache-scope': build_text,
-                isolation: build_text,
-                network: build_text,
-                'result-dir': build_text,
-                builder: build_text,
-                'no-lint': { type: 'boolean', default: false },
-                'dry-run': { type: 'boolean', default: false },
-                json: { type: 'boolean', default: false },
-            },
-        });
-        if (positionals.length > 1)
-            throw new Error(`one context only, got: ${positionals.join(' ')}`);
-        const inputs = {
-            image: values.image,
-            platform: values.platform,
-            'windows-version': values['windows-version'],
-            context: positionals[0] ?? values.context,
-            file: values.file,
-            target: values.target,
-            'build-args': values['build-arg'].join('\n'),
-            labels: values.label.join('\n'),
-            tags: values.tag.join('\n'),
-            'tag-template': values['tag-template'],
-            push: values['no-push'] ? 'false' : 'true',
-            cache: values.cache,
-            'cache-scope': values['cache-scope'],
-            isolation: values.isolation,
-            network: values.network,
-            'result-dir': values['result-dir'],
-            builder: values.builder,
-            lint: values['no-lint'] ? 'false' : 'true',
-        };
+        const parsed = parseFlags(buildFlags, argv);
+        if (parsed.positionals.length > 1)
+            throw new UsageError(`one context only, got: ${parsed.positionals.join(' ')}`);
+        const project = await projectOf(parsed, io);
         const env = io.env;
-        const request = parseBuildInputs(inputs, { cwd: io.cwd, env });
+        const docker = { ...(io.env.XPLAT_DOCKER ? { docker: io.env.XPLAT_DOCKER } : {}), env };
+        // Which xplat.yml leg: --platform's, else the engine's own platform's (probed once,
+        // and handed to the build so it is not probed again).
+        let facts;
+        const platformFlag = flags_text(parsed, 'platform');
+        if (!platformFlag && project.config)
+            facts = await capabilities_probeHost({ ...docker, logger: io.logger });
+        const leg = asUsage(() => pickLeg(project, platformFlag || undefined, facts ? defaultBuildPlatform(facts) : undefined));
+        if (project.config && !leg && !platformFlag)
+            throw new UsageError(`this engine builds ${facts ? platform_formatPlatform(defaultBuildPlatform(facts)) : 'another platform'}, which ${project.configFile} does not list; give one of ${project.config.legs.map((l) => l.name).join(', ')}`, '--platform');
+        const defaults = project.config ? configDefaults(project.config, leg, project.dir) : {};
+        const inputs = flagInputs(buildFlags, parsed, defaults);
+        if (parsed.positionals[0])
+            inputs.context = parsed.positionals[0];
+        // Another context than xplat.yml's: its own Dockerfile, unless --file says otherwise.
+        if ((parsed.positionals[0] || flags_text(parsed, 'context')) && !flags_text(parsed, 'file'))
+            delete inputs.file;
+        if (!inputs['result-dir'])
+            inputs['result-dir'] = await runResultDir(parsed, io, project);
+        const request = asUsage(() => parseBuildInputs(inputs, { cwd: io.cwd, env }));
         // On a runner the GITHUB_* variables say which commit; on a laptop, git does.
         const fromEnv = sourceFromEnv(io.env);
         const source = fromEnv.sha
             ? fromEnv
             : { ...(await sourceFromGit(request.context)), ...fromEnv };
         const options = {
+            ...docker,
             logger: io.logger,
             cwd: io.cwd,
-            env,
             source,
+            ...(facts ? { facts } : {}),
             onFinding: (f) => io.stderr(formatFinding(f)),
         };
-        if (values['dry-run']) {
+        if (bool(parsed, 'dry-run')) {
             const prepared = await prepareBuild(request, options);
             const steps = [...prepared.plan.before, prepared.plan.build, ...prepared.plan.push];
             const lines = steps.map((s) => {
@@ -57438,21 +61773,42 @@ const buildCommand = {
                     .join('');
                 return `${envText}docker ${s.args.map(quote).join(' ')}`;
             });
-            io.stdout(values.json
+            io.stdout(bool(parsed, 'json')
                 ? JSON.stringify({ builder: prepared.selection.kind, tags: prepared.tags, steps }, null, 2)
-                : [`# builder: ${prepared.selection.kind} (${prepared.selection.reason})`, ...lines].join('\n'));
+                : [`builder: ${prepared.selection.kind} (${prepared.selection.reason})`, ...lines].join('\n'));
             return 0;
         }
         const outcome = await buildPlatformImage(request, options);
         const outputs = buildOutputs(outcome);
-        io.stdout(values.json
+        io.stdout(bool(parsed, 'json')
             ? JSON.stringify(outputs, null, 2)
-            : Object.entries(outputs)
-                .map(([k, v]) => `${k.padEnd(11)} ${v}`)
-                .join('\n'));
+            : renderTable(['output', 'value'], Object.entries(outputs).map(([k, v]) => [k, String(v)])));
         return 0;
     },
 };
+/**
+ * build-platform-image's inputs from xplat.yml: the leg's, or only the top-level values
+ * for a platform xplat.yml does not list. Paths in xplat.yml are from the project folder,
+ * flags from the current one, so the config's are made absolute here.
+ */
+function configDefaults(config, leg, dir) {
+    const inputs = leg
+        ? legBuildInputs(config, leg)
+        : Object.fromEntries(Object.entries({
+            image: config.image,
+            context: config.context,
+            file: config.dockerfile,
+            target: config.target ?? '',
+            'tag-template': config.legTag ?? '',
+            cache: config.cache ?? '',
+        }).filter(([, v]) => v !== ''));
+    if (!leg)
+        delete inputs.platform;
+    for (const key of ['context', 'file'])
+        if (inputs[key])
+            inputs[key] = external_node_path_default().resolve(dir, inputs[key]);
+    return inputs;
+}
 /** Quotes an argument for display only (commands always run as argument arrays). */
 function quote(arg) {
     return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
@@ -58889,6 +63245,25 @@ function toGlob(file) {
 
 
 
+/** fuse-manifest's input names (action.yml) -> the RawFuseInputs field each fills. */
+const FUSE_INPUTS = {
+    image: 'image',
+    tags: 'tags',
+    results: 'results',
+    sources: 'sources',
+    'expected-platforms': 'expectedPlatforms',
+    annotations: 'annotations',
+    'media-type': 'mediaType',
+    'mutable-tags': 'mutableTags',
+    'dry-run': 'dryRun',
+};
+/** RawFuseInputs from values keyed by input name (absent = ''), as `xplat fuse` has them. */
+function rawFuseInputs(byName) {
+    const raw = {};
+    for (const [name, field] of Object.entries(FUSE_INPUTS))
+        raw[field] = byName[name] ?? '';
+    return raw;
+}
 async function parseFuseRequest(raw, cwd) {
     if (!raw.image.trim())
         throw new errors_XplatError('is required: the repository the index goes to, e.g. ghcr.io/org/app', 'image');
@@ -58916,7 +63291,25 @@ async function parseFuseRequest(raw, cwd) {
         ? sourceTexts.map((s) => parseReference(s, 'sources'))
         : undefined;
     const legs = resultPatterns.length ? await loadLegResults(resultPatterns, cwd) : undefined;
+    for (const leg of legs ?? [])
+        checkLegRepository(leg, target);
     return { target, tags, legs, sources, expected, annotations, mediaType, mutableTags, dryRun };
+}
+/**
+ * A leg result is the build of this image: one for another repository is another
+ * project's leg (a shared results folder, a stale artifact) and never joins the index.
+ * Explicit sources may live elsewhere; they are copied in.
+ */
+function checkLegRepository(leg, target) {
+    let image;
+    try {
+        image = parseRepository(leg.result.image, `${leg.file}: image`);
+    }
+    catch {
+        image = { registry: '', repository: leg.result.image };
+    }
+    if (!sameRepository(image, target))
+        throw new errors_XplatError(`the leg result is for ${leg.result.image}, not the target repository ${formatRepository(target)}; fuse legs built for ${formatRepository(target)} (or give sources to copy images from elsewhere)`, leg.file);
 }
 /** Result patterns are one per line (a glob may contain commas: {a,b}). */
 function splitLines(text) {
@@ -58937,7 +63330,7 @@ const SMOKE_ICON = { passed: '✅', failed: '❌' };
 function osVersionCell(osVersion) {
     if (!osVersion)
         return '';
-    const release = windows_releaseForOsVersion(osVersion);
+    const release = releaseForOsVersion(osVersion);
     return release ? `${osVersion} (${release.name})` : osVersion;
 }
 const VERDICT_ICON = {
@@ -58953,7 +63346,7 @@ function renderFuseSummary(result) {
     const rows = result.entries.map((e) => summary_row([
         summary_code(e.platform.split(':')[0]),
         osVersionCell(e.osVersion),
-        summary_code(gate_shortDigest(e.digest)),
+        summary_code(shortDigest(e.digest)),
         `${SMOKE_ICON[e.smoke] ?? ''} ${e.smoke}`.trim(),
         e.copied ? `copied from ${summary_code(e.source.split('@')[0])}` : 'in place',
     ]));
@@ -59010,7 +63403,42 @@ function summary_code(text) {
     return `\`${text}\``;
 }
 
+;// CONCATENATED MODULE: ./packages/fuse/src/text.ts
+/**
+ * The fuse result for a terminal (`xplat fuse`): plain text, aligned columns. Markdown
+ * (summary.ts) is only for GITHUB_STEP_SUMMARY, where it is rendered.
+ */
+
+function renderFuseText(result) {
+    const kind = result.mediaType.includes('oci') ? 'OCI index' : 'Docker manifest list';
+    const tags = result.tags.length
+        ? result.tags
+            .map((t) => `${t.tag} (${t.action === 'unchanged' ? 'unchanged' : t.action === 'update' ? 'moved' : 'new'})`)
+            .join(', ')
+        : 'none (by digest only)';
+    const rows = result.entries.map((e) => {
+        const release = e.osVersion ? windows_releaseForOsVersion(e.osVersion) : undefined;
+        return [
+            e.platform.split(':')[0],
+            e.osVersion ? `${e.osVersion}${release ? ` (${release.name})` : ''}` : '-',
+            gate_shortDigest(e.digest),
+            e.smoke,
+            e.copied ? `copied from ${e.source.split('@')[0]}` : 'in place',
+        ];
+    });
+    return [
+        ...(result.dryRun ? ['dry run: nothing written'] : []),
+        `index   ${result.ref}`,
+        `kind    ${kind}, ${result.entries.length} platform(s)`,
+        `tags    ${tags}`,
+        '',
+        renderTable(['platform', 'os.version', 'digest', 'smoke', 'source'], rows),
+        ...result.warnings.map((w) => `warning: ${w}`),
+    ].join('\n');
+}
+
 ;// CONCATENATED MODULE: ./packages/fuse/src/index.ts
+
 
 
 
@@ -59031,24 +63459,28 @@ function summary_code(text) {
 
 
 
-const registryOptions = {
-    username: { type: 'string' },
-    'password-stdin': { type: 'boolean', default: false },
-};
-const registryUsage = `registry options:
-  --username NAME       registry user; the password comes from --password-stdin or
-                        XPLAT_PASSWORD. Without them Docker's config.json is used.
-  --password-stdin      read the password from standard input`;
+
+const registryFlags = [
+    {
+        flag: 'username',
+        input: 'username',
+        kind: 'string',
+        value: 'NAME',
+        help: 'registry user; the password from --password-stdin or XPLAT_PASSWORD (default: Docker config.json)',
+    },
+    { flag: 'password-stdin', kind: 'boolean', help: 'read the password from standard input' },
+];
 /** `registry` is the one registry the credentials are for; sources elsewhere use config.json. */
-function clientFromFlags(values, io, registry, logger = io.logger) {
+function clientFromFlags(parsed, io, registry, logger = io.logger) {
+    const username = flags_text(parsed, 'username');
     let password = io.env.XPLAT_PASSWORD ?? '';
-    if (values['password-stdin'])
+    if (bool(parsed, 'password-stdin'))
         password = (0,external_node_fs_namespaceObject.readFileSync)(0, 'utf8').replace(/\r?\n$/, '');
-    if (password && !values.username)
+    if (password && !username)
         throw new errors_XplatError('a password was given without --username', 'username');
     return createRegistryClient({
         logger,
-        credentials: values.username ? { username: values.username, password, registry } : undefined,
+        credentials: username ? { username, password, registry } : undefined,
     });
 }
 
@@ -59056,2291 +63488,106 @@ function clientFromFlags(values, io, registry, logger = io.logger) {
 
 
 
-const fuse_usage = `usage: xplat fuse --image REPO --expected-platforms LIST (--results PATH... | --source REF...) [options]
+
+
+/** Every fuse-manifest input (FUSE_INPUTS) as a flag, plus the CLI's own. */
+const fuseFlags = [
+    {
+        flag: 'image',
+        input: 'image',
+        kind: 'string',
+        value: 'REPO',
+        help: 'target repository, e.g. ghcr.io/org/app',
+        fromConfig: 'image',
+    },
+    { flag: 'tag', input: 'tags', kind: 'list', value: 'TAG', help: 'a tag for the index (repeat)' },
+    {
+        flag: 'results',
+        input: 'results',
+        kind: 'list',
+        value: 'PATH',
+        help: "leg result file, folder or glob (repeat; default: this run's, DIR/.xplat/legs/RUN-ID/)",
+    },
+    {
+        flag: 'source',
+        input: 'sources',
+        kind: 'list',
+        value: 'REF',
+        help: 'explicit repo@digest instead of results (repeat)',
+    },
+    {
+        flag: 'expected-platforms',
+        input: 'expected-platforms',
+        kind: 'string',
+        value: 'LIST',
+        help: 'linux/amd64,linux/arm64,windows/amd64:ltsc2022',
+        fromConfig: 'platforms',
+    },
+    {
+        flag: 'annotation',
+        input: 'annotations',
+        kind: 'list',
+        value: 'KEY=VALUE',
+        help: 'index annotation (repeat)',
+    },
+    {
+        flag: 'media-type',
+        input: 'media-type',
+        kind: 'string',
+        value: 'auto|oci|docker',
+        help: 'index format (default auto)',
+    },
+    {
+        flag: 'mutable-tag',
+        input: 'mutable-tags',
+        kind: 'list',
+        value: 'TAG',
+        help: 'a tag that may move (repeat; default latest)',
+    },
+    { flag: 'dry-run', input: 'dry-run', kind: 'boolean', help: 'print the index, write nothing' },
+    ...registryFlags,
+    runIdFlag,
+    ...projectFlags,
+    { flag: 'json', kind: 'boolean', help: 'print the result as JSON' },
+];
+const fuse_usage = `usage: xplat fuse [options]
 
 Fuse per-platform images into one multi-platform index, only when every expected
-platform has a pushed image whose smoke test passed (the same as the fuse-manifest action).
+platform has a pushed image whose smoke test passed (the same as the fuse-manifest
+action). With xplat.yml, no flag is needed: the image and the expected platforms come
+from it, the leg results from this run's folder. A leg result of another repository
+than the target is refused.
 
-  --image REPO                  target repository, e.g. ghcr.io/org/app
-  --tag TAG                     a tag for the index (repeat for more)
-  --results PATH                leg result file, folder or glob (repeat for more)
-  --source REF                  explicit repo@digest instead of results (repeat)
-  --expected-platforms LIST     linux/amd64,linux/arm64,windows/amd64:ltsc2022
-  --annotation KEY=VALUE        index annotation (repeat)
-  --media-type auto|oci|docker  index format (default auto)
-  --mutable-tag TAG             a tag that may move (repeat; default latest)
-  --dry-run                     print the index, write nothing
-  --json                        print the result as JSON
-${registryUsage}`;
+${flagHelp(fuseFlags)}`;
 const fuseCommand = {
     name: 'fuse',
     summary: 'gate on leg results and push one multi-platform index',
     usage: fuse_usage,
+    flags: fuseFlags,
     async run(argv, io) {
-        const { values } = (0,external_node_util_.parseArgs)({
-            args: argv,
-            options: {
-                image: { type: 'string', default: '' },
-                tag: { type: 'string', multiple: true, default: [] },
-                results: { type: 'string', multiple: true, default: [] },
-                source: { type: 'string', multiple: true, default: [] },
-                'expected-platforms': { type: 'string', default: '' },
-                annotation: { type: 'string', multiple: true, default: [] },
-                'media-type': { type: 'string', default: 'auto' },
-                'mutable-tag': { type: 'string', multiple: true, default: ['latest'] },
-                'dry-run': { type: 'boolean', default: false },
-                json: { type: 'boolean', default: false },
-                ...registryOptions,
-            },
-        });
-        const request = await parseFuseRequest({
-            image: values.image,
-            tags: values.tag.join('\n'),
-            results: values.results.join('\n'),
-            sources: values.source.join('\n'),
-            expectedPlatforms: values['expected-platforms'],
-            annotations: values.annotation.join('\n'),
-            mediaType: values['media-type'],
-            mutableTags: values['mutable-tag'].join('\n'),
-            dryRun: String(values['dry-run']),
-        }, io.cwd);
+        const parsed = parseFlags(fuseFlags, argv);
+        if (parsed.positionals.length)
+            throw new UsageError(`unexpected argument "${parsed.positionals[0]}"`);
+        const project = await projectOf(parsed, io);
+        const defaults = { 'media-type': 'auto', 'mutable-tags': 'latest' };
+        if (project.config) {
+            defaults.image = project.config.image;
+            defaults['expected-platforms'] = project.config.legs.map((l) => l.name).join(',');
+            if (!list(parsed, 'results').length && !list(parsed, 'source').length) {
+                const dir = await runResultDir(parsed, io, project);
+                if (!(0,external_node_fs_namespaceObject.existsSync)(dir))
+                    throw new UsageError(`no leg results in ${shown(io, dir)}; build and smoke-test first (xplat build, xplat smoke), or give --results`, 'results');
+                defaults.results = dir;
+            }
+        }
+        const inputs = flagInputs(fuseFlags, parsed, defaults);
+        const request = await asUsage(() => parseFuseRequest(rawFuseInputs(inputs), io.cwd));
         // A closed gate needs no extra output here: fuse() logged the gate table already.
-        const result = await fuse(request, clientFromFlags(values, io, request.target.registry), io.logger);
-        io.stdout(values.json ? JSON.stringify(result, null, 2) : renderFuseSummary(result));
+        const result = await fuse(request, clientFromFlags(parsed, io, request.target.registry), io.logger);
+        io.stdout(bool(parsed, 'json') ? JSON.stringify(result, null, 2) : renderFuseText(result));
         return 0;
     },
 };
-
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __nccwpck_require__(8815);
-;// CONCATENATED MODULE: ./packages/workflow/src/action-inputs.ts
-/**
- * Checks `with:` of every step that uses one of xplat's actions (and of every job that
- * calls a reusable workflow) against the inputs the action.yml (or the workflow_call)
- * declares: an unknown input and a missing required input are both problems, with the
- * line. actionlint cannot do this for actions it cannot read; this can.
- */
-
-/** xplat's action name in `./actions/<name>` or `<owner>/<repo>/actions/<name>@<ref>`. */
-function xplatActionName(uses) {
-    const local = /^\.\/actions\/([\w-]+)\/?$/.exec(uses);
-    if (local)
-        return local[1];
-    const remote = /^[\w.-]+\/[\w.-]+\/actions\/([\w-]+)@[\w./-]+$/.exec(uses);
-    return remote?.[1];
-}
-function declaredInputs(text, kind) {
-    const doc = parseDocument(text);
-    const data = doc.toJS();
-    const section = kind === 'action'
-        ? data?.inputs
-        : data?.on?.workflow_call?.inputs;
-    const inputs = new Map();
-    for (const [name, spec] of Object.entries(section ?? {})) {
-        const s = (spec ?? {});
-        inputs.set(name, { required: s.required === true && s.default === undefined });
-    }
-    return { inputs };
-}
-function get(map, key) {
-    return map.items.find((p) => isScalar(p.key) && p.key.value === key)?.value;
-}
-function checkActionInputs(workflowText, resolve) {
-    const lineCounter = new LineCounter();
-    const doc = parseDocument(workflowText, { lineCounter });
-    const lineOf = (node) => lineCounter.linePos(node?.range?.[0] ?? 0).line;
-    const problems = [];
-    const check = (owner, kind) => {
-        const usesNode = get(owner, 'uses');
-        if (!isScalar(usesNode) || typeof usesNode.value !== 'string')
-            return;
-        const uses = usesNode.value;
-        const text = resolve(uses, kind);
-        if (text === undefined)
-            return;
-        if (text === null) {
-            problems.push({
-                line: lineOf(usesNode),
-                uses,
-                message: `${kind === 'action' ? 'action.yml' : 'the workflow'} of ${uses} does not exist`,
-            });
-            return;
-        }
-        const declared = declaredInputs(text, kind);
-        const withNode = get(owner, 'with');
-        const given = new Set();
-        if (isMap(withNode)) {
-            for (const pair of withNode.items) {
-                const name = isScalar(pair.key) ? String(pair.key.value) : '';
-                given.add(name);
-                if (!declared.inputs.has(name))
-                    problems.push({
-                        line: lineOf(pair.key),
-                        uses,
-                        message: `input "${name}" is not declared by ${uses} (it has: ${[...declared.inputs.keys()].join(', ') || 'none'})`,
-                    });
-            }
-        }
-        for (const [name, spec] of declared.inputs) {
-            if (spec.required && !given.has(name))
-                problems.push({
-                    line: lineOf(usesNode),
-                    uses,
-                    message: `required input "${name}" of ${uses} is not given`,
-                });
-        }
-    };
-    const jobs = isMap(doc.contents) ? get(doc.contents, 'jobs') : undefined;
-    if (!isMap(jobs))
-        return problems;
-    for (const job of jobs.items) {
-        if (!isMap(job.value))
-            continue;
-        check(job.value, 'workflow');
-        const steps = get(job.value, 'steps');
-        if (!isSeq(steps))
-            continue;
-        for (const step of steps.items)
-            if (isMap(step))
-                check(step, 'action');
-    }
-    return problems;
-}
-
-;// CONCATENATED MODULE: ./packages/workflow/src/tags.ts
-/**
- * Tag templates of xplat.yml (`{version}`, `{major}.{minor}`, `{branch}`, `sha-{sha}`,
- * `latest`, literals) and their translation to docker/metadata-action `tags` lines, which
- * resolve them from the git ref at run time in the fuse job.
- */
-
-const SEMVER_PLACEHOLDERS = ['version', 'major', 'minor', 'patch'];
-const REF_PLACEHOLDERS = ['branch', 'tag', 'sha', 'date'];
-const tags_TAG_PLACEHOLDERS = [...SEMVER_PLACEHOLDERS, ...REF_PLACEHOLDERS];
-/** Tags of the index when xplat.yml names none. */
-const DEFAULT_TAGS = [
-    '{version}',
-    '{major}.{minor}',
-    '{branch}',
-    'sha-{sha}',
-    'latest',
-];
-const SAMPLE = {
-    version: '1.2.3',
-    major: '1',
-    minor: '2',
-    patch: '3',
-    branch: 'main',
-    tag: 'v1.2.3',
-    sha: '1a2b3c4',
-    date: '20250101',
-};
-/** Parse one template; throws an Error whose message says what is wrong and what is right. */
-function parseTagTemplate(text) {
-    const template = text.trim();
-    if (!template)
-        throw new Error('a tag template is empty');
-    if (/[{}]/.test(template.replace(/\{[^{}]*\}/g, '')))
-        throw new Error(`"${template}" has an unmatched brace; placeholders look like {version}`);
-    const tokens = [...template.matchAll(/\{([^{}]*)\}/g)].map((m) => m[1]);
-    for (const token of tokens) {
-        if (!tags_TAG_PLACEHOLDERS.includes(token))
-            throw new Error(`"{${token}}" is not a tag placeholder; use ${tags_TAG_PLACEHOLDERS.map((p) => `{${p}}`).join(', ')}`);
-    }
-    const sample = template.replace(/\{([^{}]*)\}/g, (_m, t) => SAMPLE[t]);
-    const problem = tagProblem(sample);
-    if (problem)
-        throw new Error(`"${template}" does not make a valid tag: ${problem}`);
-    const semver = tokens.filter((t) => SEMVER_PLACEHOLDERS.includes(t));
-    const refs = tokens.filter((t) => !SEMVER_PLACEHOLDERS.includes(t));
-    const only = tokens.length === 1 ? tokens[0] : undefined;
-    const at = tokens.length === 1 ? template.indexOf(`{${only}}`) : -1;
-    const prefix = at >= 0 ? template.slice(0, at) : '';
-    const suffix = at >= 0 ? template.slice(at + `{${only}}`.length) : '';
-    const affixes = `${prefix ? `,prefix=${prefix}` : ''}${suffix ? `,suffix=${suffix}` : ''}`;
-    if (semver.length) {
-        if (refs.length)
-            throw new Error(`"${template}" mixes semver placeholders (from a v1.2.3 git tag) with {${refs[0]}}; give them as separate tags`);
-        const pattern = template.replace(/\{([^{}]*)\}/g, '{{$1}}');
-        return {
-            template,
-            metadata: `type=semver,pattern=${pattern}`,
-            mutable: !semver.includes('version') && !semver.includes('patch'),
-            when: 'a semver git tag (v1.2.3)',
-        };
-    }
-    if (tokens.length === 0) {
-        if (template === 'latest')
-            return {
-                template,
-                metadata: 'type=raw,value=latest,enable={{is_default_branch}}',
-                mutable: true,
-                when: 'the default branch',
-            };
-        return { template, metadata: `type=raw,value=${template}`, mutable: true, when: 'always' };
-    }
-    if (only === 'branch')
-        return {
-            template,
-            metadata: `type=ref,event=branch${affixes}`,
-            mutable: true,
-            when: 'a branch push',
-        };
-    if (only === 'tag')
-        return {
-            template,
-            metadata: `type=ref,event=tag${affixes}`,
-            mutable: false,
-            when: 'a git tag',
-        };
-    if (only === 'sha')
-        return {
-            template,
-            metadata: `type=sha,prefix=${prefix},suffix=${suffix}`,
-            mutable: false,
-            when: 'always',
-        };
-    if (refs.includes('branch') && refs.includes('tag'))
-        throw new Error(`"${template}" combines {branch} and {tag}, which never exist together; give them as separate tags`);
-    const value = template
-        .replace(/\{date\}/g, "{{date 'YYYYMMDD'}}")
-        .replace(/\{(branch|tag|sha)\}/g, '{{$1}}');
-    const enable = refs.includes('branch')
-        ? ",enable=${{ github.ref_type == 'branch' }}"
-        : refs.includes('tag')
-            ? ",enable=${{ github.ref_type == 'tag' }}"
-            : '';
-    return {
-        template,
-        metadata: `type=raw,value=${value}${enable}`,
-        mutable: !refs.includes('sha') && !refs.includes('tag'),
-        when: refs.includes('branch') ? 'a branch push' : refs.includes('tag') ? 'a git tag' : 'always',
-    };
-}
-
-;// CONCATENATED MODULE: ./packages/workflow/src/schema.ts
-/**
- * The xplat.yml schema: strict (an unknown or misspelt field is an error, never ignored),
- * with descriptions that become the editor schema (xplat.schema.json, from
- * z.toJSONSchema). Checks that need more than one field (runners, duplicates, registry
- * credentials) are in config.ts, so every error still names its field and line.
- */
-
-
-
-
-const EXPRESSION = /\$\{\{/;
-/** A non-empty literal string: xplat.yml is data, GitHub expressions are not evaluated in it. */
-const schema_text = (what) => schemas_string({ error: `must be a string (${what})` })
-    .trim()
-    .min(1, { error: `must not be empty (${what})` })
-    .refine((v) => !EXPRESSION.test(v), {
-    error: 'is taken literally: GitHub expressions (${{ }}) are not evaluated in xplat.yml',
-});
-/** Scalars YAML may type as numbers or booleans (build args, env): kept as strings. */
-const scalar = union([schemas_string(), schemas_number(), schemas_boolean()], {
-    error: 'must be a string, number or boolean',
-})
-    .transform((v) => String(v))
-    .refine((v) => !EXPRESSION.test(v), {
-    error: 'is taken literally: GitHub expressions (${{ }}) are not evaluated in xplat.yml',
-});
-const schema_ARG_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const keyValues = (what) => record(schemas_string().regex(schema_ARG_NAME, { error: `is not a ${what} name (letters, digits, _)` }), scalar, { error: `must be a mapping of ${what} names to values` });
-const schema_platformString = schema_text('a platform such as linux/amd64 or windows/amd64:ltsc2022')
-    .superRefine((value, ctx) => {
-    try {
-        platform_parsePlatform(value, '');
-    }
-    catch (error) {
-        ctx.addIssue({ code: 'custom', message: error.message });
-    }
-})
-    .meta({
-    description: 'os/arch[/variant], Windows with its release: linux/amd64, linux/arm64, windows/amd64:ltsc2022, windows/amd64:ltsc2025',
-    examples: ['linux/amd64', 'linux/arm64', 'windows/amd64:ltsc2022', 'windows/amd64:ltsc2025'],
-});
-const label = schema_text('a runner label');
-const runsOn = union([label, array(label).min(1, { error: 'must list at least one label' })], {
-    error: 'must be a runner label or a list of labels, e.g. [self-hosted, windows, ltsc2019]',
-})
-    .meta({
-    description: 'Runner labels for this platform instead of the hosted runner xplat picks, e.g. [self-hosted, windows, ltsc2019].',
-});
-const DURATION = /^\d+(ms|s|m)$/;
-const schema_duration = schemas_string({ error: 'must be a duration such as 30s, 2m or 1500ms' })
-    .regex(DURATION, { error: 'must be a duration such as 30s, 2m or 1500ms' });
-const STATUS = /^(\d{3}|[1-5]xx|\d{3}-\d{3})(,(\d{3}|[1-5]xx|\d{3}-\d{3}))*$/;
-const schema_smokeSchema = strictObject({
-    port: schemas_number({ error: 'must be a port number (1-65535)' })
-        .int({ error: 'must be a whole port number' })
-        .min(1, { error: 'must be a port number (1-65535)' })
-        .max(65535, { error: 'must be a port number (1-65535)' })
-        .optional()
-        .meta({
-        description: 'Port the service listens on inside the container; enables the HTTP probe.',
-    }),
-    path: schemas_string({ error: 'must be an HTTP path such as /healthz' })
-        .startsWith('/', { error: 'must start with / (e.g. /healthz)' })
-        .optional()
-        .meta({ description: 'HTTP path to probe (default /).' }),
-    'expect-status': union([schemas_number().int(), schemas_string()], { error: 'must be a status such as 200 or 2xx' })
-        .transform((v) => String(v))
-        .refine((v) => STATUS.test(v), {
-        error: 'must be a status such as 200, 2xx, 200-299 or 200,204',
-    })
-        .optional()
-        .meta({
-        description: 'Expected HTTP status: 200, 2xx, 200-299 or 200,204 (default 200-399).',
-    }),
-    'expect-body': schema_text('a regular expression').optional().meta({
-        description: 'Regular expression the response body must match.',
-    }),
-    'expect-log': schema_text('a regular expression').optional().meta({
-        description: "Regular expression a line of the container's output must match.",
-    }),
-    'tcp-port': schemas_number({ error: 'must be a port number (1-65535)' })
-        .int()
-        .min(1, { error: 'must be a port number (1-65535)' })
-        .max(65535, { error: 'must be a port number (1-65535)' })
-        .optional()
-        .meta({ description: 'A port that must accept a TCP connection.' }),
-    command: schema_text('a command').optional().meta({
-        description: 'A command run inside the running container that must succeed.',
-    }),
-    env: keyValues('environment variable').optional().meta({
-        description: 'Environment for the container.',
-    }),
-    'run-args': schema_text('docker run arguments').optional().meta({
-        description: 'Extra docker run arguments, e.g. --memory 512m.',
-    }),
-    timeout: schema_duration.optional().meta({
-        description: 'How long the container has to pass every probe (default 60s Linux, 180s Windows).',
-    }),
-    'stop-timeout': schema_duration.optional().meta({
-        description: 'How long docker stop waits before killing the container.',
-    }),
-    'expect-graceful-stop': schemas_boolean({ error: 'must be true or false' })
-        .optional()
-        .meta({ description: 'Fail unless the container exits on its own when stopped.' }),
-})
-    .meta({ description: 'The smoke test each platform image must pass before it is fused.' });
-const platformEntrySchema = union([
-    schema_platformString,
-    strictObject({
-        platform: schema_platformString,
-        'runs-on': runsOn.optional(),
-        qemu: schemas_boolean({ error: 'must be true or false' }).optional().meta({
-            description: `Build this Linux platform under QEMU (on ubuntu-24.04 unless runs-on says otherwise) instead of on a native runner.`,
-        }),
-        'build-args': keyValues('build arg').optional().meta({
-            description: 'Build args for this platform only (merged over the top-level ones).',
-        }),
-        smoke: schema_smokeSchema.optional().meta({
-            description: 'Smoke settings for this platform only (merged over the top-level ones).',
-        }),
-    })
-        .meta({ description: 'A platform with overrides.' }),
-], { error: 'must be a platform string or a mapping with platform:' });
-const SECRET = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const secretName = schemas_string({ error: 'must be the name of a repository secret' })
-    .regex(SECRET, { error: 'must be a secret name (letters, digits, _), e.g. REGISTRY_PASSWORD' })
-    .refine((v) => v === 'GITHUB_TOKEN' || !/^GITHUB_/i.test(v), {
-    error: 'secret names cannot start with GITHUB_ (except GITHUB_TOKEN)',
-});
-const CRON = /^(\S+\s+){4}\S+$/;
-const USES = /^(\.\/[\w./-]*[\w-]|[\w.-]+\/[\w.-]+@[\w./-]+)$/;
-const configSchema = strictObject({
-    image: schema_text('a repository such as ghcr.io/org/app')
-        .superRefine((value, ctx) => {
-        try {
-            parseRepository(value, '');
-        }
-        catch (error) {
-            ctx.addIssue({ code: 'custom', message: error.message });
-        }
-    })
-        .meta({
-        description: 'Repository of the images and the fused index, without a tag: ghcr.io/org/app. Lowercase.',
-    }),
-    platforms: array(platformEntrySchema, { error: 'must be a list of platforms' })
-        .min(1, { error: 'must list at least one platform' })
-        .meta({ description: 'Every platform the index must contain; one build leg each.' }),
-    context: schema_text('a folder').optional().meta({ description: 'Build context folder (default .).' }),
-    dockerfile: schema_text('a file').optional().meta({
-        description: 'Dockerfile path from the repository root (default <context>/Dockerfile).',
-    }),
-    target: schemas_string({ error: 'must be a stage name' })
-        .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, { error: 'must be a stage name' })
-        .optional()
-        .meta({ description: 'Stage to build (default: the last).' }),
-    'build-args': keyValues('build arg')
-        .optional()
-        .meta({ description: 'Build args for every platform.' }),
-    labels: record(schemas_string().regex(/^[A-Za-z0-9][A-Za-z0-9._/-]*$/, { error: 'is not a label key' }), scalar, { error: 'must be a mapping of label keys to values' })
-        .optional()
-        .meta({ description: 'Image labels.' }),
-    cache: schemas_enum(['auto', 'gha', 'registry', 'none'], {
-        error: 'must be one of auto, gha, registry, none',
-    })
-        .optional()
-        .meta({ description: 'Build cache (default auto).' }),
-    smoke: schema_smokeSchema.optional(),
-    tags: array(schemas_string({ error: 'must be a tag template' }).superRefine((value, ctx) => {
-        try {
-            parseTagTemplate(value);
-        }
-        catch (error) {
-            ctx.addIssue({ code: 'custom', message: error.message });
-        }
-    }), { error: 'must be a list of tag templates' })
-        .optional()
-        .meta({
-        description: 'Tags of the fused index: literals and templates with {version} {major} {minor} {patch} (from a v1.2.3 git tag), {branch}, {tag}, {sha}, {date}; "latest" is set on the default branch. Default: {version}, {major}.{minor}, {branch}, sha-{sha}, latest.',
-    }),
-    'leg-tag': schemas_string({ error: 'must be a tag template' })
-        .refine((v) => v.includes('{platform-pair}'), {
-        error: 'must contain {platform-pair} so every leg has its own tag, e.g. {platform-pair}-{sha}',
-    })
-        .optional()
-        .meta({
-        description: 'Tag template of each per-platform image (default {platform-pair}-{sha}).',
-    }),
-    registry: strictObject({
-        login: schemas_boolean({ error: 'must be true or false' }).optional().meta({
-            description: 'Log in before pushing (default true).',
-        }),
-        username: schema_text('a user name').optional().meta({
-            description: 'Registry user name (default: github.actor for ghcr.io).',
-        }),
-        'username-secret': secretName.optional().meta({
-            description: 'Secret holding the user name (default REGISTRY_USERNAME outside ghcr.io).',
-        }),
-        'password-secret': secretName.optional().meta({
-            description: 'Secret holding the password or token (default GITHUB_TOKEN for ghcr.io, else REGISTRY_PASSWORD).',
-        }),
-    })
-        .optional()
-        .meta({
-        description: 'Registry login. ghcr.io uses GITHUB_TOKEN by default; others secrets.',
-    }),
-    triggers: strictObject({
-        branches: array(schema_text('a branch name or pattern'), { error: 'must be a list of branches' })
-            .optional()
-            .meta({ description: 'Branches whose pushes build and fuse (default [main]).' }),
-        tags: array(schema_text('a git tag pattern'), { error: 'must be a list of git tag patterns' })
-            .optional()
-            .meta({ description: "Git tags whose pushes build and fuse (default ['v*'])." }),
-        'pull-requests': schemas_boolean({ error: 'must be true or false' }).optional().meta({
-            description: 'Build and smoke-test pull requests, without pushing or fusing (default true).',
-        }),
-        'workflow-dispatch': schemas_boolean({ error: 'must be true or false' }).optional().meta({
-            description: 'Allow manual runs (default true).',
-        }),
-        schedule: array(schemas_string({ error: 'must be a cron expression' }).regex(CRON, {
-            error: 'must be a cron expression of five fields, e.g. "0 4 * * 1"',
-        }), { error: 'must be a list of cron expressions' })
-            .optional()
-            .meta({ description: 'Cron schedules (UTC).' }),
-    })
-        .optional()
-        .meta({ description: 'When the workflow runs.' }),
-    xplat: strictObject({
-        uses: schemas_string({ error: 'must be owner/repo@ref or a local ./path' })
-            .regex(USES, {
-            error: 'must be owner/repo@ref (e.g. xplat-dev/xplat@v1) or a local folder such as ./actions',
-        })
-            .meta({
-            description: "Where xplat's actions come from: owner/repo@ref (-> owner/repo/actions/<name>@ref) or a local folder (./actions -> ./actions/<name>).",
-        }),
-    })
-        .optional(),
-    'pin-actions': schemas_boolean({ error: 'must be true or false' }).optional().meta({
-        description: 'Pin third-party actions (checkout, artifacts, docker/login-action, docker/metadata-action) by full commit SHA.',
-    }),
-    workflow: strictObject({
-        name: schema_text('a workflow name')
-            .optional()
-            .meta({ description: 'Workflow name (default xplat).' }),
-        'timeout-minutes': schemas_number({ error: 'must be a number of minutes' })
-            .int({ error: 'must be a whole number of minutes' })
-            .min(1, { error: 'must be between 1 and 360 minutes' })
-            .max(360, { error: 'must be between 1 and 360 minutes' })
-            .optional()
-            .meta({ description: 'Timeout of each build leg (default 60).' }),
-        'fuse-runs-on': runsOn.optional().meta({
-            description: 'Runner of the fuse job (default ubuntu-24.04).',
-        }),
-    })
-        .optional(),
-})
-    .meta({
-    title: 'xplat.yml',
-    description: 'xplat: build one image per platform on native runners, smoke-test each, fuse them into one multi-platform index. `xplat generate` turns this file into .github/workflows/xplat.yml.',
-});
-/** The JSON schema of xplat.yml for editors (yaml-language-server, VS Code). */
-function configJsonSchema() {
-    return toJSONSchema(configSchema, { io: 'input', unrepresentable: 'any' });
-}
-
-;// CONCATENATED MODULE: ./packages/workflow/src/config.ts
-/**
- * Loading xplat.yml: YAML with source positions, the strict schema, then the checks that
- * span fields (platforms and their runners, duplicates, the registry). Every problem is
- * reported at once, each as `file:line:column: field: what is wrong and what is right`.
- */
-
-
-
-
-
-
-const CONFIG_FILE = 'xplat.yml';
-/** xplat's own actions when xplat.yml does not say (`xplat: { uses: ... }`). */
-const DEFAULT_XPLAT_USES = 'xplat-dev/xplat@v1';
-const DEFAULT_BRANCHES = ['main'];
-const DEFAULT_GIT_TAGS = ['v*'];
-const DEFAULT_TIMEOUT_MINUTES = 60;
-const DEFAULT_FUSE_RUNNER = 'ubuntu-24.04';
-const GHCR = 'ghcr.io';
-/** Every problem of an xplat.yml, one line each: `xplat.yml:4:5: platforms[0]: ...`. */
-class ConfigError extends errors_XplatError {
-    file;
-    problems;
-    constructor(file, problems) {
-        super(problems.map((p) => formatProblem(file, p)).join('\n'));
-        this.name = 'ConfigError';
-        this.file = file;
-        this.problems = problems;
-    }
-}
-function formatProblem(file, p) {
-    return `${file}:${p.line}:${p.column}: ${p.field}: ${p.message}`;
-}
-/** Parse, validate and resolve the text of an xplat.yml. Throws ConfigError. */
-function loadConfig(text, file = CONFIG_FILE) {
-    const lineCounter = new dist/* LineCounter */.HN();
-    const doc = (0,dist/* parseDocument */.Tp)(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-    const at = (offset) => {
-        const pos = lineCounter.linePos(offset);
-        return { line: pos.line, column: pos.col };
-    };
-    const problem = (p, message, asKey = false) => ({
-        field: formatField(p),
-        path: p,
-        message,
-        ...at(offsetOf(doc, p, asKey)),
-    });
-    if (doc.errors.length) {
-        throw new ConfigError(file, doc.errors.map((e) => {
-            const p = pathAt(doc, e.pos[0]);
-            return {
-                field: formatField(p),
-                path: p,
-                message: `YAML: ${e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`,
-                ...at(e.pos[0]),
-            };
-        }));
-    }
-    const data = doc.toJS();
-    if (data === null || data === undefined || typeof data !== 'object' || Array.isArray(data)) {
-        throw new ConfigError(file, [
-            {
-                field: '(file)',
-                path: [],
-                message: 'must be a mapping with at least image: and platforms: (e.g. image: ghcr.io/org/app)',
-                line: 1,
-                column: 1,
-            },
-        ]);
-    }
-    const parsed = configSchema.safeParse(data);
-    if (!parsed.success) {
-        const problems = zodProblems(parsed.error.issues, [], data, problem);
-        throw new ConfigError(file, sortProblems(dedupe(problems)));
-    }
-    const { config, problems } = resolve(parsed.data, file, problem);
-    if (problems.length)
-        throw new ConfigError(file, sortProblems(problems));
-    return config;
-}
-function resolve(data, file, problem) {
-    const problems = [];
-    // Checked by the schema already: this cannot throw here.
-    const registry = parseRepository(data.image, '').registry;
-    const context = data.context ?? '.';
-    const dockerfile = data.dockerfile ?? external_node_path_default().posix.join(context, 'Dockerfile');
-    const topArgs = data['build-args'] ?? {};
-    const topSmoke = data.smoke ?? {};
-    const legs = [];
-    const seen = new Map();
-    data.platforms.forEach((entry, i) => {
-        const object = typeof entry === 'string' ? undefined : entry;
-        const platformPath = object ? ['platforms', i, 'platform'] : ['platforms', i];
-        const platformText = object ? object.platform : entry;
-        let platform;
-        try {
-            platform = platform_parsePlatform(platformText, '');
-        }
-        catch (error) {
-            problems.push(problem(platformPath, error.message));
-            return;
-        }
-        const name = platform_formatPlatform(platform);
-        const first = seen.get(name);
-        if (first !== undefined) {
-            problems.push(problem(platformPath, `${name} is listed twice (also platforms[${first}])`));
-            return;
-        }
-        seen.set(name, i);
-        let runner;
-        try {
-            runner = runnerFor(platform, {
-                ...(object?.['runs-on'] !== undefined ? { runsOn: object['runs-on'] } : {}),
-                ...(object?.qemu !== undefined ? { qemu: object.qemu } : {}),
-            }, '');
-        }
-        catch (error) {
-            if (!(error instanceof RunnerError))
-                throw error;
-            const fieldPath = error.field === 'qemu' && object?.qemu !== undefined
-                ? ['platforms', i, 'qemu']
-                : error.field === 'runs-on' && object?.['runs-on'] !== undefined
-                    ? ['platforms', i, 'runs-on']
-                    : platformPath;
-            problems.push(problem(fieldPath, error.message));
-            return;
-        }
-        legs.push({
-            platform,
-            name,
-            pair: platformPair(platform),
-            runner,
-            buildArgs: { ...topArgs, ...(object?.['build-args'] ?? {}) },
-            smoke: { ...topSmoke, ...(object?.smoke ?? {}) },
-        });
-    });
-    const reg = data.registry ?? {};
-    if (reg.username !== undefined && reg['username-secret'] !== undefined)
-        problems.push(problem(['registry', 'username-secret'], 'give username or username-secret, not both', true));
-    const ghcr = registry === GHCR;
-    const passwordSecret = reg['password-secret'] ?? (ghcr ? 'GITHUB_TOKEN' : 'REGISTRY_PASSWORD');
-    const username = reg.username ??
-        (reg['username-secret']
-            ? `\${{ secrets.${reg['username-secret']} }}`
-            : ghcr
-                ? '${{ github.actor }}'
-                : '${{ secrets.REGISTRY_USERNAME }}');
-    const login = reg.login === false
-        ? undefined
-        : {
-            host: registry,
-            username,
-            password: `\${{ secrets.${passwordSecret} }}`,
-            githubToken: passwordSecret === 'GITHUB_TOKEN',
-        };
-    const uses = data.xplat?.uses ?? DEFAULT_XPLAT_USES;
-    const actions = uses.startsWith('./')
-        ? { kind: 'local', dir: uses.replace(/\/+$/, '') }
-        : {
-            kind: 'remote',
-            repository: uses.slice(0, uses.indexOf('@')),
-            ref: uses.slice(uses.indexOf('@') + 1),
-        };
-    const config = {
-        file,
-        image: data.image,
-        registry,
-        login,
-        context,
-        dockerfile,
-        target: data.target,
-        labels: data.labels ?? {},
-        cache: data.cache,
-        legTag: data['leg-tag'],
-        legs,
-        tags: (data.tags ?? DEFAULT_TAGS).map(parseTagTemplate),
-        triggers: {
-            branches: data.triggers?.branches ?? DEFAULT_BRANCHES,
-            tags: data.triggers?.tags ?? DEFAULT_GIT_TAGS,
-            pullRequests: data.triggers?.['pull-requests'] ?? true,
-            workflowDispatch: data.triggers?.['workflow-dispatch'] ?? true,
-            schedule: data.triggers?.schedule ?? [],
-        },
-        actions,
-        pinActions: data['pin-actions'] ?? false,
-        workflow: {
-            name: data.workflow?.name ?? 'xplat',
-            timeoutMinutes: data.workflow?.['timeout-minutes'] ?? DEFAULT_TIMEOUT_MINUTES,
-            fuseRunsOn: data.workflow?.['fuse-runs-on'] ?? DEFAULT_FUSE_RUNNER,
-        },
-    };
-    return { config, problems };
-}
-function zodProblems(issues, prefix, data, problem) {
-    const out = [];
-    for (const issue of issues) {
-        const p = [...prefix, ...issue.path];
-        if (issue.code === 'unrecognized_keys') {
-            const known = knownKeys(p);
-            for (const key of issue.keys) {
-                const hint = suggest(key, known);
-                out.push(problem([...p, key], `unknown field${hint ? `; did you mean "${hint}"?` : known.length ? `; known fields: ${known.join(', ')}` : ''}`, true));
-            }
-            continue;
-        }
-        if (issue.code === 'invalid_union') {
-            // The option whose shape the value has (a string vs a mapping) explains best: the
-            // others fail with invalid_type at the value itself.
-            const pick = issue.errors.find((branch) => !branch.every((i) => i.code === 'invalid_type' && i.path.length === 0));
-            if (pick) {
-                out.push(...zodProblems(pick, p, data, problem));
-                continue;
-            }
-        }
-        const value = getIn(data, p);
-        if (value === undefined) {
-            out.push(problem(p, requiredMessage(p)));
-            continue;
-        }
-        out.push(problem(p, issue.message));
-    }
-    return out;
-}
-function requiredMessage(p) {
-    const last = p[p.length - 1];
-    if (last === 'image')
-        return 'is required: the repository to push to, e.g. ghcr.io/org/app';
-    if (last === 'platforms')
-        return 'is required: list the platforms, e.g. [linux/amd64, linux/arm64, windows/amd64:ltsc2022]';
-    if (last === 'platform')
-        return 'is required: the platform of this entry, e.g. windows/amd64:ltsc2022';
-    if (last === 'uses')
-        return 'is required: owner/repo@ref or ./actions';
-    return 'is required';
-}
-/** The keys an object of the schema has at `p` (for "did you mean"). */
-function knownKeys(p) {
-    let schema = configSchema;
-    for (const segment of [...p, null]) {
-        schema = unwrap(schema, segment);
-        if (segment === null)
-            break;
-        const def = defOf(schema);
-        if (def?.type === 'object')
-            schema = def.shape[String(segment)];
-        else if (def?.type === 'array')
-            schema = def.element;
-        else if (def?.type === 'record')
-            schema = def.valueType;
-        else
-            return [];
-    }
-    const def = defOf(schema);
-    return def?.type === 'object' ? Object.keys(def.shape) : [];
-}
-function defOf(schema) {
-    return schema?._zod?.def;
-}
-/** Through optional/pipe/default wrappers; a union becomes its object option for a key. */
-function unwrap(schema, segment) {
-    for (;;) {
-        const def = defOf(schema);
-        if (!def)
-            return schema;
-        if (def.type === 'optional' || def.type === 'default' || def.type === 'nullable')
-            schema = def.innerType;
-        else if (def.type === 'pipe')
-            schema = def.in;
-        else if (def.type === 'union') {
-            const options = def.options;
-            schema =
-                options.find((o) => defOf(o)?.type === (typeof segment === 'number' ? 'array' : 'object')) ??
-                    options.find((o) => defOf(o)?.type === 'object') ??
-                    options[0];
-            if (defOf(schema)?.type === 'union')
-                return schema;
-        }
-        else
-            return schema;
-    }
-}
-function suggest(key, known) {
-    let best;
-    let bestDistance = Infinity;
-    for (const candidate of known) {
-        const d = distance(key.toLowerCase(), candidate.toLowerCase());
-        if (d < bestDistance) {
-            bestDistance = d;
-            best = candidate;
-        }
-    }
-    return best !== undefined && bestDistance <= Math.max(2, Math.floor(key.length / 3))
-        ? best
-        : undefined;
-}
-function distance(a, b) {
-    const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-    for (let i = 1; i <= a.length; i++) {
-        let prev = row[0];
-        row[0] = i;
-        for (let j = 1; j <= b.length; j++) {
-            const tmp = row[j];
-            row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-            prev = tmp;
-        }
-    }
-    return row[b.length];
-}
-function dedupe(problems) {
-    const seen = new Set();
-    return problems.filter((p) => {
-        const key = `${p.field}\u0000${p.message}`;
-        if (seen.has(key))
-            return false;
-        seen.add(key);
-        return true;
-    });
-}
-function sortProblems(problems) {
-    return [...problems].sort((a, b) => a.line - b.line || a.column - b.column);
-}
-// ---- positions --------------------------------------------------------------------------
-/** `platforms[1].runs-on`. */
-function formatField(p) {
-    if (p.length === 0)
-        return '(file)';
-    return p.map((s, i) => (typeof s === 'number' ? `[${s}]` : i === 0 ? s : `.${s}`)).join('');
-}
-function getIn(data, p) {
-    let value = data;
-    for (const segment of p) {
-        if (value === null || typeof value !== 'object')
-            return undefined;
-        value = value[segment];
-    }
-    return value;
-}
-function keyText(node) {
-    return (0,dist/* isScalar */.jn)(node) ? String(node.value) : undefined;
-}
-/**
- * The source offset of the node at `p` (its key with asKey). A path that does not exist
- * (a missing field) points at the deepest part that does.
- */
-function offsetOf(doc, p, asKey) {
-    let node = doc.contents;
-    let best = doc.contents;
-    for (let i = 0; i < p.length; i++) {
-        const segment = p[i];
-        const last = i === p.length - 1;
-        if ((0,dist/* isMap */.jh)(node)) {
-            const pair = node.items.find((item) => keyText(item.key) === String(segment));
-            if (!pair)
-                break;
-            const key = pair.key;
-            const value = pair.value;
-            if (last && asKey) {
-                best = key;
-                break;
-            }
-            node = value;
-            best = value && !((0,dist/* isScalar */.jn)(value) && value.value === null) ? value : key;
-        }
-        else if ((0,dist/* isSeq */.oP)(node)) {
-            const item = node.items[Number(segment)];
-            if (!item)
-                break;
-            node = item;
-            best = item;
-        }
-        else
-            break;
-    }
-    return best?.range?.[0] ?? 0;
-}
-/**
- * The field a YAML error is about: the last key or list item that starts at or before
- * `offset` (a syntax error leaves no node that holds it).
- */
-function pathAt(doc, offset) {
-    let best = { start: -1, path: [] };
-    const visit = (node, at) => {
-        const consider = (start, p) => {
-            if (start !== undefined && start <= offset && start >= best.start)
-                best = { start, path: p };
-        };
-        if ((0,dist/* isMap */.jh)(node)) {
-            for (const pair of node.items) {
-                if (!(0,dist/* isPair */.tO)(pair))
-                    continue;
-                const p = [...at, keyText(pair.key) ?? '?'];
-                consider(pair.key?.range?.[0], p);
-                visit(pair.value, p);
-            }
-        }
-        else if ((0,dist/* isSeq */.oP)(node)) {
-            node.items.forEach((item, i) => {
-                consider(item?.range?.[0], [...at, i]);
-                visit(item, [...at, i]);
-            });
-        }
-    };
-    visit(doc.contents, []);
-    return best.path;
-}
-
-;// CONCATENATED MODULE: ./packages/workflow/src/diff.ts
-/**
- * A unified diff of two texts (line-based LCS, 3 lines of context), for
- * `xplat generate --check`: what would change if the workflow were regenerated.
- */
-function lines(text) {
-    if (text === '')
-        return [];
-    const out = text.split('\n');
-    if (out[out.length - 1] === '')
-        out.pop();
-    return out;
-}
-function operations(a, b) {
-    const n = a.length;
-    const m = b.length;
-    // lcs[i][j]: length of the LCS of a[i..] and b[j..].
-    const lcs = Array.from({ length: n + 1 }, () => new Uint32Array(m + 1));
-    for (let i = n - 1; i >= 0; i--)
-        for (let j = m - 1; j >= 0; j--)
-            lcs[i][j] =
-                a[i] === b[j] ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
-    const ops = [];
-    let i = 0;
-    let j = 0;
-    while (i < n || j < m) {
-        if (i < n && j < m && a[i] === b[j]) {
-            ops.push({ kind: ' ', text: a[i], a: i++, b: j++ });
-        }
-        else if (i < n && (j >= m || lcs[i + 1][j] >= lcs[i][j + 1])) {
-            ops.push({ kind: '-', text: a[i], a: i++, b: j });
-        }
-        else {
-            ops.push({ kind: '+', text: b[j], a: i, b: j++ });
-        }
-    }
-    return ops;
-}
-/** `--- a` / `+++ b` and @@ hunks; empty when the texts are equal. */
-function unifiedDiff(oldText, newText, oldName, newName, context = 3) {
-    if (oldText === newText)
-        return '';
-    const a = lines(oldText);
-    const b = lines(newText);
-    const ops = operations(a, b);
-    const changed = ops.map((op, index) => (op.kind === ' ' ? -1 : index)).filter((x) => x >= 0);
-    const out = [`--- ${oldName}`, `+++ ${newName}`];
-    if (!changed.length) {
-        // Only the final newline differs.
-        out.push('@@ end of file @@', '\\ the files differ in their final newline');
-        return `${out.join('\n')}\n`;
-    }
-    let start = 0;
-    while (start < changed.length) {
-        let end = start;
-        while (end + 1 < changed.length && changed[end + 1] - changed[end] <= 2 * context + 1)
-            end++;
-        const from = Math.max(0, changed[start] - context);
-        const to = Math.min(ops.length - 1, changed[end] + context);
-        const hunk = ops.slice(from, to + 1);
-        const aCount = hunk.filter((op) => op.kind !== '+').length;
-        const bCount = hunk.filter((op) => op.kind !== '-').length;
-        const aStart = hunk[0].a + (aCount ? 1 : 0);
-        const bStart = hunk[0].b + (bCount ? 1 : 0);
-        out.push(`@@ -${aStart},${aCount} +${bStart},${bCount} @@`);
-        for (const op of hunk)
-            out.push(`${op.kind}${op.text}`);
-        start = end + 1;
-    }
-    return `${out.join('\n')}\n`;
-}
-
-;// CONCATENATED MODULE: ./packages/workflow/src/pins.ts
-/**
- * Third-party actions the generated workflows use, with the full commit SHA of a known
- * release of each, for `pin-actions: true` (a tag can be moved; a commit cannot).
- *
- * These SHAs must be refreshed when a new release is adopted: look up the release's
- * commit (`git ls-remote https://github.com/<repo> refs/tags/<version>`), update `sha`
- * and `version` together, regenerate the goldens (UPDATE_GOLDEN=1) and the committed
- * workflows (`xplat generate`).
- */
-const ACTION_PINS = {
-    checkout: {
-        repository: 'actions/checkout',
-        major: 'v4',
-        version: 'v4.2.2',
-        sha: '11bd71901bbe5b1630ceea73d27597364c9af683',
-    },
-    uploadArtifact: {
-        repository: 'actions/upload-artifact',
-        major: 'v4',
-        version: 'v4.6.2',
-        sha: 'ea165f8d65b6e75b540449e92b4886f43607fa02',
-    },
-    downloadArtifact: {
-        repository: 'actions/download-artifact',
-        major: 'v4',
-        version: 'v4.3.0',
-        sha: 'd3f86a106a0bac45b974a628896c90dbdf5c8093',
-    },
-    login: {
-        repository: 'docker/login-action',
-        major: 'v3',
-        version: 'v3.4.0',
-        sha: '74a5d142397b4f367a81961eba4e8cd7edddf772',
-    },
-    metadata: {
-        repository: 'docker/metadata-action',
-        major: 'v5',
-        version: 'v5.7.0',
-        sha: '902fa8ec7d6ecbf8d84d538b9b233a880e428804',
-    },
-};
-/** `actions/checkout@v4`, or `actions/checkout@<sha>` when pinning. */
-function thirdPartyUses(action, pin) {
-    const p = ACTION_PINS[action];
-    return `${p.repository}@${pin ? p.sha : p.major}`;
-}
-/** Appends `# v4.2.2` to each pinned `uses:` line, as Dependabot and reviewers expect. */
-function annotatePins(yamlText) {
-    let out = yamlText;
-    for (const p of Object.values(ACTION_PINS)) {
-        out = out.replaceAll(`uses: ${p.repository}@${p.sha}\n`, `uses: ${p.repository}@${p.sha} # ${p.version}\n`);
-    }
-    return out;
-}
-
-;// CONCATENATED MODULE: ./packages/workflow/src/generate.ts
-/**
- * xplat.yml -> .github/workflows/xplat.yml. One matrix leg per platform on its native
- * runner (checkout -> login -> setup-crossplatform-builder -> build-platform-image ->
- * smoke-test -> the leg result as an artifact), then a fuse job that needs the matrix,
- * downloads every leg result and lets fuse-manifest's gate decide.
- *
- * Output is deterministic: the same config gives byte-identical YAML (goldens and
- * `xplat generate --check` rely on it). No `run:` script is generated at all, so no
- * user-controlled expression can reach a shell.
- */
-
-
-const LEG_ARTIFACT_PREFIX = 'xplat-leg-';
-const BUILD_JOB = 'build';
-const FUSE_JOB = 'fuse';
-/** `owner/xplat/actions/<name>@v1`, or `./actions/<name>` for a local folder. */
-function xplatUses(source, action) {
-    return source.kind === 'local'
-        ? `${source.dir}/${action}`
-        : `${source.repository}/actions/${action}@${source.ref}`;
-}
-/** Smoke settings as smoke-test inputs (strings), in a fixed order. */
-function smokeInputs(smoke) {
-    const lines = (r) => r
-        ? Object.entries(r)
-            .map(([k, v]) => `${k}=${v}`)
-            .join('\n')
-        : '';
-    return [
-        ['port', smoke.port !== undefined ? String(smoke.port) : ''],
-        ['path', smoke.path ?? ''],
-        ['expect-status', smoke['expect-status'] ?? ''],
-        ['expect-body', smoke['expect-body'] ?? ''],
-        ['expect-log', smoke['expect-log'] ?? ''],
-        ['tcp-port', smoke['tcp-port'] !== undefined ? String(smoke['tcp-port']) : ''],
-        ['command', smoke.command ?? ''],
-        ['env', lines(smoke.env)],
-        ['run-args', smoke['run-args'] ?? ''],
-        ['timeout', smoke.timeout ?? ''],
-        ['stop-timeout', smoke['stop-timeout'] ?? ''],
-        [
-            'expect-graceful-stop',
-            smoke['expect-graceful-stop'] !== undefined ? String(smoke['expect-graceful-stop']) : '',
-        ],
-    ];
-}
-function keyValueLines(values) {
-    return Object.entries(values)
-        .map(([k, v]) => `${k}=${v}`)
-        .join('\n');
-}
-function vary(legs, key, of) {
-    return { key, values: legs.map(of) };
-}
-function isUniform(v) {
-    return v.values.every((x) => x === v.values[0]);
-}
-function inputFor(v) {
-    return isUniform(v) ? (v.values[0] ?? '') : `\${{ matrix.${v.key} }}`;
-}
-function withInputs(entries) {
-    const out = {};
-    for (const [k, v] of entries)
-        if (v !== undefined && v !== '')
-            out[k] = multiline(v);
-    return out;
-}
-/** Multi-line values end with a newline so they print as `|` blocks. */
-function multiline(v) {
-    return v.includes('\n') && !v.endsWith('\n') ? `${v}\n` : v;
-}
-/**
- * The hand-off of one leg to the gate: its leg result as an artifact named after the
- * platform pair, uploaded even when the smoke test failed so the gate can say so.
- */
-function uploadLegResultStep(pin) {
-    return {
-        name: 'Upload the leg result',
-        if: "always() && steps.build.outputs.result-file != ''",
-        uses: thirdPartyUses('uploadArtifact', pin),
-        with: {
-            name: `${LEG_ARTIFACT_PREFIX}\${{ matrix.pair }}`,
-            path: '${{ steps.build.outputs.result-file }}',
-            'if-no-files-found': 'error',
-            'retention-days': 7,
-        },
-    };
-}
-function generateWorkflow(config, options = {}) {
-    const { legs } = config;
-    const pin = config.pinActions;
-    const pr = config.triggers.pullRequests;
-    const notPr = "github.event_name != 'pull_request'";
-    const qemu = vary(legs, 'qemu', (l) => (l.runner.qemu ? 'true' : 'auto'));
-    const buildArgs = vary(legs, 'build-args', (l) => keyValueLines(l.buildArgs));
-    const smoke = smokeInputs(legs[0].smoke).map(([name], index) => vary(legs, `smoke-${name}`, (l) => smokeInputs(l.smoke)[index][1]));
-    const varying = [qemu, buildArgs, ...smoke].filter((v) => !isUniform(v));
-    const include = legs.map((leg, i) => {
-        const entry = {
-            platform: leg.name,
-            pair: leg.pair,
-            'runs-on': typeof leg.runner.runsOn === 'string' ? leg.runner.runsOn : [...leg.runner.runsOn],
-        };
-        for (const v of varying)
-            entry[v.key] = multiline(v.values[i]);
-        return entry;
-    });
-    const packagesWrite = config.login?.githubToken ?? false;
-    const pushPermissions = packagesWrite
-        ? { contents: 'read', packages: 'write' }
-        : { contents: 'read' };
-    const loginStep = config.login
-        ? {
-            name: `Log in to ${config.login.host}`,
-            ...(pr ? { if: notPr } : {}),
-            uses: thirdPartyUses('login', pin),
-            with: {
-                registry: config.login.host,
-                username: config.login.username,
-                password: config.login.password,
-            },
-        }
-        : undefined;
-    const buildSteps = [
-        {
-            uses: thirdPartyUses('checkout', pin),
-            with: { 'persist-credentials': false },
-        },
-        ...(loginStep ? [loginStep] : []),
-        {
-            name: 'Set up the builder',
-            id: 'builder',
-            uses: xplatUses(config.actions, 'setup-crossplatform-builder'),
-            with: withInputs([
-                ['platforms', '${{ matrix.platform }}'],
-                ['qemu', legs.some((l) => l.runner.qemu) ? inputFor(qemu) : ''],
-            ]),
-        },
-        {
-            name: 'Build ${{ matrix.platform }}',
-            id: 'build',
-            uses: xplatUses(config.actions, 'build-platform-image'),
-            with: withInputs([
-                ['image', config.image],
-                ['platform', '${{ matrix.platform }}'],
-                ['context', config.context],
-                ['file', config.dockerfile],
-                ['target', config.target ?? ''],
-                ['build-args', inputFor(buildArgs)],
-                ['labels', keyValueLines(config.labels)],
-                ['tag-template', config.legTag ?? ''],
-                ['push', pr ? `\${{ ${notPr} }}` : 'true'],
-                ['cache', config.cache ?? ''],
-                ['result-dir', '${{ runner.temp }}/xplat-leg'],
-            ]),
-        },
-        {
-            name: 'Smoke-test ${{ matrix.platform }}',
-            id: 'smoke',
-            uses: xplatUses(config.actions, 'smoke-test'),
-            with: withInputs([
-                ['image', '${{ steps.build.outputs.ref }}'],
-                ['platform', '${{ matrix.platform }}'],
-                ...smoke.map((v) => [v.key.replace(/^smoke-/, ''), inputFor(v)]),
-                ['result-file', '${{ steps.build.outputs.result-file }}'],
-            ]),
-        },
-        uploadLegResultStep(pin),
-    ];
-    const mutable = config.tags.filter((t) => t.mutable);
-    const fuseSteps = [
-        {
-            name: 'Download every leg result',
-            uses: thirdPartyUses('downloadArtifact', pin),
-            with: {
-                pattern: `${LEG_ARTIFACT_PREFIX}*`,
-                path: '${{ runner.temp }}/xplat-legs',
-            },
-        },
-        ...(config.tags.length
-            ? [
-                {
-                    name: 'Resolve the tags',
-                    id: 'tags',
-                    uses: thirdPartyUses('metadata', pin),
-                    with: {
-                        images: config.image,
-                        flavor: 'latest=false',
-                        tags: multiline(config.tags.map((t) => t.metadata).join('\n')),
-                    },
-                },
-            ]
-            : []),
-        ...(mutable.length
-            ? [
-                {
-                    name: 'Resolve the tags that may move',
-                    id: 'mutable',
-                    uses: thirdPartyUses('metadata', pin),
-                    with: {
-                        images: config.image,
-                        flavor: 'latest=false',
-                        tags: multiline(mutable.map((t) => t.metadata).join('\n')),
-                    },
-                },
-            ]
-            : []),
-        {
-            name: 'Fuse (only when every platform passed)',
-            id: 'fuse',
-            uses: xplatUses(config.actions, 'fuse-manifest'),
-            with: withInputs([
-                ['image', config.image],
-                ['tags', config.tags.length ? '${{ steps.tags.outputs.tags }}' : ''],
-                ['mutable-tags', mutable.length ? '${{ steps.mutable.outputs.tags }}' : ''],
-                ['results', '${{ runner.temp }}/xplat-legs'],
-                ['expected-platforms', legs.map((l) => l.name).join('\n')],
-                ['username', config.login?.username ?? ''],
-                ['password', config.login?.password ?? ''],
-            ]),
-        },
-    ];
-    const on = {};
-    const push = {};
-    if (config.triggers.branches.length)
-        push.branches = [...config.triggers.branches];
-    if (config.triggers.tags.length)
-        push.tags = [...config.triggers.tags];
-    if (Object.keys(push).length)
-        on.push = push;
-    if (pr)
-        on.pull_request = null;
-    if (config.triggers.workflowDispatch)
-        on.workflow_dispatch = null;
-    if (config.triggers.schedule.length)
-        on.schedule = config.triggers.schedule.map((cron) => ({ cron }));
-    const workflow = {
-        name: config.workflow.name,
-        on,
-        permissions: { contents: 'read' },
-        concurrency: {
-            group: '${{ github.workflow }}-${{ github.ref }}',
-            'cancel-in-progress': pr ? `\${{ github.event_name == 'pull_request' }}` : false,
-        },
-        jobs: {
-            [BUILD_JOB]: {
-                name: '${{ matrix.platform }}',
-                'runs-on': '${{ matrix.runs-on }}',
-                'timeout-minutes': config.workflow.timeoutMinutes,
-                permissions: pushPermissions,
-                strategy: { 'fail-fast': false, matrix: { include } },
-                steps: buildSteps,
-            },
-            [FUSE_JOB]: {
-                name: 'fuse',
-                needs: BUILD_JOB,
-                if: pr ? `\${{ !cancelled() && ${notPr} }}` : '${{ !cancelled() }}',
-                'runs-on': typeof config.workflow.fuseRunsOn === 'string'
-                    ? config.workflow.fuseRunsOn
-                    : [...config.workflow.fuseRunsOn],
-                'timeout-minutes': 15,
-                permissions: pushPermissions,
-                outputs: {
-                    digest: '${{ steps.fuse.outputs.digest }}',
-                    ref: '${{ steps.fuse.outputs.ref }}',
-                },
-                steps: fuseSteps,
-            },
-        },
-    };
-    const doc = new dist/* Document */.yo(workflow, { aliasDuplicateObjects: false });
-    doc.commentBefore = header(config, options.configPath ?? 'xplat.yml');
-    comment(doc, ['jobs', BUILD_JOB], ' One leg per platform, each on a runner that builds it natively; fail-fast is off so every leg reports.');
-    comment(doc, ['jobs', FUSE_JOB], ' The gate: runs after every leg (even failed ones, so the gate can say which), and\n fuse-manifest writes the index only when every expected platform was pushed and passed.');
-    return render(doc);
-}
-function header(config, configPath) {
-    const lines = [
-        ` Generated by xplat from ${configPath}: do not edit by hand.`,
-        ` Regenerate with \`xplat generate\`; \`xplat generate --check\` fails when this file is stale.`,
-        '',
-        ' Platforms (runner):',
-        ...config.legs.map((l) => `   ${l.name} (${typeof l.runner.runsOn === 'string' ? l.runner.runsOn : `[${l.runner.runsOn.join(', ')}]`}${l.runner.qemu ? ', QEMU' : ''})`),
-    ];
-    if (config.pinActions)
-        lines.push('', ' Third-party actions are pinned by commit SHA from the table xplat ships; upgrade xplat', ' and regenerate to refresh them.');
-    return lines.join('\n');
-}
-/** A comment above the key at `path` (a job id, a step). */
-function comment(doc, path, text) {
-    let node = doc.contents;
-    let pair;
-    for (const segment of path) {
-        if (!(0,dist/* isMap */.jh)(node))
-            return;
-        pair = node.items.find((p) => (0,dist/* isScalar */.jn)(p.key) && p.key.value === segment);
-        node = pair?.value;
-    }
-    if (pair && (0,dist/* isScalar */.jn)(pair.key))
-        pair.key.commentBefore = text;
-}
-function render(doc) {
-    // Blank lines between jobs and between steps keep the file readable.
-    const jobs = doc.get('jobs', true);
-    if ((0,dist/* isMap */.jh)(jobs)) {
-        jobs.items.forEach((job, i) => {
-            if (i > 0 && (0,dist/* isScalar */.jn)(job.key))
-                job.key.spaceBefore = true;
-            const steps = (0,dist/* isMap */.jh)(job.value) ? job.value.get('steps', true) : undefined;
-            if ((0,dist/* isSeq */.oP)(steps))
-                steps.items.forEach((step, j) => {
-                    if (j > 0 && (0,dist/* isMap */.jh)(step))
-                        step.spaceBefore = true;
-                });
-        });
-    }
-    const text = doc.toString({ lineWidth: 0, minContentWidth: 0, nullStr: '', singleQuote: true });
-    return annotatePins(text);
-}
-
-;// CONCATENATED MODULE: ./packages/workflow/src/json.ts
-/**
- * JSON as Prettier prints it (objects one key per line; arrays of scalars on one line
- * when they fit in 100 columns), so a generated JSON file passes `prettier --check`.
- */
-const WIDTH = 100;
-function formatJson(value) {
-    return `${print(value, 0, 0)}\n`;
-}
-function print(value, indent, prefix) {
-    const pad = '  '.repeat(indent);
-    const inner = '  '.repeat(indent + 1);
-    if (Array.isArray(value)) {
-        if (value.length === 0)
-            return '[]';
-        const scalars = value.every((v) => v === null || typeof v !== 'object');
-        const flat = `[${value.map((v) => JSON.stringify(v)).join(', ')}]`;
-        if (scalars && pad.length + prefix + flat.length <= WIDTH)
-            return flat;
-        return `[\n${value.map((v) => `${inner}${print(v, indent + 1, 0)}`).join(',\n')}\n${pad}]`;
-    }
-    if (value !== null && typeof value === 'object') {
-        const entries = Object.entries(value).filter(([, v]) => v !== undefined);
-        if (entries.length === 0)
-            return '{}';
-        return `{\n${entries
-            .map(([k, v]) => {
-            const key = `${JSON.stringify(k)}: `;
-            return `${inner}${key}${print(v, indent + 1, key.length)}`;
-        })
-            .join(',\n')}\n${pad}}`;
-    }
-    return JSON.stringify(value);
-}
-
-;// CONCATENATED MODULE: ./packages/workflow/src/reusable.ts
-/**
- * The reusable workflow (`on: workflow_call`, .github/workflows/xplat-reusable.yml) and
- * the starter workflow that calls it (action-templates/xplat.yml), both generated so
- * they stay in step with `xplat generate`'s legs and with the runner map.
- *
- * A reusable workflow runs in the caller's repository: it cannot run this repository's
- * CLI, and local `./actions/...` paths would point into the caller's checkout. So the
- * matrix is computed by a small script in a `run:` step that reads the inputs through
- * `env:` only, and xplat's actions are referenced as `<repository>/actions/<name>@<ref>`
- * at a pinned ref that each release rewrites (`xplat generate --reusable --uses
- * owner/xplat@vX.Y.Z`).
- */
-
-
-
-
-
-
-const REUSABLE_WORKFLOW_FILE = '.github/workflows/xplat-reusable.yml';
-const STARTER_WORKFLOW_FILE = 'action-templates/xplat.yml';
-function parseUses(uses) {
-    const at = uses.indexOf('@');
-    if (uses.startsWith('./'))
-        return { kind: 'local', dir: uses.replace(/\/+$/, '') };
-    if (at < 0 || !/^[\w.-]+\/[\w.-]+@[\w./-]+$/.test(uses))
-        throw new Error(`"${uses}" is not owner/repo@ref (e.g. ${DEFAULT_XPLAT_USES})`);
-    return { kind: 'remote', repository: uses.slice(0, at), ref: uses.slice(at + 1) };
-}
-/**
- * The matrix script (Node, CommonJS: it runs from the runner's temp folder, outside any
- * package.json). It reads IMAGE, PLATFORMS, RUNNERS and QEMU_PLATFORMS from the
- * environment and writes matrix, platforms, image and registry to GITHUB_OUTPUT.
- */
-function planScript() {
-    const windows = WINDOWS_RELEASES.map((r) => ({
-        name: r.name,
-        build: r.build,
-        runner: r.hostedRunner ?? null,
-    }));
-    return `// The build matrix from the platforms input: the same runner map as \`xplat generate\`.
-// Inputs arrive through env only; nothing here is interpolated into the script.
-const fs = require('fs');
-const LINUX = ${JSON.stringify(HOSTED_LINUX_RUNNERS)};
-const QEMU_RUNNER = ${JSON.stringify(QEMU_RUNNER)};
-const WINDOWS = ${JSON.stringify(windows)};
-const fail = (message) => {
-  console.log('::error title=xplat::' + String(message).replace(/[\\r\\n%]/g, ' '));
-  process.exit(1);
-};
-const list = (text) => String(text || '').split(/[\\s,]+/).filter(Boolean);
-const PLATFORM = /^(linux|windows)\\/(amd64|arm64|arm|386|ppc64le|s390x|riscv64)(?:\\/(v[0-9]+))?(?::([a-z0-9.]+))?$/;
-function parse(text, input) {
-  const m = PLATFORM.exec(text.trim().toLowerCase());
-  if (!m) fail(input + ': "' + text + '" is not a platform; write os/arch[/variant], Windows with its release: linux/amd64, linux/arm64, windows/amd64:ltsc2022');
-  const [, os, arch, rawVariant, rawRelease] = m;
-  const variant = (arch === 'arm64' && rawVariant === 'v8') || (arch === 'arm' && rawVariant === 'v7') ? '' : rawVariant || '';
-  let release = rawRelease || '';
-  let runner;
-  if (os === 'linux') {
-    if (release) fail(input + ': "' + text + '": only Windows platforms carry a release after ":"');
-    runner = variant ? undefined : LINUX[arch];
-  } else {
-    if (!release) fail(input + ': "' + text + '" needs its Windows release, e.g. windows/amd64:ltsc2022');
-    const known = WINDOWS.find((w) => w.name === release || w.build === release || release.startsWith(w.build + '.'));
-    if (known && (known.name === release || known.build === release)) release = known.name;
-    else if (!known && !/^10\\.0\\.[0-9]{5}(\\.[0-9]+)?$/.test(release)) fail(input + ': "' + text + '": use ltsc2019, ltsc2022, ltsc2025 or a full os.version');
-    runner = arch === 'amd64' && known ? known.runner || undefined : undefined;
-  }
-  const name = os + '/' + arch + (variant ? '/' + variant : '') + (release ? ':' + release : '');
-  return { os, arch, name, pair: name.replace(/[/:]/g, '-'), runner };
-}
-let runners = {};
-try {
-  runners = JSON.parse(process.env.RUNNERS || '{}');
-} catch (error) {
-  fail('runners: not JSON: ' + error.message + ' (e.g. {"windows/amd64:ltsc2019": ["self-hosted", "windows"]})');
-}
-if (runners === null || typeof runners !== 'object' || Array.isArray(runners)) fail('runners: must be a JSON object of platform -> labels');
-const overrides = {};
-for (const [key, labels] of Object.entries(runners)) {
-  const ok = typeof labels === 'string' ? labels.length > 0 : Array.isArray(labels) && labels.length > 0 && labels.every((l) => typeof l === 'string' && l);
-  if (!ok) fail('runners: ' + key + ': give a runner label or a list of labels');
-  overrides[parse(key, 'runners').name] = labels;
-}
-const qemu = new Set(list(process.env.QEMU_PLATFORMS).map((p) => parse(p, 'qemu-platforms').name));
-const include = [];
-for (const text of list(process.env.PLATFORMS)) {
-  const p = parse(text, 'platforms');
-  if (include.some((leg) => leg.platform === p.name)) fail('platforms: ' + p.name + ' is listed twice');
-  const emulated = qemu.has(p.name);
-  if (emulated && (p.os !== 'linux' || p.arch === 'amd64')) fail('qemu-platforms: ' + p.name + ' builds natively; QEMU is for non-amd64 Linux platforms');
-  const runsOn = overrides[p.name] || (emulated ? QEMU_RUNNER : p.runner);
-  if (!runsOn) fail('platforms: ' + p.name + ' has no GitHub-hosted runner; name a self-hosted runner in runners (e.g. {"' + p.name + '": ["self-hosted", "' + p.os + '"]})' + (p.os === 'linux' ? ' or list it in qemu-platforms' : ''));
-  include.push({ platform: p.name, pair: p.pair, 'runs-on': runsOn, qemu: emulated ? 'true' : 'auto' });
-}
-if (!include.length) fail('platforms: list at least one platform, e.g. linux/amd64, windows/amd64:ltsc2022');
-const image = String(process.env.IMAGE || '').trim().toLowerCase();
-if (!/^[a-z0-9.-]+(:[0-9]+)?(\\/[a-z0-9]+([._-]+[a-z0-9]+)*)+$|^[a-z0-9]+([._-]+[a-z0-9]+)*(\\/[a-z0-9]+([._-]+[a-z0-9]+)*)*$/.test(image)) fail('image: "' + image + '" is not a repository such as ghcr.io/org/app (no tag)');
-const first = image.split('/')[0];
-const registry = image.includes('/') && /[.:]|^localhost$/.test(first) ? first : 'docker.io';
-const out = [
-  'matrix=' + JSON.stringify({ include }),
-  'platforms=' + include.map((leg) => leg.platform).join(','),
-  'image=' + image,
-  'registry=' + registry,
-];
-fs.appendFileSync(process.env.GITHUB_OUTPUT, out.join('\\n') + '\\n');
-console.log(include.map((leg) => leg.platform + ' -> ' + JSON.stringify(leg['runs-on']) + (leg.qemu === 'true' ? ' (QEMU)' : '')).join('\\n'));
-`;
-}
-const str = (description, defaultValue = '') => ({
-    description,
-    required: false,
-    type: 'string',
-    default: defaultValue,
-});
-function generateReusableWorkflow(options = {}) {
-    const uses = options.uses ?? DEFAULT_XPLAT_USES;
-    const source = parseUses(uses);
-    const pin = options.pinActions ?? false;
-    const tags = DEFAULT_TAGS.map(parseTagTemplate);
-    const live = "inputs.push && github.event_name != 'pull_request'";
-    const workflow = {
-        name: 'xplat (reusable)',
-        on: {
-            workflow_call: {
-                inputs: {
-                    image: {
-                        description: 'Repository of the images and the index, without a tag (ghcr.io/org/app); lowercased.',
-                        required: true,
-                        type: 'string',
-                    },
-                    platforms: {
-                        description: 'Platforms, comma- or newline-separated: linux/amd64, linux/arm64, windows/amd64:ltsc2022, windows/amd64:ltsc2025.',
-                        required: true,
-                        type: 'string',
-                    },
-                    context: str('Build context folder.', '.'),
-                    file: str('Dockerfile path (default <context>/Dockerfile).'),
-                    target: str('Stage to build (default: the last).'),
-                    'build-args': str('Build args, one KEY=VALUE per line.'),
-                    runners: str('JSON object of platform -> runner label(s) for platforms without a hosted runner, e.g. {"windows/amd64:ltsc2019": ["self-hosted", "windows"]}.', '{}'),
-                    'qemu-platforms': str('Linux platforms to build under QEMU on ubuntu-24.04 instead of natively.'),
-                    'smoke-port': str('Port the service listens on in the container (enables the HTTP probe).'),
-                    'smoke-path': str('HTTP path to probe (default /).'),
-                    'smoke-expect-status': str('Expected HTTP status (default 200-399).'),
-                    'smoke-expect-body': str('Regular expression the response body must match.'),
-                    'smoke-expect-log': str("Regular expression a line of the container's output must match."),
-                    'smoke-command': str('A command run inside the running container that must succeed.'),
-                    'smoke-timeout': str('How long the container has to pass every probe (30s, 2m).'),
-                    tags: str('Tags of the index in docker/metadata-action format, one per line.', `${tags.map((t) => t.metadata).join('\n')}\n`),
-                    'mutable-tags': str('The tags (same format) that may move to a new index; any other existing tag is never moved.', `${tags
-                        .filter((t) => t.mutable)
-                        .map((t) => t.metadata)
-                        .join('\n')}\n`),
-                    push: {
-                        description: 'Push the legs and fuse the index (never on pull_request events).',
-                        required: false,
-                        type: 'boolean',
-                        default: true,
-                    },
-                    'timeout-minutes': {
-                        description: 'Timeout of each build leg.',
-                        required: false,
-                        type: 'number',
-                        default: 60,
-                    },
-                },
-                secrets: {
-                    'registry-username': {
-                        description: 'Registry user name (default: github.actor, for ghcr.io).',
-                        required: false,
-                    },
-                    'registry-password': {
-                        description: 'Registry password or token (default: GITHUB_TOKEN, for ghcr.io).',
-                        required: false,
-                    },
-                },
-                outputs: {
-                    digest: {
-                        description: 'Digest of the fused index.',
-                        value: '${{ jobs.fuse.outputs.digest }}',
-                    },
-                    ref: {
-                        description: 'The fused index as repo@digest.',
-                        value: '${{ jobs.fuse.outputs.ref }}',
-                    },
-                },
-            },
-        },
-        permissions: { contents: 'read' },
-        jobs: {
-            plan: {
-                name: 'plan',
-                'runs-on': 'ubuntu-24.04',
-                'timeout-minutes': 5,
-                outputs: {
-                    matrix: '${{ steps.plan.outputs.matrix }}',
-                    platforms: '${{ steps.plan.outputs.platforms }}',
-                    image: '${{ steps.plan.outputs.image }}',
-                    registry: '${{ steps.plan.outputs.registry }}',
-                },
-                steps: [
-                    {
-                        name: 'Compute the matrix',
-                        id: 'plan',
-                        shell: 'node {0}',
-                        env: {
-                            IMAGE: '${{ inputs.image }}',
-                            PLATFORMS: '${{ inputs.platforms }}',
-                            RUNNERS: '${{ inputs.runners }}',
-                            QEMU_PLATFORMS: '${{ inputs.qemu-platforms }}',
-                        },
-                        run: planScript(),
-                    },
-                ],
-            },
-            build: {
-                name: '${{ matrix.platform }}',
-                needs: 'plan',
-                'runs-on': '${{ matrix.runs-on }}',
-                'timeout-minutes': '${{ inputs.timeout-minutes }}',
-                permissions: { contents: 'read', packages: 'write' },
-                strategy: {
-                    'fail-fast': false,
-                    matrix: { include: '${{ fromJSON(needs.plan.outputs.matrix).include }}' },
-                },
-                steps: [
-                    { uses: thirdPartyUses('checkout', pin), with: { 'persist-credentials': false } },
-                    {
-                        name: 'Log in to ${{ needs.plan.outputs.registry }}',
-                        if: live,
-                        uses: thirdPartyUses('login', pin),
-                        with: {
-                            registry: '${{ needs.plan.outputs.registry }}',
-                            username: '${{ secrets.registry-username || github.actor }}',
-                            password: '${{ secrets.registry-password || secrets.GITHUB_TOKEN }}',
-                        },
-                    },
-                    {
-                        name: 'Set up the builder',
-                        id: 'builder',
-                        uses: xplatUses(source, 'setup-crossplatform-builder'),
-                        with: { platforms: '${{ matrix.platform }}', qemu: '${{ matrix.qemu }}' },
-                    },
-                    {
-                        name: 'Build ${{ matrix.platform }}',
-                        id: 'build',
-                        uses: xplatUses(source, 'build-platform-image'),
-                        with: {
-                            image: '${{ needs.plan.outputs.image }}',
-                            platform: '${{ matrix.platform }}',
-                            context: '${{ inputs.context }}',
-                            file: '${{ inputs.file }}',
-                            target: '${{ inputs.target }}',
-                            'build-args': '${{ inputs.build-args }}',
-                            push: `\${{ ${live} }}`,
-                            'result-dir': '${{ runner.temp }}/xplat-leg',
-                        },
-                    },
-                    {
-                        name: 'Smoke-test ${{ matrix.platform }}',
-                        id: 'smoke',
-                        uses: xplatUses(source, 'smoke-test'),
-                        with: {
-                            image: '${{ steps.build.outputs.ref }}',
-                            platform: '${{ matrix.platform }}',
-                            port: '${{ inputs.smoke-port }}',
-                            path: '${{ inputs.smoke-path }}',
-                            'expect-status': '${{ inputs.smoke-expect-status }}',
-                            'expect-body': '${{ inputs.smoke-expect-body }}',
-                            'expect-log': '${{ inputs.smoke-expect-log }}',
-                            command: '${{ inputs.smoke-command }}',
-                            timeout: '${{ inputs.smoke-timeout }}',
-                            'result-file': '${{ steps.build.outputs.result-file }}',
-                        },
-                    },
-                    uploadLegResultStep(pin),
-                ],
-            },
-            fuse: {
-                name: 'fuse',
-                needs: ['plan', 'build'],
-                if: `\${{ !cancelled() && needs.plan.result == 'success' && ${live} }}`,
-                'runs-on': 'ubuntu-24.04',
-                'timeout-minutes': 15,
-                permissions: { contents: 'read', packages: 'write' },
-                outputs: {
-                    digest: '${{ steps.fuse.outputs.digest }}',
-                    ref: '${{ steps.fuse.outputs.ref }}',
-                },
-                steps: [
-                    {
-                        name: 'Download every leg result',
-                        uses: thirdPartyUses('downloadArtifact', pin),
-                        with: { pattern: `${LEG_ARTIFACT_PREFIX}*`, path: '${{ runner.temp }}/xplat-legs' },
-                    },
-                    {
-                        name: 'Resolve the tags',
-                        id: 'tags',
-                        uses: thirdPartyUses('metadata', pin),
-                        with: {
-                            images: '${{ needs.plan.outputs.image }}',
-                            flavor: 'latest=false',
-                            tags: '${{ inputs.tags }}',
-                        },
-                    },
-                    {
-                        name: 'Resolve the tags that may move',
-                        id: 'mutable',
-                        uses: thirdPartyUses('metadata', pin),
-                        with: {
-                            images: '${{ needs.plan.outputs.image }}',
-                            flavor: 'latest=false',
-                            tags: '${{ inputs.mutable-tags }}',
-                        },
-                    },
-                    {
-                        name: 'Fuse (only when every platform passed)',
-                        id: 'fuse',
-                        uses: xplatUses(source, 'fuse-manifest'),
-                        with: {
-                            image: '${{ needs.plan.outputs.image }}',
-                            tags: '${{ steps.tags.outputs.tags }}',
-                            'mutable-tags': '${{ steps.mutable.outputs.tags }}',
-                            results: '${{ runner.temp }}/xplat-legs',
-                            'expected-platforms': '${{ needs.plan.outputs.platforms }}',
-                            username: '${{ secrets.registry-username || github.actor }}',
-                            password: '${{ secrets.registry-password || secrets.GITHUB_TOKEN }}',
-                        },
-                    },
-                ],
-            },
-        },
-    };
-    const doc = new dist/* Document */.yo(workflow, { aliasDuplicateObjects: false });
-    doc.commentBefore = [
-        ` Generated by xplat: do not edit by hand. Regenerate with`,
-        `   xplat generate --reusable --uses ${uses}${pin ? ' --pin-actions' : ''}`,
-        '',
-        " xplat's pipeline as a reusable workflow: a plan job turns the platforms input into",
-        ' the matrix (runner map: linux/amd64 -> ubuntu-24.04, linux/arm64 -> ubuntu-24.04-arm,',
-        ' ltsc2022 -> windows-2022, ltsc2025 -> windows-2025; others need runners), one leg per',
-        ' platform builds, smoke-tests and uploads its leg result, and the fuse job gates on all.',
-        '',
-        ' Call it from a job that grants packages: write (for ghcr.io with GITHUB_TOKEN):',
-        '   jobs:',
-        '     image:',
-        `       uses: ${source.kind === 'remote' ? source.repository : 'OWNER/xplat'}/.github/workflows/xplat-reusable.yml@<ref>`,
-        '       permissions: { contents: read, packages: write }',
-        '       with: { image: ghcr.io/org/app, platforms: "linux/amd64,windows/amd64:ltsc2022", smoke-port: "8080" }',
-        '',
-        ' Releases: a reusable workflow cannot refer to "its own ref", so the actions above are',
-        ' pinned. Before tagging vX.Y.Z, run `xplat generate --reusable --uses OWNER/xplat@vX.Y.Z`',
-        ' and commit, so callers of @vX.Y.Z get the actions of vX.Y.Z; then move the major tag.',
-    ].join('\n');
-    return render(doc);
-}
-/**
- * The starter workflow (GitHub's workflow-template format, for an organisation's .github
- * repository): calls the reusable workflow with the platforms most fleets need.
- */
-function generateStarterWorkflow(options = {}) {
-    const uses = options.uses ?? DEFAULT_XPLAT_USES;
-    const source = parseUses(uses);
-    if (source.kind !== 'remote')
-        throw new Error('the starter workflow needs owner/repo@ref');
-    const workflow = {
-        name: 'xplat',
-        on: {
-            push: { branches: ['$default-branch'], tags: ['v*'] },
-            pull_request: { branches: ['$default-branch'] },
-            workflow_dispatch: null,
-        },
-        permissions: { contents: 'read' },
-        concurrency: {
-            group: '${{ github.workflow }}-${{ github.ref }}',
-            'cancel-in-progress': "${{ github.event_name == 'pull_request' }}",
-        },
-        jobs: {
-            image: {
-                uses: `${source.repository}/.github/workflows/xplat-reusable.yml@${source.ref}`,
-                permissions: { contents: 'read', packages: 'write' },
-                with: {
-                    image: 'ghcr.io/${{ github.repository }}',
-                    platforms: 'linux/amd64\nlinux/arm64\nwindows/amd64:ltsc2022\nwindows/amd64:ltsc2025\n',
-                    context: '.',
-                    'smoke-port': '8080',
-                    'smoke-path': '/',
-                },
-            },
-        },
-    };
-    const doc = new dist/* Document */.yo(workflow, { aliasDuplicateObjects: false });
-    doc.commentBefore = [
-        ' xplat: one image tag for Linux (amd64, arm64) and Windows (per LTSC release) hosts.',
-        ' Each platform is built on a native runner and smoke-tested there; the index is',
-        ' pushed to ghcr.io only when every platform passed.',
-        '',
-        ' Edit platforms and the smoke settings for your service (smoke-port: the port it',
-        ' listens on in the container). For a workflow you can tailor step by step, write an',
-        ' xplat.yml and run `xplat generate` (or `xplat init`) instead.',
-    ].join('\n');
-    return render(doc);
-}
-
-;// CONCATENATED MODULE: ./packages/workflow/src/files.ts
-/**
- * What `xplat generate` writes and checks, with the paths relative to a repository root:
- * the workflow from xplat.yml, the reusable workflow, the starter workflow and the
- * editor schema. Each is rendered in memory first, so `--check` compares the same bytes
- * a write would produce.
- */
-
-
-
-
-
-
-
-
-
-
-const WORKFLOW_FILE = '.github/workflows/xplat.yml';
-const SCHEMA_FILE = 'xplat.schema.json';
-const DEFAULT_OUTPUT = {
-    workflow: WORKFLOW_FILE,
-    reusable: REUSABLE_WORKFLOW_FILE,
-    starter: STARTER_WORKFLOW_FILE,
-    schema: SCHEMA_FILE,
-};
-/** Reads and validates xplat.yml (errors name the file as given, with field and line). */
-async function readConfig(dir, config = CONFIG_FILE) {
-    const file = external_node_path_default().resolve(dir, config);
-    if (!(0,external_node_fs_namespaceObject.existsSync)(file))
-        throw new errors_XplatError(`${config} does not exist in ${dir}: write one with \`xplat init\` (image: and platforms: are enough)`, 'config');
-    return loadConfig(await (0,promises_namespaceObject.readFile)(file, 'utf8'), config);
-}
-async function renderTarget(request) {
-    const file = request.output ?? DEFAULT_OUTPUT[request.kind];
-    const absolute = external_node_path_default().resolve(request.dir, file);
-    const options = {
-        ...(request.uses ? { uses: request.uses } : {}),
-        ...(request.pinActions ? { pinActions: true } : {}),
-    };
-    const wrap = (fn) => {
-        try {
-            return fn();
-        }
-        catch (error) {
-            if (error instanceof errors_XplatError)
-                throw error;
-            throw new errors_XplatError(error.message, 'uses');
-        }
-    };
-    switch (request.kind) {
-        case 'workflow': {
-            const configFile = request.config ?? CONFIG_FILE;
-            const config = await readConfig(request.dir, configFile);
-            return { file, absolute, text: generateWorkflow(config, { configPath: configFile }), config };
-        }
-        case 'reusable':
-            return { file, absolute, text: wrap(() => generateReusableWorkflow(options)) };
-        case 'starter':
-            return { file, absolute, text: wrap(() => generateStarterWorkflow(options)) };
-        case 'schema':
-            return { file, absolute, text: formatJson(configJsonSchema()) };
-    }
-}
-async function writeRendered(rendered) {
-    await (0,promises_namespaceObject.mkdir)(external_node_path_default().dirname(rendered.absolute), { recursive: true });
-    await (0,promises_namespaceObject.writeFile)(rendered.absolute, rendered.text);
-}
-async function checkRendered(rendered) {
-    if (!(0,external_node_fs_namespaceObject.existsSync)(rendered.absolute))
-        return { upToDate: false, missing: true, diff: '' };
-    // Compare with LF line endings: a Windows checkout (autocrlf) is not a stale file.
-    const committed = (await (0,promises_namespaceObject.readFile)(rendered.absolute, 'utf8')).replace(/\r\n/g, '\n');
-    const diff = unifiedDiff(committed, rendered.text, `${rendered.file} (committed)`, `${rendered.file} (generated)`);
-    return { upToDate: diff === '', missing: false, diff };
-}
-
-;// CONCATENATED MODULE: ./packages/workflow/src/propose.ts
-/**
- * `xplat init`: propose platforms from a Dockerfile's base images, and write the
- * xplat.yml for them.
- *
- * The Dockerfile is parsed and planned per target OS with @xplat/dockerfile, so the
- * TARGETOS pattern (`FROM base-${TARGETOS}`) resolves to the stages each OS really
- * uses. Linux is proposed when the Linux plan's base images are not Windows images;
- * Windows when the Windows plan's are. The Windows release comes from the base image's
- * tag (nanoserver:ltsc2022); when a global ARG picks it (`servercore:${WINDOWS_VERSION}`)
- * every hosted release the ARG can name is proposed, each with its build arg.
- */
-
-
-
-const LINUX = platform_parsePlatform('linux/amd64');
-/**
- * Windows by name: mcr.microsoft.com/windows/*, or a tag naming nanoserver, servercore
- * or an LTSC release (mcr.microsoft.com/dotnet/aspnet:8.0-nanoserver-ltsc2022).
- * (A copy of @xplat/dockerfile's isWindowsImageName, which it does not export.)
- */
-function isWindowsImage(image) {
-    const { repository, tag } = propose_splitImage(image);
-    if (/^mcr\.microsoft\.com\/windows(\/|$)/.test(repository))
-        return true;
-    return /nanoserver|windowsservercore|servercore|ltsc20\d\d/.test(tag);
-}
-/** The known release a Windows image tag names (ltsc2019/1809, ltsc2022, ltsc2025, 10.0.x). */
-function releaseOfImage(image) {
-    const { tag } = propose_splitImage(image);
-    const build = /10\.0\.(\d{5})/.exec(tag)?.[0];
-    if (build)
-        return windows_releaseForOsVersion(build);
-    if (/(^|[-_.])1809($|[-_.])/.test(tag))
-        return WINDOWS_RELEASES.find((r) => r.name === 'ltsc2019');
-    return WINDOWS_RELEASES.find((r) => tag.includes(r.name));
-}
-function propose_splitImage(image) {
-    const rest = image.split('@')[0];
-    const slash = rest.lastIndexOf('/');
-    const colon = rest.lastIndexOf(':');
-    return colon > slash
-        ? { repository: rest.slice(0, colon).toLowerCase(), tag: rest.slice(colon + 1).toLowerCase() }
-        : { repository: rest.toLowerCase(), tag: '' };
-}
-function windowsPlatform(release) {
-    return platform_parsePlatform(`windows/amd64:${release.name}`);
-}
-function plan(parsed, platform, buildArgs = {}) {
-    try {
-        return planStages(parsed, { platform, buildPlatform: platform, buildArgs });
-    }
-    catch {
-        // A file that cannot be planned for this OS (a stage name that only exists for the
-        // other one) does not build it.
-        return undefined;
-    }
-}
-function proposeFromDockerfile(text, file = 'Dockerfile') {
-    const parsed = parseDockerfile({ file, text });
-    const notes = [];
-    const platforms = [];
-    const describe = (p) => p.baseImages.length
-        ? p.baseImages.map((b) => `${b.image} (line ${b.line})`).join(', ')
-        : 'scratch';
-    const linux = plan(parsed, LINUX);
-    if (linux && linux.baseImages.every((b) => !isWindowsImage(b.image))) {
-        platforms.push({ platform: 'linux/amd64' }, { platform: 'linux/arm64' });
-        notes.push(`linux/amd64, linux/arm64 from ${describe(linux)}`);
-    }
-    const hosted = WINDOWS_RELEASES.filter((r) => r.hostedRunner);
-    const first = plan(parsed, windowsPlatform(hosted[0]));
-    if (first && first.baseImages.length && first.baseImages.every((b) => isWindowsImage(b.image))) {
-        const releases = new Set(first.baseImages.map((b) => releaseOfImage(b.image)?.name));
-        const release = releases.size === 1 ? [...releases][0] : undefined;
-        const found = WINDOWS_RELEASES.find((r) => r.name === release);
-        if (!found) {
-            const fallback = hosted[0];
-            platforms.push({ platform: `windows/amd64:${fallback.name}` });
-            notes.push(`windows/amd64:${fallback.name} from ${describe(first)}: its tag names no single LTSC release; check that the base image matches`);
-        }
-        else {
-            // A global ARG that names the release lets one Dockerfile build every release.
-            const variants = [];
-            for (const arg of parsed.globalArgs) {
-                if (!arg.defaultValue?.includes(found.name))
-                    continue;
-                for (const other of hosted) {
-                    const value = arg.defaultValue.replace(found.name, other.name);
-                    const p = plan(parsed, windowsPlatform(other), { [arg.name]: value });
-                    if (p &&
-                        p.baseImages.length &&
-                        p.baseImages.every((b) => releaseOfImage(b.image)?.name === other.name))
-                        variants.push({
-                            platform: `windows/amd64:${other.name}`,
-                            buildArgs: { [arg.name]: value },
-                        });
-                }
-                if (variants.length) {
-                    notes.push(`${variants.map((v) => v.platform).join(', ')} from ${describe(first)}, the release picked by ARG ${arg.name}`);
-                    break;
-                }
-            }
-            if (variants.length)
-                platforms.push(...variants);
-            else if (found.hostedRunner) {
-                platforms.push({ platform: `windows/amd64:${found.name}` });
-                notes.push(`windows/amd64:${found.name} from ${describe(first)}`);
-            }
-            else {
-                platforms.push({
-                    platform: `windows/amd64:${found.name}`,
-                    runsOn: ['self-hosted', 'windows', found.name],
-                });
-                notes.push(`windows/amd64:${found.name} from ${describe(first)}: no GitHub-hosted runner runs ${found.name}, so it needs a self-hosted runner with these labels`);
-            }
-        }
-    }
-    const port = exposedPort(parsed, linux ?? first);
-    return { platforms, ...(port !== undefined ? { port } : {}), notes };
-}
-/** The first port EXPOSEd by the target stage (else any stage of the plan). */
-function exposedPort(parsed, p) {
-    const stages = p
-        ? [p.target.index, ...p.stages.map((s) => s.index).reverse()]
-        : parsed.stages.map((s) => s.index).reverse();
-    for (const index of stages) {
-        const stage = parsed.stages[index];
-        for (const instruction of stage?.instructions ?? []) {
-            if (instruction.keyword !== 'EXPOSE')
-                continue;
-            const port = /^(\d{1,5})(\/tcp)?$/i.exec(instruction.args.trim().split(/\s+/)[0] ?? '');
-            if (port && Number(port[1]) > 0 && Number(port[1]) < 65536)
-                return Number(port[1]);
-        }
-    }
-    return undefined;
-}
-/** The xplat.yml `xplat init` writes: a header saying where it came from, then the fields. */
-function renderInitConfig(proposal, options) {
-    const data = { image: options.image };
-    if (options.context !== '.')
-        data.context = options.context;
-    if (options.dockerfile)
-        data.dockerfile = options.dockerfile;
-    data.platforms = proposal.platforms.map((p) => p.buildArgs || p.runsOn
-        ? {
-            platform: p.platform,
-            ...(p.runsOn ? { 'runs-on': [...p.runsOn] } : {}),
-            ...(p.buildArgs ? { 'build-args': { ...p.buildArgs } } : {}),
-        }
-        : p.platform);
-    if (proposal.port !== undefined)
-        data.smoke = { port: proposal.port, path: options.smokePath ?? '/' };
-    const doc = new dist/* Document */.yo(data, { aliasDuplicateObjects: false });
-    doc.commentBefore = [
-        ` xplat.yml, written by \`xplat init\` from ${options.source}. Edit it, then run`,
-        ' `xplat generate` to write .github/workflows/xplat.yml (`xplat plan` shows the matrix).',
-        ...proposal.notes.map((n) => ` - ${n}`),
-        ...(proposal.port === undefined
-            ? [' No EXPOSE found: add smoke: { port: ..., path: ... } to probe the service over HTTP.']
-            : []),
-    ].join('\n');
-    return doc.toString({ lineWidth: 0, singleQuote: true });
-}
-
-;// CONCATENATED MODULE: ./packages/workflow/src/init.ts
-/**
- * `xplat init` in a repository: find the Dockerfile, propose platforms from its base
- * images, and write xplat.yml and the workflow (never over existing files unless forced).
- */
-
-
-
-
-
-
-
-
-const NAMES = ['Dockerfile', 'Containerfile', 'dockerfile'];
-const SKIP = new Set(['node_modules', 'vendor', 'dist', 'build', 'target']);
-/** The Dockerfile of a repository: at the root, else the shallowest one (two levels deep). */
-function findDockerfiles(dir) {
-    const found = [];
-    const walk = (rel, depth) => {
-        let entries;
-        try {
-            entries = (0,external_node_fs_namespaceObject.readdirSync)(external_node_path_default().join(dir, rel), { withFileTypes: true });
-        }
-        catch {
-            return;
-        }
-        for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
-            const child = rel ? `${rel}/${entry.name}` : entry.name;
-            if (entry.isFile() && NAMES.includes(entry.name))
-                found.push(child);
-        }
-        if (depth >= 2)
-            return;
-        for (const entry of entries) {
-            if (entry.isDirectory() && !entry.name.startsWith('.') && !SKIP.has(entry.name))
-                walk(rel ? `${rel}/${entry.name}` : entry.name, depth + 1);
-        }
-    };
-    walk('', 0);
-    const depth = (p) => p.split('/').length;
-    return found.sort((a, b) => depth(a) - depth(b) || a.localeCompare(b));
-}
-/** ghcr.io/<owner>/<repo> from GITHUB_REPOSITORY or the origin remote in .git/config. */
-function guessImage(dir, env = {}) {
-    const fromSlug = (slug) => `ghcr.io/${slug.toLowerCase().replace(/\.git$/, '')}`;
-    if (env.GITHUB_REPOSITORY && /^[\w.-]+\/[\w.-]+$/.test(env.GITHUB_REPOSITORY))
-        return fromSlug(env.GITHUB_REPOSITORY);
-    for (let d = external_node_path_default().resolve(dir);; d = external_node_path_default().dirname(d)) {
-        const gitConfig = external_node_path_default().join(d, '.git', 'config');
-        if ((0,external_node_fs_namespaceObject.existsSync)(gitConfig)) {
-            const text = (0,external_node_fs_namespaceObject.readFileSync)(gitConfig, 'utf8');
-            const origin = /\[remote "origin"\][^[]*?url\s*=\s*(\S+)/.exec(text)?.[1];
-            const slug = origin && /github\.com[:/]([\w.-]+\/[\w.-]+?)(?:\.git)?\/?$/.exec(origin)?.[1];
-            return slug ? fromSlug(slug) : undefined;
-        }
-        if (external_node_path_default().dirname(d) === d)
-            return undefined;
-    }
-}
-async function initRepository(request) {
-    const { dir } = request;
-    const warnings = [];
-    let dockerfile = request.dockerfile?.replace(/\\/g, '/');
-    if (!dockerfile) {
-        const found = findDockerfiles(dir);
-        if (!found.length)
-            throw new errors_XplatError(`no Dockerfile in ${dir} (nor two levels below): give its path with --dockerfile`, 'dockerfile');
-        dockerfile = found[0];
-        if (found.length > 1)
-            warnings.push(`found ${found.length} Dockerfiles; using ${dockerfile} (give --dockerfile for another: ${found.slice(1).join(', ')})`);
-    }
-    const dockerfilePath = external_node_path_default().resolve(dir, dockerfile);
-    if (!(0,external_node_fs_namespaceObject.existsSync)(dockerfilePath))
-        throw new errors_XplatError(`${dockerfile} does not exist in ${dir}`, 'dockerfile');
-    const targets = [CONFIG_FILE, WORKFLOW_FILE];
-    const existing = targets.filter((t) => (0,external_node_fs_namespaceObject.existsSync)(external_node_path_default().join(dir, t)));
-    if (existing.length && !request.force)
-        throw new errors_XplatError(`${existing.join(' and ')} already exist${existing.length === 1 ? 's' : ''}: not overwriting (use --force to replace, or edit xplat.yml and run xplat generate)`);
-    const text = await (0,promises_namespaceObject.readFile)(dockerfilePath, 'utf8');
-    let proposal = proposeFromDockerfile(text, dockerfile);
-    if (request.platforms) {
-        const platforms = parsePlatformList(request.platforms, 'platforms').map((p) => ({
-            platform: platform_formatPlatform(p),
-        }));
-        proposal = {
-            ...proposal,
-            platforms,
-            notes: [`platforms as given: ${platforms.map((p) => p.platform).join(', ')}`],
-        };
-    }
-    if (!proposal.platforms.length)
-        throw new errors_XplatError(`could not tell from the base images of ${dockerfile} which platforms it builds: give --platforms (e.g. linux/amd64,windows/amd64:ltsc2022)`, 'platforms');
-    if (request.port !== undefined)
-        proposal = { ...proposal, port: request.port };
-    let image = request.image;
-    if (!image) {
-        image = guessImage(dir, request.env ?? {});
-        if (!image) {
-            const name = external_node_path_default().basename(external_node_path_default().resolve(dir))
-                .toLowerCase()
-                .replace(/[^a-z0-9._-]+/g, '-') || 'app';
-            image = `ghcr.io/your-org/${name}`;
-            warnings.push(`could not tell the repository: image is ${image}; set image: in xplat.yml`);
-        }
-    }
-    const context = external_node_path_default().posix.dirname(dockerfile);
-    const base = external_node_path_default().posix.basename(dockerfile);
-    const configText = renderInitConfig(proposal, {
-        image,
-        context,
-        ...(base !== 'Dockerfile' ? { dockerfile } : {}),
-        ...(request.path ? { smokePath: request.path } : {}),
-        source: dockerfile,
-    });
-    // What init writes must load: a proposal that does not is a bug here, not the user's.
-    let config;
-    try {
-        config = loadConfig(configText, CONFIG_FILE);
-    }
-    catch (error) {
-        throw new errors_XplatError(`the xplat.yml for these options would not be valid (nothing written):\n${error.message}`);
-    }
-    const workflow = generateWorkflow(config, { configPath: CONFIG_FILE });
-    await (0,promises_namespaceObject.writeFile)(external_node_path_default().join(dir, CONFIG_FILE), configText);
-    await (0,promises_namespaceObject.mkdir)(external_node_path_default().join(dir, external_node_path_default().dirname(WORKFLOW_FILE)), { recursive: true });
-    await (0,promises_namespaceObject.writeFile)(external_node_path_default().join(dir, WORKFLOW_FILE), workflow);
-    return { dockerfile, proposal, config, configText, written: targets, warnings };
-}
-
-;// CONCATENATED MODULE: ./packages/workflow/src/plan.ts
-/**
- * `xplat plan`: what the generated workflow will do, without generating it: one row per
- * matrix leg (platform, runner, emulation, smoke) and the gate's expected platforms.
- */
-
-
-function planFromConfig(config) {
-    return {
-        image: config.image,
-        registry: config.registry,
-        legs: config.legs.map((leg) => {
-            const release = leg.platform.osVersion
-                ? windows_releaseForOsVersion(leg.platform.osVersion)
-                : undefined;
-            return {
-                platform: leg.name,
-                pair: leg.pair,
-                runsOn: leg.runner.runsOn,
-                hosted: leg.runner.hosted,
-                qemu: leg.runner.qemu,
-                ...(leg.platform.osVersion
-                    ? {
-                        windowsRelease: release && release.build === leg.platform.osVersion
-                            ? release.name
-                            : leg.platform.osVersion,
-                    }
-                    : {}),
-                artifact: `${LEG_ARTIFACT_PREFIX}${leg.pair}`,
-                buildArgs: leg.buildArgs,
-                smoke: leg.smoke,
-            };
-        }),
-        expectedPlatforms: config.legs.map((l) => l.name),
-        tags: config.tags.map(({ template, when, mutable }) => ({ template, when, mutable })),
-    };
-}
-/** The matrix as a table, then the gate and the tags. */
-function renderPlan(plan) {
-    const legs = renderTable(['PLATFORM', 'RUNNER', 'BUILD', 'SMOKE', 'ARTIFACT'], plan.legs.map((l) => [
-        l.platform,
-        `${formatRunsOn(l.runsOn)}${l.hosted ? '' : ' (self-hosted)'}`,
-        l.qemu ? 'QEMU (emulated)' : 'native',
-        smokeSummary(l.smoke),
-        l.artifact,
-    ]));
-    const tags = renderTable(['TAG', 'WHEN', 'MAY MOVE'], plan.tags.map((t) => [t.template, t.when, t.mutable ? 'yes' : 'no']));
-    return [
-        `image: ${plan.image}`,
-        '',
-        legs,
-        '',
-        `gate: fuse ${plan.image} only when all ${plan.expectedPlatforms.length} platforms passed: ${plan.expectedPlatforms.join(', ')}`,
-        '',
-        tags,
-    ].join('\n');
-}
-function smokeSummary(smoke) {
-    const parts = [];
-    if (smoke.port !== undefined)
-        parts.push(`http :${String(smoke.port)}${String(smoke.path ?? '/')}`);
-    if (smoke['tcp-port'] !== undefined)
-        parts.push(`tcp :${String(smoke['tcp-port'])}`);
-    if (smoke['expect-log'] !== undefined)
-        parts.push('log');
-    if (smoke.command !== undefined)
-        parts.push('command');
-    return parts.length ? parts.join(', ') : 'starts and stays up';
-}
-
-;// CONCATENATED MODULE: ./packages/workflow/src/index.ts
-/**
- * @xplat/workflow: the xplat.yml schema and loader, the runner map, workflow generation
- * (a repository's workflow, the reusable and the starter workflow), plans, `xplat init`'s
- * proposal, and the checks that keep committed workflows in sync.
- */
-
-
-
-
-
-
-
-
-
-
-
-
-
 
 ;// CONCATENATED MODULE: ./packages/cli/src/commands/generate.ts
 
@@ -61353,7 +63600,9 @@ const generate_usage = `usage: xplat generate [--dir DIR] [--config FILE] [--out
        xplat generate --schema [--output FILE] [--check]
 
 Write .github/workflows/xplat.yml from xplat.yml: one build leg per platform on its
-native runner (build, smoke-test, leg result), and a fuse job gated on every leg.
+native runner (build, smoke-test, leg result), each from its own Dockerfile, target and
+context when xplat.yml names them per platform or per OS (windows: { dockerfile:
+Dockerfile.windows }), and a fuse job gated on every leg.
 With --check, write nothing: exit 1 with a diff when the committed file is stale.
 
   --dir DIR        the repository root (default: the current folder)
@@ -61426,21 +63675,29 @@ const generateCommand = {
 
 
 
-const init_usage = `usage: xplat init [--dir DIR] [--dockerfile FILE] [--image REPO] [--platforms LIST] [options]
+const init_usage = `usage: xplat init [--dir DIR] [--dockerfile FILE ...] [--image REPO] [--platforms LIST] [options]
 
-Start using xplat in a repository: find the Dockerfile, propose platforms from its base
-images (Linux and/or Windows, the Windows release from the base image tag), and write
-xplat.yml and .github/workflows/xplat.yml. Existing files are never overwritten without
---force.
+Start using xplat in a repository: find the image's Dockerfiles (Dockerfile next to
+Dockerfile.windows, windows.Dockerfile, *.nanoserver or windows/.../Dockerfile), propose
+platforms from each (Linux and/or Windows by base image and content, the Windows release
+from the base image tag), keep only legs that xplat lint accepts, and write xplat.yml,
+.github/workflows/xplat.yml and a .gitignore line for .xplat/ (xplat run's state).
+Existing xplat.yml and workflow are never overwritten without --force.
 
   --dir DIR          the repository root (default: the current folder)
-  --dockerfile FILE  the Dockerfile, from DIR (default: found at the root or below)
+  --dockerfile FILE  a Dockerfile of the image, from DIR; repeat for one per OS
+                     (default: found at the root or below)
   --image REPO       the repository to push to (default: ghcr.io/<owner>/<repo> of the
                      GitHub remote)
   --platforms LIST   the platforms instead of the proposal (linux/amd64,windows/amd64:ltsc2022)
   --port N           the port to smoke-test (default: the Dockerfile's EXPOSE)
   --path P           the HTTP path to smoke-test (default /)
   --force            overwrite existing xplat.yml and workflow`;
+const GITIGNORE_NOTE = {
+    created: 'created .gitignore with .xplat/ (the run state of xplat run: never commit it)',
+    added: 'added .xplat/ to .gitignore (the run state of xplat run: never commit it)',
+    present: '.gitignore already ignores .xplat/ (the run state of xplat run)',
+};
 const initCommand = {
     name: 'init',
     summary: 'write xplat.yml and the workflow, with platforms from the Dockerfile',
@@ -61450,7 +63707,7 @@ const initCommand = {
             args: argv,
             options: {
                 dir: { type: 'string', default: '.' },
-                dockerfile: { type: 'string' },
+                dockerfile: { type: 'string', multiple: true },
                 image: { type: 'string' },
                 platforms: { type: 'string' },
                 port: { type: 'string' },
@@ -61466,7 +63723,7 @@ const initCommand = {
         }
         const result = await initRepository({
             dir: external_node_path_default().resolve(io.cwd, values.dir),
-            ...(values.dockerfile ? { dockerfile: values.dockerfile } : {}),
+            ...(values.dockerfile?.length ? { dockerfiles: values.dockerfile } : {}),
             ...(values.image ? { image: values.image } : {}),
             ...(values.platforms ? { platforms: values.platforms } : {}),
             ...(port !== undefined ? { port } : {}),
@@ -61476,13 +63733,16 @@ const initCommand = {
         });
         for (const warning of result.warnings)
             io.logger.warning(warning);
+        const leftOut = result.proposal.leftOut ?? [];
         io.stdout([
-            `from ${result.dockerfile}:`,
+            `from ${result.dockerfiles.join(' and ')}:`,
             ...result.proposal.notes.map((n) => `  ${n}`),
+            ...(leftOut.length ? ['left out:', ...leftOut.map((l) => `  ${formatLeftOut(l)}`)] : []),
             '',
             renderPlan(planFromConfig(result.config)),
             '',
             `wrote ${result.written.join(', ')}`,
+            GITIGNORE_NOTE[result.gitignore],
         ].join('\n'));
         return 0;
     },
@@ -61494,36 +63754,38 @@ const initCommand = {
 
 
 
-const inspect_usage = `usage: xplat inspect REF [--raw | --json]
+const inspectFlags = [
+    { flag: 'raw', kind: 'boolean', help: 'print the manifest exactly as the registry returned it' },
+    { flag: 'json', kind: 'boolean', help: 'print the entries as JSON' },
+    ...registryFlags,
+    ...projectFlags,
+];
+const inspect_usage = `usage: xplat inspect [REF] [options]
 
 Show every platform entry of an image index with its digest and os.version (like
 docker buildx imagetools inspect, which leaves os.version out), and warn when REF is a
-single-platform image rather than an index.
+single-platform image rather than an index. REF defaults to xplat.yml's image (its
+latest tag).
 
-  --raw    print the manifest exactly as the registry returned it
-  --json   print the entries as JSON
-${registryUsage}`;
+${flagHelp(inspectFlags)}`;
 const inspectCommand = {
     name: 'inspect',
     summary: 'show the platforms (with os.version) of an image index',
     usage: inspect_usage,
+    flags: inspectFlags,
     async run(argv, io) {
-        const { values, positionals } = (0,external_node_util_.parseArgs)({
-            args: argv,
-            allowPositionals: true,
-            options: {
-                raw: { type: 'boolean', default: false },
-                json: { type: 'boolean', default: false },
-                ...registryOptions,
-            },
-        });
-        if (positionals.length !== 1)
-            throw new errors_XplatError('give exactly one image reference, e.g. ghcr.io/org/app:1.2.3', 'REF');
-        const ref = parseReference(positionals[0], 'REF');
-        const result = await inspectReference(clientFromFlags(values, io, ref.registry), ref);
-        if (values.raw)
+        const parsed = parseFlags(inspectFlags, argv);
+        if (parsed.positionals.length > 1)
+            throw new UsageError('give one image reference, e.g. ghcr.io/org/app:1.2.3', 'REF');
+        const project = await projectOf(parsed, io);
+        const text = parsed.positionals[0] ?? project.config?.image;
+        if (!text)
+            throw new UsageError('give an image reference, e.g. ghcr.io/org/app:1.2.3 (or run where xplat.yml is)', 'REF');
+        const ref = asUsage(() => parseReference(text, 'REF'));
+        const result = await inspectReference(clientFromFlags(parsed, io, ref.registry), ref);
+        if (bool(parsed, 'raw'))
             io.stdout(result.raw);
-        else if (values.json)
+        else if (bool(parsed, 'json'))
             io.stdout(JSON.stringify({ ...result, raw: undefined }, null, 2));
         else
             io.stdout(renderInspect(result));
@@ -61539,25 +63801,101 @@ const inspectCommand = {
 
 
 
-const lint_usage = `usage: xplat lint [--file Dockerfile] [--context .] [--platform P ...] [options]
+
+
+/** lint's flags; those that are build-platform-image inputs name them. */
+const lintFlags = [
+    {
+        flag: 'file',
+        input: 'file',
+        short: 'f',
+        kind: 'string',
+        value: 'F',
+        help: 'the Dockerfile (default: Dockerfile in --context)',
+        fromConfig: 'dockerfile, per platform',
+    },
+    {
+        flag: 'context',
+        input: 'context',
+        kind: 'string',
+        value: 'DIR',
+        help: 'build context, read for script and .gitattributes checks (default .)',
+        fromConfig: 'context, per platform',
+    },
+    {
+        flag: 'platform',
+        input: 'platform',
+        kind: 'list',
+        value: 'P',
+        help: 'linux/amd64, windows/amd64:ltsc2022 (repeat or comma-separate; default linux/amd64)',
+        fromConfig: 'every platform',
+    },
+    {
+        flag: 'target',
+        input: 'target',
+        kind: 'string',
+        value: 'T',
+        help: 'the stage to build (default: the last one)',
+        fromConfig: 'target, per platform',
+    },
+    {
+        flag: 'build-arg',
+        input: 'build-args',
+        kind: 'list',
+        value: 'K=V',
+        help: 'build argument (repeat; K alone takes it from the environment)',
+        fromConfig: 'build-args, per platform',
+    },
+    {
+        flag: 'runner',
+        kind: 'string',
+        value: 'R',
+        help: 'GitHub runner label (windows-2022, ubuntu-24.04): the build platform and Windows host build',
+        fromConfig: 'the runner of each platform',
+    },
+    {
+        flag: 'host-os-version',
+        kind: 'string',
+        value: 'V',
+        help: 'Windows host build, e.g. 10.0.20348.2849 (overrides --runner)',
+    },
+    {
+        flag: 'build-platform',
+        kind: 'string',
+        value: 'P',
+        help: 'the platform the build runs on (default: native, as xplat builds)',
+    },
+    {
+        flag: 'builder',
+        input: 'builder',
+        kind: 'string',
+        value: 'B',
+        help: 'buildx, buildkit or classic (default: classic for Windows)',
+    },
+    {
+        flag: 'engine-version',
+        kind: 'string',
+        value: 'V',
+        help: 'Docker Engine version, for flags older engines reject',
+    },
+    ...projectFlags,
+    {
+        flag: 'json',
+        kind: 'boolean',
+        help: 'print the findings as JSON (also when the file cannot be used: {"error": ...})',
+    },
+];
+const lint_usage = `usage: xplat lint [options]
 
 Lint a Dockerfile for each platform it is built for (the same check build-platform-image
-runs first): only the stages that platform's target reaches, each for its own OS.
-Exit code 1 when any finding is an error.
+runs first): only the stages that platform's target reaches, each for its own OS. With
+xplat.yml and no --platform, every configured platform is linted with its own
+Dockerfile, target and build args.
 
-  --file F              the Dockerfile (default: Dockerfile in --context)
-  --context DIR         build context, read for script and .gitattributes checks (default .)
-  --platform P          linux/amd64, linux/arm64, windows/amd64:ltsc2022 (repeat or
-                        comma-separate; default linux/amd64)
-  --target T            the stage to build (default: the last one)
-  --build-arg K=V       build argument (repeat; K alone takes it from the environment)
-  --runner R            the GitHub runner label (windows-2022, windows-2025, ubuntu-24.04):
-                        gives the build platform and the Windows host build
-  --host-os-version V   Windows host build, e.g. 10.0.20348.2849 (overrides --runner)
-  --build-platform P    the platform the build runs on (default: native, as xplat builds)
-  --builder B           buildx, buildkit or classic (default: classic for Windows)
-  --engine-version V    Docker Engine version, for flags older engines reject
-  --json                print the findings as JSON`;
+exit codes: 0 no findings or warnings only, 1 errors found, 2 the Dockerfile or the
+arguments could not be used (a missing or unparsable file, a bad flag).
+
+${flagHelp(lintFlags)}`;
 const BUILDERS = ['buildx', 'buildkit', 'classic'];
 /** KEY=VALUE pairs; a bare KEY takes its value from the environment, as docker build does. */
 function parseBuildArgs(items, env) {
@@ -61604,84 +63942,161 @@ const lintCommand = {
     name: 'lint',
     summary: 'lint a Dockerfile for every platform it is built for',
     usage: lint_usage,
+    flags: lintFlags,
     async run(argv, io) {
-        const { values, positionals } = (0,external_node_util_.parseArgs)({
-            args: argv,
-            allowPositionals: true,
-            options: {
-                file: { type: 'string', short: 'f', default: '' },
-                context: { type: 'string', default: '.' },
-                platform: { type: 'string', multiple: true, default: [] },
-                target: { type: 'string', default: '' },
-                'build-arg': { type: 'string', multiple: true, default: [] },
-                runner: { type: 'string', default: '' },
-                'host-os-version': { type: 'string', default: '' },
-                'build-platform': { type: 'string', default: '' },
-                builder: { type: 'string', default: '' },
-                'engine-version': { type: 'string', default: '' },
-                json: { type: 'boolean', default: false },
-            },
-        });
-        if (positionals.length > 0) {
-            throw new errors_XplatError(`unexpected argument "${positionals[0]}"; pass the Dockerfile with --file and the context with --context`);
+        // --json is known before anything can fail, so even an unusable file answers in JSON.
+        const json = argv.includes('--json');
+        try {
+            return await lint(argv, io);
         }
-        const builder = values.builder.trim();
-        if (builder && !BUILDERS.includes(builder)) {
-            throw new errors_XplatError(`"${builder}" is not a builder; use ${BUILDERS.join(', ')}`, 'builder');
+        catch (error) {
+            if (!json || !(error instanceof errors_XplatError))
+                throw error;
+            const named = nameFlag(lintFlags, error);
+            io.stdout(JSON.stringify({
+                ...dockerfileWhere(error),
+                error: errors_errorMessage(named),
+                errors: 0,
+                warnings: 0,
+                platforms: [],
+            }, null, 2));
+            throw named instanceof UsageError ? named : asUsageError(named);
         }
-        const contextDir = external_node_path_default().resolve(io.cwd, values.context);
-        const shownFile = values.file || external_node_path_default().join(values.context, 'Dockerfile');
-        const filePath = external_node_path_default().resolve(io.cwd, shownFile);
-        const text = await (0,promises_namespaceObject.readFile)(filePath, 'utf8').catch((error) => {
-            throw new errors_XplatError(error.code === 'ENOENT'
-                ? `${shownFile} does not exist; pass the Dockerfile with --file`
-                : `cannot read ${shownFile}: ${error.message}`, 'file');
-        });
-        const platforms = parsePlatformList(values.platform.length ? values.platform.join(',') : 'linux/amd64', 'platform');
-        const buildArgs = parseBuildArgs(values['build-arg'], io.env);
-        const parsed = parseDockerfile({ file: shownFile, text });
-        const results = [];
-        for (const platform of platforms) {
-            const options = {
-                platform,
-                buildPlatform: buildPlatformFor(platform, values.runner, values['build-platform']),
-                buildArgs,
-                contextDir,
-                ...(values.target ? { target: values.target } : {}),
-                ...(values.runner && platform.os === 'windows' ? { runner: values.runner } : {}),
-                ...(values['host-os-version'] && platform.os === 'windows'
-                    ? { hostOsVersion: values['host-os-version'] }
-                    : {}),
-                ...(builder ? { builder: builder } : {}),
-                ...(values['engine-version'] ? { engineVersion: values['engine-version'] } : {}),
-            };
-            results.push({
-                platform: platform_formatPlatform(platform),
-                findings: await lintDockerfile(parsed, options),
-            });
-        }
-        const all = results.flatMap((r) => r.findings);
-        const errors = all.filter((f) => f.severity === 'error').length;
-        const warnings = all.length - errors;
-        if (values.json) {
-            io.stdout(JSON.stringify({ file: shownFile, errors, warnings, platforms: results }, null, 2));
-        }
-        else {
-            const lines = [];
-            for (const r of results) {
-                const e = r.findings.filter((f) => f.severity === 'error').length;
-                const w = r.findings.length - e;
-                lines.push(r.findings.length === 0
-                    ? `${r.platform}: no findings`
-                    : `${r.platform}: ${e} error${e === 1 ? '' : 's'}, ${w} warning${w === 1 ? '' : 's'}`);
-                for (const f of r.findings)
-                    lines.push(`  ${formatFinding(f)}`);
-            }
-            io.stdout(lines.join('\n'));
-        }
-        return errors > 0 ? 1 : 0;
     },
 };
+async function lint(argv, io) {
+    const parsed = parseFlags(lintFlags, argv);
+    if (parsed.positionals.length > 0) {
+        throw new UsageError(`unexpected argument "${parsed.positionals[0]}"; pass the Dockerfile with --file and the context with --context`);
+    }
+    const builder = flags_text(parsed, 'builder').trim();
+    if (builder && !BUILDERS.includes(builder)) {
+        throw new UsageError(`"${builder}" is not a builder; use ${BUILDERS.join(', ')}`, 'builder');
+    }
+    const project = await projectOf(parsed, io);
+    const jobs = await asUsage(() => lintJobs(parsed, io, project));
+    const results = [];
+    const parsedFiles = new Map();
+    for (const job of jobs) {
+        const dockerfile = await asUsage(async () => {
+            const cached = parsedFiles.get(job.filePath);
+            if (cached)
+                return cached;
+            const fileText = await (0,promises_namespaceObject.readFile)(job.filePath, 'utf8').catch((error) => {
+                throw new errors_XplatError(error.code === 'ENOENT'
+                    ? `${job.shownFile} does not exist; pass the Dockerfile with --file`
+                    : `cannot read ${job.shownFile}: ${error.message}`, 'file');
+            });
+            const parsedFile = parseDockerfile({ file: job.shownFile, text: fileText });
+            parsedFiles.set(job.filePath, parsedFile);
+            return parsedFile;
+        });
+        const { platform } = job;
+        const options = {
+            platform,
+            buildPlatform: buildPlatformFor(platform, job.runner, flags_text(parsed, 'build-platform')),
+            buildArgs: job.buildArgs,
+            contextDir: job.contextDir,
+            ...(job.target ? { target: job.target } : {}),
+            ...(job.runner && platform.os === 'windows' ? { runner: job.runner } : {}),
+            ...(flags_text(parsed, 'host-os-version') && platform.os === 'windows'
+                ? { hostOsVersion: flags_text(parsed, 'host-os-version') }
+                : {}),
+            ...(builder ? { builder: builder } : {}),
+            ...(flags_text(parsed, 'engine-version') ? { engineVersion: flags_text(parsed, 'engine-version') } : {}),
+        };
+        results.push({
+            platform: platform_formatPlatform(platform),
+            file: job.shownFile,
+            findings: await asUsage(() => lintDockerfile(dockerfile, options)),
+        });
+    }
+    const all = results.flatMap((r) => r.findings);
+    const errors = all.filter((f) => f.severity === 'error').length;
+    const warnings = all.length - errors;
+    if (bool(parsed, 'json')) {
+        io.stdout(JSON.stringify({ file: results[0]?.file ?? '', errors, warnings, platforms: results }, null, 2));
+    }
+    else {
+        const lines = [];
+        const files = new Set(results.map((r) => r.file));
+        for (const r of results) {
+            const e = r.findings.filter((f) => f.severity === 'error').length;
+            const w = r.findings.length - e;
+            // Name the file only when the platforms lint different ones.
+            const name = files.size > 1 ? `${r.platform} (${r.file})` : r.platform;
+            lines.push(r.findings.length === 0
+                ? `${name}: no findings`
+                : `${name}: ${e} error${e === 1 ? '' : 's'}, ${w} warning${w === 1 ? '' : 's'}`);
+            for (const f of r.findings)
+                lines.push(`  ${formatFinding(f)}`);
+        }
+        io.stdout(lines.join('\n'));
+    }
+    return errors > 0 ? 1 : 0;
+}
+/**
+ * What to lint: each --platform (or, with xplat.yml, each configured platform) with the
+ * Dockerfile, context, target and build args of its xplat.yml entry; flags override.
+ */
+async function lintJobs(parsed, io, project) {
+    const platformFlags = list(parsed, 'platform');
+    const flagArgs = parseBuildArgs(list(parsed, 'build-arg'), io.env);
+    const wanted = platformFlags.length
+        ? parsePlatformList(platformFlags.join(','), 'platform').map((platform) => ({
+            platform,
+            leg: pickLeg(project, platform_formatPlatform(platform)),
+        }))
+        : project.config
+            ? project.config.legs.map((leg) => ({ platform: leg.platform, leg }))
+            : [{ platform: parsePlatformList('linux/amd64')[0], leg: undefined }];
+    return wanted.map(({ platform, leg }) => {
+        const config = project.config;
+        const fromProject = (p) => (p ? external_node_path_default().resolve(project.dir, p) : undefined);
+        const contextDir = (flags_text(parsed, 'context') && external_node_path_default().resolve(io.cwd, flags_text(parsed, 'context'))) ||
+            fromProject(leg?.context ?? config?.context) ||
+            io.cwd;
+        const filePath = (flags_text(parsed, 'file') && external_node_path_default().resolve(io.cwd, flags_text(parsed, 'file'))) ||
+            (!flags_text(parsed, 'context') && fromProject(leg?.dockerfile ?? config?.dockerfile)) ||
+            external_node_path_default().join(contextDir, 'Dockerfile');
+        const runner = flags_text(parsed, 'runner') || (leg ? hostedRunner(leg) : '');
+        return {
+            platform,
+            shownFile: shownPath(io.cwd, filePath),
+            filePath,
+            contextDir,
+            target: flags_text(parsed, 'target') || leg?.target || config?.target || '',
+            buildArgs: { ...(leg?.buildArgs ?? {}), ...flagArgs },
+            runner,
+        };
+    });
+}
+/** The runner label of a leg when it is one label (windows-2022), for host checks. */
+function hostedRunner(leg) {
+    return typeof leg.runner.runsOn === 'string' ? leg.runner.runsOn : '';
+}
+/** Relative to cwd when inside it (as the user typed it), else absolute. */
+function shownPath(cwd, file) {
+    const rel = external_node_path_default().relative(cwd, file);
+    return rel && !rel.startsWith('..') && !external_node_path_default().isAbsolute(rel) ? rel : file;
+}
+/** A DockerfileError's file and line (the class is not exported; its fields are). */
+function dockerfileWhere(error) {
+    const e = error;
+    if (error.name !== 'DockerfileError' || typeof e.file !== 'string')
+        return {};
+    return { file: e.file, ...(typeof e.line === 'number' ? { line: e.line } : {}) };
+}
+function asUsageError(error) {
+    try {
+        return asUsage(() => {
+            throw error;
+        });
+    }
+    catch (converted) {
+        return converted;
+    }
+}
 
 ;// CONCATENATED MODULE: ./packages/cli/src/commands/plan.ts
 
@@ -61691,7 +64106,8 @@ const lintCommand = {
 const plan_usage = `usage: xplat plan [--dir DIR] [--config FILE] [--json]
 
 Show what the generated workflow does for xplat.yml: one row per matrix leg (platform,
-runner, native or QEMU, smoke test, leg result artifact), the gate and the tags.
+runner, native or QEMU, the Dockerfile it builds from, smoke test, leg result artifact),
+the gate and the tags.
 
   --dir DIR        the repository root (default: the current folder)
   --config FILE    the config, from DIR (default xplat.yml)
@@ -61715,20 +64131,274 @@ const planCommand = {
             io.stdout(renderPlan(plan));
             return 0;
         }
-        const matrix = {
-            include: plan.legs.map((l) => ({
-                platform: l.platform,
-                pair: l.pair,
-                'runs-on': l.runsOn,
-                qemu: l.qemu ? 'true' : 'auto',
-            })),
-        };
+        const matrix = planMatrix(plan);
         io.stdout(JSON.stringify({ ...plan, matrix }, null, 2));
         io.logger.debug(plan.legs.map((l) => `${l.platform} -> ${formatRunsOn(l.runsOn)}`).join('\n'));
         return 0;
     },
 };
 
+;// CONCATENATED MODULE: ./packages/cli/src/run/run-plan.ts
+/**
+ * Where each platform of xplat.yml runs on this machine, decided from facts alone (no
+ * docker call here), so a Windows engine named in `engines:` is a plan test on Linux:
+ *
+ *   the local engine, natively          linux/amd64 on an amd64 Linux engine
+ *   the local engine, through QEMU      a foreign Linux architecture: BuildKit + binfmt
+ *   a named engine (context or URL)     engines: / --engine, e.g. a Windows host over ssh
+ *   skipped, with the reason            what would make it run here, or where it runs in CI
+ */
+
+
+const LOCAL_ENGINE = 'local';
+/** unix:// and npipe:// sockets and loopback TCP are this machine; ssh:// and other hosts are not. */
+function isLocalEngineHost(host) {
+    if (!host || /^(unix|npipe):\/\//.test(host))
+        return true;
+    if (!host.startsWith('tcp://'))
+        return false;
+    try {
+        return /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/.test(new URL(host).hostname);
+    }
+    catch {
+        return false;
+    }
+}
+function engineLabel(engine) {
+    return engine.name === LOCAL_ENGINE ? 'the local engine' : `engine ${engine.name}`;
+}
+function ciRunner(leg) {
+    return formatRunsOn(leg.runner.runsOn);
+}
+function needsEngineOf(leg, facts, engine) {
+    const os = leg.platform.os === 'windows' ? 'Windows' : 'Linux';
+    const have = facts.engine.platform;
+    return `needs a ${os} engine (${engineLabel(engine)} is ${have}): runs in CI on ${ciRunner(leg)}, or name one with --engine ${leg.name}=ssh://user@host (or engines: in xplat.yml)`;
+}
+/** A Linux leg on a Linux engine: native, or QEMU through BuildKit, or why neither. */
+function planLinux(leg, facts, engine) {
+    const where = engineLabel(engine);
+    if (builders_includesPlatform(builders_nativePlatforms(facts), leg.platform))
+        return {
+            status: 'run',
+            mode: 'native',
+            reason: `native on ${where} (${facts.engine.platform})`,
+        };
+    const buildkit = facts.cli.buildkitBuiltIn || facts.buildx !== undefined;
+    const emulated = builders_includesPlatform(facts.binfmt.emulated, leg.platform);
+    const arch = leg.platform.architecture;
+    if (!buildkit)
+        return {
+            status: 'skip',
+            reason: `${leg.name} on ${where} (${facts.engine.platform}) needs BuildKit and the docker CLI ${facts.cli.version} has none: install the docker buildx plugin${emulated ? '' : `, and QEMU for ${arch} (apt-get install qemu-user-static binfmt-support, or docker run --privileged --rm tonistiigi/binfmt --install ${arch})`}; runs in CI on ${ciRunner(leg)}`,
+        };
+    if (!emulated)
+        return {
+            status: 'skip',
+            reason: `${leg.name} on ${where} (${facts.engine.platform}) needs QEMU for ${arch}, and binfmt has no handler: apt-get install qemu-user-static binfmt-support, or docker run --privileged --rm tonistiigi/binfmt --install ${arch}; runs in CI on ${ciRunner(leg)}`,
+        };
+    return {
+        status: 'run',
+        mode: 'qemu',
+        reason: `QEMU on ${where} (${facts.engine.platform}, BuildKit, binfmt ${arch})`,
+    };
+}
+/** A Windows leg on a Windows engine: its release must run on that host. */
+function run_plan_planWindows(leg, facts, engine) {
+    const where = engineLabel(engine);
+    const host = facts.engine.osVersion;
+    const want = leg.platform.osVersion;
+    if (host && want) {
+        const refusal = windows_host_windowsReleaseRefusal(host, want, 'process', 'platform');
+        if (refusal)
+            return {
+                status: 'skip',
+                reason: `${where} is Windows ${describeWindowsBuild(host)} and cannot build ${leg.name}: ${refusal.message.replace(/^platform: /, '')}`,
+            };
+    }
+    return {
+        status: 'run',
+        mode: 'native',
+        reason: `native on ${where} (Windows${host ? ` ${describeWindowsBuild(host)}` : ''})`,
+    };
+}
+function planRun(input) {
+    return input.legs.map((leg) => {
+        const engine = input.engineFor(leg);
+        const probed = input.probe(engine);
+        if (!probed.ok)
+            return {
+                leg,
+                engine,
+                status: 'skip',
+                reason: `cannot reach ${engineLabel(engine)}: ${probed.error}`,
+            };
+        const { facts } = probed;
+        if (facts.engine.os !== leg.platform.os)
+            return { leg, engine, status: 'skip', reason: needsEngineOf(leg, facts, engine) };
+        if (input.embeddedRegistry && !isLocalEngineHost(engine.host))
+            return {
+                leg,
+                engine,
+                status: 'skip',
+                reason: `${engineLabel(engine)} (${engine.host}) is another machine and cannot push to the embedded registry on 127.0.0.1: pass --registry with a registry both machines reach`,
+            };
+        const decided = leg.platform.os === 'windows'
+            ? run_plan_planWindows(leg, facts, engine)
+            : planLinux(leg, facts, engine);
+        return { leg, engine, ...decided, ...(decided.status === 'run' ? { facts } : {}) };
+    });
+}
+
+;// CONCATENATED MODULE: ./packages/cli/src/run/engines.ts
+/**
+ * The engines of one `xplat run`: the local one (DOCKER_HOST / the current context, as
+ * the docker CLI picks it) and those xplat.yml's `engines:` or `--engine` name, each a
+ * docker context or a DOCKER_HOST URL. Each is probed once; legs on one engine share it.
+ */
+
+
+
+const URL_SCHEME = /^(unix|tcp|ssh|npipe):\/\//;
+/** `--engine windows/amd64:ltsc2022=ssh://builder@winhost` (repeat), keyed by platform name. */
+function parseEngineFlags(items) {
+    const out = {};
+    for (const item of items) {
+        const eq = item.indexOf('=');
+        if (eq <= 0 || eq === item.length - 1)
+            throw new errors_XplatError(`"${item}" is not PLATFORM=ENDPOINT, e.g. windows/amd64:ltsc2022=ssh://builder@winhost or linux/arm64=my-arm-context`, '--engine');
+        const platform = platform_formatPlatform(platform_parsePlatform(item.slice(0, eq).trim(), '--engine'));
+        out[platform] = item.slice(eq + 1).trim();
+    }
+    return out;
+}
+/** The environment the docker CLI needs to talk to `name` (a context wins only without DOCKER_HOST). */
+function endpointEnv(name, base) {
+    const env = {};
+    for (const [k, v] of Object.entries(base))
+        if (v !== undefined)
+            env[k] = v;
+    if (name === LOCAL_ENGINE)
+        return env;
+    if (URL_SCHEME.test(name)) {
+        delete env.DOCKER_CONTEXT;
+        env.DOCKER_HOST = name;
+    }
+    else {
+        delete env.DOCKER_HOST;
+        env.DOCKER_CONTEXT = name;
+    }
+    return env;
+}
+/** Where an endpoint's engine is: its URL, or the host its docker context points at. */
+async function resolveEndpoint(name, docker) {
+    if (name === LOCAL_ENGINE)
+        return { name, host: docker.env.DOCKER_HOST ?? '' };
+    if (URL_SCHEME.test(name))
+        return { name, host: name };
+    const out = await docker_runDocker(['context', 'inspect', '--format', '{{.Endpoints.docker.Host}}', name], docker);
+    // An unknown context is reported by the probe, with docker's own words.
+    return { name, host: out.exitCode === 0 ? out.stdout.trim() : '' };
+}
+/** Resolves and probes every engine the legs need, concurrently, once each. */
+async function probeEngines(legs, named, base) {
+    const names = [...new Set([LOCAL_ENGINE, ...legs.map((l) => named[l.name] ?? LOCAL_ENGINE)])];
+    const options = (name) => ({
+        env: endpointEnv(name, base.env),
+        ...(base.docker ? { docker: base.docker } : {}),
+    });
+    const endpoints = new Map();
+    const probes = new Map();
+    await Promise.all(names.map(async (name) => {
+        const endpoint = await resolveEndpoint(name, options(name));
+        endpoints.set(name, endpoint);
+        try {
+            probes.set(name, { ok: true, facts: await capabilities_probeHost(options(name)) });
+        }
+        catch (error) {
+            probes.set(name, { ok: false, error: errors_errorMessage(error).replace(/^docker: /, '') });
+        }
+    }));
+    return {
+        engineFor: (leg) => endpoints.get(named[leg.name] ?? LOCAL_ENGINE),
+        probe: (engine) => probes.get(engine.name),
+        dockerOptions: (engine) => options(engine.name),
+    };
+}
+
+;// CONCATENATED MODULE: ./packages/cli/src/run/interrupt.ts
+/**
+ * Ctrl-C / SIGTERM during `xplat run`: abort (smoke tests stop probing and remove their
+ * containers), end the docker CLI processes this run started (a build whose client goes
+ * away is cancelled by the engine), and let the pipeline unwind so the embedded registry
+ * is stopped. A second signal exits at once.
+ *
+ * A terminal's Ctrl-C reaches the whole process group, children included; a `kill` of
+ * this process alone does not, so children are found and signalled here. Linux lists
+ * them in /proc (written by hand: no library needed for one directory walk); elsewhere
+ * the process group's own delivery is what stops them.
+ */
+
+/** Direct children of `pid`, from /proc/<n>/stat (field 4 is the parent pid). */
+function childPids(pid, procDir = '/proc') {
+    let entries;
+    try {
+        entries = (0,external_node_fs_namespaceObject.readdirSync)(procDir);
+    }
+    catch {
+        return [];
+    }
+    const children = [];
+    for (const entry of entries) {
+        if (!/^\d+$/.test(entry))
+            continue;
+        try {
+            const stat = (0,external_node_fs_namespaceObject.readFileSync)(`${procDir}/${entry}/stat`, 'utf8');
+            // The command name (field 2) is in parentheses and may hold spaces: read after it.
+            const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+            if (Number(fields[1]) === pid)
+                children.push(Number(entry));
+        }
+        catch {
+            // The process ended while we looked.
+        }
+    }
+    return children;
+}
+function onInterrupt(say) {
+    const controller = new AbortController();
+    let received;
+    const handler = (signal) => {
+        if (received) {
+            say(`${signal} again: exiting now`);
+            process.exit(130);
+        }
+        received = signal;
+        say(`${signal}: stopping builds and containers, then the registry (again to exit at once)`);
+        controller.abort();
+        for (const pid of childPids(process.pid)) {
+            try {
+                process.kill(pid, 'SIGTERM');
+            }
+            catch {
+                // Already gone.
+            }
+        }
+    };
+    process.on('SIGINT', handler);
+    process.on('SIGTERM', handler);
+    return {
+        signal: controller.signal,
+        received: () => received,
+        dispose() {
+            process.off('SIGINT', handler);
+            process.off('SIGTERM', handler);
+        },
+    };
+}
+
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 ;// CONCATENATED MODULE: external "node:timers/promises"
 const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
 ;// CONCATENATED MODULE: ./packages/smoke/src/backoff.ts
@@ -62508,10 +65178,10 @@ function attemptHttp(probe, ctx) {
                 const body = Buffer.concat(chunks).toString('utf8').slice(0, BODY_LIMIT);
                 const took = `${Date.now() - started} ms`;
                 if (!statusMatches(probe.expectStatus, status)) {
-                    return fail(`answered ${status}, expected ${probe.expectStatus.text}; body: ${snippet(body)}`);
+                    return fail(`answered ${status}, expected ${probe.expectStatus.text}; body: ${probes_snippet(body)}`);
                 }
                 if (probe.expectBody && !probe.expectBody.test(body)) {
-                    return fail(`answered ${status} but the body does not match /${probe.expectBody.source}/; body: ${snippet(body)}`);
+                    return fail(`answered ${status} but the body does not match /${probe.expectBody.source}/; body: ${probes_snippet(body)}`);
                 }
                 resolve({ ok: true, detail: `${status} in ${took}` });
             });
@@ -62537,7 +65207,7 @@ async function attemptLog(pattern, ctx) {
         const lines = await containerLogs(ctx.containerId, {}, ctx.docker);
         const hit = lines.find((l) => pattern.test(l.text));
         if (hit)
-            return { ok: true, detail: `matched: ${snippet(hit.text)}` };
+            return { ok: true, detail: `matched: ${probes_snippet(hit.text)}` };
         return {
             ok: false,
             error: `no log line matches /${pattern.source}/ yet (${lines.length} lines so far)`,
@@ -62554,18 +65224,18 @@ async function attemptExec(probe, ctx) {
         if (result.exitCode !== probe.expectExitCode) {
             return {
                 ok: false,
-                error: `exited ${result.exitCode}, expected ${probe.expectExitCode}; output: ${snippet(output)}`,
+                error: `exited ${result.exitCode}, expected ${probe.expectExitCode}; output: ${probes_snippet(output)}`,
             };
         }
         if (probe.expectOutput && !probe.expectOutput.test(output)) {
             return {
                 ok: false,
-                error: `output does not match /${probe.expectOutput.source}/: ${snippet(output)}`,
+                error: `output does not match /${probe.expectOutput.source}/: ${probes_snippet(output)}`,
             };
         }
         return {
             ok: true,
-            detail: `exited ${result.exitCode}${output.trim() ? `: ${snippet(output)}` : ''}`,
+            detail: `exited ${result.exitCode}${output.trim() ? `: ${probes_snippet(output)}` : ''}`,
         };
     }
     catch (error) {
@@ -62573,7 +65243,7 @@ async function attemptExec(probe, ctx) {
     }
 }
 /** Output in one short line, for messages. */
-function snippet(text, max = 120) {
+function probes_snippet(text, max = 120) {
     const flat = text.replace(/\s+/g, ' ').trim();
     if (!flat)
         return '(empty)';
@@ -62768,7 +65438,8 @@ async function finishRun(run, plan, failure) {
     }
     const finished = Date.now();
     const report = assembleReport(run, plan, failure, { ref, state, logs }, finished);
-    run.logger.info(renderChecks(report));
+    if (run.deps.logChecks !== false)
+        run.logger.info(renderChecks(report));
     run.logger.info(report.passed
         ? `Smoke test passed${report.readyMs !== undefined ? ` (ready in ${report.readyMs} ms)` : ''}`
         : `Smoke test failed: ${report.reason}`);
@@ -62821,7 +65492,7 @@ async function checkOneShot(run, plan) {
     if (code !== spec.expectExitCode)
         problems.push(`exited ${code}, expected ${spec.expectExitCode}${state?.oomKilled ? ' (OOM killed)' : ''}`);
     if (spec.expectOutput && !spec.expectOutput.test(output))
-        problems.push(`output does not match /${spec.expectOutput.source}/: ${snippet(output)}`);
+        problems.push(`output does not match /${spec.expectOutput.source}/: ${probes_snippet(output)}`);
     if (spec.expectLog && !lines.some((l) => spec.expectLog.test(l.text)))
         problems.push(`no log line matches /${spec.expectLog.source}/`);
     if (problems.length === 0) {
@@ -62871,7 +65542,7 @@ async function pollProbes(run, plan) {
             }),
         });
         if (result.ok)
-            run.logger.info(`✓ ${probe.name} passed ${result.at - run.containerStart} ms after start (${result.detail})`);
+            run.logger.info(`${probe.name} passed ${result.at - run.containerStart} ms after start (${result.detail})`);
         // One probe out of time decides the verdict; the others need not keep going.
         else if (!result.aborted)
             controller.abort();
@@ -62896,6 +65567,8 @@ async function checkStop(run, plan) {
         return { check: 'stop', reason };
     }
     const timeout = plan.stopTimeoutSeconds;
+    // docker stop blocks for up to the whole timeout: say so, or a slow stop looks like a hang.
+    run.logger.info(`waiting up to ${timeout} s for ${plan.containerName} to stop after ${plan.stopSignal}`);
     const before = Date.now();
     await stopContainer(run.containerId, timeout, run.docker);
     const durationMs = Date.now() - before;
@@ -63242,91 +65915,936 @@ function smoke_test_samePlatform(a, b) {
 
 
 
-;// CONCATENATED MODULE: ./packages/cli/src/commands/smoke.ts
+;// CONCATENATED MODULE: ./packages/cli/src/run/embedded-registry.ts
+/**
+ * The registry of an `xplat run` without --registry: a distribution registry bound to
+ * 127.0.0.1 on a free port, its storage in `.xplat/registry/` so images survive the run
+ * (and a later run reuses their blobs). The `registry` / `docker-registry` binary when
+ * one is on PATH; otherwise the `registry:2` image through the local engine.
+ */
 
 
-const smoke_usage = `usage: xplat smoke IMAGE [options]
 
-Start the image, poll its probes until all pass, stop it and judge the stop, always
-remove it (the same as the smoke-test action). Exit code 0 when it passed, 1 when not.
 
-  --platform P                os/arch[/variant], windows/amd64:ltsc2022 (default: the image's)
-  --port N                    HTTP probe on this container port
-  --path P  --method M        HTTP path (default /) and method (default GET)
-  --header "Name: value"      request header (repeat)
-  --expect-status S           200, 2xx, 200-299, 200,204 (default 200-399)
-  --expect-body RE            regular expression the body must match
-  --tcp-port N                a port that must accept a TCP connection
-  --expect-log RE             a log line that must appear
-  --command CMD               docker exec this; with --one-shot, what the container runs
-  --expect-output RE          the command's (or one-shot container's) output must match
-  --expect-exit-code N        expected exit code (default 0)
-  --one-shot                  the image runs and exits; exit code and output are the check
-  --args ARGS                 replaces the image's CMD
-  --env KEY=VALUE             container environment (repeat)
-  --run-args ARGS             extra docker run arguments
-  --network N                 auto (host on Linux, nat on Windows), host, or a network
-  --isolation I               Windows: auto, process or hyperv
-  --timeout D                 time to pass every probe (default 60s Linux, 180s Windows)
-  --probe-timeout D           each probe's deadline inside --timeout
-  --stop-timeout D            docker stop timeout (default 10s Linux, 30s Windows)
-  --expect-graceful-stop      fail unless the container exits on its own when stopped
-  --result-file FILE          leg result to record the verdict in
-  --report-file FILE          write the report JSON here
-  --log-lines N               log lines kept in the report (default 50)
-  --json                      print the report JSON instead of the table`;
-const smoke_text = { type: 'string', default: '' };
-const smokeCommand = {
-    name: 'smoke',
-    summary: 'prove an image starts, answers and stops (then record it in the leg result)',
-    usage: smoke_usage,
+
+
+
+
+const REGISTRY_BINARIES = ['registry', 'docker-registry'];
+const REGISTRY_IMAGE = 'registry:2';
+/** How long the registry may take to answer /v2/ before the run gives up on it. */
+const READY_TIMEOUT_MS = 15_000;
+/** The first registry binary on PATH (`XPLAT_REGISTRY_BINARY` names one explicitly). */
+function findRegistryBinary(env) {
+    if (env.XPLAT_REGISTRY_BINARY)
+        return env.XPLAT_REGISTRY_BINARY;
+    const dirs = (env.PATH ?? '').split((external_node_path_default()).delimiter).filter(Boolean);
+    for (const name of REGISTRY_BINARIES)
+        for (const dir of dirs) {
+            const file = external_node_path_default().join(dir, process.platform === 'win32' ? `${name}.exe` : name);
+            if ((0,external_node_fs_namespaceObject.existsSync)(file))
+                return file;
+        }
+    return undefined;
+}
+/** distribution's config: loopback only, filesystem storage, deletes allowed, quiet. */
+function registryConfig(address, rootDirectory) {
+    return [
+        'version: 0.1',
+        'log:',
+        '  level: warn',
+        '  accesslog:',
+        '    disabled: true',
+        'storage:',
+        '  filesystem:',
+        `    rootdirectory: ${JSON.stringify(rootDirectory)}`,
+        '  delete:',
+        '    enabled: true',
+        'http:',
+        `  addr: ${address}`,
+        '',
+    ].join('\n');
+}
+/** `docker run` of registry:2 as a plan: storage mounted, bound to loopback only. */
+function registryContainerArgs(name, port, storage, network) {
+    const bind = network === 'host'
+        ? ['--network', 'host', '-e', `REGISTRY_HTTP_ADDR=127.0.0.1:${port}`]
+        : ['-p', `127.0.0.1:${port}:5000`];
+    return [
+        'run',
+        '--detach',
+        '--name',
+        name,
+        '--label',
+        'xplat.run=registry',
+        ...bind,
+        '-e',
+        'REGISTRY_STORAGE_DELETE_ENABLED=true',
+        '-v',
+        `${storage}:/var/lib/registry`,
+        REGISTRY_IMAGE,
+    ];
+}
+/** Polls GET /v2/ until it answers (any status below 500), the process dies, or time runs out. */
+async function waitReady(address, alive) {
+    const deadline = Date.now() + READY_TIMEOUT_MS;
+    let last = 'no answer';
+    for (let delay = 20; Date.now() < deadline; delay = Math.min(delay * 2, 250)) {
+        const died = alive();
+        if (died)
+            throw new errors_XplatError(`the embedded registry stopped at once: ${died}`, '--registry');
+        try {
+            const response = await fetch(`http://${address}/v2/`, {
+                signal: AbortSignal.timeout(1000),
+            });
+            await response.arrayBuffer();
+            if (response.status < 500)
+                return;
+            last = `HTTP ${response.status}`;
+        }
+        catch (error) {
+            last = error.message;
+        }
+        await (0,external_node_timers_promises_namespaceObject.setTimeout)(delay);
+    }
+    throw new errors_XplatError(`the embedded registry on ${address} did not answer within ${READY_TIMEOUT_MS / 1000} s (${last})`, '--registry');
+}
+/**
+ * A long-running server needs its process handle to be stopped, which @actions/exec does
+ * not give: this one child is spawned directly, still with an argument array (no shell).
+ */
+async function startBinary(binary, options) {
+    const storage = external_node_path_default().join(options.dir, 'data');
+    await (0,promises_namespaceObject.mkdir)(storage, { recursive: true });
+    const port = await freePort();
+    const address = `127.0.0.1:${port}`;
+    const config = external_node_path_default().join(options.dir, 'config.yml');
+    await (0,promises_namespaceObject.writeFile)(config, registryConfig(address, storage), 'utf8');
+    // A kept registry must not hold this process open: detached, output to a file, unref'd.
+    const logFd = options.keep ? (0,external_node_fs_namespaceObject.openSync)(external_node_path_default().join(options.dir, 'registry.log'), 'a') : undefined;
+    const child = (0,external_node_child_process_namespaceObject.spawn)(binary, ['serve', config], {
+        stdio: ['ignore', logFd ?? 'ignore', logFd ?? 'pipe'],
+        env: options.env,
+        detached: options.keep === true,
+    });
+    if (logFd !== undefined)
+        (0,external_node_fs_namespaceObject.closeSync)(logFd);
+    let stderr = '';
+    let exit;
+    child.stderr?.on('data', (chunk) => {
+        stderr = (stderr + chunk.toString()).slice(-4000);
+    });
+    child.on('error', (error) => (exit = error.message));
+    child.on('exit', (code, signal) => {
+        exit ??= `exit ${signal ?? code}${stderr.trim() ? `: ${stderr.trim().split('\n').pop()}` : ''}`;
+    });
+    try {
+        await waitReady(address, () => exit);
+    }
+    catch (error) {
+        child.kill('SIGKILL');
+        throw error;
+    }
+    if (options.keep)
+        child.unref();
+    return {
+        address,
+        description: `${external_node_path_default().basename(binary)} (${binary}), pid ${child.pid}`,
+        storage,
+        stopCommand: `kill ${child.pid}`,
+        async stop() {
+            if (exit !== undefined)
+                return;
+            const exited = new Promise((resolve) => child.once('exit', () => resolve()));
+            child.kill('SIGTERM');
+            const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+            await exited;
+            clearTimeout(timer);
+        },
+    };
+}
+async function embedded_registry_startContainer(options) {
+    const storage = external_node_path_default().resolve(options.dir, 'data');
+    await (0,promises_namespaceObject.mkdir)(storage, { recursive: true });
+    const port = await freePort();
+    const address = `127.0.0.1:${port}`;
+    const name = `xplat-registry-${port}`;
+    const run = await docker_runDocker(registryContainerArgs(name, port, storage, options.network), options.docker);
+    if (run.exitCode !== 0)
+        throw new errors_XplatError(`no registry binary on PATH (${REGISTRY_BINARIES.join(', ')}) and docker run ${REGISTRY_IMAGE} failed: ${run.stderr.trim().split('\n').pop() ?? ''}; install one (apt-get install docker-registry) or pass --registry`, '--registry');
+    const remove = async () => {
+        await docker_runDocker(['rm', '--force', name], options.docker);
+    };
+    try {
+        await waitReady(address, () => undefined);
+    }
+    catch (error) {
+        await remove();
+        throw error;
+    }
+    return {
+        address,
+        description: `the ${REGISTRY_IMAGE} image (container ${name})`,
+        storage,
+        stopCommand: `docker rm --force ${name}`,
+        stop: remove,
+    };
+}
+async function startEmbeddedRegistry(options) {
+    const binary = findRegistryBinary(options.env);
+    return binary ? startBinary(binary, options) : embedded_registry_startContainer(options);
+}
+
+;// CONCATENATED MODULE: ./packages/cli/src/run/leg-log.ts
+/**
+ * One leg's full log, `.xplat/runs/<run-id>/<pair>.log`: every line the libraries log
+ * for that leg (build output included, streamed as it comes), each with the time since
+ * the leg started. The terminal shows phases only; this file is what to read on failure.
+ */
+
+
+function openLegLog(file, now = Date.now) {
+    const stream = (0,external_node_fs_namespaceObject.createWriteStream)(file, { flags: 'w' });
+    const start = now();
+    const write = (prefix, message) => {
+        const stamp = `[${((now() - start) / 1000).toFixed(1).padStart(6)}s] `;
+        for (const line of message.split(/\r?\n/))
+            stream.write(`${stamp}${prefix}${line}\n`);
+    };
+    return {
+        file,
+        debug: (m) => write('debug: ', m),
+        info: (m) => write('', m),
+        warning: (m) => write('warning: ', m),
+        async group(title, fn) {
+            write('== ', title);
+            return fn();
+        },
+        close: () => new Promise((resolve) => {
+            stream.end(() => resolve());
+        }),
+    };
+}
+/** The last `count` lines of a log, for the terminal when a leg failed. */
+async function logTail(file, count) {
+    try {
+        const lines = (await (0,promises_namespaceObject.readFile)(file, 'utf8')).split('\n').filter((l) => l.trim());
+        return lines.slice(-count);
+    }
+    catch {
+        return [];
+    }
+}
+
+;// CONCATENATED MODULE: ./packages/cli/src/run/leg-run.ts
+/**
+ * One runnable leg of `xplat run`: lint -> build -> smoke, the same library calls the
+ * build-platform-image and smoke-test actions make, writing the same xplat.leg/v1 result.
+ * A leg never throws: every failure becomes its outcome, with the reason in one line.
+ */
+
+
+
+
+
+
+
+function leg_run_keyValues(values) {
+    return Object.entries(values)
+        .map(([k, v]) => `${k}=${v}`)
+        .join('\n');
+}
+async function runLeg(planned, docker, ctx) {
+    const { leg } = planned;
+    const started = Date.now();
+    const log = openLegLog(external_node_path_default().join(ctx.logDir, `${leg.pair}.log`));
+    const logPath = external_node_path_default().relative(ctx.projectDir, log.file).split((external_node_path_default()).sep).join('/');
+    let phase = 'lint';
+    let digest;
+    let ref;
+    let resultFile;
+    const done = (status, reason) => ({
+        platform: leg.name,
+        pair: leg.pair,
+        status,
+        reason,
+        ...(digest ? { digest } : {}),
+        ...(ref ? { ref } : {}),
+        ...(resultFile ? { resultFile } : {}),
+        log: logPath,
+        ...(status === 'failed' ? { failedPhase: phase } : {}),
+        durationMs: Date.now() - started,
+    });
+    const interrupted = () => ctx.signal.aborted;
+    try {
+        log.info(`${leg.name}: ${planned.reason}`);
+        const raw = {
+            ...legBuildInputs(ctx.config, leg),
+            image: ctx.image,
+            'build-args': leg_run_keyValues({ ...leg.buildArgs, ...ctx.buildArgs }),
+            'tag-template': ctx.tagTemplate,
+            push: 'true',
+            network: ctx.network,
+            'result-dir': ctx.resultDir,
+        };
+        const options = {
+            logger: log,
+            ...(planned.facts ? { facts: planned.facts } : {}),
+            ...docker,
+            source: ctx.source,
+            cwd: ctx.projectDir,
+            onFinding: (f) => log.warning(formatFinding(f)),
+        };
+        ctx.progress.update(leg.name, 'lint', 'running');
+        const request = parseBuildInputs(raw, { cwd: ctx.projectDir, env: docker.env });
+        const prepared = await prepareBuild(request, options);
+        const warnings = prepared.findings.length;
+        ctx.progress.update(leg.name, 'lint', 'done', `${prepared.selection.kind}${warnings ? `, ${warnings} warning${warnings > 1 ? 's' : ''}` : ''}`);
+        if (interrupted())
+            return done('failed', 'interrupted');
+        phase = 'build';
+        ctx.progress.update(leg.name, 'build', 'running');
+        const built = await executeBuild(prepared, options);
+        digest = built.digest;
+        ref = built.ref;
+        resultFile = built.resultFile;
+        ctx.progress.update(leg.name, 'build', 'done', `${built.digest.slice(0, 19)}`);
+        if (interrupted())
+            return done('failed', 'interrupted');
+        phase = 'smoke';
+        ctx.progress.update(leg.name, 'smoke', 'running');
+        const smokeRaw = {
+            ...legSmokeInputs(leg),
+            image: built.ref,
+            'result-file': built.resultFile,
+            ...(ctx.network ? { network: ctx.network } : {}),
+        };
+        const report = await smokeTest(parseSmokeInputs(smokeRaw), {
+            logger: log,
+            signal: ctx.signal,
+            docker,
+        });
+        if (!report.passed)
+            return done('failed', interrupted() ? 'interrupted' : (report.reason ?? 'smoke test failed'));
+        ctx.progress.update(leg.name, 'smoke', 'done', report.readyMs !== undefined ? `ready in ${(report.readyMs / 1000).toFixed(1)}s` : '');
+        return done('passed', planned.reason);
+    }
+    catch (error) {
+        const reason = interrupted() ? 'interrupted' : errors_errorMessage(error);
+        log.warning(`${phase} failed: ${reason}`);
+        return done('failed', reason);
+    }
+    finally {
+        await log.close();
+    }
+}
+function skippedOutcome(planned) {
+    return {
+        platform: planned.leg.name,
+        pair: planned.leg.pair,
+        status: 'skipped',
+        reason: planned.reason,
+        durationMs: 0,
+    };
+}
+
+;// CONCATENATED MODULE: ./packages/cli/src/run/progress.ts
+function progress_seconds(ms) {
+    return `${(ms / 1000).toFixed(1)}s`;
+}
+function createProgress(sink, rows, now = Date.now) {
+    const start = now();
+    const width = Math.max(12, ...rows.map((r) => r.length));
+    const stamp = () => `[${progress_seconds(now() - start).padStart(7)}]`;
+    const line = (row, phase, state, detail) => `${row.padEnd(width)}  ${phase.padEnd(5)}  ${state.padEnd(7)}${detail ? `  ${detail}` : ''}`;
+    if (!sink.isTTY) {
+        return {
+            update: (row, phase, state, detail = '') => sink.write(`${stamp()} ${line(row, phase, state, detail)}\n`),
+            note: (text) => sink.write(`${stamp()} ${text}\n`),
+            close: () => undefined,
+        };
+    }
+    // Terminal: notes scroll above a block of one line per row, redrawn in place.
+    const state = new Map();
+    let drawn = 0;
+    const cut = (text) => sink.columns && text.length >= sink.columns ? `${text.slice(0, sink.columns - 2)}…` : text;
+    const render = () => [...state.entries()]
+        .map(([row, r]) => {
+        const clock = r.state === 'running' ? progress_seconds(now() - r.since) : '';
+        return cut(`${stamp()} ${line(row, r.phase, r.state, [clock, r.detail].filter(Boolean).join('  '))}`);
+    })
+        .join('\n');
+    const redraw = (above = '') => {
+        const up = drawn > 0 ? `\x1b[${drawn}F\x1b[J` : '';
+        const block = render();
+        drawn = state.size;
+        sink.write(`${up}${above}${block}${block ? '\n' : ''}`);
+    };
+    const timer = setInterval(() => {
+        if ([...state.values()].some((r) => r.state === 'running'))
+            redraw();
+    }, 500);
+    timer.unref();
+    return {
+        update(row, phase, st, detail = '') {
+            state.set(row, { phase, state: st, since: now(), detail });
+            redraw();
+        },
+        note(text) {
+            redraw(`${cut(`${stamp()} ${text}`)}\n`);
+        },
+        close() {
+            clearInterval(timer);
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./packages/cli/src/run/run-dirs.ts
+/**
+ * `.xplat/` in the project (next to xplat.yml) holds the CLI's run state, never a shared
+ * temp folder: runs/<run-id>/ (each leg's log, report.json), legs/<run-id>/ (leg results),
+ * registry/ (the embedded registry's storage, kept across runs).
+ */
+
+
+
+const STATE_DIR = '.xplat';
+/** `20261201-101500-3fa2`: sortable, unique enough for one machine, valid in a tag. */
+function run_dirs_newRunId(now = new Date()) {
+    const iso = now.toISOString();
+    const stamp = `${iso.slice(0, 10).replace(/-/g, '')}-${iso.slice(11, 19).replace(/:/g, '')}`;
+    return `${stamp}-${(0,external_node_crypto_.randomBytes)(2).toString('hex')}`;
+}
+async function runDirs(projectDir, runId) {
+    const state = external_node_path_default().join(projectDir, STATE_DIR);
+    const dirs = {
+        runId,
+        runDir: external_node_path_default().join(state, 'runs', runId),
+        legDir: external_node_path_default().join(state, 'legs', runId),
+        registryDir: external_node_path_default().join(state, 'registry'),
+    };
+    await (0,promises_namespaceObject.mkdir)(dirs.runDir, { recursive: true });
+    await (0,promises_namespaceObject.mkdir)(dirs.legDir, { recursive: true });
+    return dirs;
+}
+
+;// CONCATENATED MODULE: ./packages/cli/src/run/run-registry.ts
+/**
+ * The registry a run pushes to: `--registry HOST[:PORT][/prefix]`, or the embedded one.
+ * xplat.yml's repository path is kept and only its registry (plus an optional prefix)
+ * changes: ghcr.io/org/app with --registry 127.0.0.1:5000/ci -> 127.0.0.1:5000/ci/org/app.
+ */
+
+
+function retarget(image, registry) {
+    const text = registry.trim().replace(/\/+$/, '');
+    const slash = text.indexOf('/');
+    const host = slash < 0 ? text : text.slice(0, slash);
+    const prefix = slash < 0 ? '' : text.slice(slash + 1);
+    if (!host || /^[a-z]+:\/\//i.test(text) || /\s/.test(text))
+        throw new errors_XplatError(`"${registry}" is not HOST[:PORT][/prefix], e.g. registry.example.com/team or 127.0.0.1:5000`, '--registry');
+    const { repository } = parseRepository(image, 'image');
+    const moved = `${host}/${prefix ? `${prefix}/` : ''}${repository}`;
+    return formatRepository(parseRepository(moved, '--registry'));
+}
+
+;// CONCATENATED MODULE: ./packages/cli/src/run/run-pipeline.ts
+/**
+ * `xplat run`: the whole pipeline on one machine.
+ *
+ *   plan     every platform of xplat.yml: which engine, native or QEMU, or skipped and why
+ *   registry --registry, or the embedded one (.xplat/registry, 127.0.0.1, a free port)
+ *   legs     lint -> build -> smoke per leg; legs on different engines concurrently
+ *   gate     every leg that ran here passed (skipped ones are listed, not fused)
+ *   fuse     one index of what ran, read back; then the inspect table and how to run it
+ *
+ * Nothing is fused unless every runnable leg passed; the registry is stopped on every
+ * path out (unless kept), and an interrupt stops builds and containers first.
+ */
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+const DEFAULT_RUN_TAGS = ['local'];
+/** Tags a local run may move: every run re-points them. */
+const RUN_MUTABLE_TAGS = ['local', 'latest'];
+const FAILURE_TAIL_LINES = 15;
+async function pool(tasks, limit) {
+    const results = new Array(tasks.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < tasks.length) {
+            const i = next++;
+            results[i] = await tasks[i]();
+        }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, tasks.length)) }, worker));
+    return results;
+}
+function planTable(plan) {
+    return renderTable(['platform', 'engine', 'runs', 'how / why not'], plan.map((p) => [
+        p.leg.name,
+        p.engine.name,
+        p.status === 'run' ? p.mode : 'skipped',
+        p.reason,
+    ]));
+}
+function legsTable(outcomes) {
+    return renderTable(['platform', 'status', 'time', 'digest / reason'], outcomes.map((o) => [
+        o.platform,
+        o.status,
+        o.durationMs ? progress_seconds(o.durationMs) : '',
+        o.status === 'passed' ? (o.digest ?? '') : o.reason,
+    ]));
+}
+function reportOf(outcomes, registry, fused) {
+    return {
+        ref: fused?.ref ?? null,
+        digest: fused?.digest ?? null,
+        registry,
+        legs: outcomes.map((o) => ({
+            platform: o.platform,
+            status: o.status,
+            reason: o.reason,
+            digest: o.digest ?? null,
+            log: o.log ?? null,
+        })),
+    };
+}
+/** The port the smoke test probed, for the "run it" hint. */
+function servicePort(config) {
+    return config.legs.find((l) => l.smoke.port !== undefined)?.smoke.port;
+}
+async function runPipeline(options) {
+    const config = await readConfig(options.projectDir, options.configFile);
+    const dirs = await runDirs(options.projectDir, run_dirs_newRunId());
+    options.onStart?.({ runId: dirs.runId, runDir: dirs.runDir });
+    const rel = (p) => external_node_path_default().relative(options.projectDir, p).split((external_node_path_default()).sep).join('/') || '.';
+    const rows = [...config.legs.map((l) => l.name), 'index'];
+    const progress = createProgress(options.progress, rows);
+    const note = (text) => progress.note(text);
+    try {
+        // 1. The plan: where each platform runs here, before anything is started.
+        const engines = await probeEngines(config.legs, { ...config.engines, ...options.engines }, {
+            env: options.env,
+            ...(options.env.XPLAT_DOCKER ? { docker: options.env.XPLAT_DOCKER } : {}),
+        });
+        const plan = planRun({
+            legs: config.legs,
+            engineFor: engines.engineFor,
+            probe: engines.probe,
+            embeddedRegistry: !options.registry,
+        });
+        note(`run ${dirs.runId} of ${config.file} (${config.legs.length} platforms)\n${planTable(plan)}`);
+        const runnable = plan.filter((p) => p.status === 'run');
+        const skipped = plan.filter((p) => p.status === 'skip');
+        const registryLabel = options.registry ?? 'embedded';
+        if (options.requireAll && skipped.length)
+            throw new errors_XplatError(`${skipped.map((s) => s.leg.name).join(', ')} cannot run here and --require-all needs every platform; nothing was built`, '--require-all');
+        if (!runnable.length)
+            throw new errors_XplatError('no platform of xplat.yml can run on this machine (see the plan above); name an engine with --engine PLATFORM=ENDPOINT');
+        // 2. The registry.
+        let embedded;
+        let registryAddress = options.registry ?? '';
+        const image = () => retarget(config.image, registryAddress);
+        if (options.registry)
+            retarget(config.image, options.registry); // bad --registry fails before any build
+        const source = {
+            ...(await sourceFromGit(options.projectDir)),
+            runId: dirs.runId,
+        };
+        try {
+            if (!options.registry) {
+                embedded = await startEmbeddedRegistry({
+                    dir: external_node_path_default().join(options.projectDir, '.xplat', 'registry'),
+                    logger: { ...logger_silentLogger, info: note },
+                    env: options.env,
+                    docker: engines.dockerOptions(engines.engineFor(config.legs[0])),
+                    network: options.network,
+                    keep: options.keepRegistry,
+                });
+                registryAddress = embedded.address;
+                note(`embedded registry on ${embedded.address}: ${embedded.description}, storage ${rel(embedded.storage)}${options.keepRegistry ? ' (kept after the run)' : ''}`);
+            }
+            const target = image();
+            note(`pushing to ${target}; logs in ${rel(dirs.runDir)}/`);
+            // 3. The legs: one task per engine (its legs one after another), engines concurrently.
+            const byEngine = new Map();
+            for (const p of runnable)
+                byEngine.set(p.engine.name, [...(byEngine.get(p.engine.name) ?? []), p]);
+            for (const p of skipped)
+                progress.update(p.leg.name, 'lint', 'skipped');
+            const ctx = {
+                config,
+                projectDir: options.projectDir,
+                image: target,
+                resultDir: dirs.legDir,
+                logDir: dirs.runDir,
+                network: options.network,
+                buildArgs: options.buildArgs,
+                tagTemplate: config.legTag ?? '{platform-pair}-{run-id}',
+                source,
+                signal: options.signal,
+                progress,
+            };
+            const groups = await pool([...byEngine.values()].map((legs) => async () => {
+                const out = [];
+                for (const planned of legs) {
+                    if (options.signal.aborted) {
+                        out.push({ ...skippedOutcome(planned), reason: 'interrupted before it started' });
+                        continue;
+                    }
+                    const outcome = await runLeg(planned, engines.dockerOptions(planned.engine), ctx);
+                    if (outcome.status === 'failed')
+                        progress.update(planned.leg.name, outcome.failedPhase ?? 'build', 'failed', outcome.reason);
+                    out.push(outcome);
+                }
+                return out;
+            }), options.jobs ?? byEngine.size);
+            const ran = new Map(groups.flat().map((o) => [o.platform, o]));
+            const outcomes = plan.map((p) => ran.get(p.leg.name) ?? skippedOutcome(p));
+            const failed = outcomes.filter((o) => o.status === 'failed');
+            // 4. The gate: every leg that ran passed, or nothing is fused.
+            if (failed.length || options.signal.aborted) {
+                const tails = [];
+                for (const f of failed) {
+                    if (!f.log)
+                        continue;
+                    const lines = await logTail(external_node_path_default().join(options.projectDir, f.log), FAILURE_TAIL_LINES);
+                    tails.push(`${f.platform} failed in ${f.failedPhase ?? 'build'}: ${f.reason}\nlast lines of ${f.log}:\n${lines.map((l) => `  ${l}`).join('\n')}`);
+                }
+                progress.update('index', 'fuse', 'skipped', 'a leg failed: nothing fused');
+                const report = reportOf(outcomes, registryAddress || registryLabel);
+                return finish(options.signal.aborted ? 130 : 1, report, [
+                    legsTable(outcomes),
+                    '',
+                    ...tails,
+                    options.signal.aborted
+                        ? 'interrupted: nothing was fused'
+                        : `nothing was fused: ${failed.length} of ${runnable.length} platform(s) that ran here failed`,
+                ]);
+            }
+            progress.update('index', 'fuse', 'running');
+            const fuseLog = openLegLog(external_node_path_default().join(dirs.runDir, 'fuse.log'));
+            const client = createRegistryClient({ logger: fuseLog });
+            try {
+                const request = await parseFuseRequest({
+                    image: target,
+                    tags: (options.tags.length ? options.tags : DEFAULT_RUN_TAGS).join('\n'),
+                    results: dirs.legDir,
+                    sources: '',
+                    expectedPlatforms: runnable.map((p) => p.leg.name).join(','),
+                    annotations: '',
+                    mediaType: 'auto',
+                    mutableTags: RUN_MUTABLE_TAGS.join('\n'),
+                    dryRun: 'false',
+                }, options.projectDir);
+                const fused = await fuse(request, client, fuseLog);
+                const tagRef = `${target}:${request.tags[0]}`;
+                progress.update('index', 'fuse', 'done', fused.digest);
+                const inspected = await inspectReference(client, parseReference(tagRef, 'ref'));
+                const port = servicePort(config);
+                const report = reportOf(outcomes, registryAddress, { ref: tagRef, digest: fused.digest });
+                return finish(0, report, [
+                    legsTable(outcomes),
+                    '',
+                    `fused ${tagRef}`,
+                    `digest ${fused.digest} (${fused.entries.length} platform${fused.entries.length > 1 ? 's' : ''}, read back)`,
+                    '',
+                    renderInspect(inspected),
+                    '',
+                    `run it: docker run --rm${port ? ` -p ${port}:${port}` : ''} ${tagRef}`,
+                    ...(embedded
+                        ? [
+                            options.keepRegistry
+                                ? `the embedded registry keeps serving ${registryAddress}; stop it with: ${embedded.stopCommand}`
+                                : `(the embedded registry stops with this run; --keep-registry keeps it serving ${registryAddress})`,
+                        ]
+                        : []),
+                ]);
+            }
+            catch (error) {
+                progress.update('index', 'fuse', 'failed', errors_errorMessage(error));
+                const report = reportOf(outcomes, registryAddress);
+                return finish(1, report, [
+                    legsTable(outcomes),
+                    '',
+                    `fuse failed: ${errors_errorMessage(error)} (log: ${rel(external_node_path_default().join(dirs.runDir, 'fuse.log'))})`,
+                ]);
+            }
+            finally {
+                await fuseLog.close();
+            }
+        }
+        finally {
+            if (embedded && !options.keepRegistry) {
+                await embedded.stop();
+                note(`embedded registry on ${embedded.address} stopped`);
+            }
+        }
+    }
+    finally {
+        progress.close();
+    }
+    async function finish(exitCode, report, lines) {
+        await (0,promises_namespaceObject.writeFile)(external_node_path_default().join(dirs.runDir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
+        return { exitCode, report, summary: lines.join('\n'), runDir: dirs.runDir };
+    }
+}
+
+;// CONCATENATED MODULE: ./packages/cli/src/run/run-command.ts
+/**
+ * `xplat run`: flags -> runPipeline -> the summary (stdout) or the --json report.
+ * Progress goes to stderr, so `--json` output on stdout is one JSON document.
+ */
+
+
+
+
+
+
+
+const run_command_usage = `usage: xplat run [--dir DIR] [--config FILE] [--registry HOST[:PORT][/prefix]] [options]
+
+Run the whole pipeline of xplat.yml on this machine: for every platform that can run
+here, lint, build and smoke-test it (the same calls the actions make, writing the same
+leg results), then fuse the platforms that ran into one index and read it back.
+The plan comes first: each platform natively on the local engine, a foreign Linux
+architecture through BuildKit and QEMU, a platform named in engines: (xplat.yml) or
+--engine on that engine; anything else is skipped with the reason.
+
+  --dir DIR                 the project folder, where xplat.yml is (default .)
+  --config FILE             the config, from DIR (default xplat.yml)
+  --registry R              push to HOST[:PORT][/prefix] (credentials from Docker's
+                            config.json, as docker login left them); xplat.yml's
+                            repository path is kept: ghcr.io/org/app -> R/org/app.
+                            Default: an embedded registry on 127.0.0.1, a free port,
+                            storage in .xplat/registry/ (the registry or docker-registry
+                            binary when on PATH, else the registry:2 image)
+  --keep-registry           leave the embedded registry running after the run
+  --engine P=ENDPOINT       build and run platform P on a docker context or DOCKER_HOST
+                            URL (repeat), e.g. windows/amd64:ltsc2022=ssh://builder@winhost
+  --jobs N                  engines worked on at once (default: all); the legs of one
+                            engine run one after another
+  --require-all             a platform that cannot run here fails the run (as CI would)
+  --network NAME            network for builds and smoke runs (host: probe 127.0.0.1
+                            directly; for engines without a default bridge network)
+  --build-arg NAME=VALUE    build argument over xplat.yml's (repeat)
+  --tag TAG                 tag of the fused index (repeat; default local)
+  --json                    print one JSON report on stdout at the end:
+                            {ref, digest, registry, legs: [{platform, status, reason,
+                            digest, log}]}
+
+State: .xplat/runs/<run-id>/ (each leg's log, report.json), .xplat/legs/<run-id>/ (leg
+results). XPLAT_DOCKER names the docker CLI to run (default docker on PATH).
+Exit code: 0 every platform that ran passed and the index was fused and read back;
+1 a platform failed (nothing fused), or one was skipped with --require-all;
+2 the flags or xplat.yml could not be used; 130 interrupted.`;
+const runCommand = {
+    name: 'run',
+    summary: 'the whole pipeline on this machine: plan, lint, build, smoke, gate, fuse',
+    usage: run_command_usage,
     async run(argv, io) {
         const { values, positionals } = (0,external_node_util_.parseArgs)({
             args: argv,
             allowPositionals: true,
             options: {
-                image: smoke_text,
-                platform: smoke_text,
-                port: smoke_text,
-                path: smoke_text,
-                method: smoke_text,
-                header: { type: 'string', multiple: true, default: [] },
-                'expect-status': smoke_text,
-                'expect-body': smoke_text,
-                'tcp-port': smoke_text,
-                'expect-log': smoke_text,
-                command: smoke_text,
-                'expect-output': smoke_text,
-                'expect-exit-code': smoke_text,
-                'one-shot': { type: 'boolean', default: false },
-                args: smoke_text,
-                env: { type: 'string', multiple: true, default: [] },
-                'run-args': smoke_text,
-                network: smoke_text,
-                isolation: smoke_text,
-                timeout: smoke_text,
-                'probe-timeout': smoke_text,
-                'stop-timeout': smoke_text,
-                'expect-graceful-stop': { type: 'boolean', default: false },
-                'result-file': smoke_text,
-                'report-file': smoke_text,
-                'log-lines': smoke_text,
+                dir: { type: 'string', default: '.' },
+                config: { type: 'string' },
+                registry: { type: 'string' },
+                'keep-registry': { type: 'boolean', default: false },
+                engine: { type: 'string', multiple: true, default: [] },
+                jobs: { type: 'string' },
+                'require-all': { type: 'boolean', default: false },
+                network: { type: 'string', default: '' },
+                'build-arg': { type: 'string', multiple: true, default: [] },
+                tag: { type: 'string', multiple: true, default: [] },
                 json: { type: 'boolean', default: false },
             },
         });
-        if (positionals.length > 1)
-            throw new Error(`one image only, got: ${positionals.join(' ')}`);
-        const { header, env, json, ...rest } = values;
-        const inputs = {
-            ...rest,
-            image: positionals[0] ?? values.image,
-            headers: header.join('\n'),
-            env: env.join('\n'),
-            // Booleans left unset stay unset, so "does not apply with one-shot" only fires when given.
-            'one-shot': values['one-shot'] ? 'true' : '',
-            'expect-graceful-stop': values['expect-graceful-stop'] ? 'true' : '',
-        };
-        const request = parseSmokeInputs(inputs);
+        if (positionals.length)
+            throw new errors_XplatError(`unexpected argument "${positionals[0]}"; the project folder is --dir`, '--dir');
+        let jobs;
+        if (values.jobs !== undefined) {
+            jobs = Number(values.jobs);
+            if (!Number.isInteger(jobs) || jobs < 1)
+                throw new errors_XplatError(`"${values.jobs}" is not a whole number of 1 or more`, '--jobs');
+        }
+        if (values.registry !== undefined && values['keep-registry'])
+            throw new errors_XplatError('is for the embedded registry; --registry names another one', '--keep-registry');
+        const engines = parseEngineFlags(values.engine);
+        const buildArgs = parseKeyValues(values['build-arg'].join('\n'), '--build-arg', /^[A-Za-z_][A-Za-z0-9_]*$/, 'NAME');
+        const interrupt = onInterrupt((line) => io.stderr(line));
+        try {
+            const result = await runPipeline({
+                projectDir: external_node_path_default().resolve(io.cwd, values.dir),
+                ...(values.config ? { configFile: values.config } : {}),
+                ...(values.registry !== undefined ? { registry: values.registry } : {}),
+                engines,
+                ...(jobs ? { jobs } : {}),
+                requireAll: values['require-all'],
+                keepRegistry: values['keep-registry'],
+                network: values.network,
+                buildArgs,
+                tags: values.tag.length ? values.tag : DEFAULT_RUN_TAGS,
+                env: io.env,
+                signal: interrupt.signal,
+                progress: {
+                    write: (text) => process.stderr.write(text),
+                    isTTY: process.stderr.isTTY === true,
+                    ...(process.stderr.columns ? { columns: process.stderr.columns } : {}),
+                },
+            });
+            if (values.json) {
+                io.stderr(result.summary);
+                io.stdout(JSON.stringify(result.report, null, 2));
+            }
+            else {
+                io.stdout(result.summary);
+            }
+            return interrupt.received() ? 130 : result.exitCode;
+        }
+        finally {
+            interrupt.dispose();
+        }
+    },
+};
+
+;// CONCATENATED MODULE: ./packages/cli/src/commands/smoke.ts
+
+
+
+
+
+
+
+
+
+const s = (flag, value, help, fromConfig) => ({
+    flag,
+    input: flag,
+    kind: 'string',
+    value,
+    help,
+    ...(fromConfig ? { fromConfig } : {}),
+});
+/** Every smoke-test input (SMOKE_INPUTS) as a flag, plus the CLI's own. */
+const smokeFlags = [
+    s('image', 'REF', "the image (or the IMAGE argument; default: this run's leg result)"),
+    s('platform', 'P', "os/arch[/variant], windows/amd64:ltsc2022 (default: the image's)"),
+    s('port', 'N', 'HTTP probe on this container port', 'smoke.port'),
+    s('path', 'P', 'HTTP path (default /)', 'smoke.path'),
+    s('method', 'M', 'HTTP method (default GET)'),
+    {
+        flag: 'header',
+        input: 'headers',
+        kind: 'list',
+        value: '"Name: value"',
+        help: 'request header (repeat)',
+    },
+    s('expect-status', 'S', '200, 2xx, 200-299, 200,204 (default 200-399)', 'smoke.expect-status'),
+    s('expect-body', 'RE', 'regular expression the body must match', 'smoke.expect-body'),
+    s('tcp-port', 'N', 'a port that must accept a TCP connection', 'smoke.tcp-port'),
+    s('expect-log', 'RE', 'a log line that must appear', 'smoke.expect-log'),
+    s('command', 'CMD', 'docker exec this; with --one-shot, what the container runs', 'smoke.command'),
+    s('expect-output', 'RE', "the command's (or one-shot container's) output must match"),
+    s('expect-exit-code', 'N', 'expected exit code (default 0)'),
+    {
+        flag: 'one-shot',
+        input: 'one-shot',
+        kind: 'boolean',
+        help: 'the image runs and exits; exit code and output are the check',
+    },
+    s('args', 'ARGS', "replaces the image's CMD"),
+    {
+        flag: 'env',
+        input: 'env',
+        kind: 'list',
+        value: 'KEY=VALUE',
+        help: 'container environment (repeat)',
+        fromConfig: 'smoke.env',
+    },
+    s('run-args', 'ARGS', 'extra docker run arguments', 'smoke.run-args'),
+    s('network', 'N', 'auto (host on Linux, nat on Windows), host, or a network'),
+    s('isolation', 'I', 'Windows: auto, process or hyperv'),
+    s('timeout', 'D', 'time to pass every probe (default 60s Linux, 180s Windows)', 'smoke.timeout'),
+    s('probe-timeout', 'D', "each probe's deadline inside --timeout"),
+    s('stop-timeout', 'D', 'docker stop timeout (default 10s Linux, 30s Windows)', 'smoke.stop-timeout'),
+    {
+        flag: 'expect-graceful-stop',
+        input: 'expect-graceful-stop',
+        kind: 'boolean',
+        help: 'fail unless the container exits on its own when stopped',
+        fromConfig: 'smoke.expect-graceful-stop',
+    },
+    s('result-file', 'FILE', "leg result to record the verdict in (default: this run's)"),
+    s('report-file', 'FILE', 'write the report JSON here'),
+    s('log-lines', 'N', 'log lines kept in the report (default 50)'),
+    runIdFlag,
+    ...projectFlags,
+    { flag: 'json', kind: 'boolean', help: 'print the report JSON instead of the table' },
+];
+const smoke_usage = `usage: xplat smoke [IMAGE] [options]
+
+Start the image, poll its probes until all pass, stop it and judge the stop, always
+remove it (the same as the smoke-test action). Exit code 0 when it passed, 1 when not.
+With xplat.yml and no IMAGE: the image of this run's leg result for --platform (default:
+the engine's platform), probed with xplat.yml's smoke settings, the verdict recorded in
+that leg result.
+
+${flagHelp(smokeFlags)}
+
+${environmentHelp}`;
+const smokeCommand = {
+    name: 'smoke',
+    summary: 'prove an image starts, answers and stops (then record it in the leg result)',
+    usage: smoke_usage,
+    flags: smokeFlags,
+    async run(argv, io) {
+        const parsed = parseFlags(smokeFlags, argv);
+        if (parsed.positionals.length > 1)
+            throw new UsageError(`one image only, got: ${parsed.positionals.join(' ')}`);
+        const project = await projectOf(parsed, io);
+        const docker = io.env.XPLAT_DOCKER ? { docker: io.env.XPLAT_DOCKER } : {};
+        let defaults = {};
+        const image = parsed.positionals[0] ?? flags_text(parsed, 'image');
+        if (project.config) {
+            const platformFlag = flags_text(parsed, 'platform');
+            const native = platformFlag
+                ? undefined
+                : await engineHost({ ...docker, logger: io.logger }).then((h) => {
+                    try {
+                        return platform_parsePlatform(`${h.os}/${h.architecture}`);
+                    }
+                    catch {
+                        return undefined;
+                    }
+                });
+            const leg = asUsage(() => pickLeg(project, platformFlag || undefined, native));
+            if (leg) {
+                defaults = legSmokeInputs(leg);
+                // No image given: the one this run built for the leg, and its result records the verdict.
+                if (!image) {
+                    const file = external_node_path_default().join(await runResultDir(parsed, io, project), `${leg.pair}.json`);
+                    defaults = { ...defaults, ...(await fromLegResult(file, io)) };
+                }
+            }
+        }
+        const inputs = flagInputs(smokeFlags, parsed, defaults);
+        if (image)
+            inputs.image = image;
+        const request = asUsage(() => parseSmokeInputs(inputs));
         // Ctrl-C ends the probes; the container is still removed before the command exits.
         const controller = new AbortController();
         const cancel = () => controller.abort();
@@ -63336,9 +66854,11 @@ const smokeCommand = {
             const report = await smokeTest(request, {
                 logger: io.logger,
                 signal: controller.signal,
-                ...(io.env.XPLAT_DOCKER ? { docker: { docker: io.env.XPLAT_DOCKER } } : {}),
+                // The table goes to stdout below, once; the log keeps only the progress.
+                logChecks: false,
+                docker,
             });
-            io.stdout(json ? JSON.stringify(report, null, 2) : renderChecks(report));
+            io.stdout(bool(parsed, 'json') ? JSON.stringify(report, null, 2) : renderChecks(report));
             if (!report.passed)
                 io.stderr(`xplat smoke: failed: ${report.reason}`);
             return report.passed ? 0 : 1;
@@ -63349,8 +66869,21 @@ const smokeCommand = {
         }
     },
 };
+/** The image and result file of a built leg, or a usage error saying how to get one. */
+async function fromLegResult(file, io) {
+    if (!(0,external_node_fs_namespaceObject.existsSync)(file))
+        throw new UsageError(`no image given and no leg result at ${shown(io, file)}; build first (xplat build) or give IMAGE`, 'image');
+    const { result } = await asUsage(() => readLegResult(file));
+    if (result.failure)
+        throw new UsageError(`the build of ${result.platform} failed (${shown(io, file)}): ${result.failure.reason}`, 'image');
+    return {
+        image: result.pushed ? `${result.image}@${result.digest}` : result.digest,
+        'result-file': file,
+    };
+}
 
 ;// CONCATENATED MODULE: ./packages/cli/src/commands/index.ts
+
 
 
 
@@ -63369,6 +66902,7 @@ const commands = [
     smokeCommand,
     fuseCommand,
     inspectCommand,
+    runCommand,
 ];
 
 ;// CONCATENATED MODULE: ./packages/cli/src/cli.ts
@@ -63378,6 +66912,12 @@ const commands = [
  */
 
 
+
+
+/** Exit codes of every command: 0 done, 1 it ran and found a failure, 2 unusable arguments. */
+const EXIT_OK = 0;
+const EXIT_FAILED = 1;
+const EXIT_USAGE = 2;
 function cli_usage() {
     const width = Math.max(...commands.map((c) => c.name.length));
     return [
@@ -63386,7 +66926,15 @@ function cli_usage() {
         'commands:',
         ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
         '',
-        'Run "xplat <command> --help" for its options.',
+        'Run "xplat <command> --help" for its options. With an xplat.yml in the folder',
+        '(or --dir), every command takes its defaults from it; flags override.',
+        '',
+        'exit codes: 0 done, 1 failed (lint errors, a failed build or smoke test, a closed',
+        'gate), 2 the arguments or a file could not be used.',
+        '',
+        'environment:',
+        '  XPLAT_DOCKER   the docker binary to run (default: docker from PATH)',
+        '  XPLAT_RUN_ID   the run whose leg results build, smoke and fuse share',
     ].join('\n');
 }
 async function runCli(argv, io) {
@@ -63407,12 +66955,25 @@ async function runCli(argv, io) {
     try {
         return await command.run(rest, io);
     }
-    catch (error) {
+    catch (caught) {
+        // The library names action inputs (image:); on the command line that is --image.
+        // Commands without a table still share --dir and --config.
+        const error = nameFlag(command.flags ?? projectFlags, caught);
         io.stderr(`xplat ${name}: ${errors_errorMessage(error)}`);
         if (!(error instanceof errors_XplatError) && error instanceof Error && error.stack)
             io.logger.debug(error.stack);
-        return 1;
+        return isUsageError(error) ? EXIT_USAGE : EXIT_FAILED;
     }
+}
+/**
+ * Unusable arguments: a UsageError, or node's parseArgs refusing a flag in a command that
+ * calls parseArgs itself (same convention, exit 2, for every command).
+ */
+function isUsageError(error) {
+    if (error instanceof UsageError)
+        return true;
+    const code = error?.code;
+    return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS_');
 }
 /** Progress goes to stderr so stdout stays clean for tables and JSON. */
 function consoleLogger(verbose) {
@@ -63421,7 +66982,7 @@ function consoleLogger(verbose) {
         info: (m) => console.error(m),
         warning: (m) => console.error(`warning: ${m}`),
         group: async (title, fn) => {
-            console.error(`▸ ${title}`);
+            console.error(title);
             return fn();
         },
     };
@@ -63434,7 +66995,7 @@ function consoleLogger(verbose) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7358);
+/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6412);
 
 const verbose = process.argv.includes('--verbose') || process.env.RUNNER_DEBUG === '1';
 const argv = process.argv.slice(2).filter((a) => a !== '--verbose');

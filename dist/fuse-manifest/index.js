@@ -30911,7 +30911,7 @@ function getInputs() {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3360);
 /* harmony import */ var _xplat_core__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3791);
-/* harmony import */ var _xplat_fuse__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1143);
+/* harmony import */ var _xplat_fuse__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4520);
 /* harmony import */ var _xplat_registry__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(612);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8844);
 /**
@@ -31280,6 +31280,8 @@ function judge(matches) {
         };
     }
     const { result } = matches[0];
+    if (result.failure)
+        return { verdict: 'failed', detail: `build failed: ${result.failure.reason}` };
     if (!result.pushed)
         return { verdict: 'not-pushed', detail: 'built with push: false; nothing to fuse' };
     switch (result.smoke.status) {
@@ -31303,7 +31305,7 @@ function renderGateTable(report) {
         return [
             row.platform,
             row.verdict,
-            leg ? shortDigest(leg.digest) : '-',
+            leg ? shortDigest(leg.digest) || '-' : '-',
             leg?.smoke.status ?? '-',
             row.detail || '-',
         ];
@@ -40982,7 +40984,8 @@ const legResultSchema = object({
     platform: platformString,
     osVersion: osVersionString.optional(),
     image: schemas_string().min(1),
-    digest: schemas_string().regex(DIGEST_PATTERN, 'must be sha256: followed by 64 lowercase hex digits'),
+    /** Empty only in a failed leg's result: nothing was built. */
+    digest: schemas_string(),
     pushed: schemas_boolean(),
     tags: array(schemas_string().min(1)),
     builder: schemas_enum(['buildx', 'buildkit', 'classic']),
@@ -41002,8 +41005,25 @@ const legResultSchema = object({
     })
         .strict()
         .optional(),
+    /**
+     * The build did not produce an image (refused before building, or failed): the leg is
+     * failed, and the gate says why instead of "missing".
+     */
+    failure: object({ step: literal('build'), reason: schemas_string().min(1) })
+        .strict()
+        .optional(),
 })
-    .strict();
+    .strict()
+    .superRefine((result, ctx) => {
+    if (result.failure && result.digest === '')
+        return;
+    if (!DIGEST_PATTERN.test(result.digest))
+        ctx.addIssue({
+            code: 'custom',
+            path: ['digest'],
+            message: 'must be sha256: followed by 64 lowercase hex digits',
+        });
+});
 /** Validate parsed JSON as a leg result; `file` names the source in errors. */
 function validateLegResult(data, file) {
     const parsed = legResultSchema.safeParse(data);
@@ -41178,7 +41198,7 @@ function formatRunsOn(runsOn) {
 
 /***/ }),
 
-/***/ 1143:
+/***/ 4520:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -41191,7 +41211,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   oU: () => (/* reexport */ renderGateSummary)
 });
 
-// UNUSED EXPORTS: assertTagsAllowed, buildIndex, findResultFiles, inspectReference, loadLegResults, parseAnnotations, parseMediaTypeChoice, parseTags, planTags, renderInspect, resolveSource, verifyIndex
+// UNUSED EXPORTS: FUSE_INPUTS, assertTagsAllowed, buildIndex, findResultFiles, inspectReference, loadLegResults, parseAnnotations, parseMediaTypeChoice, parseTags, planTags, rawFuseInputs, renderFuseText, renderInspect, resolveSource, verifyIndex
 
 // EXTERNAL MODULE: ./packages/core/src/index.ts + 29 modules
 var src = __nccwpck_require__(3791);
@@ -42638,6 +42658,25 @@ function toGlob(file) {
 
 
 
+/** fuse-manifest's input names (action.yml) -> the RawFuseInputs field each fills. */
+const FUSE_INPUTS = {
+    image: 'image',
+    tags: 'tags',
+    results: 'results',
+    sources: 'sources',
+    'expected-platforms': 'expectedPlatforms',
+    annotations: 'annotations',
+    'media-type': 'mediaType',
+    'mutable-tags': 'mutableTags',
+    'dry-run': 'dryRun',
+};
+/** RawFuseInputs from values keyed by input name (absent = ''), as `xplat fuse` has them. */
+function rawFuseInputs(byName) {
+    const raw = {};
+    for (const [name, field] of Object.entries(FUSE_INPUTS))
+        raw[field] = byName[name] ?? '';
+    return raw;
+}
 async function parseFuseRequest(raw, cwd) {
     if (!raw.image.trim())
         throw new src/* XplatError */.ii('is required: the repository the index goes to, e.g. ghcr.io/org/app', 'image');
@@ -42665,7 +42704,25 @@ async function parseFuseRequest(raw, cwd) {
         ? sourceTexts.map((s) => (0,registry_src/* parseReference */.F2)(s, 'sources'))
         : undefined;
     const legs = resultPatterns.length ? await loadLegResults(resultPatterns, cwd) : undefined;
+    for (const leg of legs ?? [])
+        checkLegRepository(leg, target);
     return { target, tags, legs, sources, expected, annotations, mediaType, mutableTags, dryRun };
+}
+/**
+ * A leg result is the build of this image: one for another repository is another
+ * project's leg (a shared results folder, a stale artifact) and never joins the index.
+ * Explicit sources may live elsewhere; they are copied in.
+ */
+function checkLegRepository(leg, target) {
+    let image;
+    try {
+        image = (0,registry_src/* parseRepository */.SU)(leg.result.image, `${leg.file}: image`);
+    }
+    catch {
+        image = { registry: '', repository: leg.result.image };
+    }
+    if (!(0,registry_src/* sameRepository */.RB)(image, target))
+        throw new src/* XplatError */.ii(`the leg result is for ${leg.result.image}, not the target repository ${(0,registry_src/* formatRepository */.Sh)(target)}; fuse legs built for ${(0,registry_src/* formatRepository */.Sh)(target)} (or give sources to copy images from elsewhere)`, leg.file);
 }
 /** Result patterns are one per line (a glob may contain commas: {a,b}). */
 function splitLines(text) {
@@ -42759,7 +42816,42 @@ function code(text) {
     return `\`${text}\``;
 }
 
+;// CONCATENATED MODULE: ./packages/fuse/src/text.ts
+/**
+ * The fuse result for a terminal (`xplat fuse`): plain text, aligned columns. Markdown
+ * (summary.ts) is only for GITHUB_STEP_SUMMARY, where it is rendered.
+ */
+
+function renderFuseText(result) {
+    const kind = result.mediaType.includes('oci') ? 'OCI index' : 'Docker manifest list';
+    const tags = result.tags.length
+        ? result.tags
+            .map((t) => `${t.tag} (${t.action === 'unchanged' ? 'unchanged' : t.action === 'update' ? 'moved' : 'new'})`)
+            .join(', ')
+        : 'none (by digest only)';
+    const rows = result.entries.map((e) => {
+        const release = e.osVersion ? releaseForOsVersion(e.osVersion) : undefined;
+        return [
+            e.platform.split(':')[0],
+            e.osVersion ? `${e.osVersion}${release ? ` (${release.name})` : ''}` : '-',
+            shortDigest(e.digest),
+            e.smoke,
+            e.copied ? `copied from ${e.source.split('@')[0]}` : 'in place',
+        ];
+    });
+    return [
+        ...(result.dryRun ? ['dry run: nothing written'] : []),
+        `index   ${result.ref}`,
+        `kind    ${kind}, ${result.entries.length} platform(s)`,
+        `tags    ${tags}`,
+        '',
+        renderTable(['platform', 'os.version', 'digest', 'smoke', 'source'], rows),
+        ...result.warnings.map((w) => `warning: ${w}`),
+    ].join('\n');
+}
+
 ;// CONCATENATED MODULE: ./packages/fuse/src/index.ts
+
 
 
 
@@ -42791,11 +42883,12 @@ __nccwpck_require__.d(__webpack_exports__, {
   yR: () => (/* reexport */ isImageIndex),
   F2: () => (/* reexport */ parseReference),
   SU: () => (/* reexport */ parseRepository),
+  RB: () => (/* reexport */ sameRepository),
   sI: () => (/* reexport */ sha256Digest),
   z7: () => (/* reexport */ validateTag)
 });
 
-// UNUSED EXPORTS: ATTESTATION_MANIFEST, Authenticator, DEFAULT_RETRY_POLICY, DEFAULT_TOKEN_LIFETIME_S, DIGEST_EXPECTED, DOCKER_CONFIG, DOCKER_FOREIGN_LAYER, DOCKER_HUB, DOCKER_HUB_API, DOCKER_HUB_CONFIG_KEY, DOCKER_LAYER, HttpClient, IN_TOTO, MANIFEST_MEDIA_TYPES, MAX_MANIFEST_BYTES, OCI_CONFIG, OCI_EMPTY, OCI_LAYER, OCI_LAYER_GZIP, OCI_LAYER_NONDISTRIBUTABLE, OCI_LAYER_NONDISTRIBUTABLE_GZIP, OCI_LAYER_NONDISTRIBUTABLE_ZSTD, OCI_LAYER_ZSTD, OCI_MANIFEST, REFERENCE_DIGEST_ANNOTATION, REFERENCE_TYPE_ANNOTATION, RegistryClient, RegistryError, Transport, apiHost, backoffMs, baseMediaType, copyImage, describeErrorBody, describeScopes, digestProblem, dockerConfigPath, explicitCredentials, isAttestation, isDigest, isDockerMediaType, isForeignLayer, isImageManifest, isIndex, isLoopbackHost, isManifestMediaType, isRetryableStatus, isTransientError, manifestReference, mapLimit, normalizeRegistry, normalizeScopes, notFoundError, parseImageConfig, parseManifest, parseWwwAuthenticate, pickChallenge, pullScope, pushScope, quietLogger, resolveCredentials, retryAfterMs, sameRepository, scopeString, tagProblem, validateDigest
+// UNUSED EXPORTS: ATTESTATION_MANIFEST, Authenticator, DEFAULT_RETRY_POLICY, DEFAULT_TOKEN_LIFETIME_S, DIGEST_EXPECTED, DOCKER_CONFIG, DOCKER_FOREIGN_LAYER, DOCKER_HUB, DOCKER_HUB_API, DOCKER_HUB_CONFIG_KEY, DOCKER_LAYER, HttpClient, IN_TOTO, MANIFEST_MEDIA_TYPES, MAX_MANIFEST_BYTES, OCI_CONFIG, OCI_EMPTY, OCI_LAYER, OCI_LAYER_GZIP, OCI_LAYER_NONDISTRIBUTABLE, OCI_LAYER_NONDISTRIBUTABLE_GZIP, OCI_LAYER_NONDISTRIBUTABLE_ZSTD, OCI_LAYER_ZSTD, OCI_MANIFEST, REFERENCE_DIGEST_ANNOTATION, REFERENCE_TYPE_ANNOTATION, RegistryClient, RegistryError, Transport, apiHost, backoffMs, baseMediaType, copyImage, describeErrorBody, describeScopes, digestProblem, dockerConfigPath, explicitCredentials, isAttestation, isDigest, isDockerMediaType, isForeignLayer, isImageManifest, isIndex, isLoopbackHost, isManifestMediaType, isRetryableStatus, isTransientError, manifestReference, mapLimit, normalizeRegistry, normalizeScopes, notFoundError, parseImageConfig, parseManifest, parseWwwAuthenticate, pickChallenge, pullScope, pushScope, quietLogger, resolveCredentials, retryAfterMs, scopeString, tagProblem, validateDigest
 
 // EXTERNAL MODULE: ./packages/core/src/index.ts + 29 modules
 var src = __nccwpck_require__(3791);

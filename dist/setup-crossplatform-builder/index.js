@@ -35396,7 +35396,7 @@ var __spreadArray = (this && this.__spreadArray) || function (to, from, pack) {
 /* harmony export */   G: () => (/* binding */ getInputs)
 /* harmony export */ });
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3360);
-/* harmony import */ var _xplat_engine__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9511);
+/* harmony import */ var _xplat_engine__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9742);
 
 
 /** Every input as the runner passed it, parsed and checked by @xplat/engine. */
@@ -35422,7 +35422,7 @@ function getInputs() {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3360);
 /* harmony import */ var _xplat_core__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5460);
-/* harmony import */ var _xplat_engine__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9511);
+/* harmony import */ var _xplat_engine__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9742);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8064);
 /* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7496);
 /**
@@ -35785,6 +35785,8 @@ function judge(matches) {
         };
     }
     const { result } = matches[0];
+    if (result.failure)
+        return { verdict: 'failed', detail: `build failed: ${result.failure.reason}` };
     if (!result.pushed)
         return { verdict: 'not-pushed', detail: 'built with push: false; nothing to fuse' };
     switch (result.smoke.status) {
@@ -35808,7 +35810,7 @@ function renderGateTable(report) {
         return [
             row.platform,
             row.verdict,
-            leg ? shortDigest(leg.digest) : '-',
+            leg ? shortDigest(leg.digest) || '-' : '-',
             leg?.smoke.status ?? '-',
             row.detail || '-',
         ];
@@ -45487,7 +45489,8 @@ const legResultSchema = object({
     platform: platformString,
     osVersion: osVersionString.optional(),
     image: schemas_string().min(1),
-    digest: schemas_string().regex(DIGEST_PATTERN, 'must be sha256: followed by 64 lowercase hex digits'),
+    /** Empty only in a failed leg's result: nothing was built. */
+    digest: schemas_string(),
     pushed: schemas_boolean(),
     tags: array(schemas_string().min(1)),
     builder: schemas_enum(['buildx', 'buildkit', 'classic']),
@@ -45507,8 +45510,25 @@ const legResultSchema = object({
     })
         .strict()
         .optional(),
+    /**
+     * The build did not produce an image (refused before building, or failed): the leg is
+     * failed, and the gate says why instead of "missing".
+     */
+    failure: object({ step: literal('build'), reason: schemas_string().min(1) })
+        .strict()
+        .optional(),
 })
-    .strict();
+    .strict()
+    .superRefine((result, ctx) => {
+    if (result.failure && result.digest === '')
+        return;
+    if (!DIGEST_PATTERN.test(result.digest))
+        ctx.addIssue({
+            code: 'custom',
+            path: ['digest'],
+            message: 'must be sha256: followed by 64 lowercase hex digits',
+        });
+});
 /** Validate parsed JSON as a leg result; `file` names the source in errors. */
 function validateLegResult(data, file) {
     const parsed = legResultSchema.safeParse(data);
@@ -45683,7 +45703,7 @@ function formatRunsOn(runsOn) {
 
 /***/ }),
 
-/***/ 9511:
+/***/ 9742:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -45695,7 +45715,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   XN: () => (/* reexport */ setupBuilder)
 });
 
-// UNUSED EXPORTS: BINFMT_DIR, BUILDER_KINDS, BUILD_INPUTS, CACHE_MODES, DEFAULT_BINFMT_IMAGE, DEFAULT_BUILDKITD_FLAGS, DEFAULT_QEMU_IMAGE, DEFAULT_TAG_TEMPLATE, DRIVERS, DockerError, LABEL_CREATED, LABEL_REVISION, LABEL_SOURCE, LOCAL_BUILDKIT_IMAGE, SHORT_SHA_LENGTH, StepError, TAG_PLACEHOLDERS, binfmtArchitecture, binfmtFacts, binfmtInstallStep, buildOutputs, buildPlatformImage, builderPlatforms, buildxLsPlan, buildxVersionPlan, cacheScope, checkBuilderPlatforms, checkWindowsBaseImages, cleanupSetup, containerLogs, containerPort, currentBuildxBuilder, defaultBuildPlatform, describeFacts, describeWindowsBuild, docker, dockerBinary, engineHost, engineLinuxPlatforms, execInContainer, execPlan, executeBuild, formatBytes, formatMs, formatPlatformList, generatedBuilderName, ghaCacheAvailable, hasBuiltInBuildKit, hostRelease, imageInspectPlan, includesPlatform, infoPlan, inspectContainer, inspectImage, inspectPlan, isNotFound, labelInstruction, lastLine, logsPlan, majorMinor, nativePlatforms, needsEmulation, ociLabels, parseAppend, parseBinfmtHandler, parseBuildInputs, parseBuildxInspect, parseBuildxLs, parseBuildxMetadata, parseBuildxVersion, parseContainerInspect, parseDockerVersion, parseEngineFacts, parseEngineInfo, parseImageInspect, parseKeyValues, parseLogLines, parsePlatformCell, parsePushDigest, parseSetupState, planBuild, planCache, planSetup, portPlan, prepareBuild, probeBinfmt, probeHost, pullImage, pullPlan, readBackPushed, removeContainer, removePlan, renderBuildSummary, renderTagTemplate, runContainer, runDocker, runPlan, runRequiredStep, runStep, runnableReleaseNames, runnerForOsVersion, runnerOs, samePlatform, sanitizeForTag, selectBuilder, sourceFromEnv, sourceFromGit, stepEnv, stopContainer, stopPlan, versionAtLeast, versionPlan, waitContainer, waitPlan, windowsBuildFromOperatingSystem, windowsOsVersion, windowsReleaseRefusal
+// UNUSED EXPORTS: BINFMT_DIR, BUILDER_KINDS, BUILD_INPUTS, BuildKitMissingError, CACHE_MODES, DEFAULT_BINFMT_IMAGE, DEFAULT_BUILDKITD_FLAGS, DEFAULT_QEMU_IMAGE, DEFAULT_TAG_TEMPLATE, DRIVERS, DockerError, LABEL_CREATED, LABEL_REVISION, LABEL_SOURCE, LOCAL_BUILDKIT_IMAGE, SHORT_SHA_LENGTH, StepError, TAG_PLACEHOLDERS, binfmtArchitecture, binfmtFacts, binfmtInstallStep, buildKitMissing, buildOutputs, buildPlatformImage, builderPlatforms, buildxLsPlan, buildxVersionPlan, cacheScope, checkBuilderPlatforms, checkWindowsBaseImages, cleanupSetup, containerLogs, containerPort, currentBuildxBuilder, defaultBuildPlatform, describeFacts, describeWindowsBuild, docker, dockerBinary, engineHost, engineLinuxPlatforms, execInContainer, execPlan, executeBuild, formatBytes, formatMs, formatPlatformList, generatedBuilderName, ghaCacheAvailable, hasBuiltInBuildKit, hostRelease, imageInspectPlan, includesPlatform, infoPlan, inspectContainer, inspectImage, inspectPlan, isNotFound, isPlatformMismatch, labelInstruction, lastLine, logsPlan, majorMinor, nativePlatforms, needsEmulation, ociLabels, parseAppend, parseBinfmtHandler, parseBuildInputs, parseBuildxInspect, parseBuildxLs, parseBuildxMetadata, parseBuildxVersion, parseContainerInspect, parseDockerVersion, parseEngineFacts, parseEngineInfo, parseImageInspect, parseKeyValues, parseLogLines, parsePlatformCell, parsePushDigest, parseSetupState, planBuild, planCache, planSetup, portPlan, prepareBuild, probeBinfmt, probeHost, pullImage, pullPlan, readBackPushed, removeContainer, removePlan, renderBuildSummary, renderTagTemplate, runContainer, runDocker, runPlan, runRequiredStep, runStep, runnableReleaseNames, runnerForOsVersion, runnerOs, samePlatform, sanitizeForTag, selectBuilder, sourceFromEnv, sourceFromGit, stepEnv, stopContainer, stopPlan, versionAtLeast, versionPlan, waitContainer, waitPlan, windowsBuildFromOperatingSystem, windowsOsVersion, windowsReleaseRefusal, writeFailedLegResult
 
 // EXTERNAL MODULE: ./node_modules/@actions/exec/lib/exec.js + 5 modules
 var exec = __nccwpck_require__(2876);
@@ -48138,6 +48158,30 @@ function binfmtInstallStep(platforms, image = DEFAULT_BINFMT_IMAGE) {
     };
 }
 
+;// CONCATENATED MODULE: ./packages/dockerfile/src/errors.ts
+/**
+ * The one error @xplat/dockerfile throws for a Dockerfile Docker itself would refuse (or
+ * that cannot be resolved for a platform): an XplatError whose message is the usual
+ * one line `file:line: problem; fix`, plus the file and line as fields so callers (the
+ * CLI's --json, the build action's annotations) can report it without parsing text.
+ */
+
+class errors_DockerfileError extends src/* XplatError */.ii {
+    /** The Dockerfile as named in messages. */
+    file;
+    /** 1-based line in the user's file; undefined for a whole-file problem (no FROM). */
+    line;
+    /** The problem and its fix, without the `file:line: ` prefix. */
+    reason;
+    constructor(reason, file, line) {
+        super(reason, line === undefined ? file : `${file}:${line}`);
+        this.name = 'DockerfileError';
+        this.file = file;
+        this.line = line;
+        this.reason = reason;
+    }
+}
+
 // EXTERNAL MODULE: ./node_modules/dockerfile-ast/lib/main.js
 var main = __nccwpck_require__(8390);
 ;// CONCATENATED MODULE: ./packages/dockerfile/src/args.ts
@@ -48192,18 +48236,42 @@ function args_platformBuildArgs(platform, buildPlatform) {
 }
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*/;
 /**
- * Expand `$NAME`, `${NAME}`, `${NAME:-word}`, `${NAME-word}`, `${NAME:+word}` and
- * `${NAME+word}` in one word, as Docker does in FROM and `--from=`. A name that is not in
- * `values` (or is undefined there) expands to the empty string, as in Docker; the escape
- * character (`\` or the one `# escape=` sets) before `$` keeps the `$`. Throws an
- * XplatError (without a location; callers add file:line) for forms Docker does not
- * support or that xplat does not resolve.
+ * Expand `$NAME`, `${NAME}`, `${NAME:-word}`, `${NAME-word}`, `${NAME:+word}`,
+ * `${NAME+word}`, `${NAME:?message}`, `${NAME?message}`, `${NAME#glob}`, `${NAME##glob}`,
+ * `${NAME%glob}`, `${NAME%%glob}`, `${NAME/glob/word}` and `${NAME//glob/word}` in one
+ * word, as Docker (BuildKit's Dockerfile 1.7+ lexer) does in FROM and `--from=`. A name
+ * that is not in `values` (or is undefined there) expands to the empty string, as in
+ * Docker; the escape character (`\` or the one `# escape=` sets) before `$` keeps the
+ * `$`. Throws an XplatError (without a location; callers add file:line) for a `${`
+ * without its `}`, a bad substitution, and `${NAME?message}` when NAME is unset, as
+ * Docker fails the build then too.
  */
-function args_expandVariables(word, values, escapeChar = '\\') {
+function args_expandVariables(word, values, escapeChar = '\\', options = {}) {
     let out = '';
     let i = 0;
+    let quote;
     while (i < word.length) {
         const c = word[i];
+        if (options.quotes) {
+            if (quote === "'") {
+                if (c === "'")
+                    quote = undefined;
+                else
+                    out += c;
+                i += 1;
+                continue;
+            }
+            if (c === '"' || (c === "'" && !quote)) {
+                quote = quote === '"' ? undefined : c;
+                i += 1;
+                continue;
+            }
+            if (c === escapeChar && i + 1 < word.length && /["'$]/.test(word[i + 1])) {
+                out += word[i + 1];
+                i += 2;
+                continue;
+            }
+        }
         if (c === escapeChar && word[i + 1] === '$') {
             out += '$';
             i += 2;
@@ -48245,6 +48313,28 @@ function matchingBrace(word, open) {
     }
     return -1;
 }
+/** A shell glob (`*`, `?`) as an anchored regular expression source. */
+function globSource(glob) {
+    return glob
+        .split('')
+        .map((ch) => (ch === '*' ? '.*' : ch === '?' ? '.' : ch.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
+        .join('');
+}
+/** `${X#p}` / `${X##p}` (prefix) and `${X%p}` / `${X%%p}` (suffix): shortest or longest. */
+function trimGlob(value, glob, op) {
+    const re = new RegExp(`^(?:${globSource(glob)})$`, 's');
+    const lengths = [...Array(value.length + 1).keys()];
+    if (op === '##' || op === '%%')
+        lengths.reverse();
+    for (const n of lengths) {
+        if (op.startsWith('#') && re.test(value.slice(0, n)))
+            return value.slice(n);
+        if (op.startsWith('%') && re.test(value.slice(value.length - n))) {
+            return value.slice(0, value.length - n);
+        }
+    }
+    return value;
+}
 function expandBraced(inner, values, escapeChar, word) {
     const name = NAME.exec(inner);
     if (!name)
@@ -48253,20 +48343,42 @@ function expandBraced(inner, values, escapeChar, word) {
     const modifier = inner.slice(name[0].length);
     if (modifier === '')
         return value ?? '';
-    const op = /^(:-|-|:\+|\+)/.exec(modifier);
+    const op = /^(:-|-|:\+|\+|:\?|\?|##|#|%%|%|\/\/|\/)/.exec(modifier);
     if (!op) {
-        throw new XplatError(`"${word}" uses \${${inner}}, which xplat does not resolve; use \${NAME}, \${NAME:-default} or \${NAME:+alternative}`);
+        throw new XplatError(`"${word}" has a bad substitution \${${inner}}; use \${NAME}, \${NAME:-default} or \${NAME:+alternative}`);
     }
-    const alternative = args_expandVariables(modifier.slice(op[0].length), values, escapeChar);
+    const argument = modifier.slice(op[0].length);
+    const alternative = () => args_expandVariables(argument, values, escapeChar);
     switch (op[0]) {
         case ':-':
-            return value ? value : alternative;
+            return value ? value : alternative();
         case '-':
-            return value === undefined ? alternative : value;
+            return value === undefined ? alternative() : value;
         case ':+':
-            return value ? alternative : '';
-        default:
-            return value === undefined ? '' : alternative;
+            return value ? alternative() : '';
+        case '+':
+            return value === undefined ? '' : alternative();
+        case ':?':
+        case '?':
+            if (op[0] === ':?' ? !value : value === undefined) {
+                throw new XplatError(`${name[0]} is required (${argument || 'parameter not set'}) by "${word}"; pass it with --build-arg ${name[0]}=... or give the ARG a default`);
+            }
+            return value;
+        case '#':
+        case '##':
+        case '%':
+        case '%%':
+            return trimGlob(value ?? '', alternative(), op[0]);
+        default: {
+            // ${X/glob/word} replaces the first match, ${X//glob/word} every match.
+            const slash = argument.indexOf('/');
+            const glob = args_expandVariables(slash < 0 ? argument : argument.slice(0, slash), values, escapeChar);
+            const replacement = slash < 0 ? '' : args_expandVariables(argument.slice(slash + 1), values, escapeChar);
+            if (!glob)
+                return value ?? '';
+            const re = new RegExp(globSource(glob), op[0] === '//' ? 'gs' : 's');
+            return (value ?? '').replace(re, () => replacement);
+        }
     }
 }
 /** Names a word refers to with `$NAME` or `${NAME...}` (escaped `$` excluded). */
@@ -48333,7 +48445,9 @@ function args_argDeclarations(args, escapeChar = '\\') {
 /**
  * Parsing with dockerfile-ast (the parser behind the Docker language server), plus the
  * checks Docker's own parser makes that a lenient editor parser does not: unknown
- * instructions and flags, instructions before FROM, malformed FROM and ARG, stage names.
+ * instructions and flags, instructions before FROM, malformed FROM, stage names.
+ * Only what Docker refuses is fatal; what Docker builds but reads differently than it
+ * looks (an ARG line with extra words) is a warning finding in `warnings` (XP019).
  */
 
 
@@ -48367,6 +48481,51 @@ const FLAGS = {
     HEALTHCHECK: ['interval', 'timeout', 'start-period', 'start-interval', 'retries'],
 };
 const STAGE_NAME = /^[a-z][a-z0-9._-]*$/;
+const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** Whether the file refers to variable `name` anywhere ($X, ${X}, %X%, $env:X). */
+function isReferenced(text, name) {
+    const n = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    return new RegExp(`\\$\\{?${n}\\b|%${n}%|\\$env:${n}\\b`, 'i').test(text);
+}
+/**
+ * Docker reads every word of an ARG line as a declaration (`ARG A B=2`), so a trailing
+ * `# comment` or `ARG NAME value` builds, but declares ARGs nobody meant. The first such
+ * word of the line, as a warning that names it; undefined when the line reads as written.
+ */
+function argWordsWarning(decls, text) {
+    for (let i = 0; i < decls.length; i++) {
+        const word = decls[i];
+        const prev = decls[i - 1];
+        if (!prev) {
+            if (VARIABLE_NAME.test(word.name))
+                continue;
+            return `ARG declares "${word.name}", which is no variable name, so nothing can refer to it; use letters, digits and _ (not first a digit)`;
+        }
+        if (word.name.startsWith('#')) {
+            const comment = decls
+                .slice(i)
+                .map((d) => (d.value === null ? d.name : `${d.name}=${d.value}`))
+                .join(' ');
+            return `"${comment}" is no comment here: Docker has comments only at the start of a line, so this ARG also declares ${decls
+                .slice(i)
+                .map((d) => `"${d.name}"`)
+                .join(', ')}; move the comment to its own line above the ARG`;
+        }
+        if (!VARIABLE_NAME.test(word.name)) {
+            return `ARG declares "${word.name}", which is no variable name (Docker reads each word of ARG as a declaration)${prev.value === null ? `; if it is the default of ${prev.name}, write ARG ${prev.name}=${word.name}` : '; remove it'}`;
+        }
+        // `ARG VERSION latest`: an upper-case name followed by a lower-case word nothing
+        // refers to reads as a default written without "=" (`ARG TARGETOS TARGETARCH` not).
+        if (word.value === null &&
+            prev.value === null &&
+            !/[a-z]/.test(prev.name) &&
+            /[a-z]/.test(word.name) &&
+            !isReferenced(text, word.name)) {
+            return `ARG ${prev.name} ${word.name} declares two ARGs, ${prev.name} without a default and "${word.name}", which nothing uses; if "${word.name}" is meant as the default, write ARG ${prev.name}=${word.name}`;
+        }
+    }
+    return undefined;
+}
 function toInstruction(node) {
     const range = node.getRange();
     const flagNode = node;
@@ -48407,14 +48566,20 @@ function toInstruction(node) {
     };
 }
 /**
- * Parse a Dockerfile. Throws an XplatError naming `file:line` for what Docker would
- * reject while parsing: an unknown instruction or flag, an instruction other than ARG
- * before the first FROM, a FROM without an image or with a bad `AS name`, a duplicate
- * stage name, an ARG without a name, or a file without any FROM.
+ * Parse a Dockerfile. Throws a DockerfileError (an XplatError with `file` and `line`) for
+ * what Docker would reject while parsing: an unknown instruction or flag, an instruction
+ * other than ARG before the first FROM, a FROM without an image or with a bad `AS name`,
+ * a duplicate stage name, an ARG without a name, or a file without any FROM. What Docker
+ * accepts is never fatal: an ARG line with extra words is read as Docker reads it and
+ * reported in `warnings` (XP019); a flag given twice is left to the lint (XP023).
  */
 function parse_parseDockerfile(source) {
     const { file, text } = source;
-    const at = (line) => `${file}:${line}`;
+    // Annotated so that TypeScript narrows after a call, as after a throw.
+    const fail = (reason, line) => {
+        throw new DockerfileError(reason, file, line);
+    };
+    const warnings = [];
     const ast = DockerfileParser.parse(text);
     const lines = text.split(/\r?\n/);
     if (lines.length > 1 && lines[lines.length - 1] === '')
@@ -48431,7 +48596,7 @@ function parse_parseDockerfile(source) {
     for (const node of ast.getInstructions()) {
         const ins = toInstruction(node);
         if (!INSTRUCTIONS.has(ins.keyword)) {
-            throw new XplatError(`unknown instruction "${node.getKeyword()}"; Dockerfile instructions are ${[...INSTRUCTIONS].join(', ')}`, at(ins.line));
+            fail(`unknown instruction "${node.getKeyword()}"; Dockerfile instructions are ${[...INSTRUCTIONS].join(', ')}`, ins.line);
         }
         if (!FLAGS[ins.keyword] && ins.keyword !== 'ONBUILD') {
             // dockerfile-ast reads flags only where Docker allows them; Docker's parser takes
@@ -48443,45 +48608,58 @@ function parse_parseDockerfile(source) {
         const allowed = FLAGS[ins.keyword] ?? [];
         for (const flag of ins.flags) {
             if (!allowed.includes(flag.name)) {
-                throw new XplatError(allowed.length
+                fail(allowed.length
                     ? `${ins.keyword} has no flag --${flag.name}; it takes ${allowed.map((f) => `--${f}`).join(', ')}`
-                    : `${ins.keyword} takes no flags, but has --${flag.name}`, at(flag.line));
+                    : `${ins.keyword} takes no flags, but has --${flag.name}`, flag.line);
             }
         }
         if (ins.keyword === 'ARG') {
             const decls = argDeclarations(ins.args, ast.getEscapeCharacter());
-            if (decls.length === 0 || decls.some((d) => !/^[A-Za-z_][A-Za-z0-9_]*$/.test(d.name))) {
-                throw new XplatError('ARG needs a variable name, e.g. ARG VERSION or ARG VERSION=1.0', at(ins.line));
+            // Docker refuses only an ARG without words and a blank name (`ARG =1`).
+            if (decls.length === 0 || decls.some((d) => d.name === '')) {
+                fail('ARG needs a variable name, e.g. ARG VERSION or ARG VERSION=1.0', ins.line);
+            }
+            const warning = argWordsWarning(decls, text);
+            if (warning) {
+                warnings.push({
+                    rule: 'XP019',
+                    severity: 'warning',
+                    message: warning,
+                    file,
+                    line: ins.line,
+                });
             }
             if (stages.length === 0) {
-                for (const d of decls)
-                    globalArgs.push({ name: d.name, defaultValue: d.value, line: ins.line });
+                for (const d of decls) {
+                    if (VARIABLE_NAME.test(d.name))
+                        globalArgs.push({ name: d.name, defaultValue: d.value, line: ins.line });
+                }
             }
         }
         if (ins.keyword === 'FROM') {
             const words = node.getArguments().map((a) => a.getValue());
             const image = words[0];
             if (!image) {
-                throw new XplatError('FROM needs an image, e.g. FROM alpine:3.20 AS build', at(ins.line));
+                fail('FROM needs an image, e.g. FROM alpine:3.20 AS build', ins.line);
             }
             let name;
             if (words.length === 3 && words[1]?.toLowerCase() === 'as') {
                 name = words[2].toLowerCase();
                 if (!STAGE_NAME.test(name)) {
-                    throw new XplatError(`stage name "${words[2]}" is not valid: start with a letter, then letters, digits, ".", "_" or "-"`, at(ins.line));
+                    fail(`stage name "${words[2]}" is not valid: start with a letter, then letters, digits, ".", "_" or "-"`, ins.line);
                 }
                 const seen = names.get(name);
                 if (seen !== undefined) {
-                    throw new XplatError(`stage name "${name}" is already used on line ${seen}; give each stage its own name`, at(ins.line));
+                    fail(`stage name "${name}" is already used on line ${seen}; give each stage its own name`, ins.line);
                 }
                 names.set(name, ins.line);
             }
             else if (words.length !== 1) {
-                throw new XplatError(`FROM takes an image and an optional "AS name", not "${words.join(' ')}"`, at(ins.line));
+                fail(`FROM takes an image and an optional "AS name", not "${words.join(' ')}"`, ins.line);
             }
             const platformFlag = ins.flags.find((f) => f.name === 'platform');
             if (platformFlag && !platformFlag.value) {
-                throw new XplatError('FROM --platform needs a value, e.g. --platform=$BUILDPLATFORM', at(ins.line));
+                fail('FROM --platform needs a value, e.g. --platform=$BUILDPLATFORM', ins.line);
             }
             const previous = stages[stages.length - 1];
             const lastInstruction = previous?.instructions[previous.instructions.length - 1];
@@ -48507,11 +48685,11 @@ function parse_parseDockerfile(source) {
             preamble.push(ins);
         }
         else {
-            throw new XplatError(`${ins.keyword} comes before the first FROM; only ARG may come before FROM`, at(ins.line));
+            fail(`${ins.keyword} comes before the first FROM; only ARG may come before FROM`, ins.line);
         }
     }
     if (stages.length === 0) {
-        throw new XplatError('has no FROM instruction; a Dockerfile needs at least one stage', file);
+        fail('has no FROM instruction; a Dockerfile needs at least one stage');
     }
     return {
         file,
@@ -48523,6 +48701,7 @@ function parse_parseDockerfile(source) {
         globalArgs,
         preamble,
         stages,
+        warnings,
         ast,
     };
 }
@@ -48532,6 +48711,7 @@ function parse_parseDockerfile(source) {
  * The stages one platform needs: global and platform ARGs resolved in FROM, stage
  * references followed from the target (FROM, COPY --from, RUN --mount=from).
  */
+
 
 
 /**
@@ -48550,26 +48730,31 @@ function globalScope(parsed, options) {
             values[arg.name] = given;
         }
         else if (arg.defaultValue !== null) {
-            values[arg.name] = expandAt(parsed, arg.line, arg.defaultValue, values);
+            values[arg.name] = expandAt(parsed, arg.line, arg.defaultValue, values, false);
         }
     }
     return values;
 }
-/** expandVariables with the error located at file:line. */
-function expandAt(parsed, line, word, values) {
+/**
+ * expandVariables with the error located at file:line. `quotes` reads the word as a
+ * FROM or flag value (quotes group and are removed); ARG defaults come unquoted already.
+ */
+function expandAt(parsed, line, word, values, quotes = true) {
     try {
-        return expandVariables(word, values, parsed.escapeChar);
+        return expandVariables(word, values, parsed.escapeChar, { quotes });
     }
     catch (error) {
-        throw new XplatError(errorMessage(error), `${parsed.file}:${line}`);
+        throw new DockerfileError(errorMessage(error), parsed.file, line);
     }
 }
 function findStage(parsed, ref, current, line, allowIndex) {
-    const at = `${parsed.file}:${line}`;
+    const at = (reason) => {
+        throw new DockerfileError(reason, parsed.file, line);
+    };
     if (allowIndex && /^\d+$/.test(ref)) {
         const index = Number(ref);
         if (index >= current.index) {
-            throw new XplatError(`--from=${ref} refers to stage ${index}, which is not before this stage (${current.index}); refer to an earlier stage`, at);
+            at(`--from=${ref} refers to stage ${index}, which is not before this stage (${current.index}); refer to an earlier stage`);
         }
         return index;
     }
@@ -48578,7 +48763,7 @@ function findStage(parsed, ref, current, line, allowIndex) {
     if (!stage)
         return undefined;
     if (stage.index >= current.index) {
-        throw new XplatError(`"${ref}" is the stage on line ${stage.line}, which is not before this one; a stage can only use earlier stages`, at);
+        at(`"${ref}" is the stage on line ${stage.line}, which is not before this one; a stage can only use earlier stages`);
     }
     return stage.index;
 }
@@ -48598,7 +48783,7 @@ function stagePlatform(parsed, line, flag, options) {
         p = parsePlatform(flag, `${parsed.file}:${line}`);
     }
     catch (error) {
-        throw new XplatError(`FROM --platform=${flag}: ${errorMessage(error).replace(/^[^:]+:\d+: /, '')}`, `${parsed.file}:${line}`);
+        throw new DockerfileError(`FROM --platform=${flag}: ${errorMessage(error).replace(/^[^:]+:\d+: /, '')}`, parsed.file, line);
     }
     for (const known of [options.platform, options.buildPlatform]) {
         if (known.os === p.os &&
@@ -48614,10 +48799,9 @@ function resolveStages(parsed, options) {
     const values = globalScope(parsed, options);
     const resolved = [];
     for (const ps of parsed.stages) {
-        const at = `${parsed.file}:${ps.line}`;
         const resolvedFrom = expandAt(parsed, ps.line, ps.from, values);
         if (!resolvedFrom) {
-            throw new XplatError(`FROM ${ps.from} resolves to an empty image name; declare the ARG before the first FROM with a default, or pass it with --build-arg`, at);
+            throw new DockerfileError(`FROM ${ps.from} resolves to an empty image name; declare the ARG before the first FROM with a default, or pass it with --build-arg`, parsed.file, ps.line);
         }
         const references = [];
         const fromStage = resolvedFrom.toLowerCase() === 'scratch'
@@ -48638,7 +48822,7 @@ function resolveStages(parsed, options) {
                     via = 'COPY --from';
                     written = flag.value ?? '';
                     if (!written) {
-                        throw new XplatError('COPY --from needs a stage name, index or image', `${parsed.file}:${flag.line}`);
+                        throw new DockerfileError('COPY --from needs a stage name, index or image', parsed.file, flag.line);
                     }
                 }
                 else if (ins.keyword === 'RUN' && flag.name === 'mount' && flag.value) {
@@ -48663,7 +48847,7 @@ function resolveStages(parsed, options) {
         if (ps.platformFlag) {
             platformFlag = expandAt(parsed, ps.line, ps.platformFlag, values);
             if (!platformFlag) {
-                throw new XplatError(`FROM --platform=${ps.platformFlag} resolves to nothing; use $BUILDPLATFORM, $TARGETPLATFORM or os/arch`, at);
+                throw new DockerfileError(`FROM --platform=${ps.platformFlag} resolves to nothing; use $BUILDPLATFORM, $TARGETPLATFORM or os/arch`, parsed.file, ps.line);
             }
             platform = stagePlatform(parsed, ps.line, platformFlag, options);
         }
@@ -48748,6 +48932,7 @@ function plan_planStages(parsed, options) {
  */
 
 
+
 const RULE = 'XP017';
 const RUN_FLAG_FIX = {
     mount: 'the classic builder has no RUN --mount; copy what the step needs with COPY (--from=<stage> for another stage) or build with BuildKit',
@@ -48757,7 +48942,6 @@ const RUN_FLAG_FIX = {
 };
 const COPY_FLAG_FIX = {
     chmod: 'the classic builder rejects --chmod ("the --chmod option requires BuildKit"); drop it and set the mode in the build context (git update-index --chmod=+x FILE) or with RUN chmod on Linux',
-    link: 'the classic builder has no --link; drop it (it only changes how layers are cached)',
     parents: 'the classic builder has no --parents; copy each directory to its full destination path',
     exclude: 'the classic builder has no --exclude; use .dockerignore instead',
     checksum: 'the classic builder has no ADD --checksum; verify the download in a RUN step instead',
@@ -48768,10 +48952,28 @@ const COPY_FLAG_FIX = {
 function isDockerFrontend(value) {
     return /^(docker\.io\/)?docker\/dockerfile(-upstream)?(:[\w.-]+)?(@sha256:[a-f0-9]{64})?$/i.test(value.trim());
 }
-function problem(parsed, line, message) {
-    return { rule: RULE, severity: 'error', message, file: parsed.file, line };
+function problem(parsed, line, message, severity = 'error') {
+    return { rule: RULE, severity, message, file: parsed.file, line };
 }
-function instructionProblems(parsed, ins) {
+/** The major version of a Docker Engine version string (`27.5.1` -> 27). */
+function engineMajor(version) {
+    const m = version ? /^v?(\d+)\./.exec(version.trim()) : null;
+    return m ? Number(m[1]) : undefined;
+}
+/**
+ * COPY/ADD --link: the classic builder of Engine 23 and later parses it (Dockerfile
+ * 1.4 syntax) and ignores it, as it only changes how BuildKit caches layers; Engine 20.10
+ * fails with "Unknown flag: link". An error only for an engine known to reject it.
+ */
+function linkProblem(parsed, ins, line, engineVersion) {
+    const major = engineMajor(engineVersion);
+    if (major !== undefined && major >= 23)
+        return undefined;
+    return major === undefined
+        ? problem(parsed, line, `${ins.keyword} --link needs Docker Engine 23 or later with the classic builder (Engine 20.10 fails with "Unknown flag: link"; newer engines ignore it); fine on hosted runners, drop it if your engine is older`, 'warning')
+        : problem(parsed, line, `${ins.keyword} --link: the classic builder of Engine ${engineVersion} rejects it ("Unknown flag: link"); drop it (it only changes how BuildKit caches layers) or use Engine 23 or later`);
+}
+function instructionProblems(parsed, ins, engineVersion) {
     const found = [];
     if (ins.heredoc) {
         found.push(problem(parsed, ins.line, `the classic builder has no here-documents (${ins.keyword} <<EOF); put the script in a file in the context and COPY it, or write it on one ${ins.keyword} line`));
@@ -48782,6 +48984,12 @@ function instructionProblems(parsed, ins) {
             ? COPY_FLAG_FIX
             : {};
     for (const flag of ins.flags) {
+        if (flag.name === 'link' && ['COPY', 'ADD'].includes(ins.keyword)) {
+            const link = linkProblem(parsed, ins, flag.line, engineVersion);
+            if (link)
+                found.push(link);
+            continue;
+        }
         const fix = fixes[flag.name];
         if (fix)
             found.push(problem(parsed, flag.line, `${ins.keyword} --${flag.name}: ${fix}`));
@@ -48790,9 +48998,10 @@ function instructionProblems(parsed, ins) {
 }
 /**
  * What the classic builder cannot build in the stages the plan keeps: RUN --mount,
- * --network, --security; here-documents; COPY/ADD --chmod, --link, --parents, --exclude;
- * ADD --checksum; a `# syntax=` frontend other than docker/dockerfile. Each is an error
- * finding (rule XP017) whose message says what to do instead.
+ * --network, --security; here-documents; COPY/ADD --chmod, --parents, --exclude; ADD
+ * --checksum; --link on an engine older than 23 (a warning when the engine version is
+ * unknown); a `# syntax=` frontend other than docker/dockerfile. Each is a finding (rule
+ * XP017) whose message says what to do instead.
  */
 function render_classicBuilderProblems(parsed, plan, options) {
     const found = [];
@@ -48805,8 +49014,9 @@ function render_classicBuilderProblems(parsed, plan, options) {
     for (const ps of parsed.stages) {
         if (!kept.has(ps.index))
             continue;
-        for (const ins of ps.instructions)
-            found.push(...instructionProblems(parsed, ins));
+        for (const ins of ps.instructions) {
+            found.push(...instructionProblems(parsed, ins, options.engineVersion));
+        }
     }
     for (const stage of plan.stages) {
         if (stage.platform.os === options.platform.os)
@@ -48838,11 +49048,11 @@ function declaredArgs(parsed, plan) {
  * (TARGETOS & co., with BuildKit's values) and every build arg the caller gave.
  */
 function render_renderForClassicBuilder(parsed, plan, options) {
-    const problems = render_classicBuilderProblems(parsed, plan, options);
+    const problems = render_classicBuilderProblems(parsed, plan, options).filter((p) => p.severity === 'error');
     const first = problems[0];
     if (first) {
         const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : '';
-        throw new XplatError(`${first.message}${more}`, `${first.file}:${first.line}`);
+        throw new DockerfileError(`${first.message}${more}`, first.file, first.line);
     }
     const out = [];
     const lineMap = [];
@@ -48957,6 +49167,9 @@ const RELEASE_TAGS = (/* unused pure expression or super */ null && ([
     [/(^|[-_.])2004($|[-_.])/, '10.0.19041'],
     [/(^|[-_.])1909($|[-_.])/, '10.0.18363'],
     [/(^|[-_.])1903($|[-_.])/, '10.0.18362'],
+    [/(^|[-_.])1803($|[-_.])/, '10.0.17134'],
+    [/(^|[-_.])1709($|[-_.])/, '10.0.16299'],
+    [/ltsc2016|(^|[-_.])(1607|sac2016)($|[-_.])/, '10.0.14393'],
 ]));
 /** The os.version (build prefix or full) a tag names, e.g. `ltsc2022` -> 10.0.20348. */
 function images_windowsReleaseOfTag(tag) {
@@ -48968,12 +49181,50 @@ function images_windowsReleaseOfTag(tag) {
         return full[0];
     return RELEASE_TAGS.find(([re]) => re.test(t))?.[1];
 }
+/**
+ * Windows-only repositories: the OS images, .NET Framework, the Kubernetes HostProcess
+ * base image, the retired Docker Hub names of the OS images, and Docker Hub's winamd64/
+ * namespace (the Windows builds of official images).
+ */
+const WINDOWS_REPOSITORIES = /^(mcr\.microsoft\.com\/(windows|dotnet\/framework)(\/|$)|mcr\.microsoft\.com\/oss\/kubernetes\/windows-host-process-containers-base-image$|microsoft\/(windowsservercore|nanoserver|dotnet-framework|aspnet|iis)$|winamd64\/)/;
+/**
+ * Windows images that run on every Windows release by design, so no release is pinned:
+ * the Kubernetes HostProcess base image (its files are copied onto the host, which runs
+ * them; the image itself has no OS layer).
+ */
+const RELEASE_AGNOSTIC_WINDOWS = /^mcr\.microsoft\.com\/oss\/kubernetes\/windows-host-process-containers-base-image$/;
 /** Known to be a Windows image by its name (repository or tag). */
 function images_isWindowsImageName(ref) {
-    if (/^mcr\.microsoft\.com\/windows(\/|$)/.test(ref.repository))
+    if (WINDOWS_REPOSITORIES.test(ref.repository))
         return true;
     const tag = ref.tag?.toLowerCase() ?? '';
+    // gcr.io/k8s-staging-e2e-test-images/windows-servercore-cache:1.0-linux-amd64-ltsc2022
+    // is a Linux image that carries Windows files: a tag that says linux wins.
+    if (/(^|[-_.])linux($|[-_.])/.test(tag))
+        return false;
     return /nanoserver|windowsservercore|servercore|ltsc20\d\d/.test(tag);
+}
+/** A Windows image that needs no release pinned (see RELEASE_AGNOSTIC_WINDOWS). */
+function images_isReleaseAgnosticWindowsImage(ref) {
+    return RELEASE_AGNOSTIC_WINDOWS.test(ref.repository);
+}
+/**
+ * The Windows flavour a tag should name for this image: .NET Framework, python and
+ * Windows Server Core based tags are `windowsservercore`, everything else `nanoserver`.
+ */
+function images_windowsVariantFor(ref) {
+    const tag = ref.tag?.toLowerCase() ?? '';
+    if (tag.includes('nanoserver'))
+        return 'nanoserver';
+    if (/servercore/.test(tag))
+        return 'windowsservercore';
+    if (/^(mcr\.microsoft\.com\/dotnet\/framework\/|microsoft\/(dotnet-framework|aspnet|iis)$)/.test(ref.repository)) {
+        return 'windowsservercore';
+    }
+    if (/^(python|mcr\.microsoft\.com\/windows\/servercore(\/|$))/.test(ref.repository)) {
+        return 'windowsservercore';
+    }
+    return 'nanoserver';
 }
 /** Images that exist for Linux only (official images without Windows variants). */
 const LINUX_ONLY_REPOSITORIES = new Set([
@@ -49020,6 +49271,24 @@ function context_stageLabel(stage) {
 function context_parsedStage(ctx, stage) {
     return ctx.parsed.stages[stage.index];
 }
+/**
+ * The stage and the stages of this file it is FROM, nearest first: their ENV and SHELL
+ * are in its image config. The last one's `resolvedFrom` is the external base (or scratch).
+ */
+function context_fromChain(ctx, stage) {
+    const out = [];
+    for (let s = stage; s && !out.includes(s);) {
+        out.push(s);
+        const next = s.isStageRef ? s.fromStage : undefined;
+        s = next === undefined ? undefined : ctx.plan.stages.find((x) => x.index === next);
+    }
+    return out;
+}
+/** The external image at the root of a stage's FROM chain. */
+function context_rootImage(ctx, stage) {
+    const chain = context_fromChain(ctx, stage);
+    return chain[chain.length - 1].resolvedFrom;
+}
 
 ;// CONCATENATED MODULE: ./packages/dockerfile/src/lint/base-images.ts
 /**
@@ -49027,6 +49296,7 @@ function context_parsedStage(ctx, stage) {
  * build host can run with process isolation, and the target's release must be the
  * leg's; no stage may mix a Linux-only image into Windows or the other way round.
  */
+
 
 
 
@@ -49039,6 +49309,80 @@ function hostOsVersionForRunner(runner) {
     // windows-latest has been windows-2025 since GitHub's 2025 migration.
     const name = label === 'windows-latest' ? 'windows-2025' : label;
     return WINDOWS_RELEASES.find((r) => r.hostedRunner === name)?.build;
+}
+/** The tag to suggest for a Windows image of release `release` (e.g. ltsc2022). */
+function suggestedWindowsImage(ref, release) {
+    const repo = ref.repository;
+    if (/^microsoft\/(windowsservercore|nanoserver)$/.test(repo)) {
+        return `mcr.microsoft.com/windows/${repo.endsWith('nanoserver') ? 'nanoserver' : 'servercore'}:${release}`;
+    }
+    if (repo === 'mcr.microsoft.com/windows/servercore/iis')
+        return `${repo}:windowsservercore-${release}`;
+    if (/^mcr\.microsoft\.com\/windows(\/|$)/.test(repo))
+        return `${repo}:${release}`;
+    const tag = ref.tag && ref.tag.toLowerCase() !== 'latest' ? ref.tag : '<version>';
+    const variant = /^(.*?)(windowsservercore|nanoserver)/i.exec(tag);
+    if (!variant && !WINDOWS_VARIANT_TAGS.test(repo) && !isWindowsImageName(ref)) {
+        // An image whose tag scheme xplat does not know: say what to look for.
+        return `a tag of ${repo} built for ${release}`;
+    }
+    return `${repo}:${variant ? variant[0] : `${tag}-${windowsVariantFor(ref)}`}-${release}`;
+}
+/** Images known to publish `<version>-nanoserver-<release>` / `-windowsservercore-` tags. */
+const WINDOWS_VARIANT_TAGS = /^(golang|python|eclipse-temurin|openjdk|mongo|ruby|rust|mcr\.microsoft\.com\/(dotnet|powershell)\/?|jenkins\/|winamd64\/)/;
+/**
+ * The global ARG a FROM takes its Windows release from, and the value that makes it
+ * `release`: `WIN_VERSION=2022` for `nanoserver:ltsc${WIN_VERSION}`. Tries the forms a
+ * tag writes a release in (ltsc2022, 2022, 10.0.20348, the value with its release
+ * replaced) and keeps the first one that yields the wanted release.
+ */
+function releaseArg(ctx, base, release) {
+    if (base.via !== 'FROM')
+        return undefined;
+    const target = releaseForOsVersion(release);
+    if (!target)
+        return undefined;
+    const ps = parsedStage(ctx, base.stage);
+    const values = ctx.plan.globalValues;
+    const year = target.name.replace(/^ltsc/, '');
+    const replaceRelease = (v) => v.replace(/ltsc20\d\d|10\.0\.\d{5}(\.\d+)?|(?<=^|[-_.:])(1809|2019|2022|2025|unknown)(?=$|[-_.])/i, (m) => (/^10\./.test(m) ? target.build : /^20\d\d$/.test(m) ? year : target.name));
+    for (const name of new Set(referencedVariables(ps.from, ctx.parsed.escapeChar))) {
+        const current = values[name];
+        // The user's own form first: "2019" -> "2022", a whole image -> its pinned variant.
+        const candidates = [
+            ...(current ? [replaceRelease(current)] : []),
+            ...(current && current === base.image
+                ? [suggestedWindowsImage(splitImage(current), target.name)]
+                : []),
+            target.name,
+            year,
+            target.build,
+            ...(target.name === 'ltsc2019' ? ['1809'] : []),
+        ];
+        for (const value of candidates) {
+            let resolved;
+            try {
+                resolved = expandVariables(ps.from, { ...values, [name]: value }, ctx.parsed.escapeChar, {
+                    quotes: true,
+                });
+            }
+            catch {
+                continue;
+            }
+            const found = windowsReleaseOfTag(splitImage(resolved).tag);
+            if (value !== current && found && buildNumber(found) === buildNumber(target.build)) {
+                return { name, value, current };
+            }
+        }
+    }
+    return undefined;
+}
+/** ` (the release comes from ARG X, now "2019": pass --build-arg X=2022)`, or ''. */
+function releaseArgHint(ctx, base, release) {
+    const arg = releaseArg(ctx, base, release);
+    if (!arg)
+        return '';
+    return `; the release comes from ARG ${arg.name}${arg.current !== undefined ? ` (now "${arg.current}")` : ''}: set it for this leg with --build-arg ${arg.name}=${arg.value}`;
 }
 function releaseLabel(osVersion) {
     const release = releaseForOsVersion(osVersion);
@@ -49075,15 +49419,22 @@ function base_images_checkBaseImages(ctx) {
         }
         if (os !== 'windows')
             continue;
-        if (ref.digest)
+        // Release-agnostic by design (HostProcess): any host runs it, nothing to pin.
+        if (isReleaseAgnosticWindowsImage(ref))
+            continue;
+        // A digest pins the image; a tag next to it still says which release it is.
+        if (ref.digest && !windowsReleaseOfTag(ref.tag))
             continue;
         if (!ref.tag || ref.tag.toLowerCase() === 'latest') {
-            ctx.add('XP001', base.line, `Windows base image "${base.image}" ${ref.tag ? 'uses :latest' : 'has no tag'}; Windows images are per release, pin one: ${ref.repository}:${suggestion} (or @sha256:<digest>)`);
+            const empty = base.via === 'FROM'
+                ? referencedVariables(parsedStage(ctx, base.stage).from, ctx.parsed.escapeChar).filter((n) => !ctx.plan.globalValues[n])
+                : [];
+            ctx.add('XP001', base.line, `Windows base image "${base.image}" ${ref.tag ? 'uses :latest' : 'has no tag'}${empty.length ? ` because ${empty.map((n) => `ARG ${n}`).join(', ')} ${empty.length > 1 ? 'are' : 'is'} empty` : ''}; Windows images are per release, pin one: ${suggestedWindowsImage(ref, suggestion)} (or @sha256:<digest>)${empty.length ? `, e.g. with --build-arg ${empty[0]}=${suggestion} or a default in the ARG` : ''}`);
             continue;
         }
         const release = windowsReleaseOfTag(ref.tag);
         if (!release) {
-            ctx.add('XP002', base.line, `the tag of Windows base image "${base.image}" names no Windows release, so each host pulls whichever release it matches; pin one in the tag (e.g. a ...-nanoserver-${suggestion} or ...-${suggestion} variant) or a digest`);
+            ctx.add('XP002', base.line, `the tag of Windows base image "${base.image}" names no Windows release, so each host pulls whichever release it matches; pin one in the tag, e.g. ${suggestedWindowsImage(ref, suggestion)}, or a digest${releaseArgHint(ctx, base, releaseByName(suggestion)?.build ?? '')}`);
             continue;
         }
         if (host && !runsUnderProcessIsolation(host, release)) {
@@ -49091,18 +49442,293 @@ function base_images_checkBaseImages(ctx) {
             const runnable = releasesRunnableOn(host)
                 .map((r) => r.name)
                 .join(', ');
-            ctx.add('XP003', base.line, `"${base.image}" is Windows ${releaseLabel(release)}, which ${options.hostOsVersion || !options.runner ? `a host of build ${host}` : `a ${options.runner} host (${host})`} cannot run with process isolation (hosted runners have no Hyper-V); use a base of a release it runs (${runnable || 'none known'}), or ${runner ? `build this leg on ${runner}` : 'build it on a self-hosted host of that release'}`);
+            ctx.add('XP003', base.line, `"${base.image}" is Windows ${releaseLabel(release)}, which ${options.hostOsVersion || !options.runner ? `a host of build ${host}` : `a ${options.runner} host (${host})`} cannot run with process isolation (hosted runners have no Hyper-V); use a base of a release it runs (${runnable || 'none known'}), or ${runner ? `build this leg on ${runner}` : 'build it on a self-hosted host of that release'}${legRelease && runsUnderProcessIsolation(host, legRelease) && buildNumber(legRelease) !== buildNumber(release) ? releaseArgHint(ctx, base, legRelease) : ''}`);
         }
         else if (!host && !releaseForOsVersion(release)?.hostedRunner) {
-            ctx.add('XP003', base.line, `"${base.image}" is Windows ${releaseLabel(release)}, which no GitHub-hosted runner runs with process isolation (windows-2022 is ltsc2022, windows-2025 is ltsc2025); move to an ltsc2022 or ltsc2025 base, or give the host build (hostOsVersion) of your own runner`);
+            ctx.add('XP003', base.line, `"${base.image}" is Windows ${releaseLabel(release)}, which no GitHub-hosted runner runs with process isolation (windows-2022 is ltsc2022, windows-2025 is ltsc2025); move to an ltsc2022 or ltsc2025 base, or give the host build (hostOsVersion) of your own runner${legRelease && buildNumber(legRelease) !== buildNumber(release) ? releaseArgHint(ctx, base, legRelease) : ''}`);
         }
         if (legRelease &&
             base.stage.index === targetBase &&
             base.via === 'FROM' &&
             buildNumber(release) !== buildNumber(legRelease)) {
-            ctx.add('XP004', base.line, `the target's base "${base.image}" is Windows ${releaseLabel(release)}, but this leg is ${formatPlatform(options.platform)}; use the ${releaseForOsVersion(legRelease)?.name ?? legRelease} base for this leg (e.g. select it with a build arg per leg) so the image's os.version matches`);
+            ctx.add('XP004', base.line, `the target's base "${base.image}" is Windows ${releaseLabel(release)}, but this leg is ${formatPlatform(options.platform)}; ${releaseArg(ctx, base, legRelease)
+                ? `use the ${releaseForOsVersion(legRelease)?.name ?? legRelease} base for this leg so the image's os.version matches${releaseArgHint(ctx, base, legRelease)}`
+                : `use the ${releaseForOsVersion(legRelease)?.name ?? legRelease} base for this leg (e.g. ${suggestedWindowsImage(ref, releaseForOsVersion(legRelease)?.name ?? 'ltsc2022')}, selected with a build arg per leg) so the image's os.version matches`}`);
         }
     }
+}
+
+;// CONCATENATED MODULE: ./packages/dockerfile/src/lint/os-content.ts
+
+
+const os_content_POSIX_COMMANDS = /(^|[\s;&|("'`])(chmod|chown|apt-get|apt|apk|yum|dnf|useradd|adduser|groupadd|update-ca-certificates)(\s|$)/;
+const os_content_POSIX_PATH = /(^|[\s"'=(,;])(\/(?:usr|bin|sbin|etc|var|opt|lib|lib64|tmp|home|root|dev|proc)(?:\/[^\s"';&|]*)?)(?=$|[\s"';&|])/;
+const DRIVE_PATH = /(^|[\s"'=;,([])([A-Za-z]:[\\/])/;
+const BACKSLASH_PATH = /[A-Za-z0-9_.$}-]\\[A-Za-z0-9_.$-]/;
+function os_content_checkWindowsStage(ctx, stage, ps) {
+    for (const ins of ps.instructions.slice(1)) {
+        const text = ins.json ? ins.json.join(' ') : ins.args;
+        if (ins.keyword === 'RUN') {
+            const cmd = os_content_POSIX_COMMANDS.exec(text)?.[2];
+            const p = os_content_POSIX_PATH.exec(text)?.[2];
+            if (cmd) {
+                ctx.add('XP006', ins.line, `RUN uses "${cmd}", which does not exist on Windows, where ${stageLabel(stage)} runs; ${cmd === 'chmod' || cmd === 'chown' ? 'set permissions with icacls, or ' : ''}move this step into a Linux-only stage (FROM ... AS install-linux)`);
+            }
+            else if (p) {
+                ctx.add('XP006', ins.line, `RUN uses the POSIX path "${p}" in ${stageLabel(stage)}; Windows has no such path: use a Windows path (C:\\...) or move the step into a Linux-only stage`);
+            }
+        }
+        if (['CMD', 'ENTRYPOINT', 'SHELL'].includes(ins.keyword)) {
+            const prog = program(ins) ?? '';
+            if (os_content_POSIX_PATH.test(prog) || /\.sh$/i.test(prog)) {
+                ctx.add('XP006', ins.line, `${ins.keyword} runs "${prog}", which cannot run in ${stageLabel(stage)}; use a Windows program (cmd, powershell, C:\\app\\app.exe) or set ${ins.keyword} in the Linux-only stage`);
+            }
+        }
+    }
+}
+function os_content_checkLinuxStage(ctx, stage, ps) {
+    for (const ins of ps.instructions.slice(1)) {
+        if (!['RUN', 'COPY', 'ADD', 'WORKDIR', 'ENV', 'CMD', 'ENTRYPOINT', 'SHELL', 'VOLUME'].includes(ins.keyword))
+            continue;
+        const text = ins.json ? ins.json.join(' ') : ins.args;
+        const drive = DRIVE_PATH.exec(text)?.[2];
+        if (drive) {
+            ctx.add('XP007', ins.line, `${ins.keyword} uses the Windows path "${drive}..." in ${stageLabel(stage)}; use a POSIX path (/app) or move the step into a Windows-only stage`);
+            continue;
+        }
+        const pathLike = ['COPY', 'ADD', 'WORKDIR'].includes(ins.keyword)
+            ? (ins.json ?? words(ins))
+            : ['CMD', 'ENTRYPOINT', 'SHELL'].includes(ins.keyword) && ins.json
+                ? ins.json.slice(0, 1)
+                : [];
+        const bad = pathLike.find((w) => BACKSLASH_PATH.test(w));
+        if (bad) {
+            ctx.add('XP007', ins.line, `${ins.keyword} uses the backslash path "${bad}" in ${stageLabel(stage)}; Linux paths use "/": write ${bad.replace(/\\/g, '/')}`);
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./packages/dockerfile/src/lint/windows-shell.ts
+/**
+ * XP020–XP021: what a Windows stage's shell and environment do differently from a POSIX
+ * one. `ENV PATH=...;${PATH}` (Windows images keep PATH in the registry, not in the
+ * image config, so ${PATH} is empty) and POSIX shell syntax in a RUN that cmd or Windows
+ * PowerShell 5.1 runs. The text scanning here is hand-written on purpose: dockerfile-ast
+ * gives the RUN text, not the shell's grammar, and the patterns are few and specific.
+ */
+
+
+/** The shell a `SHELL [...]` runs: the first cmd/powershell/pwsh word (wrappers skipped). */
+function shellOfJson(json) {
+    for (const word of json) {
+        const base = (word.split(/[\\/]/).pop() ?? '').toLowerCase().replace(/\.exe$/, '');
+        if (base === 'cmd' || base === 'powershell' || base === 'pwsh')
+            return base;
+    }
+    return 'other';
+}
+/**
+ * The shell an external image's config sets, where it is known: the Windows OS images
+ * keep cmd; docker-library's golang and python set powershell on Server Core and cmd on
+ * Nano Server. Anything else is unknown (its Dockerfile may set a SHELL).
+ */
+function shellOfImage(image) {
+    const ref = splitImage(image);
+    const tag = ref.tag?.toLowerCase() ?? '';
+    if (/^(mcr\.microsoft\.com\/windows\/|microsoft\/(windowsservercore|nanoserver)$)/.test(ref.repository)) {
+        return 'cmd';
+    }
+    if (ref.repository === 'golang' || ref.repository === 'python') {
+        if (tag.includes('nanoserver'))
+            return 'cmd';
+        if (tag.includes('windowsservercore'))
+            return 'powershell';
+    }
+    return 'unknown';
+}
+const SHELL_NAMES = {
+    cmd: 'cmd',
+    powershell: 'Windows PowerShell 5.1 (powershell.exe)',
+    pwsh: 'PowerShell 7 (pwsh)',
+    other: 'the shell',
+    unknown: 'the shell',
+};
+/** The shell at the start of a stage: its parent stage's last SHELL, else the image's. */
+function initialShell(ctx, stage) {
+    const chain = fromChain(ctx, stage).slice(1);
+    for (const s of chain) {
+        const shells = parsedStage(ctx, s).instructions.filter((i) => i.keyword === 'SHELL' && i.json);
+        const last = shells[shells.length - 1];
+        if (last)
+            return { shell: shellOfJson(last.json), origin: `SHELL on line ${last.line}` };
+    }
+    const image = rootImage(ctx, stage);
+    return { shell: shellOfImage(image), origin: `the default shell of ${image}` };
+}
+/** Remove '...' and "..." strings (PowerShell), so operators inside them are not seen. */
+function withoutStrings(text) {
+    return text.replace(/'[^']*'|"(?:`.|[^"`])*"/g, ' ');
+}
+/** The -Command string handed to powershell.exe from cmd: `powershell -Command "..."`. */
+function powershellCommandString(text) {
+    const m = /(?:^|[\s&|(])powershell(?:\.exe)?\b[^"]*?(?:-c(?:ommand)?\s+)?"([^"]*)"/i.exec(text);
+    return m?.[1];
+}
+/**
+ * POSIX shell syntax that neither cmd nor PowerShell runs: `export NAME=...` and the
+ * one-command variable prefix `NAME=value command`. For a RUN whose Windows shell is not
+ * known. Only the text before a hand-off to another shell (powershell, pwsh, sh) counts.
+ */
+function windows_shell_posixForAnyWindowsShell(text) {
+    const handoff = /(^|[\s&|(;])(powershell|pwsh|bash|sh)(\.exe)?(\s|$)/i.exec(text);
+    const own = handoff ? text.slice(0, handoff.index) : text;
+    const exported = /(^|&&?|\|\|?|\(|;)\s*export\s+([A-Za-z_]\w*)=/.exec(own);
+    if (exported)
+        return `"export ${exported[2]}=..."`;
+    const prefix = /(^|&&?|\|\|?|;)\s*([A-Za-z_]\w*)=(\S*)\s+[A-Za-z.\\/]/.exec(own);
+    if (prefix)
+        return `"${prefix[2]}=${prefix[3]} ..."`;
+    return undefined;
+}
+function posixInCmd(text) {
+    // What cmd parses: the text before a hand-off to another shell.
+    const handoff = /(^|[\s&|(])(powershell|pwsh|bash|sh)(\.exe)?(\s|$)/i.exec(text);
+    const own = handoff ? text.slice(0, handoff.index) : text;
+    const exported = /(^|&&?|\|\|?|\()\s*export\s+([A-Za-z_]\w*)=/.exec(own);
+    if (exported) {
+        return {
+            what: `"export ${exported[2]}=..."`,
+            fix: `cmd has no export: write set ${exported[2]}=...&& ..., or ENV ${exported[2]}=... in the Dockerfile`,
+        };
+    }
+    const prefix = /(^|&&?|\|\|?)\s*([A-Za-z_]\w*)=(\S*)\s+[A-Za-z.\\/]/.exec(own);
+    if (prefix) {
+        return {
+            what: `"${prefix[2]}=${prefix[3]} ..."`,
+            fix: `a POSIX shell sets a variable for one command that way, cmd runs "${prefix[2]}=${prefix[3]}" as a program: write set ${prefix[2]}=${prefix[3]}&& ..., or ENV/ARG ${prefix[2]}`,
+        };
+    }
+    const dollar = /\$(\{[A-Za-z_]\w*[^}]*\}|[A-Za-z_]\w*|\()/.exec(own);
+    if (dollar) {
+        const name = /[A-Za-z_]\w*/.exec(dollar[1])?.[0];
+        return {
+            what: `"$${dollar[1]}"`,
+            fix: name
+                ? `cmd does not expand $ variables and passes the text on as is: write %${name}% (declared with ARG ${name} in this stage), or use SHELL ["powershell", "-Command"] and $env:${name}`
+                : 'cmd has no command substitution: run the step in PowerShell (powershell -Command "...")',
+        };
+    }
+    if (handoff && handoff[2]?.toLowerCase() === 'powershell') {
+        const script = powershellCommandString(text.slice(handoff.index));
+        if (script !== undefined) {
+            const op = /&&|\|\|/.exec(withoutStrings(script));
+            if (op) {
+                return {
+                    what: `"${op[0]}" inside powershell -Command "..."`,
+                    fix: `Windows PowerShell 5.1 has no ${op[0]} (pwsh 7 does): separate the commands with ";" (add if ($LASTEXITCODE) { exit $LASTEXITCODE } where it matters), or call pwsh`,
+                };
+            }
+        }
+    }
+    return undefined;
+}
+function posixInPowershell(text, shell) {
+    const code = withoutStrings(text);
+    const exported = /(^|;|\{)\s*export\s+([A-Za-z_]\w*)=/.exec(code);
+    if (exported) {
+        return {
+            what: `"export ${exported[2]}=..."`,
+            fix: `PowerShell has no export: write $env:${exported[2]} = '...'; ...`,
+        };
+    }
+    if (shell === 'powershell') {
+        const op = /&&|\|\|/.exec(code);
+        if (op) {
+            return {
+                what: `"${op[0]}"`,
+                fix: `Windows PowerShell 5.1 has no ${op[0]} (pwsh 7 does): separate the commands with ";" (add if ($LASTEXITCODE) { exit $LASTEXITCODE } where it matters), or SHELL ["pwsh", "-Command"] where pwsh is installed`,
+            };
+        }
+    }
+    return undefined;
+}
+/** XP021: POSIX shell syntax in a shell-form RUN of a Windows stage, per the stage's shell. */
+function windows_shell_checkWindowsShellSyntax(ctx, stage, ps) {
+    let state = initialShell(ctx, stage);
+    for (const ins of ps.instructions.slice(1)) {
+        if (ins.keyword === 'SHELL' && ins.json) {
+            state = { shell: shellOfJson(ins.json), origin: `SHELL on line ${ins.line}` };
+            continue;
+        }
+        if (ins.keyword !== 'RUN' || ins.json || ins.heredoc)
+            continue;
+        const { shell } = state;
+        if (shell === 'unknown') {
+            // A Linux-only image here is XP005's finding; its RUN lines follow from that.
+            if (isLinuxOnlyImageName(splitImage(rootImage(ctx, stage))))
+                continue;
+            // Not known which of cmd and PowerShell: report only what fails under both.
+            const what = windows_shell_posixForAnyWindowsShell(ins.args);
+            if (what) {
+                ctx.add('XP021', ins.line, `RUN uses ${what}, POSIX shell syntax, but ${stageLabel(stage)} runs RUN with cmd or PowerShell (${state.origin}), which run it as a program name; set variables with ENV/ARG (or set NAME=value&& in cmd, $env:NAME = 'value'; in PowerShell)`);
+            }
+            continue;
+        }
+        const hit = shell === 'cmd'
+            ? posixInCmd(ins.args)
+            : shell === 'powershell' || shell === 'pwsh'
+                ? posixInPowershell(ins.args, shell)
+                : undefined;
+        if (!hit)
+            continue;
+        ctx.add('XP021', ins.line, `RUN uses ${hit.what}, POSIX shell syntax, but ${stageLabel(stage)} runs RUN with ${SHELL_NAMES[shell]} (${state.origin}); ${hit.fix}`);
+    }
+}
+/** Windows base images whose config is known to carry no PATH (it lives in the registry). */
+function knownWithoutPath(image) {
+    const ref = splitImage(image);
+    return /^(mcr\.microsoft\.com\/|microsoft\/|golang$|python$)/.test(ref.repository);
+}
+const PATH_REFERENCE = /\$\{?PATH\b[^}]*\}?|%PATH%/i;
+/** XP020: ENV PATH that extends ${PATH} in a Windows stage whose image config has none. */
+function windows_shell_checkWindowsPath(ctx, stage, ps) {
+    const chain = fromChain(ctx, stage);
+    const setBefore = (ins) => chain.some((s) => parsedStage(ctx, s).instructions.some((i) => i.keyword === 'ENV' &&
+        (s !== stage || i.line < ins.line) &&
+        envNames(i).some((n) => n.toUpperCase() === 'PATH')));
+    for (const ins of ps.instructions) {
+        if (ins.keyword !== 'ENV')
+            continue;
+        for (const { name, value } of envProperties(ins)) {
+            if (name.toUpperCase() !== 'PATH')
+                continue;
+            const ref = PATH_REFERENCE.exec(value);
+            if (!ref || setBefore(ins))
+                continue;
+            const image = rootImage(ctx, stage);
+            const known = knownWithoutPath(image);
+            const added = value
+                .replace(PATH_REFERENCE, '')
+                .split(';')
+                .map((d) => d.trim())
+                .filter(Boolean)
+                .join(';') || 'C:\\tools';
+            const literal = ref[0].startsWith('%');
+            ctx.add('XP020', ins.line, `ENV PATH=${value} in ${stageLabel(stage)}: ${literal
+                ? 'Docker does not expand %PATH% in ENV, so PATH becomes that literal text'
+                : `Windows images keep PATH in the registry, not in the image config, so ${ref[0]} is empty here`}${known ? '' : ` (unless ${image} sets ENV PATH itself)`} and this PATH drops C:\\Windows\\system32; append instead with RUN setx /M PATH "%PATH%;${added}" (Nano Server: as USER ContainerAdministrator), or write the whole PATH: ENV PATH="${added};C:\\Windows\\system32;C:\\Windows"`, known ? 'error' : 'warning');
+        }
+    }
+}
+function envProperties(ins) {
+    const node = ins.node;
+    return (node.getProperties?.() ?? []).map((p) => ({
+        name: p.getName(),
+        value: p.getValue() ?? '',
+    }));
+}
+function envNames(ins) {
+    return envProperties(ins).map((p) => p.name);
 }
 
 ;// CONCATENATED MODULE: ./packages/dockerfile/src/lint/classic-builder.ts
@@ -49110,19 +49736,95 @@ function base_images_checkBaseImages(ctx) {
  * XP017: BuildKit-only syntax on a leg the classic builder builds, which every Windows
  * leg does unless `builder` says otherwise. render.ts owns the list of what the classic
  * builder rejects (it must know it to render the file), so this only decides when it applies.
+ *
+ * XP024: `FROM --platform=$BUILDPLATFORM` says "run this stage on the build machine",
+ * which authors write for a Linux build machine cross-compiling for the target. The
+ * classic builder on Windows has only its own host: BUILDPLATFORM is Windows there, so
+ * the stage's RUN steps run in a Windows container. An error when one of them is
+ * written for a POSIX shell (GOOS=... go build, export, chmod, /usr/...); a stage whose
+ * RUN steps also work on Windows is fine (the repository's multi-os example is one).
  */
 
+
+
+
+
+
+/** What in a RUN is written for a POSIX shell, whatever the Windows shell is. */
+function posixRun(text) {
+    const syntax = posixForAnyWindowsShell(text);
+    if (syntax)
+        return syntax;
+    const cmd = POSIX_COMMANDS.exec(text)?.[2];
+    if (cmd)
+        return `"${cmd}"`;
+    const p = POSIX_PATH.exec(text)?.[2];
+    return p ? `"${p}"` : undefined;
+}
+function isClassic(ctx) {
+    const { options } = ctx;
+    return (options.builder === 'classic' ||
+        (options.builder === undefined && options.platform.os === 'windows'));
+}
 function classic_builder_checkClassicBuilder(ctx) {
     const { parsed, plan, options } = ctx;
-    const classic = options.builder === 'classic' ||
-        (options.builder === undefined && options.platform.os === 'windows');
-    if (classic) {
-        for (const f of classicBuilderProblems(parsed, plan, options))
-            ctx.findings.push(f);
+    if (!isClassic(ctx))
+        return;
+    for (const f of classicBuilderProblems(parsed, plan, options))
+        ctx.findings.push(f);
+    checkBuildPlatformStages(ctx);
+}
+function checkBuildPlatformStages(ctx) {
+    if (ctx.options.platform.os !== 'windows')
+        return;
+    for (const stage of ctx.plan.stages) {
+        const ps = parsedStage(ctx, stage);
+        if (stage.platform.os !== 'windows' || !ps.platformFlag)
+            continue;
+        const names = referencedVariables(ps.platformFlag, ctx.parsed.escapeChar);
+        if (!names.some((n) => n === 'BUILDPLATFORM' || n === 'BUILDOS'))
+            continue;
+        let what;
+        const run = ps.instructions.find((i) => i.keyword === 'RUN' && (what = posixRun(i.json ? i.json.join(' ') : i.args)));
+        if (!run || !what)
+            continue;
+        // A Windows-tagged base says the author meant Windows; a Linux-only one is XP005's.
+        const ref = splitImage(rootImage(ctx, stage));
+        if (isWindowsImageName(ref) || isLinuxOnlyImageName(ref))
+            continue;
+        ctx.add('XP024', stage.line, `FROM --platform=${ps.platformFlag} runs ${stageLabel(stage)} on the build machine, and the classic builder of this Windows leg has only the Windows host, so RUN on line ${run.line} (${what}, written for a POSIX shell) runs in a Windows ${ref.repository} container, not on Linux; build this leg with BuildKit on a Linux node (builder: buildx), or make the stage Windows-native (a Windows-tagged base and Windows commands)`);
+    }
+}
+
+;// CONCATENATED MODULE: ./packages/dockerfile/src/lint/flags.ts
+/** Flags Docker collects into a list (each use adds one). */
+const REPEATABLE = {
+    RUN: ['mount'],
+    COPY: ['exclude'],
+    ADD: ['exclude'],
+};
+function flags_checkDuplicateFlags(ctx) {
+    const all = [
+        ...ctx.parsed.preamble,
+        ...ctx.parsed.stages.flatMap((s) => s.instructions),
+    ];
+    for (const ins of all) {
+        const seen = new Map();
+        for (const flag of ins.flags) {
+            const first = seen.get(flag.name);
+            if (first === undefined) {
+                seen.set(flag.name, flag.line);
+                continue;
+            }
+            if (REPEATABLE[ins.keyword]?.includes(flag.name))
+                continue;
+            ctx.add('XP023', flag.line, `${ins.keyword} has --${flag.name} twice (line ${first} and here); Docker refuses the file ("Duplicate flag specified: ${flag.name}"): keep one --${flag.name}`);
+        }
     }
 }
 
 ;// CONCATENATED MODULE: ./packages/dockerfile/src/lint/platform-args.ts
+
 
 
 const platform_args_PLATFORM_ARGS = new Set(args_PLATFORM_ARG_NAMES);
@@ -49164,7 +49866,58 @@ function propertiesOf(ins, escapeChar = '\\') {
     return (node.getProperties?.() ?? []).map((p) => ({ name: p.getName(), value: p.getValue() }));
 }
 const OS_WORDS = /linux|windows|\bwin(32|64)?\b|\.exe\b|amd64|arm64|x86_64|aarch64|[A-Za-z]:\\|\/usr\//i;
+/** A stage's OS as its name or its image says, when they say (install-windows, alpine). */
+function stageOs(ctx, index) {
+    const ps = ctx.parsed.stages[index];
+    if (!ps)
+        return undefined;
+    const name = ps.name ?? '';
+    if (/(^|[-_.])(windows|win|nanoserver|servercore)($|[-_.])/.test(name))
+        return 'windows';
+    if (/(^|[-_.])linux($|[-_.])/.test(name))
+        return 'linux';
+    let image;
+    try {
+        image = expandVariables(ps.from, ctx.plan.globalValues, ctx.parsed.escapeChar, {
+            quotes: true,
+        });
+    }
+    catch {
+        return undefined;
+    }
+    const ref = splitImage(image);
+    if (isWindowsImageName(ref))
+        return 'windows';
+    if (isLinuxOnlyImageName(ref))
+        return 'linux';
+    const from = ctx.parsed.stages.find((s) => s.name === image.toLowerCase() && s.index < index);
+    return from ? stageOs(ctx, from.index) : undefined;
+}
+/**
+ * Whether the file builds for both OS families: a FROM picks its stage or image by
+ * TARGETOS/TARGETPLATFORM, or it has stages of both. A file for one OS has no per-OS ENV
+ * to get wrong, whatever its values look like.
+ */
+function buildsForBothOs(ctx) {
+    const { parsed } = ctx;
+    const byTarget = parsed.stages.some((ps) => referencedVariables(ps.from, parsed.escapeChar).some((n) => n === 'TARGETOS' || n === 'TARGETPLATFORM'));
+    if (byTarget)
+        return true;
+    const families = new Set(parsed.stages.map((ps) => stageOs(ctx, ps.index)));
+    return families.has('linux') && families.has('windows');
+}
+/** The file's own per-OS stages, for the fix: `build-linux (linux), build-windows (windows)`. */
+function perOsStages(ctx) {
+    return ctx.parsed.stages
+        .flatMap((ps) => {
+        const os = stageOs(ctx, ps.index);
+        return ps.name && os ? [`${ps.name} (${os})`] : [];
+    })
+        .join(', ');
+}
 function platform_args_checkTwoEnv(ctx, stage, ps) {
+    if (!buildsForBothOs(ctx))
+        return;
     const seen = new Map();
     for (const ins of ps.instructions) {
         if (ins.keyword !== 'ENV')
@@ -49179,7 +49932,9 @@ function platform_args_checkTwoEnv(ctx, stage, ps) {
                 continue;
             if (!OS_WORDS.test(before.value) && !OS_WORDS.test(value))
                 continue;
-            ctx.add('XP011', ins.line, `ENV ${p.name} is set on line ${before.line} and again here; ENV does not switch on TARGETOS, every platform runs both and gets "${value}" in ${stageLabel(stage)}; set it once in each OS-specific stage (install-linux / install-windows)`);
+            ctx.add('XP011', ins.line, `ENV ${p.name} is set on line ${before.line} and again here; ENV does not switch on TARGETOS, every platform runs both and gets "${value}" in ${stageLabel(stage)}; set it once in each OS's own stage${perOsStages(ctx)
+                ? ` (this file has ${perOsStages(ctx)})`
+                : ', a stage per OS selected with FROM <name>-${TARGETOS}'}`);
         }
     }
 }
@@ -49400,6 +50155,100 @@ async function gitattributes_checkGitattributes(ctx) {
     ctx.add('XP016', firstCopy?.ins.line ?? 1, `the context has shell scripts (${first}${unprotected.length > 1 ? ` and ${unprotected.length - 1} more` : ''}) but no .gitattributes rule keeps them LF; a Windows checkout (core.autocrlf) turns them CRLF and they fail in Linux images: add "*.sh text eol=lf" to .gitattributes`);
 }
 
+;// CONCATENATED MODULE: ./packages/dockerfile/src/lint/global-args.ts
+/**
+ * XP022: a global ARG (declared before the first FROM) used inside a stage that does not
+ * declare it again. Global ARGs reach FROM lines only; inside a stage the name expands
+ * to empty (or to the base image's variable of that name), which is BuildKit's
+ * UndefinedVar build check. Platform ARGs are XP010's.
+ */
+
+
+/** Instructions whose arguments Docker itself expands with the stage's ARG and ENV. */
+const EXPANDED = new Set([
+    'ADD',
+    'ARG',
+    'COPY',
+    'ENV',
+    'EXPOSE',
+    'LABEL',
+    'STOPSIGNAL',
+    'USER',
+    'VOLUME',
+    'WORKDIR',
+]);
+const PLATFORM = new Set(args_PLATFORM_ARG_NAMES);
+function global_args_envNames(ins) {
+    const node = ins.node;
+    return (node.getProperties?.() ?? []).map((p) => p.getName());
+}
+/** The names an instruction uses that Docker or the stage's shell expands. */
+function usedNames(ins, windows, escapeChar) {
+    if (EXPANDED.has(ins.keyword)) {
+        // --from and --mount from= are resolved in the global scope, where the ARG exists.
+        const flags = ins.flags.filter((f) => f.name !== 'from' && f.name !== 'mount');
+        const text = ins.keyword === 'ARG'
+            ? argDeclarations(ins.args, escapeChar)
+                .map((d) => d.value ?? '')
+                .join(' ')
+            : ins.keyword === 'ENV'
+                ? envValues(ins)
+                : ins.args;
+        return referencedVariables([text, ...flags.map((f) => f.value ?? '')].join(' '), escapeChar);
+    }
+    if (ins.keyword !== 'RUN')
+        return [];
+    const text = ins.json ? ins.json.join(' ') : ins.args;
+    if (!windows)
+        return referencedVariables(text, escapeChar);
+    // cmd reads %NAME%, PowerShell $env:NAME; a bare $name is a PowerShell variable.
+    return [...text.matchAll(/%([A-Za-z_]\w*)%|\$env:([A-Za-z_]\w*)/gi)].map((m) => (m[1] ?? m[2]));
+}
+function envValues(ins) {
+    const node = ins.node;
+    return (node.getProperties?.() ?? []).map((p) => p.getValue() ?? '').join(' ');
+}
+function global_args_checkGlobalArgs(ctx, stage, ps) {
+    const windows = stage.platform.os === 'windows';
+    // Windows variables are case-insensitive; Docker's ARG names are not, but RUN sees env.
+    const key = (n) => (windows ? n.toUpperCase() : n);
+    const globals = new Map();
+    for (const arg of ctx.parsed.globalArgs) {
+        if (!PLATFORM.has(arg.name))
+            globals.set(key(arg.name), arg);
+    }
+    if (globals.size === 0)
+        return;
+    const known = new Set();
+    // ENV of the stages this one is FROM is in its image config.
+    for (const parent of fromChain(ctx, stage).slice(1)) {
+        for (const ins of parsedStage(ctx, parent).instructions) {
+            if (ins.keyword === 'ENV')
+                for (const n of global_args_envNames(ins))
+                    known.add(key(n));
+        }
+    }
+    const reported = new Set();
+    for (const ins of ps.instructions.slice(1)) {
+        if (ins.keyword === 'ONBUILD')
+            continue;
+        for (const name of usedNames(ins, windows, ctx.parsed.escapeChar)) {
+            const arg = globals.get(key(name));
+            if (!arg || known.has(key(name)) || reported.has(key(name)))
+                continue;
+            reported.add(key(name));
+            ctx.add('XP022', ins.line, `${ins.keyword} uses ${name}, the global ARG of line ${arg.line}, but ${stageLabel(stage)} does not declare it again, so it is empty here${ins.keyword === 'RUN' ? " (not in RUN's environment)" : ''} unless the base image sets it (a global ARG reaches only FROM lines; BuildKit calls this UndefinedVar); add "ARG ${arg.name}" after this stage's FROM`);
+        }
+        if (ins.keyword === 'ARG') {
+            for (const d of argDeclarations(ins.args, ctx.parsed.escapeChar))
+                known.add(key(d.name));
+        }
+        if (ins.keyword === 'ENV')
+            for (const n of global_args_envNames(ins))
+                known.add(key(n));
+    }
+}
+
 ;// CONCATENATED MODULE: ./packages/dockerfile/src/lint/network-healthcheck.ts
 
 
@@ -49473,56 +50322,6 @@ function network_healthcheck_checkRunAndHealthcheck(ctx, stage, ps) {
             if (hit) {
                 ctx.add('XP014', ins.line, `HEALTHCHECK's shell form runs with cmd /S /C in ${stageLabel(stage)}, which does not understand ${hit[1]}; use the exec form, e.g. HEALTHCHECK CMD ["curl.exe", "-f", "http://localhost/"], or CMD ["powershell", "-Command", "..."]`);
             }
-        }
-    }
-}
-
-;// CONCATENATED MODULE: ./packages/dockerfile/src/lint/os-content.ts
-
-
-const POSIX_COMMANDS = /(^|[\s;&|("'`])(chmod|chown|apt-get|apt|apk|yum|dnf|useradd|adduser|groupadd|update-ca-certificates)(\s|$)/;
-const POSIX_PATH = /(^|[\s"'=(,;])(\/(?:usr|bin|sbin|etc|var|opt|lib|lib64|tmp|home|root|dev|proc)(?:\/[^\s"';&|]*)?)(?=$|[\s"';&|])/;
-const DRIVE_PATH = /(^|[\s"'=;,([])([A-Za-z]:[\\/])/;
-const BACKSLASH_PATH = /[A-Za-z0-9_.$}-]\\[A-Za-z0-9_.$-]/;
-function os_content_checkWindowsStage(ctx, stage, ps) {
-    for (const ins of ps.instructions.slice(1)) {
-        const text = ins.json ? ins.json.join(' ') : ins.args;
-        if (ins.keyword === 'RUN') {
-            const cmd = POSIX_COMMANDS.exec(text)?.[2];
-            const p = POSIX_PATH.exec(text)?.[2];
-            if (cmd) {
-                ctx.add('XP006', ins.line, `RUN uses "${cmd}", which does not exist on Windows, where ${stageLabel(stage)} runs; ${cmd === 'chmod' || cmd === 'chown' ? 'set permissions with icacls, or ' : ''}move this step into a Linux-only stage (FROM ... AS install-linux)`);
-            }
-            else if (p) {
-                ctx.add('XP006', ins.line, `RUN uses the POSIX path "${p}" in ${stageLabel(stage)}; Windows has no such path: use a Windows path (C:\\...) or move the step into a Linux-only stage`);
-            }
-        }
-        if (['CMD', 'ENTRYPOINT', 'SHELL'].includes(ins.keyword)) {
-            const prog = program(ins) ?? '';
-            if (POSIX_PATH.test(prog) || /\.sh$/i.test(prog)) {
-                ctx.add('XP006', ins.line, `${ins.keyword} runs "${prog}", which cannot run in ${stageLabel(stage)}; use a Windows program (cmd, powershell, C:\\app\\app.exe) or set ${ins.keyword} in the Linux-only stage`);
-            }
-        }
-    }
-}
-function os_content_checkLinuxStage(ctx, stage, ps) {
-    for (const ins of ps.instructions.slice(1)) {
-        if (!['RUN', 'COPY', 'ADD', 'WORKDIR', 'ENV', 'CMD', 'ENTRYPOINT', 'SHELL', 'VOLUME'].includes(ins.keyword))
-            continue;
-        const text = ins.json ? ins.json.join(' ') : ins.args;
-        const drive = DRIVE_PATH.exec(text)?.[2];
-        if (drive) {
-            ctx.add('XP007', ins.line, `${ins.keyword} uses the Windows path "${drive}..." in ${stageLabel(stage)}; use a POSIX path (/app) or move the step into a Windows-only stage`);
-            continue;
-        }
-        const pathLike = ['COPY', 'ADD', 'WORKDIR'].includes(ins.keyword)
-            ? (ins.json ?? words(ins))
-            : ['CMD', 'ENTRYPOINT', 'SHELL'].includes(ins.keyword) && ins.json
-                ? ins.json.slice(0, 1)
-                : [];
-        const bad = pathLike.find((w) => BACKSLASH_PATH.test(w));
-        if (bad) {
-            ctx.add('XP007', ins.line, `${ins.keyword} uses the backslash path "${bad}" in ${stageLabel(stage)}; Linux paths use "/": write ${bad.replace(/\\/g, '/')}`);
         }
     }
 }
@@ -49618,6 +50417,36 @@ const LINT_RULES = [
         id: 'XP018',
         severity: 'error',
         summary: 'FROM that resolves wrongly: a variable not declared before the first FROM, or a per-platform stage name that does not exist',
+    },
+    {
+        id: 'XP019',
+        severity: 'warning',
+        summary: 'an ARG line Docker reads differently than it looks: a trailing # comment or ARG NAME value declares extra ARGs',
+    },
+    {
+        id: 'XP020',
+        severity: 'error',
+        summary: 'ENV PATH=...;${PATH} in a Windows stage: Windows images have no PATH in their config, so this drops the system PATH',
+    },
+    {
+        id: 'XP021',
+        severity: 'error',
+        summary: 'POSIX shell syntax in a RUN that cmd or Windows PowerShell 5.1 runs (export, $VAR in cmd, VAR=x cmd, && in powershell.exe)',
+    },
+    {
+        id: 'XP022',
+        severity: 'warning',
+        summary: 'a global ARG (before the first FROM) used in a stage that does not declare it again: it is empty there (BuildKit: UndefinedVar)',
+    },
+    {
+        id: 'XP023',
+        severity: 'error',
+        summary: 'a flag given twice (FROM --platform twice): Docker refuses the file',
+    },
+    {
+        id: 'XP024',
+        severity: 'error',
+        summary: 'FROM --platform=$BUILDPLATFORM stage with RUN on a Windows leg of the classic builder: it runs on the Windows host, not on Linux',
     },
 ];
 
@@ -49752,6 +50581,9 @@ async function scripts_checkScripts(ctx) {
 
 
 
+
+
+
 const RULE_SEVERITY = new Map(LINT_RULES.map((r) => [r.id, r.severity]));
 /** `Dockerfile:12: error XP003: ...` */
 function lint_dockerfile_formatFinding(f) {
@@ -49760,12 +50592,14 @@ function lint_dockerfile_formatFinding(f) {
 /**
  * Lint a parsed Dockerfile for one platform: only the stages that platform's target
  * reaches are checked, each for the OS it builds for. Files in `contextDir` are read for
- * the script checks. Throws the XplatErrors planStages throws (unknown target, FROM that
- * resolves to nothing); everything else is a finding.
+ * the script checks. Throws the errors planStages throws (a DockerfileError with file
+ * and line for a FROM that resolves to nothing, an XplatError for an unknown target):
+ * those Docker refuses too. Everything Docker builds is a finding, never a throw; the
+ * parser's warnings (XP019) are among them.
  */
 async function lint_dockerfile_lintDockerfile(parsed, options) {
     const plan = planStages(parsed, options);
-    const findings = [];
+    const findings = [...(parsed.warnings ?? [])];
     const ctx = {
         parsed,
         options,
@@ -49785,13 +50619,18 @@ async function lint_dockerfile_lintDockerfile(parsed, options) {
     // First: it marks the FROM lines that name a missing stage, which checkBaseImages skips.
     checkFromResolution(ctx);
     checkBaseImages(ctx);
+    checkDuplicateFlags(ctx);
     for (const stage of plan.stages) {
         const ps = parsedStage(ctx, stage);
-        if (stage.platform.os === 'windows')
+        if (stage.platform.os === 'windows') {
             checkWindowsStage(ctx, stage, ps);
+            checkWindowsShellSyntax(ctx, stage, ps);
+            checkWindowsPath(ctx, stage, ps);
+        }
         else
             checkLinuxStage(ctx, stage, ps);
         checkPlatformArgs(ctx, stage, ps);
+        checkGlobalArgs(ctx, stage, ps);
         checkTwoEnv(ctx, stage, ps);
         checkRunAndHealthcheck(ctx, stage, ps);
     }
@@ -49811,6 +50650,7 @@ async function lint_dockerfile_lintDockerfile(parsed, options) {
 }
 
 ;// CONCATENATED MODULE: ./packages/dockerfile/src/index.ts
+
 
 
 
@@ -50055,11 +50895,39 @@ function builders_selectBuilder(facts, options) {
         checkBuildxPlatform(buildx, platform, facts);
         return pick('buildx', `buildx builder "${buildx.name}" (${buildx.driver} driver)`);
     }
-    if (!engineCan)
-        checkEngineLinuxPlatform(facts, platform);
-    if (facts.cli.buildkitBuiltIn)
+    if (facts.cli.buildkitBuiltIn) {
+        if (!engineCan)
+            checkEngineLinuxPlatform(facts, platform);
         return pick('buildkit', `docker CLI ${facts.cli.version} has BuildKit built in; no buildx`);
+    }
+    // The classic builder cannot build another architecture: refuse before building, with
+    // what to install, rather than let it fail on "does not match the specified platform".
+    if (needsEmulation(facts, platform))
+        throw builders_buildKitMissing(facts, platform, `${target} is another architecture than this ${facts.engine.platform} engine`, 'platform');
     return pick('classic', `docker CLI ${facts.cli.version} has neither buildx nor built-in BuildKit; the engine's classic builder`);
+}
+/**
+ * A build that needs BuildKit (another architecture, BuildKit-only syntax) on a docker CLI
+ * that has none. Carries the platform so the caller can write the leg's failed result.
+ */
+class builders_BuildKitMissingError extends src/* XplatError */.ii {
+    platform;
+    constructor(message, input, platform) {
+        super(message, input);
+        this.platform = platform;
+        this.name = 'BuildKitMissingError';
+    }
+}
+/** What to install for BuildKit here: the buildx plugin, and QEMU when the platform needs it. */
+function builders_buildKitMissing(facts, platform, why, input) {
+    const qemu = needsEmulation(facts, platform) && !includesPlatform(engineLinuxPlatforms(facts), platform)
+        ? `; and register QEMU for it: docker run --privileged --rm tonistiigi/binfmt --install ${platform.architecture}`
+        : '';
+    return new builders_BuildKitMissingError(`${why}: that needs BuildKit, and docker CLI ${facts.cli.version} has none (no buildx plugin; CLIs from 23.0 have no built-in BuildKit); install the buildx plugin (apt-get install docker-buildx-plugin, or docker-buildx from github.com/docker/buildx/releases in ~/.docker/cli-plugins/)${qemu}`, input, platform);
+}
+/** Docker's classic builder refusing a base image of another platform than it builds. */
+function builders_isPlatformMismatch(output) {
+    return /does not match the specified platform/i.test(output);
 }
 function checkEngineLinuxPlatform(facts, platform) {
     if (platform.os !== 'linux' || includesPlatform(engineLinuxPlatforms(facts), platform))
@@ -50667,6 +51535,14 @@ async function build_image_prepareBuild(request, options = {}) {
         buildArgs: { ...request.buildArgs },
     };
     const stages = planStages(parsed, stageOptions);
+    // Picked the classic builder only because the CLI has no BuildKit: a Dockerfile that
+    // needs BuildKit is refused before building, saying what to install (not as a lint error,
+    // which would suggest changing the Dockerfile).
+    if (selection.kind === 'classic' && choice === 'auto' && facts.engine.os === 'linux') {
+        const needs = classicBuilderProblems(parsed, stages, stageOptions)[0];
+        if (needs)
+            throw buildKitMissing(facts, platform, `${needs.file}:${needs.line} uses BuildKit-only syntax (${needs.message})`, 'file');
+    }
     const findings = request.lint
         ? await lintDockerfile(parsed, {
             ...stageOptions,
@@ -51031,13 +51907,13 @@ async function steps_runRequiredStep(step, options = {}) {
     const result = await steps_runStep(step, options);
     if (result.exitCode !== 0) {
         if (!step.optional)
-            throw new StepError(step, result);
+            throw new steps_StepError(step, result);
         (options.logger ?? src/* silentLogger */.qq).info(`${step.title}: skipped (${new docker_DockerError(result).message})`);
     }
     return result;
 }
 /** A failed step: says which step it was, then the CLI's own last line. */
-class StepError extends docker_DockerError {
+class steps_StepError extends docker_DockerError {
     step;
     output;
     constructor(step, result) {
@@ -51054,6 +51930,7 @@ class StepError extends docker_DockerError {
  * Runs a prepared build: the commands, then the push, then the read-back from the
  * registry that the leg result's digest comes from, then the leg result itself.
  */
+
 
 
 
@@ -51092,7 +51969,17 @@ async function executeBuild(prepared, options = {}) {
             await runRequiredStep(step, docker);
         const buildStart = Date.now();
         await logger.group(plan.build.title, async () => {
-            await runRequiredStep(plan.build, docker);
+            try {
+                await runRequiredStep(plan.build, docker);
+            }
+            catch (error) {
+                // The classic builder met a base image of another platform: BuildKit was needed.
+                if (error instanceof StepError &&
+                    prepared.selection.kind === 'classic' &&
+                    isPlatformMismatch(error.output))
+                    throw buildKitMissing(prepared.facts, prepared.platform, `the classic builder cannot build ${formatPlatform(prepared.platform)} ("does not match the specified platform")`, 'platform');
+                throw error;
+            }
         });
         const buildMs = Date.now() - buildStart;
         let imageId = (await readOptional(spec.iidFile)) ?? '';
@@ -51195,10 +52082,50 @@ function sourceOf(prepared) {
     };
     return Object.keys(source).length ? source : undefined;
 }
-/** Prepare and execute: the whole build-platform-image step. */
+/**
+ * Prepare and execute: the whole build-platform-image step. A build refused for want of
+ * BuildKit still leaves a (failed) leg result, so the gate says why the leg is not there.
+ */
 async function buildPlatformImage(request, options = {}) {
-    const prepared = await prepareBuild(request, options);
-    return executeBuild(prepared, options);
+    const startedAt = (options.now ?? (() => new Date()))();
+    try {
+        const prepared = await prepareBuild(request, options);
+        return await executeBuild(prepared, options);
+    }
+    catch (error) {
+        if (error instanceof BuildKitMissingError) {
+            // The reason without the input's name: the gate shows it as "build failed: <reason>".
+            const prefix = `${error.input}: `;
+            const reason = error.message.startsWith(prefix)
+                ? error.message.slice(prefix.length)
+                : error.message;
+            await writeFailedLegResult(request, error.platform, reason, startedAt, options);
+        }
+        throw error;
+    }
+}
+/** The leg result of a build that produced no image: failed, with the reason. */
+async function writeFailedLegResult(request, platform, reason, startedAt, options = {}) {
+    const finishedAt = (options.now ?? (() => new Date()))();
+    const result = {
+        schema: LEG_RESULT_SCHEMA,
+        platform: formatPlatform(platform),
+        image: formatRepository(request.image),
+        digest: '',
+        pushed: false,
+        tags: [],
+        builder: 'classic',
+        timings: {
+            startedAt: startedAt.toISOString(),
+            finishedAt: finishedAt.toISOString(),
+            buildMs: 0,
+        },
+        smoke: { status: 'skipped', checks: [] },
+        failure: { step: 'build', reason },
+    };
+    const file = path.join(request.resultDir, `${platformPair(platform)}.json`);
+    await writeLegResult(file, result);
+    return file;
 }
 
 ;// CONCATENATED MODULE: ./packages/engine/src/build-summary.ts

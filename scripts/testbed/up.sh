@@ -57,6 +57,9 @@
 #     WINDOWS_LTSC2025_OCI  $OPEN/fixtures/windows:ltsc2025-oci     same config, OCI manifest
 #     ATTESTED              $OPEN/fixtures/attested:latest          OCI index: linux/amd64 image +
 #                                                                   buildx-style attestation manifest
+#     BUSYBOX_LIST          $OPEN/fixtures/busybox:1.37             docker manifest list of LINUX_AMD64 and
+#                                                                   LINUX_ARM64 (arm64/v8), like Docker Hub's
+#                                                                   busybox:1.37: a base image for any arch
 #     OTHER_LINUX_AMD64     $OPEN/other/busybox:linux-amd64         LINUX_AMD64 in a second repository
 #     AUTH_LINUX_AMD64      $AUTH/fixtures/busybox:linux-amd64      copies in the auth registry
 #     AUTH_LINUX_ARM64      $AUTH/fixtures/busybox:linux-arm64
@@ -418,6 +421,26 @@ for arch in amd64 arm64; do
   log "container linux/$arch runs (uname -m: $got)"
 done
 
+# A two-platform list of the two images, as Docker Hub serves busybox:1.37: the base of
+# examples/hello-http when `npm run example` has no Docker Hub (BUSYBOX_IMAGE build-arg).
+list_entry() {  # ARCH VARIANT -> one manifests[] entry for the list
+  local d size
+  d="$(manifest_digest "$OPEN" fixtures/busybox "linux-$1")"
+  size="$(curl -sf -o /dev/null -w '%{size_download}' \
+    -H 'Accept: application/vnd.docker.distribution.manifest.v2+json' \
+    "http://$OPEN/v2/fixtures/busybox/manifests/$d")"
+  jq -c -n --arg d "$d" --argjson s "$size" --arg a "$1" --arg v "$2" \
+    '{mediaType: "application/vnd.docker.distribution.manifest.v2+json", digest: $d, size: $s,
+      platform: ({os: "linux", architecture: $a} + (if $v != "" then {variant: $v} else {} end))}'
+}
+log "pushing $OPEN/fixtures/busybox:1.37 (manifest list: linux/amd64, linux/arm64/v8)"
+busybox_list="$(jq -c -n --argjson a "$(list_entry amd64 '')" --argjson b "$(list_entry arm64 v8)" \
+  '{schemaVersion: 2, mediaType: "application/vnd.docker.distribution.manifest.list.v2+json",
+    manifests: [$a, $b]}')"
+printf '%s' "$busybox_list" | run_logged push-busybox-list curl -sf -X PUT \
+  -H 'Content-Type: application/vnd.docker.distribution.manifest.list.v2+json' \
+  --data-binary @- "http://$OPEN/v2/fixtures/busybox/manifests/1.37"
+
 # ---------------------------------------------------------------------------
 # 5. OCI layouts written by hand (Windows images cannot be built here).
 # ---------------------------------------------------------------------------
@@ -583,6 +606,7 @@ fixture WINDOWS_LTSC2022_OCI "$OPEN" fixtures/windows ltsc2022-oci
 fixture WINDOWS_LTSC2025     "$OPEN" fixtures/windows ltsc2025
 fixture WINDOWS_LTSC2025_OCI "$OPEN" fixtures/windows ltsc2025-oci
 fixture ATTESTED             "$OPEN" fixtures/attested latest
+fixture BUSYBOX_LIST         "$OPEN" fixtures/busybox 1.37
 fixture OTHER_LINUX_AMD64    "$OPEN" other/busybox linux-amd64
 fixture AUTH_LINUX_AMD64     "$AUTH" fixtures/busybox linux-amd64 "$REG_USER:$REG_PASSWORD"
 fixture AUTH_LINUX_ARM64     "$AUTH" fixtures/busybox linux-arm64 "$REG_USER:$REG_PASSWORD"

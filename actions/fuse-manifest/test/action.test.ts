@@ -12,7 +12,7 @@ const tb = testbed();
 describe('fuse-manifest as the runner runs it', () => {
   it('fuses from leg results and sets every output and the job summary', async () => {
     const image = `${tb.openRegistry}/${uniqueRepository('action')}`;
-    const legs = await writeLegs(fourLegs());
+    const legs = await writeLegs(fourLegs(), image);
     const run = await runAction(
       'fuse-manifest',
       {
@@ -37,17 +37,18 @@ describe('fuse-manifest as the runner runs it', () => {
     expect((JSON.parse(run.outputs.index!) as { manifests: unknown[] }).manifests).toHaveLength(4);
     expect(run.summary).toContain('### xplat fuse');
     expect(run.summary).toMatch(
-      /\| `windows\/amd64` \| 10\.0\.20348\.2655 \(ltsc2022\) \| `sha256:[a-f0-9]{12}` \| ✅ passed \| copied from `[^`]+\/fixtures\/windows` \|/,
+      /\| `windows\/amd64` \| 10\.0\.20348\.2655 \(ltsc2022\) \| `sha256:[a-f0-9]{12}` \| ✅ passed \| in place \|/,
     );
     expect(run.stdout).toContain('read back and verified');
   });
 
   it('fails with one error line and a gate table when a platform is missing', async () => {
-    const legs = await writeLegs(fourLegs().slice(1));
+    const image = `${tb.openRegistry}/${uniqueRepository('action')}`;
+    const legs = await writeLegs(fourLegs().slice(1), image);
     const run = await runAction(
       'fuse-manifest',
       {
-        image: `${tb.openRegistry}/${uniqueRepository('action')}`,
+        image,
         results: legs,
         'expected-platforms': FOUR_PLATFORMS,
       },

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { describe, expect, test } from '@jest/globals';
 import { readLegResult, writeLegResult, type LegResult } from '@xplat/core';
 import { inspectContainer, runContainer } from '@xplat/engine';
+import { createRegistryClient, parseReference, parseRepository } from '@xplat/registry';
 import { freePort, SMOKE_INPUTS } from '@xplat/smoke';
 import { parseFileCommands, repoRoot, runAction } from '../../../test/run-action.js';
 import { testbed, uniqueRepository } from '../../../test/testbed.js';
@@ -62,7 +63,16 @@ describe('smoke-test as the runner runs it', () => {
   });
 
   test('a failed smoke blocks the fuse; after it passes, the same fuse goes through', async () => {
-    const file = await legFile(`${tb.openRegistry}/fixtures/busybox`);
+    // The leg pushed into the fuse's target repository, as build-platform-image does (the
+    // fuse refuses leg results of another repository).
+    const target = `${tb.openRegistry}/${uniqueRepository('smoke-e2e')}`;
+    await createRegistryClient().copyImage(
+      parseReference(
+        `${tb.openRegistry}/fixtures/busybox@${tb.env('XPLAT_FIXTURE_LINUX_AMD64_DIGEST')}`,
+      ),
+      parseRepository(target),
+    );
+    const file = await legFile(target);
     const port = await freePort();
     const base = {
       image,
@@ -95,7 +105,6 @@ describe('smoke-test as the runner runs it', () => {
       reason: failed.errors[0],
     });
 
-    const target = `${tb.openRegistry}/${uniqueRepository('smoke-e2e')}`;
     const fuseInputs = {
       image: target,
       tags: 'v1',

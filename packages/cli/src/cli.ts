@@ -5,6 +5,13 @@
 import { errorMessage, XplatError, type Logger } from '@xplat/core';
 import type { CliIO, Command } from './command.js';
 import { commands } from './commands/index.js';
+import { projectFlags } from './commands/common.js';
+import { nameFlag, UsageError } from './flags.js';
+
+/** Exit codes of every command: 0 done, 1 it ran and found a failure, 2 unusable arguments. */
+export const EXIT_OK = 0;
+export const EXIT_FAILED = 1;
+export const EXIT_USAGE = 2;
 
 export function usage(): string {
   const width = Math.max(...commands.map((c) => c.name.length));
@@ -14,7 +21,15 @@ export function usage(): string {
     'commands:',
     ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
-    'Run "xplat <command> --help" for its options.',
+    'Run "xplat <command> --help" for its options. With an xplat.yml in the folder',
+    '(or --dir), every command takes its defaults from it; flags override.',
+    '',
+    'exit codes: 0 done, 1 failed (lint errors, a failed build or smoke test, a closed',
+    'gate), 2 the arguments or a file could not be used.',
+    '',
+    'environment:',
+    '  XPLAT_DOCKER   the docker binary to run (default: docker from PATH)',
+    '  XPLAT_RUN_ID   the run whose leg results build, smoke and fuse share',
   ].join('\n');
 }
 
@@ -35,12 +50,25 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
   }
   try {
     return await command.run(rest, io);
-  } catch (error) {
+  } catch (caught) {
+    // The library names action inputs (image:); on the command line that is --image.
+    // Commands without a table still share --dir and --config.
+    const error = nameFlag(command.flags ?? projectFlags, caught);
     io.stderr(`xplat ${name}: ${errorMessage(error)}`);
     if (!(error instanceof XplatError) && error instanceof Error && error.stack)
       io.logger.debug(error.stack);
-    return 1;
+    return isUsageError(error) ? EXIT_USAGE : EXIT_FAILED;
   }
+}
+
+/**
+ * Unusable arguments: a UsageError, or node's parseArgs refusing a flag in a command that
+ * calls parseArgs itself (same convention, exit 2, for every command).
+ */
+function isUsageError(error: unknown): boolean {
+  if (error instanceof UsageError) return true;
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS_');
 }
 
 /** Progress goes to stderr so stdout stays clean for tables and JSON. */
@@ -50,7 +78,7 @@ export function consoleLogger(verbose: boolean): Logger {
     info: (m) => console.error(m),
     warning: (m) => console.error(`warning: ${m}`),
     group: async (title, fn) => {
-      console.error(`▸ ${title}`);
+      console.error(title);
       return fn();
     },
   };

@@ -1,4 +1,5 @@
 import type { Logger } from '@xplat/core';
+import type { FlagTable } from './flags.js';
 
 /** Where a command writes: stdout for results (tables, JSON), the logger for progress. */
 export interface CliIO {
@@ -15,6 +16,8 @@ export interface Command {
   readonly summary: string;
   /** Printed for `xplat <name> --help` and on a usage error. */
   readonly usage: string;
+  /** The flag table, when the command has one: errors about an input name its flag. */
+  readonly flags?: FlagTable;
   /** Returns the exit code; throws XplatError for errors the user can fix. */
   run(argv: string[], io: CliIO): Promise<number>;
 }

@@ -32,7 +32,7 @@ describe('xplat build', () => {
     expect(run.code).toBe(0);
     const [first, second] = run.stdout.trim().split('\n');
     expect(first).toBe(
-      '# builder: buildkit (docker CLI 20.10.24+dfsg1 has BuildKit built in; no buildx)',
+      'builder: buildkit (docker CLI 20.10.24+dfsg1 has BuildKit built in; no buildx)',
     );
     // Outside GitHub the commit comes from git: the tag carries this checkout's short sha.
     const sha = (
@@ -76,7 +76,7 @@ describe('xplat build', () => {
     expect(run.stderr).toContain('builder: buildkit');
   });
 
-  it('a bad option is one line naming it, exit 1', async () => {
+  it('a bad option is one line naming the flag, exit 2', async () => {
     const run = await xplat(
       'build',
       fixture,
@@ -87,9 +87,9 @@ describe('xplat build', () => {
       '--isolation',
       'process',
     );
-    expect(run.code).toBe(1);
+    expect(run.code).toBe(2);
     expect(run.stderr.trim()).toBe(
-      'xplat build: isolation: isolation applies to Windows builds only; linux/amd64 is Linux',
+      'xplat build: --isolation: isolation applies to Windows builds only; linux/amd64 is Linux',
     );
   });
 });

@@ -23,7 +23,7 @@ describe('xplat CLI', () => {
 
   it('fuses leg results and inspects the index with os.version', async () => {
     const image = `${tb.openRegistry}/${uniqueRepository('cli')}`;
-    const legs = await writeLegs(fourLegs());
+    const legs = await writeLegs(fourLegs(), image);
     const fused = await xplat(
       'fuse',
       '--image',
@@ -56,11 +56,12 @@ describe('xplat CLI', () => {
   });
 
   it('fails in one line on a closed gate, with the table on stderr', async () => {
-    const legs = await writeLegs(fourLegs().slice(0, 2));
+    const image = `${tb.openRegistry}/${uniqueRepository('cli')}`;
+    const legs = await writeLegs(fourLegs().slice(0, 2), image);
     const run = await xplat(
       'fuse',
       '--image',
-      `${tb.openRegistry}/${uniqueRepository('cli')}`,
+      image,
       '--results',
       legs,
       '--expected-platforms',
@@ -68,6 +69,6 @@ describe('xplat CLI', () => {
     );
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/windows\/amd64:ltsc2022\s+missing/);
-    expect(run.stderr).toContain('xplat fuse: expected-platforms: gate closed: 2 of 4');
+    expect(run.stderr).toContain('xplat fuse: --expected-platforms: gate closed: 2 of 4');
   });
 });

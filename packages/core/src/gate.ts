@@ -74,6 +74,8 @@ function judge(matches: readonly LoadedLegResult[]): { verdict: GateVerdict; det
     };
   }
   const { result } = matches[0]!;
+  if (result.failure)
+    return { verdict: 'failed', detail: `build failed: ${result.failure.reason}` };
   if (!result.pushed)
     return { verdict: 'not-pushed', detail: 'built with push: false; nothing to fuse' };
   switch (result.smoke.status) {
@@ -98,7 +100,7 @@ export function renderGateTable(report: GateReport): string {
     return [
       row.platform,
       row.verdict,
-      leg ? shortDigest(leg.digest) : '-',
+      leg ? shortDigest(leg.digest) || '-' : '-',
       leg?.smoke.status ?? '-',
       row.detail || '-',
     ];

@@ -62,7 +62,8 @@ export const legResultSchema = z
     platform: platformString,
     osVersion: osVersionString.optional(),
     image: z.string().min(1),
-    digest: z.string().regex(DIGEST_PATTERN, 'must be sha256: followed by 64 lowercase hex digits'),
+    /** Empty only in a failed leg's result: nothing was built. */
+    digest: z.string(),
     pushed: z.boolean(),
     tags: z.array(z.string().min(1)),
     builder: z.enum(['buildx', 'buildkit', 'classic']),
@@ -84,8 +85,25 @@ export const legResultSchema = z
       })
       .strict()
       .optional(),
+    /**
+     * The build did not produce an image (refused before building, or failed): the leg is
+     * failed, and the gate says why instead of "missing".
+     */
+    failure: z
+      .object({ step: z.literal('build'), reason: z.string().min(1) })
+      .strict()
+      .optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((result, ctx) => {
+    if (result.failure && result.digest === '') return;
+    if (!DIGEST_PATTERN.test(result.digest))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['digest'],
+        message: 'must be sha256: followed by 64 lowercase hex digits',
+      });
+  });
 
 export type LegResult = z.infer<typeof legResultSchema>;
 export type SmokeResult = LegResult['smoke'];

@@ -55,23 +55,55 @@ export function platformBuildArgs(
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*/;
 
+export interface ExpandOptions {
+  /**
+   * Read the word as Docker's shell lexer reads FROM and flag values: `"..."` groups and
+   * expands, `'...'` groups without expanding, and the quotes are removed
+   * (`servercore:"${TAG}"` -> `servercore:ltsc2022`).
+   */
+  quotes?: boolean;
+}
+
 /**
- * Expand `$NAME`, `${NAME}`, `${NAME:-word}`, `${NAME-word}`, `${NAME:+word}` and
- * `${NAME+word}` in one word, as Docker does in FROM and `--from=`. A name that is not in
- * `values` (or is undefined there) expands to the empty string, as in Docker; the escape
- * character (`\` or the one `# escape=` sets) before `$` keeps the `$`. Throws an
- * XplatError (without a location; callers add file:line) for forms Docker does not
- * support or that xplat does not resolve.
+ * Expand `$NAME`, `${NAME}`, `${NAME:-word}`, `${NAME-word}`, `${NAME:+word}`,
+ * `${NAME+word}`, `${NAME:?message}`, `${NAME?message}`, `${NAME#glob}`, `${NAME##glob}`,
+ * `${NAME%glob}`, `${NAME%%glob}`, `${NAME/glob/word}` and `${NAME//glob/word}` in one
+ * word, as Docker (BuildKit's Dockerfile 1.7+ lexer) does in FROM and `--from=`. A name
+ * that is not in `values` (or is undefined there) expands to the empty string, as in
+ * Docker; the escape character (`\` or the one `# escape=` sets) before `$` keeps the
+ * `$`. Throws an XplatError (without a location; callers add file:line) for a `${`
+ * without its `}`, a bad substitution, and `${NAME?message}` when NAME is unset, as
+ * Docker fails the build then too.
  */
 export function expandVariables(
   word: string,
   values: Record<string, string | undefined>,
   escapeChar = '\\',
+  options: ExpandOptions = {},
 ): string {
   let out = '';
   let i = 0;
+  let quote: '"' | "'" | undefined;
   while (i < word.length) {
     const c = word[i] as string;
+    if (options.quotes) {
+      if (quote === "'") {
+        if (c === "'") quote = undefined;
+        else out += c;
+        i += 1;
+        continue;
+      }
+      if (c === '"' || (c === "'" && !quote)) {
+        quote = quote === '"' ? undefined : (c as '"' | "'");
+        i += 1;
+        continue;
+      }
+      if (c === escapeChar && i + 1 < word.length && /["'$]/.test(word[i + 1] as string)) {
+        out += word[i + 1];
+        i += 2;
+        continue;
+      }
+    }
     if (c === escapeChar && word[i + 1] === '$') {
       out += '$';
       i += 2;
@@ -112,6 +144,28 @@ function matchingBrace(word: string, open: number): number {
   return -1;
 }
 
+/** A shell glob (`*`, `?`) as an anchored regular expression source. */
+function globSource(glob: string): string {
+  return glob
+    .split('')
+    .map((ch) => (ch === '*' ? '.*' : ch === '?' ? '.' : ch.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
+    .join('');
+}
+
+/** `${X#p}` / `${X##p}` (prefix) and `${X%p}` / `${X%%p}` (suffix): shortest or longest. */
+function trimGlob(value: string, glob: string, op: string): string {
+  const re = new RegExp(`^(?:${globSource(glob)})$`, 's');
+  const lengths = [...Array(value.length + 1).keys()];
+  if (op === '##' || op === '%%') lengths.reverse();
+  for (const n of lengths) {
+    if (op.startsWith('#') && re.test(value.slice(0, n))) return value.slice(n);
+    if (op.startsWith('%') && re.test(value.slice(value.length - n))) {
+      return value.slice(0, value.length - n);
+    }
+  }
+  return value;
+}
+
 function expandBraced(
   inner: string,
   values: Record<string, string | undefined>,
@@ -123,22 +177,50 @@ function expandBraced(
   const value = values[name[0]];
   const modifier = inner.slice(name[0].length);
   if (modifier === '') return value ?? '';
-  const op = /^(:-|-|:\+|\+)/.exec(modifier);
+  const op = /^(:-|-|:\+|\+|:\?|\?|##|#|%%|%|\/\/|\/)/.exec(modifier);
   if (!op) {
     throw new XplatError(
-      `"${word}" uses \${${inner}}, which xplat does not resolve; use \${NAME}, \${NAME:-default} or \${NAME:+alternative}`,
+      `"${word}" has a bad substitution \${${inner}}; use \${NAME}, \${NAME:-default} or \${NAME:+alternative}`,
     );
   }
-  const alternative = expandVariables(modifier.slice(op[0].length), values, escapeChar);
+  const argument = modifier.slice(op[0].length);
+  const alternative = (): string => expandVariables(argument, values, escapeChar);
   switch (op[0]) {
     case ':-':
-      return value ? value : alternative;
+      return value ? value : alternative();
     case '-':
-      return value === undefined ? alternative : value;
+      return value === undefined ? alternative() : value;
     case ':+':
-      return value ? alternative : '';
-    default:
-      return value === undefined ? '' : alternative;
+      return value ? alternative() : '';
+    case '+':
+      return value === undefined ? '' : alternative();
+    case ':?':
+    case '?':
+      if (op[0] === ':?' ? !value : value === undefined) {
+        throw new XplatError(
+          `${name[0]} is required (${argument || 'parameter not set'}) by "${word}"; pass it with --build-arg ${name[0]}=... or give the ARG a default`,
+        );
+      }
+      return value as string;
+    case '#':
+    case '##':
+    case '%':
+    case '%%':
+      return trimGlob(value ?? '', alternative(), op[0]);
+    default: {
+      // ${X/glob/word} replaces the first match, ${X//glob/word} every match.
+      const slash = argument.indexOf('/');
+      const glob = expandVariables(
+        slash < 0 ? argument : argument.slice(0, slash),
+        values,
+        escapeChar,
+      );
+      const replacement =
+        slash < 0 ? '' : expandVariables(argument.slice(slash + 1), values, escapeChar);
+      if (!glob) return value ?? '';
+      const re = new RegExp(globSource(glob), op[0] === '//' ? 'gs' : 's');
+      return (value ?? '').replace(re, () => replacement);
+    }
   }
 }
 

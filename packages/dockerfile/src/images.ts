@@ -31,6 +31,9 @@ const RELEASE_TAGS: [RegExp, string][] = [
   [/(^|[-_.])2004($|[-_.])/, '10.0.19041'],
   [/(^|[-_.])1909($|[-_.])/, '10.0.18363'],
   [/(^|[-_.])1903($|[-_.])/, '10.0.18362'],
+  [/(^|[-_.])1803($|[-_.])/, '10.0.17134'],
+  [/(^|[-_.])1709($|[-_.])/, '10.0.16299'],
+  [/ltsc2016|(^|[-_.])(1607|sac2016)($|[-_.])/, '10.0.14393'],
 ];
 
 /** The os.version (build prefix or full) a tag names, e.g. `ltsc2022` -> 10.0.20348. */
@@ -42,11 +45,56 @@ export function windowsReleaseOfTag(tag: string | undefined): string | undefined
   return RELEASE_TAGS.find(([re]) => re.test(t))?.[1];
 }
 
+/**
+ * Windows-only repositories: the OS images, .NET Framework, the Kubernetes HostProcess
+ * base image, the retired Docker Hub names of the OS images, and Docker Hub's winamd64/
+ * namespace (the Windows builds of official images).
+ */
+const WINDOWS_REPOSITORIES =
+  /^(mcr\.microsoft\.com\/(windows|dotnet\/framework)(\/|$)|mcr\.microsoft\.com\/oss\/kubernetes\/windows-host-process-containers-base-image$|microsoft\/(windowsservercore|nanoserver|dotnet-framework|aspnet|iis)$|winamd64\/)/;
+
+/**
+ * Windows images that run on every Windows release by design, so no release is pinned:
+ * the Kubernetes HostProcess base image (its files are copied onto the host, which runs
+ * them; the image itself has no OS layer).
+ */
+const RELEASE_AGNOSTIC_WINDOWS =
+  /^mcr\.microsoft\.com\/oss\/kubernetes\/windows-host-process-containers-base-image$/;
+
 /** Known to be a Windows image by its name (repository or tag). */
 export function isWindowsImageName(ref: ImageRef): boolean {
-  if (/^mcr\.microsoft\.com\/windows(\/|$)/.test(ref.repository)) return true;
+  if (WINDOWS_REPOSITORIES.test(ref.repository)) return true;
   const tag = ref.tag?.toLowerCase() ?? '';
+  // gcr.io/k8s-staging-e2e-test-images/windows-servercore-cache:1.0-linux-amd64-ltsc2022
+  // is a Linux image that carries Windows files: a tag that says linux wins.
+  if (/(^|[-_.])linux($|[-_.])/.test(tag)) return false;
   return /nanoserver|windowsservercore|servercore|ltsc20\d\d/.test(tag);
+}
+
+/** A Windows image that needs no release pinned (see RELEASE_AGNOSTIC_WINDOWS). */
+export function isReleaseAgnosticWindowsImage(ref: ImageRef): boolean {
+  return RELEASE_AGNOSTIC_WINDOWS.test(ref.repository);
+}
+
+/**
+ * The Windows flavour a tag should name for this image: .NET Framework, python and
+ * Windows Server Core based tags are `windowsservercore`, everything else `nanoserver`.
+ */
+export function windowsVariantFor(ref: ImageRef): 'windowsservercore' | 'nanoserver' {
+  const tag = ref.tag?.toLowerCase() ?? '';
+  if (tag.includes('nanoserver')) return 'nanoserver';
+  if (/servercore/.test(tag)) return 'windowsservercore';
+  if (
+    /^(mcr\.microsoft\.com\/dotnet\/framework\/|microsoft\/(dotnet-framework|aspnet|iis)$)/.test(
+      ref.repository,
+    )
+  ) {
+    return 'windowsservercore';
+  }
+  if (/^(python|mcr\.microsoft\.com\/windows\/servercore(\/|$))/.test(ref.repository)) {
+    return 'windowsservercore';
+  }
+  return 'nanoserver';
 }
 
 /** Images that exist for Linux only (official images without Windows variants). */

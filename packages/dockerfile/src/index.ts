@@ -4,10 +4,12 @@
  * that break one platform of a cross-platform build.
  */
 export type * from './types.js';
+export { DockerfileError } from './errors.js';
 export { parseDockerfile } from './parse.js';
 export {
   argDeclarations,
   expandVariables,
+  type ExpandOptions,
   PLATFORM_ARG_NAMES,
   platformBuildArgs,
   referencedVariables,
@@ -19,6 +21,7 @@ export { formatFinding, lintDockerfile } from './lint/lint-dockerfile.js';
 export { LINT_RULES } from './lint/rules.js';
 export {
   isLinuxOnlyImageName,
+  isReleaseAgnosticWindowsImage,
   isWindowsImageName,
   splitImage,
   windowsReleaseOfTag,

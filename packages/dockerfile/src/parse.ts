@@ -1,14 +1,17 @@
 /**
  * Parsing with dockerfile-ast (the parser behind the Docker language server), plus the
  * checks Docker's own parser makes that a lenient editor parser does not: unknown
- * instructions and flags, instructions before FROM, malformed FROM and ARG, stage names.
+ * instructions and flags, instructions before FROM, malformed FROM, stage names.
+ * Only what Docker refuses is fatal; what Docker builds but reads differently than it
+ * looks (an ARG line with extra words) is a warning finding in `warnings` (XP019).
  */
-import { XplatError } from '@xplat/core';
 import { DockerfileParser } from 'dockerfile-ast';
 import type { Flag as AstFlag, Instruction as AstInstruction } from 'dockerfile-ast';
 import { argDeclarations } from './args.js';
+import { DockerfileError } from './errors.js';
 import type {
   DockerfileSource,
+  Finding,
   ParsedArg,
   ParsedDirective,
   ParsedDockerfile,
@@ -48,6 +51,57 @@ const FLAGS: Record<string, readonly string[]> = {
 };
 
 const STAGE_NAME = /^[a-z][a-z0-9._-]*$/;
+const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** Whether the file refers to variable `name` anywhere ($X, ${X}, %X%, $env:X). */
+function isReferenced(text: string, name: string): boolean {
+  const n = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`\\$\\{?${n}\\b|%${n}%|\\$env:${n}\\b`, 'i').test(text);
+}
+
+/**
+ * Docker reads every word of an ARG line as a declaration (`ARG A B=2`), so a trailing
+ * `# comment` or `ARG NAME value` builds, but declares ARGs nobody meant. The first such
+ * word of the line, as a warning that names it; undefined when the line reads as written.
+ */
+function argWordsWarning(
+  decls: { name: string; value: string | null }[],
+  text: string,
+): string | undefined {
+  for (let i = 0; i < decls.length; i++) {
+    const word = decls[i] as { name: string; value: string | null };
+    const prev = decls[i - 1];
+    if (!prev) {
+      if (VARIABLE_NAME.test(word.name)) continue;
+      return `ARG declares "${word.name}", which is no variable name, so nothing can refer to it; use letters, digits and _ (not first a digit)`;
+    }
+    if (word.name.startsWith('#')) {
+      const comment = decls
+        .slice(i)
+        .map((d) => (d.value === null ? d.name : `${d.name}=${d.value}`))
+        .join(' ');
+      return `"${comment}" is no comment here: Docker has comments only at the start of a line, so this ARG also declares ${decls
+        .slice(i)
+        .map((d) => `"${d.name}"`)
+        .join(', ')}; move the comment to its own line above the ARG`;
+    }
+    if (!VARIABLE_NAME.test(word.name)) {
+      return `ARG declares "${word.name}", which is no variable name (Docker reads each word of ARG as a declaration)${prev.value === null ? `; if it is the default of ${prev.name}, write ARG ${prev.name}=${word.name}` : '; remove it'}`;
+    }
+    // `ARG VERSION latest`: an upper-case name followed by a lower-case word nothing
+    // refers to reads as a default written without "=" (`ARG TARGETOS TARGETARCH` not).
+    if (
+      word.value === null &&
+      prev.value === null &&
+      !/[a-z]/.test(prev.name) &&
+      /[a-z]/.test(word.name) &&
+      !isReferenced(text, word.name)
+    ) {
+      return `ARG ${prev.name} ${word.name} declares two ARGs, ${prev.name} without a default and "${word.name}", which nothing uses; if "${word.name}" is meant as the default, write ARG ${prev.name}=${word.name}`;
+    }
+  }
+  return undefined;
+}
 
 interface MaybeFlags {
   getFlags?: () => AstFlag[];
@@ -106,14 +160,20 @@ function toInstruction(node: AstInstruction): ParsedInstruction {
 }
 
 /**
- * Parse a Dockerfile. Throws an XplatError naming `file:line` for what Docker would
- * reject while parsing: an unknown instruction or flag, an instruction other than ARG
- * before the first FROM, a FROM without an image or with a bad `AS name`, a duplicate
- * stage name, an ARG without a name, or a file without any FROM.
+ * Parse a Dockerfile. Throws a DockerfileError (an XplatError with `file` and `line`) for
+ * what Docker would reject while parsing: an unknown instruction or flag, an instruction
+ * other than ARG before the first FROM, a FROM without an image or with a bad `AS name`,
+ * a duplicate stage name, an ARG without a name, or a file without any FROM. What Docker
+ * accepts is never fatal: an ARG line with extra words is read as Docker reads it and
+ * reported in `warnings` (XP019); a flag given twice is left to the lint (XP023).
  */
 export function parseDockerfile(source: DockerfileSource): ParsedDockerfile {
   const { file, text } = source;
-  const at = (line: number): string => `${file}:${line}`;
+  // Annotated so that TypeScript narrows after a call, as after a throw.
+  const fail: (reason: string, line?: number) => never = (reason, line) => {
+    throw new DockerfileError(reason, file, line);
+  };
+  const warnings: Finding[] = [];
   const ast = DockerfileParser.parse(text);
   const lines = text.split(/\r?\n/);
   if (lines.length > 1 && lines[lines.length - 1] === '') lines.pop();
@@ -132,9 +192,9 @@ export function parseDockerfile(source: DockerfileSource): ParsedDockerfile {
   for (const node of ast.getInstructions()) {
     const ins = toInstruction(node);
     if (!INSTRUCTIONS.has(ins.keyword)) {
-      throw new XplatError(
+      fail(
         `unknown instruction "${node.getKeyword()}"; Dockerfile instructions are ${[...INSTRUCTIONS].join(', ')}`,
-        at(ins.line),
+        ins.line,
       );
     }
     if (!FLAGS[ins.keyword] && ins.keyword !== 'ONBUILD') {
@@ -146,62 +206,66 @@ export function parseDockerfile(source: DockerfileSource): ParsedDockerfile {
     const allowed = FLAGS[ins.keyword] ?? [];
     for (const flag of ins.flags) {
       if (!allowed.includes(flag.name)) {
-        throw new XplatError(
+        fail(
           allowed.length
             ? `${ins.keyword} has no flag --${flag.name}; it takes ${allowed.map((f) => `--${f}`).join(', ')}`
             : `${ins.keyword} takes no flags, but has --${flag.name}`,
-          at(flag.line),
+          flag.line,
         );
       }
     }
     if (ins.keyword === 'ARG') {
       const decls = argDeclarations(ins.args, ast.getEscapeCharacter());
-      if (decls.length === 0 || decls.some((d) => !/^[A-Za-z_][A-Za-z0-9_]*$/.test(d.name))) {
-        throw new XplatError(
-          'ARG needs a variable name, e.g. ARG VERSION or ARG VERSION=1.0',
-          at(ins.line),
-        );
+      // Docker refuses only an ARG without words and a blank name (`ARG =1`).
+      if (decls.length === 0 || decls.some((d) => d.name === '')) {
+        fail('ARG needs a variable name, e.g. ARG VERSION or ARG VERSION=1.0', ins.line);
+      }
+      const warning = argWordsWarning(decls, text);
+      if (warning) {
+        warnings.push({
+          rule: 'XP019',
+          severity: 'warning',
+          message: warning,
+          file,
+          line: ins.line,
+        });
       }
       if (stages.length === 0) {
-        for (const d of decls)
-          globalArgs.push({ name: d.name, defaultValue: d.value, line: ins.line });
+        for (const d of decls) {
+          if (VARIABLE_NAME.test(d.name))
+            globalArgs.push({ name: d.name, defaultValue: d.value, line: ins.line });
+        }
       }
     }
     if (ins.keyword === 'FROM') {
       const words = node.getArguments().map((a) => a.getValue());
       const image = words[0];
       if (!image) {
-        throw new XplatError('FROM needs an image, e.g. FROM alpine:3.20 AS build', at(ins.line));
+        fail('FROM needs an image, e.g. FROM alpine:3.20 AS build', ins.line);
       }
       let name: string | undefined;
       if (words.length === 3 && words[1]?.toLowerCase() === 'as') {
         name = (words[2] as string).toLowerCase();
         if (!STAGE_NAME.test(name)) {
-          throw new XplatError(
+          fail(
             `stage name "${words[2]}" is not valid: start with a letter, then letters, digits, ".", "_" or "-"`,
-            at(ins.line),
+            ins.line,
           );
         }
         const seen = names.get(name);
         if (seen !== undefined) {
-          throw new XplatError(
+          fail(
             `stage name "${name}" is already used on line ${seen}; give each stage its own name`,
-            at(ins.line),
+            ins.line,
           );
         }
         names.set(name, ins.line);
       } else if (words.length !== 1) {
-        throw new XplatError(
-          `FROM takes an image and an optional "AS name", not "${words.join(' ')}"`,
-          at(ins.line),
-        );
+        fail(`FROM takes an image and an optional "AS name", not "${words.join(' ')}"`, ins.line);
       }
       const platformFlag = ins.flags.find((f) => f.name === 'platform');
       if (platformFlag && !platformFlag.value) {
-        throw new XplatError(
-          'FROM --platform needs a value, e.g. --platform=$BUILDPLATFORM',
-          at(ins.line),
-        );
+        fail('FROM --platform needs a value, e.g. --platform=$BUILDPLATFORM', ins.line);
       }
       const previous = stages[stages.length - 1];
       const lastInstruction = previous?.instructions[previous.instructions.length - 1];
@@ -224,14 +288,11 @@ export function parseDockerfile(source: DockerfileSource): ParsedDockerfile {
     } else if (ins.keyword === 'ARG') {
       preamble.push(ins);
     } else {
-      throw new XplatError(
-        `${ins.keyword} comes before the first FROM; only ARG may come before FROM`,
-        at(ins.line),
-      );
+      fail(`${ins.keyword} comes before the first FROM; only ARG may come before FROM`, ins.line);
     }
   }
   if (stages.length === 0) {
-    throw new XplatError('has no FROM instruction; a Dockerfile needs at least one stage', file);
+    fail('has no FROM instruction; a Dockerfile needs at least one stage');
   }
   return {
     file,
@@ -243,6 +304,7 @@ export function parseDockerfile(source: DockerfileSource): ParsedDockerfile {
     globalArgs,
     preamble,
     stages,
+    warnings,
     ast,
   };
 }

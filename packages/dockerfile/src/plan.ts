@@ -4,6 +4,7 @@
  */
 import { errorMessage, parsePlatform, XplatError, type Platform } from '@xplat/core';
 import { expandVariables, platformBuildArgs } from './args.js';
+import { DockerfileError } from './errors.js';
 import type {
   BaseImage,
   ParsedDockerfile,
@@ -32,23 +33,27 @@ export function globalScope(
     if (given !== undefined) {
       values[arg.name] = given;
     } else if (arg.defaultValue !== null) {
-      values[arg.name] = expandAt(parsed, arg.line, arg.defaultValue, values);
+      values[arg.name] = expandAt(parsed, arg.line, arg.defaultValue, values, false);
     }
   }
   return values;
 }
 
-/** expandVariables with the error located at file:line. */
+/**
+ * expandVariables with the error located at file:line. `quotes` reads the word as a
+ * FROM or flag value (quotes group and are removed); ARG defaults come unquoted already.
+ */
 export function expandAt(
   parsed: ParsedDockerfile,
   line: number,
   word: string,
   values: Record<string, string | undefined>,
+  quotes = true,
 ): string {
   try {
-    return expandVariables(word, values, parsed.escapeChar);
+    return expandVariables(word, values, parsed.escapeChar, { quotes });
   } catch (error) {
-    throw new XplatError(errorMessage(error), `${parsed.file}:${line}`);
+    throw new DockerfileError(errorMessage(error), parsed.file, line);
   }
 }
 
@@ -59,13 +64,14 @@ function findStage(
   line: number,
   allowIndex: boolean,
 ): number | undefined {
-  const at = `${parsed.file}:${line}`;
+  const at: (reason: string) => never = (reason) => {
+    throw new DockerfileError(reason, parsed.file, line);
+  };
   if (allowIndex && /^\d+$/.test(ref)) {
     const index = Number(ref);
     if (index >= current.index) {
-      throw new XplatError(
+      at(
         `--from=${ref} refers to stage ${index}, which is not before this stage (${current.index}); refer to an earlier stage`,
-        at,
       );
     }
     return index;
@@ -74,9 +80,8 @@ function findStage(
   const stage = parsed.stages.find((s) => s.name === lower);
   if (!stage) return undefined;
   if (stage.index >= current.index) {
-    throw new XplatError(
+    at(
       `"${ref}" is the stage on line ${stage.line}, which is not before this one; a stage can only use earlier stages`,
-      at,
     );
   }
   return stage.index;
@@ -103,9 +108,10 @@ function stagePlatform(
   try {
     p = parsePlatform(flag, `${parsed.file}:${line}`);
   } catch (error) {
-    throw new XplatError(
+    throw new DockerfileError(
       `FROM --platform=${flag}: ${errorMessage(error).replace(/^[^:]+:\d+: /, '')}`,
-      `${parsed.file}:${line}`,
+      parsed.file,
+      line,
     );
   }
   for (const known of [options.platform, options.buildPlatform]) {
@@ -125,12 +131,12 @@ export function resolveStages(parsed: ParsedDockerfile, options: StagePlanOption
   const values = globalScope(parsed, options);
   const resolved: Stage[] = [];
   for (const ps of parsed.stages) {
-    const at = `${parsed.file}:${ps.line}`;
     const resolvedFrom = expandAt(parsed, ps.line, ps.from, values);
     if (!resolvedFrom) {
-      throw new XplatError(
+      throw new DockerfileError(
         `FROM ${ps.from} resolves to an empty image name; declare the ARG before the first FROM with a default, or pass it with --build-arg`,
-        at,
+        parsed.file,
+        ps.line,
       );
     }
     const references: StageReference[] = [];
@@ -153,9 +159,10 @@ export function resolveStages(parsed: ParsedDockerfile, options: StagePlanOption
           via = 'COPY --from';
           written = flag.value ?? '';
           if (!written) {
-            throw new XplatError(
+            throw new DockerfileError(
               'COPY --from needs a stage name, index or image',
-              `${parsed.file}:${flag.line}`,
+              parsed.file,
+              flag.line,
             );
           }
         } else if (ins.keyword === 'RUN' && flag.name === 'mount' && flag.value) {
@@ -179,9 +186,10 @@ export function resolveStages(parsed: ParsedDockerfile, options: StagePlanOption
     if (ps.platformFlag) {
       platformFlag = expandAt(parsed, ps.line, ps.platformFlag, values);
       if (!platformFlag) {
-        throw new XplatError(
+        throw new DockerfileError(
           `FROM --platform=${ps.platformFlag} resolves to nothing; use $BUILDPLATFORM, $TARGETPLATFORM or os/arch`,
-          at,
+          parsed.file,
+          ps.line,
         );
       }
       platform = stagePlatform(parsed, ps.line, platformFlag, options);

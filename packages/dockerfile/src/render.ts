@@ -9,8 +9,9 @@
  * (the Windows engine refuses cross-platform FROM), renumbers `COPY --from=N` after
  * pruning, and passes the platform ARGs the file declares as build args.
  */
-import { formatPlatform, XplatError } from '@xplat/core';
+import { formatPlatform } from '@xplat/core';
 import { argDeclarations, PLATFORM_ARG_NAMES, platformBuildArgs } from './args.js';
+import { DockerfileError } from './errors.js';
 import type {
   Finding,
   ParsedDockerfile,
@@ -35,7 +36,6 @@ const RUN_FLAG_FIX: Record<string, string> = {
 const COPY_FLAG_FIX: Record<string, string> = {
   chmod:
     'the classic builder rejects --chmod ("the --chmod option requires BuildKit"); drop it and set the mode in the build context (git update-index --chmod=+x FILE) or with RUN chmod on Linux',
-  link: 'the classic builder has no --link; drop it (it only changes how layers are cached)',
   parents: 'the classic builder has no --parents; copy each directory to its full destination path',
   exclude: 'the classic builder has no --exclude; use .dockerignore instead',
   checksum: 'the classic builder has no ADD --checksum; verify the download in a RUN step instead',
@@ -50,11 +50,53 @@ function isDockerFrontend(value: string): boolean {
   );
 }
 
-function problem(parsed: ParsedDockerfile, line: number, message: string): Finding {
-  return { rule: RULE, severity: 'error', message, file: parsed.file, line };
+function problem(
+  parsed: ParsedDockerfile,
+  line: number,
+  message: string,
+  severity: Finding['severity'] = 'error',
+): Finding {
+  return { rule: RULE, severity, message, file: parsed.file, line };
 }
 
-function instructionProblems(parsed: ParsedDockerfile, ins: ParsedInstruction): Finding[] {
+/** The major version of a Docker Engine version string (`27.5.1` -> 27). */
+function engineMajor(version: string | undefined): number | undefined {
+  const m = version ? /^v?(\d+)\./.exec(version.trim()) : null;
+  return m ? Number(m[1]) : undefined;
+}
+
+/**
+ * COPY/ADD --link: the classic builder of Engine 23 and later parses it (Dockerfile
+ * 1.4 syntax) and ignores it, as it only changes how BuildKit caches layers; Engine 20.10
+ * fails with "Unknown flag: link". An error only for an engine known to reject it.
+ */
+function linkProblem(
+  parsed: ParsedDockerfile,
+  ins: ParsedInstruction,
+  line: number,
+  engineVersion: string | undefined,
+): Finding | undefined {
+  const major = engineMajor(engineVersion);
+  if (major !== undefined && major >= 23) return undefined;
+  return major === undefined
+    ? problem(
+        parsed,
+        line,
+        `${ins.keyword} --link needs Docker Engine 23 or later with the classic builder (Engine 20.10 fails with "Unknown flag: link"; newer engines ignore it); fine on hosted runners, drop it if your engine is older`,
+        'warning',
+      )
+    : problem(
+        parsed,
+        line,
+        `${ins.keyword} --link: the classic builder of Engine ${engineVersion} rejects it ("Unknown flag: link"); drop it (it only changes how BuildKit caches layers) or use Engine 23 or later`,
+      );
+}
+
+function instructionProblems(
+  parsed: ParsedDockerfile,
+  ins: ParsedInstruction,
+  engineVersion: string | undefined,
+): Finding[] {
   const found: Finding[] = [];
   if (ins.heredoc) {
     found.push(
@@ -72,6 +114,11 @@ function instructionProblems(parsed: ParsedDockerfile, ins: ParsedInstruction): 
         ? COPY_FLAG_FIX
         : {};
   for (const flag of ins.flags) {
+    if (flag.name === 'link' && ['COPY', 'ADD'].includes(ins.keyword)) {
+      const link = linkProblem(parsed, ins, flag.line, engineVersion);
+      if (link) found.push(link);
+      continue;
+    }
     const fix = fixes[flag.name];
     if (fix) found.push(problem(parsed, flag.line, `${ins.keyword} --${flag.name}: ${fix}`));
   }
@@ -80,9 +127,10 @@ function instructionProblems(parsed: ParsedDockerfile, ins: ParsedInstruction): 
 
 /**
  * What the classic builder cannot build in the stages the plan keeps: RUN --mount,
- * --network, --security; here-documents; COPY/ADD --chmod, --link, --parents, --exclude;
- * ADD --checksum; a `# syntax=` frontend other than docker/dockerfile. Each is an error
- * finding (rule XP017) whose message says what to do instead.
+ * --network, --security; here-documents; COPY/ADD --chmod, --parents, --exclude; ADD
+ * --checksum; --link on an engine older than 23 (a warning when the engine version is
+ * unknown); a `# syntax=` frontend other than docker/dockerfile. Each is a finding (rule
+ * XP017) whose message says what to do instead.
  */
 export function classicBuilderProblems(
   parsed: ParsedDockerfile,
@@ -104,7 +152,9 @@ export function classicBuilderProblems(
   const kept = new Set(plan.stages.map((s) => s.index));
   for (const ps of parsed.stages) {
     if (!kept.has(ps.index)) continue;
-    for (const ins of ps.instructions) found.push(...instructionProblems(parsed, ins));
+    for (const ins of ps.instructions) {
+      found.push(...instructionProblems(parsed, ins, options.engineVersion));
+    }
   }
   for (const stage of plan.stages) {
     if (stage.platform.os === options.platform.os) continue;
@@ -144,11 +194,13 @@ export function renderForClassicBuilder(
   plan: StagePlan,
   options: StagePlanOptions,
 ): RenderedDockerfile {
-  const problems = classicBuilderProblems(parsed, plan, options);
+  const problems = classicBuilderProblems(parsed, plan, options).filter(
+    (p) => p.severity === 'error',
+  );
   const first = problems[0];
   if (first) {
     const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : '';
-    throw new XplatError(`${first.message}${more}`, `${first.file}:${first.line}`);
+    throw new DockerfileError(`${first.message}${more}`, first.file, first.line);
   }
 
   const out: string[] = [];

@@ -85,6 +85,11 @@ export interface ParsedDockerfile {
   /** Instructions before the first FROM (ARGs only, in a valid file). */
   preamble: ParsedInstruction[];
   stages: ParsedStage[];
+  /**
+   * What Docker builds but reads differently than it looks (XP019, e.g. an ARG line with
+   * a trailing comment); lintDockerfile reports these with its findings.
+   */
+  warnings: Finding[];
   /** The dockerfile-ast tree. */
   ast: AstDockerfile;
 }
@@ -95,6 +100,11 @@ export interface StagePlanOptions {
   /** Stage name or index; the last stage when absent. */
   target?: string;
   buildArgs?: Record<string, string>;
+  /**
+   * Docker Engine version (e.g. 20.10.24), for flags older engines reject (the classic
+   * builder of Engine 23+ parses and ignores COPY --link; 20.10 rejects it).
+   */
+  engineVersion?: string;
 }
 
 export interface Stage {
@@ -184,8 +194,6 @@ export interface LintOptions extends StagePlanOptions {
   runner?: string;
   /** The builder that will run the file; `classic` (and any Windows target) checks BuildKit-only syntax. */
   builder?: 'buildx' | 'buildkit' | 'classic';
-  /** Docker Engine version (e.g. 20.10.24), for flags older engines reject. */
-  engineVersion?: string;
 }
 
 export interface LintRule {

@@ -1,5 +1,5 @@
 /** `xplat lint`, through the CLI's dispatcher as users run it (minus the bundle). */
-import { describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { silentLogger } from '@xplat/core';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -23,11 +23,15 @@ async function xplat(cwd: string, ...argv: string[]) {
 const multiOsDir = fixturePath('multi-os');
 
 describe('xplat lint', () => {
-  it('is listed and has usage', async () => {
+  it('is listed and has usage, with its exit codes', async () => {
     expect((await xplat(multiOsDir, '--help')).stdout).toMatch(/lint\s+lint a Dockerfile/);
     const help = await xplat(multiOsDir, 'lint', '--help');
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('usage: xplat lint');
+    expect(help.stdout).toContain(
+      'exit codes: 0 no findings or warnings only, 1 errors found, 2 the Dockerfile or the\narguments could not be used',
+    );
+    expect(help.stdout).toMatch(/--platform P +.*\(xplat\.yml: every platform\)/s);
   });
 
   it('prints findings per platform and exits 1 when one is an error', async () => {
@@ -140,32 +144,112 @@ describe('xplat lint', () => {
   it.each([
     [
       ['--file', 'nope/Dockerfile'],
-      'xplat lint: file: nope/Dockerfile does not exist; pass the Dockerfile with --file',
+      'xplat lint: --file: nope/Dockerfile does not exist; pass the Dockerfile with --file',
     ],
     [
       ['--platform', 'linux/sparc'],
-      'xplat lint: platform: "linux/sparc" is not a platform: architecture "sparc" is not known',
+      'xplat lint: --platform: "linux/sparc" is not a platform: architecture "sparc" is not known',
     ],
     [
       ['--build-arg', '1X=2'],
-      'xplat lint: build-arg: "1X=2" is not KEY=VALUE (e.g. VERSION=1.2.3)',
+      'xplat lint: --build-arg: "1X=2" is not KEY=VALUE (e.g. VERSION=1.2.3)',
     ],
     [
       ['--builder', 'kaniko'],
-      'xplat lint: builder: "kaniko" is not a builder; use buildx, buildkit, classic',
+      'xplat lint: --builder: "kaniko" is not a builder; use buildx, buildkit, classic',
     ],
     [
       ['--target', 'nope'],
-      'xplat lint: target: stage "nope" is not in the Dockerfile; its stages are build, install-linux, install-windows, final',
+      'xplat lint: --target: stage "nope" is not in the Dockerfile; its stages are build, install-linux, install-windows, final',
     ],
     [
       ['extra'],
       'xplat lint: unexpected argument "extra"; pass the Dockerfile with --file and the context with --context',
     ],
-  ])('fails in one line on %j', async (args, message) => {
+    [['--platfrom', 'linux/amd64'], "xplat lint: Unknown option '--platfrom'"],
+  ])('exits 2 with one line naming the flag on %j', async (args, message) => {
     const run = await xplat(multiOsDir, 'lint', ...args);
-    expect(run.code).toBe(1);
+    expect(run.code).toBe(2);
     expect(run.stderr.startsWith(message)).toBe(true);
     expect(run.stderr).not.toContain('\n');
+  });
+});
+
+describe('xplat lint with xplat.yml', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'xplat-cli-lint-yml-'));
+    await writeFile(path.join(dir, 'Dockerfile'), 'FROM alpine:3.20\nRUN chmod +x /bin/sh\n');
+    await writeFile(
+      path.join(dir, 'win.Dockerfile'),
+      'ARG WIN_BASE=mcr.microsoft.com/windows/nanoserver\nFROM ${WIN_BASE}\n',
+    );
+    await writeFile(
+      path.join(dir, 'xplat.yml'),
+      [
+        'image: ghcr.io/org/app',
+        'platforms:',
+        '  - linux/amd64',
+        '  - platform: windows/amd64:ltsc2022',
+        '    dockerfile: win.Dockerfile',
+        '    build-args:',
+        '      WIN_BASE: mcr.microsoft.com/windows/nanoserver:ltsc2022',
+        '',
+      ].join('\n'),
+    );
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it('lints every configured platform with its own Dockerfile and build args', async () => {
+    const run = await xplat(dir, 'lint');
+    expect(run.stderr).toBe('');
+    expect(run.stdout.split('\n')).toEqual([
+      'linux/amd64 (Dockerfile): no findings',
+      'windows/amd64:ltsc2022 (win.Dockerfile): no findings',
+    ]);
+    expect(run.code).toBe(0);
+  });
+
+  it('--platform picks one; flags override the entry', async () => {
+    const run = await xplat(
+      dir,
+      'lint',
+      '--platform',
+      'windows/amd64:ltsc2022',
+      '--build-arg',
+      'WIN_BASE=mcr.microsoft.com/windows/nanoserver',
+    );
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('win.Dockerfile:2: error XP001:');
+  });
+
+  it('--config that does not exist: exit 2 naming it', async () => {
+    const run = await xplat(dir, 'lint', '--config', 'nope.yml');
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^xplat lint: --config: nope\.yml does not exist in /);
+  });
+});
+
+describe('xplat lint --json when the Dockerfile cannot be used', () => {
+  it.each<[string, string | undefined, RegExp]>([
+    ['an unparsable Dockerfile', 'RUN echo before any FROM\n', /^--file: |^Dockerfile:1: /],
+    ['a missing Dockerfile', undefined, /^--file: Dockerfile does not exist/],
+  ])('%s: JSON with the error on stdout, exit 2', async (_name, content, error) => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'xplat-cli-lint-bad-'));
+    try {
+      if (content !== undefined) await writeFile(path.join(dir, 'Dockerfile'), content);
+      const run = await xplat(dir, 'lint', '--json');
+      expect(run.code).toBe(2);
+      const json = JSON.parse(run.stdout) as {
+        error: string;
+        errors: number;
+        platforms: unknown[];
+      };
+      expect(json.error).toMatch(error);
+      expect(json.platforms).toEqual([]);
+      expect(run.stderr.split('\n')).toHaveLength(1);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

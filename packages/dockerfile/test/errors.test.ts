@@ -4,7 +4,12 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import { errorMessage } from '@xplat/core';
-import { parseDockerfile, planStages, renderForClassicBuilder } from '@xplat/dockerfile';
+import {
+  DockerfileError,
+  parseDockerfile,
+  planStages,
+  renderForClassicBuilder,
+} from '@xplat/dockerfile';
 import { native } from './helpers.js';
 
 function failure(text: string, options = native('windows/amd64:ltsc2022')): string {
@@ -65,7 +70,7 @@ const cases: [string, string, RegExp][] = [
     'FROM a:1\nARG\n',
     /^app\/Dockerfile:2: ARG needs a variable name, e.g. ARG VERSION or ARG VERSION=1.0$/,
   ],
-  ['ARG with bad name', 'ARG 9X=1\nFROM a:1\n', /^app\/Dockerfile:1: ARG needs a variable name/],
+  ['ARG with a blank name', 'ARG =1\nFROM a:1\n', /^app\/Dockerfile:1: ARG needs a variable name/],
   [
     'unknown COPY flag',
     'FROM a:1\nCOPY --form=b x y\n',
@@ -97,9 +102,14 @@ const cases: [string, string, RegExp][] = [
     /^app\/Dockerfile:1: FROM \$\{NOPE\} resolves to an empty image name; declare the ARG before the first FROM with a default, or pass it with --build-arg$/,
   ],
   [
-    'unsupported substitution',
-    'ARG A=x\nFROM ${A:?required}\n',
-    /^app\/Dockerfile:2: "\$\{A:\?required\}" uses \$\{A:\?required\}, which xplat does not resolve; use/,
+    'bad substitution',
+    'ARG A=x\nFROM ${A^^}\n',
+    /^app\/Dockerfile:2: "\$\{A\^\^\}" has a bad substitution \$\{A\^\^\}; use/,
+  ],
+  [
+    'a required ARG that is not set',
+    'ARG A\nFROM ${A:?base}\n',
+    /^app\/Dockerfile:2: A is required \(base\) by "\$\{A:\?base\}"; pass it with --build-arg A=\.\.\./,
   ],
   ['unterminated ${', 'FROM ${A\n', /^app\/Dockerfile:1: "\$\{A" has an unterminated \$\{$/],
   [
@@ -179,6 +189,39 @@ describe('bad Dockerfiles fail in one line naming file:line', () => {
     expect(
       failure('FROM a:1 AS build\nFROM b:1\n', native('linux/amd64', { target: 'Final' })),
     ).toBe('target: stage "Final" is not in the Dockerfile; its stages are build, 1');
+  });
+
+  it('throws a DockerfileError carrying file and line', () => {
+    const thrown = (fn: () => unknown): DockerfileError => {
+      try {
+        fn();
+      } catch (error) {
+        expect(error).toBeInstanceOf(DockerfileError);
+        return error as DockerfileError;
+      }
+      throw new Error('expected a DockerfileError');
+    };
+    const e = thrown(() =>
+      parseDockerfile({ file: 'app/Dockerfile', text: 'FROM a:1\nFROOM b\n' }),
+    );
+    expect([e.file, e.line, e.reason.startsWith('unknown instruction "FROOM"')]).toEqual([
+      'app/Dockerfile',
+      2,
+      true,
+    ]);
+    const whole = thrown(() => parseDockerfile({ file: 'app/Dockerfile', text: 'ARG A=1\n' }));
+    expect([whole.file, whole.line]).toEqual(['app/Dockerfile', undefined]);
+    const planned = thrown(() =>
+      planStages(
+        parseDockerfile({ file: 'app/Dockerfile', text: 'FROM a:1\nCOPY --from= x y\n' }),
+        native('linux/amd64'),
+      ),
+    );
+    expect([planned.file, planned.line, planned.message]).toEqual([
+      'app/Dockerfile',
+      2,
+      'app/Dockerfile:2: COPY --from needs a stage name, index or image',
+    ]);
   });
 
   it('counts lines in CRLF files like the user sees them', () => {

@@ -10,6 +10,7 @@ import {
   type Finding,
   type LintOptions,
 } from '@xplat/dockerfile';
+import { parsePlatform } from '@xplat/core';
 import { df, fixturePath, multiOs, native } from './helpers.js';
 
 const dirs: string[] = [];
@@ -56,6 +57,8 @@ async function lint(c: Case): Promise<Finding[]> {
 
 const WIN = 'windows/amd64:ltsc2022';
 const NANO = 'mcr.microsoft.com/windows/nanoserver';
+const CORE = 'mcr.microsoft.com/windows/servercore';
+const DIGEST = `sha256:${'a'.repeat(64)}`;
 const SH = '#!/bin/sh\nexec "$@"\n';
 
 const table: Record<string, Case[]> = {
@@ -87,6 +90,21 @@ const table: Record<string, Case[]> = {
       platform: WIN,
       expected: [],
     },
+    {
+      name: 'a tag ARG without value names the ARG',
+      lines: ['ARG OSVERSION', `FROM ${NANO}:\${OSVERSION}`],
+      platform: WIN,
+      expected: [[2, 'error']],
+      message: /has no tag because ARG OSVERSION is empty; .*--build-arg OSVERSION=ltsc2022/,
+    },
+    {
+      name: 'the HostProcess base image is release-agnostic (passes)',
+      lines: [
+        'FROM mcr.microsoft.com/oss/kubernetes/windows-host-process-containers-base-image:v1.0.0',
+      ],
+      platform: WIN,
+      expected: [],
+    },
   ],
   XP002: [
     {
@@ -96,8 +114,36 @@ const table: Record<string, Case[]> = {
       expected: [[1, 'warning']],
     },
     {
+      name: '.NET Framework: Server Core advice, no nanoserver',
+      lines: ['FROM mcr.microsoft.com/dotnet/framework/aspnet:4.8'],
+      platform: WIN,
+      expected: [[1, 'warning']],
+      message:
+        /e\.g\. mcr\.microsoft\.com\/dotnet\/framework\/aspnet:4\.8-windowsservercore-ltsc2022,/,
+    },
+    {
+      name: 'a release ARG with a placeholder default names the ARG',
+      lines: [
+        'ARG VARIANT=unknown',
+        'FROM mcr.microsoft.com/powershell:lts-windowsservercore-${VARIANT}',
+      ],
+      platform: WIN,
+      expected: [[2, 'warning']],
+      message:
+        /the release comes from ARG VARIANT \(now "unknown"\): set it for this leg with --build-arg VARIANT=ltsc2022/,
+    },
+    {
       name: 'tag with release (passes)',
       lines: ['FROM mcr.microsoft.com/dotnet/aspnet:8.0-nanoserver-ltsc2022'],
+      platform: WIN,
+      expected: [],
+    },
+    {
+      name: 'the HostProcess base image needs no release (passes)',
+      lines: [
+        'ARG BASE=mcr.microsoft.com/oss/kubernetes/windows-host-process-containers-base-image:v1.0.0',
+        'FROM $BASE',
+      ],
       platform: WIN,
       expected: [],
     },
@@ -158,6 +204,50 @@ const table: Record<string, Case[]> = {
       message: /this leg is windows\/amd64:ltsc2025; use the ltsc2025 base/,
     },
     {
+      name: 'tag and digest: the tag still names the release',
+      lines: [`FROM ${NANO}:ltsc2022@${DIGEST}`],
+      platform: 'windows/amd64:ltsc2025',
+      options: { runner: 'windows-2025' },
+      expected: [[1, 'error']],
+    },
+    {
+      name: 'release from an ARG: names the ARG to set',
+      lines: ['ARG WIN_VERSION=2019', `FROM ${NANO}:ltsc\${WIN_VERSION}`],
+      platform: WIN,
+      options: { hostOsVersion: '10.0.20348.2849' },
+      expected: [[2, 'error']],
+      message:
+        /the release comes from ARG WIN_VERSION \(now "2019"\): set it for this leg with --build-arg WIN_VERSION=2022$/,
+    },
+    {
+      name: 'quoted tag from an ARG',
+      lines: ['ARG WINDOWS_VERSION=1809', `FROM ${CORE}:"\${WINDOWS_VERSION}" AS base`],
+      platform: WIN,
+      expected: [[2, 'error']],
+      message: /--build-arg WINDOWS_VERSION=ltsc2022$/,
+    },
+    {
+      name: 'build number tag',
+      lines: [`FROM ${CORE}:10.0.17763.6414`],
+      platform: WIN,
+      expected: [[1, 'error']],
+    },
+    {
+      name: '-ltsc2025 suffix of another image',
+      lines: ['FROM golang:1.23-windowsservercore-ltsc2025'],
+      platform: WIN,
+      options: { runner: 'windows-2025' },
+      expected: [[1, 'error']],
+      message: /e\.g\. golang:1\.23-windowsservercore-ltsc2022/,
+    },
+    {
+      name: 'a --build-arg picks the leg release (passes)',
+      lines: ['ARG WINDOWS_VERSION=1809', `FROM ${CORE}:"\${WINDOWS_VERSION}"`],
+      platform: WIN,
+      options: { buildArgs: { WINDOWS_VERSION: 'ltsc2022' } },
+      expected: [],
+    },
+    {
       name: 'leg and base agree (passes)',
       lines: [`FROM ${NANO}:ltsc2025`],
       platform: 'windows/amd64:ltsc2025',
@@ -187,6 +277,13 @@ const table: Record<string, Case[]> = {
       name: 'Windows image in a Linux stage',
       lines: ['FROM mcr.microsoft.com/windows/servercore:ltsc2022'],
       expected: [[1, 'error']],
+    },
+    {
+      name: 'a Linux image that carries Windows files, by its linux tag (passes)',
+      lines: [
+        'FROM gcr.io/k8s-staging-e2e-test-images/windows-servercore-cache:1.0-linux-amd64-ltsc2022',
+      ],
+      expected: [],
     },
     {
       name: 'per-OS stages (passes)',
@@ -404,10 +501,23 @@ const table: Record<string, Case[]> = {
   ],
   XP011: [
     {
-      name: 'two ENVs with per-OS values',
+      name: 'two ENVs with per-OS values in a file for both OSes',
+      lines: [
+        'ARG TARGETOS',
+        'FROM alpine:3.20 AS install-linux',
+        `FROM ${NANO}:ltsc2022 AS install-windows`,
+        'FROM install-${TARGETOS}',
+        'ENV APP=app-linux',
+        'ENV APP=app-windows.exe',
+      ],
+      expected: [[6, 'warning']],
+      message:
+        /ENV APP is set on line 5 and again here; ENV does not switch on TARGETOS.*set it once in each OS's own stage \(this file has install-linux \(linux\), install-windows \(windows\)\)$/,
+    },
+    {
+      name: 'a file for one OS only (passes)',
       lines: ['FROM alpine:3.20', 'ENV APP=app-linux', 'ENV APP=app-windows.exe'],
-      expected: [[3, 'warning']],
-      message: /ENV APP is set on line 2 and again here; ENV does not switch on TARGETOS/,
+      expected: [],
     },
     {
       name: 'appending to PATH (passes)',
@@ -595,6 +705,27 @@ const table: Record<string, Case[]> = {
       options: { builder: 'buildx' },
       expected: [],
     },
+    {
+      name: 'COPY --link on Engine 20.10 (rejects it)',
+      lines: [`FROM ${NANO}:ltsc2022`, 'COPY --link app C:/app'],
+      platform: WIN,
+      options: { engineVersion: '20.10.24' },
+      expected: [[2, 'error']],
+      message: /Engine 20\.10\.24 rejects it/,
+    },
+    {
+      name: 'COPY --link, engine unknown',
+      lines: [`FROM ${NANO}:ltsc2022`, 'COPY --link app C:/app'],
+      platform: WIN,
+      expected: [[2, 'warning']],
+    },
+    {
+      name: 'COPY --link on Engine 27 (parses and ignores it, passes)',
+      lines: [`FROM ${NANO}:ltsc2022`, 'COPY --link app C:/app'],
+      platform: WIN,
+      options: { engineVersion: '27.5.1' },
+      expected: [],
+    },
   ],
   XP018: [
     {
@@ -615,6 +746,273 @@ const table: Record<string, Case[]> = {
     {
       name: 'declared globally (passes)',
       lines: ['ARG NODE_VERSION=20', 'FROM node:${NODE_VERSION}'],
+      expected: [],
+    },
+  ],
+  XP019: [
+    {
+      name: 'ARG with a trailing comment',
+      lines: ['ARG TOOLS_VERSION # only used on nanoserver', 'FROM alpine:3.20'],
+      expected: [[1, 'warning']],
+      message:
+        /"# only used on nanoserver" is no comment here: .*also declares "#", "only", .*; move the comment to its own line above the ARG$/,
+    },
+    {
+      name: 'ARG NAME value',
+      lines: ['ARG WINDOWS_VERSION ltsc2022', 'FROM alpine:3.20'],
+      expected: [[1, 'warning']],
+      message: /if "ltsc2022" is meant as the default, write ARG WINDOWS_VERSION=ltsc2022$/,
+    },
+    {
+      name: 'ARG name that is no variable name',
+      lines: ['FROM alpine:3.20', 'ARG 9LIVES=1'],
+      expected: [[2, 'warning']],
+    },
+    {
+      name: 'several ARGs on one line (passes)',
+      lines: ['FROM alpine:3.20', 'ARG TARGETOS TARGETARCH', 'RUN echo $TARGETOS $TARGETARCH'],
+      expected: [],
+    },
+    {
+      name: 'an unused second ARG of the same style (passes)',
+      lines: ['FROM alpine:3.20', 'ARG TARGETOS TARGETARCH', 'RUN echo $TARGETOS'],
+      expected: [],
+    },
+  ],
+  XP020: [
+    {
+      name: 'ENV PATH=...;${PATH} on Nano Server',
+      lines: [`FROM ${NANO}:ltsc2022`, 'ENV PATH="C:\\tools;${PATH}"'],
+      platform: WIN,
+      expected: [[2, 'error']],
+      message:
+        /so \$\{PATH\} is empty here and this PATH drops C:\\Windows\\system32; append instead with RUN setx \/M PATH "%PATH%;C:\\tools"/,
+    },
+    {
+      name: '%PATH% in ENV is literal',
+      lines: [`FROM ${CORE}:ltsc2022`, 'ENV PATH=%PATH%;C:\\go\\bin'],
+      platform: WIN,
+      expected: [[2, 'error']],
+      message: /Docker does not expand %PATH% in ENV/,
+    },
+    {
+      name: 'a base that may set PATH itself: a warning',
+      lines: ['FROM example.com/agent:1.0-nanoserver-ltsc2022', 'ENV PATH=C:\\tools;$PATH'],
+      platform: WIN,
+      expected: [[2, 'warning']],
+      message: /unless example\.com\/agent:1\.0-nanoserver-ltsc2022 sets ENV PATH itself/,
+    },
+    {
+      name: 'the whole PATH written out (passes)',
+      lines: [`FROM ${NANO}:ltsc2022`, 'ENV PATH="C:\\tools;C:\\Windows\\system32;C:\\Windows"'],
+      platform: WIN,
+      expected: [],
+    },
+    {
+      name: 'extending a PATH this file set (passes)',
+      lines: [
+        `FROM ${NANO}:ltsc2022 AS base`,
+        'ENV PATH="C:\\Windows\\system32;C:\\Windows"',
+        'FROM base',
+        'ENV PATH="C:\\tools;${PATH}"',
+      ],
+      platform: WIN,
+      expected: [],
+    },
+    {
+      name: 'Linux keeps PATH in the config (passes)',
+      lines: ['FROM alpine:3.20', 'ENV PATH=/opt/tools/bin:$PATH'],
+      expected: [],
+    },
+  ],
+  XP021: [
+    {
+      name: 'export under cmd',
+      lines: [`FROM ${CORE}:ltsc2022`, 'RUN export GOFLAGS=-mod=vendor && go build ./...'],
+      platform: WIN,
+      expected: [[2, 'error']],
+      message:
+        /RUN uses "export GOFLAGS=\.\.\.", POSIX shell syntax, but stage 0 \(windows\/amd64:ltsc2022\) runs RUN with cmd \(the default shell of mcr\.microsoft\.com\/windows\/servercore:ltsc2022\); cmd has no export/,
+    },
+    {
+      name: '$VAR under cmd',
+      lines: [
+        `FROM ${NANO}:ltsc2022`,
+        'ARG VERSION=1.0',
+        'RUN curl.exe -fsSLo app.zip https://example.com/app-$VERSION.zip',
+      ],
+      platform: WIN,
+      expected: [[3, 'error']],
+      message: /write %VERSION%/,
+    },
+    {
+      name: 'one-command variable prefix under cmd',
+      lines: [`FROM ${CORE}:ltsc2022`, 'RUN GOOS=windows go build -o app.exe .'],
+      platform: WIN,
+      expected: [[2, 'error']],
+    },
+    {
+      name: '&& under Windows PowerShell 5.1 (SHELL)',
+      lines: [
+        `FROM ${CORE}:ltsc2022`,
+        'SHELL ["powershell", "-Command"]',
+        'RUN npm ci && npm run build',
+      ],
+      platform: WIN,
+      expected: [[3, 'error']],
+      message:
+        /runs RUN with Windows PowerShell 5\.1 \(powershell\.exe\) \(SHELL on line 2\); Windows PowerShell 5\.1 has no &&/,
+    },
+    {
+      name: '&& inside powershell -Command "..." run from cmd',
+      lines: [`FROM ${CORE}:ltsc2022`, 'RUN powershell -Command "npm ci && npm run build"'],
+      platform: WIN,
+      expected: [[2, 'error']],
+    },
+    {
+      name: 'python Server Core images run PowerShell 5.1',
+      lines: [
+        'FROM python:3.12-windowsservercore-ltsc2022',
+        'RUN pip install -r requirements.txt && pip check',
+      ],
+      platform: WIN,
+      expected: [[2, 'error']],
+    },
+    {
+      name: '&& under pwsh 7 (passes)',
+      lines: [`FROM ${NANO}:ltsc2022`, 'SHELL ["pwsh", "-Command"]', 'RUN npm ci && npm run build'],
+      platform: WIN,
+      expected: [],
+    },
+    {
+      name: 'cmd with %VAR% and && (passes)',
+      lines: [
+        `FROM ${NANO}:ltsc2022`,
+        'ARG VERSION=1.0',
+        'RUN curl.exe -fsSLo app.zip https://example.com/app-%VERSION%.zip && tar -xf app.zip',
+      ],
+      platform: WIN,
+      expected: [],
+    },
+    {
+      name: 'PowerShell variables inside powershell -Command from cmd (passes)',
+      lines: [
+        `FROM ${CORE}:ltsc2022`,
+        `RUN powershell -Command "$ErrorActionPreference = 'Stop'; Invoke-WebRequest https://example.com/x.zip -OutFile x.zip" && del x.zip`,
+      ],
+      platform: WIN,
+      expected: [],
+    },
+    {
+      name: 'an image whose shell is unknown (passes)',
+      lines: ['FROM example.com/tools:1.0-windowsservercore-ltsc2022', 'RUN make && make install'],
+      platform: WIN,
+      expected: [],
+    },
+  ],
+  XP022: [
+    {
+      name: 'global ARG in LABEL without redeclaring',
+      lines: [
+        'ARG VERSION=1.2.3',
+        'FROM alpine:3.20',
+        'LABEL org.opencontainers.image.version=$VERSION',
+      ],
+      expected: [[3, 'warning']],
+      message:
+        /LABEL uses VERSION, the global ARG of line 1, but stage 0 \(linux\/amd64\) does not declare it again, so it is empty here .*UndefinedVar\); add "ARG VERSION" after this stage's FROM$/,
+    },
+    {
+      name: 'global ARG as %VAR% in a Windows RUN',
+      lines: [
+        'ARG GIT_VERSION=2.47.1',
+        `FROM ${NANO}:ltsc2022`,
+        'RUN curl.exe -fsSLO https://example.com/git-%GIT_VERSION%.zip',
+      ],
+      platform: WIN,
+      expected: [[3, 'warning']],
+    },
+    {
+      name: 'redeclared in the stage (passes)',
+      lines: ['ARG VERSION=1.2.3', 'FROM alpine:3.20', 'ARG VERSION', 'LABEL version=$VERSION'],
+      expected: [],
+    },
+    {
+      name: 'used only in FROM (passes)',
+      lines: ['ARG BASE=alpine:3.20', 'FROM ${BASE}', 'RUN echo hi'],
+      expected: [],
+    },
+    {
+      name: 'an ENV of the parent stage (passes)',
+      lines: [
+        'ARG HOME_DIR=/app',
+        'FROM alpine:3.20 AS base',
+        'ENV HOME_DIR=/srv',
+        'FROM base',
+        'WORKDIR $HOME_DIR',
+      ],
+      expected: [],
+    },
+  ],
+  XP023: [
+    {
+      name: 'FROM --platform twice',
+      lines: ['FROM --platform=linux/amd64 --platform=linux/arm64 alpine:3.20'],
+      expected: [[1, 'error']],
+      message: /FROM has --platform twice \(line 1 and here\); Docker refuses the file/,
+    },
+    {
+      name: 'in a stage the target does not reach',
+      lines: ['FROM alpine:3.20 AS unused', 'COPY --chown=1 --chown=2 a /a', 'FROM alpine:3.20'],
+      expected: [[2, 'error']],
+    },
+    {
+      name: 'RUN --mount twice (passes)',
+      lines: [
+        'FROM alpine:3.20',
+        'RUN --mount=type=cache,target=/a --mount=type=cache,target=/b true',
+      ],
+      options: { builder: 'buildx' },
+      expected: [],
+    },
+  ],
+  XP024: [
+    {
+      name: '$BUILDPLATFORM stage with a POSIX RUN on a Windows classic leg',
+      lines: [
+        'FROM --platform=$BUILDPLATFORM golang:1.23 AS build',
+        'ARG TARGETOS TARGETARCH',
+        'RUN GOOS=$TARGETOS GOARCH=$TARGETARCH go build -o /out/app.exe .',
+        `FROM ${NANO}:ltsc2022`,
+        'COPY --from=build /out/app.exe C:/app.exe',
+      ],
+      platform: WIN,
+      expected: [[1, 'error']],
+      message:
+        /so RUN on line 3 \("GOOS=\$TARGETOS \.\.\.", written for a POSIX shell\) runs in a Windows golang container, not on Linux/,
+    },
+    {
+      name: 'the same with BuildKit on a Linux build machine (passes)',
+      lines: [
+        'FROM --platform=$BUILDPLATFORM golang:1.23 AS build',
+        'ARG TARGETOS TARGETARCH',
+        'RUN GOOS=$TARGETOS GOARCH=$TARGETARCH go build -o /out/app.exe .',
+        `FROM ${NANO}:ltsc2022`,
+        'COPY --from=build /out/app.exe C:/app.exe',
+      ],
+      platform: WIN,
+      options: { builder: 'buildx', buildPlatform: parsePlatform('linux/amd64') },
+      expected: [],
+    },
+    {
+      name: 'RUN steps that work on Windows too (passes)',
+      lines: [
+        'FROM --platform=$BUILDPLATFORM golang:1.23 AS build',
+        'RUN go build -o C:/out/app.exe .',
+        `FROM ${NANO}:ltsc2022`,
+        'COPY --from=build C:/out/app.exe C:/app.exe',
+      ],
+      platform: WIN,
       expected: [],
     },
   ],
@@ -664,7 +1062,7 @@ describe('lint on the multi-OS pattern', () => {
       contextDir: fixturePath('multi-os'),
     });
     expect(findings.map(formatFinding)).toEqual([
-      'Dockerfile:8: warning XP002: the tag of Windows base image "golang:1.23" names no Windows release, so each host pulls whichever release it matches; pin one in the tag (e.g. a ...-nanoserver-ltsc2022 or ...-ltsc2022 variant) or a digest',
+      'Dockerfile:8: warning XP002: the tag of Windows base image "golang:1.23" names no Windows release, so each host pulls whichever release it matches; pin one in the tag, e.g. golang:1.23-nanoserver-ltsc2022, or a digest; the release comes from ARG BUILD_IMAGE (now "golang:1.23"): set it for this leg with --build-arg BUILD_IMAGE=golang:1.23-nanoserver-ltsc2022',
     ]);
   });
 

@@ -80,4 +80,24 @@ describe('parseDockerfile', () => {
     const run = parsed.stages[0]?.instructions[1];
     expect([run?.line, run?.endLine]).toEqual([3, 4]);
   });
+
+  it('reads ARG lines as Docker does, with a warning instead of a failure', () => {
+    const parsed = df(
+      'ARG WINDOWS_VERSION_TAG=ltsc2022',
+      'ARG TOOLS_WINDOWS_VERSION # Empty (only used on nanoserver)',
+      'FROM mcr.microsoft.com/windows/servercore:"${WINDOWS_VERSION_TAG}"',
+    );
+    expect(parsed.globalArgs.map((a) => a.name)).toEqual([
+      'WINDOWS_VERSION_TAG',
+      'TOOLS_WINDOWS_VERSION',
+      // Docker declares every word; these can never be referred to, but they exist.
+      'Empty',
+      'used',
+      'on',
+    ]);
+    expect(parsed.warnings.map((w) => [w.rule, w.severity, w.line])).toEqual([
+      ['XP019', 'warning', 2],
+    ]);
+    expect(parsed.warnings[0]?.message).toContain('"# Empty (only used on nanoserver)"');
+  });
 });

@@ -187,4 +187,43 @@ describe('expandVariables', () => {
   it('honours another escape character', () => {
     expect(expandVariables('`$A-$A', values, '`')).toBe('$A-a');
   });
+
+  // BuildKit's Dockerfile 1.7+ lexer: trimming and replacing by glob, and required values.
+  it.each([
+    ['${V#*.}', '0.20348.2849'],
+    ['${V##*.}', '2849'],
+    ['${V%.*}', '10.0.20348'],
+    ['${V%%.*}', '10'],
+    ['${V/20348/26100}', '10.0.26100.2849'],
+    ['${T//-/_}', 'jdk17_windowsservercore_ltsc2022'],
+    ['${T:?}', 'jdk17-windowsservercore-ltsc2022'],
+  ])('%s -> %s', (word, expected) => {
+    const more = { V: '10.0.20348.2849', T: 'jdk17-windowsservercore-ltsc2022' };
+    expect(expandVariables(word, more)).toBe(expected);
+  });
+
+  it('reads quotes as Docker does in FROM and flag values', () => {
+    const quoted = { WINDOWS_VERSION: '1809' };
+    expect(expandVariables('servercore:"${WINDOWS_VERSION}"', quoted, '\\', { quotes: true })).toBe(
+      'servercore:1809',
+    );
+    expect(
+      expandVariables('temurin:"17"-jdk-windowsservercore-"${WINDOWS_VERSION}"', quoted, '`', {
+        quotes: true,
+      }),
+    ).toBe('temurin:17-jdk-windowsservercore-1809');
+    expect(expandVariables("a:'${WINDOWS_VERSION}'", quoted, '\\', { quotes: true })).toBe(
+      'a:${WINDOWS_VERSION}',
+    );
+  });
+
+  it('plans a FROM with a quoted tag', () => {
+    const plan = planStages(
+      df('ARG TAG=ltsc2022', 'FROM mcr.microsoft.com/windows/servercore:"${TAG}" AS base'),
+      native('windows/amd64:ltsc2022'),
+    );
+    expect(plan.baseImages.map((b) => b.image)).toEqual([
+      'mcr.microsoft.com/windows/servercore:ltsc2022',
+    ]);
+  });
 });

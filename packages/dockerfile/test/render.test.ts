@@ -161,7 +161,7 @@ describe('renderForClassicBuilder details', () => {
       'echo hi',
       'EOF',
     );
-    const options = native('linux/amd64', { target: 'app' });
+    const options = native('linux/amd64', { target: 'app', engineVersion: '20.10.24' });
     const plan = planStages(parsed, options);
     const problems = classicBuilderProblems(parsed, plan, options);
     expect(problems.map((p) => [p.rule, p.line, p.message.split(':')[0]])).toEqual([
@@ -175,7 +175,24 @@ describe('renderForClassicBuilder details', () => {
       ],
     ]);
     expect(() => renderForClassicBuilder(parsed, plan, options)).toThrow(
-      /^Dockerfile:4: COPY --link: the classic builder has no --link; .*\(and 3 more\)$/,
+      /^Dockerfile:4: COPY --link: the classic builder of Engine 20\.10\.24 rejects it .*\(and 3 more\)$/,
     );
+  });
+
+  it('keeps COPY --link for engines whose classic builder parses and ignores it', () => {
+    const parsed = df('FROM alpine:3.20', 'COPY --link run.sh /run.sh');
+    for (const engineVersion of ['23.0.0', '27.5.1']) {
+      const options = native('linux/amd64', { engineVersion });
+      const plan = planStages(parsed, options);
+      expect(classicBuilderProblems(parsed, plan, options)).toEqual([]);
+      expect(renderForClassicBuilder(parsed, plan, options).text).toContain('COPY --link run.sh');
+    }
+    // Unknown engine: a warning, and the file still renders.
+    const options = native('linux/amd64');
+    const plan = planStages(parsed, options);
+    expect(classicBuilderProblems(parsed, plan, options).map((p) => p.severity)).toEqual([
+      'warning',
+    ]);
+    expect(renderForClassicBuilder(parsed, plan, options).text).toContain('COPY --link');
   });
 });

@@ -22,6 +22,7 @@ import {
   type Platform,
 } from '@xplat/core';
 import {
+  classicBuilderProblems,
   formatFinding,
   lintDockerfile,
   parseDockerfile,
@@ -36,7 +37,12 @@ import { createRegistryClient, formatRepository, type RegistryClient } from '@xp
 import { checkWindowsBaseImages, type ResolvedBaseImage } from './base-images.js';
 import type { BuildRequest } from './build-inputs.js';
 import { planBuild, type BuildPlan, type BuildSpec } from './build-plan.js';
-import { selectBuilder, type BuilderChoice, type BuilderSelection } from './builders.js';
+import {
+  buildKitMissing,
+  selectBuilder,
+  type BuilderChoice,
+  type BuilderSelection,
+} from './builders.js';
 import { planCache, type CachePlan } from './cache.js';
 import { probeHost, type HostFacts, type ProbeOptions } from './capabilities.js';
 import {
@@ -158,6 +164,20 @@ export async function prepareBuild(
     buildArgs: { ...request.buildArgs },
   };
   const stages = planStages(parsed, stageOptions);
+
+  // Picked the classic builder only because the CLI has no BuildKit: a Dockerfile that
+  // needs BuildKit is refused before building, saying what to install (not as a lint error,
+  // which would suggest changing the Dockerfile).
+  if (selection.kind === 'classic' && choice === 'auto' && facts.engine.os === 'linux') {
+    const needs = classicBuilderProblems(parsed, stages, stageOptions)[0];
+    if (needs)
+      throw buildKitMissing(
+        facts,
+        platform,
+        `${needs.file}:${needs.line} uses BuildKit-only syntax (${needs.message})`,
+        'file',
+      );
+  }
 
   const findings = request.lint
     ? await lintDockerfile(parsed, {

@@ -12,15 +12,21 @@ import {
   writeLegResult,
   XplatError,
   type LegResult,
+  type Platform,
 } from '@xplat/core';
 import { createRegistryClient, formatRepository } from '@xplat/registry';
 import { prepareBuild, type BuildOptions, type PreparedBuild } from './build-image.js';
 import type { BuildRequest } from './build-inputs.js';
 import { parseBuildxMetadata, parsePushDigest } from './build-plan.js';
-import type { BuilderKind } from './builders.js';
+import {
+  BuildKitMissingError,
+  buildKitMissing,
+  isPlatformMismatch,
+  type BuilderKind,
+} from './builders.js';
 import { runDocker, type DockerOptions } from './docker.js';
 import { readBackPushed } from './readback.js';
-import { runRequiredStep } from './steps.js';
+import { runRequiredStep, StepError } from './steps.js';
 
 export interface BuildOutcome {
   /** The pushed digest (manifest, or index when buildx added attestations); else the image ID. */
@@ -83,7 +89,23 @@ export async function executeBuild(
 
     const buildStart = Date.now();
     await logger.group(plan.build.title, async () => {
-      await runRequiredStep(plan.build, docker);
+      try {
+        await runRequiredStep(plan.build, docker);
+      } catch (error) {
+        // The classic builder met a base image of another platform: BuildKit was needed.
+        if (
+          error instanceof StepError &&
+          prepared.selection.kind === 'classic' &&
+          isPlatformMismatch(error.output)
+        )
+          throw buildKitMissing(
+            prepared.facts,
+            prepared.platform,
+            `the classic builder cannot build ${formatPlatform(prepared.platform)} ("does not match the specified platform")`,
+            'platform',
+          );
+        throw error;
+      }
     });
     const buildMs = Date.now() - buildStart;
 
@@ -201,11 +223,57 @@ function sourceOf(prepared: PreparedBuild): LegResult['source'] | undefined {
   return Object.keys(source).length ? source : undefined;
 }
 
-/** Prepare and execute: the whole build-platform-image step. */
+/**
+ * Prepare and execute: the whole build-platform-image step. A build refused for want of
+ * BuildKit still leaves a (failed) leg result, so the gate says why the leg is not there.
+ */
 export async function buildPlatformImage(
   request: BuildRequest,
   options: BuildOptions = {},
 ): Promise<BuildOutcome> {
-  const prepared = await prepareBuild(request, options);
-  return executeBuild(prepared, options);
+  const startedAt = (options.now ?? (() => new Date()))();
+  try {
+    const prepared = await prepareBuild(request, options);
+    return await executeBuild(prepared, options);
+  } catch (error) {
+    if (error instanceof BuildKitMissingError) {
+      // The reason without the input's name: the gate shows it as "build failed: <reason>".
+      const prefix = `${error.input}: `;
+      const reason = error.message.startsWith(prefix)
+        ? error.message.slice(prefix.length)
+        : error.message;
+      await writeFailedLegResult(request, error.platform, reason, startedAt, options);
+    }
+    throw error;
+  }
+}
+
+/** The leg result of a build that produced no image: failed, with the reason. */
+export async function writeFailedLegResult(
+  request: BuildRequest,
+  platform: Platform,
+  reason: string,
+  startedAt: Date,
+  options: Pick<BuildOptions, 'now'> = {},
+): Promise<string> {
+  const finishedAt = (options.now ?? (() => new Date()))();
+  const result: LegResult = {
+    schema: LEG_RESULT_SCHEMA,
+    platform: formatPlatform(platform),
+    image: formatRepository(request.image),
+    digest: '',
+    pushed: false,
+    tags: [],
+    builder: 'classic',
+    timings: {
+      startedAt: startedAt.toISOString(),
+      finishedAt: finishedAt.toISOString(),
+      buildMs: 0,
+    },
+    smoke: { status: 'skipped', checks: [] },
+    failure: { step: 'build', reason },
+  };
+  const file = path.join(request.resultDir, `${platformPair(platform)}.json`);
+  await writeLegResult(file, result);
+  return file;
 }

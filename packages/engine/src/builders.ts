@@ -204,13 +204,61 @@ export function selectBuilder(facts: HostFacts, options: SelectOptions): Builder
     checkBuildxPlatform(buildx, platform, facts);
     return pick('buildx', `buildx builder "${buildx.name}" (${buildx.driver} driver)`);
   }
-  if (!engineCan) checkEngineLinuxPlatform(facts, platform);
-  if (facts.cli.buildkitBuiltIn)
+  if (facts.cli.buildkitBuiltIn) {
+    if (!engineCan) checkEngineLinuxPlatform(facts, platform);
     return pick('buildkit', `docker CLI ${facts.cli.version} has BuildKit built in; no buildx`);
+  }
+  // The classic builder cannot build another architecture: refuse before building, with
+  // what to install, rather than let it fail on "does not match the specified platform".
+  if (needsEmulation(facts, platform))
+    throw buildKitMissing(
+      facts,
+      platform,
+      `${target} is another architecture than this ${facts.engine.platform} engine`,
+      'platform',
+    );
   return pick(
     'classic',
     `docker CLI ${facts.cli.version} has neither buildx nor built-in BuildKit; the engine's classic builder`,
   );
+}
+
+/**
+ * A build that needs BuildKit (another architecture, BuildKit-only syntax) on a docker CLI
+ * that has none. Carries the platform so the caller can write the leg's failed result.
+ */
+export class BuildKitMissingError extends XplatError {
+  constructor(
+    message: string,
+    input: string,
+    readonly platform: Platform,
+  ) {
+    super(message, input);
+    this.name = 'BuildKitMissingError';
+  }
+}
+
+/** What to install for BuildKit here: the buildx plugin, and QEMU when the platform needs it. */
+export function buildKitMissing(
+  facts: HostFacts,
+  platform: Platform,
+  why: string,
+  input: string,
+): BuildKitMissingError {
+  const qemu =
+    needsEmulation(facts, platform) && !includesPlatform(engineLinuxPlatforms(facts), platform)
+      ? `; and register QEMU for it: docker run --privileged --rm tonistiigi/binfmt --install ${platform.architecture}`
+      : '';
+  return new BuildKitMissingError(
+    `${why}: that needs BuildKit, and docker CLI ${facts.cli.version} has none (no buildx plugin; CLIs from 23.0 have no built-in BuildKit); install the buildx plugin (apt-get install docker-buildx-plugin, or docker-buildx from github.com/docker/buildx/releases in ~/.docker/cli-plugins/)${qemu}`,
+    input,
+    platform,
+  );
+}
+
+/** Docker's classic builder refusing a base image of another platform than it builds. */
+export function isPlatformMismatch(output: string): boolean {
+  return /does not match the specified platform/i.test(output);
 }
 
 function checkEngineLinuxPlatform(facts: HostFacts, platform: Platform): void {

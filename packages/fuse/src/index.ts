@@ -7,4 +7,5 @@ export * from './resolve.js';
 export * from './results.js';
 export * from './summary.js';
 export * from './tag-policy.js';
+export * from './text.js';
 export * from './verify.js';

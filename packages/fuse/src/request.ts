@@ -12,8 +12,10 @@ import {
   type Platform,
 } from '@xplat/core';
 import {
+  formatRepository,
   parseReference,
   parseRepository,
+  sameRepository,
   type ImageReference,
   type Repository,
 } from '@xplat/registry';
@@ -32,6 +34,28 @@ export interface RawFuseInputs {
   mediaType: string;
   mutableTags: string;
   dryRun: string;
+}
+
+/** fuse-manifest's input names (action.yml) -> the RawFuseInputs field each fills. */
+export const FUSE_INPUTS = {
+  image: 'image',
+  tags: 'tags',
+  results: 'results',
+  sources: 'sources',
+  'expected-platforms': 'expectedPlatforms',
+  annotations: 'annotations',
+  'media-type': 'mediaType',
+  'mutable-tags': 'mutableTags',
+  'dry-run': 'dryRun',
+} as const satisfies Record<string, keyof RawFuseInputs>;
+export type FuseInputName = keyof typeof FUSE_INPUTS;
+
+/** RawFuseInputs from values keyed by input name (absent = ''), as `xplat fuse` has them. */
+export function rawFuseInputs(byName: Partial<Record<FuseInputName, string>>): RawFuseInputs {
+  const raw = {} as RawFuseInputs;
+  for (const [name, field] of Object.entries(FUSE_INPUTS))
+    raw[field] = byName[name as FuseInputName] ?? '';
+  return raw;
 }
 
 export interface FuseRequest {
@@ -84,8 +108,28 @@ export async function parseFuseRequest(raw: RawFuseInputs, cwd: string): Promise
     ? sourceTexts.map((s) => parseReference(s, 'sources'))
     : undefined;
   const legs = resultPatterns.length ? await loadLegResults(resultPatterns, cwd) : undefined;
+  for (const leg of legs ?? []) checkLegRepository(leg, target);
 
   return { target, tags, legs, sources, expected, annotations, mediaType, mutableTags, dryRun };
+}
+
+/**
+ * A leg result is the build of this image: one for another repository is another
+ * project's leg (a shared results folder, a stale artifact) and never joins the index.
+ * Explicit sources may live elsewhere; they are copied in.
+ */
+function checkLegRepository(leg: LoadedLegResult, target: Repository): void {
+  let image: Repository;
+  try {
+    image = parseRepository(leg.result.image, `${leg.file}: image`);
+  } catch {
+    image = { registry: '', repository: leg.result.image };
+  }
+  if (!sameRepository(image, target))
+    throw new XplatError(
+      `the leg result is for ${leg.result.image}, not the target repository ${formatRepository(target)}; fuse legs built for ${formatRepository(target)} (or give sources to copy images from elsewhere)`,
+      leg.file,
+    );
 }
 
 /** Result patterns are one per line (a glob may contain commas: {a,b}). */

@@ -54,9 +54,10 @@ async function fuseLegs(
   change: Partial<RawFuseInputs> = {},
   client: RegistryClientOptions = {},
 ) {
-  const dir = await writeLegs(legs);
+  const image = change.image ?? `${tb.openRegistry}/${uniqueRepository('fused')}`;
+  const dir = await writeLegs(legs, image);
   const request = await parseFuseRequest(
-    inputs({ results: dir, expectedPlatforms: FOUR_PLATFORMS, ...change }),
+    inputs({ results: dir, expectedPlatforms: FOUR_PLATFORMS, ...change, image }),
     dir,
   );
   return fuse(request, createRegistryClient({ ...FAST_RETRY, ...client }), silentLogger);
@@ -118,7 +119,8 @@ describe('fuse: the four-platform hybrid index', () => {
       'windows/amd64:10.0.20348.2655',
       'windows/amd64:10.0.26100.1742',
     ]);
-    expect(result.entries.every((e) => e.copied && e.smoke === 'passed')).toBe(true);
+    // The legs pushed into the target repository: nothing to copy.
+    expect(result.entries.every((e) => !e.copied && e.smoke === 'passed')).toBe(true);
     expect(result.tags.map((t) => t.action)).toEqual(['create', 'create']);
 
     // skopeo: the exact bytes, their digest, and every platform field.
@@ -210,16 +212,22 @@ describe('fuse: the gate', () => {
     expect(error).toBeInstanceOf(GateClosedError);
     expect((error as Error).message).toMatch(message);
     expect((error as Error).message).not.toContain('\n');
-    // Nothing written: no tag, and not even the copied children.
+    // Nothing written: no tag.
     expect(await rawManifest(`${image}:1.0.0`)).toBeUndefined();
-    const client = createRegistryClient();
-    const [registry, ...rest] = image.split('/');
-    expect(
-      await client.headManifest(
-        { registry: registry!, repository: rest.join('/') },
-        fixture('LINUX_AMD64').digest,
+  });
+
+  it('refuses a leg result of another repository, naming both, before any registry traffic', async () => {
+    const target = `${tb.openRegistry}/${uniqueRepository('target')}`;
+    const other = `${tb.openRegistry}/${uniqueRepository('other-project')}`;
+    const dir = await writeLegs(fourLegs().slice(0, 1), other);
+    await expect(
+      parseFuseRequest(
+        inputs({ image: target, results: dir, expectedPlatforms: 'linux/amd64' }),
+        dir,
       ),
-    ).toBeUndefined();
+    ).rejects.toThrow(
+      `result.json: the leg result is for ${other}, not the target repository ${target}; fuse legs built for ${target} (or give sources to copy images from elsewhere)`,
+    );
   });
 
   it('refuses a leg result whose image is another platform than it claims', async () => {

@@ -3,6 +3,7 @@
  * the fuse is exercised from the same inputs a workflow hands it.
  */
 import { writeLegResult, type LegResult } from '@xplat/core';
+import { createRegistryClient, parseReference, parseRepository } from '@xplat/registry';
 import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -55,16 +56,28 @@ export function fourLegs(): LegSpec[] {
   ];
 }
 
-/** Writes one leg result file per spec into a new folder and returns the folder. */
-export async function writeLegs(specs: readonly LegSpec[]): Promise<string> {
+/**
+ * Writes one leg result file per spec into a new folder and returns the folder. The legs
+ * are builds of `target` (fuse refuses legs of another repository), so each fixture is
+ * first copied there, as the build leg would have pushed it; without a target the legs
+ * stay in the fixtures' repositories.
+ */
+export async function writeLegs(specs: readonly LegSpec[], target?: string): Promise<string> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'xplat-legs-'));
+  const into = target ? parseRepository(target) : undefined;
+  const client = createRegistryClient();
   for (const [i, spec] of specs.entries()) {
     const status = spec.smoke ?? 'passed';
+    if (into)
+      await client.copyImage(
+        parseReference(spec.fixture.ref.replace(/:[^:/]+$/, `@${spec.fixture.digest}`)),
+        into,
+      );
     await writeLegResult(path.join(dir, `leg-${i}`, 'result.json'), {
       schema: 'xplat.leg/v1',
       platform: spec.platform,
       ...(spec.osVersion ? { osVersion: spec.osVersion } : {}),
-      image: spec.fixture.image,
+      image: target ?? spec.fixture.image,
       digest: spec.fixture.digest,
       pushed: spec.pushed ?? true,
       tags: [spec.fixture.ref],

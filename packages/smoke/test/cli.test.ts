@@ -7,21 +7,24 @@ import { bed, httpService } from './containers.js';
 
 const b = bed();
 
-async function cli(argv: string[]): Promise<{ code: number; stdout: string[]; stderr: string[] }> {
+async function cli(
+  argv: string[],
+): Promise<{ code: number; stdout: string[]; stderr: string[]; log: string[] }> {
   const stdout: string[] = [];
   const stderr: string[] = [];
+  const logger = recordingLogger();
   const code = await runCli(argv, {
     stdout: (t) => stdout.push(t),
     stderr: (t) => stderr.push(t),
-    logger: recordingLogger(),
+    logger,
     cwd: process.cwd(),
     env: { ...process.env, XPLAT_DOCKER: b.docker.docker },
   });
-  return { code, stdout, stderr };
+  return { code, stdout, stderr, log: logger.lines };
 }
 
 describe('xplat smoke', () => {
-  test('passes with the checks table on stdout', async () => {
+  test('passes with the checks table on stdout, printed once', async () => {
     const port = await freePort();
     const run = await cli([
       'smoke',
@@ -40,6 +43,11 @@ describe('xplat smoke', () => {
     expect(run.code).toBe(0);
     expect(run.stdout[0]).toMatch(/^check +status +time +detail\n/);
     expect(run.stdout[0]).toMatch(/\nhttp GET \/ +passed +\d+ ms +200 in \d+ ms\n/);
+    // The log has the progress, not the table again; it says before it waits for the stop.
+    expect(run.log.join('\n')).not.toMatch(/^check +status/m);
+    expect(run.log).toContainEqual(
+      expect.stringMatching(/^waiting up to 1 s for xplat-smoke-\S+ to stop after SIGTERM$/),
+    );
   });
 
   test('--json prints the report; a failure exits 1 with the reason', async () => {
@@ -61,17 +69,28 @@ describe('xplat smoke', () => {
     expect(run.stderr).toEqual(['xplat smoke: failed: one-shot: exited 9, expected 0']);
   });
 
-  test('a bad flag value is one line naming it', async () => {
-    const run = await cli(['smoke', b.amd64, '--port', '8080', '--timeout', 'soon']);
-    expect(run.code).toBe(1);
-    expect(run.stderr).toEqual([
-      'xplat smoke: timeout: "soon" is not a duration: use e.g. 30s, 2m or 1500ms',
-    ]);
+  test.each<[string[], string]>([
+    [
+      ['--port', '8080', '--timeout', 'soon'],
+      'xplat smoke: --timeout: "soon" is not a duration: use e.g. 30s, 2m or 1500ms',
+    ],
+    [
+      ['--path', '/x'],
+      'xplat smoke: --path: is an HTTP check and needs port (the port the service listens on)',
+    ],
+    [
+      ['--header', 'X: 1'],
+      'xplat smoke: --header: is an HTTP check and needs port (the port the service listens on)',
+    ],
+  ])('a bad flag value is one line naming the flag, exit 2: %j', async (args, message) => {
+    const run = await cli(['smoke', b.amd64, ...args]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toEqual([message]);
   });
 
   test('--help', async () => {
     const run = await cli(['smoke', '--help']);
     expect(run.code).toBe(0);
-    expect(run.stdout[0]).toMatch(/^usage: xplat smoke IMAGE \[options\]/);
+    expect(run.stdout[0]).toMatch(/^usage: xplat smoke \[IMAGE\] \[options\]/);
   });
 });

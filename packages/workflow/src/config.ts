@@ -247,18 +247,42 @@ function resolve(
       problems.push(problem(fieldPath, error.message));
       return;
     }
+    // The platform's own entry, then its OS family's shorthand, then the top level.
+    const family = platform.os === 'windows' ? data.windows : data.linux;
+    const legContext = object?.context ?? family?.context ?? context;
     legs.push({
       platform,
       name,
       pair: platformPair(platform),
       runner,
-      context,
-      dockerfile,
-      target: data.target,
-      buildArgs: { ...topArgs, ...(object?.['build-args'] ?? {}) },
+      context: legContext,
+      dockerfile:
+        object?.dockerfile ??
+        family?.dockerfile ??
+        data.dockerfile ??
+        path.posix.join(legContext, 'Dockerfile'),
+      target: object?.target ?? family?.target ?? data.target,
+      buildArgs: {
+        ...topArgs,
+        ...(family?.['build-args'] ?? {}),
+        ...(object?.['build-args'] ?? {}),
+      },
       smoke: { ...topSmoke, ...(object?.smoke ?? {}) },
     });
   });
+
+  // A shorthand for an OS that no platform has is a leftover or a typo, never intended.
+  for (const os of ['linux', 'windows'] as const) {
+    if (data[os] === undefined || legs.some((l) => l.platform.os === os)) continue;
+    if (problems.length) continue; // a platform that failed to parse may be the one
+    problems.push(
+      problem(
+        [os],
+        `applies to no platform: platforms: lists no ${os}/… platform; remove ${os}: or add a ${os === 'linux' ? 'Linux' : 'Windows'} platform`,
+        true,
+      ),
+    );
+  }
 
   // engines: keys are platforms; each must be one of the configured platforms.
   const engines: Record<string, string> = {};

@@ -126,11 +126,16 @@ export function generateWorkflow(config: ResolvedConfig, options: GenerateOption
   const notPr = "github.event_name != 'pull_request'";
 
   const qemu = vary(legs, 'qemu', (l) => (l.runner.qemu ? 'true' : 'auto'));
+  // Where each leg builds from: literal inputs when every leg shares them, matrix keys
+  // when a platform has its own (Dockerfile + Dockerfile.windows).
+  const context = vary(legs, 'context', (l) => l.context);
+  const file = vary(legs, 'file', (l) => l.dockerfile);
+  const target = vary(legs, 'target', (l) => l.target ?? '');
   const buildArgs = vary(legs, 'build-args', (l) => keyValueLines(l.buildArgs));
   const smoke = smokeInputs(legs[0]!.smoke).map(([name], index) =>
     vary(legs, `smoke-${name}`, (l) => smokeInputs(l.smoke)[index]![1]),
   );
-  const varying = [qemu, buildArgs, ...smoke].filter((v) => !isUniform(v));
+  const varying = [qemu, context, file, target, buildArgs, ...smoke].filter((v) => !isUniform(v));
 
   const include = legs.map((leg, i) => {
     const entry: Record<string, unknown> = {
@@ -182,9 +187,9 @@ export function generateWorkflow(config: ResolvedConfig, options: GenerateOption
       with: withInputs([
         ['image', config.image],
         ['platform', '${{ matrix.platform }}'],
-        ['context', config.context],
-        ['file', config.dockerfile],
-        ['target', config.target ?? ''],
+        ['context', inputFor(context)],
+        ['file', inputFor(file)],
+        ['target', inputFor(target)],
         ['build-args', inputFor(buildArgs)],
         ['labels', keyValueLines(config.labels)],
         ['tag-template', config.legTag ?? ''],

@@ -3,6 +3,7 @@
  * matrix leg (platform, runner, emulation, smoke) and the gate's expected platforms.
  */
 import { releaseForOsVersion, renderTable, formatRunsOn, type RunsOn } from '@xplat/core';
+import path from 'node:path';
 import type { ResolvedConfig } from './config.js';
 import { LEG_ARTIFACT_PREFIX } from './generate.js';
 
@@ -16,6 +17,10 @@ export interface PlanLeg {
   /** Windows: ltsc2022, ltsc2025, or the os.version given. */
   readonly windowsRelease?: string;
   readonly artifact: string;
+  /** What the leg builds: build-platform-image's context, file and target. */
+  readonly context: string;
+  readonly dockerfile: string;
+  readonly target?: string;
   readonly buildArgs: Readonly<Record<string, string>>;
   readonly smoke: Readonly<Record<string, unknown>>;
 }
@@ -52,6 +57,9 @@ export function planFromConfig(config: ResolvedConfig): Plan {
             }
           : {}),
         artifact: `${LEG_ARTIFACT_PREFIX}${leg.pair}`,
+        context: leg.context,
+        dockerfile: leg.dockerfile,
+        ...(leg.target !== undefined ? { target: leg.target } : {}),
         buildArgs: leg.buildArgs,
         smoke: leg.smoke,
       };
@@ -64,11 +72,12 @@ export function planFromConfig(config: ResolvedConfig): Plan {
 /** The matrix as a table, then the gate and the tags. */
 export function renderPlan(plan: Plan): string {
   const legs = renderTable(
-    ['PLATFORM', 'RUNNER', 'BUILD', 'SMOKE', 'ARTIFACT'],
+    ['PLATFORM', 'RUNNER', 'BUILD', 'DOCKERFILE', 'SMOKE', 'ARTIFACT'],
     plan.legs.map((l) => [
       l.platform,
       `${formatRunsOn(l.runsOn)}${l.hosted ? '' : ' (self-hosted)'}`,
       l.qemu ? 'QEMU (emulated)' : 'native',
+      dockerfileSummary(l),
       smokeSummary(l.smoke),
       l.artifact,
     ]),
@@ -96,4 +105,30 @@ function smokeSummary(smoke: Readonly<Record<string, unknown>>): string {
   if (smoke['expect-log'] !== undefined) parts.push('log');
   if (smoke.command !== undefined) parts.push('command');
   return parts.length ? parts.join(', ') : 'starts and stays up';
+}
+
+/** `Dockerfile.windows`, with the stage and a context that is not the file's own folder. */
+function dockerfileSummary(leg: PlanLeg): string {
+  const own = path.posix.dirname(leg.dockerfile);
+  const context =
+    path.posix.normalize(leg.context) === path.posix.normalize(own) ? '' : ` in ${leg.context}`;
+  return `${leg.dockerfile}${leg.target ? ` (target ${leg.target})` : ''}${context}`;
+}
+
+/**
+ * The matrix as GitHub's strategy.matrix takes it: what `xplat plan --json` prints and
+ * what the reusable workflow's plan job computes from its inputs (the tests compare them).
+ */
+export function planMatrix(plan: Plan): { include: Record<string, unknown>[] } {
+  return {
+    include: plan.legs.map((l) => ({
+      platform: l.platform,
+      pair: l.pair,
+      'runs-on': l.runsOn,
+      qemu: l.qemu ? 'true' : 'auto',
+      context: l.context,
+      file: l.dockerfile,
+      target: l.target ?? '',
+    })),
+  };
 }

@@ -10,8 +10,12 @@
  * every hosted release the ARG can name is proposed, each with its build arg.
  */
 import {
+  isLinuxOnlyImageName,
   parseDockerfile,
   planStages,
+  isWindowsImageName,
+  splitImage,
+  windowsReleaseOfTag,
   type ParsedDockerfile,
   type StagePlan,
 } from '@xplat/dockerfile';
@@ -22,12 +26,32 @@ import {
   type Platform,
   type WindowsRelease,
 } from '@xplat/core';
+import path from 'node:path';
 import { Document } from 'yaml';
+import { isWindowsByName } from './dockerfile-files.js';
+import { osEvidence } from './dockerfile-os.js';
 
 export interface ProposedPlatform {
   readonly platform: string;
   readonly buildArgs?: Readonly<Record<string, string>>;
   readonly runsOn?: readonly string[];
+  /** The Dockerfile this leg builds, from the repository root (default: the options'). */
+  readonly dockerfile?: string;
+  /** Its build context, from the repository root (default: the options'). */
+  readonly context?: string;
+}
+
+/** A platform init could have proposed but did not, and why. */
+export interface LeftOut {
+  /** `windows/amd64:ltsc2025`, several comma-separated, or '' for a whole file. */
+  readonly platform: string;
+  readonly dockerfile: string;
+  readonly reason: string;
+}
+
+/** `windows/amd64:ltsc2025 from Dockerfile.windows: lints with errors: ...`. */
+export function formatLeftOut(l: LeftOut): string {
+  return `${l.platform ? `${l.platform} from ` : ''}${l.dockerfile}: ${l.reason}`;
 }
 
 export interface Proposal {
@@ -36,38 +60,24 @@ export interface Proposal {
   readonly port?: number;
   /** Why each platform was proposed (base images with their lines), for the header. */
   readonly notes: readonly string[];
+  /** What was left out (a leg that lints with errors, a platform two files build). */
+  readonly leftOut?: readonly LeftOut[];
 }
 
 const LINUX = parsePlatform('linux/amd64');
 
 /**
- * Windows by name: mcr.microsoft.com/windows/*, or a tag naming nanoserver, servercore
- * or an LTSC release (mcr.microsoft.com/dotnet/aspnet:8.0-nanoserver-ltsc2022).
- * (A copy of @xplat/dockerfile's isWindowsImageName, which it does not export.)
+ * Windows by name (mcr.microsoft.com/windows/*, a tag naming nanoserver, servercore or
+ * an LTSC release): @xplat/dockerfile's rule, so init and lint agree on what is Windows.
  */
 export function isWindowsImage(image: string): boolean {
-  const { repository, tag } = splitImage(image);
-  if (/^mcr\.microsoft\.com\/windows(\/|$)/.test(repository)) return true;
-  return /nanoserver|windowsservercore|servercore|ltsc20\d\d/.test(tag);
+  return isWindowsImageName(splitImage(image));
 }
 
 /** The known release a Windows image tag names (ltsc2019/1809, ltsc2022, ltsc2025, 10.0.x). */
 export function releaseOfImage(image: string): WindowsRelease | undefined {
-  const { tag } = splitImage(image);
-  const build = /10\.0\.(\d{5})/.exec(tag)?.[0];
-  if (build) return releaseForOsVersion(build);
-  if (/(^|[-_.])1809($|[-_.])/.test(tag))
-    return WINDOWS_RELEASES.find((r) => r.name === 'ltsc2019');
-  return WINDOWS_RELEASES.find((r) => tag.includes(r.name));
-}
-
-function splitImage(image: string): { repository: string; tag: string } {
-  const rest = image.split('@')[0]!;
-  const slash = rest.lastIndexOf('/');
-  const colon = rest.lastIndexOf(':');
-  return colon > slash
-    ? { repository: rest.slice(0, colon).toLowerCase(), tag: rest.slice(colon + 1).toLowerCase() }
-    : { repository: rest.toLowerCase(), tag: '' };
+  const build = windowsReleaseOfTag(splitImage(image).tag);
+  return build ? releaseForOsVersion(build.split('.').slice(0, 3).join('.')) : undefined;
 }
 
 function windowsPlatform(release: WindowsRelease): Platform {
@@ -88,6 +98,87 @@ function plan(
   }
 }
 
+/**
+ * Values of a global ARG that make a base image name `release`: the default with its
+ * release replaced (ltsc2022 -> ltsc2025, 2019 -> 2022 in `ltsc${WIN_VERSION}`, a build
+ * number), or the release's name when the ARG has no default (`nanoserver:${BASE_TAG}`).
+ */
+export function releaseArgValues(defaultValue: string | null, release: WindowsRelease): string[] {
+  if (defaultValue === null || defaultValue === '') return [release.name, release.build];
+  const out = new Set<string>();
+  for (const other of WINDOWS_RELEASES) {
+    if (defaultValue.includes(other.name)) out.add(defaultValue.replace(other.name, release.name));
+    if (defaultValue.includes(other.build))
+      out.add(defaultValue.replace(other.build, release.build));
+  }
+  const year = (r: WindowsRelease) => r.name.replace(/^ltsc/, '');
+  for (const other of WINDOWS_RELEASES)
+    if (new RegExp(`(^|[^0-9])${year(other)}([^0-9]|$)`).test(defaultValue))
+      out.add(defaultValue.replace(year(other), year(release)));
+  if (/(^|[-_.])1809($|[-_.])/.test(defaultValue))
+    out.add(defaultValue.replace('1809', release.name));
+  out.delete(defaultValue);
+  return [...out];
+}
+
+/** Whether a global ARG reaches a FROM line, directly or through another global ARG. */
+function feedsFrom(parsed: ParsedDockerfile, name: string, seen = new Set<string>()): boolean {
+  if (seen.has(name)) return false;
+  seen.add(name);
+  const uses = new RegExp(`\\$\\{?${name}\\b`);
+  if (parsed.stages.some((s) => uses.test(s.from) || uses.test(s.platformFlag ?? ''))) return true;
+  return parsed.globalArgs.some(
+    (a) => a.defaultValue !== null && uses.test(a.defaultValue) && feedsFrom(parsed, a.name, seen),
+  );
+}
+
+/**
+ * The releases of `hosted` that one global ARG of the file can pick, each with its value:
+ * the first ARG (in file order) for which the planned base images then name that release.
+ */
+function releasesByArg(
+  parsed: ParsedDockerfile,
+  hosted: readonly WindowsRelease[],
+): { arg: string; variants: ProposedPlatform[] } | undefined {
+  for (const arg of parsed.globalArgs) {
+    if (!feedsFrom(parsed, arg.name)) continue;
+    const variants: ProposedPlatform[] = [];
+    for (const release of hosted) {
+      for (const value of [
+        arg.defaultValue ?? '',
+        ...releaseArgValues(arg.defaultValue, release),
+      ]) {
+        if (!value) continue;
+        const p = plan(parsed, windowsPlatform(release), { [arg.name]: value });
+        if (
+          p &&
+          p.baseImages.length &&
+          p.baseImages.some((b) => isWindowsImage(b.image)) &&
+          p.baseImages.every(
+            (b) => !isWindowsImage(b.image) || releaseOfImage(b.image)?.name === release.name,
+          )
+        ) {
+          variants.push({
+            platform: `windows/amd64:${release.name}`,
+            buildArgs: { [arg.name]: value },
+          });
+          break;
+        }
+      }
+    }
+    // An ARG that names only the release the default already has picks nothing.
+    if (variants.length > 1 || (variants.length === 1 && arg.defaultValue === null))
+      return { arg: arg.name, variants };
+  }
+  return undefined;
+}
+
+/**
+ * Platforms from one Dockerfile: Linux (amd64, arm64) when the stages the Linux plan
+ * reaches are not Windows; Windows, per release, when the Windows plan's are — by base
+ * image first, then by content and by the file's name (`Dockerfile.windows`) where the
+ * base image does not say.
+ */
 export function proposeFromDockerfile(text: string, file = 'Dockerfile'): Proposal {
   const parsed = parseDockerfile({ file, text });
   const notes: string[] = [];
@@ -96,67 +187,73 @@ export function proposeFromDockerfile(text: string, file = 'Dockerfile'): Propos
     p.baseImages.length
       ? p.baseImages.map((b) => `${b.image} (line ${b.line})`).join(', ')
       : 'scratch';
+  const byName = isWindowsByName(file);
 
   const linux = plan(parsed, LINUX);
-  if (linux && linux.baseImages.every((b) => !isWindowsImage(b.image))) {
+  const linuxEvidence = linux ? osEvidence(parsed, linux) : undefined;
+  const linuxIsWindows =
+    !!linuxEvidence &&
+    linuxEvidence.linux.length === 0 &&
+    (linuxEvidence.windows.length > 0 || byName);
+  if (linux && linux.baseImages.every((b) => !isWindowsImage(b.image)) && !linuxIsWindows) {
     platforms.push({ platform: 'linux/amd64' }, { platform: 'linux/arm64' });
     notes.push(`linux/amd64, linux/arm64 from ${describe(linux)}`);
   }
 
   const hosted = WINDOWS_RELEASES.filter((r) => r.hostedRunner);
   const first = plan(parsed, windowsPlatform(hosted[0]!));
-  if (first && first.baseImages.length && first.baseImages.every((b) => isWindowsImage(b.image))) {
-    const releases = new Set(first.baseImages.map((b) => releaseOfImage(b.image)?.name));
+  const evidence = first ? osEvidence(parsed, first) : undefined;
+  const windowsBases =
+    !!first &&
+    first.baseImages.length > 0 &&
+    first.baseImages.every((b) => isWindowsImage(b.image));
+  const windowsByContent =
+    !!evidence &&
+    evidence.linux.length === 0 &&
+    first!.baseImages.every((b) => !isLinuxOnlyImageName(splitImage(b.image))) &&
+    (evidence.windows.length > 0 || byName);
+  if (first && (windowsBases || windowsByContent)) {
+    const why = windowsBases
+      ? describe(first)
+      : `${describe(first)}, Windows by ${evidence!.windows.length ? evidence!.windows[0] : `its name (${file})`}`;
+    const releases = new Set(
+      first.baseImages
+        .filter((b) => isWindowsImage(b.image))
+        .map((b) => releaseOfImage(b.image)?.name),
+    );
     const release = releases.size === 1 ? [...releases][0] : undefined;
     const found = WINDOWS_RELEASES.find((r) => r.name === release);
-    if (!found) {
+    // A global ARG that names the release lets one Dockerfile build every release.
+    const byArg = releasesByArg(parsed, hosted);
+    if (byArg) {
+      platforms.push(...byArg.variants);
+      notes.push(
+        `${byArg.variants.map((v) => v.platform).join(', ')} from ${why}, the release picked by ARG ${byArg.arg}`,
+      );
+    } else if (!found) {
       const fallback = hosted[0]!;
       platforms.push({ platform: `windows/amd64:${fallback.name}` });
       notes.push(
-        `windows/amd64:${fallback.name} from ${describe(first)}: its tag names no single LTSC release; check that the base image matches`,
+        `windows/amd64:${fallback.name} from ${why}: its tag names no single LTSC release; check that the base image matches`,
       );
+    } else if (found.hostedRunner) {
+      platforms.push({ platform: `windows/amd64:${found.name}` });
+      notes.push(`windows/amd64:${found.name} from ${why}`);
     } else {
-      // A global ARG that names the release lets one Dockerfile build every release.
-      const variants: ProposedPlatform[] = [];
-      for (const arg of parsed.globalArgs) {
-        if (!arg.defaultValue?.includes(found.name)) continue;
-        for (const other of hosted) {
-          const value = arg.defaultValue.replace(found.name, other.name);
-          const p = plan(parsed, windowsPlatform(other), { [arg.name]: value });
-          if (
-            p &&
-            p.baseImages.length &&
-            p.baseImages.every((b) => releaseOfImage(b.image)?.name === other.name)
-          )
-            variants.push({
-              platform: `windows/amd64:${other.name}`,
-              buildArgs: { [arg.name]: value },
-            });
-        }
-        if (variants.length) {
-          notes.push(
-            `${variants.map((v) => v.platform).join(', ')} from ${describe(first)}, the release picked by ARG ${arg.name}`,
-          );
-          break;
-        }
-      }
-      if (variants.length) platforms.push(...variants);
-      else if (found.hostedRunner) {
-        platforms.push({ platform: `windows/amd64:${found.name}` });
-        notes.push(`windows/amd64:${found.name} from ${describe(first)}`);
-      } else {
-        platforms.push({
-          platform: `windows/amd64:${found.name}`,
-          runsOn: ['self-hosted', 'windows', found.name],
-        });
-        notes.push(
-          `windows/amd64:${found.name} from ${describe(first)}: no GitHub-hosted runner runs ${found.name}, so it needs a self-hosted runner with these labels`,
-        );
-      }
+      platforms.push({
+        platform: `windows/amd64:${found.name}`,
+        runsOn: ['self-hosted', 'windows', found.name],
+      });
+      notes.push(
+        `windows/amd64:${found.name} from ${why}: no GitHub-hosted runner runs ${found.name}, so it needs a self-hosted runner with these labels`,
+      );
     }
   }
 
-  const port = exposedPort(parsed, linux ?? first);
+  const port = exposedPort(
+    parsed,
+    platforms[0]?.platform.startsWith('linux') ? linux : (first ?? linux),
+  );
   return { platforms, ...(port !== undefined ? { port } : {}), notes };
 }
 
@@ -178,23 +275,89 @@ function exposedPort(parsed: ParsedDockerfile, p: StagePlan | undefined): number
 
 export interface InitOptions {
   readonly image: string;
+  /** The context of legs that do not name their own. */
   readonly context: string;
-  /** Only written when it is not <context>/Dockerfile. */
+  /** The Dockerfile of legs that do not name their own (default <context>/Dockerfile). */
   readonly dockerfile?: string;
   readonly smokePath?: string;
   /** Where the proposal came from, for the header. */
   readonly source: string;
 }
 
+interface BuildPlace {
+  context: string;
+  dockerfile: string;
+}
+
+/**
+ * Where each leg builds from, written as briefly as xplat.yml allows: the first leg's
+ * file and context at the top level, an OS family's at `linux:`/`windows:` when it
+ * differs (Dockerfile + Dockerfile.windows), a leg's own on its entry. Resolved the way
+ * loadConfig resolves them: entry, then family, then top level, then <context>/Dockerfile.
+ */
+function placeFields(
+  proposal: Proposal,
+  options: InitOptions,
+): {
+  top: Record<string, string>;
+  families: Record<string, Record<string, string>>;
+  entries: Record<string, string>[];
+} {
+  const place = (p: ProposedPlatform): BuildPlace => {
+    const context = p.context ?? options.context;
+    return {
+      context,
+      dockerfile: p.dockerfile ?? options.dockerfile ?? path.posix.join(context, 'Dockerfile'),
+    };
+  };
+  const places = proposal.platforms.map(place);
+  const first = places[0] ?? { context: options.context, dockerfile: options.dockerfile ?? '' };
+  const top: Record<string, string> = {};
+  if (first.context !== '.') top.context = first.context;
+  if (first.dockerfile !== path.posix.join(first.context, 'Dockerfile'))
+    top.dockerfile = first.dockerfile;
+  const topContext = first.context;
+  const defaultFile = (context: string, family: Record<string, string>) =>
+    family.dockerfile ?? top.dockerfile ?? path.posix.join(context, 'Dockerfile');
+
+  const families: Record<string, Record<string, string>> = {};
+  for (const os of ['linux', 'windows']) {
+    const mine = places.filter((_, i) => proposal.platforms[i]!.platform.startsWith(`${os}/`));
+    // Only a place every leg of the OS shares; per-release files stay on their entries.
+    const want = mine[0];
+    if (!want || mine.some((m) => m.context !== want.context || m.dockerfile !== want.dockerfile))
+      continue;
+    const family: Record<string, string> = {};
+    if (want.context !== topContext) family.context = want.context;
+    if (want.dockerfile !== defaultFile(want.context, family)) family.dockerfile = want.dockerfile;
+    if (Object.keys(family).length) families[os] = family;
+  }
+  const entries = proposal.platforms.map((p, i) => {
+    const family = families[p.platform.split('/')[0]!] ?? {};
+    const familyContext = family.context ?? topContext;
+    const want = places[i]!;
+    const entry: Record<string, string> = {};
+    if (want.context !== familyContext) entry.context = want.context;
+    if (
+      want.dockerfile !==
+      (family.dockerfile ?? top.dockerfile ?? path.posix.join(want.context, 'Dockerfile'))
+    )
+      entry.dockerfile = want.dockerfile;
+    return entry;
+  });
+  return { top, families, entries };
+}
+
 /** The xplat.yml `xplat init` writes: a header saying where it came from, then the fields. */
 export function renderInitConfig(proposal: Proposal, options: InitOptions): string {
-  const data: Record<string, unknown> = { image: options.image };
-  if (options.context !== '.') data.context = options.context;
-  if (options.dockerfile) data.dockerfile = options.dockerfile;
-  data.platforms = proposal.platforms.map((p) =>
-    p.buildArgs || p.runsOn
+  const { top, families, entries } = placeFields(proposal, options);
+  const data: Record<string, unknown> = { image: options.image, ...top };
+  for (const [os, family] of Object.entries(families)) data[os] = family;
+  data.platforms = proposal.platforms.map((p, i) =>
+    p.buildArgs || p.runsOn || Object.keys(entries[i]!).length
       ? {
           platform: p.platform,
+          ...entries[i],
           ...(p.runsOn ? { 'runs-on': [...p.runsOn] } : {}),
           ...(p.buildArgs ? { 'build-args': { ...p.buildArgs } } : {}),
         }
@@ -207,6 +370,7 @@ export function renderInitConfig(proposal: Proposal, options: InitOptions): stri
     ` xplat.yml, written by \`xplat init\` from ${options.source}. Edit it, then run`,
     ' `xplat generate` to write .github/workflows/xplat.yml (`xplat plan` shows the matrix).',
     ...proposal.notes.map((n) => ` - ${n}`),
+    ...(proposal.leftOut ?? []).map((l) => ` - left out ${formatLeftOut(l)}`),
     ...(proposal.port === undefined
       ? [' No EXPOSE found: add smoke: { port: ..., path: ... } to probe the service over HTTP.']
       : []),

@@ -38,8 +38,10 @@ export function parseUses(uses: string): ActionSource {
 
 /**
  * The matrix script (Node, CommonJS: it runs from the runner's temp folder, outside any
- * package.json). It reads IMAGE, PLATFORMS, RUNNERS and QEMU_PLATFORMS from the
- * environment and writes matrix, platforms, image and registry to GITHUB_OUTPUT.
+ * package.json). It reads IMAGE, PLATFORMS, RUNNERS, QEMU_PLATFORMS, CONTEXT, FILE,
+ * TARGET and their per-platform maps CONTEXTS, FILES, TARGETS from the environment and
+ * writes matrix (each leg with its context, file and target), platforms, image and
+ * registry to GITHUB_OUTPUT.
  */
 export function planScript(): string {
   const windows = WINDOWS_RELEASES.map((r) => ({
@@ -50,6 +52,7 @@ export function planScript(): string {
   return `// The build matrix from the platforms input: the same runner map as \`xplat generate\`.
 // Inputs arrive through env only; nothing here is interpolated into the script.
 const fs = require('fs');
+const path = require('path');
 const LINUX = ${JSON.stringify(HOSTED_LINUX_RUNNERS)};
 const QEMU_RUNNER = ${JSON.stringify(QEMU_RUNNER)};
 const WINDOWS = ${JSON.stringify(windows)};
@@ -92,6 +95,33 @@ for (const [key, labels] of Object.entries(runners)) {
   if (!ok) fail('runners: ' + key + ': give a runner label or a list of labels');
   overrides[parse(key, 'runners').name] = labels;
 }
+// files / targets / contexts: JSON objects whose keys are a platform or an OS family
+// (linux, windows); a platform's own entry wins over its family's, both over file/target/context.
+function perPlatform(input, variable, check) {
+  let value = {};
+  try {
+    value = JSON.parse(process.env[variable] || '{}');
+  } catch (error) {
+    fail(input + ': not JSON: ' + error.message + ' (e.g. {"windows": "Dockerfile.windows"})');
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) fail(input + ': must be a JSON object of platform or OS (linux, windows) -> value, e.g. {"windows": "Dockerfile.windows"}');
+  const out = {};
+  for (const [key, v] of Object.entries(value)) {
+    if (typeof v !== 'string' || !v.trim()) fail(input + ': ' + key + ': give a non-empty string');
+    check(key, v.trim());
+    out[key === 'linux' || key === 'windows' ? key : parse(key, input).name] = v.trim();
+  }
+  return out;
+}
+const repoPath = (input) => (key, v) => {
+  if (/^([a-zA-Z]:|[\\\\/])/.test(v) || v.includes('\\\\') || v.split('/').includes('..')) fail(input + ': ' + key + ': "' + v + '" must be a path from the repository root with / between folders, e.g. docker/Dockerfile.windows');
+};
+const files = perPlatform('files', 'FILES', repoPath('files'));
+const contexts = perPlatform('contexts', 'CONTEXTS', repoPath('contexts'));
+const targets = perPlatform('targets', 'TARGETS', (key, v) => {
+  if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(v)) fail('targets: ' + key + ': "' + v + '" is not a stage name');
+});
+const pick = (map, p) => map[p.name] || map[p.os] || '';
 const qemu = new Set(list(process.env.QEMU_PLATFORMS).map((p) => parse(p, 'qemu-platforms').name));
 const include = [];
 for (const text of list(process.env.PLATFORMS)) {
@@ -101,9 +131,18 @@ for (const text of list(process.env.PLATFORMS)) {
   if (emulated && (p.os !== 'linux' || p.arch === 'amd64')) fail('qemu-platforms: ' + p.name + ' builds natively; QEMU is for non-amd64 Linux platforms');
   const runsOn = overrides[p.name] || (emulated ? QEMU_RUNNER : p.runner);
   if (!runsOn) fail('platforms: ' + p.name + ' has no GitHub-hosted runner; name a self-hosted runner in runners (e.g. {"' + p.name + '": ["self-hosted", "' + p.os + '"]})' + (p.os === 'linux' ? ' or list it in qemu-platforms' : ''));
-  include.push({ platform: p.name, pair: p.pair, 'runs-on': runsOn, qemu: emulated ? 'true' : 'auto' });
+  const context = pick(contexts, p) || String(process.env.CONTEXT || '').trim() || '.';
+  const file = pick(files, p) || String(process.env.FILE || '').trim() || path.posix.join(context, 'Dockerfile');
+  const target = pick(targets, p) || String(process.env.TARGET || '').trim();
+  include.push({ platform: p.name, pair: p.pair, 'runs-on': runsOn, qemu: emulated ? 'true' : 'auto', context, file, target });
 }
 if (!include.length) fail('platforms: list at least one platform, e.g. linux/amd64, windows/amd64:ltsc2022');
+for (const [input, map] of [['files', files], ['targets', targets], ['contexts', contexts]]) {
+  for (const key of Object.keys(map)) {
+    const known = key === 'linux' || key === 'windows' ? include.some((leg) => leg.platform.startsWith(key + '/')) : include.some((leg) => leg.platform === key);
+    if (!known) fail(input + ': ' + key + ' is not in platforms (' + include.map((leg) => leg.platform).join(', ') + '); name one of those or an OS they have');
+  }
+}
 const image = String(process.env.IMAGE || '').trim().toLowerCase();
 if (!/^[a-z0-9.-]+(:[0-9]+)?(\\/[a-z0-9]+([._-]+[a-z0-9]+)*)+$|^[a-z0-9]+([._-]+[a-z0-9]+)*(\\/[a-z0-9]+([._-]+[a-z0-9]+)*)*$/.test(image)) fail('image: "' + image + '" is not a repository such as ghcr.io/org/app (no tag)');
 const first = image.split('/')[0];
@@ -115,7 +154,7 @@ const out = [
   'registry=' + registry,
 ];
 fs.appendFileSync(process.env.GITHUB_OUTPUT, out.join('\\n') + '\\n');
-console.log(include.map((leg) => leg.platform + ' -> ' + JSON.stringify(leg['runs-on']) + (leg.qemu === 'true' ? ' (QEMU)' : '')).join('\\n'));
+console.log(include.map((leg) => leg.platform + ' -> ' + JSON.stringify(leg['runs-on']) + (leg.qemu === 'true' ? ' (QEMU)' : '') + ', ' + leg.file + (leg.target ? ' (target ' + leg.target + ')' : '')).join('\\n'));
 `;
 }
 
@@ -153,6 +192,18 @@ export function generateReusableWorkflow(options: ReusableOptions = {}): string 
           context: str('Build context folder.', '.'),
           file: str('Dockerfile path (default <context>/Dockerfile).'),
           target: str('Stage to build (default: the last).'),
+          files: str(
+            'Per-platform Dockerfiles: JSON object of platform or OS (linux, windows) -> Dockerfile path, e.g. {"windows": "Dockerfile.windows"} or {"windows/amd64:ltsc2025": "windows/ltsc2025/Dockerfile"}. A platform\'s own entry wins over its OS, both over file.',
+            '{}',
+          ),
+          targets: str(
+            'Per-platform stages: JSON object of platform or OS -> stage, e.g. {"windows": "runtime-windows"}; over target.',
+            '{}',
+          ),
+          contexts: str(
+            'Per-platform build contexts: JSON object of platform or OS -> folder, e.g. {"windows": "windows"}; over context.',
+            '{}',
+          ),
           'build-args': str('Build args, one KEY=VALUE per line.'),
           runners: str(
             'JSON object of platform -> runner label(s) for platforms without a hosted runner, e.g. {"windows/amd64:ltsc2019": ["self-hosted", "windows"]}.',
@@ -240,6 +291,12 @@ export function generateReusableWorkflow(options: ReusableOptions = {}): string 
               PLATFORMS: '${{ inputs.platforms }}',
               RUNNERS: '${{ inputs.runners }}',
               QEMU_PLATFORMS: '${{ inputs.qemu-platforms }}',
+              CONTEXT: '${{ inputs.context }}',
+              FILE: '${{ inputs.file }}',
+              TARGET: '${{ inputs.target }}',
+              CONTEXTS: '${{ inputs.contexts }}',
+              FILES: '${{ inputs.files }}',
+              TARGETS: '${{ inputs.targets }}',
             },
             run: planScript(),
           },
@@ -280,9 +337,9 @@ export function generateReusableWorkflow(options: ReusableOptions = {}): string 
             with: {
               image: '${{ needs.plan.outputs.image }}',
               platform: '${{ matrix.platform }}',
-              context: '${{ inputs.context }}',
-              file: '${{ inputs.file }}',
-              target: '${{ inputs.target }}',
+              context: '${{ matrix.context }}',
+              file: '${{ matrix.file }}',
+              target: '${{ matrix.target }}',
               'build-args': '${{ inputs.build-args }}',
               push: `\${{ ${live} }}`,
               'result-dir': '${{ runner.temp }}/xplat-leg',
@@ -380,6 +437,7 @@ export function generateReusableWorkflow(options: ReusableOptions = {}): string 
     `       uses: ${source.kind === 'remote' ? source.repository : 'OWNER/xplat'}/.github/workflows/xplat-reusable.yml@<ref>`,
     '       permissions: { contents: read, packages: write }',
     '       with: { image: ghcr.io/org/app, platforms: "linux/amd64,windows/amd64:ltsc2022", smoke-port: "8080" }',
+    ' With Dockerfile and Dockerfile.windows side by side, add files: \'{"windows": "Dockerfile.windows"}\'.',
     '',
     ' Releases: a reusable workflow cannot refer to "its own ref", so the actions above are',
     ' pinned. Before tagging vX.Y.Z, run `xplat generate --reusable --uses OWNER/xplat@vX.Y.Z`',

@@ -133,6 +133,63 @@ export const smokeSchema = z
 
 export type SmokeSettings = z.infer<typeof smokeSchema>;
 
+/**
+ * A path inside the repository, as the build actions take it: relative to the root, with
+ * forward slashes (the same xplat.yml builds on Linux and Windows runners).
+ */
+const repoPath = (what: string) =>
+  text(what)
+    .refine((v) => !/^([a-zA-Z]:|[\\/])/.test(v), {
+      error: `must be relative to the repository root (${what}), e.g. docker/Dockerfile.windows`,
+    })
+    .refine((v) => !v.includes('\\'), {
+      error: `must use / between folders (${what}), e.g. docker/Dockerfile.windows`,
+    })
+    .refine((v) => !v.split('/').includes('..'), {
+      error: `must stay inside the repository (${what}): no .. segments`,
+    });
+
+const stageName = z
+  .string({ error: 'must be a stage name' })
+  .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, { error: 'must be a stage name' });
+
+/** What a platform builds from: its Dockerfile, stage and context. */
+const buildFields = {
+  context: repoPath('a folder')
+    .optional()
+    .meta({ description: 'Build context folder from the repository root (default .).' }),
+  dockerfile: repoPath('a file').optional().meta({
+    description: 'Dockerfile path from the repository root (default <context>/Dockerfile).',
+  }),
+  target: stageName.optional().meta({ description: 'Stage to build (default: the last).' }),
+};
+
+/**
+ * `linux:` / `windows:`: what every platform of one OS builds from, for repositories
+ * that keep `Dockerfile` and `Dockerfile.windows` side by side.
+ */
+const osFamilySchema = (os: 'linux' | 'windows') =>
+  z
+    .strictObject(
+      {
+        ...buildFields,
+        'build-args': keyValues('build arg')
+          .optional()
+          .meta({
+            description: `Build args for every ${os === 'linux' ? 'Linux' : 'Windows'} platform (over the top-level ones, under a platform's own).`,
+          }),
+      },
+      {
+        error: `must be a mapping such as { dockerfile: ${os === 'linux' ? 'Dockerfile' : 'Dockerfile.windows'} }`,
+      },
+    )
+    .meta({
+      description:
+        os === 'linux'
+          ? 'What every Linux platform builds from, over the top-level context, dockerfile, target and build-args; a platform entry overrides it.'
+          : 'What every Windows platform builds from (e.g. dockerfile: Dockerfile.windows), over the top-level context, dockerfile, target and build-args; a platform entry overrides it.',
+    });
+
 export const platformEntrySchema = z.union(
   [
     platformString,
@@ -143,8 +200,19 @@ export const platformEntrySchema = z.union(
         qemu: z.boolean({ error: 'must be true or false' }).optional().meta({
           description: `Build this Linux platform under QEMU (on ubuntu-24.04 unless runs-on says otherwise) instead of on a native runner.`,
         }),
+        context: buildFields.context.meta({
+          description: 'Build context of this platform (over linux:/windows: and the top level).',
+        }),
+        dockerfile: buildFields.dockerfile.meta({
+          description:
+            'Dockerfile of this platform, from the repository root (over linux:/windows: and the top level).',
+        }),
+        target: buildFields.target.meta({
+          description: 'Stage to build for this platform (over linux:/windows: and the top level).',
+        }),
         'build-args': keyValues('build arg').optional().meta({
-          description: 'Build args for this platform only (merged over the top-level ones).',
+          description:
+            'Build args for this platform only (merged over the top-level and linux:/windows: ones).',
         }),
         smoke: smokeSchema.optional().meta({
           description: 'Smoke settings for this platform only (merged over the top-level ones).',
@@ -196,15 +264,9 @@ export const configSchema = z
       .array(platformEntrySchema, { error: 'must be a list of platforms' })
       .min(1, { error: 'must list at least one platform' })
       .meta({ description: 'Every platform the index must contain; one build leg each.' }),
-    context: text('a folder').optional().meta({ description: 'Build context folder (default .).' }),
-    dockerfile: text('a file').optional().meta({
-      description: 'Dockerfile path from the repository root (default <context>/Dockerfile).',
-    }),
-    target: z
-      .string({ error: 'must be a stage name' })
-      .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, { error: 'must be a stage name' })
-      .optional()
-      .meta({ description: 'Stage to build (default: the last).' }),
+    ...buildFields,
+    linux: osFamilySchema('linux').optional(),
+    windows: osFamilySchema('windows').optional(),
     'build-args': keyValues('build arg')
       .optional()
       .meta({ description: 'Build args for every platform.' }),

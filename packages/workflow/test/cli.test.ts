@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from '@jest/globals';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { exec } from '../../../test/exec.js';
 import { repoRoot } from '../../../test/run-action.js';
@@ -12,6 +13,7 @@ import { formatFindings, validateWorkflow } from './validators.js';
 const cli = path.join(repoRoot, 'dist', 'cli', 'index.js');
 const xplat = (...args: string[]) => exec(process.execPath, [cli, ...args]);
 const EXAMPLE = path.join(repoRoot, 'examples', 'hello-http');
+const here = path.dirname(fileURLToPath(import.meta.url));
 const tmp = (prefix: string) => mkdtempSync(path.join(os.tmpdir(), `xplat-${prefix}-`));
 
 describe('xplat generate', () => {
@@ -109,7 +111,7 @@ describe('xplat plan', () => {
     const table = await xplat('plan', '--dir', EXAMPLE);
     expect(table.code).toBe(0);
     expect(table.stdout).toMatch(
-      /linux\/arm64\s+ubuntu-24\.04-arm\s+native\s+http :8080\/\s+xplat-leg-linux-arm64/,
+      /linux\/arm64\s+ubuntu-24\.04-arm\s+native\s+Dockerfile\s+http :8080\/\s+xplat-leg-linux-arm64/,
     );
     expect(table.stdout).toMatch(/windows\/amd64:ltsc2025\s+windows-2025/);
     expect(table.stdout).toContain(
@@ -186,6 +188,73 @@ describe('xplat init', () => {
     });
   });
 
+  it('on Dockerfile + Dockerfile.windows, builds Linux legs from one and Windows legs from the other', async () => {
+    const dir = tmp('init-pair');
+    cpSync(path.join(here, 'fixtures', 'repos', 'side-by-side'), dir, { recursive: true });
+    const run = await xplat('init', '--dir', dir, '--image', 'ghcr.io/acme/pair');
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('from Dockerfile and Dockerfile.windows:');
+    expect(run.stdout).toMatch(
+      /windows\/amd64:ltsc2025\s+windows-2025\s+native\s+Dockerfile\.windows\s/,
+    );
+    expect(run.stdout).toMatch(/linux\/arm64\s+ubuntu-24\.04-arm\s+native\s+Dockerfile\s/);
+    expect(run.stdout).toContain('wrote xplat.yml, .github/workflows/xplat.yml, .gitignore');
+    expect(run.stdout).toContain('added .xplat/ to .gitignore');
+
+    const config = loadConfig(readFileSync(path.join(dir, 'xplat.yml'), 'utf8'));
+    expect(config.legs.map((l) => [l.name, l.dockerfile])).toEqual([
+      ['linux/amd64', 'Dockerfile'],
+      ['linux/arm64', 'Dockerfile'],
+      ['windows/amd64:ltsc2022', 'Dockerfile.windows'],
+      ['windows/amd64:ltsc2025', 'Dockerfile.windows'],
+    ]);
+    const workflow = readFileSync(path.join(dir, '.github', 'workflows', 'xplat.yml'), 'utf8');
+    const legs = (
+      parse(workflow) as {
+        jobs: {
+          build: { strategy: { matrix: { include: { platform: string; file: string }[] } } };
+        };
+      }
+    ).jobs.build.strategy.matrix.include;
+    expect(legs.map((l) => [l.platform, l.file])).toEqual(
+      config.legs.map((l) => [l.name, l.dockerfile]),
+    );
+    expect(workflow).toContain('file: ${{ matrix.file }}');
+    expect(formatFindings('xplat.yml', await validateWorkflow(workflow, 'xplat.yml'))).toBe('');
+    expect((await xplat('generate', '--check', '--dir', dir)).code).toBe(0);
+
+    const json = JSON.parse((await xplat('plan', '--dir', dir, '--json')).stdout) as {
+      legs: { platform: string; dockerfile: string; context: string }[];
+      matrix: { include: { file: string }[] };
+    };
+    expect(json.legs.map((l) => l.dockerfile)).toEqual([
+      'Dockerfile',
+      'Dockerfile',
+      'Dockerfile.windows',
+      'Dockerfile.windows',
+    ]);
+    expect(json.matrix.include.map((l) => l.file)).toEqual(json.legs.map((l) => l.dockerfile));
+
+    // A second init (forced) does not add the line again.
+    const again = await xplat('init', '--dir', dir, '--image', 'ghcr.io/acme/pair', '--force');
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('.gitignore already ignores .xplat/');
+    expect(readFileSync(path.join(dir, '.gitignore'), 'utf8').match(/^\.xplat\/$/gm)).toHaveLength(
+      1,
+    );
+  });
+
+  it('says what it left out and why', async () => {
+    const dir = tmp('init-left');
+    cpSync(path.join(here, 'fixtures', 'repos', 'untagged-windows'), dir, { recursive: true });
+    const run = await xplat('init', '--dir', dir, '--image', 'ghcr.io/acme/left');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(
+      'left out:\n  windows/amd64:ltsc2022 from Dockerfile.windows: lints with errors: Dockerfile.windows:1: error XP001',
+    );
+  });
+
   it('says what to do without a Dockerfile', async () => {
     const run = await xplat('init', '--dir', tmp('empty'));
     expect(run.code).toBe(1);
@@ -260,14 +329,92 @@ describe('the reusable workflow plan script', () => {
           pair: 'windows-amd64-ltsc2019',
           'runs-on': ['self-hosted', 'windows'],
           qemu: 'auto',
+          context: '.',
+          file: 'Dockerfile',
+          target: '',
         },
-        { platform: 'linux/arm64', pair: 'linux-arm64', 'runs-on': 'ubuntu-24.04', qemu: 'true' },
-        { platform: 'linux/arm', pair: 'linux-arm', 'runs-on': 'ubuntu-24.04', qemu: 'true' },
+        {
+          platform: 'linux/arm64',
+          pair: 'linux-arm64',
+          'runs-on': 'ubuntu-24.04',
+          qemu: 'true',
+          context: '.',
+          file: 'Dockerfile',
+          target: '',
+        },
+        {
+          platform: 'linux/arm',
+          pair: 'linux-arm',
+          'runs-on': 'ubuntu-24.04',
+          qemu: 'true',
+          context: '.',
+          file: 'Dockerfile',
+          target: '',
+        },
       ],
     });
     expect(ok.outputs.registry).toBe('quay.io');
     const bad = await plan({ IMAGE: 'ghcr.io/a/b', PLATFORMS: 'linux/amd64;rm -rf /' });
     expect(bad.code).toBe(1);
     expect(bad.stdout).toContain('is not a platform');
+  });
+
+  it('takes per-platform Dockerfiles, targets and contexts, a platform over its OS', async () => {
+    const run = await plan({
+      IMAGE: 'ghcr.io/a/b',
+      PLATFORMS: 'linux/amd64,windows/amd64:ltsc2022,windows/amd64:ltsc2025',
+      CONTEXT: 'src',
+      FILES:
+        '{"windows": "docker/Dockerfile.windows", "windows/amd64:ltsc2025": "docker/ltsc2025.Dockerfile"}',
+      TARGETS: '{"windows": "runtime"}',
+      TARGET: 'app',
+    });
+    expect(run.code).toBe(0);
+    const legs = (JSON.parse(run.outputs.matrix!) as { include: Record<string, string>[] }).include;
+    expect(legs.map((l) => [l.platform, l.context, l.file, l.target])).toEqual([
+      ['linux/amd64', 'src', 'src/Dockerfile', 'app'],
+      ['windows/amd64:ltsc2022', 'src', 'docker/Dockerfile.windows', 'runtime'],
+      ['windows/amd64:ltsc2025', 'src', 'docker/ltsc2025.Dockerfile', 'runtime'],
+    ]);
+    // The same matrix as xplat plan --json for the same xplat.yml.
+    const dir = tmp('plan-files');
+    writeFileSync(
+      path.join(dir, 'xplat.yml'),
+      [
+        'image: ghcr.io/a/b',
+        'context: src',
+        'target: app',
+        'windows: { dockerfile: docker/Dockerfile.windows, target: runtime }',
+        'platforms:',
+        '  - linux/amd64',
+        '  - windows/amd64:ltsc2022',
+        '  - { platform: windows/amd64:ltsc2025, dockerfile: docker/ltsc2025.Dockerfile }',
+        '',
+      ].join('\n'),
+    );
+    const json = JSON.parse((await xplat('plan', '--dir', dir, '--json')).stdout) as {
+      matrix: unknown;
+    };
+    expect(JSON.parse(run.outputs.matrix!)).toEqual(json.matrix);
+  });
+
+  it.each([
+    [
+      { FILES: '{"windows": "/abs/Dockerfile"}' },
+      'files: windows: "/abs/Dockerfile" must be a path from the repository root',
+    ],
+    [{ FILES: '{"windows": "..\\\\x"}' }, 'files: windows: "..\\x" must be a path'],
+    [{ FILES: '["Dockerfile"]' }, 'files: must be a JSON object'],
+    [{ FILES: '{"windows": ' }, 'files: not JSON'],
+    [{ TARGETS: '{"linux": "-x"}' }, 'targets: linux: "-x" is not a stage name'],
+    [
+      { FILES: '{"windows": "Dockerfile.windows"}' },
+      'files: windows is not in platforms (linux/amd64)',
+    ],
+    [{ CONTEXTS: '{"linux/arm64": "arm"}' }, 'contexts: linux/arm64 is not in platforms'],
+  ])('refuses %j', async (env, message) => {
+    const run = await plan({ IMAGE: 'ghcr.io/a/b', PLATFORMS: 'linux/amd64', ...env });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain(message);
   });
 });

@@ -7,6 +7,7 @@ import {
   ConfigError,
   configJsonSchema,
   formatJson,
+  legBuildInputs,
   loadConfig,
   type ConfigProblem,
 } from '../src/index.js';
@@ -73,6 +74,94 @@ smoke: { port: 8080, timeout: 1m }
     expect(config.legs[0]!.buildArgs).toEqual({ BASE: 'alpine', V: '1' });
     expect(config.legs[1]!.buildArgs).toEqual({ BASE: 'ltsc2025', V: '1' });
     expect(config.legs[1]!.smoke).toEqual({ port: 8080, timeout: '5m' });
+  });
+
+  it.each([
+    [
+      'the top level for every leg',
+      'context: app\ntarget: final\nplatforms: [linux/amd64, windows/amd64:ltsc2022]\n',
+      [
+        ['app', 'app/Dockerfile', 'final'],
+        ['app', 'app/Dockerfile', 'final'],
+      ],
+    ],
+    [
+      'Dockerfile + Dockerfile.windows through windows:',
+      'windows: { dockerfile: Dockerfile.windows }\nplatforms: [linux/amd64, windows/amd64:ltsc2022]\n',
+      [
+        ['.', 'Dockerfile', undefined],
+        ['.', 'Dockerfile.windows', undefined],
+      ],
+    ],
+    [
+      "a family context gives that folder's Dockerfile",
+      'linux: { context: linux }\nwindows: { context: win, target: rt }\nplatforms: [linux/amd64, windows/amd64:ltsc2022]\n',
+      [
+        ['linux', 'linux/Dockerfile', undefined],
+        ['win', 'win/Dockerfile', 'rt'],
+      ],
+    ],
+    [
+      'a platform entry over its family over the top level',
+      [
+        'context: src',
+        'dockerfile: docker/Dockerfile',
+        'target: app',
+        'windows: { dockerfile: docker/Dockerfile.windows, target: app-windows }',
+        'platforms:',
+        '  - linux/amd64',
+        '  - windows/amd64:ltsc2022',
+        '  - platform: windows/amd64:ltsc2025',
+        '    dockerfile: docker/ltsc2025.Dockerfile',
+        '    context: src/win',
+        '',
+      ].join('\n'),
+      [
+        ['src', 'docker/Dockerfile', 'app'],
+        ['src', 'docker/Dockerfile.windows', 'app-windows'],
+        ['src/win', 'docker/ltsc2025.Dockerfile', 'app-windows'],
+      ],
+    ],
+  ])('resolves where each leg builds from: %s', (_what, rest, legs) => {
+    const config = loadConfig(`image: ghcr.io/acme/app\n${rest}`);
+    expect(config.legs.map((l) => [l.context, l.dockerfile, l.target])).toEqual(legs);
+  });
+
+  it('merges build args: top level, then the OS family, then the platform', () => {
+    const config = loadConfig(`image: ghcr.io/acme/app
+build-args: { A: top, B: top, C: top }
+windows:
+  build-args: { B: windows, C: windows }
+platforms:
+  - linux/amd64
+  - platform: windows/amd64:ltsc2022
+    build-args: { C: leg }
+`);
+    expect(config.legs.map((l) => l.buildArgs)).toEqual([
+      { A: 'top', B: 'top', C: 'top' },
+      { A: 'top', B: 'windows', C: 'leg' },
+    ]);
+  });
+
+  it('hands each leg its own file, target and build args to the CLI (legBuildInputs)', () => {
+    const config = loadConfig(`image: ghcr.io/acme/app
+windows: { dockerfile: Dockerfile.windows, target: runtime }
+platforms:
+  - linux/amd64
+  - platform: windows/amd64:ltsc2025
+    build-args: { WINDOWS_VERSION: ltsc2025 }
+`);
+    expect(config.legs.map((l) => legBuildInputs(config, l))).toEqual([
+      { image: 'ghcr.io/acme/app', platform: 'linux/amd64', context: '.', file: 'Dockerfile' },
+      {
+        image: 'ghcr.io/acme/app',
+        platform: 'windows/amd64:ltsc2025',
+        context: '.',
+        file: 'Dockerfile.windows',
+        target: 'runtime',
+        'build-args': 'WINDOWS_VERSION=ltsc2025',
+      },
+    ]);
   });
 
   it('uses secrets for registries other than ghcr.io', () => {
@@ -341,6 +430,62 @@ smoke: { port: 8080, timeout: 1m }
       'image',
       3,
       'unique',
+    ],
+    [
+      'unknown field in windows:',
+      'image: ghcr.io/a/b\nplatforms: [windows/amd64:ltsc2022]\nwindows:\n  dockerfle: Dockerfile.windows\n',
+      'windows.dockerfle',
+      4,
+      'did you mean "dockerfile"',
+    ],
+    [
+      'smoke in windows: (not a build field)',
+      'image: ghcr.io/a/b\nplatforms: [windows/amd64:ltsc2022]\nwindows:\n  runs-on: x\n',
+      'windows.runs-on',
+      4,
+      'unknown field',
+    ],
+    [
+      'windows: without a Windows platform',
+      'image: ghcr.io/a/b\nplatforms: [linux/amd64]\nwindows:\n  dockerfile: Dockerfile.windows\n',
+      'windows',
+      3,
+      'applies to no platform',
+    ],
+    [
+      'absolute dockerfile on a platform',
+      'image: ghcr.io/a/b\nplatforms:\n  - platform: linux/amd64\n    dockerfile: /src/Dockerfile\n',
+      'platforms[0].dockerfile',
+      4,
+      'relative to the repository root',
+    ],
+    [
+      'backslashes in a family dockerfile',
+      'image: ghcr.io/a/b\nplatforms: [windows/amd64:ltsc2022]\nwindows:\n  dockerfile: docker\\Dockerfile.windows\n',
+      'windows.dockerfile',
+      4,
+      'must use / between folders',
+    ],
+    [
+      'context outside the repository',
+      'image: ghcr.io/a/b\nplatforms: [linux/amd64]\nlinux:\n  context: ../other\n',
+      'linux.context',
+      4,
+      'inside the repository',
+    ],
+    [
+      'bad target on a platform',
+      'image: ghcr.io/a/b\nplatforms:\n  - platform: linux/amd64\n    target: -x\n',
+      'platforms[0].target',
+      4,
+      'stage name',
+    ],
+    [
+      'windows: not a mapping',
+      'image: ghcr.io/a/b\nplatforms: [windows/amd64:ltsc2022]\nwindows: Dockerfile.windows\n',
+      'windows',
+      3,
+      'must be a mapping such as { dockerfile: Dockerfile.windows }',
     ],
     [
       'YAML syntax error',

@@ -39,6 +39,7 @@ describe('generated workflows', () => {
         'self-hosted',
         'qemu-arm64',
         'extra-tags',
+        'side-by-side',
       ]),
     );
   });

@@ -3,11 +3,16 @@ import { describe, expect, it } from '@jest/globals';
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { parse } from 'yaml';
+import { releaseByName, type WindowsRelease } from '@xplat/core';
+import { parseDockerfile } from '@xplat/dockerfile';
 import {
+  checkLeg,
   findDockerfiles,
   guessImage,
   loadConfig,
   proposeFromDockerfile,
+  releaseArgValues,
   renderInitConfig,
 } from '../src/index.js';
 
@@ -68,6 +73,178 @@ describe('proposeFromDockerfile', () => {
       'windows/amd64:ltsc2025',
     ]);
     expect(config.legs[3]!.smoke).toEqual({ port: 8080, path: '/' });
+  });
+});
+
+describe('proposeFromDockerfile by content and name', () => {
+  const windows22 = [{ platform: 'windows/amd64:ltsc2022' }];
+  const linux = [{ platform: 'linux/amd64' }, { platform: 'linux/arm64' }];
+  it.each([
+    [
+      'a HostProcess base that names no OS, with an .exe entrypoint',
+      'Dockerfile',
+      'ARG BASE=mcr.microsoft.com/oss/kubernetes/windows-host-process-containers-base-image:v1.0.0\nFROM $BASE\nCOPY out/x.exe /x.exe\nENTRYPOINT ["x.exe"]\n',
+      windows22,
+    ],
+    [
+      'an unknown base with a PowerShell SHELL',
+      'Dockerfile',
+      'FROM example.com/base:1.0\nSHELL ["powershell", "-Command"]\nRUN Write-Host hi\n',
+      windows22,
+    ],
+    [
+      'an unknown base, Windows by the file name only',
+      'Dockerfile.windows',
+      'FROM example.com/base:1.0\nCOPY app /app\n',
+      windows22,
+    ],
+    [
+      'an unknown base with apt-get stays Linux, whatever the name',
+      'Dockerfile.windows',
+      'FROM example.com/base:1.0\nRUN apt-get install -y curl\n',
+      linux,
+    ],
+    [
+      'an unknown base and nothing OS-specific is Linux',
+      'Dockerfile',
+      'FROM example.com/base:1.0\nCOPY app /app\n',
+      linux,
+    ],
+    [
+      'a release year in an ARG (ltsc${WIN_VERSION}, WIN_VERSION=2019): the hosted releases',
+      'Dockerfile',
+      '# escape=`\nARG WIN_VERSION=2019\nFROM mcr.microsoft.com/windows/nanoserver:ltsc${WIN_VERSION}\nCOPY app.exe ./app.exe\n',
+      [
+        { platform: 'windows/amd64:ltsc2022', buildArgs: { WIN_VERSION: '2022' } },
+        { platform: 'windows/amd64:ltsc2025', buildArgs: { WIN_VERSION: '2025' } },
+      ],
+    ],
+    [
+      'a base tag ARG without a default',
+      'Dockerfile.windows',
+      'ARG BASE_TAG\nFROM mcr.microsoft.com/windows/nanoserver:${BASE_TAG}\n',
+      [
+        { platform: 'windows/amd64:ltsc2022', buildArgs: { BASE_TAG: 'ltsc2022' } },
+        { platform: 'windows/amd64:ltsc2025', buildArgs: { BASE_TAG: 'ltsc2025' } },
+      ],
+    ],
+    [
+      'an ARG that does not reach FROM picks no release',
+      'Dockerfile',
+      'ARG VERSION\nFROM mcr.microsoft.com/windows/nanoserver:ltsc2025\nLABEL v=$VERSION\n',
+      [{ platform: 'windows/amd64:ltsc2025' }],
+    ],
+  ])('%s', (_what, file, text, want) => {
+    expect(proposeFromDockerfile(text, file).platforms).toEqual(want);
+  });
+
+  it.each([
+    ['ltsc2022', 'ltsc2025', ['ltsc2025']],
+    ['2019', 'ltsc2022', ['2022']],
+    ['10.0.20348.2849', 'ltsc2025', ['10.0.26100.2849']],
+    ['1809', 'ltsc2022', ['ltsc2022']],
+    [null, 'ltsc2025', ['ltsc2025', '10.0.26100']],
+    ['ltsc2025', 'ltsc2025', []],
+  ])('releaseArgValues(%j, %s) is %j', (value, name, want) => {
+    expect(releaseArgValues(value, releaseByName(name) as WindowsRelease)).toEqual(want);
+  });
+});
+
+describe('checkLeg', () => {
+  const text =
+    'ARG WINDOWS_VERSION=ltsc2022\nFROM mcr.microsoft.com/windows/nanoserver:${WINDOWS_VERSION}\nCMD ["cmd"]\n';
+  const parsed = parseDockerfile({ file: 'Dockerfile.windows', text });
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'xplat-check-'));
+
+  it('fixes a leg the default release would break, with the build arg', async () => {
+    const checked = await checkLeg(parsed, { platform: 'windows/amd64:ltsc2025' }, dir);
+    expect(checked.errors).toEqual([]);
+    expect(checked.fixedBy).toEqual({ WINDOWS_VERSION: 'ltsc2025' });
+    expect(checked.leg.buildArgs).toEqual({ WINDOWS_VERSION: 'ltsc2025' });
+  });
+
+  it('keeps a leg that lints clean as it is', async () => {
+    const checked = await checkLeg(parsed, { platform: 'windows/amd64:ltsc2022' }, dir);
+    expect(checked).toEqual({ leg: { platform: 'windows/amd64:ltsc2022' }, errors: [] });
+  });
+
+  it('reports what it cannot fix', async () => {
+    const pinned = parseDockerfile({
+      file: 'Dockerfile.windows',
+      text: 'FROM mcr.microsoft.com/windows/nanoserver:ltsc2022\n',
+    });
+    const checked = await checkLeg(pinned, { platform: 'windows/amd64:ltsc2025' }, dir);
+    expect(checked.errors.map((f) => f.rule)).toContain('XP004');
+    expect(checked.fixedBy).toBeUndefined();
+  });
+});
+
+describe('renderInitConfig', () => {
+  type Place = [platform: string, dockerfile: string, context: string];
+  it.each<[string, Place[], Record<string, unknown>]>([
+    [
+      'one file for all',
+      [
+        ['linux/amd64', 'Dockerfile', '.'],
+        ['windows/amd64:ltsc2022', 'Dockerfile', '.'],
+      ],
+      {},
+    ],
+    [
+      'Dockerfile + Dockerfile.windows',
+      [
+        ['linux/amd64', 'Dockerfile', '.'],
+        ['windows/amd64:ltsc2022', 'Dockerfile.windows', '.'],
+      ],
+      { windows: { dockerfile: 'Dockerfile.windows' } },
+    ],
+    [
+      'a Windows folder that is its own context',
+      [
+        ['linux/amd64', 'Dockerfile', '.'],
+        ['windows/amd64:ltsc2022', 'windows/Dockerfile', 'windows'],
+      ],
+      { windows: { context: 'windows' } },
+    ],
+    [
+      'files in docker/ built from the root',
+      [
+        ['linux/amd64', 'docker/Dockerfile', '.'],
+        ['windows/amd64:ltsc2022', 'docker/Dockerfile.windows', '.'],
+      ],
+      { dockerfile: 'docker/Dockerfile', windows: { dockerfile: 'docker/Dockerfile.windows' } },
+    ],
+    [
+      'a file per Windows release',
+      [
+        ['linux/amd64', 'app/Dockerfile', 'app'],
+        ['windows/amd64:ltsc2022', 'windows/ltsc2022/Dockerfile', '.'],
+        ['windows/amd64:ltsc2025', 'windows/ltsc2025/Dockerfile', '.'],
+      ],
+      { context: 'app' },
+    ],
+    [
+      'Windows only, not at the default path',
+      [['windows/amd64:ltsc2022', 'Dockerfile.windows', '.']],
+      { dockerfile: 'Dockerfile.windows' },
+    ],
+  ])('%s: writes the fewest fields that load back the same', (_what, places, top) => {
+    const text = renderInitConfig(
+      {
+        platforms: places.map(([platform, dockerfile, context]) => ({
+          platform,
+          dockerfile,
+          context,
+        })),
+        notes: [],
+      },
+      { image: 'ghcr.io/a/b', context: '.', source: 'test' },
+    );
+    const config = loadConfig(text);
+    expect(config.legs.map((l): Place => [l.name, l.dockerfile, l.context])).toEqual(places);
+    const data = parse(text) as Record<string, unknown>;
+    const { image: _image, platforms: _platforms, ...rest } = data;
+    expect(rest).toEqual(top);
   });
 });
 

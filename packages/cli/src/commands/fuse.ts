@@ -1,67 +1,123 @@
-import { parseArgs } from 'node:util';
-import { fuse, parseFuseRequest, renderFuseSummary } from '@xplat/fuse';
+import { existsSync } from 'node:fs';
+import { fuse, parseFuseRequest, rawFuseInputs, renderFuseText } from '@xplat/fuse';
 import type { Command } from '../command.js';
-import { clientFromFlags, registryOptions, registryUsage } from './registry-flags.js';
+import {
+  asUsage,
+  bool,
+  flagHelp,
+  flagInputs,
+  list,
+  parseFlags,
+  UsageError,
+  type FlagTable,
+} from '../flags.js';
+import { projectFlags, projectOf, runIdFlag, runResultDir, shown } from './common.js';
+import { clientFromFlags, registryFlags } from './registry-flags.js';
 
-const usage = `usage: xplat fuse --image REPO --expected-platforms LIST (--results PATH... | --source REF...) [options]
+/** Every fuse-manifest input (FUSE_INPUTS) as a flag, plus the CLI's own. */
+export const fuseFlags: FlagTable = [
+  {
+    flag: 'image',
+    input: 'image',
+    kind: 'string',
+    value: 'REPO',
+    help: 'target repository, e.g. ghcr.io/org/app',
+    fromConfig: 'image',
+  },
+  { flag: 'tag', input: 'tags', kind: 'list', value: 'TAG', help: 'a tag for the index (repeat)' },
+  {
+    flag: 'results',
+    input: 'results',
+    kind: 'list',
+    value: 'PATH',
+    help: "leg result file, folder or glob (repeat; default: this run's, DIR/.xplat/legs/RUN-ID/)",
+  },
+  {
+    flag: 'source',
+    input: 'sources',
+    kind: 'list',
+    value: 'REF',
+    help: 'explicit repo@digest instead of results (repeat)',
+  },
+  {
+    flag: 'expected-platforms',
+    input: 'expected-platforms',
+    kind: 'string',
+    value: 'LIST',
+    help: 'linux/amd64,linux/arm64,windows/amd64:ltsc2022',
+    fromConfig: 'platforms',
+  },
+  {
+    flag: 'annotation',
+    input: 'annotations',
+    kind: 'list',
+    value: 'KEY=VALUE',
+    help: 'index annotation (repeat)',
+  },
+  {
+    flag: 'media-type',
+    input: 'media-type',
+    kind: 'string',
+    value: 'auto|oci|docker',
+    help: 'index format (default auto)',
+  },
+  {
+    flag: 'mutable-tag',
+    input: 'mutable-tags',
+    kind: 'list',
+    value: 'TAG',
+    help: 'a tag that may move (repeat; default latest)',
+  },
+  { flag: 'dry-run', input: 'dry-run', kind: 'boolean', help: 'print the index, write nothing' },
+  ...registryFlags,
+  runIdFlag,
+  ...projectFlags,
+  { flag: 'json', kind: 'boolean', help: 'print the result as JSON' },
+];
+
+const usage = `usage: xplat fuse [options]
 
 Fuse per-platform images into one multi-platform index, only when every expected
-platform has a pushed image whose smoke test passed (the same as the fuse-manifest action).
+platform has a pushed image whose smoke test passed (the same as the fuse-manifest
+action). With xplat.yml, no flag is needed: the image and the expected platforms come
+from it, the leg results from this run's folder. A leg result of another repository
+than the target is refused.
 
-  --image REPO                  target repository, e.g. ghcr.io/org/app
-  --tag TAG                     a tag for the index (repeat for more)
-  --results PATH                leg result file, folder or glob (repeat for more)
-  --source REF                  explicit repo@digest instead of results (repeat)
-  --expected-platforms LIST     linux/amd64,linux/arm64,windows/amd64:ltsc2022
-  --annotation KEY=VALUE        index annotation (repeat)
-  --media-type auto|oci|docker  index format (default auto)
-  --mutable-tag TAG             a tag that may move (repeat; default latest)
-  --dry-run                     print the index, write nothing
-  --json                        print the result as JSON
-${registryUsage}`;
+${flagHelp(fuseFlags)}`;
 
 export const fuseCommand: Command = {
   name: 'fuse',
   summary: 'gate on leg results and push one multi-platform index',
   usage,
+  flags: fuseFlags,
   async run(argv, io) {
-    const { values } = parseArgs({
-      args: argv,
-      options: {
-        image: { type: 'string', default: '' },
-        tag: { type: 'string', multiple: true, default: [] },
-        results: { type: 'string', multiple: true, default: [] },
-        source: { type: 'string', multiple: true, default: [] },
-        'expected-platforms': { type: 'string', default: '' },
-        annotation: { type: 'string', multiple: true, default: [] },
-        'media-type': { type: 'string', default: 'auto' },
-        'mutable-tag': { type: 'string', multiple: true, default: ['latest'] },
-        'dry-run': { type: 'boolean', default: false },
-        json: { type: 'boolean', default: false },
-        ...registryOptions,
-      },
-    });
-    const request = await parseFuseRequest(
-      {
-        image: values.image,
-        tags: values.tag.join('\n'),
-        results: values.results.join('\n'),
-        sources: values.source.join('\n'),
-        expectedPlatforms: values['expected-platforms'],
-        annotations: values.annotation.join('\n'),
-        mediaType: values['media-type'],
-        mutableTags: values['mutable-tag'].join('\n'),
-        dryRun: String(values['dry-run']),
-      },
-      io.cwd,
-    );
+    const parsed = parseFlags(fuseFlags, argv);
+    if (parsed.positionals.length)
+      throw new UsageError(`unexpected argument "${parsed.positionals[0]}"`);
+    const project = await projectOf(parsed, io);
+    const defaults: Record<string, string> = { 'media-type': 'auto', 'mutable-tags': 'latest' };
+    if (project.config) {
+      defaults.image = project.config.image;
+      defaults['expected-platforms'] = project.config.legs.map((l) => l.name).join(',');
+      if (!list(parsed, 'results').length && !list(parsed, 'source').length) {
+        const dir = await runResultDir(parsed, io, project);
+        if (!existsSync(dir))
+          throw new UsageError(
+            `no leg results in ${shown(io, dir)}; build and smoke-test first (xplat build, xplat smoke), or give --results`,
+            'results',
+          );
+        defaults.results = dir;
+      }
+    }
+    const inputs = flagInputs(fuseFlags, parsed, defaults);
+    const request = await asUsage(() => parseFuseRequest(rawFuseInputs(inputs), io.cwd));
     // A closed gate needs no extra output here: fuse() logged the gate table already.
     const result = await fuse(
       request,
-      clientFromFlags(values, io, request.target.registry),
+      clientFromFlags(parsed, io, request.target.registry),
       io.logger,
     );
-    io.stdout(values.json ? JSON.stringify(result, null, 2) : renderFuseSummary(result));
+    io.stdout(bool(parsed, 'json') ? JSON.stringify(result, null, 2) : renderFuseText(result));
     return 0;
   },
 };

@@ -10,7 +10,9 @@ const usage = `usage: xplat generate [--dir DIR] [--config FILE] [--output FILE]
        xplat generate --schema [--output FILE] [--check]
 
 Write .github/workflows/xplat.yml from xplat.yml: one build leg per platform on its
-native runner (build, smoke-test, leg result), and a fuse job gated on every leg.
+native runner (build, smoke-test, leg result), each from its own Dockerfile, target and
+context when xplat.yml names them per platform or per OS (windows: { dockerfile:
+Dockerfile.windows }), and a fuse job gated on every leg.
 With --check, write nothing: exit 1 with a diff when the committed file is stale.
 
   --dir DIR        the repository root (default: the current folder)

@@ -6,6 +6,7 @@ import { initCommand } from './init.js';
 import { inspectCommand } from './inspect.js';
 import { lintCommand } from './lint.js';
 import { planCommand } from './plan.js';
+import { runCommand } from '../run/run-command.js';
 import { smokeCommand } from './smoke.js';
 
 /** Every subcommand, in the order `xplat --help` lists them. */
@@ -18,4 +19,5 @@ export const commands: readonly Command[] = [
   smokeCommand,
   fuseCommand,
   inspectCommand,
+  runCommand,
 ];

@@ -1,24 +1,33 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { XplatError } from '@xplat/core';
-import { initRepository, planFromConfig, renderPlan } from '@xplat/workflow';
+import { formatLeftOut, initRepository, planFromConfig, renderPlan } from '@xplat/workflow';
 import type { Command } from '../command.js';
 
-const usage = `usage: xplat init [--dir DIR] [--dockerfile FILE] [--image REPO] [--platforms LIST] [options]
+const usage = `usage: xplat init [--dir DIR] [--dockerfile FILE ...] [--image REPO] [--platforms LIST] [options]
 
-Start using xplat in a repository: find the Dockerfile, propose platforms from its base
-images (Linux and/or Windows, the Windows release from the base image tag), and write
-xplat.yml and .github/workflows/xplat.yml. Existing files are never overwritten without
---force.
+Start using xplat in a repository: find the image's Dockerfiles (Dockerfile next to
+Dockerfile.windows, windows.Dockerfile, *.nanoserver or windows/.../Dockerfile), propose
+platforms from each (Linux and/or Windows by base image and content, the Windows release
+from the base image tag), keep only legs that xplat lint accepts, and write xplat.yml,
+.github/workflows/xplat.yml and a .gitignore line for .xplat/ (xplat run's state).
+Existing xplat.yml and workflow are never overwritten without --force.
 
   --dir DIR          the repository root (default: the current folder)
-  --dockerfile FILE  the Dockerfile, from DIR (default: found at the root or below)
+  --dockerfile FILE  a Dockerfile of the image, from DIR; repeat for one per OS
+                     (default: found at the root or below)
   --image REPO       the repository to push to (default: ghcr.io/<owner>/<repo> of the
                      GitHub remote)
   --platforms LIST   the platforms instead of the proposal (linux/amd64,windows/amd64:ltsc2022)
   --port N           the port to smoke-test (default: the Dockerfile's EXPOSE)
   --path P           the HTTP path to smoke-test (default /)
   --force            overwrite existing xplat.yml and workflow`;
+
+const GITIGNORE_NOTE = {
+  created: 'created .gitignore with .xplat/ (the run state of xplat run: never commit it)',
+  added: 'added .xplat/ to .gitignore (the run state of xplat run: never commit it)',
+  present: '.gitignore already ignores .xplat/ (the run state of xplat run)',
+} as const;
 
 export const initCommand: Command = {
   name: 'init',
@@ -29,7 +38,7 @@ export const initCommand: Command = {
       args: argv,
       options: {
         dir: { type: 'string', default: '.' },
-        dockerfile: { type: 'string' },
+        dockerfile: { type: 'string', multiple: true },
         image: { type: 'string' },
         platforms: { type: 'string' },
         port: { type: 'string' },
@@ -45,7 +54,7 @@ export const initCommand: Command = {
     }
     const result = await initRepository({
       dir: path.resolve(io.cwd, values.dir),
-      ...(values.dockerfile ? { dockerfile: values.dockerfile } : {}),
+      ...(values.dockerfile?.length ? { dockerfiles: values.dockerfile } : {}),
       ...(values.image ? { image: values.image } : {}),
       ...(values.platforms ? { platforms: values.platforms } : {}),
       ...(port !== undefined ? { port } : {}),
@@ -54,14 +63,17 @@ export const initCommand: Command = {
       env: io.env,
     });
     for (const warning of result.warnings) io.logger.warning(warning);
+    const leftOut = result.proposal.leftOut ?? [];
     io.stdout(
       [
-        `from ${result.dockerfile}:`,
+        `from ${result.dockerfiles.join(' and ')}:`,
         ...result.proposal.notes.map((n) => `  ${n}`),
+        ...(leftOut.length ? ['left out:', ...leftOut.map((l) => `  ${formatLeftOut(l)}`)] : []),
         '',
         renderPlan(planFromConfig(result.config)),
         '',
         `wrote ${result.written.join(', ')}`,
+        GITIGNORE_NOTE[result.gitignore],
       ].join('\n'),
     );
     return 0;

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import {
+  errorMessage,
   formatPlatform,
   parsePlatform,
   parsePlatformList,
@@ -16,27 +16,117 @@ import {
   type Finding,
   type LintOptions,
 } from '@xplat/dockerfile';
-import type { Command } from '../command.js';
+import type { ResolvedLeg } from '@xplat/workflow';
+import type { CliIO, Command } from '../command.js';
+import {
+  asUsage,
+  bool,
+  flagHelp,
+  list,
+  nameFlag,
+  parseFlags,
+  text,
+  UsageError,
+  type FlagTable,
+  type ParsedFlags,
+} from '../flags.js';
+import { pickLeg, type Project } from '../project.js';
+import { projectFlags, projectOf } from './common.js';
 
-const usage = `usage: xplat lint [--file Dockerfile] [--context .] [--platform P ...] [options]
+/** lint's flags; those that are build-platform-image inputs name them. */
+export const lintFlags: FlagTable = [
+  {
+    flag: 'file',
+    input: 'file',
+    short: 'f',
+    kind: 'string',
+    value: 'F',
+    help: 'the Dockerfile (default: Dockerfile in --context)',
+    fromConfig: 'dockerfile, per platform',
+  },
+  {
+    flag: 'context',
+    input: 'context',
+    kind: 'string',
+    value: 'DIR',
+    help: 'build context, read for script and .gitattributes checks (default .)',
+    fromConfig: 'context, per platform',
+  },
+  {
+    flag: 'platform',
+    input: 'platform',
+    kind: 'list',
+    value: 'P',
+    help: 'linux/amd64, windows/amd64:ltsc2022 (repeat or comma-separate; default linux/amd64)',
+    fromConfig: 'every platform',
+  },
+  {
+    flag: 'target',
+    input: 'target',
+    kind: 'string',
+    value: 'T',
+    help: 'the stage to build (default: the last one)',
+    fromConfig: 'target, per platform',
+  },
+  {
+    flag: 'build-arg',
+    input: 'build-args',
+    kind: 'list',
+    value: 'K=V',
+    help: 'build argument (repeat; K alone takes it from the environment)',
+    fromConfig: 'build-args, per platform',
+  },
+  {
+    flag: 'runner',
+    kind: 'string',
+    value: 'R',
+    help: 'GitHub runner label (windows-2022, ubuntu-24.04): the build platform and Windows host build',
+    fromConfig: 'the runner of each platform',
+  },
+  {
+    flag: 'host-os-version',
+    kind: 'string',
+    value: 'V',
+    help: 'Windows host build, e.g. 10.0.20348.2849 (overrides --runner)',
+  },
+  {
+    flag: 'build-platform',
+    kind: 'string',
+    value: 'P',
+    help: 'the platform the build runs on (default: native, as xplat builds)',
+  },
+  {
+    flag: 'builder',
+    input: 'builder',
+    kind: 'string',
+    value: 'B',
+    help: 'buildx, buildkit or classic (default: classic for Windows)',
+  },
+  {
+    flag: 'engine-version',
+    kind: 'string',
+    value: 'V',
+    help: 'Docker Engine version, for flags older engines reject',
+  },
+  ...projectFlags,
+  {
+    flag: 'json',
+    kind: 'boolean',
+    help: 'print the findings as JSON (also when the file cannot be used: {"error": ...})',
+  },
+];
+
+const usage = `usage: xplat lint [options]
 
 Lint a Dockerfile for each platform it is built for (the same check build-platform-image
-runs first): only the stages that platform's target reaches, each for its own OS.
-Exit code 1 when any finding is an error.
+runs first): only the stages that platform's target reaches, each for its own OS. With
+xplat.yml and no --platform, every configured platform is linted with its own
+Dockerfile, target and build args.
 
-  --file F              the Dockerfile (default: Dockerfile in --context)
-  --context DIR         build context, read for script and .gitattributes checks (default .)
-  --platform P          linux/amd64, linux/arm64, windows/amd64:ltsc2022 (repeat or
-                        comma-separate; default linux/amd64)
-  --target T            the stage to build (default: the last one)
-  --build-arg K=V       build argument (repeat; K alone takes it from the environment)
-  --runner R            the GitHub runner label (windows-2022, windows-2025, ubuntu-24.04):
-                        gives the build platform and the Windows host build
-  --host-os-version V   Windows host build, e.g. 10.0.20348.2849 (overrides --runner)
-  --build-platform P    the platform the build runs on (default: native, as xplat builds)
-  --builder B           buildx, buildkit or classic (default: classic for Windows)
-  --engine-version V    Docker Engine version, for flags older engines reject
-  --json                print the findings as JSON`;
+exit codes: 0 no findings or warnings only, 1 errors found, 2 the Dockerfile or the
+arguments could not be used (a missing or unparsable file, a bad flag).
+
+${flagHelp(lintFlags)}`;
 
 const BUILDERS = ['buildx', 'buildkit', 'classic'] as const;
 
@@ -83,95 +173,199 @@ function buildPlatformFor(platform: Platform, runner: string, explicit: string):
   return platform;
 }
 
+/** One Dockerfile to lint for one platform: from flags, or an xplat.yml leg. */
+interface LintJob {
+  readonly platform: Platform;
+  /** As shown in messages: relative to the current folder when it is inside it. */
+  readonly shownFile: string;
+  readonly filePath: string;
+  readonly contextDir: string;
+  readonly target: string;
+  readonly buildArgs: Record<string, string>;
+  readonly runner: string;
+}
+
 export const lintCommand: Command = {
   name: 'lint',
   summary: 'lint a Dockerfile for every platform it is built for',
   usage,
+  flags: lintFlags,
   async run(argv, io) {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        file: { type: 'string', short: 'f', default: '' },
-        context: { type: 'string', default: '.' },
-        platform: { type: 'string', multiple: true, default: [] },
-        target: { type: 'string', default: '' },
-        'build-arg': { type: 'string', multiple: true, default: [] },
-        runner: { type: 'string', default: '' },
-        'host-os-version': { type: 'string', default: '' },
-        'build-platform': { type: 'string', default: '' },
-        builder: { type: 'string', default: '' },
-        'engine-version': { type: 'string', default: '' },
-        json: { type: 'boolean', default: false },
-      },
-    });
-    if (positionals.length > 0) {
-      throw new XplatError(
-        `unexpected argument "${positionals[0]}"; pass the Dockerfile with --file and the context with --context`,
+    // --json is known before anything can fail, so even an unusable file answers in JSON.
+    const json = argv.includes('--json');
+    try {
+      return await lint(argv, io);
+    } catch (error) {
+      if (!json || !(error instanceof XplatError)) throw error;
+      const named = nameFlag(lintFlags, error);
+      io.stdout(
+        JSON.stringify(
+          {
+            ...dockerfileWhere(error),
+            error: errorMessage(named),
+            errors: 0,
+            warnings: 0,
+            platforms: [],
+          },
+          null,
+          2,
+        ),
       );
+      throw named instanceof UsageError ? named : asUsageError(named);
     }
-    const builder = values.builder.trim();
-    if (builder && !(BUILDERS as readonly string[]).includes(builder)) {
-      throw new XplatError(`"${builder}" is not a builder; use ${BUILDERS.join(', ')}`, 'builder');
-    }
-    const contextDir = path.resolve(io.cwd, values.context);
-    const shownFile = values.file || path.join(values.context, 'Dockerfile');
-    const filePath = path.resolve(io.cwd, shownFile);
-    const text = await readFile(filePath, 'utf8').catch((error: NodeJS.ErrnoException) => {
-      throw new XplatError(
-        error.code === 'ENOENT'
-          ? `${shownFile} does not exist; pass the Dockerfile with --file`
-          : `cannot read ${shownFile}: ${error.message}`,
-        'file',
-      );
-    });
-    const platforms = parsePlatformList(
-      values.platform.length ? values.platform.join(',') : 'linux/amd64',
-      'platform',
-    );
-    const buildArgs = parseBuildArgs(values['build-arg'], io.env);
-    const parsed = parseDockerfile({ file: shownFile, text });
-
-    const results: { platform: string; findings: Finding[] }[] = [];
-    for (const platform of platforms) {
-      const options: LintOptions = {
-        platform,
-        buildPlatform: buildPlatformFor(platform, values.runner, values['build-platform']),
-        buildArgs,
-        contextDir,
-        ...(values.target ? { target: values.target } : {}),
-        ...(values.runner && platform.os === 'windows' ? { runner: values.runner } : {}),
-        ...(values['host-os-version'] && platform.os === 'windows'
-          ? { hostOsVersion: values['host-os-version'] }
-          : {}),
-        ...(builder ? { builder: builder as LintOptions['builder'] & string } : {}),
-        ...(values['engine-version'] ? { engineVersion: values['engine-version'] } : {}),
-      };
-      results.push({
-        platform: formatPlatform(platform),
-        findings: await lintDockerfile(parsed, options),
-      });
-    }
-
-    const all = results.flatMap((r) => r.findings);
-    const errors = all.filter((f) => f.severity === 'error').length;
-    const warnings = all.length - errors;
-    if (values.json) {
-      io.stdout(JSON.stringify({ file: shownFile, errors, warnings, platforms: results }, null, 2));
-    } else {
-      const lines: string[] = [];
-      for (const r of results) {
-        const e = r.findings.filter((f) => f.severity === 'error').length;
-        const w = r.findings.length - e;
-        lines.push(
-          r.findings.length === 0
-            ? `${r.platform}: no findings`
-            : `${r.platform}: ${e} error${e === 1 ? '' : 's'}, ${w} warning${w === 1 ? '' : 's'}`,
-        );
-        for (const f of r.findings) lines.push(`  ${formatFinding(f)}`);
-      }
-      io.stdout(lines.join('\n'));
-    }
-    return errors > 0 ? 1 : 0;
   },
 };
+
+async function lint(argv: string[], io: CliIO): Promise<number> {
+  const parsed = parseFlags(lintFlags, argv);
+  if (parsed.positionals.length > 0) {
+    throw new UsageError(
+      `unexpected argument "${parsed.positionals[0]}"; pass the Dockerfile with --file and the context with --context`,
+    );
+  }
+  const builder = text(parsed, 'builder').trim();
+  if (builder && !(BUILDERS as readonly string[]).includes(builder)) {
+    throw new UsageError(`"${builder}" is not a builder; use ${BUILDERS.join(', ')}`, 'builder');
+  }
+  const project = await projectOf(parsed, io);
+  const jobs = await asUsage(() => lintJobs(parsed, io, project));
+
+  const results: { platform: string; file: string; findings: Finding[] }[] = [];
+  const parsedFiles = new Map<string, ReturnType<typeof parseDockerfile>>();
+  for (const job of jobs) {
+    const dockerfile = await asUsage(async () => {
+      const cached = parsedFiles.get(job.filePath);
+      if (cached) return cached;
+      const fileText = await readFile(job.filePath, 'utf8').catch(
+        (error: NodeJS.ErrnoException) => {
+          throw new XplatError(
+            error.code === 'ENOENT'
+              ? `${job.shownFile} does not exist; pass the Dockerfile with --file`
+              : `cannot read ${job.shownFile}: ${error.message}`,
+            'file',
+          );
+        },
+      );
+      const parsedFile = parseDockerfile({ file: job.shownFile, text: fileText });
+      parsedFiles.set(job.filePath, parsedFile);
+      return parsedFile;
+    });
+    const { platform } = job;
+    const options: LintOptions = {
+      platform,
+      buildPlatform: buildPlatformFor(platform, job.runner, text(parsed, 'build-platform')),
+      buildArgs: job.buildArgs,
+      contextDir: job.contextDir,
+      ...(job.target ? { target: job.target } : {}),
+      ...(job.runner && platform.os === 'windows' ? { runner: job.runner } : {}),
+      ...(text(parsed, 'host-os-version') && platform.os === 'windows'
+        ? { hostOsVersion: text(parsed, 'host-os-version') }
+        : {}),
+      ...(builder ? { builder: builder as LintOptions['builder'] & string } : {}),
+      ...(text(parsed, 'engine-version') ? { engineVersion: text(parsed, 'engine-version') } : {}),
+    };
+    results.push({
+      platform: formatPlatform(platform),
+      file: job.shownFile,
+      findings: await asUsage(() => lintDockerfile(dockerfile, options)),
+    });
+  }
+
+  const all = results.flatMap((r) => r.findings);
+  const errors = all.filter((f) => f.severity === 'error').length;
+  const warnings = all.length - errors;
+  if (bool(parsed, 'json')) {
+    io.stdout(
+      JSON.stringify(
+        { file: results[0]?.file ?? '', errors, warnings, platforms: results },
+        null,
+        2,
+      ),
+    );
+  } else {
+    const lines: string[] = [];
+    const files = new Set(results.map((r) => r.file));
+    for (const r of results) {
+      const e = r.findings.filter((f) => f.severity === 'error').length;
+      const w = r.findings.length - e;
+      // Name the file only when the platforms lint different ones.
+      const name = files.size > 1 ? `${r.platform} (${r.file})` : r.platform;
+      lines.push(
+        r.findings.length === 0
+          ? `${name}: no findings`
+          : `${name}: ${e} error${e === 1 ? '' : 's'}, ${w} warning${w === 1 ? '' : 's'}`,
+      );
+      for (const f of r.findings) lines.push(`  ${formatFinding(f)}`);
+    }
+    io.stdout(lines.join('\n'));
+  }
+  return errors > 0 ? 1 : 0;
+}
+
+/**
+ * What to lint: each --platform (or, with xplat.yml, each configured platform) with the
+ * Dockerfile, context, target and build args of its xplat.yml entry; flags override.
+ */
+async function lintJobs(parsed: ParsedFlags, io: CliIO, project: Project): Promise<LintJob[]> {
+  const platformFlags = list(parsed, 'platform');
+  const flagArgs = parseBuildArgs(list(parsed, 'build-arg'), io.env);
+  const wanted: { platform: Platform; leg: ResolvedLeg | undefined }[] = platformFlags.length
+    ? parsePlatformList(platformFlags.join(','), 'platform').map((platform) => ({
+        platform,
+        leg: pickLeg(project, formatPlatform(platform)),
+      }))
+    : project.config
+      ? project.config.legs.map((leg) => ({ platform: leg.platform, leg }))
+      : [{ platform: parsePlatformList('linux/amd64')[0]!, leg: undefined }];
+
+  return wanted.map(({ platform, leg }) => {
+    const config = project.config;
+    const fromProject = (p: string | undefined) => (p ? path.resolve(project.dir, p) : undefined);
+    const contextDir =
+      (text(parsed, 'context') && path.resolve(io.cwd, text(parsed, 'context'))) ||
+      fromProject(leg?.context ?? config?.context) ||
+      io.cwd;
+    const filePath =
+      (text(parsed, 'file') && path.resolve(io.cwd, text(parsed, 'file'))) ||
+      (!text(parsed, 'context') && fromProject(leg?.dockerfile ?? config?.dockerfile)) ||
+      path.join(contextDir, 'Dockerfile');
+    const runner = text(parsed, 'runner') || (leg ? hostedRunner(leg) : '');
+    return {
+      platform,
+      shownFile: shownPath(io.cwd, filePath),
+      filePath,
+      contextDir,
+      target: text(parsed, 'target') || leg?.target || config?.target || '',
+      buildArgs: { ...(leg?.buildArgs ?? {}), ...flagArgs },
+      runner,
+    };
+  });
+}
+
+/** The runner label of a leg when it is one label (windows-2022), for host checks. */
+function hostedRunner(leg: ResolvedLeg): string {
+  return typeof leg.runner.runsOn === 'string' ? leg.runner.runsOn : '';
+}
+
+/** Relative to cwd when inside it (as the user typed it), else absolute. */
+function shownPath(cwd: string, file: string): string {
+  const rel = path.relative(cwd, file);
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;
+}
+
+/** A DockerfileError's file and line (the class is not exported; its fields are). */
+function dockerfileWhere(error: XplatError): { file?: string; line?: number } {
+  const e = error as XplatError & { file?: unknown; line?: unknown };
+  if (error.name !== 'DockerfileError' || typeof e.file !== 'string') return {};
+  return { file: e.file, ...(typeof e.line === 'number' ? { line: e.line } : {}) };
+}
+
+function asUsageError(error: unknown): unknown {
+  try {
+    return asUsage(() => {
+      throw error;
+    });
+  } catch (converted) {
+    return converted;
+  }
+}

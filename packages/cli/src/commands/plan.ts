@@ -1,13 +1,14 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatRunsOn } from '@xplat/core';
-import { planFromConfig, readConfig, renderPlan } from '@xplat/workflow';
+import { planFromConfig, planMatrix, readConfig, renderPlan } from '@xplat/workflow';
 import type { Command } from '../command.js';
 
 const usage = `usage: xplat plan [--dir DIR] [--config FILE] [--json]
 
 Show what the generated workflow does for xplat.yml: one row per matrix leg (platform,
-runner, native or QEMU, smoke test, leg result artifact), the gate and the tags.
+runner, native or QEMU, the Dockerfile it builds from, smoke test, leg result artifact),
+the gate and the tags.
 
   --dir DIR        the repository root (default: the current folder)
   --config FILE    the config, from DIR (default xplat.yml)
@@ -32,14 +33,7 @@ export const planCommand: Command = {
       io.stdout(renderPlan(plan));
       return 0;
     }
-    const matrix = {
-      include: plan.legs.map((l) => ({
-        platform: l.platform,
-        pair: l.pair,
-        'runs-on': l.runsOn,
-        qemu: l.qemu ? 'true' : 'auto',
-      })),
-    };
+    const matrix = planMatrix(plan);
     io.stdout(JSON.stringify({ ...plan, matrix }, null, 2));
     io.logger.debug(plan.legs.map((l) => `${l.platform} -> ${formatRunsOn(l.runsOn)}`).join('\n'));
     return 0;

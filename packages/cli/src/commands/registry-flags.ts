@@ -7,30 +7,33 @@ import { XplatError, type Logger } from '@xplat/core';
 import { createRegistryClient, type RegistryClient } from '@xplat/registry';
 import { readFileSync } from 'node:fs';
 import type { CliIO } from '../command.js';
+import { bool, text, type FlagTable, type ParsedFlags } from '../flags.js';
 
-export const registryOptions = {
-  username: { type: 'string' },
-  'password-stdin': { type: 'boolean', default: false },
-} as const;
-
-export const registryUsage = `registry options:
-  --username NAME       registry user; the password comes from --password-stdin or
-                        XPLAT_PASSWORD. Without them Docker's config.json is used.
-  --password-stdin      read the password from standard input`;
+export const registryFlags: FlagTable = [
+  {
+    flag: 'username',
+    input: 'username',
+    kind: 'string',
+    value: 'NAME',
+    help: 'registry user; the password from --password-stdin or XPLAT_PASSWORD (default: Docker config.json)',
+  },
+  { flag: 'password-stdin', kind: 'boolean', help: 'read the password from standard input' },
+];
 
 /** `registry` is the one registry the credentials are for; sources elsewhere use config.json. */
 export function clientFromFlags(
-  values: { username?: string | undefined; 'password-stdin'?: boolean | undefined },
+  parsed: ParsedFlags,
   io: CliIO,
   registry: string,
   logger: Logger = io.logger,
 ): RegistryClient {
+  const username = text(parsed, 'username');
   let password = io.env.XPLAT_PASSWORD ?? '';
-  if (values['password-stdin']) password = readFileSync(0, 'utf8').replace(/\r?\n$/, '');
-  if (password && !values.username)
+  if (bool(parsed, 'password-stdin')) password = readFileSync(0, 'utf8').replace(/\r?\n$/, '');
+  if (password && !username)
     throw new XplatError('a password was given without --username', 'username');
   return createRegistryClient({
     logger,
-    credentials: values.username ? { username: values.username, password, registry } : undefined,
+    credentials: username ? { username, password, registry } : undefined,
   });
 }

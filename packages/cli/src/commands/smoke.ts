@@ -1,90 +1,157 @@
-import { parseArgs } from 'node:util';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { parsePlatform, readLegResult, type Platform } from '@xplat/core';
+import { engineHost } from '@xplat/engine';
 import { parseSmokeInputs, renderChecks, smokeTest, type SmokeInputs } from '@xplat/smoke';
+import { legSmokeInputs } from '@xplat/workflow';
 import type { Command } from '../command.js';
+import {
+  asUsage,
+  bool,
+  flagHelp,
+  flagInputs,
+  parseFlags,
+  text,
+  UsageError,
+  type Flag,
+  type FlagTable,
+} from '../flags.js';
+import { pickLeg } from '../project.js';
+import {
+  environmentHelp,
+  projectFlags,
+  projectOf,
+  runIdFlag,
+  runResultDir,
+  shown,
+} from './common.js';
 
-const usage = `usage: xplat smoke IMAGE [options]
+const s = (flag: string, value: string, help: string, fromConfig?: string): Flag => ({
+  flag,
+  input: flag,
+  kind: 'string',
+  value,
+  help,
+  ...(fromConfig ? { fromConfig } : {}),
+});
+
+/** Every smoke-test input (SMOKE_INPUTS) as a flag, plus the CLI's own. */
+export const smokeFlags: FlagTable = [
+  s('image', 'REF', "the image (or the IMAGE argument; default: this run's leg result)"),
+  s('platform', 'P', "os/arch[/variant], windows/amd64:ltsc2022 (default: the image's)"),
+  s('port', 'N', 'HTTP probe on this container port', 'smoke.port'),
+  s('path', 'P', 'HTTP path (default /)', 'smoke.path'),
+  s('method', 'M', 'HTTP method (default GET)'),
+  {
+    flag: 'header',
+    input: 'headers',
+    kind: 'list',
+    value: '"Name: value"',
+    help: 'request header (repeat)',
+  },
+  s('expect-status', 'S', '200, 2xx, 200-299, 200,204 (default 200-399)', 'smoke.expect-status'),
+  s('expect-body', 'RE', 'regular expression the body must match', 'smoke.expect-body'),
+  s('tcp-port', 'N', 'a port that must accept a TCP connection', 'smoke.tcp-port'),
+  s('expect-log', 'RE', 'a log line that must appear', 'smoke.expect-log'),
+  s(
+    'command',
+    'CMD',
+    'docker exec this; with --one-shot, what the container runs',
+    'smoke.command',
+  ),
+  s('expect-output', 'RE', "the command's (or one-shot container's) output must match"),
+  s('expect-exit-code', 'N', 'expected exit code (default 0)'),
+  {
+    flag: 'one-shot',
+    input: 'one-shot',
+    kind: 'boolean',
+    help: 'the image runs and exits; exit code and output are the check',
+  },
+  s('args', 'ARGS', "replaces the image's CMD"),
+  {
+    flag: 'env',
+    input: 'env',
+    kind: 'list',
+    value: 'KEY=VALUE',
+    help: 'container environment (repeat)',
+    fromConfig: 'smoke.env',
+  },
+  s('run-args', 'ARGS', 'extra docker run arguments', 'smoke.run-args'),
+  s('network', 'N', 'auto (host on Linux, nat on Windows), host, or a network'),
+  s('isolation', 'I', 'Windows: auto, process or hyperv'),
+  s('timeout', 'D', 'time to pass every probe (default 60s Linux, 180s Windows)', 'smoke.timeout'),
+  s('probe-timeout', 'D', "each probe's deadline inside --timeout"),
+  s(
+    'stop-timeout',
+    'D',
+    'docker stop timeout (default 10s Linux, 30s Windows)',
+    'smoke.stop-timeout',
+  ),
+  {
+    flag: 'expect-graceful-stop',
+    input: 'expect-graceful-stop',
+    kind: 'boolean',
+    help: 'fail unless the container exits on its own when stopped',
+    fromConfig: 'smoke.expect-graceful-stop',
+  },
+  s('result-file', 'FILE', "leg result to record the verdict in (default: this run's)"),
+  s('report-file', 'FILE', 'write the report JSON here'),
+  s('log-lines', 'N', 'log lines kept in the report (default 50)'),
+  runIdFlag,
+  ...projectFlags,
+  { flag: 'json', kind: 'boolean', help: 'print the report JSON instead of the table' },
+];
+
+const usage = `usage: xplat smoke [IMAGE] [options]
 
 Start the image, poll its probes until all pass, stop it and judge the stop, always
 remove it (the same as the smoke-test action). Exit code 0 when it passed, 1 when not.
+With xplat.yml and no IMAGE: the image of this run's leg result for --platform (default:
+the engine's platform), probed with xplat.yml's smoke settings, the verdict recorded in
+that leg result.
 
-  --platform P                os/arch[/variant], windows/amd64:ltsc2022 (default: the image's)
-  --port N                    HTTP probe on this container port
-  --path P  --method M        HTTP path (default /) and method (default GET)
-  --header "Name: value"      request header (repeat)
-  --expect-status S           200, 2xx, 200-299, 200,204 (default 200-399)
-  --expect-body RE            regular expression the body must match
-  --tcp-port N                a port that must accept a TCP connection
-  --expect-log RE             a log line that must appear
-  --command CMD               docker exec this; with --one-shot, what the container runs
-  --expect-output RE          the command's (or one-shot container's) output must match
-  --expect-exit-code N        expected exit code (default 0)
-  --one-shot                  the image runs and exits; exit code and output are the check
-  --args ARGS                 replaces the image's CMD
-  --env KEY=VALUE             container environment (repeat)
-  --run-args ARGS             extra docker run arguments
-  --network N                 auto (host on Linux, nat on Windows), host, or a network
-  --isolation I               Windows: auto, process or hyperv
-  --timeout D                 time to pass every probe (default 60s Linux, 180s Windows)
-  --probe-timeout D           each probe's deadline inside --timeout
-  --stop-timeout D            docker stop timeout (default 10s Linux, 30s Windows)
-  --expect-graceful-stop      fail unless the container exits on its own when stopped
-  --result-file FILE          leg result to record the verdict in
-  --report-file FILE          write the report JSON here
-  --log-lines N               log lines kept in the report (default 50)
-  --json                      print the report JSON instead of the table`;
+${flagHelp(smokeFlags)}
 
-const text = { type: 'string', default: '' } as const;
+${environmentHelp}`;
 
 export const smokeCommand: Command = {
   name: 'smoke',
   summary: 'prove an image starts, answers and stops (then record it in the leg result)',
   usage,
+  flags: smokeFlags,
   async run(argv, io) {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        image: text,
-        platform: text,
-        port: text,
-        path: text,
-        method: text,
-        header: { type: 'string', multiple: true, default: [] },
-        'expect-status': text,
-        'expect-body': text,
-        'tcp-port': text,
-        'expect-log': text,
-        command: text,
-        'expect-output': text,
-        'expect-exit-code': text,
-        'one-shot': { type: 'boolean', default: false },
-        args: text,
-        env: { type: 'string', multiple: true, default: [] },
-        'run-args': text,
-        network: text,
-        isolation: text,
-        timeout: text,
-        'probe-timeout': text,
-        'stop-timeout': text,
-        'expect-graceful-stop': { type: 'boolean', default: false },
-        'result-file': text,
-        'report-file': text,
-        'log-lines': text,
-        json: { type: 'boolean', default: false },
-      },
-    });
-    if (positionals.length > 1) throw new Error(`one image only, got: ${positionals.join(' ')}`);
-    const { header, env, json, ...rest } = values;
-    const inputs: SmokeInputs = {
-      ...rest,
-      image: positionals[0] ?? values.image,
-      headers: header.join('\n'),
-      env: env.join('\n'),
-      // Booleans left unset stay unset, so "does not apply with one-shot" only fires when given.
-      'one-shot': values['one-shot'] ? 'true' : '',
-      'expect-graceful-stop': values['expect-graceful-stop'] ? 'true' : '',
-    };
-    const request = parseSmokeInputs(inputs);
+    const parsed = parseFlags(smokeFlags, argv);
+    if (parsed.positionals.length > 1)
+      throw new UsageError(`one image only, got: ${parsed.positionals.join(' ')}`);
+    const project = await projectOf(parsed, io);
+    const docker = io.env.XPLAT_DOCKER ? { docker: io.env.XPLAT_DOCKER } : {};
+
+    let defaults: Record<string, string> = {};
+    const image = parsed.positionals[0] ?? text(parsed, 'image');
+    if (project.config) {
+      const platformFlag = text(parsed, 'platform');
+      const native = platformFlag
+        ? undefined
+        : await engineHost({ ...docker, logger: io.logger }).then((h): Platform | undefined => {
+            try {
+              return parsePlatform(`${h.os}/${h.architecture}`);
+            } catch {
+              return undefined;
+            }
+          });
+      const leg = asUsage(() => pickLeg(project, platformFlag || undefined, native));
+      if (leg) {
+        defaults = legSmokeInputs(leg);
+        // No image given: the one this run built for the leg, and its result records the verdict.
+        if (!image) {
+          const file = path.join(await runResultDir(parsed, io, project), `${leg.pair}.json`);
+          defaults = { ...defaults, ...(await fromLegResult(file, io)) };
+        }
+      }
+    }
+    const inputs: SmokeInputs = flagInputs(smokeFlags, parsed, defaults);
+    if (image) inputs.image = image;
+    const request = asUsage(() => parseSmokeInputs(inputs));
 
     // Ctrl-C ends the probes; the container is still removed before the command exits.
     const controller = new AbortController();
@@ -95,9 +162,11 @@ export const smokeCommand: Command = {
       const report = await smokeTest(request, {
         logger: io.logger,
         signal: controller.signal,
-        ...(io.env.XPLAT_DOCKER ? { docker: { docker: io.env.XPLAT_DOCKER } } : {}),
+        // The table goes to stdout below, once; the log keeps only the progress.
+        logChecks: false,
+        docker,
       });
-      io.stdout(json ? JSON.stringify(report, null, 2) : renderChecks(report));
+      io.stdout(bool(parsed, 'json') ? JSON.stringify(report, null, 2) : renderChecks(report));
       if (!report.passed) io.stderr(`xplat smoke: failed: ${report.reason}`);
       return report.passed ? 0 : 1;
     } finally {
@@ -106,3 +175,22 @@ export const smokeCommand: Command = {
     }
   },
 };
+
+/** The image and result file of a built leg, or a usage error saying how to get one. */
+async function fromLegResult(file: string, io: Parameters<Command['run']>[1]) {
+  if (!existsSync(file))
+    throw new UsageError(
+      `no image given and no leg result at ${shown(io, file)}; build first (xplat build) or give IMAGE`,
+      'image',
+    );
+  const { result } = await asUsage(() => readLegResult(file));
+  if (result.failure)
+    throw new UsageError(
+      `the build of ${result.platform} failed (${shown(io, file)}): ${result.failure.reason}`,
+      'image',
+    );
+  return {
+    image: result.pushed ? `${result.image}@${result.digest}` : result.digest,
+    'result-file': file,
+  };
+}

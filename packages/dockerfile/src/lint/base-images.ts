@@ -6,19 +6,24 @@
 import {
   buildNumber,
   formatPlatform,
+  releaseByName,
   releaseForOsVersion,
   releasesRunnableOn,
   runsUnderProcessIsolation,
   WINDOWS_RELEASES,
 } from '@xplat/core';
+import { expandVariables, referencedVariables } from '../args.js';
 import {
   isLinuxOnlyImageName,
+  isReleaseAgnosticWindowsImage,
   isWindowsImageName,
   splitImage,
   windowsReleaseOfTag,
+  windowsVariantFor,
+  type ImageRef,
 } from '../images.js';
-import type { Stage } from '../types.js';
-import { stageLabel, type LintContext } from './context.js';
+import type { BaseImage, Stage } from '../types.js';
+import { parsedStage, stageLabel, type LintContext } from './context.js';
 
 /**
  * The host build (10.0.20348) of a GitHub-hosted Windows runner label, or undefined for
@@ -29,6 +34,88 @@ export function hostOsVersionForRunner(runner: string): string | undefined {
   // windows-latest has been windows-2025 since GitHub's 2025 migration.
   const name = label === 'windows-latest' ? 'windows-2025' : label;
   return WINDOWS_RELEASES.find((r) => r.hostedRunner === name)?.build;
+}
+
+/** The tag to suggest for a Windows image of release `release` (e.g. ltsc2022). */
+export function suggestedWindowsImage(ref: ImageRef, release: string): string {
+  const repo = ref.repository;
+  if (/^microsoft\/(windowsservercore|nanoserver)$/.test(repo)) {
+    return `mcr.microsoft.com/windows/${repo.endsWith('nanoserver') ? 'nanoserver' : 'servercore'}:${release}`;
+  }
+  if (repo === 'mcr.microsoft.com/windows/servercore/iis')
+    return `${repo}:windowsservercore-${release}`;
+  if (/^mcr\.microsoft\.com\/windows(\/|$)/.test(repo)) return `${repo}:${release}`;
+  const tag = ref.tag && ref.tag.toLowerCase() !== 'latest' ? ref.tag : '<version>';
+  const variant = /^(.*?)(windowsservercore|nanoserver)/i.exec(tag);
+  if (!variant && !WINDOWS_VARIANT_TAGS.test(repo) && !isWindowsImageName(ref)) {
+    // An image whose tag scheme xplat does not know: say what to look for.
+    return `a tag of ${repo} built for ${release}`;
+  }
+  return `${repo}:${variant ? variant[0] : `${tag}-${windowsVariantFor(ref)}`}-${release}`;
+}
+
+/** Images known to publish `<version>-nanoserver-<release>` / `-windowsservercore-` tags. */
+const WINDOWS_VARIANT_TAGS =
+  /^(golang|python|eclipse-temurin|openjdk|mongo|ruby|rust|mcr\.microsoft\.com\/(dotnet|powershell)\/?|jenkins\/|winamd64\/)/;
+
+/**
+ * The global ARG a FROM takes its Windows release from, and the value that makes it
+ * `release`: `WIN_VERSION=2022` for `nanoserver:ltsc${WIN_VERSION}`. Tries the forms a
+ * tag writes a release in (ltsc2022, 2022, 10.0.20348, the value with its release
+ * replaced) and keeps the first one that yields the wanted release.
+ */
+export function releaseArg(
+  ctx: LintContext,
+  base: BaseImage,
+  release: string,
+): { name: string; value: string; current: string | undefined } | undefined {
+  if (base.via !== 'FROM') return undefined;
+  const target = releaseForOsVersion(release);
+  if (!target) return undefined;
+  const ps = parsedStage(ctx, base.stage);
+  const values = ctx.plan.globalValues;
+  const year = target.name.replace(/^ltsc/, '');
+  const replaceRelease = (v: string): string =>
+    v.replace(
+      /ltsc20\d\d|10\.0\.\d{5}(\.\d+)?|(?<=^|[-_.:])(1809|2019|2022|2025|unknown)(?=$|[-_.])/i,
+      (m) => (/^10\./.test(m) ? target.build : /^20\d\d$/.test(m) ? year : target.name),
+    );
+  for (const name of new Set(referencedVariables(ps.from, ctx.parsed.escapeChar))) {
+    const current = values[name];
+    // The user's own form first: "2019" -> "2022", a whole image -> its pinned variant.
+    const candidates = [
+      ...(current ? [replaceRelease(current)] : []),
+      ...(current && current === base.image
+        ? [suggestedWindowsImage(splitImage(current), target.name)]
+        : []),
+      target.name,
+      year,
+      target.build,
+      ...(target.name === 'ltsc2019' ? ['1809'] : []),
+    ];
+    for (const value of candidates) {
+      let resolved: string;
+      try {
+        resolved = expandVariables(ps.from, { ...values, [name]: value }, ctx.parsed.escapeChar, {
+          quotes: true,
+        });
+      } catch {
+        continue;
+      }
+      const found = windowsReleaseOfTag(splitImage(resolved).tag);
+      if (value !== current && found && buildNumber(found) === buildNumber(target.build)) {
+        return { name, value, current };
+      }
+    }
+  }
+  return undefined;
+}
+
+/** ` (the release comes from ARG X, now "2019": pass --build-arg X=2022)`, or ''. */
+function releaseArgHint(ctx: LintContext, base: BaseImage, release: string): string {
+  const arg = releaseArg(ctx, base, release);
+  if (!arg) return '';
+  return `; the release comes from ARG ${arg.name}${arg.current !== undefined ? ` (now "${arg.current}")` : ''}: set it for this leg with --build-arg ${arg.name}=${arg.value}`;
 }
 
 function releaseLabel(osVersion: string): string {
@@ -76,12 +163,21 @@ export function checkBaseImages(ctx: LintContext): void {
       continue;
     }
     if (os !== 'windows') continue;
-    if (ref.digest) continue;
+    // Release-agnostic by design (HostProcess): any host runs it, nothing to pin.
+    if (isReleaseAgnosticWindowsImage(ref)) continue;
+    // A digest pins the image; a tag next to it still says which release it is.
+    if (ref.digest && !windowsReleaseOfTag(ref.tag)) continue;
     if (!ref.tag || ref.tag.toLowerCase() === 'latest') {
+      const empty =
+        base.via === 'FROM'
+          ? referencedVariables(parsedStage(ctx, base.stage).from, ctx.parsed.escapeChar).filter(
+              (n) => !ctx.plan.globalValues[n],
+            )
+          : [];
       ctx.add(
         'XP001',
         base.line,
-        `Windows base image "${base.image}" ${ref.tag ? 'uses :latest' : 'has no tag'}; Windows images are per release, pin one: ${ref.repository}:${suggestion} (or @sha256:<digest>)`,
+        `Windows base image "${base.image}" ${ref.tag ? 'uses :latest' : 'has no tag'}${empty.length ? ` because ${empty.map((n) => `ARG ${n}`).join(', ')} ${empty.length > 1 ? 'are' : 'is'} empty` : ''}; Windows images are per release, pin one: ${suggestedWindowsImage(ref, suggestion)} (or @sha256:<digest>)${empty.length ? `, e.g. with --build-arg ${empty[0]}=${suggestion} or a default in the ARG` : ''}`,
       );
       continue;
     }
@@ -90,7 +186,7 @@ export function checkBaseImages(ctx: LintContext): void {
       ctx.add(
         'XP002',
         base.line,
-        `the tag of Windows base image "${base.image}" names no Windows release, so each host pulls whichever release it matches; pin one in the tag (e.g. a ...-nanoserver-${suggestion} or ...-${suggestion} variant) or a digest`,
+        `the tag of Windows base image "${base.image}" names no Windows release, so each host pulls whichever release it matches; pin one in the tag, e.g. ${suggestedWindowsImage(ref, suggestion)}, or a digest${releaseArgHint(ctx, base, releaseByName(suggestion)?.build ?? '')}`,
       );
       continue;
     }
@@ -102,13 +198,13 @@ export function checkBaseImages(ctx: LintContext): void {
       ctx.add(
         'XP003',
         base.line,
-        `"${base.image}" is Windows ${releaseLabel(release)}, which ${options.hostOsVersion || !options.runner ? `a host of build ${host}` : `a ${options.runner} host (${host})`} cannot run with process isolation (hosted runners have no Hyper-V); use a base of a release it runs (${runnable || 'none known'}), or ${runner ? `build this leg on ${runner}` : 'build it on a self-hosted host of that release'}`,
+        `"${base.image}" is Windows ${releaseLabel(release)}, which ${options.hostOsVersion || !options.runner ? `a host of build ${host}` : `a ${options.runner} host (${host})`} cannot run with process isolation (hosted runners have no Hyper-V); use a base of a release it runs (${runnable || 'none known'}), or ${runner ? `build this leg on ${runner}` : 'build it on a self-hosted host of that release'}${legRelease && runsUnderProcessIsolation(host, legRelease) && buildNumber(legRelease) !== buildNumber(release) ? releaseArgHint(ctx, base, legRelease) : ''}`,
       );
     } else if (!host && !releaseForOsVersion(release)?.hostedRunner) {
       ctx.add(
         'XP003',
         base.line,
-        `"${base.image}" is Windows ${releaseLabel(release)}, which no GitHub-hosted runner runs with process isolation (windows-2022 is ltsc2022, windows-2025 is ltsc2025); move to an ltsc2022 or ltsc2025 base, or give the host build (hostOsVersion) of your own runner`,
+        `"${base.image}" is Windows ${releaseLabel(release)}, which no GitHub-hosted runner runs with process isolation (windows-2022 is ltsc2022, windows-2025 is ltsc2025); move to an ltsc2022 or ltsc2025 base, or give the host build (hostOsVersion) of your own runner${legRelease && buildNumber(legRelease) !== buildNumber(release) ? releaseArgHint(ctx, base, legRelease) : ''}`,
       );
     }
     if (
@@ -120,7 +216,11 @@ export function checkBaseImages(ctx: LintContext): void {
       ctx.add(
         'XP004',
         base.line,
-        `the target's base "${base.image}" is Windows ${releaseLabel(release)}, but this leg is ${formatPlatform(options.platform)}; use the ${releaseForOsVersion(legRelease)?.name ?? legRelease} base for this leg (e.g. select it with a build arg per leg) so the image's os.version matches`,
+        `the target's base "${base.image}" is Windows ${releaseLabel(release)}, but this leg is ${formatPlatform(options.platform)}; ${
+          releaseArg(ctx, base, legRelease)
+            ? `use the ${releaseForOsVersion(legRelease)?.name ?? legRelease} base for this leg so the image's os.version matches${releaseArgHint(ctx, base, legRelease)}`
+            : `use the ${releaseForOsVersion(legRelease)?.name ?? legRelease} base for this leg (e.g. ${suggestedWindowsImage(ref, releaseForOsVersion(legRelease)?.name ?? 'ltsc2022')}, selected with a build arg per leg) so the image's os.version matches`
+        }`,
       );
     }
   }

@@ -9,13 +9,16 @@ import type { Finding, LintOptions, ParsedDockerfile, Severity } from '../types.
 import { checkBaseImages } from './base-images.js';
 import { checkClassicBuilder } from './classic-builder.js';
 import { parsedStage, type LintContext } from './context.js';
+import { checkDuplicateFlags } from './flags.js';
 import { checkFromResolution } from './from-resolution.js';
 import { checkGitattributes } from './gitattributes.js';
+import { checkGlobalArgs } from './global-args.js';
 import { checkRunAndHealthcheck } from './network-healthcheck.js';
 import { checkLinuxStage, checkWindowsStage } from './os-content.js';
 import { checkPlatformArgs, checkTwoEnv } from './platform-args.js';
 import { LINT_RULES } from './rules.js';
 import { checkScripts } from './scripts.js';
+import { checkWindowsPath, checkWindowsShellSyntax } from './windows-shell.js';
 
 const RULE_SEVERITY = new Map(LINT_RULES.map((r) => [r.id, r.severity]));
 
@@ -27,15 +30,17 @@ export function formatFinding(f: Finding): string {
 /**
  * Lint a parsed Dockerfile for one platform: only the stages that platform's target
  * reaches are checked, each for the OS it builds for. Files in `contextDir` are read for
- * the script checks. Throws the XplatErrors planStages throws (unknown target, FROM that
- * resolves to nothing); everything else is a finding.
+ * the script checks. Throws the errors planStages throws (a DockerfileError with file
+ * and line for a FROM that resolves to nothing, an XplatError for an unknown target):
+ * those Docker refuses too. Everything Docker builds is a finding, never a throw; the
+ * parser's warnings (XP019) are among them.
  */
 export async function lintDockerfile(
   parsed: ParsedDockerfile,
   options: LintOptions,
 ): Promise<Finding[]> {
   const plan = planStages(parsed, options);
-  const findings: Finding[] = [];
+  const findings: Finding[] = [...(parsed.warnings ?? [])];
   const ctx: LintContext = {
     parsed,
     options,
@@ -55,11 +60,16 @@ export async function lintDockerfile(
   // First: it marks the FROM lines that name a missing stage, which checkBaseImages skips.
   checkFromResolution(ctx);
   checkBaseImages(ctx);
+  checkDuplicateFlags(ctx);
   for (const stage of plan.stages) {
     const ps = parsedStage(ctx, stage);
-    if (stage.platform.os === 'windows') checkWindowsStage(ctx, stage, ps);
-    else checkLinuxStage(ctx, stage, ps);
+    if (stage.platform.os === 'windows') {
+      checkWindowsStage(ctx, stage, ps);
+      checkWindowsShellSyntax(ctx, stage, ps);
+      checkWindowsPath(ctx, stage, ps);
+    } else checkLinuxStage(ctx, stage, ps);
     checkPlatformArgs(ctx, stage, ps);
+    checkGlobalArgs(ctx, stage, ps);
     checkTwoEnv(ctx, stage, ps);
     checkRunAndHealthcheck(ctx, stage, ps);
   }

@@ -6,9 +6,9 @@ import type { ParsedStage, Stage } from '../types.js';
 import { stageLabel, type LintContext } from './context.js';
 import { program, words } from './instruction-words.js';
 
-const POSIX_COMMANDS =
+export const POSIX_COMMANDS =
   /(^|[\s;&|("'`])(chmod|chown|apt-get|apt|apk|yum|dnf|useradd|adduser|groupadd|update-ca-certificates)(\s|$)/;
-const POSIX_PATH =
+export const POSIX_PATH =
   /(^|[\s"'=(,;])(\/(?:usr|bin|sbin|etc|var|opt|lib|lib64|tmp|home|root|dev|proc)(?:\/[^\s"';&|]*)?)(?=$|[\s"';&|])/;
 const DRIVE_PATH = /(^|[\s"'=;,([])([A-Za-z]:[\\/])/;
 const BACKSLASH_PATH = /[A-Za-z0-9_.$}-]\\[A-Za-z0-9_.$-]/;

@@ -3,7 +3,13 @@
  * own ARG line, and ENV set twice with per-OS values does not switch on the platform.
  */
 import type { Property as AstProperty } from 'dockerfile-ast';
-import { argDeclarations, PLATFORM_ARG_NAMES, referencedVariables } from '../args.js';
+import {
+  argDeclarations,
+  expandVariables,
+  PLATFORM_ARG_NAMES,
+  referencedVariables,
+} from '../args.js';
+import { isLinuxOnlyImageName, isWindowsImageName, splitImage } from '../images.js';
 import type { ParsedInstruction, ParsedStage, Stage } from '../types.js';
 import { stageLabel, type LintContext } from './context.js';
 
@@ -64,7 +70,59 @@ function propertiesOf(ins: ParsedInstruction, escapeChar = '\\'): Prop[] {
 const OS_WORDS =
   /linux|windows|\bwin(32|64)?\b|\.exe\b|amd64|arm64|x86_64|aarch64|[A-Za-z]:\\|\/usr\//i;
 
+type OsFamily = 'linux' | 'windows';
+
+/** A stage's OS as its name or its image says, when they say (install-windows, alpine). */
+function stageOs(ctx: LintContext, index: number): OsFamily | undefined {
+  const ps = ctx.parsed.stages[index];
+  if (!ps) return undefined;
+  const name = ps.name ?? '';
+  if (/(^|[-_.])(windows|win|nanoserver|servercore)($|[-_.])/.test(name)) return 'windows';
+  if (/(^|[-_.])linux($|[-_.])/.test(name)) return 'linux';
+  let image: string;
+  try {
+    image = expandVariables(ps.from, ctx.plan.globalValues, ctx.parsed.escapeChar, {
+      quotes: true,
+    });
+  } catch {
+    return undefined;
+  }
+  const ref = splitImage(image);
+  if (isWindowsImageName(ref)) return 'windows';
+  if (isLinuxOnlyImageName(ref)) return 'linux';
+  const from = ctx.parsed.stages.find((s) => s.name === image.toLowerCase() && s.index < index);
+  return from ? stageOs(ctx, from.index) : undefined;
+}
+
+/**
+ * Whether the file builds for both OS families: a FROM picks its stage or image by
+ * TARGETOS/TARGETPLATFORM, or it has stages of both. A file for one OS has no per-OS ENV
+ * to get wrong, whatever its values look like.
+ */
+function buildsForBothOs(ctx: LintContext): boolean {
+  const { parsed } = ctx;
+  const byTarget = parsed.stages.some((ps) =>
+    referencedVariables(ps.from, parsed.escapeChar).some(
+      (n) => n === 'TARGETOS' || n === 'TARGETPLATFORM',
+    ),
+  );
+  if (byTarget) return true;
+  const families = new Set(parsed.stages.map((ps) => stageOs(ctx, ps.index)));
+  return families.has('linux') && families.has('windows');
+}
+
+/** The file's own per-OS stages, for the fix: `build-linux (linux), build-windows (windows)`. */
+function perOsStages(ctx: LintContext): string {
+  return ctx.parsed.stages
+    .flatMap((ps) => {
+      const os = stageOs(ctx, ps.index);
+      return ps.name && os ? [`${ps.name} (${os})`] : [];
+    })
+    .join(', ');
+}
+
 export function checkTwoEnv(ctx: LintContext, stage: Stage, ps: ParsedStage): void {
+  if (!buildsForBothOs(ctx)) return;
   const seen = new Map<string, { line: number; value: string }>();
   for (const ins of ps.instructions) {
     if (ins.keyword !== 'ENV') continue;
@@ -78,7 +136,11 @@ export function checkTwoEnv(ctx: LintContext, stage: Stage, ps: ParsedStage): vo
       ctx.add(
         'XP011',
         ins.line,
-        `ENV ${p.name} is set on line ${before.line} and again here; ENV does not switch on TARGETOS, every platform runs both and gets "${value}" in ${stageLabel(stage)}; set it once in each OS-specific stage (install-linux / install-windows)`,
+        `ENV ${p.name} is set on line ${before.line} and again here; ENV does not switch on TARGETOS, every platform runs both and gets "${value}" in ${stageLabel(stage)}; set it once in each OS's own stage${
+          perOsStages(ctx)
+            ? ` (this file has ${perOsStages(ctx)})`
+            : ', a stage per OS selected with FROM <name>-${TARGETOS}'
+        }`,
       );
     }
   }

@@ -107,4 +107,39 @@ export const LINT_RULES: readonly LintRule[] = [
     summary:
       'FROM that resolves wrongly: a variable not declared before the first FROM, or a per-platform stage name that does not exist',
   },
+  {
+    id: 'XP019',
+    severity: 'warning',
+    summary:
+      'an ARG line Docker reads differently than it looks: a trailing # comment or ARG NAME value declares extra ARGs',
+  },
+  {
+    id: 'XP020',
+    severity: 'error',
+    summary:
+      'ENV PATH=...;${PATH} in a Windows stage: Windows images have no PATH in their config, so this drops the system PATH',
+  },
+  {
+    id: 'XP021',
+    severity: 'error',
+    summary:
+      'POSIX shell syntax in a RUN that cmd or Windows PowerShell 5.1 runs (export, $VAR in cmd, VAR=x cmd, && in powershell.exe)',
+  },
+  {
+    id: 'XP022',
+    severity: 'warning',
+    summary:
+      'a global ARG (before the first FROM) used in a stage that does not declare it again: it is empty there (BuildKit: UndefinedVar)',
+  },
+  {
+    id: 'XP023',
+    severity: 'error',
+    summary: 'a flag given twice (FROM --platform twice): Docker refuses the file',
+  },
+  {
+    id: 'XP024',
+    severity: 'error',
+    summary:
+      'FROM --platform=$BUILDPLATFORM stage with RUN on a Windows leg of the classic builder: it runs on the Windows host, not on Linux',
+  },
 ];

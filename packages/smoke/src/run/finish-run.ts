@@ -66,7 +66,7 @@ export async function finishRun(
   }
   const finished = Date.now();
   const report = assembleReport(run, plan, failure, { ref, state, logs }, finished);
-  run.logger.info(renderChecks(report));
+  if (run.deps.logChecks !== false) run.logger.info(renderChecks(report));
   run.logger.info(
     report.passed
       ? `Smoke test passed${report.readyMs !== undefined ? ` (ready in ${report.readyMs} ms)` : ''}`

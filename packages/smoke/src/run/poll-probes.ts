@@ -37,7 +37,7 @@ export async function pollProbes(run: SmokeRun, plan: SmokePlan): Promise<PollRe
       });
       if (result.ok)
         run.logger.info(
-          `✓ ${probe.name} passed ${result.at - run.containerStart} ms after start (${result.detail})`,
+          `${probe.name} passed ${result.at - run.containerStart} ms after start (${result.detail})`,
         );
       // One probe out of time decides the verdict; the others need not keep going.
       else if (!result.aborted) controller.abort();

@@ -20,6 +20,11 @@ export interface SmokeDeps {
   readonly host?: HostFacts;
   /** A free host port for publishing; default: one the OS hands out. */
   readonly freePort?: () => Promise<number>;
+  /**
+   * Log the checks table at the end (default true). The CLI prints the table on stdout
+   * itself, so it turns this off to show it once.
+   */
+  readonly logChecks?: boolean;
 }
 
 export interface Exit {

@@ -15,6 +15,10 @@ export async function checkStop(run: SmokeRun, plan: SmokePlan): Promise<Failure
     return { check: 'stop', reason };
   }
   const timeout = plan.stopTimeoutSeconds;
+  // docker stop blocks for up to the whole timeout: say so, or a slow stop looks like a hang.
+  run.logger.info(
+    `waiting up to ${timeout} s for ${plan.containerName} to stop after ${plan.stopSignal}`,
+  );
   const before = Date.now();
   await stopContainer(run.containerId!, timeout, run.docker);
   const durationMs = Date.now() - before;

@@ -1,0 +1,60 @@
+/**
+ * What several commands share: the project flags (--dir, --config), the run id that
+ * separate build/smoke/fuse calls meet under, and the environment section of `--help`.
+ */
+import path from 'node:path';
+import { sourceFromEnv, sourceFromGit } from '@xplat/engine';
+import type { CliIO } from '../command.js';
+import { asUsage, text, type Flag, type ParsedFlags } from '../flags.js';
+import { commandRunId, legResultDir, loadProject, type Project } from '../project.js';
+
+export const projectFlags: readonly Flag[] = [
+  {
+    flag: 'dir',
+    kind: 'string',
+    value: 'DIR',
+    help: 'the project folder, where xplat.yml is (default: the current folder)',
+  },
+  {
+    flag: 'config',
+    kind: 'string',
+    value: 'FILE',
+    help: 'the config, from DIR (default xplat.yml; without one, flags give every value)',
+  },
+];
+
+export const runIdFlag: Flag = {
+  flag: 'run-id',
+  kind: 'string',
+  value: 'ID',
+  help: 'leg results go to DIR/.xplat/legs/ID/ (default: XPLAT_RUN_ID, else git-<commit>)',
+};
+
+export const environmentHelp = `environment:
+  XPLAT_DOCKER   the docker binary to run (default: docker from PATH)
+  DOCKER_HOST    the engine, as for docker itself`;
+
+/** Loads xplat.yml for a command; a broken one is a usage error (exit 2). */
+export function projectOf(parsed: ParsedFlags, io: CliIO): Promise<Project> {
+  return asUsage(() =>
+    loadProject(io.cwd, { dir: text(parsed, 'dir'), config: text(parsed, 'config') }),
+  );
+}
+
+/** The leg result folder of this command's run: `<project>/.xplat/legs/<run-id>/`. */
+export async function runResultDir(
+  parsed: ParsedFlags,
+  io: CliIO,
+  project: Project,
+): Promise<string> {
+  const fromEnv = sourceFromEnv(io.env);
+  const sha = fromEnv.sha ?? (await sourceFromGit(project.dir)).sha;
+  const runId = asUsage(() => commandRunId(text(parsed, 'run-id'), io.env, sha));
+  return legResultDir(project.dir, runId);
+}
+
+/** A path as the user would type it from the current folder, for messages. */
+export function shown(io: CliIO, file: string): string {
+  const rel = path.relative(io.cwd, file);
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;
+}

@@ -1,0 +1,129 @@
+/**
+ * `xplat run`: flags -> runPipeline -> the summary (stdout) or the --json report.
+ * Progress goes to stderr, so `--json` output on stdout is one JSON document.
+ */
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { XplatError } from '@xplat/core';
+import { parseKeyValues } from '@xplat/engine';
+import type { Command } from '../command.js';
+import { parseEngineFlags } from './engines.js';
+import { onInterrupt } from './interrupt.js';
+import { DEFAULT_RUN_TAGS, runPipeline } from './run-pipeline.js';
+
+const usage = `usage: xplat run [--dir DIR] [--config FILE] [--registry HOST[:PORT][/prefix]] [options]
+
+Run the whole pipeline of xplat.yml on this machine: for every platform that can run
+here, lint, build and smoke-test it (the same calls the actions make, writing the same
+leg results), then fuse the platforms that ran into one index and read it back.
+The plan comes first: each platform natively on the local engine, a foreign Linux
+architecture through BuildKit and QEMU, a platform named in engines: (xplat.yml) or
+--engine on that engine; anything else is skipped with the reason.
+
+  --dir DIR                 the project folder, where xplat.yml is (default .)
+  --config FILE             the config, from DIR (default xplat.yml)
+  --registry R              push to HOST[:PORT][/prefix] (credentials from Docker's
+                            config.json, as docker login left them); xplat.yml's
+                            repository path is kept: ghcr.io/org/app -> R/org/app.
+                            Default: an embedded registry on 127.0.0.1, a free port,
+                            storage in .xplat/registry/ (the registry or docker-registry
+                            binary when on PATH, else the registry:2 image)
+  --keep-registry           leave the embedded registry running after the run
+  --engine P=ENDPOINT       build and run platform P on a docker context or DOCKER_HOST
+                            URL (repeat), e.g. windows/amd64:ltsc2022=ssh://builder@winhost
+  --jobs N                  engines worked on at once (default: all); the legs of one
+                            engine run one after another
+  --require-all             a platform that cannot run here fails the run (as CI would)
+  --network NAME            network for builds and smoke runs (host: probe 127.0.0.1
+                            directly; for engines without a default bridge network)
+  --build-arg NAME=VALUE    build argument over xplat.yml's (repeat)
+  --tag TAG                 tag of the fused index (repeat; default local)
+  --json                    print one JSON report on stdout at the end:
+                            {ref, digest, registry, legs: [{platform, status, reason,
+                            digest, log}]}
+
+State: .xplat/runs/<run-id>/ (each leg's log, report.json), .xplat/legs/<run-id>/ (leg
+results). XPLAT_DOCKER names the docker CLI to run (default docker on PATH).
+Exit code: 0 every platform that ran passed and the index was fused and read back;
+1 a platform failed (nothing fused), or one was skipped with --require-all;
+2 the flags or xplat.yml could not be used; 130 interrupted.`;
+
+export const runCommand: Command = {
+  name: 'run',
+  summary: 'the whole pipeline on this machine: plan, lint, build, smoke, gate, fuse',
+  usage,
+  async run(argv, io) {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        dir: { type: 'string', default: '.' },
+        config: { type: 'string' },
+        registry: { type: 'string' },
+        'keep-registry': { type: 'boolean', default: false },
+        engine: { type: 'string', multiple: true, default: [] },
+        jobs: { type: 'string' },
+        'require-all': { type: 'boolean', default: false },
+        network: { type: 'string', default: '' },
+        'build-arg': { type: 'string', multiple: true, default: [] },
+        tag: { type: 'string', multiple: true, default: [] },
+        json: { type: 'boolean', default: false },
+      },
+    });
+    if (positionals.length)
+      throw new XplatError(
+        `unexpected argument "${positionals[0]}"; the project folder is --dir`,
+        '--dir',
+      );
+    let jobs: number | undefined;
+    if (values.jobs !== undefined) {
+      jobs = Number(values.jobs);
+      if (!Number.isInteger(jobs) || jobs < 1)
+        throw new XplatError(`"${values.jobs}" is not a whole number of 1 or more`, '--jobs');
+    }
+    if (values.registry !== undefined && values['keep-registry'])
+      throw new XplatError(
+        'is for the embedded registry; --registry names another one',
+        '--keep-registry',
+      );
+    const engines = parseEngineFlags(values.engine);
+    const buildArgs = parseKeyValues(
+      values['build-arg'].join('\n'),
+      '--build-arg',
+      /^[A-Za-z_][A-Za-z0-9_]*$/,
+      'NAME',
+    );
+
+    const interrupt = onInterrupt((line) => io.stderr(line));
+    try {
+      const result = await runPipeline({
+        projectDir: path.resolve(io.cwd, values.dir),
+        ...(values.config ? { configFile: values.config } : {}),
+        ...(values.registry !== undefined ? { registry: values.registry } : {}),
+        engines,
+        ...(jobs ? { jobs } : {}),
+        requireAll: values['require-all'],
+        keepRegistry: values['keep-registry'],
+        network: values.network,
+        buildArgs,
+        tags: values.tag.length ? values.tag : DEFAULT_RUN_TAGS,
+        env: io.env,
+        signal: interrupt.signal,
+        progress: {
+          write: (text) => process.stderr.write(text),
+          isTTY: process.stderr.isTTY === true,
+          ...(process.stderr.columns ? { columns: process.stderr.columns } : {}),
+        },
+      });
+      if (values.json) {
+        io.stderr(result.summary);
+        io.stdout(JSON.stringify(result.report, null, 2));
+      } else {
+        io.stdout(result.summary);
+      }
+      return interrupt.received() ? 130 : result.exitCode;
+    } finally {
+      interrupt.dispose();
+    }
+  },
+};

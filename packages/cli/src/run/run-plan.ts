@@ -1,0 +1,166 @@
+/**
+ * Where each platform of xplat.yml runs on this machine, decided from facts alone (no
+ * docker call here), so a Windows engine named in `engines:` is a plan test on Linux:
+ *
+ *   the local engine, natively          linux/amd64 on an amd64 Linux engine
+ *   the local engine, through QEMU      a foreign Linux architecture: BuildKit + binfmt
+ *   a named engine (context or URL)     engines: / --engine, e.g. a Windows host over ssh
+ *   skipped, with the reason            what would make it run here, or where it runs in CI
+ */
+import { formatRunsOn } from '@xplat/core';
+import {
+  describeWindowsBuild,
+  includesPlatform,
+  nativePlatforms,
+  windowsReleaseRefusal,
+  type HostFacts,
+} from '@xplat/engine';
+import type { ResolvedLeg } from '@xplat/workflow';
+
+export const LOCAL_ENGINE = 'local';
+
+/** An engine as `xplat run` reaches it. */
+export interface EngineEndpoint {
+  /** `local`, a docker context name, or a DOCKER_HOST URL. */
+  readonly name: string;
+  /** The engine's address when known (a context's host): decides whether it is this machine. */
+  readonly host: string;
+}
+
+/** What probing an engine gave: its facts, or why it could not be reached. */
+export type EngineProbe =
+  { readonly ok: true; readonly facts: HostFacts } | { readonly ok: false; readonly error: string };
+
+export type LegMode = 'native' | 'qemu';
+
+export interface PlannedLeg {
+  readonly leg: ResolvedLeg;
+  readonly engine: EngineEndpoint;
+  readonly status: 'run' | 'skip';
+  /** For legs that run. */
+  readonly mode?: LegMode;
+  /** For legs that run: the facts of their engine, so the build need not probe it again. */
+  readonly facts?: HostFacts;
+  /** One line: where and how it runs, or why it is skipped and what would make it run. */
+  readonly reason: string;
+}
+
+export interface RunPlanInput {
+  readonly legs: readonly ResolvedLeg[];
+  /** Platform name -> the engine that builds it; absent: the local engine. */
+  readonly engineFor: (leg: ResolvedLeg) => EngineEndpoint;
+  readonly probe: (engine: EngineEndpoint) => EngineProbe;
+  /** The registry is the embedded one on 127.0.0.1: only this machine's engines reach it. */
+  readonly embeddedRegistry: boolean;
+}
+
+/** unix:// and npipe:// sockets and loopback TCP are this machine; ssh:// and other hosts are not. */
+export function isLocalEngineHost(host: string): boolean {
+  if (!host || /^(unix|npipe):\/\//.test(host)) return true;
+  if (!host.startsWith('tcp://')) return false;
+  try {
+    return /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/.test(new URL(host).hostname);
+  } catch {
+    return false;
+  }
+}
+
+function engineLabel(engine: EngineEndpoint): string {
+  return engine.name === LOCAL_ENGINE ? 'the local engine' : `engine ${engine.name}`;
+}
+
+function ciRunner(leg: ResolvedLeg): string {
+  return formatRunsOn(leg.runner.runsOn);
+}
+
+function needsEngineOf(leg: ResolvedLeg, facts: HostFacts, engine: EngineEndpoint): string {
+  const os = leg.platform.os === 'windows' ? 'Windows' : 'Linux';
+  const have = facts.engine.platform;
+  return `needs a ${os} engine (${engineLabel(engine)} is ${have}): runs in CI on ${ciRunner(leg)}, or name one with --engine ${leg.name}=ssh://user@host (or engines: in xplat.yml)`;
+}
+
+/** A Linux leg on a Linux engine: native, or QEMU through BuildKit, or why neither. */
+function planLinux(
+  leg: ResolvedLeg,
+  facts: HostFacts,
+  engine: EngineEndpoint,
+): Omit<PlannedLeg, 'leg' | 'engine'> {
+  const where = engineLabel(engine);
+  if (includesPlatform(nativePlatforms(facts), leg.platform))
+    return {
+      status: 'run',
+      mode: 'native',
+      reason: `native on ${where} (${facts.engine.platform})`,
+    };
+  const buildkit = facts.cli.buildkitBuiltIn || facts.buildx !== undefined;
+  const emulated = includesPlatform(facts.binfmt.emulated, leg.platform);
+  const arch = leg.platform.architecture;
+  if (!buildkit)
+    return {
+      status: 'skip',
+      reason: `${leg.name} on ${where} (${facts.engine.platform}) needs BuildKit and the docker CLI ${facts.cli.version} has none: install the docker buildx plugin${emulated ? '' : `, and QEMU for ${arch} (apt-get install qemu-user-static binfmt-support, or docker run --privileged --rm tonistiigi/binfmt --install ${arch})`}; runs in CI on ${ciRunner(leg)}`,
+    };
+  if (!emulated)
+    return {
+      status: 'skip',
+      reason: `${leg.name} on ${where} (${facts.engine.platform}) needs QEMU for ${arch}, and binfmt has no handler: apt-get install qemu-user-static binfmt-support, or docker run --privileged --rm tonistiigi/binfmt --install ${arch}; runs in CI on ${ciRunner(leg)}`,
+    };
+  return {
+    status: 'run',
+    mode: 'qemu',
+    reason: `QEMU on ${where} (${facts.engine.platform}, BuildKit, binfmt ${arch})`,
+  };
+}
+
+/** A Windows leg on a Windows engine: its release must run on that host. */
+function planWindows(
+  leg: ResolvedLeg,
+  facts: HostFacts,
+  engine: EngineEndpoint,
+): Omit<PlannedLeg, 'leg' | 'engine'> {
+  const where = engineLabel(engine);
+  const host = facts.engine.osVersion;
+  const want = leg.platform.osVersion;
+  if (host && want) {
+    const refusal = windowsReleaseRefusal(host, want, 'process', 'platform');
+    if (refusal)
+      return {
+        status: 'skip',
+        reason: `${where} is Windows ${describeWindowsBuild(host)} and cannot build ${leg.name}: ${refusal.message.replace(/^platform: /, '')}`,
+      };
+  }
+  return {
+    status: 'run',
+    mode: 'native',
+    reason: `native on ${where} (Windows${host ? ` ${describeWindowsBuild(host)}` : ''})`,
+  };
+}
+
+export function planRun(input: RunPlanInput): PlannedLeg[] {
+  return input.legs.map((leg): PlannedLeg => {
+    const engine = input.engineFor(leg);
+    const probed = input.probe(engine);
+    if (!probed.ok)
+      return {
+        leg,
+        engine,
+        status: 'skip',
+        reason: `cannot reach ${engineLabel(engine)}: ${probed.error}`,
+      };
+    const { facts } = probed;
+    if (facts.engine.os !== leg.platform.os)
+      return { leg, engine, status: 'skip', reason: needsEngineOf(leg, facts, engine) };
+    if (input.embeddedRegistry && !isLocalEngineHost(engine.host))
+      return {
+        leg,
+        engine,
+        status: 'skip',
+        reason: `${engineLabel(engine)} (${engine.host}) is another machine and cannot push to the embedded registry on 127.0.0.1: pass --registry with a registry both machines reach`,
+      };
+    const decided =
+      leg.platform.os === 'windows'
+        ? planWindows(leg, facts, engine)
+        : planLinux(leg, facts, engine);
+    return { leg, engine, ...decided, ...(decided.status === 'run' ? { facts } : {}) };
+  });
+}

@@ -1,0 +1,295 @@
+/**
+ * `xplat run` as users run it (the bundled CLI) on a copy of examples/hello-http, against
+ * the test bed: its engine builds linux/amd64 natively and linux/arm64 under QEMU, smoke
+ * tests both, and fuses them into the embedded registry (or --registry). The example's
+ * base image comes from the test bed (BUSYBOX_IMAGE), since Docker Hub is out of reach.
+ */
+import { spawn } from 'node:child_process';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { exec, type Exec } from '../../../test/exec.js';
+import { repoRoot } from '../../../test/run-action.js';
+import { testbed, uniqueRepository } from '../../../test/testbed.js';
+
+const tb = testbed();
+const cli = process.env.XPLAT_TEST_CLI ?? path.join(repoRoot, 'dist', 'cli', 'index.js');
+const busybox = tb.env('XPLAT_FIXTURE_BUSYBOX_LIST_REF');
+const baseArgs = ['--network', 'host', '--build-arg', `BUSYBOX_IMAGE=${busybox}`];
+
+const xplat = (dir: string, args: string[], env: Record<string, string> = {}): Promise<Exec> =>
+  exec(process.execPath, [cli, 'run', '--dir', dir, ...baseArgs, ...args], {
+    GITHUB_SHA: '',
+    XPLAT_BUILDER: '',
+    ...env,
+  });
+
+interface Report {
+  ref: string | null;
+  digest: string | null;
+  registry: string;
+  legs: {
+    platform: string;
+    status: string;
+    reason: string;
+    digest: string | null;
+    log: string | null;
+  }[];
+}
+
+const scratch: string[] = [];
+async function exampleCopy(edit?: (yml: string) => string): Promise<string> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'xplat-run-'));
+  scratch.push(dir);
+  await cp(path.join(repoRoot, 'examples', 'hello-http'), dir, { recursive: true });
+  if (edit) {
+    const file = path.join(dir, 'xplat.yml');
+    await writeFile(file, edit(await readFile(file, 'utf8')));
+  }
+  return dir;
+}
+
+/** Stops an embedded registry left running with --keep-registry (found by its config path). */
+async function stopKeptRegistry(dir: string): Promise<void> {
+  await exec('pkill', ['-f', path.join(dir, '.xplat', 'registry', 'config.yml')]);
+}
+
+async function registryProcesses(dir: string): Promise<string> {
+  return (await exec('pgrep', ['-af', path.join(dir, '.xplat', 'registry')])).stdout.trim();
+}
+
+const skopeo = (args: string[]) => exec('skopeo', [...args]);
+
+afterAll(async () => {
+  for (const dir of scratch) {
+    await stopKeptRegistry(dir);
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+describe('xplat run on the example', () => {
+  let dir: string;
+  let first: Exec;
+  let report: Report;
+
+  beforeAll(async () => {
+    dir = await exampleCopy();
+    first = await xplat(dir, ['--json', '--keep-registry']);
+    report = JSON.parse(first.stdout) as Report;
+  }, 240_000);
+
+  it('fuses linux/amd64 and linux/arm64 into the embedded registry; Windows is skipped with why', () => {
+    expect(first.code).toBe(0);
+    expect(report.ref).toMatch(/^127\.0\.0\.1:\d+\/xplat-dev\/hello-http:local$/);
+    expect(report.digest).toMatch(/^sha256:[a-f0-9]{64}$/);
+    expect(report.registry).toMatch(/^127\.0\.0\.1:\d+$/);
+    expect(report.legs.map((l) => [l.platform, l.status])).toEqual([
+      ['linux/amd64', 'passed'],
+      ['linux/arm64', 'passed'],
+      ['windows/amd64:ltsc2022', 'skipped'],
+      ['windows/amd64:ltsc2025', 'skipped'],
+    ]);
+    expect(report.legs[2]!.reason).toContain('needs a Windows engine');
+    expect(report.legs[2]!.reason).toContain('runs in CI on windows-2022');
+    expect(report.legs[3]!.reason).toContain('--engine windows/amd64:ltsc2025=');
+    // Progress went to stderr; stdout is the JSON document alone.
+    expect(first.stderr).toMatch(/linux\/arm64\s+smoke\s+done/);
+    expect(first.stderr).toContain('embedded registry on 127.0.0.1:');
+  });
+
+  it('--json keeps the contract: exactly these keys, a log per leg that ran', () => {
+    expect(Object.keys(report).sort()).toEqual(['digest', 'legs', 'ref', 'registry']);
+    for (const leg of report.legs) {
+      expect(Object.keys(leg).sort()).toEqual(['digest', 'log', 'platform', 'reason', 'status']);
+      if (leg.status === 'skipped') expect(leg.log).toBeNull();
+      else expect(leg.log).toMatch(/^\.xplat\/runs\/[\w-]+\/linux-(amd64|arm64)\.log$/);
+    }
+  });
+
+  it('the index reads back with both platforms, and each runs on its architecture', async () => {
+    const raw = await skopeo(['inspect', '--raw', '--tls-verify=false', `docker://${report.ref}`]);
+    expect(raw.code).toBe(0);
+    const index = JSON.parse(raw.stdout) as {
+      manifests: { digest: string; platform: { os: string; architecture: string } }[];
+    };
+    expect(index.manifests.map((m) => `${m.platform.os}/${m.platform.architecture}`)).toEqual([
+      'linux/amd64',
+      'linux/arm64',
+    ]);
+    expect(index.manifests.map((m) => m.digest)).toEqual(
+      report.legs.slice(0, 2).map((l) => l.digest),
+    );
+    for (const [platform, machine] of [
+      ['linux/amd64', 'x86_64'],
+      ['linux/arm64', 'aarch64'],
+    ] as const) {
+      const run = await exec(tb.docker, [
+        'run',
+        '--rm',
+        '--network',
+        'host',
+        '--platform',
+        platform,
+        '--pull',
+        'always',
+        report.ref!,
+        'uname',
+        '-m',
+      ]);
+      expect(run.stderr).not.toMatch(/error/i);
+      expect(run.stdout.trim()).toBe(machine);
+    }
+  });
+
+  it('writes the leg results and logs under .xplat/ in the project, nowhere shared', async () => {
+    const legs = (await exec('find', [path.join(dir, '.xplat', 'legs'), '-name', '*.json'])).stdout;
+    expect(
+      legs
+        .trim()
+        .split('\n')
+        .map((f) => path.basename(f))
+        .sort(),
+    ).toEqual(['linux-amd64.json', 'linux-arm64.json']);
+    const log = await readFile(path.join(dir, report.legs[1]!.log!), 'utf8');
+    expect(log).toContain('linux/arm64');
+  });
+
+  it('a second run reuses the registry storage: the first index is still served', async () => {
+    await stopKeptRegistry(dir);
+    const second = await xplat(dir, ['--json', '--keep-registry']);
+    expect(second.code).toBe(0);
+    const again = JSON.parse(second.stdout) as Report;
+    expect(again.registry).not.toBe(report.registry); // a new process on a new port
+    const old = `${again.registry}/xplat-dev/hello-http@${report.digest!}`;
+    const read = await skopeo(['inspect', '--raw', '--tls-verify=false', `docker://${old}`]);
+    expect(read.code).toBe(0);
+    expect(JSON.parse(read.stdout)).toMatchObject({ manifests: expect.any(Array) });
+    await stopKeptRegistry(dir);
+    expect(await registryProcesses(dir)).toBe('');
+  }, 240_000);
+});
+
+describe('xplat run: the gate and its failures', () => {
+  it('--require-all fails when a platform cannot run here, before building anything', async () => {
+    const dir = await exampleCopy();
+    const run = await xplat(dir, ['--require-all']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(
+      '--require-all: windows/amd64:ltsc2022, windows/amd64:ltsc2025 cannot run here and --require-all needs every platform; nothing was built',
+    );
+    expect(run.stderr).not.toMatch(/build\s+running/);
+    expect(await registryProcesses(dir)).toBe('');
+  }, 120_000);
+
+  it('a failing smoke test exits 1 and fuses nothing', async () => {
+    const dir = await exampleCopy((yml) =>
+      // A short timeout: the body never matches, so each leg waits all of it out.
+      yml.replace('expect-body: hello from xplat', 'expect-body: this text is not served\n  timeout: 3s'),
+    );
+    const prefix = uniqueRepository('run-smoke-fails');
+    const run = await xplat(dir, ['--json', '--registry', `${tb.openRegistry}/${prefix}`]);
+    expect(run.code).toBe(1);
+    const report = JSON.parse(run.stdout) as Report;
+    expect(report.ref).toBeNull();
+    expect(report.digest).toBeNull();
+    expect(report.legs[0]).toMatchObject({ platform: 'linux/amd64', status: 'failed' });
+    expect(report.legs[0]!.reason).toMatch(/body/i);
+    // The legs were pushed (their digests are known) but no index tag exists.
+    expect(report.legs[0]!.digest).toMatch(/^sha256:/);
+    const tag = await skopeo([
+      'inspect',
+      '--raw',
+      '--tls-verify=false',
+      `docker://${tb.openRegistry}/${prefix}/xplat-dev/hello-http:local`,
+    ]);
+    expect(tag.code).not.toBe(0);
+    expect(run.stderr).toContain('nothing was fused');
+    expect(run.stderr).toMatch(/last lines of \.xplat\/runs\/[\w-]+\/linux-amd64\.log/);
+  }, 240_000);
+
+  it('--registry pushes to the auth registry with credentials from a docker config', async () => {
+    const dir = await exampleCopy();
+    const config = await mkdtemp(path.join(os.tmpdir(), 'xplat-run-config-'));
+    scratch.push(config);
+    const auth = Buffer.from(`${tb.user}:${tb.password}`).toString('base64');
+    await writeFile(
+      path.join(config, 'config.json'),
+      JSON.stringify({ auths: { [tb.authRegistry]: { auth } } }),
+    );
+    const prefix = uniqueRepository('run-auth');
+    const run = await xplat(dir, ['--json', '--registry', `${tb.authRegistry}/${prefix}`], {
+      DOCKER_CONFIG: config,
+    });
+    expect(run.stderr).not.toContain(tb.password);
+    expect(run.code).toBe(0);
+    const report = JSON.parse(run.stdout) as Report;
+    expect(report.ref).toBe(`${tb.authRegistry}/${prefix}/xplat-dev/hello-http:local`);
+    const read = await skopeo([
+      'inspect',
+      '--raw',
+      '--tls-verify=false',
+      '--creds',
+      `${tb.user}:${tb.password}`,
+      `docker://${report.ref}`,
+    ]);
+    expect(read.code).toBe(0);
+    expect((JSON.parse(read.stdout) as { manifests: unknown[] }).manifests).toHaveLength(2);
+    expect(await registryProcesses(dir)).toBe('');
+  }, 240_000);
+});
+
+describe('xplat run: interrupted', () => {
+  it('SIGINT mid-build stops the build, leaves no container and no registry process', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'xplat-run-sigint-'));
+    scratch.push(dir);
+    const marker = `xplat-sigint-${Date.now().toString(36)}`;
+    await writeFile(
+      path.join(dir, 'Dockerfile'),
+      `ARG BUSYBOX_IMAGE=busybox:1.37\nFROM \${BUSYBOX_IMAGE}\nRUN sleep 120 && echo ${marker}\nCMD ["sh"]\n`,
+    );
+    await writeFile(
+      path.join(dir, 'xplat.yml'),
+      'image: ghcr.io/org/slow\nplatforms: [linux/amd64]\n',
+    );
+    const child = spawn(process.execPath, [cli, 'run', '--dir', dir, ...baseArgs], {
+      env: { ...process.env, GITHUB_SHA: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const exited = new Promise<number | null>((resolve) =>
+      child.on('exit', (code) => resolve(code)),
+    );
+    // Interrupt once the build is under way and the RUN step's sleep is running.
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline) {
+      const sleeping = (await exec('pgrep', ['-f', 'sleep 120'])).code === 0;
+      if (/build\s+running/.test(stderr) && sleeping) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(stderr).toMatch(/build\s+running/);
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect(stderr).toContain('SIGINT: stopping builds and containers');
+    expect(await registryProcesses(dir)).toBe('');
+    // The build's RUN step ends with its client; give the engine a moment to reap it.
+    let left = '';
+    for (let i = 0; i < 50; i++) {
+      left = (await exec('pgrep', ['-af', 'sleep 120'])).stdout.trim();
+      if (!left) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(left).toBe('');
+    const containers = await exec(tb.docker, [
+      'ps',
+      '--all',
+      '--quiet',
+      '--filter',
+      'label=xplat.run',
+    ]);
+    expect(containers.stdout.trim()).toBe('');
+    const images = await exec(tb.docker, ['images', '--quiet', '--filter', 'reference=*/org/slow']);
+    expect(images.stdout.trim()).toBe('');
+  }, 120_000);
+});

@@ -1,0 +1,121 @@
+/**
+ * `xplat init` never proposes a leg that xplat's own lint refuses: each proposed leg is
+ * linted as build-platform-image will lint it on its runner. A leg with errors is fixed
+ * by a build arg when one global ARG picks the Windows release (the ltsc2025 leg of a
+ * file whose `ARG WINDOWS_VERSION=ltsc2022` feeds the base tag gets
+ * WINDOWS_VERSION=ltsc2025); otherwise it is left out, with the first error as the reason.
+ */
+import { parsePlatform, releaseForOsVersion, runnerFor, type Platform } from '@xplat/core';
+import {
+  formatFinding,
+  lintDockerfile,
+  type Finding,
+  type LintOptions,
+  type ParsedDockerfile,
+} from '@xplat/dockerfile';
+import type { ProposedPlatform } from './propose.js';
+import { releaseArgValues } from './propose.js';
+
+export interface CheckedLeg {
+  readonly leg: ProposedPlatform;
+  /** Errors that remain (empty: the leg is proposed). */
+  readonly errors: readonly Finding[];
+  /** The build arg init added to make the leg lint clean, for the notes. */
+  readonly fixedBy?: Readonly<Record<string, string>>;
+}
+
+/** The lint options of one leg, as its runner will lint it. */
+export function legLintOptions(
+  leg: ProposedPlatform,
+  platform: Platform,
+  contextDir: string,
+): LintOptions {
+  const buildArgs = { ...(leg.buildArgs ?? {}) };
+  if (platform.os !== 'windows')
+    return {
+      platform,
+      // Every Linux leg builds natively (arm64 on an arm64 runner), with buildx.
+      buildPlatform: platform,
+      buildArgs,
+      contextDir,
+      builder: 'buildx',
+    };
+  let runner: string | undefined;
+  try {
+    const choice = runnerFor(platform, leg.runsOn ? { runsOn: [...leg.runsOn] } : {}, '');
+    runner = typeof choice.runsOn === 'string' ? choice.runsOn : undefined;
+  } catch {
+    runner = undefined;
+  }
+  // A self-hosted runner labelled with the release runs that release.
+  const host = releaseForOsVersion(platform.osVersion ?? '')?.build;
+  return {
+    platform,
+    buildPlatform: { ...platform, ...(host ? { osVersion: host } : {}) },
+    buildArgs,
+    contextDir,
+    // The Windows engine's own builder: what build-platform-image uses on Windows runners.
+    builder: 'classic',
+    ...(runner ? { runner } : host ? { hostOsVersion: host } : {}),
+  };
+}
+
+async function errorsOf(
+  parsed: ParsedDockerfile,
+  leg: ProposedPlatform,
+  platform: Platform,
+  contextDir: string,
+  target: string | undefined,
+): Promise<Finding[]> {
+  try {
+    const findings = await lintDockerfile(parsed, {
+      ...legLintOptions(leg, platform, contextDir),
+      ...(target ? { target } : {}),
+    });
+    return findings.filter((f) => f.severity === 'error');
+  } catch (error) {
+    // planStages' own refusals (a FROM that resolves to nothing) are errors of the leg too.
+    return [
+      {
+        rule: 'plan',
+        severity: 'error',
+        message: (error as Error).message,
+        file: parsed.file,
+        line: 1,
+      },
+    ];
+  }
+}
+
+/** Lint `leg`; when it has errors, try the build args that pick its Windows release. */
+export async function checkLeg(
+  parsed: ParsedDockerfile,
+  leg: ProposedPlatform,
+  contextDir: string,
+  target?: string,
+): Promise<CheckedLeg> {
+  const platform = parsePlatform(leg.platform);
+  const errors = await errorsOf(parsed, leg, platform, contextDir, target);
+  if (!errors.length || platform.os !== 'windows') return { leg, errors };
+  const release = releaseForOsVersion(platform.osVersion ?? '');
+  if (!release) return { leg, errors };
+  for (const arg of parsed.globalArgs) {
+    if (leg.buildArgs && Object.hasOwn(leg.buildArgs, arg.name)) continue;
+    for (const value of releaseArgValues(arg.defaultValue, release)) {
+      const fixed: ProposedPlatform = {
+        ...leg,
+        buildArgs: { ...(leg.buildArgs ?? {}), [arg.name]: value },
+      };
+      if (!(await errorsOf(parsed, fixed, platform, contextDir, target)).length)
+        return { leg: fixed, errors: [], fixedBy: { [arg.name]: value } };
+    }
+  }
+  return { leg, errors };
+}
+
+/** One line: why a leg was left out. */
+export function leftOutReason(checked: CheckedLeg): string {
+  const first = checked.errors[0]!;
+  const more = checked.errors.length > 1 ? ` (and ${checked.errors.length - 1} more)` : '';
+  return `lints with errors: ${formatFinding(first)}${more}`;
+}
