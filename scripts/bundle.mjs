@@ -4,6 +4,13 @@
 // (packages/cli/src/main.ts -> dist/cli/index.js) with @vercel/ncc. With --check it
 // bundles into a temporary folder and fails when dist/ differs: dist/ is committed
 // because action.yml runs it, so a stale bundle would ship old code.
+//
+// Start-up is what every step pays before its first line of work, so bundles are
+// minified, and what only some paths need is loaded by those paths: dynamic import()s
+// become chunks of their own (NNN.index.js) that are read when first needed, and undici,
+// which @actions/http-client imports at load for a proxy dispatcher no action uses at
+// start, is bundled on its own (undici.cjs) behind a small module that requires it on
+// first use (undici-lazy.mjs).
 import ncc from '@vercel/ncc';
 import {
   existsSync,
@@ -20,6 +27,9 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const check = process.argv.includes('--check');
+const onlyArg = process.argv.indexOf('--only');
+// A subset while iterating (`--only fuse-manifest,cli`); never with --check.
+const only = onlyArg > 0 && !check ? process.argv[onlyArg + 1]?.split(',') : undefined;
 
 function entries() {
   const list = [];
@@ -34,18 +44,95 @@ function entries() {
   return list.sort((a, b) => a.name.localeCompare(b.name));
 }
 
+// What the bundled code imports from undici (@actions/http-client: ProxyAgent;
+// @actions/github: ProxyAgent, fetch), each loading the real thing on first use.
+const UNDICI_LAZY = `// Loads undici (undici.cjs next to this file) on first use: it is ~0.4 MB that
+// @actions/http-client imports at load for a proxy dispatcher most steps never use.
+import { createRequire } from 'node:module';
+const require = createRequire(import.meta.url);
+let undici;
+const load = () => (undici ??= require('./undici.cjs'));
+export class ProxyAgent {
+  constructor(...args) {
+    return new (load().ProxyAgent)(...args);
+  }
+}
+export function fetch(...args) {
+  return load().fetch(...args);
+}
+`;
+
+let undiciCode;
+async function undiciBundle() {
+  undiciCode ??= (
+    await ncc(path.join(root, 'node_modules', 'undici', 'index.js'), {
+      minify: true,
+      sourceMap: false,
+      quiet: true,
+      target: 'es2022',
+    })
+  ).code;
+  return undiciCode;
+}
+
+/** The package (name, license, its LICENSE text) a bundled file belongs to. */
+const packages = new Map();
+function packageOf(file) {
+  for (let dir = path.dirname(file); dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    if (packages.has(dir)) return packages.get(dir);
+    const manifest = path.join(dir, 'package.json');
+    if (!existsSync(manifest)) continue;
+    const json = JSON.parse(readFileSync(manifest, 'utf8'));
+    if (!json.name) continue; // a nested package.json that only sets "type"
+    const licenseFile = readdirSync(dir).find((f) => /^(licen[cs]e|copying)(\.|$)/i.test(f));
+    const pkg = {
+      name: json.name,
+      license: typeof json.license === 'string' ? json.license : '',
+      text: licenseFile ? readFileSync(path.join(dir, licenseFile), 'utf8').trim() : '',
+    };
+    packages.set(dir, pkg);
+    return pkg;
+  }
+  return undefined;
+}
+
+/**
+ * licenses.txt for every package with a file in the bundle, its chunks included (ncc's
+ * own licenses.txt is written per chunk, so with chunks the last one would win).
+ */
+function licenses(modules, extra = []) {
+  const found = new Map();
+  for (const m of modules) {
+    const pkg = m.resource && packageOf(m.resource);
+    if (pkg) found.set(pkg.name, pkg);
+  }
+  for (const pkg of extra) found.set(pkg.name, pkg);
+  return [...found.values()]
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .map((p) => [p.name, p.license, p.text].filter(Boolean).join('\n'))
+    .join('\n\n')
+    .concat('\n');
+}
+
 async function bundle(entry) {
-  const { code, assets } = await ncc(entry, {
-    minify: false,
+  const { code, assets, stats } = await ncc(entry, {
+    minify: true,
     sourceMap: false,
-    license: 'licenses.txt',
     quiet: true,
     target: 'es2022',
+    externals: { undici: './undici-lazy.mjs' },
   });
   const files = { 'index.js': code };
   for (const [name, asset] of Object.entries(assets)) {
     files[name] = asset.source.toString();
   }
+  const extra = [];
+  if (Object.values(files).some((text) => text.includes('./undici-lazy.mjs'))) {
+    files['undici-lazy.mjs'] = UNDICI_LAZY;
+    files['undici.cjs'] = await undiciBundle();
+    extra.push(packageOf(path.join(root, 'node_modules', 'undici', 'index.js')));
+  }
+  files['licenses.txt'] = licenses(stats.compilation.modules, extra);
   return files;
 }
 
@@ -53,7 +140,7 @@ const outRoot = check
   ? mkdtempSync(path.join(os.tmpdir(), 'xplat-dist-'))
   : path.join(root, 'dist');
 const stale = [];
-for (const { name, entry } of entries()) {
+for (const { name, entry } of entries().filter((e) => !only || only.includes(e.name))) {
   const files = await bundle(entry);
   const outDir = path.join(outRoot, name);
   rmSync(outDir, { recursive: true, force: true });

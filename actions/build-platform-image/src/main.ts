@@ -4,13 +4,31 @@
  */
 import * as core from '@actions/core';
 import { actionLogger, errorMessage } from '@xplat/core';
-import { buildOutputs, buildPlatformImage, renderBuildSummary } from '@xplat/engine';
+import {
+  buildOutputs,
+  buildPlatformImage,
+  renderBuildSummary,
+  sourceFromGithubContext,
+  type SourceContext,
+} from '@xplat/engine';
 import { getInputs } from './inputs.js';
 
+/**
+ * The commit, ref, repository, event and default branch from @actions/github's context.
+ * Imported lazily (its own chunk, with Octokit) and started first, so loading it overlaps
+ * the engine probes instead of delaying the action's start.
+ */
+function githubSource(): Promise<SourceContext> {
+  return import('@actions/github').then(({ context }) => sourceFromGithubContext(context));
+}
+
 async function run(): Promise<void> {
+  const source = githubSource();
+  source.catch(() => undefined); // awaited by the build; never an unhandled rejection
   try {
     const request = getInputs();
     const outcome = await buildPlatformImage(request, {
+      source,
       logger: actionLogger(),
       cwd: process.env.GITHUB_WORKSPACE || process.cwd(),
       // Findings become annotations on the Dockerfile line; errors also stop the build.

@@ -130,7 +130,8 @@ export function asUsage<T>(fn: () => T): T {
   }
 }
 
-function toUsage(error: unknown): unknown {
+/** An XplatError as a usage error (exit 2), keeping its input; anything else unchanged. */
+export function toUsage(error: unknown): unknown {
   if (!(error instanceof XplatError) || error instanceof UsageError) return error;
   const rest =
     error.input && error.message.startsWith(`${error.input}: `)

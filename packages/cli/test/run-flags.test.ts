@@ -2,7 +2,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { endpointEnv, parseEngineFlags } from '../src/run/engines.js';
 import { registryConfig, registryContainerArgs } from '../src/run/embedded-registry.js';
-import { newRunId } from '../src/run/run-dirs.js';
+import { newRunId } from '../src/project.js';
 import { retarget } from '../src/run/run-registry.js';
 
 describe('retarget: xplat.yml image into the run registry', () => {

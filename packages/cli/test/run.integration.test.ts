@@ -42,7 +42,11 @@ const scratch: string[] = [];
 async function exampleCopy(edit?: (yml: string) => string): Promise<string> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'xplat-run-'));
   scratch.push(dir);
-  await cp(path.join(repoRoot, 'examples', 'hello-http'), dir, { recursive: true });
+  // Without any run state a run of the example in this checkout may have left.
+  await cp(path.join(repoRoot, 'examples', 'hello-http'), dir, {
+    recursive: true,
+    filter: (src) => path.basename(src) !== '.xplat',
+  });
   if (edit) {
     const file = path.join(dir, 'xplat.yml');
     await writeFile(file, edit(await readFile(file, 'utf8')));
@@ -185,7 +189,10 @@ describe('xplat run: the gate and its failures', () => {
   it('a failing smoke test exits 1 and fuses nothing', async () => {
     const dir = await exampleCopy((yml) =>
       // A short timeout: the body never matches, so each leg waits all of it out.
-      yml.replace('expect-body: hello from xplat', 'expect-body: this text is not served\n  timeout: 3s'),
+      yml.replace(
+        'expect-body: hello from xplat',
+        'expect-body: this text is not served\n  timeout: 3s',
+      ),
     );
     const prefix = uniqueRepository('run-smoke-fails');
     const run = await xplat(dir, ['--json', '--registry', `${tb.openRegistry}/${prefix}`]);
@@ -237,6 +244,38 @@ describe('xplat run: the gate and its failures', () => {
     expect((JSON.parse(read.stdout) as { manifests: unknown[] }).manifests).toHaveLength(2);
     expect(await registryProcesses(dir)).toBe('');
   }, 240_000);
+});
+
+describe('xplat run: unusable flags and configs exit 2 and name what is wrong', () => {
+  it.each([
+    [['--jobs', '0'], 'xplat run: --jobs: "0" is not a whole number of 1 or more'],
+    [['--engine', 'winhost'], 'xplat run: --engine: "winhost" is not PLATFORM=ENDPOINT'],
+    [
+      ['--registry', 'http://127.0.0.1:5000'],
+      'xplat run: --registry: "http://127.0.0.1:5000" is not HOST[:PORT][/prefix]',
+    ],
+    [
+      ['--registry', '127.0.0.1:1', '--keep-registry'],
+      'xplat run: --keep-registry: is for the embedded registry',
+    ],
+    [['--build-arg', 'no-equals'], 'xplat run: --build-arg: "no-equals" is not NAME=value'],
+    [['--bogus'], "Unknown option '--bogus'"],
+  ])('%j', async (args, message) => {
+    const dir = await exampleCopy();
+    const run = await xplat(dir, args);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(message);
+    expect(run.stderr).not.toMatch(/^\s+at /m);
+  });
+
+  it('a folder without xplat.yml names --config and what to do', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'xplat-run-empty-'));
+    scratch.push(dir);
+    const run = await xplat(dir, []);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('xplat run: --config: xplat.yml does not exist in');
+    expect(run.stderr).toContain('xplat init');
+  });
 });
 
 describe('xplat run: interrupted', () => {

@@ -8,131 +8,24 @@
 import { randomBytes } from 'node:crypto';
 import { readFile, rename, writeFile, mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { z } from 'zod';
 import { XplatError } from './errors.js';
-import { parsePlatform, parseWindowsVersion } from './platform.js';
+import type { LegResult } from './leg-result-schema.js';
 
 export const LEG_RESULT_SCHEMA = 'xplat.leg/v1';
 
 export const DIGEST_PATTERN = /^sha256:[a-f0-9]{64}$/;
 
-const platformString = z.string().superRefine((value, ctx) => {
-  try {
-    parsePlatform(value);
-  } catch (error) {
-    ctx.addIssue({ code: 'custom', message: (error as Error).message.replace(/^platform: /, '') });
-  }
-});
+export type { LegResult, SmokeCheck, SmokeResult } from './leg-result-schema.js';
 
-const osVersionString = z.string().superRefine((value, ctx) => {
-  try {
-    parseWindowsVersion(value);
-  } catch {
-    ctx.addIssue({
-      code: 'custom',
-      message: `"${value}" is not an os.version such as 10.0.20348.2655`,
-    });
-  }
-});
-
-const smokeCheckSchema = z
-  .object({
-    name: z.string().min(1),
-    status: z.enum(['passed', 'failed', 'skipped']),
-    durationMs: z.number().nonnegative().optional(),
-    detail: z.string().optional(),
-  })
-  .strict();
-
-const smokeSchema = z
-  .object({
-    /** `pending` until smoke-test has run; only `passed` opens the gate. */
-    status: z.enum(['pending', 'passed', 'failed', 'skipped']),
-    checks: z.array(smokeCheckSchema),
-    readyMs: z.number().nonnegative().optional(),
-    durationMs: z.number().nonnegative().optional(),
-    reason: z.string().optional(),
-    finishedAt: z.iso.datetime().optional(),
-  })
-  .strict();
-
-export const legResultSchema = z
-  .object({
-    schema: z.literal(LEG_RESULT_SCHEMA),
-    platform: platformString,
-    osVersion: osVersionString.optional(),
-    image: z.string().min(1),
-    /** Empty only in a failed leg's result: nothing was built. */
-    digest: z.string(),
-    pushed: z.boolean(),
-    tags: z.array(z.string().min(1)),
-    builder: z.enum(['buildx', 'buildkit', 'classic']),
-    timings: z
-      .object({
-        startedAt: z.iso.datetime(),
-        finishedAt: z.iso.datetime(),
-        buildMs: z.number().nonnegative(),
-        pushMs: z.number().nonnegative().optional(),
-      })
-      .strict(),
-    smoke: smokeSchema,
-    source: z
-      .object({
-        sha: z.string().optional(),
-        ref: z.string().optional(),
-        runId: z.string().optional(),
-        job: z.string().optional(),
-      })
-      .strict()
-      .optional(),
-    /**
-     * The build did not produce an image (refused before building, or failed): the leg is
-     * failed, and the gate says why instead of "missing".
-     */
-    failure: z
-      .object({ step: z.literal('build'), reason: z.string().min(1) })
-      .strict()
-      .optional(),
-  })
-  .strict()
-  .superRefine((result, ctx) => {
-    if (result.failure && result.digest === '') return;
-    if (!DIGEST_PATTERN.test(result.digest))
-      ctx.addIssue({
-        code: 'custom',
-        path: ['digest'],
-        message: 'must be sha256: followed by 64 lowercase hex digits',
-      });
-  });
-
-export type LegResult = z.infer<typeof legResultSchema>;
-export type SmokeResult = LegResult['smoke'];
-export type SmokeCheck = SmokeResult['checks'][number];
+/** The schema and its validator, loaded on first use (zod is not needed to start). */
+function schema(): Promise<typeof import('./leg-result-schema.js')> {
+  return import('./leg-result-schema.js');
+}
 
 /** A leg result and the file it came from, for messages that name the file. */
 export interface LoadedLegResult {
   readonly file: string;
   readonly result: LegResult;
-}
-
-/** Validate parsed JSON as a leg result; `file` names the source in errors. */
-export function validateLegResult(data: unknown, file: string): LegResult {
-  const parsed = legResultSchema.safeParse(data);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0]!;
-  const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]] : issue.path;
-  const field = path.length ? path.join('.') : '(root)';
-  const message =
-    issue.code === 'unrecognized_keys'
-      ? `unknown field, not part of ${LEG_RESULT_SCHEMA}`
-      : field === 'schema'
-        ? `schema must be "${LEG_RESULT_SCHEMA}"`
-        : issue.message;
-  return failLegResult(file, field, message);
-}
-
-function failLegResult(file: string, field: string, message: string): never {
-  throw new XplatError(`invalid leg result, field ${field}: ${message}`, file);
 }
 
 export async function readLegResult(file: string): Promise<LoadedLegResult> {
@@ -151,6 +44,7 @@ export async function readLegResult(file: string): Promise<LoadedLegResult> {
   } catch (error) {
     throw new XplatError(`leg result is not JSON: ${(error as Error).message}`, file);
   }
+  const { validateLegResult } = await schema();
   return { file, result: validateLegResult(data, file) };
 }
 
@@ -159,6 +53,7 @@ export async function readLegResult(file: string): Promise<LoadedLegResult> {
  * leaves half a file for the gate to read.
  */
 export async function writeLegResult(file: string, result: LegResult): Promise<void> {
+  const { validateLegResult } = await schema();
   const valid = validateLegResult(result, file);
   await mkdir(path.dirname(file), { recursive: true });
   const temp = `${file}.${randomBytes(4).toString('hex')}.tmp`;

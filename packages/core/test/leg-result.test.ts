@@ -2,7 +2,8 @@ import { describe, expect, it } from '@jest/globals';
 import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { readLegResult, updateLegResult, validateLegResult, writeLegResult } from '../src/index.js';
+import { readLegResult, updateLegResult, writeLegResult } from '../src/index.js';
+import { validateLegResult } from '../src/leg-result-schema.js';
 import { legResult } from './fixtures.js';
 
 describe('leg result validation', () => {

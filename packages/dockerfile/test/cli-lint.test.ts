@@ -231,10 +231,15 @@ describe('xplat lint with xplat.yml', () => {
 });
 
 describe('xplat lint --json when the Dockerfile cannot be used', () => {
-  it.each<[string, string | undefined, RegExp]>([
-    ['an unparsable Dockerfile', 'RUN echo before any FROM\n', /^--file: |^Dockerfile:1: /],
-    ['a missing Dockerfile', undefined, /^--file: Dockerfile does not exist/],
-  ])('%s: JSON with the error on stdout, exit 2', async (_name, content, error) => {
+  it.each<[string, string | undefined, RegExp, Record<string, unknown>]>([
+    [
+      'an unparsable Dockerfile',
+      'RUN echo before any FROM\n',
+      /^Dockerfile:1: /,
+      { file: 'Dockerfile', line: 1 },
+    ],
+    ['a missing Dockerfile', undefined, /^--file: Dockerfile does not exist/, {}],
+  ])('%s: JSON with the error on stdout, exit 2', async (_name, content, error, where) => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'xplat-cli-lint-bad-'));
     try {
       if (content !== undefined) await writeFile(path.join(dir, 'Dockerfile'), content);
@@ -246,6 +251,7 @@ describe('xplat lint --json when the Dockerfile cannot be used', () => {
         platforms: unknown[];
       };
       expect(json.error).toMatch(error);
+      expect(json).toMatchObject(where);
       expect(json.platforms).toEqual([]);
       expect(run.stderr.split('\n')).toHaveLength(1);
     } finally {

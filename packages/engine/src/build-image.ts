@@ -60,8 +60,11 @@ export interface BuildOptions extends ProbeOptions {
   readonly client?: RegistryClient;
   /** Facts of the host; probed when absent. Plan tests give a Windows runner's. */
   readonly facts?: HostFacts;
-  /** Commit, ref and run; default from GITHUB_* in the environment. */
-  readonly source?: SourceContext;
+  /**
+   * Commit, ref and run (the actions: from @actions/github's context, possibly still
+   * loading); default from GITHUB_* in the environment.
+   */
+  readonly source?: SourceContext | Promise<SourceContext>;
   readonly now?: () => Date;
   /** Where the build's own files go (rendered Dockerfile, iidfile). */
   readonly workDir?: string;
@@ -213,7 +216,7 @@ export async function prepareBuild(
         )
       : [];
 
-  const source = options.source ?? sourceFromEnv(env);
+  const source = await (options.source ?? sourceFromEnv(env));
   const templateTag = renderTagTemplate(request.tagTemplate, platform, source);
   const tags = [...new Set([templateTag, ...request.tags])];
   const repository = formatRepository(request.image);

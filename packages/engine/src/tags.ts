@@ -13,7 +13,10 @@ import {
 } from '@xplat/core';
 import { validateTag } from '@xplat/registry';
 
-/** Where the build comes from: GITHUB_* on a runner; git (or nothing) outside. */
+/**
+ * Where the build comes from: on a runner, @actions/github's `context` (the actions pass
+ * it through sourceFromGithubContext); outside GitHub, git (or nothing).
+ */
 export interface SourceContext {
   /** The full commit sha. */
   readonly sha?: string;
@@ -27,8 +30,66 @@ export interface SourceContext {
   readonly repository?: string;
   /** `https://github.com`. */
   readonly serverUrl?: string;
+  /** The event that started the run: `push`, `pull_request`, `workflow_dispatch`. */
+  readonly event?: string;
+  /** The repository's default branch (from the event payload): where `latest` is set. */
+  readonly defaultBranch?: string;
 }
 
+/**
+ * The part of @actions/github's `context` xplat reads, as a structural type so this
+ * package does not depend on @actions/github (the CLI never loads it).
+ */
+export interface GithubContextLike {
+  readonly eventName?: string;
+  readonly sha?: string;
+  readonly ref?: string;
+  readonly runId?: number;
+  readonly job?: string;
+  readonly serverUrl?: string;
+  readonly payload?: {
+    readonly repository?: {
+      readonly default_branch?: string;
+      readonly full_name?: string;
+      readonly name?: string;
+      readonly owner?: { readonly login?: string };
+    };
+  };
+  /** `context.repo`: a getter that throws without GITHUB_REPOSITORY or a payload repository. */
+  readonly repo?: { readonly owner: string; readonly repo: string };
+}
+
+/** `refs/heads/feature/x` -> `feature/x`; `refs/pull/12/merge` -> `12/merge` (as GITHUB_REF_NAME). */
+export function refNameOf(ref: string): string {
+  return ref.replace(/^refs\/(heads|tags|pull)\//, '');
+}
+
+/** The source of a run on GitHub, from @actions/github's `context`. */
+export function sourceFromGithubContext(context: GithubContextLike): SourceContext {
+  let repository: string | undefined;
+  try {
+    repository = context.repo ? `${context.repo.owner}/${context.repo.repo}` : undefined;
+  } catch {
+    repository = context.payload?.repository?.full_name;
+  }
+  const out: Record<string, string> = {};
+  const set = (key: keyof SourceContext, value: string | number | undefined) => {
+    if (value !== undefined && value !== '' && !(typeof value === 'number' && Number.isNaN(value)))
+      out[key] = String(value);
+  };
+  set('sha', context.sha);
+  set('ref', context.ref);
+  set('refName', context.ref ? refNameOf(context.ref) : undefined);
+  set('runId', context.runId);
+  set('job', context.job);
+  set('repository', repository);
+  set('serverUrl', context.serverUrl);
+  set('event', context.eventName);
+  set('defaultBranch', context.payload?.repository?.default_branch);
+  return out as SourceContext;
+}
+
+/** GITHUB_* variables: for the CLI on a runner (`xplat build` in a run: step). */
 export function sourceFromEnv(env: NodeJS.ProcessEnv = process.env): SourceContext {
   const entries: [keyof SourceContext, string][] = [
     ['sha', 'GITHUB_SHA'],
@@ -38,6 +99,7 @@ export function sourceFromEnv(env: NodeJS.ProcessEnv = process.env): SourceConte
     ['job', 'GITHUB_JOB'],
     ['repository', 'GITHUB_REPOSITORY'],
     ['serverUrl', 'GITHUB_SERVER_URL'],
+    ['event', 'GITHUB_EVENT_NAME'],
   ];
   const out: Record<string, string> = {};
   for (const [field, key] of entries) {

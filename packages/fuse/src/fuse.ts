@@ -25,6 +25,7 @@ import {
 import { buildIndex, type IndexChild, type IndexDocument } from './index-document.js';
 import type { FuseRequest } from './request.js';
 import { resolveSource, type ResolvedSource } from './resolve.js';
+import { firstFailure } from './settle.js';
 import { assertTagsAllowed, planTags, type TagPlan } from './tag-policy.js';
 import { verifyIndex } from './verify.js';
 
@@ -102,16 +103,21 @@ export async function fuse(
     }));
   }
 
-  // 2. Read every source: manifests and configs (pull only).
-  const resolved: ResolvedSource[] = [];
-  await logger.group(`Reading ${planned.length} platform image(s)`, async () => {
-    for (const p of planned) {
-      const source = await resolveSource(client, p.ref, p.origin, p.want);
+  // 2. Everything that can be asked at once, asked at once: every source (its manifest,
+  //    then its config), what each tag points at now, and (unless a dry run) whether the
+  //    target can be pushed to. Nothing is written before all of it is known.
+  const resolving = Promise.all(
+    planned.map((p) => resolveSource(client, p.ref, p.origin, p.want)),
+  );
+  const asking = Promise.all(request.tags.map((tag) => client.headManifest(target, tag)));
+  const access = request.dryRun ? Promise.resolve() : client.checkAccess(target, 'push');
+  const [resolved, heads] = await firstFailure(resolving, asking, access);
+  await logger.group(`Read ${planned.length} platform image(s)`, async () => {
+    resolved.forEach((source, i) =>
       logger.info(
-        `${formatPlatform(source.platform).padEnd(32)} ${source.descriptor.digest}  (${formatReference(p.ref)})`,
-      );
-      resolved.push(source);
-    }
+        `${formatPlatform(source.platform).padEnd(32)} ${source.descriptor.digest}  (${formatReference(planned[i]!.ref)})`,
+      ),
+    );
   });
   if (!request.legs) checkSourcePlatforms(resolved, request.expected);
 
@@ -127,9 +133,9 @@ export async function fuse(
   document.warnings.forEach((w) => logger.warning(w));
   const ref = `${targetName}@${document.digest}`;
 
-  const current = new Map<string, string | undefined>();
-  for (const tag of request.tags)
-    current.set(tag, (await client.headManifest(target, tag))?.digest);
+  const current = new Map<string, string | undefined>(
+    request.tags.map((tag, i) => [tag, heads[i]?.digest]),
+  );
   const tags = planTags(request.tags, current, document.digest, request.mutableTags);
   assertTagsAllowed(tags, targetName);
   if (request.tags.length === 0)
@@ -163,13 +169,19 @@ export async function fuse(
   }
 
   // 4. Writes: children into the target repository first (the registry checks that an
-  //    index's children exist), then the index by each tag.
-  await client.checkAccess(target, 'push');
-  for (const source of resolved.filter((r) => !sameRepository(r.repository, target))) {
-    await logger.group(
-      `Copying ${formatPlatform(source.platform)} from ${formatRepository(source.repository)}`,
-      () => copyInto(client, source, target),
-    );
+  //    index's children exist), all at once; then the index by each tag, all at once.
+  //    A tag that already points at this very index proves its children are there.
+  const foreign = resolved.filter((r) => !sameRepository(r.repository, target));
+  if (foreign.length && tags.some((t) => t.action === 'unchanged')) {
+    logger.info(`${ref} is in ${targetName} already, and with it every image it names`);
+  } else if (foreign.length) {
+    await logger.group(`Copying ${foreign.length} image(s) into ${targetName}`, async () => {
+      await firstFailure(...foreign.map((source) => copyInto(client, source, target)));
+      for (const source of foreign)
+        logger.info(
+          `${formatPlatform(source.platform).padEnd(32)} from ${formatRepository(source.repository)}`,
+        );
+    });
   }
   await pushIndex(client, target, document, tags, logger);
 
@@ -184,9 +196,17 @@ async function copyInto(
   source: ResolvedSource,
   target: Repository,
 ): Promise<void> {
-  for (const descriptor of [source.descriptor, ...source.attestations]) {
-    await client.copyImage({ ...source.repository, digest: descriptor.digest }, target);
-  }
+  // The image manifest was read while resolving: handed over, not fetched again. The
+  // target is not asked first: a fresh index's children are usually missing, and
+  // copying one that is there is a mount and a PUT of the same bytes.
+  await firstFailure(
+    ...[source.descriptor, ...source.attestations].map((descriptor) =>
+      client.copyImage({ ...source.repository, digest: descriptor.digest }, target, {
+        checkTarget: false,
+        ...(descriptor.digest === source.manifest.digest ? { manifest: source.manifest } : {}),
+      }),
+    ),
+  );
 }
 
 async function pushIndex(
@@ -203,12 +223,15 @@ async function pushIndex(
   }
   for (const plan of tags.filter((t) => t.action === 'unchanged'))
     logger.info(`${plan.tag}: already ${document.digest}, unchanged`);
-  for (const plan of writes) {
-    await client.putManifest(target, plan.tag, document.bytes, document.mediaType);
+  await firstFailure(
+    ...writes.map((plan) =>
+      client.putManifest(target, plan.tag, document.bytes, document.mediaType),
+    ),
+  );
+  for (const plan of writes)
     logger.info(
       `${plan.tag}: ${plan.action === 'update' ? `moved from ${plan.previous} to` : 'created at'} ${document.digest}`,
     );
-  }
 }
 
 /** With explicit sources the gate is only: every expected platform exactly once, no platform twice. */

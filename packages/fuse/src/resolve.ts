@@ -21,6 +21,7 @@ import {
   type Descriptor,
   type ImageManifest,
   type ImageReference,
+  type ManifestResult,
   type RegistryClient,
   type Repository,
 } from '@xplat/registry';
@@ -31,6 +32,8 @@ export interface ResolvedSource {
   /** The platform image manifest, platform taken from its config. */
   readonly descriptor: Descriptor & { platform: OciPlatform };
   readonly attestations: readonly Descriptor[];
+  /** The platform image manifest as read (its exact bytes), so a copy need not read it again. */
+  readonly manifest: ManifestResult;
   readonly platform: Platform;
   /** What the user gave, for messages: a leg result file or the `sources` input. */
   readonly origin: string;
@@ -105,6 +108,7 @@ export async function resolveSource(
       platform: entryPlatform,
     },
     attestations,
+    manifest: image,
     platform,
     origin,
   };

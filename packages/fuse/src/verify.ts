@@ -11,6 +11,7 @@ import {
   type Repository,
 } from '@xplat/registry';
 import type { IndexDocument } from './index-document.js';
+import { firstFailure } from './settle.js';
 
 export async function verifyIndex(
   client: RegistryClient,
@@ -19,8 +20,13 @@ export async function verifyIndex(
   tags: readonly string[],
 ): Promise<void> {
   const expected = platformsOf(document.manifest.manifests);
-  for (const reference of tags.length ? tags : [document.digest]) {
-    const read = await client.getManifest(target, reference);
+  const references = tags.length ? tags : [document.digest];
+  // Every tag read back at once; the first mismatch in tag order is the one reported.
+  const reads = await firstFailure(
+    ...references.map((reference) => client.getManifest(target, reference)),
+  );
+  references.forEach((reference, i) => {
+    const read = reads[i]!;
     const where = `${formatRepository(target)}:${reference}`;
     if (read.digest !== document.digest) {
       throw new XplatError(
@@ -35,7 +41,7 @@ export async function verifyIndex(
         `read back ${where} with platforms ${platforms}, not the pushed ${expected}`,
       );
     }
-  }
+  });
 }
 
 /** The platform entries of an index as one comparable string, os.version included. */

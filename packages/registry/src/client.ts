@@ -28,6 +28,7 @@ import {
   isManifestMediaType,
 } from './media-types.js';
 import {
+  DOCKER_HUB,
   type ImageReference,
   type Repository,
   formatRepository,
@@ -88,6 +89,19 @@ export class RegistryClient {
 
   /** GET a manifest by tag or digest, with all four manifest types accepted. */
   async getManifest(repo: Repository, reference: string): Promise<ManifestResult> {
+    return (await this.#manifest(repo, reference, false))!;
+  }
+
+  /** A manifest by tag or digest, or undefined when the registry does not hold it (404). */
+  findManifest(repo: Repository, reference: string): Promise<ManifestResult | undefined> {
+    return this.#manifest(repo, reference, true);
+  }
+
+  async #manifest(
+    repo: Repository,
+    reference: string,
+    missingOk: boolean,
+  ): Promise<ManifestResult | undefined> {
     checkReference(reference);
     const what = named(repo, reference);
     const res = await this.transport.send(repo.registry, [pullScope(repo)], {
@@ -96,7 +110,10 @@ export class RegistryClient {
       headers: { accept: MANIFEST_MEDIA_TYPES.join(', ') },
       what: `GET ${what}`,
     });
-    if (res.status === 404) throw notFoundError(what, res.body);
+    if (res.status === 404) {
+      if (missingOk) return undefined;
+      throw notFoundError(what, res.body);
+    }
     if (res.status !== 200) throw unexpected(`GET ${what}`, res);
     const bytes = res.body;
     if (bytes.length > MAX_MANIFEST_BYTES) {
@@ -110,9 +127,20 @@ export class RegistryClient {
     return { digest, mediaType, size: bytes.length, bytes, manifest };
   }
 
-  /** HEAD a manifest: its digest, media type and size, or undefined when it does not exist. */
+  /**
+   * A manifest's digest, media type and size, or undefined when it does not exist.
+   *
+   * Asked with GET, not HEAD, except on Docker Hub (where a GET counts against the pull
+   * rate limit and a HEAD does not): Node's fetch (undici) closes the connection after
+   * every HEAD, so each HEAD would cost a new connection and, on https, a TLS handshake,
+   * while a manifest is a few KB that the open connection carries in the same round trip.
+   */
   async headManifest(repo: Repository, reference: string): Promise<ManifestHead | undefined> {
     checkReference(reference);
+    if (normalizeRegistry(repo.registry) !== DOCKER_HUB) {
+      const found = await this.findManifest(repo, reference);
+      return found && { digest: found.digest, mediaType: found.mediaType, size: found.size };
+    }
     const what = named(repo, reference);
     const res = await this.transport.send(repo.registry, [pullScope(repo)], {
       method: 'HEAD',
@@ -329,8 +357,10 @@ export class RegistryClient {
   }
 
   /**
-   * Make the blob `descriptor` names exist in `target`, from `source`: nothing when it is
-   * there already, a mount within a registry, a copy across registries. Foreign
+   * Make the blob `descriptor` names exist in `target`, from `source`: a mount within a
+   * registry, asked for directly (201: mounted, which is also the answer when the target
+   * has it already; 202: the registry opened an upload instead, which is then filled);
+   * across registries nothing when the target has it already, else a copy. Foreign
    * (non-distributable) layers are skipped: hosts fetch them from their URLs.
    */
   async copyBlob(
@@ -344,7 +374,11 @@ export class RegistryClient {
       );
       return 'skipped';
     }
-    if (await this.blobExists(target, descriptor.digest)) return 'exists';
+    if (
+      normalizeRegistry(source.registry) !== normalizeRegistry(target.registry) &&
+      (await this.blobExists(target, descriptor.digest))
+    )
+      return 'exists';
     return this.mountBlob(target, descriptor.digest, source, descriptor.size);
   }
 

@@ -18,8 +18,22 @@ import {
 export interface CopyImageOptions {
   /** Also tag the copied manifest in the target. */
   tags?: readonly string[];
-  /** Blobs moved at once; default 3. */
+  /**
+   * Blobs (and child manifests) of one image asked for at once; default 8. The
+   * transport's bound on requests in flight per registry applies on top.
+   */
   concurrency?: number;
+  /**
+   * The source manifest, when the caller has fetched it already (its digest must be the
+   * one `source` names): it is not fetched again.
+   */
+  manifest?: ManifestResult;
+  /**
+   * Ask the target whether it holds each manifest before copying it (default true), so a
+   * re-run writes nothing. A caller that knows the target lacks it (or that a copy over
+   * it is harmless: mounts and a PUT of the same bytes by digest) saves a round trip.
+   */
+  checkTarget?: boolean;
 }
 
 export interface CopyImageResult {
@@ -33,7 +47,7 @@ export interface CopyImageResult {
   blobs: Record<BlobCopyOutcome, number>;
 }
 
-/** Run `fn` over `items`, at most `limit` at a time, in order of start. */
+/** Run `fn` over `items`, at most `limit` at a time, in order of start; the first failure rejects. */
 export async function mapLimit<T, R>(
   items: readonly T[],
   limit: number,
@@ -41,10 +55,17 @@ export async function mapLimit<T, R>(
 ): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
+  let failed = false;
   const worker = async (): Promise<void> => {
-    while (next < items.length) {
+    // After a failure no new item starts: the caller is about to see the error.
+    while (next < items.length && !failed) {
       const i = next++;
-      results[i] = await fn(items[i] as T);
+      try {
+        results[i] = await fn(items[i] as T);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
@@ -57,7 +78,12 @@ export async function copyImage(
   target: Repository,
   options: CopyImageOptions = {},
 ): Promise<CopyImageResult> {
-  const top = await client.getManifest(source, manifestReference(source));
+  const reference = manifestReference(source);
+  const given = options.manifest;
+  if (given && source.digest && given.digest !== source.digest) {
+    throw new Error(`copyImage: the manifest given is ${given.digest}, not ${source.digest}`);
+  }
+  const top = given ?? (await client.getManifest(source, reference));
   const result: CopyImageResult = {
     digest: top.digest,
     mediaType: top.mediaType,
@@ -65,9 +91,13 @@ export async function copyImage(
     manifests: 0,
     blobs: { exists: 0, mounted: 0, copied: 0, skipped: 0 },
   };
-  await copyTree(client, source, target, top, result, options.concurrency ?? 3);
-  for (const tag of options.tags ?? [])
-    await client.putManifest(target, tag, top.bytes, top.mediaType);
+  await copyTree(client, source, target, top, result, {
+    concurrency: options.concurrency ?? 8,
+    checkTarget: options.checkTarget ?? true,
+  });
+  await Promise.all(
+    (options.tags ?? []).map((tag) => client.putManifest(target, tag, top.bytes, top.mediaType)),
+  );
   const b = result.blobs;
   client.logger.info(
     `copied ${formatReference(source)} to ${formatRepository(target)}@${top.digest}: ${result.manifests} manifest(s) written; blobs ${b.mounted} mounted, ${b.copied} copied, ${b.exists} already there, ${b.skipped} foreign skipped`,
@@ -81,32 +111,27 @@ async function copyTree(
   target: Repository,
   node: ManifestResult,
   result: CopyImageResult,
-  concurrency: number,
+  how: { concurrency: number; checkTarget: boolean },
 ): Promise<void> {
   // A manifest the target holds by digest is complete: the registry checked its references.
-  if (await client.headManifest(target, node.digest)) {
+  if (how.checkTarget && (await client.headManifest(target, node.digest))) {
     client.logger.debug(`${formatRepository(target)}@${node.digest} is there already`);
     return;
   }
   if (isIndex(node.mediaType)) {
     // All children, attestation manifests included: the index references each of them.
-    for (const child of (node.manifest as ImageIndex).manifests) {
-      await copyTree(
-        client,
-        source,
-        target,
-        await client.getManifest(source, child.digest),
-        result,
-        concurrency,
-      );
-    }
+    await mapLimit((node.manifest as ImageIndex).manifests, how.concurrency, async (child) =>
+      copyTree(client, source, target, await client.getManifest(source, child.digest), result, how),
+    );
   } else {
+    // Config and layers together: each is independent of the others.
     const manifest = node.manifest as ImageManifest;
-    const outcomes = await mapLimit([manifest.config, ...manifest.layers], concurrency, (d) =>
+    const outcomes = await mapLimit([manifest.config, ...manifest.layers], how.concurrency, (d) =>
       client.copyBlob(source, target, d),
     );
     for (const outcome of outcomes) result.blobs[outcome] += 1;
   }
+  // Only now, with everything it names in place.
   await client.putManifest(target, node.digest, node.bytes, node.mediaType);
   result.manifests += 1;
 }

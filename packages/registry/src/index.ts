@@ -26,4 +26,10 @@ export * from './logger.js';
 export * from './manifest.js';
 export * from './media-types.js';
 export * from './reference.js';
-export { Transport, type TransportOptions, isLoopbackHost } from './transport.js';
+export {
+  DEFAULT_REQUESTS_PER_REGISTRY,
+  Limiter,
+  Transport,
+  type TransportOptions,
+  isLoopbackHost,
+} from './transport.js';

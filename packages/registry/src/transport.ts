@@ -41,6 +41,43 @@ export interface TransportOptions {
   userAgent?: string;
   /** The clock for token expiry. */
   now?: () => number;
+  /**
+   * Requests in flight to one registry at a time (default 16, or XPLAT_REGISTRY_CONCURRENCY).
+   * Token requests and the /v2/ ping are not counted; a streamed download holds its slot
+   * only until its headers arrive, so an upload fed by it can never wait on it.
+   */
+  maxRequestsPerRegistry?: number;
+}
+
+/** Requests in flight per registry unless told otherwise. */
+export const DEFAULT_REQUESTS_PER_REGISTRY = 16;
+
+function defaultConcurrency(): number {
+  const env = Number(process.env.XPLAT_REGISTRY_CONCURRENCY);
+  return Number.isSafeInteger(env) && env >= 1 ? env : DEFAULT_REQUESTS_PER_REGISTRY;
+}
+
+/** A counting semaphore: at most `limit` holders, the rest wait in order of arrival. */
+export class Limiter {
+  #active = 0;
+  readonly #waiting: (() => void)[] = [];
+
+  constructor(readonly limit: number) {}
+
+  /** Runs `fn` once a slot is free; the slot is released when its promise settles. */
+  async run<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.#active >= this.limit)
+      await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    else this.#active++;
+    try {
+      return await fn();
+    } finally {
+      const next = this.#waiting.shift();
+      // The slot passes straight to the next waiter: #active stays as it is.
+      if (next) next();
+      else this.#active--;
+    }
+  }
 }
 
 /** Loopback hosts are spoken to over plain http, as docker does. */
@@ -61,9 +98,13 @@ export class Transport {
   readonly auth: Authenticator;
   readonly logger: RegistryLogger;
   readonly #insecure: Set<string>;
+  readonly #limit: number;
+  readonly #limiters = new Map<string, Limiter>();
 
   constructor(options: TransportOptions = {}) {
     this.logger = options.logger ?? quietLogger;
+    const limit = options.maxRequestsPerRegistry ?? defaultConcurrency();
+    this.#limit = Number.isSafeInteger(limit) && limit >= 1 ? limit : DEFAULT_REQUESTS_PER_REGISTRY;
     this.#insecure = new Set(
       (options.insecureRegistries ?? []).map((h) => h.trim().toLowerCase()).filter(Boolean),
     );
@@ -114,14 +155,26 @@ export class Transport {
     return `${this.baseUrl(repo.registry)}/v2/${repo.repository}/${path}`;
   }
 
+  /** The bound on requests in flight to `registry` (one limiter per registry). */
+  limiter(registry: string): Limiter {
+    const key = normalizeRegistry(registry);
+    let limiter = this.#limiters.get(key);
+    if (!limiter) {
+      limiter = new Limiter(this.#limit);
+      this.#limiters.set(key, limiter);
+    }
+    return limiter;
+  }
+
   /** A buffered request with the authorization `scopes` need; 401 and 403 become errors. */
   async send(registry: string, scopes: readonly Scope[], req: HttpRequest): Promise<HttpResponse> {
     const key = normalizeRegistry(registry);
+    const limiter = this.limiter(key);
     let sent = await this.auth.authorize(key, scopes);
-    let res = await this.http.request(withAuth(req, sent));
+    let res = await limiter.run(() => this.http.request(withAuth(req, sent)));
     if (res.status === 401 && (await this.auth.rejected(key, scopes, sent, res))) {
       sent = await this.auth.authorize(key, scopes);
-      res = await this.http.request(withAuth(req, sent));
+      res = await limiter.run(() => this.http.request(withAuth(req, sent)));
     }
     if (res.status === 401) throw this.auth.unauthorized(key, scopes, sent, res);
     if (res.status === 403) throw this.auth.forbidden(key, scopes, sent);
@@ -136,14 +189,15 @@ export class Transport {
     idle: IdleTimeout,
   ): Promise<StreamResponse> {
     const key = normalizeRegistry(registry);
+    const limiter = this.limiter(key);
     let sent = await this.auth.authorize(key, scopes);
-    let res = await this.http.stream(withAuth(req, sent), idle);
+    let res = await limiter.run(() => this.http.stream(withAuth(req, sent), idle));
     if (res.status === 401) {
       const body = Buffer.from(await new Response(res.body).arrayBuffer());
       const buffered = { ...res, body };
       if (await this.auth.rejected(key, scopes, sent, buffered)) {
         sent = await this.auth.authorize(key, scopes);
-        res = await this.http.stream(withAuth(req, sent), idle);
+        res = await limiter.run(() => this.http.stream(withAuth(req, sent), idle));
       }
       if (res.status === 401) throw this.auth.unauthorized(key, scopes, sent, buffered);
     }
@@ -160,9 +214,8 @@ export class Transport {
   ): Promise<HttpResponse> {
     const key = normalizeRegistry(registry);
     const sent = await this.auth.authorize(key, scopes);
-    const res = await this.http.upload(
-      { ...req, headers: { ...req.headers, ...authHeader(sent) } },
-      idle,
+    const res = await this.limiter(key).run(() =>
+      this.http.upload({ ...req, headers: { ...req.headers, ...authHeader(sent) } }, idle),
     );
     if (res.status === 401) throw this.auth.unauthorized(key, scopes, sent, res);
     if (res.status === 403) throw this.auth.forbidden(key, scopes, sent);

@@ -27,12 +27,11 @@ import {
   type Node,
 } from 'yaml';
 import type { z } from 'zod';
+import { DEFAULT_XPLAT_USES } from './pins.js';
 import { configSchema, type SmokeSettings, type XplatConfigData } from './schema.js';
 import { DEFAULT_TAGS, parseTagTemplate, type TagTemplate } from './tags.js';
 
 export const CONFIG_FILE = 'xplat.yml';
-/** xplat's own actions when xplat.yml does not say (`xplat: { uses: ... }`). */
-export const DEFAULT_XPLAT_USES = 'xplat-dev/xplat@v1';
 export const DEFAULT_BRANCHES: readonly string[] = ['main'];
 export const DEFAULT_GIT_TAGS: readonly string[] = ['v*'];
 export const DEFAULT_TIMEOUT_MINUTES = 60;
@@ -129,6 +128,8 @@ export interface ResolvedConfig {
   };
   readonly actions: ActionSource;
   readonly pinActions: boolean;
+  /** Attest the fused index (actions/attest-build-provenance) when the fuse job runs. */
+  readonly attest: boolean;
   readonly workflow: {
     readonly name: string;
     readonly timeoutMinutes: number;
@@ -363,6 +364,7 @@ function resolve(
     },
     actions,
     pinActions: data['pin-actions'] ?? false,
+    attest: data.attest ?? true,
     workflow: {
       name: data.workflow?.name ?? 'xplat',
       timeoutMinutes: data.workflow?.['timeout-minutes'] ?? DEFAULT_TIMEOUT_MINUTES,

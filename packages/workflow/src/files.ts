@@ -9,12 +9,14 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { XplatError } from '@xplat/core';
 import { CONFIG_FILE, loadConfig, type ResolvedConfig } from './config.js';
+import { keepNewerActions, type KeptAction } from './dependabot.js';
 import { unifiedDiff } from './diff.js';
 import { generateWorkflow } from './generate.js';
 import { formatJson } from './json.js';
 import {
   generateReusableWorkflow,
   generateStarterWorkflow,
+  parseUses,
   REUSABLE_WORKFLOW_FILE,
   STARTER_WORKFLOW_FILE,
 } from './reusable.js';
@@ -32,7 +34,10 @@ export interface GenerateRequest {
   /** xplat.yml (kind workflow). */
   readonly config?: string;
   readonly output?: string;
-  /** owner/xplat@ref for the reusable and starter workflows. */
+  /**
+   * Where xplat's actions come from (owner/xplat@ref, or ./actions): for the reusable and
+   * starter workflows; for the workflow it overrides xplat.yml's `xplat: { uses: }` (forks, mirrors).
+   */
   readonly uses?: string;
   readonly pinActions?: boolean;
 }
@@ -44,6 +49,8 @@ export interface Rendered {
   readonly text: string;
   /** Kind workflow: the config it came from. */
   readonly config?: ResolvedConfig;
+  /** Newer versions of third-party actions kept from the committed file (Dependabot's bumps). */
+  readonly kept: readonly KeptAction[];
 }
 
 const DEFAULT_OUTPUT: Record<GenerateKind, string> = {
@@ -71,26 +78,45 @@ export async function renderTarget(request: GenerateRequest): Promise<Rendered> 
     ...(request.uses ? { uses: request.uses } : {}),
     ...(request.pinActions ? { pinActions: true } : {}),
   };
-  const wrap = (fn: () => string): string => {
-    try {
-      return fn();
-    } catch (error) {
-      if (error instanceof XplatError) throw error;
-      throw new XplatError((error as Error).message, 'uses');
-    }
-  };
+  // A newer version of an action in the committed file (Dependabot's bump) is kept.
+  const keepNewer = async (text: string): Promise<{ text: string; kept: readonly KeptAction[] }> =>
+    existsSync(absolute)
+      ? keepNewerActions(text, await readFile(absolute, 'utf8'))
+      : { text, kept: [] };
   switch (request.kind) {
     case 'workflow': {
       const configFile = request.config ?? CONFIG_FILE;
-      const config = await readConfig(request.dir, configFile);
-      return { file, absolute, text: generateWorkflow(config, { configPath: configFile }), config };
+      const loaded = await readConfig(request.dir, configFile);
+      const config: ResolvedConfig = request.uses
+        ? { ...loaded, actions: wrapUses(() => parseUses(request.uses!)) }
+        : loaded;
+      const text = generateWorkflow(config, { configPath: configFile });
+      return { file, absolute, ...(await keepNewer(text)), config };
     }
     case 'reusable':
-      return { file, absolute, text: wrap(() => generateReusableWorkflow(options)) };
+      return {
+        file,
+        absolute,
+        ...(await keepNewer(wrapUses(() => generateReusableWorkflow(options)))),
+      };
     case 'starter':
-      return { file, absolute, text: wrap(() => generateStarterWorkflow(options)) };
+      return {
+        file,
+        absolute,
+        ...(await keepNewer(wrapUses(() => generateStarterWorkflow(options)))),
+      };
     case 'schema':
-      return { file, absolute, text: formatJson(configJsonSchema()) };
+      return { file, absolute, text: formatJson(configJsonSchema()), kept: [] };
+  }
+}
+
+/** Errors of --uses as a user error of that input. */
+function wrapUses<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    if (error instanceof XplatError) throw error;
+    throw new XplatError((error as Error).message, 'uses');
   }
 }
 

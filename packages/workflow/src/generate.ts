@@ -8,6 +8,7 @@
  * `xplat generate --check` rely on it). No `run:` script is generated at all, so no
  * user-controlled expression can reach a shell.
  */
+import { parseRepository } from '@xplat/registry';
 import { Document, isMap, isScalar, isSeq, type Node, type Pair } from 'yaml';
 import type { ActionSource, ResolvedConfig, ResolvedLeg } from './config.js';
 import { annotatePins, thirdPartyUses } from './pins.js';
@@ -119,6 +120,54 @@ export function uploadLegResultStep(pin: boolean): Record<string, unknown> {
   };
 }
 
+/**
+ * The image as an attestation subject names it: fully qualified, Docker Hub as
+ * `index.docker.io` (what `gh attestation verify oci://…` and the registry push expect).
+ */
+export function attestationSubject(image: string): string {
+  const { registry, repository } = parseRepository(image, 'image');
+  return `${registry === 'docker.io' ? 'index.docker.io' : registry}/${repository}`;
+}
+
+/** Permissions the attest step needs, on the fuse job only: the OIDC token for Sigstore, and writing the attestation. */
+export const ATTEST_PERMISSIONS = { 'id-token': 'write', attestations: 'write' } as const;
+
+/**
+ * Attest the fused index (SLSA build provenance, signed with the job's OIDC identity)
+ * and push the attestation next to it in the registry, which needs a registry login in
+ * this job (attest-build-provenance reads Docker's config.json).
+ */
+export function attestSteps(options: {
+  readonly pin: boolean;
+  readonly subject: string;
+  readonly login?: Record<string, unknown> | undefined;
+  readonly if?: string;
+}): Record<string, unknown>[] {
+  const when = options.if ? { if: options.if } : {};
+  return [
+    ...(options.login
+      ? [
+          {
+            name: `${String(options.login.name)} (the attestation is pushed next to the index)`,
+            ...when,
+            uses: options.login.uses,
+            with: options.login.with,
+          },
+        ]
+      : []),
+    {
+      name: 'Attest the index',
+      ...when,
+      uses: thirdPartyUses('attest', options.pin),
+      with: {
+        'subject-name': options.subject,
+        'subject-digest': '${{ steps.fuse.outputs.digest }}',
+        'push-to-registry': true,
+      },
+    },
+  ];
+}
+
 export function generateWorkflow(config: ResolvedConfig, options: GenerateOptions = {}): string {
   const { legs } = config;
   const pin = config.pinActions;
@@ -152,10 +201,9 @@ export function generateWorkflow(config: ResolvedConfig, options: GenerateOption
     ? { contents: 'read', packages: 'write' }
     : { contents: 'read' };
 
-  const loginStep = config.login
+  const login = config.login
     ? {
         name: `Log in to ${config.login.host}`,
-        ...(pr ? { if: notPr } : {}),
         uses: thirdPartyUses('login', pin),
         with: {
           registry: config.login.host,
@@ -164,6 +212,8 @@ export function generateWorkflow(config: ResolvedConfig, options: GenerateOption
         },
       }
     : undefined;
+  const loginStep =
+    login && pr ? { name: login.name, if: notPr, uses: login.uses, with: login.with } : login;
 
   const buildSteps = [
     {
@@ -264,6 +314,10 @@ export function generateWorkflow(config: ResolvedConfig, options: GenerateOption
         ['password', config.login?.password ?? ''],
       ]),
     },
+    // The fuse job never runs for pull requests, so neither does the attestation.
+    ...(config.attest
+      ? attestSteps({ pin, subject: attestationSubject(config.image), login })
+      : []),
   ];
 
   const on: Record<string, unknown> = {};
@@ -302,7 +356,9 @@ export function generateWorkflow(config: ResolvedConfig, options: GenerateOption
             ? config.workflow.fuseRunsOn
             : [...config.workflow.fuseRunsOn],
         'timeout-minutes': 15,
-        permissions: pushPermissions,
+        permissions: config.attest
+          ? { ...pushPermissions, ...ATTEST_PERMISSIONS }
+          : pushPermissions,
         outputs: {
           digest: '${{ steps.fuse.outputs.digest }}',
           ref: '${{ steps.fuse.outputs.ref }}',
@@ -322,7 +378,11 @@ export function generateWorkflow(config: ResolvedConfig, options: GenerateOption
   comment(
     doc,
     ['jobs', FUSE_JOB],
-    ' The gate: runs after every leg (even failed ones, so the gate can say which), and\n fuse-manifest writes the index only when every expected platform was pushed and passed.',
+    ` The gate: runs after every leg (even failed ones, so the gate can say which), and\n fuse-manifest writes the index only when every expected platform was pushed and passed.${
+      config.attest
+        ? '\n Then the index is attested (id-token and attestations: write, on this job only);\n verify with `gh attestation verify oci://<image>@<digest> --owner <org>`.'
+        : ''
+    }`,
   );
   return render(doc);
 }

@@ -5,6 +5,7 @@
  */
 export * from './action-inputs.js';
 export * from './config.js';
+export * from './dependabot.js';
 export * from './diff.js';
 export * from './dockerfile-files.js';
 export * from './dockerfile-os.js';

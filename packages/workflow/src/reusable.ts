@@ -13,9 +13,15 @@
 import { WINDOWS_RELEASES, HOSTED_LINUX_RUNNERS, QEMU_RUNNER } from '@xplat/core';
 import { Document } from 'yaml';
 import type { ActionSource } from './config.js';
-import { DEFAULT_XPLAT_USES } from './config.js';
-import { LEG_ARTIFACT_PREFIX, render, uploadLegResultStep, xplatUses } from './generate.js';
-import { thirdPartyUses } from './pins.js';
+import {
+  ATTEST_PERMISSIONS,
+  attestSteps,
+  LEG_ARTIFACT_PREFIX,
+  render,
+  uploadLegResultStep,
+  xplatUses,
+} from './generate.js';
+import { DEFAULT_XPLAT_USES, thirdPartyUses } from './pins.js';
 import { DEFAULT_TAGS, parseTagTemplate } from './tags.js';
 
 export const REUSABLE_WORKFLOW_FILE = '.github/workflows/xplat-reusable.yml';
@@ -147,11 +153,15 @@ const image = String(process.env.IMAGE || '').trim().toLowerCase();
 if (!/^[a-z0-9.-]+(:[0-9]+)?(\\/[a-z0-9]+([._-]+[a-z0-9]+)*)+$|^[a-z0-9]+([._-]+[a-z0-9]+)*(\\/[a-z0-9]+([._-]+[a-z0-9]+)*)*$/.test(image)) fail('image: "' + image + '" is not a repository such as ghcr.io/org/app (no tag)');
 const first = image.split('/')[0];
 const registry = image.includes('/') && /[.:]|^localhost$/.test(first) ? first : 'docker.io';
+// The attestation subject is fully qualified; Docker Hub's is index.docker.io/<path>.
+const path0 = image.includes('/') && /[.:]|^localhost$/.test(first) ? image.slice(first.length + 1) : image;
+const subject = registry === 'docker.io' ? 'index.docker.io/' + (path0.includes('/') ? path0 : 'library/' + path0) : image;
 const out = [
   'matrix=' + JSON.stringify({ include }),
   'platforms=' + include.map((leg) => leg.platform).join(','),
   'image=' + image,
   'registry=' + registry,
+  'subject=' + subject,
 ];
 fs.appendFileSync(process.env.GITHUB_OUTPUT, out.join('\\n') + '\\n');
 console.log(include.map((leg) => leg.platform + ' -> ' + JSON.stringify(leg['runs-on']) + (leg.qemu === 'true' ? ' (QEMU)' : '') + ', ' + leg.file + (leg.target ? ' (target ' + leg.target + ')' : '')).join('\\n'));
@@ -240,6 +250,13 @@ export function generateReusableWorkflow(options: ReusableOptions = {}): string 
             type: 'boolean',
             default: true,
           },
+          attest: {
+            description:
+              'Attest the fused index with actions/attest-build-provenance and push the attestation to the registry (the caller grants id-token: write and attestations: write).',
+            required: false,
+            type: 'boolean',
+            default: true,
+          },
           'timeout-minutes': {
             description: 'Timeout of each build leg.',
             required: false,
@@ -280,6 +297,7 @@ export function generateReusableWorkflow(options: ReusableOptions = {}): string 
           platforms: '${{ steps.plan.outputs.platforms }}',
           image: '${{ steps.plan.outputs.image }}',
           registry: '${{ steps.plan.outputs.registry }}',
+          subject: '${{ steps.plan.outputs.subject }}',
         },
         steps: [
           {
@@ -371,7 +389,7 @@ export function generateReusableWorkflow(options: ReusableOptions = {}): string 
         if: `\${{ !cancelled() && needs.plan.result == 'success' && ${live} }}`,
         'runs-on': 'ubuntu-24.04',
         'timeout-minutes': 15,
-        permissions: { contents: 'read', packages: 'write' },
+        permissions: { contents: 'read', packages: 'write', ...ATTEST_PERMISSIONS },
         outputs: {
           digest: '${{ steps.fuse.outputs.digest }}',
           ref: '${{ steps.fuse.outputs.ref }}',
@@ -416,6 +434,20 @@ export function generateReusableWorkflow(options: ReusableOptions = {}): string 
               password: '${{ secrets.registry-password || secrets.GITHUB_TOKEN }}',
             },
           },
+          ...attestSteps({
+            pin,
+            subject: '${{ needs.plan.outputs.subject }}',
+            login: {
+              name: 'Log in to ${{ needs.plan.outputs.registry }}',
+              uses: thirdPartyUses('login', pin),
+              with: {
+                registry: '${{ needs.plan.outputs.registry }}',
+                username: '${{ secrets.registry-username || github.actor }}',
+                password: '${{ secrets.registry-password || secrets.GITHUB_TOKEN }}',
+              },
+            },
+            if: 'inputs.attest',
+          }),
         ],
       },
     },
@@ -431,11 +463,14 @@ export function generateReusableWorkflow(options: ReusableOptions = {}): string 
     ' ltsc2022 -> windows-2022, ltsc2025 -> windows-2025; others need runners), one leg per',
     ' platform builds, smoke-tests and uploads its leg result, and the fuse job gates on all.',
     '',
-    ' Call it from a job that grants packages: write (for ghcr.io with GITHUB_TOKEN):',
+    ' Call it from a job that grants packages: write (for ghcr.io with GITHUB_TOKEN), and',
+    ' id-token: write and attestations: write for the attestation of the index (only the',
+    ' fuse job asks for them; a called workflow cannot ask for more than its caller grants,',
+    ' so grant them even with attest: false):',
     '   jobs:',
     '     image:',
     `       uses: ${source.kind === 'remote' ? source.repository : 'OWNER/xplat'}/.github/workflows/xplat-reusable.yml@<ref>`,
-    '       permissions: { contents: read, packages: write }',
+    '       permissions: { contents: read, packages: write, id-token: write, attestations: write }',
     '       with: { image: ghcr.io/org/app, platforms: "linux/amd64,windows/amd64:ltsc2022", smoke-port: "8080" }',
     ' With Dockerfile and Dockerfile.windows side by side, add files: \'{"windows": "Dockerfile.windows"}\'.',
     '',
@@ -469,7 +504,8 @@ export function generateStarterWorkflow(options: ReusableOptions = {}): string {
     jobs: {
       image: {
         uses: `${source.repository}/.github/workflows/xplat-reusable.yml@${source.ref}`,
-        permissions: { contents: 'read', packages: 'write' },
+        // id-token and attestations: for the attestation of the index (the fuse job only).
+        permissions: { contents: 'read', packages: 'write', ...ATTEST_PERMISSIONS },
         with: {
           image: 'ghcr.io/${{ github.repository }}',
           platforms: 'linux/amd64\nlinux/arm64\nwindows/amd64:ltsc2022\nwindows/amd64:ltsc2025\n',

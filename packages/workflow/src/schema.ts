@@ -7,6 +7,7 @@
 import { parsePlatform } from '@xplat/core';
 import { parseRepository } from '@xplat/registry';
 import { z } from 'zod';
+import { DEFAULT_XPLAT_USES } from './pins.js';
 import { parseTagTemplate } from './tags.js';
 
 const EXPRESSION = /\$\{\{/;
@@ -374,8 +375,7 @@ export const configSchema = z
         uses: z
           .string({ error: 'must be owner/repo@ref or a local ./path' })
           .regex(USES, {
-            error:
-              'must be owner/repo@ref (e.g. xplat-dev/xplat@v1) or a local folder such as ./actions',
+            error: `must be owner/repo@ref (e.g. ${DEFAULT_XPLAT_USES}) or a local folder such as ./actions`,
           })
           .meta({
             description:
@@ -385,7 +385,11 @@ export const configSchema = z
       .optional(),
     'pin-actions': z.boolean({ error: 'must be true or false' }).optional().meta({
       description:
-        'Pin third-party actions (checkout, artifacts, docker/login-action, docker/metadata-action) by full commit SHA.',
+        'Pin third-party actions (checkout, artifacts, docker/login-action, docker/metadata-action, attest-build-provenance) by full commit SHA.',
+    }),
+    attest: z.boolean({ error: 'must be true or false' }).optional().meta({
+      description:
+        "Attest the fused index with GitHub's artifact attestations (actions/attest-build-provenance, pushed to the registry) on pushes; never on pull requests (default true).",
     }),
     workflow: z
       .strictObject({

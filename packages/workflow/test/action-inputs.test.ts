@@ -9,7 +9,7 @@ jobs:
   a:
     runs-on: ubuntu-24.04
     steps:
-      - uses: actions/checkout@v4
+      - uses: actions/checkout@v6
       - uses: ${uses}
         with:
 ${Object.entries(inputs)
@@ -21,7 +21,7 @@ describe('action inputs', () => {
   it('names xplat actions, local or from a repository', () => {
     expect(xplatActionName('./actions/smoke-test')).toBe('smoke-test');
     expect(xplatActionName('owner/xplat/actions/fuse-manifest@v1')).toBe('fuse-manifest');
-    expect(xplatActionName('actions/checkout@v4')).toBeUndefined();
+    expect(xplatActionName('actions/checkout@v6')).toBeUndefined();
   });
 
   it('accepts declared inputs with every required one given', () => {
@@ -59,7 +59,7 @@ describe('action inputs', () => {
   });
 
   it('leaves third-party actions alone', () => {
-    expect(actionInputs(step('docker/login-action@v3', { anything: 'x' }))).toEqual([]);
+    expect(actionInputs(step('docker/login-action@v4', { anything: 'x' }))).toEqual([]);
   });
 
   it('checks the inputs of a reusable workflow call', () => {
@@ -92,6 +92,6 @@ ${inputs}`;
       expect.stringContaining('input "c" is not declared'),
       expect.stringContaining('required input "a"'),
     ]);
-    expect(resolveFromRepository('actions/checkout@v4', 'action')).toBeUndefined();
+    expect(resolveFromRepository('actions/checkout@v6', 'action')).toBeUndefined();
   });
 });

@@ -134,6 +134,63 @@ describe('xplat plan', () => {
   });
 });
 
+describe('xplat generate with Dependabot', () => {
+  it('keeps an action Dependabot bumped, and --check passes; any other edit fails it', async () => {
+    const dir = tmp('gen-dependabot');
+    writeFileSync(
+      path.join(dir, 'xplat.yml'),
+      'image: ghcr.io/acme/app\nplatforms: [linux/amd64, windows/amd64:ltsc2022]\n',
+    );
+    expect((await xplat('generate', '--dir', dir)).code).toBe(0);
+    const file = path.join(dir, '.github/workflows/xplat.yml');
+    const original = readFileSync(file, 'utf8');
+    expect(original).toContain('uses: docker/metadata-action@v6\n');
+
+    // What Dependabot writes for docker/metadata-action 6 -> 7.
+    writeFileSync(
+      file,
+      original.replaceAll('docker/metadata-action@v6', 'docker/metadata-action@v7'),
+    );
+    const check = await xplat('generate', '--check', '--dir', dir);
+    expect({ code: check.code, out: check.stdout }).toMatchObject({ code: 0 });
+    expect(check.stdout).toContain(
+      "kept docker/metadata-action@v7 from the committed .github/workflows/xplat.yml: newer than xplat's v6",
+    );
+    expect((await xplat('generate', '--dir', dir)).code).toBe(0);
+    expect(readFileSync(file, 'utf8')).toBe(
+      original.replaceAll('docker/metadata-action@v6', 'docker/metadata-action@v7'),
+    );
+
+    // An older version is drift, and so is anything else next to the bump.
+    writeFileSync(
+      file,
+      original.replaceAll('docker/metadata-action@v6', 'docker/metadata-action@v5'),
+    );
+    expect((await xplat('generate', '--check', '--dir', dir)).code).toBe(1);
+    writeFileSync(
+      file,
+      original
+        .replaceAll('docker/metadata-action@v6', 'docker/metadata-action@v7')
+        .replace('retention-days: 7', 'retention-days: 3'),
+    );
+    const drift = await xplat('generate', '--check', '--dir', dir);
+    expect(drift.code).toBe(1);
+    expect(drift.stdout).toContain('-          retention-days: 3\n+          retention-days: 7');
+  });
+
+  it('--uses points the workflow at a fork', async () => {
+    const dir = tmp('gen-uses');
+    writeFileSync(
+      path.join(dir, 'xplat.yml'),
+      'image: ghcr.io/acme/app\nplatforms: [linux/amd64]\n',
+    );
+    expect((await xplat('generate', '--dir', dir, '--uses', 'fork/xplat@v1.2.3')).code).toBe(0);
+    const text = readFileSync(path.join(dir, '.github/workflows/xplat.yml'), 'utf8');
+    expect(text).toContain('uses: fork/xplat/actions/fuse-manifest@v1.2.3');
+    expect(text).not.toContain('xplat-dev/xplat');
+  });
+});
+
 describe('xplat init', () => {
   it('on the example, proposes the example config and writes a valid workflow', async () => {
     const dir = tmp('init');

@@ -117,10 +117,12 @@ describe('generated workflows', () => {
     const workflow = parse(text) as Workflow;
     expect(workflow.permissions).toEqual({ contents: 'read' });
     expect(workflow.concurrency.group).toContain('${{ github.ref }}');
-    for (const job of Object.values(workflow.jobs) as Workflow[]) {
+    for (const [id, job] of Object.entries(workflow.jobs) as [string, Workflow][]) {
       expect(job.permissions.contents).toBe('read');
       const writes = Object.keys(job.permissions).filter((k) => job.permissions[k] !== 'read');
-      expect(writes.filter((k) => k !== 'packages')).toEqual([]);
+      // Only the fuse job attests: the OIDC token and the attestation write are its alone.
+      const allowed = id === 'fuse' ? ['packages', 'id-token', 'attestations'] : ['packages'];
+      expect(writes.filter((k) => !allowed.includes(k))).toEqual([]);
       for (const s of job.steps as Workflow[]) {
         if (s.run !== undefined) expect(String(s.run)).not.toContain('${{');
       }
@@ -133,11 +135,12 @@ describe('generated workflows', () => {
       const workflow = parse(generated(name)) as Workflow;
       return [workflow.jobs.build.permissions, workflow.jobs.fuse.permissions];
     };
+    const attest = { 'id-token': 'write', attestations: 'write' };
     expect(perms('linux-only')).toEqual([
       { contents: 'read', packages: 'write' },
-      { contents: 'read', packages: 'write' },
+      { contents: 'read', packages: 'write', ...attest },
     ]);
-    expect(perms('self-hosted')).toEqual([{ contents: 'read' }, { contents: 'read' }]);
+    expect(perms('self-hosted')).toEqual([{ contents: 'read' }, { contents: 'read', ...attest }]);
   });
 
   it('pins third-party actions by full commit SHA only when asked', () => {

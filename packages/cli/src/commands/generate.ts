@@ -4,7 +4,7 @@ import { XplatError } from '@xplat/core';
 import { checkRendered, renderTarget, writeRendered, type GenerateKind } from '@xplat/workflow';
 import type { Command } from '../command.js';
 
-const usage = `usage: xplat generate [--dir DIR] [--config FILE] [--output FILE] [--check]
+const usage = `usage: xplat generate [--dir DIR] [--config FILE] [--output FILE] [--uses OWNER/xplat@REF] [--check]
        xplat generate --reusable [--uses OWNER/xplat@REF] [--pin-actions] [--output FILE] [--check]
        xplat generate --starter [--uses OWNER/xplat@REF] [--output FILE] [--check]
        xplat generate --schema [--output FILE] [--check]
@@ -14,6 +14,9 @@ native runner (build, smoke-test, leg result), each from its own Dockerfile, tar
 context when xplat.yml names them per platform or per OS (windows: { dockerfile:
 Dockerfile.windows }), and a fuse job gated on every leg.
 With --check, write nothing: exit 1 with a diff when the committed file is stale.
+A newer version of a third-party action in the committed file (as Dependabot bumps
+it: actions/checkout@v6 -> @v7, or a SHA pin with its # vX.Y.Z comment) is kept by
+generate and is not drift for --check; an older version or any other edit is.
 
   --dir DIR        the repository root (default: the current folder)
   --config FILE    the config, from DIR (default xplat.yml)
@@ -24,7 +27,9 @@ With --check, write nothing: exit 1 with a diff when the committed file is stale
   --reusable       the reusable workflow (on: workflow_call) instead
   --starter        the starter workflow (GitHub workflow-template) instead
   --schema         the JSON schema of xplat.yml, for editors
-  --uses REF       where the reusable/starter workflow takes xplat from (OWNER/xplat@vX.Y.Z)
+  --uses REF       where xplat's actions come from (OWNER/xplat@vX.Y.Z, or ./actions): for
+                   a fork or a mirror; for the workflow it overrides xplat.yml's
+                   xplat: { uses: } (default xplat-dev/xplat@v1)
   --pin-actions    pin third-party actions by commit SHA (reusable workflow)`;
 
 export const generateCommand: Command = {
@@ -53,11 +58,8 @@ export const generateCommand: Command = {
         'generate',
       );
     const kind: GenerateKind = kinds[0] ?? 'workflow';
-    if (kind === 'workflow' && values.uses)
-      throw new XplatError(
-        '--uses is for --reusable and --starter; for this workflow set xplat: { uses: ... } in xplat.yml',
-        'uses',
-      );
+    if (kind === 'schema' && values.uses)
+      throw new XplatError('--uses is not used by --schema', 'uses');
     const rendered = await renderTarget({
       kind,
       dir: path.resolve(io.cwd, values.dir),
@@ -66,6 +68,10 @@ export const generateCommand: Command = {
       ...(values.uses ? { uses: values.uses } : {}),
       pinActions: values['pin-actions'],
     });
+    for (const k of rendered.kept)
+      io.stdout(
+        `kept ${k.repository}@${k.kept} from the committed ${rendered.file}: newer than xplat's ${k.generated}`,
+      );
     if (values.check) {
       const result = await checkRendered(rendered);
       if (result.missing) {

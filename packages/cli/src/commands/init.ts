@@ -1,7 +1,13 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { XplatError } from '@xplat/core';
-import { formatLeftOut, initRepository, planFromConfig, renderPlan } from '@xplat/workflow';
+import {
+  dependabotSuggestion,
+  formatLeftOut,
+  initRepository,
+  planFromConfig,
+  renderPlan,
+} from '@xplat/workflow';
 import type { Command } from '../command.js';
 
 const usage = `usage: xplat init [--dir DIR] [--dockerfile FILE ...] [--image REPO] [--platforms LIST] [options]
@@ -76,6 +82,8 @@ export const initCommand: Command = {
         GITIGNORE_NOTE[result.gitignore],
       ].join('\n'),
     );
+    const dependabot = await dependabotSuggestion(path.resolve(io.cwd, values.dir));
+    if (dependabot) io.stdout(`\n${dependabot}`);
     return 0;
   },
 };

@@ -26,12 +26,13 @@ import {
   nameFlag,
   parseFlags,
   text,
+  toUsage,
   UsageError,
   type FlagTable,
   type ParsedFlags,
 } from '../flags.js';
 import { pickLeg, type Project } from '../project.js';
-import { projectFlags, projectOf } from './common.js';
+import { projectFlags, projectOf, shown } from './common.js';
 
 /** lint's flags; those that are build-platform-image inputs name them. */
 export const lintFlags: FlagTable = [
@@ -201,7 +202,7 @@ export const lintCommand: Command = {
       io.stdout(
         JSON.stringify(
           {
-            ...dockerfileWhere(error),
+            ...(error instanceof UnusableDockerfile ? error.where : {}),
             error: errorMessage(named),
             errors: 0,
             warnings: 0,
@@ -211,7 +212,7 @@ export const lintCommand: Command = {
           2,
         ),
       );
-      throw named instanceof UsageError ? named : asUsageError(named);
+      throw toUsage(named);
     }
   },
 };
@@ -228,7 +229,7 @@ async function lint(argv: string[], io: CliIO): Promise<number> {
     throw new UsageError(`"${builder}" is not a builder; use ${BUILDERS.join(', ')}`, 'builder');
   }
   const project = await projectOf(parsed, io);
-  const jobs = await asUsage(() => lintJobs(parsed, io, project));
+  const jobs = asUsage(() => lintJobs(parsed, io, project));
 
   const results: { platform: string; file: string; findings: Finding[] }[] = [];
   const parsedFiles = new Map<string, ReturnType<typeof parseDockerfile>>();
@@ -246,7 +247,7 @@ async function lint(argv: string[], io: CliIO): Promise<number> {
           );
         },
       );
-      const parsedFile = parseDockerfile({ file: job.shownFile, text: fileText });
+      const parsedFile = parseOrRefuse(job.shownFile, fileText);
       parsedFiles.set(job.filePath, parsedFile);
       return parsedFile;
     });
@@ -306,7 +307,7 @@ async function lint(argv: string[], io: CliIO): Promise<number> {
  * What to lint: each --platform (or, with xplat.yml, each configured platform) with the
  * Dockerfile, context, target and build args of its xplat.yml entry; flags override.
  */
-async function lintJobs(parsed: ParsedFlags, io: CliIO, project: Project): Promise<LintJob[]> {
+function lintJobs(parsed: ParsedFlags, io: CliIO, project: Project): LintJob[] {
   const platformFlags = list(parsed, 'platform');
   const flagArgs = parseBuildArgs(list(parsed, 'build-arg'), io.env);
   const wanted: { platform: Platform; leg: ResolvedLeg | undefined }[] = platformFlags.length
@@ -332,7 +333,7 @@ async function lintJobs(parsed: ParsedFlags, io: CliIO, project: Project): Promi
     const runner = text(parsed, 'runner') || (leg ? hostedRunner(leg) : '');
     return {
       platform,
-      shownFile: shownPath(io.cwd, filePath),
+      shownFile: shown(io, filePath),
       filePath,
       contextDir,
       target: text(parsed, 'target') || leg?.target || config?.target || '',
@@ -347,10 +348,29 @@ function hostedRunner(leg: ResolvedLeg): string {
   return typeof leg.runner.runsOn === 'string' ? leg.runner.runsOn : '';
 }
 
-/** Relative to cwd when inside it (as the user typed it), else absolute. */
-function shownPath(cwd: string, file: string): string {
-  const rel = path.relative(cwd, file);
-  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;
+/** An unusable Dockerfile: exit 2, and `--json` says where (file, line). */
+class UnusableDockerfile extends UsageError {
+  constructor(
+    error: XplatError,
+    readonly where: { file?: string; line?: number },
+  ) {
+    const prefix = `${error.input}: `;
+    super(
+      error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message,
+      error.input,
+    );
+    this.name = 'UnusableDockerfile';
+  }
+}
+
+/** Parses a Dockerfile; what Docker would reject while parsing is an UnusableDockerfile. */
+function parseOrRefuse(file: string, text: string): ReturnType<typeof parseDockerfile> {
+  try {
+    return parseDockerfile({ file, text });
+  } catch (error) {
+    if (error instanceof XplatError) throw new UnusableDockerfile(error, dockerfileWhere(error));
+    throw error;
+  }
 }
 
 /** A DockerfileError's file and line (the class is not exported; its fields are). */
@@ -358,14 +378,4 @@ function dockerfileWhere(error: XplatError): { file?: string; line?: number } {
   const e = error as XplatError & { file?: unknown; line?: unknown };
   if (error.name !== 'DockerfileError' || typeof e.file !== 'string') return {};
   return { file: e.file, ...(typeof e.line === 'number' ? { line: e.line } : {}) };
-}
-
-function asUsageError(error: unknown): unknown {
-  try {
-    return asUsage(() => {
-      throw error;
-    });
-  } catch (converted) {
-    return converted;
-  }
 }

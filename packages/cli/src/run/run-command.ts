@@ -4,9 +4,9 @@
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { XplatError } from '@xplat/core';
 import { parseKeyValues } from '@xplat/engine';
 import type { Command } from '../command.js';
+import { asUsage, UsageError } from '../flags.js';
 import { parseEngineFlags } from './engines.js';
 import { onInterrupt } from './interrupt.js';
 import { DEFAULT_RUN_TAGS, runPipeline } from './run-pipeline.js';
@@ -71,7 +71,7 @@ export const runCommand: Command = {
       },
     });
     if (positionals.length)
-      throw new XplatError(
+      throw new UsageError(
         `unexpected argument "${positionals[0]}"; the project folder is --dir`,
         '--dir',
       );
@@ -79,19 +79,21 @@ export const runCommand: Command = {
     if (values.jobs !== undefined) {
       jobs = Number(values.jobs);
       if (!Number.isInteger(jobs) || jobs < 1)
-        throw new XplatError(`"${values.jobs}" is not a whole number of 1 or more`, '--jobs');
+        throw new UsageError(`"${values.jobs}" is not a whole number of 1 or more`, '--jobs');
     }
     if (values.registry !== undefined && values['keep-registry'])
-      throw new XplatError(
+      throw new UsageError(
         'is for the embedded registry; --registry names another one',
         '--keep-registry',
       );
-    const engines = parseEngineFlags(values.engine);
-    const buildArgs = parseKeyValues(
-      values['build-arg'].join('\n'),
-      '--build-arg',
-      /^[A-Za-z_][A-Za-z0-9_]*$/,
-      'NAME',
+    const engines = asUsage(() => parseEngineFlags(values.engine));
+    const buildArgs = asUsage(() =>
+      parseKeyValues(
+        values['build-arg'].join('\n'),
+        '--build-arg',
+        /^[A-Za-z_][A-Za-z0-9_]*$/,
+        'NAME',
+      ),
     );
 
     const interrupt = onInterrupt((line) => io.stderr(line));

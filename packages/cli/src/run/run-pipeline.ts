@@ -22,7 +22,9 @@ import { probeEngines } from './engines.js';
 import { logTail, openLegLog } from './leg-log.js';
 import { runLeg, skippedOutcome, type LegOutcome } from './leg-run.js';
 import { createProgress, seconds, type ProgressSink } from './progress.js';
-import { newRunId, runDirs } from './run-dirs.js';
+import { asUsage } from '../flags.js';
+import { newRunId } from '../project.js';
+import { runDirs } from './run-dirs.js';
 import { planRun, type PlannedLeg } from './run-plan.js';
 import { retarget } from './run-registry.js';
 
@@ -137,7 +139,9 @@ function servicePort(config: ResolvedConfig): number | undefined {
 }
 
 export async function runPipeline(options: RunOptions): Promise<RunResult> {
-  const config = await readConfig(options.projectDir, options.configFile);
+  // xplat.yml and --registry are checked before anything starts: unusable is exit 2.
+  const config = await asUsage(() => readConfig(options.projectDir, options.configFile));
+  if (options.registry !== undefined) asUsage(() => retarget(config.image, options.registry!));
   const dirs = await runDirs(options.projectDir, newRunId());
   options.onStart?.({ runId: dirs.runId, runDir: dirs.runDir });
   const rel = (p: string) => path.relative(options.projectDir, p).split(path.sep).join('/') || '.';
@@ -181,7 +185,6 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
     let embedded: EmbeddedRegistry | undefined;
     let registryAddress = options.registry ?? '';
     const image = () => retarget(config.image, registryAddress);
-    if (options.registry) retarget(config.image, options.registry); // bad --registry fails before any build
     const source: SourceContext = {
       ...(await sourceFromGit(options.projectDir)),
       runId: dirs.runId,
@@ -190,7 +193,7 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
     try {
       if (!options.registry) {
         embedded = await startEmbeddedRegistry({
-          dir: path.join(options.projectDir, '.xplat', 'registry'),
+          dir: dirs.registryDir,
           logger: { ...silentLogger, info: note },
           env: options.env,
           docker: engines.dockerOptions(engines.engineFor(config.legs[0]!)),
