@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+/* global fetch, AbortSignal, Buffer, setTimeout, clearTimeout */
 // xplat fuse against `docker manifest create/annotate/push` (and podman where installed),
 // side by side, through a latency-injecting proxy of our own (bench/latency-proxy.mjs)
 // in front of the test bed's open registry: 2/4/8 platforms x 1/3 tags at 0 and 50 ms
@@ -38,6 +39,9 @@ const { values } = parseArgs({
     rtts: { type: 'string', default: '0,50' },
     docker: { type: 'string', default: '/usr/local/bin/docker' },
     copy: { type: 'boolean', default: false },
+    // Another build of the CLI (e.g. an older one, for a before/after comparison).
+    cli: { type: 'string', default: path.join(root, 'dist/cli/index.js') },
+    'no-docker': { type: 'boolean', default: false },
     'copy-only': { type: 'boolean', default: false },
   },
 });
@@ -49,10 +53,11 @@ const TIMEOUT_MS = 120_000; // no single run may take longer
 
 const bed = testbedEnv(['XPLAT_REGISTRY_OPEN']);
 const registry = bed.XPLAT_REGISTRY_OPEN;
-const cli = path.join(root, 'dist/cli/index.js');
-if (!existsSync(cli)) throw new Error('dist/cli/index.js missing: node scripts/bundle.mjs first');
-const dockerBin = existsSync(values.docker) ? values.docker : undefined;
-const podman = spawnSync('podman', ['--version']).status === 0 ? 'podman' : undefined;
+const cli = path.resolve(values.cli);
+if (!existsSync(cli)) throw new Error(`${cli} missing: node scripts/bundle.mjs first`);
+const dockerBin = !values['no-docker'] && existsSync(values.docker) ? values.docker : undefined;
+const podman =
+  !values['no-docker'] && spawnSync('podman', ['--version']).status === 0 ? 'podman' : undefined;
 
 // Eight platforms, hybrid first: a 2-platform index is one Linux and one Windows image.
 const PLATFORMS = [
@@ -145,7 +150,12 @@ function timed(cmd, args, env = {}) {
     child.on('close', (code) => {
       clearTimeout(timer);
       if (code === 0) resolve(performance.now() - started);
-      else reject(new Error(`${path.basename(cmd)} ${args.slice(0, 3).join(' ')} failed (${code}): ${err.slice(-600)}`));
+      else
+        reject(
+          new Error(
+            `${path.basename(cmd)} ${args.slice(0, 3).join(' ')} failed (${code}): ${err.slice(-600)}`,
+          ),
+        );
     });
   });
 }
@@ -153,7 +163,9 @@ function timed(cmd, args, env = {}) {
 async function xplat(host, repo, list, tags, sourceRepos) {
   const args = [cli, 'fuse', '--image', `${host}/${repo}`];
   for (const t of tags) args.push('--tag', t);
-  list.forEach((img, i) => args.push('--source', `${host}/${sourceRepos?.[i] ?? repo}@${img.digest}`));
+  list.forEach((img, i) =>
+    args.push('--source', `${host}/${sourceRepos?.[i] ?? repo}@${img.digest}`),
+  );
   args.push('--expected-platforms', list.map((i) => i.name).join(','));
   return timed(process.execPath, args);
 }
@@ -172,7 +184,11 @@ async function manifestTool(bin, host, repo, list, tags) {
       total += await timed(bin, ['manifest', 'create', list_], env);
       for (const s of sources)
         total += await timed(bin, ['manifest', 'add', insecure, list_, `docker://${s}`], env);
-      total += await timed(bin, ['manifest', 'push', insecure, '--rm', list_, `docker://${list_}`], env);
+      total += await timed(
+        bin,
+        ['manifest', 'push', insecure, '--rm', list_, `docker://${list_}`],
+        env,
+      );
       continue;
     }
     total += await timed(bin, ['manifest', 'create', insecure, '--amend', list_, ...sources], env);
@@ -192,7 +208,10 @@ async function manifestTool(bin, host, repo, list, tags) {
 // --- the rounds -----------------------------------------------------------------------
 const proxies = new Map();
 for (const rtt of rtts) {
-  proxies.set(rtt, await startLatencyProxy({ upstream: registry, rttMs: rtt, lifetimeMs: 60 * 60_000 }));
+  proxies.set(
+    rtt,
+    await startLatencyProxy({ upstream: registry, rttMs: rtt, lifetimeMs: 60 * 60_000 }),
+  );
 }
 const tools = ['xplat', ...(dockerBin ? ['docker'] : []), ...(podman ? ['podman'] : [])];
 const cases = values['copy-only']
@@ -263,9 +282,24 @@ const floorOf = (tool, n, t, rtt, steps) => {
   return at0 ? median(at0.ms) + (steps + 1) * rtt : undefined;
 };
 console.log(
-  `fuse: xplat vs ${tools.slice(1).join(' and ') || '(no docker found)'}; ${rounds} interleaved rounds, medians; ${os.cpus().length} CPUs, node ${process.version}${dockerBin ? `, ${spawnSync(dockerBin, ['version', '--format', '{{.Client.Version}}']).stdout.toString().trim()} client` : ''}; load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`,
+  `fuse: xplat vs ${tools.slice(1).join(' and ') || '(no docker found)'}; ${rounds} interleaved rounds, medians; ${os.cpus().length} CPUs, node ${process.version}${dockerBin ? `, ${spawnSync(dockerBin, ['version', '--format', '{{.Client.Version}}']).stdout.toString().trim()} client` : ''}; load ${os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}`,
 );
-const head = ['platforms x tags', 'rtt ms', 'xplat ms', ...tools.slice(1).map((t) => `${t} ms`), ...tools.slice(1).map((t) => `xplat/${t}`), 'xplat requests', 'connections', 'max in flight', 'critical round trips', 'floor ms', 'xplat/floor'];
+const head = [
+  'platforms x tags',
+  'rtt ms',
+  'xplat ms',
+  ...tools.slice(1).map((t) => `${t} ms`),
+  ...tools.slice(1).map((t) => `xplat/${t}`),
+  'xplat requests',
+  'connections',
+  'max in flight',
+  'critical round trips',
+  'floor ms',
+  'xplat/floor',
+];
 const rows = [];
 for (const c of cases) {
   const x = samples.get(key('xplat', c.n, c.t, c.rtt));

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+/* global setTimeout, clearTimeout */
 // A TCP proxy on 127.0.0.1 that adds network latency in front of a loopback registry, so
 // benchmarks can show what round trips cost without leaving the machine:
 //
@@ -156,7 +157,13 @@ export function summarise(requests, connections, maxInFlight) {
   }
   const byMethod = {};
   for (const r of requests) byMethod[r.method] = (byMethod[r.method] ?? 0) + 1;
-  return { requests: requests.length, connections, maxInFlight, criticalRoundTrips: critical, byMethod };
+  return {
+    requests: requests.length,
+    connections,
+    maxInFlight,
+    criticalRoundTrips: critical,
+    byMethod,
+  };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -25,13 +25,15 @@ const { values } = parseArgs({
   options: {
     runs: { type: 'string', default: '3' },
     delays: { type: 'string', default: '0,0.25,0.5,1,2,5' },
+    dist: { type: 'string', default: path.join(root, 'dist') },
+    docker: { type: 'string' },
   },
 });
 const runs = Number(values.runs);
 const delays = values.delays.split(',').map(Number);
 
 const bed = testbedEnv(['DOCKER_HOST', 'XPLAT_LOCAL_IMAGE_LINUX_AMD64']);
-const action = path.join(root, 'dist/smoke-test/index.js');
+const action = path.join(path.resolve(values.dist), 'smoke-test/index.js');
 if (!existsSync(action))
   throw new Error('dist/smoke-test/index.js missing: bundle first (node scripts/bundle.mjs)');
 
@@ -58,7 +60,7 @@ async function once(delay) {
     PATH: process.env.PATH,
     DOCKER_HOST: bed.DOCKER_HOST,
     DOCKER_CONFIG: bed.DOCKER_CONFIG,
-    XPLAT_DOCKER: bed.XPLAT_DOCKER,
+    XPLAT_DOCKER: values.docker ?? bed.XPLAT_DOCKER,
     RUNNER_TEMP: dir,
     ...files,
     INPUT_IMAGE: bed.XPLAT_LOCAL_IMAGE_LINUX_AMD64,
@@ -68,8 +70,12 @@ async function once(delay) {
     INPUT_TIMEOUT: '30s',
     'INPUT_REPORT-FILE': report,
   };
+  let exitedAt = 0;
   const code = await new Promise((resolve) =>
-    spawn(process.execPath, [action], { env, stdio: 'ignore' }).on('close', resolve),
+    spawn(process.execPath, [action], { env, stdio: 'ignore' }).on('close', (c) => {
+      exitedAt = Date.now();
+      resolve(c);
+    }),
   );
   const r = JSON.parse(readFileSync(report, 'utf8'));
   if (code !== 0 || !r.passed) throw new Error(`smoke test failed (exit ${code}): ${r.reason}`);
@@ -81,6 +87,8 @@ async function once(delay) {
     readyMs: r.readyMs,
     detect: Date.parse(r.readyAt) - listening,
     verdict: Date.parse(r.finishedAt) - listening,
+    readyToVerdict: Date.parse(r.finishedAt) - Date.parse(r.readyAt),
+    readyToExit: exitedAt - Date.parse(r.readyAt),
     attempts: r.checks.find((c) => c.kind === 'http').attempts,
   };
 }
@@ -99,6 +107,8 @@ for (const delay of delays) {
     `${Math.max(...col('detect'))}`,
     `${median(col('attempts'))}`,
     `${median(col('verdict'))}`,
+    `${median(col('readyToVerdict'))}`,
+    `${median(col('readyToExit'))}`,
   ]);
   process.stderr.write(`delay ${delay} s done\n`);
 }
@@ -110,6 +120,8 @@ const header = [
   'detect ms (max)',
   'attempts',
   'to verdict ms',
+  'ready to verdict ms',
+  'ready to exit ms',
 ];
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
 const line = (cells) => `| ${cells.map((c, i) => c.padStart(widths[i])).join(' | ')} |`;

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+/* global setTimeout, clearTimeout */
 // What each bundle costs before its first line of work: `node dist/<x>/index.js` with
 // inputs that fail at once (a missing or invalid input, checked before anything is
 // asked of docker or a registry), against `node -e 0`, interleaved, medians.
@@ -50,7 +51,12 @@ const TARGETS = [
     env: {},
     code: 0,
   },
-  { name: 'cli (xplat fuse, no image)', args: [bundle('cli'), 'fuse', '--dir', dir], env: {}, code: 2 },
+  {
+    name: 'cli (xplat fuse, no image)',
+    args: [bundle('cli'), 'fuse', '--dir', dir],
+    env: {},
+    code: 2,
+  },
 ];
 
 function once(t) {
@@ -85,7 +91,8 @@ for (let r = 0; r < rounds; r++) {
   for (const t of order) {
     const { ms, out } = await once(t);
     times.get(t.name).push(ms);
-    if (!firstLine.has(t.name)) firstLine.set(t.name, out.trim().split('\n')[0]?.slice(0, 90) ?? '');
+    if (!firstLine.has(t.name))
+      firstLine.set(t.name, out.trim().split('\n')[0]?.slice(0, 90) ?? '');
   }
 }
 const median = (xs) => {
@@ -94,7 +101,10 @@ const median = (xs) => {
 };
 const bare = median(times.get('node -e 0'));
 console.log(
-  `start-up, ${rounds} interleaved rounds, medians; ${os.cpus().length} CPUs, node ${process.version}, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`,
+  `start-up, ${rounds} interleaved rounds, medians; ${os.cpus().length} CPUs, node ${process.version}, load ${os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}`,
 );
 console.log('| bundle | size KB | median ms | above node -e 0 ms | first line |');
 console.log('| --- | --- | --- | --- | --- |');

@@ -67,7 +67,7 @@ const osVersionString = schemas/* string */.YjP().superRefine((value, ctx) => {
     catch {
         ctx.addIssue({
             code: 'custom',
-            message: `"${value}" is not an os.version such as 10.0.20348.2655`,
+            message: `"${(0,errors/* echo */.WI)(value)}" is not an os.version such as 10.0.20348.2655`,
         });
     }
 });
@@ -149,7 +149,7 @@ function validateLegResult(data, file) {
     return failLegResult(file, field, message);
 }
 function failLegResult(file, field, message) {
-    throw new errors/* XplatError */.i(`invalid leg result, field ${field}: ${message}`, file);
+    throw new errors/* XplatError */.ii(`invalid leg result, field ${field}: ${message}`, file);
 }
 
 

@@ -40,7 +40,7 @@ const osVersionString = zod__WEBPACK_IMPORTED_MODULE_3__/* .string */ .YjP().sup
     catch {
         ctx.addIssue({
             code: 'custom',
-            message: `"${value}" is not an os.version such as 10.0.20348.2655`,
+            message: `"${(0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .echo */ .WI)(value)}" is not an os.version such as 10.0.20348.2655`,
         });
     }
 });
@@ -122,7 +122,7 @@ function validateLegResult(data, file) {
     return failLegResult(file, field, message);
 }
 function failLegResult(file, field, message) {
-    throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .XplatError */ .i(`invalid leg result, field ${field}: ${message}`, file);
+    throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .XplatError */ .ii(`invalid leg result, field ${field}: ${message}`, file);
 }
 
 

@@ -75,6 +75,11 @@ describe('build-platform-image as the runner runs it', () => {
       `docker://${run.outputs.tag}`,
     ]);
     expect(JSON.parse(config.stdout)).toMatchObject({ os: 'linux', architecture: 'arm64' });
+    // The commit and repository come from @actions/github's context (GITHUB_* of the run).
+    expect(JSON.parse(config.stdout).config.Labels).toMatchObject({
+      'org.opencontainers.image.revision': SHA,
+      'org.opencontainers.image.source': 'https://github.com/org/app',
+    });
   });
 
   test('lint warnings become annotations on the Dockerfile line; the build goes on', async () => {

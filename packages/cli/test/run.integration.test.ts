@@ -246,6 +246,44 @@ describe('xplat run: the gate and its failures', () => {
   }, 240_000);
 });
 
+describe('xplat run: engines named in xplat.yml', () => {
+  it('builds a platform on the docker context engines: names, and reports where it ran', async () => {
+    // A context of its own (in a private DOCKER_CONFIG) that points at the test bed's
+    // engine: the leg must reach it through DOCKER_CONTEXT, not the inherited DOCKER_HOST.
+    const config = await mkdtemp(path.join(os.tmpdir(), 'xplat-run-context-'));
+    scratch.push(config);
+    const made = await exec(
+      tb.docker,
+      ['context', 'create', 'xplat-arm-box', '--docker', `host=${tb.dockerHost}`],
+      { DOCKER_CONFIG: config },
+    );
+    expect(made.stderr).not.toMatch(/error/i);
+    const dir = await exampleCopy((yml) => `${yml}engines:\n  linux/arm64: xplat-arm-box\n`);
+    // Two engines would run at once; both smoke tests bind port 8080 on this host.
+    const run = await xplat(
+      dir,
+      ['--json', '--jobs', '1', '--registry', `${tb.openRegistry}/${uniqueRepository('run-ctx')}`],
+      {
+        DOCKER_CONFIG: config,
+      },
+    );
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/linux\/arm64\s+xplat-arm-box\s+qemu/);
+    expect(run.stderr).toMatch(/linux\/amd64\s+local\s+native/);
+    const report = JSON.parse(run.stdout) as Report;
+    expect(report.legs.slice(0, 2).map((l) => l.status)).toEqual(['passed', 'passed']);
+  }, 240_000);
+
+  it("an engines: context that does not exist skips its platform with docker's words", async () => {
+    const dir = await exampleCopy((yml) => `${yml}engines:\n  linux/arm64: no-such-context\n`);
+    const run = await xplat(dir, ['--json', '--require-all']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(
+      /linux\/arm64\s+no-such-context\s+skipped\s+cannot reach engine no-such-context:/,
+    );
+  });
+});
+
 describe('xplat run: unusable flags and configs exit 2 and name what is wrong', () => {
   it.each([
     [['--jobs', '0'], 'xplat run: --jobs: "0" is not a whole number of 1 or more'],

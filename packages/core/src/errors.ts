@@ -6,14 +6,51 @@ export class XplatError extends Error {
   readonly input: string | undefined;
 
   constructor(message: string, input?: string) {
-    super(input ? `${input}: ${message}` : message);
+    super(clampEchoes(input ? `${input}: ${message}` : message));
     this.name = 'XplatError';
     this.input = input;
   }
 }
 
+/** How much of a value an error message repeats before cutting it. */
+export const ECHO_LIMIT = 200;
+/** The longest message errorMessage() hands on, whatever made it. */
+export const MESSAGE_LIMIT = 4000;
+
+/**
+ * A value as an error message repeats it: whole when short, else its first
+ * {@link ECHO_LIMIT} characters and its size (`…(5242880 bytes)`), so a 5 MiB image name
+ * never becomes a 5-million-character `::error::` line.
+ */
+export function echo(value: string, limit = ECHO_LIMIT): string {
+  if (value.length <= limit) return value;
+  return `${value.slice(0, limit)}… (${Buffer.byteLength(value, 'utf8')} bytes)`;
+}
+
+/**
+ * Cuts every quoted value in a message (`"…"`) that is longer than the echo limit, and
+ * the message itself past {@link MESSAGE_LIMIT}: the safety net behind every error,
+ * including those of code that quotes values without echo().
+ */
+export function clampEchoes(message: string): string {
+  if (message.length <= ECHO_LIMIT) return message;
+  const cut = message
+    .replace(
+      new RegExp(`"([^"\\n]{${ECHO_LIMIT + 1},})"`, 'g'),
+      (_m, value: string) => `"${echo(value)}"`,
+    )
+    // Unquoted values (`the leg result is for <image>`): a path may be long, a value
+    // past twice the limit is not a path.
+    .replace(new RegExp(`[^\\s"]{${2 * ECHO_LIMIT + 1},}`, 'g'), (value) => echo(value));
+  if (cut.length <= MESSAGE_LIMIT) return cut;
+  // Per line: a ConfigError holds one line per problem.
+  const lines = cut.split('\n').map((line) => echo(line, MESSAGE_LIMIT));
+  const out = lines.slice(0, 50).join('\n');
+  return lines.length > 50 ? `${out}\n… (${lines.length - 50} more lines)` : out;
+}
+
 /** One line of text for any thrown value, for logs and `core.setFailed`. */
 export function errorMessage(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  return String(error);
+  if (error instanceof Error) return clampEchoes(error.message);
+  return clampEchoes(String(error));
 }

@@ -5,7 +5,7 @@
  * not with every action's start.
  */
 import { z } from 'zod';
-import { XplatError } from './errors.js';
+import { echo, XplatError } from './errors.js';
 import { DIGEST_PATTERN, LEG_RESULT_SCHEMA } from './leg-result.js';
 import { parsePlatform, parseWindowsVersion } from './platform.js';
 
@@ -23,7 +23,7 @@ const osVersionString = z.string().superRefine((value, ctx) => {
   } catch {
     ctx.addIssue({
       code: 'custom',
-      message: `"${value}" is not an os.version such as 10.0.20348.2655`,
+      message: `"${echo(value)}" is not an os.version such as 10.0.20348.2655`,
     });
   }
 });

@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { readFile, rename, writeFile, mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { XplatError } from './errors.js';
+import type * as Schema from './leg-result-schema.js';
 import type { LegResult } from './leg-result-schema.js';
 
 export const LEG_RESULT_SCHEMA = 'xplat.leg/v1';
@@ -18,7 +19,7 @@ export const DIGEST_PATTERN = /^sha256:[a-f0-9]{64}$/;
 export type { LegResult, SmokeCheck, SmokeResult } from './leg-result-schema.js';
 
 /** The schema and its validator, loaded on first use (zod is not needed to start). */
-function schema(): Promise<typeof import('./leg-result-schema.js')> {
+function schema(): Promise<typeof Schema> {
   return import('./leg-result-schema.js');
 }
 

@@ -6,7 +6,14 @@
  * normalisation rules (arm64 = arm64/v8, aarch64 = arm64, ...) are short and stable.
  */
 import { XplatError } from './errors.js';
-import { buildNumber, OS_VERSION_PATTERN, releaseByName, releaseForOsVersion } from './windows.js';
+import { echo } from './errors.js';
+import {
+  buildNumber,
+  OS_VERSION_PATTERN,
+  releaseByName,
+  releaseForOsVersion,
+  WINDOWS_ARM64_FIRST_BUILD,
+} from './windows.js';
 
 export type OperatingSystem = 'linux' | 'windows';
 
@@ -51,7 +58,7 @@ function normaliseVariant(architecture: string, variant: string | undefined): st
 export function parsePlatform(text: string, input = 'platform'): Platform {
   const raw = text.trim();
   const bad = (why: string): XplatError =>
-    new XplatError(`"${raw}" is not a platform: ${why} (expected e.g. ${EXAMPLE})`, input);
+    new XplatError(`"${echo(raw)}" is not a platform: ${why} (expected e.g. ${EXAMPLE})`, input);
   if (!raw) throw bad('it is empty');
 
   const colon = raw.indexOf(':');
@@ -74,12 +81,13 @@ export function parsePlatform(text: string, input = 'platform'): Platform {
 
   if (release === undefined) return { os, architecture, ...(variant ? { variant } : {}) };
   if (os !== 'windows') throw bad('only Windows platforms carry a release after ":"');
-  return {
-    os,
-    architecture,
-    ...(variant ? { variant } : {}),
-    osVersion: parseWindowsVersion(release, input),
-  };
+  const osVersion = parseWindowsVersion(release, input);
+  const build = buildNumber(osVersion);
+  if (architecture === 'arm64' && build !== undefined && build < WINDOWS_ARM64_FIRST_BUILD)
+    throw bad(
+      `Windows ${release} has no arm64 release; Windows container images for arm64 start with ltsc2025 (10.0.${WINDOWS_ARM64_FIRST_BUILD})`,
+    );
+  return { os, architecture, ...(variant ? { variant } : {}), osVersion };
 }
 
 /**
@@ -92,7 +100,7 @@ export function parseWindowsVersion(text: string, input = 'windows-version'): st
   if (release) return release.build;
   if (OS_VERSION_PATTERN.test(value)) return value;
   throw new XplatError(
-    `"${value}" is not a Windows release: use ltsc2019, ltsc2022, ltsc2025 or a full os.version such as 10.0.20348.2655`,
+    `"${echo(value)}" is not a Windows release: use ltsc2019, ltsc2022, ltsc2025 or a full os.version such as 10.0.20348.2655`,
     input,
   );
 }

@@ -19,6 +19,12 @@ export const WINDOWS_RELEASES: readonly WindowsRelease[] = [
   { name: 'ltsc2025', build: '10.0.26100', hostedRunner: 'windows-2025' },
 ];
 
+/**
+ * The first Windows build with arm64 container images (Windows Server 2025 / Windows 11
+ * 24H2): ltsc2019 and ltsc2022 were never released for arm64.
+ */
+export const WINDOWS_ARM64_FIRST_BUILD = 26100;
+
 /** `10.0.20348` or `10.0.20348.2655`; the revision is optional. */
 export const OS_VERSION_PATTERN = /^10\.0\.(\d{5})(?:\.(\d+))?$/;
 

@@ -7,6 +7,7 @@ import { existsSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
+  echo,
   parseBoolean,
   parsePlatform,
   parseWindowsVersion,
@@ -25,7 +26,7 @@ import {
 } from '@xplat/registry';
 import { BUILDER_KINDS, type BuilderChoice } from './builders.js';
 import { CACHE_MODES, type CacheMode } from './cache.js';
-import { DEFAULT_TAG_TEMPLATE } from './tags.js';
+import { DEFAULT_TAG_TEMPLATE, renderTagTemplate } from './tags.js';
 
 export const BUILD_INPUTS = [
   'image',
@@ -81,11 +82,40 @@ export interface BuildInputContext {
   /** Relative paths are taken from here (the workspace). */
   readonly cwd: string;
   readonly env?: NodeJS.ProcessEnv;
+  /**
+   * false: check every value but not that context and file exist (the CLI checks its
+   * flags this way before it asks the engine which xplat.yml leg, and so which paths).
+   */
+  readonly checkPaths?: boolean;
 }
 
 const ARG_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const LABEL_KEY = /^[A-Za-z0-9][A-Za-z0-9._/-]*$/;
 const NETWORK = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
+/** Control characters other than tab: never part of a build arg, label or name. */
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f]/;
+
+/**
+ * A tag template checked for its form before anything runs: braces, known placeholders,
+ * and a tag that a registry accepts once rendered (with stand-in values for the commit,
+ * branch and run, which are only known at build time).
+ */
+export function checkTagTemplate(
+  template: string,
+  platform: Platform | undefined,
+  input = 'tag-template',
+): string {
+  const value = template.trim() || DEFAULT_TAG_TEMPLATE;
+  renderTagTemplate(value, platform ?? { os: 'linux', architecture: 'amd64' }, STAND_IN, input);
+  return value;
+}
+const STAND_IN = {
+  sha: '0123456789abcdef0123456789abcdef01234567',
+  ref: 'refs/heads/main',
+  refName: 'main',
+  runId: '1',
+};
 
 /** `KEY=VALUE`, one per line (a value may hold `=` and commas). */
 export function parseKeyValues(
@@ -102,7 +132,12 @@ export function parseKeyValues(
     const name = eq > 0 ? line.slice(0, eq).trim() : '';
     if (!name || !key.test(name))
       throw new XplatError(
-        `"${line}" is not ${what}=value: one per line, e.g. ${input === 'labels' ? 'org.opencontainers.image.title=app' : 'VERSION=1.2.3'}`,
+        `"${echo(line)}" is not ${what}=value: one per line, e.g. ${input === 'labels' ? 'org.opencontainers.image.title=app' : 'VERSION=1.2.3'}`,
+        input,
+      );
+    if (CONTROL.test(line))
+      throw new XplatError(
+        `the value of ${name} holds a control character (${JSON.stringify(CONTROL.exec(line)![0])}); one ${what}=value per line, values without control characters`,
         input,
       );
     out[name] = line.slice(eq + 1);
@@ -114,7 +149,7 @@ function parsePlatformInputs(platformText: string, versionText: string): Platfor
   const text = platformText.trim();
   if (splitList(text).length > 1)
     throw new XplatError(
-      `"${text}" names ${splitList(text).length} platforms; build-platform-image builds one per call (use a matrix)`,
+      `"${echo(text)}" names ${splitList(text).length} platforms; build-platform-image builds one per call (use a matrix)`,
       'platform',
     );
   const platform = text ? parsePlatform(text, 'platform') : undefined;
@@ -131,15 +166,21 @@ function parsePlatformInputs(platformText: string, versionText: string): Platfor
       `"${version}" contradicts the release in platform "${text}"; give it in one place`,
       'windows-version',
     );
-  return { ...(platform ?? { os: 'windows', architecture: 'amd64' }), osVersion };
+  const combined = {
+    ...(platform ?? { os: 'windows' as const, architecture: 'amd64' }),
+    osVersion,
+  };
+  // The pair must exist (windows/arm64 only from ltsc2025): parsed as one platform string.
+  parsePlatform(`${combined.os}/${combined.architecture}:${version}`, 'windows-version');
+  return combined;
 }
 
 function existingDir(text: string, cwd: string, input: string): string {
   const dir = path.resolve(cwd, text.trim() || '.');
   if (!existsSync(dir))
-    throw new XplatError(`"${text.trim() || '.'}" does not exist (from ${cwd})`, input);
+    throw new XplatError(`"${echo(text.trim() || '.')}" does not exist (from ${cwd})`, input);
   if (!statSync(dir).isDirectory())
-    throw new XplatError(`"${text.trim()}" is a file; the build context is a folder`, input);
+    throw new XplatError(`"${echo(text.trim())}" is a file; the build context is a folder`, input);
   return dir;
 }
 
@@ -153,23 +194,27 @@ export function parseBuildInputs(raw: BuildInputs, context: BuildInputContext): 
   const image = parseRepository(imageText, 'image');
   const platform = parsePlatformInputs(get('platform'), get('windows-version'));
 
-  const contextDir = existingDir(get('context'), context.cwd, 'context');
+  const checkPaths = context.checkPaths !== false;
+  const contextDir = checkPaths
+    ? existingDir(get('context'), context.cwd, 'context')
+    : path.resolve(context.cwd, get('context').trim() || '.');
   const fileText = get('file').trim();
   const file = fileText ? path.resolve(context.cwd, fileText) : path.join(contextDir, 'Dockerfile');
-  if (!existsSync(file) || !statSync(file).isFile())
+  if (checkPaths && (!existsSync(file) || !statSync(file).isFile()))
     throw new XplatError(
-      `${fileText ? `"${fileText}"` : `no Dockerfile in ${get('context').trim() || '.'}`} does not exist; give the Dockerfile's path`,
+      `${fileText ? `"${echo(fileText)}"` : `no Dockerfile in ${get('context').trim() || '.'}`} does not exist; give the Dockerfile's path`,
       'file',
     );
 
   const tags = splitList(get('tags')).map((t) => {
+    if (CONTROL.test(t)) throw new XplatError(`"${echo(t)}" holds a control character`, 'tags');
     if (!t.includes(':') && !t.includes('/')) return validateTag(t, 'tags');
     const ref = parseReference(t, 'tags');
     if (ref.digest || ref.tag === undefined)
       throw new XplatError(`"${t}" must be a tag name or repo:tag`, 'tags');
     if (!sameRepository(ref, image))
       throw new XplatError(
-        `"${t}" is in another repository than image ${formatRepository(image)}; a leg pushes to one repository`,
+        `"${echo(t)}" is in another repository than image ${formatRepository(image)}; a leg pushes to one repository`,
         'tags',
       );
     return ref.tag;
@@ -189,7 +234,7 @@ export function parseBuildInputs(raw: BuildInputs, context: BuildInputContext): 
   const network = get('network').trim();
   if (network && !NETWORK.test(network))
     throw new XplatError(
-      `"${network}" is not a network name (host, none, default, nat, or a network)`,
+      `"${echo(network)}" is not a network name (host, none, default, nat, or a network)`,
       'network',
     );
   if (network === 'host' && platform?.os === 'windows')
@@ -200,11 +245,11 @@ export function parseBuildInputs(raw: BuildInputs, context: BuildInputContext): 
 
   const target = get('target').trim();
   if (target && !/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(target))
-    throw new XplatError(`"${target}" is not a stage name`, 'target');
+    throw new XplatError(`"${echo(target)}" is not a stage name`, 'target');
   const cacheScope = get('cache-scope').trim();
   if (cacheScope && !/^[\w.-]+$/.test(cacheScope))
     throw new XplatError(
-      `"${cacheScope}" may hold letters, digits, _ . - only (it becomes part of a tag)`,
+      `"${echo(cacheScope)}" may hold letters, digits, _ . - only (it becomes part of a tag)`,
       'cache-scope',
     );
 
@@ -224,7 +269,7 @@ export function parseBuildInputs(raw: BuildInputs, context: BuildInputContext): 
     buildArgs: parseKeyValues(get('build-args'), 'build-args', ARG_NAME, 'NAME'),
     labels: parseKeyValues(get('labels'), 'labels', LABEL_KEY, 'key'),
     tags,
-    tagTemplate: get('tag-template').trim() || DEFAULT_TAG_TEMPLATE,
+    tagTemplate: checkTagTemplate(get('tag-template'), platform),
     push: parseBoolean(get('push'), 'push', true),
     cache: parseChoice(get('cache'), 'cache', CACHE_MODES, 'auto'),
     cacheScope,

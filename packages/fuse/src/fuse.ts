@@ -106,9 +106,7 @@ export async function fuse(
   // 2. Everything that can be asked at once, asked at once: every source (its manifest,
   //    then its config), what each tag points at now, and (unless a dry run) whether the
   //    target can be pushed to. Nothing is written before all of it is known.
-  const resolving = Promise.all(
-    planned.map((p) => resolveSource(client, p.ref, p.origin, p.want)),
-  );
+  const resolving = Promise.all(planned.map((p) => resolveSource(client, p.ref, p.origin, p.want)));
   const asking = Promise.all(request.tags.map((tag) => client.headManifest(target, tag)));
   const access = request.dryRun ? Promise.resolve() : client.checkAccess(target, 'push');
   const [resolved, heads] = await firstFailure(resolving, asking, access);

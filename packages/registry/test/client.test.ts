@@ -7,6 +7,7 @@ import { XplatError } from '@xplat/core';
 import {
   DOCKER_FOREIGN_LAYER,
   DOCKER_MANIFEST,
+  Limiter,
   OCI_INDEX,
   OCI_MANIFEST,
   RegistryClient,
@@ -243,6 +244,100 @@ describe('blobs', () => {
       ),
     ).toBe(true);
     expect(t.fake.blobs.has(`dst@${foreign.digest}`)).toBe(false);
+    expect(t.fake.manifests.get(`dst@${sha256Digest(manifest)}`)?.bytes).toEqual(manifest);
+  });
+});
+
+describe('round trips', () => {
+  it('bounds the requests in flight to one registry', async () => {
+    fake = await startFakeRegistry({ open: true, delayMs: 20 });
+    const client = new RegistryClient({ maxRequestsPerRegistry: 3 });
+    const bytes = imageManifest(Buffer.from('{}'), []);
+    for (let i = 0; i < 10; i++)
+      fake.manifests.set(`app@t${i}`, { bytes, mediaType: OCI_MANIFEST });
+    const repo = { registry: fake.host, repository: 'app' };
+    const read = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => client.getManifest(repo, `t${i}`)),
+    );
+    expect(read.map((r) => r.digest)).toEqual(Array(10).fill(sha256Digest(bytes)));
+    expect(fake.maxInFlight).toBeLessThanOrEqual(3);
+    expect(fake.maxInFlight).toBeGreaterThan(1);
+  });
+
+  it('Limiter runs at most `limit` at once, in order of arrival', async () => {
+    const limiter = new Limiter(2);
+    let active = 0;
+    let most = 0;
+    const started: number[] = [];
+    await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        limiter
+          .run(async () => {
+            started.push(i);
+            most = Math.max(most, ++active);
+            await new Promise((resolve) => setImmediate(resolve));
+            active--;
+            if (i === 3) throw new Error('a failure frees its slot too');
+          })
+          .catch(() => undefined),
+      ),
+    );
+    expect(most).toBe(2);
+    expect(started).toEqual([0, 1, 2, 3, 4, 5]);
+  });
+
+  it('checks a manifest with GET (undici closes the connection after a HEAD)', async () => {
+    const t = await open();
+    const bytes = imageManifest(Buffer.from('{}'), []);
+    t.fake.manifests.set('app@v1', { bytes, mediaType: OCI_MANIFEST });
+    expect(await t.client.headManifest(t.repo('app'), 'v1')).toEqual({
+      digest: sha256Digest(bytes),
+      mediaType: OCI_MANIFEST,
+      size: bytes.length,
+    });
+    expect(await t.client.headManifest(t.repo('app'), 'missing')).toBeUndefined();
+    expect(await t.client.findManifest(t.repo('app'), 'missing')).toBeUndefined();
+    expect(t.fake.requests.map((r) => r.line)).toEqual([
+      'GET /v2/',
+      'GET /v2/app/manifests/v1',
+      'GET /v2/app/manifests/missing',
+      'GET /v2/app/manifests/missing',
+    ]);
+  });
+
+  it('copies an image it was handed without reading it again, mounting without asking first', async () => {
+    const t = await open();
+    const config = Buffer.from(JSON.stringify({ os: 'linux', architecture: 'amd64' }));
+    const layer = Buffer.from('a layer');
+    const manifest = imageManifest(config, [
+      {
+        mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip',
+        digest: sha256Digest(layer),
+        size: layer.length,
+      },
+    ]);
+    t.fake.blobs.set(`src@${sha256Digest(config)}`, config);
+    t.fake.blobs.set(`src@${sha256Digest(layer)}`, layer);
+    t.fake.manifests.set(`src@${sha256Digest(manifest)}`, {
+      bytes: manifest,
+      mediaType: OCI_MANIFEST,
+    });
+    const source = { registry: t.fake.host, repository: 'src', digest: sha256Digest(manifest) };
+    const given = await t.client.getManifest(source, source.digest);
+    t.fake.requests.length = 0;
+
+    const result = await t.client.copyImage(source, t.repo('dst'), {
+      manifest: given,
+      checkTarget: false,
+    });
+    expect(result).toMatchObject({ manifests: 1, blobs: { mounted: 2, exists: 0, copied: 0 } });
+    const lines = t.fake.requests.map((r) => r.line);
+    // No GET of the source manifest, no HEAD of the target or its blobs: two mounts, one PUT last.
+    expect(lines.filter((l) => !l.startsWith('POST')).sort()).toEqual([
+      `PUT /v2/dst/manifests/${sha256Digest(manifest)}`,
+    ]);
+    expect(lines.filter((l) => l.startsWith('POST'))).toHaveLength(2);
+    expect(lines.at(-1)).toBe(`PUT /v2/dst/manifests/${sha256Digest(manifest)}`);
     expect(t.fake.manifests.get(`dst@${sha256Digest(manifest)}`)?.bytes).toEqual(manifest);
   });
 });

@@ -33,6 +33,8 @@ export interface FakeRegistryOptions {
   wrongDigestHeader?: boolean;
   /** Leave Docker-Content-Digest out of HEAD answers. */
   headWithoutDigest?: boolean;
+  /** Hold every /v2/ answer this long (a far registry), so concurrent requests overlap. */
+  delayMs?: number;
 }
 
 interface Grant {
@@ -44,6 +46,8 @@ export interface FakeRegistry extends LocalServer {
   tokenRequests: TokenRequest[];
   /** Every /v2/ request: `METHOD path`, and whether it carried a token. */
   requests: { line: string; auth: string | undefined }[];
+  /** The most /v2/ requests that were in flight at once. */
+  readonly maxInFlight: number;
   manifests: Map<string, { bytes: Buffer; mediaType: string }>;
   blobs: Map<string, Buffer>;
   /** Make every token issued so far invalid (as a registry does when a token expires early). */
@@ -58,6 +62,8 @@ export async function startFakeRegistry(options: FakeRegistryOptions = {}): Prom
   const blobs = new Map<string, Buffer>();
   let issued = 0;
   let realm = '';
+  let inFlight = 0;
+  let maxInFlight = 0;
 
   const challenge = (res: ServerResponse, scope?: string, error?: string): void => {
     const parts = [`realm="${realm}"`, 'service="fake-registry"'];
@@ -98,8 +104,14 @@ export async function startFakeRegistry(options: FakeRegistryOptions = {}): Prom
     res.end(JSON.stringify({ errors: [{ code, message: code.toLowerCase().replace(/_/g, ' ') }] }));
   };
 
-  const server = await startServer((req, res, body) => {
+  const server = await startServer(async (req, res, body) => {
     const url = new URL(req.url ?? '/', 'http://x');
+    if (url.pathname.startsWith('/v2/')) {
+      inFlight++;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      res.on('close', () => inFlight--);
+      if (options.delayMs) await new Promise((resolve) => setTimeout(resolve, options.delayMs));
+    }
     if (url.pathname === '/token') {
       const auth = req.headers.authorization;
       let who = 'anonymous';
@@ -234,6 +246,9 @@ export async function startFakeRegistry(options: FakeRegistryOptions = {}): Prom
   realm = `${server.url}/token`;
   return {
     ...server,
+    get maxInFlight() {
+      return maxInFlight;
+    },
     tokenRequests,
     requests,
     manifests,

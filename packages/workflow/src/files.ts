@@ -5,10 +5,17 @@
  * a write would produce.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { XplatError } from '@xplat/core';
-import { CONFIG_FILE, loadConfig, type ResolvedConfig } from './config.js';
+import {
+  CONFIG_FILE,
+  ConfigError,
+  loadConfig,
+  MAX_CONFIG_BYTES,
+  tooLarge,
+  type ResolvedConfig,
+} from './config.js';
 import { keepNewerActions, type KeptAction } from './dependabot.js';
 import { unifiedDiff } from './diff.js';
 import { generateWorkflow } from './generate.js';
@@ -68,7 +75,25 @@ export async function readConfig(dir: string, config = CONFIG_FILE): Promise<Res
       `${config} does not exist in ${dir}: write one with \`xplat init\` (image: and platforms: are enough)`,
       'config',
     );
-  return loadConfig(await readFile(file, 'utf8'), config);
+  const whole = (message: string): ConfigError =>
+    new ConfigError(config, [{ field: '(file)', path: [], message, line: 1, column: 1 }]);
+  let info;
+  try {
+    info = await stat(file);
+  } catch (error) {
+    throw whole(`cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  if (info.isDirectory())
+    throw whole(`is a folder; give the xplat.yml file (e.g. ${path.join(config, CONFIG_FILE)})`);
+  if (!info.isFile()) throw whole('is not a regular file; give the xplat.yml file');
+  if (info.size > MAX_CONFIG_BYTES) throw whole(tooLarge(info.size));
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw whole(`cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  return loadConfig(text, config);
 }
 
 export async function renderTarget(request: GenerateRequest): Promise<Rendered> {

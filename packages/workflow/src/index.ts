@@ -15,6 +15,7 @@ export * from './gitignore.js';
 export * from './init.js';
 export * from './json.js';
 export * from './leg-inputs.js';
+export * from './npm.js';
 export * from './pins.js';
 export * from './plan.js';
 export * from './propose.js';

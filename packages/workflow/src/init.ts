@@ -19,6 +19,7 @@ import {
 import { WORKFLOW_FILE } from './files.js';
 import { generateWorkflow } from './generate.js';
 import { ensureXplatIgnored, GITIGNORE_FILE, type GitignoreChange } from './gitignore.js';
+import { XPLAT_NPX } from './npm.js';
 import { checkLeg, leftOutReason } from './propose-check.js';
 import {
   formatLeftOut,
@@ -209,7 +210,7 @@ export async function initRepository(request: InitRequest): Promise<InitResult> 
   const existing = targets.filter((t) => existsSync(path.join(dir, t)));
   if (existing.length && !request.force)
     throw new XplatError(
-      `${existing.join(' and ')} already exist${existing.length === 1 ? 's' : ''}: not overwriting (use --force to replace, or edit xplat.yml and run xplat generate)`,
+      `${existing.join(' and ')} already exist${existing.length === 1 ? 's' : ''}: not overwriting (use --force to replace, or edit xplat.yml and run ${XPLAT_NPX} generate)`,
     );
 
   const sources: Source[] = [];

@@ -30,6 +30,7 @@ import path from 'node:path';
 import { Document } from 'yaml';
 import { isWindowsByName } from './dockerfile-files.js';
 import { osEvidence } from './dockerfile-os.js';
+import { CONFIG_SCHEMA_MODELINE, XPLAT_NPX } from './npm.js';
 
 export interface ProposedPlatform {
   readonly platform: string;
@@ -348,7 +349,7 @@ function placeFields(
   return { top, families, entries };
 }
 
-/** The xplat.yml `xplat init` writes: a header saying where it came from, then the fields. */
+/** The xplat.yml `xplat init` writes: the schema for editors, a header saying where it came from, then the fields. */
 export function renderInitConfig(proposal: Proposal, options: InitOptions): string {
   const { top, families, entries } = placeFields(proposal, options);
   const data: Record<string, unknown> = { image: options.image, ...top };
@@ -367,8 +368,10 @@ export function renderInitConfig(proposal: Proposal, options: InitOptions): stri
     data.smoke = { port: proposal.port, path: options.smokePath ?? '/' };
   const doc = new Document(data, { aliasDuplicateObjects: false });
   doc.commentBefore = [
+    // First, so editors with the YAML language server complete and check the file.
+    ` ${CONFIG_SCHEMA_MODELINE}`,
     ` xplat.yml, written by \`xplat init\` from ${options.source}. Edit it, then run`,
-    ' `xplat generate` to write .github/workflows/xplat.yml (`xplat plan` shows the matrix).',
+    ` \`${XPLAT_NPX} generate\` to write .github/workflows/xplat.yml (\`${XPLAT_NPX} plan\` shows the matrix).`,
     ...proposal.notes.map((n) => ` - ${n}`),
     ...(proposal.leftOut ?? []).map((l) => ` - left out ${formatLeftOut(l)}`),
     ...(proposal.port === undefined

@@ -7,7 +7,12 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { exec } from '../../../test/exec.js';
 import { repoRoot } from '../../../test/run-action.js';
-import { loadConfig, REUSABLE_WORKFLOW_FILE, STARTER_WORKFLOW_FILE } from '../src/index.js';
+import {
+  attestationSubject,
+  loadConfig,
+  REUSABLE_WORKFLOW_FILE,
+  STARTER_WORKFLOW_FILE,
+} from '../src/index.js';
 import { formatFindings, validateWorkflow } from './validators.js';
 
 const cli = path.join(repoRoot, 'dist', 'cli', 'index.js');
@@ -363,7 +368,16 @@ describe('the reusable workflow plan script', () => {
       image: 'ghcr.io/xplat-dev/hello-http',
       registry: 'ghcr.io',
       platforms: 'linux/amd64,linux/arm64,windows/amd64:ltsc2022,windows/amd64:ltsc2025',
+      subject: 'ghcr.io/xplat-dev/hello-http',
     });
+  });
+
+  it('names the attestation subject as generate does (Docker Hub as index.docker.io)', async () => {
+    for (const image of ['acme/app', 'docker.io/acme/app', 'nginx', 'quay.io/acme/app']) {
+      const run = await plan({ IMAGE: image, PLATFORMS: 'linux/amd64' });
+      expect(run.code).toBe(0);
+      expect(run.outputs.subject).toBe(attestationSubject(image));
+    }
   });
 
   it('takes runners and QEMU platforms, and refuses what has no runner', async () => {

@@ -24,7 +24,7 @@ import {
   UsageError,
   type FlagTable,
 } from '../flags.js';
-import { pickLeg } from '../project.js';
+import { commandRunId, pickLeg } from '../project.js';
 import { environmentHelp, projectFlags, projectOf, runIdFlag, runResultDir } from './common.js';
 
 /** Every build-platform-image input (BUILD_INPUTS) as a flag, plus the CLI's own. */
@@ -195,7 +195,18 @@ export const buildCommand: Command = {
     // and handed to the build so it is not probed again).
     let facts: Awaited<ReturnType<typeof probeHost>> | undefined;
     const platformFlag = text(parsed, 'platform');
-    if (!platformFlag && project.config) facts = await probeHost({ ...docker, logger: io.logger });
+    if (!platformFlag && project.config) {
+      // Every flag is checked before the engine is asked anything (its paths come later,
+      // once the leg is known).
+      asUsage(() =>
+        parseBuildInputs(
+          flagInputs(buildFlags, parsed, configDefaults(project.config!, undefined, project.dir)),
+          { cwd: io.cwd, env, checkPaths: false },
+        ),
+      );
+      asUsage(() => commandRunId(text(parsed, 'run-id'), io.env, 'unknown'));
+      facts = await probeHost({ ...docker, logger: io.logger });
+    }
     const leg = asUsage(() =>
       pickLeg(project, platformFlag || undefined, facts ? defaultBuildPlatform(facts) : undefined),
     );

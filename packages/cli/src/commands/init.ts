@@ -7,6 +7,8 @@ import {
   initRepository,
   planFromConfig,
   renderPlan,
+  WORKFLOW_FILE,
+  XPLAT_NPX,
 } from '@xplat/workflow';
 import type { Command } from '../command.js';
 
@@ -70,6 +72,14 @@ export const initCommand: Command = {
     });
     for (const warning of result.warnings) io.logger.warning(warning);
     const leftOut = result.proposal.leftOut ?? [];
+    // The next commands as the user runs them: through npx, on the same folder.
+    const dir = values.dir === '.' ? '' : ` --dir ${values.dir}`;
+    const next = [
+      [`${XPLAT_NPX} plan${dir}`, 'the matrix, after each edit of xplat.yml'],
+      [`${XPLAT_NPX} generate${dir}`, `rewrites ${WORKFLOW_FILE} from xplat.yml`],
+      [`${XPLAT_NPX} generate${dir} --check`, 'fails when the workflow is stale (for CI)'],
+    ] as const;
+    const width = Math.max(...next.map(([command]) => command.length));
     io.stdout(
       [
         `from ${result.dockerfiles.join(' and ')}:`,
@@ -80,6 +90,10 @@ export const initCommand: Command = {
         '',
         `wrote ${result.written.join(', ')}`,
         GITIGNORE_NOTE[result.gitignore],
+        '',
+        'next:',
+        ...next.map(([command, what]) => `  ${command.padEnd(width)}  ${what}`),
+        `  commit ${result.written.join(', ')}`,
       ].join('\n'),
     );
     const dependabot = await dependabotSuggestion(path.resolve(io.cwd, values.dir));

@@ -12,11 +12,12 @@ import {
   flagInputs,
   parseFlags,
   text,
+  toUsage,
   UsageError,
   type Flag,
   type FlagTable,
 } from '../flags.js';
-import { pickLeg } from '../project.js';
+import { pickLeg, type Project } from '../project.js';
 import {
   environmentHelp,
   projectFlags,
@@ -130,6 +131,9 @@ export const smokeCommand: Command = {
     const image = parsed.positionals[0] ?? text(parsed, 'image');
     if (project.config) {
       const platformFlag = text(parsed, 'platform');
+      // The flags are checked before the engine is asked anything: refused when they
+      // fit no leg of xplat.yml (the leg's own settings are checked again once known).
+      if (!platformFlag) precheckSmokeFlags(flagInputs(smokeFlags, parsed), image, project);
       const native = platformFlag
         ? undefined
         : await engineHost({ ...docker, logger: io.logger }).then((h): Platform | undefined => {
@@ -193,4 +197,26 @@ async function fromLegResult(file: string, io: Parameters<Command['run']>[1]) {
     image: result.pushed ? `${result.image}@${result.digest}` : result.digest,
     'result-file': file,
   };
+}
+
+/** Throws the first leg's error when the flags fit no leg's smoke settings. */
+function precheckSmokeFlags(
+  flags: Record<string, string>,
+  image: string | undefined,
+  project: Project,
+): void {
+  let first: unknown;
+  for (const leg of project.config?.legs ?? []) {
+    try {
+      parseSmokeInputs({
+        ...legSmokeInputs(leg),
+        ...flags,
+        image: image || 'localhost/placeholder',
+      });
+      return;
+    } catch (error) {
+      first ??= error;
+    }
+  }
+  if (first !== undefined) throw toUsage(first);
 }

@@ -4,7 +4,9 @@
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { echo } from '@xplat/core';
 import { parseKeyValues } from '@xplat/engine';
+import { validateTag } from '@xplat/registry';
 import type { Command } from '../command.js';
 import { asUsage, UsageError } from '../flags.js';
 import { parseEngineFlags } from './engines.js';
@@ -79,7 +81,7 @@ export const runCommand: Command = {
     if (values.jobs !== undefined) {
       jobs = Number(values.jobs);
       if (!Number.isInteger(jobs) || jobs < 1)
-        throw new UsageError(`"${values.jobs}" is not a whole number of 1 or more`, '--jobs');
+        throw new UsageError(`"${echo(values.jobs)}" is not a whole number of 1 or more`, '--jobs');
     }
     if (values.registry !== undefined && values['keep-registry'])
       throw new UsageError(
@@ -95,6 +97,14 @@ export const runCommand: Command = {
         'NAME',
       ),
     );
+
+    // Checked here, before any engine or registry is asked anything.
+    if (values.network && !/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(values.network))
+      throw new UsageError(
+        `"${echo(values.network)}" is not a network name (host, none, or a network)`,
+        '--network',
+      );
+    for (const tag of values.tag) asUsage(() => validateTag(tag, '--tag'));
 
     const interrupt = onInterrupt((line) => io.stderr(line));
     try {

@@ -25,7 +25,7 @@ import { createProgress, seconds, type ProgressSink } from './progress.js';
 import { asUsage } from '../flags.js';
 import { newRunId } from '../project.js';
 import { runDirs } from './run-dirs.js';
-import { planRun, type PlannedLeg } from './run-plan.js';
+import { LOCAL_ENGINE, planRun, type PlannedLeg } from './run-plan.js';
 import { retarget } from './run-registry.js';
 
 export interface RunOptions {
@@ -196,7 +196,7 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
           dir: dirs.registryDir,
           logger: { ...silentLogger, info: note },
           env: options.env,
-          docker: engines.dockerOptions(engines.engineFor(config.legs[0]!)),
+          docker: engines.dockerOptions({ name: LOCAL_ENGINE, host: '' }),
           network: options.network,
           keep: options.keepRegistry,
         });

@@ -31,15 +31,18 @@ export async function finishRun(
   let state: ContainerState | undefined;
   let logs: string[] = [];
   if (ref && plan) {
-    state = await inspectContainer(ref, run.docker).catch(() => undefined);
-    if (state) {
-      const lines = await containerLogs(
-        ref,
-        { tail: run.request.logLines, timestamps: true },
-        run.docker,
-      ).catch(() => []);
-      logs = lines.map((l) => (l.stream === 'stderr' ? `[stderr] ${l.text}` : l.text));
-    }
+    // What a phase saw of the stopped container is still true; what it did not see is
+    // asked now, state and logs together (the logs of a container that is gone are none).
+    const final = run.final;
+    const [seen, lines] = await Promise.all([
+      final ? final.state : inspectContainer(ref, run.docker).catch(() => undefined),
+      final?.logs ??
+        containerLogs(ref, { tail: run.request.logLines, timestamps: true }, run.docker)
+          .then((all) => all.map((l) => (l.stream === 'stderr' ? `[stderr] ${l.text}` : l.text)))
+          .catch(() => []),
+    ]);
+    state = seen;
+    logs = state ? lines : [];
   }
   if (failure) {
     if (!run.checks.some((c) => c.status === 'failed')) {

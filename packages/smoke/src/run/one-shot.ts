@@ -18,8 +18,15 @@ export async function checkOneShot(run: SmokeRun, plan: SmokePlan): Promise<Fail
   const name = `exit ${spec.expectExitCode}`;
   await run.engineStart;
   // `docker wait` can also end because the cancel signal reached it: only an inspect
-  // that shows the container stopped counts as an exit.
-  const state = run.exitedAt ? await inspectContainer(run.containerId!, run.docker) : undefined;
+  // that shows the container stopped counts as an exit. State and output are asked
+  // together: once it has stopped, neither changes any more.
+  const [state, fetched] = run.exitedAt
+    ? await Promise.all([
+        inspectContainer(run.containerId!, run.docker),
+        containerLogs(run.containerId!, {}, run.docker).catch(() => undefined),
+      ])
+    : [undefined, undefined];
+  if (state && !state.running) run.final = { state };
   if (!run.exitedAt || run.deps.signal?.aborted || state?.running) {
     const detail = run.deps.signal?.aborted
       ? 'cancelled while waiting for the container to exit'
@@ -36,7 +43,8 @@ export async function checkOneShot(run: SmokeRun, plan: SmokePlan): Promise<Fail
   const code = state?.exitCode ?? run.exitedAt.code ?? -1;
   run.exitCode = code;
   const durationMs = run.exitedAt.at - run.containerStart;
-  const lines = await containerLogs(run.containerId!, {}, run.docker);
+  // Asked again when the first try failed, so the engine's own error is what fails the run.
+  const lines = fetched ?? (await containerLogs(run.containerId!, {}, run.docker));
   const output = lines.map((l) => l.text).join('\n');
   const problems: string[] = [];
   if (code !== spec.expectExitCode)

@@ -4,7 +4,7 @@
  * Each phase lives in its own file and reads and fills in this record.
  */
 import type { Logger } from '@xplat/core';
-import type { DockerOptions } from '@xplat/engine';
+import type { ContainerState, DockerOptions } from '@xplat/engine';
 import type { HostFacts } from '../host.js';
 import type { SmokeRequest } from '../options.js';
 import type { CheckReport, StopReport } from '../report.js';
@@ -50,6 +50,8 @@ export interface SmokeRun {
   containerId: string | undefined;
   runReturned: number;
   containerStart: number;
+  /** The engine's StartedAt (its clock, ms), when it gave one: relates its clock to ours. */
+  engineStartedAt: number | undefined;
   engineStart: Promise<void>;
   /** Settles when the container stops running (or is removed); never rejects. */
   exited: Promise<Exit>;
@@ -58,6 +60,11 @@ export interface SmokeRun {
   stop: StopReport | undefined;
   exitCode: number | undefined;
   imageId: string | undefined;
+  /**
+   * The stopped container as a phase already saw it (state, and the last log lines when
+   * fetched the way finishRun wants them), so finishRun does not ask the engine again.
+   */
+  final: { state: ContainerState | undefined; logs?: string[] } | undefined;
 }
 
 /** A run before any phase: no container yet, and an exit that never comes until one starts. */
@@ -82,6 +89,7 @@ export function newSmokeRun(
     containerId: undefined,
     runReturned: 0,
     containerStart: 0,
+    engineStartedAt: undefined,
     engineStart: Promise.resolve(),
     exited: new Promise(() => undefined),
     exitedAt: undefined,
@@ -89,5 +97,6 @@ export function newSmokeRun(
     stop: undefined,
     exitCode: undefined,
     imageId: undefined,
+    final: undefined,
   };
 }

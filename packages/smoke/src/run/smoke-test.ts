@@ -57,6 +57,11 @@ export async function smokeTest(request: SmokeRequest, deps: SmokeDeps = {}): Pr
     platform ??= legOsVersion ? { ...legPlatform, osVersion: legOsVersion } : legPlatform;
   }
 
+  // The host's facts and the image's are independent: both asked at once.
+  const local = inspectImage(request.image, dockerOptions).then(
+    (info) => ({ info }),
+    (error: unknown) => ({ error }),
+  );
   const host = deps.host ?? hostFromEngine(await engineHost(dockerOptions));
   const checks: CheckReport[] = [];
   const run = newSmokeRun(request, host, checks, logger, dockerOptions, deps, t0);
@@ -65,7 +70,9 @@ export async function smokeTest(request: SmokeRequest, deps: SmokeDeps = {}): Pr
   // first when it is not local so the platform can be checked before anything runs.
   let image: ImageInfo | undefined;
   try {
-    image = await inspectImage(request.image, dockerOptions);
+    const found = await local;
+    if ('error' in found) throw found.error;
+    image = found.info;
     if (!image) {
       logger.info(`Pulling ${request.image}${platform ? ` for ${formatPlatform(platform)}` : ''}`);
       await pullImage(

@@ -41,6 +41,7 @@ export async function startContainer(run: SmokeRun, plan: SmokePlan): Promise<Fa
   run.engineStart = inspectContainer(run.containerId!, run.docker)
     .then((state) => {
       const started = state ? Date.parse(state.startedAt) : NaN;
+      if (Number.isFinite(started) && started > 0) run.engineStartedAt = started;
       if (Number.isFinite(started) && started >= before - 1000 && started <= run.runReturned)
         run.containerStart = started;
     })
