@@ -18,7 +18,10 @@
 // pushed by digest. The unavoidable steps are 5: ping -> {source manifests, tag checks,
 // upload session} -> {configs} -> {tag PUTs} -> {read-backs}.
 // --copy adds "8 sources in 8 other repositories" (xplat only, first run into a fresh
-// target): 6 steps, the image PUTs between the blob mounts and the tag PUTs.
+// target): 7 steps, ping -> {source manifests, tag checks, upload session} -> {configs}
+// -> {blob mounts} -> {image PUTs} -> {tag PUTs} -> {read-backs}. The mounts wait for the
+// configs on purpose: they are writes, and no write may happen before every check (a tag
+// that may not move is only known once the index, and so every config, is).
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -205,6 +208,15 @@ async function manifestTool(bin, host, repo, list, tags) {
   return total;
 }
 
+const trace = (proxy) =>
+  proxy
+    .timeline()
+    .map(
+      (r) =>
+        `  ${String(r.start).padStart(5)} ${String(r.end).padStart(5)} ${r.opened ? 'new' : '   '} c${r.conn} ${r.status} ${r.method} ${r.path}`,
+    )
+    .join('\n');
+
 // --- the rounds -----------------------------------------------------------------------
 const proxies = new Map();
 for (const rtt of rtts) {
@@ -243,6 +255,8 @@ try {
             ? await xplat(host, repo, list, tags)
             : await manifestTool(tool === 'docker' ? dockerBin : 'podman', host, repo, list, tags);
         record(key(tool, c.n, c.t, c.rtt), ms, proxy.stats());
+        if (process.env.BENCH_TRACE && tool === 'xplat' && c.rtt)
+          process.stderr.write(`${tool} ${c.n}x${c.t} ${c.rtt} ms:\n${trace(proxy)}\n`);
       }
     }
     if (values.copy || values['copy-only']) {
@@ -261,6 +275,8 @@ try {
           sourceRepos,
         );
         record(key('copy', 8, 3, rtt), ms, proxy.stats());
+        if (process.env.BENCH_TRACE && rtt)
+          process.stderr.write(`copy ${rtt} ms:\n${trace(proxy)}\n`);
       }
     }
     process.stderr.write(`round ${r + 1}/${rounds} done\n`);
@@ -276,7 +292,7 @@ const median = (xs) => {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 const ms = (x) => (x === undefined ? '-' : String(Math.round(x)));
-const STEPS = { same: 5, copy: 6 };
+const STEPS = { same: 5, copy: 7 };
 const floorOf = (tool, n, t, rtt, steps) => {
   const at0 = samples.get(key(tool, n, t, 0));
   return at0 ? median(at0.ms) + (steps + 1) * rtt : undefined;

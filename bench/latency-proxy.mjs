@@ -135,6 +135,19 @@ export async function startLatencyProxy(options) {
     stats() {
       return summarise(requests, connections, maxInFlight);
     },
+    /** Every request: method, path, start and answer (ms from the first), new connection. */
+    timeline() {
+      const t0 = requests[0]?.start ?? 0;
+      return requests.map((r) => ({
+        method: r.method,
+        path: r.path.replace(/sha256:([0-9a-f]{8})[0-9a-f]{56}/g, 'sha256:$1'),
+        conn: r.conn,
+        opened: r.opened,
+        start: Math.round(r.start - t0),
+        end: r.end === undefined ? undefined : Math.round(r.end - t0),
+        status: r.status,
+      }));
+    },
     close,
   };
 }

@@ -27,6 +27,8 @@ const { values } = parseArgs({
     delays: { type: 'string', default: '0,0.25,0.5,1,2,5' },
     dist: { type: 'string', default: path.join(root, 'dist') },
     docker: { type: 'string' },
+    // Another build of the action (e.g. an older one), run alternately with this one.
+    compare: { type: 'string' },
   },
 });
 const runs = Number(values.runs);
@@ -47,7 +49,7 @@ function freePort() {
   });
 }
 
-async function once(delay) {
+async function once(delay, bundle = action) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'xplat-bench-smoke-'));
   const files = Object.fromEntries(
     ['GITHUB_OUTPUT', 'GITHUB_STATE', 'GITHUB_STEP_SUMMARY'].map((k) => [k, path.join(dir, k)]),
@@ -72,7 +74,7 @@ async function once(delay) {
   };
   let exitedAt = 0;
   const code = await new Promise((resolve) =>
-    spawn(process.execPath, [action], { env, stdio: 'ignore' }).on('close', (c) => {
+    spawn(process.execPath, [bundle], { env, stdio: 'ignore' }).on('close', (c) => {
       exitedAt = Date.now();
       resolve(c);
     }),
@@ -94,10 +96,17 @@ async function once(delay) {
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const compareAction = values.compare
+  ? path.join(path.resolve(values.compare), 'smoke-test/index.js')
+  : undefined;
+const compared = [];
 const rows = [];
 for (const delay of delays) {
   const samples = [];
-  for (let i = 0; i < runs; i++) samples.push(await once(delay));
+  for (let i = 0; i < runs; i++) {
+    samples.push(await once(delay));
+    if (compareAction) compared.push({ delay, ...(await once(delay, compareAction)) });
+  }
   const col = (k) => samples.map((s) => s[k]);
   rows.push([
     `${delay}`,
@@ -131,3 +140,12 @@ console.log(
 console.log(line(header));
 console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
 for (const r of rows) console.log(line(r));
+if (compareAction) {
+  console.log(`\nready to verdict, this build against ${compareAction}, alternating runs:`);
+  console.log('| delay s | this build ms | other build ms |');
+  console.log('| --- | --- | --- |');
+  for (const [i, delay] of delays.entries()) {
+    const other = compared.filter((c) => c.delay === delay).map((c) => c.readyToVerdict);
+    console.log(`| ${delay} | ${rows[i][7]} | ${median(other)} |`);
+  }
+}

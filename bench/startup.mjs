@@ -18,6 +18,8 @@ const { values } = parseArgs({
   options: {
     rounds: { type: 'string', default: '15' },
     dist: { type: 'string', default: path.join(root, 'dist') },
+    // Another dist/ (e.g. the last commit's), run in the same rounds for a ratio.
+    compare: { type: 'string' },
   },
 });
 const rounds = Math.min(Number(values.rounds), 100);
@@ -30,7 +32,7 @@ const runner = Object.fromEntries(
   }),
 );
 const base = { PATH: process.env.PATH, HOME: process.env.HOME ?? dir, RUNNER_TEMP: dir, ...runner };
-const bundle = (name) => path.join(path.resolve(values.dist), name, 'index.js');
+const bundle = (name, dist = values.dist) => path.join(path.resolve(dist), name, 'index.js');
 
 // Each fails on its first input check (exit 1 or 2), before any docker or registry call.
 const TARGETS = [
@@ -82,6 +84,13 @@ function once(t) {
 }
 
 const { existsSync, statSync } = await import('node:fs');
+if (values.compare) {
+  for (const t of TARGETS.slice(1)) {
+    const other = { ...t, name: `${t.name} [compare]`, args: [...t.args] };
+    other.args[0] = t.args[0].replace(path.resolve(values.dist), path.resolve(values.compare));
+    TARGETS.push(other);
+  }
+}
 for (let i = TARGETS.length - 1; i >= 0; i--)
   if (TARGETS[i].args[0].endsWith('.js') && !existsSync(TARGETS[i].args[0])) TARGETS.splice(i, 1);
 const times = new Map(TARGETS.map((t) => [t.name, []]));
@@ -106,12 +115,17 @@ console.log(
     .map((l) => l.toFixed(1))
     .join(' ')}`,
 );
-console.log('| bundle | size KB | median ms | above node -e 0 ms | first line |');
-console.log('| --- | --- | --- | --- | --- |');
-for (const t of TARGETS) {
+const cmp = (name) => times.get(`${name} [compare]`);
+console.log(
+  `| bundle | size KB | median ms | above node -e 0 ms | first line |${values.compare ? ' compare: above node -e 0 ms | ratio |' : ''}`,
+);
+console.log(`| --- | --- | --- | --- | --- |${values.compare ? ' --- | --- |' : ''}`);
+for (const t of TARGETS.filter((x) => !x.name.endsWith('[compare]'))) {
   const m = median(times.get(t.name));
   const size = t.args[0].endsWith('.js') ? Math.round(statSync(t.args[0]).size / 1024) : '-';
+  const above = m - bare;
+  const other = cmp(t.name) && median(cmp(t.name)) - bare;
   console.log(
-    `| ${t.name} | ${size} | ${Math.round(m)} | ${t.name === 'node -e 0' ? '-' : Math.round(m - bare)} | ${firstLine.get(t.name).replace(/\|/g, '\\|')} |`,
+    `| ${t.name} | ${size} | ${Math.round(m)} | ${t.name === 'node -e 0' ? '-' : Math.round(above)} | ${firstLine.get(t.name).replace(/\|/g, '\\|')} |${values.compare ? ` ${other === undefined ? '-' : Math.round(other)} | ${other ? (above / other).toFixed(2) : '-'} |` : ''}`,
   );
 }

@@ -143,7 +143,10 @@ const stale = [];
 for (const { name, entry } of entries().filter((e) => !only || only.includes(e.name))) {
   const files = await bundle(entry);
   const outDir = path.join(outRoot, name);
-  rmSync(outDir, { recursive: true, force: true });
+  // Files only: a folder inside is another entry's (smoke-test/post).
+  if (existsSync(outDir))
+    for (const f of readdirSync(outDir, { withFileTypes: true }))
+      if (f.isFile()) rmSync(path.join(outDir, f.name));
   mkdirSync(outDir, { recursive: true });
   for (const [file, content] of Object.entries(files)) {
     mkdirSync(path.dirname(path.join(outDir, file)), { recursive: true });

@@ -161,7 +161,10 @@ export async function runBadInput(c: BadInputCase): Promise<BadInputRun> {
     };
     let argv: string[];
     if (c.target === 'cli') {
-      argv = [path.join(repoRoot, 'dist', 'cli', 'index.js'), ...(c.args ?? []).map((a) => fill(a, registry.address))];
+      argv = [
+        path.join(repoRoot, 'dist', 'cli', 'index.js'),
+        ...(c.args ?? []).map((a) => fill(a, registry.address)),
+      ];
     } else {
       argv = [path.join(repoRoot, 'dist', c.target, 'index.js')];
       Object.assign(env, commandFiles, {
@@ -226,9 +229,7 @@ export async function runBadInput(c: BadInputCase): Promise<BadInputRun> {
       stdout,
       stderr,
       errors,
-      dockerCalls: (await readFile(dockerLog, 'utf8').catch(() => ''))
-        .split('\n')
-        .filter(Boolean),
+      dockerCalls: (await readFile(dockerLog, 'utf8').catch(() => '')).split('\n').filter(Boolean),
       registryConnections: registry.count(),
       written,
       commandFiles: files,
@@ -248,30 +249,38 @@ export function problemsOf(c: BadInputCase, run: BadInputRun): string[] {
   const want = c.exitCode ?? (c.target === 'cli' ? 2 : 1);
   if (run.timedOut) problems.push(`hung: killed after ${RUN_LIMIT_MS} ms`);
   if (run.exitCode !== want) problems.push(`exit code ${run.exitCode}, expected ${want}`);
-  if (run.errors.length !== 1) problems.push(`${run.errors.length} error lines: ${JSON.stringify(run.errors.map((e) => e.slice(0, 300)))}`);
+  if (run.errors.length !== 1)
+    problems.push(
+      `${run.errors.length} error lines: ${JSON.stringify(run.errors.map((e) => e.slice(0, 300)))}`,
+    );
   else if (!c.error.test(run.errors[0]!))
-    problems.push(`error line ${JSON.stringify(run.errors[0]!.slice(0, 400))} does not match ${c.error}`);
+    problems.push(
+      `error line ${JSON.stringify(run.errors[0]!.slice(0, 400))} does not match ${c.error}`,
+    );
   else if (run.errors[0]!.length > 5000)
     problems.push(`error line of ${run.errors[0]!.length} characters`);
   const all = `${run.stdout}\n${run.stderr}`;
   if (/^\s+at .+[:(].*\d+:\d+\)?$/m.test(all)) problems.push('a stack trace was printed');
   if (run.dockerCalls.length) problems.push(`the engine was called: docker ${run.dockerCalls[0]}`);
-  if (run.registryConnections) problems.push(`the registry was contacted ${run.registryConnections} times`);
+  if (run.registryConnections)
+    problems.push(`the registry was contacted ${run.registryConnections} times`);
   if (run.written.length) problems.push(`files written: ${run.written.slice(0, 5).join(', ')}`);
   const injected = run.stdout
     .split('\n')
-    .filter((l) => (l.startsWith('::') && !ALLOWED_COMMANDS.test(l)) || /^INJECTED|^::warning::injected/i.test(l));
+    .filter(
+      (l) =>
+        (l.startsWith('::') && !ALLOWED_COMMANDS.test(l)) ||
+        /^INJECTED|^::warning::injected/i.test(l),
+    );
   if (injected.length) problems.push(`injected lines: ${JSON.stringify(injected.slice(0, 3))}`);
   for (const [key, text] of Object.entries(run.commandFiles))
-    if (key !== 'GITHUB_STATE' && text.trim()) problems.push(`${key} written: ${text.slice(0, 200)}`);
+    if (key !== 'GITHUB_STATE' && text.trim())
+      problems.push(`${key} written: ${text.slice(0, 200)}`);
   return problems;
 }
 
 /** Runs cases `limit` at a time, in order. */
-export async function runAll(
-  cases: readonly BadInputCase[],
-  limit = 3,
-): Promise<BadInputRun[]> {
+export async function runAll(cases: readonly BadInputCase[], limit = 3): Promise<BadInputRun[]> {
   const out: BadInputRun[] = new Array(cases.length);
   let next = 0;
   const worker = async (): Promise<void> => {

@@ -35,12 +35,16 @@ describe('bad inputs are refused before any work', () => {
     expect(total).toBeGreaterThanOrEqual(200);
   });
 
-  test.each(groups)('%s', async (_name, cases) => {
-    const runs = await runAll(cases, 3);
-    const failures = runs
-      .map((run, i) => ({ case: label(cases[i]!), problems: problemsOf(cases[i]!, run) }))
-      .filter((f) => f.problems.length)
-      .map((f) => `${f.case} => ${f.problems.join(' | ')}`);
-    expect(failures).toEqual([]);
-  }, 900_000);
+  test.each(groups)(
+    '%s',
+    async (_name, cases) => {
+      const runs = await runAll(cases, 3);
+      const failures = runs
+        .map((run, i) => ({ case: label(cases[i]!), problems: problemsOf(cases[i]!, run) }))
+        .filter((f) => f.problems.length)
+        .map((f) => `${f.case} => ${f.problems.join(' | ')}`);
+      expect(failures).toEqual([]);
+    },
+    900_000,
+  );
 });

@@ -29,6 +29,8 @@ export interface RunActionOptions {
   /** GITHUB_STATE contents carried from a main run to its post run. */
   state?: string;
   cwd?: string;
+  /** Kill the action after this long (a hang fails the test instead of stalling it). */
+  timeoutMs?: number;
 }
 
 export async function runAction(
@@ -69,9 +71,13 @@ export async function runAction(
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const timer = options.timeoutMs
+    ? setTimeout(() => child.kill('SIGKILL'), options.timeoutMs)
+    : undefined;
   const exitCode = await new Promise<number>((resolve) =>
     child.on('close', (code) => resolve(code ?? -1)),
   );
+  if (timer) clearTimeout(timer);
 
   return {
     exitCode,

@@ -64,7 +64,10 @@ export function parseFlags(table: FlagTable, argv: readonly string[]): ParsedFla
     return { values: values as ParsedFlags['values'], positionals };
   } catch (error) {
     // node's messages name the flag already ("Unknown option '--imag'"); keep them, shorter.
-    const message = (error as Error).message.replace(/\. To specify a positional.*$/s, '');
+    const message = (error as Error).message
+      .replace(/\. To specify a positional.*$/s, '')
+      // "argument is ambiguous.\nDid you forget…?\nTo specify…": one line.
+      .replace(/\.?\r?\n/g, '; ');
     throw new UsageError(message);
   }
 }

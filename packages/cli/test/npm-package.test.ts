@@ -4,7 +4,7 @@
  * to reach, and run through its bin: --help, `init` on a sample repository, `generate
  * --check`. The tarball holds the bundle, README, LICENSE and the schema, nothing else.
  */
-import { beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { execFile } from 'node:child_process';
 import {
   cpSync,
@@ -12,6 +12,7 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  rmSync,
   statSync,
   writeFileSync,
 } from 'node:fs';
@@ -87,6 +88,11 @@ describe('npm/package.json', () => {
     },
   );
 
+  it("the example's xplat.yml names the schema on its first line", () => {
+    const text = readFileSync(path.join(repoRoot, 'examples', 'hello-http', 'xplat.yml'), 'utf8');
+    expect(text.split('\n')[0]).toBe(`# yaml-language-server: $schema=${CONFIG_SCHEMA_URL}`);
+  });
+
   it('has the license and engines of the repository, a bin, and no dependencies or scripts', () => {
     expect(sourceManifest.license).toBe(rootManifest.license);
     expect(readFileSync(path.join(repoRoot, 'LICENSE'), 'utf8')).toMatch(/^MIT License\n/);
@@ -152,6 +158,7 @@ describe('the npm package, packed and installed offline', () => {
     installed = path.join(app, 'node_modules', 'xplat');
     bin = path.join(app, 'node_modules', '.bin', 'xplat');
   }, 120_000);
+  afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
   it('is xplat at the version of the release tag, published from the given repository', () => {
     expect(packed).toMatchObject({ name: 'xplat', version: '1.2.3', filename: 'xplat-1.2.3.tgz' });

@@ -23,8 +23,14 @@ export const MESSAGE_LIMIT = 4000;
  * never becomes a 5-million-character `::error::` line.
  */
 export function echo(value: string, limit = ECHO_LIMIT): string {
-  if (value.length <= limit) return value;
-  return `${value.slice(0, limit)}… (${Buffer.byteLength(value, 'utf8')} bytes)`;
+  const shown = value.length <= limit ? value : value.slice(0, limit);
+  // A line break inside a value must not start a line of its own in the message.
+  // eslint-disable-next-line no-control-regex
+  const escaped = shown.replace(/[\u0000-\u0008\u000a-\u001f\u007f]/g, (c) =>
+    c === '\n' ? '\\n' : c === '\r' ? '\\r' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+  if (value.length <= limit) return escaped;
+  return `${escaped}… (${Buffer.byteLength(value, 'utf8')} bytes)`;
 }
 
 /**
@@ -32,7 +38,13 @@ export function echo(value: string, limit = ECHO_LIMIT): string {
  * the message itself past {@link MESSAGE_LIMIT}: the safety net behind every error,
  * including those of code that quotes values without echo().
  */
-export function clampEchoes(message: string): string {
+export function clampEchoes(text: string): string {
+  // A quoted value never spans lines: a line break in it is the value's, shown as \n.
+  const message = /[\r\n]/.test(text)
+    ? text.replace(/"[^"]*"/g, (m) =>
+        /[\r\n]/.test(m) ? m.replace(/\r/g, '\\r').replace(/\n/g, '\\n') : m,
+      )
+    : text;
   if (message.length <= ECHO_LIMIT) return message;
   const cut = message
     .replace(
@@ -41,7 +53,7 @@ export function clampEchoes(message: string): string {
     )
     // Unquoted values (`the leg result is for <image>`): a path may be long, a value
     // past twice the limit is not a path.
-    .replace(new RegExp(`[^\\s"]{${2 * ECHO_LIMIT + 1},}`, 'g'), (value) => echo(value));
+    .replace(new RegExp(`[^\\s",;]{${2 * ECHO_LIMIT + 1},}`, 'g'), (value) => echo(value));
   if (cut.length <= MESSAGE_LIMIT) return cut;
   // Per line: a ConfigError holds one line per problem.
   const lines = cut.split('\n').map((line) => echo(line, MESSAGE_LIMIT));

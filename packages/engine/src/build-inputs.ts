@@ -107,6 +107,11 @@ export function checkTagTemplate(
   input = 'tag-template',
 ): string {
   const value = template.trim() || DEFAULT_TAG_TEMPLATE;
+  if (CONTROL.test(value) || value.includes('\n'))
+    throw new XplatError(
+      `"${echo(value)}" holds a line break or control character; a template is one tag, e.g. {platform-pair}-{sha}`,
+      input,
+    );
   renderTagTemplate(value, platform ?? { os: 'linux', architecture: 'amd64' }, STAND_IN, input);
   return value;
 }

@@ -3,6 +3,7 @@
  * they come from the action or the CLI. Every error names the input and says what fits.
  */
 import {
+  echo,
   parseBoolean,
   parseChoice,
   parsePlatform,
@@ -206,7 +207,14 @@ export function parseSetupInputs(raw: SetupInputs): SetupRequest {
     );
   const qemuImage = get('qemu-image').trim() || DEFAULT_QEMU_IMAGE;
   if (/\s/.test(qemuImage))
-    throw new XplatError(`"${qemuImage}" is not an image reference`, 'qemu-image');
+    throw new XplatError(`"${echo(qemuImage)}" is not an image reference`, 'qemu-image');
+  // buildkitd's flags go to the builder container's command line: one line, no controls.
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(get('buildkitd-flags').trim()))
+    throw new XplatError(
+      'holds a line break or control character; give the flags on one line',
+      'buildkitd-flags',
+    );
   return {
     platforms,
     name,

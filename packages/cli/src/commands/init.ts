@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { XplatError } from '@xplat/core';
+import { echo, parsePlatformList } from '@xplat/core';
+import { parseRepository } from '@xplat/registry';
 import {
   dependabotSuggestion,
   formatLeftOut,
@@ -11,6 +12,7 @@ import {
   XPLAT_NPX,
 } from '@xplat/workflow';
 import type { Command } from '../command.js';
+import { asUsage, UsageError } from '../flags.js';
 
 const usage = `usage: xplat init [--dir DIR] [--dockerfile FILE ...] [--image REPO] [--platforms LIST] [options]
 
@@ -54,12 +56,18 @@ export const initCommand: Command = {
         force: { type: 'boolean', default: false },
       },
     });
+    // Every flag is checked before anything is read or written: a bad one exits 2.
     let port: number | undefined;
     if (values.port !== undefined) {
       port = Number(values.port);
       if (!Number.isInteger(port) || port < 1 || port > 65535)
-        throw new XplatError(`"${values.port}" is not a port number (1-65535)`, 'port');
+        throw new UsageError(`"${echo(values.port)}" is not a port number (1-65535)`, '--port');
     }
+    if (values.image !== undefined) asUsage(() => parseRepository(values.image!, '--image'));
+    if (values.platforms !== undefined)
+      asUsage(() => parsePlatformList(values.platforms!, '--platforms'));
+    if (values.path !== undefined && (!values.path.startsWith('/') || /\s/.test(values.path)))
+      throw new UsageError(`"${echo(values.path)}" is not an HTTP path such as /healthz`, '--path');
     const result = await initRepository({
       dir: path.resolve(io.cwd, values.dir),
       ...(values.dockerfile?.length ? { dockerfiles: values.dockerfile } : {}),

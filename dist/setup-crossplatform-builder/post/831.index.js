@@ -1,0 +1,131 @@
+export const id = 831;
+export const ids = [831];
+export const modules = {
+
+/***/ 2831:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+__webpack_require__.r(__webpack_exports__);
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   legResultSchema: () => (/* binding */ legResultSchema),
+/* harmony export */   validateLegResult: () => (/* binding */ validateLegResult)
+/* harmony export */ });
+/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(2857);
+/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(4377);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7638);
+/* harmony import */ var _leg_result_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(2819);
+/* harmony import */ var _platform_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(1266);
+/**
+ * The leg result's schema (zod), strict: an unknown field, a malformed digest or a wrong
+ * type is an error that names the file and the field. Its own module so that zod loads
+ * only when a leg result is really read or written (leg-result.ts imports it on demand),
+ * not with every action's start.
+ */
+
+
+
+
+const platformString = zod__WEBPACK_IMPORTED_MODULE_3__/* .string */ .YjP().superRefine((value, ctx) => {
+    try {
+        (0,_platform_js__WEBPACK_IMPORTED_MODULE_2__/* .parsePlatform */ .FL)(value);
+    }
+    catch (error) {
+        ctx.addIssue({ code: 'custom', message: error.message.replace(/^platform: /, '') });
+    }
+});
+const osVersionString = zod__WEBPACK_IMPORTED_MODULE_3__/* .string */ .YjP().superRefine((value, ctx) => {
+    try {
+        (0,_platform_js__WEBPACK_IMPORTED_MODULE_2__/* .parseWindowsVersion */ .Vx)(value);
+    }
+    catch {
+        ctx.addIssue({
+            code: 'custom',
+            message: `"${(0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .echo */ .WI)(value)}" is not an os.version such as 10.0.20348.2655`,
+        });
+    }
+});
+const smokeCheckSchema = zod__WEBPACK_IMPORTED_MODULE_3__/* .object */ .Ikc({
+    name: zod__WEBPACK_IMPORTED_MODULE_3__/* .string */ .YjP().min(1),
+    status: zod__WEBPACK_IMPORTED_MODULE_3__/* ["enum"] */ .k5n(['passed', 'failed', 'skipped']),
+    durationMs: zod__WEBPACK_IMPORTED_MODULE_3__/* .number */ .aig().nonnegative().optional(),
+    detail: zod__WEBPACK_IMPORTED_MODULE_3__/* .string */ .YjP().optional(),
+})
+    .strict();
+const smokeSchema = zod__WEBPACK_IMPORTED_MODULE_3__/* .object */ .Ikc({
+    /** `pending` until smoke-test has run; only `passed` opens the gate. */
+    status: zod__WEBPACK_IMPORTED_MODULE_3__/* ["enum"] */ .k5n(['pending', 'passed', 'failed', 'skipped']),
+    checks: zod__WEBPACK_IMPORTED_MODULE_3__/* .array */ .YOg(smokeCheckSchema),
+    readyMs: zod__WEBPACK_IMPORTED_MODULE_3__/* .number */ .aig().nonnegative().optional(),
+    durationMs: zod__WEBPACK_IMPORTED_MODULE_3__/* .number */ .aig().nonnegative().optional(),
+    reason: zod__WEBPACK_IMPORTED_MODULE_3__/* .string */ .YjP().optional(),
+    finishedAt: zod__WEBPACK_IMPORTED_MODULE_4__/* .datetime */ .w$().optional(),
+})
+    .strict();
+const legResultSchema = zod__WEBPACK_IMPORTED_MODULE_3__/* .object */ .Ikc({
+    schema: zod__WEBPACK_IMPORTED_MODULE_3__/* .literal */ .euz(_leg_result_js__WEBPACK_IMPORTED_MODULE_1__/* .LEG_RESULT_SCHEMA */ .r9),
+    platform: platformString,
+    osVersion: osVersionString.optional(),
+    image: zod__WEBPACK_IMPORTED_MODULE_3__/* .string */ .YjP().min(1),
+    /** Empty only in a failed leg's result: nothing was built. */
+    digest: zod__WEBPACK_IMPORTED_MODULE_3__/* .string */ .YjP(),
+    pushed: zod__WEBPACK_IMPORTED_MODULE_3__/* .boolean */ .zMY(),
+    tags: zod__WEBPACK_IMPORTED_MODULE_3__/* .array */ .YOg(zod__WEBPACK_IMPORTED_MODULE_3__/* .string */ .YjP().min(1)),
+    builder: zod__WEBPACK_IMPORTED_MODULE_3__/* ["enum"] */ .k5n(['buildx', 'buildkit', 'classic']),
+    timings: zod__WEBPACK_IMPORTED_MODULE_3__/* .object */ .Ikc({
+        startedAt: zod__WEBPACK_IMPORTED_MODULE_4__/* .datetime */ .w$(),
+        finishedAt: zod__WEBPACK_IMPORTED_MODULE_4__/* .datetime */ .w$(),
+        buildMs: zod__WEBPACK_IMPORTED_MODULE_3__/* .number */ .aig().nonnegative(),
+        pushMs: zod__WEBPACK_IMPORTED_MODULE_3__/* .number */ .aig().nonnegative().optional(),
+    })
+        .strict(),
+    smoke: smokeSchema,
+    source: zod__WEBPACK_IMPORTED_MODULE_3__/* .object */ .Ikc({
+        sha: zod__WEBPACK_IMPORTED_MODULE_3__/* .string */ .YjP().optional(),
+        ref: zod__WEBPACK_IMPORTED_MODULE_3__/* .string */ .YjP().optional(),
+        runId: zod__WEBPACK_IMPORTED_MODULE_3__/* .string */ .YjP().optional(),
+        job: zod__WEBPACK_IMPORTED_MODULE_3__/* .string */ .YjP().optional(),
+    })
+        .strict()
+        .optional(),
+    /**
+     * The build did not produce an image (refused before building, or failed): the leg is
+     * failed, and the gate says why instead of "missing".
+     */
+    failure: zod__WEBPACK_IMPORTED_MODULE_3__/* .object */ .Ikc({ step: zod__WEBPACK_IMPORTED_MODULE_3__/* .literal */ .euz('build'), reason: zod__WEBPACK_IMPORTED_MODULE_3__/* .string */ .YjP().min(1) })
+        .strict()
+        .optional(),
+})
+    .strict()
+    .superRefine((result, ctx) => {
+    if (result.failure && result.digest === '')
+        return;
+    if (!_leg_result_js__WEBPACK_IMPORTED_MODULE_1__/* .DIGEST_PATTERN */ .WA.test(result.digest))
+        ctx.addIssue({
+            code: 'custom',
+            path: ['digest'],
+            message: 'must be sha256: followed by 64 lowercase hex digits',
+        });
+});
+/** Validate parsed JSON as a leg result; `file` names the source in errors. */
+function validateLegResult(data, file) {
+    const parsed = legResultSchema.safeParse(data);
+    if (parsed.success)
+        return parsed.data;
+    const issue = parsed.error.issues[0];
+    const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]] : issue.path;
+    const field = path.length ? path.join('.') : '(root)';
+    const message = issue.code === 'unrecognized_keys'
+        ? `unknown field, not part of ${_leg_result_js__WEBPACK_IMPORTED_MODULE_1__/* .LEG_RESULT_SCHEMA */ .r9}`
+        : field === 'schema'
+            ? `schema must be "${_leg_result_js__WEBPACK_IMPORTED_MODULE_1__/* .LEG_RESULT_SCHEMA */ .r9}"`
+            : issue.message;
+    return failLegResult(file, field, message);
+}
+function failLegResult(file, field, message) {
+    throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .XplatError */ .ii(`invalid leg result, field ${field}: ${message}`, file);
+}
+
+
+/***/ })
+
+};
