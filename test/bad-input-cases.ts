@@ -111,6 +111,7 @@ export const buildCases: BadInputCase[] = [
   build({ target: '-x' }, /^target: "-x" is not a stage name/),
   build({ target: 'a b' }, /^target: /),
   build({ lint: 'sometimes' }, /^lint: "sometimes" is not a boolean/),
+  build({ 'result-dir': 'Dockerfile' }, /^result-dir: "Dockerfile" is a file/),
 ];
 
 // ---- setup-crossplatform-builder --------------------------------------------------------
@@ -244,6 +245,11 @@ export const smokeCases: BadInputCase[] = [
   smoke({ 'log-lines': '0' }, /^log-lines: /),
   smoke({ 'log-lines': 'many' }, /^log-lines: /),
   smoke({ port: '', 'tcp-port': '' }, /^port: nothing to check/),
+  smoke({ 'result-file': 'nope.json' }, /^nope\.json: cannot read leg result: ENOENT/),
+  smoke({ 'result-file': 'leg.json' }, /^leg\.json: leg result is not JSON/, { 'leg.json': '{' }),
+  smoke({ 'result-file': 'leg.json' }, /^leg\.json: invalid leg result, field digest/, {
+    'leg.json': legResult({ digest: 'sha256:1' }),
+  }),
 ];
 
 // ---- fuse-manifest ----------------------------------------------------------------------

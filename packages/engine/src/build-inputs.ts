@@ -261,6 +261,12 @@ export function parseBuildInputs(raw: BuildInputs, context: BuildInputContext): 
   const resultDir = get('result-dir').trim()
     ? path.resolve(context.cwd, get('result-dir').trim())
     : path.join(env.RUNNER_TEMP || os.tmpdir(), 'xplat-legs');
+  // Found now, not after the build: the leg result could not be written there.
+  if (get('result-dir').trim() && existsSync(resultDir) && !statSync(resultDir).isDirectory())
+    throw new XplatError(
+      `"${echo(get('result-dir').trim())}" is a file; the leg result goes into a folder`,
+      'result-dir',
+    );
 
   return {
     image,

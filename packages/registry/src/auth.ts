@@ -119,6 +119,8 @@ export class Authenticator {
   readonly #credentials = new Map<string, Promise<Credentials | undefined>>();
   readonly #tokens = new Map<string, Token>();
   readonly #pending = new Map<string, Promise<Token>>();
+  /** Registries where Basic credentials were accepted at least once. */
+  readonly #basicWorked = new Set<string>();
 
   constructor(options: AuthenticatorOptions) {
     this.#o = options;
@@ -159,8 +161,15 @@ export class Authenticator {
     const cached = this.#cachedToken(registry, wanted);
     if (cached)
       return { header: `Bearer ${cached.value}`, scheme: 'bearer', cached: true, credentials };
-    const token = await this.#token(registry, state, wanted, credentials);
-    return { header: `Bearer ${token.value}`, scheme: 'bearer', cached: false, credentials };
+    // Requests sent at once share one token fetch; for all but the one that started it,
+    // the token is as good as cached (another request may see it go stale first).
+    const { token, started } = await this.#token(registry, state, wanted, credentials);
+    return { header: `Bearer ${token.value}`, scheme: 'bearer', cached: !started, credentials };
+  }
+
+  /** A request sent with `sent` was not turned down: Basic credentials have worked here. */
+  accepted(registry: string, sent: Authorization | undefined): void {
+    if (sent?.scheme === 'basic') this.#basicWorked.add(registry);
   }
 
   /**
@@ -182,14 +191,24 @@ export class Authenticator {
       this.#dropTokens(registry);
       retry = true;
     }
-    if (sent?.scheme === 'bearer' && sent.cached) {
+    // A token that went stale (cached, or shared with requests sent at once), or one the
+    // registry says is invalid (RFC 6750: expired, revoked): dropped, and a new one asked.
+    if (sent?.scheme === 'bearer' && (sent.cached || offered?.params.error === 'invalid_token')) {
       const wanted = normalizeScopes(scopes);
       for (const [key, token] of this.#tokens) {
-        if (key.startsWith(`${registry} `) && covers(token.scopes, wanted))
+        // Only the token that was sent: a newer one, fetched meanwhile, is kept.
+        if (
+          key.startsWith(`${registry} `) &&
+          covers(token.scopes, wanted) &&
+          sent.header === `Bearer ${token.value}`
+        )
           this.#tokens.delete(key);
       }
       retry = true;
     }
+    // Basic credentials that have worked on this registry: a 401 now is the registry's
+    // hiccup (Harbor, Nexus behind LDAP), worth sending once more; the caller sends once.
+    if (sent?.scheme === 'basic' && this.#basicWorked.has(registry)) retry = true;
     return retry;
   }
 
@@ -304,21 +323,21 @@ export class Authenticator {
       if (key.startsWith(`${registry} `)) this.#tokens.delete(key);
   }
 
-  #token(
+  /** A new token for `scopes`, one fetch for all who ask at once; `started`: this call fetched it. */
+  async #token(
     registry: string,
     state: Extract<ChallengeState, { scheme: 'bearer' }>,
     scopes: Scope[],
     credentials: Credentials | undefined,
-  ): Promise<Token> {
+  ): Promise<{ token: Token; started: boolean }> {
     const key = tokenKey(registry, scopes);
-    let pending = this.#pending.get(key);
-    if (!pending) {
-      pending = this.#fetchToken(registry, state, scopes, credentials).finally(() =>
-        this.#pending.delete(key),
-      );
-      this.#pending.set(key, pending);
-    }
-    return pending;
+    const waiting = this.#pending.get(key);
+    if (waiting) return { token: await waiting, started: false };
+    const pending = this.#fetchToken(registry, state, scopes, credentials).finally(() =>
+      this.#pending.delete(key),
+    );
+    this.#pending.set(key, pending);
+    return { token: await pending, started: true };
   }
 
   async #fetchToken(

@@ -178,6 +178,7 @@ export class Transport {
     }
     if (res.status === 401) throw this.auth.unauthorized(key, scopes, sent, res);
     if (res.status === 403) throw this.auth.forbidden(key, scopes, sent);
+    this.auth.accepted(key, sent);
     return res;
   }
 
@@ -202,6 +203,7 @@ export class Transport {
       if (res.status === 401) throw this.auth.unauthorized(key, scopes, sent, buffered);
     }
     if (res.status === 403) throw this.auth.forbidden(key, scopes, sent);
+    this.auth.accepted(key, sent);
     return res;
   }
 
@@ -219,6 +221,7 @@ export class Transport {
     );
     if (res.status === 401) throw this.auth.unauthorized(key, scopes, sent, res);
     if (res.status === 403) throw this.auth.forbidden(key, scopes, sent);
+    this.auth.accepted(key, sent);
     return res;
   }
 

@@ -179,6 +179,21 @@ describe('Bearer token flow against a local token-auth registry', () => {
     ]);
   });
 
+  it('requests sent at once share one token, and all of them recover when it is revoked', async () => {
+    const t = await setup();
+    for (const tag of ['v1', 'v2', 'v3', 'v4'])
+      t.fake.manifests.set(`app@${tag}`, { bytes: t.manifest, mediaType: OCI_MANIFEST });
+    const all = () =>
+      Promise.all(['v1', 'v2', 'v3', 'v4'].map((tag) => t.client.getManifest(t.repo('app'), tag)));
+    await all();
+    expect(t.fake.tokenRequests).toHaveLength(1);
+    t.fake.revokeAll();
+    // Each of the four was sent with the revoked token, got a 401 and is sent once more
+    // with one new token, fetched once for all of them.
+    expect((await all()).map((r) => r.digest)).toEqual(Array(4).fill(sha256Digest(t.manifest)));
+    expect(t.fake.tokenRequests).toHaveLength(2);
+  });
+
   it('turns a wrong password into one line naming the registry and the inputs, without the secret', async () => {
     const t = await setup({}, { credentials: { username: USER, password: 'wrong-password-123' } });
     const error = await t.client.getManifest(t.repo('app'), 'v1').catch((e: unknown) => e);
