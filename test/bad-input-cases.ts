@@ -295,6 +295,15 @@ export const fuseCases: BadInputCase[] = [
   fuse({ results: '', sources: `{REG}/${BIG}@${SHA}` }, /^sources: .*… \(\d+ bytes\)/),
   fuse({ results: 'nothing-here' }, /^results: "nothing-here" matched no leg result file/),
   fuse({ results: 'legs/*.yaml' }, /^results: /),
+  fuse({ results: '/' }, /^results: "\/" (has more than \d+ folders|matched more than)/),
+  fuse({ results: '/**/*.json' }, /^results: "\/\*\*\/\*\.json" /),
+  fuse(
+    { results: 'empty' },
+    /^results: "empty" matched no leg result file \(searched .*empty and 4 levels below/,
+    {
+      'empty/.keep': '',
+    },
+  ),
   fuse({}, /legs\/linux-amd64\.json: leg result is not JSON/, { 'legs/linux-amd64.json': '{' }),
   fuse({}, /legs\/linux-amd64\.json: invalid leg result, field digest/, {
     'legs/linux-amd64.json': legResult({ digest: 'sha256:xyz' }),
@@ -469,6 +478,10 @@ export const cliCases: BadInputCase[] = [
     ['fuse', '--image', '{REG}/app', '--results', 'legs', '--expected-platforms', 'linux/amd64'],
     /legs\/l\.json: the leg result is for .*… \(\d+ bytes\), not/,
     { 'legs/l.json': legResult({ image: `{REG}/${'c'.repeat(5 * 1024 * 1024)}` }) },
+  ),
+  cli(
+    ['fuse', '--image', '{REG}/app', '--results', '/', '--expected-platforms', 'linux/amd64'],
+    /^--results: "\/" /,
   ),
   cli(['inspect'], /REF|usage|ref/i),
   cli(['inspect', 'Not A Ref'], /^REF: /),

@@ -3,7 +3,7 @@
  * summary, lint annotations. Glue only.
  */
 import * as core from '@actions/core';
-import { actionLogger, errorMessage } from '@xplat/core';
+import { actionLogger, runAction } from '@xplat/action-runtime';
 import {
   buildOutputs,
   buildPlatformImage,
@@ -22,28 +22,23 @@ function githubSource(): Promise<SourceContext> {
   return import('@actions/github').then(({ context }) => sourceFromGithubContext(context));
 }
 
-async function run(): Promise<void> {
-  const source = githubSource();
-  source.catch(() => undefined); // awaited by the build; never an unhandled rejection
-  try {
-    const request = getInputs();
-    const outcome = await buildPlatformImage(request, {
-      source,
-      logger: actionLogger(),
-      cwd: process.env.GITHUB_WORKSPACE || process.cwd(),
-      // Findings become annotations on the Dockerfile line; errors also stop the build.
-      onFinding: (f) =>
-        (f.severity === 'error' ? core.error : core.warning)(f.message, {
-          title: f.rule,
-          file: f.file,
-          startLine: f.line,
-        }),
-    });
-    for (const [name, value] of Object.entries(buildOutputs(outcome))) core.setOutput(name, value);
-    await core.summary.addRaw(renderBuildSummary(outcome)).write();
-  } catch (error) {
-    core.setFailed(errorMessage(error));
-  }
-}
+const source = githubSource();
+source.catch(() => undefined); // awaited by the build; never an unhandled rejection
 
-await run();
+await runAction(async () => {
+  const request = getInputs();
+  const outcome = await buildPlatformImage(request, {
+    source,
+    logger: actionLogger(),
+    cwd: process.env.GITHUB_WORKSPACE || process.cwd(),
+    // Findings become annotations on the Dockerfile line; errors also stop the build.
+    onFinding: (f) =>
+      (f.severity === 'error' ? core.error : core.warning)(f.message, {
+        title: f.rule,
+        file: f.file,
+        startLine: f.line,
+      }),
+  });
+  for (const [name, value] of Object.entries(buildOutputs(outcome))) core.setOutput(name, value);
+  await core.summary.addRaw(renderBuildSummary(outcome)).write();
+});

@@ -2,7 +2,7 @@
  * fuse-manifest: inputs -> @xplat/fuse -> outputs and job summary. Glue only.
  */
 import * as core from '@actions/core';
-import { actionLogger, errorMessage } from '@xplat/core';
+import { actionLogger, runAction } from '@xplat/action-runtime';
 import {
   fuse,
   GateClosedError,
@@ -13,9 +13,9 @@ import {
 import { createRegistryClient } from '@xplat/registry';
 import { getInputs } from './inputs.js';
 
-async function run(): Promise<void> {
-  const logger = actionLogger();
-  try {
+await runAction(
+  async () => {
+    const logger = actionLogger();
     const inputs = getInputs();
     const request = await parseFuseRequest(inputs, process.cwd());
     const client = createRegistryClient({
@@ -37,11 +37,12 @@ async function run(): Promise<void> {
     core.setOutput('platforms', JSON.stringify(result.entries.map((e) => e.platform)));
     core.setOutput('index', JSON.stringify(result.index));
     await core.summary.addRaw(renderFuseSummary(result)).write();
-  } catch (error) {
-    if (error instanceof GateClosedError)
-      await core.summary.addRaw(renderGateSummary(error.report)).write();
-    core.setFailed(errorMessage(error));
-  }
-}
-
-await run();
+  },
+  {
+    // A closed gate shows what is missing as a table in the job summary.
+    onFailure: async (error) => {
+      if (error instanceof GateClosedError)
+        await core.summary.addRaw(renderGateSummary(error.report)).write();
+    },
+  },
+);

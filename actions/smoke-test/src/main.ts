@@ -4,23 +4,22 @@
  * cancel arrives as a signal, and by the post step when this process was killed.
  */
 import * as core from '@actions/core';
-import { actionLogger, errorMessage } from '@xplat/core';
+import { actionLogger, runAction } from '@xplat/action-runtime';
 import { renderSummary, smokeTest } from '@xplat/smoke';
 import { getInputs } from './inputs.js';
 import { CONTAINER_STATE } from './state.js';
 
-async function run(): Promise<void> {
-  const logger = actionLogger();
-  // The runner cancels a step with SIGINT, then SIGTERM: end the probes and clean up
-  // rather than die with the container still running.
-  const controller = new AbortController();
-  const cancel = (): void => controller.abort();
-  process.on('SIGINT', cancel);
-  process.on('SIGTERM', cancel);
-  try {
+// The runner cancels a step with SIGINT, then SIGTERM: end the probes and clean up
+// rather than die with the container still running.
+const controller = new AbortController();
+const cancel = (): void => controller.abort();
+process.on('SIGINT', cancel);
+process.on('SIGTERM', cancel);
+try {
+  await runAction(async () => {
     const request = getInputs();
     const report = await smokeTest(request, {
-      logger,
+      logger: actionLogger(),
       signal: controller.signal,
       onContainer: (id) => core.saveState(CONTAINER_STATE, id),
     });
@@ -32,12 +31,8 @@ async function run(): Promise<void> {
     if (report.stop) core.setOutput('graceful-stop', String(report.stop.graceful));
     await core.summary.addRaw(renderSummary(report)).write();
     if (!report.passed) core.setFailed(report.reason ?? 'smoke test failed');
-  } catch (error) {
-    core.setFailed(errorMessage(error));
-  } finally {
-    process.off('SIGINT', cancel);
-    process.off('SIGTERM', cancel);
-  }
+  });
+} finally {
+  process.off('SIGINT', cancel);
+  process.off('SIGTERM', cancel);
 }
-
-await run();

@@ -1,4 +1,4 @@
-export * from './action-logger.js';
+export * from './builders.js';
 export * from './errors.js';
 export * from './gate.js';
 export * from './inputs.js';

@@ -5,6 +5,7 @@
  * not with every action's start.
  */
 import { z } from 'zod';
+import { BUILDER_KINDS } from './builders.js';
 import { echo, XplatError } from './errors.js';
 import { DIGEST_PATTERN, LEG_RESULT_SCHEMA } from './leg-result.js';
 import { parsePlatform, parseWindowsVersion } from './platform.js';
@@ -59,7 +60,7 @@ export const legResultSchema = z
     digest: z.string(),
     pushed: z.boolean(),
     tags: z.array(z.string().min(1)),
-    builder: z.enum(['buildx', 'buildkit', 'classic']),
+    builder: z.enum(BUILDER_KINDS),
     timings: z
       .object({
         startedAt: z.iso.datetime(),

@@ -2,7 +2,7 @@
  * The public shapes of @xplat/dockerfile. Line numbers are always 1-based and refer to
  * the user's Dockerfile, never to a rendered copy.
  */
-import type { Platform } from '@xplat/core';
+import type { BuilderKind, Platform } from '@xplat/core';
 import type { Dockerfile as AstDockerfile, Instruction as AstInstruction } from 'dockerfile-ast';
 
 export interface DockerfileSource {
@@ -193,7 +193,7 @@ export interface LintOptions extends StagePlanOptions {
   /** A GitHub runner label, e.g. windows-2022; gives the host build when hostOsVersion is absent. */
   runner?: string;
   /** The builder that will run the file; `classic` (and any Windows target) checks BuildKit-only syntax. */
-  builder?: 'buildx' | 'buildkit' | 'classic';
+  builder?: BuilderKind;
 }
 
 export interface LintRule {

@@ -9,17 +9,23 @@
  * Automatic, overridable, and every refusal says which input to change and how.
  */
 import {
+  BUILDER_KINDS,
   formatPlatform,
   ociPlatformString,
   parsePlatform,
   XplatError,
+  type BuilderKind,
   type Platform,
 } from '@xplat/core';
 import { builderPlatforms, type BuildxBuilder } from './buildx.js';
 import type { HostFacts } from './capabilities.js';
 
-export const BUILDER_KINDS = ['buildx', 'buildkit', 'classic'] as const;
-export type BuilderKind = (typeof BUILDER_KINDS)[number];
+export { BUILDER_KINDS, type BuilderKind };
+/**
+ * The environment variable setup-crossplatform-builder exports with the builder it chose;
+ * build-platform-image (and `xplat build` in the same job) reads it to use the same one.
+ */
+export const BUILDER_ENV = 'XPLAT_BUILDER';
 export type BuilderChoice = 'auto' | BuilderKind;
 
 export interface BuilderSelection {
@@ -71,7 +77,7 @@ export function engineLinuxPlatforms(facts: HostFacts): string[] {
   return all;
 }
 
-export function needsEmulation(facts: HostFacts, platform: Platform): boolean {
+function needsEmulation(facts: HostFacts, platform: Platform): boolean {
   return platform.os === 'linux' && !includesPlatform(nativePlatforms(facts), platform);
 }
 

@@ -129,11 +129,6 @@ export function parseSetupState(text: string): SetupState | undefined {
   return { cleanup: parsed.cleanup ?? [], files: parsed.files ?? [] };
 }
 
-/** `linux/amd64, linux/arm64` for outputs and logs, in the order the builder gave them. */
-export function formatPlatformList(platforms: readonly string[]): string {
-  return platforms.join(',');
-}
-
 /** The job summary: which builder this runner uses and what it can build. */
 export function renderSetupSummary(outcome: SetupOutcome): string {
   const { plan } = outcome;

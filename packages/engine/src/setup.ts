@@ -14,6 +14,7 @@ import path from 'node:path';
 import { formatPlatform, ociPlatformString, XplatError, type Platform } from '@xplat/core';
 import { binfmtArchitecture, binfmtInstallStep } from './binfmt.js';
 import {
+  BUILDER_ENV,
   engineLinuxPlatforms,
   includesPlatform,
   nativePlatforms,
@@ -177,7 +178,7 @@ export function planSetup(
       cleanup: [],
       files: [],
       platforms: localPlatforms,
-      env: { XPLAT_BUILDER: kind },
+      env: { [BUILDER_ENV]: kind },
     };
   }
   return planBuildx(facts, request, context, { ...base, steps, localPlatforms, remote });
@@ -252,7 +253,7 @@ function planWindows(
     hostPlatform: facts.engine.platform,
     hostOsVersion: host,
     runnableReleases: releases,
-    env: { XPLAT_BUILDER: 'classic' },
+    env: { [BUILDER_ENV]: 'classic' },
     notes,
   };
 }
@@ -409,7 +410,7 @@ function planBuildx(
       cleanup: create && request.cleanup ? cleanup : [],
       files,
       platforms,
-      env: { XPLAT_BUILDER: 'buildx', BUILDX_BUILDER: builder },
+      env: { [BUILDER_ENV]: 'buildx', BUILDX_BUILDER: builder },
     };
   }
 }

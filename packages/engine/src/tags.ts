@@ -135,7 +135,8 @@ export async function sourceFromGit(dir: string): Promise<SourceContext> {
 }
 
 export const DEFAULT_TAG_TEMPLATE = '{platform-pair}-{sha}';
-export const TAG_PLACEHOLDERS = [
+/** Placeholders of one platform image's `tag-template` (not xplat.yml's index tags). */
+export const TAG_TEMPLATE_PLACEHOLDERS = [
   'platform-pair',
   'sha',
   'sha-long',
@@ -188,7 +189,7 @@ function placeholderValue(
       return need(source.runId, 'the workflow run (GITHUB_RUN_ID)');
     default:
       throw new XplatError(
-        `{${name}} is not a placeholder; use ${TAG_PLACEHOLDERS.map((p) => `{${p}}`).join(', ')}`,
+        `{${name}} is not a placeholder; use ${TAG_TEMPLATE_PLACEHOLDERS.map((p) => `{${p}}`).join(', ')}`,
         input,
       );
   }

@@ -3,11 +3,21 @@
  * .json below them, as actions/download-artifact lays out one folder per artifact) and
  * globs; a pattern that finds nothing is an error, because a silently empty pattern
  * would turn "a leg is missing" into a confusing gate table.
+ *
+ * The search is bounded (depth, folders visited, files found), so `results: /` is an
+ * error in a moment, not a crawl of the whole filesystem reading every .json.
  */
 import { readLegResult, XplatError, type LoadedLegResult } from '@xplat/core';
-import { stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { glob } from 'tinyglobby';
+
+/** Folder levels searched below a folder or a glob's base (artifact/leg.json is 1). */
+export const RESULTS_MAX_DEPTH = 4;
+/** Folders looked into per pattern. */
+export const RESULTS_MAX_FOLDERS = 2000;
+/** Leg result files per pattern: far more than any fleet has legs. */
+export const RESULTS_MAX_FILES = 500;
 
 export async function findResultFiles(patterns: readonly string[], cwd: string): Promise<string[]> {
   const found = new Set<string>();
@@ -15,25 +25,75 @@ export async function findResultFiles(patterns: readonly string[], cwd: string):
     const absolute = path.resolve(cwd, pattern);
     const info = await stat(absolute).catch(() => undefined);
     let files: string[];
+    let searched: string;
     if (info?.isFile()) {
       files = [absolute];
+      searched = absolute;
+    } else if (info?.isDirectory()) {
+      const walk = await jsonFilesBelow(absolute, pattern);
+      files = walk.files;
+      searched = `${absolute} and ${RESULTS_MAX_DEPTH} levels below (${walk.folders} folder${walk.folders === 1 ? '' : 's'})`;
     } else {
       // Globs take forward slashes on every OS; tinyglobby answers with absolute paths.
-      const search = info?.isDirectory() ? `${toGlob(absolute)}/**/*.json` : toGlob(absolute);
-      const matches = await glob(search, {
+      const matches = await glob(toGlob(absolute), {
         absolute: true,
         onlyFiles: true,
         followSymbolicLinks: false,
         expandDirectories: false,
+        deep: RESULTS_MAX_DEPTH + 1,
       });
       files = matches.filter((f) => f.endsWith('.json')).map((f) => path.resolve(f));
+      searched = `${toGlob(absolute)}, at most ${RESULTS_MAX_DEPTH + 1} levels deep`;
     }
-    if (files.length === 0) {
-      throw new XplatError(`"${pattern}" matched no leg result file (looked in ${cwd})`, 'results');
-    }
+    if (files.length > RESULTS_MAX_FILES)
+      throw new XplatError(
+        `"${pattern}" matched more than ${RESULTS_MAX_FILES} .json files (searched ${searched}); point it at the folder the leg results were downloaded to`,
+        'results',
+      );
+    if (files.length === 0)
+      throw new XplatError(
+        `"${pattern}" matched no leg result file (searched ${searched}; relative paths are from ${cwd})`,
+        'results',
+      );
     files.forEach((f) => found.add(path.normalize(f)));
   }
   return [...found].sort();
+}
+
+/**
+ * Every .json file in `dir` and up to RESULTS_MAX_DEPTH folder levels below, without
+ * following symbolic links; refuses a folder holding more than the bounds allow.
+ */
+async function jsonFilesBelow(
+  dir: string,
+  pattern: string,
+): Promise<{ files: string[]; folders: number }> {
+  const files: string[] = [];
+  let folders = 0;
+  let level = [dir];
+  for (let depth = 0; depth <= RESULTS_MAX_DEPTH && level.length; depth++) {
+    const next: string[] = [];
+    for (const folder of level) {
+      if (++folders > RESULTS_MAX_FOLDERS)
+        throw new XplatError(
+          `"${pattern}" has more than ${RESULTS_MAX_FOLDERS} folders within ${RESULTS_MAX_DEPTH} levels of ${dir}; point it at the folder the leg results were downloaded to`,
+          'results',
+        );
+      const entries = await readdir(folder, { withFileTypes: true }).catch(() => []);
+      for (const entry of entries) {
+        // Hidden entries are skipped, as the glob search always did (dot: false).
+        if (entry.name.startsWith('.')) continue;
+        const full = path.join(folder, entry.name);
+        if (entry.isDirectory()) next.push(full);
+        else if (entry.isFile() && entry.name.endsWith('.json')) {
+          files.push(full);
+          if (files.length > RESULTS_MAX_FILES) return { files, folders };
+        }
+      }
+    }
+    level = next;
+  }
+  return { files, folders };
 }
 
 export async function loadLegResults(

@@ -8,12 +8,12 @@
  * Secrets never reach the logger or an error message; each one is handed to `onSecret`
  * so the caller can mask it.
  */
-import { XplatError } from '@xplat/core';
+import { silentLogger, XplatError } from '@xplat/core';
 import { type Challenge, parseWwwAuthenticate, pickChallenge } from './challenge.js';
 import type { Credentials } from './credentials.js';
 import { RegistryError, describeErrorBody } from './errors.js';
 import type { HttpClient, HttpResponse } from './http.js';
-import { type RegistryLogger, quietLogger } from './logger.js';
+import type { RegistryLogger } from './logger.js';
 
 export type Action = 'pull' | 'push';
 
@@ -124,7 +124,7 @@ export class Authenticator {
 
   constructor(options: AuthenticatorOptions) {
     this.#o = options;
-    this.#logger = options.logger ?? quietLogger;
+    this.#logger = options.logger ?? silentLogger;
     this.#now = options.now ?? Date.now;
   }
 

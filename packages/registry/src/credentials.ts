@@ -7,8 +7,8 @@ import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { getExecOutput } from '@actions/exec';
-import { XplatError, errorMessage } from '@xplat/core';
-import { type RegistryLogger, quietLogger } from './logger.js';
+import { XplatError, errorMessage, silentLogger } from '@xplat/core';
+import type { RegistryLogger } from './logger.js';
 import { DOCKER_HUB, normalizeRegistry } from './reference.js';
 
 export interface Credentials {
@@ -110,7 +110,7 @@ export async function resolveCredentials(
   registry: string,
   options: CredentialOptions = {},
 ): Promise<Credentials | undefined> {
-  const logger = options.logger ?? quietLogger;
+  const logger = options.logger ?? silentLogger;
   const host = normalizeRegistry(registry);
   const secret = (value: string | undefined): void => {
     if (value) options.onSecret?.(value);

@@ -8,8 +8,9 @@
  * Node's built-in fetch (undici) is the transport; the undici package itself needs a
  * newer Node than the runners' Node 20 toolchain.
  */
+import { silentLogger } from '@xplat/core';
 import { RegistryError, describeErrorBody } from './errors.js';
-import { type RegistryLogger, quietLogger } from './logger.js';
+import type { RegistryLogger } from './logger.js';
 
 export interface RetryPolicy {
   /** Attempts in all, the first one included. */
@@ -220,7 +221,7 @@ export class HttpClient {
 
   constructor(
     policy: Partial<RetryPolicy> = {},
-    logger: RegistryLogger = quietLogger,
+    logger: RegistryLogger = silentLogger,
     userAgent = 'xplat-registry',
   ) {
     this.policy = { ...DEFAULT_RETRY_POLICY, ...policy };

@@ -4,6 +4,7 @@
  * token or a newly learned challenge can cure, and turns 401/403 into one-line errors
  * that name the registry and where the credentials came from.
  */
+import { silentLogger } from '@xplat/core';
 import {
   type CredentialOptions,
   type Credentials,
@@ -20,7 +21,7 @@ import {
   type RetryPolicy,
   type StreamResponse,
 } from './http.js';
-import { type RegistryLogger, quietLogger } from './logger.js';
+import type { RegistryLogger } from './logger.js';
 import { type Repository, apiHost, normalizeRegistry } from './reference.js';
 
 export interface TransportOptions {
@@ -102,7 +103,7 @@ export class Transport {
   readonly #limiters = new Map<string, Limiter>();
 
   constructor(options: TransportOptions = {}) {
-    this.logger = options.logger ?? quietLogger;
+    this.logger = options.logger ?? silentLogger;
     const limit = options.maxRequestsPerRegistry ?? defaultConcurrency();
     this.#limit = Number.isSafeInteger(limit) && limit >= 1 ? limit : DEFAULT_REQUESTS_PER_REGISTRY;
     this.#insecure = new Set(

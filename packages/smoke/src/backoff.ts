@@ -60,8 +60,11 @@ export async function poll(options: PollOptions): Promise<PollResult> {
     attempts++;
     const result = await bounded(options.attempt(remaining), remaining, options.signal);
     if (result.ok) return { ok: true, detail: result.detail, attempts, at: now(), aborted: false };
-    // An attempt cut short by the deadline says less than the one before it did.
-    if (result.error !== CUT_SHORT || attempts === 1) last = result.error;
+    // An attempt cut short by the deadline says less than the one before it did: one that
+    // timed out by itself but only had the deadline's leftovers ("no answer within 0.0 s")
+    // is no better than one `bounded` cut.
+    const cutShort = result.error === CUT_SHORT || now() >= options.deadline;
+    if (!cutShort || attempts === 1) last = result.error;
     const wait = Math.min(waits.next().value, options.deadline - now());
     if (wait <= 0) return { ok: false, detail: last, attempts, at: now(), aborted: false };
     try {

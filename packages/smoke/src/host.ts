@@ -14,7 +14,11 @@ import {
   type OperatingSystem,
 } from '@xplat/core';
 
-export interface HostFacts {
+/**
+ * The host a smoke test runs its container on, as far as the plan needs it (not the
+ * engine's HostFacts, the full probe that picks a builder).
+ */
+export interface SmokeHost {
   readonly os: OperatingSystem;
   /** Normalised (amd64, arm64). */
   readonly architecture: string;
@@ -63,7 +67,7 @@ export function hostFromEngine(info: {
   architecture: string;
   osVersion: string;
   isolation: string;
-}): HostFacts {
+}): SmokeHost {
   const os = info.os === 'windows' ? 'windows' : info.os === 'linux' ? 'linux' : undefined;
   if (!os)
     throw new Error(
@@ -156,7 +160,7 @@ export function buildsInSkewError(text: string): { image?: string; host?: string
 /** Refuses an image the host cannot run at all, before anything is started. */
 export function checkPlatformForHost(
   imageOs: OperatingSystem,
-  host: HostFacts,
+  host: SmokeHost,
   input = 'platform',
 ): void {
   if (imageOs !== host.os) {

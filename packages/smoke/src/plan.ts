@@ -14,7 +14,7 @@ import {
   type PortMapping,
   type RunSpec,
 } from '@xplat/engine';
-import { checkPlatformForHost, hostDefaults, windowsSkewProblem, type HostFacts } from './host.js';
+import { checkPlatformForHost, hostDefaults, windowsSkewProblem, type SmokeHost } from './host.js';
 import type { SmokeRequest } from './options.js';
 import type { StatusMatcher } from './parse.js';
 
@@ -48,7 +48,7 @@ export interface OneShotSpec {
 }
 
 export interface SmokePlan {
-  readonly host: HostFacts;
+  readonly host: SmokeHost;
   /** The platform as the report names it (the request's, else the image's, else unknown). */
   readonly platform?: Platform;
   readonly containerName: string;
@@ -96,7 +96,7 @@ export interface PlanContext {
   readonly imageOsVersion?: string;
 }
 
-export function planSmoke(request: SmokeRequest, host: HostFacts, context: PlanContext): SmokePlan {
+export function planSmoke(request: SmokeRequest, host: SmokeHost, context: PlanContext): SmokePlan {
   const defaults = hostDefaults(host.os);
   const platform = request.platform ?? imagePlatform(context.image);
   if (platform) checkPlatformForHost(platform.os, host);
@@ -240,7 +240,7 @@ function imagePlatform(image: PlanContext['image']): Platform | undefined {
 }
 
 function notes(
-  host: HostFacts,
+  host: SmokeHost,
   platform: Platform | undefined,
   network: string,
   published: readonly PortMapping[],

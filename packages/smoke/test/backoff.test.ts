@@ -50,6 +50,26 @@ describe('backoff', () => {
     expect(Date.now() - started).toBeLessThan(800);
   });
 
+  test("an attempt that times out on the deadline's leftovers does not hide the answer before it", async () => {
+    // What a loaded machine does to an HTTP probe: real answers first, then a last attempt
+    // that only had the remaining milliseconds and timed out by itself.
+    let n = 0;
+    const result = await poll({
+      deadline: Date.now() + 150,
+      backoff: { initialMs: 10, factor: 1, capMs: 10 },
+      attempt: async (remaining) => {
+        n++;
+        if (n < 3) return { ok: false, error: 'answered 200 but the body does not match /ok/' };
+        await new Promise((r) => setTimeout(r, remaining));
+        return { ok: false, error: `no answer within ${(remaining / 1000).toFixed(1)} s` };
+      },
+    });
+    expect(result).toMatchObject({
+      ok: false,
+      detail: 'answered 200 but the body does not match /ok/',
+    });
+  });
+
   test('an abort ends the poll at once', async () => {
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 50);

@@ -13,23 +13,23 @@ import {
   isBuildSkewError,
   parseSmokeInputs,
   planSmoke,
-  type HostFacts,
+  type SmokeHost,
   type SmokeInputs,
 } from '@xplat/smoke';
 
-const ltsc2022Host: HostFacts = {
+const ltsc2022Host: SmokeHost = {
   os: 'windows',
   architecture: 'amd64',
   osVersion: '10.0.20348',
   isolation: 'process',
 };
-const ltsc2025Host: HostFacts = {
+const ltsc2025Host: SmokeHost = {
   os: 'windows',
   architecture: 'amd64',
   osVersion: '10.0.26100',
   isolation: 'process',
 };
-const linuxHost: HostFacts = { os: 'linux', architecture: 'amd64' };
+const linuxHost: SmokeHost = { os: 'linux', architecture: 'amd64' };
 const context = {
   containerName: 'xplat-smoke-test',
   hostPort: (port: number) => 49_000 + (port % 1000),
@@ -43,7 +43,7 @@ const windowsApp: SmokeInputs = {
 };
 const plan = (
   inputs: SmokeInputs,
-  host: HostFacts,
+  host: SmokeHost,
   extra: Partial<Parameters<typeof planSmoke>[2]> = {},
 ) => planSmoke(parseSmokeInputs(inputs), host, { ...context, ...extra });
 

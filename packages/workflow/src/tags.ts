@@ -7,7 +7,8 @@ import { tagProblem } from '@xplat/registry';
 
 export const SEMVER_PLACEHOLDERS = ['version', 'major', 'minor', 'patch'] as const;
 export const REF_PLACEHOLDERS = ['branch', 'tag', 'sha', 'date'] as const;
-export const TAG_PLACEHOLDERS = [...SEMVER_PLACEHOLDERS, ...REF_PLACEHOLDERS] as const;
+/** Placeholders of the index tags in xplat.yml (not a platform image's `tag-template`). */
+export const INDEX_TAG_PLACEHOLDERS = [...SEMVER_PLACEHOLDERS, ...REF_PLACEHOLDERS] as const;
 
 /** Tags of the index when xplat.yml names none. */
 export const DEFAULT_TAGS: readonly string[] = [
@@ -51,9 +52,9 @@ export function parseTagTemplate(text: string): TagTemplate {
     throw new Error(`"${template}" has an unmatched brace; placeholders look like {version}`);
   const tokens = [...template.matchAll(/\{([^{}]*)\}/g)].map((m) => m[1]!);
   for (const token of tokens) {
-    if (!(TAG_PLACEHOLDERS as readonly string[]).includes(token))
+    if (!(INDEX_TAG_PLACEHOLDERS as readonly string[]).includes(token))
       throw new Error(
-        `"{${token}}" is not a tag placeholder; use ${TAG_PLACEHOLDERS.map((p) => `{${p}}`).join(', ')}`,
+        `"{${token}}" is not a tag placeholder; use ${INDEX_TAG_PLACEHOLDERS.map((p) => `{${p}}`).join(', ')}`,
       );
   }
   const sample = template.replace(/\{([^{}]*)\}/g, (_m, t: string) => SAMPLE[t]!);

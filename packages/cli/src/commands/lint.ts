@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
+  BUILDER_KINDS,
   errorMessage,
   formatPlatform,
   parsePlatform,
@@ -129,8 +130,6 @@ arguments could not be used (a missing or unparsable file, a bad flag).
 
 ${flagHelp(lintFlags)}`;
 
-const BUILDERS = ['buildx', 'buildkit', 'classic'] as const;
-
 /** KEY=VALUE pairs; a bare KEY takes its value from the environment, as docker build does. */
 export function parseBuildArgs(
   items: readonly string[],
@@ -225,8 +224,11 @@ async function lint(argv: string[], io: CliIO): Promise<number> {
     );
   }
   const builder = text(parsed, 'builder').trim();
-  if (builder && !(BUILDERS as readonly string[]).includes(builder)) {
-    throw new UsageError(`"${builder}" is not a builder; use ${BUILDERS.join(', ')}`, 'builder');
+  if (builder && !(BUILDER_KINDS as readonly string[]).includes(builder)) {
+    throw new UsageError(
+      `"${builder}" is not a builder; use ${BUILDER_KINDS.join(', ')}`,
+      'builder',
+    );
   }
   const project = await projectOf(parsed, io);
   const jobs = asUsage(() => lintJobs(parsed, io, project));

@@ -5,7 +5,7 @@
  */
 import type { Logger } from '@xplat/core';
 import type { ContainerState, DockerOptions } from '@xplat/engine';
-import type { HostFacts } from '../host.js';
+import type { SmokeHost } from '../host.js';
 import type { SmokeRequest } from '../options.js';
 import type { CheckReport, StopReport } from '../report.js';
 
@@ -17,7 +17,7 @@ export interface SmokeDeps {
   /** Called as soon as the container exists, so a post step can remove it if this process dies. */
   readonly onContainer?: (id: string) => void | Promise<void>;
   /** The host's facts; default: asked of the engine (`docker info`). */
-  readonly host?: HostFacts;
+  readonly host?: SmokeHost;
   /** A free host port for publishing; default: one the OS hands out. */
   readonly freePort?: () => Promise<number>;
   /**
@@ -39,7 +39,7 @@ export interface Failure {
 
 export interface SmokeRun {
   readonly request: SmokeRequest;
-  readonly host: HostFacts;
+  readonly host: SmokeHost;
   readonly checks: CheckReport[];
   readonly logger: Logger;
   readonly docker: DockerOptions;
@@ -70,7 +70,7 @@ export interface SmokeRun {
 /** A run before any phase: no container yet, and an exit that never comes until one starts. */
 export function newSmokeRun(
   request: SmokeRequest,
-  host: HostFacts,
+  host: SmokeHost,
   checks: CheckReport[],
   logger: Logger,
   docker: DockerOptions,

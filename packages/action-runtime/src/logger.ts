@@ -1,5 +1,5 @@
 import * as core from '@actions/core';
-import type { Logger } from './logger.js';
+import type { Logger } from '@xplat/core';
 
 /**
  * The Logger every action's main.ts hands to the libraries: warnings become annotations,
