@@ -12,6 +12,7 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony export */ });
 /* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(2857);
 /* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(4377);
+/* harmony import */ var _builders_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(6093);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7638);
 /* harmony import */ var _leg_result_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(2819);
 /* harmony import */ var _platform_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(1266);
@@ -21,6 +22,7 @@ __webpack_require__.r(__webpack_exports__);
  * only when a leg result is really read or written (leg-result.ts imports it on demand),
  * not with every action's start.
  */
+
 
 
 
@@ -70,7 +72,7 @@ const legResultSchema = zod__WEBPACK_IMPORTED_MODULE_3__/* .object */ .Ikc({
     digest: zod__WEBPACK_IMPORTED_MODULE_3__/* .string */ .YjP(),
     pushed: zod__WEBPACK_IMPORTED_MODULE_3__/* .boolean */ .zMY(),
     tags: zod__WEBPACK_IMPORTED_MODULE_3__/* .array */ .YOg(zod__WEBPACK_IMPORTED_MODULE_3__/* .string */ .YjP().min(1)),
-    builder: zod__WEBPACK_IMPORTED_MODULE_3__/* ["enum"] */ .k5n(['buildx', 'buildkit', 'classic']),
+    builder: zod__WEBPACK_IMPORTED_MODULE_3__/* ["enum"] */ .k5n(_builders_js__WEBPACK_IMPORTED_MODULE_5__/* .BUILDER_KINDS */ .m),
     timings: zod__WEBPACK_IMPORTED_MODULE_3__/* .object */ .Ikc({
         startedAt: zod__WEBPACK_IMPORTED_MODULE_4__/* .datetime */ .w$(),
         finishedAt: zod__WEBPACK_IMPORTED_MODULE_4__/* .datetime */ .w$(),

@@ -35,6 +35,8 @@ function duration(params) {
     return core._isoDuration(ZodISODuration, params);
 }
 
+// EXTERNAL MODULE: ./packages/core/src/builders.ts
+var builders = __webpack_require__(6093);
 // EXTERNAL MODULE: ./packages/core/src/errors.ts
 var errors = __webpack_require__(7638);
 // EXTERNAL MODULE: ./packages/core/src/leg-result.ts
@@ -48,6 +50,7 @@ var platform = __webpack_require__(1266);
  * only when a leg result is really read or written (leg-result.ts imports it on demand),
  * not with every action's start.
  */
+
 
 
 
@@ -97,7 +100,7 @@ const legResultSchema = schemas/* object */.Ikc({
     digest: schemas/* string */.YjP(),
     pushed: schemas/* boolean */.zMY(),
     tags: schemas/* array */.YOg(schemas/* string */.YjP().min(1)),
-    builder: schemas/* enum */.k5n(['buildx', 'buildkit', 'classic']),
+    builder: schemas/* enum */.k5n(builders/* BUILDER_KINDS */.m),
     timings: schemas/* object */.Ikc({
         startedAt: datetime(),
         finishedAt: datetime(),

@@ -12,29 +12,10 @@
 # harmless, and other users of QEMU may rely on it.
 set -Euo pipefail   # no -e: a teardown keeps going past what is already gone
 
-DIR="${XPLAT_TESTBED_DIR:-${TMPDIR:-/tmp}/xplat-testbed}"
-[[ "$DIR" == /* ]] || DIR="$PWD/$DIR"   # the daemons need absolute paths
-DIR="${DIR%/}"
-LOCK_FILE="$DIR.lock"
-MARKER="$DIR/.xplat-testbed"
-
-T0_MS="$(date +%s%3N)"
-log() {
-  local ms=$(( $(date +%s%3N) - T0_MS ))
-  printf '[testbed down %3d.%ds] %s\n' $((ms / 1000)) $((ms % 1000 / 100)) "$*"
-}
-die() { log "ERROR: $*" >&2; exit 1; }
-
-# Alive = exists and is not a zombie (PID 1 here may not reap orphans, and a
-# zombie's PID still answers kill -0).
-alive() {
-  local pid="${1:-}" stat
-  [[ "$pid" =~ ^[0-9]+$ ]] || return 1
-  stat="$(cat "/proc/$pid/stat" 2>/dev/null)" || return 1
-  stat="${stat##*) }"
-  [[ "${stat%% *}" != Z && "${stat%% *}" != X ]]
-}
-pid_from() { [[ -r "$1" ]] && tr -dc '0-9' < "$1" || true; }
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+TESTBED_STEP=down
+# shellcheck source=lib.sh
+. "$HERE/lib.sh"   # DIR, LOCK_FILE, MARKER, log/err/die, alive, pid_from, take_lock
 
 # stop NAME PID SECONDS: SIGTERM, wait, then SIGKILL.
 stop() {
@@ -54,9 +35,7 @@ stop() {
 
 # up.sh calls us while holding the lock; otherwise take it.
 if [[ "${XPLAT_TESTBED_LOCKED:-}" != 1 ]]; then
-  mkdir -p "$(dirname "$LOCK_FILE")"
-  exec 9>"$LOCK_FILE"
-  flock -w 180 9 || die "another up.sh/down.sh has held $LOCK_FILE for 3 minutes"
+  take_lock
 fi
 
 if [[ ! -e "$DIR" ]]; then

@@ -80,13 +80,12 @@ set -Eeuo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 
 # ---------------------------------------------------------------------------
-# Common settings and helpers (down.sh has the same first few)
+# Common settings and helpers (the state folder, log/die and the PID checks are
+# lib.sh's, shared with down.sh)
 # ---------------------------------------------------------------------------
-DIR="${XPLAT_TESTBED_DIR:-${TMPDIR:-/tmp}/xplat-testbed}"
-[[ "$DIR" == /* ]] || DIR="$PWD/$DIR"   # the daemons need absolute paths
-DIR="${DIR%/}"
-LOCK_FILE="$DIR.lock"          # beside the folder, because down.sh deletes the folder
-MARKER="$DIR/.xplat-testbed"   # down.sh only deletes folders that carry it
+TESTBED_STEP=up
+# shellcheck source=lib.sh
+. "$HERE/lib.sh"   # DIR, LOCK_FILE, MARKER, log/err/die, alive, pid_from, take_lock
 
 if [[ -z "${XPLAT_TESTBED_CACHE:-}" ]]; then   # same default as install.sh
   if [[ -w /var/cache ]]; then XPLAT_TESTBED_CACHE=/var/cache/xplat-testbed
@@ -103,25 +102,6 @@ BUSYBOX_AMD64=/bin/busybox      # from busybox-static (amd64)
 BUSYBOX_ARM64="$XPLAT_TESTBED_CACHE/busybox-arm64/bin/busybox"   # from install.sh
 REG_USER=xplat
 
-T0_MS="$(date +%s%3N)"
-log() {
-  local ms=$(( $(date +%s%3N) - T0_MS ))
-  printf '[testbed up %3d.%ds] %s\n' $((ms / 1000)) $((ms % 1000 / 100)) "$*"
-}
-err() { log "ERROR: $*" >&2; }
-die() { err "$*"; exit 1; }
-
-# A PID is alive when it exists and is not a zombie. kill -0 is not enough: on
-# this kind of machine PID 1 does not reap orphans, so dead daemons linger as
-# zombies whose PIDs still answer kill -0.
-alive() {
-  local pid="${1:-}" stat
-  [[ "$pid" =~ ^[0-9]+$ ]] || return 1
-  stat="$(cat "/proc/$pid/stat" 2>/dev/null)" || return 1
-  stat="${stat##*) }"
-  [[ "${stat%% *}" != Z && "${stat%% *}" != X ]]
-}
-pid_from() { [[ -r "$1" ]] && tr -dc '0-9' < "$1" || true; }
 env_get() { [[ -r "$DIR/env" ]] && sed -n "s/^$1=//p" "$DIR/env" | head -n1 || true; }
 
 # Run a command with its output in $DIR/logs/<name>.log; on failure show the tail.
@@ -162,11 +142,9 @@ healthy() {
   timeout 10 "$DOCKER" version --format '{{.Server.Version}}' >/dev/null 2>&1
 }
 
-mkdir -p "$(dirname "$DIR")"
 # fd 9 holds the lock; the daemons below are started with 9>&- so that they do
 # not inherit it (they would hold the lock for as long as they live).
-exec 9>"$LOCK_FILE"
-flock -w 180 9 || die "another up.sh/down.sh has held $LOCK_FILE for 3 minutes"
+take_lock
 export XPLAT_TESTBED_LOCKED=1   # tells down.sh (called below) that we hold the lock
 
 if [[ -e "$DIR" ]]; then

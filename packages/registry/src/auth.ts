@@ -6,22 +6,19 @@
  * set and refreshed when they expire or when the registry turns down a cached one.
  *
  * Secrets never reach the logger or an error message; each one is handed to `onSecret`
- * so the caller can mask it.
+ * so the caller can mask it. Here: the challenge per registry, the token cache and when
+ * to send again; scopes.ts says what a request needs, token.ts fetches a token,
+ * auth-errors.ts words a refusal.
  */
 import { silentLogger, XplatError } from '@xplat/core';
+import { denied, needsLogin, wrongCredentials } from './auth-errors.js';
 import { type Challenge, parseWwwAuthenticate, pickChallenge } from './challenge.js';
 import type { Credentials } from './credentials.js';
-import { RegistryError, describeErrorBody } from './errors.js';
+import { RegistryError } from './errors.js';
 import type { HttpClient, HttpResponse } from './http.js';
 import type { RegistryLogger } from './logger.js';
-
-export type Action = 'pull' | 'push';
-
-/** Access to one repository: `repository:org/app:pull,push` on the wire. */
-export interface Scope {
-  repository: string;
-  actions: readonly Action[];
-}
+import { covers, describeScopes, normalizeScopes, scopeString, type Scope } from './scopes.js';
+import { fetchToken, type BearerChallenge, type Token } from './token.js';
 
 /** What a request sent, so a 401 can be told apart: stale token, wrong password, no login. */
 export interface Authorization {
@@ -45,71 +42,7 @@ export interface AuthenticatorOptions {
   now?: () => number;
 }
 
-type ChallengeState =
-  | { scheme: 'none' }
-  | { scheme: 'basic' }
-  | { scheme: 'bearer'; realm: string; service: string | undefined };
-
-interface Token {
-  value: string;
-  expiresAt: number;
-  scopes: Scope[];
-  credentials: Credentials | undefined;
-}
-
-/** Tokens live 60 s when the server does not say (the token spec's default). */
-export const DEFAULT_TOKEN_LIFETIME_S = 60;
-
-/** Pull on a repository: what reading needs. */
-export function pullScope(repo: { repository: string }): Scope {
-  return { repository: repo.repository, actions: ['pull'] };
-}
-
-/** Pull and push on a repository: what writing needs (registries check pull as they write). */
-export function pushScope(repo: { repository: string }): Scope {
-  return { repository: repo.repository, actions: ['pull', 'push'] };
-}
-
-/** `repository:org/app:pull,push`. */
-export function scopeString(scope: Scope): string {
-  return `repository:${scope.repository}:${scope.actions.join(',')}`;
-}
-
-/** One entry per repository, actions merged and ordered (pull before push), repositories sorted. */
-export function normalizeScopes(scopes: readonly Scope[]): Scope[] {
-  const merged = new Map<string, Set<Action>>();
-  for (const s of scopes) {
-    const set = merged.get(s.repository) ?? new Set<Action>();
-    for (const a of s.actions) set.add(a);
-    merged.set(s.repository, set);
-  }
-  return [...merged.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([repository, set]) => ({
-      repository,
-      actions: (['pull', 'push'] as const).filter((a) => set.has(a)),
-    }));
-}
-
-/** Whether `granted` includes every action of `wanted`. */
-function covers(granted: readonly Scope[], wanted: readonly Scope[]): boolean {
-  return wanted.every((w) =>
-    w.actions.every((a) =>
-      granted.some((g) => g.repository === w.repository && g.actions.includes(a)),
-    ),
-  );
-}
-
-/** `pull on a/b and pull,push on c/d`, for messages. */
-export function describeScopes(scopes: readonly Scope[]): string {
-  return scopes.map((s) => `${s.actions.join(',')} on ${s.repository}`).join(' and ');
-}
-
-function isLoopback(host: string): boolean {
-  return (
-    host === 'localhost' || /^127\.\d+\.\d+\.\d+$/.test(host) || host === '[::1]' || host === '::1'
-  );
-}
+type ChallengeState = { scheme: 'none' } | { scheme: 'basic' } | BearerChallenge;
 
 export class Authenticator {
   readonly #o: AuthenticatorOptions;
@@ -136,7 +69,7 @@ export class Authenticator {
     const credentials = await this.#credentialsFor(registry);
 
     if (state.scheme === 'basic') {
-      if (!credentials) throw this.#needsLogin(registry, wanted);
+      if (!credentials) throw needsLogin(registry, wanted);
       if (credentials.username === undefined || credentials.password === undefined) {
         throw new XplatError(
           `${registry} asks for a username and password, but ${credentials.source} holds a token; give the username and password inputs`,
@@ -221,10 +154,10 @@ export class Authenticator {
   ): XplatError {
     const wanted = normalizeScopes(scopes);
     const credentials = sent?.credentials;
-    if (!credentials) return this.#needsLogin(registry, wanted);
-    if (sent.scheme === 'basic') return this.#wrongCredentials(registry, credentials, res);
+    if (!credentials) return needsLogin(registry, wanted);
+    if (sent.scheme === 'basic') return wrongCredentials(registry, credentials, res);
     // A token was issued but does not cover the request: the account lacks the access.
-    return this.#denied(registry, wanted, credentials);
+    return denied(registry, wanted, credentials);
   }
 
   /** The error for a 403. */
@@ -234,30 +167,8 @@ export class Authenticator {
     sent: Authorization | undefined,
   ): XplatError {
     const wanted = normalizeScopes(scopes);
-    if (!sent?.credentials) return this.#needsLogin(registry, wanted);
-    return this.#denied(registry, wanted, sent.credentials);
-  }
-
-  #needsLogin(registry: string, scopes: readonly Scope[]): XplatError {
-    return new XplatError(
-      `${registry} requires a login for ${describeScopes(scopes)}: give the username and password inputs, or run docker login ${registry} first`,
-      'username/password',
-    );
-  }
-
-  #wrongCredentials(registry: string, credentials: Credentials, res: HttpResponse): XplatError {
-    const detail = describeErrorBody(res.body).text;
-    return new XplatError(
-      `${registry} rejected the credentials from ${credentials.source} (${res.status}${detail ? ` ${detail}` : ''}); check that they are right for ${registry}`,
-      credentials.input,
-    );
-  }
-
-  #denied(registry: string, scopes: readonly Scope[], credentials: Credentials): XplatError {
-    return new XplatError(
-      `the credentials from ${credentials.source} are not allowed ${describeScopes(scopes)} at ${registry}; use an account with that access`,
-      credentials.input,
-    );
+    if (!sent?.credentials) return needsLogin(registry, wanted);
+    return denied(registry, wanted, sent.credentials);
   }
 
   #credentialsFor(registry: string): Promise<Credentials | undefined> {
@@ -326,7 +237,7 @@ export class Authenticator {
   /** A new token for `scopes`, one fetch for all who ask at once; `started`: this call fetched it. */
   async #token(
     registry: string,
-    state: Extract<ChallengeState, { scheme: 'bearer' }>,
+    state: BearerChallenge,
     scopes: Scope[],
     credentials: Credentials | undefined,
   ): Promise<{ token: Token; started: boolean }> {
@@ -342,108 +253,22 @@ export class Authenticator {
 
   async #fetchToken(
     registry: string,
-    state: Extract<ChallengeState, { scheme: 'bearer' }>,
+    state: BearerChallenge,
     scopes: Scope[],
     credentials: Credentials | undefined,
   ): Promise<Token> {
-    let realm: URL;
-    try {
-      realm = new URL(state.realm);
-    } catch {
-      throw new RegistryError(
-        `${registry} named the token realm "${state.realm}", which is not a URL`,
-      );
-    }
-    if (realm.protocol !== 'https:' && realm.protocol !== 'http:') {
-      throw new RegistryError(
-        `${registry} named the token realm "${state.realm}", which is not http(s)`,
-      );
-    }
-    if (
-      credentials &&
-      realm.protocol === 'http:' &&
-      !isLoopback(realm.hostname) &&
-      !this.#o.plainHttpAllowed(realm.host)
-    ) {
-      throw new RegistryError(
-        `${registry} wants credentials sent to ${realm.origin} over plain http; refusing (list ${realm.host} in insecure-registries if that is intended)`,
-      );
-    }
-    const wire = scopes.map(scopeString);
-    const what = `token for ${describeScopes(scopes)} from ${realm.origin}${realm.pathname}`;
-    const started = this.#now();
-    let res: HttpResponse;
-    if (credentials?.identityToken) {
-      // An identity token is an OAuth2 refresh token: exchange it with a POST (docker does the same).
-      const form = new URLSearchParams({
-        grant_type: 'refresh_token',
-        refresh_token: credentials.identityToken,
-        client_id: 'xplat',
-        ...(state.service ? { service: state.service } : {}),
-        scope: wire.join(' '),
-      });
-      res = await this.#o.http.request({
-        method: 'POST',
-        url: realm.href,
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: form.toString(),
-        what: `POST ${what}`,
-      });
-    } else {
-      const url = new URL(realm.href);
-      if (state.service) url.searchParams.set('service', state.service);
-      for (const s of wire) url.searchParams.append('scope', s);
-      const headers: Record<string, string> = {};
-      if (credentials?.username !== undefined && credentials.password !== undefined) {
-        headers.authorization = `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
-      }
-      res = await this.#o.http.request({
-        method: 'GET',
-        url: url.href,
-        headers,
-        what: `GET ${what}`,
-      });
-    }
-    if (res.status === 401 || res.status === 403) {
-      if (credentials) throw this.#wrongCredentials(registry, credentials, res);
-      throw this.#needsLogin(registry, scopes);
-    }
-    if (res.status !== 200) {
-      const detail = describeErrorBody(res.body).text;
-      throw new RegistryError(
-        `${what}: ${res.status} ${res.statusText}${detail ? ` (${detail})` : ''}`,
-        res.status,
-      );
-    }
-    let body: {
-      token?: unknown;
-      access_token?: unknown;
-      expires_in?: unknown;
-      refresh_token?: unknown;
-    };
-    try {
-      body = JSON.parse(res.body.toString('utf8')) as typeof body;
-    } catch {
-      throw new RegistryError(`${what}: the answer is not JSON`);
-    }
-    const value = typeof body.token === 'string' && body.token ? body.token : body.access_token;
-    if (typeof value !== 'string' || !value)
-      throw new RegistryError(`${what}: the answer holds no token`);
-    this.#o.onSecret?.(value);
-    if (typeof body.refresh_token === 'string' && body.refresh_token)
-      this.#o.onSecret?.(body.refresh_token);
-    const lifetimeS =
-      typeof body.expires_in === 'number' && body.expires_in > 0
-        ? body.expires_in
-        : DEFAULT_TOKEN_LIFETIME_S;
-    const lifetime = lifetimeS * 1000;
-    // Renew a little early so a token does not expire between our check and the request.
-    const token: Token = {
-      value,
-      expiresAt: started + lifetime - Math.min(10_000, lifetime / 10),
+    const { token, lifetimeS } = await fetchToken(
+      {
+        http: this.#o.http,
+        plainHttpAllowed: this.#o.plainHttpAllowed,
+        onSecret: this.#o.onSecret,
+        now: this.#now,
+      },
+      registry,
+      state,
       scopes,
       credentials,
-    };
+    );
     this.#tokens.set(tokenKey(registry, scopes), token);
     this.#logger.debug(
       `got a ${registry} token for ${describeScopes(scopes)}, valid ${lifetimeS} s`,

@@ -1,15 +1,20 @@
 /**
- * Moving blob bytes into a repository: opening an upload session, and streaming a blob
- * from one repository (of any registry) into another with a monolithic upload (POST,
- * then one PUT carrying the digest). Blobs are never held in memory whole, so multi-GB
+ * Making a blob exist in a repository: asking whether it is there, a cross-repository
+ * mount within a registry, opening an upload session, and streaming a blob from one
+ * repository (of any registry) into another with a monolithic upload (POST, then one
+ * PUT carrying the digest). Blobs are never held in memory whole, so multi-GB
  * Windows layers copy too; the bytes are hashed and counted on the way, and the registry
  * checks the digest as well.
  */
 import { createHash } from 'node:crypto';
-import { pullScope, pushScope } from './auth.js';
+import { pullScope, pushScope } from './scopes.js';
+import type { BlobCopyOutcome } from './client-types.js';
+import { validateDigest } from './digest.js';
 import { RegistryError, notFoundError } from './errors.js';
 import { backoffMs, isTransientError } from './http.js';
-import { type Repository, formatRepository } from './reference.js';
+import type { Descriptor } from './manifest.js';
+import { isForeignLayer } from './media-types.js';
+import { type Repository, formatRepository, normalizeRegistry } from './reference.js';
 import { type Transport, unexpected } from './transport.js';
 
 /** Open an upload session in `target`; returns its absolute URL. */
@@ -138,4 +143,101 @@ function verifying(
       }
     },
   });
+}
+
+/** Whether `repo` holds the blob. */
+export async function blobExists(
+  transport: Transport,
+  repo: Repository,
+  digest: string,
+): Promise<boolean> {
+  validateDigest(digest);
+  const what = `${formatRepository(repo)}@${digest}`;
+  const res = await transport.send(repo.registry, [pullScope(repo)], {
+    method: 'HEAD',
+    url: transport.url(repo, `blobs/${digest}`),
+    what: `HEAD blob ${what}`,
+  });
+  if (res.status === 200) return true;
+  if (res.status === 404) return false;
+  throw unexpected(`HEAD blob ${what}`, res);
+}
+
+/**
+ * Make a blob of `from` (a repository of the same registry, or another registry) exist
+ * in `target`: a cross-repository mount when the registry agrees (201), else a copy
+ * (GET from the source, monolithic upload to the target).
+ */
+export async function mountBlob(
+  transport: Transport,
+  target: Repository,
+  digest: string,
+  from: string | Repository,
+  size?: number,
+): Promise<'mounted' | 'copied'> {
+  validateDigest(digest);
+  const source: Repository =
+    typeof from === 'string' ? { registry: target.registry, repository: from } : from;
+  if (normalizeRegistry(source.registry) !== normalizeRegistry(target.registry)) {
+    await transferBlob(transport, source, target, digest, size);
+    return 'copied';
+  }
+  const what = `mount ${digest} from ${source.repository} into ${formatRepository(target)}`;
+  const url = new URL(transport.url(target, 'blobs/uploads/'));
+  url.searchParams.set('mount', digest);
+  url.searchParams.set('from', source.repository);
+  // One token for both repositories: the registry checks pull on the source as it mounts.
+  const res = await transport.send(target.registry, [pushScope(target), pullScope(source)], {
+    method: 'POST',
+    url: url.href,
+    headers: { 'content-length': '0' },
+    what,
+  });
+  if (res.status === 201) {
+    transport.logger.debug(
+      `mounted ${digest} from ${source.repository} into ${formatRepository(target)}`,
+    );
+    return 'mounted';
+  }
+  if (res.status === 202) {
+    // The registry started an upload instead (mounting off, or the source lacks it): fill it.
+    transport.logger.debug(`${formatRepository(target)} did not mount ${digest}; copying it`);
+    await transferBlob(
+      transport,
+      source,
+      target,
+      digest,
+      size,
+      uploadLocation(res.headers.get('location'), res.url, what),
+    );
+    return 'copied';
+  }
+  throw unexpected(what, res);
+}
+
+/**
+ * Make the blob `descriptor` names exist in `target`, from `source`: a mount within a
+ * registry, asked for directly (201: mounted, which is also the answer when the target
+ * has it already; 202: the registry opened an upload instead, which is then filled);
+ * across registries nothing when the target has it already, else a copy. Foreign
+ * (non-distributable) layers are skipped: hosts fetch them from their URLs.
+ */
+export async function copyBlob(
+  transport: Transport,
+  source: Repository,
+  target: Repository,
+  descriptor: Descriptor,
+): Promise<BlobCopyOutcome> {
+  if (isForeignLayer(descriptor.mediaType)) {
+    transport.logger.info(
+      `skipping foreign layer ${descriptor.digest} (${descriptor.mediaType}): it is not distributable; hosts download it from ${descriptor.urls?.[0] ?? 'its URLs'}`,
+    );
+    return 'skipped';
+  }
+  if (
+    normalizeRegistry(source.registry) !== normalizeRegistry(target.registry) &&
+    (await blobExists(transport, target, descriptor.digest))
+  )
+    return 'exists';
+  return mountBlob(transport, target, descriptor.digest, source, descriptor.size);
 }

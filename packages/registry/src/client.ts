@@ -7,8 +7,9 @@
  * and compared with what was asked for and with Docker-Content-Digest.
  */
 import { XplatError } from '@xplat/core';
-import { pullScope, pushScope } from './auth.js';
-import { startUpload, transferBlob, uploadLocation } from './blob-transfer.js';
+import { pullScope, pushScope } from './scopes.js';
+import { blobExists, copyBlob, mountBlob, startUpload } from './blob-transfer.js';
+import type { Access, BlobCopyOutcome, ManifestHead, ManifestResult } from './client-types.js';
 import { copyImage, type CopyImageOptions, type CopyImageResult } from './copy.js';
 import { digestProblem, sha256Digest, validateDigest } from './digest.js';
 import { RegistryError, notFoundError } from './errors.js';
@@ -16,17 +17,11 @@ import type { RegistryLogger } from './logger.js';
 import {
   type Descriptor,
   type ImageConfig,
-  type Manifest,
   MAX_MANIFEST_BYTES,
   parseImageConfig,
   parseManifest,
 } from './manifest.js';
-import {
-  MANIFEST_MEDIA_TYPES,
-  baseMediaType,
-  isForeignLayer,
-  isManifestMediaType,
-} from './media-types.js';
+import { MANIFEST_MEDIA_TYPES, baseMediaType, isManifestMediaType } from './media-types.js';
 import {
   DOCKER_HUB,
   type ImageReference,
@@ -39,27 +34,10 @@ import { Transport, type TransportOptions, unexpected } from './transport.js';
 
 export type RegistryClientOptions = TransportOptions;
 
-export interface ManifestHead {
-  digest: string;
-  mediaType: string;
-  size: number;
-}
-
-export interface ManifestResult extends ManifestHead {
-  /** The exact bytes: push these, never a re-serialisation, or the digest changes. */
-  bytes: Buffer;
-  manifest: Manifest;
-}
-
 /** A client; the same as `new RegistryClient(options)`. */
 export function createRegistryClient(options: RegistryClientOptions = {}): RegistryClient {
   return new RegistryClient(options);
 }
-
-/** What happened to one blob of a copy. */
-export type BlobCopyOutcome = 'exists' | 'mounted' | 'copied' | 'skipped';
-
-export type Access = 'pull' | 'push';
 
 /** `registry/repo:tag` or `registry/repo@sha256:...`, for messages. */
 function named(repo: Repository, reference: string): string {
@@ -290,17 +268,8 @@ export class RegistryClient {
   }
 
   /** Whether `repo` holds the blob. */
-  async blobExists(repo: Repository, digest: string): Promise<boolean> {
-    validateDigest(digest);
-    const what = `${formatRepository(repo)}@${digest}`;
-    const res = await this.transport.send(repo.registry, [pullScope(repo)], {
-      method: 'HEAD',
-      url: this.transport.url(repo, `blobs/${digest}`),
-      what: `HEAD blob ${what}`,
-    });
-    if (res.status === 200) return true;
-    if (res.status === 404) return false;
-    throw unexpected(`HEAD blob ${what}`, res);
+  blobExists(repo: Repository, digest: string): Promise<boolean> {
+    return blobExists(this.transport, repo, digest);
   }
 
   /**
@@ -308,78 +277,25 @@ export class RegistryClient {
    * in `target`: a cross-repository mount when the registry agrees (201), else a copy
    * (GET from the source, monolithic upload to the target).
    */
-  async mountBlob(
+  mountBlob(
     target: Repository,
     digest: string,
     from: string | Repository,
     size?: number,
   ): Promise<'mounted' | 'copied'> {
-    validateDigest(digest);
-    const source: Repository =
-      typeof from === 'string' ? { registry: target.registry, repository: from } : from;
-    if (normalizeRegistry(source.registry) !== normalizeRegistry(target.registry)) {
-      await transferBlob(this.transport, source, target, digest, size);
-      return 'copied';
-    }
-    const what = `mount ${digest} from ${source.repository} into ${formatRepository(target)}`;
-    const url = new URL(this.transport.url(target, 'blobs/uploads/'));
-    url.searchParams.set('mount', digest);
-    url.searchParams.set('from', source.repository);
-    // One token for both repositories: the registry checks pull on the source as it mounts.
-    const res = await this.transport.send(target.registry, [pushScope(target), pullScope(source)], {
-      method: 'POST',
-      url: url.href,
-      headers: { 'content-length': '0' },
-      what,
-    });
-    if (res.status === 201) {
-      this.transport.logger.debug(
-        `mounted ${digest} from ${source.repository} into ${formatRepository(target)}`,
-      );
-      return 'mounted';
-    }
-    if (res.status === 202) {
-      // The registry started an upload instead (mounting off, or the source lacks it): fill it.
-      this.transport.logger.debug(
-        `${formatRepository(target)} did not mount ${digest}; copying it`,
-      );
-      await transferBlob(
-        this.transport,
-        source,
-        target,
-        digest,
-        size,
-        uploadLocation(res.headers.get('location'), res.url, what),
-      );
-      return 'copied';
-    }
-    throw unexpected(what, res);
+    return mountBlob(this.transport, target, digest, from, size);
   }
 
   /**
-   * Make the blob `descriptor` names exist in `target`, from `source`: a mount within a
-   * registry, asked for directly (201: mounted, which is also the answer when the target
-   * has it already; 202: the registry opened an upload instead, which is then filled);
-   * across registries nothing when the target has it already, else a copy. Foreign
-   * (non-distributable) layers are skipped: hosts fetch them from their URLs.
+   * Make the blob `descriptor` names exist in `target`, from `source` (see blob-transfer.ts):
+   * mounted, copied, already there, or skipped when it is a foreign layer.
    */
-  async copyBlob(
+  copyBlob(
     source: Repository,
     target: Repository,
     descriptor: Descriptor,
   ): Promise<BlobCopyOutcome> {
-    if (isForeignLayer(descriptor.mediaType)) {
-      this.transport.logger.info(
-        `skipping foreign layer ${descriptor.digest} (${descriptor.mediaType}): it is not distributable; hosts download it from ${descriptor.urls?.[0] ?? 'its URLs'}`,
-      );
-      return 'skipped';
-    }
-    if (
-      normalizeRegistry(source.registry) !== normalizeRegistry(target.registry) &&
-      (await this.blobExists(target, descriptor.digest))
-    )
-      return 'exists';
-    return this.mountBlob(target, descriptor.digest, source, descriptor.size);
+    return copyBlob(this.transport, source, target, descriptor);
   }
 
   /**

@@ -4,7 +4,7 @@
  * are missing). Children first, blobs before the manifest that names them, everything by
  * digest so the copy is byte-identical and re-runs find it already there.
  */
-import type { BlobCopyOutcome, ManifestResult, RegistryClient } from './client.js';
+import type { BlobCopyOutcome, ImageStore, ManifestResult } from './client-types.js';
 import type { ImageIndex, ImageManifest } from './manifest.js';
 import { isIndex } from './media-types.js';
 import {
@@ -73,7 +73,7 @@ export async function mapLimit<T, R>(
 }
 
 export async function copyImage(
-  client: RegistryClient,
+  client: ImageStore,
   source: ImageReference,
   target: Repository,
   options: CopyImageOptions = {},
@@ -106,7 +106,7 @@ export async function copyImage(
 }
 
 async function copyTree(
-  client: RegistryClient,
+  client: ImageStore,
   source: Repository,
   target: Repository,
   node: ManifestResult,

@@ -6,6 +6,7 @@
 export * from './auth.js';
 export * from './challenge.js';
 export * from './client.js';
+export * from './client-types.js';
 export * from './copy.js';
 export * from './credentials.js';
 export * from './digest.js';
@@ -26,6 +27,8 @@ export * from './logger.js';
 export * from './manifest.js';
 export * from './media-types.js';
 export * from './reference.js';
+export * from './scopes.js';
+export { DEFAULT_TOKEN_LIFETIME_S } from './token.js';
 export {
   DEFAULT_REQUESTS_PER_REGISTRY,
   Limiter,

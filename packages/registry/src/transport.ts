@@ -11,7 +11,8 @@ import {
   explicitCredentials,
   resolveCredentials,
 } from './credentials.js';
-import { type Authorization, Authenticator, type Scope } from './auth.js';
+import { type Authorization, Authenticator } from './auth.js';
+import type { Scope } from './scopes.js';
 import { RegistryError, describeErrorBody } from './errors.js';
 import {
   type HttpRequest,

@@ -21,5 +21,6 @@ export * from './plan.js';
 export * from './propose.js';
 export * from './propose-check.js';
 export * from './reusable.js';
+export * from './reusable-matrix.js';
 export * from './schema.js';
 export * from './tags.js';

@@ -1,0 +1,153 @@
+export const id = 130;
+export const ids = [130];
+export const modules = {
+
+/***/ 130:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+// ESM COMPAT FLAG
+__webpack_require__.r(__webpack_exports__);
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  legResultSchema: () => (/* binding */ legResultSchema),
+  validateLegResult: () => (/* binding */ validateLegResult)
+});
+
+// EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 11 modules
+var schemas = __webpack_require__(238);
+// EXTERNAL MODULE: ./node_modules/zod/v4/classic/iso.js
+var iso = __webpack_require__(377);
+;// CONCATENATED MODULE: ./packages/core/src/builders.ts
+/**
+ * The builders a platform image can be built with (engine's builder selection, the
+ * leg result's `builder`, the linter's BuildKit-only checks, the `builder` inputs and
+ * flags): one list, so a fourth builder is added in one place.
+ * - buildx: a buildx builder (Linux runners; remote BuildKit nodes appended to it);
+ * - buildkit: `DOCKER_BUILDKIT=1 docker build` with BuildKit built into the CLI, no buildx;
+ * - classic: the engine's own builder (the only one on hosted Windows runners).
+ */
+const BUILDER_KINDS = ['buildx', 'buildkit', 'classic'];
+
+// EXTERNAL MODULE: ./packages/core/src/errors.ts
+var errors = __webpack_require__(638);
+// EXTERNAL MODULE: ./packages/core/src/leg-result.ts
+var leg_result = __webpack_require__(819);
+// EXTERNAL MODULE: ./packages/core/src/platform.ts
+var platform = __webpack_require__(266);
+;// CONCATENATED MODULE: ./packages/core/src/leg-result-schema.ts
+/**
+ * The leg result's schema (zod), strict: an unknown field, a malformed digest or a wrong
+ * type is an error that names the file and the field. Its own module so that zod loads
+ * only when a leg result is really read or written (leg-result.ts imports it on demand),
+ * not with every action's start.
+ */
+
+
+
+
+
+const platformString = schemas/* string */.YjP().superRefine((value, ctx) => {
+    try {
+        (0,platform/* parsePlatform */.FL)(value);
+    }
+    catch (error) {
+        ctx.addIssue({ code: 'custom', message: error.message.replace(/^platform: /, '') });
+    }
+});
+const osVersionString = schemas/* string */.YjP().superRefine((value, ctx) => {
+    try {
+        (0,platform/* parseWindowsVersion */.Vx)(value);
+    }
+    catch {
+        ctx.addIssue({
+            code: 'custom',
+            message: `"${(0,errors/* echo */.WI)(value)}" is not an os.version such as 10.0.20348.2655`,
+        });
+    }
+});
+const smokeCheckSchema = schemas/* object */.Ikc({
+    name: schemas/* string */.YjP().min(1),
+    status: schemas/* enum */.k5n(['passed', 'failed', 'skipped']),
+    durationMs: schemas/* number */.aig().nonnegative().optional(),
+    detail: schemas/* string */.YjP().optional(),
+})
+    .strict();
+const smokeSchema = schemas/* object */.Ikc({
+    /** `pending` until smoke-test has run; only `passed` opens the gate. */
+    status: schemas/* enum */.k5n(['pending', 'passed', 'failed', 'skipped']),
+    checks: schemas/* array */.YOg(smokeCheckSchema),
+    readyMs: schemas/* number */.aig().nonnegative().optional(),
+    durationMs: schemas/* number */.aig().nonnegative().optional(),
+    reason: schemas/* string */.YjP().optional(),
+    finishedAt: iso/* datetime */.w$().optional(),
+})
+    .strict();
+const legResultSchema = schemas/* object */.Ikc({
+    schema: schemas/* literal */.euz(leg_result/* LEG_RESULT_SCHEMA */.r9),
+    platform: platformString,
+    osVersion: osVersionString.optional(),
+    image: schemas/* string */.YjP().min(1),
+    /** Empty only in a failed leg's result: nothing was built. */
+    digest: schemas/* string */.YjP(),
+    pushed: schemas/* boolean */.zMY(),
+    tags: schemas/* array */.YOg(schemas/* string */.YjP().min(1)),
+    builder: schemas/* enum */.k5n(BUILDER_KINDS),
+    timings: schemas/* object */.Ikc({
+        startedAt: iso/* datetime */.w$(),
+        finishedAt: iso/* datetime */.w$(),
+        buildMs: schemas/* number */.aig().nonnegative(),
+        pushMs: schemas/* number */.aig().nonnegative().optional(),
+    })
+        .strict(),
+    smoke: smokeSchema,
+    source: schemas/* object */.Ikc({
+        sha: schemas/* string */.YjP().optional(),
+        ref: schemas/* string */.YjP().optional(),
+        runId: schemas/* string */.YjP().optional(),
+        job: schemas/* string */.YjP().optional(),
+    })
+        .strict()
+        .optional(),
+    /**
+     * The build did not produce an image (refused before building, or failed): the leg is
+     * failed, and the gate says why instead of "missing".
+     */
+    failure: schemas/* object */.Ikc({ step: schemas/* literal */.euz('build'), reason: schemas/* string */.YjP().min(1) })
+        .strict()
+        .optional(),
+})
+    .strict()
+    .superRefine((result, ctx) => {
+    if (result.failure && result.digest === '')
+        return;
+    if (!leg_result/* DIGEST_PATTERN */.WA.test(result.digest))
+        ctx.addIssue({
+            code: 'custom',
+            path: ['digest'],
+            message: 'must be sha256: followed by 64 lowercase hex digits',
+        });
+});
+/** Validate parsed JSON as a leg result; `file` names the source in errors. */
+function validateLegResult(data, file) {
+    const parsed = legResultSchema.safeParse(data);
+    if (parsed.success)
+        return parsed.data;
+    const issue = parsed.error.issues[0];
+    const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]] : issue.path;
+    const field = path.length ? path.join('.') : '(root)';
+    const message = issue.code === 'unrecognized_keys'
+        ? `unknown field, not part of ${leg_result/* LEG_RESULT_SCHEMA */.r9}`
+        : field === 'schema'
+            ? `schema must be "${leg_result/* LEG_RESULT_SCHEMA */.r9}"`
+            : issue.message;
+    return failLegResult(file, field, message);
+}
+function failLegResult(file, field, message) {
+    throw new errors/* XplatError */.ii(`invalid leg result, field ${field}: ${message}`, file);
+}
+
+
+/***/ })
+
+};
