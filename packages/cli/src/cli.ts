@@ -3,6 +3,7 @@
  * Arguments are parsed with node:util parseArgs (no dependency needed for flags).
  */
 import { errorMessage, XplatError, type Logger } from '@xplat/core';
+import { ConfigError } from '@xplat/workflow';
 import type { CliIO, Command } from './command.js';
 import { commands } from './commands/index.js';
 import { projectFlags } from './commands/common.js';
@@ -67,6 +68,10 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
  */
 function isUsageError(error: unknown): boolean {
   if (error instanceof UsageError) return true;
+  // A broken or missing xplat.yml is a file that could not be used, whatever the command.
+  if (error instanceof ConfigError) return true;
+  if (error instanceof XplatError && (error.input === 'config' || error.input === '--config'))
+    return true;
   const code = (error as { code?: unknown } | undefined)?.code;
   return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS_');
 }

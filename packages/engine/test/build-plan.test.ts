@@ -4,21 +4,16 @@
  */
 import { describe, expect, test } from '@jest/globals';
 import { parsePlatform, type Platform } from '@xplat/core';
+import { type HostFacts } from '@xplat/engine';
 import {
-  cacheScope,
-  labelInstruction,
-  ociLabels,
   parseBuildxMetadata,
   parsePushDigest,
   planBuild,
-  planCache,
-  renderTagTemplate,
-  selectBuilder,
-  type BuilderChoice,
   type BuildSpec,
-  type CacheRequest,
-  type HostFacts,
-} from '@xplat/engine';
+} from '../src/build/build-plan.js';
+import { selectBuilder, type BuilderChoice } from '../src/build/builders.js';
+import { cacheScope, planCache, type CacheRequest } from '../src/build/cache.js';
+import { labelInstruction, ociLabels, renderTagTemplate } from '../src/build/tags.js';
 import {
   cli2010,
   cliNoBuildx,

@@ -11,13 +11,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from '@jest/globals';
 import { recordingLogger } from '@xplat/core';
-import {
-  checkWindowsBaseImages,
-  parseBuildInputs,
-  prepareBuild,
-  type BuildInputs,
-  type HostFacts,
-} from '@xplat/engine';
+import { parseBuildInputs, prepareBuild, type BuildInputs, type HostFacts } from '@xplat/engine';
+import { checkWindowsBaseImages } from '../src/build/base-images.js';
 import { parsePlatform } from '@xplat/core';
 import {
   createRegistryClient,

@@ -17,8 +17,8 @@ import {
   parseBuildInputs,
   prepareBuild,
   type BuildInputs,
-  type BuildOptions,
 } from '@xplat/engine';
+import { type BuildOptions } from '../src/build/build-image.js';
 import { exec } from '../../../test/exec.js';
 import { testbed, uniqueRepository } from '../../../test/testbed.js';
 

@@ -3,21 +3,25 @@ import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, test } from '@jest/globals';
+import { probeHost } from '@xplat/engine';
 import {
   binfmtFacts,
   binfmtInstallStep,
-  builderPlatforms,
-  hasBuiltInBuildKit,
   parseBinfmtHandler,
+  probeBinfmt,
+} from '../src/docker/binfmt.js';
+import {
+  builderPlatforms,
   parseBuildxInspect,
   parseBuildxLs,
   parseBuildxVersion,
+} from '../src/docker/buildx.js';
+import {
+  hasBuiltInBuildKit,
   parseDockerVersion,
   parseEngineFacts,
-  probeBinfmt,
-  probeHost,
   windowsBuildFromOperatingSystem,
-} from '@xplat/engine';
+} from '../src/docker/capabilities.js';
 import { testbed } from '../../../test/testbed.js';
 
 describe('parsers', () => {

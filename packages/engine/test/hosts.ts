@@ -3,7 +3,8 @@
  * Only this machine's engine is real; the rest are the plan tests' hosts. Values are
  * from the runner images' own reports (docker version/info on each label).
  */
-import type { BuildxBuilder, HostFacts } from '@xplat/engine';
+import { type HostFacts } from '@xplat/engine';
+import { type BuildxBuilder } from '../src/docker/buildx.js';
 
 const noQemu = { available: true, handlers: [], emulated: [] } as const;
 

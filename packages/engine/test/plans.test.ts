@@ -1,23 +1,15 @@
 /** The argument arrays each operation runs, and the parsers for what the engine answers. */
 import { describe, expect, test } from '@jest/globals';
+import { inspectPlan, logsPlan, removePlan, runPlan, stopPlan } from '@xplat/engine';
 import {
   execPlan,
-  imageInspectPlan,
-  infoPlan,
-  inspectPlan,
-  logsPlan,
   parseContainerInspect,
-  parseEngineInfo,
-  parseImageInspect,
   parseLogLines,
   portPlan,
-  pullPlan,
-  removePlan,
-  runPlan,
-  stopPlan,
   waitPlan,
-  windowsOsVersion,
-} from '@xplat/engine';
+} from '../src/docker/containers.js';
+import { infoPlan, parseEngineInfo, windowsOsVersion } from '../src/docker/host.js';
+import { imageInspectPlan, parseImageInspect, pullPlan } from '../src/docker/images.js';
 
 describe('plans', () => {
   test('run: every option in docker order, the user args before the image, the command after', () => {

@@ -3,13 +3,8 @@
  * files, cleanup and outputs. Only this machine's host is real; the rest are facts.
  */
 import { describe, expect, test } from '@jest/globals';
-import {
-  checkBuilderPlatforms,
-  parseSetupInputs,
-  planSetup,
-  type HostFacts,
-  type SetupInputs,
-} from '@xplat/engine';
+import { parseSetupInputs, type HostFacts, type SetupInputs } from '@xplat/engine';
+import { checkBuilderPlatforms, planSetup } from '../src/setup/setup.js';
 import {
   cli2010,
   cliNoBuildx,

@@ -20,13 +20,8 @@ import { keepNewerActions, type KeptAction } from './dependabot.js';
 import { unifiedDiff } from './diff.js';
 import { generateWorkflow } from './generate.js';
 import { formatJson } from './json.js';
-import {
-  generateReusableWorkflow,
-  generateStarterWorkflow,
-  parseUses,
-  REUSABLE_WORKFLOW_FILE,
-  STARTER_WORKFLOW_FILE,
-} from './reusable.js';
+import { generateReusableWorkflow, parseUses, REUSABLE_WORKFLOW_FILE } from './reusable.js';
+import { generateStarterWorkflow, STARTER_WORKFLOW_FILE } from './starter.js';
 import { configJsonSchema } from './schema.js';
 
 export const WORKFLOW_FILE = '.github/workflows/xplat.yml';

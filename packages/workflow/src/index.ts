@@ -23,4 +23,5 @@ export * from './propose-check.js';
 export * from './reusable.js';
 export * from './reusable-matrix.js';
 export * from './schema.js';
+export * from './starter.js';
 export * from './tags.js';

@@ -1,7 +1,7 @@
 /**
- * The reusable workflow (`on: workflow_call`, .github/workflows/xplat-reusable.yml) and
- * the starter workflow that calls it (action-templates/xplat.yml), both generated so
- * they stay in step with `xplat generate`'s legs and with the runner map.
+ * The reusable workflow (`on: workflow_call`, .github/workflows/xplat-reusable.yml),
+ * generated so it stays in step with `xplat generate`'s legs and with the runner map
+ * (the starter workflow that calls it: starter.ts; its matrix script: reusable-matrix.ts).
  *
  * A reusable workflow runs in the caller's repository: it cannot run this repository's
  * CLI, and local `./actions/...` paths would point into the caller's checkout. So the
@@ -25,7 +25,6 @@ import { planScript } from './reusable-matrix.js';
 import { DEFAULT_TAGS, parseTagTemplate } from './tags.js';
 
 export const REUSABLE_WORKFLOW_FILE = '.github/workflows/xplat-reusable.yml';
-export const STARTER_WORKFLOW_FILE = 'action-templates/xplat.yml';
 
 export interface ReusableOptions {
   /** Where xplat's actions come from: `owner/xplat@ref` (default xplat-dev/xplat@v1). */
@@ -351,54 +350,6 @@ export function generateReusableWorkflow(options: ReusableOptions = {}): string 
     ' Releases: a reusable workflow cannot refer to "its own ref", so the actions above are',
     ' pinned. Before tagging vX.Y.Z, run `xplat generate --reusable --uses OWNER/xplat@vX.Y.Z`',
     ' and commit, so callers of @vX.Y.Z get the actions of vX.Y.Z; then move the major tag.',
-  ].join('\n');
-  return render(doc);
-}
-
-/**
- * The starter workflow (GitHub's workflow-template format, for an organisation's .github
- * repository): calls the reusable workflow with the platforms most fleets need.
- */
-export function generateStarterWorkflow(options: ReusableOptions = {}): string {
-  const uses = options.uses ?? DEFAULT_XPLAT_USES;
-  const source = parseUses(uses);
-  if (source.kind !== 'remote') throw new Error('the starter workflow needs owner/repo@ref');
-  const workflow = {
-    name: 'xplat',
-    on: {
-      push: { branches: ['$default-branch'], tags: ['v*'] },
-      pull_request: { branches: ['$default-branch'] },
-      workflow_dispatch: null,
-    },
-    permissions: { contents: 'read' },
-    concurrency: {
-      group: '${{ github.workflow }}-${{ github.ref }}',
-      'cancel-in-progress': "${{ github.event_name == 'pull_request' }}",
-    },
-    jobs: {
-      image: {
-        uses: `${source.repository}/.github/workflows/xplat-reusable.yml@${source.ref}`,
-        // id-token and attestations: for the attestation of the index (the fuse job only).
-        permissions: { contents: 'read', packages: 'write', ...ATTEST_PERMISSIONS },
-        with: {
-          image: 'ghcr.io/${{ github.repository }}',
-          platforms: 'linux/amd64\nlinux/arm64\nwindows/amd64:ltsc2022\nwindows/amd64:ltsc2025\n',
-          context: '.',
-          'smoke-port': '8080',
-          'smoke-path': '/',
-        },
-      },
-    },
-  };
-  const doc = new Document(workflow, { aliasDuplicateObjects: false });
-  doc.commentBefore = [
-    ' xplat: one image tag for Linux (amd64, arm64) and Windows (per LTSC release) hosts.',
-    ' Each platform is built on a native runner and smoke-tested there; the index is',
-    ' pushed to ghcr.io only when every platform passed.',
-    '',
-    ' Edit platforms and the smoke settings for your service (smoke-port: the port it',
-    ' listens on in the container). For a workflow you can tailor step by step, write an',
-    ' xplat.yml and run `xplat generate` (or `xplat init`) instead.',
   ].join('\n');
   return render(doc);
 }

@@ -77,13 +77,14 @@ describe('xplat generate', () => {
       'image: ghcr.io/acme/app\nplatforms:\n  - windows/amd64:ltsc2019\n',
     );
     const run = await xplat('generate', '--dir', bad);
-    expect(run.code).toBe(1);
+    // A file that cannot be used: exit 2, as for every command.
+    expect(run.code).toBe(2);
     expect(run.stderr).toMatch(
       /^xplat generate: xplat\.yml:3:5: platforms\[0\]: ltsc2019 has no GitHub-hosted runner/,
     );
     expect(existsSync(path.join(bad, '.github'))).toBe(false);
     const none = await xplat('generate', '--dir', tmp('none'));
-    expect(none.code).toBe(1);
+    expect(none.code).toBe(2);
     expect(none.stderr).toContain('xplat.yml does not exist');
   });
 

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { XplatError } from '@xplat/core';
+import { toUsage, UsageError } from '../flags.js';
 import { checkRendered, renderTarget, writeRendered, type GenerateKind } from '@xplat/workflow';
 import type { Command } from '../command.js';
 
@@ -53,13 +54,12 @@ export const generateCommand: Command = {
     });
     const kinds = (['reusable', 'starter', 'schema'] as const).filter((k) => values[k]);
     if (kinds.length > 1)
-      throw new XplatError(
+      throw new UsageError(
         `give one of --reusable, --starter, --schema (got ${kinds.join(', ')})`,
         'generate',
       );
     const kind: GenerateKind = kinds[0] ?? 'workflow';
-    if (kind === 'schema' && values.uses)
-      throw new XplatError('--uses is not used by --schema', 'uses');
+    if (kind === 'schema' && values.uses) throw new UsageError('is not used by --schema', '--uses');
     const rendered = await renderTarget({
       kind,
       dir: path.resolve(io.cwd, values.dir),
@@ -67,6 +67,9 @@ export const generateCommand: Command = {
       ...(values.output ? { output: values.output } : {}),
       ...(values.uses ? { uses: values.uses } : {}),
       pinActions: values['pin-actions'],
+    }).catch((error: unknown) => {
+      // A --uses that is not owner/repo@ref is a flag that cannot be used: exit 2.
+      throw error instanceof XplatError && error.input === 'uses' ? toUsage(error) : error;
     });
     for (const k of rendered.kept)
       io.stdout(

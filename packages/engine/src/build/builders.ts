@@ -17,8 +17,8 @@ import {
   type BuilderKind,
   type Platform,
 } from '@xplat/core';
-import { builderPlatforms, type BuildxBuilder } from './buildx.js';
-import type { HostFacts } from './capabilities.js';
+import { builderPlatforms, type BuildxBuilder } from '../docker/buildx.js';
+import type { HostFacts } from '../docker/capabilities.js';
 
 export { BUILDER_KINDS, type BuilderKind };
 /**

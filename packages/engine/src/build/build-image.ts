@@ -38,13 +38,15 @@ import { checkWindowsBaseImages, type ResolvedBaseImage } from './base-images.js
 import type { BuildRequest } from './build-inputs.js';
 import { planBuild, type BuildPlan, type BuildSpec } from './build-plan.js';
 import {
+  BUILDER_ENV,
+  BUILDER_KINDS,
   buildKitMissing,
   selectBuilder,
   type BuilderChoice,
   type BuilderSelection,
 } from './builders.js';
 import { planCache, type CachePlan } from './cache.js';
-import { probeHost, type HostFacts, type ProbeOptions } from './capabilities.js';
+import { probeHost, type HostFacts, type ProbeOptions } from '../docker/capabilities.js';
 import {
   labelInstruction,
   ociLabels,
@@ -52,7 +54,7 @@ import {
   sourceFromEnv,
   type SourceContext,
 } from './tags.js';
-import { hostRelease, windowsReleaseRefusal } from './windows-host.js';
+import { hostRelease, windowsReleaseRefusal } from '../docker/windows-host.js';
 
 export interface BuildOptions extends ProbeOptions {
   readonly logger?: Logger;
@@ -125,11 +127,11 @@ export async function prepareBuild(
   const buildPlatform = parsePlatform(facts.engine.platform);
 
   // setup-crossplatform-builder exported its choice; an explicit builder input wins.
-  const fromSetup = env.XPLAT_BUILDER as BuilderChoice | undefined;
+  const fromSetup = env[BUILDER_ENV] as BuilderChoice | undefined;
   const choice: BuilderChoice =
     request.builder !== 'auto'
       ? request.builder
-      : fromSetup && ['buildx', 'buildkit', 'classic'].includes(fromSetup)
+      : fromSetup && (BUILDER_KINDS as readonly string[]).includes(fromSetup)
         ? fromSetup
         : 'auto';
   const selection = selectBuilder(facts, {
@@ -139,7 +141,7 @@ export async function prepareBuild(
     input:
       request.builder !== 'auto' || !fromSetup
         ? 'builder'
-        : 'builder (XPLAT_BUILDER from setup-crossplatform-builder)',
+        : `builder (${BUILDER_ENV} from setup-crossplatform-builder)`,
   });
   logger.info(`builder: ${selection.kind}, ${selection.reason}`);
 

@@ -8,7 +8,7 @@
 import { platformPair, XplatError, type Platform } from '@xplat/core';
 import { validateTag } from '@xplat/registry';
 import type { BuilderKind } from './builders.js';
-import type { Step } from './steps.js';
+import type { Step } from '../docker/steps.js';
 import { sanitizeForTag } from './tags.js';
 
 export const CACHE_MODES = ['auto', 'gha', 'registry', 'none'] as const;

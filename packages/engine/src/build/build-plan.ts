@@ -7,7 +7,7 @@
 import { ociPlatformString, type Platform } from '@xplat/core';
 import type { BuilderKind } from './builders.js';
 import type { CachePlan } from './cache.js';
-import type { Step } from './steps.js';
+import type { Step } from '../docker/steps.js';
 
 export interface BuildSpec {
   readonly kind: BuilderKind;

@@ -22,7 +22,7 @@ import {
   type ImageManifest,
   type RegistryClient,
 } from '@xplat/registry';
-import { describeWindowsBuild, windowsReleaseRefusal } from './windows-host.js';
+import { describeWindowsBuild, windowsReleaseRefusal } from '../docker/windows-host.js';
 
 export interface BaseImageRef {
   readonly image: string;

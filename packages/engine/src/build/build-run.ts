@@ -24,9 +24,9 @@ import {
   isPlatformMismatch,
   type BuilderKind,
 } from './builders.js';
-import { runDocker, type DockerOptions } from './docker.js';
+import { runDocker, type DockerOptions } from '../docker/docker.js';
 import { readBackPushed } from './readback.js';
-import { runRequiredStep, StepError } from './steps.js';
+import { runRequiredStep, StepError } from '../docker/steps.js';
 
 export interface BuildOutcome {
   /** The pushed digest (manifest, or index when buildx added attestations); else the image ID. */

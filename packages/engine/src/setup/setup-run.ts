@@ -8,14 +8,14 @@ import { chmod, mkdir, rm, rmdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { errorMessage, silentLogger, type Logger } from '@xplat/core';
-import { probeBinfmt } from './binfmt.js';
-import { engineLinuxPlatforms } from './builders.js';
-import { builderPlatforms, parseBuildxInspect } from './buildx.js';
-import { probeHost, type HostFacts, type ProbeOptions } from './capabilities.js';
-import { lastLine, type DockerOptions } from './docker.js';
+import { probeBinfmt } from '../docker/binfmt.js';
+import { engineLinuxPlatforms } from '../build/builders.js';
+import { builderPlatforms, parseBuildxInspect } from '../docker/buildx.js';
+import { probeHost, type HostFacts, type ProbeOptions } from '../docker/capabilities.js';
+import { lastLine, type DockerOptions } from '../docker/docker.js';
 import type { SetupRequest } from './setup-inputs.js';
 import { checkBuilderPlatforms, planSetup, type SetupPlan } from './setup.js';
-import { runRequiredStep, runStep, type Step } from './steps.js';
+import { runRequiredStep, runStep, type Step } from '../docker/steps.js';
 
 /** What the post step needs: the commands that undo this run, and the files it wrote. */
 export interface SetupState {

@@ -1,0 +1,182 @@
+/**
+ * setup-crossplatform-builder as a plan: given the host's facts and the request, exactly
+ * the docker commands to run (QEMU registration, buildx create/append, bootstrap), the
+ * files to write (TLS material), what the post step removes, and what to report.
+ *
+ * Linux runners get a buildx builder (docker-container driver by default); remote
+ * BuildKit nodes (a Windows buildkitd, say) make it a `remote` builder, because buildx
+ * refuses to mix drivers in one builder, with a local BuildKit container as its Linux
+ * node. Without buildx: the CLI's built-in BuildKit, else the classic builder. Windows
+ * runners get the Windows engine's own (classic) builder after the containers mode and
+ * every requested release have been checked against the host build.
+ *
+ * Here: which builder, and QEMU for foreign Linux platforms; setup-windows.ts plans a
+ * Windows runner, setup-buildx.ts a buildx builder and its nodes.
+ */
+import { formatPlatform, ociPlatformString, XplatError, type Platform } from '@xplat/core';
+import {
+  BUILDER_ENV,
+  engineLinuxPlatforms,
+  includesPlatform,
+  nativePlatforms,
+  type BuilderKind,
+} from '../build/builders.js';
+import { binfmtArchitecture, binfmtInstallStep } from '../docker/binfmt.js';
+import type { HostFacts } from '../docker/capabilities.js';
+import type { Step } from '../docker/steps.js';
+import { planBuildx } from './setup-buildx.js';
+import type { SetupRequest } from './setup-inputs.js';
+import type { SetupContext, SetupPlan } from './setup-types.js';
+import { planWindows } from './setup-windows.js';
+
+export { LOCAL_BUILDKIT_IMAGE } from './setup-buildx.js';
+export type { SetupContext, SetupFile, SetupPlan } from './setup-types.js';
+
+export function planSetup(
+  facts: HostFacts,
+  request: SetupRequest,
+  context: SetupContext,
+): SetupPlan {
+  const notes: string[] = [];
+  const hostPlatform = facts.engine.platform;
+  const requested = request.platforms.length ? request.platforms : [defaultPlatform(facts)];
+
+  if (facts.engine.os === 'windows') return planWindows(facts, request, requested, notes);
+
+  const remote =
+    request.endpoint !== '' || request.append.length > 0 || request.driver === 'remote';
+  const wantsBuildx =
+    request.builder === 'buildx' ||
+    (request.builder === 'auto' && !!facts.buildx) ||
+    remote ||
+    (request.driver !== 'auto' && request.builder === 'auto');
+  if (wantsBuildx && !facts.buildx) {
+    const input = remote
+      ? request.append.length
+        ? 'append'
+        : 'endpoint'
+      : request.driver !== 'auto'
+        ? 'driver'
+        : 'builder';
+    throw new XplatError(
+      `needs docker buildx, which this runner's docker CLI (${facts.cli.version}) does not have; install the buildx plugin or leave driver, endpoint and append empty`,
+      input,
+    );
+  }
+  if (!wantsBuildx && request.builder !== 'auto') {
+    if (request.builder === 'buildkit' && !facts.cli.buildkitBuiltIn)
+      throw new XplatError(
+        `docker CLI ${facts.cli.version} has no built-in BuildKit (only 18.09 to 22.x do); use builder: auto`,
+        'builder',
+      );
+  }
+  if (remote && request.builder !== 'auto' && request.builder !== 'buildx')
+    throw new XplatError(
+      `remote nodes are buildx nodes; builder: ${request.builder} cannot use them`,
+      'builder',
+    );
+
+  // Which requested platforms a remote node serves, and which the local engine must.
+  const nodePlatforms = request.append.flatMap((n) => n.platforms);
+  const local: Platform[] = [];
+  for (const p of requested) {
+    if (includesPlatform(nodePlatforms.map(ociPlatformString), p)) continue;
+    // An endpoint is the builder's Linux node: it, not this runner, builds (or emulates) Linux.
+    if (p.os === 'linux' && request.endpoint) continue;
+    if (p.os === 'windows') {
+      throw new XplatError(
+        facts.runnerOs === 'windows'
+          ? `${formatPlatform(p)} needs the engine in Windows containers mode, but it runs Linux containers; switch it ("DockerCli.exe -SwitchWindowsEngine") or use a runner where it is`
+          : `${formatPlatform(p)} cannot be built on a Linux runner without a Windows node: run this leg on windows-2022/windows-2025, or append a remote Windows BuildKit node (append: tcp://host:port platforms=windows/amd64)`,
+        'platforms',
+      );
+    }
+    local.push(p);
+  }
+
+  // QEMU: platforms the engine does not run natively need a registered handler.
+  const foreign = local.filter((p) => !includesPlatform(nativePlatforms(facts), p));
+  for (const p of foreign) {
+    if (!binfmtArchitecture(ociPlatformString(p)))
+      throw new XplatError(
+        `${ociPlatformString(p)} cannot be built here: it is not native to this ${hostPlatform} host and QEMU has no emulator for it`,
+        'platforms',
+      );
+  }
+  const missing = foreign.filter((p) => !includesPlatform(facts.binfmt.emulated, p));
+  const install = request.qemu === 'true' ? foreign : request.qemu === 'auto' ? missing : [];
+  if (request.qemu === 'false' && missing.length)
+    throw new XplatError(
+      `${missing.map(ociPlatformString).join(', ')} needs QEMU emulation on this ${hostPlatform} host and qemu is false; set qemu: auto, or build on a native runner (ubuntu-24.04-arm for linux/arm64)`,
+      'qemu',
+    );
+  if (install.length && !facts.binfmt.available && facts.runnerOs === 'linux')
+    notes.push('binfmt_misc is not mounted here; the binfmt container mounts it itself');
+  const steps: Step[] = install.length
+    ? [binfmtInstallStep(install.map(ociPlatformString), request.qemuImage)]
+    : [];
+  if (foreign.length && !install.length)
+    notes.push(`QEMU already emulates ${foreign.map(ociPlatformString).join(', ')}`);
+
+  const localPlatforms = [
+    ...engineLinuxPlatforms(facts),
+    ...install
+      .map(ociPlatformString)
+      .filter((p) => !includesPlatform(engineLinuxPlatforms(facts), p)),
+  ];
+  const base = {
+    requested: requested.map(formatPlatform),
+    hostPlatform,
+    hostOsVersion: '',
+    runnableReleases: [],
+    notes,
+  };
+
+  if (!wantsBuildx) {
+    const kind: BuilderKind =
+      request.builder === 'classic' || !facts.cli.buildkitBuiltIn ? 'classic' : 'buildkit';
+    return {
+      ...base,
+      kind,
+      name: '',
+      create: false,
+      steps,
+      cleanup: [],
+      files: [],
+      platforms: localPlatforms,
+      env: { [BUILDER_ENV]: kind },
+    };
+  }
+  return planBuildx(facts, request, context, { ...base, steps, localPlatforms, remote });
+}
+
+function defaultPlatform(facts: HostFacts): Platform {
+  const { os, architecture, osVersion } = facts.engine;
+  return {
+    os: os === 'windows' ? 'windows' : 'linux',
+    architecture,
+    ...(architecture === 'arm64' ? { variant: 'v8' } : {}),
+    ...(os === 'windows' && osVersion
+      ? { osVersion: osVersion.split('.').slice(0, 3).join('.') }
+      : {}),
+  };
+}
+
+/**
+ * Checks that every requested platform is among what the builder really reports (buildx
+ * after bootstrap, or the engine's list after QEMU registration).
+ */
+export function checkBuilderPlatforms(
+  plan: SetupPlan,
+  requested: readonly Platform[],
+  actual: readonly string[],
+): void {
+  for (const p of requested) {
+    if (p.os === 'windows' && plan.kind === 'classic') continue; // checked against the host build
+    if (!includesPlatform(actual, p))
+      throw new XplatError(
+        `${formatPlatform(p)} cannot be built by ${plan.name ? `builder "${plan.name}"` : 'this engine'}: it builds ${actual.join(', ') || 'nothing'}`,
+        'platforms',
+      );
+  }
+}
