@@ -584,20 +584,10 @@ export const configCases: BadInputCase[] = [
   yml(`${YML}build-args: {A: "1\\nINJECTED=evil"}\n`, /build-args\.A: holds a line break/, 'fuse'),
   yml(`${YML}build-args: {A: "1\\nINJECTED=evil"}\n`, /build-args\.A: holds a line break/, 'smoke'),
   yml(`${YML}build-args: {A: "1\\nINJECTED=evil"}\n`, /build-args\.A: holds a line break/, 'lint'),
-  cli(
-    ['plan', '--config', 'conf'],
-    /^conf:1:1: \(file\): is a folder/,
-    {},
-    { dirs: ['conf'] },
-  ),
+  cli(['plan', '--config', 'conf'], /^conf:1:1: \(file\): is a folder/, {}, { dirs: ['conf'] }),
   cli(['build', '--config', 'conf'], /^conf:1:1: \(file\): is a folder/, {}, { dirs: ['conf'] }),
   cli(['run', '--config', 'conf'], /^conf:1:1: \(file\): is a folder/, {}, { dirs: ['conf'] }),
-  cli(
-    ['generate', '--config', 'conf'],
-    /^conf:1:1: \(file\): is a folder/,
-    {},
-    { dirs: ['conf'] },
-  ),
+  cli(['generate', '--config', 'conf'], /^conf:1:1: \(file\): is a folder/, {}, { dirs: ['conf'] }),
 ];
 
 export const allCases: BadInputCase[] = [

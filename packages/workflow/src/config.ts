@@ -8,28 +8,27 @@ import {
   formatPlatform,
   parsePlatform,
   platformPair,
-  XplatError,
   type Platform,
   RunnerError,
   runnerFor,
   type RunnerChoice,
-  type RunsOn,
 } from '@xplat/core';
 import { parseRepository } from '@xplat/registry';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { dedupe, sortProblems, zodProblems, type ProblemAt } from './config-problems.js';
+import { formatField, offsetOf, pathAt } from './config-positions.js';
 import {
-  isMap,
-  isPair,
-  isScalar,
-  isSeq,
-  LineCounter,
-  parseDocument,
-  type Document,
-  type Node,
-} from 'yaml';
-import type { z } from 'zod';
+  ConfigError,
+  type ActionSource,
+  type ConfigPath,
+  type ConfigProblem,
+  type RegistryLogin,
+  type ResolvedConfig,
+  type ResolvedLeg,
+} from './config-types.js';
 import { DEFAULT_XPLAT_USES } from './pins.js';
-import { configSchema, type SmokeSettings, type XplatConfigData } from './schema.js';
-import { DEFAULT_TAGS, parseTagTemplate, type TagTemplate } from './tags.js';
+import { configSchema, type XplatConfigData } from './schema.js';
+import { DEFAULT_TAGS, parseTagTemplate } from './tags.js';
 
 export const CONFIG_FILE = 'xplat.yml';
 /** The largest xplat.yml read: a real one is a few KiB; past this it is not a config. */
@@ -42,104 +41,9 @@ export const DEFAULT_TIMEOUT_MINUTES = 60;
 export const DEFAULT_FUSE_RUNNER = 'ubuntu-24.04';
 export const GHCR = 'ghcr.io';
 
-export type ConfigPath = readonly (string | number)[];
-
-export interface ConfigProblem {
-  /** `platforms[1].runs-on`; `(file)` when the problem is the whole document. */
-  readonly field: string;
-  readonly path: ConfigPath;
-  /** 1-based. */
-  readonly line: number;
-  readonly column: number;
-  readonly message: string;
-}
-
-/** Every problem of an xplat.yml, one line each: `xplat.yml:4:5: platforms[0]: ...`. */
-export class ConfigError extends XplatError {
-  readonly file: string;
-  readonly problems: readonly ConfigProblem[];
-
-  constructor(file: string, problems: readonly ConfigProblem[]) {
-    super(problems.map((p) => formatProblem(file, p)).join('\n'));
-    this.name = 'ConfigError';
-    this.file = file;
-    this.problems = problems;
-  }
-}
-
-export function formatProblem(file: string, p: ConfigProblem): string {
-  return `${file}:${p.line}:${p.column}: ${p.field}: ${p.message}`;
-}
-
-export interface ResolvedLeg {
-  readonly platform: Platform;
-  /** `windows/amd64:ltsc2022`: the matrix key and the gate's expected platform. */
-  readonly name: string;
-  /** `windows-amd64-ltsc2022`: artifact names. */
-  readonly pair: string;
-  readonly runner: RunnerChoice;
-  /** Build context folder from the repository root (this platform's, else the top-level). */
-  readonly context: string;
-  /** Dockerfile path from the repository root (this platform's, else the top-level). */
-  readonly dockerfile: string;
-  /** Stage to build (this platform's, else the top-level); undefined: the last stage. */
-  readonly target: string | undefined;
-  /** Top-level build args with this platform's on top. */
-  readonly buildArgs: Readonly<Record<string, string>>;
-  /** Top-level smoke settings with this platform's on top. */
-  readonly smoke: SmokeSettings;
-}
-
-export interface RegistryLogin {
-  readonly host: string;
-  /** A literal or an expression (`${{ github.actor }}`, `${{ secrets.X }}`). */
-  readonly username: string;
-  /** Always an expression: `${{ secrets.X }}`. */
-  readonly password: string;
-  /** The password is GITHUB_TOKEN: jobs that push need `packages: write`. */
-  readonly githubToken: boolean;
-}
-
-export type ActionSource =
-  | { readonly kind: 'remote'; readonly repository: string; readonly ref: string }
-  | { readonly kind: 'local'; readonly dir: string };
-
-export interface ResolvedConfig {
-  readonly file: string;
-  readonly image: string;
-  readonly registry: string;
-  readonly login: RegistryLogin | undefined;
-  readonly context: string;
-  readonly dockerfile: string;
-  readonly target: string | undefined;
-  readonly labels: Readonly<Record<string, string>>;
-  readonly cache: string | undefined;
-  readonly legTag: string | undefined;
-  readonly legs: readonly ResolvedLeg[];
-  /**
-   * Where `xplat run` builds a platform that this machine's engine cannot: platform name
-   * (`windows/amd64:ltsc2022`) -> a docker context name or a DOCKER_HOST URL
-   * (`ssh://builder@winhost`, `tcp://…`, `npipe://…`, `unix://…`). Not used by the workflow.
-   */
-  readonly engines: Readonly<Record<string, string>>;
-  readonly tags: readonly TagTemplate[];
-  readonly triggers: {
-    readonly branches: readonly string[];
-    readonly tags: readonly string[];
-    readonly pullRequests: boolean;
-    readonly workflowDispatch: boolean;
-    readonly schedule: readonly string[];
-  };
-  readonly actions: ActionSource;
-  readonly pinActions: boolean;
-  /** Attest the fused index (actions/attest-build-provenance) when the fuse job runs. */
-  readonly attest: boolean;
-  readonly workflow: {
-    readonly name: string;
-    readonly timeoutMinutes: number;
-    readonly fuseRunsOn: RunsOn;
-  };
-}
+// The types and the position helpers are part of this module's public face.
+export * from './config-types.js';
+export { formatField } from './config-positions.js';
 
 /** Parse, validate and resolve the text of an xplat.yml. Throws ConfigError. */
 export function loadConfig(text: string, file = CONFIG_FILE): ResolvedConfig {
@@ -213,8 +117,6 @@ export function loadConfig(text: string, file = CONFIG_FILE): ResolvedConfig {
   if (problems.length) throw new ConfigError(file, sortProblems(problems));
   return config;
 }
-
-type ProblemAt = (p: ConfigPath, message: string, asKey?: boolean) => ConfigProblem;
 
 export function tooLarge(bytes: number): string {
   return `is ${bytes} bytes; an xplat.yml is at most ${MAX_CONFIG_BYTES} bytes (1 MiB): is this the right file?`;
@@ -460,230 +362,4 @@ function resolve(
     },
   };
   return { config, problems };
-}
-
-// ---- zod issues -> problems -------------------------------------------------------------
-
-type Issue = z.core.$ZodIssue;
-
-function zodProblems(
-  issues: readonly Issue[],
-  prefix: ConfigPath,
-  data: unknown,
-  problem: ProblemAt,
-): ConfigProblem[] {
-  const out: ConfigProblem[] = [];
-  for (const issue of issues) {
-    const p: ConfigPath = [...prefix, ...(issue.path as (string | number)[])];
-    if (issue.code === 'unrecognized_keys') {
-      const known = knownKeys(p);
-      for (const key of issue.keys) {
-        const hint = suggest(key, known);
-        out.push(
-          problem(
-            [...p, key],
-            `unknown field${hint ? `; did you mean "${hint}"?` : known.length ? `; known fields: ${known.join(', ')}` : ''}`,
-            true,
-          ),
-        );
-      }
-      continue;
-    }
-    if (issue.code === 'invalid_union') {
-      // The option whose shape the value has (a string vs a mapping) explains best: the
-      // others fail with invalid_type at the value itself.
-      const pick = issue.errors.find(
-        (branch) => !branch.every((i) => i.code === 'invalid_type' && i.path.length === 0),
-      );
-      if (pick) {
-        out.push(...zodProblems(pick, p, data, problem));
-        continue;
-      }
-    }
-    const value = getIn(data, p);
-    if (value === undefined) {
-      out.push(problem(p, requiredMessage(p)));
-      continue;
-    }
-    out.push(problem(p, issue.message));
-  }
-  return out;
-}
-
-function requiredMessage(p: ConfigPath): string {
-  const last = p[p.length - 1];
-  if (last === 'image') return 'is required: the repository to push to, e.g. ghcr.io/org/app';
-  if (last === 'platforms')
-    return 'is required: list the platforms, e.g. [linux/amd64, linux/arm64, windows/amd64:ltsc2022]';
-  if (last === 'platform')
-    return 'is required: the platform of this entry, e.g. windows/amd64:ltsc2022';
-  if (last === 'uses') return 'is required: owner/repo@ref or ./actions';
-  return 'is required';
-}
-
-/** The keys an object of the schema has at `p` (for "did you mean"). */
-function knownKeys(p: ConfigPath): string[] {
-  let schema: unknown = configSchema;
-  for (const segment of [...p, null]) {
-    schema = unwrap(schema, segment);
-    if (segment === null) break;
-    const def = defOf(schema);
-    if (def?.type === 'object') schema = (def.shape as Record<string, unknown>)[String(segment)];
-    else if (def?.type === 'array') schema = def.element;
-    else if (def?.type === 'record') schema = def.valueType;
-    else return [];
-  }
-  const def = defOf(schema);
-  return def?.type === 'object' ? Object.keys(def.shape as object) : [];
-}
-
-interface Def {
-  type: string;
-  [key: string]: unknown;
-}
-function defOf(schema: unknown): Def | undefined {
-  return (schema as { _zod?: { def?: Def } } | undefined)?._zod?.def;
-}
-/** Through optional/pipe/default wrappers; a union becomes its object option for a key. */
-function unwrap(schema: unknown, segment: string | number | null): unknown {
-  for (;;) {
-    const def = defOf(schema);
-    if (!def) return schema;
-    if (def.type === 'optional' || def.type === 'default' || def.type === 'nullable')
-      schema = def.innerType;
-    else if (def.type === 'pipe') schema = def.in;
-    else if (def.type === 'union') {
-      const options = def.options as unknown[];
-      schema =
-        options.find(
-          (o) => defOf(o)?.type === (typeof segment === 'number' ? 'array' : 'object'),
-        ) ??
-        options.find((o) => defOf(o)?.type === 'object') ??
-        options[0];
-      if (defOf(schema)?.type === 'union') return schema;
-    } else return schema;
-  }
-}
-
-function suggest(key: string, known: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const candidate of known) {
-    const d = distance(key.toLowerCase(), candidate.toLowerCase());
-    if (d < bestDistance) {
-      bestDistance = d;
-      best = candidate;
-    }
-  }
-  return best !== undefined && bestDistance <= Math.max(2, Math.floor(key.length / 3))
-    ? best
-    : undefined;
-}
-
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return row[b.length]!;
-}
-
-function dedupe(problems: ConfigProblem[]): ConfigProblem[] {
-  const seen = new Set<string>();
-  return problems.filter((p) => {
-    const key = `${p.field}\u0000${p.message}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-}
-
-function sortProblems(problems: ConfigProblem[]): ConfigProblem[] {
-  return [...problems].sort((a, b) => a.line - b.line || a.column - b.column);
-}
-
-// ---- positions --------------------------------------------------------------------------
-
-/** `platforms[1].runs-on`. */
-export function formatField(p: ConfigPath): string {
-  if (p.length === 0) return '(file)';
-  return p.map((s, i) => (typeof s === 'number' ? `[${s}]` : i === 0 ? s : `.${s}`)).join('');
-}
-
-function getIn(data: unknown, p: ConfigPath): unknown {
-  let value = data;
-  for (const segment of p) {
-    if (value === null || typeof value !== 'object') return undefined;
-    value = (value as Record<string | number, unknown>)[segment];
-  }
-  return value;
-}
-
-function keyText(node: unknown): string | undefined {
-  return isScalar(node) ? String(node.value) : undefined;
-}
-
-/**
- * The source offset of the node at `p` (its key with asKey). A path that does not exist
- * (a missing field) points at the deepest part that does.
- */
-function offsetOf(doc: Document, p: ConfigPath, asKey: boolean): number {
-  let node: unknown = doc.contents;
-  let best: Node | null | undefined = doc.contents;
-  for (let i = 0; i < p.length; i++) {
-    const segment = p[i]!;
-    const last = i === p.length - 1;
-    if (isMap(node)) {
-      const pair = node.items.find((item) => keyText(item.key) === String(segment));
-      if (!pair) break;
-      const key = pair.key as Node;
-      const value = pair.value as Node | null;
-      if (last && asKey) {
-        best = key;
-        break;
-      }
-      node = value;
-      best = value && !(isScalar(value) && value.value === null) ? value : key;
-    } else if (isSeq(node)) {
-      const item = node.items[Number(segment)] as Node | undefined;
-      if (!item) break;
-      node = item;
-      best = item;
-    } else break;
-  }
-  return best?.range?.[0] ?? 0;
-}
-
-/**
- * The field a YAML error is about: the last key or list item that starts at or before
- * `offset` (a syntax error leaves no node that holds it).
- */
-function pathAt(doc: Document, offset: number): ConfigPath {
-  let best: { start: number; path: ConfigPath } = { start: -1, path: [] };
-  const visit = (node: unknown, at: ConfigPath): void => {
-    const consider = (start: number | undefined, p: ConfigPath) => {
-      if (start !== undefined && start <= offset && start >= best.start) best = { start, path: p };
-    };
-    if (isMap(node)) {
-      for (const pair of node.items) {
-        if (!isPair(pair)) continue;
-        const p = [...at, keyText(pair.key) ?? '?'];
-        consider((pair.key as Node | null)?.range?.[0], p);
-        visit(pair.value, p);
-      }
-    } else if (isSeq(node)) {
-      node.items.forEach((item, i) => {
-        consider((item as Node | null)?.range?.[0], [...at, i]);
-        visit(item, [...at, i]);
-      });
-    }
-  };
-  visit(doc.contents, []);
-  return best.path;
 }

@@ -12,7 +12,7 @@ import {
   type SmokeInputs,
   type SmokeReport,
 } from '@xplat/smoke';
-import { bed, httpService, idle, stamp } from './containers.js';
+import { bed, httpService, idle, stamp } from '../../../test/containers.js';
 
 const b = bed();
 

@@ -3,7 +3,7 @@
  * /www/index.html) running small sh scripts. Services listen on 127.0.0.1 only, with
  * host networking, on a port no other test uses.
  */
-import { testbed } from '../../../test/testbed.js';
+import { testbed } from './testbed.js';
 
 export interface Bed {
   readonly docker: { docker: string };

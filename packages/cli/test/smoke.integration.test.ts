@@ -2,8 +2,8 @@
 import { describe, expect, test } from '@jest/globals';
 import { recordingLogger } from '@xplat/core';
 import { freePort } from '@xplat/smoke';
-import { runCli } from '../../cli/src/cli.js';
-import { bed, httpService } from './containers.js';
+import { runCli } from '../src/cli.js';
+import { bed, httpService } from '../../../test/containers.js';
 
 const b = bed();
 

@@ -19,7 +19,7 @@ import {
 import { mkdtemp, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { bed, httpService, idle } from './containers.js';
+import { bed, httpService, idle } from '../../../test/containers.js';
 
 const b = bed();
 

@@ -4,8 +4,8 @@ import { silentLogger } from '@xplat/core';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { runCli } from '../../cli/src/cli.js';
-import { fixturePath } from './helpers.js';
+import { runCli } from '../src/cli.js';
+import { repoRoot } from '../../../test/run-action.js';
 
 async function xplat(cwd: string, ...argv: string[]) {
   const out: string[] = [];
@@ -20,7 +20,8 @@ async function xplat(cwd: string, ...argv: string[]) {
   return { code, stdout: out.join('\n'), stderr: err.join('\n') };
 }
 
-const multiOsDir = fixturePath('multi-os');
+// The dockerfile package's multi-stage fixture: a real file for the CLI to read.
+const multiOsDir = path.join(repoRoot, 'packages', 'dockerfile', 'test', 'fixtures', 'multi-os');
 
 describe('xplat lint', () => {
   it('is listed and has usage, with its exit codes', async () => {

@@ -14,7 +14,7 @@ import { createRegistryClient, parseReference, parseRepository } from '@xplat/re
 import { freePort, SMOKE_INPUTS } from '@xplat/smoke';
 import { parseFileCommands, repoRoot, runAction } from '../../../test/run-action.js';
 import { testbed, uniqueRepository } from '../../../test/testbed.js';
-import { httpService, idle } from '../../../packages/smoke/test/containers.js';
+import { httpService, idle } from '../../../test/containers.js';
 
 const tb = testbed();
 const docker = { docker: tb.docker };
