@@ -28,6 +28,8 @@ export interface Authorization {
   /** The token came from the cache (a 401 may just mean it went stale). */
   cached: boolean;
   credentials: Credentials | undefined;
+  /** Bearer: how many tokens had been issued when this one was chosen (see rejected()). */
+  issuedUpTo?: number;
 }
 
 export interface AuthenticatorOptions {
@@ -51,6 +53,9 @@ export class Authenticator {
   readonly #challenges = new Map<string, Promise<ChallengeState>>();
   readonly #credentials = new Map<string, Promise<Credentials | undefined>>();
   readonly #tokens = new Map<string, Token>();
+  /** The order tokens were issued in, so a revocation can drop those issued before it. */
+  readonly #issued = new WeakMap<Token, number>();
+  #issueCount = 0;
   readonly #pending = new Map<string, Promise<Token>>();
   /** Registries where Basic credentials were accepted at least once. */
   readonly #basicWorked = new Set<string>();
@@ -93,11 +98,23 @@ export class Authenticator {
     }
     const cached = this.#cachedToken(registry, wanted);
     if (cached)
-      return { header: `Bearer ${cached.value}`, scheme: 'bearer', cached: true, credentials };
+      return {
+        header: `Bearer ${cached.value}`,
+        scheme: 'bearer',
+        cached: true,
+        credentials,
+        issuedUpTo: this.#issueCount,
+      };
     // Requests sent at once share one token fetch; for all but the one that started it,
     // the token is as good as cached (another request may see it go stale first).
     const { token, started } = await this.#token(registry, state, wanted, credentials);
-    return { header: `Bearer ${token.value}`, scheme: 'bearer', cached: !started, credentials };
+    return {
+      header: `Bearer ${token.value}`,
+      scheme: 'bearer',
+      cached: !started,
+      credentials,
+      issuedUpTo: this.#issueCount,
+    };
   }
 
   /** A request sent with `sent` was not turned down: Basic credentials have worked here. */
@@ -128,14 +145,16 @@ export class Authenticator {
     // registry says is invalid (RFC 6750: expired, revoked): dropped, and a new one asked.
     if (sent?.scheme === 'bearer' && (sent.cached || offered?.params.error === 'invalid_token')) {
       const wanted = normalizeScopes(scopes);
+      // A revoked token (invalid_token) makes every token of this registry that existed
+      // when the request was sent suspect: any of them could be the single re-send's pick.
+      // Tokens fetched since (after the revocation, maybe) are kept. A token that merely
+      // went stale drops only itself.
+      const revokedUpTo = offered?.params.error === 'invalid_token' ? sent.issuedUpTo : undefined;
       for (const [key, token] of this.#tokens) {
-        // Only the token that was sent: a newer one, fetched meanwhile, is kept.
-        if (
-          key.startsWith(`${registry} `) &&
-          covers(token.scopes, wanted) &&
-          sent.header === `Bearer ${token.value}`
-        )
-          this.#tokens.delete(key);
+        if (!key.startsWith(`${registry} `)) continue;
+        const same = covers(token.scopes, wanted) && sent.header === `Bearer ${token.value}`;
+        const older = revokedUpTo !== undefined && (this.#issued.get(token) ?? 0) <= revokedUpTo;
+        if (same || older) this.#tokens.delete(key);
       }
       retry = true;
     }
@@ -270,6 +289,7 @@ export class Authenticator {
       credentials,
     );
     this.#tokens.set(tokenKey(registry, scopes), token);
+    this.#issued.set(token, ++this.#issueCount);
     this.#logger.debug(
       `got a ${registry} token for ${describeScopes(scopes)}, valid ${lifetimeS} s`,
     );

@@ -179,6 +179,19 @@ describe('Bearer token flow against a local token-auth registry', () => {
     ]);
   });
 
+  it('a revocation drops every token that existed when the request went out, so the one re-send gets a new one', async () => {
+    const t = await setup();
+    t.fake.manifests.set('app@v1', { bytes: t.manifest, mediaType: OCI_MANIFEST });
+    await t.client.getManifest(t.repo('app'), 'v1'); // token 1: app pull
+    await t.client.putManifest(t.repo('app'), 'v2', t.manifest, OCI_MANIFEST); // token 2: app pull,push
+    t.fake.revokeAll();
+    // The read goes out with token 1 (its exact scope) and gets invalid_token; token 2 also
+    // serves a pull and is just as revoked: were it kept, the one re-send would fail too.
+    const got = await t.client.getManifest(t.repo('app'), 'v1');
+    expect(got.digest).toBe(sha256Digest(t.manifest));
+    expect(t.fake.tokenRequests).toHaveLength(3);
+  });
+
   it('requests sent at once share one token, and all of them recover when it is revoked', async () => {
     const t = await setup();
     for (const tag of ['v1', 'v2', 'v3', 'v4'])

@@ -171,7 +171,9 @@ export async function startFakeRegistry(options: FakeRegistryOptions = {}): Prom
         const scope = needs
           .map(([r, a]) => `repository:${r}:${a === 'push' ? 'pull,push' : 'pull'}`)
           .join(' ');
-        return challenge(res, scope, valid ? 'insufficient_scope' : undefined);
+        // As distribution's token auth answers: a token it no longer honours is invalid_token.
+        const error = valid ? 'insufficient_scope' : grant?.revoked ? 'invalid_token' : undefined;
+        return challenge(res, scope, error);
       }
     }
     if (kind === 'manifests') {
