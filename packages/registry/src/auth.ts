@@ -28,8 +28,6 @@ export interface Authorization {
   /** The token came from the cache (a 401 may just mean it went stale). */
   cached: boolean;
   credentials: Credentials | undefined;
-  /** Bearer: how many tokens had been issued when this one was chosen (see rejected()). */
-  issuedUpTo?: number;
 }
 
 export interface AuthenticatorOptions {
@@ -56,6 +54,8 @@ export class Authenticator {
   /** The order tokens were issued in, so a revocation can drop those issued before it. */
   readonly #issued = new WeakMap<Token, number>();
   #issueCount = 0;
+  /** Per registry: tokens issued up to this number were suspect at its last revocation. */
+  readonly #revocationFence = new Map<string, number>();
   readonly #pending = new Map<string, Promise<Token>>();
   /** Registries where Basic credentials were accepted at least once. */
   readonly #basicWorked = new Set<string>();
@@ -103,7 +103,6 @@ export class Authenticator {
         scheme: 'bearer',
         cached: true,
         credentials,
-        issuedUpTo: this.#issueCount,
       };
     // Requests sent at once share one token fetch; for all but the one that started it,
     // the token is as good as cached (another request may see it go stale first).
@@ -113,7 +112,6 @@ export class Authenticator {
       scheme: 'bearer',
       cached: !started,
       credentials,
-      issuedUpTo: this.#issueCount,
     };
   }
 
@@ -145,15 +143,23 @@ export class Authenticator {
     // registry says is invalid (RFC 6750: expired, revoked): dropped, and a new one asked.
     if (sent?.scheme === 'bearer' && (sent.cached || offered?.params.error === 'invalid_token')) {
       const wanted = normalizeScopes(scopes);
-      // A revoked token (invalid_token) makes every token of this registry that existed
-      // when the request was sent suspect: any of them could be the single re-send's pick.
-      // Tokens fetched since (after the revocation, maybe) are kept. A token that merely
-      // went stale drops only itself.
-      const revokedUpTo = offered?.params.error === 'invalid_token' ? sent.issuedUpTo : undefined;
+      // A revoked token (invalid_token): every token of this registry that existed when the
+      // first 401 of this revocation came back is suspect (the re-send must not pick one of
+      // them); tokens fetched after that are fresh. A 401 for a token issued after the
+      // last such fence starts a new revocation, with a new fence.
+      let fence: number | undefined;
+      if (offered?.params.error === 'invalid_token') {
+        const sentToken = [...this.#tokens.values()].find(
+          (t) => sent.header === `Bearer ${t.value}`,
+        );
+        const sentIssue = sentToken ? (this.#issued.get(sentToken) ?? 0) : 0;
+        fence = this.#revocationFence.get(registry) ?? 0;
+        if (sentIssue > fence) this.#revocationFence.set(registry, (fence = this.#issueCount));
+      }
       for (const [key, token] of this.#tokens) {
         if (!key.startsWith(`${registry} `)) continue;
         const same = covers(token.scopes, wanted) && sent.header === `Bearer ${token.value}`;
-        const older = revokedUpTo !== undefined && (this.#issued.get(token) ?? 0) <= revokedUpTo;
+        const older = fence !== undefined && (this.#issued.get(token) ?? 0) <= fence;
         if (same || older) this.#tokens.delete(key);
       }
       retry = true;
