@@ -9,7 +9,7 @@ import { closeSync, existsSync, openSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { XplatError, type Logger } from '@xplat/core';
+import { XplatError } from '@xplat/core';
 import { runDocker, type DockerOptions } from '@xplat/engine';
 import { freePort } from '@xplat/smoke';
 
@@ -32,7 +32,6 @@ export interface EmbeddedRegistry {
 export interface EmbeddedRegistryOptions {
   /** `.xplat/registry`: config.yml and data/ go here. */
   readonly dir: string;
-  readonly logger: Logger;
   readonly env: NodeJS.ProcessEnv;
   /** For the registry:2 fallback. */
   readonly docker: DockerOptions;

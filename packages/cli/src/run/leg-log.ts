@@ -1,18 +1,19 @@
 /**
- * One leg's full log, `.xplat/runs/<run-id>/<pair>.log`: every line the libraries log
- * for that leg (build output included, streamed as it comes), each with the time since
- * the leg started. The terminal shows phases only; this file is what to read on failure.
+ * The logs of a run, `.xplat/runs/<run-id>/<pair>.log` per leg (and fuse.log): every line
+ * the libraries log for that leg (build output included, streamed as it comes), each with
+ * the time since the leg started. The terminal shows phases only; these files are what to
+ * read on failure.
  */
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { Logger } from '@xplat/core';
 
-export interface LegLog extends Logger {
+export interface RunLog extends Logger {
   readonly file: string;
   close(): Promise<void>;
 }
 
-export function openLegLog(file: string, now: () => number = Date.now): LegLog {
+export function openRunLog(file: string, now: () => number = Date.now): RunLog {
   const stream: WriteStream = createWriteStream(file, { flags: 'w' });
   const start = now();
   const write = (prefix: string, message: string) => {

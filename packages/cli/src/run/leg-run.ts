@@ -15,8 +15,13 @@ import {
   type SourceContext,
 } from '@xplat/engine';
 import { parseSmokeInputs, smokeTest, type SmokeInputs } from '@xplat/smoke';
-import { legBuildInputs, legSmokeInputs, type ResolvedConfig } from '@xplat/workflow';
-import { openLegLog } from './leg-log.js';
+import {
+  keyValueLines,
+  legBuildInputs,
+  legSmokeInputs,
+  type ResolvedConfig,
+} from '@xplat/workflow';
+import { openRunLog } from './leg-log.js';
 import type { Phase, Progress } from './progress.js';
 import type { PlannedLeg } from './run-plan.js';
 
@@ -57,12 +62,6 @@ export interface LegRunContext {
   readonly progress: Progress;
 }
 
-function keyValues(values: Readonly<Record<string, string>>): string {
-  return Object.entries(values)
-    .map(([k, v]) => `${k}=${v}`)
-    .join('\n');
-}
-
 export async function runLeg(
   planned: PlannedLeg,
   docker: DockerOptions & { env: Record<string, string> },
@@ -70,7 +69,7 @@ export async function runLeg(
 ): Promise<LegOutcome> {
   const { leg } = planned;
   const started = Date.now();
-  const log = openLegLog(path.join(ctx.logDir, `${leg.pair}.log`));
+  const log = openRunLog(path.join(ctx.logDir, `${leg.pair}.log`));
   const logPath = path.relative(ctx.projectDir, log.file).split(path.sep).join('/');
   let phase: Phase = 'lint';
   let digest: string | undefined;
@@ -94,7 +93,7 @@ export async function runLeg(
     const raw: BuildInputs = {
       ...legBuildInputs(ctx.config, leg),
       image: ctx.image,
-      'build-args': keyValues({ ...leg.buildArgs, ...ctx.buildArgs }),
+      'build-args': keyValueLines({ ...leg.buildArgs, ...ctx.buildArgs }),
       'tag-template': ctx.tagTemplate,
       push: 'true',
       network: ctx.network,

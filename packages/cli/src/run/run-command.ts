@@ -11,7 +11,7 @@ import type { Command } from '../command.js';
 import { asUsage, UsageError } from '../flags.js';
 import { parseEngineFlags } from './engines.js';
 import { onInterrupt } from './interrupt.js';
-import { DEFAULT_RUN_TAGS, runPipeline } from './run-pipeline.js';
+import { runPipeline } from './run-pipeline.js';
 
 const usage = `usage: xplat run [--dir DIR] [--config FILE] [--registry HOST[:PORT][/prefix]] [options]
 
@@ -118,7 +118,7 @@ export const runCommand: Command = {
         keepRegistry: values['keep-registry'],
         network: values.network,
         buildArgs,
-        tags: values.tag.length ? values.tag : DEFAULT_RUN_TAGS,
+        tags: values.tag,
         env: io.env,
         signal: interrupt.signal,
         progress: {

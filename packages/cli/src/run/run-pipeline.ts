@@ -12,19 +12,17 @@
  */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { errorMessage, renderTable, silentLogger, XplatError } from '@xplat/core';
+import { errorMessage, renderTable, XplatError } from '@xplat/core';
 import { sourceFromGit, type SourceContext } from '@xplat/engine';
-import { fuse, inspectReference, parseFuseRequest, renderInspect } from '@xplat/fuse';
-import { createRegistryClient, parseReference } from '@xplat/registry';
 import { readConfig, type ResolvedConfig } from '@xplat/workflow';
-import { startEmbeddedRegistry, type EmbeddedRegistry } from './embedded-registry.js';
-import { probeEngines } from './engines.js';
-import { logTail, openLegLog } from './leg-log.js';
-import { runLeg, skippedOutcome, type LegOutcome } from './leg-run.js';
-import { createProgress, seconds, type ProgressSink } from './progress.js';
 import { asUsage } from '../flags.js';
 import { newRunId } from '../project.js';
+import { startEmbeddedRegistry, type EmbeddedRegistry } from './embedded-registry.js';
+import { probeEngines } from './engines.js';
+import { runLeg, skippedOutcome, type LegOutcome } from './leg-run.js';
+import { createProgress, seconds, type ProgressSink } from './progress.js';
 import { runDirs } from './run-dirs.js';
+import { failureLines, fuseRun } from './run-fuse.js';
 import { LOCAL_ENGINE, planRun, type PlannedLeg } from './run-plan.js';
 import { retarget } from './run-registry.js';
 
@@ -71,11 +69,6 @@ export interface RunResult {
   readonly summary: string;
   readonly runDir: string;
 }
-
-export const DEFAULT_RUN_TAGS: readonly string[] = ['local'];
-/** Tags a local run may move: every run re-points them. */
-const RUN_MUTABLE_TAGS = ['local', 'latest'];
-const FAILURE_TAIL_LINES = 15;
 
 async function pool<T>(tasks: readonly (() => Promise<T>)[], limit: number): Promise<T[]> {
   const results: T[] = new Array<T>(tasks.length);
@@ -170,7 +163,6 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
     );
     const runnable = plan.filter((p) => p.status === 'run');
     const skipped = plan.filter((p) => p.status === 'skip');
-    const registryLabel = options.registry ?? 'embedded';
     if (options.requireAll && skipped.length)
       throw new XplatError(
         `${skipped.map((s) => s.leg.name).join(', ')} cannot run here and --require-all needs every platform; nothing was built`,
@@ -183,8 +175,6 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
 
     // 2. The registry.
     let embedded: EmbeddedRegistry | undefined;
-    let registryAddress = options.registry ?? '';
-    const image = () => retarget(config.image, registryAddress);
     const source: SourceContext = {
       ...(await sourceFromGit(options.projectDir)),
       runId: dirs.runId,
@@ -194,18 +184,17 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
       if (!options.registry) {
         embedded = await startEmbeddedRegistry({
           dir: dirs.registryDir,
-          logger: { ...silentLogger, info: note },
           env: options.env,
           docker: engines.dockerOptions({ name: LOCAL_ENGINE, host: '' }),
           network: options.network,
           keep: options.keepRegistry,
         });
-        registryAddress = embedded.address;
         note(
           `embedded registry on ${embedded.address}: ${embedded.description}, storage ${rel(embedded.storage)}${options.keepRegistry ? ' (kept after the run)' : ''}`,
         );
       }
-      const target = image();
+      const registryAddress = embedded?.address ?? options.registry!;
+      const target = retarget(config.image, registryAddress);
       note(`pushing to ${target}; logs in ${rel(dirs.runDir)}/`);
 
       // 3. The legs: one task per engine (its legs one after another), engines concurrently.
@@ -254,16 +243,9 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
 
       // 4. The gate: every leg that ran passed, or nothing is fused.
       if (failed.length || options.signal.aborted) {
-        const tails: string[] = [];
-        for (const f of failed) {
-          if (!f.log) continue;
-          const lines = await logTail(path.join(options.projectDir, f.log), FAILURE_TAIL_LINES);
-          tails.push(
-            `${f.platform} failed in ${f.failedPhase ?? 'build'}: ${f.reason}\nlast lines of ${f.log}:\n${lines.map((l) => `  ${l}`).join('\n')}`,
-          );
-        }
+        const tails = await failureLines(failed, options.projectDir);
         progress.update('index', 'fuse', 'skipped', 'a leg failed: nothing fused');
-        const report = reportOf(outcomes, registryAddress || registryLabel);
+        const report = reportOf(outcomes, registryAddress);
         return finish(options.signal.aborted ? 130 : 1, report, [
           legsTable(outcomes),
           '',
@@ -275,38 +257,25 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
       }
 
       progress.update('index', 'fuse', 'running');
-      const fuseLog = openLegLog(path.join(dirs.runDir, 'fuse.log'));
-      const client = createRegistryClient({ logger: fuseLog });
+      const logFile = path.join(dirs.runDir, 'fuse.log');
       try {
-        const request = await parseFuseRequest(
-          {
-            image: target,
-            tags: (options.tags.length ? options.tags : DEFAULT_RUN_TAGS).join('\n'),
-            results: dirs.legDir,
-            sources: '',
-            expectedPlatforms: runnable.map((p) => p.leg.name).join(','),
-            annotations: '',
-            mediaType: 'auto',
-            mutableTags: RUN_MUTABLE_TAGS.join('\n'),
-            dryRun: 'false',
-          },
-          options.projectDir,
-        );
-        const fused = await fuse(request, client, fuseLog);
-        const tagRef = `${target}:${request.tags[0]}`;
+        const fused = await fuseRun({
+          target,
+          tags: options.tags,
+          legDir: dirs.legDir,
+          expected: runnable.map((p) => p.leg.name),
+          projectDir: options.projectDir,
+          logFile,
+        });
         progress.update('index', 'fuse', 'done', fused.digest);
-        const inspected = await inspectReference(client, parseReference(tagRef, 'ref'));
         const port = servicePort(config);
-        const report = reportOf(outcomes, registryAddress, { ref: tagRef, digest: fused.digest });
+        const report = reportOf(outcomes, registryAddress, fused);
         return finish(0, report, [
           legsTable(outcomes),
           '',
-          `fused ${tagRef}`,
-          `digest ${fused.digest} (${fused.entries.length} platform${fused.entries.length > 1 ? 's' : ''}, read back)`,
+          ...fused.lines,
           '',
-          renderInspect(inspected),
-          '',
-          `run it: docker run --rm${port ? ` -p ${port}:${port}` : ''} ${tagRef}`,
+          `run it: docker run --rm${port ? ` -p ${port}:${port}` : ''} ${fused.ref}`,
           ...(embedded
             ? [
                 options.keepRegistry
@@ -317,14 +286,11 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
         ]);
       } catch (error) {
         progress.update('index', 'fuse', 'failed', errorMessage(error));
-        const report = reportOf(outcomes, registryAddress);
-        return finish(1, report, [
+        return finish(1, reportOf(outcomes, registryAddress), [
           legsTable(outcomes),
           '',
-          `fuse failed: ${errorMessage(error)} (log: ${rel(path.join(dirs.runDir, 'fuse.log'))})`,
+          `fuse failed: ${errorMessage(error)} (log: ${rel(logFile)})`,
         ]);
-      } finally {
-        await fuseLog.close();
       }
     } finally {
       if (embedded && !options.keepRegistry) {

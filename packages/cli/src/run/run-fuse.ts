@@ -1,0 +1,83 @@
+/**
+ * The end of `xplat run`: fuse the legs that ran into one index (the same fuse() the
+ * action calls, gate included), read it back by its tag, and say how to run it; or, when a
+ * leg failed, what failed and the last lines of its log.
+ */
+import path from 'node:path';
+import { fuse, inspectReference, parseFuseRequest, renderInspect } from '@xplat/fuse';
+import { createRegistryClient, parseReference } from '@xplat/registry';
+import { logTail, openRunLog } from './leg-log.js';
+import type { LegOutcome } from './leg-run.js';
+
+export const DEFAULT_RUN_TAGS: readonly string[] = ['local'];
+/** Tags a local run may move: every run re-points them. */
+const RUN_MUTABLE_TAGS = ['local', 'latest'];
+const FAILURE_TAIL_LINES = 15;
+
+export interface FusedRun {
+  /** `registry/repo:tag`, the index by its first tag. */
+  readonly ref: string;
+  readonly digest: string;
+  /** The end of the summary: the index, the inspect table. */
+  readonly lines: readonly string[];
+}
+
+export async function fuseRun(options: {
+  readonly target: string;
+  readonly tags: readonly string[];
+  readonly legDir: string;
+  readonly expected: readonly string[];
+  readonly projectDir: string;
+  readonly logFile: string;
+}): Promise<FusedRun> {
+  const log = openRunLog(options.logFile);
+  try {
+    const client = createRegistryClient({ logger: log });
+    const request = await parseFuseRequest(
+      {
+        image: options.target,
+        tags: (options.tags.length ? options.tags : DEFAULT_RUN_TAGS).join('\n'),
+        results: options.legDir,
+        sources: '',
+        expectedPlatforms: options.expected.join(','),
+        annotations: '',
+        mediaType: 'auto',
+        mutableTags: RUN_MUTABLE_TAGS.join('\n'),
+        dryRun: 'false',
+      },
+      options.projectDir,
+    );
+    const fused = await fuse(request, client, log);
+    const ref = `${options.target}:${request.tags[0]}`;
+    const inspected = await inspectReference(client, parseReference(ref, 'ref'));
+    const count = fused.entries.length;
+    return {
+      ref,
+      digest: fused.digest,
+      lines: [
+        `fused ${ref}`,
+        `digest ${fused.digest} (${count} platform${count > 1 ? 's' : ''}, read back)`,
+        '',
+        renderInspect(inspected),
+      ],
+    };
+  } finally {
+    await log.close();
+  }
+}
+
+/** Per failed leg: its phase and reason, then the last lines of its log with the path. */
+export async function failureLines(
+  failed: readonly LegOutcome[],
+  projectDir: string,
+): Promise<string[]> {
+  const lines: string[] = [];
+  for (const f of failed) {
+    if (!f.log) continue;
+    const tail = await logTail(path.join(projectDir, f.log), FAILURE_TAIL_LINES);
+    lines.push(
+      `${f.platform} failed in ${f.failedPhase ?? 'build'}: ${f.reason}\nlast lines of ${f.log}:\n${tail.map((l) => `  ${l}`).join('\n')}`,
+    );
+  }
+  return lines;
+}
