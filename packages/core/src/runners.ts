@@ -5,7 +5,12 @@
  * Windows image is one line there, not here.
  */
 import { XplatError } from './errors.js';
-import { formatPlatform, ociPlatformString, type Platform } from './platform.js';
+import {
+  formatPlatform,
+  ociPlatformString,
+  type OperatingSystem,
+  type Platform,
+} from './platform.js';
 import { releaseForOsVersion } from './windows.js';
 
 /** GitHub-hosted Linux runners by architecture: the native builders. */
@@ -38,7 +43,7 @@ export interface RunnerChoice {
 /** Why a platform has no runner: thrown as an XplatError naming `input`. */
 export class RunnerError extends XplatError {
   /** Which part of the platform entry the user should change. */
-  readonly field: 'platform' | 'runs-on' | 'qemu';
+  readonly field: 'platform' | 'runs-on' | 'qemu' | 'build-on';
 
   constructor(message: string, input: string, field: RunnerError['field']) {
     super(message, input);
@@ -113,6 +118,81 @@ export function runnerFor(
     );
   }
   return { runsOn: release.hostedRunner, hosted: true, qemu: false };
+}
+
+/** Where a Windows image with `build-on: linux` is built: BuildKit on this hosted runner. */
+export const BUILD_ON_LINUX_RUNNER = 'ubuntu-24.04';
+
+export interface LegRunnerOptions extends RunnerOverride {
+  /** The OS whose runner builds the image: the platform's own (default), or linux for a Windows image built by BuildKit. */
+  readonly buildOn?: OperatingSystem;
+  /** The smoke test is skipped (xplat.yml's smoke.skip): no runner needs to run the image. */
+  readonly smokeSkipped?: boolean;
+}
+
+export interface LegRunners {
+  readonly build: RunnerChoice;
+  /** The same object as build, unless a job of its own smoke-tests the image. */
+  readonly smoke: RunnerChoice;
+}
+
+/**
+ * The runners of one leg: the one that builds it and the one that smoke-tests it. They
+ * are one runner, except for a Windows image built on Linux (BuildKit on
+ * ubuntu-24.04), which a Windows runner of its release then smoke-tests; `runsOn` names
+ * that smoke runner. Such a release without a hosted runner (ltsc2019) needs runs-on or
+ * a skipped smoke test.
+ */
+export function legRunners(
+  platform: Platform,
+  options: LegRunnerOptions = {},
+  input = 'platforms',
+): LegRunners {
+  const name = formatPlatform(platform);
+  const buildOn = options.buildOn ?? platform.os;
+  if (buildOn === platform.os) {
+    const build = runnerFor(platform, options, input);
+    return { build, smoke: build };
+  }
+  if (platform.os !== 'windows')
+    throw new RunnerError(
+      `build-on applies to Windows platforms; ${name} builds on a Linux runner already (remove build-on)`,
+      input,
+      'build-on',
+    );
+  if (options.qemu)
+    throw new RunnerError(
+      `qemu emulates Linux architectures only; ${name} is built by BuildKit on ${BUILD_ON_LINUX_RUNNER} without it (remove qemu)`,
+      input,
+      'qemu',
+    );
+  const build: RunnerChoice = { runsOn: BUILD_ON_LINUX_RUNNER, hosted: true, qemu: false };
+  if (options.smokeSkipped) {
+    if (options.runsOn !== undefined)
+      throw new RunnerError(
+        `runs-on names the runner that smoke-tests ${name} (it is built on ${BUILD_ON_LINUX_RUNNER}), and its smoke test is skipped: remove runs-on or smoke.skip`,
+        input,
+        'runs-on',
+      );
+    return { build, smoke: build };
+  }
+  if (options.runsOn !== undefined)
+    return { build, smoke: { runsOn: options.runsOn, hosted: false, qemu: false } };
+  const release = platform.osVersion ? releaseForOsVersion(platform.osVersion) : undefined;
+  if (!platform.osVersion)
+    throw new RunnerError(
+      `"${name}" needs a Windows release: write windows/amd64:ltsc2022 or windows/amd64:ltsc2025`,
+      input,
+      'platform',
+    );
+  if (platform.architecture === 'amd64' && release?.hostedRunner)
+    return { build, smoke: { runsOn: release.hostedRunner, hosted: true, qemu: false } };
+  const what = release ? release.name : `Windows build ${platform.osVersion}`;
+  throw new RunnerError(
+    `${name} is built on ${BUILD_ON_LINUX_RUNNER}, and no GitHub-hosted runner runs ${what} ${platform.architecture} containers to smoke-test it: name a self-hosted one with runs-on (e.g. runs-on: [self-hosted, windows, ${release?.name ?? platform.architecture}]) or skip its smoke test with smoke: { skip: "<reason>" }`,
+    input,
+    'runs-on',
+  );
 }
 
 /** `ubuntu-24.04` or `[self-hosted, windows]`, for tables and messages. */
