@@ -8,7 +8,14 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parsePlatform, platformMatches, XplatError, type Platform } from '@xplat/core';
-import { CONFIG_FILE, readConfig, type ResolvedConfig, type ResolvedLeg } from '@xplat/workflow';
+import {
+  CONFIG_FILE,
+  pickImage,
+  readConfig,
+  type ResolvedConfig,
+  type ResolvedImage,
+  type ResolvedLeg,
+} from '@xplat/workflow';
 
 export interface Project {
   /** Absolute: the folder of xplat.yml (`--dir`, default the current folder). */
@@ -37,6 +44,14 @@ export async function loadProject(cwd: string, options: ProjectOptions = {}): Pr
 }
 
 /**
+ * The image of xplat.yml a command works on: the one named, or the only one (a file with
+ * several images needs a name). Undefined without an xplat.yml.
+ */
+export function projectImage(project: Project, name?: string): ResolvedImage | undefined {
+  return project.config ? pickImage(project.config, name) : undefined;
+}
+
+/**
  * The xplat.yml leg for `platform` (`linux/arm64`, `windows/amd64:ltsc2022`); without one,
  * the leg of `fallback` (the engine's platform) or, when xplat.yml has one leg, that one.
  * Undefined when there is no config or no leg fits (flags alone then say what to build).
@@ -46,8 +61,9 @@ export function pickLeg(
   platform: string | undefined,
   fallback?: Platform,
   flag = '--platform',
+  image: ResolvedImage | undefined = projectImage(project),
 ): ResolvedLeg | undefined {
-  const legs = project.config?.legs ?? [];
+  const legs = image?.legs ?? [];
   if (!legs.length) return undefined;
   if (platform) {
     const wanted = parsePlatform(platform, flag);

@@ -34,7 +34,7 @@ describe('loadProject', () => {
   it('loads xplat.yml from --dir', async () => {
     const project = await loadProject(os.tmpdir(), { dir });
     expect(project.dir).toBe(dir);
-    expect(project.config?.legs.map((l) => l.name)).toEqual([
+    expect(project.config!.images[0]!.legs.map((l) => l.name)).toEqual([
       'linux/amd64',
       'linux/arm64',
       'windows/amd64:ltsc2022',

@@ -155,7 +155,7 @@ describe('planRun', () => {
     add(LOCAL_ENGINE, 'unix:///tmp/xplat-testbed/docker.sock', local);
     for (const [, [endpoint, host, facts]] of Object.entries(named)) add(endpoint, host, facts);
     const plan = planRun({
-      legs: config.legs,
+      legs: config.images[0]!.legs,
       engineFor: (leg) => endpoints.get(named[leg.name]?.[0] ?? LOCAL_ENGINE)!,
       probe: (engine) => probes.get(engine.name)!,
       embeddedRegistry: embedded,

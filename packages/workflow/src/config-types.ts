@@ -2,8 +2,14 @@
  * What loading xplat.yml yields: the resolved config and its legs, and the problems of a
  * file that is wrong (each with its field and source position).
  */
-import { XplatError, type Platform, type RunnerChoice, type RunsOn } from '@xplat/core';
-import type { SmokeSettings } from './schema.js';
+import {
+  XplatError,
+  type OperatingSystem,
+  type Platform,
+  type RunnerChoice,
+  type RunsOn,
+} from '@xplat/core';
+import type { PREPARE_SHELLS, SmokeSettings } from './schema.js';
 import type { TagTemplate } from './tags.js';
 
 export type ConfigPath = readonly (string | number)[];
@@ -35,13 +41,46 @@ export function formatProblem(file: string, p: ConfigProblem): string {
   return `${file}:${p.line}:${p.column}: ${p.field}: ${p.message}`;
 }
 
+/**
+ * One `prepare:` step of a leg: a workflow step before its image build. Exactly one of
+ * `run` and `uses` is set.
+ */
+export interface ResolvedPrepareStep {
+  readonly name?: string;
+  readonly run?: string;
+  readonly shell?: (typeof PREPARE_SHELLS)[number];
+  /** From the repository root. */
+  readonly workingDirectory?: string;
+  readonly uses?: string;
+  readonly with?: Readonly<Record<string, string>>;
+  readonly env: Readonly<Record<string, string>>;
+  /** Where xplat.yml gives it: the image's own `prepare:`, or its `linux:`/`windows:` section's. */
+  readonly from: 'image' | OperatingSystem;
+}
+
 export interface ResolvedLeg {
+  /** The name of the image this leg builds (`csi-node`; for a one-image file, from its repository). */
+  readonly imageName: string;
   readonly platform: Platform;
   /** `windows/amd64:ltsc2022`: the matrix key and the gate's expected platform. */
   readonly name: string;
   /** `windows-amd64-ltsc2022`: artifact names. */
   readonly pair: string;
-  readonly runner: RunnerChoice;
+  /**
+   * The OS of the runner that builds the image: the platform's own, or `linux` for a
+   * Windows platform with `build-on: linux` (BuildKit on ubuntu-24.04).
+   */
+  readonly buildOn: OperatingSystem;
+  /** The runner of the build job. */
+  readonly buildRunner: RunnerChoice;
+  /**
+   * The runner of the smoke test: the build runner, except for a Windows platform built on
+   * Linux, whose image is smoke-tested by a job of its own on a Windows runner of its
+   * release (unless its smoke test is skipped, which the build job records).
+   */
+  readonly smokeRunner: RunnerChoice;
+  /** `smoke: { skip: "<reason>" }` of the platform entry: not smoke-tested, for this reason. */
+  readonly smokeSkip: string | undefined;
   /** Build context folder from the repository root (this platform's, else the top-level). */
   readonly context: string;
   /** Dockerfile path from the repository root (this platform's, else the top-level). */
@@ -50,8 +89,15 @@ export interface ResolvedLeg {
   readonly target: string | undefined;
   /** Top-level build args with this platform's on top. */
   readonly buildArgs: Readonly<Record<string, string>>;
-  /** Top-level smoke settings with this platform's on top. */
+  /** Top-level smoke settings with this platform's on top (without skip). */
   readonly smoke: SmokeSettings;
+  /** Steps before the build: the image's, then its OS family's. */
+  readonly prepare: readonly ResolvedPrepareStep[];
+}
+
+/** Whether the leg's smoke test runs in a job of its own (a Windows image built on Linux). */
+export function smokesApart(leg: ResolvedLeg): boolean {
+  return leg.smokeRunner !== leg.buildRunner;
 }
 
 export interface RegistryLogin {
@@ -68,11 +114,15 @@ export type ActionSource =
   | { readonly kind: 'remote'; readonly repository: string; readonly ref: string }
   | { readonly kind: 'local'; readonly dir: string };
 
-export interface ResolvedConfig {
-  readonly file: string;
+/** One image of xplat.yml: its repository, its legs, its tags; one gated fuse each. */
+export interface ResolvedImage {
+  /** `csi-node`: job names, matrix keys, artifact names. */
+  readonly name: string;
+  /** The repository: `ghcr.io/org/csi-node`. */
   readonly image: string;
   readonly registry: string;
   readonly login: RegistryLogin | undefined;
+  /** The image-level context, Dockerfile and target (a platform xplat.yml does not list builds from these). */
   readonly context: string;
   readonly dockerfile: string;
   readonly target: string | undefined;
@@ -80,13 +130,21 @@ export interface ResolvedConfig {
   readonly cache: string | undefined;
   readonly legTag: string | undefined;
   readonly legs: readonly ResolvedLeg[];
+  readonly tags: readonly TagTemplate[];
+}
+
+export interface ResolvedConfig {
+  readonly file: string;
+  /** One entry per image; a file without `images:` has exactly one. */
+  readonly images: readonly ResolvedImage[];
+  /** The file lists `images:` (names then appear in job names and messages). */
+  readonly several: boolean;
   /**
    * Where `xplat run` builds a platform that this machine's engine cannot: platform name
    * (`windows/amd64:ltsc2022`) -> a docker context name or a DOCKER_HOST URL
    * (`ssh://builder@winhost`, `tcp://…`, `npipe://…`, `unix://…`). Not used by the workflow.
    */
   readonly engines: Readonly<Record<string, string>>;
-  readonly tags: readonly TagTemplate[];
   readonly triggers: {
     readonly branches: readonly string[];
     readonly tags: readonly string[];
@@ -96,11 +154,16 @@ export interface ResolvedConfig {
   };
   readonly actions: ActionSource;
   readonly pinActions: boolean;
-  /** Attest the fused index (actions/attest-build-provenance) when the fuse job runs. */
+  /** Attest each fused index (actions/attest-build-provenance) when the fuse job runs. */
   readonly attest: boolean;
   readonly workflow: {
     readonly name: string;
     readonly timeoutMinutes: number;
     readonly fuseRunsOn: RunsOn;
   };
+}
+
+/** Every leg of every image, in file order. */
+export function allLegs(config: ResolvedConfig): ResolvedLeg[] {
+  return config.images.flatMap((image) => image.legs);
 }

@@ -3,46 +3,34 @@
  * span fields (platforms and their runners, duplicates, the registry). Every problem is
  * reported at once, each as `file:line:column: field: what is wrong and what is right`.
  */
-import path from 'node:path';
-import {
-  formatPlatform,
-  parsePlatform,
-  platformPair,
-  type Platform,
-  RunnerError,
-  runnerFor,
-  type RunnerChoice,
-} from '@xplat/core';
-import { parseRepository } from '@xplat/registry';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import { dedupe, sortProblems, zodProblems, type ProblemAt } from './config-problems.js';
 import { formatField, offsetOf, pathAt } from './config-positions.js';
+import { resolve } from './config-resolve.js';
 import {
   ConfigError,
-  type ActionSource,
   type ConfigPath,
   type ConfigProblem,
-  type RegistryLogin,
   type ResolvedConfig,
-  type ResolvedLeg,
 } from './config-types.js';
-import { DEFAULT_XPLAT_USES } from './pins.js';
-import { configSchema, type XplatConfigData } from './schema.js';
-import { DEFAULT_TAGS, parseTagTemplate } from './tags.js';
+import { configSchema } from './schema.js';
 
 export const CONFIG_FILE = 'xplat.yml';
 /** The largest xplat.yml read: a real one is a few KiB; past this it is not a config. */
 export const MAX_CONFIG_BYTES = 1024 * 1024;
 /** YAML aliases expanded at most (a larger count is an alias bomb). */
 const MAX_ALIAS_COUNT = 100;
-export const DEFAULT_BRANCHES: readonly string[] = ['main'];
-export const DEFAULT_GIT_TAGS: readonly string[] = ['v*'];
-export const DEFAULT_TIMEOUT_MINUTES = 60;
-export const DEFAULT_FUSE_RUNNER = 'ubuntu-24.04';
-export const GHCR = 'ghcr.io';
 
-// The types and the position helpers are part of this module's public face.
+// The types, defaults and position helpers are part of this module's public face.
 export * from './config-types.js';
+export {
+  DEFAULT_BRANCHES,
+  DEFAULT_FUSE_RUNNER,
+  DEFAULT_GIT_TAGS,
+  DEFAULT_TIMEOUT_MINUTES,
+  GHCR,
+  imageNameOf,
+} from './config-resolve.js';
 export { formatField } from './config-positions.js';
 
 /** Parse, validate and resolve the text of an xplat.yml. Throws ConfigError. */
@@ -142,7 +130,10 @@ function controlCharacters(data: unknown, at: ConfigPath, problem: ProblemAt): C
   const visit = (value: unknown, p: ConfigPath, depth: number): void => {
     if (out.length >= 20 || depth > 50) return;
     if (typeof value === 'string') {
-      if (CONTROL.test(value.trim())) out.push(problem(p, say(value)));
+      // A prepare step's run: is a script: line breaks (not other control characters) are its own.
+      const script = p[p.length - 1] === 'run' && p[p.length - 3] === 'prepare';
+      const text = script ? value.replace(/\r?\n/g, ' ') : value;
+      if (CONTROL.test(text.trim())) out.push(problem(p, say(text)));
     } else if (Array.isArray(value)) {
       value.forEach((item, i) => visit(item, [...p, i], depth + 1));
     } else if (value !== null && typeof value === 'object') {
@@ -180,186 +171,4 @@ function duplicateKeys(doc: Document): { message: string; pos: [number, number] 
     }
   }
   return out.sort((a, b) => a.pos[0] - b.pos[0]);
-}
-
-function resolve(
-  data: XplatConfigData,
-  file: string,
-  problem: ProblemAt,
-): { config: ResolvedConfig; problems: ConfigProblem[] } {
-  const problems: ConfigProblem[] = [];
-
-  // Checked by the schema already: this cannot throw here.
-  const registry = parseRepository(data.image, '').registry;
-
-  const context = data.context ?? '.';
-  const dockerfile = data.dockerfile ?? path.posix.join(context, 'Dockerfile');
-  const topArgs = data['build-args'] ?? {};
-  const topSmoke = data.smoke ?? {};
-
-  const legs: ResolvedLeg[] = [];
-  const seen = new Map<string, number>();
-  data.platforms.forEach((entry, i) => {
-    const object = typeof entry === 'string' ? undefined : entry;
-    const platformPath: ConfigPath = object ? ['platforms', i, 'platform'] : ['platforms', i];
-    const platformText = object ? object.platform : (entry as string);
-    let platform: Platform;
-    try {
-      platform = parsePlatform(platformText, '');
-    } catch (error) {
-      problems.push(problem(platformPath, (error as Error).message));
-      return;
-    }
-    const name = formatPlatform(platform);
-    const first = seen.get(name);
-    if (first !== undefined) {
-      problems.push(problem(platformPath, `${name} is listed twice (also platforms[${first}])`));
-      return;
-    }
-    seen.set(name, i);
-    let runner: RunnerChoice;
-    try {
-      runner = runnerFor(
-        platform,
-        {
-          ...(object?.['runs-on'] !== undefined ? { runsOn: object['runs-on'] } : {}),
-          ...(object?.qemu !== undefined ? { qemu: object.qemu } : {}),
-        },
-        '',
-      );
-    } catch (error) {
-      if (!(error instanceof RunnerError)) throw error;
-      const fieldPath: ConfigPath =
-        error.field === 'qemu' && object?.qemu !== undefined
-          ? ['platforms', i, 'qemu']
-          : error.field === 'runs-on' && object?.['runs-on'] !== undefined
-            ? ['platforms', i, 'runs-on']
-            : platformPath;
-      problems.push(problem(fieldPath, error.message));
-      return;
-    }
-    // The platform's own entry, then its OS family's shorthand, then the top level.
-    const family = platform.os === 'windows' ? data.windows : data.linux;
-    const legContext = object?.context ?? family?.context ?? context;
-    legs.push({
-      platform,
-      name,
-      pair: platformPair(platform),
-      runner,
-      context: legContext,
-      dockerfile:
-        object?.dockerfile ??
-        family?.dockerfile ??
-        data.dockerfile ??
-        path.posix.join(legContext, 'Dockerfile'),
-      target: object?.target ?? family?.target ?? data.target,
-      buildArgs: {
-        ...topArgs,
-        ...(family?.['build-args'] ?? {}),
-        ...(object?.['build-args'] ?? {}),
-      },
-      smoke: { ...topSmoke, ...(object?.smoke ?? {}) },
-    });
-  });
-
-  // A shorthand for an OS that no platform has is a leftover or a typo, never intended.
-  for (const os of ['linux', 'windows'] as const) {
-    if (data[os] === undefined || legs.some((l) => l.platform.os === os)) continue;
-    if (problems.length) continue; // a platform that failed to parse may be the one
-    problems.push(
-      problem(
-        [os],
-        `applies to no platform: platforms: lists no ${os}/… platform; remove ${os}: or add a ${os === 'linux' ? 'Linux' : 'Windows'} platform`,
-        true,
-      ),
-    );
-  }
-
-  // engines: keys are platforms; each must be one of the configured platforms.
-  const engines: Record<string, string> = {};
-  for (const [key, endpoint] of Object.entries(data.engines ?? {})) {
-    let name: string;
-    try {
-      name = formatPlatform(parsePlatform(key, ''));
-    } catch (error) {
-      problems.push(problem(['engines', key], (error as Error).message, true));
-      continue;
-    }
-    if (!seen.has(name)) {
-      problems.push(
-        problem(
-          ['engines', key],
-          `${name} is not in platforms: (${[...seen.keys()].join(', ')}); name one of those`,
-          true,
-        ),
-      );
-      continue;
-    }
-    engines[name] = endpoint;
-  }
-
-  const reg = data.registry ?? {};
-  if (reg.username !== undefined && reg['username-secret'] !== undefined)
-    problems.push(
-      problem(['registry', 'username-secret'], 'give username or username-secret, not both', true),
-    );
-  const ghcr = registry === GHCR;
-  const passwordSecret = reg['password-secret'] ?? (ghcr ? 'GITHUB_TOKEN' : 'REGISTRY_PASSWORD');
-  const username =
-    reg.username ??
-    (reg['username-secret']
-      ? `\${{ secrets.${reg['username-secret']} }}`
-      : ghcr
-        ? '${{ github.actor }}'
-        : '${{ secrets.REGISTRY_USERNAME }}');
-  const login: RegistryLogin | undefined =
-    reg.login === false
-      ? undefined
-      : {
-          host: registry,
-          username,
-          password: `\${{ secrets.${passwordSecret} }}`,
-          githubToken: passwordSecret === 'GITHUB_TOKEN',
-        };
-
-  const uses = data.xplat?.uses ?? DEFAULT_XPLAT_USES;
-  const actions: ActionSource = uses.startsWith('./')
-    ? { kind: 'local', dir: uses.replace(/\/+$/, '') }
-    : {
-        kind: 'remote',
-        repository: uses.slice(0, uses.indexOf('@')),
-        ref: uses.slice(uses.indexOf('@') + 1),
-      };
-
-  const config: ResolvedConfig = {
-    file,
-    image: data.image,
-    registry,
-    login,
-    context,
-    dockerfile,
-    target: data.target,
-    labels: data.labels ?? {},
-    cache: data.cache,
-    legTag: data['leg-tag'],
-    legs,
-    engines,
-    tags: (data.tags ?? DEFAULT_TAGS).map(parseTagTemplate),
-    triggers: {
-      branches: data.triggers?.branches ?? DEFAULT_BRANCHES,
-      tags: data.triggers?.tags ?? DEFAULT_GIT_TAGS,
-      pullRequests: data.triggers?.['pull-requests'] ?? true,
-      workflowDispatch: data.triggers?.['workflow-dispatch'] ?? true,
-      schedule: data.triggers?.schedule ?? [],
-    },
-    actions,
-    pinActions: data['pin-actions'] ?? false,
-    attest: data.attest ?? true,
-    workflow: {
-      name: data.workflow?.name ?? 'xplat',
-      timeoutMinutes: data.workflow?.['timeout-minutes'] ?? DEFAULT_TIMEOUT_MINUTES,
-      fuseRunsOn: data.workflow?.['fuse-runs-on'] ?? DEFAULT_FUSE_RUNNER,
-    },
-  };
-  return { config, problems };
 }

@@ -1,234 +1,192 @@
 /**
- * xplat.yml -> .github/workflows/xplat.yml. One matrix leg per platform on its native
- * runner (checkout -> login -> setup-crossplatform-builder -> build-platform-image ->
- * smoke-test -> the leg result as an artifact), then a fuse job that needs the matrix,
- * downloads every leg result and lets fuse-manifest's gate decide.
+ * xplat.yml -> .github/workflows/xplat.yml. One matrix of legs (image x platform), each on
+ * the runner that builds it (checkout -> login -> prepare -> setup-crossplatform-builder ->
+ * build-platform-image -> smoke-test -> the leg result as an artifact); a smoke job for the
+ * Windows images built on Linux, on a Windows runner of their release; then one gated fuse
+ * per image, which downloads that image's leg results and lets fuse-manifest's gate decide.
  *
  * Output is deterministic: the same config gives byte-identical YAML (goldens and
- * `xplat generate --check` rely on it). No `run:` script is generated at all, so no
- * user-controlled expression can reach a shell.
+ * `xplat generate --check` rely on it). The only `run:` scripts are the user's own
+ * `prepare:` steps, which xplat.yml holds literally (it refuses `${{ }}`), so no
+ * expression of an event can reach a shell.
  */
-import { parseRepository } from '@xplat/registry';
 import { Document, isMap, isScalar, isSeq, type Node, type Pair } from 'yaml';
-import type { ActionSource, ResolvedConfig, ResolvedLeg } from './config.js';
+import {
+  allLegs,
+  smokesApart,
+  type ResolvedConfig,
+  type ResolvedImage,
+  type ResolvedLeg,
+  type ResolvedPrepareStep,
+} from './config-types.js';
+import { inputFor, isUniform, matrixInclude, vary, type Varying } from './generate-matrix.js';
+import {
+  allOf,
+  attestationSubject,
+  ATTEST_PERMISSIONS,
+  attestSteps,
+  keyValueLines,
+  legArtifactName,
+  legArtifactPattern,
+  loginSteps,
+  matrixIs,
+  multiline,
+  prepareStep,
+  smokeInputs,
+  uploadLegResultStep,
+  withInputs,
+  xplatUses,
+} from './generate-steps.js';
 import { annotatePins, thirdPartyUses } from './pins.js';
 import { XPLAT_NPX } from './npm.js';
-import type { SmokeSettings } from './schema.js';
+import { formatRunsOn, type RunsOn } from '@xplat/core';
 
-/** Names of xplat's actions, as folders under actions/. */
-export type XplatAction =
-  'setup-crossplatform-builder' | 'build-platform-image' | 'smoke-test' | 'fuse-manifest';
+export * from './generate-steps.js';
 
-export const LEG_ARTIFACT_PREFIX = 'xplat-leg-';
 export const BUILD_JOB = 'build';
+export const SMOKE_JOB = 'smoke';
 export const FUSE_JOB = 'fuse';
-
-/** `owner/xplat/actions/<name>@v1`, or `./actions/<name>` for a local folder. */
-export function xplatUses(source: ActionSource, action: XplatAction): string {
-  return source.kind === 'local'
-    ? `${source.dir}/${action}`
-    : `${source.repository}/actions/${action}@${source.ref}`;
-}
+/** Where a leg's result is written in its build job, and downloaded to in its smoke job. */
+const LEG_RESULT_DIR = '${{ runner.temp }}/xplat-leg';
 
 export interface GenerateOptions {
   /** The config as the header names it (default xplat.yml). */
   readonly configPath?: string;
 }
 
-/** A string, number or expression value of one `with:` input; '' is left out. */
-type Input = string;
+const runsOnValue = (r: RunsOn): string | string[] => (typeof r === 'string' ? r : [...r]);
 
-/** Smoke settings as smoke-test inputs (strings), in a fixed order. */
-export function smokeInputs(smoke: SmokeSettings): [string, Input][] {
-  const lines = (r: Record<string, string> | undefined) =>
-    r
-      ? Object.entries(r)
-          .map(([k, v]) => `${k}=${v}`)
-          .join('\n')
-      : '';
-  return [
-    ['port', smoke.port !== undefined ? String(smoke.port) : ''],
-    ['path', smoke.path ?? ''],
-    ['expect-status', smoke['expect-status'] ?? ''],
-    ['expect-body', smoke['expect-body'] ?? ''],
-    ['expect-log', smoke['expect-log'] ?? ''],
-    ['tcp-port', smoke['tcp-port'] !== undefined ? String(smoke['tcp-port']) : ''],
-    ['command', smoke.command ?? ''],
-    ['env', lines(smoke.env)],
-    ['run-args', smoke['run-args'] ?? ''],
-    ['timeout', smoke.timeout ?? ''],
-    ['stop-timeout', smoke['stop-timeout'] ?? ''],
-    [
-      'expect-graceful-stop',
-      smoke['expect-graceful-stop'] !== undefined ? String(smoke['expect-graceful-stop']) : '',
-    ],
-  ];
+/** The image a leg belongs to. */
+function imageOf(config: ResolvedConfig, leg: ResolvedLeg): ResolvedImage {
+  return config.images.find((i) => i.name === leg.imageName)!;
 }
 
-export function keyValueLines(values: Readonly<Record<string, string>>): string {
-  return Object.entries(values)
-    .map(([k, v]) => `${k}=${v}`)
-    .join('\n');
+/** The smoke-test inputs of these legs, each a literal or a matrix key (`smoke-port`). */
+function smokeKeys(legs: readonly ResolvedLeg[]): Varying[] {
+  const first = legs[0];
+  if (!first) return [];
+  return smokeInputs(first.smoke).map(([name], index) =>
+    vary(legs, `smoke-${name}`, (l) => smokeInputs(l.smoke)[index]![1]),
+  );
 }
 
 /**
- * Per-leg values: the same for every leg -> a literal input; different -> a matrix key
- * (present in every matrix entry, so every leg reads a defined value).
+ * The `prepare:` steps of every leg, each once, with the condition that selects its legs:
+ * an image's own steps (for every leg of the image, or of every image when they all have
+ * the same), then its OS family's (for its legs of that OS).
  */
-interface Varying {
-  readonly key: string;
-  readonly values: readonly string[];
-}
-function vary(
+function prepareWorkflowSteps(
+  config: ResolvedConfig,
   legs: readonly ResolvedLeg[],
-  key: string,
-  of: (leg: ResolvedLeg) => string,
-): Varying {
-  return { key, values: legs.map(of) };
-}
-function isUniform(v: Varying): boolean {
-  return v.values.every((x) => x === v.values[0]);
-}
-function inputFor(v: Varying): Input {
-  return isUniform(v) ? (v.values[0] ?? '') : `\${{ matrix.${v.key} }}`;
-}
-
-function withInputs(entries: readonly [string, Input | undefined][]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of entries) if (v !== undefined && v !== '') out[k] = multiline(v);
+): Record<string, unknown>[] {
+  const same = (a: readonly ResolvedPrepareStep[], b: readonly ResolvedPrepareStep[]) =>
+    JSON.stringify(a) === JSON.stringify(b);
+  const stepsOf = (leg: ResolvedLeg, from: ResolvedPrepareStep['from']) =>
+    leg.prepare.filter((s) => s.from === from);
+  const out: Record<string, unknown>[] = [];
+  for (const from of ['image', 'linux', 'windows'] as const) {
+    const mine = legs.filter(
+      (l) => (from === 'image' || l.platform.os === from) && stepsOf(l, from).length,
+    );
+    if (!mine.length) continue;
+    const osCondition =
+      from !== 'image' && legs.some((l) => l.platform.os !== from)
+        ? `matrix.os == '${from}'`
+        : undefined;
+    // Legs (by image) that share one list of steps get them once.
+    const groups: { steps: readonly ResolvedPrepareStep[]; images: string[] }[] = [];
+    for (const leg of mine) {
+      const steps = stepsOf(leg, from);
+      const group = groups.find((g) => same(g.steps, steps));
+      if (!group) groups.push({ steps, images: [leg.imageName] });
+      else if (!group.images.includes(leg.imageName)) group.images.push(leg.imageName);
+    }
+    const imagesWith = (os?: string) =>
+      new Set(legs.filter((l) => !os || l.platform.os === os).map((l) => l.imageName));
+    for (const group of groups) {
+      const every = group.images.length === imagesWith(from === 'image' ? undefined : from).size;
+      const condition = allOf(every ? undefined : matrixIs('image', group.images), osCondition);
+      for (const step of group.steps) out.push(prepareStep(step, condition || undefined));
+    }
+  }
   return out;
-}
-/** Multi-line values end with a newline so they print as `|` blocks. */
-function multiline(v: string): string {
-  return v.includes('\n') && !v.endsWith('\n') ? `${v}\n` : v;
-}
-
-/**
- * The hand-off of one leg to the gate: its leg result as an artifact named after the
- * platform pair, uploaded even when the smoke test failed so the gate can say so.
- */
-export function uploadLegResultStep(pin: boolean): Record<string, unknown> {
-  return {
-    name: 'Upload the leg result',
-    if: "always() && steps.build.outputs.result-file != ''",
-    uses: thirdPartyUses('uploadArtifact', pin),
-    with: {
-      name: `${LEG_ARTIFACT_PREFIX}\${{ matrix.pair }}`,
-      path: '${{ steps.build.outputs.result-file }}',
-      'if-no-files-found': 'error',
-      'retention-days': 7,
-    },
-  };
-}
-
-/**
- * The image as an attestation subject names it: fully qualified, Docker Hub as
- * `index.docker.io` (what `gh attestation verify oci://…` and the registry push expect).
- */
-export function attestationSubject(image: string): string {
-  const { registry, repository } = parseRepository(image, 'image');
-  return `${registry === 'docker.io' ? 'index.docker.io' : registry}/${repository}`;
-}
-
-/** Permissions the attest step needs, on the fuse job only: the OIDC token for Sigstore, and writing the attestation. */
-export const ATTEST_PERMISSIONS = { 'id-token': 'write', attestations: 'write' } as const;
-
-/**
- * Attest the fused index (SLSA build provenance, signed with the job's OIDC identity)
- * and push the attestation next to it in the registry, which needs a registry login in
- * this job (attest-build-provenance reads Docker's config.json).
- */
-export function attestSteps(options: {
-  readonly pin: boolean;
-  readonly subject: string;
-  readonly login?: Record<string, unknown> | undefined;
-  readonly if?: string;
-}): Record<string, unknown>[] {
-  const when = options.if ? { if: options.if } : {};
-  return [
-    ...(options.login
-      ? [
-          {
-            name: `${String(options.login.name)} (the attestation is pushed next to the index)`,
-            ...when,
-            uses: options.login.uses,
-            with: options.login.with,
-          },
-        ]
-      : []),
-    {
-      name: 'Attest the index',
-      ...when,
-      uses: thirdPartyUses('attest', options.pin),
-      with: {
-        'subject-name': options.subject,
-        'subject-digest': '${{ steps.fuse.outputs.digest }}',
-        'push-to-registry': true,
-      },
-    },
-  ];
 }
 
 export function generateWorkflow(config: ResolvedConfig, options: GenerateOptions = {}): string {
-  const { legs } = config;
+  const legs = allLegs(config);
+  const several = config.several;
   const pin = config.pinActions;
   const pr = config.triggers.pullRequests;
   const notPr = "github.event_name != 'pull_request'";
+  const image = (l: ResolvedLeg) => imageOf(config, l);
+  const apart = legs.filter(smokesApart);
+  const skips = legs.some((l) => l.smokeSkip !== undefined);
+  const prepare = prepareWorkflowSteps(config, legs);
 
-  const qemu = vary(legs, 'qemu', (l) => (l.runner.qemu ? 'true' : 'auto'));
-  // Where each leg builds from: literal inputs when every leg shares them, matrix keys
-  // when a platform has its own (Dockerfile + Dockerfile.windows).
+  // Per-leg values: literal inputs when every leg shares them, matrix keys when not.
+  const repository = vary(legs, 'repository', (l) => image(l).image);
+  const qemu = vary(legs, 'qemu', (l) => (l.buildRunner.qemu ? 'true' : 'auto'));
   const context = vary(legs, 'context', (l) => l.context);
   const file = vary(legs, 'file', (l) => l.dockerfile);
   const target = vary(legs, 'target', (l) => l.target ?? '');
   const buildArgs = vary(legs, 'build-args', (l) => keyValueLines(l.buildArgs));
-  const smoke = smokeInputs(legs[0]!.smoke).map(([name], index) =>
-    vary(legs, `smoke-${name}`, (l) => smokeInputs(l.smoke)[index]![1]),
-  );
-  const varying = [qemu, context, file, target, buildArgs, ...smoke].filter((v) => !isUniform(v));
-
-  const include = legs.map((leg, i) => {
-    const entry: Record<string, unknown> = {
+  const labels = vary(legs, 'labels', (l) => keyValueLines(image(l).labels));
+  const legTag = vary(legs, 'leg-tag', (l) => image(l).legTag ?? '');
+  const cache = vary(legs, 'cache', (l) => image(l).cache ?? '');
+  const smoke = smokeKeys(legs);
+  const smokeSkip = vary(legs, 'smoke-skip', (l) => l.smokeSkip ?? '');
+  const smokeApart = vary(legs, 'smoke-apart', (l) => String(smokesApart(l)));
+  const platformKeys = prepare.length
+    ? [
+        vary(legs, 'os', (l) => l.platform.os),
+        vary(legs, 'arch', (l) => l.platform.architecture),
+        vary(legs, 'variant', (l) => l.platform.variant ?? ''),
+      ]
+    : [];
+  const include = matrixInclude(
+    legs,
+    (leg) => ({
+      ...(several ? { image: leg.imageName } : {}),
       platform: leg.name,
       pair: leg.pair,
-      'runs-on': typeof leg.runner.runsOn === 'string' ? leg.runner.runsOn : [...leg.runner.runsOn],
-    };
-    for (const v of varying) entry[v.key] = multiline(v.values[i]!);
-    return entry;
-  });
+      'runs-on': runsOnValue(leg.buildRunner.runsOn),
+    }),
+    [
+      repository,
+      qemu,
+      context,
+      file,
+      target,
+      buildArgs,
+      labels,
+      legTag,
+      cache,
+      smokeSkip,
+      ...smoke,
+    ],
+    [...platformKeys, ...(apart.length ? [smokeApart] : [])],
+  );
 
-  const packagesWrite = config.login?.githubToken ?? false;
-  const pushPermissions = packagesWrite
+  const githubToken = config.images.some((i) => i.login?.githubToken);
+  const pushPermissions: Record<string, string> = githubToken
     ? { contents: 'read', packages: 'write' }
     : { contents: 'read' };
-
-  const login = config.login
-    ? {
-        name: `Log in to ${config.login.host}`,
-        uses: thirdPartyUses('login', pin),
-        with: {
-          registry: config.login.host,
-          username: config.login.username,
-          password: config.login.password,
-        },
-      }
-    : undefined;
-  const loginStep =
-    login && pr ? { name: login.name, if: notPr, uses: login.uses, with: login.with } : login;
+  const artifact = several
+    ? legArtifactName('${{ matrix.image }}', '${{ matrix.pair }}')
+    : legArtifactName(config.images[0]!.name, '${{ matrix.pair }}');
+  const legName = several ? '${{ matrix.image }} ${{ matrix.platform }}' : '${{ matrix.platform }}';
 
   const buildSteps = [
-    {
-      uses: thirdPartyUses('checkout', pin),
-      with: { 'persist-credentials': false },
-    },
-    ...(loginStep ? [loginStep] : []),
+    { uses: thirdPartyUses('checkout', pin), with: { 'persist-credentials': false } },
+    ...loginSteps(config.images, { pin, ...(pr ? { when: notPr } : {}) }),
+    ...prepare,
     {
       name: 'Set up the builder',
       id: 'builder',
       uses: xplatUses(config.actions, 'setup-crossplatform-builder'),
       with: withInputs([
         ['platforms', '${{ matrix.platform }}'],
-        ['qemu', legs.some((l) => l.runner.qemu) ? inputFor(qemu) : ''],
+        ['qemu', legs.some((l) => l.buildRunner.qemu) ? inputFor(qemu) : ''],
       ]),
     },
     {
@@ -236,90 +194,59 @@ export function generateWorkflow(config: ResolvedConfig, options: GenerateOption
       id: 'build',
       uses: xplatUses(config.actions, 'build-platform-image'),
       with: withInputs([
-        ['image', config.image],
+        ['image', inputFor(repository)],
         ['platform', '${{ matrix.platform }}'],
         ['context', inputFor(context)],
         ['file', inputFor(file)],
         ['target', inputFor(target)],
         ['build-args', inputFor(buildArgs)],
-        ['labels', keyValueLines(config.labels)],
-        ['tag-template', config.legTag ?? ''],
+        ['labels', inputFor(labels)],
+        ['tag-template', inputFor(legTag)],
         ['push', pr ? `\${{ ${notPr} }}` : 'true'],
-        ['cache', config.cache ?? ''],
-        ['result-dir', '${{ runner.temp }}/xplat-leg'],
+        ['cache', inputFor(cache)],
+        ['result-dir', LEG_RESULT_DIR],
       ]),
     },
     {
       name: 'Smoke-test ${{ matrix.platform }}',
       id: 'smoke',
+      ...(apart.length ? { if: "matrix.smoke-apart != 'true'" } : {}),
       uses: xplatUses(config.actions, 'smoke-test'),
       with: withInputs([
         ['image', '${{ steps.build.outputs.ref }}'],
         ['platform', '${{ matrix.platform }}'],
         ...smoke.map((v): [string, string] => [v.key.replace(/^smoke-/, ''), inputFor(v)]),
+        ['skip', skips ? inputFor(smokeSkip) : ''],
         ['result-file', '${{ steps.build.outputs.result-file }}'],
       ]),
     },
-    uploadLegResultStep(pin),
+    uploadLegResultStep({
+      pin,
+      name: artifact,
+      path: '${{ steps.build.outputs.result-file }}',
+      if: "always() && steps.build.outputs.result-file != ''",
+    }),
   ];
 
-  const mutable = config.tags.filter((t) => t.mutable);
-  const fuseSteps = [
-    {
-      name: 'Download every leg result',
-      uses: thirdPartyUses('downloadArtifact', pin),
-      with: {
-        pattern: `${LEG_ARTIFACT_PREFIX}*`,
-        path: '${{ runner.temp }}/xplat-legs',
-      },
+  const jobs: Record<string, unknown> = {
+    [BUILD_JOB]: {
+      name: legName,
+      'runs-on': '${{ matrix.runs-on }}',
+      'timeout-minutes': config.workflow.timeoutMinutes,
+      permissions: pushPermissions,
+      strategy: { 'fail-fast': false, matrix: { include } },
+      steps: buildSteps,
     },
-    ...(config.tags.length
-      ? [
-          {
-            name: 'Resolve the tags',
-            id: 'tags',
-            uses: thirdPartyUses('metadata', pin),
-            with: {
-              images: config.image,
-              flavor: 'latest=false',
-              tags: multiline(config.tags.map((t) => t.metadata).join('\n')),
-            },
-          },
-        ]
-      : []),
-    ...(mutable.length
-      ? [
-          {
-            name: 'Resolve the tags that may move',
-            id: 'mutable',
-            uses: thirdPartyUses('metadata', pin),
-            with: {
-              images: config.image,
-              flavor: 'latest=false',
-              tags: multiline(mutable.map((t) => t.metadata).join('\n')),
-            },
-          },
-        ]
-      : []),
-    {
-      name: 'Fuse (only when every platform passed)',
-      id: 'fuse',
-      uses: xplatUses(config.actions, 'fuse-manifest'),
-      with: withInputs([
-        ['image', config.image],
-        ['tags', config.tags.length ? '${{ steps.tags.outputs.tags }}' : ''],
-        ['mutable-tags', mutable.length ? '${{ steps.mutable.outputs.tags }}' : ''],
-        ['results', '${{ runner.temp }}/xplat-legs'],
-        ['expected-platforms', legs.map((l) => l.name).join('\n')],
-        ['username', config.login?.username ?? ''],
-        ['password', config.login?.password ?? ''],
-      ]),
-    },
-    // The fuse job never runs for pull requests, so neither does the attestation.
-    ...(config.attest
-      ? attestSteps({ pin, subject: attestationSubject(config.image), login })
-      : []),
-  ];
+  };
+  if (apart.length)
+    jobs[SMOKE_JOB] = smokeJob(config, apart, { pin, pr, notPr, artifact, legName });
+  jobs[FUSE_JOB] = fuseJob(config, {
+    pin,
+    pr,
+    notPr,
+    pushPermissions,
+    needs: apart.length ? [BUILD_JOB, SMOKE_JOB] : BUILD_JOB,
+  });
 
   const on: Record<string, unknown> = {};
   const push: Record<string, unknown> = {};
@@ -339,34 +266,7 @@ export function generateWorkflow(config: ResolvedConfig, options: GenerateOption
       group: '${{ github.workflow }}-${{ github.ref }}',
       'cancel-in-progress': pr ? `\${{ github.event_name == 'pull_request' }}` : false,
     },
-    jobs: {
-      [BUILD_JOB]: {
-        name: '${{ matrix.platform }}',
-        'runs-on': '${{ matrix.runs-on }}',
-        'timeout-minutes': config.workflow.timeoutMinutes,
-        permissions: pushPermissions,
-        strategy: { 'fail-fast': false, matrix: { include } },
-        steps: buildSteps,
-      },
-      [FUSE_JOB]: {
-        name: 'fuse',
-        needs: BUILD_JOB,
-        if: pr ? `\${{ !cancelled() && ${notPr} }}` : '${{ !cancelled() }}',
-        'runs-on':
-          typeof config.workflow.fuseRunsOn === 'string'
-            ? config.workflow.fuseRunsOn
-            : [...config.workflow.fuseRunsOn],
-        'timeout-minutes': 15,
-        permissions: config.attest
-          ? { ...pushPermissions, ...ATTEST_PERMISSIONS }
-          : pushPermissions,
-        outputs: {
-          digest: '${{ steps.fuse.outputs.digest }}',
-          ref: '${{ steps.fuse.outputs.ref }}',
-        },
-        steps: fuseSteps,
-      },
-    },
+    jobs,
   };
 
   const doc = new Document(workflow, { aliasDuplicateObjects: false });
@@ -374,18 +274,241 @@ export function generateWorkflow(config: ResolvedConfig, options: GenerateOption
   comment(
     doc,
     ['jobs', BUILD_JOB],
-    ' One leg per platform, each on a runner that builds it natively; fail-fast is off so every leg reports.',
+    several
+      ? ' One leg per image and platform, each on the runner that builds it; fail-fast is off so every leg reports.'
+      : apart.length
+        ? ' One leg per platform, each on the runner that builds it (the Windows images built on Linux by\n BuildKit on ubuntu-24.04); fail-fast is off so every leg reports.'
+        : ' One leg per platform, each on a runner that builds it natively; fail-fast is off so every leg reports.',
   );
+  if (apart.length)
+    comment(
+      doc,
+      ['jobs', SMOKE_JOB],
+      ' The Windows images built on Linux, each smoke-tested on a Windows runner of its release:\n it pulls the digest its leg result names (and no other) and records the verdict there.',
+    );
   comment(
     doc,
     ['jobs', FUSE_JOB],
     ` The gate: runs after every leg (even failed ones, so the gate can say which), and\n fuse-manifest writes the index only when every expected platform was pushed and passed.${
+      several ? "\n One fuse per image, gated on that image's legs only." : ''
+    }${
       config.attest
         ? '\n Then the index is attested (id-token and attestations: write, on this job only);\n verify with `gh attestation verify oci://<image>@<digest> --owner <org>`.'
         : ''
     }`,
   );
   return render(doc);
+}
+
+interface JobOptions {
+  readonly pin: boolean;
+  readonly pr: boolean;
+  readonly notPr: string;
+}
+
+/**
+ * The smoke job of the Windows images built on Linux: on a Windows runner of the release,
+ * it downloads the leg's result, smoke-tests the digest in it, and uploads the result
+ * again under the same name. Pull requests build without pushing, so it runs on pushes.
+ */
+function smokeJob(
+  config: ResolvedConfig,
+  legs: readonly ResolvedLeg[],
+  options: JobOptions & { readonly artifact: string; readonly legName: string },
+): Record<string, unknown> {
+  const smoke = smokeKeys(legs);
+  const images = config.images.filter((i) => legs.some((l) => l.imageName === i.name));
+  const include = matrixInclude(
+    legs,
+    (leg) => ({
+      ...(config.several ? { image: leg.imageName } : {}),
+      platform: leg.name,
+      pair: leg.pair,
+      'runs-on': runsOnValue(leg.smokeRunner.runsOn),
+    }),
+    smoke,
+  );
+  const resultFile = `${LEG_RESULT_DIR}/\${{ matrix.pair }}.json`;
+  return {
+    name: `smoke ${options.legName}`,
+    needs: BUILD_JOB,
+    if: options.pr ? `\${{ !cancelled() && ${options.notPr} }}` : '${{ !cancelled() }}',
+    'runs-on': '${{ matrix.runs-on }}',
+    'timeout-minutes': config.workflow.timeoutMinutes,
+    permissions: config.images.some((i) => i.login?.githubToken)
+      ? { contents: 'read', packages: 'read' }
+      : { contents: 'read' },
+    strategy: { 'fail-fast': false, matrix: { include } },
+    steps: [
+      {
+        name: 'Download the leg result',
+        uses: thirdPartyUses('downloadArtifact', options.pin),
+        with: { name: options.artifact, path: LEG_RESULT_DIR },
+      },
+      ...loginSteps(
+        images.map((i) => ({ name: i.name, login: i.login })),
+        { pin: options.pin },
+      ),
+      {
+        name: 'Smoke-test ${{ matrix.platform }}',
+        id: 'smoke',
+        uses: xplatUses(config.actions, 'smoke-test'),
+        with: withInputs([
+          ['platform', '${{ matrix.platform }}'],
+          ...smoke.map((v): [string, string] => [v.key.replace(/^smoke-/, ''), inputFor(v)]),
+          ['result-file', resultFile],
+        ]),
+      },
+      uploadLegResultStep({
+        pin: options.pin,
+        name: options.artifact,
+        path: resultFile,
+        if: 'always()',
+        overwrite: true,
+      }),
+    ],
+  };
+}
+
+/** The gate and the fuse: one job, or one matrix leg per image when there are several. */
+function fuseJob(
+  config: ResolvedConfig,
+  options: JobOptions & {
+    readonly pushPermissions: Record<string, string>;
+    readonly needs: string | string[];
+  },
+): Record<string, unknown> {
+  const { images, several } = config;
+  const { pin } = options;
+  const repository = vary(images, 'repository', (i) => i.image);
+  const expected = vary(images, 'platforms', (i) => i.legs.map((l) => l.name).join('\n'));
+  const untested = vary(images, 'allow-untested', (i) =>
+    i.legs
+      .filter((l) => l.smokeSkip !== undefined)
+      .map((l) => l.name)
+      .join('\n'),
+  );
+  const tags = vary(images, 'tags', (i) => i.tags.map((t) => t.metadata).join('\n'));
+  const mutable = vary(images, 'mutable-tags', (i) =>
+    i.tags
+      .filter((t) => t.mutable)
+      .map((t) => t.metadata)
+      .join('\n'),
+  );
+  const subject = vary(images, 'subject', (i) => attestationSubject(i.image));
+  const anyTags = tags.values.some(Boolean);
+  const anyMutable = mutable.values.some(Boolean);
+  const anyUntested = untested.values.some(Boolean);
+  const logins = loginSteps(images, { pin });
+  const metadata = (name: string, id: string, v: Varying) => ({
+    name,
+    id,
+    ...(isUniform(v) ? {} : { if: `matrix.${v.key} != ''` }),
+    uses: thirdPartyUses('metadata', pin),
+    with: { images: inputFor(repository), flavor: 'latest=false', tags: multiline(inputFor(v)) },
+  });
+  const steps = [
+    {
+      name: several
+        ? 'Download the leg results of ${{ matrix.image }}'
+        : 'Download every leg result',
+      uses: thirdPartyUses('downloadArtifact', pin),
+      with: {
+        pattern: legArtifactPattern(several ? '${{ matrix.image }}' : images[0]!.name),
+        path: '${{ runner.temp }}/xplat-legs',
+      },
+    },
+    ...(anyTags ? [metadata('Resolve the tags', 'tags', tags)] : []),
+    ...(anyMutable ? [metadata('Resolve the tags that may move', 'mutable', mutable)] : []),
+    {
+      name: 'Fuse (only when every platform passed)',
+      id: 'fuse',
+      uses: xplatUses(config.actions, 'fuse-manifest'),
+      with: withInputs([
+        ['image', inputFor(repository)],
+        ['tags', anyTags ? '${{ steps.tags.outputs.tags }}' : ''],
+        ['mutable-tags', anyMutable ? '${{ steps.mutable.outputs.tags }}' : ''],
+        ['results', '${{ runner.temp }}/xplat-legs'],
+        ['expected-platforms', inputFor(expected)],
+        ['allow-untested', anyUntested ? inputFor(untested) : ''],
+        ...fuseCredentials(config),
+      ]),
+    },
+    // The fuse job never runs for pull requests, so neither does the attestation.
+    ...(config.attest ? attestSteps({ pin, subject: inputFor(subject), logins }) : []),
+  ];
+  const include = several
+    ? matrixInclude(images, (i) => ({ image: i.name }), [
+        repository,
+        expected,
+        untested,
+        tags,
+        mutable,
+        subject,
+      ])
+    : undefined;
+  return {
+    name: several ? 'fuse ${{ matrix.image }}' : 'fuse',
+    needs: options.needs,
+    if: options.pr ? `\${{ !cancelled() && ${options.notPr} }}` : '${{ !cancelled() }}',
+    'runs-on': runsOnValue(config.workflow.fuseRunsOn),
+    'timeout-minutes': 15,
+    permissions: config.attest
+      ? { ...options.pushPermissions, ...ATTEST_PERMISSIONS }
+      : options.pushPermissions,
+    ...(include ? { strategy: { 'fail-fast': false, matrix: { include } } } : {}),
+    // A matrix job's outputs are its last leg's: only one image has outputs to give.
+    ...(several
+      ? {}
+      : {
+          outputs: {
+            digest: '${{ steps.fuse.outputs.digest }}',
+            ref: '${{ steps.fuse.outputs.ref }}',
+          },
+        }),
+    steps,
+  };
+}
+
+/**
+ * fuse-manifest's username and password: the image's login. Secrets cannot be matrix
+ * values, so when images log in differently the expression picks by the image's name.
+ */
+function fuseCredentials(config: ResolvedConfig): [string, string][] {
+  const logins = config.images.map((i) => i.login);
+  const first = logins[0];
+  if (
+    logins.every(
+      (l) => l && first && l.username === first.username && l.password === first.password,
+    )
+  )
+    return [
+      ['username', first!.username],
+      ['password', first!.password],
+    ];
+  const pick = (of: (l: NonNullable<(typeof logins)[number]>) => string) =>
+    `\${{ ${config.images
+      .filter((i) => i.login)
+      .map((i) => `matrix.image == '${i.name}' && ${unwrap(of(i.login!))}`)
+      .join(' || ')} || '' }}`;
+  return [
+    ['username', pick((l) => l.username)],
+    ['password', pick((l) => l.password)],
+  ];
+}
+
+/** `${{ secrets.X }}` -> `secrets.X`; a literal -> a quoted string. */
+function unwrap(value: string): string {
+  const m = /^\$\{\{\s*(.*?)\s*\}\}$/.exec(value);
+  return m ? m[1]! : `'${value.replace(/'/g, "''")}'`;
+}
+
+function runnerText(leg: ResolvedLeg): string {
+  const build = `${formatRunsOn(leg.buildRunner.runsOn)}${leg.buildRunner.qemu ? ', QEMU' : ''}`;
+  if (leg.smokeSkip !== undefined)
+    return `${leg.buildOn === leg.platform.os ? build : `built on ${build}`}; not smoke-tested: ${leg.smokeSkip}`;
+  if (!smokesApart(leg)) return build;
+  return `built on ${build}, smoke-tested on ${formatRunsOn(leg.smokeRunner.runsOn)}`;
 }
 
 function header(config: ResolvedConfig, configPath: string): string {
@@ -396,11 +519,15 @@ function header(config: ResolvedConfig, configPath: string): string {
     ` Regenerate with \`${regenerate}\`; \`${regenerate} --check\` fails when this file is stale.`,
     ' A newer version of a third-party action below (as Dependabot bumps it) is kept, not drift.',
     '',
-    ' Platforms (runner):',
-    ...config.legs.map(
-      (l) =>
-        `   ${l.name} (${typeof l.runner.runsOn === 'string' ? l.runner.runsOn : `[${l.runner.runsOn.join(', ')}]`}${l.runner.qemu ? ', QEMU' : ''})`,
-    ),
+    ...(config.several
+      ? [
+          ' Images and platforms (runner):',
+          ...config.images.flatMap((image) => [
+            `   ${image.name}: ${image.image}`,
+            ...image.legs.map((l) => `     ${l.name} (${runnerText(l)})`),
+          ]),
+        ]
+      : [' Platforms (runner):', ...allLegs(config).map((l) => `   ${l.name} (${runnerText(l)})`)]),
   ];
   if (config.pinActions)
     lines.push(

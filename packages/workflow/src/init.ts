@@ -9,7 +9,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parsePlatformList, formatPlatform, XplatError } from '@xplat/core';
 import { parseDockerfile, type ParsedDockerfile } from '@xplat/dockerfile';
-import { CONFIG_FILE, loadConfig, type ResolvedConfig } from './config.js';
+import { allLegs, CONFIG_FILE, loadConfig, type ResolvedConfig } from './config.js';
 import {
   findDockerfiles,
   groupDockerfiles,
@@ -294,7 +294,7 @@ export async function initRepository(request: InitRequest): Promise<InitResult> 
       `the xplat.yml for these options would not be valid (nothing written):\n${(error as Error).message}`,
     );
   }
-  config.legs.forEach((leg, i) => {
+  allLegs(config).forEach((leg, i) => {
     const want = proposal.platforms[i]!;
     if (leg.dockerfile !== want.dockerfile || leg.context !== want.context)
       throw new XplatError(

@@ -119,10 +119,13 @@ const registry = image.includes('/') && /[.:]|^localhost$/.test(first) ? first :
 // The attestation subject is fully qualified; Docker Hub's is index.docker.io/<path>.
 const path0 = image.includes('/') && /[.:]|^localhost$/.test(first) ? image.slice(first.length + 1) : image;
 const subject = registry === 'docker.io' ? 'index.docker.io/' + (path0.includes('/') ? path0 : 'library/' + path0) : image;
+// The image's name in artifact names, as xplat.yml derives it for a one-image file.
+const name = (image.split('/').pop() || '').replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40).replace(/-+$/, '') || 'image';
 const out = [
   'matrix=' + JSON.stringify({ include }),
   'platforms=' + include.map((leg) => leg.platform).join(','),
   'image=' + image,
+  'name=' + name,
   'registry=' + registry,
   'subject=' + subject,
 ];

@@ -15,7 +15,8 @@ import type { ActionSource } from './config.js';
 import {
   ATTEST_PERMISSIONS,
   attestSteps,
-  LEG_ARTIFACT_PREFIX,
+  legArtifactName,
+  legArtifactPattern,
   render,
   uploadLegResultStep,
   xplatUses,
@@ -169,6 +170,7 @@ export function generateReusableWorkflow(options: ReusableOptions = {}): string 
           matrix: '${{ steps.plan.outputs.matrix }}',
           platforms: '${{ steps.plan.outputs.platforms }}',
           image: '${{ steps.plan.outputs.image }}',
+          name: '${{ steps.plan.outputs.name }}',
           registry: '${{ steps.plan.outputs.registry }}',
           subject: '${{ steps.plan.outputs.subject }}',
         },
@@ -253,7 +255,12 @@ export function generateReusableWorkflow(options: ReusableOptions = {}): string 
               'result-file': '${{ steps.build.outputs.result-file }}',
             },
           },
-          uploadLegResultStep(pin),
+          uploadLegResultStep({
+            pin,
+            name: legArtifactName('${{ needs.plan.outputs.name }}', '${{ matrix.pair }}'),
+            path: '${{ steps.build.outputs.result-file }}',
+            if: "always() && steps.build.outputs.result-file != ''",
+          }),
         ],
       },
       fuse: {
@@ -271,7 +278,10 @@ export function generateReusableWorkflow(options: ReusableOptions = {}): string 
           {
             name: 'Download every leg result',
             uses: thirdPartyUses('downloadArtifact', pin),
-            with: { pattern: `${LEG_ARTIFACT_PREFIX}*`, path: '${{ runner.temp }}/xplat-legs' },
+            with: {
+              pattern: legArtifactPattern('${{ needs.plan.outputs.name }}'),
+              path: '${{ runner.temp }}/xplat-legs',
+            },
           },
           {
             name: 'Resolve the tags',
@@ -310,15 +320,17 @@ export function generateReusableWorkflow(options: ReusableOptions = {}): string 
           ...attestSteps({
             pin,
             subject: '${{ needs.plan.outputs.subject }}',
-            login: {
-              name: 'Log in to ${{ needs.plan.outputs.registry }}',
-              uses: thirdPartyUses('login', pin),
-              with: {
-                registry: '${{ needs.plan.outputs.registry }}',
-                username: '${{ secrets.registry-username || github.actor }}',
-                password: '${{ secrets.registry-password || secrets.GITHUB_TOKEN }}',
+            logins: [
+              {
+                name: 'Log in to ${{ needs.plan.outputs.registry }}',
+                uses: thirdPartyUses('login', pin),
+                with: {
+                  registry: '${{ needs.plan.outputs.registry }}',
+                  username: '${{ secrets.registry-username || github.actor }}',
+                  password: '${{ secrets.registry-password || secrets.GITHUB_TOKEN }}',
+                },
               },
-            },
+            ],
             if: 'inputs.attest',
           }),
         ],

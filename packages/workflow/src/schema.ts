@@ -129,6 +129,13 @@ export const smokeSchema = z
       .boolean({ error: 'must be true or false' })
       .optional()
       .meta({ description: 'Fail unless the container exits on its own when stopped.' }),
+    skip: text('the reason this platform is not smoke-tested')
+      .refine((v) => v.length <= 200, { error: 'must be at most 200 characters (one line)' })
+      .optional()
+      .meta({
+        description:
+          'On a platform entry only: do not smoke-test this platform, for this reason (e.g. "no GitHub-hosted ltsc2019 runner"). The leg result records it as skipped and the gate accepts it; the job summary shows "not tested: <reason>".',
+      }),
   })
   .meta({ description: 'The smoke test each platform image must pass before it is fused.' });
 
@@ -166,10 +173,123 @@ const buildFields = {
 };
 
 /**
+ * Where a Windows platform's image is built: `windows` (default) on a Windows runner of its
+ * release with the engine's own builder; `linux` by BuildKit on ubuntu-24.04 (the Windows
+ * stages may only copy files), then smoke-tested on a Windows runner of its release.
+ */
+export const BUILD_ON = ['windows', 'linux'] as const;
+const buildOn = z
+  .enum(BUILD_ON, {
+    error: 'must be windows (a Windows runner builds it) or linux (BuildKit on ubuntu-24.04)',
+  })
+  .meta({
+    description:
+      "Where this Windows image is built: windows (default: a Windows runner of its release, the engine's own builder) or linux (BuildKit on ubuntu-24.04, for Dockerfiles whose Windows stages only COPY files; the smoke test still runs on a Windows runner of the release).",
+  });
+
+/** Shells a `run:` step may name, as GitHub Actions takes them. */
+export const PREPARE_SHELLS = ['bash', 'sh', 'pwsh', 'powershell', 'cmd', 'python'] as const;
+const ACTION_USES = /^(\.\/[\w./-]*[\w-]|docker:\/\/\S+|[\w.-]+\/[\w.-]+(\/[\w./-]+)?@[\w./-]+)$/;
+const STEP_NAME = text('a step name').refine((v) => v.length <= 100, {
+  error: 'must be at most 100 characters',
+});
+
+/**
+ * One `prepare:` step: what must exist before the image build (binaries `make` writes,
+ * a toolchain), as a workflow step. `run:` may span lines (a script); every other value
+ * is one line.
+ */
+export const prepareStepSchema = z
+  .strictObject(
+    {
+      name: STEP_NAME.optional().meta({ description: 'The step name shown in the job log.' }),
+      run: z
+        .string({ error: 'must be a script (a string)' })
+        .refine((v) => v.trim().length > 0, { error: 'must not be empty' })
+        .refine((v) => v.length <= 10_000, { error: 'must be at most 10000 characters' })
+        .refine((v) => !EXPRESSION.test(v), {
+          error:
+            'is taken literally: GitHub expressions (${{ }}) are not evaluated in xplat.yml; read $TARGETOS, $TARGETARCH, $XPLAT_PLATFORM or env: instead',
+        })
+        .optional()
+        .meta({
+          description:
+            'A script run before the build, from the repository root. Its environment has TARGETOS, TARGETARCH, TARGETVARIANT and XPLAT_PLATFORM of the leg. `xplat run` runs it too.',
+        }),
+      shell: z
+        .enum(PREPARE_SHELLS, { error: `must be one of ${PREPARE_SHELLS.join(', ')}` })
+        .optional()
+        .meta({
+          description:
+            'The shell of run: (default: bash on Linux and macOS, pwsh on Windows runners; `xplat run` uses PowerShell on Windows).',
+        }),
+      'working-directory': repoPath('a folder').optional().meta({
+        description: 'Folder the run: script starts in, from the repository root (default .).',
+      }),
+      uses: text('an action such as actions/setup-go@v6')
+        .regex(ACTION_USES, {
+          error:
+            'must be owner/repo@ref, owner/repo/path@ref, ./path or docker://image, e.g. actions/setup-go@v6',
+        })
+        .optional()
+        .meta({
+          description:
+            'An action run before the build (e.g. actions/setup-go@v6). Runs in CI only: `xplat run` lists it and goes on.',
+        }),
+      with: z
+        .record(z.string().regex(/^[A-Za-z_][\w-]*$/, { error: 'is not an input name' }), scalar, {
+          error: 'must be a mapping of input names to values',
+        })
+        .optional()
+        .meta({ description: 'Inputs of the uses: action.' }),
+      env: keyValues('environment variable').optional().meta({
+        description:
+          'Environment of this step, over TARGETOS, TARGETARCH, TARGETVARIANT and XPLAT_PLATFORM.',
+      }),
+    },
+    { error: 'must be a step: { run: <script> } or { uses: owner/repo@ref, with: {...} }' },
+  )
+  .superRefine((step, ctx) => {
+    const say = (path: string, message: string) =>
+      ctx.addIssue({ code: 'custom', path: [path], message });
+    if (step.run === undefined && step.uses === undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: [],
+        message: 'needs run: (a script) or uses: (an action), e.g. { run: make build }',
+      });
+    if (step.run !== undefined && step.uses !== undefined)
+      say('uses', 'a step has run: or uses:, not both: make them two steps');
+    if (step.uses !== undefined && step.shell !== undefined)
+      say('shell', 'applies to run: steps only');
+    if (step.uses !== undefined && step['working-directory'] !== undefined)
+      say('working-directory', 'applies to run: steps only');
+    if (step.run !== undefined && step.with !== undefined)
+      say('with', 'gives the inputs of a uses: action; a run: step takes env:');
+  })
+  .meta({
+    description:
+      'A workflow step before the image build: { run: <script>, shell?, working-directory?, env? } or { uses: owner/repo@ref, with?, env? }.',
+  });
+export type PrepareStep = z.output<typeof prepareStepSchema>;
+
+const prepare = (where: string) =>
+  z
+    .array(prepareStepSchema, { error: 'must be a list of steps, e.g. [{ run: make build }]' })
+    .max(50, { error: 'must list at most 50 steps' })
+    .optional()
+    .meta({
+      description: `Steps before the image build of ${where}, in order: { run: make build } or { uses: actions/setup-go@v6, with: {...} }. Each sees TARGETOS, TARGETARCH, TARGETVARIANT and XPLAT_PLATFORM.`,
+    });
+
+/**
  * `linux:` / `windows:`: what every platform of one OS builds from, for repositories
  * that keep `Dockerfile` and `Dockerfile.windows` side by side.
  */
-const osFamilySchema = (os: 'linux' | 'windows') =>
+const osFamilySchema = <Extra extends z.core.$ZodLooseShape>(
+  os: 'linux' | 'windows',
+  extra: Extra,
+) =>
   z
     .strictObject(
       {
@@ -179,6 +299,10 @@ const osFamilySchema = (os: 'linux' | 'windows') =>
           .meta({
             description: `Build args for every ${os === 'linux' ? 'Linux' : 'Windows'} platform (over the top-level ones, under a platform's own).`,
           }),
+        prepare: prepare(
+          `every ${os === 'linux' ? 'Linux' : 'Windows'} platform (after the image's own prepare: steps)`,
+        ),
+        ...extra,
       },
       {
         error: `must be a mapping such as { dockerfile: ${os === 'linux' ? 'Dockerfile' : 'Dockerfile.windows'} }`,
@@ -188,7 +312,7 @@ const osFamilySchema = (os: 'linux' | 'windows') =>
       description:
         os === 'linux'
           ? 'What every Linux platform builds from, over the top-level context, dockerfile, target and build-args; a platform entry overrides it.'
-          : 'What every Windows platform builds from (e.g. dockerfile: Dockerfile.windows), over the top-level context, dockerfile, target and build-args; a platform entry overrides it.',
+          : 'What every Windows platform builds from (e.g. dockerfile: Dockerfile.windows), over the top-level context, dockerfile, target and build-args, and where it is built (build-on); a platform entry overrides it.',
     });
 
 export const platformEntrySchema = z.union(
@@ -201,6 +325,7 @@ export const platformEntrySchema = z.union(
         qemu: z.boolean({ error: 'must be true or false' }).optional().meta({
           description: `Build this Linux platform under QEMU (on ubuntu-24.04 unless runs-on says otherwise) instead of on a native runner.`,
         }),
+        'build-on': buildOn.optional(),
         context: buildFields.context.meta({
           description: 'Build context of this platform (over linux:/windows: and the top level).',
         }),
@@ -216,7 +341,8 @@ export const platformEntrySchema = z.union(
             'Build args for this platform only (merged over the top-level and linux:/windows: ones).',
         }),
         smoke: smokeSchema.optional().meta({
-          description: 'Smoke settings for this platform only (merged over the top-level ones).',
+          description:
+            'Smoke settings for this platform only (merged over the top-level ones); skip: "<reason>" to leave it untested.',
         }),
       })
       .meta({ description: 'A platform with overrides.' }),
@@ -247,45 +373,143 @@ const secretName = z
 const CRON = /^(\S+\s+){4}\S+$/;
 const USES = /^(\.\/[\w./-]*[\w-]|[\w.-]+\/[\w.-]+@[\w./-]+)$/;
 
-export const configSchema = z
-  .strictObject({
-    image: text('a repository such as ghcr.io/org/app')
-      .superRefine((value, ctx) => {
+/** The repository of an image: `ghcr.io/org/app`, no tag. */
+const repository = text('a repository such as ghcr.io/org/app')
+  .superRefine((value, ctx) => {
+    try {
+      parseRepository(value, '');
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: (error as Error).message });
+    }
+  })
+  .meta({
+    description:
+      'Repository of the images and the fused index, without a tag: ghcr.io/org/app. Lowercase.',
+  });
+
+/**
+ * What one image is: its platforms, what each builds from, how it is tested and tagged.
+ * At the top level of xplat.yml they describe the one image or, with `images:`, they are
+ * the defaults of every entry.
+ */
+const imageFields = {
+  platforms: z
+    .array(platformEntrySchema, { error: 'must be a list of platforms' })
+    .min(1, { error: 'must list at least one platform' })
+    .optional()
+    .meta({
+      description:
+        'Every platform the index must contain; one build leg each. Required: at the top level, or on every entry of images:.',
+    }),
+  ...buildFields,
+  linux: osFamilySchema('linux', {}).optional(),
+  windows: osFamilySchema('windows', { 'build-on': buildOn.optional() }).optional(),
+  'build-args': keyValues('build arg')
+    .optional()
+    .meta({ description: 'Build args for every platform.' }),
+  labels: z
+    .record(
+      z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._/-]*$/, { error: 'is not a label key' }),
+      scalar,
+      { error: 'must be a mapping of label keys to values' },
+    )
+    .optional()
+    .meta({ description: 'Image labels.' }),
+  cache: z
+    .enum(['auto', 'gha', 'registry', 'none'], {
+      error: 'must be one of auto, gha, registry, none',
+    })
+    .optional()
+    .meta({ description: 'Build cache (default auto).' }),
+  smoke: smokeSchema.optional(),
+  prepare: prepare('every platform'),
+  tags: z
+    .array(
+      z.string({ error: 'must be a tag template' }).superRefine((value, ctx) => {
         try {
-          parseRepository(value, '');
+          parseTagTemplate(value);
         } catch (error) {
           ctx.addIssue({ code: 'custom', message: (error as Error).message });
         }
-      })
+      }),
+      { error: 'must be a list of tag templates' },
+    )
+    .optional()
+    .meta({
+      description:
+        'Tags of the fused index: literals and templates with {version} {major} {minor} {patch} (from a v1.2.3 git tag), {branch}, {tag}, {sha}, {date}; "latest" is set on the default branch. Default: {version}, {major}.{minor}, {branch}, sha-{sha}, latest.',
+    }),
+  'leg-tag': z
+    .string({ error: 'must be a tag template' })
+    .refine((v) => v.includes('{platform-pair}'), {
+      error:
+        'must contain {platform-pair} so every leg has its own tag, e.g. {platform-pair}-{sha}',
+    })
+    .optional()
+    .meta({
+      description: 'Tag template of each per-platform image (default {platform-pair}-{sha}).',
+    }),
+  registry: z
+    .strictObject({
+      login: z.boolean({ error: 'must be true or false' }).optional().meta({
+        description: 'Log in before pushing (default true).',
+      }),
+      username: text('a user name').optional().meta({
+        description: 'Registry user name (default: github.actor for ghcr.io).',
+      }),
+      'username-secret': secretName.optional().meta({
+        description: 'Secret holding the user name (default REGISTRY_USERNAME outside ghcr.io).',
+      }),
+      'password-secret': secretName.optional().meta({
+        description:
+          'Secret holding the password or token (default GITHUB_TOKEN for ghcr.io, else REGISTRY_PASSWORD).',
+      }),
+    })
+    .optional()
+    .meta({
+      description: 'Registry login. ghcr.io uses GITHUB_TOKEN by default; others secrets.',
+    }),
+};
+
+/** An image's name: matrix keys, artifact and job names (`csi-node`). */
+export const IMAGE_NAME = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+
+export const imageEntrySchema = z
+  .strictObject(
+    {
+      name: z
+        .string({ error: 'must be a name such as csi-node' })
+        .regex(IMAGE_NAME, {
+          error: 'must be lowercase letters and digits, single hyphens between, e.g. csi-node',
+        })
+        .max(40, { error: 'must be at most 40 characters' })
+        .meta({ description: "The image's name in job names, matrix keys and artifact names." }),
+      image: repository,
+      ...imageFields,
+    },
+    {
+      error:
+        'must be a mapping with name: and image:, e.g. { name: csi-node, image: ghcr.io/org/csi-node }',
+    },
+  )
+  .meta({
+    description:
+      'One image of several: its name, its repository, and any image key of the top level (platforms, dockerfile, target, build-args, linux:, windows:, smoke, tags, prepare, ...) over the top-level defaults.',
+  });
+
+export const configSchema = z
+  .strictObject({
+    image: repository.optional(),
+    ...imageFields,
+    images: z
+      .array(imageEntrySchema, { error: 'must be a list of images' })
+      .min(1, { error: 'must list at least one image' })
+      .max(50, { error: 'must list at most 50 images' })
+      .optional()
       .meta({
         description:
-          'Repository of the images and the fused index, without a tag: ghcr.io/org/app. Lowercase.',
+          'Several images of one repository, each with a name and an image (repository); the top-level keys are their defaults. Without images:, the file describes one image.',
       }),
-    platforms: z
-      .array(platformEntrySchema, { error: 'must be a list of platforms' })
-      .min(1, { error: 'must list at least one platform' })
-      .meta({ description: 'Every platform the index must contain; one build leg each.' }),
-    ...buildFields,
-    linux: osFamilySchema('linux').optional(),
-    windows: osFamilySchema('windows').optional(),
-    'build-args': keyValues('build arg')
-      .optional()
-      .meta({ description: 'Build args for every platform.' }),
-    labels: z
-      .record(
-        z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._/-]*$/, { error: 'is not a label key' }),
-        scalar,
-        { error: 'must be a mapping of label keys to values' },
-      )
-      .optional()
-      .meta({ description: 'Image labels.' }),
-    cache: z
-      .enum(['auto', 'gha', 'registry', 'none'], {
-        error: 'must be one of auto, gha, registry, none',
-      })
-      .optional()
-      .meta({ description: 'Build cache (default auto).' }),
-    smoke: smokeSchema.optional(),
     engines: z
       .record(z.string(), engineEndpoint, {
         error: 'must be a mapping of platforms to docker contexts or DOCKER_HOST URLs',
@@ -294,52 +518,6 @@ export const configSchema = z
       .meta({
         description:
           'For `xplat run` on one machine: the engine that builds and runs a platform this machine cannot (platform -> docker context name or DOCKER_HOST URL), e.g. windows/amd64:ltsc2022: ssh://builder@winhost. The generated workflow ignores it: every leg runs on its own runner there.',
-      }),
-    tags: z
-      .array(
-        z.string({ error: 'must be a tag template' }).superRefine((value, ctx) => {
-          try {
-            parseTagTemplate(value);
-          } catch (error) {
-            ctx.addIssue({ code: 'custom', message: (error as Error).message });
-          }
-        }),
-        { error: 'must be a list of tag templates' },
-      )
-      .optional()
-      .meta({
-        description:
-          'Tags of the fused index: literals and templates with {version} {major} {minor} {patch} (from a v1.2.3 git tag), {branch}, {tag}, {sha}, {date}; "latest" is set on the default branch. Default: {version}, {major}.{minor}, {branch}, sha-{sha}, latest.',
-      }),
-    'leg-tag': z
-      .string({ error: 'must be a tag template' })
-      .refine((v) => v.includes('{platform-pair}'), {
-        error:
-          'must contain {platform-pair} so every leg has its own tag, e.g. {platform-pair}-{sha}',
-      })
-      .optional()
-      .meta({
-        description: 'Tag template of each per-platform image (default {platform-pair}-{sha}).',
-      }),
-    registry: z
-      .strictObject({
-        login: z.boolean({ error: 'must be true or false' }).optional().meta({
-          description: 'Log in before pushing (default true).',
-        }),
-        username: text('a user name').optional().meta({
-          description: 'Registry user name (default: github.actor for ghcr.io).',
-        }),
-        'username-secret': secretName.optional().meta({
-          description: 'Secret holding the user name (default REGISTRY_USERNAME outside ghcr.io).',
-        }),
-        'password-secret': secretName.optional().meta({
-          description:
-            'Secret holding the password or token (default GITHUB_TOKEN for ghcr.io, else REGISTRY_PASSWORD).',
-        }),
-      })
-      .optional()
-      .meta({
-        description: 'Registry login. ghcr.io uses GITHUB_TOKEN by default; others secrets.',
       }),
     triggers: z
       .strictObject({
@@ -421,8 +599,16 @@ export type PlatformEntry = z.output<typeof platformEntrySchema>;
 
 /** The JSON schema of xplat.yml for editors (yaml-language-server, VS Code). */
 export function configJsonSchema(): Record<string, unknown> {
-  return z.toJSONSchema(configSchema, { io: 'input', unrepresentable: 'any' }) as Record<
-    string,
-    unknown
-  >;
+  const schema = z.toJSONSchema(configSchema, {
+    io: 'input',
+    unrepresentable: 'any',
+    // The image keys appear at the top level and in every entry of images: once, as $defs.
+    reused: 'ref',
+  }) as Record<string, unknown>;
+  // One image (image: and platforms:) or several (images:): zod checks this in loadConfig;
+  // editors learn it here.
+  return {
+    ...schema,
+    anyOf: [{ required: ['image', 'platforms'] }, { required: ['images'] }],
+  };
 }

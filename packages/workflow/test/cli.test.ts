@@ -117,7 +117,7 @@ describe('xplat plan', () => {
     const table = await xplat('plan', '--dir', EXAMPLE);
     expect(table.code).toBe(0);
     expect(table.stdout).toMatch(
-      /linux\/arm64\s+ubuntu-24\.04-arm\s+native\s+Dockerfile\s+http :8080\/\s+xplat-leg-linux-arm64/,
+      /linux\/arm64\s+ubuntu-24\.04-arm \(native\)\s+ubuntu-24\.04-arm\s+Dockerfile\s+http :8080\/\s+xplat-leg-hello-http--linux-arm64/,
     );
     expect(table.stdout).toMatch(/windows\/amd64:ltsc2025\s+windows-2025/);
     expect(table.stdout).toContain(
@@ -217,9 +217,9 @@ describe('xplat init', () => {
     const proposed = loadConfig(readFileSync(path.join(dir, 'xplat.yml'), 'utf8'));
     const example = loadConfig(readFileSync(path.join(EXAMPLE, 'xplat.yml'), 'utf8'));
     const legs = (c: typeof example) =>
-      c.legs.map((l) => [l.name, l.runner.runsOn, l.buildArgs, l.smoke.port]);
+      c.images[0]!.legs.map((l) => [l.name, l.buildRunner.runsOn, l.buildArgs, l.smoke.port]);
     expect(legs(proposed)).toEqual(legs(example));
-    expect(proposed.image).toBe(example.image);
+    expect(proposed.images[0]!.image).toBe(example.images[0]!.image);
 
     const workflow = readFileSync(path.join(dir, '.github', 'workflows', 'xplat.yml'), 'utf8');
     expect(formatFindings('xplat.yml', await validateWorkflow(workflow, 'xplat.yml'))).toBe('');
@@ -259,14 +259,14 @@ describe('xplat init', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('from Dockerfile and Dockerfile.windows:');
     expect(run.stdout).toMatch(
-      /windows\/amd64:ltsc2025\s+windows-2025\s+native\s+Dockerfile\.windows\s/,
+      /windows\/amd64:ltsc2025\s+windows-2025 \(native\)\s+windows-2025\s+Dockerfile\.windows\s/,
     );
-    expect(run.stdout).toMatch(/linux\/arm64\s+ubuntu-24\.04-arm\s+native\s+Dockerfile\s/);
+    expect(run.stdout).toMatch(/linux\/arm64\s+ubuntu-24\.04-arm \(native\)\s+ubuntu-24\.04-arm\s+Dockerfile\s/);
     expect(run.stdout).toContain('wrote xplat.yml, .github/workflows/xplat.yml, .gitignore');
     expect(run.stdout).toContain('added .xplat/ to .gitignore');
 
     const config = loadConfig(readFileSync(path.join(dir, 'xplat.yml'), 'utf8'));
-    expect(config.legs.map((l) => [l.name, l.dockerfile])).toEqual([
+    expect(config.images[0]!.legs.map((l) => [l.name, l.dockerfile])).toEqual([
       ['linux/amd64', 'Dockerfile'],
       ['linux/arm64', 'Dockerfile'],
       ['windows/amd64:ltsc2022', 'Dockerfile.windows'],
@@ -281,7 +281,7 @@ describe('xplat init', () => {
       }
     ).jobs.build.strategy.matrix.include;
     expect(legs.map((l) => [l.platform, l.file])).toEqual(
-      config.legs.map((l) => [l.name, l.dockerfile]),
+      config.images[0]!.legs.map((l) => [l.name, l.dockerfile]),
     );
     expect(workflow).toContain('file: ${{ matrix.file }}');
     expect(formatFindings('xplat.yml', await validateWorkflow(workflow, 'xplat.yml'))).toBe('');

@@ -30,21 +30,21 @@ describe('loadConfig', () => {
     const config = loadConfig(
       'image: ghcr.io/acme/app\nplatforms: [linux/amd64, linux/arm64, windows/amd64:ltsc2022]\n',
     );
-    expect(config.registry).toBe('ghcr.io');
-    expect(config.context).toBe('.');
-    expect(config.dockerfile).toBe('Dockerfile');
-    expect(config.login).toEqual({
+    expect(config.images[0]!.registry).toBe('ghcr.io');
+    expect(config.images[0]!.context).toBe('.');
+    expect(config.images[0]!.dockerfile).toBe('Dockerfile');
+    expect(config.images[0]!.login).toEqual({
       host: 'ghcr.io',
       username: '${{ github.actor }}',
       password: '${{ secrets.GITHUB_TOKEN }}',
       githubToken: true,
     });
-    expect(config.legs.map((l) => [l.name, l.pair, l.runner.runsOn])).toEqual([
+    expect(config.images[0]!.legs.map((l) => [l.name, l.pair, l.buildRunner.runsOn])).toEqual([
       ['linux/amd64', 'linux-amd64', 'ubuntu-24.04'],
       ['linux/arm64', 'linux-arm64', 'ubuntu-24.04-arm'],
       ['windows/amd64:ltsc2022', 'windows-amd64-ltsc2022', 'windows-2022'],
     ]);
-    expect(config.tags.map((t) => t.template)).toEqual([
+    expect(config.images[0]!.tags.map((t) => t.template)).toEqual([
       '{version}',
       '{major}.{minor}',
       '{branch}',
@@ -71,9 +71,9 @@ platforms:
 build-args: { BASE: alpine, V: 1 }
 smoke: { port: 8080, timeout: 1m }
 `);
-    expect(config.legs[0]!.buildArgs).toEqual({ BASE: 'alpine', V: '1' });
-    expect(config.legs[1]!.buildArgs).toEqual({ BASE: 'ltsc2025', V: '1' });
-    expect(config.legs[1]!.smoke).toEqual({ port: 8080, timeout: '5m' });
+    expect(config.images[0]!.legs[0]!.buildArgs).toEqual({ BASE: 'alpine', V: '1' });
+    expect(config.images[0]!.legs[1]!.buildArgs).toEqual({ BASE: 'ltsc2025', V: '1' });
+    expect(config.images[0]!.legs[1]!.smoke).toEqual({ port: 8080, timeout: '5m' });
   });
 
   it.each([
@@ -124,7 +124,7 @@ smoke: { port: 8080, timeout: 1m }
     ],
   ])('resolves where each leg builds from: %s', (_what, rest, legs) => {
     const config = loadConfig(`image: ghcr.io/acme/app\n${rest}`);
-    expect(config.legs.map((l) => [l.context, l.dockerfile, l.target])).toEqual(legs);
+    expect(config.images[0]!.legs.map((l) => [l.context, l.dockerfile, l.target])).toEqual(legs);
   });
 
   it('merges build args: top level, then the OS family, then the platform', () => {
@@ -137,7 +137,7 @@ platforms:
   - platform: windows/amd64:ltsc2022
     build-args: { C: leg }
 `);
-    expect(config.legs.map((l) => l.buildArgs)).toEqual([
+    expect(config.images[0]!.legs.map((l) => l.buildArgs)).toEqual([
       { A: 'top', B: 'top', C: 'top' },
       { A: 'top', B: 'windows', C: 'leg' },
     ]);
@@ -151,7 +151,7 @@ platforms:
   - platform: windows/amd64:ltsc2025
     build-args: { WINDOWS_VERSION: ltsc2025 }
 `);
-    expect(config.legs.map((l) => legBuildInputs(config, l))).toEqual([
+    expect(config.images[0]!.legs.map((l) => legBuildInputs(config.images[0]!, l))).toEqual([
       { image: 'ghcr.io/acme/app', platform: 'linux/amd64', context: '.', file: 'Dockerfile' },
       {
         image: 'ghcr.io/acme/app',
@@ -166,7 +166,7 @@ platforms:
 
   it('uses secrets for registries other than ghcr.io', () => {
     const config = loadConfig('image: quay.io/acme/app\nplatforms: [linux/amd64]\n');
-    expect(config.login).toMatchObject({
+    expect(config.images[0]!.login).toMatchObject({
       host: 'quay.io',
       username: '${{ secrets.REGISTRY_USERNAME }}',
       password: '${{ secrets.REGISTRY_PASSWORD }}',
@@ -539,7 +539,10 @@ platforms:
 describe('the editor schema', () => {
   it('is emitted from the zod schema and committed as xplat.schema.json', () => {
     const schema = configJsonSchema();
-    expect(schema).toMatchObject({ type: 'object', required: ['image', 'platforms'] });
+    expect(schema).toMatchObject({
+      type: 'object',
+      anyOf: [{ required: ['image', 'platforms'] }, { required: ['images'] }],
+    });
     expect(Object.keys(schema.properties as object)).toEqual(
       expect.arrayContaining(['image', 'platforms', 'smoke', 'tags', 'registry', 'triggers']),
     );

@@ -323,7 +323,8 @@ describe('the attested index', () => {
     const { build, fuse } = workflow.jobs;
     const step = attestStep(fuse);
     expect(step).toBeDefined();
-    const image = loadConfig(readFileSync(path.join(fixtures, `${name}.yml`), 'utf8')).image;
+    const image = loadConfig(readFileSync(path.join(fixtures, `${name}.yml`), 'utf8')).images[0]!
+      .image;
     expect(step!.with).toEqual({
       'subject-name': attestationSubject(image),
       'subject-digest': '${{ steps.fuse.outputs.digest }}',

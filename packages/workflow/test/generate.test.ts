@@ -75,7 +75,7 @@ describe('generated workflows', () => {
     const matrix: string[] = build.strategy.matrix.include.map((leg: Workflow) => leg.platform);
 
     // One leg per configured platform; every leg reports (no fail-fast).
-    expect(matrix).toEqual(config.legs.map((l) => l.name));
+    expect(matrix).toEqual(config.images[0]!.legs.map((l) => l.name));
     expect(build.strategy['fail-fast']).toBe(false);
 
     // The fuse job waits for the whole matrix and runs even when a leg failed, so the
@@ -92,13 +92,14 @@ describe('generated workflows', () => {
     const expected = String(fuseStep.with['expected-platforms']).trim().split('\n');
     expect(expected.sort()).toEqual([...matrix].sort());
 
-    // The hand-off: each leg uploads its result under xplat-leg-<pair> even when its
-    // smoke test failed; the fuse job downloads all of them into the folder it fuses.
+    // The hand-off: each leg uploads its result under xplat-leg-<image>--<pair> even when
+    // its smoke test failed; the fuse job downloads all of its image's into the folder it fuses.
+    const image = config.images[0]!.name;
     const upload = step(build.steps, /upload-artifact/);
     expect(upload.if).toContain('always()');
-    expect(upload.with.name).toBe('xplat-leg-${{ matrix.pair }}');
+    expect(upload.with.name).toBe(`xplat-leg-${image}--\${{ matrix.pair }}`);
     const download = step(fuse.steps, /download-artifact/);
-    expect(download.with.pattern).toBe('xplat-leg-*');
+    expect(download.with.pattern).toBe(`xplat-leg-${image}--*`);
     expect(fuseStep.with.results).toBe(download.with.path);
 
     // The smoke test runs the image the build made and records into its leg result.

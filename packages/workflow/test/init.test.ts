@@ -150,9 +150,9 @@ describe('xplat init on real layouts', () => {
       const { dir, result } = results.get(c.repo)!;
       const text = readFileSync(path.join(dir, 'xplat.yml'), 'utf8');
       const config = loadConfig(text);
-      expect(config.legs.map((l): Leg => [l.name, l.dockerfile, l.context, l.buildArgs])).toEqual(
-        c.legs,
-      );
+      expect(
+        config.images[0]!.legs.map((l): Leg => [l.name, l.dockerfile, l.context, l.buildArgs]),
+      ).toEqual(c.legs);
       const leftOut = (result.proposal.leftOut ?? []).map(formatLeftOut);
       expect(leftOut).toHaveLength(c.leftOut.length);
       c.leftOut.forEach((want, i) => expect(leftOut[i]).toContain(want));
@@ -166,7 +166,7 @@ describe('xplat init on real layouts', () => {
 
   it.each(CASES.map((c) => c.repo))('%s: every proposed leg lints without errors', async (name) => {
     const { dir, result } = results.get(name)!;
-    for (const leg of result.config.legs) {
+    for (const leg of result.config.images[0]!.legs) {
       const parsed = parseDockerfile({
         file: leg.dockerfile,
         text: readFileSync(path.join(dir, leg.dockerfile), 'utf8'),
@@ -199,7 +199,7 @@ describe('xplat init on real layouts', () => {
   it('proposes no Linux leg for a Windows-only image', () => {
     for (const name of ['windows-hostprocess', 'nanoserver-arg']) {
       const { result } = results.get(name)!;
-      expect(result.config.legs.every((l) => l.platform.os === 'windows')).toBe(true);
+      expect(result.config.images[0]!.legs.every((l) => l.platform.os === 'windows')).toBe(true);
     }
   });
 });

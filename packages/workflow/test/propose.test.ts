@@ -66,13 +66,13 @@ describe('proposeFromDockerfile', () => {
     const config = loadConfig(
       renderInitConfig(proposal, { image: 'ghcr.io/a/b', context: '.', source: 'Dockerfile' }),
     );
-    expect(config.legs.map((l) => l.name)).toEqual([
+    expect(config.images[0]!.legs.map((l) => l.name)).toEqual([
       'linux/amd64',
       'linux/arm64',
       'windows/amd64:ltsc2022',
       'windows/amd64:ltsc2025',
     ]);
-    expect(config.legs[3]!.smoke).toEqual({ port: 8080, path: '/' });
+    expect(config.images[0]!.legs[3]!.smoke).toEqual({ port: 8080, path: '/' });
   });
 });
 
@@ -241,7 +241,9 @@ describe('renderInitConfig', () => {
       { image: 'ghcr.io/a/b', context: '.', source: 'test' },
     );
     const config = loadConfig(text);
-    expect(config.legs.map((l): Place => [l.name, l.dockerfile, l.context])).toEqual(places);
+    expect(config.images[0]!.legs.map((l): Place => [l.name, l.dockerfile, l.context])).toEqual(
+      places,
+    );
     const data = parse(text) as Record<string, unknown>;
     const { image: _image, platforms: _platforms, ...rest } = data;
     expect(rest).toEqual(top);

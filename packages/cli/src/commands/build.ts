@@ -12,7 +12,7 @@ import {
   type BuildInputs,
 } from '@xplat/engine';
 import { formatPlatform, renderTable } from '@xplat/core';
-import { legBuildInputs, type ResolvedConfig, type ResolvedLeg } from '@xplat/workflow';
+import { legBuildInputs, type ResolvedImage, type ResolvedLeg } from '@xplat/workflow';
 import type { Command } from '../command.js';
 import {
   asUsage,
@@ -24,7 +24,7 @@ import {
   UsageError,
   type FlagTable,
 } from '../flags.js';
-import { commandRunId, pickLeg } from '../project.js';
+import { commandRunId, pickLeg, projectImage } from '../project.js';
 import { environmentHelp, projectFlags, projectOf, runIdFlag, runResultDir } from './common.js';
 
 /** Every build-platform-image input (BUILD_INPUTS) as a flag, plus the CLI's own. */
@@ -200,7 +200,11 @@ export const buildCommand: Command = {
       // once the leg is known).
       asUsage(() =>
         parseBuildInputs(
-          flagInputs(buildFlags, parsed, configDefaults(project.config!, undefined, project.dir)),
+          flagInputs(
+            buildFlags,
+            parsed,
+            configDefaults(projectImage(project)!, undefined, project.dir),
+          ),
           { cwd: io.cwd, env, checkPaths: false },
         ),
       );
@@ -212,10 +216,15 @@ export const buildCommand: Command = {
     );
     if (project.config && !leg && !platformFlag)
       throw new UsageError(
-        `this engine builds ${facts ? formatPlatform(defaultBuildPlatform(facts)) : 'another platform'}, which ${project.configFile} does not list; give one of ${project.config.legs.map((l) => l.name).join(', ')}`,
+        `this engine builds ${facts ? formatPlatform(defaultBuildPlatform(facts)) : 'another platform'}, which ${project.configFile} does not list; give one of ${projectImage(
+          project,
+        )!
+          .legs.map((l) => l.name)
+          .join(', ')}`,
         '--platform',
       );
-    const defaults = project.config ? configDefaults(project.config, leg, project.dir) : {};
+    const image = projectImage(project);
+    const defaults = image ? configDefaults(image, leg, project.dir) : {};
     const inputs: BuildInputs = flagInputs(buildFlags, parsed, defaults);
     if (parsed.positionals[0]) inputs.context = parsed.positionals[0];
     // Another context than xplat.yml's: its own Dockerfile, unless --file says otherwise.
@@ -281,7 +290,7 @@ export const buildCommand: Command = {
  * flags from the current one, so the config's are made absolute here.
  */
 function configDefaults(
-  config: ResolvedConfig,
+  config: ResolvedImage,
   leg: ResolvedLeg | undefined,
   dir: string,
 ): Record<string, string> {

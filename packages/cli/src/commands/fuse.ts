@@ -11,6 +11,7 @@ import {
   UsageError,
   type FlagTable,
 } from '../flags.js';
+import { projectImage } from '../project.js';
 import { projectFlags, projectOf, runIdFlag, runResultDir, shown } from './common.js';
 import { clientFromFlags, registryFlags } from './registry-flags.js';
 
@@ -96,9 +97,10 @@ export const fuseCommand: Command = {
       throw new UsageError(`unexpected argument "${parsed.positionals[0]}"`);
     const project = await projectOf(parsed, io);
     const defaults: Record<string, string> = { 'media-type': 'auto', 'mutable-tags': 'latest' };
-    if (project.config) {
-      defaults.image = project.config.image;
-      defaults['expected-platforms'] = project.config.legs.map((l) => l.name).join(',');
+    const image = asUsage(() => projectImage(project));
+    if (image) {
+      defaults.image = image.image;
+      defaults['expected-platforms'] = image.legs.map((l) => l.name).join(',');
       if (!list(parsed, 'results').length && !list(parsed, 'source').length) {
         const dir = await runResultDir(parsed, io, project);
         if (!existsSync(dir))

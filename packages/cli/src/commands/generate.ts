@@ -2,7 +2,13 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { XplatError } from '@xplat/core';
 import { toUsage, UsageError } from '../flags.js';
-import { checkRendered, renderTarget, writeRendered, type GenerateKind } from '@xplat/workflow';
+import {
+  allLegs,
+  checkRendered,
+  renderTarget,
+  writeRendered,
+  type GenerateKind,
+} from '@xplat/workflow';
 import type { Command } from '../command.js';
 
 const usage = `usage: xplat generate [--dir DIR] [--config FILE] [--output FILE] [--uses OWNER/xplat@REF] [--check]
@@ -92,7 +98,13 @@ export const generateCommand: Command = {
       return 0;
     }
     await writeRendered(rendered);
-    const legs = rendered.config ? ` (${rendered.config.legs.map((l) => l.name).join(', ')})` : '';
+    const config = rendered.config;
+    const names = (legs: readonly { name: string }[]) => legs.map((l) => l.name).join(', ');
+    const legs = !config
+      ? ''
+      : config.several
+        ? ` (${config.images.map((i) => `${i.name}: ${names(i.legs)}`).join('; ')})`
+        : ` (${names(allLegs(config))})`;
     io.stdout(`wrote ${rendered.file}${legs}`);
     return 0;
   },

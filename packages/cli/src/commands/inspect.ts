@@ -2,6 +2,7 @@ import { inspectReference, renderInspect } from '@xplat/fuse';
 import { parseReference } from '@xplat/registry';
 import type { Command } from '../command.js';
 import { asUsage, bool, flagHelp, parseFlags, UsageError, type FlagTable } from '../flags.js';
+import { projectImage } from '../project.js';
 import { projectFlags, projectOf } from './common.js';
 import { clientFromFlags, registryFlags } from './registry-flags.js';
 
@@ -31,7 +32,7 @@ export const inspectCommand: Command = {
     if (parsed.positionals.length > 1)
       throw new UsageError('give one image reference, e.g. ghcr.io/org/app:1.2.3', 'REF');
     const project = await projectOf(parsed, io);
-    const text = parsed.positionals[0] ?? project.config?.image;
+    const text = parsed.positionals[0] ?? asUsage(() => projectImage(project))?.image;
     if (!text)
       throw new UsageError(
         'give an image reference, e.g. ghcr.io/org/app:1.2.3 (or run where xplat.yml is)',

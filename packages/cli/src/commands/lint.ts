@@ -32,7 +32,7 @@ import {
   type FlagTable,
   type ParsedFlags,
 } from '../flags.js';
-import { pickLeg, type Project } from '../project.js';
+import { pickLeg, projectImage, type Project } from '../project.js';
 import { projectFlags, projectOf, shown } from './common.js';
 
 /** lint's flags; those that are build-platform-image inputs name them. */
@@ -161,6 +161,11 @@ function runnerOs(runner: string): Platform['os'] | undefined {
  */
 function buildPlatformFor(platform: Platform, runner: string, explicit: string): Platform {
   if (explicit) return parsePlatform(explicit, 'build-platform');
+  // A Windows image built on a Linux runner (build-on: linux): BuildKit on that runner.
+  if (runner && platform.os === 'windows' && runnerOs(runner) === 'linux')
+    return /arm/i.test(runner)
+      ? { os: 'linux', architecture: 'arm64', variant: 'v8' }
+      : { os: 'linux', architecture: 'amd64' };
   if (runner && runnerOs(runner) === platform.os) {
     if (platform.os === 'windows') {
       const host = hostOsVersionForRunner(runner);
@@ -254,9 +259,12 @@ async function lint(argv: string[], io: CliIO): Promise<number> {
       return parsedFile;
     });
     const { platform } = job;
+    const buildPlatform = buildPlatformFor(platform, job.runner, text(parsed, 'build-platform'));
+    // A Windows image built on Linux is BuildKit's (buildx), whatever the Windows default is.
+    const crossOs = platform.os === 'windows' && buildPlatform.os === 'linux';
     const options: LintOptions = {
       platform,
-      buildPlatform: buildPlatformFor(platform, job.runner, text(parsed, 'build-platform')),
+      buildPlatform,
       buildArgs: job.buildArgs,
       contextDir: job.contextDir,
       ...(job.target ? { target: job.target } : {}),
@@ -264,7 +272,11 @@ async function lint(argv: string[], io: CliIO): Promise<number> {
       ...(text(parsed, 'host-os-version') && platform.os === 'windows'
         ? { hostOsVersion: text(parsed, 'host-os-version') }
         : {}),
-      ...(builder ? { builder: builder as LintOptions['builder'] & string } : {}),
+      ...(builder
+        ? { builder: builder as LintOptions['builder'] & string }
+        : crossOs
+          ? { builder: 'buildx' as const }
+          : {}),
       ...(text(parsed, 'engine-version') ? { engineVersion: text(parsed, 'engine-version') } : {}),
     };
     results.push({
@@ -318,11 +330,11 @@ function lintJobs(parsed: ParsedFlags, io: CliIO, project: Project): LintJob[] {
         leg: pickLeg(project, formatPlatform(platform)),
       }))
     : project.config
-      ? project.config.legs.map((leg) => ({ platform: leg.platform, leg }))
+      ? projectImage(project)!.legs.map((leg) => ({ platform: leg.platform, leg }))
       : [{ platform: parsePlatformList('linux/amd64')[0]!, leg: undefined }];
 
   return wanted.map(({ platform, leg }) => {
-    const config = project.config;
+    const config = projectImage(project);
     const fromProject = (p: string | undefined) => (p ? path.resolve(project.dir, p) : undefined);
     const contextDir =
       (text(parsed, 'context') && path.resolve(io.cwd, text(parsed, 'context'))) ||
@@ -345,9 +357,9 @@ function lintJobs(parsed: ParsedFlags, io: CliIO, project: Project): LintJob[] {
   });
 }
 
-/** The runner label of a leg when it is one label (windows-2022), for host checks. */
+/** The label of the runner that builds a leg when it is one label (windows-2022), for host checks. */
 function hostedRunner(leg: ResolvedLeg): string {
-  return typeof leg.runner.runsOn === 'string' ? leg.runner.runsOn : '';
+  return typeof leg.buildRunner.runsOn === 'string' ? leg.buildRunner.runsOn : '';
 }
 
 /** An unusable Dockerfile: exit 2, and `--json` says where (file, line). */

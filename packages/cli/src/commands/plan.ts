@@ -28,14 +28,19 @@ export const planCommand: Command = {
       },
     });
     const config = await readConfig(path.resolve(io.cwd, values.dir), values.config);
-    const plan = planFromConfig(config);
+    const plans = planFromConfig(config);
     if (!values.json) {
-      io.stdout(renderPlan(plan));
+      io.stdout(renderPlan(plans));
       return 0;
     }
-    const matrix = planMatrix(plan);
-    io.stdout(JSON.stringify({ ...plan, matrix }, null, 2));
-    io.logger.debug(plan.legs.map((l) => `${l.platform} -> ${formatRunsOn(l.runsOn)}`).join('\n'));
+    // One image: its plan, as before images: existed; several: { images: [...] }.
+    const json = plans.map((plan) => ({ ...plan, matrix: planMatrix(plan) }));
+    io.stdout(JSON.stringify(config.several ? { images: json } : json[0], null, 2));
+    io.logger.debug(
+      plans
+        .flatMap((p) => p.legs.map((l) => `${p.name} ${l.platform} -> ${formatRunsOn(l.runsOn)}`))
+        .join('\n'),
+    );
     return 0;
   },
 };

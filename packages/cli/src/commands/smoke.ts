@@ -17,7 +17,7 @@ import {
   type Flag,
   type FlagTable,
 } from '../flags.js';
-import { pickLeg, type Project } from '../project.js';
+import { pickLeg, projectImage, type Project } from '../project.js';
 import {
   environmentHelp,
   projectFlags,
@@ -206,7 +206,7 @@ function precheckSmokeFlags(
   project: Project,
 ): void {
   let first: unknown;
-  for (const leg of project.config?.legs ?? []) {
+  for (const leg of projectImage(project)?.legs ?? []) {
     try {
       parseSmokeInputs({
         ...legSmokeInputs(leg),

@@ -15,12 +15,7 @@ import {
   type SourceContext,
 } from '@xplat/engine';
 import { parseSmokeInputs, smokeTest, type SmokeInputs } from '@xplat/smoke';
-import {
-  keyValueLines,
-  legBuildInputs,
-  legSmokeInputs,
-  type ResolvedConfig,
-} from '@xplat/workflow';
+import { keyValueLines, legBuildInputs, legSmokeInputs, type ResolvedImage } from '@xplat/workflow';
 import { openRunLog } from './leg-log.js';
 import type { Phase, Progress } from './progress.js';
 import type { PlannedLeg } from './run-plan.js';
@@ -45,7 +40,8 @@ export interface LegOutcome {
 }
 
 export interface LegRunContext {
-  readonly config: ResolvedConfig;
+  /** The image of xplat.yml this leg belongs to. */
+  readonly config: ResolvedImage;
   /** The folder of xplat.yml: paths in it are relative to this. */
   readonly projectDir: string;
   /** The repository the legs push to (xplat.yml's image, moved to the run's registry). */

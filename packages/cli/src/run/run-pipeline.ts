@@ -14,7 +14,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { errorMessage, renderTable, XplatError } from '@xplat/core';
 import { sourceFromGit, type SourceContext } from '@xplat/engine';
-import { readConfig, type ResolvedConfig } from '@xplat/workflow';
+import { pickImage, readConfig, type ResolvedImage } from '@xplat/workflow';
 import { asUsage } from '../flags.js';
 import { newRunId } from '../project.js';
 import { startEmbeddedRegistry, type EmbeddedRegistry } from './embedded-registry.js';
@@ -29,6 +29,8 @@ import { retarget } from './run-registry.js';
 export interface RunOptions {
   readonly projectDir: string;
   readonly configFile?: string;
+  /** The image of xplat.yml (`--image NAME`); absent: the only one. */
+  readonly image?: string;
   /** `HOST[:PORT][/prefix]`; absent: the embedded registry. */
   readonly registry?: string;
   /** --engine: platform name -> context or URL, over xplat.yml's engines:. */
@@ -127,25 +129,26 @@ function reportOf(
 }
 
 /** The port the smoke test probed, for the "run it" hint. */
-function servicePort(config: ResolvedConfig): number | undefined {
-  return config.legs.find((l) => l.smoke.port !== undefined)?.smoke.port;
+function servicePort(image: ResolvedImage): number | undefined {
+  return image.legs.find((l) => l.smoke.port !== undefined)?.smoke.port;
 }
 
 export async function runPipeline(options: RunOptions): Promise<RunResult> {
   // xplat.yml and --registry are checked before anything starts: unusable is exit 2.
   const config = await asUsage(() => readConfig(options.projectDir, options.configFile));
-  if (options.registry !== undefined) asUsage(() => retarget(config.image, options.registry!));
+  const image = asUsage(() => pickImage(config, options.image));
+  if (options.registry !== undefined) asUsage(() => retarget(image.image, options.registry!));
   const dirs = await runDirs(options.projectDir, newRunId());
   options.onStart?.({ runId: dirs.runId, runDir: dirs.runDir });
   const rel = (p: string) => path.relative(options.projectDir, p).split(path.sep).join('/') || '.';
-  const rows = [...config.legs.map((l) => l.name), 'index'];
+  const rows = [...image.legs.map((l) => l.name), 'index'];
   const progress = createProgress(options.progress, rows);
   const note = (text: string) => progress.note(text);
 
   try {
     // 1. The plan: where each platform runs here, before anything is started.
     const engines = await probeEngines(
-      config.legs,
+      image.legs,
       { ...config.engines, ...options.engines },
       {
         env: options.env,
@@ -153,13 +156,13 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
       },
     );
     const plan = planRun({
-      legs: config.legs,
+      legs: image.legs,
       engineFor: engines.engineFor,
       probe: engines.probe,
       embeddedRegistry: !options.registry,
     });
     note(
-      `run ${dirs.runId} of ${config.file} (${config.legs.length} platforms)\n${planTable(plan)}`,
+      `run ${dirs.runId} of ${config.file} (${image.legs.length} platforms)\n${planTable(plan)}`,
     );
     const runnable = plan.filter((p) => p.status === 'run');
     const skipped = plan.filter((p) => p.status === 'skip');
@@ -194,7 +197,7 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
         );
       }
       const registryAddress = embedded?.address ?? options.registry!;
-      const target = retarget(config.image, registryAddress);
+      const target = retarget(image.image, registryAddress);
       note(`pushing to ${target}; logs in ${rel(dirs.runDir)}/`);
 
       // 3. The legs: one task per engine (its legs one after another), engines concurrently.
@@ -203,14 +206,14 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
         byEngine.set(p.engine.name, [...(byEngine.get(p.engine.name) ?? []), p]);
       for (const p of skipped) progress.update(p.leg.name, 'lint', 'skipped');
       const ctx = {
-        config,
-        projectDir: options.projectDir,
         image: target,
+        config: image,
+        projectDir: options.projectDir,
         resultDir: dirs.legDir,
         logDir: dirs.runDir,
         network: options.network,
         buildArgs: options.buildArgs,
-        tagTemplate: config.legTag ?? '{platform-pair}-{run-id}',
+        tagTemplate: image.legTag ?? '{platform-pair}-{run-id}',
         source,
         signal: options.signal,
         progress,
@@ -268,7 +271,7 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
           logFile,
         });
         progress.update('index', 'fuse', 'done', fused.digest);
-        const port = servicePort(config);
+        const port = servicePort(image);
         const report = reportOf(outcomes, registryAddress, fused);
         return finish(0, report, [
           legsTable(outcomes),

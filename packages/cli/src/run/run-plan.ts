@@ -70,7 +70,7 @@ function engineLabel(engine: EngineEndpoint): string {
 }
 
 function ciRunner(leg: ResolvedLeg): string {
-  return formatRunsOn(leg.runner.runsOn);
+  return formatRunsOn(leg.buildRunner.runsOn);
 }
 
 function needsEngineOf(leg: ResolvedLeg, facts: HostFacts, engine: EngineEndpoint): string {
