@@ -60,6 +60,11 @@ const NANO = 'mcr.microsoft.com/windows/nanoserver';
 const CORE = 'mcr.microsoft.com/windows/servercore';
 const DIGEST = `sha256:${'a'.repeat(64)}`;
 const SH = '#!/bin/sh\nexec "$@"\n';
+/** A Windows leg built by BuildKit on a Linux machine (`build-on: linux`). */
+const ON_LINUX: Partial<LintOptions> = {
+  builder: 'buildx',
+  buildPlatform: parsePlatform('linux/amd64'),
+};
 
 const table: Record<string, Case[]> = {
   XP001: [
@@ -184,6 +189,20 @@ const table: Record<string, Case[]> = {
       lines: [`FROM ${NANO}:ltsc2022`],
       platform: WIN,
       options: { runner: 'windows-2025' },
+      expected: [],
+    },
+    {
+      name: 'ltsc2019 built on Linux: no Windows host to run it (passes)',
+      lines: [`FROM ${NANO}:1809`],
+      platform: 'windows/amd64:ltsc2019',
+      options: { ...ON_LINUX, runner: 'ubuntu-24.04', hostOsVersion: '10.0.20348.2849' },
+      expected: [],
+    },
+    {
+      name: 'ltsc2025 built on Linux, whatever the Windows host flags say (passes)',
+      lines: [`FROM ${NANO}:ltsc2025`],
+      platform: 'windows/amd64:ltsc2025',
+      options: { ...ON_LINUX, runner: 'windows-2022' },
       expected: [],
     },
     {
@@ -703,6 +722,18 @@ const table: Record<string, Case[]> = {
       name: 'COPY --chmod with buildx (passes)',
       lines: ['FROM alpine:3.20', 'COPY --chmod=755 a /a'],
       options: { builder: 'buildx' },
+      expected: [],
+    },
+    {
+      name: 'RUN --mount on a Windows leg built on Linux: BuildKit, no classic builder (passes)',
+      lines: [
+        'FROM --platform=$BUILDPLATFORM golang:1.23 AS build',
+        'RUN --mount=type=cache,target=/root/.cache go build -o /out/app.exe .',
+        `FROM ${NANO}:ltsc2022`,
+        'COPY --chmod=755 --from=build /out/app.exe C:/app.exe',
+      ],
+      platform: WIN,
+      options: { buildPlatform: parsePlatform('linux/amd64') },
       expected: [],
     },
     {

@@ -1,7 +1,8 @@
 /**
  * XP001–XP005: the base images of each stage. Windows images must pin a release the
- * build host can run with process isolation, and the target's release must be the
- * leg's; no stage may mix a Linux-only image into Windows or the other way round.
+ * build host can run with process isolation (a leg built on Linux has no Windows host,
+ * so only the release matters), and the target's release must be the leg's; no stage
+ * may mix a Linux-only image into Windows or the other way round.
  */
 import {
   buildNumber,
@@ -22,6 +23,7 @@ import {
   windowsVariantFor,
   type ImageRef,
 } from '../images.js';
+import { isWindowsOnLinux } from '../leg.js';
 import type { BaseImage, Stage } from '../types.js';
 import { parsedStage, stageLabel, type LintContext } from './context.js';
 
@@ -125,8 +127,12 @@ function releaseLabel(osVersion: string): string {
 
 export function checkBaseImages(ctx: LintContext): void {
   const { plan, options } = ctx;
-  const host =
-    options.hostOsVersion ?? (options.runner ? hostOsVersionForRunner(options.runner) : undefined);
+  // Built by BuildKit on Linux, the leg has no Windows host: no release to run it on.
+  const onLinux = isWindowsOnLinux(options);
+  const host = onLinux
+    ? undefined
+    : (options.hostOsVersion ??
+      (options.runner ? hostOsVersionForRunner(options.runner) : undefined));
   const legRelease = options.platform.os === 'windows' ? options.platform.osVersion : undefined;
   const suggestion = releaseForOsVersion(legRelease ?? host ?? '')?.name ?? 'ltsc2022';
 
@@ -200,7 +206,7 @@ export function checkBaseImages(ctx: LintContext): void {
         base.line,
         `"${base.image}" is Windows ${releaseLabel(release)}, which ${options.hostOsVersion || !options.runner ? `a host of build ${host}` : `a ${options.runner} host (${host})`} cannot run with process isolation (hosted runners have no Hyper-V); use a base of a release it runs (${runnable || 'none known'}), or ${runner ? `build this leg on ${runner}` : 'build it on a self-hosted host of that release'}${legRelease && runsUnderProcessIsolation(host, legRelease) && buildNumber(legRelease) !== buildNumber(release) ? releaseArgHint(ctx, base, legRelease) : ''}`,
       );
-    } else if (!host && !releaseForOsVersion(release)?.hostedRunner) {
+    } else if (!host && !onLinux && !releaseForOsVersion(release)?.hostedRunner) {
       ctx.add(
         'XP003',
         base.line,

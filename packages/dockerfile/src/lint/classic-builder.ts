@@ -1,6 +1,6 @@
 /**
  * XP017: BuildKit-only syntax on a leg the classic builder builds, which every Windows
- * leg does unless `builder` says otherwise. render.ts owns the list of what the classic
+ * leg built on Windows does unless `builder` says otherwise (see isClassicLeg). render.ts owns the list of what the classic
  * builder rejects (it must know it to render the file), so this only decides when it applies.
  *
  * XP024: `FROM --platform=$BUILDPLATFORM` says "run this stage on the build machine",
@@ -12,6 +12,7 @@
  */
 import { referencedVariables } from '../args.js';
 import { isLinuxOnlyImageName, isWindowsImageName, splitImage } from '../images.js';
+import { isClassicLeg } from '../leg.js';
 import { classicBuilderProblems } from '../render.js';
 import type { LintContext } from './context.js';
 import { parsedStage, rootImage, stageLabel } from './context.js';
@@ -28,17 +29,9 @@ function posixRun(text: string): string | undefined {
   return p ? `"${p}"` : undefined;
 }
 
-function isClassic(ctx: LintContext): boolean {
-  const { options } = ctx;
-  return (
-    options.builder === 'classic' ||
-    (options.builder === undefined && options.platform.os === 'windows')
-  );
-}
-
 export function checkClassicBuilder(ctx: LintContext): void {
   const { parsed, plan, options } = ctx;
-  if (!isClassic(ctx)) return;
+  if (!isClassicLeg(options)) return;
   for (const f of classicBuilderProblems(parsed, plan, options)) ctx.findings.push(f);
   checkBuildPlatformStages(ctx);
 }

@@ -1,0 +1,25 @@
+/**
+ * What kind of build a leg is, as the checks and the classic-builder rendering need to
+ * know it. A Windows image is built either by the Windows engine's classic builder on a
+ * Windows host (the default), or by BuildKit on a Linux machine (`build-on: linux` in
+ * xplat.yml): then there is no Windows host whose release matters, no classic builder,
+ * and nothing can execute a Windows command.
+ */
+import type { LintOptions } from './types.js';
+
+/** A Windows leg built by BuildKit on a Linux machine (`build-on: linux`). */
+export function isWindowsOnLinux(
+  options: Pick<LintOptions, 'platform' | 'buildPlatform'>,
+): boolean {
+  return options.platform.os === 'windows' && options.buildPlatform.os === 'linux';
+}
+
+/**
+ * Whether the classic builder builds this leg: when `builder` says so, and for every
+ * Windows leg built on Windows when it says nothing (hosted Windows runners have no
+ * BuildKit). A Windows leg built on Linux is BuildKit's.
+ */
+export function isClassicLeg(options: LintOptions): boolean {
+  if (options.builder !== undefined) return options.builder === 'classic';
+  return options.platform.os === 'windows' && !isWindowsOnLinux(options);
+}
