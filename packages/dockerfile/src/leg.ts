@@ -5,7 +5,7 @@
  * xplat.yml): then there is no Windows host whose release matters, no classic builder,
  * and nothing can execute a Windows command.
  */
-import type { LintOptions } from './types.js';
+import type { LintOptions, ParsedDockerfile, ParsedInstruction, StagePlan } from './types.js';
 
 /** A Windows leg built by BuildKit on a Linux machine (`build-on: linux`). */
 export function isWindowsOnLinux(
@@ -22,4 +22,12 @@ export function isWindowsOnLinux(
 export function isClassicLeg(options: LintOptions): boolean {
   if (options.builder !== undefined) return options.builder === 'classic';
   return options.platform.os === 'windows' && !isWindowsOnLinux(options);
+}
+
+/** The RUN instructions of the Windows stages the plan reaches, in file order. */
+export function windowsRuns(parsed: ParsedDockerfile, plan: StagePlan): ParsedInstruction[] {
+  return plan.stages
+    .filter((s) => s.platform.os === 'windows')
+    .flatMap((s) => parsed.stages[s.index]?.instructions ?? [])
+    .filter((i) => i.keyword === 'RUN');
 }

@@ -1047,6 +1047,61 @@ const table: Record<string, Case[]> = {
       expected: [],
     },
   ],
+  XP025: [
+    {
+      name: 'RUN in the Windows stage of a leg built on Linux',
+      lines: [
+        `FROM ${CORE}:ltsc2022 AS core`,
+        'RUN powershell -Command Expand-Archive C:\\app.zip C:\\app',
+        `FROM ${NANO}:ltsc2022`,
+        'COPY --from=core C:/app C:/app',
+        'RUN icacls C:\\app /grant Users:F',
+      ],
+      platform: WIN,
+      options: ON_LINUX,
+      expected: [
+        [2, 'error'],
+        [5, 'error'],
+      ],
+      message:
+        /^RUN in stage "core" \(windows\/amd64:ltsc2022\) cannot run: this leg is built by BuildKit on Linux \(build-on: linux\), which cannot execute Windows commands; move the step to a Linux stage \(FROM --platform=\$BUILDPLATFORM \.\.\.\) and COPY --from its output, or build this leg on Windows \(drop build-on: linux in xplat\.yml\)$/,
+    },
+    {
+      name: 'the same RUN on a Windows leg built on Windows (passes)',
+      lines: [`FROM ${NANO}:ltsc2022`, 'RUN icacls C:\\app /grant Users:F'],
+      platform: WIN,
+      options: { runner: 'windows-2022' },
+      expected: [],
+    },
+    {
+      name: 'RUN in a $BUILDPLATFORM stage and a Linux stage, Windows stage only copies (passes)',
+      lines: [
+        'FROM --platform=$BUILDPLATFORM golang:1.23 AS build',
+        'ARG TARGETOS TARGETARCH',
+        'RUN GOOS=$TARGETOS GOARCH=$TARGETARCH go build -o /out/app.exe .',
+        'FROM --platform=linux/amd64 alpine:3.20 AS fetch',
+        'RUN wget -O /netapi32.dll https://example.com/netapi32.dll',
+        `FROM ${NANO}:ltsc2022`,
+        'COPY --from=build /out/app.exe C:/app.exe',
+        'COPY --from=fetch /netapi32.dll C:/Windows/System32/netapi32.dll',
+      ],
+      platform: WIN,
+      options: ON_LINUX,
+      expected: [],
+    },
+    {
+      name: 'RUN in a Windows stage the target does not reach (passes)',
+      lines: [
+        `FROM ${CORE}:ltsc2022 AS unused`,
+        'RUN echo unused',
+        `FROM ${NANO}:ltsc2022`,
+        'COPY app.exe C:/app.exe',
+      ],
+      platform: WIN,
+      options: ON_LINUX,
+      expected: [],
+    },
+  ],
 };
 
 describe('lint rules: a failing and a passing fixture each', () => {

@@ -18,6 +18,7 @@ import { checkLinuxStage, checkWindowsStage } from './os-content.js';
 import { checkPlatformArgs, checkTwoEnv } from './platform-args.js';
 import { LINT_RULES } from './rules.js';
 import { checkScripts } from './scripts.js';
+import { checkWindowsRunOnLinux } from './windows-on-linux.js';
 import { checkWindowsPath, checkWindowsShellSyntax } from './windows-shell.js';
 
 const RULE_SEVERITY = new Map(LINT_RULES.map((r) => [r.id, r.severity]));
@@ -64,6 +65,7 @@ export async function lintDockerfile(
   for (const stage of plan.stages) {
     const ps = parsedStage(ctx, stage);
     if (stage.platform.os === 'windows') {
+      checkWindowsRunOnLinux(ctx, stage, ps);
       checkWindowsStage(ctx, stage, ps);
       checkWindowsShellSyntax(ctx, stage, ps);
       checkWindowsPath(ctx, stage, ps);

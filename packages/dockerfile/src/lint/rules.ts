@@ -142,4 +142,10 @@ export const LINT_RULES: readonly LintRule[] = [
     summary:
       'FROM --platform=$BUILDPLATFORM stage with RUN on a Windows leg of the classic builder: it runs on the Windows host, not on Linux',
   },
+  {
+    id: 'XP025',
+    severity: 'error',
+    summary:
+      'RUN in a Windows stage of a Windows leg built on Linux (build-on: linux): BuildKit on Linux cannot execute Windows commands',
+  },
 ];
