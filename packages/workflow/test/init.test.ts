@@ -14,7 +14,7 @@ import {
   ensureXplatIgnored,
   findDockerfiles,
   formatLeftOut,
-  groupDockerfiles,
+  groupImages,
   ignoresXplatState,
   initRepository,
   isWindowsByName,
@@ -81,9 +81,7 @@ const CASES: readonly Case[] = [
         { WINDOWS_VERSION: 'ltsc2025' },
       ],
     ],
-    leftOut: [
-      'linux/amd64, linux/arm64 from dockerfiles/Dockerfile.arm64v8: built from dockerfiles/Dockerfile',
-    ],
+    leftOut: ['linux/arm64 from dockerfiles/Dockerfile.arm64v8: built from dockerfiles/Dockerfile'],
     yaml: {
       dockerfile: 'dockerfiles/Dockerfile',
       windows: { dockerfile: 'dockerfiles/Dockerfile.windows' },
@@ -286,9 +284,15 @@ describe('finding Dockerfiles', () => {
       'tools/lint.Dockerfile',
       'windows/ltsc2025/Dockerfile',
     ]);
-    expect(groupDockerfiles(found)).toEqual({
-      group: ['app.nanoserver', 'Dockerfile', 'Dockerfile.windows', 'windows/ltsc2025/Dockerfile'],
-      others: ['tools/lint.Dockerfile'],
+    expect(groupImages(found, 'repo')).toEqual({
+      images: [
+        { name: 'app', files: ['app.nanoserver'] },
+        {
+          name: 'repo',
+          files: ['Dockerfile', 'Dockerfile.windows', 'windows/ltsc2025/Dockerfile'],
+        },
+      ],
+      secondary: ['tools/lint.Dockerfile'],
     });
   });
 });
