@@ -146,13 +146,15 @@ export function guessContext(dir: string, file: string, parsed: ParsedDockerfile
   }
   // Nothing resolves anywhere (all built before docker build): past the platform and
   // docker folders (build/windows/, docker/ecr/) to the folder that holds them.
-  if (bestScore === 0)
-    while (
-      best !== '.' &&
-      (PLATFORM_FOLDER.test(path.posix.basename(best)) ||
-        DOCKER_FOLDERS.test(path.posix.basename(best)))
-    )
+  // Nothing resolves anywhere (all built before docker build): the folder that holds the
+  // outermost docker folder (docker/ecr/ -> the root), else past platform folders.
+  if (bestScore === 0) {
+    const parts = best === '.' ? [] : best.split('/');
+    const outer = parts.findIndex((p) => DOCKER_FOLDERS.test(p));
+    if (outer >= 0) return parts.slice(0, outer).join('/') || '.';
+    while (best !== '.' && PLATFORM_FOLDER.test(path.posix.basename(best)))
       best = path.posix.dirname(best);
+  }
   return best;
 }
 

@@ -172,7 +172,13 @@ export async function mergeCandidates(
     if (!noted.has(why)) {
       noted.add(why);
       const prefix = `${source.file}${target ? ` (target ${target})` : ''}`;
-      notes.push(...why.map((n) => `${prefix}: ${n}`));
+      // A file for one architecture says so, not both (Dockerfile.linux.arm64).
+      const arch = source.hint.arch;
+      notes.push(
+        ...why.map(
+          (n) => `${prefix}: ${arch ? n.replace('linux/amd64, linux/arm64', `linux/${arch}`) : n}`,
+        ),
+      );
     }
     if (checked.fixedBy)
       notes.push(

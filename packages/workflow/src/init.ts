@@ -15,7 +15,7 @@ import { findDockerfiles } from './dockerfile-files.js';
 import { WORKFLOW_FILE } from './files.js';
 import { generateWorkflow } from './generate.js';
 import { ensureXplatIgnored, GITIGNORE_FILE, type GitignoreChange } from './gitignore.js';
-import { groupImages, repositoryName, type ImageGroup } from './image-groups.js';
+import { groupImages, repositoryName as folderName, type ImageGroup } from './image-groups.js';
 import {
   mergeCandidates,
   missingOf,
@@ -32,6 +32,12 @@ import {
 import { XPLAT_NPX } from './npm.js';
 import { checkLeg, leftOutReason } from './propose-check.js';
 import { formatLeftOut, type Proposal, type ProposedPlatform } from './propose.js';
+
+/** The repository's name: the last part of --image or the guessed image, else the folder's. */
+function repositoryName(dir: string, request: InitRequest): string {
+  const image = request.image ?? guessImage(dir, request.env ?? {});
+  return image ? folderName(image.slice(image.lastIndexOf('/') + 1)) : folderName(dir);
+}
 
 /** Every leg of the config, in file order. */
 function allLegs(config: ResolvedConfig): readonly ResolvedLeg[] {
@@ -117,7 +123,7 @@ function chooseImages(dir: string, request: InitRequest, skipped: SkippedFile[])
     for (const f of given)
       if (!existsSync(path.resolve(dir, f)))
         throw new XplatError(`${f} does not exist in ${dir}`, 'dockerfile');
-    return [{ name: repositoryName(dir), files: given }];
+    return [{ name: repositoryName(dir, request), files: given }];
   }
   const found = findDockerfiles(dir);
   if (!found.length)
@@ -125,7 +131,7 @@ function chooseImages(dir: string, request: InitRequest, skipped: SkippedFile[])
       `no Dockerfile in ${dir} (nor four folders below it, node_modules, vendor and hidden folders skipped): give its path with --dockerfile`,
       'dockerfile',
     );
-  const { images, secondary } = groupImages(found, repositoryName(dir));
+  const { images, secondary } = groupImages(found, repositoryName(dir, request));
   for (const file of secondary)
     skipped.push({ file, reason: 'a test, example or tool image (give --dockerfile to use it)' });
   return images;
@@ -170,7 +176,7 @@ function imageRepositories(
 ): string[] {
   let image = request.image ?? guessImage(dir, request.env ?? {});
   if (!image) {
-    image = `ghcr.io/your-org/${repositoryName(dir)}`;
+    image = `ghcr.io/your-org/${repositoryName(dir, request)}`;
     warnings.push(`could not tell the repository: image is ${image}; set image: in xplat.yml`);
   }
   if (names.length === 1) return [image];
@@ -178,18 +184,20 @@ function imageRepositories(
   return names.map((n) => `${owner}/${n}`);
 }
 
-export async function initRepository(request: InitRequest): Promise<InitResult> {
+/** What init would write, before it is checked and written. */
+export interface InitProposal {
+  readonly images: readonly ImageResult[];
+  readonly skipped: readonly SkippedFile[];
+  readonly configText: string;
+  readonly warnings: readonly string[];
+}
+
+/** Proposes the images and renders xplat.yml, without checking or writing anything. */
+export async function proposeInit(request: InitRequest): Promise<InitProposal> {
   const { dir } = request;
   const warnings: string[] = [];
   const skipped: SkippedFile[] = [];
   const groups = chooseImages(dir, request, skipped);
-
-  const targets = [CONFIG_FILE, WORKFLOW_FILE];
-  const existing = targets.filter((t) => existsSync(path.join(dir, t)));
-  if (existing.length && !request.force)
-    throw new XplatError(
-      `${existing.join(' and ')} already exist${existing.length === 1 ? 's' : ''}: not overwriting (use --force to replace, or edit xplat.yml and run ${XPLAT_NPX} generate)`,
-    );
 
   const proposed: { group: ImageGroup; proposal: Proposal; missing: MissingSource[] }[] = [];
   for (const group of groups) {
@@ -236,11 +244,16 @@ export async function initRepository(request: InitRequest): Promise<InitResult> 
       ...(prepare ? { prepare } : {}),
     };
   });
-  for (const image of images)
-    for (const m of image.missing)
-      warnings.push(
-        `${proposed.length > 1 ? `${image.name}: ` : ''}${m.file}:${m.line} copies ${m.path}, which is not in the repository (built before docker build?): ${image.prepare?.steps.length ? `prepare: ${image.prepare.steps.map((s) => s.run).join('; ')} (commented in xplat.yml)` : 'add prepare: steps that write it'}`,
-      );
+  for (const image of images) {
+    if (!image.missing.length) continue;
+    const where = [...new Set(image.missing.map((m) => `${m.path} (${m.file}:${m.line})`))];
+    const fix = image.prepare?.steps.length
+      ? `prepare: ${image.prepare.steps.map((s) => s.run).join('; ')} writes them (commented in xplat.yml)`
+      : 'add prepare: steps that write them';
+    warnings.push(
+      `${images.length > 1 ? `${image.name}: ` : ''}the build COPYs ${where.length === 1 ? 'a file' : `${where.length} files`} not in the repository (built before docker build?): ${where.join(', ')}; ${fix}`,
+    );
+  }
   if (images.length > 1)
     warnings.push(
       `found ${images.length} images (${images.map((i) => i.name).join(', ')}): xplat.yml lists each under images:`,
@@ -264,6 +277,18 @@ export async function initRepository(request: InitRequest): Promise<InitResult> 
     initImages.length === 1
       ? renderInitConfig(initImages[0]!.proposal, initImages[0]!.options, initImages[0]!.prepare)
       : renderInitImages(initImages, images.map((i) => i.files.join(', ')).join('; '));
+  return { images, skipped, configText, warnings };
+}
+
+export async function initRepository(request: InitRequest): Promise<InitResult> {
+  const { dir } = request;
+  const targets = [CONFIG_FILE, WORKFLOW_FILE];
+  const existing = targets.filter((t) => existsSync(path.join(dir, t)));
+  if (existing.length && !request.force)
+    throw new XplatError(
+      `${existing.join(' and ')} already exist${existing.length === 1 ? 's' : ''}: not overwriting (use --force to replace, or edit xplat.yml and run ${XPLAT_NPX} generate)`,
+    );
+  const { images, skipped, configText, warnings } = await proposeInit(request);
   const config = validate(configText, images);
   const workflow = generateWorkflow(config, { configPath: CONFIG_FILE });
 
