@@ -100,7 +100,8 @@ export const LINT_CASES: Record<string, Case[]> = {
       lines: ['ARG OSVERSION', `FROM ${NANO}:\${OSVERSION}`],
       platform: WIN,
       expected: [[2, 'error']],
-      message: /has no tag because ARG OSVERSION is empty; .*--build-arg OSVERSION=ltsc2022/,
+      message:
+        /has no tag because ARG OSVERSION is empty; .*, e\.g\. with build-args: \{ OSVERSION: ltsc2022 \} on this platform in xplat\.yml \(--build-arg OSVERSION=ltsc2022\) or a default in the ARG$/,
     },
     {
       name: 'the HostProcess base image is release-agnostic (passes)',
@@ -135,7 +136,7 @@ export const LINT_CASES: Record<string, Case[]> = {
       platform: WIN,
       expected: [[2, 'warning']],
       message:
-        /the release comes from ARG VARIANT \(now "unknown"\): set it for this leg with --build-arg VARIANT=ltsc2022/,
+        /the release comes from ARG VARIANT \(now "unknown"\): set it for this leg, build-args: \{ VARIANT: ltsc2022 \} on this platform in xplat\.yml \(--build-arg VARIANT=ltsc2022\)$/,
     },
     {
       name: 'tag with release (passes)',
@@ -161,7 +162,7 @@ export const LINT_CASES: Record<string, Case[]> = {
       options: { runner: 'windows-2022' },
       expected: [[1, 'error']],
       message:
-        /is Windows ltsc2025 \(10.0.26100\), which a windows-2022 host \(10.0.20348\) cannot run with process isolation .*build this leg on windows-2025/,
+        /is Windows ltsc2025 \(10.0.26100\), which a windows-2022 host \(10.0.20348\) cannot run with process isolation .*build this leg on windows-2025 \(runs-on: windows-2025 in xplat\.yml, --runner windows-2025 for xplat lint\); or build this leg on Linux with BuildKit \(build-on: linux in xplat\.yml; its Windows stages only copy files\)$/,
     },
     {
       name: 'ltsc2019 on windows-2025',
@@ -182,7 +183,15 @@ export const LINT_CASES: Record<string, Case[]> = {
       lines: [`FROM ${NANO}:ltsc2019`],
       platform: 'windows/amd64:ltsc2019',
       expected: [[1, 'error']],
-      message: /no GitHub-hosted runner runs with process isolation/,
+      message:
+        /no GitHub-hosted runner runs with process isolation .*; move to an ltsc2022 or ltsc2025 base, or build it on your own runner of that release \(runs-on: its label in xplat\.yml, --host-os-version for xplat lint\); or build this leg on Linux with BuildKit \(build-on: linux in xplat\.yml; its Windows stages only copy files\)$/,
+    },
+    {
+      name: 'ltsc2019 with a RUN: building on Linux is no way out',
+      lines: [`FROM ${CORE}:ltsc2019`, 'RUN echo hi'],
+      platform: 'windows/amd64:ltsc2019',
+      expected: [[1, 'error']],
+      message: /\(runs-on: its label in xplat\.yml, --host-os-version for xplat lint\)$/,
     },
     {
       name: 'ltsc2022 on windows-2025 (passes)',
@@ -236,14 +245,14 @@ export const LINT_CASES: Record<string, Case[]> = {
       options: { hostOsVersion: '10.0.20348.2849' },
       expected: [[2, 'error']],
       message:
-        /the release comes from ARG WIN_VERSION \(now "2019"\): set it for this leg with --build-arg WIN_VERSION=2022$/,
+        /the release comes from ARG WIN_VERSION \(now "2019"\): set it for this leg, build-args: \{ WIN_VERSION: 2022 \} on this platform in xplat\.yml \(--build-arg WIN_VERSION=2022\)$/,
     },
     {
       name: 'quoted tag from an ARG',
       lines: ['ARG WINDOWS_VERSION=1809', `FROM ${CORE}:"\${WINDOWS_VERSION}" AS base`],
       platform: WIN,
       expected: [[2, 'error']],
-      message: /--build-arg WINDOWS_VERSION=ltsc2022$/,
+      message: /\(--build-arg WINDOWS_VERSION=ltsc2022\)$/,
     },
     {
       name: 'build number tag',
@@ -290,7 +299,8 @@ export const LINT_CASES: Record<string, Case[]> = {
       ],
       platform: WIN,
       expected: [[1, 'error']],
-      message: /on a Windows runner \$BUILDPLATFORM is Windows too/,
+      message:
+        /on a Windows runner \$BUILDPLATFORM is Windows too\); or build this leg on Linux with BuildKit \(build-on: linux in xplat\.yml; where \$BUILDPLATFORM is Linux\)$/,
     },
     {
       name: 'Windows image in a Linux stage',
@@ -1020,7 +1030,7 @@ export const LINT_CASES: Record<string, Case[]> = {
       platform: WIN,
       expected: [[1, 'error']],
       message:
-        /so RUN on line 3 \("GOOS=\$TARGETOS \.\.\.", written for a POSIX shell\) runs in a Windows golang container, not on Linux/,
+        /so RUN on line 3 \("GOOS=\$TARGETOS \.\.\.", written for a POSIX shell\) runs in a Windows golang container, not on Linux; make the stage Windows-native \(a Windows-tagged base and Windows commands\); or build this leg on Linux with BuildKit \(build-on: linux in xplat\.yml; where \$BUILDPLATFORM is Linux\)$/,
     },
     {
       name: 'the same with BuildKit on a Linux build machine (passes)',

@@ -13,6 +13,7 @@ import {
   runsUnderProcessIsolation,
   WINDOWS_RELEASES,
 } from '@xplat/core';
+import { buildArgAdvice, buildOnLinuxAdvice } from '../advice.js';
 import { expandVariables, referencedVariables } from '../args.js';
 import {
   isLinuxOnlyImageName,
@@ -113,11 +114,11 @@ export function releaseArg(
   return undefined;
 }
 
-/** ` (the release comes from ARG X, now "2019": pass --build-arg X=2022)`, or ''. */
+/** `; the release comes from ARG X (now "2019"): set it for this leg, build-args: ...`, or ''. */
 function releaseArgHint(ctx: LintContext, base: BaseImage, release: string): string {
   const arg = releaseArg(ctx, base, release);
   if (!arg) return '';
-  return `; the release comes from ARG ${arg.name}${arg.current !== undefined ? ` (now "${arg.current}")` : ''}: set it for this leg with --build-arg ${arg.name}=${arg.value}`;
+  return `; the release comes from ARG ${arg.name}${arg.current !== undefined ? ` (now "${arg.current}")` : ''}: set it for this leg, ${buildArgAdvice(arg.name, arg.value)}`;
 }
 
 function releaseLabel(osVersion: string): string {
@@ -156,7 +157,7 @@ export function checkBaseImages(ctx: LintContext): void {
       ctx.add(
         'XP005',
         base.line,
-        `"${base.image}" is a Linux-only image, but ${where} builds for Windows; use a Windows image here (e.g. mcr.microsoft.com/windows/nanoserver:${suggestion}), or move this step into a Linux-only stage that the Windows target does not reach${base.stage.platformFlag ? ' (on a Windows runner $BUILDPLATFORM is Windows too)' : ''}`,
+        `"${base.image}" is a Linux-only image, but ${where} builds for Windows; use a Windows image here (e.g. mcr.microsoft.com/windows/nanoserver:${suggestion}), or move this step into a Linux-only stage that the Windows target does not reach${base.stage.platformFlag ? ` (on a Windows runner $BUILDPLATFORM is Windows too)${buildOnLinuxAdvice(ctx.parsed, options, 'where $BUILDPLATFORM is Linux')}` : ''}`,
       );
       continue;
     }
@@ -183,7 +184,7 @@ export function checkBaseImages(ctx: LintContext): void {
       ctx.add(
         'XP001',
         base.line,
-        `Windows base image "${base.image}" ${ref.tag ? 'uses :latest' : 'has no tag'}${empty.length ? ` because ${empty.map((n) => `ARG ${n}`).join(', ')} ${empty.length > 1 ? 'are' : 'is'} empty` : ''}; Windows images are per release, pin one: ${suggestedWindowsImage(ref, suggestion)} (or @sha256:<digest>)${empty.length ? `, e.g. with --build-arg ${empty[0]}=${suggestion} or a default in the ARG` : ''}`,
+        `Windows base image "${base.image}" ${ref.tag ? 'uses :latest' : 'has no tag'}${empty.length ? ` because ${empty.map((n) => `ARG ${n}`).join(', ')} ${empty.length > 1 ? 'are' : 'is'} empty` : ''}; Windows images are per release, pin one: ${suggestedWindowsImage(ref, suggestion)} (or @sha256:<digest>)${empty.length ? `, e.g. with ${buildArgAdvice(empty[0] as string, suggestion)} or a default in the ARG` : ''}`,
       );
       continue;
     }
@@ -204,13 +205,13 @@ export function checkBaseImages(ctx: LintContext): void {
       ctx.add(
         'XP003',
         base.line,
-        `"${base.image}" is Windows ${releaseLabel(release)}, which ${options.hostOsVersion || !options.runner ? `a host of build ${host}` : `a ${options.runner} host (${host})`} cannot run with process isolation (hosted runners have no Hyper-V); use a base of a release it runs (${runnable || 'none known'}), or ${runner ? `build this leg on ${runner}` : 'build it on a self-hosted host of that release'}${legRelease && runsUnderProcessIsolation(host, legRelease) && buildNumber(legRelease) !== buildNumber(release) ? releaseArgHint(ctx, base, legRelease) : ''}`,
+        `"${base.image}" is Windows ${releaseLabel(release)}, which ${options.hostOsVersion || !options.runner ? `a host of build ${host}` : `a ${options.runner} host (${host})`} cannot run with process isolation (hosted runners have no Hyper-V); use a base of a release it runs (${runnable || 'none known'}), or ${runner ? `build this leg on ${runner} (runs-on: ${runner} in xplat.yml, --runner ${runner} for xplat lint)` : 'build it on your own runner of that release (runs-on: its label in xplat.yml, --host-os-version for xplat lint)'}${buildOnLinuxAdvice(ctx.parsed, options)}${legRelease && runsUnderProcessIsolation(host, legRelease) && buildNumber(legRelease) !== buildNumber(release) ? releaseArgHint(ctx, base, legRelease) : ''}`,
       );
     } else if (!host && !onLinux && !releaseForOsVersion(release)?.hostedRunner) {
       ctx.add(
         'XP003',
         base.line,
-        `"${base.image}" is Windows ${releaseLabel(release)}, which no GitHub-hosted runner runs with process isolation (windows-2022 is ltsc2022, windows-2025 is ltsc2025); move to an ltsc2022 or ltsc2025 base, or give the host build (hostOsVersion) of your own runner${legRelease && buildNumber(legRelease) !== buildNumber(release) ? releaseArgHint(ctx, base, legRelease) : ''}`,
+        `"${base.image}" is Windows ${releaseLabel(release)}, which no GitHub-hosted runner runs with process isolation (windows-2022 is ltsc2022, windows-2025 is ltsc2025); move to an ltsc2022 or ltsc2025 base, or build it on your own runner of that release (runs-on: its label in xplat.yml, --host-os-version for xplat lint)${buildOnLinuxAdvice(ctx.parsed, options)}${legRelease && buildNumber(legRelease) !== buildNumber(release) ? releaseArgHint(ctx, base, legRelease) : ''}`,
       );
     }
     if (
