@@ -180,7 +180,7 @@ export const LINT_CASES: Record<string, Case[]> = {
     },
     {
       name: 'ltsc2019 without a host: no hosted runner',
-      lines: [`FROM ${NANO}:ltsc2019`],
+      lines: [`FROM ${NANO}:1809`],
       platform: 'windows/amd64:ltsc2019',
       expected: [[1, 'error']],
       message:
@@ -216,7 +216,7 @@ export const LINT_CASES: Record<string, Case[]> = {
     },
     {
       name: 'ltsc2019 on an ltsc2019 host (passes)',
-      lines: [`FROM ${NANO}:ltsc2019`],
+      lines: [`FROM ${NANO}:1809`],
       platform: 'windows/amd64:ltsc2019',
       options: { hostOsVersion: '10.0.17763.6414' },
       expected: [],
