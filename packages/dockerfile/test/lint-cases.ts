@@ -1112,4 +1112,103 @@ export const LINT_CASES: Record<string, Case[]> = {
       expected: [],
     },
   ],
+  XP026: [
+    {
+      // kubernetes-sigs/cloud-provider-azure Dockerfile: a linux/amd64 builder stage
+      // cross-compiles for ARCH, which the repository's Makefile passes per platform.
+      name: 'ARG ARCH=amd64 in a builder stage, passed to make, on linux/arm64',
+      lines: [
+        'FROM --platform=linux/amd64 golang:1.23 AS builder',
+        'ARG ARCH=amd64',
+        'COPY . .',
+        'RUN make bin/node-manager ARCH=${ARCH}',
+        'FROM gcr.io/distroless/base:latest',
+        'COPY --from=builder /go/bin/node-manager /usr/local/bin/node-manager',
+      ],
+      platform: 'linux/arm64',
+      expected: [[2, 'error']],
+      message:
+        /^ARG ARCH defaults to amd64 and line 4 \(RUN\) uses it, so the linux\/arm64 image would get amd64 binaries; set it for this platform, build-args: \{ ARCH: arm64 \} on this platform in xplat\.yml \(--build-arg ARCH=arm64\), or use TARGETARCH, which BuildKit sets per platform \(ARG TARGETARCH without a default\)$/,
+    },
+    {
+      name: 'ARG TARGETARCH=amd64: BuildKit keeps the default',
+      lines: [
+        'FROM --platform=$BUILDPLATFORM golang:1.23 AS build',
+        'ARG TARGETARCH=amd64',
+        'RUN GOARCH=$TARGETARCH go build -o /out/app .',
+        'FROM alpine:3.20',
+        'COPY --from=build /out/app /app',
+      ],
+      platform: 'linux/arm64',
+      options: { buildPlatform: parsePlatform('linux/amd64') },
+      expected: [[2, 'error']],
+      message:
+        /^ARG TARGETARCH=amd64 pins TARGETARCH: BuildKit sets a platform ARG only when it has no default, so it stays amd64 for linux\/arm64, and line 3 \(RUN\) uses it, .*; declare it without a default \(ARG TARGETARCH\)$/,
+    },
+    {
+      // itzg/docker-minecraft-server Dockerfile: release archives per ARCH.
+      name: 'ADD of a per-architecture download, global ARG in the stage',
+      lines: [
+        'ARG ARCH=amd64',
+        'FROM eclipse-temurin:21-jre',
+        'ARG ARCH',
+        'ADD https://example.com/releases/rcon-cli_linux_${ARCH}.tar.gz /tmp/rcon-cli.tgz',
+      ],
+      platform: 'linux/arm64',
+      expected: [[1, 'error']],
+    },
+    {
+      name: 'GOARCH read by go from the environment',
+      lines: ['FROM golang:1.23', 'ARG GOARCH=amd64', 'RUN go build -o /app .'],
+      platform: 'linux/arm64',
+      expected: [[2, 'error']],
+      message: /build-args: \{ GOARCH: arm64 \}/,
+    },
+    {
+      name: 'the architecture picks the base image (FROM ${ARCH}/alpine), uname spelling',
+      lines: ['ARG ARCH=x86_64', 'FROM example.com/${ARCH}/base:1.0'],
+      platform: 'linux/arm64',
+      expected: [[1, 'error']],
+      message: /build-args: \{ ARCH: aarch64 \}/,
+    },
+    {
+      name: 'a build arg that names another architecture',
+      lines: ['FROM alpine:3.20', 'ARG ARCH', 'COPY bin/app-${ARCH} /app'],
+      platform: 'linux/arm64',
+      options: { buildArgs: { ARCH: 'amd64' } },
+      expected: [[2, 'error']],
+      message: /^ARG ARCH is amd64 for linux\/arm64 \(its build args\) and line 3 \(COPY\) uses it/,
+    },
+    {
+      name: 'the same file on linux/amd64 (passes)',
+      lines: ['FROM golang:1.23', 'ARG ARCH=amd64', 'RUN make ARCH=${ARCH}'],
+      expected: [],
+    },
+    {
+      name: 'build-args give the leg its own value (passes)',
+      lines: ['FROM golang:1.23', 'ARG ARCH=amd64', 'RUN make ARCH=${ARCH}'],
+      platform: 'linux/arm64',
+      options: { buildArgs: { ARCH: 'arm64' } },
+      expected: [],
+    },
+    {
+      name: 'ARG TARGETARCH without a default (passes)',
+      lines: ['FROM golang:1.23', 'ARG TARGETARCH', 'RUN GOARCH=$TARGETARCH go build .'],
+      platform: 'linux/arm64',
+      expected: [],
+    },
+    {
+      name: 'TARGETARCH with a default, classic builder: xplat passes the real value (passes)',
+      lines: ['FROM golang:1.23', 'ARG TARGETARCH=amd64', 'RUN GOARCH=$TARGETARCH go build .'],
+      platform: 'linux/arm64',
+      options: { builder: 'classic' },
+      expected: [],
+    },
+    {
+      name: 'an architecture ARG nothing uses (passes)',
+      lines: ['FROM alpine:3.20', 'ARG ARCH=amd64', 'RUN echo hello'],
+      platform: 'linux/arm64',
+      expected: [],
+    },
+  ],
 };
