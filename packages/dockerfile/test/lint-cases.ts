@@ -100,7 +100,8 @@ export const LINT_CASES: Record<string, Case[]> = {
       lines: ['ARG OSVERSION', `FROM ${NANO}:\${OSVERSION}`],
       platform: WIN,
       expected: [[2, 'error']],
-      message: /has no tag because ARG OSVERSION is empty; .*--build-arg OSVERSION=ltsc2022/,
+      message:
+        /has no tag because ARG OSVERSION is empty; .*, e\.g\. with build-args: \{ OSVERSION: ltsc2022 \} on this platform in xplat\.yml \(--build-arg OSVERSION=ltsc2022\) or a default in the ARG$/,
     },
     {
       name: 'the HostProcess base image is release-agnostic (passes)',
@@ -135,7 +136,7 @@ export const LINT_CASES: Record<string, Case[]> = {
       platform: WIN,
       expected: [[2, 'warning']],
       message:
-        /the release comes from ARG VARIANT \(now "unknown"\): set it for this leg with --build-arg VARIANT=ltsc2022/,
+        /the release comes from ARG VARIANT \(now "unknown"\): set it for this leg, build-args: \{ VARIANT: ltsc2022 \} on this platform in xplat\.yml \(--build-arg VARIANT=ltsc2022\)$/,
     },
     {
       name: 'tag with release (passes)',
@@ -161,7 +162,7 @@ export const LINT_CASES: Record<string, Case[]> = {
       options: { runner: 'windows-2022' },
       expected: [[1, 'error']],
       message:
-        /is Windows ltsc2025 \(10.0.26100\), which a windows-2022 host \(10.0.20348\) cannot run with process isolation .*build this leg on windows-2025/,
+        /is Windows ltsc2025 \(10.0.26100\), which a windows-2022 host \(10.0.20348\) cannot run with process isolation .*build this leg on windows-2025 \(runs-on: windows-2025 in xplat\.yml, --runner windows-2025 for xplat lint\); or build this leg on Linux with BuildKit \(build-on: linux in xplat\.yml; its Windows stages only copy files\)$/,
     },
     {
       name: 'ltsc2019 on windows-2025',
@@ -179,10 +180,18 @@ export const LINT_CASES: Record<string, Case[]> = {
     },
     {
       name: 'ltsc2019 without a host: no hosted runner',
-      lines: [`FROM ${NANO}:ltsc2019`],
+      lines: [`FROM ${NANO}:1809`],
       platform: 'windows/amd64:ltsc2019',
       expected: [[1, 'error']],
-      message: /no GitHub-hosted runner runs with process isolation/,
+      message:
+        /no GitHub-hosted runner runs with process isolation .*; move to an ltsc2022 or ltsc2025 base, or build it on your own runner of that release \(runs-on: its label in xplat\.yml, --host-os-version for xplat lint\); or build this leg on Linux with BuildKit \(build-on: linux in xplat\.yml; its Windows stages only copy files\)$/,
+    },
+    {
+      name: 'ltsc2019 with a RUN: building on Linux is no way out',
+      lines: [`FROM ${CORE}:ltsc2019`, 'RUN echo hi'],
+      platform: 'windows/amd64:ltsc2019',
+      expected: [[1, 'error']],
+      message: /\(runs-on: its label in xplat\.yml, --host-os-version for xplat lint\)$/,
     },
     {
       name: 'ltsc2022 on windows-2025 (passes)',
@@ -207,7 +216,7 @@ export const LINT_CASES: Record<string, Case[]> = {
     },
     {
       name: 'ltsc2019 on an ltsc2019 host (passes)',
-      lines: [`FROM ${NANO}:ltsc2019`],
+      lines: [`FROM ${NANO}:1809`],
       platform: 'windows/amd64:ltsc2019',
       options: { hostOsVersion: '10.0.17763.6414' },
       expected: [],
@@ -236,14 +245,14 @@ export const LINT_CASES: Record<string, Case[]> = {
       options: { hostOsVersion: '10.0.20348.2849' },
       expected: [[2, 'error']],
       message:
-        /the release comes from ARG WIN_VERSION \(now "2019"\): set it for this leg with --build-arg WIN_VERSION=2022$/,
+        /the release comes from ARG WIN_VERSION \(now "2019"\): set it for this leg, build-args: \{ WIN_VERSION: 2022 \} on this platform in xplat\.yml \(--build-arg WIN_VERSION=2022\)$/,
     },
     {
       name: 'quoted tag from an ARG',
       lines: ['ARG WINDOWS_VERSION=1809', `FROM ${CORE}:"\${WINDOWS_VERSION}" AS base`],
       platform: WIN,
       expected: [[2, 'error']],
-      message: /--build-arg WINDOWS_VERSION=ltsc2022$/,
+      message: /\(--build-arg WINDOWS_VERSION=ltsc2022\)$/,
     },
     {
       name: 'build number tag',
@@ -290,7 +299,8 @@ export const LINT_CASES: Record<string, Case[]> = {
       ],
       platform: WIN,
       expected: [[1, 'error']],
-      message: /on a Windows runner \$BUILDPLATFORM is Windows too/,
+      message:
+        /on a Windows runner \$BUILDPLATFORM is Windows too\); or build this leg on Linux with BuildKit \(build-on: linux in xplat\.yml; where \$BUILDPLATFORM is Linux\)$/,
     },
     {
       name: 'Windows image in a Linux stage',
@@ -1020,7 +1030,7 @@ export const LINT_CASES: Record<string, Case[]> = {
       platform: WIN,
       expected: [[1, 'error']],
       message:
-        /so RUN on line 3 \("GOOS=\$TARGETOS \.\.\.", written for a POSIX shell\) runs in a Windows golang container, not on Linux/,
+        /so RUN on line 3 \("GOOS=\$TARGETOS \.\.\.", written for a POSIX shell\) runs in a Windows golang container, not on Linux; make the stage Windows-native \(a Windows-tagged base and Windows commands\); or build this leg on Linux with BuildKit \(build-on: linux in xplat\.yml; where \$BUILDPLATFORM is Linux\)$/,
     },
     {
       name: 'the same with BuildKit on a Linux build machine (passes)',
@@ -1099,6 +1109,105 @@ export const LINT_CASES: Record<string, Case[]> = {
       ],
       platform: WIN,
       options: ON_LINUX,
+      expected: [],
+    },
+  ],
+  XP026: [
+    {
+      // kubernetes-sigs/cloud-provider-azure Dockerfile: a linux/amd64 builder stage
+      // cross-compiles for ARCH, which the repository's Makefile passes per platform.
+      name: 'ARG ARCH=amd64 in a builder stage, passed to make, on linux/arm64',
+      lines: [
+        'FROM --platform=linux/amd64 golang:1.23 AS builder',
+        'ARG ARCH=amd64',
+        'COPY . .',
+        'RUN make bin/node-manager ARCH=${ARCH}',
+        'FROM gcr.io/distroless/base:latest',
+        'COPY --from=builder /go/bin/node-manager /usr/local/bin/node-manager',
+      ],
+      platform: 'linux/arm64',
+      expected: [[2, 'error']],
+      message:
+        /^ARG ARCH defaults to amd64 and line 4 \(RUN\) uses it, so the linux\/arm64 image would get amd64 binaries; set it for this platform, build-args: \{ ARCH: arm64 \} on this platform in xplat\.yml \(--build-arg ARCH=arm64\), or use TARGETARCH, which BuildKit sets per platform \(ARG TARGETARCH without a default\)$/,
+    },
+    {
+      name: 'ARG TARGETARCH=amd64: BuildKit keeps the default',
+      lines: [
+        'FROM --platform=$BUILDPLATFORM golang:1.23 AS build',
+        'ARG TARGETARCH=amd64',
+        'RUN GOARCH=$TARGETARCH go build -o /out/app .',
+        'FROM alpine:3.20',
+        'COPY --from=build /out/app /app',
+      ],
+      platform: 'linux/arm64',
+      options: { buildPlatform: parsePlatform('linux/amd64') },
+      expected: [[2, 'error']],
+      message:
+        /^ARG TARGETARCH=amd64 pins TARGETARCH: BuildKit sets a platform ARG only when it has no default, so it stays amd64 for linux\/arm64, and line 3 \(RUN\) uses it, .*; declare it without a default \(ARG TARGETARCH\)$/,
+    },
+    {
+      // itzg/docker-minecraft-server Dockerfile: release archives per ARCH.
+      name: 'ADD of a per-architecture download, global ARG in the stage',
+      lines: [
+        'ARG ARCH=amd64',
+        'FROM eclipse-temurin:21-jre',
+        'ARG ARCH',
+        'ADD https://example.com/releases/rcon-cli_linux_${ARCH}.tar.gz /tmp/rcon-cli.tgz',
+      ],
+      platform: 'linux/arm64',
+      expected: [[1, 'error']],
+    },
+    {
+      name: 'GOARCH read by go from the environment',
+      lines: ['FROM golang:1.23', 'ARG GOARCH=amd64', 'RUN go build -o /app .'],
+      platform: 'linux/arm64',
+      expected: [[2, 'error']],
+      message: /build-args: \{ GOARCH: arm64 \}/,
+    },
+    {
+      name: 'the architecture picks the base image (FROM ${ARCH}/alpine), uname spelling',
+      lines: ['ARG ARCH=x86_64', 'FROM example.com/${ARCH}/base:1.0'],
+      platform: 'linux/arm64',
+      expected: [[1, 'error']],
+      message: /build-args: \{ ARCH: aarch64 \}/,
+    },
+    {
+      name: 'a build arg that names another architecture',
+      lines: ['FROM alpine:3.20', 'ARG ARCH', 'COPY bin/app-${ARCH} /app'],
+      platform: 'linux/arm64',
+      options: { buildArgs: { ARCH: 'amd64' } },
+      expected: [[2, 'error']],
+      message: /^ARG ARCH is amd64 for linux\/arm64 \(its build args\) and line 3 \(COPY\) uses it/,
+    },
+    {
+      name: 'the same file on linux/amd64 (passes)',
+      lines: ['FROM golang:1.23', 'ARG ARCH=amd64', 'RUN make ARCH=${ARCH}'],
+      expected: [],
+    },
+    {
+      name: 'build-args give the leg its own value (passes)',
+      lines: ['FROM golang:1.23', 'ARG ARCH=amd64', 'RUN make ARCH=${ARCH}'],
+      platform: 'linux/arm64',
+      options: { buildArgs: { ARCH: 'arm64' } },
+      expected: [],
+    },
+    {
+      name: 'ARG TARGETARCH without a default (passes)',
+      lines: ['FROM golang:1.23', 'ARG TARGETARCH', 'RUN GOARCH=$TARGETARCH go build .'],
+      platform: 'linux/arm64',
+      expected: [],
+    },
+    {
+      name: 'TARGETARCH with a default, classic builder: xplat passes the real value (passes)',
+      lines: ['FROM golang:1.23', 'ARG TARGETARCH=amd64', 'RUN GOARCH=$TARGETARCH go build .'],
+      platform: 'linux/arm64',
+      options: { builder: 'classic' },
+      expected: [],
+    },
+    {
+      name: 'an architecture ARG nothing uses (passes)',
+      lines: ['FROM alpine:3.20', 'ARG ARCH=amd64', 'RUN echo hello'],
+      platform: 'linux/arm64',
       expected: [],
     },
   ],

@@ -56,7 +56,7 @@ describe('lint on the multi-OS pattern', () => {
       contextDir: fixturePath('multi-os'),
     });
     expect(findings.map(formatFinding)).toEqual([
-      'Dockerfile:8: warning XP002: the tag of Windows base image "golang:1.23" names no Windows release, so each host pulls whichever release it matches; pin one in the tag, e.g. golang:1.23-nanoserver-ltsc2022, or a digest; the release comes from ARG BUILD_IMAGE (now "golang:1.23"): set it for this leg with --build-arg BUILD_IMAGE=golang:1.23-nanoserver-ltsc2022',
+      'Dockerfile:8: warning XP002: the tag of Windows base image "golang:1.23" names no Windows release, so each host pulls whichever release it matches; pin one in the tag, e.g. golang:1.23-nanoserver-ltsc2022, or a digest; the release comes from ARG BUILD_IMAGE (now "golang:1.23"): set it for this leg, build-args: { BUILD_IMAGE: "golang:1.23-nanoserver-ltsc2022" } on this platform in xplat.yml (--build-arg BUILD_IMAGE=golang:1.23-nanoserver-ltsc2022)',
     ]);
   });
 

@@ -10,6 +10,7 @@
  * written for a POSIX shell (GOOS=... go build, export, chmod, /usr/...); a stage whose
  * RUN steps also work on Windows is fine (the repository's multi-os example is one).
  */
+import { buildOnLinuxAdvice } from '../advice.js';
 import { referencedVariables } from '../args.js';
 import { isLinuxOnlyImageName, isWindowsImageName, splitImage } from '../images.js';
 import { isClassicLeg } from '../leg.js';
@@ -54,7 +55,7 @@ function checkBuildPlatformStages(ctx: LintContext): void {
     ctx.add(
       'XP024',
       stage.line,
-      `FROM --platform=${ps.platformFlag} runs ${stageLabel(stage)} on the build machine, and the classic builder of this Windows leg has only the Windows host, so RUN on line ${run.line} (${what}, written for a POSIX shell) runs in a Windows ${ref.repository} container, not on Linux; build this leg with BuildKit on a Linux node (builder: buildx), or make the stage Windows-native (a Windows-tagged base and Windows commands)`,
+      `FROM --platform=${ps.platformFlag} runs ${stageLabel(stage)} on the build machine, and the classic builder of this Windows leg has only the Windows host, so RUN on line ${run.line} (${what}, written for a POSIX shell) runs in a Windows ${ref.repository} container, not on Linux; make the stage Windows-native (a Windows-tagged base and Windows commands)${buildOnLinuxAdvice(ctx.parsed, ctx.options, 'where $BUILDPLATFORM is Linux')}`,
     );
   }
 }

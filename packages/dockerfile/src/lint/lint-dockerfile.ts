@@ -6,6 +6,7 @@
  */
 import { planStages } from '../plan.js';
 import type { Finding, LintOptions, ParsedDockerfile, Severity } from '../types.js';
+import { checkArchArgs } from './arch-args.js';
 import { checkBaseImages } from './base-images.js';
 import { checkClassicBuilder } from './classic-builder.js';
 import { parsedStage, type LintContext } from './context.js';
@@ -62,6 +63,7 @@ export async function lintDockerfile(
   checkFromResolution(ctx);
   checkBaseImages(ctx);
   checkDuplicateFlags(ctx);
+  checkArchArgs(ctx);
   for (const stage of plan.stages) {
     const ps = parsedStage(ctx, stage);
     if (stage.platform.os === 'windows') {
