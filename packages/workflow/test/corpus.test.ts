@@ -130,7 +130,10 @@ const CASES: readonly CorpusCase[] = [
       'prepare: make -C health-probe-proxy bin/health-probe-proxy ARCH=$TARGETARCH writes them',
       'left out e2e.Dockerfile: a test, example or tool image',
     ],
-    bad: [],
+    bad: [
+      // Without ARCH=arm64 the builder stage compiles for amd64 (XP026, the lint branch's rule).
+      [{ platform: 'linux/arm64', dockerfile: 'Dockerfile' }, ['XP026']],
+    ],
   },
   {
     // A file per platform and image; Windows files with RUN build on Windows.
