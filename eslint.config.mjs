@@ -2,7 +2,16 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '**/node_modules/**', 'coverage/**'] },
+  // Corpus repositories are other projects' layouts in our words, not our code.
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      '**/node_modules/**',
+      'coverage/**',
+      'packages/*/test/corpus/repos/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -224,6 +224,17 @@ describe('xplat lint with xplat.yml', () => {
     expect(run.stdout).toContain('win.Dockerfile:2: error XP001:');
   });
 
+  it("--platform not in xplat.yml lints its OS family's Dockerfile, never the other OS's", async () => {
+    const run = await xplat(dir, 'lint', '--platform', 'windows/amd64:ltsc2025');
+    // win.Dockerfile with the Windows legs' build args: the ltsc2022 base is the finding.
+    expect(run.stdout).toContain('win.Dockerfile:2: error XP004:');
+    expect(run.stdout).toContain(
+      '--build-arg WIN_BASE=mcr.microsoft.com/windows/nanoserver:ltsc2025',
+    );
+    expect(run.stdout).not.toContain('XP006');
+    expect(run.code).toBe(1);
+  });
+
   it('--config that does not exist: exit 2 naming it', async () => {
     const run = await xplat(dir, 'lint', '--config', 'nope.yml');
     expect(run.code).toBe(2);

@@ -10,6 +10,7 @@
  * pruning, and passes the platform ARGs the file declares as build args.
  */
 import { formatPlatform } from '@xplat/core';
+import { buildOnLinuxAdvice } from './advice.js';
 import { argDeclarations, PLATFORM_ARG_NAMES, platformBuildArgs } from './args.js';
 import { DockerfileError } from './errors.js';
 import type {
@@ -26,11 +27,11 @@ const RULE = 'XP017';
 
 const RUN_FLAG_FIX: Record<string, string> = {
   mount:
-    'the classic builder has no RUN --mount; copy what the step needs with COPY (--from=<stage> for another stage) or build with BuildKit',
+    'the classic builder has no RUN --mount; copy what the step needs with COPY (--from=<stage> for another stage)',
   network:
-    'the classic builder has no RUN --network; drop the flag and set the build network instead (the build-platform-image input "network", docker build --network)',
-  security: 'the classic builder has no RUN --security; drop the flag or build with BuildKit',
-  device: 'the classic builder has no RUN --device; drop the flag or build with BuildKit',
+    'the classic builder has no RUN --network; drop the flag and set the build network instead (the build-platform-image input network, xplat build --network)',
+  security: 'the classic builder has no RUN --security; drop the flag',
+  device: 'the classic builder has no RUN --device; drop the flag',
 };
 
 const COPY_FLAG_FIX: Record<string, string> = {
@@ -39,7 +40,7 @@ const COPY_FLAG_FIX: Record<string, string> = {
   parents: 'the classic builder has no --parents; copy each directory to its full destination path',
   exclude: 'the classic builder has no --exclude; use .dockerignore instead',
   checksum: 'the classic builder has no ADD --checksum; verify the download in a RUN step instead',
-  'keep-git-dir': 'the classic builder has no ADD --keep-git-dir; drop it or build with BuildKit',
+  'keep-git-dir': 'the classic builder has no ADD --keep-git-dir; drop it',
   unpack: 'the classic builder has no ADD --unpack; unpack the archive in a RUN step instead',
 };
 
@@ -92,10 +93,23 @@ function linkProblem(
       );
 }
 
+/**
+ * How this leg could be built with BuildKit instead, as the user sets it: `--builder
+ * buildx` for a Linux leg; `build-on: linux` for a Windows leg whose Windows stages only
+ * copy files (hosted Windows runners have no BuildKit, and BuildKit on Linux runs no
+ * Windows command); '' when there is no such way.
+ */
+function buildKitAdvice(parsed: ParsedDockerfile, options: StagePlanOptions): string {
+  return options.platform.os === 'linux'
+    ? '; or build with BuildKit (--builder buildx)'
+    : buildOnLinuxAdvice(parsed, options);
+}
+
 function instructionProblems(
   parsed: ParsedDockerfile,
   ins: ParsedInstruction,
   engineVersion: string | undefined,
+  advice: string,
 ): Finding[] {
   const found: Finding[] = [];
   if (ins.heredoc) {
@@ -103,7 +117,7 @@ function instructionProblems(
       problem(
         parsed,
         ins.line,
-        `the classic builder has no here-documents (${ins.keyword} <<EOF); put the script in a file in the context and COPY it, or write it on one ${ins.keyword} line`,
+        `the classic builder has no here-documents (${ins.keyword} <<EOF); put the script in a file in the context and COPY it, or write it on one ${ins.keyword} line${advice}`,
       ),
     );
   }
@@ -120,7 +134,8 @@ function instructionProblems(
       continue;
     }
     const fix = fixes[flag.name];
-    if (fix) found.push(problem(parsed, flag.line, `${ins.keyword} --${flag.name}: ${fix}`));
+    if (fix)
+      found.push(problem(parsed, flag.line, `${ins.keyword} --${flag.name}: ${fix}${advice}`));
   }
   return found;
 }
@@ -138,13 +153,14 @@ export function classicBuilderProblems(
   options: StagePlanOptions,
 ): Finding[] {
   const found: Finding[] = [];
+  const advice = buildKitAdvice(parsed, options);
   for (const d of parsed.directives) {
     if (d.name === 'syntax' && !isDockerFrontend(d.value)) {
       found.push(
         problem(
           parsed,
           d.line,
-          `"# syntax=${d.value}" needs BuildKit to run that frontend; the classic builder only understands plain Dockerfile syntax`,
+          `"# syntax=${d.value}" needs BuildKit to run that frontend; the classic builder only understands plain Dockerfile syntax: remove the line if the file needs no more${advice}`,
         ),
       );
     }
@@ -153,7 +169,7 @@ export function classicBuilderProblems(
   for (const ps of parsed.stages) {
     if (!kept.has(ps.index)) continue;
     for (const ins of ps.instructions) {
-      found.push(...instructionProblems(parsed, ins, options.engineVersion));
+      found.push(...instructionProblems(parsed, ins, options.engineVersion, advice));
     }
   }
   for (const stage of plan.stages) {
@@ -162,7 +178,7 @@ export function classicBuilderProblems(
       problem(
         parsed,
         stage.line,
-        `FROM --platform=${stage.platformFlag ?? ''} makes this a ${stage.platform.os} stage, but the classic builder builds every stage on the engine's own OS (${options.platform.os}); drop --platform from this FROM or build with BuildKit (a node of that OS)`,
+        `FROM --platform=${stage.platformFlag ?? ''} makes this a ${stage.platform.os} stage, but the classic builder builds every stage on the engine's own OS (${options.platform.os}); drop --platform from this FROM${advice}`,
       ),
     );
   }

@@ -188,11 +188,18 @@ export interface Finding {
 export interface LintOptions extends StagePlanOptions {
   /** To read COPY sources (CRLF, executable bit) and .gitattributes. */
   contextDir?: string;
-  /** The Windows host build, e.g. 10.0.20348.2849. */
+  /**
+   * The Windows host build, e.g. 10.0.20348.2849. Ignored for a Windows leg built on
+   * Linux (`buildPlatform` linux): BuildKit there runs no Windows container.
+   */
   hostOsVersion?: string;
   /** A GitHub runner label, e.g. windows-2022; gives the host build when hostOsVersion is absent. */
   runner?: string;
-  /** The builder that will run the file; `classic` (and any Windows target) checks BuildKit-only syntax. */
+  /**
+   * The builder that will run the file; `classic` checks BuildKit-only syntax. When
+   * absent: classic for a Windows leg built on Windows, BuildKit for every other leg (a
+   * Windows `platform` with a Linux `buildPlatform` is `build-on: linux`).
+   */
   builder?: BuilderKind;
 }
 

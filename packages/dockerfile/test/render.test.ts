@@ -171,12 +171,46 @@ describe('renderForClassicBuilder details', () => {
       [
         'XP017',
         6,
-        'the classic builder has no here-documents (RUN <<EOF); put the script in a file in the context and COPY it, or write it on one RUN line',
+        'the classic builder has no here-documents (RUN <<EOF); put the script in a file in the context and COPY it, or write it on one RUN line; or build with BuildKit (--builder buildx)',
       ],
     ]);
     expect(() => renderForClassicBuilder(parsed, plan, options)).toThrow(
       /^Dockerfile:4: COPY --link: the classic builder of Engine 20\.10\.24 rejects it .*\(and 3 more\)$/,
     );
+  });
+
+  it.each([
+    [
+      'a Windows leg whose Windows stages only copy: build-on: linux',
+      [
+        'FROM --platform=$BUILDPLATFORM golang:1.23 AS build',
+        'RUN --mount=type=cache,target=/root/.cache go build -o /out/app.exe .',
+        'FROM mcr.microsoft.com/windows/nanoserver:ltsc2022',
+        'COPY --from=build /out/app.exe C:/app.exe',
+      ],
+      'windows/amd64:ltsc2022',
+      /^RUN --mount: the classic builder has no RUN --mount; copy what the step needs with COPY \(--from=<stage> for another stage\); or build this leg on Linux with BuildKit \(build-on: linux in xplat\.yml; its Windows stages only copy files\)$/,
+    ],
+    [
+      'a Windows leg whose Windows stage runs a command: no BuildKit to offer',
+      [
+        'FROM mcr.microsoft.com/windows/servercore:ltsc2022',
+        'RUN --mount=type=cache,target=C:/cache build.cmd',
+      ],
+      'windows/amd64:ltsc2022',
+      /^RUN --mount: the classic builder has no RUN --mount; copy what the step needs with COPY \(--from=<stage> for another stage\)$/,
+    ],
+    [
+      'a Linux leg: --builder buildx',
+      ['FROM alpine:3.20', 'RUN --mount=type=cache,target=/root/.cache true'],
+      'linux/amd64',
+      /; or build with BuildKit \(--builder buildx\)$/,
+    ],
+  ])('advises BuildKit the way the user sets it: %s', (_name, lines, platform, message) => {
+    const parsed = df(...lines);
+    const options = native(platform);
+    const problems = classicBuilderProblems(parsed, planStages(parsed, options), options);
+    expect(problems.map((p) => p.message)).toEqual([expect.stringMatching(message)]);
   });
 
   it('keeps COPY --link for engines whose classic builder parses and ignores it', () => {

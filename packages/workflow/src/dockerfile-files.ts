@@ -1,27 +1,45 @@
 /**
  * The Dockerfiles of a repository as `xplat init` sees them: found by name (`Dockerfile`,
- * `Dockerfile.windows`, `windows.Dockerfile`, `app.nanoserver`, `windows/…/Dockerfile`),
- * the group that belongs together (one folder and its `windows/` subfolders), and the
- * build context each file most likely uses.
+ * `Dockerfile.windows`, `windows.Dockerfile`, `app.nanoserver`, `windows/…/Dockerfile`)
+ * with a bounded walk, and the build context each file most likely uses. Grouping them
+ * into images is image-groups.ts's job.
  */
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { ParsedDockerfile } from '@xplat/dockerfile';
+import { readMakefile, targetWriting } from './makefile.js';
 
-const SKIP = new Set(['node_modules', 'vendor', 'dist', 'build', 'target', 'testdata']);
-/** How deep below the root init looks (windows/ltsc2022/Dockerfile under a service folder). */
-const MAX_DEPTH = 3;
+/** Never looked into: dependencies, VCS data, build output and test data of other tools. */
+const SKIP = new Set([
+  'node_modules',
+  'vendor',
+  'third_party',
+  'dist',
+  'target',
+  'testdata',
+  'out',
+]);
+/**
+ * How deep below the root init looks: hostprocess/flannel/kube-proxy/Dockerfile (three
+ * folders) and deploy/windows/ltsc2022/Dockerfile are real; deeper files are fixtures.
+ */
+const MAX_DEPTH = 4;
+/** How many folders the walk reads at most: a bound on a huge monorepo, not a limit users meet. */
+const MAX_FOLDERS = 5000;
 
 /** Extensions of files that sit next to Dockerfiles but are not one. */
 const NOT_A_DOCKERFILE =
   /\.(dockerignore|md|txt|sh|ps1|bat|cmd|ya?ml|json|toml|orig|bak|rej|swp|tmpl|template|tpl|j2|in|erb|mustache)$/i;
 
-/** A Dockerfile by its name: Dockerfile[.x], Containerfile[.x], x.Dockerfile, x.nanoserver. */
+/**
+ * A Dockerfile by its name: Dockerfile[.x|-x], Containerfile[.x], x.Dockerfile, x.nanoserver,
+ * in any case (`dockerfile`, `DockerFile.windows`).
+ */
 export function isDockerfileName(name: string): boolean {
   if (name.startsWith('.') || NOT_A_DOCKERFILE.test(name)) return false;
   return (
-    /^(Dockerfile|Containerfile|dockerfile)([._-].+)?$/.test(name) ||
-    /\.(Dockerfile|dockerfile|Containerfile)$/.test(name) ||
+    /^(dockerfile|containerfile)([._-].+)?$/i.test(name) ||
+    /\.(dockerfile|containerfile)$/i.test(name) ||
     /\.(nanoserver|servercore)$/i.test(name)
   );
 }
@@ -29,25 +47,32 @@ export function isDockerfileName(name: string): boolean {
 /**
  * Windows by its path: a name part `windows`, `win`, `nanoserver`, `servercore` or an LTSC
  * release (`Dockerfile.windows`, `windows.Dockerfile`, `Dockerfile-win`,
- * `Dockerfile.ltsc2022`), or a folder named windows (`windows/ltsc2022/Dockerfile`).
+ * `Dockerfile.ltsc2022`), or a folder named windows (`windows/ltsc2022/Dockerfile`,
+ * `src/dotnet-windows/Dockerfile`).
  */
 export function isWindowsByName(file: string): boolean {
   const parts = file.split('/');
   const base = parts.pop()!;
-  if (parts.some((p) => /^windows$/i.test(p))) return true;
+  if (parts.some((p) => /(^|[._-])windows$/i.test(p))) return true;
   return /(^|[._-])(windows|win|nanoserver|servercore|ltsc20\d\d)([._-]|$)/i.test(base);
 }
 
-/** Every Dockerfile by name, root first, then shallow before deep, then by path. */
+/**
+ * Every Dockerfile by name, root first, then shallow before deep, then by path. The walk
+ * is bounded (depth and folder count) and skips dependencies and hidden folders.
+ */
 export function findDockerfiles(dir: string): string[] {
   const found: string[] = [];
+  let folders = 0;
   const walk = (rel: string, depth: number) => {
+    if (++folders > MAX_FOLDERS) return;
     let entries;
     try {
       entries = readdirSync(path.join(dir, rel), { withFileTypes: true });
     } catch {
       return;
     }
+    entries.sort((a, b) => a.name.localeCompare(b.name));
     for (const entry of entries) {
       const child = rel ? `${rel}/${entry.name}` : entry.name;
       if (entry.isFile() && isDockerfileName(entry.name)) found.push(child);
@@ -55,7 +80,7 @@ export function findDockerfiles(dir: string): string[] {
         entry.isDirectory() &&
         depth < MAX_DEPTH &&
         !entry.name.startsWith('.') &&
-        !SKIP.has(entry.name)
+        !SKIP.has(entry.name.toLowerCase())
       )
         walk(child, depth + 1);
     }
@@ -65,28 +90,9 @@ export function findDockerfiles(dir: string): string[] {
   return found.sort((a, b) => depth(a) - depth(b) || a.localeCompare(b));
 }
 
-/**
- * The files that describe one image: those in the folder of the shallowest Dockerfile,
- * and those under its `windows/` folder (a Windows variant per release is often kept
- * there). The rest are other images of the repository; init names them and leaves them.
- */
-export function groupDockerfiles(found: readonly string[]): {
-  group: string[];
-  others: string[];
-} {
-  if (!found.length) return { group: [], others: [] };
-  const home = path.posix.dirname(found[0]!);
-  const prefix = home === '.' ? '' : `${home}/`;
-  const inGroup = (f: string) => {
-    if (!f.startsWith(prefix)) return false;
-    const rest = f.slice(prefix.length).split('/');
-    return rest.length === 1 || /^windows$/i.test(rest[0]!);
-  };
-  return { group: found.filter(inGroup), others: found.filter((f) => !inGroup(f)) };
-}
-
 /** Folders that hold Dockerfiles built with the repository root as context. */
-const DOCKER_FOLDERS = /^(\.?docker|dockerfiles?|build|package|packaging|ci|images?|containers?)$/i;
+export const DOCKER_FOLDERS =
+  /^(\.?docker|dockerfiles?|build|package|packaging|ci|images?|containers?|deploy|release)$/i;
 
 /**
  * The build context of `file` (both from the repository root): the folder, from the
@@ -119,8 +125,14 @@ export function guessContext(dir: string, file: string, parsed: ParsedDockerfile
     return DOCKER_FOLDERS.test(path.posix.basename(own)) && candidates.length > 1
       ? candidates[1]!
       : own;
-  const score = (context: string) =>
-    sources.filter((s) => existsSync(path.join(dir, context, s))).length;
+  // A source counts where it exists, or where that folder's Makefile writes it (bin/app,
+  // built before docker build).
+  const score = (context: string) => {
+    const make = readMakefile(path.join(dir, context));
+    return sources.filter(
+      (s) => existsSync(path.join(dir, context, s)) || (make && targetWriting(make, [s])),
+    ).length;
+  };
   let best = own;
   let bestScore = score(own);
   for (const candidate of candidates.slice(1)) {
@@ -132,5 +144,20 @@ export function guessContext(dir: string, file: string, parsed: ParsedDockerfile
       bestScore = s;
     }
   }
+  // Nothing resolves anywhere (all built before docker build): past the platform and
+  // docker folders (build/windows/, docker/ecr/) to the folder that holds them.
+  // Nothing resolves anywhere (all built before docker build): the folder that holds the
+  // outermost docker folder (docker/ecr/ -> the root), else past platform folders.
+  if (bestScore === 0) {
+    const parts = best === '.' ? [] : best.split('/');
+    const outer = parts.findIndex((p) => DOCKER_FOLDERS.test(p));
+    if (outer >= 0) return parts.slice(0, outer).join('/') || '.';
+    while (best !== '.' && PLATFORM_FOLDER.test(path.posix.basename(best)))
+      best = path.posix.dirname(best);
+  }
   return best;
 }
+
+/** Folders named for a platform: windows/, linux/, ltsc2022/, amd64/. */
+const PLATFORM_FOLDER =
+  /^(linux|windows|win|nanoserver|servercore|ltsc20\d\d|1809|amd64|arm64|arm64v8|x86_64|aarch64)$/i;

@@ -1,34 +1,43 @@
 /**
- * `xplat init` in a repository: find the Dockerfiles of the image (`Dockerfile` and
- * `Dockerfile.windows` side by side is the common layout), propose platforms from each,
- * keep only legs that xplat's own lint accepts, and write xplat.yml, the workflow and
- * the .gitignore line for `.xplat/` (never over existing files unless forced).
+ * `xplat init` in a repository: find its Dockerfiles, group them into images (several
+ * images: `images:`), propose platforms from each file and final stage, keep only legs
+ * that xplat's own lint accepts (fixed by build args, target or build-on where it can),
+ * name what the builds COPY that the repository lacks, and write xplat.yml, the workflow
+ * and the .gitignore line for `.xplat/` (never over existing files unless forced).
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parsePlatformList, formatPlatform, XplatError } from '@xplat/core';
-import { parseDockerfile, type ParsedDockerfile } from '@xplat/dockerfile';
 import { allLegs, CONFIG_FILE, loadConfig, type ResolvedConfig } from './config.js';
-import {
-  findDockerfiles,
-  groupDockerfiles,
-  guessContext,
-  isWindowsByName,
-} from './dockerfile-files.js';
+import type { MissingSource } from './copy-sources.js';
+import { findDockerfiles } from './dockerfile-files.js';
 import { WORKFLOW_FILE } from './files.js';
 import { generateWorkflow } from './generate.js';
 import { ensureXplatIgnored, GITIGNORE_FILE, type GitignoreChange } from './gitignore.js';
+import { groupImages, repositoryName as folderName, type ImageGroup } from './image-groups.js';
+import {
+  mergeCandidates,
+  missingOf,
+  preparePlaceholder,
+  readSources,
+  type Source,
+} from './image-propose.js';
+import {
+  renderInitConfig,
+  renderInitImages,
+  type InitImage,
+  type PreparePlaceholder,
+} from './init-render.js';
 import { XPLAT_NPX } from './npm.js';
 import { checkLeg, leftOutReason } from './propose-check.js';
-import {
-  formatLeftOut,
-  proposeFromDockerfile,
-  renderInitConfig,
-  type LeftOut,
-  type Proposal,
-  type ProposedPlatform,
-} from './propose.js';
+import { formatLeftOut, type Proposal, type ProposedPlatform } from './propose.js';
+
+/** The repository's name: the last part of --image or the guessed image, else the folder's. */
+function repositoryName(dir: string, request: InitRequest): string {
+  const image = request.image ?? guessImage(dir, request.env ?? {});
+  return image ? folderName(image.slice(image.lastIndexOf('/') + 1)) : folderName(dir);
+}
 
 export interface InitRequest {
   /** The repository root. */
@@ -51,7 +60,12 @@ export interface InitResult {
   readonly dockerfile: string;
   /** Every Dockerfile a leg builds from. */
   readonly dockerfiles: readonly string[];
+  /** The first image's proposal. */
   readonly proposal: Proposal;
+  /** Every image, in the order xplat.yml lists them. */
+  readonly images: readonly ImageResult[];
+  /** Dockerfiles found but not built (test images, images with no platform). */
+  readonly skipped: readonly SkippedFile[];
   readonly config: ResolvedConfig;
   readonly configText: string;
   readonly written: readonly string[];
@@ -78,105 +92,24 @@ export function guessImage(dir: string, env: NodeJS.ProcessEnv = {}): string | u
   }
 }
 
-interface Source {
+/** A Dockerfile init found but builds no image from, and why. */
+export interface SkippedFile {
   readonly file: string;
-  readonly context: string;
-  readonly parsed: ParsedDockerfile;
+  readonly reason: string;
+}
+
+/** One image init proposes: its name, repository, legs and the prepare placeholder. */
+export interface ImageResult {
+  readonly name: string;
+  readonly image: string;
+  readonly files: readonly string[];
   readonly proposal: Proposal;
+  readonly missing: readonly MissingSource[];
+  readonly prepare?: PreparePlaceholder;
 }
 
-/** Linux before Windows, older releases first: the order xplat.yml lists platforms in. */
-function platformOrder(p: string): number {
-  const known = ['linux/amd64', 'linux/arm64'];
-  const i = known.indexOf(p);
-  if (i >= 0) return i;
-  return p.startsWith('linux/') ? 5 : 10;
-}
-
-/**
- * The files a Windows leg prefers: a file Windows by name (Dockerfile.windows) over a
- * file that builds both (the TARGETOS pattern); a Linux leg the other way round.
- */
-function preferenceFor(os: string, file: string): number {
-  return isWindowsByName(file) === (os === 'windows') ? 0 : 1;
-}
-
-/**
- * Proposals from every source, merged: one leg per platform, from the file that suits
- * it best; each linted (and fixed by a build arg where the release is an ARG). The rest
- * is left out, with the reason.
- */
-async function propose(
-  dir: string,
-  sources: readonly Source[],
-): Promise<{ platforms: ProposedPlatform[]; leftOut: LeftOut[]; notes: string[] }> {
-  const candidates = sources.flatMap((source, order) =>
-    source.proposal.platforms.map((leg) => ({ source, order, leg })),
-  );
-  const os = (p: string) => p.split('/')[0]!;
-  // The canonical name first (Dockerfile before Dockerfile.debug), then file order.
-  candidates.sort(
-    (a, b) =>
-      preferenceFor(os(a.leg.platform), a.source.file) -
-        preferenceFor(os(b.leg.platform), b.source.file) ||
-      a.source.file.length - b.source.file.length ||
-      a.order - b.order,
-  );
-  const platforms: ProposedPlatform[] = [];
-  const leftOut: LeftOut[] = [];
-  const notes: string[] = [];
-  // The file that answers for a platform, even when its leg was left out: another file
-  // (Dockerfile.debug) is never swapped in silently.
-  const taken = new Map<string, { file: string; ok: boolean }>();
-  for (const { source, leg } of candidates) {
-    const by = taken.get(leg.platform);
-    if (by) {
-      leftOut.push({
-        platform: leg.platform,
-        dockerfile: source.file,
-        reason: by.ok ? `built from ${by.file}` : `${by.file} is its file (left out, see there)`,
-      });
-      continue;
-    }
-    const checked = await checkLeg(source.parsed, leg, path.join(dir, source.context));
-    if (checked.errors.length) {
-      taken.set(leg.platform, { file: source.file, ok: false });
-      leftOut.push({
-        platform: leg.platform,
-        dockerfile: source.file,
-        reason: leftOutReason(checked),
-      });
-      continue;
-    }
-    if (checked.fixedBy)
-      notes.push(
-        `${leg.platform}: build arg ${Object.entries(checked.fixedBy)
-          .map(([k, v]) => `${k}=${v}`)
-          .join(' ')} so its base image is ${leg.platform.split(':')[1]} (the default fails lint)`,
-      );
-    taken.set(leg.platform, { file: source.file, ok: true });
-    platforms.push({ ...checked.leg, dockerfile: source.file, context: source.context });
-  }
-  platforms.sort(
-    (a, b) =>
-      platformOrder(a.platform) - platformOrder(b.platform) || a.platform.localeCompare(b.platform),
-  );
-  return { platforms, leftOut: collapse(leftOut), notes };
-}
-
-/** One line per file and reason: `linux/amd64, linux/arm64 (Dockerfile.debug): built from Dockerfile`. */
-function collapse(leftOut: readonly LeftOut[]): LeftOut[] {
-  const out: LeftOut[] = [];
-  for (const l of leftOut) {
-    const same = out.findIndex((o) => o.dockerfile === l.dockerfile && o.reason === l.reason);
-    if (same < 0) out.push(l);
-    else out[same] = { ...out[same]!, platform: `${out[same]!.platform}, ${l.platform}` };
-  }
-  return out;
-}
-
-/** The files of the image: as given, else the group init finds (and the others it names). */
-function chooseFiles(dir: string, request: InitRequest, warnings: string[]): string[] {
+/** The images to propose: the files given (one image), else every image found. */
+function chooseImages(dir: string, request: InitRequest, skipped: SkippedFile[]): ImageGroup[] {
   const given = [
     ...(request.dockerfiles ?? []),
     ...(request.dockerfile && !request.dockerfiles?.length ? [request.dockerfile] : []),
@@ -185,107 +118,201 @@ function chooseFiles(dir: string, request: InitRequest, warnings: string[]): str
     for (const f of given)
       if (!existsSync(path.resolve(dir, f)))
         throw new XplatError(`${f} does not exist in ${dir}`, 'dockerfile');
-    return given;
+    return [{ name: repositoryName(dir, request), files: given }];
   }
   const found = findDockerfiles(dir);
   if (!found.length)
     throw new XplatError(
-      `no Dockerfile in ${dir} (nor three levels below): give its path with --dockerfile`,
+      `no Dockerfile in ${dir} (nor four folders below it, node_modules, vendor and hidden folders skipped): give its path with --dockerfile`,
       'dockerfile',
     );
-  const { group, others } = groupDockerfiles(found);
-  if (others.length)
-    warnings.push(
-      `found ${found.length} Dockerfiles; using ${group.join(', ')} (give --dockerfile for others: ${others.join(', ')})`,
+  const { images, secondary } = groupImages(found, repositoryName(dir, request));
+  for (const file of secondary)
+    skipped.push({ file, reason: 'a test, example or tool image (give --dockerfile to use it)' });
+  return images;
+}
+
+/** The legs of one image, linted, with what was left out, and what it COPYs that is missing. */
+async function proposeImage(
+  dir: string,
+  group: ImageGroup,
+): Promise<{ proposal: Proposal; missing: MissingSource[]; sources: Source[] }> {
+  const sources = await readSources(dir, group.files);
+  const merged = await mergeCandidates(dir, sources);
+  const used = new Set(merged.platforms.map((p) => p.dockerfile));
+  const unused = sources.filter(
+    (s) => !used.has(s.file) && !merged.leftOut.some((l) => l.dockerfile.startsWith(s.file)),
+  );
+  const leftOut = [
+    ...merged.leftOut,
+    ...unused.map((s) => ({
+      platform: '',
+      dockerfile: s.file,
+      reason: s.proposals.some((p) => p.proposal.platforms.length)
+        ? 'its platforms are built from another file'
+        : 'its base images name no platform xplat builds',
+    })),
+  ];
+  let proposal: Proposal = { platforms: merged.platforms, notes: merged.notes, leftOut };
+  const port = sources
+    .filter((s) => used.has(s.file))
+    .flatMap((s) => s.proposals.map((p) => p.proposal.port))
+    .find((p) => p !== undefined);
+  if (port !== undefined) proposal = { ...proposal, port };
+  return { proposal, missing: missingOf(dir, sources, merged.platforms), sources };
+}
+
+/** The repository of each image: the one given or guessed; with several, `<owner path>/<name>`. */
+function imageRepositories(
+  dir: string,
+  request: InitRequest,
+  names: readonly string[],
+  warnings: string[],
+): string[] {
+  let image = request.image ?? guessImage(dir, request.env ?? {});
+  if (!image) {
+    image = `ghcr.io/your-org/${repositoryName(dir, request)}`;
+    warnings.push(`could not tell the repository: image is ${image}; set image: in xplat.yml`);
+  }
+  if (names.length === 1) return [image];
+  const owner = image.slice(0, image.lastIndexOf('/'));
+  return names.map((n) => `${owner}/${n}`);
+}
+
+/** What init would write, before it is checked and written. */
+export interface InitProposal {
+  readonly images: readonly ImageResult[];
+  readonly skipped: readonly SkippedFile[];
+  readonly configText: string;
+  readonly warnings: readonly string[];
+}
+
+/** Proposes the images and renders xplat.yml, without checking or writing anything. */
+export async function proposeInit(request: InitRequest): Promise<InitProposal> {
+  const { dir } = request;
+  const warnings: string[] = [];
+  const skipped: SkippedFile[] = [];
+  const groups = chooseImages(dir, request, skipped);
+
+  const proposed: { group: ImageGroup; proposal: Proposal; missing: MissingSource[] }[] = [];
+  for (const group of groups) {
+    const { proposal, missing, sources } = await proposeImage(dir, group);
+    let final = proposal;
+    if (request.platforms)
+      final = await explicitPlatforms(dir, request.platforms, sources, proposal, warnings);
+    if (request.port !== undefined) final = { ...final, port: request.port };
+    if (final.platforms.length) {
+      proposed.push({ group, proposal: final, missing });
+      continue;
+    }
+    const why = final.leftOut?.length
+      ? final.leftOut.map(formatLeftOut).join('; ')
+      : 'their base images name no OS';
+    if (groups.length === 1)
+      throw new XplatError(
+        `could not propose a platform from ${group.files.join(', ')} (${why}); give --platforms (e.g. linux/amd64,windows/amd64:ltsc2022)`,
+        'platforms',
+      );
+    for (const file of group.files) skipped.push({ file, reason: `no platform: ${why}` });
+  }
+  if (!proposed.length)
+    throw new XplatError(
+      `could not propose a platform from any Dockerfile (${skipped.map((s) => `${s.file}: ${s.reason}`).join('; ')}); give --dockerfile and --platforms`,
+      'platforms',
     );
-  return group;
+
+  const repositories = imageRepositories(
+    dir,
+    request,
+    proposed.map((p) => p.group.name),
+    warnings,
+  );
+  const images: ImageResult[] = proposed.map((p, i) => {
+    const context = p.proposal.platforms[0]!.context ?? '.';
+    const prepare = preparePlaceholder(dir, context, p.missing);
+    return {
+      name: p.group.name,
+      image: repositories[i]!,
+      files: p.group.files,
+      proposal: p.proposal,
+      missing: p.missing,
+      ...(prepare ? { prepare } : {}),
+    };
+  });
+  for (const image of images) {
+    if (!image.missing.length) continue;
+    const where = [...new Set(image.missing.map((m) => `${m.path} (${m.file}:${m.line})`))];
+    const fix = image.prepare?.steps.length
+      ? `prepare: ${image.prepare.steps.map((s) => s.run).join('; ')} writes them (commented in xplat.yml)`
+      : 'add prepare: steps that write them';
+    warnings.push(
+      `${images.length > 1 ? `${image.name}: ` : ''}the build COPYs ${where.length === 1 ? 'a file' : `${where.length} files`} not in the repository (built before docker build?): ${where.join(', ')}; ${fix}`,
+    );
+  }
+  if (images.length > 1)
+    warnings.push(
+      `found ${images.length} images (${images.map((i) => i.name).join(', ')}): xplat.yml lists each under images:`,
+    );
+  for (const s of skipped) warnings.push(`left out ${s.file}: ${s.reason}`);
+
+  const source = (image: ImageResult) =>
+    [...new Set(image.proposal.platforms.map((p) => p.dockerfile))].join(' and ');
+  const initImages: InitImage[] = images.map((image) => ({
+    ...(images.length > 1 ? { name: image.name } : {}),
+    proposal: image.proposal,
+    options: {
+      image: image.image,
+      context: image.proposal.platforms[0]!.context ?? '.',
+      ...(request.path ? { smokePath: request.path } : {}),
+      source: source(image),
+    },
+    ...(image.prepare ? { prepare: image.prepare } : {}),
+  }));
+  const configText =
+    initImages.length === 1
+      ? renderInitConfig(initImages[0]!.proposal, initImages[0]!.options, initImages[0]!.prepare)
+      : renderInitImages(initImages, images.map((i) => i.files.join(', ')).join('; '));
+  return { images, skipped, configText, warnings };
 }
 
 export async function initRepository(request: InitRequest): Promise<InitResult> {
   const { dir } = request;
-  const warnings: string[] = [];
-  const files = chooseFiles(dir, request, warnings);
-
   const targets = [CONFIG_FILE, WORKFLOW_FILE];
   const existing = targets.filter((t) => existsSync(path.join(dir, t)));
   if (existing.length && !request.force)
     throw new XplatError(
       `${existing.join(' and ')} already exist${existing.length === 1 ? 's' : ''}: not overwriting (use --force to replace, or edit xplat.yml and run ${XPLAT_NPX} generate)`,
     );
+  const { images, skipped, configText, warnings } = await proposeInit(request);
+  const config = validate(configText, images);
+  const workflow = generateWorkflow(config, { configPath: CONFIG_FILE });
 
-  const sources: Source[] = [];
-  for (const file of files) {
-    const text = await readFile(path.resolve(dir, file), 'utf8');
-    const parsed = parseDockerfile({ file, text });
-    sources.push({
-      file,
-      context: guessContext(dir, file, parsed),
-      parsed,
-      proposal: proposeFromDockerfile(text, file),
-    });
-  }
-  const merged = await propose(dir, sources);
-  // One Linux file among several (Dockerfile.alpine, Dockerfile.debug): the others stay.
-  const used = new Set(merged.platforms.map((p) => p.dockerfile));
-  const unused = sources.filter((s) => !used.has(s.file)).map((s) => s.file);
-  const notes = [
-    ...sources
-      .filter((s) => used.has(s.file))
-      .flatMap((s) => s.proposal.notes.map((n) => `${s.file}: ${n}`)),
-    ...merged.notes,
-  ];
-  let proposal: Proposal = {
-    platforms: merged.platforms,
-    notes,
-    leftOut: [
-      ...merged.leftOut,
-      ...unused
-        .filter((f) => !merged.leftOut.some((l) => l.dockerfile === f))
-        .map((f) => ({
-          platform: '',
-          dockerfile: f,
-          reason: sources.find((s) => s.file === f)!.proposal.platforms.length
-            ? 'its platforms are built from another file'
-            : 'its base images name no platform xplat builds',
-        })),
+  await writeFile(path.join(dir, CONFIG_FILE), configText);
+  await mkdir(path.join(dir, path.dirname(WORKFLOW_FILE)), { recursive: true });
+  await writeFile(path.join(dir, WORKFLOW_FILE), workflow);
+  const gitignore = await ensureXplatIgnored(dir);
+  const first = images[0]!;
+  return {
+    dockerfile: first.proposal.platforms[0]!.dockerfile!,
+    dockerfiles: [
+      ...new Set(images.flatMap((i) => i.proposal.platforms.map((p) => p.dockerfile!))),
     ],
+    proposal: first.proposal,
+    images,
+    skipped,
+    config,
+    configText,
+    written: gitignore === 'present' ? targets : [...targets, GITIGNORE_FILE],
+    gitignore,
+    warnings,
   };
-  const usedSources = sources.filter((s) => used.has(s.file));
-  const port = usedSources.map((s) => s.proposal.port).find((p) => p !== undefined);
-  if (port !== undefined) proposal = { ...proposal, port };
+}
 
-  if (request.platforms)
-    proposal = await explicitPlatforms(dir, request.platforms, sources, proposal, warnings);
-  if (!proposal.platforms.length)
-    throw new XplatError(
-      `could not propose a platform from ${files.join(', ')}${proposal.leftOut?.length ? ` (${proposal.leftOut.map(formatLeftOut).join('; ')})` : ': their base images name no OS'}; give --platforms (e.g. linux/amd64,windows/amd64:ltsc2022)`,
-      'platforms',
-    );
-  if (request.port !== undefined) proposal = { ...proposal, port: request.port };
-
-  let image = request.image;
-  if (!image) {
-    image = guessImage(dir, request.env ?? {});
-    if (!image) {
-      const name =
-        path
-          .basename(path.resolve(dir))
-          .toLowerCase()
-          .replace(/[^a-z0-9._-]+/g, '-') || 'app';
-      image = `ghcr.io/your-org/${name}`;
-      warnings.push(`could not tell the repository: image is ${image}; set image: in xplat.yml`);
-    }
-  }
-
-  const primary = proposal.platforms[0]!;
-  const configText = renderInitConfig(proposal, {
-    image,
-    context: primary.context ?? '.',
-    ...(request.path ? { smokePath: request.path } : {}),
-    source: [...new Set(proposal.platforms.map((p) => p.dockerfile))].join(' and '),
-  });
-  // What init writes must load, and build each leg from its file: otherwise it is a bug
-  // here, not the user's.
+/**
+ * What init writes must load, and build each leg from its file: otherwise it is a bug
+ * here, not the user's.
+ */
+function validate(configText: string, images: readonly ImageResult[]): ResolvedConfig {
   let config: ResolvedConfig;
   try {
     config = loadConfig(configText, CONFIG_FILE);
@@ -294,29 +321,16 @@ export async function initRepository(request: InitRequest): Promise<InitResult> 
       `the xplat.yml for these options would not be valid (nothing written):\n${(error as Error).message}`,
     );
   }
-  allLegs(config).forEach((leg, i) => {
-    const want = proposal.platforms[i]!;
-    if (leg.dockerfile !== want.dockerfile || leg.context !== want.context)
+  const legs = allLegs(config);
+  const want = images.flatMap((i) => i.proposal.platforms);
+  legs.forEach((leg, i) => {
+    const w = want[i]!;
+    if (leg.dockerfile !== w.dockerfile || leg.context !== w.context || leg.target !== w.target)
       throw new XplatError(
-        `internal: ${leg.name} would build ${leg.dockerfile} in ${leg.context}, not ${want.dockerfile} in ${want.context} (nothing written)`,
+        `internal: ${leg.name} would build ${leg.dockerfile} in ${leg.context}${leg.target ? ` (target ${leg.target})` : ''}, not ${w.dockerfile} in ${w.context}${w.target ? ` (target ${w.target})` : ''} (nothing written)`,
       );
   });
-  const workflow = generateWorkflow(config, { configPath: CONFIG_FILE });
-
-  await writeFile(path.join(dir, CONFIG_FILE), configText);
-  await mkdir(path.join(dir, path.dirname(WORKFLOW_FILE)), { recursive: true });
-  await writeFile(path.join(dir, WORKFLOW_FILE), workflow);
-  const gitignore = await ensureXplatIgnored(dir);
-  return {
-    dockerfile: primary.dockerfile!,
-    dockerfiles: [...new Set(proposal.platforms.map((p) => p.dockerfile!))],
-    proposal,
-    config,
-    configText,
-    written: gitignore === 'present' ? targets : [...targets, GITIGNORE_FILE],
-    gitignore,
-    warnings,
-  };
+  return config;
 }
 
 /**
@@ -338,14 +352,21 @@ async function explicitPlatforms(
     const sameOs = proposal.platforms.find((q) => q.platform.startsWith(`${p.os}/`));
     const source = sources.find((s) => s.file === (same ?? sameOs)?.dockerfile) ?? sources[0]!;
     const leg: ProposedPlatform = {
+      ...(same ?? sameOs ?? {}),
       platform: name,
-      ...(same?.buildArgs ? { buildArgs: same.buildArgs } : {}),
-      ...(same?.runsOn ? { runsOn: same.runsOn } : {}),
+      dockerfile: source.file,
+      context: source.context,
+      ...(same?.buildArgs ? { buildArgs: same.buildArgs } : { buildArgs: undefined }),
+      ...(same?.runsOn ? { runsOn: same.runsOn } : { runsOn: undefined }),
+      ...(same?.smokeSkip ? { smokeSkip: same.smokeSkip } : { smokeSkip: undefined }),
     };
-    const checked = await checkLeg(source.parsed, leg, path.join(dir, source.context));
+    const clean = Object.fromEntries(
+      Object.entries(leg).filter(([, v]) => v !== undefined),
+    ) as unknown as ProposedPlatform;
+    const checked = await checkLeg(source.parsed, clean, path.join(dir, source.context));
     if (checked.errors.length)
       warnings.push(`${name} from ${source.file} ${leftOutReason(checked)}`);
-    platforms.push({ ...checked.leg, dockerfile: source.file, context: source.context });
+    platforms.push(checked.leg);
   }
   return {
     ...proposal,

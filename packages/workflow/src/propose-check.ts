@@ -1,9 +1,10 @@
 /**
  * `xplat init` never proposes a leg that xplat's own lint refuses: each proposed leg is
  * linted as build-platform-image will lint it on its runner. A leg with errors is fixed
- * by a build arg when one global ARG picks the Windows release (the ltsc2025 leg of a
- * file whose `ARG WINDOWS_VERSION=ltsc2022` feeds the base tag gets
- * WINDOWS_VERSION=ltsc2025); otherwise it is left out, with the first error as the reason.
+ * by the build args that pick the Windows release (the ltsc2025 leg of a file whose
+ * `ARG WINDOWS_VERSION=ltsc2022` feeds the base tag gets WINDOWS_VERSION=ltsc2025);
+ * otherwise it is left out, with the first error as the reason. A `build-on: linux` leg
+ * is linted as BuildKit on Linux builds it (buildPlatform linux/amd64, builder buildx).
  */
 import { parsePlatform, releaseForOsVersion, runnerFor, type Platform } from '@xplat/core';
 import {
@@ -14,7 +15,7 @@ import {
   type ParsedDockerfile,
 } from '@xplat/dockerfile';
 import type { ProposedPlatform } from './propose.js';
-import { releaseArgValues } from './propose.js';
+import { releaseAssignments } from './release-args.js';
 
 export interface CheckedLeg {
   readonly leg: ProposedPlatform;
@@ -31,6 +32,17 @@ export function legLintOptions(
   contextDir: string,
 ): LintOptions {
   const buildArgs = { ...(leg.buildArgs ?? {}) };
+  const target = leg.target ? { target: leg.target } : {};
+  // build-on: linux: BuildKit on an amd64 Linux runner, as the workflow builds it.
+  if (platform.os === 'windows' && leg.buildOn === 'linux')
+    return {
+      platform,
+      buildPlatform: { os: 'linux', architecture: 'amd64' },
+      buildArgs,
+      contextDir,
+      builder: 'buildx',
+      ...target,
+    };
   if (platform.os !== 'windows')
     return {
       platform,
@@ -39,6 +51,7 @@ export function legLintOptions(
       buildArgs,
       contextDir,
       builder: 'buildx',
+      ...target,
     };
   let runner: string | undefined;
   try {
@@ -56,6 +69,7 @@ export function legLintOptions(
     contextDir,
     // The Windows engine's own builder: what build-platform-image uses on Windows runners.
     builder: 'classic',
+    ...target,
     ...(runner ? { runner } : host ? { hostOsVersion: host } : {}),
   };
 }
@@ -65,13 +79,9 @@ async function errorsOf(
   leg: ProposedPlatform,
   platform: Platform,
   contextDir: string,
-  target: string | undefined,
 ): Promise<Finding[]> {
   try {
-    const findings = await lintDockerfile(parsed, {
-      ...legLintOptions(leg, platform, contextDir),
-      ...(target ? { target } : {}),
-    });
+    const findings = await lintDockerfile(parsed, legLintOptions(leg, platform, contextDir));
     return findings.filter((f) => f.severity === 'error');
   } catch (error) {
     // planStages' own refusals (a FROM that resolves to nothing) are errors of the leg too.
@@ -92,23 +102,22 @@ export async function checkLeg(
   parsed: ParsedDockerfile,
   leg: ProposedPlatform,
   contextDir: string,
-  target?: string,
 ): Promise<CheckedLeg> {
   const platform = parsePlatform(leg.platform);
-  const errors = await errorsOf(parsed, leg, platform, contextDir, target);
+  const errors = await errorsOf(parsed, leg, platform, contextDir);
   if (!errors.length || platform.os !== 'windows') return { leg, errors };
   const release = releaseForOsVersion(platform.osVersion ?? '');
   if (!release) return { leg, errors };
-  for (const arg of parsed.globalArgs) {
-    if (leg.buildArgs && Object.hasOwn(leg.buildArgs, arg.name)) continue;
-    for (const value of releaseArgValues(arg.defaultValue, release)) {
-      const fixed: ProposedPlatform = {
-        ...leg,
-        buildArgs: { ...(leg.buildArgs ?? {}), [arg.name]: value },
-      };
-      if (!(await errorsOf(parsed, fixed, platform, contextDir, target)).length)
-        return { leg: fixed, errors: [], fixedBy: { [arg.name]: value } };
-    }
+  // Every release-naming ARG at once first (BASE_IMAGE and ADDON_IMAGE), then each alone.
+  for (const assignment of releaseAssignments(parsed, release)) {
+    if (Object.keys(assignment).some((k) => leg.buildArgs && Object.hasOwn(leg.buildArgs, k)))
+      continue;
+    const fixed: ProposedPlatform = {
+      ...leg,
+      buildArgs: { ...(leg.buildArgs ?? {}), ...assignment },
+    };
+    if (!(await errorsOf(parsed, fixed, platform, contextDir)).length)
+      return { leg: fixed, errors: [], fixedBy: assignment };
   }
   return { leg, errors };
 }

@@ -26,11 +26,10 @@ import {
   type Platform,
   type WindowsRelease,
 } from '@xplat/core';
-import path from 'node:path';
-import { Document } from 'yaml';
 import { isWindowsByName } from './dockerfile-files.js';
 import { osEvidence } from './dockerfile-os.js';
-import { CONFIG_SCHEMA_MODELINE, XPLAT_NPX } from './npm.js';
+import { windowsRun } from './dockerfile-stages.js';
+import { releaseAssignments } from './release-args.js';
 
 export interface ProposedPlatform {
   readonly platform: string;
@@ -40,6 +39,12 @@ export interface ProposedPlatform {
   readonly dockerfile?: string;
   /** Its build context, from the repository root (default: the options'). */
   readonly context?: string;
+  /** The stage to build, when it is not the last one. */
+  readonly target?: string;
+  /** A Windows leg BuildKit builds on a Linux runner (its Windows stages only copy files). */
+  readonly buildOn?: 'linux';
+  /** Why the leg is not smoke-tested (no runner of its release). */
+  readonly smokeSkip?: string;
 }
 
 /** A platform init could have proposed but did not, and why. */
@@ -67,6 +72,11 @@ export interface Proposal {
 
 const LINUX = parsePlatform('linux/amd64');
 
+/** Why a release with no hosted runner is not smoke-tested when it is built on Linux. */
+export function noRunnerReason(release: string): string {
+  return `no GitHub-hosted ${release} runner to run it on`;
+}
+
 /**
  * Windows by name (mcr.microsoft.com/windows/*, a tag naming nanoserver, servercore or
  * an LTSC release): @xplat/dockerfile's rule, so init and lint agree on what is Windows.
@@ -85,13 +95,24 @@ function windowsPlatform(release: WindowsRelease): Platform {
   return parsePlatform(`windows/amd64:${release.name}`);
 }
 
+/**
+ * The stages `platform` builds; Windows legs are planned with a Linux build machine, so
+ * `FROM --platform=$BUILDPLATFORM` stages (cross-compilers) count as Linux, as BuildKit
+ * runs them. Undefined when the file cannot be planned for it.
+ */
 function plan(
   parsed: ParsedDockerfile,
   platform: Platform,
   buildArgs: Record<string, string> = {},
+  target?: string,
 ): StagePlan | undefined {
   try {
-    return planStages(parsed, { platform, buildPlatform: platform, buildArgs });
+    return planStages(parsed, {
+      platform,
+      buildPlatform: platform.os === 'windows' ? LINUX : platform,
+      buildArgs,
+      ...(target ? { target } : {}),
+    });
   } catch {
     // A file that cannot be planned for this OS (a stage name that only exists for the
     // other one) does not build it.
@@ -99,89 +120,197 @@ function plan(
   }
 }
 
-/**
- * Values of a global ARG that make a base image name `release`: the default with its
- * release replaced (ltsc2022 -> ltsc2025, 2019 -> 2022 in `ltsc${WIN_VERSION}`, a build
- * number), or the release's name when the ARG has no default (`nanoserver:${BASE_TAG}`).
- */
-export function releaseArgValues(defaultValue: string | null, release: WindowsRelease): string[] {
-  if (defaultValue === null || defaultValue === '') return [release.name, release.build];
-  const out = new Set<string>();
-  for (const other of WINDOWS_RELEASES) {
-    if (defaultValue.includes(other.name)) out.add(defaultValue.replace(other.name, release.name));
-    if (defaultValue.includes(other.build))
-      out.add(defaultValue.replace(other.build, release.build));
-  }
-  const year = (r: WindowsRelease) => r.name.replace(/^ltsc/, '');
-  for (const other of WINDOWS_RELEASES)
-    if (new RegExp(`(^|[^0-9])${year(other)}([^0-9]|$)`).test(defaultValue))
-      out.add(defaultValue.replace(year(other), year(release)));
-  if (/(^|[-_.])1809($|[-_.])/.test(defaultValue))
-    out.add(defaultValue.replace('1809', release.name));
-  out.delete(defaultValue);
-  return [...out];
+/** Only the stages (and their base images) that build for `os`. */
+function stagesOf(p: StagePlan, os: string): StagePlan {
+  return {
+    ...p,
+    stages: p.stages.filter((s) => s.platform.os === os),
+    baseImages: p.baseImages.filter((b) => b.stage.platform.os === os),
+  };
 }
 
-/** Whether a global ARG reaches a FROM line, directly or through another global ARG. */
-function feedsFrom(parsed: ParsedDockerfile, name: string, seen = new Set<string>()): boolean {
-  if (seen.has(name)) return false;
-  seen.add(name);
-  const uses = new RegExp(`\\$\\{?${name}\\b`);
-  if (parsed.stages.some((s) => uses.test(s.from) || uses.test(s.platformFlag ?? ''))) return true;
-  return parsed.globalArgs.some(
-    (a) => a.defaultValue !== null && uses.test(a.defaultValue) && feedsFrom(parsed, a.name, seen),
+/** Whether every Windows base image of `p` names `release`. */
+function namesRelease(p: StagePlan | undefined, release: WindowsRelease): boolean {
+  if (!p) return false;
+  const bases = stagesOf(p, 'windows').baseImages;
+  return (
+    bases.some((b) => isWindowsImage(b.image) || releaseOfImage(b.image)) &&
+    bases.every((b) => !isWindowsImage(b.image) || releaseOfImage(b.image)?.name === release.name)
   );
 }
 
 /**
- * The releases of `hosted` that one global ARG of the file can pick, each with its value:
- * the first ARG (in file order) for which the planned base images then name that release.
+ * The releases build args can pick, each with the args (every release-naming ARG that
+ * feeds a FROM line, set together). The release the defaults already name gets them
+ * explicitly too, so each leg says what it builds.
  */
-function releasesByArg(
+function releasesByArgs(
   parsed: ParsedDockerfile,
-  hosted: readonly WindowsRelease[],
-): { arg: string; variants: ProposedPlatform[] } | undefined {
-  for (const arg of parsed.globalArgs) {
-    if (!feedsFrom(parsed, arg.name)) continue;
-    const variants: ProposedPlatform[] = [];
-    for (const release of hosted) {
-      for (const value of [
-        arg.defaultValue ?? '',
-        ...releaseArgValues(arg.defaultValue, release),
-      ]) {
-        if (!value) continue;
-        const p = plan(parsed, windowsPlatform(release), { [arg.name]: value });
-        if (
-          p &&
-          p.baseImages.length &&
-          p.baseImages.some((b) => isWindowsImage(b.image)) &&
-          p.baseImages.every(
-            (b) => !isWindowsImage(b.image) || releaseOfImage(b.image)?.name === release.name,
-          )
-        ) {
-          variants.push({
-            platform: `windows/amd64:${release.name}`,
-            buildArgs: { [arg.name]: value },
-          });
-          break;
-        }
-      }
+  releases: readonly WindowsRelease[],
+  target: string | undefined,
+): ProposedPlatform[] | undefined {
+  const base = plan(parsed, windowsPlatform(releases[0]!), {}, target);
+  const stages = base ? stagesOf(base, 'windows').stages.map((s) => s.index) : undefined;
+  const variants: ProposedPlatform[] = [];
+  let picks = false;
+  for (const release of releases) {
+    const assignments = releaseAssignments(parsed, release, stages);
+    if (namesRelease(plan(parsed, windowsPlatform(release), {}, target), release)) {
+      // The defaults already build it: name the ARGs that would pick another release.
+      const other = releases.find((r) => r !== release) ?? release;
+      const names = Object.keys(releaseAssignments(parsed, other, stages)[0] ?? {});
+      const defaults = Object.fromEntries(
+        parsed.globalArgs
+          .filter((a) => names.includes(a.name) && a.defaultValue)
+          .map((a) => [a.name, a.defaultValue!]),
+      );
+      variants.push({
+        platform: `windows/amd64:${release.name}`,
+        ...(Object.keys(defaults).length ? { buildArgs: defaults } : {}),
+      });
+      continue;
     }
-    // An ARG that names only the release the default already has picks nothing.
-    if (variants.length > 1 || (variants.length === 1 && arg.defaultValue === null))
-      return { arg: arg.name, variants };
+    const works = assignments.find((a) =>
+      namesRelease(plan(parsed, windowsPlatform(release), a, target), release),
+    );
+    if (works) {
+      picks = true;
+      variants.push({ platform: `windows/amd64:${release.name}`, buildArgs: works });
+    }
+  }
+  return picks ? variants : undefined;
+}
+
+/** An ARG the Linux stages take the architecture from instead of TARGETARCH (ARG ARCH=amd64). */
+export function architectureArg(
+  parsed: ParsedDockerfile,
+  p: StagePlan,
+): { name: string; defaultValue: string | null } | undefined {
+  const reached = new Set(p.stages.map((s) => s.index));
+  const decls = [
+    ...parsed.globalArgs,
+    ...parsed.stages
+      .filter((s) => reached.has(s.index))
+      .flatMap((s) => s.instructions.filter((i) => i.keyword === 'ARG'))
+      .map((i) => {
+        const [name, ...rest] = i.args.trim().split('=');
+        return { name: name!.trim(), defaultValue: rest.length ? rest.join('=') : null };
+      }),
+  ];
+  for (const d of decls) {
+    if (!/^(ARCH|GOARCH|TARGET_ARCH|ARCHITECTURE|BUILD_ARCH|OS_ARCH)$/i.test(d.name)) continue;
+    const uses = new RegExp(`\\$\\{?${d.name}\\b`);
+    const used = parsed.stages
+      .filter((s) => reached.has(s.index))
+      .some((s) => s.instructions.some((i) => i.keyword !== 'ARG' && uses.test(i.args)));
+    if (used) return d;
   }
   return undefined;
 }
 
+const ARCH_VALUES: Record<string, Record<string, string>> = {
+  amd64: { amd64: 'amd64', arm64: 'arm64' },
+  x86_64: { amd64: 'x86_64', arm64: 'aarch64' },
+  x64: { amd64: 'x64', arm64: 'arm64' },
+  arm64: { amd64: 'amd64', arm64: 'arm64' },
+  aarch64: { amd64: 'x86_64', arm64: 'aarch64' },
+};
+
+/** Linux legs, each with the architecture ARG set when the file takes it from one. */
+function linuxLegs(parsed: ParsedDockerfile, p: StagePlan, notes: string[]): ProposedPlatform[] {
+  const arg = architectureArg(parsed, p);
+  const legs: ProposedPlatform[] = [{ platform: 'linux/amd64' }, { platform: 'linux/arm64' }];
+  if (!arg) return legs;
+  const style = ARCH_VALUES[(arg.defaultValue ?? 'amd64').replace(/^["']|["']$/g, '')];
+  if (!style) {
+    notes.push(
+      `ARG ${arg.name}=${arg.defaultValue} picks the architecture, and init cannot tell its values: set it per platform (build-args)`,
+    );
+    return legs;
+  }
+  notes.push(
+    `linux/arm64: build arg ${arg.name}=${style.arm64}: the file takes the architecture from ARG ${arg.name}, not TARGETARCH`,
+  );
+  return legs.map((l) => {
+    const value = style[l.platform.split('/')[1]!]!;
+    return value === arg.defaultValue && arg.defaultValue !== null
+      ? l
+      : { ...l, buildArgs: { [arg.name]: value } };
+  });
+}
+
+/** Windows legs of a file (target) whose Windows plan is Windows by base image or content. */
+function windowsLegs(
+  parsed: ParsedDockerfile,
+  first: StagePlan,
+  why: string,
+  target: string | undefined,
+  notes: string[],
+): ProposedPlatform[] {
+  const run = windowsRun(parsed, first);
+  const onLinux = !run;
+  // Built by BuildKit on Linux, a release needs no host of its own: ltsc2019 too.
+  const releases = WINDOWS_RELEASES.filter((r) => onLinux || r.hostedRunner);
+  const withBuild = (leg: ProposedPlatform): ProposedPlatform => {
+    if (!onLinux) return leg;
+    const name = leg.platform.split(':')[1]!;
+    const hosted = WINDOWS_RELEASES.find((r) => r.name === name)?.hostedRunner;
+    return { ...leg, buildOn: 'linux', ...(hosted ? {} : { smokeSkip: noRunnerReason(name) }) };
+  };
+  const how = onLinux
+    ? '; built by BuildKit on Linux (build-on: linux): its Windows stages have no RUN'
+    : `; built on Windows: RUN on line ${run.line} (${run.stage}) needs a Windows host`;
+  const byArgs = releasesByArgs(parsed, releases, target);
+  if (byArgs) {
+    const names = [...new Set(byArgs.flatMap((v) => Object.keys(v.buildArgs ?? {})))];
+    notes.push(
+      `${byArgs.map((v) => v.platform).join(', ')} from ${why}, the release picked by ${names.map((n) => `ARG ${n}`).join(' and ')}${how}`,
+    );
+    return byArgs.map(withBuild);
+  }
+  const found = new Set(
+    stagesOf(first, 'windows')
+      .baseImages.filter((b) => isWindowsImage(b.image) || releaseOfImage(b.image))
+      .map((b) => releaseOfImage(b.image)?.name),
+  );
+  const release = WINDOWS_RELEASES.find((r) => found.size === 1 && r.name === [...found][0]);
+  if (!release) {
+    const fallback = WINDOWS_RELEASES.find((r) => r.hostedRunner)!;
+    notes.push(
+      `windows/amd64:${fallback.name} from ${why}: its tag names no single LTSC release; check that the base image matches${how}`,
+    );
+    return [withBuild({ platform: `windows/amd64:${fallback.name}` })];
+  }
+  if (release.hostedRunner || onLinux) {
+    notes.push(`windows/amd64:${release.name} from ${why}${how}`);
+    return [withBuild({ platform: `windows/amd64:${release.name}` })];
+  }
+  notes.push(
+    `windows/amd64:${release.name} from ${why}: no GitHub-hosted runner runs ${release.name}, so it needs a self-hosted runner with these labels${how}`,
+  );
+  return [
+    { platform: `windows/amd64:${release.name}`, runsOn: ['self-hosted', 'windows', release.name] },
+  ];
+}
+
+export interface ProposeOptions {
+  /** The stage to build (default: the last). */
+  readonly target?: string;
+}
+
 /**
- * Platforms from one Dockerfile: Linux (amd64, arm64) when the stages the Linux plan
- * reaches are not Windows; Windows, per release, when the Windows plan's are — by base
- * image first, then by content and by the file's name (`Dockerfile.windows`) where the
- * base image does not say.
+ * Platforms from one Dockerfile (and target): Linux (amd64, arm64) when the stages the
+ * Linux plan reaches are not Windows; Windows, per release, when the Windows plan's are —
+ * by base image first, then by content and by the file's name (`Dockerfile.windows`)
+ * where the base image does not say.
  */
-export function proposeFromDockerfile(text: string, file = 'Dockerfile'): Proposal {
+export function proposeFromDockerfile(
+  text: string,
+  file = 'Dockerfile',
+  options: ProposeOptions = {},
+): Proposal {
   const parsed = parseDockerfile({ file, text });
+  const { target } = options;
   const notes: string[] = [];
   const platforms: ProposedPlatform[] = [];
   const describe = (p: StagePlan) =>
@@ -190,19 +319,21 @@ export function proposeFromDockerfile(text: string, file = 'Dockerfile'): Propos
       : 'scratch';
   const byName = isWindowsByName(file);
 
-  const linux = plan(parsed, LINUX);
+  const linux = plan(parsed, LINUX, {}, target);
   const linuxEvidence = linux ? osEvidence(parsed, linux) : undefined;
   const linuxIsWindows =
     !!linuxEvidence &&
     linuxEvidence.linux.length === 0 &&
     (linuxEvidence.windows.length > 0 || byName);
   if (linux && linux.baseImages.every((b) => !isWindowsImage(b.image)) && !linuxIsWindows) {
-    platforms.push({ platform: 'linux/amd64' }, { platform: 'linux/arm64' });
-    notes.push(`linux/amd64, linux/arm64 from ${describe(linux)}`);
+    const linuxNotes: string[] = [];
+    platforms.push(...linuxLegs(parsed, linux, linuxNotes));
+    notes.push(`linux/amd64, linux/arm64 from ${describe(linux)}`, ...linuxNotes);
   }
 
   const hosted = WINDOWS_RELEASES.filter((r) => r.hostedRunner);
-  const first = plan(parsed, windowsPlatform(hosted[0]!));
+  const whole = plan(parsed, windowsPlatform(hosted[0]!), {}, target);
+  const first = whole ? stagesOf(whole, 'windows') : undefined;
   const evidence = first ? osEvidence(parsed, first) : undefined;
   const windowsBases =
     !!first &&
@@ -210,6 +341,7 @@ export function proposeFromDockerfile(text: string, file = 'Dockerfile'): Propos
     first.baseImages.every((b) => isWindowsImage(b.image));
   const windowsByContent =
     !!evidence &&
+    first!.stages.length > 0 &&
     evidence.linux.length === 0 &&
     first!.baseImages.every((b) => !isLinuxOnlyImageName(splitImage(b.image))) &&
     (evidence.windows.length > 0 || byName);
@@ -217,43 +349,12 @@ export function proposeFromDockerfile(text: string, file = 'Dockerfile'): Propos
     const why = windowsBases
       ? describe(first)
       : `${describe(first)}, Windows by ${evidence!.windows.length ? evidence!.windows[0] : `its name (${file})`}`;
-    const releases = new Set(
-      first.baseImages
-        .filter((b) => isWindowsImage(b.image))
-        .map((b) => releaseOfImage(b.image)?.name),
-    );
-    const release = releases.size === 1 ? [...releases][0] : undefined;
-    const found = WINDOWS_RELEASES.find((r) => r.name === release);
-    // A global ARG that names the release lets one Dockerfile build every release.
-    const byArg = releasesByArg(parsed, hosted);
-    if (byArg) {
-      platforms.push(...byArg.variants);
-      notes.push(
-        `${byArg.variants.map((v) => v.platform).join(', ')} from ${why}, the release picked by ARG ${byArg.arg}`,
-      );
-    } else if (!found) {
-      const fallback = hosted[0]!;
-      platforms.push({ platform: `windows/amd64:${fallback.name}` });
-      notes.push(
-        `windows/amd64:${fallback.name} from ${why}: its tag names no single LTSC release; check that the base image matches`,
-      );
-    } else if (found.hostedRunner) {
-      platforms.push({ platform: `windows/amd64:${found.name}` });
-      notes.push(`windows/amd64:${found.name} from ${why}`);
-    } else {
-      platforms.push({
-        platform: `windows/amd64:${found.name}`,
-        runsOn: ['self-hosted', 'windows', found.name],
-      });
-      notes.push(
-        `windows/amd64:${found.name} from ${why}: no GitHub-hosted runner runs ${found.name}, so it needs a self-hosted runner with these labels`,
-      );
-    }
+    platforms.push(...windowsLegs(parsed, first, why, target, notes));
   }
 
   const port = exposedPort(
     parsed,
-    platforms[0]?.platform.startsWith('linux') ? linux : (first ?? linux),
+    platforms[0]?.platform.startsWith('linux') ? linux : (whole ?? linux),
   );
   return { platforms, ...(port !== undefined ? { port } : {}), notes };
 }
@@ -272,111 +373,4 @@ function exposedPort(parsed: ParsedDockerfile, p: StagePlan | undefined): number
     }
   }
   return undefined;
-}
-
-export interface InitOptions {
-  readonly image: string;
-  /** The context of legs that do not name their own. */
-  readonly context: string;
-  /** The Dockerfile of legs that do not name their own (default <context>/Dockerfile). */
-  readonly dockerfile?: string;
-  readonly smokePath?: string;
-  /** Where the proposal came from, for the header. */
-  readonly source: string;
-}
-
-interface BuildPlace {
-  context: string;
-  dockerfile: string;
-}
-
-/**
- * Where each leg builds from, written as briefly as xplat.yml allows: the first leg's
- * file and context at the top level, an OS family's at `linux:`/`windows:` when it
- * differs (Dockerfile + Dockerfile.windows), a leg's own on its entry. Resolved the way
- * loadConfig resolves them: entry, then family, then top level, then <context>/Dockerfile.
- */
-function placeFields(
-  proposal: Proposal,
-  options: InitOptions,
-): {
-  top: Record<string, string>;
-  families: Record<string, Record<string, string>>;
-  entries: Record<string, string>[];
-} {
-  const place = (p: ProposedPlatform): BuildPlace => {
-    const context = p.context ?? options.context;
-    return {
-      context,
-      dockerfile: p.dockerfile ?? options.dockerfile ?? path.posix.join(context, 'Dockerfile'),
-    };
-  };
-  const places = proposal.platforms.map(place);
-  const first = places[0] ?? { context: options.context, dockerfile: options.dockerfile ?? '' };
-  const top: Record<string, string> = {};
-  if (first.context !== '.') top.context = first.context;
-  if (first.dockerfile !== path.posix.join(first.context, 'Dockerfile'))
-    top.dockerfile = first.dockerfile;
-  const topContext = first.context;
-  const defaultFile = (context: string, family: Record<string, string>) =>
-    family.dockerfile ?? top.dockerfile ?? path.posix.join(context, 'Dockerfile');
-
-  const families: Record<string, Record<string, string>> = {};
-  for (const os of ['linux', 'windows']) {
-    const mine = places.filter((_, i) => proposal.platforms[i]!.platform.startsWith(`${os}/`));
-    // Only a place every leg of the OS shares; per-release files stay on their entries.
-    const want = mine[0];
-    if (!want || mine.some((m) => m.context !== want.context || m.dockerfile !== want.dockerfile))
-      continue;
-    const family: Record<string, string> = {};
-    if (want.context !== topContext) family.context = want.context;
-    if (want.dockerfile !== defaultFile(want.context, family)) family.dockerfile = want.dockerfile;
-    if (Object.keys(family).length) families[os] = family;
-  }
-  const entries = proposal.platforms.map((p, i) => {
-    const family = families[p.platform.split('/')[0]!] ?? {};
-    const familyContext = family.context ?? topContext;
-    const want = places[i]!;
-    const entry: Record<string, string> = {};
-    if (want.context !== familyContext) entry.context = want.context;
-    if (
-      want.dockerfile !==
-      (family.dockerfile ?? top.dockerfile ?? path.posix.join(want.context, 'Dockerfile'))
-    )
-      entry.dockerfile = want.dockerfile;
-    return entry;
-  });
-  return { top, families, entries };
-}
-
-/** The xplat.yml `xplat init` writes: the schema for editors, a header saying where it came from, then the fields. */
-export function renderInitConfig(proposal: Proposal, options: InitOptions): string {
-  const { top, families, entries } = placeFields(proposal, options);
-  const data: Record<string, unknown> = { image: options.image, ...top };
-  for (const [os, family] of Object.entries(families)) data[os] = family;
-  data.platforms = proposal.platforms.map((p, i) =>
-    p.buildArgs || p.runsOn || Object.keys(entries[i]!).length
-      ? {
-          platform: p.platform,
-          ...entries[i],
-          ...(p.runsOn ? { 'runs-on': [...p.runsOn] } : {}),
-          ...(p.buildArgs ? { 'build-args': { ...p.buildArgs } } : {}),
-        }
-      : p.platform,
-  );
-  if (proposal.port !== undefined)
-    data.smoke = { port: proposal.port, path: options.smokePath ?? '/' };
-  const doc = new Document(data, { aliasDuplicateObjects: false });
-  doc.commentBefore = [
-    // First, so editors with the YAML language server complete and check the file.
-    ` ${CONFIG_SCHEMA_MODELINE}`,
-    ` xplat.yml, written by \`xplat init\` from ${options.source}. Edit it, then run`,
-    ` \`${XPLAT_NPX} generate\` to write .github/workflows/xplat.yml (\`${XPLAT_NPX} plan\` shows the matrix).`,
-    ...proposal.notes.map((n) => ` - ${n}`),
-    ...(proposal.leftOut ?? []).map((l) => ` - left out ${formatLeftOut(l)}`),
-    ...(proposal.port === undefined
-      ? [' No EXPOSE found: add smoke: { port: ..., path: ... } to probe the service over HTTP.']
-      : []),
-  ].join('\n');
-  return doc.toString({ lineWidth: 0, singleQuote: true });
 }

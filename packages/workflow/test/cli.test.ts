@@ -261,7 +261,9 @@ describe('xplat init', () => {
     expect(run.stdout).toMatch(
       /windows\/amd64:ltsc2025\s+windows-2025 \(native\)\s+windows-2025\s+Dockerfile\.windows\s/,
     );
-    expect(run.stdout).toMatch(/linux\/arm64\s+ubuntu-24\.04-arm \(native\)\s+ubuntu-24\.04-arm\s+Dockerfile\s/);
+    expect(run.stdout).toMatch(
+      /linux\/arm64\s+ubuntu-24\.04-arm \(native\)\s+ubuntu-24\.04-arm\s+Dockerfile\s/,
+    );
     expect(run.stdout).toContain('wrote xplat.yml, .github/workflows/xplat.yml, .gitignore');
     expect(run.stdout).toContain('added .xplat/ to .gitignore');
 

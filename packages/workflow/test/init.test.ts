@@ -14,7 +14,7 @@ import {
   ensureXplatIgnored,
   findDockerfiles,
   formatLeftOut,
-  groupDockerfiles,
+  groupImages,
   ignoresXplatState,
   initRepository,
   isWindowsByName,
@@ -51,17 +51,19 @@ const CASES: readonly Case[] = [
     legs: [
       ['linux/amd64', 'Dockerfile', '.', {}],
       ['linux/arm64', 'Dockerfile', '.', {}],
+      // Its Windows stages only copy: built on Linux, so ltsc2019 too (not smoke-tested).
+      ['windows/amd64:ltsc2019', 'Dockerfile.windows', '.', { WINDOWS_VERSION: 'ltsc2019' }],
       ['windows/amd64:ltsc2022', 'Dockerfile.windows', '.', { WINDOWS_VERSION: 'ltsc2022' }],
       ['windows/amd64:ltsc2025', 'Dockerfile.windows', '.', { WINDOWS_VERSION: 'ltsc2025' }],
     ],
     leftOut: [],
-    yaml: { windows: { dockerfile: 'Dockerfile.windows' } },
+    yaml: { windows: { dockerfile: 'Dockerfile.windows', 'build-on': 'linux' } },
   },
   {
     repo: 'windows-hostprocess',
     legs: [['windows/amd64:ltsc2022', 'Dockerfile', '.', {}]],
     leftOut: [],
-    yaml: {},
+    yaml: { windows: { 'build-on': 'linux' } },
   },
   {
     repo: 'dockerfiles-folder',
@@ -81,9 +83,7 @@ const CASES: readonly Case[] = [
         { WINDOWS_VERSION: 'ltsc2025' },
       ],
     ],
-    leftOut: [
-      'linux/amd64, linux/arm64 from dockerfiles/Dockerfile.arm64v8: built from dockerfiles/Dockerfile',
-    ],
+    leftOut: ['linux/arm64 from dockerfiles/Dockerfile.arm64v8: built from dockerfiles/Dockerfile'],
     yaml: {
       dockerfile: 'dockerfiles/Dockerfile',
       windows: { dockerfile: 'dockerfiles/Dockerfile.windows' },
@@ -109,16 +109,17 @@ const CASES: readonly Case[] = [
       ['windows/amd64:ltsc2025', 'windows/ltsc2025/Dockerfile', '.', {}],
     ],
     leftOut: [],
-    yaml: {},
+    yaml: { windows: { 'build-on': 'linux' } },
   },
   {
     repo: 'nanoserver-arg',
     legs: [
+      ['windows/amd64:ltsc2019', 'Dockerfile.Windows', '.', { BASE_TAG: 'ltsc2019' }],
       ['windows/amd64:ltsc2022', 'Dockerfile.Windows', '.', { BASE_TAG: 'ltsc2022' }],
       ['windows/amd64:ltsc2025', 'Dockerfile.Windows', '.', { BASE_TAG: 'ltsc2025' }],
     ],
     leftOut: [],
-    yaml: { dockerfile: 'Dockerfile.Windows' },
+    yaml: { dockerfile: 'Dockerfile.Windows', windows: { 'build-on': 'linux' } },
   },
 ];
 
@@ -286,9 +287,15 @@ describe('finding Dockerfiles', () => {
       'tools/lint.Dockerfile',
       'windows/ltsc2025/Dockerfile',
     ]);
-    expect(groupDockerfiles(found)).toEqual({
-      group: ['app.nanoserver', 'Dockerfile', 'Dockerfile.windows', 'windows/ltsc2025/Dockerfile'],
-      others: ['tools/lint.Dockerfile'],
+    expect(groupImages(found, 'repo')).toEqual({
+      images: [
+        { name: 'app', files: ['app.nanoserver'] },
+        {
+          name: 'repo',
+          files: ['Dockerfile', 'Dockerfile.windows', 'windows/ltsc2025/Dockerfile'],
+        },
+      ],
+      secondary: ['tools/lint.Dockerfile'],
     });
   });
 });

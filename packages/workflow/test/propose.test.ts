@@ -30,16 +30,51 @@ describe('proposeFromDockerfile', () => {
 
   it('takes the Windows release from the base image tag', () => {
     expect(platforms('FROM mcr.microsoft.com/windows/nanoserver:ltsc2025\nCMD ["cmd"]\n')).toEqual([
-      { platform: 'windows/amd64:ltsc2025' },
+      { platform: 'windows/amd64:ltsc2025', buildOn: 'linux' },
     ]);
-    expect(platforms('FROM mcr.microsoft.com/dotnet/aspnet:8.0-nanoserver-ltsc2022\n')).toEqual([
-      { platform: 'windows/amd64:ltsc2022' },
+    expect(
+      platforms('FROM mcr.microsoft.com/dotnet/aspnet:8.0-nanoserver-ltsc2022\nRUN dir\n'),
+    ).toEqual([{ platform: 'windows/amd64:ltsc2022' }]);
+  });
+
+  it('proposes ltsc2019 that needs a Windows host on a self-hosted runner (no hosted runner has it)', () => {
+    expect(platforms('FROM mcr.microsoft.com/windows/servercore:ltsc2019\nRUN dir\n')).toEqual([
+      { platform: 'windows/amd64:ltsc2019', runsOn: ['self-hosted', 'windows', 'ltsc2019'] },
     ]);
   });
 
-  it('proposes ltsc2019 on a self-hosted runner (no hosted runner has it)', () => {
-    expect(platforms('FROM mcr.microsoft.com/windows/servercore:ltsc2019\n')).toEqual([
-      { platform: 'windows/amd64:ltsc2019', runsOn: ['self-hosted', 'windows', 'ltsc2019'] },
+  it('builds ltsc2019 without RUN on Linux, and skips its smoke test (no runner of its release)', () => {
+    expect(platforms('FROM mcr.microsoft.com/windows/servercore:ltsc2019\nCOPY a.exe /\n')).toEqual(
+      [
+        {
+          platform: 'windows/amd64:ltsc2019',
+          buildOn: 'linux',
+          smokeSkip: 'no GitHub-hosted ltsc2019 runner to run it on',
+        },
+      ],
+    );
+  });
+
+  it('sets every ARG that picks the release together, and the ARCH arg per architecture', () => {
+    const windows = [
+      'ARG ADDON_IMAGE=servercore:1809',
+      'ARG BASE_IMAGE=nanoserver:1809',
+      'ARG REGISTRY=mcr.microsoft.com/windows',
+      'FROM ${REGISTRY}/${ADDON_IMAGE} AS addon',
+      'FROM ${REGISTRY}/${BASE_IMAGE}',
+      'COPY --from=addon /Windows/System32/netapi32.dll /Windows/System32/netapi32.dll',
+      '',
+    ].join('\n');
+    expect(proposeFromDockerfile(windows, 'Dockerfile.Windows').platforms[1]).toEqual({
+      platform: 'windows/amd64:ltsc2022',
+      buildOn: 'linux',
+      buildArgs: { ADDON_IMAGE: 'servercore:ltsc2022', BASE_IMAGE: 'nanoserver:ltsc2022' },
+    });
+    const linux =
+      'FROM --platform=linux/amd64 golang:1.24 AS build\nARG ARCH=amd64\nRUN make ARCH=${ARCH}\nFROM gcr.io/distroless/base\nCOPY --from=build /bin/app /app\n';
+    expect(platforms(linux)).toEqual([
+      { platform: 'linux/amd64' },
+      { platform: 'linux/arm64', buildArgs: { ARCH: 'arm64' } },
     ]);
   });
 
@@ -55,11 +90,18 @@ describe('proposeFromDockerfile', () => {
       '',
     ].join('\n');
     const proposal = proposeFromDockerfile(text);
+    const skip = 'no GitHub-hosted ltsc2019 runner to run it on';
     expect(proposal.platforms).toEqual([
       { platform: 'linux/amd64' },
       { platform: 'linux/arm64' },
-      { platform: 'windows/amd64:ltsc2022', buildArgs: { WIN: 'ltsc2022' } },
-      { platform: 'windows/amd64:ltsc2025', buildArgs: { WIN: 'ltsc2025' } },
+      {
+        platform: 'windows/amd64:ltsc2019',
+        buildArgs: { WIN: 'ltsc2019' },
+        buildOn: 'linux',
+        smokeSkip: skip,
+      },
+      { platform: 'windows/amd64:ltsc2022', buildArgs: { WIN: 'ltsc2022' }, buildOn: 'linux' },
+      { platform: 'windows/amd64:ltsc2025', buildArgs: { WIN: 'ltsc2025' }, buildOn: 'linux' },
     ]);
     expect(proposal.port).toBe(8080);
     // What init writes loads as a config.
@@ -69,22 +111,33 @@ describe('proposeFromDockerfile', () => {
     expect(config.images[0]!.legs.map((l) => l.name)).toEqual([
       'linux/amd64',
       'linux/arm64',
+      'windows/amd64:ltsc2019',
       'windows/amd64:ltsc2022',
       'windows/amd64:ltsc2025',
     ]);
-    expect(config.images[0]!.legs[3]!.smoke).toEqual({ port: 8080, path: '/' });
+    expect(config.images[0]!.legs[4]!.smoke).toEqual({ port: 8080, path: '/' });
   });
 });
 
 describe('proposeFromDockerfile by content and name', () => {
   const windows22 = [{ platform: 'windows/amd64:ltsc2022' }];
+  const onLinux22 = [{ platform: 'windows/amd64:ltsc2022', buildOn: 'linux' }];
+  const skip = 'no GitHub-hosted ltsc2019 runner to run it on';
+  /** Every release, built on Linux, from build args. */
+  const everyRelease = (arg: string, values: [string, string, string]) =>
+    ['ltsc2019', 'ltsc2022', 'ltsc2025'].map((r, i) => ({
+      platform: `windows/amd64:${r}`,
+      buildArgs: { [arg]: values[i]! },
+      buildOn: 'linux',
+      ...(r === 'ltsc2019' ? { smokeSkip: skip } : {}),
+    }));
   const linux = [{ platform: 'linux/amd64' }, { platform: 'linux/arm64' }];
   it.each([
     [
       'a HostProcess base that names no OS, with an .exe entrypoint',
       'Dockerfile',
       'ARG BASE=mcr.microsoft.com/oss/kubernetes/windows-host-process-containers-base-image:v1.0.0\nFROM $BASE\nCOPY out/x.exe /x.exe\nENTRYPOINT ["x.exe"]\n',
-      windows22,
+      onLinux22,
     ],
     [
       'an unknown base with a PowerShell SHELL',
@@ -96,7 +149,7 @@ describe('proposeFromDockerfile by content and name', () => {
       'an unknown base, Windows by the file name only',
       'Dockerfile.windows',
       'FROM example.com/base:1.0\nCOPY app /app\n',
-      windows22,
+      onLinux22,
     ],
     [
       'an unknown base with apt-get stays Linux, whatever the name',
@@ -111,28 +164,22 @@ describe('proposeFromDockerfile by content and name', () => {
       linux,
     ],
     [
-      'a release year in an ARG (ltsc${WIN_VERSION}, WIN_VERSION=2019): the hosted releases',
+      'a release year in an ARG (ltsc${WIN_VERSION}, WIN_VERSION=2019): every release, built on Linux',
       'Dockerfile',
       '# escape=`\nARG WIN_VERSION=2019\nFROM mcr.microsoft.com/windows/nanoserver:ltsc${WIN_VERSION}\nCOPY app.exe ./app.exe\n',
-      [
-        { platform: 'windows/amd64:ltsc2022', buildArgs: { WIN_VERSION: '2022' } },
-        { platform: 'windows/amd64:ltsc2025', buildArgs: { WIN_VERSION: '2025' } },
-      ],
+      everyRelease('WIN_VERSION', ['2019', '2022', '2025']),
     ],
     [
       'a base tag ARG without a default',
       'Dockerfile.windows',
       'ARG BASE_TAG\nFROM mcr.microsoft.com/windows/nanoserver:${BASE_TAG}\n',
-      [
-        { platform: 'windows/amd64:ltsc2022', buildArgs: { BASE_TAG: 'ltsc2022' } },
-        { platform: 'windows/amd64:ltsc2025', buildArgs: { BASE_TAG: 'ltsc2025' } },
-      ],
+      everyRelease('BASE_TAG', ['ltsc2019', 'ltsc2022', 'ltsc2025']),
     ],
     [
       'an ARG that does not reach FROM picks no release',
       'Dockerfile',
       'ARG VERSION\nFROM mcr.microsoft.com/windows/nanoserver:ltsc2025\nLABEL v=$VERSION\n',
-      [{ platform: 'windows/amd64:ltsc2025' }],
+      [{ platform: 'windows/amd64:ltsc2025', buildOn: 'linux' }],
     ],
   ])('%s', (_what, file, text, want) => {
     expect(proposeFromDockerfile(text, file).platforms).toEqual(want);

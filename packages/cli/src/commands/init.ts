@@ -16,18 +16,22 @@ import { asUsage, UsageError } from '../flags.js';
 
 const usage = `usage: xplat init [--dir DIR] [--dockerfile FILE ...] [--image REPO] [--platforms LIST] [options]
 
-Start using xplat in a repository: find the image's Dockerfiles (Dockerfile next to
-Dockerfile.windows, windows.Dockerfile, *.nanoserver or windows/.../Dockerfile), propose
-platforms from each (Linux and/or Windows by base image and content, the Windows release
-from the base image tag), keep only legs that xplat lint accepts, and write xplat.yml,
+Start using xplat in a repository: find its Dockerfiles (four folders deep: Dockerfile
+next to Dockerfile.windows, build/linux + build/windows, src/app + src/app-windows,
+x.Dockerfile + x-windows.Dockerfile, Dockerfile.linux.arm64, ...), group them into images
+(several images: images: in xplat.yml), propose platforms from each file and final stage
+(Linux and/or Windows by base image and content, the Windows release from the base image
+tag or the build args that pick it, build-on: linux when the Windows stages only copy
+files), keep only legs that xplat lint accepts, name what the builds COPY that the
+repository lacks (and the make target that writes it), and write xplat.yml,
 .github/workflows/xplat.yml and a .gitignore line for .xplat/ (xplat run's state).
 Existing xplat.yml and workflow are never overwritten without --force.
 
   --dir DIR          the repository root (default: the current folder)
   --dockerfile FILE  a Dockerfile of the image, from DIR; repeat for one per OS
-                     (default: found at the root or below)
+                     (default: every image found at the root or below)
   --image REPO       the repository to push to (default: ghcr.io/<owner>/<repo> of the
-                     GitHub remote)
+                     GitHub remote; with several images, <owner>/<image name>)
   --platforms LIST   the platforms instead of the proposal (linux/amd64,windows/amd64:ltsc2022)
   --port N           the port to smoke-test (default: the Dockerfile's EXPOSE)
   --path P           the HTTP path to smoke-test (default /)
@@ -79,7 +83,6 @@ export const initCommand: Command = {
       env: io.env,
     });
     for (const warning of result.warnings) io.logger.warning(warning);
-    const leftOut = result.proposal.leftOut ?? [];
     // The next commands as the user runs them: through npx, on the same folder.
     const dir = values.dir === '.' ? '' : ` --dir ${values.dir}`;
     const next = [
@@ -90,9 +93,17 @@ export const initCommand: Command = {
     const width = Math.max(...next.map(([command]) => command.length));
     io.stdout(
       [
-        `from ${result.dockerfiles.join(' and ')}:`,
-        ...result.proposal.notes.map((n) => `  ${n}`),
-        ...(leftOut.length ? ['left out:', ...leftOut.map((l) => `  ${formatLeftOut(l)}`)] : []),
+        ...result.images.flatMap((image) => {
+          const files = [...new Set(image.proposal.platforms.map((p) => p.dockerfile))];
+          const leftOut = image.proposal.leftOut ?? [];
+          return [
+            `${result.images.length > 1 ? `${image.name} (${image.image}) ` : ''}from ${files.join(' and ')}:`,
+            ...image.proposal.notes.map((n) => `  ${n}`),
+            ...(leftOut.length
+              ? ['left out:', ...leftOut.map((l) => `  ${formatLeftOut(l)}`)]
+              : []),
+          ];
+        }),
         '',
         renderPlan(planFromConfig(result.config)),
         '',

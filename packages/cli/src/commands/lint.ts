@@ -327,7 +327,7 @@ function lintJobs(parsed: ParsedFlags, io: CliIO, project: Project): LintJob[] {
   const wanted: { platform: Platform; leg: ResolvedLeg | undefined }[] = platformFlags.length
     ? parsePlatformList(platformFlags.join(','), 'platform').map((platform) => ({
         platform,
-        leg: pickLeg(project, formatPlatform(platform)),
+        leg: pickLeg(project, formatPlatform(platform)) ?? sameOsLeg(project, platform),
       }))
     : project.config
       ? projectImage(project)!.legs.map((leg) => ({ platform: leg.platform, leg }))
@@ -355,6 +355,30 @@ function lintJobs(parsed: ParsedFlags, io: CliIO, project: Project): LintJob[] {
       runner,
     };
   });
+}
+
+/**
+ * For a platform xplat.yml does not list (windows/amd64:ltsc2019 next to ltsc2022): its
+ * OS family's file, context and target when every leg of that OS shares them, with the
+ * build args they all share. Never the other OS's Dockerfile.
+ */
+export function sameOsLeg(project: Project, platform: Platform): ResolvedLeg | undefined {
+  const legs = (projectImage(project)?.legs ?? []).filter((l) => l.platform.os === platform.os);
+  const first = legs[0];
+  if (
+    !first ||
+    legs.some(
+      (l) =>
+        l.dockerfile !== first.dockerfile ||
+        l.context !== first.context ||
+        l.target !== first.target,
+    )
+  )
+    return undefined;
+  const buildArgs = Object.fromEntries(
+    Object.entries(first.buildArgs).filter(([k, v]) => legs.every((l) => l.buildArgs[k] === v)),
+  );
+  return { ...first, platform, name: formatPlatform(platform), buildArgs };
 }
 
 /** The label of the runner that builds a leg when it is one label (windows-2022), for host checks. */

@@ -1,7 +1,8 @@
 /**
  * XP001–XP005: the base images of each stage. Windows images must pin a release the
- * build host can run with process isolation, and the target's release must be the
- * leg's; no stage may mix a Linux-only image into Windows or the other way round.
+ * build host can run with process isolation (a leg built on Linux has no Windows host,
+ * so only the release matters), and the target's release must be the leg's; no stage
+ * may mix a Linux-only image into Windows or the other way round.
  */
 import {
   buildNumber,
@@ -12,6 +13,7 @@ import {
   runsUnderProcessIsolation,
   WINDOWS_RELEASES,
 } from '@xplat/core';
+import { buildArgAdvice, buildOnLinuxAdvice } from '../advice.js';
 import { expandVariables, referencedVariables } from '../args.js';
 import {
   isLinuxOnlyImageName,
@@ -19,9 +21,15 @@ import {
   isWindowsImageName,
   splitImage,
   windowsReleaseOfTag,
-  windowsVariantFor,
   type ImageRef,
 } from '../images.js';
+import {
+  isPublishedOrUnknown,
+  knowsWindowsTags,
+  publishedWindowsTag,
+  type ReleaseName,
+} from '../windows-tags.js';
+import { isWindowsOnLinux } from '../leg.js';
 import type { BaseImage, Stage } from '../types.js';
 import { parsedStage, stageLabel, type LintContext } from './context.js';
 
@@ -36,27 +44,34 @@ export function hostOsVersionForRunner(runner: string): string | undefined {
   return WINDOWS_RELEASES.find((r) => r.hostedRunner === name)?.build;
 }
 
-/** The tag to suggest for a Windows image of release `release` (e.g. ltsc2022). */
-export function suggestedWindowsImage(ref: ImageRef, release: string): string {
-  const repo = ref.repository;
-  if (/^microsoft\/(windowsservercore|nanoserver)$/.test(repo)) {
-    return `mcr.microsoft.com/windows/${repo.endsWith('nanoserver') ? 'nanoserver' : 'servercore'}:${release}`;
-  }
-  if (repo === 'mcr.microsoft.com/windows/servercore/iis')
-    return `${repo}:windowsservercore-${release}`;
-  if (/^mcr\.microsoft\.com\/windows(\/|$)/.test(repo)) return `${repo}:${release}`;
-  const tag = ref.tag && ref.tag.toLowerCase() !== 'latest' ? ref.tag : '<version>';
-  const variant = /^(.*?)(windowsservercore|nanoserver)/i.exec(tag);
-  if (!variant && !WINDOWS_VARIANT_TAGS.test(repo) && !isWindowsImageName(ref)) {
-    // An image whose tag scheme xplat does not know: say what to look for.
-    return `a tag of ${repo} built for ${release}`;
-  }
-  return `${repo}:${variant ? variant[0] : `${tag}-${windowsVariantFor(ref)}`}-${release}`;
+/**
+ * `repo:tag` of the image like `ref` that its repository publishes for `release` (see
+ * windows-tags.ts), or undefined when it publishes none or its tags are not known. The
+ * retired Docker Hub names (microsoft/nanoserver) map to their MCR repositories.
+ */
+export function publishedImage(ref: ImageRef, release: string): string | undefined {
+  const retired = /^microsoft\/(windowsservercore|nanoserver)$/.exec(ref.repository);
+  const target: ImageRef = retired
+    ? {
+        repository: `mcr.microsoft.com/windows/${retired[1] === 'nanoserver' ? 'nanoserver' : 'servercore'}`,
+      }
+    : ref;
+  const name = releaseByName(release)?.name as ReleaseName | undefined;
+  const tag = name ? publishedWindowsTag(target, name) : undefined;
+  return tag ? `${target.repository}:${tag}` : undefined;
 }
 
-/** Images known to publish `<version>-nanoserver-<release>` / `-windowsservercore-` tags. */
-const WINDOWS_VARIANT_TAGS =
-  /^(golang|python|eclipse-temurin|openjdk|mongo|ruby|rust|mcr\.microsoft\.com\/(dotnet|powershell)\/?|jenkins\/|winamd64\/)/;
+/**
+ * What to suggest for a Windows image of release `release` (e.g. ltsc2022): a tag its
+ * repository publishes, else the release without a tag (never a tag that may not exist).
+ */
+export function suggestedWindowsImage(ref: ImageRef, release: string): string {
+  const image = publishedImage(ref, release);
+  if (image) return image;
+  return knowsWindowsTags(ref)
+    ? `an image of ${release} (${ref.repository} has none)`
+    : `a tag of ${ref.repository} built for ${release}`;
+}
 
 /**
  * The global ARG a FROM takes its Windows release from, and the value that makes it
@@ -75,23 +90,26 @@ export function releaseArg(
   const ps = parsedStage(ctx, base.stage);
   const values = ctx.plan.globalValues;
   const year = target.name.replace(/^ltsc/, '');
-  const replaceRelease = (v: string): string =>
+  // ltsc2019 is also written 1809 (the only name Nano Server has for it).
+  const names = target.name === 'ltsc2019' ? [target.name, '1809'] : [target.name];
+  const replaceRelease = (v: string, releaseName: string): string =>
     v.replace(
       /ltsc20\d\d|10\.0\.\d{5}(\.\d+)?|(?<=^|[-_.:])(1809|2019|2022|2025|unknown)(?=$|[-_.])/i,
-      (m) => (/^10\./.test(m) ? target.build : /^20\d\d$/.test(m) ? year : target.name),
+      (m) => (/^10\./.test(m) ? target.build : /^20\d\d$/.test(m) ? year : releaseName),
     );
   for (const name of new Set(referencedVariables(ps.from, ctx.parsed.escapeChar))) {
     const current = values[name];
-    // The user's own form first: "2019" -> "2022", a whole image -> its pinned variant.
+    const whole =
+      current && current === base.image
+        ? publishedImage(splitImage(current), target.name)
+        : undefined;
+    // The user's own form first: "2019" -> "2022", a whole image -> its published variant.
     const candidates = [
-      ...(current ? [replaceRelease(current)] : []),
-      ...(current && current === base.image
-        ? [suggestedWindowsImage(splitImage(current), target.name)]
-        : []),
-      target.name,
+      ...(current ? names.map((n) => replaceRelease(current, n)) : []),
+      ...(whole ? [whole] : []),
+      ...names,
       year,
       target.build,
-      ...(target.name === 'ltsc2019' ? ['1809'] : []),
     ];
     for (const value of candidates) {
       let resolved: string;
@@ -102,8 +120,15 @@ export function releaseArg(
       } catch {
         continue;
       }
-      const found = windowsReleaseOfTag(splitImage(resolved).tag);
-      if (value !== current && found && buildNumber(found) === buildNumber(target.build)) {
+      const ref = splitImage(resolved);
+      const found = windowsReleaseOfTag(ref.tag);
+      if (
+        value !== current &&
+        found &&
+        buildNumber(found) === buildNumber(target.build) &&
+        // Never advise a value that names a tag the repository does not publish.
+        isPublishedOrUnknown(ref, target.name as ReleaseName)
+      ) {
         return { name, value, current };
       }
     }
@@ -111,11 +136,11 @@ export function releaseArg(
   return undefined;
 }
 
-/** ` (the release comes from ARG X, now "2019": pass --build-arg X=2022)`, or ''. */
+/** `; the release comes from ARG X (now "2019"): set it for this leg, build-args: ...`, or ''. */
 function releaseArgHint(ctx: LintContext, base: BaseImage, release: string): string {
   const arg = releaseArg(ctx, base, release);
   if (!arg) return '';
-  return `; the release comes from ARG ${arg.name}${arg.current !== undefined ? ` (now "${arg.current}")` : ''}: set it for this leg with --build-arg ${arg.name}=${arg.value}`;
+  return `; the release comes from ARG ${arg.name}${arg.current !== undefined ? ` (now "${arg.current}")` : ''}: set it for this leg, ${buildArgAdvice(arg.name, arg.value)}`;
 }
 
 function releaseLabel(osVersion: string): string {
@@ -125,8 +150,12 @@ function releaseLabel(osVersion: string): string {
 
 export function checkBaseImages(ctx: LintContext): void {
   const { plan, options } = ctx;
-  const host =
-    options.hostOsVersion ?? (options.runner ? hostOsVersionForRunner(options.runner) : undefined);
+  // Built by BuildKit on Linux, the leg has no Windows host: no release to run it on.
+  const onLinux = isWindowsOnLinux(options);
+  const host = onLinux
+    ? undefined
+    : (options.hostOsVersion ??
+      (options.runner ? hostOsVersionForRunner(options.runner) : undefined));
   const legRelease = options.platform.os === 'windows' ? options.platform.osVersion : undefined;
   const suggestion = releaseForOsVersion(legRelease ?? host ?? '')?.name ?? 'ltsc2022';
 
@@ -150,7 +179,7 @@ export function checkBaseImages(ctx: LintContext): void {
       ctx.add(
         'XP005',
         base.line,
-        `"${base.image}" is a Linux-only image, but ${where} builds for Windows; use a Windows image here (e.g. mcr.microsoft.com/windows/nanoserver:${suggestion}), or move this step into a Linux-only stage that the Windows target does not reach${base.stage.platformFlag ? ' (on a Windows runner $BUILDPLATFORM is Windows too)' : ''}`,
+        `"${base.image}" is a Linux-only image, but ${where} builds for Windows; use a Windows image here (e.g. ${suggestedWindowsImage({ repository: 'mcr.microsoft.com/windows/nanoserver' }, suggestion)}), or move this step into a Linux-only stage that the Windows target does not reach${base.stage.platformFlag ? ` (on a Windows runner $BUILDPLATFORM is Windows too)${buildOnLinuxAdvice(ctx.parsed, options, 'where $BUILDPLATFORM is Linux')}` : ''}`,
       );
       continue;
     }
@@ -177,7 +206,7 @@ export function checkBaseImages(ctx: LintContext): void {
       ctx.add(
         'XP001',
         base.line,
-        `Windows base image "${base.image}" ${ref.tag ? 'uses :latest' : 'has no tag'}${empty.length ? ` because ${empty.map((n) => `ARG ${n}`).join(', ')} ${empty.length > 1 ? 'are' : 'is'} empty` : ''}; Windows images are per release, pin one: ${suggestedWindowsImage(ref, suggestion)} (or @sha256:<digest>)${empty.length ? `, e.g. with --build-arg ${empty[0]}=${suggestion} or a default in the ARG` : ''}`,
+        `Windows base image "${base.image}" ${ref.tag ? 'uses :latest' : 'has no tag'}${empty.length ? ` because ${empty.map((n) => `ARG ${n}`).join(', ')} ${empty.length > 1 ? 'are' : 'is'} empty` : ''}; Windows images are per release, pin one: ${suggestedWindowsImage(ref, suggestion)} (or @sha256:<digest>)${empty.length ? `, e.g. with ${buildArgAdvice(empty[0] as string, suggestion)} or a default in the ARG` : ''}`,
       );
       continue;
     }
@@ -198,13 +227,13 @@ export function checkBaseImages(ctx: LintContext): void {
       ctx.add(
         'XP003',
         base.line,
-        `"${base.image}" is Windows ${releaseLabel(release)}, which ${options.hostOsVersion || !options.runner ? `a host of build ${host}` : `a ${options.runner} host (${host})`} cannot run with process isolation (hosted runners have no Hyper-V); use a base of a release it runs (${runnable || 'none known'}), or ${runner ? `build this leg on ${runner}` : 'build it on a self-hosted host of that release'}${legRelease && runsUnderProcessIsolation(host, legRelease) && buildNumber(legRelease) !== buildNumber(release) ? releaseArgHint(ctx, base, legRelease) : ''}`,
+        `"${base.image}" is Windows ${releaseLabel(release)}, which ${options.hostOsVersion || !options.runner ? `a host of build ${host}` : `a ${options.runner} host (${host})`} cannot run with process isolation (hosted runners have no Hyper-V); use a base of a release it runs (${runnable || 'none known'}), or ${runner ? `build this leg on ${runner} (runs-on: ${runner} in xplat.yml, --runner ${runner} for xplat lint)` : 'build it on your own runner of that release (runs-on: its label in xplat.yml, --host-os-version for xplat lint)'}${buildOnLinuxAdvice(ctx.parsed, options)}${legRelease && runsUnderProcessIsolation(host, legRelease) && buildNumber(legRelease) !== buildNumber(release) ? releaseArgHint(ctx, base, legRelease) : ''}`,
       );
-    } else if (!host && !releaseForOsVersion(release)?.hostedRunner) {
+    } else if (!host && !onLinux && !releaseForOsVersion(release)?.hostedRunner) {
       ctx.add(
         'XP003',
         base.line,
-        `"${base.image}" is Windows ${releaseLabel(release)}, which no GitHub-hosted runner runs with process isolation (windows-2022 is ltsc2022, windows-2025 is ltsc2025); move to an ltsc2022 or ltsc2025 base, or give the host build (hostOsVersion) of your own runner${legRelease && buildNumber(legRelease) !== buildNumber(release) ? releaseArgHint(ctx, base, legRelease) : ''}`,
+        `"${base.image}" is Windows ${releaseLabel(release)}, which no GitHub-hosted runner runs with process isolation (windows-2022 is ltsc2022, windows-2025 is ltsc2025); move to an ltsc2022 or ltsc2025 base, or build it on your own runner of that release (runs-on: its label in xplat.yml, --host-os-version for xplat lint)${buildOnLinuxAdvice(ctx.parsed, options)}${legRelease && buildNumber(legRelease) !== buildNumber(release) ? releaseArgHint(ctx, base, legRelease) : ''}`,
       );
     }
     if (

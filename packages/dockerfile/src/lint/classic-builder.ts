@@ -1,6 +1,6 @@
 /**
  * XP017: BuildKit-only syntax on a leg the classic builder builds, which every Windows
- * leg does unless `builder` says otherwise. render.ts owns the list of what the classic
+ * leg built on Windows does unless `builder` says otherwise (see isClassicLeg). render.ts owns the list of what the classic
  * builder rejects (it must know it to render the file), so this only decides when it applies.
  *
  * XP024: `FROM --platform=$BUILDPLATFORM` says "run this stage on the build machine",
@@ -10,8 +10,10 @@
  * written for a POSIX shell (GOOS=... go build, export, chmod, /usr/...); a stage whose
  * RUN steps also work on Windows is fine (the repository's multi-os example is one).
  */
+import { buildOnLinuxAdvice } from '../advice.js';
 import { referencedVariables } from '../args.js';
 import { isLinuxOnlyImageName, isWindowsImageName, splitImage } from '../images.js';
+import { isClassicLeg } from '../leg.js';
 import { classicBuilderProblems } from '../render.js';
 import type { LintContext } from './context.js';
 import { parsedStage, rootImage, stageLabel } from './context.js';
@@ -28,17 +30,9 @@ function posixRun(text: string): string | undefined {
   return p ? `"${p}"` : undefined;
 }
 
-function isClassic(ctx: LintContext): boolean {
-  const { options } = ctx;
-  return (
-    options.builder === 'classic' ||
-    (options.builder === undefined && options.platform.os === 'windows')
-  );
-}
-
 export function checkClassicBuilder(ctx: LintContext): void {
   const { parsed, plan, options } = ctx;
-  if (!isClassic(ctx)) return;
+  if (!isClassicLeg(options)) return;
   for (const f of classicBuilderProblems(parsed, plan, options)) ctx.findings.push(f);
   checkBuildPlatformStages(ctx);
 }
@@ -61,7 +55,7 @@ function checkBuildPlatformStages(ctx: LintContext): void {
     ctx.add(
       'XP024',
       stage.line,
-      `FROM --platform=${ps.platformFlag} runs ${stageLabel(stage)} on the build machine, and the classic builder of this Windows leg has only the Windows host, so RUN on line ${run.line} (${what}, written for a POSIX shell) runs in a Windows ${ref.repository} container, not on Linux; build this leg with BuildKit on a Linux node (builder: buildx), or make the stage Windows-native (a Windows-tagged base and Windows commands)`,
+      `FROM --platform=${ps.platformFlag} runs ${stageLabel(stage)} on the build machine, and the classic builder of this Windows leg has only the Windows host, so RUN on line ${run.line} (${what}, written for a POSIX shell) runs in a Windows ${ref.repository} container, not on Linux; make the stage Windows-native (a Windows-tagged base and Windows commands)${buildOnLinuxAdvice(ctx.parsed, ctx.options, 'where $BUILDPLATFORM is Linux')}`,
     );
   }
 }

@@ -6,6 +6,7 @@
  */
 import { planStages } from '../plan.js';
 import type { Finding, LintOptions, ParsedDockerfile, Severity } from '../types.js';
+import { checkArchArgs } from './arch-args.js';
 import { checkBaseImages } from './base-images.js';
 import { checkClassicBuilder } from './classic-builder.js';
 import { parsedStage, type LintContext } from './context.js';
@@ -18,6 +19,7 @@ import { checkLinuxStage, checkWindowsStage } from './os-content.js';
 import { checkPlatformArgs, checkTwoEnv } from './platform-args.js';
 import { LINT_RULES } from './rules.js';
 import { checkScripts } from './scripts.js';
+import { checkWindowsRunOnLinux } from './windows-on-linux.js';
 import { checkWindowsPath, checkWindowsShellSyntax } from './windows-shell.js';
 
 const RULE_SEVERITY = new Map(LINT_RULES.map((r) => [r.id, r.severity]));
@@ -61,9 +63,11 @@ export async function lintDockerfile(
   checkFromResolution(ctx);
   checkBaseImages(ctx);
   checkDuplicateFlags(ctx);
+  checkArchArgs(ctx);
   for (const stage of plan.stages) {
     const ps = parsedStage(ctx, stage);
     if (stage.platform.os === 'windows') {
+      checkWindowsRunOnLinux(ctx, stage, ps);
       checkWindowsStage(ctx, stage, ps);
       checkWindowsShellSyntax(ctx, stage, ps);
       checkWindowsPath(ctx, stage, ps);

@@ -33,7 +33,7 @@ export function checkRunAndHealthcheck(ctx: LintContext, stage: Stage, ps: Parse
           ctx.add(
             'XP013',
             net.line,
-            'RUN --network=host needs the network.host entitlement (buildx build --allow network.host) and the classic builder rejects it; drop it and give the whole build a network instead (the build-platform-image input "network: host")',
+            'RUN --network=host needs the network.host entitlement (buildx build --allow network.host) and the classic builder rejects it; drop it and give the whole build a network instead (the build-platform-image input network: host, xplat build --network host)',
           );
         }
       }

@@ -142,4 +142,16 @@ export const LINT_RULES: readonly LintRule[] = [
     summary:
       'FROM --platform=$BUILDPLATFORM stage with RUN on a Windows leg of the classic builder: it runs on the Windows host, not on Linux',
   },
+  {
+    id: 'XP025',
+    severity: 'error',
+    summary:
+      'RUN in a Windows stage of a Windows leg built on Linux (build-on: linux): BuildKit on Linux cannot execute Windows commands',
+  },
+  {
+    id: 'XP026',
+    severity: 'error',
+    summary:
+      'a Linux leg takes its architecture from an ARG fixed to another one (ARG ARCH=amd64, ARG TARGETARCH=amd64) used in FROM/COPY/ADD/RUN: the image ships binaries of the wrong architecture',
+  },
 ];

@@ -1,0 +1,211 @@
+/**
+ * The xplat.yml `xplat init` writes: the schema modeline for editors, a header saying where
+ * each platform came from (and what was left out, and why), then the fields, written as
+ * briefly as xplat.yml allows. One image is written as today (image, platforms); several
+ * as `images:`, one entry each. A build that COPYs files the repository does not have
+ * gets a commented `prepare:` placeholder naming the make target that writes them.
+ */
+import path from 'node:path';
+import { Document, isMap, isScalar, type YAMLMap } from 'yaml';
+import type { MissingSource } from './copy-sources.js';
+import { CONFIG_SCHEMA_MODELINE, XPLAT_NPX } from './npm.js';
+import { formatLeftOut, type Proposal, type ProposedPlatform } from './propose.js';
+
+export interface InitOptions {
+  readonly image: string;
+  /** The context of legs that do not name their own. */
+  readonly context: string;
+  /** The Dockerfile of legs that do not name their own (default <context>/Dockerfile). */
+  readonly dockerfile?: string;
+  readonly smokePath?: string;
+  /** Where the proposal came from, for the header. */
+  readonly source: string;
+}
+
+/** What runs before the build: the files it must write, and the make target that does. */
+export interface PreparePlaceholder {
+  readonly missing: readonly MissingSource[];
+  /** `make -C sub target VAR=$TARGETARCH` steps, one per target; empty: none found. */
+  readonly steps: readonly { readonly run: string; readonly writes: readonly string[] }[];
+}
+
+export interface InitImage {
+  /** Set when xplat.yml lists `images:`. */
+  readonly name?: string;
+  readonly proposal: Proposal;
+  readonly options: InitOptions;
+  readonly prepare?: PreparePlaceholder;
+}
+
+type Fields = Record<string, unknown>;
+
+const osOf = (p: ProposedPlatform) => p.platform.split('/')[0]!;
+
+/**
+ * Where each leg builds from: the first leg's file and context at the top level, an OS
+ * family's at `linux:`/`windows:` when every leg of it shares one, a leg's own on its
+ * entry; a target only where every leg below shares it. Resolved as loadConfig resolves:
+ * entry, then family, then top level, then <context>/Dockerfile and the last stage.
+ */
+function placeFields(proposal: Proposal, options: InitOptions) {
+  const legs = proposal.platforms;
+  const contextOf = (p: ProposedPlatform) => p.context ?? options.context;
+  const fileOf = (p: ProposedPlatform) =>
+    p.dockerfile ?? options.dockerfile ?? path.posix.join(contextOf(p), 'Dockerfile');
+  const top: Fields = {};
+  const first = legs[0];
+  const topContext = first ? contextOf(first) : options.context;
+  if (topContext !== '.') top.context = topContext;
+  if (first && fileOf(first) !== path.posix.join(topContext, 'Dockerfile'))
+    top.dockerfile = fileOf(first);
+  const shared = (list: readonly ProposedPlatform[], f: (p: ProposedPlatform) => unknown) =>
+    list.length && list.every((p) => f(p) === f(list[0]!)) ? f(list[0]!) : undefined;
+  const topTarget = shared(legs, (p) => p.target);
+  if (topTarget) top.target = topTarget;
+
+  const families: Record<string, Fields> = {};
+  for (const os of ['linux', 'windows']) {
+    const mine = legs.filter((p) => osOf(p) === os);
+    if (!mine.length) continue;
+    const family: Fields = {};
+    const context = shared(mine, contextOf) as string | undefined;
+    const file = shared(mine, fileOf) as string | undefined;
+    if (context !== undefined && file !== undefined) {
+      if (context !== topContext) family.context = context;
+      const fallback =
+        (top.dockerfile as string | undefined) ?? path.posix.join(context, 'Dockerfile');
+      if (file !== fallback) family.dockerfile = file;
+    }
+    const target = shared(mine, (p) => p.target);
+    if (target && !topTarget) family.target = target;
+    if (os === 'windows' && shared(mine, (p) => p.buildOn) === 'linux')
+      family['build-on'] = 'linux';
+    if (Object.keys(family).length) families[os] = family;
+  }
+  const entries = legs.map((p) => {
+    const family = families[osOf(p)] ?? {};
+    const context = (family.context as string | undefined) ?? topContext;
+    const entry: Fields = {};
+    if (contextOf(p) !== context) entry.context = contextOf(p);
+    const file =
+      (family.dockerfile as string | undefined) ??
+      (top.dockerfile as string | undefined) ??
+      path.posix.join(contextOf(p), 'Dockerfile');
+    if (fileOf(p) !== file) entry.dockerfile = fileOf(p);
+    if (p.target && !topTarget && !family.target) entry.target = p.target;
+    if (p.buildOn && !family['build-on']) entry['build-on'] = p.buildOn;
+    return entry;
+  });
+  return { top, families, entries };
+}
+
+/** The fields of one image (without `image:` order concerns: image first). */
+function imageFields(image: InitImage): Fields {
+  const { proposal, options } = image;
+  const { top, families, entries } = placeFields(proposal, options);
+  const data: Fields = {
+    ...(image.name ? { name: image.name } : {}),
+    image: options.image,
+    ...top,
+    ...families,
+  };
+  data.platforms = proposal.platforms.map((p, i) => {
+    const entry: Fields = {
+      ...entries[i],
+      ...(p.runsOn ? { 'runs-on': [...p.runsOn] } : {}),
+      ...(p.buildArgs ? { 'build-args': { ...p.buildArgs } } : {}),
+      ...(p.smokeSkip ? { smoke: { skip: p.smokeSkip } } : {}),
+    };
+    return Object.keys(entry).length ? { platform: p.platform, ...entry } : p.platform;
+  });
+  if (proposal.port !== undefined)
+    data.smoke = { port: proposal.port, path: options.smokePath ?? '/' };
+  return data;
+}
+
+/** The commented `prepare:` placeholder, as comment lines (without `#`). */
+export function prepareComment(prepare: PreparePlaceholder): string[] {
+  const where = [...new Set(prepare.missing.map((m) => `${m.path} (${m.file}:${m.line})`))];
+  const lines = [
+    ` The build COPYs files the repository does not have: ${where.join(', ')}.`,
+    ...(prepare.steps.length
+      ? [
+          ` ${prepare.steps.length > 1 ? 'These make targets write' : 'make writes'} them; uncomment to run before every leg's build`,
+          ' (the step sees TARGETOS and TARGETARCH; check the target builds for them):',
+          ' prepare:',
+          ...prepare.steps.map((s) => `   - run: ${s.run}`),
+        ]
+      : [
+          ' Nothing in the repository writes them that init could find: add the steps that do,',
+          ' e.g. (the step sees TARGETOS and TARGETARCH):',
+          ' prepare:',
+          '   - run: <the command that writes them>',
+        ]),
+  ];
+  return lines;
+}
+
+/** Sets `comment` (lines without `#`) before the `platforms:` key of `map`. */
+function commentBeforePlatforms(map: unknown, comment: string[]): void {
+  if (!isMap(map)) return;
+  const pair = (map as YAMLMap).items.find((p) => isScalar(p.key) && p.key.value === 'platforms');
+  if (pair && isScalar(pair.key)) pair.key.commentBefore = comment.join('\n');
+}
+
+function header(images: readonly InitImage[], source: string): string[] {
+  const named = images.length > 1;
+  return [
+    // First, so editors with the YAML language server complete and check the file.
+    ` ${CONFIG_SCHEMA_MODELINE}`,
+    ` xplat.yml, written by \`xplat init\` from ${source}. Edit it, then run`,
+    ` \`${XPLAT_NPX} generate\` to write .github/workflows/xplat.yml (\`${XPLAT_NPX} plan\` shows the matrix).`,
+    ...(named
+      ? [
+          ` ${images.length} images, one entry each under images: (each is fused and gated on its own).`,
+        ]
+      : []),
+    ...images.flatMap((image) => {
+      const prefix = named ? `${image.name}: ` : '';
+      const { proposal } = image;
+      return [
+        ...proposal.notes.map((n) => ` - ${prefix}${n}`),
+        ...(proposal.leftOut ?? []).map((l) => ` - ${prefix}left out ${formatLeftOut(l)}`),
+        ...(proposal.port === undefined && proposal.platforms.length
+          ? [
+              ` - ${prefix}no EXPOSE found: add smoke: { port: ..., path: ... } to probe the service over HTTP.`,
+            ]
+          : []),
+      ];
+    }),
+  ];
+}
+
+function render(data: Fields, images: readonly InitImage[], source: string): string {
+  const doc = new Document(data, { aliasDuplicateObjects: false });
+  doc.commentBefore = header(images, source).join('\n');
+  const contents = doc.contents;
+  if (images.length === 1 && !images[0]!.name) {
+    if (images[0]!.prepare) commentBeforePlatforms(contents, prepareComment(images[0]!.prepare));
+  } else if (isMap(contents)) {
+    const list = contents.get('images', true) as { items?: unknown[] } | undefined;
+    images.forEach((image, i) => {
+      if (image.prepare) commentBeforePlatforms(list?.items?.[i], prepareComment(image.prepare));
+    });
+  }
+  return doc.toString({ lineWidth: 0, singleQuote: true });
+}
+
+/** The xplat.yml of one image: image, where legs build from, platforms, smoke. */
+export function renderInitConfig(
+  proposal: Proposal,
+  options: InitOptions,
+  prepare?: PreparePlaceholder,
+): string {
+  const image: InitImage = { proposal, options, ...(prepare ? { prepare } : {}) };
+  return render(imageFields(image), [image], options.source);
+}
+
+/** The xplat.yml of several images: `images:`, one entry each, with its name. */
+export function renderInitImages(images: readonly InitImage[], source: string): string {
+  return render({ images: images.map(imageFields) }, images, source);
+}

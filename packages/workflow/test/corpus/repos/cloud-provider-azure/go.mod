@@ -1,0 +1,1 @@
+module sigs.k8s.io/cloud-provider-azure
