@@ -23,7 +23,7 @@ import { builtOnOf } from './built-on.js';
 import { probeHost } from '../docker/capabilities.js';
 import { runDocker, type DockerOptions } from '../docker/docker.js';
 import { LegFailure } from './leg-failure.js';
-import { readBackPushed } from './readback.js';
+import { PushedImageMismatch, readBackPushed, type PushedImage } from './readback.js';
 import { runRequiredStep, StepError } from '../docker/steps.js';
 
 export interface BuildOutcome {
@@ -138,12 +138,21 @@ export async function executeBuild(
     let osVersion = '';
     if (request.push) {
       const client = options.client ?? createRegistryClient({ logger });
-      const pushed = await readBackPushed(
-        client,
-        request.image,
-        prepared.tags[0]!,
-        prepared.platform,
-      );
+      let pushed: PushedImage;
+      try {
+        pushed = await readBackPushed(client, request.image, prepared.tags[0]!, prepared.platform);
+      } catch (error) {
+        // Pushed, but not what the leg asked for: a failed leg, so the gate says why.
+        if (error instanceof PushedImageMismatch)
+          throw new LegFailure(
+            error.message.slice(`${error.input}: `.length),
+            error.input!,
+            prepared.platform,
+            prepared.selection.kind,
+            error.digest,
+          );
+        throw error;
+      }
       if (builderDigest && builderDigest !== pushed.digest)
         throw new XplatError(
           `${tagRefs[0]} points at ${pushed.digest}, but the build pushed ${builderDigest}: another job moved the tag; use a tag-template unique to this build`,
