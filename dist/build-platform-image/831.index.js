@@ -46,6 +46,27 @@ const osVersionString = zod__WEBPACK_IMPORTED_MODULE_3__/* .string */ .YjP().sup
         });
     }
 });
+/** A runner's name as the leg result records it: one line, short, printable. */
+const runnerName = zod__WEBPACK_IMPORTED_MODULE_3__/* .string */ .YjP()
+    .min(1)
+    .max(200)
+    // eslint-disable-next-line no-control-regex
+    .regex(/^[^\u0000-\u001f\u007f]*$/, 'must be one line without control characters');
+/**
+ * Where the build step ran. `platform` is the engine of the runner that ran it, in the
+ * leg's own one-string form: `linux/amd64`, or a Windows engine with its build
+ * (`windows/amd64:10.0.20348.3207`). For buildx with remote nodes it is still the runner's
+ * engine, not the node's. `runner` is the GitHub-hosted image (`ImageOS/ImageVersion`,
+ * e.g. `ubuntu24/20250105.1.0`), else a self-hosted runner's RUNNER_NAME; absent outside
+ * GitHub Actions. A Windows image built by BuildKit on a Linux runner (build-on: linux)
+ * says so here: `platform` is Windows, `builtOn.platform` is Linux. Optional: results
+ * written before it existed stay valid.
+ */
+const builtOnSchema = zod__WEBPACK_IMPORTED_MODULE_3__/* .object */ .Ikc({
+    platform: platformString,
+    runner: runnerName.optional(),
+})
+    .strict();
 const smokeCheckSchema = zod__WEBPACK_IMPORTED_MODULE_3__/* .object */ .Ikc({
     name: zod__WEBPACK_IMPORTED_MODULE_3__/* .string */ .YjP().min(1),
     status: zod__WEBPACK_IMPORTED_MODULE_3__/* ["enum"] */ .k5n(['passed', 'failed', 'skipped']),
@@ -73,6 +94,7 @@ const legResultSchema = zod__WEBPACK_IMPORTED_MODULE_3__/* .object */ .Ikc({
     pushed: zod__WEBPACK_IMPORTED_MODULE_3__/* .boolean */ .zMY(),
     tags: zod__WEBPACK_IMPORTED_MODULE_3__/* .array */ .YOg(zod__WEBPACK_IMPORTED_MODULE_3__/* .string */ .YjP().min(1)),
     builder: zod__WEBPACK_IMPORTED_MODULE_3__/* ["enum"] */ .k5n(_builders_js__WEBPACK_IMPORTED_MODULE_5__/* .BUILDER_KINDS */ .m),
+    builtOn: builtOnSchema.optional(),
     timings: zod__WEBPACK_IMPORTED_MODULE_3__/* .object */ .Ikc({
         startedAt: zod__WEBPACK_IMPORTED_MODULE_4__/* .datetime */ .w$(),
         finishedAt: zod__WEBPACK_IMPORTED_MODULE_4__/* .datetime */ .w$(),

@@ -66,6 +66,27 @@ const osVersionString = schemas/* string */.YjP().superRefine((value, ctx) => {
         });
     }
 });
+/** A runner's name as the leg result records it: one line, short, printable. */
+const runnerName = schemas/* string */.YjP()
+    .min(1)
+    .max(200)
+    // eslint-disable-next-line no-control-regex
+    .regex(/^[^\u0000-\u001f\u007f]*$/, 'must be one line without control characters');
+/**
+ * Where the build step ran. `platform` is the engine of the runner that ran it, in the
+ * leg's own one-string form: `linux/amd64`, or a Windows engine with its build
+ * (`windows/amd64:10.0.20348.3207`). For buildx with remote nodes it is still the runner's
+ * engine, not the node's. `runner` is the GitHub-hosted image (`ImageOS/ImageVersion`,
+ * e.g. `ubuntu24/20250105.1.0`), else a self-hosted runner's RUNNER_NAME; absent outside
+ * GitHub Actions. A Windows image built by BuildKit on a Linux runner (build-on: linux)
+ * says so here: `platform` is Windows, `builtOn.platform` is Linux. Optional: results
+ * written before it existed stay valid.
+ */
+const builtOnSchema = schemas/* object */.Ikc({
+    platform: platformString,
+    runner: runnerName.optional(),
+})
+    .strict();
 const smokeCheckSchema = schemas/* object */.Ikc({
     name: schemas/* string */.YjP().min(1),
     status: schemas/* enum */.k5n(['passed', 'failed', 'skipped']),
@@ -93,6 +114,7 @@ const legResultSchema = schemas/* object */.Ikc({
     pushed: schemas/* boolean */.zMY(),
     tags: schemas/* array */.YOg(schemas/* string */.YjP().min(1)),
     builder: schemas/* enum */.k5n(BUILDER_KINDS),
+    builtOn: builtOnSchema.optional(),
     timings: schemas/* object */.Ikc({
         startedAt: iso/* datetime */.w$(),
         finishedAt: iso/* datetime */.w$(),

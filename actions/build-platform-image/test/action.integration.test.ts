@@ -212,7 +212,7 @@ describe('bad inputs', () => {
     [{ builder: 'buildx' }, /^builder: buildx is not installed with this docker CLI/],
     [
       { platform: 'windows/amd64:ltsc2022' },
-      /^platform: windows\/amd64:ltsc2022 needs a Windows host/,
+      /^platform: windows\/amd64:ltsc2022 on this linux\/amd64 engine is built only by BuildKit in a container/,
     ],
     [{ target: 'nope' }, /^target: /],
   ];
@@ -244,6 +244,42 @@ describe('bad inputs', () => {
       expect(run.exitCode).toBe(1);
     });
     expect(all.length).toBeGreaterThanOrEqual(20);
+  });
+});
+
+describe('a Windows platform on this Linux runner, which has no buildx', () => {
+  test('refused before building with what to install, leaving a failed leg result', async () => {
+    const resultDir = await mkdtemp(path.join(os.tmpdir(), 'xplat-legs-'));
+    const image = `${tb.openRegistry}/${uniqueRepository('action-win-on-linux')}`;
+    const run = await runAction(
+      'build-platform-image',
+      {
+        image,
+        platform: 'windows/amd64:ltsc2022',
+        context: path.join(fixture, '..', 'windows-on-linux'),
+        'result-dir': resultDir,
+      },
+      { env: { ...runnerEnv, ImageOS: 'ubuntu24', ImageVersion: '20250105.1.0' } },
+    );
+    expect(run.exitCode).toBe(1);
+    const reason =
+      'windows/amd64:ltsc2022 on this linux/amd64 engine is built only by BuildKit in a container (buildx, docker-container driver), and docker CLI 20.10.24+dfsg1 has no buildx plugin (its built-in BuildKit and the classic builder store images in the engine, which cannot hold a Windows image); install the buildx plugin (apt-get install docker-buildx-plugin, or docker-buildx from github.com/docker/buildx/releases in ~/.docker/cli-plugins/), then run setup-crossplatform-builder with platforms: windows/amd64:ltsc2022 (it creates a docker-container builder)';
+    expect(run.errors).toEqual([`platform: ${reason}`]);
+    expect(run.stdout).not.toMatch(/::group::build/);
+    const { result } = await readLegResult(path.join(resultDir, 'windows-amd64-ltsc2022.json'));
+    expect(result).toMatchObject({
+      platform: 'windows/amd64:ltsc2022',
+      image,
+      digest: '',
+      pushed: false,
+      builder: 'buildx',
+      builtOn: { platform: 'linux/amd64', runner: 'ubuntu24/20250105.1.0' },
+      smoke: { status: 'skipped' },
+      failure: { step: 'build', reason },
+    });
+    // Nothing reached the registry.
+    const tags = await exec('skopeo', ['list-tags', '--tls-verify=false', `docker://${image}`]);
+    expect(tags.code).not.toBe(0);
   });
 });
 

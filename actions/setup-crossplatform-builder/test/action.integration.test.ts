@@ -164,7 +164,11 @@ describe('bad inputs: one line naming the input', () => {
       ...cases.map(([i, m]) => [i, m] as [Record<string, string>, RegExp]),
       [
         { platforms: 'windows/amd64:ltsc2022' },
-        /^platforms: windows\/amd64:ltsc2022 cannot be built on a Linux runner without a Windows node/,
+        /^platforms: windows\/amd64:ltsc2022 on a Linux runner is built by BuildKit in a container \(buildx, docker-container driver\), and this runner's docker CLI \(20\.10\.24\+dfsg1\) has no buildx plugin; install it/,
+      ],
+      [
+        { platforms: 'linux/amd64,windows/amd64:ltsc2025', builder: 'classic' },
+        /^platforms: windows\/amd64:ltsc2025 on a Linux runner is built by BuildKit in a container/,
       ],
       [
         { driver: 'docker-container' },

@@ -29,6 +29,31 @@ const osVersionString = z.string().superRefine((value, ctx) => {
   }
 });
 
+/** A runner's name as the leg result records it: one line, short, printable. */
+const runnerName = z
+  .string()
+  .min(1)
+  .max(200)
+  // eslint-disable-next-line no-control-regex
+  .regex(/^[^\u0000-\u001f\u007f]*$/, 'must be one line without control characters');
+
+/**
+ * Where the build step ran. `platform` is the engine of the runner that ran it, in the
+ * leg's own one-string form: `linux/amd64`, or a Windows engine with its build
+ * (`windows/amd64:10.0.20348.3207`). For buildx with remote nodes it is still the runner's
+ * engine, not the node's. `runner` is the GitHub-hosted image (`ImageOS/ImageVersion`,
+ * e.g. `ubuntu24/20250105.1.0`), else a self-hosted runner's RUNNER_NAME; absent outside
+ * GitHub Actions. A Windows image built by BuildKit on a Linux runner (build-on: linux)
+ * says so here: `platform` is Windows, `builtOn.platform` is Linux. Optional: results
+ * written before it existed stay valid.
+ */
+const builtOnSchema = z
+  .object({
+    platform: platformString,
+    runner: runnerName.optional(),
+  })
+  .strict();
+
 const smokeCheckSchema = z
   .object({
     name: z.string().min(1),
@@ -61,6 +86,7 @@ export const legResultSchema = z
     pushed: z.boolean(),
     tags: z.array(z.string().min(1)),
     builder: z.enum(BUILDER_KINDS),
+    builtOn: builtOnSchema.optional(),
     timings: z
       .object({
         startedAt: z.iso.datetime(),
@@ -101,6 +127,7 @@ export const legResultSchema = z
 
 export type LegResult = z.infer<typeof legResultSchema>;
 export type SmokeResult = LegResult['smoke'];
+export type BuiltOn = NonNullable<LegResult['builtOn']>;
 export type SmokeCheck = SmokeResult['checks'][number];
 
 /** Validate parsed JSON as a leg result; `file` names the source in errors. */

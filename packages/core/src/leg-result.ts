@@ -16,7 +16,7 @@ export const LEG_RESULT_SCHEMA = 'xplat.leg/v1';
 
 export const DIGEST_PATTERN = /^sha256:[a-f0-9]{64}$/;
 
-export type { LegResult, SmokeCheck, SmokeResult } from './leg-result-schema.js';
+export type { BuiltOn, LegResult, SmokeCheck, SmokeResult } from './leg-result-schema.js';
 
 /** The schema and its validator, loaded on first use (zod is not needed to start). */
 function schema(): Promise<typeof Schema> {

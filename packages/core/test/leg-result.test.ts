@@ -11,6 +11,16 @@ describe('leg result validation', () => {
     expect(validateLegResult(legResult(), 'leg.json').platform).toBe('linux/amd64');
   });
 
+  // builtOn is optional: results written before it existed stay valid.
+  it.each([
+    ['a Linux runner', { platform: 'linux/amd64', runner: 'ubuntu24/20250105.1.0' }],
+    ['a Windows engine with its build', { platform: 'windows/amd64:10.0.20348.3207' }],
+    ['a self-hosted runner', { platform: 'linux/arm64', runner: 'build-box 7' }],
+  ])('accepts builtOn of %s', (_name, builtOn) => {
+    const data = legResult({ platform: 'windows/amd64:ltsc2022', builder: 'buildx', builtOn });
+    expect(validateLegResult(data, 'leg.json').builtOn).toEqual(builtOn);
+  });
+
   // Each tampering names the file and the field it broke.
   it.each([
     ['schema', { schema: 'xplat.leg/v2' }, 'field schema: schema must be "xplat.leg/v1"'],
@@ -23,6 +33,28 @@ describe('leg result validation', () => {
     ['smoke status', { smoke: { status: 'ok', checks: [] } }, 'field smoke.status'],
     ['unknown field', { extra: 1 }, 'field extra: unknown field'],
     ['tags', { tags: [''] }, 'field tags.0'],
+    ['builtOn as a string', { builtOn: 'linux/amd64' }, 'field builtOn:'],
+    [
+      'builtOn.platform',
+      { builtOn: { platform: 'linux/sparc' } },
+      'field builtOn.platform: "linux/sparc" is not a platform',
+    ],
+    ['builtOn without platform', { builtOn: { runner: 'ubuntu24' } }, 'field builtOn.platform:'],
+    [
+      'builtOn.runner empty',
+      { builtOn: { platform: 'linux/amd64', runner: '' } },
+      'field builtOn.runner:',
+    ],
+    [
+      'builtOn.runner with a line break',
+      { builtOn: { platform: 'linux/amd64', runner: 'a\nb' } },
+      'field builtOn.runner: must be one line without control characters',
+    ],
+    [
+      'builtOn unknown field',
+      { builtOn: { platform: 'linux/amd64', host: 'x' } },
+      'field builtOn.host: unknown field',
+    ],
   ])('rejects a bad %s', (_name, change, message) => {
     const data = { ...legResult(), ...(change as object) };
     expect(() => validateLegResult(data, 'results/leg.json')).toThrow(

@@ -81,11 +81,11 @@ describe('builder selection', () => {
 
   test.each<[string, HostFacts, string, BuilderChoice, string]>([
     [
-      'a Windows platform on a Linux runner',
+      'a Windows platform on a Linux runner with only the docker-driver builder',
       ubuntu2404,
       'windows/amd64:ltsc2022',
       'auto',
-      'platform: windows/amd64:ltsc2022 needs a Windows host: run this leg on a Windows runner (windows-2022 for ltsc2022, windows-2025 for ltsc2025), or append a remote Windows BuildKit node with setup-crossplatform-builder (append: endpoint=tcp://host:port,platforms=windows/amd64)',
+      'builder: windows/amd64:ltsc2022 on this linux/amd64 engine needs BuildKit in a container, and buildx builder "default" uses the docker driver, whose image store (the engine\'s) cannot hold a Windows image ("operating system is not supported"); run setup-crossplatform-builder with platforms: windows/amd64:ltsc2022 (it creates a docker-container builder)',
     ],
     [
       'Linux on a Windows runner',

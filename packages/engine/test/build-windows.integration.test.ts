@@ -22,7 +22,13 @@ import {
   type ImageManifest,
 } from '@xplat/registry';
 import { testbed, uniqueRepository } from '../../../test/testbed.js';
-import { ubuntu2404, ubuntuWithWindowsNode, windows2022, windows2025 } from './hosts.js';
+import {
+  ubuntu2404,
+  ubuntuWithBuilder,
+  ubuntuWithWindowsNode,
+  windows2022,
+  windows2025,
+} from './hosts.js';
 
 const tb = testbed();
 const fixture = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', 'multistage');
@@ -181,9 +187,9 @@ describe('Windows release checks', () => {
     expect(findings).toEqual(['XP003:14', 'XP004:14']);
   });
 
-  test('a Windows platform on a Linux runner without a Windows node', async () => {
+  test('a Windows platform on a Linux runner with only the docker-driver builder', async () => {
     await expect(prepare(ubuntu2404, { platform: 'windows/amd64:ltsc2022' })).rejects.toThrow(
-      /^platform: windows\/amd64:ltsc2022 needs a Windows host: run this leg on a Windows runner/,
+      /^builder: windows\/amd64:ltsc2022 on this linux\/amd64 engine needs BuildKit in a container, and buildx builder "default" uses the docker driver/,
     );
   });
 
@@ -207,6 +213,58 @@ describe('Windows release checks', () => {
     // No gha service outside a runner: a registry cache, separate for the release.
     expect(prepared.cache.ref).toBe('ghcr.io/org/app:buildcache-windows-amd64-ltsc2022');
     expect(prepared.plan.push).toEqual([]);
+  });
+});
+
+describe('a Windows image built on a Linux runner by BuildKit (build-on: linux)', () => {
+  const copyOnly = path.join(path.dirname(fixture), 'windows-on-linux');
+  const onLinux = (inputs: BuildInputs) =>
+    prepareBuild(
+      parseBuildInputs(
+        {
+          image: 'ghcr.io/org/app',
+          context: copyOnly,
+          'result-dir': '/runner/temp/legs',
+          ...inputs,
+        },
+        { cwd: copyOnly, env },
+      ),
+      { facts: ubuntuWithBuilder(), env, source, cwd: copyOnly, client, workDir: '/t/b' },
+    );
+
+  test.each([
+    ['ltsc2022', LTSC2022, '10.0.20348.2655'],
+    ['ltsc2025', LTSC2025, '10.0.26100.1742'],
+  ])(
+    '%s: the base is checked against the leg, not against a host',
+    async (release, base, osVersion) => {
+      const prepared = await onLinux({
+        platform: `windows/amd64:${release}`,
+        'build-args': `WINDOWS_BASE=${base}`,
+      });
+      expect(prepared.selection).toMatchObject({ kind: 'buildx', windowsOnLinux: true });
+      expect(prepared.baseImages).toEqual([
+        { image: base, line: 11, digest: expect.stringMatching(/^sha256:/), osVersion },
+      ]);
+      expect(prepared.plan.build.args.slice(0, 6)).toEqual([
+        'buildx',
+        'build',
+        '--builder',
+        'xplat-builder',
+        '--platform',
+        'windows/amd64',
+      ]);
+    },
+  );
+
+  test("a base of another release than the leg's: the lint, and the registry behind it", async () => {
+    const wrong = { platform: 'windows/amd64:ltsc2025', 'build-args': `WINDOWS_BASE=${LTSC2022}` };
+    await expect(onLinux(wrong)).rejects.toThrow(
+      /^file: 1 lint error for windows\/amd64:ltsc2025, first: Dockerfile:11: error XP004: /,
+    );
+    await expect(onLinux({ ...wrong, lint: 'false' })).rejects.toThrow(
+      `windows-version: Dockerfile:11: base image ${LTSC2022} is Windows 10.0.20348.2655 (ltsc2022, windows-2022), not the leg's 10.0.26100 (ltsc2025, windows-2025); use the base image's tag for that release or change windows-version`,
+    );
   });
 });
 

@@ -162,3 +162,45 @@ export function ubuntuWithWindowsNode(name = 'xplat-hybrid'): HostFacts {
     },
   };
 }
+
+/**
+ * ubuntu-24.04 with a docker-container builder that is not the current one (setup ran in
+ * another job, or the user switched back to the default docker-driver builder).
+ */
+export function ubuntuDefaultCurrent(name = 'xplat-builder'): HostFacts {
+  const facts = ubuntuWithBuilder(name);
+  return {
+    ...facts,
+    buildx: {
+      version: facts.buildx!.version,
+      builders: facts.buildx!.builders.map((b) => ({ ...b, current: b.driver === 'docker' })),
+    },
+  };
+}
+
+/** A Linux runner whose current builder is a remote BuildKit (Linux nodes only). */
+export function ubuntuWithRemoteLinux(name = 'xplat-remote'): HostFacts {
+  return {
+    ...ubuntu2404,
+    buildx: {
+      version: '0.23.0',
+      builders: [
+        { ...defaultDockerBuilder(['linux/amd64']), current: false },
+        {
+          name,
+          driver: 'remote',
+          current: true,
+          nodes: [
+            {
+              name: `${name}0`,
+              endpoint: 'tcp://buildkitd:1234',
+              status: 'running',
+              buildkit: 'v0.21.1',
+              platforms: ['linux/amd64', 'linux/386'],
+            },
+          ],
+        },
+      ],
+    },
+  };
+}

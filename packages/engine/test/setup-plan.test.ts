@@ -4,7 +4,7 @@
  */
 import { describe, expect, test } from '@jest/globals';
 import { parseSetupInputs, type HostFacts, type SetupInputs } from '@xplat/engine';
-import { checkBuilderPlatforms, planSetup } from '../src/setup/setup.js';
+import { checkBuilderPlatforms, planSetup, reportedPlatforms } from '../src/setup/setup.js';
 import {
   cli2010,
   cliNoBuildx,
@@ -107,12 +107,6 @@ describe('ubuntu-24.04 (buildx, docker-container driver)', () => {
     );
   });
 
-  test('windows/amd64 on a Linux runner without a Windows node is refused', () => {
-    expect(() => plan(ubuntu2404, { platforms: 'linux/amd64,windows/amd64:ltsc2022' })).toThrow(
-      'platforms: windows/amd64:ltsc2022 cannot be built on a Linux runner without a Windows node: run this leg on windows-2022/windows-2025, or append a remote Windows BuildKit node (append: tcp://host:port platforms=windows/amd64)',
-    );
-  });
-
   test('a platform nobody can build: refused at parse, or when the builder does not report it', () => {
     expect(() => plan(ubuntu2404, { platforms: 'linux/mips64le' })).toThrow(
       'platforms: "linux/mips64le" is not a platform: architecture "mips64le" is not known',
@@ -126,6 +120,129 @@ describe('ubuntu-24.04 (buildx, docker-container driver)', () => {
     ).toThrow(
       'platforms: linux/arm/v5 cannot be built by this engine: it builds linux/amd64, linux/386, linux/arm/v6, linux/arm/v7, linux/arm64',
     );
+  });
+});
+
+const CREATE = [
+  'buildx',
+  'create',
+  '--name',
+  'xplat-0a1b2c',
+  '--driver',
+  'docker-container',
+  '--buildkitd-flags',
+  '--allow-insecure-entitlement security.insecure --allow-insecure-entitlement network.host',
+  '--use',
+];
+
+describe('Windows images built on a Linux runner by BuildKit (build-on: linux)', () => {
+  test('ubuntu-24.04: a docker-container builder, no QEMU for Windows, output builder=buildx', () => {
+    const p = plan(ubuntu2404, { platforms: 'windows/amd64:ltsc2022' });
+    expect(p.steps.map((s) => s.args)).toEqual([CREATE]);
+    expect(p.bootstrap?.args).toEqual(['buildx', 'inspect', '--bootstrap', 'xplat-0a1b2c']);
+    expect(p.cleanup.map((s) => s.args)).toEqual([['buildx', 'rm', 'xplat-0a1b2c']]);
+    expect(p).toMatchObject({
+      kind: 'buildx',
+      name: 'xplat-0a1b2c',
+      driver: 'docker-container',
+      create: true,
+      requested: ['windows/amd64:ltsc2022'],
+      windowsOnLinux: ['windows/amd64:ltsc2022'],
+      env: { XPLAT_BUILDER: 'buildx', BUILDX_BUILDER: 'xplat-0a1b2c' },
+    });
+    expect(p.platforms).toEqual(['linux/amd64', 'linux/386', 'windows/amd64:ltsc2022']);
+    expect(p.notes).toContain(
+      'windows/amd64:ltsc2022: built on this Linux runner by BuildKit in a container; nothing of the Windows stages runs (they may only copy files, no RUN), so no QEMU for them',
+    );
+  });
+
+  test.each<[string, string, string[][]]>([
+    [
+      'every LTSC release in one builder, Windows arm64 too: nothing runs, so no QEMU',
+      'windows/amd64:ltsc2019,windows/amd64:ltsc2022,windows/amd64:ltsc2025,windows/arm64:ltsc2025',
+      [CREATE],
+    ],
+    [
+      'a Linux platform beside it still gets QEMU as before',
+      'linux/arm64,windows/amd64:ltsc2022',
+      [['run', '--privileged', '--rm', 'tonistiigi/binfmt:latest', '--install', 'arm64'], CREATE],
+    ],
+  ])('%s', (_name, platforms, steps) => {
+    expect(plan(ubuntu2404, { platforms }).steps.map((s) => s.args)).toEqual(steps);
+  });
+
+  test('an existing docker-container builder is reused; remote and kubernetes would do too', () => {
+    const p = plan(ubuntuWithBuilder('ci'), { platforms: 'windows/amd64:ltsc2025', name: 'ci' });
+    expect(p).toMatchObject({ create: false, steps: [], cleanup: [], driver: 'docker-container' });
+    expect(p.platforms).toContain('windows/amd64:ltsc2025');
+  });
+
+  test('BuildKit reports Linux platforms only: the Windows ones are not missing, and are reported', () => {
+    const p = plan(ubuntu2404, { platforms: 'linux/amd64,windows/amd64:ltsc2022' });
+    const requested = parseSetupInputs({ platforms: 'linux/amd64,windows/amd64:ltsc2022' });
+    const bootstrapped = ['linux/amd64', 'linux/amd64/v2', 'linux/386'];
+    expect(() => checkBuilderPlatforms(p, requested.platforms, bootstrapped)).not.toThrow();
+    expect(reportedPlatforms(p, bootstrapped)).toEqual([
+      'linux/amd64',
+      'linux/amd64/v2',
+      'linux/386',
+      'windows/amd64:ltsc2022',
+    ]);
+    // A Linux platform the builder does not report is still missing.
+    expect(() =>
+      checkBuilderPlatforms(
+        p,
+        parseSetupInputs({ platforms: 'linux/s390x,windows/amd64:ltsc2022' }).platforms,
+        bootstrapped,
+      ),
+    ).toThrow('platforms: linux/s390x cannot be built by builder "xplat-0a1b2c"');
+  });
+
+  test.each<[string, HostFacts, SetupInputs, string]>([
+    [
+      'no buildx, BuildKit built into the CLI',
+      cli2010,
+      { platforms: 'windows/amd64:ltsc2022' },
+      "platforms: windows/amd64:ltsc2022 on a Linux runner is built by BuildKit in a container (buildx, docker-container driver), and this runner's docker CLI (20.10.24+dfsg1) has no buildx plugin; install it (apt-get install docker-buildx-plugin), or build on a Windows runner (windows-2022, windows-2025)",
+    ],
+    [
+      'no buildx, docker 28',
+      cliNoBuildx,
+      { platforms: 'linux/amd64,windows/amd64:ltsc2025' },
+      "platforms: windows/amd64:ltsc2025 on a Linux runner is built by BuildKit in a container (buildx, docker-container driver), and this runner's docker CLI (28.2.2) has no buildx plugin; install it (apt-get install docker-buildx-plugin), or build on a Windows runner (windows-2022, windows-2025)",
+    ],
+    [
+      'driver: docker',
+      ubuntu2404,
+      { platforms: 'windows/amd64:ltsc2022', driver: 'docker' },
+      'driver: the docker driver stores images in the engine, which on Linux cannot hold a Windows image (windows/amd64:ltsc2022: "operating system is not supported"); use driver: auto or docker-container',
+    ],
+    [
+      'the docker-driver builder by name',
+      ubuntu2404,
+      { platforms: 'windows/amd64:ltsc2022', name: 'default' },
+      'name: builder "default" uses the docker driver, whose image store (the engine\'s) cannot hold a Windows image (windows/amd64:ltsc2022); choose another name, and a docker-container builder is created',
+    ],
+    [
+      'builder: classic',
+      ubuntu2404,
+      { platforms: 'windows/amd64:ltsc2022', builder: 'classic' },
+      'builder: the classic builder stores images in the engine, which on Linux cannot hold a Windows image (windows/amd64:ltsc2022); use builder: auto or buildx',
+    ],
+    [
+      'builder: buildkit',
+      cli2010,
+      { platforms: 'windows/amd64:ltsc2022', builder: 'buildkit' },
+      "platforms: windows/amd64:ltsc2022 on a Linux runner is built by BuildKit in a container (buildx, docker-container driver), and this runner's docker CLI (20.10.24+dfsg1) has no buildx plugin; install it (apt-get install docker-buildx-plugin), or build on a Windows runner (windows-2022, windows-2025)",
+    ],
+    [
+      'builder: buildkit with buildx there',
+      ubuntu2404,
+      { platforms: 'windows/amd64:ltsc2022', builder: 'buildkit' },
+      'builder: the BuildKit built into the docker CLI stores images in the engine, which on Linux cannot hold a Windows image (windows/amd64:ltsc2022); use builder: auto or buildx',
+    ],
+  ])('refused before changing anything: %s', (_name, facts, inputs, message) => {
+    expect(() => plan(facts, inputs)).toThrow(message);
   });
 });
 

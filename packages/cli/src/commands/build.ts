@@ -172,7 +172,9 @@ result (the same as the build-platform-image action). With xplat.yml, no flag is
 it builds the configured platform of this engine (or --platform) with that entry's
 Dockerfile, target and build args. A build that needs BuildKit (another architecture,
 BuildKit-only syntax) on a docker CLI without it is refused with what to install, and
-leaves a failed leg result.
+leaves a failed leg result. A Windows platform on a Linux engine builds with buildx and a
+docker-container builder (its Windows stages may only copy files), pushed or kept in
+BuildKit's store (--no-push), never loaded into the engine.
 
 ${flagHelp(buildFlags)}
 

@@ -18,6 +18,7 @@ import {
   parsePlatform,
   silentLogger,
   XplatError,
+  type BuiltOn,
   type Logger,
   type Platform,
 } from '@xplat/core';
@@ -45,8 +46,14 @@ import {
   type BuilderChoice,
   type BuilderSelection,
 } from './builders.js';
+import { builtOnOf } from './built-on.js';
 import { planCache, type CachePlan } from './cache.js';
-import { probeHost, type HostFacts, type ProbeOptions } from '../docker/capabilities.js';
+import {
+  probeHost,
+  versionAtLeast,
+  type HostFacts,
+  type ProbeOptions,
+} from '../docker/capabilities.js';
 import {
   labelInstruction,
   ociLabels,
@@ -55,6 +62,7 @@ import {
   type SourceContext,
 } from './tags.js';
 import { hostRelease, windowsReleaseRefusal } from '../docker/windows-host.js';
+import { windowsReleaseRequired } from './windows-on-linux.js';
 
 export interface BuildOptions extends ProbeOptions {
   readonly logger?: Logger;
@@ -100,6 +108,8 @@ export interface PreparedBuild {
   readonly spec: BuildSpec;
   readonly plan: BuildPlan;
   readonly source: SourceContext;
+  /** Where the build runs, for the leg result (absent for an engine xplat has no name for). */
+  readonly builtOn?: BuiltOn;
 }
 
 /** The platform to build when none was asked for: the engine's, with the host's release. */
@@ -144,6 +154,10 @@ export async function prepareBuild(
         : `builder (${BUILDER_ENV} from setup-crossplatform-builder)`,
   });
   logger.info(`builder: ${selection.kind}, ${selection.reason}`);
+  if (selection.windowsOnLinux) {
+    const refusal = windowsReleaseRequired(platform);
+    if (refusal) throw refusal;
+  }
 
   // Windows: the leg's release must run on this host, or nothing of it can be built.
   const windowsEngine = platform.os === 'windows' && facts.engine.os === 'windows';
@@ -168,6 +182,7 @@ export async function prepareBuild(
     ...(request.target ? { target: request.target } : {}),
     buildArgs: { ...request.buildArgs },
   };
+  // A RUN in a Windows stage of a Windows image built on Linux is lint's XP025.
   const stages = planStages(parsed, stageOptions);
 
   // Picked the classic builder only because the CLI has no BuildKit: a Dockerfile that
@@ -277,7 +292,15 @@ export async function prepareBuild(
     iidFile: path.join(workDir, 'iid'),
     ...(selection.kind === 'buildx' ? { metadataFile: path.join(workDir, 'metadata.json') } : {}),
     env: selection.env,
+    // The leg's digest is what the Windows smoke job pulls: the image manifest itself.
+    // buildx 0.10+ otherwise wraps it in an index whose entry has no os.version, which
+    // containerd on Windows did not match (containerd/containerd#8070; SIG Windows builds
+    // with --provenance=false, kubernetes-sigs/sig-windows-tools#287).
+    ...(selection.windowsOnLinux && versionAtLeast(facts.buildx?.version ?? '', 0, 10)
+      ? { provenance: false }
+      : {}),
   };
+  const builtOn = builtOnOf(facts, env);
   return {
     request,
     facts,
@@ -296,5 +319,6 @@ export async function prepareBuild(
     spec,
     plan: planBuild(spec),
     source,
+    ...(builtOn ? { builtOn } : {}),
   };
 }

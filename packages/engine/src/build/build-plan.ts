@@ -36,6 +36,11 @@ export interface BuildSpec {
   readonly metadataFile?: string;
   /** The builder's environment (DOCKER_BUILDKIT=0/1). */
   readonly env: Readonly<Record<string, string>>;
+  /**
+   * buildx: false adds `--provenance=false`, so the pushed digest is the image manifest
+   * itself, not an index with an attestation entry (buildx 0.10+ only; older ones add none).
+   */
+  readonly provenance?: boolean;
 }
 
 export interface BuildPlan {
@@ -66,9 +71,17 @@ export function planBuild(spec: BuildSpec): BuildPlan {
   const platform = ociPlatformString(spec.platform);
 
   if (spec.kind === 'buildx') {
-    // buildx pushes itself; without a push the image is loaded into the engine so the
-    // smoke test can run it, which only works when the engine runs that OS.
-    const output = spec.push ? ['--push'] : spec.platform.os === spec.engineOs ? ['--load'] : [];
+    const output = spec.push
+      ? // buildx pushes itself (--push is --output type=image,push=true).
+        ['--push']
+      : spec.platform.os === spec.engineOs
+        ? // Loaded into the engine, so the smoke test can run it here.
+          ['--load']
+        : // Never --load an image of another OS: a Linux engine's store cannot hold a
+          // Windows image (docker/buildx#750). The image exporter without push keeps it in
+          // BuildKit's own store and still answers containerimage.digest in the metadata
+          // file, so an unpushed leg has a digest; the cacheonly output answers none.
+          ['--output', 'type=image,push=false'];
     return {
       before: spec.cache.before,
       build: {
@@ -83,6 +96,7 @@ export function planBuild(spec: BuildSpec): BuildPlan {
           'plain',
           ...common,
           ...(spec.metadataFile ? ['--metadata-file', spec.metadataFile] : []),
+          ...(spec.provenance === false ? ['--provenance=false'] : []),
           ...output,
           spec.context,
         ],

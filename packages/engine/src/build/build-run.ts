@@ -11,21 +11,19 @@ import {
   silentLogger,
   writeLegResult,
   XplatError,
+  type BuiltOn,
   type LegResult,
-  type Platform,
 } from '@xplat/core';
 import { createRegistryClient, formatRepository } from '@xplat/registry';
 import { prepareBuild, type BuildOptions, type PreparedBuild } from './build-image.js';
 import type { BuildRequest } from './build-inputs.js';
 import { parseBuildxMetadata, parsePushDigest } from './build-plan.js';
-import {
-  BuildKitMissingError,
-  buildKitMissing,
-  isPlatformMismatch,
-  type BuilderKind,
-} from './builders.js';
+import { buildKitMissing, isPlatformMismatch, type BuilderKind } from './builders.js';
+import { builtOnOf } from './built-on.js';
+import { probeHost } from '../docker/capabilities.js';
 import { runDocker, type DockerOptions } from '../docker/docker.js';
-import { readBackPushed } from './readback.js';
+import { LegFailure } from './leg-failure.js';
+import { PushedImageMismatch, readBackPushed, type PushedImage } from './readback.js';
 import { runRequiredStep, StepError } from '../docker/steps.js';
 
 export interface BuildOutcome {
@@ -140,12 +138,21 @@ export async function executeBuild(
     let osVersion = '';
     if (request.push) {
       const client = options.client ?? createRegistryClient({ logger });
-      const pushed = await readBackPushed(
-        client,
-        request.image,
-        prepared.tags[0]!,
-        prepared.platform,
-      );
+      let pushed: PushedImage;
+      try {
+        pushed = await readBackPushed(client, request.image, prepared.tags[0]!, prepared.platform);
+      } catch (error) {
+        // Pushed, but not what the leg asked for: a failed leg, so the gate says why.
+        if (error instanceof PushedImageMismatch)
+          throw new LegFailure(
+            error.message.slice(`${error.input}: `.length),
+            error.input!,
+            prepared.platform,
+            prepared.selection.kind,
+            error.digest,
+          );
+        throw error;
+      }
       if (builderDigest && builderDigest !== pushed.digest)
         throw new XplatError(
           `${tagRefs[0]} points at ${pushed.digest}, but the build pushed ${builderDigest}: another job moved the tag; use a tag-template unique to this build`,
@@ -156,6 +163,17 @@ export async function executeBuild(
       osVersion = pushed.config['os.version'] ?? '';
       // buildx does not always write an image ID for a pushed image; the config digest is it.
       imageId ||= pushed.configDigest;
+    } else if (spec.kind === 'buildx' && spec.platform.os !== spec.engineOs) {
+      // Kept in BuildKit's own store (--output type=image,push=false): the digest buildx
+      // reports is the leg's. Its config is in no registry and no engine, so os.version
+      // stays unknown until a run pushes it.
+      if (!builderDigest)
+        throw new XplatError(
+          `buildx reported no containerimage.digest for this ${prepared.platform.os} image, which cannot be loaded into this ${prepared.facts.engine.os} engine; set push: true`,
+          'push',
+        );
+      digest = builderDigest;
+      size = 0;
     } else {
       if (!/^sha256:[a-f0-9]{64}$/.test(imageId))
         throw new XplatError(
@@ -178,6 +196,7 @@ export async function executeBuild(
       pushed: request.push,
       tags: [...prepared.tags],
       builder: prepared.selection.kind,
+      ...(prepared.builtOn ? { builtOn: prepared.builtOn } : {}),
       timings: {
         startedAt: startedAt.toISOString(),
         finishedAt: finishedAt.toISOString(),
@@ -224,56 +243,63 @@ function sourceOf(prepared: PreparedBuild): LegResult['source'] | undefined {
 }
 
 /**
- * Prepare and execute: the whole build-platform-image step. A build refused for want of
- * BuildKit still leaves a (failed) leg result, so the gate says why the leg is not there.
+ * Prepare and execute: the whole build-platform-image step. A leg that cannot give a
+ * usable image for a reason the user can fix (a builder this runner lacks, a pushed image
+ * that is not what the leg asked for) still leaves a failed leg result, so the gate says
+ * why the leg is not there.
  */
 export async function buildPlatformImage(
   request: BuildRequest,
   options: BuildOptions = {},
 ): Promise<BuildOutcome> {
   const startedAt = (options.now ?? (() => new Date()))();
+  // Probed once, here: a refusal before building still records where it happened.
+  const facts = options.facts ?? (await probeHost(options));
   try {
-    const prepared = await prepareBuild(request, options);
+    const prepared = await prepareBuild(request, { ...options, facts });
     return await executeBuild(prepared, options);
   } catch (error) {
-    if (error instanceof BuildKitMissingError) {
-      // The reason without the input's name: the gate shows it as "build failed: <reason>".
-      const prefix = `${error.input}: `;
-      const reason = error.message.startsWith(prefix)
-        ? error.message.slice(prefix.length)
-        : error.message;
-      await writeFailedLegResult(request, error.platform, reason, startedAt, options);
+    if (error instanceof LegFailure) {
+      const builtOn = builtOnOf(facts, options.env ?? process.env);
+      await writeFailedLegResult(request, error, startedAt, {
+        ...options,
+        ...(builtOn ? { builtOn } : {}),
+      });
     }
     throw error;
   }
 }
 
-/** The leg result of a build that produced no image: failed, with the reason. */
+/**
+ * The leg result of a build that gave no usable image: failed, with the reason. When an
+ * image was pushed before the problem was found, its digest is kept (for whoever looks
+ * into it); the gate refuses any leg with a failure.
+ */
 export async function writeFailedLegResult(
   request: BuildRequest,
-  platform: Platform,
-  reason: string,
+  failure: LegFailure,
   startedAt: Date,
-  options: Pick<BuildOptions, 'now'> = {},
+  options: Pick<BuildOptions, 'now'> & { readonly builtOn?: BuiltOn } = {},
 ): Promise<string> {
   const finishedAt = (options.now ?? (() => new Date()))();
   const result: LegResult = {
     schema: LEG_RESULT_SCHEMA,
-    platform: formatPlatform(platform),
+    platform: formatPlatform(failure.platform),
     image: formatRepository(request.image),
-    digest: '',
-    pushed: false,
+    digest: failure.pushedDigest ?? '',
+    pushed: failure.pushedDigest !== undefined,
     tags: [],
-    builder: 'classic',
+    builder: failure.builder,
+    ...(options.builtOn ? { builtOn: options.builtOn } : {}),
     timings: {
       startedAt: startedAt.toISOString(),
       finishedAt: finishedAt.toISOString(),
       buildMs: 0,
     },
     smoke: { status: 'skipped', checks: [] },
-    failure: { step: 'build', reason },
+    failure: { step: 'build', reason: failure.reason },
   };
-  const file = path.join(request.resultDir, `${platformPair(platform)}.json`);
+  const file = path.join(request.resultDir, `${platformPair(failure.platform)}.json`);
   await writeLegResult(file, result);
   return file;
 }

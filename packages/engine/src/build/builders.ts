@@ -19,6 +19,14 @@ import {
 } from '@xplat/core';
 import { builderPlatforms, type BuildxBuilder } from '../docker/buildx.js';
 import type { HostFacts } from '../docker/capabilities.js';
+import { LegFailure } from './leg-failure.js';
+import {
+  buildsWindowsOnLinux,
+  dockerDriverForWindows,
+  engineBuilderForWindows,
+  isWindowsOnLinux,
+  noBuildxForWindows,
+} from './windows-on-linux.js';
 
 export { BUILDER_KINDS, type BuilderKind };
 /**
@@ -36,6 +44,11 @@ export interface BuilderSelection {
   readonly buildxBuilder?: BuildxBuilder;
   /** What the CLI needs in its environment to use this builder. */
   readonly env: Readonly<Record<string, string>>;
+  /**
+   * buildx builds a Windows image on a Linux node (no Windows node): nothing of a Windows
+   * stage may run, and the image never goes into the engine.
+   */
+  readonly windowsOnLinux?: boolean;
 }
 
 /** Platforms the engine runs without emulation. */
@@ -135,6 +148,21 @@ export function selectBuilder(facts: HostFacts, options: SelectOptions): Builder
     ...(kind === 'buildx' && buildx ? { buildxBuilder: buildx } : {}),
     env: ENV[kind],
   });
+  // A Windows platform on a Linux engine, no Windows node: BuildKit in a container builds
+  // it (its Windows stages only copy files); the builder's nodes list Linux platforms only,
+  // which is no reason to refuse it. The docker driver is: the engine's store holds no
+  // Windows image.
+  const windowsOnLinux = isWindowsOnLinux(facts, platform) && !buildxCan;
+  const pickWindowsOnLinux = (builder: BuildxBuilder, why: string): BuilderSelection => {
+    if (!buildsWindowsOnLinux(builder)) throw dockerDriverForWindows(facts, platform, builder);
+    return {
+      ...pick(
+        'buildx',
+        `${why}; builder "${builder.name}" (${builder.driver} driver) builds ${target} on Linux: its Windows stages only copy files`,
+      ),
+      windowsOnLinux: true,
+    };
+  };
 
   if (choice === 'buildx') {
     if (!facts.buildx)
@@ -147,6 +175,7 @@ export function selectBuilder(facts: HostFacts, options: SelectOptions): Builder
         'no buildx builder exists; run setup-crossplatform-builder first',
         input,
       );
+    if (windowsOnLinux) return pickWindowsOnLinux(buildx, 'requested');
     checkBuildxPlatform(buildx, platform, facts);
     return pick('buildx', `requested; builder "${buildx.name}" (${buildx.driver})`);
   }
@@ -156,6 +185,8 @@ export function selectBuilder(facts: HostFacts, options: SelectOptions): Builder
         `BuildKit does not build on ${hostDescription(facts)}; use builder: auto (the engine's classic builder)`,
         input,
       );
+    if (platform.os === 'windows')
+      throw engineBuilderForWindows(facts, platform, 'buildkit', input);
     if (!facts.cli.buildkitBuiltIn)
       throw new XplatError(
         `docker CLI ${facts.cli.version} has no built-in BuildKit (only 18.09 to 22.x do; newer ones need buildx); use builder: auto or buildx`,
@@ -165,6 +196,8 @@ export function selectBuilder(facts: HostFacts, options: SelectOptions): Builder
     return pick('buildkit', 'requested');
   }
   if (choice === 'classic') {
+    if (isWindowsOnLinux(facts, platform))
+      throw engineBuilderForWindows(facts, platform, 'classic', input);
     if (platform.os !== facts.engine.os)
       throw new XplatError(
         `the classic builder builds only for its engine's OS, and this is ${hostDescription(facts)}; ${target} cannot be built with it`,
@@ -193,9 +226,18 @@ export function selectBuilder(facts: HostFacts, options: SelectOptions): Builder
       );
     }
     if (buildxCan) return pick('buildx', `buildx builder "${buildx!.name}" has a ${target} node`);
-    throw new XplatError(
-      `${target} needs a Windows host: run this leg on a Windows runner (windows-2022 for ltsc2022, windows-2025 for ltsc2025), or append a remote Windows BuildKit node with setup-crossplatform-builder (append: endpoint=tcp://host:port,platforms=windows/amd64)`,
-      'platform',
+    // Never the CLI's own BuildKit nor the classic builder: both end in the engine's store.
+    if (!facts.buildx) throw noBuildxForWindows(facts, platform);
+    if (!buildx)
+      throw new LegFailure(
+        `${target} on this ${facts.engine.platform} engine needs a buildx builder with BuildKit in a container, and none exists; run setup-crossplatform-builder with platforms: ${target}`,
+        input,
+        platform,
+        'buildx',
+      );
+    return pickWindowsOnLinux(
+      buildx,
+      options.buildxName ? `BUILDX_BUILDER=${buildx.name}` : 'the current buildx builder',
     );
   }
 
@@ -233,13 +275,10 @@ export function selectBuilder(facts: HostFacts, options: SelectOptions): Builder
  * A build that needs BuildKit (another architecture, BuildKit-only syntax) on a docker CLI
  * that has none. Carries the platform so the caller can write the leg's failed result.
  */
-export class BuildKitMissingError extends XplatError {
-  constructor(
-    message: string,
-    input: string,
-    readonly platform: Platform,
-  ) {
-    super(message, input);
+export class BuildKitMissingError extends LegFailure {
+  constructor(message: string, input: string, platform: Platform) {
+    // The classic builder is what this CLI has; the failed leg result records it.
+    super(message, input, platform, 'classic');
     this.name = 'BuildKitMissingError';
   }
 }

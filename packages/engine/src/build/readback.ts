@@ -9,6 +9,7 @@ import {
   fromOciPlatform,
   ociPlatformString,
   platformMatches,
+  releaseForOsVersion,
   XplatError,
   type Platform,
 } from '@xplat/core';
@@ -35,6 +36,24 @@ export interface PushedImage {
   readonly size: number;
 }
 
+/** The pushed image is not what the leg asked for; `digest` is what the tag points at. */
+export class PushedImageMismatch extends XplatError {
+  constructor(
+    message: string,
+    input: string,
+    readonly digest: string,
+  ) {
+    super(message, input);
+    this.name = 'PushedImageMismatch';
+  }
+}
+
+/** `10.0.20348.2655 (ltsc2022)`: an os.version the way these messages name it. */
+function release(osVersion: string): string {
+  const known = releaseForOsVersion(osVersion);
+  return known ? `${osVersion} (${known.name})` : osVersion;
+}
+
 export async function readBackPushed(
   client: RegistryClient,
   repo: Repository,
@@ -51,9 +70,10 @@ export async function readBackPushed(
         platformMatches({ ...platform, osVersion: undefined }, fromOciPlatform(d.platform)),
     );
     if (!entry)
-      throw new XplatError(
+      throw new PushedImageMismatch(
         `${formatRepository(repo)}:${tag} was pushed as an index without a ${ociPlatformString(platform)} image`,
         'platform',
+        top.digest,
       );
     const inner = await client.getManifest(repo, entry.digest);
     manifest = inner.manifest as ImageManifest;
@@ -63,15 +83,28 @@ export async function readBackPushed(
   }
   const config = await client.getConfig(repo, manifest.config);
   const actual = fromOciPlatform(config);
+  const where = `${formatRepository(repo)}:${tag}`;
   if (!platformMatches({ ...platform, osVersion: undefined }, actual))
-    throw new XplatError(
-      `${formatRepository(repo)}:${tag} is ${ociPlatformString(actual)}, not ${ociPlatformString(platform)}: the builder did not build the requested platform`,
+    throw new PushedImageMismatch(
+      `${where} is ${ociPlatformString(actual)}, not ${ociPlatformString(platform)}: the builder did not build the requested platform`,
       'platform',
+      top.digest,
+    );
+  // Windows hosts pick their image by os.version, and the index keeps it from this config.
+  // BuildKit copies it from the Windows base image's config (moby/buildkit#3619: "In image
+  // config OSVersion was already set before by the base image"), so a config without one
+  // had no Windows base: an index entry without os.version would follow.
+  if (platform.os === 'windows' && !actual.osVersion)
+    throw new PushedImageMismatch(
+      `${where} has no os.version in its config, so no Windows host can tell which release it is: its final stage is not FROM a Windows base image (scratch, or a base without os.version); build it FROM mcr.microsoft.com/windows/nanoserver or servercore of the leg's release, whose config carries os.version`,
+      'file',
+      top.digest,
     );
   if (platform.osVersion && !platformMatches(platform, actual))
-    throw new XplatError(
-      `${formatRepository(repo)}:${tag} has os.version ${actual.osVersion ?? '(none)'}, not ${platform.osVersion}: its base image is of another Windows release`,
+    throw new PushedImageMismatch(
+      `${where} has os.version ${release(actual.osVersion!)}, not the leg's ${release(platform.osVersion)}: it was built FROM a base image of another Windows release; use the base image tag of ${releaseForOsVersion(platform.osVersion)?.name ?? platform.osVersion} or change windows-version`,
       'windows-version',
+      top.digest,
     );
   const size = manifest.config.size + manifest.layers.reduce((sum, l) => sum + l.size, 0);
   return {

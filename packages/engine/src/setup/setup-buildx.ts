@@ -6,6 +6,7 @@
 import path from 'node:path';
 import { ociPlatformString, XplatError } from '@xplat/core';
 import { BUILDER_ENV, includesPlatform } from '../build/builders.js';
+import { buildsWindowsOnLinux } from '../build/windows-on-linux.js';
 import type { BuildxBuilder } from '../docker/buildx.js';
 import type { HostFacts } from '../docker/capabilities.js';
 import type { Step } from '../docker/steps.js';
@@ -19,6 +20,8 @@ export interface BuildxBase {
   readonly hostPlatform: string;
   readonly hostOsVersion: string;
   readonly runnableReleases: readonly string[];
+  /** Windows platforms built here by BuildKit on Linux (formatted), without a Windows node. */
+  readonly windowsOnLinux: readonly string[];
   readonly notes: string[];
   readonly steps: readonly Step[];
   readonly localPlatforms: readonly string[];
@@ -60,6 +63,11 @@ export function planBuildx(
   if (existing && request.driver !== 'auto' && existing.driver !== driver)
     throw new XplatError(
       `builder "${name}" exists with the ${existing.driver} driver, not ${driver}; choose another name or driver`,
+      'name',
+    );
+  if (existing && rest.windowsOnLinux.length && !buildsWindowsOnLinux(existing))
+    throw new XplatError(
+      `builder "${name}" uses the ${existing.driver} driver, whose image store (the engine's) cannot hold a Windows image (${rest.windowsOnLinux.join(', ')}); choose another name, and a docker-container builder is created`,
       'name',
     );
   const tlsOpts = tlsDriverOpts(request, context, name, files);
@@ -165,7 +173,7 @@ export function planBuildx(
       },
       cleanup: create && request.cleanup ? cleanup : [],
       files,
-      platforms,
+      platforms: [...platforms, ...rest.windowsOnLinux.filter((p) => !platforms.includes(p))],
       env: { [BUILDER_ENV]: 'buildx', BUILDX_BUILDER: builder },
     };
   }

@@ -14,7 +14,7 @@ import { builderPlatforms, parseBuildxInspect } from '../docker/buildx.js';
 import { probeHost, type HostFacts, type ProbeOptions } from '../docker/capabilities.js';
 import { lastLine, type DockerOptions } from '../docker/docker.js';
 import type { SetupRequest } from './setup-inputs.js';
-import { checkBuilderPlatforms, planSetup, type SetupPlan } from './setup.js';
+import { checkBuilderPlatforms, planSetup, reportedPlatforms, type SetupPlan } from './setup.js';
 import { runRequiredStep, runStep, type Step } from '../docker/steps.js';
 
 /** What the post step needs: the commands that undo this run, and the files it wrote. */
@@ -83,7 +83,7 @@ export async function setupBuilder(
     platforms = [...plan.platforms];
   }
   checkBuilderPlatforms(plan, request.platforms, platforms);
-  return { plan, facts, platforms };
+  return { plan, facts, platforms: reportedPlatforms(plan, platforms) };
 }
 
 export function describeFacts(facts: HostFacts): string {

@@ -28,6 +28,12 @@ export interface SetupPlan {
   readonly hostOsVersion: string;
   /** Windows: the LTSC releases the host runs under process isolation. */
   readonly runnableReleases: readonly string[];
+  /**
+   * Windows platforms this Linux runner builds with BuildKit in a container, without a
+   * Windows node (`windows/amd64:ltsc2022`): their Windows stages only copy files. The
+   * builder reports Linux platforms only; these are added to what it builds.
+   */
+  readonly windowsOnLinux: readonly string[];
   /** Exported for the later steps: which builder build-platform-image should use. */
   readonly env: Readonly<Record<string, string>>;
   readonly notes: readonly string[];

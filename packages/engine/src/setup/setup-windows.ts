@@ -71,6 +71,7 @@ export function planWindows(
     hostPlatform: facts.engine.platform,
     hostOsVersion: host,
     runnableReleases: releases,
+    windowsOnLinux: [],
     env: { [BUILDER_ENV]: 'classic' },
     notes,
   };

@@ -45,11 +45,20 @@ export function planSetup(
 
   const remote =
     request.endpoint !== '' || request.append.length > 0 || request.driver === 'remote';
+  // Which requested platforms a remote node serves, and which the local engine must.
+  const nodePlatforms = request.append.flatMap((n) => n.platforms).map(ociPlatformString);
+  // Windows platforms no appended node serves: on a Linux runner, BuildKit in a container
+  // builds them (their Windows stages only copy files; nothing runs, so no QEMU either).
+  const windowsOnLinux = requested.filter(
+    (p) => p.os === 'windows' && !includesPlatform(nodePlatforms, p),
+  );
+  if (windowsOnLinux.length) checkWindowsOnLinux(facts, request, windowsOnLinux);
   const wantsBuildx =
     request.builder === 'buildx' ||
     (request.builder === 'auto' && !!facts.buildx) ||
     remote ||
-    (request.driver !== 'auto' && request.builder === 'auto');
+    (request.driver !== 'auto' && request.builder === 'auto') ||
+    windowsOnLinux.length > 0;
   if (wantsBuildx && !facts.buildx) {
     const input = remote
       ? request.append.length
@@ -76,21 +85,11 @@ export function planSetup(
       'builder',
     );
 
-  // Which requested platforms a remote node serves, and which the local engine must.
-  const nodePlatforms = request.append.flatMap((n) => n.platforms);
   const local: Platform[] = [];
   for (const p of requested) {
-    if (includesPlatform(nodePlatforms.map(ociPlatformString), p)) continue;
+    if (includesPlatform(nodePlatforms, p) || p.os === 'windows') continue;
     // An endpoint is the builder's Linux node: it, not this runner, builds (or emulates) Linux.
     if (p.os === 'linux' && request.endpoint) continue;
-    if (p.os === 'windows') {
-      throw new XplatError(
-        facts.runnerOs === 'windows'
-          ? `${formatPlatform(p)} needs the engine in Windows containers mode, but it runs Linux containers; switch it ("DockerCli.exe -SwitchWindowsEngine") or use a runner where it is`
-          : `${formatPlatform(p)} cannot be built on a Linux runner without a Windows node: run this leg on windows-2022/windows-2025, or append a remote Windows BuildKit node (append: tcp://host:port platforms=windows/amd64)`,
-        'platforms',
-      );
-    }
     local.push(p);
   }
 
@@ -129,8 +128,13 @@ export function planSetup(
     hostPlatform,
     hostOsVersion: '',
     runnableReleases: [],
+    windowsOnLinux: windowsOnLinux.map(formatPlatform),
     notes,
   };
+  if (windowsOnLinux.length)
+    notes.push(
+      `${base.windowsOnLinux.join(', ')}: built on this Linux runner by BuildKit in a container; nothing of the Windows stages runs (they may only copy files, no RUN), so no QEMU for them`,
+    );
 
   if (!wantsBuildx) {
     const kind: BuilderKind =
@@ -148,6 +152,39 @@ export function planSetup(
     };
   }
   return planBuildx(facts, request, context, { ...base, steps, localPlatforms, remote });
+}
+
+/**
+ * Windows platforms on a Linux engine: only a buildx builder whose BuildKit has its own
+ * image store (docker-container, remote) builds them; the engine's store cannot hold a
+ * Windows image ("operating system is not supported"). Refused before anything changes.
+ */
+function checkWindowsOnLinux(
+  facts: HostFacts,
+  request: SetupRequest,
+  platforms: readonly Platform[],
+): void {
+  const names = platforms.map(formatPlatform).join(', ');
+  if (facts.runnerOs === 'windows')
+    throw new XplatError(
+      `${formatPlatform(platforms[0]!)} needs the engine in Windows containers mode, but it runs Linux containers; switch it ("DockerCli.exe -SwitchWindowsEngine") or use a runner where it is`,
+      'platforms',
+    );
+  if (!facts.buildx)
+    throw new XplatError(
+      `${names} on a Linux runner is built by BuildKit in a container (buildx, docker-container driver), and this runner's docker CLI (${facts.cli.version}) has no buildx plugin; install it (apt-get install docker-buildx-plugin), or build on a Windows runner (windows-2022, windows-2025)`,
+      'platforms',
+    );
+  if (request.builder === 'buildkit' || request.builder === 'classic')
+    throw new XplatError(
+      `${request.builder === 'classic' ? 'the classic builder' : 'the BuildKit built into the docker CLI'} stores images in the engine, which on Linux cannot hold a Windows image (${names}); use builder: auto or buildx`,
+      'builder',
+    );
+  if (request.driver === 'docker')
+    throw new XplatError(
+      `the docker driver stores images in the engine, which on Linux cannot hold a Windows image (${names}: "operating system is not supported"); use driver: auto or docker-container`,
+      'driver',
+    );
 }
 
 function defaultPlatform(facts: HostFacts): Platform {
@@ -173,10 +210,20 @@ export function checkBuilderPlatforms(
 ): void {
   for (const p of requested) {
     if (p.os === 'windows' && plan.kind === 'classic') continue; // checked against the host build
+    // BuildKit on Linux reports Linux platforms only, and builds these all the same.
+    if (plan.windowsOnLinux.includes(formatPlatform(p))) continue;
     if (!includesPlatform(actual, p))
       throw new XplatError(
         `${formatPlatform(p)} cannot be built by ${plan.name ? `builder "${plan.name}"` : 'this engine'}: it builds ${actual.join(', ') || 'nothing'}`,
         'platforms',
       );
   }
+}
+
+/**
+ * What the builder builds, as the outputs say it: what it reported (BuildKit on Linux
+ * reports Linux platforms only), then the Windows platforms it builds on Linux.
+ */
+export function reportedPlatforms(plan: SetupPlan, actual: readonly string[]): string[] {
+  return [...actual, ...plan.windowsOnLinux.filter((p) => !actual.includes(p))];
 }
