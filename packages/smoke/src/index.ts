@@ -1,6 +1,7 @@
 export * from './backoff.js';
 export * from './free-port.js';
 export * from './host.js';
+export * from './leg-image.js';
 export * from './options.js';
 export * from './parse.js';
 export * from './plan.js';

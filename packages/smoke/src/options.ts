@@ -12,6 +12,7 @@ import {
   type Platform,
 } from '@xplat/core';
 import { parseReference } from '@xplat/registry';
+import { IMAGE_ID_PATTERN } from './leg-image.js';
 import {
   parseEnv,
   parseHeaders,
@@ -58,6 +59,10 @@ export const SMOKE_INPUTS = [
 export type SmokeInputName = (typeof SMOKE_INPUTS)[number];
 
 export interface SmokeRequest {
+  /**
+   * Empty: the image of the leg result (`<image>@<digest>`; resultFile is then set).
+   * With a leg result, it must be the leg's image (see leg-image.ts).
+   */
   readonly image: string;
   /** Absent: the image's own platform (or the leg result's, when one is given). */
   readonly platform?: Platform;
@@ -115,12 +120,12 @@ export function parseSmokeInputs(raw: SmokeInputs): SmokeRequest {
   const given = (name: SmokeInputName): boolean => get(name).trim() !== '';
 
   const image = get('image').trim();
-  if (!image)
+  if (!image && !given('result-file'))
     throw new XplatError(
-      'is required: the image (tag, repo@digest or image id) to smoke-test',
+      'is required: the image (tag, repo@digest or image id) to smoke-test, or result-file to test the image of a leg result',
       'image',
     );
-  if (!/^(sha256:)?[a-f0-9]{12,64}$/.test(image)) parseReference(image, 'image');
+  if (image && !IMAGE_ID_PATTERN.test(image)) parseReference(image, 'image');
 
   const platform = given('platform') ? parsePlatform(get('platform'), 'platform') : undefined;
   const oneShot = parseBoolean(get('one-shot'), 'one-shot', false);

@@ -70,6 +70,12 @@ describe('parseSmokeInputs', () => {
     expect(parseSmokeInputs({ image: 'app', 'one-shot': 'true' }).oneShot).toBe(true);
   });
 
+  test('no image with a leg result: the image comes from the leg result when it runs', () => {
+    const request = parseSmokeInputs({ port: '8080', 'result-file': 'legs/linux-amd64.json' });
+    expect(request.image).toBe('');
+    expect(request.resultFile).toBe('legs/linux-amd64.json');
+  });
+
   test('an image id (as build-platform-image outputs it) is accepted', () => {
     expect(parseSmokeInputs({ ...base, image: `sha256:${'a'.repeat(64)}` }).image).toBe(
       `sha256:${'a'.repeat(64)}`,
@@ -78,7 +84,11 @@ describe('parseSmokeInputs', () => {
 
   // Each bad input is refused with one line that starts with the input's name.
   test.each<[string, SmokeInputs, string]>([
-    ['image', { port: '80' }, 'image: is required'],
+    [
+      'image',
+      { port: '80' },
+      'image: is required: the image (tag, repo@digest or image id) to smoke-test, or result-file to test the image of a leg result',
+    ],
     ['image', { image: 'app:latest extra', port: '80' }, 'whitespace'],
     ['image', { image: 'https://ghcr.io/acme/app', port: '80' }, 'URL scheme'],
     ['platform', { ...base, platform: 'linux/sparc' }, 'architecture "sparc" is not known'],
