@@ -16,7 +16,6 @@ import {
   platformPair,
   readLegResult,
   silentLogger,
-  XplatError,
   type LoadedLegResult,
   type Platform,
 } from '@xplat/core';
@@ -30,6 +29,7 @@ import {
 import { freePort } from '../free-port.js';
 import { hostDefaults, hostFromEngine } from '../host.js';
 import { checkLegImage, legImage, type LegImage } from '../leg-image.js';
+import { platformOfLeg, samePlatform } from '../leg-platform.js';
 import type { SmokeRequest } from '../options.js';
 import { planSmoke } from '../plan.js';
 import type { CheckReport, SmokeReport } from '../report.js';
@@ -45,23 +45,15 @@ export async function smokeTest(input: SmokeRequest, deps: SmokeDeps = {}): Prom
   // A leg result supplies the platform (and a Windows image's os.version) when the
   // inputs leave them out, and must agree with them when they do not; it names the image
   // to test when the inputs do not, and must be the image they name when they do.
-  let legOsVersion: string | undefined;
   let platform = input.platform;
   let leg: LoadedLegResult | undefined;
   let target: LegImage = { image: input.image };
   if (input.resultFile) {
     leg = await readLegResult(input.resultFile);
-    const legPlatform = parsePlatform(leg.result.platform, `${input.resultFile}: platform`);
-    legOsVersion = leg.result.osVersion;
-    if (platform && !samePlatform(platform, legPlatform)) {
-      throw new XplatError(
-        `${formatPlatform(platform)} does not match ${leg.result.platform} in the leg result ${input.resultFile}`,
-        'platform',
-      );
-    }
-    platform ??= legOsVersion ? { ...legPlatform, osVersion: legOsVersion } : legPlatform;
+    platform = platformOfLeg(platform, leg);
     target = legImage(input.image, leg);
   }
+  const legOsVersion = leg?.result.osVersion;
   const request: SmokeRequest = { ...input, image: target.image };
 
   // The host's facts and the image's are independent: both asked at once.
@@ -134,11 +126,4 @@ function imagePlatform(image: ImageInfo): Platform | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** os, architecture and variant agree (os.version is checked against the host, not here). */
-function samePlatform(a: Platform, b: Platform): boolean {
-  return (
-    a.os === b.os && a.architecture === b.architecture && (a.variant ?? '') === (b.variant ?? '')
-  );
 }
