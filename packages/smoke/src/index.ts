@@ -7,5 +7,6 @@ export * from './parse.js';
 export * from './plan.js';
 export * from './probes.js';
 export * from './report.js';
+export * from './skip.js';
 export type { SmokeDeps } from './run/smoke-run.js';
 export { smokeTest } from './run/smoke-test.js';

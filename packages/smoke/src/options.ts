@@ -8,6 +8,7 @@ import {
   parseChoice,
   parseDuration,
   parsePlatform,
+  parseSkipReason,
   XplatError,
   type Platform,
 } from '@xplat/core';
@@ -53,6 +54,7 @@ export const SMOKE_INPUTS = [
   'stop-timeout',
   'expect-graceful-stop',
   'result-file',
+  'skip',
   'report-file',
   'log-lines',
 ] as const;
@@ -94,6 +96,11 @@ export interface SmokeRequest {
   readonly stopTimeoutSeconds?: number;
   readonly expectGracefulStop: boolean;
   readonly resultFile?: string;
+  /**
+   * Why the smoke test does not run (a release with no runner to test on): nothing runs,
+   * and the leg result (resultFile, then required) records `skipped` with this reason.
+   */
+  readonly skip?: string;
   readonly reportFile?: string;
   readonly logLines: number;
 }
@@ -119,6 +126,12 @@ export function parseSmokeInputs(raw: SmokeInputs): SmokeRequest {
   const get = (name: SmokeInputName): string => raw[name] ?? '';
   const given = (name: SmokeInputName): boolean => get(name).trim() !== '';
 
+  const skip = parseSkipReason(get('skip'), 'skip');
+  if (skip !== undefined && !given('result-file'))
+    throw new XplatError(
+      'is required with skip: the leg result that records why the smoke test was skipped',
+      'result-file',
+    );
   const image = get('image').trim();
   if (!image && !given('result-file'))
     throw new XplatError(
@@ -161,7 +174,14 @@ export function parseSmokeInputs(raw: SmokeInputs): SmokeRequest {
         'args',
       );
   } else {
-    if (port === undefined && tcpPort === undefined && !given('expect-log') && !command) {
+    // A skip runs nothing, so it needs nothing to check (xplat.yml's probes may still be given).
+    if (
+      skip === undefined &&
+      port === undefined &&
+      tcpPort === undefined &&
+      !given('expect-log') &&
+      !command
+    ) {
       throw new XplatError(
         'nothing to check: give port (HTTP), tcp-port, expect-log or command, or one-shot: true for an image that runs and exits',
         'port',
@@ -252,6 +272,7 @@ export function parseSmokeInputs(raw: SmokeInputs): SmokeRequest {
     ...optional('stopTimeoutSeconds', stopMs === undefined ? undefined : Math.ceil(stopMs / 1000)),
     expectGracefulStop: parseBoolean(get('expect-graceful-stop'), 'expect-graceful-stop', false),
     ...optional('resultFile', get('result-file').trim() || undefined),
+    ...optional('skip', skip),
     ...optional('reportFile', get('report-file').trim() || undefined),
     logLines: parseInteger(get('log-lines'), 'log-lines', 50, 1, 10_000),
   };

@@ -41,6 +41,8 @@ export async function smokeTest(input: SmokeRequest, deps: SmokeDeps = {}): Prom
   const logger = deps.logger ?? silentLogger;
   const dockerOptions: DockerOptions = { ...deps.docker, logger };
   const t0 = Date.now();
+  if (input.skip !== undefined)
+    throw new Error(`a skip (${input.skip}) runs nothing: record it with skipSmokeTest`);
 
   // A leg result supplies the platform (and a Windows image's os.version) when the
   // inputs leave them out, and must agree with them when they do not; it names the image
