@@ -136,7 +136,7 @@ function judge(
         detail: `smoke test failed${result.smoke.reason ? `: ${result.smoke.reason}` : ''}`,
       };
     case 'skipped': {
-      const reason = result.smoke.reason || '(no reason recorded)';
+      const reason = skipReason(result);
       if (mayBeUntested) return { verdict: 'allowed-untested', detail: `not tested: ${reason}` };
       return {
         verdict: 'not-tested',
@@ -152,6 +152,11 @@ function judge(
           : 'smoke test has not run',
       };
   }
+}
+
+/** Why a skipped leg was not tested, as the gate table and the fuse summary show it. */
+export function skipReason(result: LoadedLegResult['result']): string {
+  return result.smoke.reason || '(no reason recorded)';
 }
 
 /** The gate as a plain-text table for the log and error output. */
