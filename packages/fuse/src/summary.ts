@@ -21,7 +21,14 @@ const VERDICT_ICON: Record<string, string> = {
   duplicate: '⚠️',
   'not-pushed': '⚠️',
   'not-tested': '⚠️',
+  'allowed-untested': '⏭️',
 };
+
+/** The smoke cell: an entry fused untested says so and why, never just "skipped". */
+function smokeCell(e: FuseResult['entries'][number]): string {
+  if (e.untested !== undefined) return `⏭️ not tested: ${e.untested}`;
+  return `${SMOKE_ICON[e.smoke] ?? ''} ${e.smoke}`.trim();
+}
 
 export function renderFuseSummary(result: FuseResult): string {
   const title = result.dryRun ? '### xplat fuse (dry run: nothing written)' : '### xplat fuse';
@@ -30,7 +37,7 @@ export function renderFuseSummary(result: FuseResult): string {
       code(e.platform.split(':')[0]!),
       osVersionCell(e.osVersion),
       code(shortDigest(e.digest)),
-      `${SMOKE_ICON[e.smoke] ?? ''} ${e.smoke}`.trim(),
+      smokeCell(e),
       e.copied ? `copied from ${code(e.source.split('@')[0]!)}` : 'in place',
     ]),
   );
