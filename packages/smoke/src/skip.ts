@@ -58,7 +58,8 @@ export async function skipSmokeTest(
 
 /** The job summary of a skip: what was not tested, why, and what the fuse will make of it. */
 export function renderSkipSummary(skip: SmokeSkip): string {
-  const cell = (text: string): string => text.replace(/\|/g, '\\|');
+  // Markdown outside code spans: a reason is text, never a table cell break or HTML.
+  const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/</g, '&lt;');
   return [
     `### Smoke test ⏭️ skipped: \`${skip.platform}\``,
     '',

@@ -116,7 +116,7 @@ describe('skipSmokeTest', () => {
   it('summarises what was not tested and why', () => {
     expect(
       renderSkipSummary({
-        reason: 'no runner | yet',
+        reason: 'no runner | <yet>',
         resultFile: 'legs/w.json',
         platform: 'windows/amd64:ltsc2019',
         finishedAt: '2026-11-26T10:01:00.000Z',
@@ -125,7 +125,7 @@ describe('skipSmokeTest', () => {
       [
         '### Smoke test ⏭️ skipped: `windows/amd64:ltsc2019`',
         '',
-        '**Reason:** no runner \\| yet',
+        '**Reason:** no runner \\| &lt;yet>',
         '',
         'Nothing ran. `legs/w.json` records `skipped`; the fuse admits windows/amd64:ltsc2019 untested only when its `allow-untested` lists it (xplat.yml: `smoke: { skip: "<reason>" }` on the platform).',
         '',
