@@ -94,8 +94,9 @@ export function renderGateSummary(report: GateReport): string {
   ].join('\n');
 }
 
+/** A table row; `<` escaped so a detail such as `skip: "<reason>"` is not taken for HTML. */
 function row(cells: readonly string[]): string {
-  return `| ${cells.map((c) => c.replace(/\|/g, '\\|')).join(' | ')} |`;
+  return `| ${cells.map((c) => c.replace(/\|/g, '\\|').replace(/</g, '&lt;')).join(' | ')} |`;
 }
 
 function code(text: string): string {
