@@ -7,6 +7,7 @@ import type { BadInputCase } from './bad-input-harness.js';
 
 const DOCKERFILE = 'FROM scratch\nCOPY . /\n';
 const SHA = `sha256:${'a'.repeat(64)}`;
+const OTHER_SHA = `sha256:${'b'.repeat(64)}`;
 const BIG = 'a'.repeat(100_000);
 const INJECT = 'x\n::warning::injected\n::set-output name=digest::evil';
 
@@ -250,6 +251,61 @@ export const smokeCases: BadInputCase[] = [
   smoke({ 'result-file': 'leg.json' }, /^leg\.json: invalid leg result, field digest/, {
     'leg.json': legResult({ digest: 'sha256:1' }),
   }),
+  // The image of a leg result: the leg's, or refused naming both digests.
+  smoke(
+    { image: `{REG}/app@${OTHER_SHA}`, 'result-file': 'leg.json' },
+    new RegExp(
+      `^image: .*app@${OTHER_SHA} is ${OTHER_SHA}, but the leg result leg\\.json is ${SHA}`,
+    ),
+    { 'leg.json': legResult() },
+  ),
+  smoke(
+    { image: OTHER_SHA, 'result-file': 'leg.json' },
+    new RegExp(`^image: ${OTHER_SHA} is ${OTHER_SHA}, but the leg result leg\\.json is ${SHA}`),
+    { 'leg.json': legResult({ pushed: false }) },
+  ),
+  smoke(
+    { image: '', 'result-file': 'leg.json' },
+    /^result-file: leg\.json was built with push: false/,
+    {
+      'leg.json': legResult({ pushed: false }),
+    },
+  ),
+  smoke(
+    { image: '', 'result-file': 'leg.json' },
+    /^result-file: leg\.json is a failed build \(no BuildKit\)/,
+    {
+      'leg.json': legResult({ digest: '', failure: { step: 'build', reason: 'no BuildKit' } }),
+    },
+  ),
+  // skip: a reason of one bounded line, a leg result to record it in, never over a verdict.
+  smoke({ skip: 'no runner' }, /^result-file: is required with skip/),
+  smoke({ skip: 'true', 'result-file': 'leg.json' }, /^skip: "true" is not a reason/, {
+    'leg.json': legResult({ smoke: { status: 'pending', checks: [] } }),
+  }),
+  smoke({ skip: 'a\nb', 'result-file': 'leg.json' }, /^skip: "a\\nb" must be one line/, {
+    'leg.json': legResult({ smoke: { status: 'pending', checks: [] } }),
+  }),
+  smoke({ skip: INJECT, 'result-file': 'leg.json' }, /^skip: .*must be one line/, {
+    'leg.json': legResult({ smoke: { status: 'pending', checks: [] } }),
+  }),
+  smoke(
+    { skip: BIG, 'result-file': 'leg.json' },
+    /^skip: is 100000 characters; a reason is at most 200/,
+    {
+      'leg.json': legResult({ smoke: { status: 'pending', checks: [] } }),
+    },
+  ),
+  smoke(
+    { skip: 'no runner', 'result-file': 'leg.json' },
+    /^skip: leg\.json already records a smoke test that passed; skip records only a leg whose smoke test has not run$/,
+    { 'leg.json': legResult() },
+  ),
+  smoke(
+    { skip: 'no runner', 'result-file': 'leg.json', platform: 'linux/arm64' },
+    /^platform: linux\/arm64 does not match linux\/amd64 in the leg result leg\.json/,
+    { 'leg.json': legResult({ smoke: { status: 'pending', checks: [] } }) },
+  ),
 ];
 
 // ---- fuse-manifest ----------------------------------------------------------------------
@@ -337,6 +393,18 @@ export const fuseCases: BadInputCase[] = [
   }),
   fuse({}, /legs\/linux-amd64\.json: /, { 'legs/linux-amd64.json': '[]' }),
   fuse({}, /legs\/linux-amd64\.json: /, { 'legs/linux-amd64.json': 'null' }),
+  fuse(
+    { 'allow-untested': 'linux/arm64' },
+    /^allow-untested: linux\/arm64 is not in expected-platforms \(linux\/amd64\); list only platforms the index must contain$/,
+  ),
+  fuse({ 'allow-untested': 'linux' }, /^allow-untested: "linux" is not a platform/),
+  fuse({ 'allow-untested': 'windows/arm64:ltsc2019' }, /^allow-untested: .*has no arm64/),
+  fuse({ 'allow-untested': `linux/${BIG}` }, /^allow-untested: .*… \(\d+ bytes\)/),
+  fuse({ 'allow-untested': INJECT }, /^allow-untested: /),
+  fuse(
+    { results: '', sources: `{REG}/app@${SHA}`, 'allow-untested': 'linux/amd64' },
+    /^allow-untested: applies to leg results/,
+  ),
 ];
 
 // ---- the CLI ----------------------------------------------------------------------------
@@ -431,6 +499,47 @@ export const cliCases: BadInputCase[] = [
   cli(
     ['smoke', '--image', '{REG}/app:v1', '--port', '80', '--run-args', '--rm'],
     /^Option '--run-args' argument is ambiguous; /,
+  ),
+  cli(['smoke', '--skip', 'no runner'], /^--result-file: is required with skip/),
+  cli(['smoke', '{REG}/app:v1', '--port', '80', '--skip', 'off'], /^--skip: "off" is not a reason/),
+  cli(
+    ['smoke', '--result-file', 'leg.json', '--skip', 'no runner'],
+    /^--skip: leg\.json already records a smoke test that passed/,
+    { 'leg.json': legResult() },
+    { exitCode: 1 },
+  ),
+  cli(
+    ['smoke', '--image', `{REG}/app@${OTHER_SHA}`, '--result-file', 'leg.json', '--port', '80'],
+    new RegExp(`^--image: .* is ${OTHER_SHA}, but the leg result leg\\.json is ${SHA}`),
+    { 'leg.json': legResult() },
+    { exitCode: 1 },
+  ),
+  cli(
+    [
+      'fuse',
+      '--image',
+      '{REG}/app',
+      '--source',
+      `{REG}/app@${SHA}`,
+      '--allow-untested',
+      'linux/amd64',
+    ],
+    /^--allow-untested: applies to leg results/,
+  ),
+  cli(
+    [
+      'fuse',
+      '--image',
+      '{REG}/app',
+      '--results',
+      'legs',
+      '--expected-platforms',
+      'linux/amd64',
+      '--allow-untested',
+      'windows/amd64:ltsc2019',
+    ],
+    /^--allow-untested: windows\/amd64:ltsc2019 is not in expected-platforms \(linux\/amd64\)/,
+    { 'legs/l.json': legResult() },
   ),
   config(['smoke', '--timeout', 'soon'], `${YML}smoke: { port: 8080 }\n`, /^--timeout: /),
   config(['smoke', '--port', 'http'], YML, /^--port: /),

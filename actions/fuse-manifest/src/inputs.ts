@@ -16,6 +16,7 @@ export function getInputs(): FuseActionInputs {
     results: core.getInput('results'),
     sources: core.getInput('sources'),
     expectedPlatforms: core.getInput('expected-platforms'),
+    allowUntested: core.getInput('allow-untested'),
     annotations: core.getInput('annotations'),
     mediaType: core.getInput('media-type'),
     mutableTags: core.getInput('mutable-tags'),

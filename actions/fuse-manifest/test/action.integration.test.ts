@@ -3,6 +3,7 @@
  * INPUT_* variables (hyphens kept), and GITHUB_OUTPUT / GITHUB_STEP_SUMMARY files.
  */
 import { describe, expect, it } from '@jest/globals';
+import { createRegistryClient, parseRepository } from '@xplat/registry';
 import { runAction } from '../../../test/run-action.js';
 import { testbed, uniqueRepository } from '../../../test/testbed.js';
 import { FOUR_PLATFORMS, fourLegs, writeLegs } from '../../../packages/fuse/test/testbed-legs.js';
@@ -60,6 +61,88 @@ describe('fuse-manifest as the runner runs it', () => {
     ]);
     expect(run.summary).toContain('gate closed, nothing written');
     expect(run.summary).toContain('| `linux/amd64` | ⛔ missing |');
+  });
+
+  describe('a platform with no runner to smoke-test it', () => {
+    const REASON = 'no hosted runner of this release';
+    const legs = (image: string): Promise<string> =>
+      writeLegs(
+        [fourLegs()[0]!, { ...fourLegs()[2]!, smoke: 'skipped', skipReason: REASON }],
+        image,
+      );
+    const expected = 'linux/amd64,windows/amd64:ltsc2022';
+
+    it('allowed: fused, warned about, "not tested: <reason>" in the summary', async () => {
+      const image = `${tb.openRegistry}/${uniqueRepository('action-untested')}`;
+      const dir = await legs(image);
+      const run = await runAction(
+        'fuse-manifest',
+        {
+          image,
+          tags: 'v1',
+          results: dir,
+          'expected-platforms': expected,
+          'allow-untested': 'windows/amd64:ltsc2022',
+        },
+        { cwd: dir },
+      );
+      expect(run.errors).toEqual([]);
+      expect(run.exitCode).toBe(0);
+      expect(JSON.parse(run.outputs.platforms!)).toEqual([
+        'linux/amd64',
+        'windows/amd64:10.0.20348.2655',
+      ]);
+      expect(run.stdout).toMatch(
+        /^windows\/amd64:ltsc2022\s+allowed-untested\s+sha256:[a-f0-9]{12}\s+skipped\s+not tested: no hosted runner of this release$/m,
+      );
+      expect(run.stdout).toContain(
+        `::warning::windows/amd64:ltsc2022 is fused untested (allow-untested): ${REASON}`,
+      );
+      expect(run.summary).toMatch(
+        /\| `windows\/amd64` \| 10\.0\.20348\.2655 \(ltsc2022\) \| `sha256:[a-f0-9]{12}` \| ⏭️ not tested: no hosted runner of this release \| in place \|/,
+      );
+      expect(run.summary).toMatch(
+        /\| `linux\/amd64` \| {2}\| `sha256:[a-f0-9]{12}` \| ✅ passed \|/,
+      );
+      const head = await createRegistryClient().headManifest(parseRepository(image), 'v1');
+      expect(head?.digest).toBe(run.outputs.digest);
+    });
+
+    it('not allowed: the gate stays closed, nothing is written, the table says how to allow it', async () => {
+      const image = `${tb.openRegistry}/${uniqueRepository('action-untested')}`;
+      const dir = await legs(image);
+      const run = await runAction(
+        'fuse-manifest',
+        { image, tags: 'v1', results: dir, 'expected-platforms': expected },
+        { cwd: dir },
+      );
+      expect(run.exitCode).toBe(1);
+      const why = `smoke test skipped (${REASON}); to fuse it untested, give this platform smoke: { skip: "<reason>" } in xplat.yml or list it in allow-untested`;
+      expect(run.errors).toEqual([
+        `expected-platforms: gate closed: 1 of 2 expected platforms did not pass: windows/amd64:ltsc2022 not-tested (${why})`,
+      ]);
+      expect(run.summary).toContain('### xplat fuse: gate closed, nothing written');
+      const row = run.summary.split('\n').find((l) => l.startsWith('| `windows/amd64:ltsc2022` |'));
+      expect(row?.replace(/sha256:[a-f0-9]{12}/, 'sha256:…')).toBe(
+        `| \`windows/amd64:ltsc2022\` | ⚠️ not-tested | \`sha256:…\` | skipped | ${why.replace('<', '&lt;')} |`,
+      );
+      expect(
+        await createRegistryClient().headManifest(parseRepository(image), 'v1'),
+      ).toBeUndefined();
+    });
+
+    it('refuses an allowed platform that is not expected, naming both, before reading a leg', async () => {
+      const run = await runAction('fuse-manifest', {
+        image: '127.0.0.1:9/app',
+        results: 'nowhere',
+        'expected-platforms': expected,
+        'allow-untested': 'windows/amd64:ltsc2019',
+      });
+      expect(run.exitCode).toBe(1);
+      expect(run.errors).toEqual([
+        'allow-untested: windows/amd64:ltsc2019 is not in expected-platforms (linux/amd64, windows/amd64:ltsc2022); list only platforms the index must contain',
+      ]);
+    });
   });
 
   it('masks the password and fails in one line naming the input when it is wrong', async () => {

@@ -1,11 +1,12 @@
 /**
  * smoke-test: inputs -> @xplat/smoke -> outputs, job summary, leg result. Glue only.
+ * A skip (the skip input) runs nothing: skipSmokeTest records it in the leg result.
  * The container is always removed: by smokeTest's own cleanup when the run ends or a
  * cancel arrives as a signal, and by the post step when this process was killed.
  */
 import * as core from '@actions/core';
 import { actionLogger, runAction } from '@xplat/action-runtime';
-import { renderSummary, smokeTest } from '@xplat/smoke';
+import { renderSkipSummary, renderSummary, skipSmokeTest, smokeTest } from '@xplat/smoke';
 import { getInputs } from './inputs.js';
 import { CONTAINER_STATE } from './state.js';
 
@@ -18,12 +19,20 @@ process.on('SIGTERM', cancel);
 try {
   await runAction(async () => {
     const request = getInputs();
+    if (request.skip !== undefined) {
+      const skipped = await skipSmokeTest(request, { logger: actionLogger() });
+      core.setOutput('passed', 'false');
+      core.setOutput('skipped', 'true');
+      await core.summary.addRaw(renderSkipSummary(skipped)).write();
+      return;
+    }
     const report = await smokeTest(request, {
       logger: actionLogger(),
       signal: controller.signal,
       onContainer: (id) => core.saveState(CONTAINER_STATE, id),
     });
     core.setOutput('passed', String(report.passed));
+    core.setOutput('skipped', 'false');
     core.setOutput('ready-ms', report.readyMs === undefined ? '' : String(report.readyMs));
     core.setOutput('duration-ms', String(report.durationMs));
     core.setOutput('report', request.reportFile ?? '');

@@ -12,6 +12,7 @@ import { readLegResult, writeLegResult, type LegResult } from '@xplat/core';
 import { inspectContainer, runContainer } from '@xplat/engine';
 import { createRegistryClient, parseReference, parseRepository } from '@xplat/registry';
 import { freePort, SMOKE_INPUTS } from '@xplat/smoke';
+import { dockerStandIn } from '../../../test/docker-stand-in.js';
 import { parseFileCommands, repoRoot, runAction } from '../../../test/run-action.js';
 import { testbed, uniqueRepository } from '../../../test/testbed.js';
 import { httpService, idle } from '../../../test/containers.js';
@@ -56,7 +57,10 @@ describe('smoke-test as the runner runs it', () => {
       'report',
       'exit-code',
       'graceful-stop',
+      'skipped',
     ]);
+    // image is optional: a leg result names the image when it is left out.
+    expect(yml).toMatch(/^ {2}image:\n(?: {4}.*\n)+? {4}required: false\n {4}default: ''$/m);
     expect(yml).toMatch(
       /using: node24\n\s+main: \.\.\/\.\.\/dist\/smoke-test\/index\.js\n\s+post: \.\.\/\.\.\/dist\/smoke-test\/post\/index\.js/,
     );
@@ -145,6 +149,53 @@ describe('smoke-test as the runner runs it', () => {
     const fused = await runAction('fuse-manifest', fuseInputs);
     expect(fused.errors).toEqual([]);
     expect(fused.exitCode).toBe(0);
+  });
+
+  test('skip: nothing runs, the leg result records the reason, the step succeeds', async () => {
+    const file = await legFile(`${tb.openRegistry}/fixtures/busybox`);
+    const standIn = await dockerStandIn();
+    const run = await runAction(
+      'smoke-test',
+      // xplat.yml's probes may come along with the skip; nothing uses them.
+      { 'result-file': file, skip: 'no hosted ltsc2019 runner', port: '8080' },
+      { env: { ...env, XPLAT_DOCKER: standIn.docker } },
+    );
+    expect(run.errors).toEqual([]);
+    expect(run.exitCode).toBe(0);
+    expect(run.outputs).toEqual({ passed: 'false', skipped: 'true' });
+    expect(run.stdout).toContain(
+      `Smoke test of linux/amd64 skipped: no hosted ltsc2019 runner. Recorded in ${file}`,
+    );
+    expect(run.summary).toContain('### Smoke test ⏭️ skipped: `linux/amd64`');
+    expect(run.summary).toContain('**Reason:** no hosted ltsc2019 runner');
+    expect(await standIn.calls()).toBe('');
+    expect((await readLegResult(file)).result.smoke).toEqual({
+      status: 'skipped',
+      checks: [],
+      reason: 'no hosted ltsc2019 runner',
+      finishedAt: expect.any(String),
+    });
+  });
+
+  test('skip never overwrites a verdict, and a switch word is no reason', async () => {
+    const file = await legFile(`${tb.openRegistry}/fixtures/busybox`);
+    const { result } = await readLegResult(file);
+    const failed = { status: 'failed' as const, checks: [], reason: 'http GET /: 500' };
+    await writeLegResult(file, { ...result, smoke: failed });
+    const overwrite = await runAction(
+      'smoke-test',
+      { 'result-file': file, skip: 'no runner' },
+      { env },
+    );
+    expect(overwrite.exitCode).toBe(1);
+    expect(overwrite.errors).toEqual([
+      `skip: ${file} already records a smoke test that failed; skip records only a leg whose smoke test has not run`,
+    ]);
+    const word = await runAction('smoke-test', { 'result-file': file, skip: 'true' }, { env });
+    expect(word.errors).toEqual([
+      'skip: "true" is not a reason: say why the smoke test is skipped, e.g. "no hosted ltsc2019 runner" (empty runs the test)',
+    ]);
+    expect((await readLegResult(file)).result.smoke).toEqual(failed);
   });
 
   test('a bad input fails the step in one line and leaves the leg result pending', async () => {

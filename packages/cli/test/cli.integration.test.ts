@@ -1,5 +1,7 @@
 /** The bundled CLI (dist/cli/index.js), run as users run it. */
 import { describe, expect, it } from '@jest/globals';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { exec } from '../../../test/exec.js';
 import { repoRoot } from '../../../test/run-action.js';
@@ -53,6 +55,69 @@ describe('xplat CLI', () => {
     expect(inspected.code).toBe(0);
     expect(inspected.stdout).toMatch(/windows\/amd64\s+10\.0\.20348\.2655/);
     expect(inspected.stderr).toContain('is a single-platform image (windows/amd64), not an index');
+  });
+
+  it('fuses a skipped leg only with --allow-untested, as "not tested: <reason>"', async () => {
+    const image = `${tb.openRegistry}/${uniqueRepository('cli-untested')}`;
+    const reason = 'no hosted runner of this release';
+    const legs = await writeLegs(
+      [fourLegs()[0]!, { ...fourLegs()[2]!, smoke: 'skipped', skipReason: reason }],
+      image,
+    );
+    const args = ['fuse', '--image', image, '--tag', 'v1', '--results', legs];
+    const expected = ['--expected-platforms', 'linux/amd64,windows/amd64:ltsc2022'];
+
+    const closed = await xplat(...args, ...expected);
+    expect(closed.code).toBe(1);
+    expect(closed.stderr).toMatch(
+      /^windows\/amd64:ltsc2022\s+not-tested\s+sha256:[a-f0-9]{12}\s+skipped\s+smoke test skipped \(no hosted runner of this release\); to fuse it untested, .* list it in allow-untested$/m,
+    );
+
+    const stray = await xplat(...args, ...expected, '--allow-untested', 'linux/arm64');
+    expect(stray.code).toBe(2);
+    expect(stray.stderr.trim()).toBe(
+      'xplat fuse: --allow-untested: linux/arm64 is not in expected-platforms (linux/amd64, windows/amd64:ltsc2022); list only platforms the index must contain',
+    );
+
+    const fused = await xplat(...args, ...expected, '--allow-untested', 'windows/amd64:ltsc2022');
+    expect(fused.code).toBe(0);
+    expect(fused.stdout).toMatch(
+      /^windows\/amd64\s+10\.0\.20348\.2655 \(ltsc2022\)\s+sha256:[a-f0-9]{12}\s+not tested: no hosted runner of this release\s+in place$/m,
+    );
+    expect(fused.stderr).toContain(
+      `windows/amd64:ltsc2022 is fused untested (allow-untested): ${reason}`,
+    );
+  });
+
+  it("in a project, the platforms xplat.yml's smoke.skip names may go untested", async () => {
+    const image = `${tb.openRegistry}/${uniqueRepository('cli-yml-untested')}`;
+    const reason = 'no hosted runner of this release';
+    const legs = await writeLegs(
+      [fourLegs()[0]!, { ...fourLegs()[2]!, smoke: 'skipped', skipReason: reason }],
+      image,
+    );
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'xplat-cli-yml-'));
+    await writeFile(path.join(dir, 'Dockerfile'), 'FROM scratch\n');
+    await writeFile(
+      path.join(dir, 'xplat.yml'),
+      `image: ${image}\nplatforms:\n  - linux/amd64\n  - platform: windows/amd64:ltsc2022\n    smoke: { skip: "${reason}" }\n`,
+    );
+    const fused = await xplat('fuse', '--dir', dir, '--results', legs, '--tag', 'v1');
+    expect(fused.stderr).not.toContain('xplat fuse:');
+    expect(fused.code).toBe(0);
+    expect(fused.stdout).toMatch(/\snot tested: no hosted runner of this release\s/);
+    // Expected platforms given by flag: xplat.yml's skips are not assumed for them.
+    const flagged = await xplat(
+      'fuse',
+      '--dir',
+      dir,
+      '--results',
+      legs,
+      '--expected-platforms',
+      'linux/amd64,windows/amd64:ltsc2022',
+    );
+    expect(flagged.code).toBe(1);
+    expect(flagged.stderr).toContain('windows/amd64:ltsc2022 not-tested');
   });
 
   it('fails in one line on a closed gate, with the table on stderr', async () => {

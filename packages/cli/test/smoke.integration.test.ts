@@ -1,14 +1,40 @@
 /** `xplat smoke`: the same library call as the action, from flags. */
 import { describe, expect, test } from '@jest/globals';
-import { recordingLogger } from '@xplat/core';
+import { mkdtemp } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { readLegResult, recordingLogger, writeLegResult } from '@xplat/core';
 import { freePort } from '@xplat/smoke';
 import { runCli } from '../src/cli.js';
 import { bed, httpService } from '../../../test/containers.js';
+import { dockerStandIn } from '../../../test/docker-stand-in.js';
+import { testbed } from '../../../test/testbed.js';
 
 const b = bed();
+const tb = testbed();
+const fixtureDigest = tb.env('XPLAT_FIXTURE_LINUX_AMD64_DIGEST');
+
+/** A pushed linux/amd64 leg whose image is the test bed's busybox fixture. */
+async function legFile(): Promise<string> {
+  const file = path.join(await mkdtemp(path.join(os.tmpdir(), 'xplat-cli-smoke-')), 'leg.json');
+  const now = new Date().toISOString();
+  await writeLegResult(file, {
+    schema: 'xplat.leg/v1',
+    platform: 'linux/amd64',
+    image: `${tb.openRegistry}/fixtures/busybox`,
+    digest: fixtureDigest,
+    pushed: true,
+    tags: ['linux-amd64'],
+    builder: 'buildkit',
+    timings: { startedAt: now, finishedAt: now, buildMs: 1 },
+    smoke: { status: 'pending', checks: [] },
+  });
+  return file;
+}
 
 async function cli(
   argv: string[],
+  env: Record<string, string> = {},
 ): Promise<{ code: number; stdout: string[]; stderr: string[]; log: string[] }> {
   const stdout: string[] = [];
   const stderr: string[] = [];
@@ -18,7 +44,7 @@ async function cli(
     stderr: (t) => stderr.push(t),
     logger,
     cwd: process.cwd(),
-    env: { ...process.env, XPLAT_DOCKER: b.docker.docker },
+    env: { ...process.env, XPLAT_DOCKER: b.docker.docker, ...env },
   });
   return { code, stdout, stderr, log: logger.lines };
 }
@@ -86,6 +112,58 @@ describe('xplat smoke', () => {
     const run = await cli(['smoke', b.amd64, ...args]);
     expect(run.code).toBe(2);
     expect(run.stderr).toEqual([message]);
+  });
+
+  test('--result-file and no image: the leg result names the image, and gets the verdict', async () => {
+    const file = await legFile();
+    const run = await cli([
+      'smoke',
+      '--result-file',
+      file,
+      '--one-shot',
+      '--command',
+      'cat /www/index.html',
+      '--expect-output',
+      'xplat fixture',
+    ]);
+    expect(run.stderr).toEqual([]);
+    expect(run.code).toBe(0);
+    expect(run.log).toContainEqual(
+      expect.stringMatching(
+        new RegExp(`^Starting ${tb.openRegistry}/fixtures/busybox@${fixtureDigest}: docker run `),
+      ),
+    );
+    expect((await readLegResult(file)).result.smoke.status).toBe('passed');
+  });
+
+  test('--skip records the reason and runs nothing; exit 0', async () => {
+    const file = await legFile();
+    const standIn = await dockerStandIn();
+    const run = await cli(
+      ['smoke', '--result-file', file, '--skip', 'no hosted ltsc2019 runner', '--port', '80'],
+      { XPLAT_DOCKER: standIn.docker },
+    );
+    expect(run.stderr).toEqual([]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toEqual([
+      // The leg result is outside the current folder: shown by its full path.
+      `skipped linux/amd64: no hosted ltsc2019 runner (recorded in ${file})`,
+    ]);
+    expect(await standIn.calls()).toBe('');
+    expect((await readLegResult(file)).result.smoke).toMatchObject({
+      status: 'skipped',
+      reason: 'no hosted ltsc2019 runner',
+    });
+  });
+
+  test.each<[string[], string]>([
+    [['--skip', 'true'], 'xplat smoke: --skip: "true" is not a reason'],
+    [['--skip', 'no runner'], 'xplat smoke: --result-file: is required with skip'],
+  ])('a bad skip is one line naming the flag, exit 2: %j', async (args, message) => {
+    const run = await cli(['smoke', b.amd64, '--port', '80', ...args]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toHaveLength(1);
+    expect(run.stderr[0]).toContain(message);
   });
 
   test('--help', async () => {

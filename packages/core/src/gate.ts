@@ -1,7 +1,9 @@
 /**
  * The gate: an index is written only when every expected platform has exactly one leg
- * result that was pushed and whose smoke test passed. Pure: it reads nothing and writes
- * nothing, so the action can fail with the whole table before touching a registry.
+ * result that was pushed and whose smoke test passed, or, for a platform the fuse was
+ * told may go untested (allow-untested), whose smoke test was skipped with a reason.
+ * Pure: it reads nothing and writes nothing, so the action can fail with the whole table
+ * before touching a registry.
  */
 import { XplatError } from './errors.js';
 import type { LoadedLegResult } from './leg-result.js';
@@ -9,19 +11,38 @@ import { formatPlatform, parsePlatform, platformMatches, type Platform } from '.
 import { renderTable } from './table.js';
 
 export type GateVerdict =
-  'passed' | 'failed' | 'not-tested' | 'not-pushed' | 'missing' | 'duplicate';
+  | 'passed'
+  /** Skipped on purpose (smoke-test skip) and listed in allow-untested: opens the gate. */
+  | 'allowed-untested'
+  | 'failed'
+  | 'not-tested'
+  | 'not-pushed'
+  | 'missing'
+  | 'duplicate';
+
+/** The verdicts that open the gate; every other one closes it. */
+export const OPEN_VERDICTS: readonly GateVerdict[] = ['passed', 'allowed-untested'];
+
+export interface GateOptions {
+  /**
+   * Platforms that may be fused with a skipped smoke test (a release with no runner to
+   * test on). Each must be one of the expected platforms.
+   */
+  readonly allowUntested?: readonly Platform[];
+}
 
 export interface GateRow {
   /** The expected platform as the user wrote it, normalised. */
   readonly platform: string;
   readonly verdict: GateVerdict;
-  /** Why, in a few words, for verdicts other than passed. */
+  /** Why, in a few words, for verdicts other than passed (`not tested: <reason>` for allowed-untested). */
   readonly detail: string;
   /** The matching leg results (one for passed; several for duplicate). */
   readonly legs: readonly LoadedLegResult[];
 }
 
 export interface GateReport {
+  /** The gate is open: every row passed or is allowed-untested. */
   readonly passed: boolean;
   readonly rows: readonly GateRow[];
   /** Leg results that match no expected platform: reported, never fused. */
@@ -37,6 +58,7 @@ export function legPlatform(leg: LoadedLegResult): Platform {
 export function evaluateGate(
   expected: readonly Platform[],
   legs: readonly LoadedLegResult[],
+  options: GateOptions = {},
 ): GateReport {
   if (expected.length === 0) {
     throw new XplatError(
@@ -50,21 +72,48 @@ export function evaluateGate(
     if (seen.has(key)) throw new XplatError(`${key} is listed twice`, 'expected-platforms');
     seen.add(key);
   }
+  const untested = checkAllowUntested(expected, options.allowUntested ?? []);
 
   const placed = new Set<LoadedLegResult>();
   const rows = expected.map((platform): GateRow => {
     const matches = legs.filter((leg) => platformMatches(platform, legPlatform(leg)));
     matches.forEach((leg) => placed.add(leg));
-    return { platform: formatPlatform(platform), ...judge(matches), legs: matches };
+    const key = formatPlatform(platform);
+    return { platform: key, ...judge(matches, untested.has(key)), legs: matches };
   });
   return {
-    passed: rows.every((row) => row.verdict === 'passed'),
+    passed: rows.every((row) => OPEN_VERDICTS.includes(row.verdict)),
     rows,
     unexpected: legs.filter((leg) => !placed.has(leg)),
   };
 }
 
-function judge(matches: readonly LoadedLegResult[]): { verdict: GateVerdict; detail: string } {
+/**
+ * allow-untested names expected platforms only: one that is not expected is a typo or a
+ * stale list, and would silently allow nothing. Returns the platforms as gate keys.
+ */
+export function checkAllowUntested(
+  expected: readonly Platform[],
+  allowUntested: readonly Platform[],
+): Set<string> {
+  const keys = new Set(expected.map(formatPlatform));
+  const allowed = new Set<string>();
+  for (const platform of allowUntested) {
+    const key = formatPlatform(platform);
+    if (!keys.has(key))
+      throw new XplatError(
+        `${key} is not in expected-platforms (${[...keys].join(', ')}); list only platforms the index must contain`,
+        'allow-untested',
+      );
+    allowed.add(key);
+  }
+  return allowed;
+}
+
+function judge(
+  matches: readonly LoadedLegResult[],
+  mayBeUntested: boolean,
+): { verdict: GateVerdict; detail: string } {
   if (matches.length === 0)
     return { verdict: 'missing', detail: 'no leg result for this platform' };
   if (matches.length > 1) {
@@ -86,11 +135,28 @@ function judge(matches: readonly LoadedLegResult[]): { verdict: GateVerdict; det
         verdict: 'failed',
         detail: `smoke test failed${result.smoke.reason ? `: ${result.smoke.reason}` : ''}`,
       };
-    case 'skipped':
-      return { verdict: 'not-tested', detail: 'smoke test was skipped' };
+    case 'skipped': {
+      const reason = skipReason(result);
+      if (mayBeUntested) return { verdict: 'allowed-untested', detail: `not tested: ${reason}` };
+      return {
+        verdict: 'not-tested',
+        detail: `smoke test skipped (${reason}); to fuse it untested, give this platform smoke: { skip: "<reason>" } in xplat.yml or list it in allow-untested`,
+      };
+    }
     case 'pending':
-      return { verdict: 'not-tested', detail: 'smoke test has not run' };
+      // allow-untested admits a skip someone recorded, never a smoke job that did not run.
+      return {
+        verdict: 'not-tested',
+        detail: mayBeUntested
+          ? 'smoke test has not run (allow-untested admits only a recorded skip: smoke-test skip: "<reason>")'
+          : 'smoke test has not run',
+      };
   }
+}
+
+/** Why a skipped leg was not tested, as the gate table and the fuse summary show it. */
+export function skipReason(result: LoadedLegResult['result']): string {
+  return result.smoke.reason || '(no reason recorded)';
 }
 
 /** The gate as a plain-text table for the log and error output. */
@@ -119,7 +185,7 @@ export function renderGateTable(report: GateReport): string {
 
 /** One line for the error: which platforms failed the gate and why. */
 export function summariseGateFailure(report: GateReport): string {
-  const failing = report.rows.filter((row) => row.verdict !== 'passed');
+  const failing = report.rows.filter((row) => !OPEN_VERDICTS.includes(row.verdict));
   const parts = failing.map(
     (row) => `${row.platform} ${row.verdict}${row.detail ? ` (${row.detail})` : ''}`,
   );

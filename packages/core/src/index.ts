@@ -6,5 +6,6 @@ export * from './leg-result.js';
 export * from './logger.js';
 export * from './platform.js';
 export * from './runners.js';
+export * from './skip-reason.js';
 export * from './table.js';
 export * from './windows.js';

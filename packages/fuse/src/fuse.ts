@@ -8,6 +8,7 @@ import {
   formatPlatform,
   platformMatches,
   renderGateTable,
+  skipReason,
   summariseGateFailure,
   XplatError,
   type GateReport,
@@ -43,6 +44,8 @@ export interface FuseEntry {
   readonly digest: string;
   readonly mediaType: string;
   readonly smoke: SmokeResult['status'] | 'unknown';
+  /** Fused without a smoke test (skipped, and in allow-untested): the reason recorded with the skip. */
+  readonly untested?: string;
   /** Where the image came from (repo@digest). */
   readonly source: string;
   /** Whether it had to be copied into the target repository. */
@@ -76,9 +79,12 @@ export async function fuse(
     origin: string;
     want: Platform | undefined;
     smoke: FuseEntry['smoke'];
+    untested?: string;
   }[];
   if (request.legs) {
-    gate = evaluateGate(request.expected, request.legs);
+    gate = evaluateGate(request.expected, request.legs, {
+      allowUntested: request.allowUntested,
+    });
     logger.info(`Gate for ${targetName}:\n${renderGateTable(gate)}`);
     if (!gate.passed) throw new GateClosedError(gate);
     for (const leg of gate.unexpected)
@@ -87,11 +93,16 @@ export async function fuse(
       );
     planned = gate.rows.map((row, i) => {
       const leg = row.legs[0]!;
+      const untested = row.verdict === 'allowed-untested' ? skipReason(leg.result) : undefined;
+      // Visible in the run's annotations, not only in the table.
+      if (untested !== undefined)
+        logger.warning(`${row.platform} is fused untested (allow-untested): ${untested}`);
       return {
         ref: parseReference(`${leg.result.image}@${leg.result.digest}`, `${leg.file}: image`),
         origin: leg.file,
         want: request.expected[i],
         smoke: leg.result.smoke.status,
+        ...(untested !== undefined ? { untested } : {}),
       };
     });
   } else {
@@ -145,6 +156,7 @@ export async function fuse(
     digest: r.descriptor.digest,
     mediaType: r.descriptor.mediaType,
     smoke: planned[i]!.smoke,
+    ...(planned[i]!.untested !== undefined ? { untested: planned[i]!.untested } : {}),
     source: `${formatRepository(r.repository)}@${r.descriptor.digest}`,
     copied: !sameRepository(r.repository, target),
   }));

@@ -4,6 +4,7 @@
  * nothing written.
  */
 import {
+  checkAllowUntested,
   parseBoolean,
   parsePlatformList,
   splitList,
@@ -34,6 +35,8 @@ export interface RawFuseInputs {
   mediaType: string;
   mutableTags: string;
   dryRun: string;
+  /** Optional so that callers written before it keep compiling; absent = ''. */
+  allowUntested?: string;
 }
 
 /** fuse-manifest's input names (action.yml) -> the RawFuseInputs field each fills. */
@@ -47,6 +50,7 @@ export const FUSE_INPUTS = {
   'media-type': 'mediaType',
   'mutable-tags': 'mutableTags',
   'dry-run': 'dryRun',
+  'allow-untested': 'allowUntested',
 } as const satisfies Record<string, keyof RawFuseInputs>;
 export type FuseInputName = keyof typeof FUSE_INPUTS;
 
@@ -65,6 +69,8 @@ export interface FuseRequest {
   readonly legs: readonly LoadedLegResult[] | undefined;
   readonly sources: readonly ImageReference[] | undefined;
   readonly expected: readonly Platform[];
+  /** Expected platforms whose leg may have skipped its smoke test (the gate admits them untested). */
+  readonly allowUntested: readonly Platform[];
   readonly annotations: Record<string, string>;
   readonly mediaType: MediaTypeChoice;
   readonly mutableTags: readonly string[];
@@ -82,6 +88,7 @@ export async function parseFuseRequest(raw: RawFuseInputs, cwd: string): Promise
   const tags = parseTags(raw.tags, reference);
   const mutableTags = parseTags(raw.mutableTags, reference, 'mutable-tags');
   const expected = parsePlatformList(raw.expectedPlatforms, 'expected-platforms');
+  const allowUntested = parsePlatformList(raw.allowUntested ?? '', 'allow-untested');
   const annotations = parseAnnotations(raw.annotations);
   const mediaType = parseMediaTypeChoice(raw.mediaType);
   const dryRun = parseBoolean(raw.dryRun, 'dry-run', false);
@@ -103,6 +110,13 @@ export async function parseFuseRequest(raw: RawFuseInputs, cwd: string): Promise
       'expected-platforms',
     );
   }
+  if (allowUntested.length && !resultPatterns.length) {
+    throw new XplatError(
+      'applies to leg results (a skipped smoke test is recorded there); sources carry no smoke status: leave it out',
+      'allow-untested',
+    );
+  }
+  checkAllowUntested(expected, allowUntested);
   // Validate every reference before loading anything, so errors come in input order.
   const sources = sourceTexts.length
     ? sourceTexts.map((s) => parseReference(s, 'sources'))
@@ -110,7 +124,18 @@ export async function parseFuseRequest(raw: RawFuseInputs, cwd: string): Promise
   const legs = resultPatterns.length ? await loadLegResults(resultPatterns, cwd) : undefined;
   for (const leg of legs ?? []) checkLegRepository(leg, target);
 
-  return { target, tags, legs, sources, expected, annotations, mediaType, mutableTags, dryRun };
+  return {
+    target,
+    tags,
+    legs,
+    sources,
+    expected,
+    allowUntested,
+    annotations,
+    mediaType,
+    mutableTags,
+    dryRun,
+  };
 }
 
 /**

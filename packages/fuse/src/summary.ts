@@ -21,7 +21,14 @@ const VERDICT_ICON: Record<string, string> = {
   duplicate: '⚠️',
   'not-pushed': '⚠️',
   'not-tested': '⚠️',
+  'allowed-untested': '⏭️',
 };
+
+/** The smoke cell: an entry fused untested says so and why, never just "skipped". */
+function smokeCell(e: FuseResult['entries'][number]): string {
+  if (e.untested !== undefined) return `⏭️ not tested: ${e.untested}`;
+  return `${SMOKE_ICON[e.smoke] ?? ''} ${e.smoke}`.trim();
+}
 
 export function renderFuseSummary(result: FuseResult): string {
   const title = result.dryRun ? '### xplat fuse (dry run: nothing written)' : '### xplat fuse';
@@ -30,7 +37,7 @@ export function renderFuseSummary(result: FuseResult): string {
       code(e.platform.split(':')[0]!),
       osVersionCell(e.osVersion),
       code(shortDigest(e.digest)),
-      `${SMOKE_ICON[e.smoke] ?? ''} ${e.smoke}`.trim(),
+      smokeCell(e),
       e.copied ? `copied from ${code(e.source.split('@')[0]!)}` : 'in place',
     ]),
   );
@@ -87,8 +94,9 @@ export function renderGateSummary(report: GateReport): string {
   ].join('\n');
 }
 
+/** A table row; `<` escaped so a detail such as `skip: "<reason>"` is not taken for HTML. */
 function row(cells: readonly string[]): string {
-  return `| ${cells.map((c) => c.replace(/\|/g, '\\|')).join(' | ')} |`;
+  return `| ${cells.map((c) => c.replace(/\|/g, '\\|').replace(/</g, '&lt;')).join(' | ')} |`;
 }
 
 function code(text: string): string {

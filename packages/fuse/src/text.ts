@@ -21,7 +21,7 @@ export function renderFuseText(result: FuseResult): string {
       e.platform.split(':')[0]!,
       e.osVersion ? `${e.osVersion}${release ? ` (${release.name})` : ''}` : '-',
       shortDigest(e.digest),
-      e.smoke,
+      e.untested !== undefined ? `not tested: ${e.untested}` : e.smoke,
       e.copied ? `copied from ${e.source.split('@')[0]!}` : 'in place',
     ];
   });

@@ -67,6 +67,57 @@ describe('parseFuseRequest', () => {
     expect(request.legs?.map((l) => path.basename(l.file))).toEqual(['amd64.json']);
   });
 
+  it('takes allow-untested as expected platforms, in any spelling of the release', async () => {
+    const dir = await resultsDir({ 'amd64.json': JSON.stringify(leg) });
+    const request = await parseFuseRequest(
+      {
+        ...base,
+        sources: '',
+        results: 'legs',
+        expectedPlatforms: 'linux/amd64,windows/amd64:ltsc2019',
+        allowUntested: 'windows/amd64:10.0.17763',
+      },
+      dir,
+    );
+    expect(request.allowUntested).toEqual([
+      { os: 'windows', architecture: 'amd64', osVersion: '10.0.17763' },
+    ]);
+    // Callers that predate the input (RawFuseInputs without it) allow nothing untested.
+    const { allowUntested: _none, ...older } = { ...base, allowUntested: '' };
+    expect((await parseFuseRequest(older, process.cwd())).allowUntested).toEqual([]);
+  });
+
+  // Each bad input fails in one line that starts with the input's name.
+  it.each<[string, Partial<RawFuseInputs>, string]>([
+    [
+      'an allowed platform that is not expected',
+      {
+        sources: '',
+        results: 'legs',
+        expectedPlatforms: 'linux/amd64,windows/amd64:ltsc2022',
+        allowUntested: 'windows/amd64:ltsc2019',
+      },
+      'allow-untested: windows/amd64:ltsc2019 is not in expected-platforms (linux/amd64, windows/amd64:ltsc2022); list only platforms the index must contain',
+    ],
+    [
+      'allow-untested that is no platform',
+      { sources: '', results: 'legs', expectedPlatforms: 'linux/amd64', allowUntested: 'ltsc2019' },
+      'allow-untested: "ltsc2019" is not a platform',
+    ],
+    [
+      'allow-untested with sources',
+      { expectedPlatforms: 'linux/amd64', allowUntested: 'linux/amd64' },
+      'allow-untested: applies to leg results (a skipped smoke test is recorded there); sources carry no smoke status',
+    ],
+  ])('rejects %s before reading a leg result', async (_name, change, message) => {
+    // The results folder does not exist: the error must come first.
+    const error = await parseFuseRequest({ ...base, ...change }, process.cwd()).catch(
+      (e: Error) => e,
+    );
+    expect((error as Error).message.startsWith(message)).toBe(true);
+    expect((error as Error).message).not.toContain('\n');
+  });
+
   // Each bad input fails in one line that starts with the input's name.
   it.each<[string, Partial<RawFuseInputs>, string]>([
     ['no image', { image: ' ' }, 'image: is required'],

@@ -32,6 +32,8 @@ export interface LegSpec {
   fixture: Fixture;
   osVersion?: string;
   smoke?: LegResult['smoke']['status'];
+  /** Why a skipped smoke test was skipped. */
+  skipReason?: string;
   pushed?: boolean;
 }
 
@@ -87,13 +89,16 @@ export async function writeLegs(specs: readonly LegSpec[], target?: string): Pro
         finishedAt: '2026-11-26T10:02:00.000Z',
         buildMs: 120000,
       },
-      smoke: {
-        status,
-        checks: [
-          { name: 'http', status: status === 'failed' ? 'failed' : 'passed', durationMs: 40 },
-        ],
-        ...(status === 'failed' ? { reason: 'http probe: GET / answered 500' } : {}),
-      },
+      smoke:
+        status === 'skipped'
+          ? { status, checks: [], ...(spec.skipReason ? { reason: spec.skipReason } : {}) }
+          : {
+              status,
+              checks: [
+                { name: 'http', status: status === 'failed' ? 'failed' : 'passed', durationMs: 40 },
+              ],
+              ...(status === 'failed' ? { reason: 'http probe: GET / answered 500' } : {}),
+            },
     });
   }
   return dir;

@@ -1,10 +1,12 @@
 export * from './backoff.js';
 export * from './free-port.js';
 export * from './host.js';
+export * from './leg-image.js';
 export * from './options.js';
 export * from './parse.js';
 export * from './plan.js';
 export * from './probes.js';
 export * from './report.js';
+export * from './skip.js';
 export type { SmokeDeps } from './run/smoke-run.js';
 export { smokeTest } from './run/smoke-test.js';

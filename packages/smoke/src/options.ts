@@ -8,10 +8,12 @@ import {
   parseChoice,
   parseDuration,
   parsePlatform,
+  parseSkipReason,
   XplatError,
   type Platform,
 } from '@xplat/core';
 import { parseReference } from '@xplat/registry';
+import { IMAGE_ID_PATTERN } from './leg-image.js';
 import {
   parseEnv,
   parseHeaders,
@@ -52,12 +54,17 @@ export const SMOKE_INPUTS = [
   'stop-timeout',
   'expect-graceful-stop',
   'result-file',
+  'skip',
   'report-file',
   'log-lines',
 ] as const;
 export type SmokeInputName = (typeof SMOKE_INPUTS)[number];
 
 export interface SmokeRequest {
+  /**
+   * Empty: the image of the leg result (`<image>@<digest>`; resultFile is then set).
+   * With a leg result, it must be the leg's image (see leg-image.ts).
+   */
   readonly image: string;
   /** Absent: the image's own platform (or the leg result's, when one is given). */
   readonly platform?: Platform;
@@ -89,6 +96,11 @@ export interface SmokeRequest {
   readonly stopTimeoutSeconds?: number;
   readonly expectGracefulStop: boolean;
   readonly resultFile?: string;
+  /**
+   * Why the smoke test does not run (a release with no runner to test on): nothing runs,
+   * and the leg result (resultFile, then required) records `skipped` with this reason.
+   */
+  readonly skip?: string;
   readonly reportFile?: string;
   readonly logLines: number;
 }
@@ -114,13 +126,19 @@ export function parseSmokeInputs(raw: SmokeInputs): SmokeRequest {
   const get = (name: SmokeInputName): string => raw[name] ?? '';
   const given = (name: SmokeInputName): boolean => get(name).trim() !== '';
 
-  const image = get('image').trim();
-  if (!image)
+  const skip = parseSkipReason(get('skip'), 'skip');
+  if (skip !== undefined && !given('result-file'))
     throw new XplatError(
-      'is required: the image (tag, repo@digest or image id) to smoke-test',
+      'is required with skip: the leg result that records why the smoke test was skipped',
+      'result-file',
+    );
+  const image = get('image').trim();
+  if (!image && !given('result-file'))
+    throw new XplatError(
+      'is required: the image (tag, repo@digest or image id) to smoke-test, or result-file to test the image of a leg result',
       'image',
     );
-  if (!/^(sha256:)?[a-f0-9]{12,64}$/.test(image)) parseReference(image, 'image');
+  if (image && !IMAGE_ID_PATTERN.test(image)) parseReference(image, 'image');
 
   const platform = given('platform') ? parsePlatform(get('platform'), 'platform') : undefined;
   const oneShot = parseBoolean(get('one-shot'), 'one-shot', false);
@@ -156,7 +174,14 @@ export function parseSmokeInputs(raw: SmokeInputs): SmokeRequest {
         'args',
       );
   } else {
-    if (port === undefined && tcpPort === undefined && !given('expect-log') && !command) {
+    // A skip runs nothing, so it needs nothing to check (xplat.yml's probes may still be given).
+    if (
+      skip === undefined &&
+      port === undefined &&
+      tcpPort === undefined &&
+      !given('expect-log') &&
+      !command
+    ) {
       throw new XplatError(
         'nothing to check: give port (HTTP), tcp-port, expect-log or command, or one-shot: true for an image that runs and exits',
         'port',
@@ -247,6 +272,7 @@ export function parseSmokeInputs(raw: SmokeInputs): SmokeRequest {
     ...optional('stopTimeoutSeconds', stopMs === undefined ? undefined : Math.ceil(stopMs / 1000)),
     expectGracefulStop: parseBoolean(get('expect-graceful-stop'), 'expect-graceful-stop', false),
     ...optional('resultFile', get('result-file').trim() || undefined),
+    ...optional('skip', skip),
     ...optional('reportFile', get('report-file').trim() || undefined),
     logLines: parseInteger(get('log-lines'), 'log-lines', 50, 1, 10_000),
   };

@@ -70,6 +70,22 @@ describe('parseSmokeInputs', () => {
     expect(parseSmokeInputs({ image: 'app', 'one-shot': 'true' }).oneShot).toBe(true);
   });
 
+  test('no image with a leg result: the image comes from the leg result when it runs', () => {
+    const request = parseSmokeInputs({ port: '8080', 'result-file': 'legs/linux-amd64.json' });
+    expect(request.image).toBe('');
+    expect(request.resultFile).toBe('legs/linux-amd64.json');
+  });
+
+  test('skip: a reason and a leg result; nothing to check is needed, probes may still be given', () => {
+    expect(
+      parseSmokeInputs({ skip: ' no hosted ltsc2019 runner ', 'result-file': 'leg.json' }),
+    ).toMatchObject({ skip: 'no hosted ltsc2019 runner', resultFile: 'leg.json', image: '' });
+    expect(
+      parseSmokeInputs({ ...base, skip: 'no runner', 'result-file': 'leg.json' }).http?.port,
+    ).toBe(8080);
+    expect(parseSmokeInputs(base).skip).toBeUndefined();
+  });
+
   test('an image id (as build-platform-image outputs it) is accepted', () => {
     expect(parseSmokeInputs({ ...base, image: `sha256:${'a'.repeat(64)}` }).image).toBe(
       `sha256:${'a'.repeat(64)}`,
@@ -78,7 +94,11 @@ describe('parseSmokeInputs', () => {
 
   // Each bad input is refused with one line that starts with the input's name.
   test.each<[string, SmokeInputs, string]>([
-    ['image', { port: '80' }, 'image: is required'],
+    [
+      'image',
+      { port: '80' },
+      'image: is required: the image (tag, repo@digest or image id) to smoke-test, or result-file to test the image of a leg result',
+    ],
     ['image', { image: 'app:latest extra', port: '80' }, 'whitespace'],
     ['image', { image: 'https://ghcr.io/acme/app', port: '80' }, 'URL scheme'],
     ['platform', { ...base, platform: 'linux/sparc' }, 'architecture "sparc" is not known'],
@@ -122,6 +142,15 @@ describe('parseSmokeInputs', () => {
       'either command or args',
     ],
     ['port', { image: 'app' }, 'nothing to check'],
+    [
+      'result-file',
+      { skip: 'no runner' },
+      'result-file: is required with skip: the leg result that records why the smoke test was skipped',
+    ],
+    ['skip', { skip: 'true', 'result-file': 'leg.json' }, 'skip: "true" is not a reason'],
+    ['skip', { skip: 'a\nb', 'result-file': 'leg.json' }, 'must be one line'],
+    ['skip', { skip: 'x'.repeat(201), 'result-file': 'leg.json' }, 'at most 200'],
+    ['port', { skip: 'no runner', 'result-file': 'l.json', port: 'http' }, 'not a port'],
     ['log-lines', { ...base, 'log-lines': '0' }, 'whole number from 1'],
   ])('%s: %j is refused', (input, inputs, message) => {
     let error: unknown;

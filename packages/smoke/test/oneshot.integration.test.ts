@@ -195,7 +195,10 @@ describe('always cleaned up', () => {
 });
 
 describe('leg result', () => {
-  async function legFile(platform = 'linux/amd64'): Promise<string> {
+  // The local fixture tag (b.amd64) is the test bed's pushed fixture: its registry digest
+  // is the leg's, as for an image the build pushed.
+  const fixtureDigest = (): string => process.env.XPLAT_FIXTURE_LINUX_AMD64_DIGEST!;
+  async function legFile(platform = 'linux/amd64', digest = fixtureDigest()): Promise<string> {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'xplat-smoke-leg-'));
     const file = path.join(dir, 'leg.json');
     const now = new Date().toISOString();
@@ -203,7 +206,7 @@ describe('leg result', () => {
       schema: 'xplat.leg/v1',
       platform,
       image: '127.0.0.1:5000/app',
-      digest: `sha256:${'1'.repeat(64)}`,
+      digest,
       pushed: true,
       tags: ['linux-amd64-abc1234'],
       builder: 'buildx',
@@ -255,5 +258,30 @@ describe('leg result', () => {
     await expect(
       smoke({ platform: 'linux/amd64', port: '1', 'result-file': file }),
     ).rejects.toThrow(`platform: linux/amd64 does not match linux/arm64 in the leg result ${file}`);
+  });
+
+  test('a tag that names another image than the leg is refused before it runs', async () => {
+    const other = `sha256:${'1'.repeat(64)}`;
+    const file = await legFile('linux/amd64', other);
+    const logger = recordingLogger();
+    const run = smokeTest(
+      parseSmokeInputs({
+        image: b.amd64,
+        'one-shot': 'true',
+        command: 'true',
+        'result-file': file,
+      }),
+      { docker: b.docker, logger },
+    );
+    await expect(run).rejects.toThrow(
+      new RegExp(
+        `^image: ${b.amd64} is ${fixtureDigest()} \\(image sha256:[a-f0-9]{64}\\), not ${other} of the leg result ${file}: the tag moved or names another build; leave image empty to test 127\\.0\\.0\\.1:5000/app@${other}$`,
+      ),
+    );
+    // The engine was asked about the image, and nothing ran.
+    const docker = logger.lines.filter((l) => l.startsWith('debug: ')).join('\n');
+    expect(docker).toContain(`image inspect ${b.amd64}`);
+    expect(docker).not.toMatch(/ (run|create|pull) /);
+    expect((await readLegResult(file)).result.smoke.status).toBe('pending');
   });
 });

@@ -8,6 +8,7 @@ import {
   flagInputs,
   list,
   parseFlags,
+  text,
   UsageError,
   type FlagTable,
 } from '../flags.js';
@@ -49,6 +50,14 @@ export const fuseFlags: FlagTable = [
     fromConfig: 'platforms',
   },
   {
+    flag: 'allow-untested',
+    input: 'allow-untested',
+    kind: 'list',
+    value: 'P',
+    help: 'a platform that may be fused with a skipped smoke test (repeat)',
+    fromConfig: 'platforms whose smoke.skip is set, with its platforms',
+  },
+  {
     flag: 'annotation',
     input: 'annotations',
     kind: 'list',
@@ -82,7 +91,9 @@ Fuse per-platform images into one multi-platform index, only when every expected
 platform has a pushed image whose smoke test passed (the same as the fuse-manifest
 action). With xplat.yml, no flag is needed: the image and the expected platforms come
 from it, the leg results from this run's folder. A leg result of another repository
-than the target is refused.
+than the target is refused. A platform whose leg recorded a skipped smoke test (xplat
+smoke --skip) is fused only when --allow-untested names it, and shows as "not tested:
+<reason>".
 
 ${flagHelp(fuseFlags)}`;
 
@@ -101,6 +112,11 @@ export const fuseCommand: Command = {
     if (image) {
       defaults.image = image.image;
       defaults['expected-platforms'] = image.legs.map((l) => l.name).join(',');
+      // A leg that xplat.yml says is not smoke-tested may be fused untested; only with
+      // xplat.yml's own platforms, which it is one of.
+      const untested = image.legs.filter((l) => l.smokeSkip !== undefined);
+      if (untested.length && !text(parsed, 'expected-platforms'))
+        defaults['allow-untested'] = untested.map((l) => l.name).join(',');
       if (!list(parsed, 'results').length && !list(parsed, 'source').length) {
         const dir = await runResultDir(parsed, io, project);
         if (!existsSync(dir))

@@ -2,7 +2,13 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parsePlatform, readLegResult, type Platform } from '@xplat/core';
 import { engineHost } from '@xplat/engine';
-import { parseSmokeInputs, renderChecks, smokeTest, type SmokeInputs } from '@xplat/smoke';
+import {
+  parseSmokeInputs,
+  renderChecks,
+  skipSmokeTest,
+  smokeTest,
+  type SmokeInputs,
+} from '@xplat/smoke';
 import { legSmokeInputs } from '@xplat/workflow';
 import type { Command } from '../command.js';
 import {
@@ -95,7 +101,17 @@ export const smokeFlags: FlagTable = [
     help: 'fail unless the container exits on its own when stopped',
     fromConfig: 'smoke.expect-graceful-stop',
   },
-  s('result-file', 'FILE', "leg result to record the verdict in (default: this run's)"),
+  s(
+    'result-file',
+    'FILE',
+    "leg result to record the verdict in (default: this run's); without an image, its image@digest is tested",
+  ),
+  s(
+    'skip',
+    'REASON',
+    'test nothing: record in the leg result that the smoke test was skipped, and why (xplat fuse --allow-untested admits it)',
+    'smoke.skip',
+  ),
   s('report-file', 'FILE', 'write the report JSON here'),
   s('log-lines', 'N', 'log lines kept in the report (default 50)'),
   runIdFlag,
@@ -109,7 +125,9 @@ Start the image, poll its probes until all pass, stop it and judge the stop, alw
 remove it (the same as the smoke-test action). Exit code 0 when it passed, 1 when not.
 With xplat.yml and no IMAGE: the image of this run's leg result for --platform (default:
 the engine's platform), probed with xplat.yml's smoke settings, the verdict recorded in
-that leg result.
+that leg result. With --result-file and no IMAGE, the leg result's image@digest is
+pulled and tested (the image of a leg built elsewhere). --skip REASON tests nothing and
+records the reason in the leg result instead (exit 0).
 
 ${flagHelp(smokeFlags)}
 
@@ -146,8 +164,9 @@ export const smokeCommand: Command = {
       const leg = asUsage(() => pickLeg(project, platformFlag || undefined, native));
       if (leg) {
         defaults = legSmokeInputs(leg);
-        // No image given: the one this run built for the leg, and its result records the verdict.
-        if (!image) {
+        // No image given: the one this run built for the leg, and its result records the
+        // verdict. A --result-file given names the image itself (the smoke library reads it).
+        if (!image && !text(parsed, 'result-file')) {
           const file = path.join(await runResultDir(parsed, io, project), `${leg.pair}.json`);
           defaults = { ...defaults, ...(await fromLegResult(file, io)) };
         }
@@ -156,6 +175,15 @@ export const smokeCommand: Command = {
     const inputs: SmokeInputs = flagInputs(smokeFlags, parsed, defaults);
     if (image) inputs.image = image;
     const request = asUsage(() => parseSmokeInputs(inputs));
+    if (request.skip !== undefined) {
+      const skipped = await skipSmokeTest(request, { logger: io.logger });
+      io.stdout(
+        bool(parsed, 'json')
+          ? JSON.stringify(skipped, null, 2)
+          : `skipped ${skipped.platform}: ${skipped.reason} (recorded in ${shown(io, skipped.resultFile)})`,
+      );
+      return 0;
+    }
 
     // Ctrl-C ends the probes; the container is still removed before the command exits.
     const controller = new AbortController();
@@ -208,10 +236,12 @@ function precheckSmokeFlags(
   let first: unknown;
   for (const leg of projectImage(project)?.legs ?? []) {
     try {
+      // Placeholders for what this run's leg result gives once the leg is known.
       parseSmokeInputs({
         ...legSmokeInputs(leg),
         ...flags,
         image: image || 'localhost/placeholder',
+        'result-file': flags['result-file'] || 'placeholder.json',
       });
       return;
     } catch (error) {

@@ -16,7 +16,7 @@ import {
   platformPair,
   readLegResult,
   silentLogger,
-  XplatError,
+  type LoadedLegResult,
   type Platform,
 } from '@xplat/core';
 import {
@@ -28,6 +28,8 @@ import {
 } from '@xplat/engine';
 import { freePort } from '../free-port.js';
 import { hostDefaults, hostFromEngine } from '../host.js';
+import { checkLegImage, legImage, type LegImage } from '../leg-image.js';
+import { platformOfLeg, samePlatform } from '../leg-platform.js';
 import type { SmokeRequest } from '../options.js';
 import { planSmoke } from '../plan.js';
 import type { CheckReport, SmokeReport } from '../report.js';
@@ -35,27 +37,26 @@ import { executePlan } from './execute-plan.js';
 import { finishRun } from './finish-run.js';
 import { newSmokeRun, type SmokeDeps } from './smoke-run.js';
 
-export async function smokeTest(request: SmokeRequest, deps: SmokeDeps = {}): Promise<SmokeReport> {
+export async function smokeTest(input: SmokeRequest, deps: SmokeDeps = {}): Promise<SmokeReport> {
   const logger = deps.logger ?? silentLogger;
   const dockerOptions: DockerOptions = { ...deps.docker, logger };
   const t0 = Date.now();
+  if (input.skip !== undefined)
+    throw new Error(`a skip (${input.skip}) runs nothing: record it with skipSmokeTest`);
 
   // A leg result supplies the platform (and a Windows image's os.version) when the
-  // inputs leave them out, and must agree with them when they do not.
-  let legOsVersion: string | undefined;
-  let platform = request.platform;
-  if (request.resultFile) {
-    const leg = await readLegResult(request.resultFile);
-    const legPlatform = parsePlatform(leg.result.platform, `${request.resultFile}: platform`);
-    legOsVersion = leg.result.osVersion;
-    if (platform && !samePlatform(platform, legPlatform)) {
-      throw new XplatError(
-        `${formatPlatform(platform)} does not match ${leg.result.platform} in the leg result ${request.resultFile}`,
-        'platform',
-      );
-    }
-    platform ??= legOsVersion ? { ...legPlatform, osVersion: legOsVersion } : legPlatform;
+  // inputs leave them out, and must agree with them when they do not; it names the image
+  // to test when the inputs do not, and must be the image they name when they do.
+  let platform = input.platform;
+  let leg: LoadedLegResult | undefined;
+  let target: LegImage = { image: input.image };
+  if (input.resultFile) {
+    leg = await readLegResult(input.resultFile);
+    platform = platformOfLeg(platform, leg);
+    target = legImage(input.image, leg);
   }
+  const legOsVersion = leg?.result.osVersion;
+  const request: SmokeRequest = { ...input, image: target.image };
 
   // The host's facts and the image's are independent: both asked at once.
   const local = inspectImage(request.image, dockerOptions).then(
@@ -88,6 +89,8 @@ export async function smokeTest(request: SmokeRequest, deps: SmokeDeps = {}): Pr
       reason: `cannot get the image ${request.image}: ${errorMessage(error)}`,
     });
   }
+  // Not a verdict: the image is not the leg's, and the leg result stays as it was.
+  if (leg) checkLegImage(target, image, leg);
   if (image && platform) {
     const actual = imagePlatform(image);
     if (actual && !samePlatform(platform, actual)) {
@@ -125,11 +128,4 @@ function imagePlatform(image: ImageInfo): Platform | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** os, architecture and variant agree (os.version is checked against the host, not here). */
-function samePlatform(a: Platform, b: Platform): boolean {
-  return (
-    a.os === b.os && a.architecture === b.architecture && (a.variant ?? '') === (b.variant ?? '')
-  );
 }
