@@ -176,6 +176,8 @@ export function planMatrix(plan: Plan): { include: Record<string, unknown>[] } {
       context: l.context,
       file: l.dockerfile,
       target: l.target ?? '',
+      'smoke-apart': String(l.runsOn !== l.buildRunsOn),
+      'smoke-skip': l.smokeSkip ?? '',
     })),
   };
 }

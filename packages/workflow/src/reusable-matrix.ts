@@ -3,14 +3,20 @@
  * small Node program in a `run:` step (a reusable workflow cannot run this repository's
  * CLI in the caller's repository).
  */
-import { WINDOWS_RELEASES, HOSTED_LINUX_RUNNERS, QEMU_RUNNER } from '@xplat/core';
+import {
+  BUILD_ON_LINUX_RUNNER,
+  HOSTED_LINUX_RUNNERS,
+  QEMU_RUNNER,
+  WINDOWS_RELEASES,
+} from '@xplat/core';
 
 /**
  * The matrix script (Node, CommonJS: it runs from the runner's temp folder, outside any
  * package.json). It reads IMAGE, PLATFORMS, RUNNERS, QEMU_PLATFORMS, CONTEXT, FILE,
- * TARGET and their per-platform maps CONTEXTS, FILES, TARGETS from the environment and
- * writes matrix (each leg with its context, file and target), platforms, image and
- * registry to GITHUB_OUTPUT.
+ * TARGET, their per-platform maps CONTEXTS, FILES, TARGETS, and BUILD_ON and SMOKE_SKIP
+ * from the environment, and writes matrix (each leg with its build runner, context, file,
+ * target and smoke placement), smoke-matrix (the Windows legs built on Linux, with their
+ * smoke runners), platforms, allow-untested, image and registry to GITHUB_OUTPUT.
  */
 export function planScript(): string {
   const windows = WINDOWS_RELEASES.map((r) => ({
@@ -24,6 +30,7 @@ const fs = require('fs');
 const path = require('path');
 const LINUX = ${JSON.stringify(HOSTED_LINUX_RUNNERS)};
 const QEMU_RUNNER = ${JSON.stringify(QEMU_RUNNER)};
+const BUILD_ON_LINUX_RUNNER = ${JSON.stringify(BUILD_ON_LINUX_RUNNER)};
 const WINDOWS = ${JSON.stringify(windows)};
 const fail = (message) => {
   console.log('::error title=xplat::' + String(message).replace(/[\\r\\n%]/g, ' '));
@@ -90,23 +97,42 @@ const contexts = perPlatform('contexts', 'CONTEXTS', repoPath('contexts'));
 const targets = perPlatform('targets', 'TARGETS', (key, v) => {
   if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(v)) fail('targets: ' + key + ': "' + v + '" is not a stage name');
 });
+const buildOn = perPlatform('build-on', 'BUILD_ON', (key, v) => {
+  if (v !== 'linux' && v !== 'windows') fail('build-on: ' + key + ': "' + v + '" must be linux (BuildKit on ' + BUILD_ON_LINUX_RUNNER + ') or windows');
+  if (key !== 'windows' && !key.startsWith('windows/')) fail('build-on: ' + key + ': applies to Windows platforms (windows, or a windows/... platform)');
+});
+const skips = perPlatform('smoke-skip', 'SMOKE_SKIP', (key, v) => {
+  if (key === 'linux' || key === 'windows') fail('smoke-skip: ' + key + ': name one platform; skipping an OS leaves it untested');
+  if (v.length > 200 || /[\\u0000-\\u001f\\u007f]/.test(v)) fail('smoke-skip: ' + key + ': the reason must be one line of at most 200 characters');
+});
 const pick = (map, p) => map[p.name] || map[p.os] || '';
 const qemu = new Set(list(process.env.QEMU_PLATFORMS).map((p) => parse(p, 'qemu-platforms').name));
 const include = [];
+const apart = [];
 for (const text of list(process.env.PLATFORMS)) {
   const p = parse(text, 'platforms');
   if (include.some((leg) => leg.platform === p.name)) fail('platforms: ' + p.name + ' is listed twice');
   const emulated = qemu.has(p.name);
   if (emulated && (p.os !== 'linux' || p.arch === 'amd64')) fail('qemu-platforms: ' + p.name + ' builds natively; QEMU is for non-amd64 Linux platforms');
-  const runsOn = overrides[p.name] || (emulated ? QEMU_RUNNER : p.runner);
-  if (!runsOn) fail('platforms: ' + p.name + ' has no GitHub-hosted runner; name a self-hosted runner in runners (e.g. {"' + p.name + '": ["self-hosted", "' + p.os + '"]})' + (p.os === 'linux' ? ' or list it in qemu-platforms' : ''));
+  const onLinux = p.os === 'windows' && pick(buildOn, p) === 'linux';
+  const skip = skips[p.name] || '';
+  // A Windows image built on Linux: runners names its smoke runner, as runs-on does in xplat.yml.
+  const runsOn = onLinux ? BUILD_ON_LINUX_RUNNER : overrides[p.name] || (emulated ? QEMU_RUNNER : p.runner);
+  if (!runsOn) fail('platforms: ' + p.name + ' has no GitHub-hosted runner; name a self-hosted runner in runners (e.g. {"' + p.name + '": ["self-hosted", "' + p.os + '"]})' + (p.os === 'linux' ? ' or list it in qemu-platforms' : ', or build it on Linux with build-on (e.g. {"windows": "linux"})'));
+  let smokeRunsOn = runsOn;
+  if (onLinux && skip && overrides[p.name]) fail('runners: ' + p.name + ' names the runner that smoke-tests it, and smoke-skip skips it: give one of them');
+  if (onLinux && !skip) {
+    smokeRunsOn = overrides[p.name] || (p.arch === 'amd64' ? p.runner : undefined);
+    if (!smokeRunsOn) fail('platforms: ' + p.name + ' is built on ' + BUILD_ON_LINUX_RUNNER + ' and no GitHub-hosted runner smoke-tests it; name a self-hosted one in runners (e.g. {"' + p.name + '": ["self-hosted", "windows"]}) or skip it in smoke-skip (e.g. {"' + p.name + '": "no hosted runner"})');
+  }
   const context = pick(contexts, p) || String(process.env.CONTEXT || '').trim() || '.';
   const file = pick(files, p) || String(process.env.FILE || '').trim() || path.posix.join(context, 'Dockerfile');
   const target = pick(targets, p) || String(process.env.TARGET || '').trim();
-  include.push({ platform: p.name, pair: p.pair, 'runs-on': runsOn, qemu: emulated ? 'true' : 'auto', context, file, target });
+  include.push({ platform: p.name, pair: p.pair, 'runs-on': runsOn, qemu: emulated ? 'true' : 'auto', context, file, target, 'smoke-apart': String(smokeRunsOn !== runsOn), 'smoke-skip': skip });
+  if (smokeRunsOn !== runsOn) apart.push({ platform: p.name, pair: p.pair, 'runs-on': smokeRunsOn });
 }
 if (!include.length) fail('platforms: list at least one platform, e.g. linux/amd64, windows/amd64:ltsc2022');
-for (const [input, map] of [['files', files], ['targets', targets], ['contexts', contexts]]) {
+for (const [input, map] of [['files', files], ['targets', targets], ['contexts', contexts], ['build-on', buildOn], ['smoke-skip', skips]]) {
   for (const key of Object.keys(map)) {
     const known = key === 'linux' || key === 'windows' ? include.some((leg) => leg.platform.startsWith(key + '/')) : include.some((leg) => leg.platform === key);
     if (!known) fail(input + ': ' + key + ' is not in platforms (' + include.map((leg) => leg.platform).join(', ') + '); name one of those or an OS they have');
@@ -124,12 +150,16 @@ const name = (image.split('/').pop() || '').replace(/[^a-z0-9]+/g, '-').replace(
 const out = [
   'matrix=' + JSON.stringify({ include }),
   'platforms=' + include.map((leg) => leg.platform).join(','),
+  'allow-untested=' + include.filter((leg) => leg['smoke-skip']).map((leg) => leg.platform).join(','),
+  'smoke-matrix=' + JSON.stringify({ include: apart }),
+  'smoke-apart=' + String(apart.length > 0),
   'image=' + image,
   'name=' + name,
   'registry=' + registry,
   'subject=' + subject,
 ];
 fs.appendFileSync(process.env.GITHUB_OUTPUT, out.join('\\n') + '\\n');
-console.log(include.map((leg) => leg.platform + ' -> ' + JSON.stringify(leg['runs-on']) + (leg.qemu === 'true' ? ' (QEMU)' : '') + ', ' + leg.file + (leg.target ? ' (target ' + leg.target + ')' : '')).join('\\n'));
+const smokeRunner = (leg) => JSON.stringify(apart.find((a) => a.platform === leg.platform)['runs-on']);
+console.log(include.map((leg) => leg.platform + ' -> ' + JSON.stringify(leg['runs-on']) + (leg.qemu === 'true' ? ' (QEMU)' : '') + ', ' + leg.file + (leg.target ? ' (target ' + leg.target + ')' : '') + (leg['smoke-skip'] ? ', not smoke-tested: ' + leg['smoke-skip'] : '') + (leg['smoke-apart'] === 'true' ? ', smoke-tested on ' + smokeRunner(leg) : '')).join('\\n'));
 `;
 }

@@ -93,6 +93,14 @@ export function generateReusableWorkflow(options: ReusableOptions = {}): string 
             'JSON object of platform -> runner label(s) for platforms without a hosted runner, e.g. {"windows/amd64:ltsc2019": ["self-hosted", "windows"]}.',
             '{}',
           ),
+          'build-on': str(
+            'Where Windows platforms are built: JSON object of platform or windows -> linux (BuildKit on ubuntu-24.04, for Windows stages that only COPY; then smoke-tested on a Windows runner of the release) or windows (default), e.g. {"windows": "linux"}. runners then names the smoke runner.',
+            '{}',
+          ),
+          'smoke-skip': str(
+            'Platforms not to smoke-test: JSON object of platform -> reason, e.g. {"windows/amd64:ltsc2019": "no hosted ltsc2019 runner"}. The leg result records the reason and the gate accepts it.',
+            '{}',
+          ),
           'qemu-platforms': str(
             'Linux platforms to build under QEMU on ubuntu-24.04 instead of natively.',
           ),
@@ -169,6 +177,9 @@ export function generateReusableWorkflow(options: ReusableOptions = {}): string 
         outputs: {
           matrix: '${{ steps.plan.outputs.matrix }}',
           platforms: '${{ steps.plan.outputs.platforms }}',
+          'allow-untested': '${{ steps.plan.outputs.allow-untested }}',
+          'smoke-matrix': '${{ steps.plan.outputs.smoke-matrix }}',
+          'smoke-apart': '${{ steps.plan.outputs.smoke-apart }}',
           image: '${{ steps.plan.outputs.image }}',
           name: '${{ steps.plan.outputs.name }}',
           registry: '${{ steps.plan.outputs.registry }}',
@@ -183,6 +194,8 @@ export function generateReusableWorkflow(options: ReusableOptions = {}): string 
               IMAGE: '${{ inputs.image }}',
               PLATFORMS: '${{ inputs.platforms }}',
               RUNNERS: '${{ inputs.runners }}',
+              BUILD_ON: '${{ inputs.build-on }}',
+              SMOKE_SKIP: '${{ inputs.smoke-skip }}',
               QEMU_PLATFORMS: '${{ inputs.qemu-platforms }}',
               CONTEXT: '${{ inputs.context }}',
               FILE: '${{ inputs.file }}',
@@ -241,6 +254,7 @@ export function generateReusableWorkflow(options: ReusableOptions = {}): string 
           {
             name: 'Smoke-test ${{ matrix.platform }}',
             id: 'smoke',
+            if: "matrix.smoke-apart != 'true'",
             uses: xplatUses(source, 'smoke-test'),
             with: {
               image: '${{ steps.build.outputs.ref }}',
@@ -252,6 +266,7 @@ export function generateReusableWorkflow(options: ReusableOptions = {}): string 
               'expect-log': '${{ inputs.smoke-expect-log }}',
               command: '${{ inputs.smoke-command }}',
               timeout: '${{ inputs.smoke-timeout }}',
+              skip: '${{ matrix.smoke-skip }}',
               'result-file': '${{ steps.build.outputs.result-file }}',
             },
           },
@@ -263,9 +278,65 @@ export function generateReusableWorkflow(options: ReusableOptions = {}): string 
           }),
         ],
       },
+      // The Windows images built on Linux (build-on), each smoke-tested on a Windows runner
+      // of its release from its leg result; pull requests build without pushing.
+      smoke: {
+        name: 'smoke ${{ matrix.platform }}',
+        needs: ['plan', 'build'],
+        if: `\${{ !cancelled() && needs.plan.outputs.smoke-apart == 'true' && ${live} }}`,
+        'runs-on': '${{ matrix.runs-on }}',
+        'timeout-minutes': '${{ inputs.timeout-minutes }}',
+        permissions: { contents: 'read', packages: 'read' },
+        strategy: {
+          'fail-fast': false,
+          matrix: { include: '${{ fromJSON(needs.plan.outputs.smoke-matrix).include }}' },
+        },
+        steps: [
+          {
+            name: 'Download the leg result',
+            uses: thirdPartyUses('downloadArtifact', pin),
+            with: {
+              name: legArtifactName('${{ needs.plan.outputs.name }}', '${{ matrix.pair }}'),
+              path: '${{ runner.temp }}/xplat-leg',
+            },
+          },
+          {
+            name: 'Log in to ${{ needs.plan.outputs.registry }}',
+            uses: thirdPartyUses('login', pin),
+            with: {
+              registry: '${{ needs.plan.outputs.registry }}',
+              username: '${{ secrets.registry-username || github.actor }}',
+              password: '${{ secrets.registry-password || secrets.GITHUB_TOKEN }}',
+            },
+          },
+          {
+            name: 'Smoke-test ${{ matrix.platform }}',
+            id: 'smoke',
+            uses: xplatUses(source, 'smoke-test'),
+            with: {
+              platform: '${{ matrix.platform }}',
+              port: '${{ inputs.smoke-port }}',
+              path: '${{ inputs.smoke-path }}',
+              'expect-status': '${{ inputs.smoke-expect-status }}',
+              'expect-body': '${{ inputs.smoke-expect-body }}',
+              'expect-log': '${{ inputs.smoke-expect-log }}',
+              command: '${{ inputs.smoke-command }}',
+              timeout: '${{ inputs.smoke-timeout }}',
+              'result-file': '${{ runner.temp }}/xplat-leg/${{ matrix.pair }}.json',
+            },
+          },
+          uploadLegResultStep({
+            pin,
+            name: legArtifactName('${{ needs.plan.outputs.name }}', '${{ matrix.pair }}'),
+            path: '${{ runner.temp }}/xplat-leg/${{ matrix.pair }}.json',
+            if: 'always()',
+            overwrite: true,
+          }),
+        ],
+      },
       fuse: {
         name: 'fuse',
-        needs: ['plan', 'build'],
+        needs: ['plan', 'build', 'smoke'],
         if: `\${{ !cancelled() && needs.plan.result == 'success' && ${live} }}`,
         'runs-on': 'ubuntu-24.04',
         'timeout-minutes': 15,
@@ -313,6 +384,7 @@ export function generateReusableWorkflow(options: ReusableOptions = {}): string 
               'mutable-tags': '${{ steps.mutable.outputs.tags }}',
               results: '${{ runner.temp }}/xplat-legs',
               'expected-platforms': '${{ needs.plan.outputs.platforms }}',
+              'allow-untested': '${{ needs.plan.outputs.allow-untested }}',
               username: '${{ secrets.registry-username || github.actor }}',
               password: '${{ secrets.registry-password || secrets.GITHUB_TOKEN }}',
             },
@@ -347,6 +419,8 @@ export function generateReusableWorkflow(options: ReusableOptions = {}): string 
     ' the matrix (runner map: linux/amd64 -> ubuntu-24.04, linux/arm64 -> ubuntu-24.04-arm,',
     ' ltsc2022 -> windows-2022, ltsc2025 -> windows-2025; others need runners), one leg per',
     ' platform builds, smoke-tests and uploads its leg result, and the fuse job gates on all.',
+    ' With build-on: \'{"windows": "linux"}\', the Windows legs build on ubuntu-24.04 and a',
+    ' smoke job tests each on a Windows runner of its release.',
     '',
     ' Call it from a job that grants packages: write (for ghcr.io with GITHUB_TOKEN), and',
     ' id-token: write and attestations: write for the attestation of the index (only the',

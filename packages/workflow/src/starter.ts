@@ -38,6 +38,9 @@ export function generateStarterWorkflow(options: ReusableOptions = {}): string {
           image: 'ghcr.io/${{ github.repository }}',
           platforms: 'linux/amd64\nlinux/arm64\nwindows/amd64:ltsc2022\nwindows/amd64:ltsc2025\n',
           context: '.',
+          // BuildKit on ubuntu-24.04 builds this one (its Windows stages only copy files);
+          // windows-2025 then smoke-tests it.
+          'build-on': '{"windows/amd64:ltsc2025": "linux"}',
           'smoke-port': '8080',
           'smoke-path': '/',
         },
@@ -47,8 +50,10 @@ export function generateStarterWorkflow(options: ReusableOptions = {}): string {
   const doc = new Document(workflow, { aliasDuplicateObjects: false });
   doc.commentBefore = [
     ' xplat: one image tag for Linux (amd64, arm64) and Windows (per LTSC release) hosts.',
-    ' Each platform is built on a native runner and smoke-tested there; the index is',
-    ' pushed to ghcr.io only when every platform passed.',
+    ' Each platform is built on a native runner and smoke-tested there (or, with build-on,',
+    ' a Windows image whose Windows stages only copy files is built by BuildKit on Linux and',
+    ' smoke-tested on a Windows runner of its release); the index is pushed to ghcr.io only',
+    ' when every platform passed.',
     '',
     ' Edit platforms and the smoke settings for your service (smoke-port: the port it',
     ' listens on in the container). For a workflow you can tailor step by step, write an',
