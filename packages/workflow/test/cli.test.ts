@@ -119,22 +119,34 @@ describe('xplat plan', () => {
     expect(table.stdout).toMatch(
       /linux\/arm64\s+ubuntu-24\.04-arm \(native\)\s+ubuntu-24\.04-arm\s+Dockerfile\s+http :8080\/\s+xplat-leg-hello-http--linux-arm64/,
     );
-    expect(table.stdout).toMatch(/windows\/amd64:ltsc2025\s+windows-2025/);
+    expect(table.stdout).toMatch(
+      /windows\/amd64:ltsc2025\s+ubuntu-24\.04 \(BuildKit\)\s+windows-2025\s/,
+    );
     expect(table.stdout).toContain(
-      'gate: fuse ghcr.io/xplat-dev/hello-http only when all 4 platforms passed',
+      'gate: fuse ghcr.io/xplat-dev/hello-http only when all 5 platforms passed',
     );
 
     const json = await xplat('plan', '--dir', EXAMPLE, '--json');
     expect(json.code).toBe(0);
     const plan = JSON.parse(json.stdout) as {
       expectedPlatforms: string[];
+      legs: { platform: string; runsOn: string; smokeSkip?: string }[];
       matrix: { include: { platform: string; 'runs-on': string }[] };
     };
+    // The build runner is the matrix's; the smoke runner is the leg's runsOn.
     expect(plan.matrix.include.map((l) => [l.platform, l['runs-on']])).toEqual([
       ['linux/amd64', 'ubuntu-24.04'],
       ['linux/arm64', 'ubuntu-24.04-arm'],
-      ['windows/amd64:ltsc2022', 'windows-2022'],
-      ['windows/amd64:ltsc2025', 'windows-2025'],
+      ['windows/amd64:ltsc2019', 'ubuntu-24.04'],
+      ['windows/amd64:ltsc2022', 'ubuntu-24.04'],
+      ['windows/amd64:ltsc2025', 'ubuntu-24.04'],
+    ]);
+    expect(plan.legs.map((l) => [l.platform, l.runsOn, l.smokeSkip ?? ''])).toEqual([
+      ['linux/amd64', 'ubuntu-24.04', ''],
+      ['linux/arm64', 'ubuntu-24.04-arm', ''],
+      ['windows/amd64:ltsc2019', 'ubuntu-24.04', 'no GitHub-hosted ltsc2019 runner to run it on'],
+      ['windows/amd64:ltsc2022', 'windows-2022', ''],
+      ['windows/amd64:ltsc2025', 'windows-2025', ''],
     ]);
     expect(plan.expectedPlatforms).toEqual(plan.matrix.include.map((l) => l.platform));
   });
@@ -259,7 +271,7 @@ describe('xplat init', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('from Dockerfile and Dockerfile.windows:');
     expect(run.stdout).toMatch(
-      /windows\/amd64:ltsc2025\s+windows-2025 \(native\)\s+windows-2025\s+Dockerfile\.windows\s/,
+      /windows\/amd64:ltsc2025\s+ubuntu-24\.04 \(BuildKit\)\s+windows-2025\s+Dockerfile\.windows\s/,
     );
     expect(run.stdout).toMatch(
       /linux\/arm64\s+ubuntu-24\.04-arm \(native\)\s+ubuntu-24\.04-arm\s+Dockerfile\s/,
@@ -271,6 +283,7 @@ describe('xplat init', () => {
     expect(config.images[0]!.legs.map((l) => [l.name, l.dockerfile])).toEqual([
       ['linux/amd64', 'Dockerfile'],
       ['linux/arm64', 'Dockerfile'],
+      ['windows/amd64:ltsc2019', 'Dockerfile.windows'],
       ['windows/amd64:ltsc2022', 'Dockerfile.windows'],
       ['windows/amd64:ltsc2025', 'Dockerfile.windows'],
     ]);
@@ -296,6 +309,7 @@ describe('xplat init', () => {
     expect(json.legs.map((l) => l.dockerfile)).toEqual([
       'Dockerfile',
       'Dockerfile',
+      'Dockerfile.windows',
       'Dockerfile.windows',
       'Dockerfile.windows',
     ]);
@@ -360,17 +374,31 @@ describe('the reusable workflow plan script', () => {
   it('computes the same matrix as xplat plan, with the image lowercased', async () => {
     const run = await plan({
       IMAGE: 'ghcr.io/XPLAT-dev/hello-http',
-      PLATFORMS: 'linux/amd64, linux/arm64\nwindows/amd64:ltsc2022,windows/amd64:ltsc2025',
+      PLATFORMS:
+        'linux/amd64, linux/arm64\nwindows/amd64:ltsc2019,windows/amd64:ltsc2022,windows/amd64:ltsc2025',
+      BUILD_ON: '{"windows": "linux"}',
+      SMOKE_SKIP: '{"windows/amd64:ltsc2019": "no GitHub-hosted ltsc2019 runner to run it on"}',
     });
     expect(run.code).toBe(0);
     const json = JSON.parse((await xplat('plan', '--dir', EXAMPLE, '--json')).stdout) as {
       matrix: { include: Record<string, unknown>[] };
+      legs: { platform: string; pair: string; runsOn: string; buildRunsOn: string }[];
     };
     expect(JSON.parse(run.outputs.matrix!)).toEqual(json.matrix);
+    // The smoke job's matrix: the legs whose smoke runner is not their build runner.
+    expect(JSON.parse(run.outputs['smoke-matrix']!)).toEqual({
+      include: json.legs
+        .filter((l) => l.runsOn !== l.buildRunsOn)
+        .map((l) => ({ platform: l.platform, pair: l.pair, 'runs-on': l.runsOn })),
+    });
     expect(run.outputs).toMatchObject({
       image: 'ghcr.io/xplat-dev/hello-http',
+      name: 'hello-http',
       registry: 'ghcr.io',
-      platforms: 'linux/amd64,linux/arm64,windows/amd64:ltsc2022,windows/amd64:ltsc2025',
+      platforms:
+        'linux/amd64,linux/arm64,windows/amd64:ltsc2019,windows/amd64:ltsc2022,windows/amd64:ltsc2025',
+      'allow-untested': 'windows/amd64:ltsc2019',
+      'smoke-apart': 'true',
       subject: 'ghcr.io/xplat-dev/hello-http',
     });
   });
@@ -406,6 +434,8 @@ describe('the reusable workflow plan script', () => {
           context: '.',
           file: 'Dockerfile',
           target: '',
+          'smoke-apart': 'false',
+          'smoke-skip': '',
         },
         {
           platform: 'linux/arm64',
@@ -415,6 +445,8 @@ describe('the reusable workflow plan script', () => {
           context: '.',
           file: 'Dockerfile',
           target: '',
+          'smoke-apart': 'false',
+          'smoke-skip': '',
         },
         {
           platform: 'linux/arm',
@@ -424,6 +456,8 @@ describe('the reusable workflow plan script', () => {
           context: '.',
           file: 'Dockerfile',
           target: '',
+          'smoke-apart': 'false',
+          'smoke-skip': '',
         },
       ],
     });
@@ -431,6 +465,57 @@ describe('the reusable workflow plan script', () => {
     const bad = await plan({ IMAGE: 'ghcr.io/a/b', PLATFORMS: 'linux/amd64;rm -rf /' });
     expect(bad.code).toBe(1);
     expect(bad.stdout).toContain('is not a platform');
+  });
+
+  it('builds Windows on Linux where build-on says so, and refuses what nothing can smoke-test', async () => {
+    const run = await plan({
+      IMAGE: 'ghcr.io/a/b',
+      PLATFORMS: 'windows/amd64:ltsc2019,windows/amd64:ltsc2022,windows/arm64:ltsc2025',
+      BUILD_ON: '{"windows": "linux"}',
+      SMOKE_SKIP: '{"windows/amd64:ltsc2019": "no hosted runner"}',
+      RUNNERS: '{"windows/arm64:ltsc2025": ["self-hosted", "windows", "arm64"]}',
+    });
+    expect(run.code).toBe(0);
+    const legs = (JSON.parse(run.outputs.matrix!) as { include: Record<string, string>[] }).include;
+    expect(legs.map((l) => [l.platform, l['runs-on'], l['smoke-apart'], l['smoke-skip']])).toEqual([
+      ['windows/amd64:ltsc2019', 'ubuntu-24.04', 'false', 'no hosted runner'],
+      ['windows/amd64:ltsc2022', 'ubuntu-24.04', 'true', ''],
+      ['windows/arm64:ltsc2025', 'ubuntu-24.04', 'true', ''],
+    ]);
+    expect(JSON.parse(run.outputs['smoke-matrix']!)).toEqual({
+      include: [
+        {
+          platform: 'windows/amd64:ltsc2022',
+          pair: 'windows-amd64-ltsc2022',
+          'runs-on': 'windows-2022',
+        },
+        {
+          platform: 'windows/arm64:ltsc2025',
+          pair: 'windows-arm64-ltsc2025',
+          'runs-on': ['self-hosted', 'windows', 'arm64'],
+        },
+      ],
+    });
+    expect(run.outputs['allow-untested']).toBe('windows/amd64:ltsc2019');
+
+    const untested = await plan({
+      IMAGE: 'ghcr.io/a/b',
+      PLATFORMS: 'windows/amd64:ltsc2019',
+      BUILD_ON: '{"windows": "linux"}',
+    });
+    expect(untested.code).toBe(1);
+    expect(untested.stdout).toContain(
+      'platforms: windows/amd64:ltsc2019 is built on ubuntu-24.04 and no GitHub-hosted runner smoke-tests it; name a self-hosted one in runners',
+    );
+    const both = await plan({
+      IMAGE: 'ghcr.io/a/b',
+      PLATFORMS: 'windows/amd64:ltsc2019',
+      BUILD_ON: '{"windows": "linux"}',
+      SMOKE_SKIP: '{"windows/amd64:ltsc2019": "later"}',
+      RUNNERS: '{"windows/amd64:ltsc2019": ["self-hosted"]}',
+    });
+    expect(both.code).toBe(1);
+    expect(both.stdout).toContain('smoke-skip skips it: give one of them');
   });
 
   it('takes per-platform Dockerfiles, targets and contexts, a platform over its OS', async () => {
@@ -486,6 +571,14 @@ describe('the reusable workflow plan script', () => {
       'files: windows is not in platforms (linux/amd64)',
     ],
     [{ CONTEXTS: '{"linux/arm64": "arm"}' }, 'contexts: linux/arm64 is not in platforms'],
+    [{ BUILD_ON: '{"linux": "linux"}' }, 'build-on: linux: applies to Windows platforms'],
+    [{ BUILD_ON: '{"windows": "macos"}' }, 'build-on: windows: "macos" must be linux'],
+    [{ BUILD_ON: '{"windows": "linux"}' }, 'build-on: windows is not in platforms'],
+    [{ SMOKE_SKIP: '{"windows": "flaky"}' }, 'smoke-skip: windows: name one platform'],
+    [
+      { SMOKE_SKIP: '{"linux/amd64": "' + 'x'.repeat(201) + '"}' },
+      'smoke-skip: linux/amd64: the reason must be one line of at most 200 characters',
+    ],
   ])('refuses %j', async (env, message) => {
     const run = await plan({ IMAGE: 'ghcr.io/a/b', PLATFORMS: 'linux/amd64', ...env });
     expect(run.code).toBe(1);
