@@ -29,6 +29,18 @@ function generated(name: string): string {
 /* eslint-disable @typescript-eslint/no-explicit-any -- walking parsed YAML */
 type Workflow = Record<string, any>;
 
+/** A value with `${{ matrix.x }}` replaced by the entry's x, as the runner expands it. */
+function inMatrix(value: unknown, entry: Workflow): string {
+  return String(value).replace(/\$\{\{ matrix\.([\w-]+) \}\}/g, (_m, key: string) =>
+    String(entry[key] ?? ''),
+  );
+}
+
+/** An artifact pattern (`xplat-leg-app--*`) as a regular expression. */
+function globRegExp(glob: string): RegExp {
+  return new RegExp(`^${glob.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`);
+}
+
 describe('generated workflows', () => {
   it('cover the required kinds of xplat.yml', () => {
     expect(names).toEqual(
@@ -67,15 +79,18 @@ describe('generated workflows', () => {
     expect(formatFindings(`${name}.yml`, findings.get(`${name}.yml`)!)).toBe('');
   });
 
-  it.each(names)('%s gates the fuse on every platform of the matrix', (name) => {
+  it.each(names)('%s gates each fuse on every platform of its image', (name) => {
     const config = loadConfig(readFileSync(path.join(fixtures, `${name}.yml`), 'utf8'));
     const workflow = parse(generated(name)) as Workflow;
     const build = workflow.jobs.build;
     const fuse = workflow.jobs.fuse;
-    const matrix: string[] = build.strategy.matrix.include.map((leg: Workflow) => leg.platform);
+    const legs: Workflow[] = build.strategy.matrix.include;
 
-    // One leg per configured platform; every leg reports (no fail-fast).
-    expect(matrix).toEqual(config.images[0]!.legs.map((l) => l.name));
+    // One leg per configured image and platform; every leg reports (no fail-fast).
+    const imageOf = (entry: Workflow) => entry.image ?? config.images[0]!.name;
+    expect(legs.map((l) => `${imageOf(l)} ${l.platform}`)).toEqual(
+      config.images.flatMap((i) => i.legs.map((l) => `${i.name} ${l.name}`)),
+    );
     expect(build.strategy['fail-fast']).toBe(false);
 
     // The fuse job waits for the whole matrix and runs even when a leg failed, so the
@@ -88,29 +103,41 @@ describe('generated workflows', () => {
       expect(found).toBeDefined();
       return found!;
     };
-    const fuseStep = step(fuse.steps, /fuse-manifest/);
-    const expected = String(fuseStep.with['expected-platforms']).trim().split('\n');
-    expect(expected.sort()).toEqual([...matrix].sort());
-
-    // The hand-off: each leg uploads its result under xplat-leg-<image>--<pair> even when
-    // its smoke test failed; the fuse job downloads all of its image's into the folder it fuses.
-    const image = config.images[0]!.name;
+    // Each fuse (one per image, or the one job) sees exactly its image's leg results: the
+    // artifact every leg uploads matches its own image's download pattern and no other's.
+    const fuses: Workflow[] = fuse.strategy?.matrix.include ?? [{}];
+    expect(fuses).toHaveLength(config.images.length);
     const upload = step(build.steps, /upload-artifact/);
     expect(upload.if).toContain('always()');
-    expect(upload.with.name).toBe(`xplat-leg-${image}--\${{ matrix.pair }}`);
+    const fuseStep = step(fuse.steps, /fuse-manifest/);
     const download = step(fuse.steps, /download-artifact/);
-    expect(download.with.pattern).toBe(`xplat-leg-${image}--*`);
     expect(fuseStep.with.results).toBe(download.with.path);
+    fuses.forEach((entry, k) => {
+      const image = config.images[k]!;
+      expect(imageOf(entry)).toBe(image.name);
+      const expected = String(inMatrix(fuseStep.with['expected-platforms'], entry))
+        .trim()
+        .split('\n');
+      expect(expected).toEqual(image.legs.map((l) => l.name));
+      expect(inMatrix(fuseStep.with.image, entry)).toBe(image.image);
+      const pattern = globRegExp(inMatrix(download.with.pattern, entry));
+      const mine = legs.filter((l) => pattern.test(inMatrix(upload.with.name, l)));
+      expect(mine.map((l) => `${imageOf(l)} ${l.platform}`)).toEqual(
+        image.legs.map((l) => `${image.name} ${l.name}`),
+      );
+    });
 
     // The smoke test runs the image the build made and records into its leg result.
     const smoke = step(build.steps, /smoke-test/);
     expect(smoke.with.image).toBe('${{ steps.build.outputs.ref }}');
     expect(smoke.with['result-file']).toBe('${{ steps.build.outputs.result-file }}');
 
-    expect(fuse.outputs).toEqual({
-      digest: '${{ steps.fuse.outputs.digest }}',
-      ref: '${{ steps.fuse.outputs.ref }}',
-    });
+    // A matrix job's outputs would be its last leg's: only one image has outputs.
+    expect(fuse.outputs).toEqual(
+      config.several
+        ? undefined
+        : { digest: '${{ steps.fuse.outputs.digest }}', ref: '${{ steps.fuse.outputs.ref }}' },
+    );
   });
 
   it.each(names)('%s keeps least privilege and no expressions in scripts', (name) => {
