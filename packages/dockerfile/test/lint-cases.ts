@@ -303,6 +303,18 @@ export const LINT_CASES: Record<string, Case[]> = {
         /on a Windows runner \$BUILDPLATFORM is Windows too\); or build this leg on Linux with BuildKit \(build-on: linux in xplat\.yml; where \$BUILDPLATFORM is Linux\)$/,
     },
     {
+      name: 'a --platform stage of a leg built on Linux: no word about Windows runners',
+      lines: [
+        'FROM --platform=$TARGETPLATFORM alpine:3.20 AS tools',
+        `FROM ${NANO}:ltsc2022`,
+        'COPY --from=tools /bin/busybox C:/busybox',
+      ],
+      platform: WIN,
+      options: ON_LINUX,
+      expected: [[1, 'error']],
+      message: /move this step into a Linux-only stage that the Windows target does not reach$/,
+    },
+    {
       name: 'Windows image in a Linux stage',
       lines: ['FROM mcr.microsoft.com/windows/servercore:ltsc2022'],
       expected: [[1, 'error']],
