@@ -303,6 +303,18 @@ export const LINT_CASES: Record<string, Case[]> = {
         /on a Windows runner \$BUILDPLATFORM is Windows too\); or build this leg on Linux with BuildKit \(build-on: linux in xplat\.yml; where \$BUILDPLATFORM is Linux\)$/,
     },
     {
+      name: 'a --platform stage of a leg built on Linux: no word about Windows runners',
+      lines: [
+        'FROM --platform=$TARGETPLATFORM alpine:3.20 AS tools',
+        `FROM ${NANO}:ltsc2022`,
+        'COPY --from=tools /bin/busybox C:/busybox',
+      ],
+      platform: WIN,
+      options: ON_LINUX,
+      expected: [[1, 'error']],
+      message: /move this step into a Linux-only stage that the Windows target does not reach$/,
+    },
+    {
       name: 'Windows image in a Linux stage',
       lines: ['FROM mcr.microsoft.com/windows/servercore:ltsc2022'],
       expected: [[1, 'error']],
@@ -1208,6 +1220,81 @@ export const LINT_CASES: Record<string, Case[]> = {
       name: 'an architecture ARG nothing uses (passes)',
       lines: ['FROM alpine:3.20', 'ARG ARCH=amd64', 'RUN echo hello'],
       platform: 'linux/arm64',
+      expected: [],
+    },
+  ],
+  XP027: [
+    {
+      // kubernetes-csi/node-driver-registrar Dockerfile: the binary is built by `make`
+      // before `docker build`, and its path comes from an ARG the Makefile sets.
+      name: 'a binary the build expects before docker build, path from an ARG',
+      lines: [
+        'FROM gcr.io/distroless/static:latest',
+        'ARG binary=./bin/csi-node-driver-registrar',
+        'COPY ${binary} csi-node-driver-registrar',
+      ],
+      files: { 'go.mod': 'module x\n' },
+      expected: [[3, 'error']],
+      message:
+        /^COPY source "\.\/bin\/csi-node-driver-registrar" \(\$\{binary\}\) is not in the build context, so the build fails here; it must exist before the build: have a prepare: step in xplat\.yml make it \(e\.g\. prepare: \[\{ run: make build \}\]\), or correct the path$/,
+    },
+    {
+      name: 'the build arg of this platform names a file that is missing',
+      lines: [
+        'FROM gcr.io/distroless/static:latest',
+        'ARG binary=./bin/app',
+        'COPY ${binary} /app',
+      ],
+      options: { buildArgs: { binary: './bin/app-arm64' } },
+      files: { 'bin/app': 'x' },
+      expected: [[3, 'error']],
+      message: /^COPY source "\.\/bin\/app-arm64" \(\$\{binary\}\) is not in the build context/,
+    },
+    {
+      // prometheus-community/windows_exporter Dockerfile: COPY output/amd64/...exe.
+      name: 'a Windows stage, backslashes, a glob that matches nothing',
+      lines: [
+        `FROM ${NANO}:ltsc2022`,
+        'COPY output\\amd64\\windows_exporter.exe C:/windows_exporter.exe',
+        'COPY output/amd64/*.dll C:/',
+      ],
+      platform: WIN,
+      options: ON_LINUX,
+      files: { 'output/amd64/windows_exporter.exe': 'MZ' },
+      expected: [[3, 'error']],
+      message: /^COPY source "output\/amd64\/\*\.dll" matches nothing in the build context/,
+    },
+    {
+      name: 'present: files, directories, globs, ARG paths, ../ kept inside the context (passes)',
+      lines: [
+        'FROM alpine:3.20',
+        'ARG TARGETARCH',
+        'ARG VERSION=1.0',
+        'COPY bin/${TARGETARCH}/app /app',
+        'COPY ["conf", "/etc/app/"]',
+        'ADD dist/app-*.tar.gz ../README.md /opt/',
+        'COPY --from=alpine:3.20 /etc/os-release /os-release',
+        'ADD https://example.com/tool-${VERSION}.tar.gz /tmp/',
+        'COPY ${FROM_BASE_IMAGE_ENV}/x /x',
+      ],
+      files: {
+        'bin/amd64/app': 'x',
+        'conf/app.yaml': 'a: 1',
+        'dist/app-1.0.tar.gz': 'x',
+        'README.md': 'x',
+      },
+      expected: [],
+    },
+    {
+      name: 'a Windows leg built on Windows reads names case-insensitively (passes)',
+      lines: [`FROM ${NANO}:ltsc2022`, 'COPY Output/App.exe C:/app.exe'],
+      platform: WIN,
+      files: { 'output/app.exe': 'MZ' },
+      expected: [],
+    },
+    {
+      name: 'no context given: nothing to check (passes)',
+      lines: ['FROM alpine:3.20', 'COPY bin/app /app'],
       expected: [],
     },
   ],

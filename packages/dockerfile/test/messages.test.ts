@@ -6,18 +6,16 @@
  * corpus) is scanned, so a new message cannot slip one in.
  */
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { parsePlatform } from '@xplat/core';
-import {
-  formatFinding,
-  lintDockerfile,
-  parseDockerfile,
-  type Finding,
-  type LintOptions,
-} from '@xplat/dockerfile';
+import { formatFinding, type Finding } from '@xplat/dockerfile';
+import { BUILD_ON_LINUX_CORPUS } from './corpus/build-on-linux.js';
+import { lintCorpusLeg, removeCorpusContexts } from './corpus/run.js';
 import { CORPUS } from './corpus/windows-dockerfiles.js';
 import { LINT_CASES, lintCase, removeContexts } from './lint-cases.js';
 
-afterAll(removeContexts);
+afterAll(async () => {
+  await removeContexts();
+  await removeCorpusContexts();
+});
 
 /** LintOptions and internal names a user has nowhere to write. */
 const INTERNAL =
@@ -25,18 +23,8 @@ const INTERNAL =
 
 async function corpusFindings(): Promise<Finding[]> {
   const all: Finding[] = [];
-  for (const entry of CORPUS) {
-    const parsed = parseDockerfile({ file: 'Dockerfile', text: `${entry.lines.join('\n')}\n` });
-    for (const leg of entry.legs) {
-      const platform = parsePlatform(leg.platform);
-      const { buildPlatform, ...rest } = leg.options ?? {};
-      const options: LintOptions = {
-        platform,
-        buildPlatform: buildPlatform ? parsePlatform(buildPlatform) : platform,
-        ...rest,
-      };
-      all.push(...(await lintDockerfile(parsed, options)));
-    }
+  for (const entry of [...CORPUS, ...BUILD_ON_LINUX_CORPUS]) {
+    for (const leg of entry.legs) all.push(...(await lintCorpusLeg(entry, leg)));
   }
   return all;
 }

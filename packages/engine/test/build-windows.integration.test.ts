@@ -199,6 +199,8 @@ describe('Windows release checks', () => {
       'build-args': `WINDOWS_BASE=${LTSC2022}`,
     });
     expect(prepared.selection.kind).toBe('buildx');
+    // The Windows node builds it: a Windows build machine, so its RUN steps can run.
+    expect(prepared.buildPlatform).toEqual({ os: 'windows', architecture: 'amd64' });
     expect(prepared.rendered).toBeUndefined();
     expect(prepared.plan.build.args.slice(0, 6)).toEqual([
       'buildx',

@@ -25,6 +25,16 @@ export interface CheckedLeg {
   readonly fixedBy?: Readonly<Record<string, string>>;
 }
 
+/**
+ * Whether a finding keeps init from proposing its leg: any error but XP027. A COPY source
+ * missing from the context is about the checkout, not the platform: binaries made before
+ * `docker build` are missing in a fresh clone, and a prepare: step makes them for every
+ * leg alike.
+ */
+export function leavesLegOut(f: Finding): boolean {
+  return f.severity === 'error' && f.rule !== 'XP027';
+}
+
 /** The lint options of one leg, as its runner will lint it. */
 export function legLintOptions(
   leg: ProposedPlatform,
@@ -82,7 +92,7 @@ async function errorsOf(
 ): Promise<Finding[]> {
   try {
     const findings = await lintDockerfile(parsed, legLintOptions(leg, platform, contextDir));
-    return findings.filter((f) => f.severity === 'error');
+    return findings.filter(leavesLegOut);
   } catch (error) {
     // planStages' own refusals (a FROM that resolves to nothing) are errors of the leg too.
     return [

@@ -16,6 +16,7 @@ import {
   formatLeftOut,
   generateWorkflow,
   initRepository,
+  leavesLegOut,
   legLintOptions,
   loadConfig,
   proposeInit,
@@ -235,10 +236,10 @@ async function lintLegs(dir: string, proposal: InitProposal) {
         parsed,
         legLintOptions(leg, parsePlatform(leg.platform), path.join(dir, leg.context ?? '.')),
       );
-      findings[`${image.name} ${leg.platform}`] = [...new Set(all.map((f) => f.rule))].sort();
-      errors.push(
-        ...all.filter((f) => f.severity === 'error').map((f) => `${leg.platform}: ${f.message}`),
-      );
+      // XP027 (a COPY source a prepare: step makes) is what init's warnings say, checked there.
+      const own = all.filter((f) => f.rule !== 'XP027');
+      findings[`${image.name} ${leg.platform}`] = [...new Set(own.map((f) => f.rule))].sort();
+      errors.push(...all.filter(leavesLegOut).map((f) => `${leg.platform}: ${f.message}`));
     }
   return { findings, errors };
 }
@@ -285,7 +286,7 @@ describe('xplat init on the corpus of real layouts', () => {
             parsed,
             legLintOptions(leg, parsePlatform(leg.platform), path.join(dir, first.context ?? '.')),
           )
-        ).filter((f) => f.severity === 'error');
+        ).filter(leavesLegOut);
         expect([leg.platform, [...new Set(errors.map((f) => f.rule))]]).toEqual([
           leg.platform,
           rules,

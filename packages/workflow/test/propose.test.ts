@@ -215,6 +215,15 @@ describe('checkLeg', () => {
     expect(checked).toEqual({ leg: { platform: 'windows/amd64:ltsc2022' }, errors: [] });
   });
 
+  it('proposes a leg whose COPY source a build step makes first (XP027 leaves no leg out)', async () => {
+    const prebuilt = parseDockerfile({
+      file: 'Dockerfile.windows',
+      text: 'FROM mcr.microsoft.com/windows/nanoserver:ltsc2022\nCOPY bin/app.exe C:/app.exe\n',
+    });
+    const checked = await checkLeg(prebuilt, { platform: 'windows/amd64:ltsc2022' }, dir);
+    expect(checked.errors).toEqual([]);
+  });
+
   it('reports what it cannot fix', async () => {
     const pinned = parseDockerfile({
       file: 'Dockerfile.windows',

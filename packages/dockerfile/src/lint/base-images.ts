@@ -179,7 +179,7 @@ export function checkBaseImages(ctx: LintContext): void {
       ctx.add(
         'XP005',
         base.line,
-        `"${base.image}" is a Linux-only image, but ${where} builds for Windows; use a Windows image here (e.g. ${suggestedWindowsImage({ repository: 'mcr.microsoft.com/windows/nanoserver' }, suggestion)}), or move this step into a Linux-only stage that the Windows target does not reach${base.stage.platformFlag ? ` (on a Windows runner $BUILDPLATFORM is Windows too)${buildOnLinuxAdvice(ctx.parsed, options, 'where $BUILDPLATFORM is Linux')}` : ''}`,
+        `"${base.image}" is a Linux-only image, but ${where} builds for Windows; use a Windows image here (e.g. ${suggestedWindowsImage({ repository: 'mcr.microsoft.com/windows/nanoserver' }, suggestion)}), or move this step into a Linux-only stage that the Windows target does not reach${base.stage.platformFlag && !onLinux ? ` (on a Windows runner $BUILDPLATFORM is Windows too)${buildOnLinuxAdvice(ctx.parsed, options, 'where $BUILDPLATFORM is Linux')}` : ''}`,
       );
       continue;
     }

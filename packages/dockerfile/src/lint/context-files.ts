@@ -15,16 +15,28 @@ export interface CopySource {
   dest: string;
 }
 
+/**
+ * The build-context sources and destination of a COPY/ADD, as written; undefined for one
+ * that reads no context (COPY --from a stage or image, a here-document). URLs and git
+ * remotes of ADD are left out.
+ */
+export function contextSourcesOf(
+  ins: ParsedInstruction,
+): { sources: string[]; dest: string } | undefined {
+  if (ins.keyword !== 'COPY' && ins.keyword !== 'ADD') return undefined;
+  if (ins.flags.some((f) => f.name === 'from') || ins.heredoc) return undefined;
+  const parts = ins.json ?? words(ins);
+  if (parts.length < 2) return undefined;
+  const dest = parts[parts.length - 1] as string;
+  const sources = parts.slice(0, -1).filter((s) => !/^([a-z]+:\/\/|git@)/i.test(s));
+  return { sources, dest };
+}
+
 export function contextCopies(ctx: LintContext, stage: Stage, ps: ParsedStage): CopySource[] {
   const list: CopySource[] = [];
   for (const ins of ps.instructions) {
-    if (ins.keyword !== 'COPY' && ins.keyword !== 'ADD') continue;
-    if (ins.flags.some((f) => f.name === 'from') || ins.heredoc) continue;
-    const parts = ins.json ?? words(ins);
-    if (parts.length < 2) continue;
-    const dest = parts[parts.length - 1] as string;
-    const sources = parts.slice(0, -1).filter((s) => !/^[a-z]+:\/\//i.test(s));
-    list.push({ ins, stage, sources, dest });
+    const copy = contextSourcesOf(ins);
+    if (copy) list.push({ ins, stage, ...copy });
   }
   return list;
 }

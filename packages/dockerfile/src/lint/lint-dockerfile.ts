@@ -10,6 +10,7 @@ import { checkArchArgs } from './arch-args.js';
 import { checkBaseImages } from './base-images.js';
 import { checkClassicBuilder } from './classic-builder.js';
 import { parsedStage, type LintContext } from './context.js';
+import { checkContextSources } from './context-sources.js';
 import { checkDuplicateFlags } from './flags.js';
 import { checkFromResolution } from './from-resolution.js';
 import { checkGitattributes } from './gitattributes.js';
@@ -78,6 +79,7 @@ export async function lintDockerfile(
     checkRunAndHealthcheck(ctx, stage, ps);
   }
   await checkScripts(ctx);
+  await checkContextSources(ctx);
   await checkGitattributes(ctx);
   checkClassicBuilder(ctx);
   const seen = new Set<string>();

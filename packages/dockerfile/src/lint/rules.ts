@@ -154,4 +154,10 @@ export const LINT_RULES: readonly LintRule[] = [
     summary:
       'a Linux leg takes its architecture from an ARG fixed to another one (ARG ARCH=amd64, ARG TARGETARCH=amd64) used in FROM/COPY/ADD/RUN: the image ships binaries of the wrong architecture',
   },
+  {
+    id: 'XP027',
+    severity: 'error',
+    summary:
+      'a COPY/ADD source (after ARG substitution) that is not in the build context: it must exist before the build (a prepare: step in xplat.yml)',
+  },
 ];

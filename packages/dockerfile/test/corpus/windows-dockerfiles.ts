@@ -14,6 +14,8 @@ export interface CorpusLeg {
   options?: Omit<Partial<LintOptions>, 'buildPlatform'> & { buildPlatform?: string };
   /** Every finding, in lint's order (line, then rule). */
   expected: [rule: string, line: number, severity: Severity][];
+  /** A build context with these files (path -> content) is made and linted; none when absent. */
+  files?: Record<string, string>;
 }
 
 export interface CorpusEntry {

@@ -119,6 +119,20 @@ export function defaultBuildPlatform(facts: HostFacts): Platform {
   return parsePlatform(`${facts.engine.platform}:${hostRelease(facts.engine.osVersion)}`);
 }
 
+/**
+ * The machine that runs the build for `platform` (BuildKit's BUILDPLATFORM): a buildx
+ * node that builds that OS natively when the builder has one (a Windows BuildKit node
+ * appended to a Linux builder), else this engine. It tells lint whether a Windows leg is
+ * built on Linux (`build-on: linux`), where no Windows command can run.
+ */
+function buildMachine(facts: HostFacts, selection: BuilderSelection, platform: Platform): Platform {
+  const engine = parsePlatform(facts.engine.platform);
+  if (selection.kind !== 'buildx' || platform.os === engine.os) return engine;
+  const native = `${platform.os}/${platform.architecture}`;
+  const node = selection.buildxBuilder?.nodes.find((n) => n.platforms.includes(native));
+  return node ? { os: platform.os, architecture: platform.architecture } : engine;
+}
+
 function withHostRelease(platform: Platform, facts: HostFacts): Platform {
   if (platform.os !== 'windows' || platform.osVersion || facts.engine.os !== 'windows')
     return platform;
@@ -134,7 +148,6 @@ export async function prepareBuild(
   const env = options.env ?? (process.env as Record<string, string>);
   const facts = options.facts ?? (await probeHost(options));
   const platform = withHostRelease(request.platform ?? defaultBuildPlatform(facts), facts);
-  const buildPlatform = parsePlatform(facts.engine.platform);
 
   // setup-crossplatform-builder exported its choice; an explicit builder input wins.
   const fromSetup = env[BUILDER_ENV] as BuilderChoice | undefined;
@@ -158,6 +171,7 @@ export async function prepareBuild(
     const refusal = windowsReleaseRequired(platform);
     if (refusal) throw refusal;
   }
+  const buildPlatform = buildMachine(facts, selection, platform);
 
   // Windows: the leg's release must run on this host, or nothing of it can be built.
   const windowsEngine = platform.os === 'windows' && facts.engine.os === 'windows';
