@@ -91,12 +91,13 @@ describe('xplat run on the example', () => {
     expect(report.legs.map((l) => [l.platform, l.status])).toEqual([
       ['linux/amd64', 'passed'],
       ['linux/arm64', 'passed'],
+      ['windows/amd64:ltsc2019', 'skipped'],
       ['windows/amd64:ltsc2022', 'skipped'],
       ['windows/amd64:ltsc2025', 'skipped'],
     ]);
-    expect(report.legs[2]!.reason).toContain('needs a Windows engine');
-    expect(report.legs[2]!.reason).toContain('runs in CI on windows-2022');
-    expect(report.legs[3]!.reason).toContain('--engine windows/amd64:ltsc2025=');
+    expect(report.legs[3]!.reason).toContain('needs a Windows engine');
+    expect(report.legs[3]!.reason).toContain('runs in CI on ubuntu-24.04');
+    expect(report.legs[4]!.reason).toContain('--engine windows/amd64:ltsc2025=');
     // Progress went to stderr; stdout is the JSON document alone.
     expect(first.stderr).toMatch(/linux\/arm64\s+smoke\s+done/);
     expect(first.stderr).toContain('embedded registry on 127.0.0.1:');
@@ -180,7 +181,7 @@ describe('xplat run: the gate and its failures', () => {
     const run = await xplat(dir, ['--require-all']);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain(
-      '--require-all: windows/amd64:ltsc2022, windows/amd64:ltsc2025 cannot run here and --require-all needs every platform; nothing was built',
+      '--require-all: windows/amd64:ltsc2019, windows/amd64:ltsc2022, windows/amd64:ltsc2025 cannot run here and --require-all needs every platform; nothing was built',
     );
     expect(run.stderr).not.toMatch(/build\s+running/);
     expect(await registryProcesses(dir)).toBe('');
