@@ -96,12 +96,23 @@ export const legResultSchema = z
       })
       .strict(),
     smoke: smokeSchema,
+    /**
+     * Whether a rebuild of the same commit gives the same digest: its times come from the
+     * commit (SOURCE_DATE_EPOCH) and the builder can keep its layers. `reproducibleReason`
+     * says how far (any machine, or the same machine with its build cache) or why not (an
+     * uncommitted change, the classic builder). Optional: results written before it
+     * existed stay valid.
+     */
+    reproducible: z.boolean().optional(),
+    reproducibleReason: z.string().min(1).max(500).optional(),
     source: z
       .object({
         sha: z.string().optional(),
         ref: z.string().optional(),
         runId: z.string().optional(),
         job: z.string().optional(),
+        /** The commit's time, which the image's times were set to (SOURCE_DATE_EPOCH). */
+        time: z.iso.datetime().optional(),
       })
       .strict()
       .optional(),
