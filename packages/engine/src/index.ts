@@ -41,6 +41,8 @@ export {
 export { buildPlatformImage, executeBuild } from './build/build-run.js';
 export { buildOutputs, renderBuildSummary } from './build/build-summary.js';
 export { includesPlatform, nativePlatforms } from './build/builders.js';
+export { planReproducible, type ReproduciblePlan } from './build/reproducible.js';
+export { epochTime, type SourceDate, sourceDateOf } from './build/source-date.js';
 export {
   refNameOf,
   type SourceContext,
