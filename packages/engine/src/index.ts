@@ -42,6 +42,7 @@ export { buildPlatformImage, executeBuild } from './build/build-run.js';
 export { buildOutputs, renderBuildSummary } from './build/build-summary.js';
 export { includesPlatform, nativePlatforms } from './build/builders.js';
 export { planReproducible, type ReproduciblePlan } from './build/reproducible.js';
+export { configWithTimes, settleImageTimes } from './build/settle-times.js';
 export { epochTime, type SourceDate, sourceDateOf } from './build/source-date.js';
 export {
   refNameOf,
