@@ -1,4 +1,5 @@
 export * from './fuse.js';
+export * from './gate-mark.js';
 export * from './index-document.js';
 export * from './inputs-parsing.js';
 export * from './inspect.js';

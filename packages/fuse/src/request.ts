@@ -20,6 +20,7 @@ import {
   type ImageReference,
   type Repository,
 } from '@xplat/registry';
+import { checkUserAnnotations } from './gate-mark.js';
 import { parseAnnotations, parseMediaTypeChoice, parseTags } from './inputs-parsing.js';
 import type { MediaTypeChoice } from './index-document.js';
 import { loadLegResults } from './results.js';
@@ -90,6 +91,7 @@ export async function parseFuseRequest(raw: RawFuseInputs, cwd: string): Promise
   const expected = parsePlatformList(raw.expectedPlatforms, 'expected-platforms');
   const allowUntested = parsePlatformList(raw.allowUntested ?? '', 'allow-untested');
   const annotations = parseAnnotations(raw.annotations);
+  checkUserAnnotations(annotations);
   const mediaType = parseMediaTypeChoice(raw.mediaType);
   const dryRun = parseBoolean(raw.dryRun, 'dry-run', false);
 

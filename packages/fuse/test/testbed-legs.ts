@@ -35,6 +35,8 @@ export interface LegSpec {
   /** Why a skipped smoke test was skipped. */
   skipReason?: string;
   pushed?: boolean;
+  /** The commit the leg was built from, and its time when the build was reproducible. */
+  source?: { sha: string; time?: string };
 }
 
 export const FOUR_PLATFORMS =
@@ -89,6 +91,7 @@ export async function writeLegs(specs: readonly LegSpec[], target?: string): Pro
         finishedAt: '2026-11-26T10:02:00.000Z',
         buildMs: 120000,
       },
+      ...(spec.source ? { source: spec.source, reproducible: spec.source.time !== undefined } : {}),
       smoke:
         status === 'skipped'
           ? { status, checks: [], ...(spec.skipReason ? { reason: spec.skipReason } : {}) }
