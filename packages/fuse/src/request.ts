@@ -23,6 +23,7 @@ import {
 import { checkUserAnnotations } from './gate-mark.js';
 import { parseAnnotations, parseMediaTypeChoice, parseTags } from './inputs-parsing.js';
 import type { MediaTypeChoice } from './index-document.js';
+import { checkPromoteConflicts, parsePromote, type PromoteSpec } from './promote-request.js';
 import { loadLegResults } from './results.js';
 
 /** The inputs as the action receives them: strings, empty when not given. */
@@ -38,6 +39,11 @@ export interface RawFuseInputs {
   dryRun: string;
   /** Optional so that callers written before it keep compiling; absent = ''. */
   allowUntested?: string;
+  /** Promote mode (promote-request.ts); optional like allowUntested. */
+  promoteFrom?: string;
+  promoteRevision?: string;
+  promoteForce?: string;
+  promoteMissing?: string;
 }
 
 /** fuse-manifest's input names (action.yml) -> the RawFuseInputs field each fills. */
@@ -76,6 +82,8 @@ export interface FuseRequest {
   readonly mediaType: MediaTypeChoice;
   readonly mutableTags: readonly string[];
   readonly dryRun: boolean;
+  /** Set in promote mode: the existing index to give `tags` (then legs and sources are undefined). */
+  readonly promote?: PromoteSpec;
 }
 
 export async function parseFuseRequest(raw: RawFuseInputs, cwd: string): Promise<FuseRequest> {
@@ -94,6 +102,31 @@ export async function parseFuseRequest(raw: RawFuseInputs, cwd: string): Promise
   checkUserAnnotations(annotations);
   const mediaType = parseMediaTypeChoice(raw.mediaType);
   const dryRun = parseBoolean(raw.dryRun, 'dry-run', false);
+  const promote = parsePromote(
+    {
+      promoteFrom: raw.promoteFrom ?? '',
+      promoteRevision: raw.promoteRevision ?? '',
+      promoteForce: raw.promoteForce ?? '',
+      promoteMissing: raw.promoteMissing ?? '',
+    },
+    target,
+  );
+  if (promote) {
+    checkPromoteConflicts({ ...raw, tags });
+    return {
+      target,
+      tags,
+      legs: undefined,
+      sources: undefined,
+      expected,
+      allowUntested: [],
+      annotations: {},
+      mediaType: 'auto',
+      mutableTags,
+      dryRun,
+      promote,
+    };
+  }
 
   const resultPatterns = splitLines(raw.results);
   const sourceTexts = splitList(raw.sources);
