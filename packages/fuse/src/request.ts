@@ -58,6 +58,10 @@ export const FUSE_INPUTS = {
   'mutable-tags': 'mutableTags',
   'dry-run': 'dryRun',
   'allow-untested': 'allowUntested',
+  'promote-from': 'promoteFrom',
+  'promote-revision': 'promoteRevision',
+  'promote-force': 'promoteForce',
+  'promote-missing': 'promoteMissing',
 } as const satisfies Record<string, keyof RawFuseInputs>;
 export type FuseInputName = keyof typeof FUSE_INPUTS;
 
