@@ -12,7 +12,6 @@
  */
 import {
   formatRepository,
-  isImageIndex,
   sha256Digest,
   type ImageManifest,
   type RegistryClient,
@@ -77,8 +76,7 @@ export async function settleImageTimes(
     size: pushed.size,
     rewritten: false,
   };
-  const top = await client.getManifest(repo, pushed.digest);
-  if (isImageIndex(top.manifest, top.mediaType)) {
+  if (pushed.digest !== pushed.manifestDigest) {
     // An index (buildx attestations) names the image by digest: a new config would need a
     // new index and new attestations. BuildKit 0.11+ set the times already; older cannot.
     if (hasTimes(pushed.config as Json, epoch)) return unchanged;
@@ -87,10 +85,10 @@ export async function settleImageTimes(
       problem: `${formatRepository(repo)}@${pushed.digest} is an index (attestations) whose image times are not the commit's, and xplat cannot rewrite an image inside an index; use BuildKit 0.11 or later`,
     };
   }
+  // The manifest and config as the read-back got them: nothing is asked twice.
+  const top = pushed.image;
   const manifest = top.manifest as ImageManifest;
-  const raw = JSON.parse(
-    (await client.getBlob(repo, manifest.config.digest, manifest.config.size)).toString('utf8'),
-  ) as Json;
+  const raw = pushed.config as Json;
   if (hasTimes(raw, epoch)) return unchanged;
 
   const config = Buffer.from(JSON.stringify(configWithTimes(raw, epoch)));
@@ -100,9 +98,8 @@ export async function settleImageTimes(
     config: { ...manifest.config, digest: sha256Digest(config), size: config.length },
   };
   const bytes = Buffer.from(JSON.stringify(next, null, 3));
-  // Every tag of the leg moves to the settled manifest; by digest first, so it exists
-  // whatever the tags.
-  const digest = await client.putManifest(repo, sha256Digest(bytes), bytes, top.mediaType);
+  // Every tag of the leg moves to the settled manifest (a leg has at least its template's).
+  const digest = sha256Digest(bytes);
   await Promise.all(tags.map((tag) => client.putManifest(repo, tag, bytes, top.mediaType)));
   client.logger.info(
     `set the image times of ${formatRepository(repo)} to the commit's (${epochTime(epoch)}): ${pushed.digest} -> ${digest}`,
