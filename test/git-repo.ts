@@ -44,7 +44,17 @@ export async function gitRepo(
     async commit(message, at) {
       await repo.git('add', '--all');
       const date = `@${at} +0000`;
-      await exec('git', ['-C', dir, 'commit', '--quiet', '--no-gpg-sign', '-m', message], {
+      const args = [
+        '-C',
+        dir,
+        'commit',
+        '--quiet',
+        '--allow-empty',
+        '--no-gpg-sign',
+        '-m',
+        message,
+      ];
+      const out = await exec('git', args, {
         GIT_AUTHOR_NAME: 'xplat test',
         GIT_AUTHOR_EMAIL: 'test@xplat.invalid',
         GIT_COMMITTER_NAME: 'xplat test',
@@ -53,6 +63,7 @@ export async function gitRepo(
         GIT_COMMITTER_DATE: date,
         GIT_CONFIG_NOSYSTEM: '1',
       });
+      if (out.code !== 0) throw new Error(`git commit: ${out.stderr}`);
       return repo.git('rev-parse', 'HEAD');
     },
   };
