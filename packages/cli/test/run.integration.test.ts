@@ -328,7 +328,8 @@ describe('xplat run: interrupted', () => {
     );
     await writeFile(
       path.join(dir, 'xplat.yml'),
-      'image: ghcr.io/org/slow\nplatforms: [linux/amd64]\n',
+      // A smoke setting, or the run refuses the file before building (nothing to check).
+      'image: ghcr.io/org/slow\nplatforms: [linux/amd64]\nsmoke: { tcp-port: 8080 }\n',
     );
     const child = spawn(process.execPath, [cli, 'run', '--dir', dir, ...baseArgs], {
       env: { ...process.env, GITHUB_SHA: '' },

@@ -7,17 +7,18 @@ import path from 'node:path';
 import { errorMessage } from '@xplat/core';
 import { formatFinding } from '@xplat/dockerfile';
 import {
+  checkBuildPaths,
   executeBuild,
-  parseBuildInputs,
   prepareBuild,
-  type BuildInputs,
   type DockerOptions,
   type SourceContext,
 } from '@xplat/engine';
-import { parseSmokeInputs, smokeTest, type SmokeInputs } from '@xplat/smoke';
-import { keyValueLines, legBuildInputs, legSmokeInputs, type ResolvedImage } from '@xplat/workflow';
+import type { Repository } from '@xplat/registry';
+import { smokeTest } from '@xplat/smoke';
+import type { ResolvedLeg } from '@xplat/workflow';
 import { openRunLog } from './leg-log.js';
 import type { Phase, Progress } from './progress.js';
+import { smokeOfBuilt, type LegRequests } from './requests.js';
 import type { PlannedLeg } from './run-plan.js';
 
 export type LegStatus = 'passed' | 'failed' | 'skipped';
@@ -40,26 +41,31 @@ export interface LegOutcome {
 }
 
 export interface LegRunContext {
-  /** The image of xplat.yml this leg belongs to. */
-  readonly config: ResolvedImage;
   /** The folder of xplat.yml: paths in it are relative to this. */
   readonly projectDir: string;
   /** The repository the legs push to (xplat.yml's image, moved to the run's registry). */
-  readonly image: string;
-  readonly resultDir: string;
+  readonly target: Repository;
   readonly logDir: string;
-  /** For builds and smoke runs; '' = the engine's default. */
-  readonly network: string;
-  /** --build-arg values, over xplat.yml's. */
-  readonly buildArgs: Readonly<Record<string, string>>;
-  readonly tagTemplate: string;
   readonly source: SourceContext;
   readonly signal: AbortSignal;
   readonly progress: Progress;
 }
 
+/**
+ * The context and Dockerfile exist: checked when the leg starts (not when xplat.yml is
+ * read), naming the fields of xplat.yml that give them.
+ */
+function checkPaths(leg: ResolvedLeg, requests: LegRequests, projectDir: string): void {
+  checkBuildPaths(
+    requests.build,
+    { context: leg.context, file: leg.dockerfile, from: projectDir },
+    { context: 'context', file: 'dockerfile' },
+  );
+}
+
 export async function runLeg(
   planned: PlannedLeg,
+  requests: LegRequests,
   docker: DockerOptions & { env: Record<string, string> },
   ctx: LegRunContext,
 ): Promise<LegOutcome> {
@@ -86,15 +92,6 @@ export async function runLeg(
   const interrupted = () => ctx.signal.aborted;
   try {
     log.info(`${leg.name}: ${planned.reason}`);
-    const raw: BuildInputs = {
-      ...legBuildInputs(ctx.config, leg),
-      image: ctx.image,
-      'build-args': keyValueLines({ ...leg.buildArgs, ...ctx.buildArgs }),
-      'tag-template': ctx.tagTemplate,
-      push: 'true',
-      network: ctx.network,
-      'result-dir': ctx.resultDir,
-    };
     const options = {
       logger: log,
       ...(planned.facts ? { facts: planned.facts } : {}),
@@ -105,8 +102,8 @@ export async function runLeg(
     };
 
     ctx.progress.update(leg.name, 'lint', 'running');
-    const request = parseBuildInputs(raw, { cwd: ctx.projectDir, env: docker.env });
-    const prepared = await prepareBuild(request, options);
+    checkPaths(leg, requests, ctx.projectDir);
+    const prepared = await prepareBuild({ ...requests.build, image: ctx.target }, options);
     const warnings = prepared.findings.length;
     ctx.progress.update(
       leg.name,
@@ -127,13 +124,7 @@ export async function runLeg(
 
     phase = 'smoke';
     ctx.progress.update(leg.name, 'smoke', 'running');
-    const smokeRaw: SmokeInputs = {
-      ...legSmokeInputs(leg),
-      image: built.ref,
-      'result-file': built.resultFile,
-      ...(ctx.network ? { network: ctx.network } : {}),
-    };
-    const report = await smokeTest(parseSmokeInputs(smokeRaw), {
+    const report = await smokeTest(smokeOfBuilt(requests.smoke, built), {
       logger: log,
       signal: ctx.signal,
       docker,

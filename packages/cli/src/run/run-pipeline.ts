@@ -14,6 +14,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { errorMessage, renderTable, XplatError } from '@xplat/core';
 import { sourceFromGit, type SourceContext } from '@xplat/engine';
+import { parseRepository } from '@xplat/registry';
 import { pickImage, readConfig, type ResolvedImage } from '@xplat/workflow';
 import { asUsage } from '../flags.js';
 import { newRunId } from '../project.js';
@@ -23,6 +24,7 @@ import { runLeg, skippedOutcome, type LegOutcome } from './leg-run.js';
 import { createProgress, seconds, type ProgressSink } from './progress.js';
 import { runDirs } from './run-dirs.js';
 import { failureLines, fuseRun } from './run-fuse.js';
+import { legRequests } from './requests.js';
 import { LOCAL_ENGINE, planRun, type PlannedLeg } from './run-plan.js';
 import { retarget } from './run-registry.js';
 
@@ -139,6 +141,22 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
   const image = asUsage(() => pickImage(config, options.image));
   if (options.registry !== undefined) asUsage(() => retarget(image.image, options.registry!));
   const dirs = await runDirs(options.projectDir, newRunId());
+  // Every leg's requests, from xplat.yml's values alone: a setting no engine could use is
+  // exit 2 before anything starts.
+  const requests = asUsage(
+    () =>
+      new Map(
+        image.legs.map((leg) => [
+          leg,
+          legRequests(image, leg, {
+            projectDir: options.projectDir,
+            resultDir: dirs.legDir,
+            network: options.network,
+            buildArgs: options.buildArgs,
+          }),
+        ]),
+      ),
+  );
   options.onStart?.({ runId: dirs.runId, runDir: dirs.runDir });
   const rel = (p: string) => path.relative(options.projectDir, p).split(path.sep).join('/') || '.';
   const rows = [...image.legs.map((l) => l.name), 'index'];
@@ -197,8 +215,8 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
         );
       }
       const registryAddress = embedded?.address ?? options.registry!;
-      const target = retarget(image.image, registryAddress);
-      note(`pushing to ${target}; logs in ${rel(dirs.runDir)}/`);
+      const target = parseRepository(retarget(image.image, registryAddress), '--registry');
+      note(`pushing to ${retarget(image.image, registryAddress)}; logs in ${rel(dirs.runDir)}/`);
 
       // 3. The legs: one task per engine (its legs one after another), engines concurrently.
       const byEngine = new Map<string, PlannedLeg[]>();
@@ -206,14 +224,9 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
         byEngine.set(p.engine.name, [...(byEngine.get(p.engine.name) ?? []), p]);
       for (const p of skipped) progress.update(p.leg.name, 'lint', 'skipped');
       const ctx = {
-        image: target,
-        config: image,
+        target,
         projectDir: options.projectDir,
-        resultDir: dirs.legDir,
         logDir: dirs.runDir,
-        network: options.network,
-        buildArgs: options.buildArgs,
-        tagTemplate: image.legTag ?? '{platform-pair}-{run-id}',
         source,
         signal: options.signal,
         progress,
@@ -226,7 +239,12 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
               out.push({ ...skippedOutcome(planned), reason: 'interrupted before it started' });
               continue;
             }
-            const outcome = await runLeg(planned, engines.dockerOptions(planned.engine), ctx);
+            const outcome = await runLeg(
+              planned,
+              requests.get(planned.leg)!,
+              engines.dockerOptions(planned.engine),
+              ctx,
+            );
             if (outcome.status === 'failed')
               progress.update(
                 planned.leg.name,
@@ -265,9 +283,11 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
         const fused = await fuseRun({
           target,
           tags: options.tags,
-          legDir: dirs.legDir,
-          expected: runnable.map((p) => p.leg.name),
-          projectDir: options.projectDir,
+          legs: runnable.map((p) => ({
+            leg: p.leg,
+            resultFile: ran.get(p.leg.name)!.resultFile!,
+            untested: false,
+          })),
           logFile,
         });
         progress.update('index', 'fuse', 'done', fused.digest);
