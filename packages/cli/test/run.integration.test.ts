@@ -298,6 +298,10 @@ describe('xplat run: unusable flags and configs exit 2 and name what is wrong', 
       'xplat run: --keep-registry: is for the embedded registry',
     ],
     [['--build-arg', 'no-equals'], 'xplat run: --build-arg: "no-equals" is not NAME=value'],
+    [
+      ['--image', 'nope'],
+      'xplat run: --image: "nope" is not an image of xplat.yml; its images: hello-http',
+    ],
     [['--bogus'], "Unknown option '--bogus'"],
   ])('%j', async (args, message) => {
     const dir = await exampleCopy();

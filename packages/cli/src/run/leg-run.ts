@@ -1,10 +1,11 @@
 /**
  * One runnable leg of `xplat run`: lint -> build -> smoke, the same library calls the
- * build-platform-image and smoke-test actions make, writing the same xplat.leg/v1 result.
- * A leg never throws: every failure becomes its outcome, with the reason in one line.
+ * build-platform-image and smoke-test actions make, writing the same xplat.leg/v1 result,
+ * with its engine to itself (locks.ts). A leg never throws: every failure becomes its
+ * outcome, with the reason in one line.
  */
 import path from 'node:path';
-import { errorMessage } from '@xplat/core';
+import { errorMessage, type Logger } from '@xplat/core';
 import { formatFinding } from '@xplat/dockerfile';
 import {
   checkBuildPaths,
@@ -15,12 +16,14 @@ import {
 } from '@xplat/engine';
 import type { Repository } from '@xplat/registry';
 import { smokeTest } from '@xplat/smoke';
-import type { ResolvedLeg } from '@xplat/workflow';
-import { openRunLog } from './leg-log.js';
+import type { EngineEndpoint } from './endpoints.js';
+import { openRunLog, type RunLog } from './leg-log.js';
+import type { RunLocks } from './locks.js';
 import type { Phase, Progress } from './progress.js';
 import { smokeOfBuilt, type LegRequests } from './requests.js';
 import type { PlannedLeg } from './run-plan.js';
 
+/** passed: built and smoke-tested; skipped: could not run here; failed: a phase failed. */
 export type LegStatus = 'passed' | 'failed' | 'skipped';
 
 export interface LegOutcome {
@@ -40,119 +43,151 @@ export interface LegOutcome {
   readonly durationMs: number;
 }
 
+export type EngineDocker = DockerOptions & { env: Record<string, string> };
+
 export interface LegRunContext {
   /** The folder of xplat.yml: paths in it are relative to this. */
   readonly projectDir: string;
-  /** The repository the legs push to (xplat.yml's image, moved to the run's registry). */
+  /** The repository the leg pushes to (xplat.yml's image, moved to the run's registry). */
   readonly target: Repository;
   readonly logDir: string;
+  /** The leg's row in the progress display. */
+  readonly row: string;
+  readonly docker: (engine: EngineEndpoint) => EngineDocker;
+  readonly locks: RunLocks;
   readonly source: SourceContext;
   readonly signal: AbortSignal;
   readonly progress: Progress;
 }
 
-/**
- * The context and Dockerfile exist: checked when the leg starts (not when xplat.yml is
- * read), naming the fields of xplat.yml that give them.
- */
-function checkPaths(leg: ResolvedLeg, requests: LegRequests, projectDir: string): void {
+interface Built {
+  readonly digest: string;
+  readonly ref: string;
+  readonly resultFile: string;
+}
+
+/** lint -> build, on the leg's engine. */
+async function build(
+  planned: PlannedLeg,
+  requests: LegRequests,
+  ctx: LegRunContext,
+  log: Logger,
+  at: (phase: Phase) => void,
+): Promise<Built> {
+  const { leg } = planned;
+  const docker = ctx.docker(planned.engine);
+  const options = {
+    logger: log,
+    ...(planned.facts ? { facts: planned.facts } : {}),
+    ...docker,
+    source: ctx.source,
+    cwd: ctx.projectDir,
+    onFinding: (f: Parameters<typeof formatFinding>[0]) => log.warning(formatFinding(f)),
+  };
+  at('lint');
+  ctx.progress.update(ctx.row, 'lint', 'running');
+  // Checked when the leg starts, naming xplat.yml's fields.
   checkBuildPaths(
     requests.build,
-    { context: leg.context, file: leg.dockerfile, from: projectDir },
+    { context: leg.context, file: leg.dockerfile, from: ctx.projectDir },
     { context: 'context', file: 'dockerfile' },
   );
+  const prepared = await prepareBuild({ ...requests.build, image: ctx.target }, options);
+  const warnings = prepared.findings.length;
+  ctx.progress.update(
+    ctx.row,
+    'lint',
+    'done',
+    `${prepared.selection.kind}${warnings ? `, ${warnings} warning${warnings > 1 ? 's' : ''}` : ''}`,
+  );
+  if (ctx.signal.aborted) throw new Error('interrupted');
+  at('build');
+  ctx.progress.update(ctx.row, 'build', 'running');
+  const built = await executeBuild(prepared, options);
+  ctx.progress.update(ctx.row, 'build', 'done', built.digest.slice(0, 19));
+  return built;
+}
+
+/** The smoke test, on the leg's engine. */
+async function smoke(
+  planned: PlannedLeg,
+  requests: LegRequests,
+  built: Built,
+  ctx: LegRunContext,
+  log: Logger,
+): Promise<{ status: LegStatus; reason: string }> {
+  const request = smokeOfBuilt(requests.smoke, built);
+  ctx.progress.update(ctx.row, 'smoke', 'running');
+  const report = await smokeTest(request, {
+    logger: log,
+    signal: ctx.signal,
+    docker: ctx.docker(planned.engine),
+  });
+  if (!report.passed)
+    return {
+      status: 'failed',
+      reason: ctx.signal.aborted ? 'interrupted' : (report.reason ?? 'smoke test failed'),
+    };
+  const ready =
+    report.readyMs !== undefined ? `ready in ${(report.readyMs / 1000).toFixed(1)}s` : '';
+  ctx.progress.update(ctx.row, 'smoke', 'done', ready);
+  return { status: 'passed', reason: planned.reason };
 }
 
 export async function runLeg(
   planned: PlannedLeg,
   requests: LegRequests,
-  docker: DockerOptions & { env: Record<string, string> },
   ctx: LegRunContext,
 ): Promise<LegOutcome> {
   const { leg } = planned;
   const started = Date.now();
-  const log = openRunLog(path.join(ctx.logDir, `${leg.pair}.log`));
-  const logPath = path.relative(ctx.projectDir, log.file).split(path.sep).join('/');
-  let phase: Phase = 'lint';
-  let digest: string | undefined;
-  let ref: string | undefined;
-  let resultFile: string | undefined;
-  const done = (status: LegStatus, reason: string): LegOutcome => ({
-    platform: leg.name,
-    pair: leg.pair,
-    status,
-    reason,
-    ...(digest ? { digest } : {}),
-    ...(ref ? { ref } : {}),
-    ...(resultFile ? { resultFile } : {}),
-    log: logPath,
-    ...(status === 'failed' ? { failedPhase: phase } : {}),
-    durationMs: Date.now() - started,
-  });
-  const interrupted = () => ctx.signal.aborted;
-  try {
-    log.info(`${leg.name}: ${planned.reason}`);
-    const options = {
-      logger: log,
-      ...(planned.facts ? { facts: planned.facts } : {}),
-      ...docker,
-      source: ctx.source,
-      cwd: ctx.projectDir,
-      onFinding: (f: Parameters<typeof formatFinding>[0]) => log.warning(formatFinding(f)),
+  // Set once the leg has its engine: a leg interrupted while it waited has no log.
+  const state: { log?: RunLog; phase: Phase; built?: Built } = { phase: 'lint' };
+  const done = (status: LegStatus, reason: string): LegOutcome => {
+    const { built, log, phase } = state;
+    if (status === 'failed') ctx.progress.update(ctx.row, phase, 'failed', reason);
+    return {
+      platform: leg.name,
+      pair: leg.pair,
+      status,
+      reason,
+      ...(built ? { digest: built.digest, ref: built.ref, resultFile: built.resultFile } : {}),
+      ...(log ? { log: path.relative(ctx.projectDir, log.file).split(path.sep).join('/') } : {}),
+      ...(status === 'failed' ? { failedPhase: phase } : {}),
+      durationMs: Date.now() - started,
     };
-
-    ctx.progress.update(leg.name, 'lint', 'running');
-    checkPaths(leg, requests, ctx.projectDir);
-    const prepared = await prepareBuild({ ...requests.build, image: ctx.target }, options);
-    const warnings = prepared.findings.length;
-    ctx.progress.update(
-      leg.name,
-      'lint',
-      'done',
-      `${prepared.selection.kind}${warnings ? `, ${warnings} warning${warnings > 1 ? 's' : ''}` : ''}`,
-    );
-    if (interrupted()) return done('failed', 'interrupted');
-
-    phase = 'build';
-    ctx.progress.update(leg.name, 'build', 'running');
-    const built = await executeBuild(prepared, options);
-    digest = built.digest;
-    ref = built.ref;
-    resultFile = built.resultFile;
-    ctx.progress.update(leg.name, 'build', 'done', `${built.digest.slice(0, 19)}`);
-    if (interrupted()) return done('failed', 'interrupted');
-
-    phase = 'smoke';
-    ctx.progress.update(leg.name, 'smoke', 'running');
-    const report = await smokeTest(smokeOfBuilt(requests.smoke, built), {
-      logger: log,
-      signal: ctx.signal,
-      docker,
+  };
+  const { locks } = ctx;
+  try {
+    const verdict = await locks.engine(planned.engine.name, async () => {
+      if (ctx.signal.aborted) return undefined;
+      const log = (state.log = openRunLog(path.join(ctx.logDir, `${leg.pair}.log`)));
+      log.info(`${leg.name}: ${planned.reason}`);
+      const built = (state.built = await locks.job(() =>
+        build(planned, requests, ctx, log, (p) => (state.phase = p)),
+      ));
+      if (ctx.signal.aborted) return null;
+      state.phase = 'smoke';
+      return locks.job(() => smoke(planned, requests, built, ctx, log));
     });
-    if (!report.passed)
-      return done('failed', interrupted() ? 'interrupted' : (report.reason ?? 'smoke test failed'));
-    ctx.progress.update(
-      leg.name,
-      'smoke',
-      'done',
-      report.readyMs !== undefined ? `ready in ${(report.readyMs / 1000).toFixed(1)}s` : '',
-    );
-    return done('passed', planned.reason);
+    if (verdict === undefined) return skippedOutcome(planned, 'interrupted before it started');
+    if (!verdict) return done('failed', 'interrupted');
+    return done(verdict.status, verdict.reason);
   } catch (error) {
-    const reason = interrupted() ? 'interrupted' : errorMessage(error);
-    log.warning(`${phase} failed: ${reason}`);
+    const reason = ctx.signal.aborted ? 'interrupted' : errorMessage(error);
+    state.log?.warning(`${state.phase} failed: ${reason}`);
     return done('failed', reason);
   } finally {
-    await log.close();
+    await state.log?.close();
   }
 }
 
-export function skippedOutcome(planned: PlannedLeg): LegOutcome {
+export function skippedOutcome(planned: PlannedLeg, reason = planned.reason): LegOutcome {
   return {
     platform: planned.leg.name,
     pair: planned.leg.pair,
     status: 'skipped',
-    reason: planned.reason,
+    reason,
     durationMs: 0,
   };
 }

@@ -66,17 +66,21 @@ export async function fuseRun(options: {
   }
 }
 
-/** Per failed leg: its phase and reason, then the last lines of its log with the path. */
+/**
+ * Per failed leg: its phase and reason, then the last lines of its log with the path.
+ * `image` names the leg's image when the file has several.
+ */
 export async function failureLines(
   failed: readonly LegOutcome[],
   projectDir: string,
+  image = '',
 ): Promise<string[]> {
   const lines: string[] = [];
   for (const f of failed) {
     if (!f.log) continue;
     const tail = await logTail(path.join(projectDir, f.log), FAILURE_TAIL_LINES);
     lines.push(
-      `${f.platform} failed in ${f.failedPhase ?? 'build'}: ${f.reason}\nlast lines of ${f.log}:\n${tail.map((l) => `  ${l}`).join('\n')}`,
+      `${image ? `${image} ` : ''}${f.platform} failed in ${f.failedPhase ?? 'build'}: ${f.reason}\nlast lines of ${f.log}:\n${tail.map((l) => `  ${l}`).join('\n')}`,
     );
   }
   return lines;

@@ -16,20 +16,19 @@ import {
   type HostFacts,
 } from '@xplat/engine';
 import type { ResolvedLeg } from '@xplat/workflow';
+import {
+  engineLabel,
+  isLocalEngineHost,
+  type EngineEndpoint,
+  type EngineProbe,
+} from './endpoints.js';
 
-export const LOCAL_ENGINE = 'local';
-
-/** An engine as `xplat run` reaches it. */
-export interface EngineEndpoint {
-  /** `local`, a docker context name, or a DOCKER_HOST URL. */
-  readonly name: string;
-  /** The engine's address when known (a context's host): decides whether it is this machine. */
-  readonly host: string;
-}
-
-/** What probing an engine gave: its facts, or why it could not be reached. */
-export type EngineProbe =
-  { readonly ok: true; readonly facts: HostFacts } | { readonly ok: false; readonly error: string };
+export {
+  isLocalEngineHost,
+  LOCAL_ENGINE,
+  type EngineEndpoint,
+  type EngineProbe,
+} from './endpoints.js';
 
 export type LegMode = 'native' | 'qemu';
 
@@ -52,21 +51,6 @@ export interface RunPlanInput {
   readonly probe: (engine: EngineEndpoint) => EngineProbe;
   /** The registry is the embedded one on 127.0.0.1: only this machine's engines reach it. */
   readonly embeddedRegistry: boolean;
-}
-
-/** unix:// and npipe:// sockets and loopback TCP are this machine; ssh:// and other hosts are not. */
-export function isLocalEngineHost(host: string): boolean {
-  if (!host || /^(unix|npipe):\/\//.test(host)) return true;
-  if (!host.startsWith('tcp://')) return false;
-  try {
-    return /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/.test(new URL(host).hostname);
-  } catch {
-    return false;
-  }
-}
-
-function engineLabel(engine: EngineEndpoint): string {
-  return engine.name === LOCAL_ENGINE ? 'the local engine' : `engine ${engine.name}`;
 }
 
 function ciRunner(leg: ResolvedLeg): string {
@@ -163,4 +147,9 @@ export function planRun(input: RunPlanInput): PlannedLeg[] {
         : planLinux(leg, facts, engine);
     return { leg, engine, ...decided, ...(decided.status === 'run' ? { facts } : {}) };
   });
+}
+
+/** Legs that cannot run here. */
+export function notHere(plan: readonly PlannedLeg[]): PlannedLeg[] {
+  return plan.filter((p) => p.status === 'skip');
 }
