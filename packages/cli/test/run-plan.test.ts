@@ -20,6 +20,7 @@ import {
   type EngineEndpoint,
   type EngineProbe,
 } from '../src/run/run-plan.js';
+import { planTable } from '../src/run/run-report.js';
 
 const config = loadConfig(
   [
@@ -184,5 +185,43 @@ describe('isLocalEngineHost', () => {
     ['ssh://builder@winhost', false],
   ])('%s -> %s', (host, local) => {
     expect(isLocalEngineHost(host)).toBe(local);
+  });
+});
+
+describe('planRun: prepare steps', () => {
+  const legs = loadConfig(
+    [
+      'image: ghcr.io/org/app',
+      'prepare:',
+      '  - uses: actions/setup-go@v6',
+      '  - run: make build',
+      'platforms: [linux/amd64, linux/arm64]',
+      'smoke: { port: 8080 }',
+    ].join('\n'),
+  ).images[0]!.legs;
+  const plan = planRun({
+    legs,
+    engineFor: () => ({ name: LOCAL_ENGINE, host: '' }),
+    probe: () => ({ ok: true, facts: cli2010 }),
+    embeddedRegistry: true,
+  });
+
+  it('uses: steps are in the plan as CI-only, in the table too', () => {
+    expect(plan.map((p) => p.ciOnly)).toEqual([['actions/setup-go@v6'], ['actions/setup-go@v6']]);
+    expect(planTable(plan, false)).toContain(
+      'native on the local engine (linux/amd64); runs in CI only: actions/setup-go@v6',
+    );
+  });
+
+  it('the table has an image column when the file has several images', () => {
+    const [header] = planTable(plan, true).split('\n');
+    expect(header!.split(/\s{2,}/)).toEqual([
+      'image',
+      'platform',
+      'engine',
+      'runs',
+      'how / why not',
+    ]);
+    expect(planTable(plan, true).split('\n')[2]).toMatch(/^app\s+linux\/amd64\s+local\s+native/);
   });
 });

@@ -1,8 +1,8 @@
 /**
- * One runnable leg of `xplat run`: lint -> build -> smoke, the same library calls the
- * build-platform-image and smoke-test actions make, writing the same xplat.leg/v1 result,
- * with its engine to itself (locks.ts). A leg never throws: every failure becomes its
- * outcome, with the reason in one line.
+ * One runnable leg of `xplat run`: prepare -> lint -> build -> smoke, the same library
+ * calls the build-platform-image and smoke-test actions make, writing the same xplat.leg/v1
+ * result, with its engine to itself (locks.ts). A leg never throws: every failure becomes
+ * its outcome, with the reason in one line.
  */
 import path from 'node:path';
 import { errorMessage, type Logger } from '@xplat/core';
@@ -19,6 +19,7 @@ import { smokeTest } from '@xplat/smoke';
 import type { EngineEndpoint } from './endpoints.js';
 import { openRunLog, type RunLog } from './leg-log.js';
 import type { RunLocks } from './locks.js';
+import { hasRunSteps, runPrepareSteps } from './prepare-steps.js';
 import type { Phase, Progress } from './progress.js';
 import { smokeOfBuilt, type LegRequests } from './requests.js';
 import type { PlannedLeg } from './run-plan.js';
@@ -53,6 +54,8 @@ export interface LegRunContext {
   readonly logDir: string;
   /** The leg's row in the progress display. */
   readonly row: string;
+  /** The process environment (prepare steps run with it). */
+  readonly env: NodeJS.ProcessEnv;
   readonly docker: (engine: EngineEndpoint) => EngineDocker;
   readonly locks: RunLocks;
   readonly source: SourceContext;
@@ -66,7 +69,7 @@ interface Built {
   readonly resultFile: string;
 }
 
-/** lint -> build, on the leg's engine. */
+/** prepare (when it has run: steps) -> lint -> build, on the leg's engine. */
 async function build(
   planned: PlannedLeg,
   requests: LegRequests,
@@ -84,9 +87,23 @@ async function build(
     cwd: ctx.projectDir,
     onFinding: (f: Parameters<typeof formatFinding>[0]) => log.warning(formatFinding(f)),
   };
+  if (hasRunSteps(leg)) {
+    at('prepare');
+    ctx.progress.update(ctx.row, 'prepare', 'running');
+    await runPrepareSteps(leg, { projectDir: ctx.projectDir, env: ctx.env, log });
+    const steps = leg.prepare.length - planned.ciOnly.length;
+    ctx.progress.update(
+      ctx.row,
+      'prepare',
+      'done',
+      `${steps} step${steps > 1 ? 's' : ''}${planned.ciOnly.length ? `, ${planned.ciOnly.length} in CI only` : ''}`,
+    );
+  } else {
+    for (const uses of planned.ciOnly) log.info(`prepare: runs in CI only: ${uses}`);
+  }
   at('lint');
   ctx.progress.update(ctx.row, 'lint', 'running');
-  // Checked when the leg starts, naming xplat.yml's fields.
+  // Checked now, after the prepare steps, which may write them.
   checkBuildPaths(
     requests.build,
     { context: leg.context, file: leg.dockerfile, from: ctx.projectDir },
@@ -142,7 +159,7 @@ export async function runLeg(
   const { leg } = planned;
   const started = Date.now();
   // Set once the leg has its engine: a leg interrupted while it waited has no log.
-  const state: { log?: RunLog; phase: Phase; built?: Built } = { phase: 'lint' };
+  const state: { log?: RunLog; phase: Phase; built?: Built } = { phase: 'prepare' };
   const done = (status: LegStatus, reason: string): LegOutcome => {
     const { built, log, phase } = state;
     if (status === 'failed') ctx.progress.update(ctx.row, phase, 'failed', reason);
@@ -163,9 +180,10 @@ export async function runLeg(
       if (ctx.signal.aborted) return undefined;
       const log = (state.log = openRunLog(path.join(ctx.logDir, `${leg.pair}.log`)));
       log.info(`${leg.name}: ${planned.reason}`);
-      const built = (state.built = await locks.job(() =>
-        build(planned, requests, ctx, log, (p) => (state.phase = p)),
-      ));
+      const work = () =>
+        locks.job(() => build(planned, requests, ctx, log, (p) => (state.phase = p)));
+      // Prepare steps write into the project, which every leg's build reads.
+      const built = (state.built = await (hasRunSteps(leg) ? locks.project(work) : work()));
       if (ctx.signal.aborted) return null;
       state.phase = 'smoke';
       return locks.job(() => smoke(planned, requests, built, ctx, log));

@@ -16,11 +16,12 @@ import { runPipeline } from './run-pipeline.js';
 const usage = `usage: xplat run [--dir DIR] [--config FILE] [--image NAME] [--registry HOST[:PORT][/prefix]] [options]
 
 Run the whole pipeline of xplat.yml on this machine: for every platform that can run
-here, lint, build and smoke-test it (the same calls the actions make, writing the same
-leg results), then fuse the platforms that ran into one index per image and read it
-back. The plan comes first: each platform natively on the local engine, a foreign Linux
-architecture through BuildKit and QEMU, a platform named in engines: (xplat.yml) or
---engine on that engine; anything else is skipped with the reason.
+here, run its prepare steps (run: ones; uses: ones run in CI only), lint, build and
+smoke-test it (the same calls the actions make, writing the same leg results), then fuse
+the platforms that ran into one index per image and read it back. The plan comes first:
+each platform natively on the local engine, a foreign Linux architecture through BuildKit
+and QEMU, a platform named in engines: (xplat.yml) or --engine on that engine; anything
+else is skipped with the reason.
 
   --dir DIR                 the project folder, where xplat.yml is (default .)
   --config FILE             the config, from DIR (default xplat.yml)

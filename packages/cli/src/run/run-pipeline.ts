@@ -5,7 +5,7 @@
  *   requests every leg's build and smoke request, from xplat.yml alone (unusable: exit 2)
  *   plan     every leg of every image: which engine, native or QEMU, or skipped and why
  *   registry --registry, or the embedded one (.xplat/registry, 127.0.0.1, a free port)
- *   legs     lint -> build -> smoke per leg; the legs of one engine one after
+ *   legs     prepare -> lint -> build -> smoke per leg; the legs of one engine one after
  *            another, engines concurrently (locks.ts)
  *   images   per image, a gate over its own legs and a fuse of its own (run-image-end.ts):
  *            one image's failure never holds back another's index
@@ -25,6 +25,7 @@ import { startEmbeddedRegistry, type EmbeddedRegistry } from './embedded-registr
 import { probeEngines, type RunEngines } from './engines.js';
 import { runLeg, skippedOutcome, type LegOutcome } from './leg-run.js';
 import { RunLocks } from './locks.js';
+import { hasRunSteps } from './prepare-steps.js';
 import { createProgress, type Progress, type ProgressSink } from './progress.js';
 import { legRequests, type LegRequests } from './requests.js';
 import { imageDirs, makeDirs, runDirs, type ImageDirs, type RunDirs } from './run-dirs.js';
@@ -187,6 +188,7 @@ function runLegs(run: Running, planned: readonly PlannedLeg[]): Promise<LegOutco
         target: parseRepository(run.targets.get(image)!, '--registry'),
         logDir: setup.imageDirs.get(image)!.logDir,
         row: run.row(p.leg),
+        env: options.env,
         docker: run.engines.dockerOptions,
         locks,
         source: run.source,
@@ -260,10 +262,12 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
   const rel = (p: string) => path.relative(options.projectDir, p).split(path.sep).join('/') || '.';
   const legs = setup.images.flatMap((i) => i.legs);
   const row = (leg: ResolvedLeg) => legLabel(leg.imageName, leg.name, several);
-  const progress = createProgress(options.progress, [
-    ...legs.map(row),
-    ...setup.images.map((i) => indexRow(i, several)),
-  ]);
+  const progress = createProgress(
+    options.progress,
+    [...legs.map(row), ...setup.images.map((i) => indexRow(i, several))],
+    Date.now,
+    { prepare: legs.some(hasRunSteps) },
+  );
 
   try {
     // 1. The plan: where each leg runs here, before anything is started.

@@ -22,6 +22,7 @@ import {
   type EngineEndpoint,
   type EngineProbe,
 } from './endpoints.js';
+import { ciOnlySteps } from './prepare-steps.js';
 
 export {
   isLocalEngineHost,
@@ -40,9 +41,13 @@ export interface PlannedLeg {
   readonly mode?: LegMode;
   /** For legs that run: the facts of their engine, so the build need not probe it again. */
   readonly facts?: HostFacts;
+  /** The leg's `uses:` prepare steps: actions, which run in CI only. */
+  readonly ciOnly: readonly string[];
   /** One line: where and how it runs, or why it is skipped and what would make it run. */
   readonly reason: string;
 }
+
+type Decided = Omit<PlannedLeg, 'leg' | 'engine' | 'ciOnly'>;
 
 export interface RunPlanInput {
   readonly legs: readonly ResolvedLeg[];
@@ -64,11 +69,7 @@ function needsEngineOf(leg: ResolvedLeg, facts: HostFacts, engine: EngineEndpoin
 }
 
 /** A Linux leg on a Linux engine: native, or QEMU through BuildKit, or why neither. */
-function planLinux(
-  leg: ResolvedLeg,
-  facts: HostFacts,
-  engine: EngineEndpoint,
-): Omit<PlannedLeg, 'leg' | 'engine'> {
+function planLinux(leg: ResolvedLeg, facts: HostFacts, engine: EngineEndpoint): Decided {
   const where = engineLabel(engine);
   if (includesPlatform(nativePlatforms(facts), leg.platform))
     return {
@@ -97,11 +98,7 @@ function planLinux(
 }
 
 /** A Windows leg on a Windows engine: its release must run on that host. */
-function planWindows(
-  leg: ResolvedLeg,
-  facts: HostFacts,
-  engine: EngineEndpoint,
-): Omit<PlannedLeg, 'leg' | 'engine'> {
+function planWindows(leg: ResolvedLeg, facts: HostFacts, engine: EngineEndpoint): Decided {
   const where = engineLabel(engine);
   const host = facts.engine.osVersion;
   const want = leg.platform.osVersion;
@@ -120,33 +117,35 @@ function planWindows(
   };
 }
 
+function planLeg(leg: ResolvedLeg, input: RunPlanInput): Decided & { engine: EngineEndpoint } {
+  const engine = input.engineFor(leg);
+  const probed = input.probe(engine);
+  if (!probed.ok)
+    return {
+      engine,
+      status: 'skip',
+      reason: `cannot reach ${engineLabel(engine)}: ${probed.error}`,
+    };
+  const { facts } = probed;
+  if (facts.engine.os !== leg.platform.os)
+    return { engine, status: 'skip', reason: needsEngineOf(leg, facts, engine) };
+  if (input.embeddedRegistry && !isLocalEngineHost(engine.host))
+    return {
+      engine,
+      status: 'skip',
+      reason: `${engineLabel(engine)} (${engine.host}) is another machine and cannot push to the embedded registry on 127.0.0.1: pass --registry with a registry both machines reach`,
+    };
+  const decided =
+    leg.platform.os === 'windows' ? planWindows(leg, facts, engine) : planLinux(leg, facts, engine);
+  return { engine, ...decided, ...(decided.status === 'run' ? { facts } : {}) };
+}
+
 export function planRun(input: RunPlanInput): PlannedLeg[] {
-  return input.legs.map((leg): PlannedLeg => {
-    const engine = input.engineFor(leg);
-    const probed = input.probe(engine);
-    if (!probed.ok)
-      return {
-        leg,
-        engine,
-        status: 'skip',
-        reason: `cannot reach ${engineLabel(engine)}: ${probed.error}`,
-      };
-    const { facts } = probed;
-    if (facts.engine.os !== leg.platform.os)
-      return { leg, engine, status: 'skip', reason: needsEngineOf(leg, facts, engine) };
-    if (input.embeddedRegistry && !isLocalEngineHost(engine.host))
-      return {
-        leg,
-        engine,
-        status: 'skip',
-        reason: `${engineLabel(engine)} (${engine.host}) is another machine and cannot push to the embedded registry on 127.0.0.1: pass --registry with a registry both machines reach`,
-      };
-    const decided =
-      leg.platform.os === 'windows'
-        ? planWindows(leg, facts, engine)
-        : planLinux(leg, facts, engine);
-    return { leg, engine, ...decided, ...(decided.status === 'run' ? { facts } : {}) };
-  });
+  return input.legs.map((leg): PlannedLeg => ({
+    leg,
+    ...planLeg(leg, input),
+    ciOnly: ciOnlySteps(leg),
+  }));
 }
 
 /** Legs that cannot run here. */

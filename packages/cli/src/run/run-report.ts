@@ -84,6 +84,8 @@ export function legLabel(imageName: string, platform: string, several: boolean):
 }
 
 export function planTable(plan: readonly PlannedLeg[], several: boolean): string {
+  const how = (p: PlannedLeg) =>
+    [p.reason, ...(p.ciOnly.length ? [`runs in CI only: ${p.ciOnly.join(', ')}`] : [])].join('; ');
   return renderTable(
     [...(several ? ['image'] : []), 'platform', 'engine', 'runs', 'how / why not'],
     plan.map((p) => [
@@ -91,7 +93,7 @@ export function planTable(plan: readonly PlannedLeg[], several: boolean): string
       p.leg.name,
       p.engine.name,
       p.status === 'run' ? p.mode! : 'skipped',
-      p.reason,
+      how(p),
     ]),
   );
 }
