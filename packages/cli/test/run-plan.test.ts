@@ -16,6 +16,7 @@ import {
 import {
   isLocalEngineHost,
   LOCAL_ENGINE,
+  notHere,
   planRun,
   type EngineEndpoint,
   type EngineProbe,
@@ -188,14 +189,17 @@ describe('isLocalEngineHost', () => {
   });
 });
 
-describe('planRun: prepare steps', () => {
+describe('planRun: smoke skips and prepare steps', () => {
   const legs = loadConfig(
     [
       'image: ghcr.io/org/app',
       'prepare:',
       '  - uses: actions/setup-go@v6',
       '  - run: make build',
-      'platforms: [linux/amd64, linux/arm64]',
+      'platforms:',
+      '  - linux/amd64',
+      '  - platform: linux/arm64',
+      '    smoke: { skip: arm64 is tested on hardware }',
       'smoke: { port: 8080 }',
     ].join('\n'),
   ).images[0]!.legs;
@@ -204,6 +208,15 @@ describe('planRun: prepare steps', () => {
     engineFor: () => ({ name: LOCAL_ENGINE, host: '' }),
     probe: () => ({ ok: true, facts: cli2010 }),
     embeddedRegistry: true,
+  });
+
+  it('a smoke: { skip } leg runs, its smoke test recorded as skipped, and says so', () => {
+    expect(plan[0]!.smoke).toEqual({ kind: 'here', engine: { name: LOCAL_ENGINE, host: '' } });
+    expect(plan[1]!.smoke).toEqual({ kind: 'skip', reason: 'arm64 is tested on hardware' });
+    expect(plan[1]!.reason).toBe(
+      'QEMU on the local engine (linux/amd64, BuildKit, binfmt arm64); not smoke-tested: arm64 is tested on hardware',
+    );
+    expect(notHere(plan)).toEqual([]);
   });
 
   it('uses: steps are in the plan as CI-only, in the table too', () => {

@@ -1,8 +1,9 @@
 /**
  * One runnable leg of `xplat run`: prepare -> lint -> build -> smoke, the same library
  * calls the build-platform-image and smoke-test actions make, writing the same xplat.leg/v1
- * result, with its engine to itself (locks.ts). A leg never throws: every failure becomes
- * its outcome, with the reason in one line.
+ * result, with its engine to itself (locks.ts). A leg with `smoke: { skip }` has its skip
+ * recorded in its leg result (no container): it is `untested`, and fused as such. A leg
+ * never throws: every failure becomes its outcome, with the reason in one line.
  */
 import path from 'node:path';
 import { errorMessage, type Logger } from '@xplat/core';
@@ -15,7 +16,7 @@ import {
   type SourceContext,
 } from '@xplat/engine';
 import type { Repository } from '@xplat/registry';
-import { smokeTest } from '@xplat/smoke';
+import { skipSmokeTest, smokeTest } from '@xplat/smoke';
 import type { EngineEndpoint } from './endpoints.js';
 import { openRunLog, type RunLog } from './leg-log.js';
 import type { RunLocks } from './locks.js';
@@ -24,8 +25,11 @@ import type { Phase, Progress } from './progress.js';
 import { smokeOfBuilt, type LegRequests } from './requests.js';
 import type { PlannedLeg } from './run-plan.js';
 
-/** passed: built and smoke-tested; skipped: could not run here; failed: a phase failed. */
-export type LegStatus = 'passed' | 'failed' | 'skipped';
+/**
+ * passed: built and smoke-tested; untested: built, its smoke test skipped on purpose
+ * (fused untested); skipped: not in the index (could not run here); failed: a phase failed.
+ */
+export type LegStatus = 'passed' | 'failed' | 'skipped' | 'untested';
 
 export interface LegOutcome {
   readonly platform: string;
@@ -125,7 +129,7 @@ async function build(
   return built;
 }
 
-/** The smoke test, on the leg's engine. */
+/** The smoke phase: tested on the leg's engine, or recorded as skipped. */
 async function smoke(
   planned: PlannedLeg,
   requests: LegRequests,
@@ -133,12 +137,18 @@ async function smoke(
   ctx: LegRunContext,
   log: Logger,
 ): Promise<{ status: LegStatus; reason: string }> {
+  const plan = planned.smoke!;
   const request = smokeOfBuilt(requests.smoke, built);
+  if (plan.kind === 'skip') {
+    await skipSmokeTest(request, { logger: log });
+    ctx.progress.update(ctx.row, 'smoke', 'skipped', 'untested');
+    return { status: 'untested', reason: `not smoke-tested: ${plan.reason}` };
+  }
   ctx.progress.update(ctx.row, 'smoke', 'running');
   const report = await smokeTest(request, {
     logger: log,
     signal: ctx.signal,
-    docker: ctx.docker(planned.engine),
+    docker: ctx.docker(plan.engine),
   });
   if (!report.passed)
     return {

@@ -46,7 +46,8 @@ else is skipped with the reason.
   --json                    print one JSON report on stdout at the end:
                             {ref, digest, registry, legs: [{platform, status, reason,
                             digest, log}]}; with images: in xplat.yml, {registry,
-                            images: [{name, image, ref, digest, legs}]}
+                            images: [{name, image, ref, digest, legs}]}. status: passed,
+                            untested (smoke: { skip }, fused), failed, skipped (not fused)
 
 State: .xplat/runs/<run-id>/ (each leg's log, report.json), .xplat/legs/<run-id>/ (leg
 results); with images:, a folder per image in both. XPLAT_DOCKER names the docker CLI to

@@ -64,8 +64,8 @@ export async function endImage(
   }
   const legs = planned.flatMap((p, i) => {
     const o = outcomes[i]!;
-    return o.status === 'passed'
-      ? [{ leg: p.leg, resultFile: o.resultFile!, untested: false }]
+    return o.status === 'passed' || o.status === 'untested'
+      ? [{ leg: p.leg, resultFile: o.resultFile!, untested: o.status === 'untested' }]
       : [];
   });
   if (!legs.length) {

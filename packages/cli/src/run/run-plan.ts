@@ -33,6 +33,13 @@ export {
 
 export type LegMode = 'native' | 'qemu';
 
+/** Where a leg's smoke test runs. */
+export type SmokePlan =
+  /** On the leg's engine. */
+  | { readonly kind: 'here'; readonly engine: EngineEndpoint }
+  /** `smoke: { skip }`: recorded as skipped, fused untested. */
+  | { readonly kind: 'skip'; readonly reason: string };
+
 export interface PlannedLeg {
   readonly leg: ResolvedLeg;
   readonly engine: EngineEndpoint;
@@ -41,6 +48,8 @@ export interface PlannedLeg {
   readonly mode?: LegMode;
   /** For legs that run: the facts of their engine, so the build need not probe it again. */
   readonly facts?: HostFacts;
+  /** For legs that run. */
+  readonly smoke?: SmokePlan;
   /** The leg's `uses:` prepare steps: actions, which run in CI only. */
   readonly ciOnly: readonly string[];
   /** One line: where and how it runs, or why it is skipped and what would make it run. */
@@ -117,6 +126,12 @@ function planWindows(leg: ResolvedLeg, facts: HostFacts, engine: EngineEndpoint)
   };
 }
 
+function smokeHere(leg: ResolvedLeg, engine: EngineEndpoint): SmokePlan {
+  return leg.smokeSkip !== undefined
+    ? { kind: 'skip', reason: leg.smokeSkip }
+    : { kind: 'here', engine };
+}
+
 function planLeg(leg: ResolvedLeg, input: RunPlanInput): Decided & { engine: EngineEndpoint } {
   const engine = input.engineFor(leg);
   const probed = input.probe(engine);
@@ -137,7 +152,11 @@ function planLeg(leg: ResolvedLeg, input: RunPlanInput): Decided & { engine: Eng
     };
   const decided =
     leg.platform.os === 'windows' ? planWindows(leg, facts, engine) : planLinux(leg, facts, engine);
-  return { engine, ...decided, ...(decided.status === 'run' ? { facts } : {}) };
+  if (decided.status !== 'run') return { engine, ...decided };
+  const smoke = smokeHere(leg, engine);
+  const reason =
+    smoke.kind === 'skip' ? `${decided.reason}; not smoke-tested: ${smoke.reason}` : decided.reason;
+  return { engine, ...decided, reason, facts, smoke };
 }
 
 export function planRun(input: RunPlanInput): PlannedLeg[] {

@@ -13,6 +13,7 @@ import type { PlannedLeg } from './run-plan.js';
 
 export interface LegReport {
   readonly platform: string;
+  /** `untested`: built and fused, its smoke test skipped on purpose (`smoke: { skip }`). */
   readonly status: LegStatus;
   readonly reason: string;
   readonly digest: string | null;
