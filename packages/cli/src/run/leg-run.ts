@@ -1,9 +1,10 @@
 /**
  * One runnable leg of `xplat run`: prepare -> lint -> build -> smoke, the same library
  * calls the build-platform-image and smoke-test actions make, writing the same xplat.leg/v1
- * result, with its engine to itself (locks.ts). A leg with `smoke: { skip }` has its skip
- * recorded in its leg result (no container): it is `untested`, and fused as such. A leg
- * never throws: every failure becomes its outcome, with the reason in one line.
+ * result. The smoke test runs on the engine the plan names (a Windows image built on Linux
+ * is pulled by a Windows engine), is recorded as skipped (`smoke: { skip }`: the leg is
+ * `untested` and fused as such), or does not run here (built only: `skipped`, not fused).
+ * A leg never throws: every failure becomes its outcome, with the reason in one line.
  */
 import path from 'node:path';
 import { errorMessage, type Logger } from '@xplat/core';
@@ -27,7 +28,8 @@ import type { PlannedLeg } from './run-plan.js';
 
 /**
  * passed: built and smoke-tested; untested: built, its smoke test skipped on purpose
- * (fused untested); skipped: not in the index (could not run here); failed: a phase failed.
+ * (fused untested); skipped: not in the index (could not run here, or built but not
+ * tested here); failed: a phase failed.
  */
 export type LegStatus = 'passed' | 'failed' | 'skipped' | 'untested';
 
@@ -87,6 +89,7 @@ async function build(
     logger: log,
     ...(planned.facts ? { facts: planned.facts } : {}),
     ...docker,
+    env: { ...docker.env, ...planned.buildEnv },
     source: ctx.source,
     cwd: ctx.projectDir,
     onFinding: (f: Parameters<typeof formatFinding>[0]) => log.warning(formatFinding(f)),
@@ -129,7 +132,7 @@ async function build(
   return built;
 }
 
-/** The smoke phase: tested on the leg's engine, or recorded as skipped. */
+/** The smoke phase: tested here, recorded as skipped, or not tested here. */
 async function smoke(
   planned: PlannedLeg,
   requests: LegRequests,
@@ -139,6 +142,11 @@ async function smoke(
 ): Promise<{ status: LegStatus; reason: string }> {
   const plan = planned.smoke!;
   const request = smokeOfBuilt(requests.smoke, built);
+  if (plan.kind === 'none') {
+    log.info(plan.reason);
+    ctx.progress.update(ctx.row, 'smoke', 'skipped', 'not tested here');
+    return { status: 'skipped', reason: plan.reason };
+  }
   if (plan.kind === 'skip') {
     await skipSmokeTest(request, { logger: log });
     ctx.progress.update(ctx.row, 'smoke', 'skipped', 'untested');
@@ -185,6 +193,12 @@ export async function runLeg(
     };
   };
   const { locks } = ctx;
+  // A smoke test on another engine (a Windows image built on Linux) waits for that engine;
+  // on the build's own engine it follows the build, as the legs of one engine do.
+  const elsewhere =
+    planned.smoke?.kind === 'here' && planned.smoke.engine.name !== planned.engine.name
+      ? planned.smoke.engine
+      : undefined;
   try {
     const verdict = await locks.engine(planned.engine.name, async () => {
       if (ctx.signal.aborted) return undefined;
@@ -194,13 +208,19 @@ export async function runLeg(
         locks.job(() => build(planned, requests, ctx, log, (p) => (state.phase = p)));
       // Prepare steps write into the project, which every leg's build reads.
       const built = (state.built = await (hasRunSteps(leg) ? locks.project(work) : work()));
-      if (ctx.signal.aborted) return null;
+      if (elsewhere || ctx.signal.aborted) return null;
       state.phase = 'smoke';
       return locks.job(() => smoke(planned, requests, built, ctx, log));
     });
     if (verdict === undefined) return skippedOutcome(planned, 'interrupted before it started');
-    if (!verdict) return done('failed', 'interrupted');
-    return done(verdict.status, verdict.reason);
+    if (verdict) return done(verdict.status, verdict.reason);
+    if (ctx.signal.aborted || !state.built || !state.log) return done('failed', 'interrupted');
+    state.phase = 'smoke';
+    const { built, log } = state;
+    const later = await locks.engine(elsewhere!.name, () =>
+      locks.job(() => smoke(planned, requests, built, ctx, log)),
+    );
+    return done(later.status, later.reason);
   } catch (error) {
     const reason = ctx.signal.aborted ? 'interrupted' : errorMessage(error);
     state.log?.warning(`${state.phase} failed: ${reason}`);

@@ -20,8 +20,9 @@ here, run its prepare steps (run: ones; uses: ones run in CI only), lint, build 
 smoke-test it (the same calls the actions make, writing the same leg results), then fuse
 the platforms that ran into one index per image and read it back. The plan comes first:
 each platform natively on the local engine, a foreign Linux architecture through BuildKit
-and QEMU, a platform named in engines: (xplat.yml) or --engine on that engine; anything
-else is skipped with the reason.
+and QEMU, a Windows platform with build-on: linux through buildx here and smoke-tested on
+a Windows engine, a platform named in engines: (xplat.yml) or --engine on that engine;
+anything else is skipped with the reason.
 
   --dir DIR                 the project folder, where xplat.yml is (default .)
   --config FILE             the config, from DIR (default xplat.yml)
@@ -35,7 +36,9 @@ else is skipped with the reason.
                             binary when on PATH, else the registry:2 image)
   --keep-registry           leave the embedded registry running after the run
   --engine P=ENDPOINT       build and run platform P on a docker context or DOCKER_HOST
-                            URL (repeat), e.g. windows/amd64:ltsc2022=ssh://builder@winhost
+                            URL (repeat), e.g. windows/amd64:ltsc2022=ssh://builder@winhost;
+                            for a Windows platform built on Linux, the engine that
+                            smoke-tests it
   --jobs N                  engines worked on at once (default: all); the legs of one
                             engine run one after another
   --require-all             a platform that cannot run here fails the run (as CI would)
@@ -52,7 +55,8 @@ else is skipped with the reason.
 State: .xplat/runs/<run-id>/ (each leg's log, report.json), .xplat/legs/<run-id>/ (leg
 results); with images:, a folder per image in both. XPLAT_DOCKER names the docker CLI to
 run (default docker on PATH).
-Exit code: 0 every image with a platform that ran here was fused and read back; 1 a platform or a fuse failed (that image is not fused; the
+Exit code: 0 every image with a platform that ran here was fused and read back (or had
+nothing tested here to fuse); 1 a platform or a fuse failed (that image is not fused; the
 others are), or one was skipped with --require-all; 2 the flags or xplat.yml could not be
 used; 130 interrupted.`;
 

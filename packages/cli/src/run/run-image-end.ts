@@ -3,8 +3,9 @@
  * One image's failure never holds back another's index:
  *
  *   a leg failed                 nothing fused for this image (its failures are shown)
- *   no leg passed               nothing fused, not a failure (all skipped)
- *   otherwise                    the passed legs fused into one index, read back
+ *   no leg can go in the index   nothing fused, not a failure (all skipped, or built but
+ *                                not tested here)
+ *   otherwise                    the passed and untested legs fused into one index, read back
  */
 import path from 'node:path';
 import { errorMessage } from '@xplat/core';

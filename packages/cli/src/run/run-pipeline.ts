@@ -3,7 +3,8 @@
  * one `--image` names).
  *
  *   requests every leg's build and smoke request, from xplat.yml alone (unusable: exit 2)
- *   plan     every leg of every image: which engine, native or QEMU, or skipped and why
+ *   plan     every leg of every image: which engine, native, QEMU or buildx, where its
+ *            smoke test runs, or skipped and why
  *   registry --registry, or the embedded one (.xplat/registry, 127.0.0.1, a free port)
  *   legs     prepare -> lint -> build -> smoke per leg; the legs of one engine one after
  *            another, engines concurrently (locks.ts)
@@ -140,6 +141,7 @@ function plan(setup: Setup, engines: RunEngines, options: RunOptions, progress: 
     engineFor: engines.engineFor,
     probe: engines.probe,
     embeddedRegistry: !options.registry,
+    ...(options.env.BUILDX_BUILDER ? { buildxBuilder: options.env.BUILDX_BUILDER } : {}),
   });
   const what = setup.several
     ? `${setup.images.length} image(s), ${legs.length} platforms`

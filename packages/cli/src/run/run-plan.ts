@@ -4,8 +4,13 @@
  *
  *   the local engine, natively          linux/amd64 on an amd64 Linux engine
  *   the local engine, through QEMU      a foreign Linux architecture: BuildKit + binfmt
+ *   the local engine, buildx            a Windows platform with build-on: linux (see
+ *                                       plan-build-on-linux.ts), smoke-tested on a Windows engine
  *   a named engine (context or URL)     engines: / --engine, e.g. a Windows host over ssh
  *   skipped, with the reason            what would make it run here, or where it runs in CI
+ *
+ * A leg that runs also says where its smoke test runs: on its engine, not at all
+ * (`smoke: { skip }`: fused untested), or not here (built only, not fused).
  */
 import { formatRunsOn } from '@xplat/core';
 import {
@@ -19,9 +24,11 @@ import type { ResolvedLeg } from '@xplat/workflow';
 import {
   engineLabel,
   isLocalEngineHost,
+  LOCAL_ENGINE,
   type EngineEndpoint,
   type EngineProbe,
 } from './endpoints.js';
+import { planBuildOnLinux } from './plan-build-on-linux.js';
 import { ciOnlySteps } from './prepare-steps.js';
 
 export {
@@ -31,17 +38,20 @@ export {
   type EngineProbe,
 } from './endpoints.js';
 
-export type LegMode = 'native' | 'qemu';
+export type LegMode = 'native' | 'qemu' | 'buildx';
 
 /** Where a leg's smoke test runs. */
 export type SmokePlan =
-  /** On the leg's engine. */
+  /** On this engine (the build's, or the Windows engine of an image built on Linux). */
   | { readonly kind: 'here'; readonly engine: EngineEndpoint }
   /** `smoke: { skip }`: recorded as skipped, fused untested. */
-  | { readonly kind: 'skip'; readonly reason: string };
+  | { readonly kind: 'skip'; readonly reason: string }
+  /** Built, not tested here (`built, not tested here: …`): not fused. */
+  | { readonly kind: 'none'; readonly reason: string };
 
 export interface PlannedLeg {
   readonly leg: ResolvedLeg;
+  /** The engine that builds it. */
   readonly engine: EngineEndpoint;
   readonly status: 'run' | 'skip';
   /** For legs that run. */
@@ -50,22 +60,28 @@ export interface PlannedLeg {
   readonly facts?: HostFacts;
   /** For legs that run. */
   readonly smoke?: SmokePlan;
+  /** For legs that run: environment of the build (BUILDX_BUILDER for a Windows image on Linux). */
+  readonly buildEnv?: Readonly<Record<string, string>>;
   /** The leg's `uses:` prepare steps: actions, which run in CI only. */
   readonly ciOnly: readonly string[];
   /** One line: where and how it runs, or why it is skipped and what would make it run. */
   readonly reason: string;
 }
 
-type Decided = Omit<PlannedLeg, 'leg' | 'engine' | 'ciOnly'>;
-
 export interface RunPlanInput {
   readonly legs: readonly ResolvedLeg[];
-  /** Platform name -> the engine that builds it; absent: the local engine. */
+  /** Platform name -> the engine named for it (engines:, --engine); absent: the local engine. */
   readonly engineFor: (leg: ResolvedLeg) => EngineEndpoint;
   readonly probe: (engine: EngineEndpoint) => EngineProbe;
   /** The registry is the embedded one on 127.0.0.1: only this machine's engines reach it. */
   readonly embeddedRegistry: boolean;
+  /** This machine's engine (default `local`, as DOCKER_HOST / the context picks it). */
+  readonly local?: EngineEndpoint;
+  /** BUILDX_BUILDER of the environment: the builder a Windows image on Linux must use. */
+  readonly buildxBuilder?: string;
 }
+
+type Decided = Omit<PlannedLeg, 'leg' | 'engine' | 'ciOnly'>;
 
 function ciRunner(leg: ResolvedLeg): string {
   return formatRunsOn(leg.buildRunner.runsOn);
@@ -133,6 +149,8 @@ function smokeHere(leg: ResolvedLeg, engine: EngineEndpoint): SmokePlan {
 }
 
 function planLeg(leg: ResolvedLeg, input: RunPlanInput): Decided & { engine: EngineEndpoint } {
+  if (leg.platform.os === 'windows' && leg.buildOn === 'linux')
+    return planBuildOnLinux(leg, input, input.local ?? { name: LOCAL_ENGINE, host: '' });
   const engine = input.engineFor(leg);
   const probed = input.probe(engine);
   if (!probed.ok)
@@ -167,7 +185,7 @@ export function planRun(input: RunPlanInput): PlannedLeg[] {
   }));
 }
 
-/** Legs that cannot run here. */
+/** Legs that cannot give the index a tested image here: skipped, or built but not tested. */
 export function notHere(plan: readonly PlannedLeg[]): PlannedLeg[] {
-  return plan.filter((p) => p.status === 'skip');
+  return plan.filter((p) => p.status === 'skip' || p.smoke?.kind === 'none');
 }
