@@ -120,7 +120,7 @@ describe('xplat with xplat.yml: no flags needed', () => {
     }
     const build = await run(dir, ['build', '--help']);
     expect(build.stdout).toMatch(
-      /--image REPO +repository, e\.g\. ghcr\.io\/org\/app \(xplat\.yml: image\)/,
+      /--image NAME\|REPO +one image of xplat\.yml, by its name \(default: every image\); any\s+other value is the repository, e\.g\. ghcr\.io\/org\/app \(xplat\.yml:\s+image\)/,
     );
     expect(build.stdout).toContain('XPLAT_DOCKER');
     const top = await run(dir, ['--help']);
