@@ -20,16 +20,6 @@ export const registryFlags: FlagTable = [
   { flag: 'password-stdin', kind: 'boolean', help: 'read the password from standard input' },
 ];
 
-/** `registry` is the one registry the credentials are for; sources elsewhere use config.json. */
-export function clientFromFlags(
-  parsed: ParsedFlags,
-  io: CliIO,
-  registry: string,
-  logger: Logger = io.logger,
-): RegistryClient {
-  return registryClients(parsed, io, logger)(registry);
-}
-
 /**
  * A client per target registry; sources elsewhere use config.json. The password is read
  * once (standard input cannot be read twice), for commands that work on several images.
