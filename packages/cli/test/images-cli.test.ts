@@ -1,7 +1,8 @@
 /**
  * Commands over an xplat.yml with several images, through the CLI's dispatcher (no
  * engine, no registry: what is decided before either is asked anything). plan and lint
- * with and without --image.
+ * with and without --image, and the usage errors of --image and of flags that fit one
+ * image only.
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -145,5 +146,59 @@ describe('xplat lint over several images', () => {
     const run = await xplat(dir, 'lint', '--platform', 'windows/amd64:ltsc2022');
     expect(run.stdout).toMatch(/^agent windows\/amd64:ltsc2022: /);
     expect(run.stdout).not.toContain('web');
+  });
+});
+
+describe('--image and several images: usage errors before any engine or registry', () => {
+  it.each<[string, string[], string]>([
+    [
+      'an unknown name (lint)',
+      ['lint', '--image', 'api'],
+      'xplat lint: --image: "api" is not the name of an image of xplat.yml; its images: web, agent (e.g. --image web)',
+    ],
+    [
+      'an unknown name (build)',
+      ['build', '--image', 'api'],
+      'xplat build: --image: "api" is neither the name of an image of xplat.yml nor the repository of one; its images: web, agent (e.g. --image web)',
+    ],
+    [
+      'a repository of no image (fuse)',
+      ['fuse', '--image', '127.0.0.1:5000/org/api'],
+      'xplat fuse: --image: "127.0.0.1:5000/org/api" is neither the name of an image of xplat.yml nor the repository of one; its images: web, agent (e.g. --image web)',
+    ],
+    [
+      'a reference to no image (smoke)',
+      ['smoke', '127.0.0.1:5000/org/api:v1'],
+      `xplat smoke: IMAGE: "127.0.0.1:5000/org/api:v1" is neither the name of an image of xplat.yml nor a reference to one's repository; its images: web, agent (e.g. --image web)`,
+    ],
+    [
+      'fuse --results without --image',
+      ['fuse', '--results', 'legs'],
+      'xplat fuse: --results: name the image they are for with --image NAME (web, agent): each image is gated on its own leg results',
+    ],
+    [
+      'smoke --result-file without --image',
+      ['smoke', '--result-file', 'leg.json'],
+      'xplat smoke: --result-file: names one leg result; with several images, name its image with --image NAME (web, agent)',
+    ],
+    [
+      'build --platform that no image lists',
+      ['build', '--platform', 'linux/s390x'],
+      "xplat build: --platform: no image of xplat.yml lists linux/s390x (web: linux/amd64, linux/arm64; agent: linux/amd64, windows/amd64:ltsc2022); give one of those, or --image NAME to build it from that image's top-level values",
+    ],
+    [
+      'fuse with no leg results for any image',
+      ['fuse'],
+      `xplat fuse: --results: no leg results in ${path.join('.xplat', 'legs', 'unit')} for any image of xplat.yml; build and smoke-test first (xplat build, xplat smoke), or give --image NAME and --results`,
+    ],
+    [
+      'inspect REF with --image',
+      ['inspect', '127.0.0.1:5000/org/web:1', '--image', 'web'],
+      'xplat inspect: --image: picks the default REF from xplat.yml; give REF or --image',
+    ],
+  ])('%s: exit 2, one line', async (_what, argv, message) => {
+    const run = await xplat(dir, ...argv);
+    expect(run.stderr).toBe(message);
+    expect(run.code).toBe(2);
   });
 });
