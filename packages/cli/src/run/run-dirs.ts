@@ -9,7 +9,8 @@
  */
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { legResultDir } from '../project.js';
+import type { ResolvedConfig, ResolvedImage } from '@xplat/workflow';
+import { imageLegDir, legResultDir } from '../project.js';
 
 export interface RunDirs {
   readonly runId: string;
@@ -35,10 +36,12 @@ export interface ImageDirs {
   readonly legDir: string;
 }
 
-export function imageDirs(dirs: RunDirs, imageName: string, several: boolean): ImageDirs {
-  return several
-    ? { logDir: path.join(dirs.runDir, imageName), legDir: path.join(dirs.legDir, imageName) }
-    : { logDir: dirs.runDir, legDir: dirs.legDir };
+/** The same per-image folders `xplat build`/`smoke`/`fuse --image` use (imageLegDir). */
+export function imageDirs(dirs: RunDirs, config: ResolvedConfig, image: ResolvedImage): ImageDirs {
+  return {
+    logDir: imageLegDir(dirs.runDir, config, image),
+    legDir: imageLegDir(dirs.legDir, config, image),
+  };
 }
 
 /** Makes the folders, once the run is sure to start. */

@@ -95,9 +95,7 @@ async function setUp(options: RunOptions): Promise<Setup> {
   if (options.registry !== undefined)
     for (const image of images) asUsage(() => retarget(image.image, options.registry!));
   const dirs = runDirs(options.projectDir, newRunId());
-  const folders = new Map(
-    images.map((image) => [image.name, imageDirs(dirs, image.name, config.several)]),
-  );
+  const folders = new Map(images.map((image) => [image.name, imageDirs(dirs, config, image)]));
   // Every leg's requests from xplat.yml's values alone: a setting no engine could use is
   // refused before any engine or registry is asked anything.
   const requests = asUsage(
