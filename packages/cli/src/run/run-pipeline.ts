@@ -18,7 +18,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { XplatError } from '@xplat/core';
 import { sourceFromGit, type SourceContext } from '@xplat/engine';
-import { parseRepository } from '@xplat/registry';
+import { formatRepository, type Repository } from '@xplat/registry';
 import { readConfig, selectImages, type ResolvedImage, type ResolvedLeg } from '@xplat/workflow';
 import { asUsage } from '../flags.js';
 import { newRunId } from '../project.js';
@@ -32,7 +32,7 @@ import { legRequests, type LegRequests } from './requests.js';
 import { imageDirs, makeDirs, runDirs, type ImageDirs, type RunDirs } from './run-dirs.js';
 import { endImage, type ImageResult } from './run-image-end.js';
 import { LOCAL_ENGINE, notHere, planRun, type PlannedLeg } from './run-plan.js';
-import { retarget } from './run-registry.js';
+import { retarget, retargetRepository } from './run-registry.js';
 import {
   legLabel,
   legsTable,
@@ -168,7 +168,7 @@ interface Running {
   readonly engines: RunEngines;
   readonly progress: Progress;
   /** Image name -> its repository in the run's registry. */
-  readonly targets: ReadonlyMap<string, string>;
+  readonly targets: ReadonlyMap<string, Repository>;
   readonly source: SourceContext;
   readonly row: (leg: ResolvedLeg) => string;
 }
@@ -185,7 +185,7 @@ function runLegs(run: Running, planned: readonly PlannedLeg[]): Promise<LegOutco
       const image = p.leg.imageName;
       return runLeg(p, setup.requests.get(p.leg)!, {
         projectDir: options.projectDir,
-        target: parseRepository(run.targets.get(image)!, '--registry'),
+        target: run.targets.get(image)!,
         logDir: setup.imageDirs.get(image)!.logDir,
         row: run.row(p.leg),
         env: options.env,
@@ -221,7 +221,7 @@ async function endImages(
         mine.map((m) => m.p),
         mine.map((m) => m.o),
         {
-          target: parseRepository(run.targets.get(image.name)!, '--registry'),
+          target: run.targets.get(image.name)!,
           tags: options.tags,
           projectDir: options.projectDir,
           logDir: setup.imageDirs.get(image.name)!.logDir,
@@ -301,8 +301,11 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
         );
       }
       const registry = embedded?.address ?? options.registry!;
-      const targets = new Map(setup.images.map((i) => [i.name, retarget(i.image, registry)]));
-      progress.note(`pushing to ${[...targets.values()].join(', ')}; logs in ${rel(dirs.runDir)}/`);
+      const targets = new Map(
+        setup.images.map((i) => [i.name, retargetRepository(i.image, registry)]),
+      );
+      const pushTo = [...targets.values()].map(formatRepository).join(', ');
+      progress.note(`pushing to ${pushTo}; logs in ${rel(dirs.runDir)}/`);
       const run: Running = { setup, options, engines, progress, targets, source, row };
 
       // 3. The legs, then 4. each image's gate and fuse.
