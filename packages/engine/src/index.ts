@@ -35,6 +35,8 @@ export {
   BUILD_INPUTS,
   type BuildInputs,
   type BuildRequest,
+  checkBuildPaths,
+  checkTagTemplate,
   parseBuildInputs,
   parseKeyValues,
 } from './build/build-inputs.js';
@@ -44,6 +46,8 @@ export { includesPlatform, nativePlatforms } from './build/builders.js';
 export { planReproducible, type ReproduciblePlan } from './build/reproducible.js';
 export { configWithTimes, settleImageTimes } from './build/settle-times.js';
 export { epochTime, type SourceDate, sourceDateOf } from './build/source-date.js';
+export type { CacheMode } from './build/cache.js';
+export { buildsWindowsOnLinux, WINDOWS_ON_LINUX_DRIVERS } from './build/windows-on-linux.js';
 export {
   refNameOf,
   type SourceContext,

@@ -7,19 +7,11 @@ import {
 } from '@xplat/fuse';
 import { formatRepository, parseReference, parseRepository } from '@xplat/registry';
 import type { Command } from '../command.js';
-import {
-  asUsage,
-  bool,
-  flagHelp,
-  flagInputs,
-  parseFlags,
-  text,
-  UsageError,
-  type FlagTable,
-} from '../flags.js';
-import { projectImage } from '../project.js';
-import { projectFlags, projectOf } from './common.js';
-import { clientFromFlags, registryFlags } from './registry-flags.js';
+import { asUsage, bool, flagHelp, flagInputs, text, UsageError, type FlagTable } from '../flags.js';
+import { imageFlag, projectFlags } from './common.js';
+import { contextCommand } from './context.js';
+import { imageOfReference } from './images.js';
+import { registryClients, registryFlags } from './registry-flags.js';
 
 /**
  * fuse-manifest's promote mode (promote-from and its inputs) as flags; with fuseFlags they
@@ -46,7 +38,7 @@ export const promoteFlags: FlagTable = [
     kind: 'string',
     value: 'REPO',
     help: "the repository the tags go to, copied there when the index lives elsewhere (default: --from's repository)",
-    fromConfig: 'image, when --from is a tag alone',
+    fromConfig: "image (--image NAME's), when --from is a tag alone",
   },
   {
     flag: 'mutable-tag',
@@ -86,6 +78,7 @@ export const promoteFlags: FlagTable = [
   { flag: 'dry-run', input: 'dry-run', kind: 'boolean', help: 'check everything, write nothing' },
   ...registryFlags,
   ...projectFlags,
+  imageFlag(),
   { flag: 'json', kind: 'boolean', help: 'print the result as JSON' },
 ];
 
@@ -99,51 +92,61 @@ given. Within one repository only the tags are written; into another repository 
 registry the index is copied unchanged first (blob mounts where the registry allows,
 copies otherwise). An existing tag that points elsewhere is refused unless it is a
 --mutable-tag. The credentials (--username) are for --to's registry; the source's come
-from Docker's config.json.
+from Docker's config.json. With several images in xplat.yml, --image NAME says which
+image a tag alone (--from sha-1a2b3c4) is of.
 
 ${flagHelp(promoteFlags)}`;
 
-export const promoteCommand: Command = {
+export const promoteCommand: Command = contextCommand({
   name: 'promote',
   summary: 'give an index that passed the gate new tags, across repositories and registries',
   usage,
   flags: promoteFlags,
-  async run(argv, io) {
-    const parsed = parseFlags(promoteFlags, argv);
-    if (parsed.positionals.length)
-      throw new UsageError(`unexpected argument "${parsed.positionals[0]}"`);
+  image: 'name',
+  async run(ctx, io) {
+    const { parsed } = ctx;
     const from = text(parsed, 'from').trim();
     if (!from)
       throw new UsageError(
         'is required: the index to promote, e.g. ghcr.io/org/app:sha-1a2b3c4',
         'promote-from',
       );
-    const project = await projectOf(parsed, io);
-    const image = asUsage(() => projectImage(project));
     const fromRepository = /[/@]/.test(from)
       ? formatRepository(asUsage(() => parseReference(from, 'promote-from')))
       : undefined;
-    const target = text(parsed, 'to') || fromRepository || image?.image;
+    const only = ctx.images.length === 1 ? ctx.images[0] : undefined;
+    const target = text(parsed, 'to') || fromRepository || only?.image;
     if (!target)
       throw new UsageError(
-        `"${from}" is a tag alone: give the repository it is in (--to ghcr.io/org/app), or run where xplat.yml is`,
+        ctx.several
+          ? `"${from}" is a tag alone: name the image it is of with --image NAME (${ctx.images.map((i) => i.name).join(', ')}), or give --to`
+          : `"${from}" is a tag alone: give the repository it is in (--to ghcr.io/org/app), or run where xplat.yml is`,
         'image',
       );
     const defaults: Record<string, string> = { image: target, 'mutable-tags': 'latest' };
-    // xplat.yml's platforms are the check only for an index of xplat.yml's image.
-    const same = (a: string, b: string) =>
-      formatRepository(parseRepository(a)) === formatRepository(parseRepository(b));
-    if (image && asUsage(() => same(target, image.image)))
-      defaults['expected-platforms'] = image.legs.map((l) => l.name).join(',');
+    // xplat.yml's platforms are the check only for an index of one of its images.
+    const config = ctx.project.config;
+    const image = config
+      ? only && sameRepository(only.image, target)
+        ? only
+        : imageOfReference(config, target)
+      : undefined;
+    if (image) defaults['expected-platforms'] = image.legs.map((l) => l.name).join(',');
     const inputs = flagInputs(promoteFlags, parsed, defaults);
     const request = await asUsage(() => parseFuseRequest(rawFuseInputs(inputs), io.cwd));
     const spec: PromoteSpec = request.promote!;
-    const result = await promote(
-      { ...request, promote: spec },
-      clientFromFlags(parsed, io, request.target.registry),
-      io.logger,
-    );
+    const client = registryClients(parsed, io)(request.target.registry);
+    const result = await promote({ ...request, promote: spec }, client, io.logger);
     io.stdout(bool(parsed, 'json') ? JSON.stringify(result, null, 2) : renderPromoteText(result));
     return 0;
   },
-};
+});
+
+/** Whether two repository names are the same repository (docker.io/library/x = x). */
+function sameRepository(a: string, b: string): boolean {
+  try {
+    return formatRepository(parseRepository(a)) === formatRepository(parseRepository(b));
+  } catch {
+    return false;
+  }
+}
