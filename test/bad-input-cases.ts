@@ -25,6 +25,10 @@ const build = (
 });
 
 export const buildCases: BadInputCase[] = [
+  {
+    ...build({}, /^SOURCE_DATE_EPOCH: "yesterday" is not a number of seconds since 1970/),
+    env: { SOURCE_DATE_EPOCH: 'yesterday' },
+  },
   build({ image: '' }, /^image: is required/),
   build({ image: 'Org/App' }, /^image: .*lowercase/),
   build({ image: '{REG}/app:v1' }, /^image: .*without a tag or digest/),

@@ -50,19 +50,27 @@ export const runGit: GitRunner = async (args) => {
 const XPLAT_STATE = '.xplat';
 const LISTED = 3;
 
+/**
+ * SOURCE_DATE_EPOCH from the environment: undefined when unset, else its seconds; a value
+ * that is no such number is refused (checked with the inputs, before any engine call).
+ */
+export function sourceDateEpochOf(env: NodeJS.ProcessEnv): number | undefined {
+  const value = env.SOURCE_DATE_EPOCH?.trim();
+  if (!value) return undefined;
+  if (!/^\d{1,12}$/.test(value))
+    throw new XplatError(
+      `"${echo(value)}" is not a number of seconds since 1970 (e.g. 1700000000, what git log -1 --format=%ct prints)`,
+      'SOURCE_DATE_EPOCH',
+    );
+  return Number(value);
+}
+
 export async function sourceDateOf(
   request: SourceDateRequest,
   git: GitRunner = runGit,
 ): Promise<SourceDate> {
-  const fromEnv = request.env.SOURCE_DATE_EPOCH?.trim();
-  if (fromEnv) {
-    if (!/^\d{1,12}$/.test(fromEnv))
-      throw new XplatError(
-        `"${echo(fromEnv)}" is not a number of seconds since 1970 (e.g. 1700000000, what git log -1 --format=%ct prints)`,
-        'SOURCE_DATE_EPOCH',
-      );
-    return { epoch: Number(fromEnv), from: 'env' };
-  }
+  const fromEnv = sourceDateEpochOf(request.env);
+  if (fromEnv !== undefined) return { epoch: fromEnv, from: 'env' };
   const clock = (reason: string): SourceDate => ({ from: 'clock', reason });
   const inContext = (args: readonly string[]) => git(['-C', request.context, ...args]);
 
