@@ -148,6 +148,27 @@ function withHostRelease(platform: Platform, facts: HostFacts): Platform {
   return { ...platform, osVersion: facts.engine.osVersion.split('.').slice(0, 3).join('.') };
 }
 
+/** Where the image times come from and how far the build is reproducible, said in the log. */
+async function planTimes(
+  request: BuildRequest,
+  selection: BuilderSelection,
+  source: SourceContext,
+  options: BuildOptions,
+  logger: Logger,
+): Promise<ReproduciblePlan> {
+  const env = options.env ?? (process.env as Record<string, string>);
+  const date =
+    options.sourceDate ??
+    (await sourceDateOf(
+      { context: request.context, file: request.file, sha: source.sha, env },
+      options.git,
+    ));
+  const plan = planReproducible(date, selection, request.push);
+  if (plan.reproducible) logger.info(`reproducible ${plan.reason}`);
+  else logger.warning(`not reproducible: ${plan.reason}`);
+  return plan;
+}
+
 export async function prepareBuild(
   request: BuildRequest,
   options: BuildOptions = {},
@@ -259,17 +280,7 @@ export async function prepareBuild(
   const templateTag = renderTagTemplate(request.tagTemplate, platform, source);
   const tags = [...new Set([templateTag, ...request.tags])];
   const repository = formatRepository(request.image);
-  const reproducible = planReproducible(
-    options.sourceDate ??
-      (await sourceDateOf(
-        { context: request.context, file: request.file, sha: source.sha, env },
-        options.git,
-      )),
-    selection,
-    request.push,
-  );
-  if (reproducible.reproducible) logger.info(`reproducible ${reproducible.reason}`);
-  else logger.warning(`not reproducible: ${reproducible.reason}`);
+  const reproducible = await planTimes(request, selection, source, options, logger);
   const { epoch } = reproducible;
   const created =
     epoch !== undefined ? new Date(epoch * 1000) : (options.now ?? (() => new Date()))();
