@@ -197,12 +197,16 @@ export function architectureArg(
         return { name: name!.trim(), defaultValue: rest.length ? rest.join('=') : null };
       }),
   ];
+  const reads = (text: string | null, names: ReadonlySet<string>) =>
+    text !== null && [...names].some((n) => new RegExp(`\\$\\{?${n}\\b`).test(text));
   for (const d of decls) {
     if (!/^(ARCH|GOARCH|TARGET_ARCH|ARCHITECTURE|BUILD_ARCH|OS_ARCH)$/i.test(d.name)) continue;
-    const uses = new RegExp(`\\$\\{?${d.name}\\b`);
+    // It, and every ARG whose default is built from it (`ARG binary=./_output/${ARCH}/app`).
+    const names = new Set([d.name]);
+    for (const other of decls) if (reads(other.defaultValue, names)) names.add(other.name);
     const used = parsed.stages
       .filter((s) => reached.has(s.index))
-      .some((s) => s.instructions.some((i) => i.keyword !== 'ARG' && uses.test(i.args)));
+      .some((s) => s.instructions.some((i) => i.keyword !== 'ARG' && reads(i.args, names)));
     if (used) return d;
   }
   return undefined;
