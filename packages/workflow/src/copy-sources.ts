@@ -42,9 +42,13 @@ export function missingSources(
         for (const decl of i.args.trim().split(/\s+/)) {
           const [name, ...rest] = decl.split('=');
           if (!name) continue;
+          // A default built from other ARGs (`ARG binary=./_output/${ARCH}/app`) is expanded.
+          const written = rest.length ? rest.join('=').replace(/^["']|["']$/g, '') : undefined;
           values[name] =
             buildArgs[name] ??
-            (rest.length ? rest.join('=').replace(/^["']|["']$/g, '') : values[name]);
+            (written !== undefined
+              ? expandVariables(written, values, parsed.escapeChar)
+              : values[name]);
         }
         continue;
       }

@@ -6,7 +6,12 @@
  */
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import type { ParsedDockerfile } from '@xplat/dockerfile';
+import {
+  argDeclarations,
+  expandVariables,
+  referencedVariables,
+  type ParsedDockerfile,
+} from '@xplat/dockerfile';
 import { readMakefile, targetWriting } from './makefile.js';
 
 /** Never looked into: dependencies, VCS data, build output and test data of other tools. */
@@ -102,19 +107,22 @@ export const DOCKER_FOLDERS =
  */
 export function guessContext(dir: string, file: string, parsed: ParsedDockerfile): string {
   const sources: string[] = [];
-  for (const stage of parsed.stages)
+  for (const stage of parsed.stages) {
+    const values = argDefaults(parsed, stage.index);
     for (const i of stage.instructions) {
       if ((i.keyword !== 'COPY' && i.keyword !== 'ADD') || i.heredoc) continue;
       if (i.flags.some((f) => f.name === 'from')) continue;
       const words = i.json ?? i.args.trim().split(/\s+/);
-      for (const word of words.slice(0, -1)) {
-        if (/\$|:\/\/|^git@/.test(word)) continue;
+      for (const written of words.slice(0, -1)) {
+        const word = withDefaults(written, values, parsed.escapeChar);
+        if (word === undefined || /\$|:\/\/|^git@/.test(word)) continue;
         // A glob is looked up by the folder before its first wildcard.
         const glob = /[*?[]/.exec(word);
         const literal = glob ? word.slice(0, word.lastIndexOf('/', glob.index) + 1) : word;
         sources.push(literal.replace(/^\.\//, '').replace(/^\/+/, '') || '.');
       }
     }
+  }
   const own = path.posix.dirname(file);
   const candidates: string[] = [];
   for (let d = own; ; d = path.posix.dirname(d)) {
@@ -161,3 +169,46 @@ export function guessContext(dir: string, file: string, parsed: ParsedDockerfile
 /** Folders named for a platform: windows/, linux/, ltsc2022/, amd64/. */
 const PLATFORM_FOLDER =
   /^(linux|windows|win|nanoserver|servercore|ltsc20\d\d|1809|amd64|arm64|arm64v8|x86_64|aarch64)$/i;
+
+/**
+ * The ARG defaults a stage sees (the global ones, then its own ARG lines in order), for
+ * COPY sources written with them: `ARG binary=./_output/${ARCH}/app` then `COPY ${binary}`
+ * (azuredisk-csi-driver). A value that is not known stays unset.
+ */
+function argDefaults(parsed: ParsedDockerfile, index: number): Map<string, string> {
+  const globals = new Map<string, string>();
+  for (const a of parsed.globalArgs) {
+    const value =
+      a.defaultValue === null
+        ? undefined
+        : withDefaults(a.defaultValue, globals, parsed.escapeChar);
+    if (value !== undefined) globals.set(a.name, value);
+  }
+  const values = new Map<string, string>();
+  for (const i of parsed.stages[index]!.instructions) {
+    if (i.keyword !== 'ARG') continue;
+    for (const d of argDeclarations(i.args, parsed.escapeChar)) {
+      const value =
+        d.value === null ? globals.get(d.name) : withDefaults(d.value, values, parsed.escapeChar);
+      if (value === undefined) values.delete(d.name);
+      else values.set(d.name, value);
+    }
+  }
+  return values;
+}
+
+/** `word` with its variables replaced, or undefined when one of them has no known value. */
+function withDefaults(
+  word: string,
+  values: ReadonlyMap<string, string>,
+  escapeChar: string,
+): string | undefined {
+  const names = referencedVariables(word, escapeChar);
+  if (names.some((n) => !values.has(n))) return undefined;
+  if (!names.length) return word;
+  try {
+    return expandVariables(word, Object.fromEntries(values), escapeChar, { quotes: true });
+  } catch {
+    return undefined;
+  }
+}
