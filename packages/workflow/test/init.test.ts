@@ -115,7 +115,7 @@ const CASES: readonly Case[] = [
   {
     repo: 'nanoserver-arg',
     legs: [
-      ['windows/amd64:ltsc2019', 'Dockerfile.Windows', '.', { BASE_TAG: 'ltsc2019' }],
+      ['windows/amd64:ltsc2019', 'Dockerfile.Windows', '.', { BASE_TAG: '1809' }],
       ['windows/amd64:ltsc2022', 'Dockerfile.Windows', '.', { BASE_TAG: 'ltsc2022' }],
       ['windows/amd64:ltsc2025', 'Dockerfile.Windows', '.', { BASE_TAG: 'ltsc2025' }],
     ],

@@ -173,7 +173,7 @@ describe('proposeFromDockerfile by content and name', () => {
       'a base tag ARG without a default',
       'Dockerfile.windows',
       'ARG BASE_TAG\nFROM mcr.microsoft.com/windows/nanoserver:${BASE_TAG}\n',
-      everyRelease('BASE_TAG', ['ltsc2019', 'ltsc2022', 'ltsc2025']),
+      everyRelease('BASE_TAG', ['1809', 'ltsc2022', 'ltsc2025']),
     ],
     [
       'an ARG that does not reach FROM picks no release',
@@ -191,6 +191,7 @@ describe('proposeFromDockerfile by content and name', () => {
     ['10.0.20348.2849', 'ltsc2025', ['10.0.26100.2849']],
     ['1809', 'ltsc2022', ['ltsc2022']],
     [null, 'ltsc2025', ['ltsc2025', '10.0.26100']],
+    [null, 'ltsc2019', ['1809', 'ltsc2019', '10.0.17763']],
     ['ltsc2025', 'ltsc2025', []],
   ])('releaseArgValues(%j, %s) is %j', (value, name, want) => {
     expect(releaseArgValues(value, releaseByName(name) as WindowsRelease)).toEqual(want);
@@ -222,6 +223,41 @@ describe('checkLeg', () => {
     });
     const checked = await checkLeg(prebuilt, { platform: 'windows/amd64:ltsc2022' }, dir);
     expect(checked.errors).toEqual([]);
+  });
+
+  it.each<[string, string, string, Record<string, string> | undefined, string[]]>([
+    [
+      // kubernetes-sigs/azuredisk-csi-driver pkg/azurediskplugin/Windows.Dockerfile:
+      // Nano Server of 2019 is tagged 1809 only.
+      'an OSVERSION without a default, on ltsc2019',
+      'ARG OSVERSION\nFROM mcr.microsoft.com/windows/nanoserver:${OSVERSION}\nCMD ["cmd"]\n',
+      'windows/amd64:ltsc2019',
+      { OSVERSION: '1809' },
+      [],
+    ],
+    [
+      'the tag of a Windows base, whatever the ARG is called',
+      'ARG TAG\nFROM mcr.microsoft.com/windows/servercore:${TAG}\nCMD ["cmd"]\n',
+      'windows/amd64:ltsc2025',
+      { TAG: 'ltsc2025' },
+      [],
+    ],
+    [
+      // antrea-io/antrea build/images/Dockerfile.build.windows: the OVS and Go versions
+      // come from a build script; a release number there would only silence lint.
+      'an ARG without a default that names no release (OVS_VERSION) is not set',
+      'ARG GO_VERSION\nARG OVS_VERSION\nFROM --platform=linux/amd64 golang:${GO_VERSION} AS build\nFROM example.org/antrea/windows-ovs:${OVS_VERSION} AS ovs\nFROM mcr.microsoft.com/oss/kubernetes/windows-host-process-containers-base-image:v1.0.0\nCOPY --from=ovs /openvswitch /openvswitch\n',
+      'windows/amd64:ltsc2022',
+      undefined,
+      ['XP001'],
+    ],
+  ])('%s', async (_what, body, platform, fixedBy, rules) => {
+    const file = parseDockerfile({ file: 'Dockerfile.windows', text: body });
+    const checked = await checkLeg(file, { platform, buildOn: 'linux' }, dir);
+    expect([checked.fixedBy, [...new Set(checked.errors.map((f) => f.rule))]]).toEqual([
+      fixedBy,
+      rules,
+    ]);
   });
 
   it('reports what it cannot fix', async () => {
