@@ -12,6 +12,8 @@ export interface MissingSource {
   readonly path: string;
   readonly file: string;
   readonly line: number;
+  /** The OS of the legs that need it (set by init per leg). */
+  readonly os?: 'linux' | 'windows';
 }
 
 /** The literal part of a source: a glob is looked up by the folder before its first wildcard. */

@@ -214,15 +214,19 @@ export function missingOf(
       continue;
     }
     const contextDir = path.join(dir, leg.context ?? '.');
+    const os = platform.os === 'windows' ? 'windows' : 'linux';
     for (const m of missingSources(source.parsed, plan, contextDir, leg.buildArgs ?? {}))
-      out.set(`${m.file}:${m.line}:${m.path}`, m);
+      out.set(`${m.file}:${m.line}:${m.path}:${os}`, { ...m, os });
   }
   return [...out.values()];
 }
 
 /**
  * The `prepare:` placeholder for missing sources: the make target (of the context's
- * Makefile, else the repository root's) that writes them, run in that folder.
+ * Makefile, else the repository root's) that writes them, run in that folder. When the
+ * Linux and Windows legs miss different files that different targets write
+ * (azuredisk-csi-driver: `make azuredisk` and `make azuredisk-windows`), one step per OS
+ * family, so neither family runs the other's build.
  */
 export function preparePlaceholder(
   dir: string,
@@ -230,21 +234,51 @@ export function preparePlaceholder(
   missing: readonly MissingSource[],
 ): PreparePlaceholder | undefined {
   if (!missing.length) return undefined;
-  const steps: { run: string; writes: string[] }[] = [];
-  let left = [...missing];
+  const oses = [...new Set(missing.map((m) => m.os))];
+  const perOs = oses.map((os) => ({
+    os,
+    step: stepWriting(
+      dir,
+      context,
+      missing.filter((m) => m.os === os),
+      os,
+    ),
+  }));
+  const runs = new Set(perOs.map((p) => p.step?.run));
+  if (oses.length < 2 || (runs.size === 1 && perOs[0]!.step)) {
+    const step = stepWriting(dir, context, missing, oses.length === 1 ? oses[0] : undefined);
+    return { missing: dedupe(missing), steps: step ? [step] : [] };
+  }
+  const steps = perOs.flatMap((p) => (p.step && p.os ? [{ ...p.step, os: p.os }] : []));
+  return { missing: dedupe(missing), steps };
+}
+
+/** One entry per path and line (a file both OS families miss is named once). */
+function dedupe(missing: readonly MissingSource[]): MissingSource[] {
+  const out = new Map<string, MissingSource>();
+  for (const m of missing) out.set(`${m.file}:${m.line}:${m.path}`, m);
+  return [...out.values()];
+}
+
+/** The make step that writes `missing`, from the context's Makefile, else the root's. */
+function stepWriting(
+  dir: string,
+  context: string,
+  missing: readonly MissingSource[],
+  os: 'linux' | 'windows' | undefined,
+): { run: string; writes: string[] } | undefined {
   for (const folder of [...new Set([context, '.'])]) {
     const make = readMakefile(path.join(dir, folder));
-    if (!make || !left.length) continue;
+    if (!make) continue;
     const rel = (m: MissingSource) =>
       path.posix.relative(folder, path.posix.join(context, m.path)) || '.';
-    const found = targetWriting(make, left.map(rel));
+    const found = targetWriting(make, missing.map(rel), os);
     if (!found) continue;
     const chdir = folder === '.' ? '' : `-C ${folder} `;
-    steps.push({
+    return {
       run: `make ${chdir}${found.target}${found.platformVariables.map((v) => ` ${v}`).join('')}`,
-      writes: left.map((m) => m.path),
-    });
-    left = [];
+      writes: [...new Set(missing.map((m) => m.path))],
+    };
   }
-  return { missing, steps };
+  return undefined;
 }

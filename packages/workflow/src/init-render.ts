@@ -26,7 +26,12 @@ export interface InitOptions {
 export interface PreparePlaceholder {
   readonly missing: readonly MissingSource[];
   /** `make -C sub target VAR=$TARGETARCH` steps, one per target; empty: none found. */
-  readonly steps: readonly { readonly run: string; readonly writes: readonly string[] }[];
+  readonly steps: readonly {
+    readonly run: string;
+    readonly writes: readonly string[];
+    /** Set when the step belongs under that OS family (`windows: { prepare: … }`). */
+    readonly os?: 'linux' | 'windows';
+  }[];
 }
 
 export interface InitImage {
@@ -126,6 +131,19 @@ function imageFields(image: InitImage): Fields {
 /** The commented `prepare:` placeholder, as comment lines (without `#`). */
 export function prepareComment(prepare: PreparePlaceholder): string[] {
   const where = [...new Set(prepare.missing.map((m) => `${m.path} (${m.file}:${m.line})`))];
+  const families = [...new Set(prepare.steps.flatMap((s) => (s.os ? [s.os] : [])))];
+  if (families.length)
+    return [
+      ` The build COPYs files the repository does not have: ${where.join(', ')}.`,
+      ` These make targets write them, one per OS family; uncomment each under its ${families.map((f) => `${f}:`).join(' / ')} section`,
+      " (into the one above where there is one) to run before that family's builds",
+      ' (the step sees TARGETOS and TARGETARCH; check the target builds for them):',
+      ...families.flatMap((f) => [
+        ` ${f}:`,
+        '   prepare:',
+        ...prepare.steps.filter((s) => s.os === f).map((s) => `     - run: ${s.run}`),
+      ]),
+    ];
   const lines = [
     ` The build COPYs files the repository does not have: ${where.join(', ')}.`,
     ...(prepare.steps.length

@@ -128,7 +128,7 @@ const CASES: readonly CorpusCase[] = [
     warnings: [
       'found 4 images (cloud-node-manager-hpc, cloud-node-manager, cloud-provider-azure, health-probe-proxy)',
       'prepare: make bin/azure-cloud-node-manager.exe ARCH=$TARGETARCH writes them',
-      'prepare: make -C health-probe-proxy bin/health-probe-proxy ARCH=$TARGETARCH writes them',
+      'prepare: make -C health-probe-proxy bin/health-probe-proxy ARCH=$TARGETARCH (linux); make -C health-probe-proxy bin/health-probe-proxy.exe ARCH=$TARGETARCH (windows) writes them',
       'left out e2e.Dockerfile: a test, example or tool image',
     ],
     bad: [
@@ -215,6 +215,38 @@ const CASES: readonly CorpusCase[] = [
     leftOut: [],
     warnings: ['found 4 images (csi-proxy, node, flanneld, kube-proxy)'],
     bad: [],
+  },
+  {
+    // ARCH and the Windows release reach COPY/FROM through other ARGs; binaries per OS
+    // from different make targets, built from the root.
+    repo: 'azuredisk-csi-driver',
+    findings: {
+      'azurediskplugin linux/amd64': [],
+      'azurediskplugin linux/arm64': [],
+      'azurediskplugin windows/amd64:ltsc2019': [],
+      'azurediskplugin windows/amd64:ltsc2022': [],
+      'azurediskplugin windows/amd64:ltsc2025': [],
+      'windowshostprocess windows/amd64:ltsc2022': [],
+    },
+    leftOut: [],
+    warnings: [
+      '_output/arm64/azurediskplugin (pkg/azurediskplugin/Dockerfile:9)',
+      'prepare: make azuredisk ARCH=$TARGETARCH (linux); make azuredisk-windows ARCH=$TARGETARCH (windows) writes them',
+      'found 2 images (azurediskplugin, windowshostprocess)',
+    ],
+    bad: [
+      // Without ARCH=arm64 the COPY takes _output/amd64/ through ARG binary.
+      [{ platform: 'linux/arm64', dockerfile: 'pkg/azurediskplugin/Dockerfile' }, ['XP026']],
+      // Without OSVERSION the Nano Server base has no tag.
+      [
+        {
+          platform: 'windows/amd64:ltsc2022',
+          dockerfile: 'pkg/azurediskplugin/Windows.Dockerfile',
+          buildOn: 'linux',
+        },
+        ['XP001'],
+      ],
+    ],
   },
 ];
 
