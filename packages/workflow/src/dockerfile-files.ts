@@ -4,7 +4,7 @@
  * with a bounded walk, and the build context each file most likely uses. Grouping them
  * into images is image-groups.ts's job.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   argDeclarations,
@@ -14,16 +14,38 @@ import {
 } from '@xplat/dockerfile';
 import { readMakefile, targetWriting } from './makefile.js';
 
-/** Never looked into: dependencies, VCS data, build output and test data of other tools. */
+/**
+ * Never looked into: dependencies (vendored sources of other projects too: fluent-bit's
+ * lib/nghttp2-1.65.0/), VCS data, build output and test data of other tools.
+ */
 const SKIP = new Set([
   'node_modules',
   'vendor',
   'third_party',
+  'third-party',
+  'thirdparty',
+  '3rdparty',
+  'external',
+  'extern',
+  'deps',
+  'lib',
   'dist',
   'target',
   'testdata',
   'out',
 ]);
+/** A folder named for a release of something (`nghttp2-1.65.0`, `librdkafka-2.15.0`): a vendored copy. */
+const VERSIONED_FOLDER = /^[a-z][\w.]*-v?\d+\.\d+(\.\d+)?$/i;
+
+/** The paths .gitmodules names: other repositories, not this one's images. */
+function submodulePaths(dir: string): Set<string> {
+  try {
+    const text = readFileSync(path.join(dir, '.gitmodules'), 'utf8');
+    return new Set([...text.matchAll(/^\s*path\s*=\s*(.+?)\s*$/gm)].map((m) => m[1]!));
+  } catch {
+    return new Set();
+  }
+}
 /**
  * How deep below the root init looks: hostprocess/flannel/kube-proxy/Dockerfile (three
  * folders) and deploy/windows/ltsc2022/Dockerfile are real; deeper files are fixtures.
@@ -68,6 +90,7 @@ export function isWindowsByName(file: string): boolean {
  */
 export function findDockerfiles(dir: string): string[] {
   const found: string[] = [];
+  const submodules = submodulePaths(dir);
   let folders = 0;
   const walk = (rel: string, depth: number) => {
     if (++folders > MAX_FOLDERS) return;
@@ -85,7 +108,9 @@ export function findDockerfiles(dir: string): string[] {
         entry.isDirectory() &&
         depth < MAX_DEPTH &&
         !entry.name.startsWith('.') &&
-        !SKIP.has(entry.name.toLowerCase())
+        !SKIP.has(entry.name.toLowerCase()) &&
+        !VERSIONED_FOLDER.test(entry.name) &&
+        !submodules.has(child)
       )
         walk(child, depth + 1);
     }

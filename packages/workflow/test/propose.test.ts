@@ -353,6 +353,22 @@ describe('init helpers', () => {
     expect(findDockerfiles(dir)).toEqual(['svc/Containerfile', 'svc/api/Dockerfile']);
   });
 
+  it.each([
+    // fluent/fluent-bit vendors libraries (with their own Dockerfiles) under lib/.
+    ['lib/cmetrics/dockerfiles/Dockerfile.centos7', false],
+    ['src/nghttp2-1.65.0/Dockerfile.android', false],
+    ['modules/agent/Dockerfile', false],
+    ['deps/zlib/Dockerfile', false],
+    ['images/app/Dockerfile', true],
+    ['src/app-1/Dockerfile', true],
+  ])('%s is looked at: %s (vendored copies and submodules are not)', (file, found) => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'xplat-find-'));
+    mkdirSync(path.join(dir, path.dirname(file)), { recursive: true });
+    writeFileSync(path.join(dir, file), 'FROM alpine\n');
+    writeFileSync(path.join(dir, '.gitmodules'), '[submodule "agent"]\n\tpath = modules/agent\n');
+    expect(findDockerfiles(dir)).toEqual(found ? [file] : []);
+  });
+
   it('guesses ghcr.io/<owner>/<repo>, lowercased, from the environment or the git remote', () => {
     expect(guessImage('/nonexistent', { GITHUB_REPOSITORY: 'Acme/Web-App' })).toBe(
       'ghcr.io/acme/web-app',
