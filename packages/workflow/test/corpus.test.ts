@@ -248,6 +248,60 @@ const CASES: readonly CorpusCase[] = [
       ],
     ],
   },
+  {
+    // Vendored libraries under lib/ are not images; centos7 and nano are flavours of the
+    // main image, not images of their own; the Linux target is the production stage.
+    repo: 'fluent-bit',
+    findings: {
+      'fluent-bit linux/amd64': [],
+      'fluent-bit linux/arm64': [],
+      'fluent-bit windows/amd64:ltsc2022': [],
+      'fluent-bit windows/amd64:ltsc2025': [],
+    },
+    leftOut: [
+      'linux/amd64, linux/arm64 from dockerfiles/Dockerfile.centos7: built from dockerfiles/Dockerfile',
+      'windows/amd64:ltsc2022, windows/amd64:ltsc2025 from dockerfiles/Dockerfile.windows.nano: built from dockerfiles/Dockerfile.windows',
+    ],
+    warnings: [],
+    bad: [],
+  },
+  {
+    // docker-library layout: <version>/alpine, <version>/scratch and
+    // <version>/windows/<flavour>-<release> are one image per version; tmpl/ is templates.
+    repo: 'traefik-library-image',
+    findings: {
+      // entrypoint.sh without --chmod, and no .gitattributes: true of the repository too.
+      'v3-5 linux/amd64': ['XP008', 'XP016'],
+      'v3-5 linux/arm64': ['XP008', 'XP016'],
+      'v3-5 windows/amd64:ltsc2022': [],
+      'v3-6 linux/amd64': ['XP008', 'XP016'],
+      'v3-6 linux/arm64': ['XP008', 'XP016'],
+      'v3-6 windows/amd64:ltsc2022': [],
+      'v3-6 windows/amd64:ltsc2025': [],
+    },
+    leftOut: [
+      'linux/amd64, linux/arm64 from v3.5/scratch/Dockerfile: built from v3.5/alpine/Dockerfile',
+      'windows/amd64:ltsc2022 from v3.5/windows/servercore-ltsc2022/Dockerfile: built from v3.5/windows/nanoserver-ltsc2022/Dockerfile',
+      'linux/amd64, linux/arm64 from v3.6/scratch/Dockerfile: built from v3.6/alpine/Dockerfile',
+      'windows/amd64:ltsc2022 from v3.6/windows/servercore-ltsc2022/Dockerfile: built from v3.6/windows/nanoserver-ltsc2022/Dockerfile',
+      'windows/amd64:ltsc2025 from v3.6/windows/servercore-ltsc2025/Dockerfile: built from v3.6/windows/nanoserver-ltsc2025/Dockerfile',
+    ],
+    warnings: [
+      'found 2 images (v3-5, v3-6)',
+      'left out tmpl/alpine/tmplv3.Dockerfile: a test, example or tool image',
+    ],
+    bad: [
+      // The Server Core flavour downloads with PowerShell: BuildKit on Linux cannot run it.
+      [
+        {
+          platform: 'windows/amd64:ltsc2022',
+          dockerfile: 'v3.6/windows/servercore-ltsc2022/Dockerfile',
+          buildOn: 'linux',
+        },
+        ['XP025'],
+      ],
+    ],
+  },
 ];
 
 function copy(repo: string): string {
