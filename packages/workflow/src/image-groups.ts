@@ -76,7 +76,7 @@ const DISTRO_VARIANT =
 const isVariantWord = (w: string) => VARIANT_WORDS.has(w.toLowerCase()) || DISTRO_VARIANT.test(w);
 /** Folders and stems of images nobody publishes: tests, examples, developer tools. */
 const SECONDARY =
-  /^(e2e|tests?|testing|integration|conformance|examples?|samples?|docs?|hack|tools?|dev-?toolkit|toolkit|devcontainer|benchmarks?|fixtures?|tmpl|templates?)$/i;
+  /^(e2e|tests?|testing|integration|conformance|examples?|samples?|docs?|hack|tools?|dev-?toolkit|toolkit|devcontainer|benchmarks?|fixtures?|tmpl|templates?|site|website)$/i;
 
 function words(part: string): string[] {
   return part.split(/[._-]+/).filter(Boolean);

@@ -275,6 +275,8 @@ describe('finding Dockerfiles', () => {
       'app.nanoserver',
       'windows/ltsc2025/Dockerfile',
       'tools/lint.Dockerfile',
+      // vmware-tanzu/velero: the documentation website's Hugo server.
+      'site/Dockerfile',
       'node_modules/x/Dockerfile',
     ]) {
       mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
@@ -285,6 +287,7 @@ describe('finding Dockerfiles', () => {
       'app.nanoserver',
       'Dockerfile',
       'Dockerfile.windows',
+      'site/Dockerfile',
       'tools/lint.Dockerfile',
       'windows/ltsc2025/Dockerfile',
     ]);
@@ -296,7 +299,7 @@ describe('finding Dockerfiles', () => {
           files: ['Dockerfile', 'Dockerfile.windows', 'windows/ltsc2025/Dockerfile'],
         },
       ],
-      secondary: ['tools/lint.Dockerfile'],
+      secondary: ['site/Dockerfile', 'tools/lint.Dockerfile'],
     });
   });
 });
