@@ -15,6 +15,7 @@ import { guessContext, isWindowsByName } from './dockerfile-files.js';
 import { finalStages, stageTarget } from './dockerfile-stages.js';
 import { hintAllows, nameHint, type NameHint } from './image-groups.js';
 import type { PreparePlaceholder } from './init-render.js';
+import { makefileBuildArgs } from './make-build-args.js';
 import { readMakefile, targetWriting } from './makefile.js';
 import { checkLeg, legLintOptions, leftOutReason } from './propose-check.js';
 import {
@@ -29,6 +30,8 @@ export interface Source {
   readonly context: string;
   readonly parsed: ParsedDockerfile;
   readonly hint: NameHint;
+  /** Build args the Makefile's `docker build` of this file passes (see make-build-args.ts). */
+  readonly makeArgs: Readonly<Record<string, string>>;
   /** One proposal per final stage (target undefined: the last stage, the only final one). */
   readonly proposals: readonly { target: string | undefined; proposal: Proposal }[];
 }
@@ -46,6 +49,7 @@ export async function readSources(dir: string, files: readonly string[]): Promis
       context: guessContext(dir, file, parsed),
       parsed,
       hint: nameHint(file),
+      makeArgs: makefileBuildArgs(dir, file, parsed),
       proposals: targets.map((index) => {
         const target = index === last ? undefined : stageTarget(parsed, index);
         return { target, proposal: proposeFromDockerfile(text, file, target ? { target } : {}) };
@@ -153,8 +157,12 @@ export async function mergeCandidates(
         });
       continue;
     }
+    const makeArgs = Object.keys(source.makeArgs).length
+      ? { buildArgs: { ...source.makeArgs, ...(leg.buildArgs ?? {}) } }
+      : {};
     const wanted: ProposedPlatform = {
       ...leg,
+      ...makeArgs,
       dockerfile: source.file,
       context: source.context,
       ...(target ? { target } : {}),
@@ -171,6 +179,11 @@ export async function mergeCandidates(
     }
     if (!noted.has(why)) {
       noted.add(why);
+      const fromMake = Object.keys(source.makeArgs);
+      if (fromMake.length)
+        notes.push(
+          `${source.file}: build args ${fromMake.join(', ')} as the Makefile's docker build passes them (the file gives them no default)`,
+        );
       const prefix = `${source.file}${target ? ` (target ${target})` : ''}`;
       // A file for one architecture says so, not both (Dockerfile.linux.arm64).
       const arch = source.hint.arch;

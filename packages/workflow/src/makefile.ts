@@ -23,7 +23,7 @@ export interface Makefile {
 }
 
 /** Stands for text make would compute and this reader cannot. */
-const ANY = '\u0000';
+export const ANY = '\u0000';
 const MAX_INCLUDES = 8;
 const MAX_BYTES = 512 * 1024;
 

@@ -62,7 +62,7 @@ export function feedsFrom(
 }
 
 /** ARG names that say they hold a Windows release: OSVERSION, WINDOWS_VERSION, NANOSERVER_TAG. */
-const RELEASE_ARG_NAME =
+export const RELEASE_ARG_NAME =
   /^(OS_?VERSION|OS_?VER|WIN(DOWS)?_?(OS_?)?(VERSION|VER|RELEASE|TAG|BUILD)|(NANO(SERVER)?|SERVERCORE|LTSC)(_?(VERSION|VER|TAG|RELEASE))?|SERVER_?VERSION)$/i;
 
 /**

@@ -302,6 +302,24 @@ const CASES: readonly CorpusCase[] = [
       ],
     ],
   },
+  {
+    // BIN, PKG and the version come only from the Makefile's docker build; site/ is the
+    // documentation website.
+    repo: 'velero',
+    findings: {
+      'velero linux/amd64': [],
+      'velero linux/arm64': [],
+      'velero windows/amd64:ltsc2019': [],
+      'velero windows/amd64:ltsc2022': [],
+      'velero windows/amd64:ltsc2025': [],
+    },
+    leftOut: [],
+    warnings: [
+      'left out hack/build-image/Dockerfile: a test, example or tool image',
+      'left out site/Dockerfile: a test, example or tool image',
+    ],
+    bad: [],
+  },
 ];
 
 function copy(repo: string): string {
