@@ -9,7 +9,12 @@
 import path from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { parsePlatform, type Platform } from '@xplat/core';
-import { parseDockerfile, planStages, type ParsedDockerfile } from '@xplat/dockerfile';
+import {
+  DockerfileError,
+  parseDockerfile,
+  planStages,
+  type ParsedDockerfile,
+} from '@xplat/dockerfile';
 import { missingSources, type MissingSource } from './copy-sources.js';
 import { guessContext, isWindowsByName } from './dockerfile-files.js';
 import { finalStages, stageTarget } from './dockerfile-stages.js';
@@ -36,11 +41,27 @@ export interface Source {
   readonly proposals: readonly { target: string | undefined; proposal: Proposal }[];
 }
 
-export async function readSources(dir: string, files: readonly string[]): Promise<Source[]> {
+/**
+ * The sources of `files`. With `unparsable`, a file Docker could not read either (a
+ * template: dotnet-framework-docker's eng/dockerfile-templates/ `FROM $REPO:{{VERSION}}`)
+ * is listed there and left out; without it, its error is thrown (a file the user named).
+ */
+export async function readSources(
+  dir: string,
+  files: readonly string[],
+  unparsable?: { file: string; reason: string }[],
+): Promise<Source[]> {
   const sources: Source[] = [];
   for (const file of files) {
     const text = await readFile(path.resolve(dir, file), 'utf8');
-    const parsed = parseDockerfile({ file, text });
+    let parsed: ParsedDockerfile;
+    try {
+      parsed = parseDockerfile({ file, text });
+    } catch (error) {
+      if (!unparsable || !(error instanceof DockerfileError)) throw error;
+      unparsable.push({ file, reason: `not a Dockerfile Docker can read: ${error.message}` });
+      continue;
+    }
     const finals = finalStages(parsed);
     const last = parsed.stages.length - 1;
     const targets = finals.length > 1 ? finals : [last];

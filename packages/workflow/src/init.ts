@@ -136,8 +136,9 @@ function chooseImages(dir: string, request: InitRequest, skipped: SkippedFile[])
 async function proposeImage(
   dir: string,
   group: ImageGroup,
+  unparsable?: SkippedFile[],
 ): Promise<{ proposal: Proposal; missing: MissingSource[]; sources: Source[] }> {
-  const sources = await readSources(dir, group.files);
+  const sources = await readSources(dir, group.files, unparsable);
   const merged = await mergeCandidates(dir, sources);
   const used = new Set(merged.platforms.map((p) => p.dockerfile));
   const unused = sources.filter(
@@ -195,8 +196,17 @@ export async function proposeInit(request: InitRequest): Promise<InitProposal> {
   const groups = chooseImages(dir, request, skipped);
 
   const proposed: { group: ImageGroup; proposal: Proposal; missing: MissingSource[] }[] = [];
+  // Files init found (not given) that Docker could not read are left out, not fatal.
+  const found = !request.dockerfile && !request.dockerfiles?.length;
   for (const group of groups) {
-    const { proposal, missing, sources } = await proposeImage(dir, group);
+    const unparsable: SkippedFile[] = [];
+    const { proposal, missing, sources } = await proposeImage(
+      dir,
+      group,
+      found ? unparsable : undefined,
+    );
+    skipped.push(...unparsable);
+    if (!sources.length) continue;
     let final = proposal;
     if (request.platforms)
       final = await explicitPlatforms(dir, request.platforms, sources, proposal, warnings);

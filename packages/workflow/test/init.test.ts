@@ -21,6 +21,7 @@ import {
   leavesLegOut,
   legLintOptions,
   loadConfig,
+  proposeInit,
   type InitResult,
 } from '../src/index.js';
 import { formatFindings, validateWorkflows, type Finding } from './validators.js';
@@ -301,5 +302,32 @@ describe('finding Dockerfiles', () => {
       ],
       secondary: ['site/Dockerfile', 'tools/lint.Dockerfile'],
     });
+  });
+});
+
+describe('xplat init and files Docker cannot read', () => {
+  // microsoft/dotnet-framework-docker: eng/dockerfile-templates/ holds templates named
+  // Dockerfile (`FROM $REPO:{{VERSION}}-windowsservercore-{{OS_VERSION}}`).
+  const template = 'FROM $REPO:{{VERSION}} {{OS_VERSION}}\n';
+  const image = 'FROM mcr.microsoft.com/windows/servercore:ltsc2022\nRUN echo hi\n';
+
+  it.each<[string, string[], string | undefined]>([
+    ['a found template is left out, the image is proposed', [], undefined],
+    ['a template given with --dockerfile is an error', ['gen/Dockerfile'], 'FROM takes'],
+  ])('%s', async (_what, given, error) => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'xplat-template-'));
+    mkdirSync(path.join(dir, 'gen'));
+    writeFileSync(path.join(dir, 'gen', 'Dockerfile'), template);
+    writeFileSync(path.join(dir, 'Dockerfile'), image);
+    const run = proposeInit({ dir, image: 'ghcr.io/a/b', dockerfiles: given });
+    if (error) return expect(run).rejects.toThrow(error);
+    const proposal = await run;
+    expect(proposal.images.map((i) => i.files)).toEqual([['Dockerfile']]);
+    expect(proposal.skipped).toEqual([
+      {
+        file: 'gen/Dockerfile',
+        reason: expect.stringMatching(/^not a Dockerfile Docker can read: /),
+      },
+    ]);
   });
 });
