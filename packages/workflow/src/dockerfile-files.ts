@@ -81,7 +81,9 @@ export function isWindowsByName(file: string): boolean {
   const parts = file.split('/');
   const base = parts.pop()!;
   if (parts.some((p) => /(^|[._-])windows$/i.test(p))) return true;
-  return /(^|[._-])(windows|win|nanoserver|servercore|ltsc20\d\d)([._-]|$)/i.test(base);
+  return /(^|[._-])(windows|win|nanoserver|servercore|windowsservercore|ltsc20\d\d)([._-]|$)/i.test(
+    base,
+  );
 }
 
 /**

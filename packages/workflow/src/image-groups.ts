@@ -31,6 +31,8 @@ const OS_WORDS: Record<string, 'linux' | 'windows'> = {
   win: 'windows',
   nanoserver: 'windows',
   servercore: 'windows',
+  // dotnet-framework-docker and docker-library: src/runtime/4.8/windowsservercore-ltsc2019/.
+  windowsservercore: 'windows',
 };
 const ARCH_WORDS: Record<string, string> = {
   amd64: 'amd64',
@@ -76,7 +78,7 @@ const DISTRO_VARIANT =
 const isVariantWord = (w: string) => VARIANT_WORDS.has(w.toLowerCase()) || DISTRO_VARIANT.test(w);
 /** Folders and stems of images nobody publishes: tests, examples, developer tools. */
 const SECONDARY =
-  /^(e2e|tests?|testing|integration|conformance|examples?|samples?|docs?|hack|tools?|dev-?toolkit|toolkit|devcontainer|benchmarks?|fixtures?|tmpl|templates?|site|website)$/i;
+  /^(e2e|tests?|testing|integration|conformance|examples?|samples?|docs?|hack|tools?|dev-?toolkit|toolkit|devcontainer|benchmarks?|fixtures?|tmpl|templates?|site|website|eng)$/i;
 
 function words(part: string): string[] {
   return part.split(/[._-]+/).filter(Boolean);

@@ -305,6 +305,32 @@ describe('finding Dockerfiles', () => {
   });
 });
 
+describe('grouping Dockerfiles into images', () => {
+  it.each<[string, string[], { name: string; files: string[] }[], string[]]>([
+    [
+      // microsoft/dotnet-framework-docker: src/<image>/<version>/windowsservercore-<release>/.
+      'one folder per release under the version',
+      [
+        'eng/docker-tools/Dockerfile.syft',
+        'src/runtime/4.8.1/windowsservercore-ltsc2022/Dockerfile',
+        'src/runtime/4.8.1/windowsservercore-ltsc2025/Dockerfile',
+      ],
+      [
+        {
+          name: '4-8-1',
+          files: [
+            'src/runtime/4.8.1/windowsservercore-ltsc2022/Dockerfile',
+            'src/runtime/4.8.1/windowsservercore-ltsc2025/Dockerfile',
+          ],
+        },
+      ],
+      ['eng/docker-tools/Dockerfile.syft'],
+    ],
+  ])('%s', (_what, files, images, secondary) => {
+    expect(groupImages(files, 'repo')).toEqual({ images, secondary });
+  });
+});
+
 describe('xplat init and files Docker cannot read', () => {
   // microsoft/dotnet-framework-docker: eng/dockerfile-templates/ holds templates named
   // Dockerfile (`FROM $REPO:{{VERSION}}-windowsservercore-{{OS_VERSION}}`).
