@@ -218,7 +218,11 @@ export async function mergeCandidates(
       notes.push(
         `${leg.platform}: build arg ${Object.entries(checked.fixedBy)
           .map(([k, v]) => `${k}=${v}`)
-          .join(' ')} so its base image is ${leg.platform.split(':')[1]} (the default fails lint)`,
+          .join(' ')} ${
+          leg.platform.startsWith('linux/')
+            ? `so it builds ${leg.platform.split('/')[1]} binaries (the default pins another architecture: XP026)`
+            : `so its base image is ${leg.platform.split(':')[1]} (the default fails lint)`
+        }`,
       );
     taken.set(leg.platform, { file: source.file, ok: true });
     platforms.push(checked.leg);

@@ -212,7 +212,8 @@ export function architectureArg(
   return undefined;
 }
 
-const ARCH_VALUES: Record<string, Record<string, string>> = {
+/** An architecture ARG's value per leg, in the spelling of its default. */
+export const ARCH_VALUES: Record<string, Record<string, string>> = {
   amd64: { amd64: 'amd64', arm64: 'arm64' },
   x86_64: { amd64: 'x86_64', arm64: 'aarch64' },
   x64: { amd64: 'x64', arm64: 'arm64' },

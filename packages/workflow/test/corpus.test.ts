@@ -320,6 +320,32 @@ const CASES: readonly CorpusCase[] = [
     ],
     bad: [],
   },
+  {
+    // A builder stage pins ARG TARGETARCH=amd64: the arm64 leg gets TARGETARCH=arm64 too.
+    repo: 'azurefile-csi-driver',
+    findings: {
+      'azurefileplugin linux/amd64': [],
+      'azurefileplugin linux/arm64': [],
+      'azurefileplugin windows/amd64:ltsc2019': [],
+      'azurefileplugin windows/amd64:ltsc2022': [],
+      'azurefileplugin windows/amd64:ltsc2025': [],
+    },
+    leftOut: [],
+    warnings: [
+      'prepare: make azurefile ARCH=$TARGETARCH (linux); make azurefile-windows ARCH=$TARGETARCH (windows) writes them',
+    ],
+    bad: [
+      // ARCH alone: azcopy is still downloaded for amd64.
+      [
+        {
+          platform: 'linux/arm64',
+          dockerfile: 'pkg/azurefileplugin/Dockerfile',
+          buildArgs: { ARCH: 'arm64' },
+        },
+        ['XP026'],
+      ],
+    ],
+  },
 ];
 
 function copy(repo: string): string {

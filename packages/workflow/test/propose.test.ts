@@ -251,6 +251,22 @@ describe('checkLeg', () => {
       undefined,
       ['XP001'],
     ],
+    [
+      // kubernetes-sigs/azurefile-csi-driver pkg/azurefileplugin/Dockerfile: a builder stage
+      // downloads azcopy_linux_${TARGETARCH}, and its default keeps it amd64 on arm64.
+      'ARG TARGETARCH=amd64 in a builder stage, on linux/arm64',
+      'FROM debian:bookworm AS builder\nARG TARGETARCH=amd64\nRUN curl -Lo /azcopy.tgz https://example.com/azcopy_linux_${TARGETARCH}.tar.gz\nFROM debian:bookworm\nCOPY --from=builder /azcopy.tgz /\n',
+      'linux/arm64',
+      { TARGETARCH: 'arm64' },
+      [],
+    ],
+    [
+      'ARG ARCH=x86_64 keeps its spelling: aarch64',
+      'FROM debian:bookworm\nARG ARCH=x86_64\nRUN curl -Lo /tool https://example.com/tool-${ARCH}\n',
+      'linux/arm64',
+      { ARCH: 'aarch64' },
+      [],
+    ],
   ])('%s', async (_what, body, platform, fixedBy, rules) => {
     const file = parseDockerfile({ file: 'Dockerfile.windows', text: body });
     const checked = await checkLeg(file, { platform, buildOn: 'linux' }, dir);
