@@ -110,7 +110,7 @@ function plan(
     return planStages(parsed, {
       platform,
       buildPlatform: platform.os === 'windows' ? LINUX : platform,
-      buildArgs,
+      buildArgs: { ...impliedPlatformArgs(parsed, platform), ...buildArgs },
       ...(target ? { target } : {}),
     });
   } catch {
@@ -118,6 +118,26 @@ function plan(
     // other one) does not build it.
     return undefined;
   }
+}
+
+/**
+ * Global ARGs without a default that stand for the leg's platform, with its values:
+ * azure-container-networking's cni/Dockerfile has `ARG ARCH` and `ARG OS`, `FROM
+ * --platform=linux/${ARCH}` and `RUN GOOS=$OS go build`, and its Makefile passes both per
+ * platform. Without them the file builds for no platform at all.
+ */
+export function impliedPlatformArgs(
+  parsed: ParsedDockerfile,
+  platform: Platform,
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const a of parsed.globalArgs) {
+    if (a.defaultValue !== null && a.defaultValue !== '') continue;
+    if (/^(ARCH|GOARCH|TARGET_ARCH|ARCHITECTURE)$/i.test(a.name))
+      out[a.name] = platform.architecture;
+    else if (/^(OS|GOOS|TARGET_OS)$/i.test(a.name)) out[a.name] = platform.os;
+  }
+  return out;
 }
 
 /** Only the stages (and their base images) that build for `os`. */
@@ -357,6 +377,16 @@ export function proposeFromDockerfile(
     platforms.push(...windowsLegs(parsed, first, why, target, notes));
   }
 
+  // The legs say what the plan assumed (ARG OS and ARG ARCH without a default).
+  platforms.forEach((leg, i) => {
+    const implied = impliedPlatformArgs(parsed, parsePlatform(leg.platform));
+    const missing = Object.entries(implied).filter(([k]) => !Object.hasOwn(leg.buildArgs ?? {}, k));
+    if (missing.length)
+      platforms[i] = {
+        ...leg,
+        buildArgs: { ...Object.fromEntries(missing), ...(leg.buildArgs ?? {}) },
+      };
+  });
   const port = exposedPort(
     parsed,
     platforms[0]?.platform.startsWith('linux') ? linux : (whole ?? linux),

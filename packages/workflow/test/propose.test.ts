@@ -176,6 +176,20 @@ describe('proposeFromDockerfile by content and name', () => {
       everyRelease('BASE_TAG', ['1809', 'ltsc2022', 'ltsc2025']),
     ],
     [
+      // Azure/azure-container-networking cni/Dockerfile: ARG ARCH and ARG OS without a
+      // default stand for the platform (the Makefile passes both); a final stage per OS.
+      "ARG ARCH and ARG OS without a default are the leg's",
+      'Dockerfile',
+      'ARG ARCH\nARG OS\nFROM --platform=linux/${ARCH} golang:1.26 AS go\nFROM go AS build\nARG OS\nRUN GOOS=$OS go build -o /bin/app .\nFROM gcr.io/distroless/static AS linux\nCOPY --from=build /bin/app /app\nFROM --platform=windows/${ARCH} mcr.microsoft.com/windows/nanoserver:ltsc2022 AS windows\nCOPY --from=build /bin/app /app.exe\n',
+      [
+        {
+          platform: 'windows/amd64:ltsc2022',
+          buildOn: 'linux',
+          buildArgs: { ARCH: 'amd64', OS: 'windows' },
+        },
+      ],
+    ],
+    [
       'an ARG that does not reach FROM picks no release',
       'Dockerfile',
       'ARG VERSION\nFROM mcr.microsoft.com/windows/nanoserver:ltsc2025\nLABEL v=$VERSION\n',
