@@ -156,6 +156,9 @@ export function guessContext(dir: string, file: string, parsed: ParsedDockerfile
     candidates.push(d);
     if (d === '.') break;
   }
+  // `COPY . .` alone says nothing about where the context is; the paths RUN reads from the
+  // copy do (azure-container-networking's cni/Dockerfile: `go build ./cni/network/plugin`).
+  if (!sources.some((s) => s !== '.')) sources.push(...runPaths(parsed));
   if (!sources.length)
     return DOCKER_FOLDERS.test(path.posix.basename(own)) && candidates.length > 1
       ? candidates[1]!
@@ -191,6 +194,33 @@ export function guessContext(dir: string, file: string, parsed: ParsedDockerfile
       best = path.posix.dirname(best);
   }
   return best;
+}
+
+/**
+ * Relative paths with a folder (`cni/network/plugin/main.go`, `./cns/sidecar`) in the RUN
+ * lines of stages that copy the whole context: what the build reads from it.
+ */
+function runPaths(parsed: ParsedDockerfile): string[] {
+  const out: string[] = [];
+  for (const stage of parsed.stages) {
+    const copiesAll = stage.instructions.some(
+      (i) =>
+        (i.keyword === 'COPY' || i.keyword === 'ADD') &&
+        !i.flags.some((f) => f.name === 'from') &&
+        (i.json ?? i.args.trim().split(/\s+/))[0]?.replace(/^\.\/?$/, '.') === '.',
+    );
+    if (!copiesAll) continue;
+    for (const i of stage.instructions) {
+      if (i.keyword !== 'RUN') continue;
+      for (const word of i.args.split(/[\s"'=;&|()]+/)) {
+        // A glob (`cns/service/*.go`) counts by its folder.
+        const literal = word.replace(/\/[^/]*\*[^/]*$/, '');
+        if (/^(\.\/)?[\w.-]+(\/[\w.-]+)+\/?$/.test(literal) && !literal.startsWith('..'))
+          out.push(literal.replace(/^\.\//, '').replace(/\/$/, ''));
+      }
+    }
+  }
+  return out;
 }
 
 /** Folders named for a platform: windows/, linux/, ltsc2022/, amd64/. */

@@ -346,6 +346,22 @@ const CASES: readonly CorpusCase[] = [
       ],
     ],
   },
+  {
+    // ARG ARCH and ARG OS without a default, a final stage per OS, COPY . . from the root
+    // (the context told by the paths RUN builds).
+    repo: 'azure-container-networking',
+    findings: {
+      'cni linux/amd64': [],
+      'cni linux/arm64': [],
+      'cni windows/amd64:ltsc2022': [],
+      'cns linux/amd64': [],
+      'cns linux/arm64': [],
+      'cns windows/amd64:ltsc2022': [],
+    },
+    leftOut: [],
+    warnings: ['found 2 images (cni, cns)'],
+    bad: [],
+  },
 ];
 
 function copy(repo: string): string {
