@@ -124,7 +124,7 @@ export function findDockerfiles(dir: string): string[] {
 
 /** Folders that hold Dockerfiles built with the repository root as context. */
 export const DOCKER_FOLDERS =
-  /^(\.?docker|dockerfiles?|build|package|packaging|ci|images?|containers?|deploy|release)$/i;
+  /^(\.?docker|dockerfiles?|build|package|packaging|ci|images?|containers?|deploy|deployments?|release)$/i;
 
 /**
  * The build context of `file` (both from the repository root): the folder, from the

@@ -326,6 +326,24 @@ describe('grouping Dockerfiles into images', () => {
       ],
       ['eng/docker-tools/Dockerfile.syft'],
     ],
+    [
+      // kubernetes-sigs/sig-storage-local-static-provisioner: deployment/docker/ holds the
+      // repository's own image, named after the repository.
+      'a deployment/docker/ folder names no image',
+      [
+        'cmd/node-cleanup/Dockerfile',
+        'deployment/docker/Dockerfile',
+        'deployment/docker/Dockerfile.Windows',
+      ],
+      [
+        { name: 'node-cleanup', files: ['cmd/node-cleanup/Dockerfile'] },
+        {
+          name: 'repo',
+          files: ['deployment/docker/Dockerfile', 'deployment/docker/Dockerfile.Windows'],
+        },
+      ],
+      [],
+    ],
   ])('%s', (_what, files, images, secondary) => {
     expect(groupImages(files, 'repo')).toEqual({ images, secondary });
   });
