@@ -11,12 +11,13 @@
  * owner/xplat@vX.Y.Z`).
  */
 import { Document } from 'yaml';
-import type { ActionSource } from './config.js';
+import type { ActionSource, RegistryLogin } from './config.js';
 import {
   ATTEST_PERMISSIONS,
   attestSteps,
   legArtifactName,
   legArtifactPattern,
+  loginStep,
   render,
   uploadLegResultStep,
   xplatUses,
@@ -55,6 +56,23 @@ export function generateReusableWorkflow(options: ReusableOptions = {}): string 
   const pin = options.pinActions ?? false;
   const tags = DEFAULT_TAGS.map(parseTagTemplate);
   const live = "inputs.push && github.event_name != 'pull_request'";
+  // The caller's registry and credentials, the same in every job that logs in.
+  const login: RegistryLogin = {
+    host: '${{ needs.plan.outputs.registry }}',
+    username: '${{ secrets.registry-username || github.actor }}',
+    password: '${{ secrets.registry-password || secrets.GITHUB_TOKEN }}',
+    githubToken: true,
+  };
+  // The smoke settings, the same for the build job's smoke test and the smoke job's.
+  const probes = {
+    port: '${{ inputs.smoke-port }}',
+    path: '${{ inputs.smoke-path }}',
+    'expect-status': '${{ inputs.smoke-expect-status }}',
+    'expect-body': '${{ inputs.smoke-expect-body }}',
+    'expect-log': '${{ inputs.smoke-expect-log }}',
+    command: '${{ inputs.smoke-command }}',
+    timeout: '${{ inputs.smoke-timeout }}',
+  };
 
   const workflow = {
     name: 'xplat (reusable)',
@@ -220,16 +238,7 @@ export function generateReusableWorkflow(options: ReusableOptions = {}): string 
         },
         steps: [
           { uses: thirdPartyUses('checkout', pin), with: { 'persist-credentials': false } },
-          {
-            name: 'Log in to ${{ needs.plan.outputs.registry }}',
-            if: live,
-            uses: thirdPartyUses('login', pin),
-            with: {
-              registry: '${{ needs.plan.outputs.registry }}',
-              username: '${{ secrets.registry-username || github.actor }}',
-              password: '${{ secrets.registry-password || secrets.GITHUB_TOKEN }}',
-            },
-          },
+          loginStep(login, pin, live),
           {
             name: 'Set up the builder',
             id: 'builder',
@@ -259,13 +268,7 @@ export function generateReusableWorkflow(options: ReusableOptions = {}): string 
             with: {
               image: '${{ steps.build.outputs.ref }}',
               platform: '${{ matrix.platform }}',
-              port: '${{ inputs.smoke-port }}',
-              path: '${{ inputs.smoke-path }}',
-              'expect-status': '${{ inputs.smoke-expect-status }}',
-              'expect-body': '${{ inputs.smoke-expect-body }}',
-              'expect-log': '${{ inputs.smoke-expect-log }}',
-              command: '${{ inputs.smoke-command }}',
-              timeout: '${{ inputs.smoke-timeout }}',
+              ...probes,
               skip: '${{ matrix.smoke-skip }}',
               'result-file': '${{ steps.build.outputs.result-file }}',
             },
@@ -300,28 +303,14 @@ export function generateReusableWorkflow(options: ReusableOptions = {}): string 
               path: '${{ runner.temp }}/xplat-leg',
             },
           },
-          {
-            name: 'Log in to ${{ needs.plan.outputs.registry }}',
-            uses: thirdPartyUses('login', pin),
-            with: {
-              registry: '${{ needs.plan.outputs.registry }}',
-              username: '${{ secrets.registry-username || github.actor }}',
-              password: '${{ secrets.registry-password || secrets.GITHUB_TOKEN }}',
-            },
-          },
+          loginStep(login, pin),
           {
             name: 'Smoke-test ${{ matrix.platform }}',
             id: 'smoke',
             uses: xplatUses(source, 'smoke-test'),
             with: {
               platform: '${{ matrix.platform }}',
-              port: '${{ inputs.smoke-port }}',
-              path: '${{ inputs.smoke-path }}',
-              'expect-status': '${{ inputs.smoke-expect-status }}',
-              'expect-body': '${{ inputs.smoke-expect-body }}',
-              'expect-log': '${{ inputs.smoke-expect-log }}',
-              command: '${{ inputs.smoke-command }}',
-              timeout: '${{ inputs.smoke-timeout }}',
+              ...probes,
               'result-file': '${{ runner.temp }}/xplat-leg/${{ matrix.pair }}.json',
             },
           },
@@ -392,17 +381,7 @@ export function generateReusableWorkflow(options: ReusableOptions = {}): string 
           ...attestSteps({
             pin,
             subject: '${{ needs.plan.outputs.subject }}',
-            logins: [
-              {
-                name: 'Log in to ${{ needs.plan.outputs.registry }}',
-                uses: thirdPartyUses('login', pin),
-                with: {
-                  registry: '${{ needs.plan.outputs.registry }}',
-                  username: '${{ secrets.registry-username || github.actor }}',
-                  password: '${{ secrets.registry-password || secrets.GITHUB_TOKEN }}',
-                },
-              },
-            ],
+            logins: [loginStep(login, pin)],
             if: 'inputs.attest',
           }),
         ],
