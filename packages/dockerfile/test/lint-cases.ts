@@ -1320,6 +1320,20 @@ export const LINT_CASES: Record<string, Case[]> = {
       expected: [],
     },
     {
+      // The same file once xplat.yml has a prepare: step that runs make before the build.
+      name: 'a leg with prepare: steps: a warning, the steps must write it',
+      lines: [
+        'FROM gcr.io/distroless/static:latest',
+        'ARG binary=./bin/csi-node-driver-registrar',
+        'COPY ${binary} csi-node-driver-registrar',
+      ],
+      options: { prepared: true },
+      files: { 'go.mod': 'module x\n' },
+      expected: [[3, 'warning']],
+      message:
+        /^COPY source "\.\/bin\/csi-node-driver-registrar" \(\$\{binary\}\) is not in the build context yet: the prepare: steps in xplat\.yml must write it before the build, or it fails here$/,
+    },
+    {
       name: 'no context given: nothing to check (passes)',
       lines: ['FROM alpine:3.20', 'COPY bin/app /app'],
       expected: [],
