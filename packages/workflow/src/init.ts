@@ -253,8 +253,8 @@ export async function proposeInit(request: InitRequest): Promise<InitProposal> {
     if (!image.missing.length) continue;
     const where = [...new Set(image.missing.map((m) => `${m.path} (${m.file}:${m.line})`))];
     const fix = image.prepare?.steps.length
-      ? `prepare: ${image.prepare.steps.map((s) => `${s.run}${s.os ? ` (${s.os})` : ''}`).join('; ')} writes them (commented in xplat.yml)`
-      : 'add prepare: steps that write them';
+      ? `prepare: ${image.prepare.steps.map((s) => `${s.run}${s.os ? ` (${s.os})` : ''}`).join('; ')} writes them: check it builds for each platform`
+      : 'the prepare: step in xplat.yml fails until you replace it with the commands that write them';
     warnings.push(
       `${images.length > 1 ? `${image.name}: ` : ''}the build COPYs ${where.length === 1 ? 'a file' : `${where.length} files`} not in the repository (built before docker build?): ${where.join(', ')}; ${fix}`,
     );

@@ -152,7 +152,10 @@ const CASES: readonly CorpusCase[] = [
       'heroku linux/arm64': [],
     },
     leftOut: [],
-    warnings: ['found 3 images (drone-docker, ecr, heroku)', 'add prepare: steps that write them'],
+    warnings: [
+      'found 3 images (drone-docker, ecr, heroku)',
+      'the prepare: step in xplat.yml fails until you replace it',
+    ],
     bad: [
       // Its Server Core stage runs PowerShell: BuildKit on Linux cannot.
       [
