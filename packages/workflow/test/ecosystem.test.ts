@@ -73,7 +73,7 @@ function usesOf(text: string): { uses: string; comment: string | undefined }[] {
 
 /** Problems of one `uses:` against the action table; xplat's own actions and local ones pass. */
 function tableProblem(uses: string, comment: string | undefined): string | undefined {
-  if (uses.startsWith('./')) return undefined;
+  if (uses.startsWith('./') || uses.startsWith('$/')) return undefined;
   if (/^[\w.-]+\/xplat\/(actions\/[\w-]+|\.github\/workflows\/xplat-reusable\.yml)@/.test(uses))
     return undefined;
   const at = uses.indexOf('@');

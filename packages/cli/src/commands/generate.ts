@@ -36,7 +36,9 @@ generate and is not drift for --check; an older version or any other edit is.
   --schema         the JSON schema of xplat.yml, for editors
   --uses REF       where xplat's actions come from (OWNER/xplat@vX.Y.Z, or ./actions): for
                    a fork or a mirror; for the workflow it overrides xplat.yml's
-                   xplat: { uses: } (default xplat-dev/xplat@v1)
+                   xplat: { uses: } (default xplat-dev/xplat@v1); the reusable workflow
+                   takes them from its own repository and commit ($/actions/...) unless
+                   given (GitHub Enterprise Server has no $/)
   --pin-actions    pin third-party actions by commit SHA (reusable workflow)`;
 
 export const generateCommand: Command = {
