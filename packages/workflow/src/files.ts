@@ -23,6 +23,7 @@ import { formatJson } from './json.js';
 import { generateReusableWorkflow, parseUses, REUSABLE_WORKFLOW_FILE } from './reusable.js';
 import { generateStarterWorkflow, STARTER_WORKFLOW_FILE } from './starter.js';
 import { configJsonSchema } from './schema.js';
+import type { XplatRelease } from './xplat-release.js';
 
 export const WORKFLOW_FILE = '.github/workflows/xplat.yml';
 export const SCHEMA_FILE = 'xplat.schema.json';
@@ -42,6 +43,8 @@ export interface GenerateRequest {
    */
   readonly uses?: string;
   readonly pinActions?: boolean;
+  /** xplat's own release for `pin-actions: true` (default: the one this build is stamped with). */
+  readonly release?: XplatRelease | undefined;
 }
 
 export interface Rendered {
@@ -110,7 +113,10 @@ export async function renderTarget(request: GenerateRequest): Promise<Rendered> 
       const config: ResolvedConfig = request.uses
         ? { ...loaded, actions: wrapUses(() => parseUses(request.uses!)) }
         : loaded;
-      const text = generateWorkflow(config, { configPath: configFile });
+      const text = generateWorkflow(config, {
+        configPath: configFile,
+        ...('release' in request ? { release: request.release } : {}),
+      });
       return { file, absolute, ...(await keepNewer(text)), config };
     }
     case 'reusable':

@@ -33,6 +33,7 @@ import {
   XPLAT_REPOSITORY,
   type ActionPin,
 } from '../src/index.js';
+import { TEST_RELEASE } from './release-fixture.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const fixtures = path.join(here, 'fixtures');
@@ -44,7 +45,20 @@ const generated = (name: string, extra = '', pinActions?: boolean): string => {
     readFileSync(path.join(fixtures, `${name}.yml`), 'utf8') + extra,
     `${name}.yml`,
   );
-  return generateWorkflow(pinActions === undefined ? config : { ...config, pinActions });
+  // A release of the repository the fixture takes xplat's actions from (a fork's own, for
+  // a fixture that names one), so pin-actions can pin them.
+  const from = config.actions;
+  const release =
+    from.kind === 'remote'
+      ? {
+          ...TEST_RELEASE,
+          repository: from.repository,
+          version: /^v\d+\.\d+\.\d+$/.test(from.ref) ? from.ref : `${from.ref}.0.0`,
+        }
+      : TEST_RELEASE;
+  return generateWorkflow(pinActions === undefined ? config : { ...config, pinActions }, {
+    release,
+  });
 };
 
 function ymlFiles(dir: string): string[] {
@@ -189,11 +203,12 @@ describe('Dependabot-safe generate', () => {
       path.join(dir, 'xplat.yml'),
       `image: ghcr.io/acme/app\nplatforms: [linux/amd64, windows/amd64:ltsc2022]\n${pin ? 'pin-actions: true\n' : ''}`,
     );
-    await writeRendered(await renderTarget({ kind: 'workflow', dir }));
+    await writeRendered(await renderTarget({ kind: 'workflow', dir, release: TEST_RELEASE }));
     const file = path.join(dir, '.github/workflows/xplat.yml');
     const edit = async (fn: (text: string) => string) =>
       writeFile(file, fn(await readFile(file, 'utf8')));
-    const check = async () => checkRendered(await renderTarget({ kind: 'workflow', dir }));
+    const check = async () =>
+      checkRendered(await renderTarget({ kind: 'workflow', dir, release: TEST_RELEASE }));
     return { dir, file, edit, check };
   };
 
@@ -205,7 +220,7 @@ describe('Dependabot-safe generate', () => {
     expect(result.diff).toBe('');
     expect(result.upToDate).toBe(true);
 
-    const rendered = await renderTarget({ kind: 'workflow', dir });
+    const rendered = await renderTarget({ kind: 'workflow', dir, release: TEST_RELEASE });
     expect(rendered.kept).toEqual([
       { repository: 'actions/checkout', generated: 'v6', kept: 'v7' },
     ]);

@@ -76,8 +76,12 @@ export const generateCommand: Command = {
       ...(values.uses ? { uses: values.uses } : {}),
       pinActions: values['pin-actions'],
     }).catch((error: unknown) => {
-      // A --uses that is not owner/repo@ref is a flag that cannot be used: exit 2.
-      throw error instanceof XplatError && error.input === 'uses' ? toUsage(error) : error;
+      // A --uses that is not owner/repo@ref is a flag that cannot be used, and pin-actions
+      // that this build cannot honour is an xplat.yml it cannot use: exit 2.
+      throw error instanceof XplatError &&
+        (error.input === 'uses' || error.input?.endsWith(': pin-actions'))
+        ? toUsage(error)
+        : error;
     });
     for (const k of rendered.kept)
       io.stdout(
