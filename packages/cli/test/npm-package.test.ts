@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { execFile } from 'node:child_process';
 import {
   cpSync,
+  existsSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -111,6 +112,19 @@ describe('npm/package.json', () => {
   });
 });
 
+/** The commit the test's release is stamped with. */
+const COMMIT = '89abcdef0123456789abcdef0123456789abcdef';
+
+/** A repository whose xplat.yml asks for every action pinned, xplat's own from `uses`. */
+function pinnedRepo(dir: string, uses: string): string {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(
+    path.join(dir, 'xplat.yml'),
+    `image: ghcr.io/acme/app\nplatforms: [linux/amd64]\npin-actions: true\nxplat: { uses: ${uses} }\n`,
+  );
+  return dir;
+}
+
 describe('the npm package, packed and installed offline', () => {
   let tmp: string;
   let env: NodeJS.ProcessEnv;
@@ -134,6 +148,8 @@ describe('the npm package, packed and installed offline', () => {
         'v1.2.3',
         '--repository',
         'octo-org/xplat',
+        '--commit',
+        COMMIT,
       ],
       repoRoot,
       env,
@@ -244,6 +260,52 @@ describe('the npm package, packed and installed offline', () => {
     const stale = await run(bin, ['generate', '--check'], repo, env);
     expect(stale.code).toBe(1);
     expect(stale.stdout + stale.stderr).toContain('ghcr.io/acme/other');
+  });
+
+  // The package is stamped with its release (pack-cli --commit), so pin-actions pins
+  // xplat's own actions to the release's commit; the unstamped dist/ cannot, and says how.
+  it("pins xplat's own actions to the commit of its release with pin-actions: true", async () => {
+    const repo = pinnedRepo(path.join(tmp, 'pinned'), 'octo-org/xplat@v1');
+    const generated = await run(bin, ['generate'], repo, env);
+    expect(generated).toMatchObject({ code: 0, stderr: '' });
+    const workflow = readFileSync(path.join(repo, '.github', 'workflows', 'xplat.yml'), 'utf8');
+    for (const action of [
+      'setup-crossplatform-builder',
+      'build-platform-image',
+      'smoke-test',
+      'fuse-manifest',
+    ])
+      expect(workflow).toContain(`uses: octo-org/xplat/actions/${action}@${COMMIT} # v1.2.3\n`);
+    expect(workflow).not.toMatch(/uses: \S+@v\d+\s*$/m);
+
+    const dev = pinnedRepo(path.join(tmp, 'dev-build'), 'octo-org/xplat@v1');
+    const refused = await run(
+      process.execPath,
+      [path.join(repoRoot, 'dist', 'cli', 'index.js'), 'generate'],
+      dev,
+      env,
+    );
+    expect(refused.code).toBe(2);
+    expect(refused.stderr.trim()).toBe(
+      'xplat generate: xplat.yml: pin-actions: this xplat is a development build and knows no release commit to pin octo-org/xplat@v1 to; set xplat: { uses: octo-org/xplat@<full commit SHA of a release> } in xplat.yml, or generate with a released xplat (npx xplat@1 generate)',
+    );
+    expect(existsSync(path.join(dev, '.github'))).toBe(false);
+  });
+
+  it('pack-cli stamps only a whole release: version, repository and a full commit', async () => {
+    const packCli = (...args: string[]) =>
+      run(
+        process.execPath,
+        [path.join(repoRoot, 'scripts', 'pack-cli.mjs'), ...args],
+        repoRoot,
+        env,
+      );
+    const alone = await packCli('--commit', COMMIT);
+    expect(alone).toMatchObject({ code: 2 });
+    expect(alone.stderr).toContain('--commit needs --version and --repository');
+    const short = await packCli('--version', 'v1.2.3', '--repository', 'a/b', '--commit', 'abc123');
+    expect(short).toMatchObject({ code: 2 });
+    expect(short.stderr).toContain('--commit "abc123" is not a full commit SHA');
   });
 
   it('pack-cli refuses a version that is not one, or of another major than users run', async () => {
