@@ -17,6 +17,7 @@ import {
   type ResolvedConfig,
 } from './config.js';
 import { keepNewerActions, type KeptAction } from './dependabot.js';
+import { keepNewerXplatPins } from './keep-newer-xplat.js';
 import { unifiedDiff } from './diff.js';
 import { generateWorkflow } from './generate.js';
 import { formatJson } from './json.js';
@@ -102,10 +103,15 @@ export async function renderTarget(request: GenerateRequest): Promise<Rendered> 
     ...(request.pinActions ? { pinActions: true } : {}),
   };
   // A newer version of an action in the committed file (Dependabot's bump) is kept.
-  const keepNewer = async (text: string): Promise<{ text: string; kept: readonly KeptAction[] }> =>
-    existsSync(absolute)
-      ? keepNewerActions(text, await readFile(absolute, 'utf8'))
-      : { text, kept: [] };
+  const keepNewer = async (
+    text: string,
+  ): Promise<{ text: string; kept: readonly KeptAction[] }> => {
+    if (!existsSync(absolute)) return { text, kept: [] };
+    const committed = await readFile(absolute, 'utf8');
+    const thirdParty = keepNewerActions(text, committed);
+    const own = keepNewerXplatPins(thirdParty.text, committed);
+    return { text: own.text, kept: [...thirdParty.kept, ...own.kept] };
+  };
   switch (request.kind) {
     case 'workflow': {
       const configFile = request.config ?? CONFIG_FILE;

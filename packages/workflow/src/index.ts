@@ -33,3 +33,4 @@ export * from './starter.js';
 export * from './tags.js';
 export * from './pin-xplat.js';
 export * from './xplat-release.js';
+export * from './keep-newer-xplat.js';

@@ -286,6 +286,30 @@ describe('Dependabot-safe generate', () => {
     expect((await tag.check()).upToDate).toBe(false);
   });
 
+  it("xplat's own pin bumped within its major is kept; another major or an older release is drift", async () => {
+    const ours = `xplat-dev/xplat/actions/fuse-manifest@${TEST_RELEASE.commit} # v1.4.2`;
+    const bump = (to: string) => async () => {
+      const s = await setup(true);
+      await s.edit((t) => t.replaceAll(ours, to));
+      return s.check();
+    };
+    const newer = `xplat-dev/xplat/actions/fuse-manifest@${'e'.repeat(40)} # v1.5.0`;
+    const kept = await bump(newer)();
+    expect(kept.diff).toBe('');
+    expect(kept.upToDate).toBe(true);
+    for (const drift of [
+      `xplat-dev/xplat/actions/fuse-manifest@${'e'.repeat(40)} # v2.0.0`,
+      `xplat-dev/xplat/actions/fuse-manifest@${'e'.repeat(40)} # v1.3.0`,
+      `xplat-dev/xplat/actions/fuse-manifest@${'e'.repeat(40)}`,
+      'xplat-dev/xplat/actions/fuse-manifest@v1',
+      `acme/xplat/actions/fuse-manifest@${'e'.repeat(40)} # v1.5.0`,
+    ])
+      expect({ drift, upToDate: (await bump(drift)()).upToDate }).toEqual({
+        drift,
+        upToDate: false,
+      });
+  });
+
   it('pairs occurrences in order, so one bumped step of several is kept where it is', () => {
     const ours =
       'a:\n  - uses: docker/metadata-action@v6\nb:\n  - uses: docker/metadata-action@v6\n';
