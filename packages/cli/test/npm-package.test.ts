@@ -112,6 +112,18 @@ describe('npm/package.json', () => {
   });
 });
 
+/**
+ * npm's stderr without its EBADENGINE warning when the Node running the tests is older
+ * than the engines the package declares (a development machine on Node 20): the package
+ * is for Node 22 and 24, and CI runs these tests on both, where npm says nothing.
+ */
+function withoutEngineWarning(stderr: string): string {
+  const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
+  const supported = major > 22 || (major === 22 && minor >= 12);
+  if (supported) return stderr;
+  return stderr.replace(/^npm warn EBADENGINE .*(\nnpm warn EBADENGINE .*)*\n?/m, '');
+}
+
 /** The commit the test's release is stamped with. */
 const COMMIT = '89abcdef0123456789abcdef0123456789abcdef';
 
@@ -169,7 +181,7 @@ describe('the npm package, packed and installed offline', () => {
       app,
       env,
     );
-    expect(install.stderr).toBe('');
+    expect(withoutEngineWarning(install.stderr)).toBe('');
     expect(install.code).toBe(0);
     installed = path.join(app, 'node_modules', 'xplat');
     bin = path.join(app, 'node_modules', '.bin', 'xplat');
