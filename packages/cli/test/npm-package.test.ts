@@ -350,15 +350,15 @@ describe('the release workflow', () => {
     .replace(/\s+/g, ' ');
 
   it('publishes after the tests, from the package folder pack-cli assembles at the tag', () => {
-    expect(job.needs).toBe('check');
+    expect(job.needs).toEqual(['guard', 'check']);
     expect(
       workflow.jobs.check.steps.some((s: { run?: string }) => s.run?.includes('.ci/run')),
     ).toBe(true);
     expect(script).toContain(
-      'node scripts/pack-cli.mjs --out "$RUNNER_TEMP/xplat-npm" --version "$TAG" --repository "$REPOSITORY"',
+      'node scripts/pack-cli.mjs --out "$RUNNER_TEMP/xplat-npm" --version "$TAG" --repository "$REPOSITORY" --commit "$COMMIT"',
     );
     expect(script).toContain('cd "$RUNNER_TEMP/xplat-npm"');
-    expect(script).toContain('npm publish --provenance --access public --tag "$dist_tag"');
+    expect(script).toContain('npm publish --provenance --access public --tag "$NPM_TAG"');
     const setupNode = job.steps.find((s: { uses?: string }) =>
       s.uses?.startsWith('actions/setup-node@'),
     );
