@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { fuse, parseFuseRequest, rawFuseInputs, renderFuseText } from '@xplat/fuse';
+import { currentRun, fuse, parseFuseRequest, rawFuseInputs, renderFuseText } from '@xplat/fuse';
 import type { Command } from '../command.js';
 import {
   asUsage,
@@ -79,6 +79,12 @@ export const fuseFlags: FlagTable = [
     help: 'a tag that may move (repeat; default latest)',
   },
   { flag: 'dry-run', input: 'dry-run', kind: 'boolean', help: 'print the index, write nothing' },
+  {
+    flag: 'allow-foreign-runs',
+    input: 'allow-foreign-runs',
+    kind: 'boolean',
+    help: 'on GitHub Actions, fuse leg results of another workflow run too',
+  },
   ...registryFlags,
   runIdFlag,
   ...projectFlags,
@@ -128,7 +134,10 @@ export const fuseCommand: Command = {
       }
     }
     const inputs = flagInputs(fuseFlags, parsed, defaults);
-    const request = await asUsage(() => parseFuseRequest(rawFuseInputs(inputs), io.cwd));
+    // In a workflow's run: step, leg results of another run are refused, as by the action.
+    const request = await asUsage(() =>
+      parseFuseRequest(rawFuseInputs(inputs), io.cwd, { run: currentRun(io.env) }),
+    );
     // A closed gate needs no extra output here: fuse() logged the gate table already.
     const result = await fuse(
       request,
