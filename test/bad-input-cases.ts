@@ -447,6 +447,8 @@ export const fuseCases: BadInputCase[] = [
 // ---- the CLI ----------------------------------------------------------------------------
 
 const YML = 'image: {REG}/app\nplatforms: [linux/amd64]\n';
+const TWO_IMAGES =
+  'platforms: [linux/amd64]\nimages:\n  - { name: a, image: {REG}/a }\n  - { name: b, image: {REG}/b }\n';
 const cli = (
   args: string[],
   error: RegExp,
@@ -655,6 +657,42 @@ export const cliCases: BadInputCase[] = [
     'xplat.yml': YML,
   }),
   cli(['run', 'extra'], /^--dir: /, { 'xplat.yml': YML }),
+  // --image with several images: a name of xplat.yml, or (build, smoke, fuse) one's repository.
+  config(
+    ['plan', '--image', 'nope'],
+    TWO_IMAGES,
+    /^--image: "nope" is not the name of an image of xplat\.yml; its images: a, b/,
+  ),
+  config(['lint', '--image', 'nope'], TWO_IMAGES, /^--image: "nope" is not the name/),
+  config(['inspect', '--image', BIG], TWO_IMAGES, /^--image: ".*… \(\d+ bytes\)" is not the name/),
+  config(
+    ['build', '--image', 'nope'],
+    TWO_IMAGES,
+    /^--image: "nope" is neither the name .* nor the repository of one; its images: a, b/,
+  ),
+  config(['build', '--image', '{REG}/c'], TWO_IMAGES, /^--image: ".*\/c" is neither the name/),
+  config(
+    ['smoke', '--image', '{REG}/c:v1'],
+    TWO_IMAGES,
+    /^--image: .* nor a reference to one's repository/,
+  ),
+  config(['smoke', '{REG}/c:v1'], TWO_IMAGES, /^IMAGE: .* nor a reference to one's repository/),
+  config(['fuse', '--image', 'nope'], TWO_IMAGES, /^--image: "nope" is neither the name/),
+  config(
+    ['fuse', '--results', 'legs'],
+    TWO_IMAGES,
+    /^--results: name the image they are for with --image NAME \(a, b\)/,
+  ),
+  config(
+    ['smoke', '--result-file', 'leg.json'],
+    TWO_IMAGES,
+    /^--result-file: names one leg result/,
+  ),
+  cli(
+    ['lint', '--image', 'a'],
+    /^--image: "a" would name an image of xplat\.yml, and there is none here/,
+    { Dockerfile: DOCKERFILE },
+  ),
 ];
 
 /** xplat.yml problems, through `xplat plan` and `xplat build` (one line: file:line:col: field). */

@@ -3,11 +3,10 @@
  * Arguments are parsed with node:util parseArgs (no dependency needed for flags).
  */
 import { errorMessage, XplatError, type Logger } from '@xplat/core';
-import { ConfigError } from '@xplat/workflow';
 import type { CliIO, Command } from './command.js';
 import { commands } from './commands/index.js';
 import { projectFlags } from './commands/common.js';
-import { nameFlag, UsageError } from './flags.js';
+import { isUsageError, nameFlag } from './flags.js';
 
 /** Exit codes of every command: 0 done, 1 it ran and found a failure, 2 unusable arguments. */
 export const EXIT_OK = 0;
@@ -60,20 +59,6 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
       io.logger.debug(error.stack);
     return isUsageError(error) ? EXIT_USAGE : EXIT_FAILED;
   }
-}
-
-/**
- * Unusable arguments: a UsageError, or node's parseArgs refusing a flag in a command that
- * calls parseArgs itself (same convention, exit 2, for every command).
- */
-function isUsageError(error: unknown): boolean {
-  if (error instanceof UsageError) return true;
-  // A broken or missing xplat.yml is a file that could not be used, whatever the command.
-  if (error instanceof ConfigError) return true;
-  if (error instanceof XplatError && (error.input === 'config' || error.input === '--config'))
-    return true;
-  const code = (error as { code?: unknown } | undefined)?.code;
-  return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS_');
 }
 
 /** Progress goes to stderr so stdout stays clean for tables and JSON. */

@@ -5,6 +5,7 @@
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { XplatError } from '@xplat/core';
+import { ConfigError } from '@xplat/workflow';
 
 export type FlagKind = 'string' | 'list' | 'boolean';
 
@@ -119,6 +120,27 @@ export function nameFlag(table: FlagTable, error: unknown): unknown {
   return renamed;
 }
 
+/**
+ * Unusable arguments (exit 2): a UsageError, a broken or missing xplat.yml, or node's
+ * parseArgs refusing a flag. Commands that report each image on its own ask it too.
+ */
+export function isUsageError(error: unknown): boolean {
+  if (error instanceof UsageError) return true;
+  // A broken or missing xplat.yml is a file that could not be used, whatever the command.
+  if (error instanceof ConfigError) return true;
+  if (error instanceof XplatError && (error.input === 'config' || error.input === '--config'))
+    return true;
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS_');
+}
+
+/** The flags without `flag`, as if it had not been given. */
+export function withoutFlag(parsed: ParsedFlags, flag: string): ParsedFlags {
+  const values = { ...parsed.values };
+  delete values[flag];
+  return { values, positionals: parsed.positionals };
+}
+
 /** Runs the parsing of inputs: anything it rejects is a usage error (exit 2). */
 export function asUsage<T>(fn: () => T): T {
   try {
@@ -181,6 +203,12 @@ function wrap(text: string, width: number): string[] {
 export function text(parsed: ParsedFlags, flag: string): string {
   const v = parsed.values[flag];
   return typeof v === 'string' ? v : '';
+}
+
+/** A string flag's value, undefined when absent (an empty value is a value given). */
+export function given(parsed: ParsedFlags, flag: string): string | undefined {
+  const v = parsed.values[flag];
+  return typeof v === 'string' ? v : undefined;
 }
 
 /** A list flag's values, [] when absent. */

@@ -111,3 +111,16 @@ export function commandRunId(
 export function legResultDir(projectDir: string, runId: string): string {
   return path.join(projectDir, '.xplat', 'legs', runId);
 }
+
+/**
+ * Where one image's leg results go in a run's folder: the folder itself for a one-image
+ * xplat.yml (as before `images:` existed), `<folder>/<image name>/` for a file with
+ * several, so that each image's fuse reads its own legs only.
+ */
+export function imageLegDir(
+  runDir: string,
+  config: ResolvedConfig | undefined,
+  image: ResolvedImage | undefined,
+): string {
+  return config?.several && image ? path.join(runDir, image.name) : runDir;
+}

@@ -7,6 +7,8 @@ import { SMOKE_INPUTS } from '@xplat/smoke';
 import { buildFlags } from '../src/commands/build.js';
 import { fuseFlags } from '../src/commands/fuse.js';
 import { smokeFlags } from '../src/commands/smoke.js';
+import { commands } from '../src/commands/index.js';
+import { projectFlags } from '../src/commands/common.js';
 import {
   flagHelp,
   flagInputs,
@@ -39,6 +41,44 @@ describe('flag tables', () => {
   ])('xplat %s has a flag for every input of its action, and only those', (_n, flags, inputs) => {
     const mapped = flags.flatMap((f) => (f.input ? [f.input] : []));
     expect([...mapped].filter((i) => i !== 'username').sort()).toEqual([...inputs].sort());
+  });
+
+  it.each<[string, FlagTable, string]>([
+    ['build', buildFlags, 'NAME|REPO'],
+    ['smoke', smokeFlags, 'NAME|REF'],
+    ['fuse', fuseFlags, 'NAME|REPO'],
+  ])(
+    "xplat %s --image is the action's image input, and also an image of xplat.yml by name",
+    (_n, flags, value) => {
+      const image = flags.find((f) => f.flag === 'image')!;
+      expect(image).toMatchObject({ input: 'image', kind: 'string', value });
+      expect(image.help).toMatch(
+        /^one image of xplat\.yml, by its name \(default: every image\); any other value is /,
+      );
+    },
+  );
+
+  it.each(['plan', 'lint', 'inspect'])(
+    'xplat %s --image is a name only: no action input',
+    (name) => {
+      const image = commands.find((c) => c.name === name)!.flags!.find((f) => f.flag === 'image');
+      expect(image).toEqual({
+        flag: 'image',
+        kind: 'string',
+        value: 'NAME',
+        help: expect.any(String),
+      });
+    },
+  );
+
+  it('every command that reads xplat.yml declares --dir and --config once, as projectFlags', () => {
+    for (const command of commands.filter((c) => !['init', 'run'].includes(c.name))) {
+      const rows = command.flags!.filter((f) => f.flag === 'dir' || f.flag === 'config');
+      expect({ command: command.name, rows }).toEqual({
+        command: command.name,
+        rows: [...projectFlags],
+      });
+    }
   });
 
   it.each<[string, string[], Record<string, string>, Record<string, string>]>([

@@ -4,7 +4,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { parsePlatform } from '@xplat/core';
-import { commandRunId, legResultDir, loadProject, newRunId, pickLeg } from '../src/project.js';
+import { loadConfig } from '@xplat/workflow';
+import {
+  commandRunId,
+  imageLegDir,
+  legResultDir,
+  loadProject,
+  newRunId,
+  pickLeg,
+} from '../src/project.js';
 
 let dir: string;
 let empty: string;
@@ -98,5 +106,20 @@ describe('run ids and leg result folders', () => {
 
   it('leg results live in the project, per run', () => {
     expect(legResultDir('/p', 'r1')).toBe(path.join('/p', '.xplat', 'legs', 'r1'));
+  });
+});
+
+describe('imageLegDir: each image of a file with images: in a folder of its own', () => {
+  it.each<[string, string, string]>([
+    ['image: r/app\nplatforms: [linux/amd64]\n', 'app', path.join('/p', 'run')],
+    [
+      'platforms: [linux/amd64]\nimages:\n  - { name: a, image: r/a }\n',
+      'a',
+      path.join('/p', 'run', 'a'),
+    ],
+  ])('%j: %s -> %s', (text, name, folder) => {
+    const config = loadConfig(text);
+    const image = config.images.find((i) => i.name === name);
+    expect(imageLegDir(path.join('/p', 'run'), config, image)).toBe(folder);
   });
 });

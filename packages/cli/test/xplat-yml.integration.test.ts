@@ -5,7 +5,6 @@
  * .xplat/legs/<run-id>/, never a shared temp folder. The one flag the test bed needs is
  * `--network host` for build (its engine has no bridge network for RUN steps).
  */
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -13,43 +12,11 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readLegResult } from '@xplat/core';
 import { freePort } from '@xplat/smoke';
-import type { Exec } from '../../../test/exec.js';
-import { repoRoot } from '../../../test/run-action.js';
 import { testbed, uniqueRepository } from '../../../test/testbed.js';
+import { commitAll, xplatIn } from './cli-project.js';
 
 const tb = testbed();
-const cli = path.join(repoRoot, 'dist', 'cli', 'index.js');
-
-function run(cwd: string, args: string[], env: Record<string, string> = {}): Promise<Exec> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [cli, ...args],
-      {
-        cwd,
-        env: { ...process.env, GITHUB_SHA: '', XPLAT_BUILDER: '', XPLAT_RUN_ID: '', ...env },
-        maxBuffer: 64 * 1024 * 1024,
-      },
-      (error, stdout, stderr) =>
-        resolve({
-          code: error ? (typeof error.code === 'number' ? error.code : 1) : 0,
-          stdout: String(stdout),
-          stderr: String(stderr),
-        }),
-    );
-  });
-}
-
-async function git(cwd: string, ...args: string[]): Promise<string> {
-  return new Promise((resolve, reject) =>
-    execFile(
-      'git',
-      ['-c', 'user.email=test@xplat', '-c', 'user.name=test', ...args],
-      { cwd },
-      (error, stdout) => (error ? reject(error) : resolve(String(stdout).trim())),
-    ),
-  );
-}
+const run = xplatIn;
 
 /** The service listens on a port of its own: host networking shares ports with everything else. */
 const dockerfile = (port: number): string =>
@@ -81,10 +48,7 @@ async function project(platforms: string[], image: string): Promise<{ dir: strin
       '',
     ].join('\n'),
   );
-  await git(dir, 'init', '-q', '.');
-  await git(dir, 'add', '-A');
-  await git(dir, 'commit', '-qm', 'init');
-  return { dir, sha: (await git(dir, 'rev-parse', '--short=7', 'HEAD')).slice(0, 7) };
+  return { dir, sha: await commitAll(dir) };
 }
 
 const dirs: string[] = [];
@@ -156,7 +120,7 @@ describe('xplat with xplat.yml: no flags needed', () => {
     }
     const build = await run(dir, ['build', '--help']);
     expect(build.stdout).toMatch(
-      /--image REPO +repository, e\.g\. ghcr\.io\/org\/app \(xplat\.yml: image\)/,
+      /--image NAME\|REPO +one image of xplat\.yml, by its name \(default: every image\); any\s+other value is the repository, e\.g\. ghcr\.io\/org\/app \(xplat\.yml:\s+image\)/,
     );
     expect(build.stdout).toContain('XPLAT_DOCKER');
     const top = await run(dir, ['--help']);

@@ -1,42 +1,23 @@
-import path from 'node:path';
 import { formatFinding } from '@xplat/dockerfile';
 import {
   buildOutputs,
   buildPlatformImage,
-  defaultBuildPlatform,
-  parseBuildInputs,
   prepareBuild,
-  probeHost,
   sourceFromEnv,
   sourceFromGit,
-  type BuildInputs,
+  type BuildRequest,
+  type HostFacts,
 } from '@xplat/engine';
-import { formatPlatform, renderTable } from '@xplat/core';
-import { legBuildInputs, type ResolvedImage, type ResolvedLeg } from '@xplat/workflow';
-import type { Command } from '../command.js';
-import {
-  asUsage,
-  bool,
-  flagHelp,
-  flagInputs,
-  parseFlags,
-  text,
-  UsageError,
-  type FlagTable,
-} from '../flags.js';
-import { commandRunId, pickLeg, projectImage } from '../project.js';
-import { environmentHelp, projectFlags, projectOf, runIdFlag, runResultDir } from './common.js';
-
+import { renderTable } from '@xplat/core';
+import type { CliIO, Command } from '../command.js';
+import { bool, flagHelp, text, type FlagTable } from '../flags.js';
+import { buildRequest, buildTargets, engineFacts } from './build-targets.js';
+import { environmentHelp, imageFlag, projectFlags, runIdFlag, runResultDir } from './common.js';
+import { atMostOne, contextCommand, type CommandContext } from './context.js';
+import { runPerImage, type ImageResult, type ImageTask } from './per-image.js';
 /** Every build-platform-image input (BUILD_INPUTS) as a flag, plus the CLI's own. */
 export const buildFlags: FlagTable = [
-  {
-    flag: 'image',
-    input: 'image',
-    kind: 'string',
-    value: 'REPO',
-    help: 'repository, e.g. ghcr.io/org/app',
-    fromConfig: 'image',
-  },
+  imageFlag({ value: 'REPO', help: 'the repository, e.g. ghcr.io/org/app', fromConfig: 'image' }),
   {
     flag: 'platform',
     input: 'platform',
@@ -148,7 +129,7 @@ export const buildFlags: FlagTable = [
     input: 'result-dir',
     kind: 'string',
     value: 'DIR',
-    help: 'where <platform-pair>.json goes (default DIR/.xplat/legs/RUN-ID/)',
+    help: 'where <platform-pair>.json goes (default DIR/.xplat/legs/RUN-ID/; several images: a folder NAME/ in it each)',
   },
   {
     flag: 'builder',
@@ -176,142 +157,105 @@ leaves a failed leg result. A Windows platform on a Linux engine builds with bui
 docker-container builder (its Windows stages may only copy files), pushed or kept in
 BuildKit's store (--no-push), never loaded into the engine.
 
+With several images in xplat.yml, it builds that platform for every image that lists
+it, one after the other, each image's leg result in DIR/.xplat/legs/RUN-ID/NAME/; one
+that fails stops no other, and the exit code is 1 when any failed. --image NAME builds
+that image only; --image with a repository instead builds the image of xplat.yml that
+pushes there (or, with one image or without xplat.yml, pushes to the repository given).
+
 ${flagHelp(buildFlags)}
 
 ${environmentHelp}`;
 
-export const buildCommand: Command = {
+export const buildCommand: Command = contextCommand({
   name: 'build',
   summary: 'build and push one platform image, and write its leg result',
   usage,
   flags: buildFlags,
-  async run(argv, io) {
-    const parsed = parseFlags(buildFlags, argv);
-    if (parsed.positionals.length > 1)
-      throw new UsageError(`one context only, got: ${parsed.positionals.join(' ')}`);
-    const project = await projectOf(parsed, io);
-    const env = io.env as Record<string, string>;
-    const docker = { ...(io.env.XPLAT_DOCKER ? { docker: io.env.XPLAT_DOCKER } : {}), env };
-
-    // Which xplat.yml leg: --platform's, else the engine's own platform's (probed once,
-    // and handed to the build so it is not probed again).
-    let facts: Awaited<ReturnType<typeof probeHost>> | undefined;
-    const platformFlag = text(parsed, 'platform');
-    if (!platformFlag && project.config) {
-      // Every flag is checked before the engine is asked anything (its paths come later,
-      // once the leg is known).
-      asUsage(() =>
-        parseBuildInputs(
-          flagInputs(
-            buildFlags,
-            parsed,
-            configDefaults(projectImage(project)!, undefined, project.dir),
-          ),
-          { cwd: io.cwd, env, checkPaths: false },
-        ),
-      );
-      asUsage(() => commandRunId(text(parsed, 'run-id'), io.env, 'unknown'));
-      facts = await probeHost({ ...docker, logger: io.logger });
-    }
-    const leg = asUsage(() =>
-      pickLeg(project, platformFlag || undefined, facts ? defaultBuildPlatform(facts) : undefined),
+  positionals: atMostOne('context'),
+  image: 'repository',
+  async run(ctx, io) {
+    const facts = await engineFacts(ctx, buildFlags, io);
+    const targets = buildTargets(ctx, facts);
+    const runDir = text(ctx.parsed, 'result-dir')
+      ? ''
+      : await runResultDir(ctx.parsed, io, ctx.project);
+    // Every request before the first build: a flag or path that cannot be used is exit 2
+    // with nothing built.
+    const requests = targets.map((t) =>
+      t.skipped ? undefined : buildRequest(ctx, buildFlags, io, t, runDir),
     );
-    if (project.config && !leg && !platformFlag)
-      throw new UsageError(
-        `this engine builds ${facts ? formatPlatform(defaultBuildPlatform(facts)) : 'another platform'}, which ${project.configFile} does not list; give one of ${projectImage(
-          project,
-        )!
-          .legs.map((l) => l.name)
-          .join(', ')}`,
-        '--platform',
-      );
-    const image = projectImage(project);
-    const defaults = image ? configDefaults(image, leg, project.dir) : {};
-    const inputs: BuildInputs = flagInputs(buildFlags, parsed, defaults);
-    if (parsed.positionals[0]) inputs.context = parsed.positionals[0];
-    // Another context than xplat.yml's: its own Dockerfile, unless --file says otherwise.
-    if ((parsed.positionals[0] || text(parsed, 'context')) && !text(parsed, 'file'))
-      delete inputs.file;
-    if (!inputs['result-dir']) inputs['result-dir'] = await runResultDir(parsed, io, project);
-
-    const request = asUsage(() => parseBuildInputs(inputs, { cwd: io.cwd, env }));
-    // On a runner the GITHUB_* variables say which commit; on a laptop, git does.
-    const fromEnv = sourceFromEnv(io.env);
-    const source = fromEnv.sha
-      ? fromEnv
-      : { ...(await sourceFromGit(request.context)), ...fromEnv };
-    const options = {
-      ...docker,
-      logger: io.logger,
-      cwd: io.cwd,
-      source,
-      ...(facts ? { facts } : {}),
-      onFinding: (f: Parameters<typeof formatFinding>[0]) => io.stderr(formatFinding(f)),
-    };
-
-    if (bool(parsed, 'dry-run')) {
-      const prepared = await prepareBuild(request, options);
-      const steps = [...prepared.plan.before, prepared.plan.build, ...prepared.plan.push];
-      const lines = steps.map((s) => {
-        const envText = Object.entries(s.env ?? {})
-          .map(([k, v]) => `${k}=${v} `)
-          .join('');
-        return `${envText}docker ${s.args.map(quote).join(' ')}`;
-      });
-      io.stdout(
-        bool(parsed, 'json')
-          ? JSON.stringify(
-              { builder: prepared.selection.kind, tags: prepared.tags, steps },
-              null,
-              2,
-            )
-          : [`builder: ${prepared.selection.kind} (${prepared.selection.reason})`, ...lines].join(
-              '\n',
-            ),
-      );
-      return 0;
-    }
-
-    const outcome = await buildPlatformImage(request, options);
-    const outputs = buildOutputs(outcome);
-    io.stdout(
-      bool(parsed, 'json')
-        ? JSON.stringify(outputs, null, 2)
-        : renderTable(
-            ['output', 'value'],
-            Object.entries(outputs).map(([k, v]) => [k, String(v)]),
-          ),
-    );
-    return 0;
+    const dryRun = bool(ctx.parsed, 'dry-run');
+    const tasks: ImageTask[] = targets.map((t, i) => {
+      const request = requests[i];
+      if (!request) return { image: t.image, skipped: t.skipped ?? '' };
+      return {
+        image: t.image,
+        run: async () =>
+          (dryRun ? planBuild : runBuild)(request, await buildOptions(ctx, io, request, facts)),
+      };
+    });
+    return runPerImage(tasks, io, {
+      command: 'build',
+      flags: buildFlags,
+      json: bool(ctx.parsed, 'json'),
+      several: ctx.several,
+    });
   },
-};
+});
 
-/**
- * build-platform-image's inputs from xplat.yml: the leg's, or only the top-level values
- * for a platform xplat.yml does not list. Paths in xplat.yml are from the project folder,
- * flags from the current one, so the config's are made absolute here.
- */
-function configDefaults(
-  config: ResolvedImage,
-  leg: ResolvedLeg | undefined,
-  dir: string,
-): Record<string, string> {
-  const inputs: Record<string, string> = leg
-    ? legBuildInputs(config, leg)
-    : Object.fromEntries(
-        Object.entries({
-          image: config.image,
-          context: config.context,
-          file: config.dockerfile,
-          target: config.target ?? '',
-          'tag-template': config.legTag ?? '',
-          cache: config.cache ?? '',
-        }).filter(([, v]) => v !== ''),
-      );
-  if (!leg) delete inputs.platform;
-  for (const key of ['context', 'file'] as const)
-    if (inputs[key]) inputs[key] = path.resolve(dir, inputs[key]);
-  return inputs;
+type BuildOptions = Parameters<typeof buildPlatformImage>[1] & {};
+
+/** How the build runs: this docker CLI, this commit, the engine facts probed already. */
+async function buildOptions(
+  ctx: CommandContext,
+  io: CliIO,
+  request: BuildRequest,
+  facts: HostFacts | undefined,
+): Promise<BuildOptions> {
+  // On a runner the GITHUB_* variables say which commit; on a laptop, git does.
+  const fromEnv = sourceFromEnv(io.env);
+  const source = fromEnv.sha ? fromEnv : { ...(await sourceFromGit(request.context)), ...fromEnv };
+  return {
+    ...ctx.docker,
+    logger: io.logger,
+    cwd: io.cwd,
+    source,
+    ...(facts ? { facts } : {}),
+    onFinding: (f: Parameters<typeof formatFinding>[0]) => io.stderr(formatFinding(f)),
+  };
+}
+
+/** --dry-run: the builder and the exact docker commands, nothing run. */
+async function planBuild(request: BuildRequest, options: BuildOptions): Promise<ImageResult> {
+  const prepared = await prepareBuild(request, options);
+  const steps = [...prepared.plan.before, prepared.plan.build, ...prepared.plan.push];
+  const lines = steps.map((s) => {
+    const envText = Object.entries(s.env ?? {})
+      .map(([k, v]) => `${k}=${v} `)
+      .join('');
+    return `${envText}docker ${s.args.map(quote).join(' ')}`;
+  });
+  return {
+    code: 0,
+    value: { builder: prepared.selection.kind, tags: prepared.tags, steps },
+    text: [`builder: ${prepared.selection.kind} (${prepared.selection.reason})`, ...lines].join(
+      '\n',
+    ),
+  };
+}
+
+/** The build, its push and its leg result; the outputs as the action sets them. */
+async function runBuild(request: BuildRequest, options: BuildOptions): Promise<ImageResult> {
+  const outputs = buildOutputs(await buildPlatformImage(request, options));
+  return {
+    code: 0,
+    value: outputs,
+    text: renderTable(
+      ['output', 'value'],
+      Object.entries(outputs).map(([k, v]) => [k, String(v)]),
+    ),
+  };
 }
 
 /** Quotes an argument for display only (commands always run as argument arrays). */

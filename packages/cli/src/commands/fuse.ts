@@ -1,31 +1,38 @@
 import { existsSync } from 'node:fs';
-import { currentRun, fuse, parseFuseRequest, rawFuseInputs, renderFuseText } from '@xplat/fuse';
-import type { Command } from '../command.js';
+import { XplatError } from '@xplat/core';
+import {
+  currentRun,
+  fuse,
+  parseFuseRequest,
+  rawFuseInputs,
+  renderFuseText,
+  type FuseRequest,
+} from '@xplat/fuse';
+import type { ResolvedImage } from '@xplat/workflow';
+import type { CliIO, Command } from '../command.js';
 import {
   asUsage,
   bool,
   flagHelp,
   flagInputs,
   list,
-  parseFlags,
   text,
   UsageError,
   type FlagTable,
 } from '../flags.js';
-import { projectImage } from '../project.js';
-import { projectFlags, projectOf, runIdFlag, runResultDir, shown } from './common.js';
-import { clientFromFlags, registryFlags } from './registry-flags.js';
+import { imageLegDir } from '../project.js';
+import { imageFlag, projectFlags, runIdFlag, runResultDir, shown } from './common.js';
+import { contextCommand, type CommandContext } from './context.js';
+import { runPerImage, type ImageTask } from './per-image.js';
+import { registryClients, registryFlags } from './registry-flags.js';
 
 /** Every fuse-manifest input (FUSE_INPUTS) as a flag, plus the CLI's own. */
 export const fuseFlags: FlagTable = [
-  {
-    flag: 'image',
-    input: 'image',
-    kind: 'string',
+  imageFlag({
     value: 'REPO',
-    help: 'target repository, e.g. ghcr.io/org/app',
+    help: 'the target repository, e.g. ghcr.io/org/app',
     fromConfig: 'image',
-  },
+  }),
   { flag: 'tag', input: 'tags', kind: 'list', value: 'TAG', help: 'a tag for the index (repeat)' },
   {
     flag: 'results',
@@ -101,50 +108,98 @@ than the target is refused. A platform whose leg recorded a skipped smoke test (
 smoke --skip) is fused only when --allow-untested names it, and shows as "not tested:
 <reason>".
 
+With several images in xplat.yml, each is gated on its own leg results
+(DIR/.xplat/legs/RUN-ID/NAME/) and fused into its own repository: one whose gate is
+closed stops no other, and the exit code is 1 when any failed. --image NAME fuses that
+image only; --image with a repository instead fuses the image of xplat.yml that pushes
+there (or, without xplat.yml, the repository given).
+
 ${flagHelp(fuseFlags)}`;
 
-export const fuseCommand: Command = {
+export const fuseCommand: Command = contextCommand({
   name: 'fuse',
   summary: 'gate on leg results and push one multi-platform index',
   usage,
   flags: fuseFlags,
-  async run(argv, io) {
-    const parsed = parseFlags(fuseFlags, argv);
-    if (parsed.positionals.length)
-      throw new UsageError(`unexpected argument "${parsed.positionals[0]}"`);
-    const project = await projectOf(parsed, io);
-    const defaults: Record<string, string> = { 'media-type': 'auto', 'mutable-tags': 'latest' };
-    const image = asUsage(() => projectImage(project));
-    if (image) {
-      defaults.image = image.image;
-      defaults['expected-platforms'] = image.legs.map((l) => l.name).join(',');
-      // A leg that xplat.yml says is not smoke-tested may be fused untested; only with
-      // xplat.yml's own platforms, which it is one of.
-      const untested = image.legs.filter((l) => l.smokeSkip !== undefined);
-      if (untested.length && !text(parsed, 'expected-platforms'))
-        defaults['allow-untested'] = untested.map((l) => l.name).join(',');
-      if (!list(parsed, 'results').length && !list(parsed, 'source').length) {
-        const dir = await runResultDir(parsed, io, project);
-        if (!existsSync(dir))
-          throw new UsageError(
-            `no leg results in ${shown(io, dir)}; build and smoke-test first (xplat build, xplat smoke), or give --results`,
-            'results',
-          );
-        defaults.results = dir;
-      }
-    }
-    const inputs = flagInputs(fuseFlags, parsed, defaults);
-    // In a workflow's run: step, leg results of another run are refused, as by the action.
-    const request = await asUsage(() =>
-      parseFuseRequest(rawFuseInputs(inputs), io.cwd, { run: currentRun(io.env) }),
-    );
-    // A closed gate needs no extra output here: fuse() logged the gate table already.
-    const result = await fuse(
-      request,
-      clientFromFlags(parsed, io, request.target.registry),
-      io.logger,
-    );
-    io.stdout(bool(parsed, 'json') ? JSON.stringify(result, null, 2) : renderFuseText(result));
-    return 0;
+  image: 'repository',
+  async run(ctx, io) {
+    const { parsed } = ctx;
+    const explicit = list(parsed, 'results').length > 0 || list(parsed, 'source').length > 0;
+    if (ctx.several && explicit)
+      throw new UsageError(
+        `name the image they are for with --image NAME (${ctx.images.map((i) => i.name).join(', ')}): each image is gated on its own leg results`,
+        list(parsed, 'results').length ? 'results' : 'source',
+      );
+    const runDir =
+      ctx.images.length && !explicit ? await runResultDir(parsed, io, ctx.project) : '';
+    // Every image's request first: a flag or file that cannot be used stops the command
+    // before any registry is written (exit 2).
+    const requests = [];
+    for (const image of ctx.images.length ? ctx.images : [undefined])
+      requests.push(await fuseRequest(ctx, io, image, runDir));
+    if (requests.every((r) => r.missing))
+      throw new UsageError(
+        ctx.several
+          ? `no leg results in ${shown(io, runDir)} for any image of ${ctx.project.configFile}; build and smoke-test first (xplat build, xplat smoke), or give --image NAME and --results`
+          : requests[0]!.missing!,
+        'results',
+      );
+    const clientFor = registryClients(parsed, io);
+    const tasks: ImageTask[] = requests.map(({ image, request, missing }) => ({
+      image,
+      run: async () => {
+        // Another image had leg results, this one none: its gate is closed (exit 1).
+        if (!request) throw new XplatError(missing!);
+        // A closed gate needs no extra output here: fuse() logged the gate table already.
+        const result = await fuse(request, clientFor(request.target.registry), io.logger);
+        return { code: 0, value: result, text: renderFuseText(result) };
+      },
+    }));
+    return runPerImage(tasks, io, {
+      command: 'fuse',
+      flags: fuseFlags,
+      json: bool(parsed, 'json'),
+      several: ctx.several,
+    });
   },
-};
+});
+
+/**
+ * One image's fuse request: xplat.yml's repository, expected platforms and leg results
+ * folder under the flags; `missing` when that folder does not exist (nothing built yet).
+ */
+async function fuseRequest(
+  ctx: CommandContext,
+  io: CliIO,
+  image: ResolvedImage | undefined,
+  runDir: string,
+): Promise<{ image?: ResolvedImage; request?: FuseRequest; missing?: string }> {
+  const { parsed } = ctx;
+  const defaults: Record<string, string> = { 'media-type': 'auto', 'mutable-tags': 'latest' };
+  if (image) {
+    defaults.image = image.image;
+    defaults['expected-platforms'] = image.legs.map((l) => l.name).join(',');
+    // A leg that xplat.yml says is not smoke-tested may be fused untested; only with
+    // xplat.yml's own platforms, which it is one of.
+    const untested = image.legs.filter((l) => l.smokeSkip !== undefined);
+    if (untested.length && !text(parsed, 'expected-platforms'))
+      defaults['allow-untested'] = untested.map((l) => l.name).join(',');
+    if (runDir) {
+      const dir = imageLegDir(runDir, ctx.project.config, image);
+      if (!existsSync(dir)) {
+        const build = ctx.several ? ` --image ${image.name}` : '';
+        return {
+          image,
+          missing: `no leg results in ${shown(io, dir)}; build and smoke-test first (xplat build${build}, xplat smoke${build}), or give --results`,
+        };
+      }
+      defaults.results = dir;
+    }
+  }
+  const inputs = flagInputs(fuseFlags, parsed, defaults);
+  // In a workflow's run: step, leg results of another run are refused, as by the action.
+  const request = await asUsage(() =>
+    parseFuseRequest(rawFuseInputs(inputs), io.cwd, { run: currentRun(io.env) }),
+  );
+  return { ...(image ? { image } : {}), request };
+}

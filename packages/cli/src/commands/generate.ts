@@ -1,7 +1,6 @@
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { XplatError } from '@xplat/core';
-import { toUsage, UsageError } from '../flags.js';
+import { bool, flagHelp, text, toUsage, UsageError, type FlagTable } from '../flags.js';
 import {
   allLegs,
   checkRendered,
@@ -10,6 +9,37 @@ import {
   type GenerateKind,
 } from '@xplat/workflow';
 import type { Command } from '../command.js';
+import { projectFlags, projectOptions } from './common.js';
+import { flagsCommand } from './context.js';
+
+export const generateFlags: FlagTable = [
+  ...projectFlags,
+  {
+    flag: 'output',
+    kind: 'string',
+    value: 'FILE',
+    help: 'where to write, from DIR (default .github/workflows/xplat.yml; --reusable .github/workflows/xplat-reusable.yml; --starter action-templates/xplat.yml; --schema xplat.schema.json)',
+  },
+  { flag: 'check', kind: 'boolean', help: 'compare with the committed file instead of writing it' },
+  { flag: 'reusable', kind: 'boolean', help: 'the reusable workflow (on: workflow_call) instead' },
+  {
+    flag: 'starter',
+    kind: 'boolean',
+    help: 'the starter workflow (GitHub workflow-template) instead',
+  },
+  { flag: 'schema', kind: 'boolean', help: 'the JSON schema of xplat.yml, for editors' },
+  {
+    flag: 'uses',
+    kind: 'string',
+    value: 'REF',
+    help: "where xplat's actions come from (OWNER/xplat@vX.Y.Z, or ./actions): for a fork or a mirror; for the workflow it overrides xplat.yml's xplat: { uses: } (default xplat-dev/xplat@v1); the reusable workflow takes them from its own repository and commit ($/actions/...) unless given (GitHub Enterprise Server has no $/)",
+  },
+  {
+    flag: 'pin-actions',
+    kind: 'boolean',
+    help: 'pin third-party actions by commit SHA (reusable workflow)',
+  },
+];
 
 const usage = `usage: xplat generate [--dir DIR] [--config FILE] [--output FILE] [--uses OWNER/xplat@REF] [--check]
        xplat generate --reusable [--uses OWNER/xplat@REF] [--pin-actions] [--output FILE] [--check]
@@ -25,56 +55,32 @@ A newer version of a third-party action in the committed file (as Dependabot bum
 it: actions/checkout@v6 -> @v7, or a SHA pin with its # vX.Y.Z comment) is kept by
 generate and is not drift for --check; an older version or any other edit is.
 
-  --dir DIR        the repository root (default: the current folder)
-  --config FILE    the config, from DIR (default xplat.yml)
-  --output FILE    where to write, from DIR (default .github/workflows/xplat.yml;
-                   --reusable .github/workflows/xplat-reusable.yml; --starter
-                   action-templates/xplat.yml; --schema xplat.schema.json)
-  --check          compare with the committed file instead of writing it
-  --reusable       the reusable workflow (on: workflow_call) instead
-  --starter        the starter workflow (GitHub workflow-template) instead
-  --schema         the JSON schema of xplat.yml, for editors
-  --uses REF       where xplat's actions come from (OWNER/xplat@vX.Y.Z, or ./actions): for
-                   a fork or a mirror; for the workflow it overrides xplat.yml's
-                   xplat: { uses: } (default xplat-dev/xplat@v1); the reusable workflow
-                   takes them from its own repository and commit ($/actions/...) unless
-                   given (GitHub Enterprise Server has no $/)
-  --pin-actions    pin third-party actions by commit SHA (reusable workflow)`;
+${flagHelp(generateFlags)}`;
 
-export const generateCommand: Command = {
+export const generateCommand: Command = flagsCommand({
   name: 'generate',
   summary: 'write the GitHub workflow from xplat.yml (--check: fail when stale)',
   usage,
-  async run(argv, io) {
-    const { values } = parseArgs({
-      args: argv,
-      options: {
-        dir: { type: 'string', default: '.' },
-        config: { type: 'string' },
-        output: { type: 'string' },
-        check: { type: 'boolean', default: false },
-        reusable: { type: 'boolean', default: false },
-        starter: { type: 'boolean', default: false },
-        schema: { type: 'boolean', default: false },
-        uses: { type: 'string' },
-        'pin-actions': { type: 'boolean', default: false },
-      },
-    });
-    const kinds = (['reusable', 'starter', 'schema'] as const).filter((k) => values[k]);
+  flags: generateFlags,
+  async run(parsed, io) {
+    const project = projectOptions(parsed);
+    const uses = text(parsed, 'uses');
+    const output = text(parsed, 'output');
+    const kinds = (['reusable', 'starter', 'schema'] as const).filter((k) => bool(parsed, k));
     if (kinds.length > 1)
       throw new UsageError(
         `give one of --reusable, --starter, --schema (got ${kinds.join(', ')})`,
         'generate',
       );
     const kind: GenerateKind = kinds[0] ?? 'workflow';
-    if (kind === 'schema' && values.uses) throw new UsageError('is not used by --schema', '--uses');
+    if (kind === 'schema' && uses) throw new UsageError('is not used by --schema', '--uses');
     const rendered = await renderTarget({
       kind,
-      dir: path.resolve(io.cwd, values.dir),
-      ...(values.config ? { config: values.config } : {}),
-      ...(values.output ? { output: values.output } : {}),
-      ...(values.uses ? { uses: values.uses } : {}),
-      pinActions: values['pin-actions'],
+      dir: path.resolve(io.cwd, project.dir || '.'),
+      ...(project.config ? { config: project.config } : {}),
+      ...(output ? { output } : {}),
+      ...(uses ? { uses } : {}),
+      pinActions: bool(parsed, 'pin-actions'),
     }).catch((error: unknown) => {
       // A --uses that is not owner/repo@ref is a flag that cannot be used, and pin-actions
       // that this build cannot honour is an xplat.yml it cannot use: exit 2.
@@ -87,7 +93,7 @@ export const generateCommand: Command = {
       io.stdout(
         `kept ${k.repository}@${k.kept} from the committed ${rendered.file}: newer than xplat's ${k.generated}`,
       );
-    if (values.check) {
+    if (bool(parsed, 'check')) {
       const result = await checkRendered(rendered);
       if (result.missing) {
         io.stderr(
@@ -114,4 +120,4 @@ export const generateCommand: Command = {
     io.stdout(`wrote ${rendered.file}${legs}`);
     return 0;
   },
-};
+});

@@ -1,5 +1,4 @@
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { echo, parsePlatformList } from '@xplat/core';
 import { parseRepository } from '@xplat/registry';
 import {
@@ -12,7 +11,48 @@ import {
   XPLAT_NPX,
 } from '@xplat/workflow';
 import type { Command } from '../command.js';
-import { asUsage, UsageError } from '../flags.js';
+import {
+  asUsage,
+  bool,
+  flagHelp,
+  given,
+  list,
+  text,
+  UsageError,
+  type FlagTable,
+} from '../flags.js';
+import { dirFlag } from './common.js';
+import { flagsCommand } from './context.js';
+
+export const initFlags: FlagTable = [
+  { ...dirFlag, help: 'the repository root (default: the current folder)' },
+  {
+    flag: 'dockerfile',
+    kind: 'list',
+    value: 'FILE',
+    help: 'a Dockerfile of the image, from DIR; repeat for one per OS (default: every image found at the root or below)',
+  },
+  {
+    flag: 'image',
+    kind: 'string',
+    value: 'REPO',
+    help: 'the repository to push to (default: ghcr.io/<owner>/<repo> of the GitHub remote; with several images, <owner>/<image name>)',
+  },
+  {
+    flag: 'platforms',
+    kind: 'string',
+    value: 'LIST',
+    help: 'the platforms instead of the proposal (linux/amd64,windows/amd64:ltsc2022)',
+  },
+  {
+    flag: 'port',
+    kind: 'string',
+    value: 'N',
+    help: "the port to smoke-test (default: the Dockerfile's EXPOSE)",
+  },
+  { flag: 'path', kind: 'string', value: 'P', help: 'the HTTP path to smoke-test (default /)' },
+  { flag: 'force', kind: 'boolean', help: 'overwrite existing xplat.yml and workflow' },
+];
 
 const usage = `usage: xplat init [--dir DIR] [--dockerfile FILE ...] [--image REPO] [--platforms LIST] [options]
 
@@ -27,15 +67,7 @@ repository lacks (and the make target that writes it), and write xplat.yml,
 .github/workflows/xplat.yml and a .gitignore line for .xplat/ (xplat run's state).
 Existing xplat.yml and workflow are never overwritten without --force.
 
-  --dir DIR          the repository root (default: the current folder)
-  --dockerfile FILE  a Dockerfile of the image, from DIR; repeat for one per OS
-                     (default: every image found at the root or below)
-  --image REPO       the repository to push to (default: ghcr.io/<owner>/<repo> of the
-                     GitHub remote; with several images, <owner>/<image name>)
-  --platforms LIST   the platforms instead of the proposal (linux/amd64,windows/amd64:ltsc2022)
-  --port N           the port to smoke-test (default: the Dockerfile's EXPOSE)
-  --path P           the HTTP path to smoke-test (default /)
-  --force            overwrite existing xplat.yml and workflow`;
+${flagHelp(initFlags)}`;
 
 const GITIGNORE_NOTE = {
   created: 'created .gitignore with .xplat/ (the run state of xplat run: never commit it)',
@@ -43,23 +75,21 @@ const GITIGNORE_NOTE = {
   present: '.gitignore already ignores .xplat/ (the run state of xplat run)',
 } as const;
 
-export const initCommand: Command = {
+export const initCommand: Command = flagsCommand({
   name: 'init',
   summary: 'write xplat.yml and the workflow, with platforms from the Dockerfile',
   usage,
-  async run(argv, io) {
-    const { values } = parseArgs({
-      args: argv,
-      options: {
-        dir: { type: 'string', default: '.' },
-        dockerfile: { type: 'string', multiple: true },
-        image: { type: 'string' },
-        platforms: { type: 'string' },
-        port: { type: 'string' },
-        path: { type: 'string' },
-        force: { type: 'boolean', default: false },
-      },
-    });
+  flags: initFlags,
+  async run(parsed, io) {
+    const values = {
+      dir: text(parsed, 'dir') || '.',
+      dockerfile: list(parsed, 'dockerfile'),
+      image: given(parsed, 'image'),
+      platforms: given(parsed, 'platforms'),
+      port: given(parsed, 'port'),
+      path: given(parsed, 'path'),
+      force: bool(parsed, 'force'),
+    };
     // Every flag is checked before anything is read or written: a bad one exits 2.
     let port: number | undefined;
     if (values.port !== undefined) {
@@ -119,4 +149,4 @@ export const initCommand: Command = {
     if (dependabot) io.stdout(`\n${dependabot}`);
     return 0;
   },
-};
+});

@@ -1,16 +1,18 @@
 import { inspectReference, renderInspect } from '@xplat/fuse';
 import { parseReference } from '@xplat/registry';
 import type { Command } from '../command.js';
-import { asUsage, bool, flagHelp, parseFlags, UsageError, type FlagTable } from '../flags.js';
-import { projectImage } from '../project.js';
-import { projectFlags, projectOf } from './common.js';
-import { clientFromFlags, registryFlags } from './registry-flags.js';
+import { asUsage, bool, flagHelp, UsageError, type FlagTable } from '../flags.js';
+import { imageFlag, projectFlags } from './common.js';
+import { contextCommand } from './context.js';
+import { runPerImage, type ImageTask } from './per-image.js';
+import { registryClients, registryFlags } from './registry-flags.js';
 
 export const inspectFlags: FlagTable = [
   { flag: 'raw', kind: 'boolean', help: 'print the manifest exactly as the registry returned it' },
   { flag: 'json', kind: 'boolean', help: 'print the entries as JSON' },
   ...registryFlags,
   ...projectFlags,
+  imageFlag(),
 ];
 
 const usage = `usage: xplat inspect [REF] [options]
@@ -18,33 +20,57 @@ const usage = `usage: xplat inspect [REF] [options]
 Show every platform entry of an image index with its digest and os.version (like
 docker buildx imagetools inspect, which leaves os.version out), and warn when REF is a
 single-platform image rather than an index. REF defaults to xplat.yml's image (its
-latest tag).
+latest tag): every image of xplat.yml, or the one --image names.
 
 ${flagHelp(inspectFlags)}`;
 
-export const inspectCommand: Command = {
+export const inspectCommand: Command = contextCommand({
   name: 'inspect',
   summary: 'show the platforms (with os.version) of an image index',
   usage,
   flags: inspectFlags,
-  async run(argv, io) {
-    const parsed = parseFlags(inspectFlags, argv);
-    if (parsed.positionals.length > 1)
-      throw new UsageError('give one image reference, e.g. ghcr.io/org/app:1.2.3', 'REF');
-    const project = await projectOf(parsed, io);
-    const text = parsed.positionals[0] ?? asUsage(() => projectImage(project))?.image;
-    if (!text)
+  positionals: {
+    max: 1,
+    refuse: () => new UsageError('give one image reference, e.g. ghcr.io/org/app:1.2.3', 'REF'),
+  },
+  image: 'name',
+  async run(ctx, io) {
+    const given = ctx.parsed.positionals[0];
+    if (given && ctx.imageName)
+      throw new UsageError('picks the default REF from xplat.yml; give REF or --image', '--image');
+    const refs = given
+      ? [{ image: undefined, text: given }]
+      : ctx.images.map((image) => ({ image, text: image.image }));
+    if (!refs.length)
       throw new UsageError(
         'give an image reference, e.g. ghcr.io/org/app:1.2.3 (or run where xplat.yml is)',
         'REF',
       );
-    const ref = asUsage(() => parseReference(text, 'REF'));
-    const result = await inspectReference(clientFromFlags(parsed, io, ref.registry), ref);
-    if (bool(parsed, 'raw')) io.stdout(result.raw);
-    else if (bool(parsed, 'json'))
-      io.stdout(JSON.stringify({ ...result, raw: undefined }, null, 2));
-    else io.stdout(renderInspect(result));
-    if (result.warning) io.logger.warning(result.warning);
-    return 0;
+    // Every reference is checked before the registry is asked anything.
+    const parsedRefs = refs.map((r) => ({
+      ...r,
+      ref: asUsage(() => parseReference(r.text, 'REF')),
+    }));
+    const clientFor = registryClients(ctx.parsed, io);
+    const raw = bool(ctx.parsed, 'raw');
+    const tasks: ImageTask[] = parsedRefs.map(({ image, ref }) => ({
+      image,
+      run: async () => {
+        const result = await inspectReference(clientFor(ref.registry), ref);
+        if (result.warning) io.logger.warning(result.warning);
+        // --raw wins over --json: the manifest exactly as the registry returned it.
+        return {
+          code: 0,
+          value: { ...result, raw: undefined },
+          text: raw ? result.raw : renderInspect(result),
+        };
+      },
+    }));
+    return runPerImage(tasks, io, {
+      command: 'inspect',
+      flags: inspectFlags,
+      json: bool(ctx.parsed, 'json') && !raw,
+      several: ctx.several && !given,
+    });
   },
-};
+});

@@ -17,7 +17,7 @@ import {
   type Finding,
   type LintOptions,
 } from '@xplat/dockerfile';
-import type { ResolvedLeg } from '@xplat/workflow';
+import type { ResolvedImage, ResolvedLeg } from '@xplat/workflow';
 import type { CliIO, Command } from '../command.js';
 import {
   asUsage,
@@ -25,7 +25,6 @@ import {
   flagHelp,
   list,
   nameFlag,
-  parseFlags,
   text,
   toUsage,
   UsageError,
@@ -33,7 +32,8 @@ import {
   type ParsedFlags,
 } from '../flags.js';
 import { pickLeg, projectImage, type Project } from '../project.js';
-import { projectFlags, projectOf, shown } from './common.js';
+import { imageFlag, projectFlags, shown } from './common.js';
+import { commandContext, type CommandContext, type CommandSpec } from './context.js';
 
 /** lint's flags; those that are build-platform-image inputs name them. */
 export const lintFlags: FlagTable = [
@@ -111,6 +111,7 @@ export const lintFlags: FlagTable = [
     help: 'Docker Engine version, for flags older engines reject',
   },
   ...projectFlags,
+  imageFlag(),
   {
     flag: 'json',
     kind: 'boolean',
@@ -118,12 +119,26 @@ export const lintFlags: FlagTable = [
   },
 ];
 
+const spec: CommandSpec = {
+  flags: lintFlags,
+  positionals: {
+    max: 0,
+    refuse: (given) =>
+      new UsageError(
+        `unexpected argument "${given[0]}"; pass the Dockerfile with --file and the context with --context`,
+      ),
+  },
+  image: 'name',
+};
+
 const usage = `usage: xplat lint [options]
 
 Lint a Dockerfile for each platform it is built for (the same check build-platform-image
 runs first): only the stages that platform's target reaches, each for its own OS. With
 xplat.yml and no --platform, every configured platform is linted with its own
-Dockerfile, target and build args.
+Dockerfile, target and build args: of every image of xplat.yml (each line then names its
+image), or of the one --image names. With several images, --platform lints each image
+that builds for that OS.
 
 exit codes: 0 no findings or warnings only, 1 errors found, 2 the Dockerfile or the
 arguments could not be used (a missing or unparsable file, a bad flag).
@@ -188,6 +203,8 @@ interface LintJob {
   readonly target: string;
   readonly buildArgs: Record<string, string>;
   readonly runner: string;
+  /** The image's name, when several images are linted (each line names its image). */
+  readonly image?: string;
 }
 
 export const lintCommand: Command = {
@@ -222,12 +239,8 @@ export const lintCommand: Command = {
 };
 
 async function lint(argv: string[], io: CliIO): Promise<number> {
-  const parsed = parseFlags(lintFlags, argv);
-  if (parsed.positionals.length > 0) {
-    throw new UsageError(
-      `unexpected argument "${parsed.positionals[0]}"; pass the Dockerfile with --file and the context with --context`,
-    );
-  }
+  const ctx = await commandContext(spec, argv, io);
+  const { parsed } = ctx;
   const builder = text(parsed, 'builder').trim();
   if (builder && !(BUILDER_KINDS as readonly string[]).includes(builder)) {
     throw new UsageError(
@@ -235,10 +248,9 @@ async function lint(argv: string[], io: CliIO): Promise<number> {
       'builder',
     );
   }
-  const project = await projectOf(parsed, io);
-  const jobs = asUsage(() => lintJobs(parsed, io, project));
+  const jobs = asUsage(() => lintJobs(ctx, io));
 
-  const results: { platform: string; file: string; findings: Finding[] }[] = [];
+  const results: { image?: string; platform: string; file: string; findings: Finding[] }[] = [];
   const parsedFiles = new Map<string, ReturnType<typeof parseDockerfile>>();
   for (const job of jobs) {
     const dockerfile = await asUsage(async () => {
@@ -280,6 +292,7 @@ async function lint(argv: string[], io: CliIO): Promise<number> {
       ...(text(parsed, 'engine-version') ? { engineVersion: text(parsed, 'engine-version') } : {}),
     };
     results.push({
+      ...(job.image ? { image: job.image } : {}),
       platform: formatPlatform(platform),
       file: job.shownFile,
       findings: await asUsage(() => lintDockerfile(dockerfile, options)),
@@ -304,7 +317,8 @@ async function lint(argv: string[], io: CliIO): Promise<number> {
       const e = r.findings.filter((f) => f.severity === 'error').length;
       const w = r.findings.length - e;
       // Name the file only when the platforms lint different ones.
-      const name = files.size > 1 ? `${r.platform} (${r.file})` : r.platform;
+      const where = r.image ? `${r.image} ${r.platform}` : r.platform;
+      const name = files.size > 1 ? `${where} (${r.file})` : where;
       lines.push(
         r.findings.length === 0
           ? `${name}: no findings`
@@ -319,22 +333,46 @@ async function lint(argv: string[], io: CliIO): Promise<number> {
 
 /**
  * What to lint: each --platform (or, with xplat.yml, each configured platform) with the
- * Dockerfile, context, target and build args of its xplat.yml entry; flags override.
+ * Dockerfile, context, target and build args of its xplat.yml entry; flags override. For
+ * every image --image leaves (none without xplat.yml).
  */
-function lintJobs(parsed: ParsedFlags, io: CliIO, project: Project): LintJob[] {
+function lintJobs(ctx: CommandContext, io: CliIO): LintJob[] {
+  const { parsed, project } = ctx;
+  if (!project.config) return imageLintJobs(parsed, io, project, undefined, false);
+  const jobs = ctx.images.flatMap((image) =>
+    imageLintJobs(parsed, io, project, image, ctx.several),
+  );
+  if (!jobs.length)
+    throw new XplatError(
+      `no image of ${project.configFile} builds for the OS of ${list(parsed, 'platform').join(', ')} (${ctx.images.map((i) => `${i.name}: ${i.legs.map((l) => l.name).join(', ')}`).join('; ')}); name one with --image NAME to lint it with that image's top-level values`,
+      'platform',
+    );
+  return jobs;
+}
+
+/** One image's lint jobs; with several images, a --platform of an OS it does not build is left out. */
+function imageLintJobs(
+  parsed: ParsedFlags,
+  io: CliIO,
+  project: Project,
+  config: ResolvedImage | undefined,
+  several: boolean,
+): LintJob[] {
   const platformFlags = list(parsed, 'platform');
   const flagArgs = parseBuildArgs(list(parsed, 'build-arg'), io.env);
   const wanted: { platform: Platform; leg: ResolvedLeg | undefined }[] = platformFlags.length
-    ? parsePlatformList(platformFlags.join(','), 'platform').map((platform) => ({
-        platform,
-        leg: pickLeg(project, formatPlatform(platform)) ?? sameOsLeg(project, platform),
-      }))
-    : project.config
-      ? projectImage(project)!.legs.map((leg) => ({ platform: leg.platform, leg }))
+    ? parsePlatformList(platformFlags.join(','), 'platform').flatMap((platform) => {
+        const leg = config
+          ? (pickLeg(project, formatPlatform(platform), undefined, '--platform', config) ??
+            sameOsLeg(project, platform, config))
+          : undefined;
+        return several && !leg ? [] : [{ platform, leg }];
+      })
+    : config
+      ? config.legs.map((leg) => ({ platform: leg.platform, leg }))
       : [{ platform: parsePlatformList('linux/amd64')[0]!, leg: undefined }];
 
   return wanted.map(({ platform, leg }) => {
-    const config = projectImage(project);
     const fromProject = (p: string | undefined) => (p ? path.resolve(project.dir, p) : undefined);
     const contextDir =
       (text(parsed, 'context') && path.resolve(io.cwd, text(parsed, 'context'))) ||
@@ -353,6 +391,7 @@ function lintJobs(parsed: ParsedFlags, io: CliIO, project: Project): LintJob[] {
       target: text(parsed, 'target') || leg?.target || config?.target || '',
       buildArgs: { ...(leg?.buildArgs ?? {}), ...flagArgs },
       runner,
+      ...(several && config ? { image: config.name } : {}),
     };
   });
 }
@@ -362,8 +401,12 @@ function lintJobs(parsed: ParsedFlags, io: CliIO, project: Project): LintJob[] {
  * OS family's file, context and target when every leg of that OS shares them, with the
  * build args they all share. Never the other OS's Dockerfile.
  */
-export function sameOsLeg(project: Project, platform: Platform): ResolvedLeg | undefined {
-  const legs = (projectImage(project)?.legs ?? []).filter((l) => l.platform.os === platform.os);
+export function sameOsLeg(
+  project: Project,
+  platform: Platform,
+  image: ResolvedImage | undefined = projectImage(project),
+): ResolvedLeg | undefined {
+  const legs = (image?.legs ?? []).filter((l) => l.platform.os === platform.os);
   const first = legs[0];
   if (
     !first ||

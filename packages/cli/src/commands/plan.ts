@@ -1,41 +1,48 @@
-import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { formatRunsOn } from '@xplat/core';
-import { planFromConfig, planMatrix, readConfig, renderPlan } from '@xplat/workflow';
+import { planImage, planMatrix, readConfig, renderPlan } from '@xplat/workflow';
 import type { Command } from '../command.js';
+import { bool, flagHelp, type FlagTable } from '../flags.js';
+import { imageFlag, projectFlags } from './common.js';
+import { contextCommand } from './context.js';
 
-const usage = `usage: xplat plan [--dir DIR] [--config FILE] [--json]
+export const planFlags: FlagTable = [
+  ...projectFlags,
+  imageFlag(),
+  {
+    flag: 'json',
+    kind: 'boolean',
+    help: 'the plan as JSON, with the matrix as GitHub\'s strategy.matrix takes it (several images: {"images": [...]})',
+  },
+];
+
+const usage = `usage: xplat plan [--dir DIR] [--config FILE] [--image NAME] [--json]
 
 Show what the generated workflow does for xplat.yml: one row per matrix leg (platform,
 runner, native or QEMU, the Dockerfile it builds from, smoke test, leg result artifact),
-the gate and the tags.
+the gate and the tags; for every image of xplat.yml, or the one --image names.
 
-  --dir DIR        the repository root (default: the current folder)
-  --config FILE    the config, from DIR (default xplat.yml)
-  --json           the plan as JSON, with the matrix as GitHub's strategy.matrix takes it`;
+${flagHelp(planFlags)}`;
 
-export const planCommand: Command = {
+export const planCommand: Command = contextCommand({
   name: 'plan',
   summary: 'show the build matrix of xplat.yml (a table, or --json)',
   usage,
-  async run(argv, io) {
-    const { values } = parseArgs({
-      args: argv,
-      options: {
-        dir: { type: 'string', default: '.' },
-        config: { type: 'string' },
-        json: { type: 'boolean', default: false },
-      },
-    });
-    const config = await readConfig(path.resolve(io.cwd, values.dir), values.config);
-    const plans = planFromConfig(config);
-    if (!values.json) {
+  flags: planFlags,
+  image: 'name',
+  async run(ctx, io) {
+    // plan needs xplat.yml: without one, readConfig says so (and how to write one).
+    const images = ctx.project.config
+      ? ctx.images
+      : (await readConfig(ctx.project.dir, ctx.project.configFile)).images;
+    const plans = images.map(planImage);
+    if (!bool(ctx.parsed, 'json')) {
       io.stdout(renderPlan(plans));
       return 0;
     }
-    // One image: its plan, as before images: existed; several: { images: [...] }.
+    // One image (a file without images:, or the one named): its plan, as before images:
+    // existed; several: { images: [...] }.
     const json = plans.map((plan) => ({ ...plan, matrix: planMatrix(plan) }));
-    io.stdout(JSON.stringify(config.several ? { images: json } : json[0], null, 2));
+    io.stdout(JSON.stringify(ctx.several ? { images: json } : json[0], null, 2));
     io.logger.debug(
       plans
         .flatMap((p) => p.legs.map((l) => `${p.name} ${l.platform} -> ${formatRunsOn(l.runsOn)}`))
@@ -43,4 +50,4 @@ export const planCommand: Command = {
     );
     return 0;
   },
-};
+});

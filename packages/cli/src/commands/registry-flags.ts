@@ -20,20 +20,23 @@ export const registryFlags: FlagTable = [
   { flag: 'password-stdin', kind: 'boolean', help: 'read the password from standard input' },
 ];
 
-/** `registry` is the one registry the credentials are for; sources elsewhere use config.json. */
-export function clientFromFlags(
+/**
+ * A client per target registry; sources elsewhere use config.json. The password is read
+ * once (standard input cannot be read twice), for commands that work on several images.
+ */
+export function registryClients(
   parsed: ParsedFlags,
   io: CliIO,
-  registry: string,
   logger: Logger = io.logger,
-): RegistryClient {
+): (registry: string) => RegistryClient {
   const username = text(parsed, 'username');
   let password = io.env.XPLAT_PASSWORD ?? '';
   if (bool(parsed, 'password-stdin')) password = readFileSync(0, 'utf8').replace(/\r?\n$/, '');
   if (password && !username)
     throw new XplatError('a password was given without --username', 'username');
-  return createRegistryClient({
-    logger,
-    credentials: username ? { username, password, registry } : undefined,
-  });
+  return (registry) =>
+    createRegistryClient({
+      logger,
+      credentials: username ? { username, password, registry } : undefined,
+    });
 }

@@ -1,37 +1,17 @@
-import { existsSync } from 'node:fs';
-import path from 'node:path';
-import { parsePlatform, readLegResult, type Platform } from '@xplat/core';
-import { engineHost } from '@xplat/engine';
 import {
   parseSmokeInputs,
   renderChecks,
   skipSmokeTest,
   smokeTest,
-  type SmokeInputs,
+  type SmokeRequest,
 } from '@xplat/smoke';
-import { legSmokeInputs } from '@xplat/workflow';
-import type { Command } from '../command.js';
-import {
-  asUsage,
-  bool,
-  flagHelp,
-  flagInputs,
-  parseFlags,
-  text,
-  toUsage,
-  UsageError,
-  type Flag,
-  type FlagTable,
-} from '../flags.js';
-import { pickLeg, projectImage, type Project } from '../project.js';
-import {
-  environmentHelp,
-  projectFlags,
-  projectOf,
-  runIdFlag,
-  runResultDir,
-  shown,
-} from './common.js';
+import type { CliIO, Command } from '../command.js';
+import { asUsage, bool, flagHelp, text, UsageError, type Flag, type FlagTable } from '../flags.js';
+import { environmentHelp, imageFlag, projectFlags, runIdFlag, shown } from './common.js';
+import { atMostOne, contextCommand, type CommandContext } from './context.js';
+import { imageOfReference, unknownImage } from './images.js';
+import { runPerImage, type ImageResult, type ImageTask } from './per-image.js';
+import { smokeTargets } from './smoke-targets.js';
 
 const s = (flag: string, value: string, help: string, fromConfig?: string): Flag => ({
   flag,
@@ -44,7 +24,10 @@ const s = (flag: string, value: string, help: string, fromConfig?: string): Flag
 
 /** Every smoke-test input (SMOKE_INPUTS) as a flag, plus the CLI's own. */
 export const smokeFlags: FlagTable = [
-  s('image', 'REF', "the image (or the IMAGE argument; default: this run's leg result)"),
+  imageFlag({
+    value: 'REF',
+    help: "the image reference to test, as the IMAGE argument (default: this run's leg result)",
+  }),
   s('platform', 'P', "os/arch[/variant], windows/amd64:ltsc2022 (default: the image's)"),
   s('port', 'N', 'HTTP probe on this container port', 'smoke.port'),
   s('path', 'P', 'HTTP path (default /)', 'smoke.path'),
@@ -129,61 +112,49 @@ that leg result. With --result-file and no IMAGE, the leg result's image@digest 
 pulled and tested (the image of a leg built elsewhere). --skip REASON tests nothing and
 records the reason in the leg result instead (exit 0).
 
+With several images in xplat.yml, it tests the leg result of that platform of every
+image that has one (DIR/.xplat/legs/RUN-ID/NAME/), one after the other; one that fails
+stops no other, and the exit code is 1 when any failed. --image NAME tests that image
+only (with IMAGE: that reference, with this image's smoke settings); an IMAGE or --image
+reference instead tests that image with the settings of the image of xplat.yml whose
+repository it names.
+
 ${flagHelp(smokeFlags)}
 
 ${environmentHelp}`;
 
-export const smokeCommand: Command = {
+export const smokeCommand: Command = contextCommand({
   name: 'smoke',
   summary: 'prove an image starts, answers and stops (then record it in the leg result)',
   usage,
   flags: smokeFlags,
-  async run(argv, io) {
-    const parsed = parseFlags(smokeFlags, argv);
-    if (parsed.positionals.length > 1)
-      throw new UsageError(`one image only, got: ${parsed.positionals.join(' ')}`);
-    const project = await projectOf(parsed, io);
-    const docker = io.env.XPLAT_DOCKER ? { docker: io.env.XPLAT_DOCKER } : {};
-
-    let defaults: Record<string, string> = {};
-    const image = parsed.positionals[0] ?? text(parsed, 'image');
-    if (project.config) {
-      const platformFlag = text(parsed, 'platform');
-      // The flags are checked before the engine is asked anything: refused when they
-      // fit no leg of xplat.yml (the leg's own settings are checked again once known).
-      if (!platformFlag) precheckSmokeFlags(flagInputs(smokeFlags, parsed), image, project);
-      const native = platformFlag
-        ? undefined
-        : await engineHost({ ...docker, logger: io.logger }).then((h): Platform | undefined => {
-            try {
-              return parsePlatform(`${h.os}/${h.architecture}`);
-            } catch {
-              return undefined;
-            }
-          });
-      const leg = asUsage(() => pickLeg(project, platformFlag || undefined, native));
-      if (leg) {
-        defaults = legSmokeInputs(leg);
-        // No image given: the one this run built for the leg, and its result records the
-        // verdict. A --result-file given names the image itself (the smoke library reads it).
-        if (!image && !text(parsed, 'result-file')) {
-          const file = path.join(await runResultDir(parsed, io, project), `${leg.pair}.json`);
-          defaults = { ...defaults, ...(await fromLegResult(file, io)) };
-        }
-      }
-    }
-    const inputs: SmokeInputs = flagInputs(smokeFlags, parsed, defaults);
-    if (image) inputs.image = image;
-    const request = asUsage(() => parseSmokeInputs(inputs));
-    if (request.skip !== undefined) {
-      const skipped = await skipSmokeTest(request, { logger: io.logger });
-      io.stdout(
-        bool(parsed, 'json')
-          ? JSON.stringify(skipped, null, 2)
-          : `skipped ${skipped.platform}: ${skipped.reason} (recorded in ${shown(io, skipped.resultFile)})`,
+  positionals: atMostOne('image'),
+  image: 'reference',
+  async run(ctx, io) {
+    const { parsed, project } = ctx;
+    const positional = parsed.positionals[0];
+    // IMAGE is always a reference: with several images and no --image, it picks the one
+    // whose repository it names.
+    const images =
+      positional && ctx.several && project.config
+        ? [imageOfReference(project.config, positional) ?? refuseImage(ctx, positional)]
+        : ctx.images;
+    const several = ctx.several && !positional;
+    if (several && text(parsed, 'result-file'))
+      throw new UsageError(
+        `names one leg result; with several images, name its image with --image NAME (${images.map((i) => i.name).join(', ')})`,
+        'result-file',
       );
-      return 0;
-    }
+    const targets = await smokeTargets(
+      ctx,
+      smokeFlags,
+      io,
+      images,
+      several,
+      positional ?? ctx.imageInput,
+    );
+    // Every request before the first container starts: a flag that cannot be used is exit 2.
+    const requests = targets.map((t) => t.inputs && asUsage(() => parseSmokeInputs(t.inputs!)));
 
     // Ctrl-C ends the probes; the container is still removed before the command exits.
     const controller = new AbortController();
@@ -191,62 +162,56 @@ export const smokeCommand: Command = {
     process.on('SIGINT', cancel);
     process.on('SIGTERM', cancel);
     try {
-      const report = await smokeTest(request, {
-        logger: io.logger,
-        signal: controller.signal,
-        // The table goes to stdout below, once; the log keeps only the progress.
-        logChecks: false,
-        docker,
+      const tasks: ImageTask[] = targets.map((t, i) => {
+        const request = requests[i];
+        if (t.skipped !== undefined) return { image: t.image, skipped: t.skipped };
+        if (!request) return { image: t.image, run: () => Promise.reject(t.error) };
+        return { image: t.image, run: () => runSmoke(request, ctx, io, controller.signal) };
       });
-      io.stdout(bool(parsed, 'json') ? JSON.stringify(report, null, 2) : renderChecks(report));
-      if (!report.passed) io.stderr(`xplat smoke: failed: ${report.reason}`);
-      return report.passed ? 0 : 1;
+      return await runPerImage(tasks, io, {
+        command: 'smoke',
+        flags: smokeFlags,
+        json: bool(parsed, 'json'),
+        several,
+      });
     } finally {
       process.off('SIGINT', cancel);
       process.off('SIGTERM', cancel);
     }
   },
-};
+});
 
-/** The image and result file of a built leg, or a usage error saying how to get one. */
-async function fromLegResult(file: string, io: Parameters<Command['run']>[1]) {
-  if (!existsSync(file))
-    throw new UsageError(
-      `no image given and no leg result at ${shown(io, file)}; build first (xplat build) or give IMAGE`,
-      'image',
-    );
-  const { result } = await asUsage(() => readLegResult(file));
-  if (result.failure)
-    throw new UsageError(
-      `the build of ${result.platform} failed (${shown(io, file)}): ${result.failure.reason}`,
-      'image',
-    );
-  return {
-    image: result.pushed ? `${result.image}@${result.digest}` : result.digest,
-    'result-file': file,
-  };
+/** An IMAGE that names no image of xplat.yml: a usage error listing the names. */
+function refuseImage(ctx: CommandContext, reference: string): never {
+  throw new UsageError(unknownImage(ctx.project.config!, reference, 'reference'), 'IMAGE');
 }
 
-/** Throws the first leg's error when the flags fit no leg's smoke settings. */
-function precheckSmokeFlags(
-  flags: Record<string, string>,
-  image: string | undefined,
-  project: Project,
-): void {
-  let first: unknown;
-  for (const leg of projectImage(project)?.legs ?? []) {
-    try {
-      // Placeholders for what this run's leg result gives once the leg is known.
-      parseSmokeInputs({
-        ...legSmokeInputs(leg),
-        ...flags,
-        image: image || 'localhost/placeholder',
-        'result-file': flags['result-file'] || 'placeholder.json',
-      });
-      return;
-    } catch (error) {
-      first ??= error;
-    }
+/** One smoke test, or with --skip the record of why there is none. */
+async function runSmoke(
+  request: SmokeRequest,
+  ctx: CommandContext,
+  io: CliIO,
+  signal: AbortSignal,
+): Promise<ImageResult> {
+  if (request.skip !== undefined) {
+    const skipped = await skipSmokeTest(request, { logger: io.logger });
+    return {
+      code: 0,
+      value: skipped,
+      text: `skipped ${skipped.platform}: ${skipped.reason} (recorded in ${shown(io, skipped.resultFile)})`,
+    };
   }
-  if (first !== undefined) throw toUsage(first);
+  const report = await smokeTest(request, {
+    logger: io.logger,
+    signal,
+    // The table goes to stdout, once; the log keeps only the progress.
+    logChecks: false,
+    docker: ctx.docker,
+  });
+  return {
+    code: report.passed ? 0 : 1,
+    value: report,
+    text: renderChecks(report),
+    ...(report.passed ? {} : { failure: `failed: ${report.reason}` }),
+  };
 }
