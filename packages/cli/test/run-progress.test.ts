@@ -46,4 +46,22 @@ describe('run progress', () => {
     expect(last).toContain('linux/amd64   lint   running  1.2s');
     for (const line of last.split('\n')) expect(line.length).toBeLessThan(80 + 12);
   });
+
+  it('with prepare steps the phase column is as wide as "prepare", every line aligned', () => {
+    const out = sink(false);
+    const progress = createProgress(out, ['web linux/amd64', 'web index'], () => 0, {
+      prepare: true,
+    });
+    progress.update('web linux/amd64', 'prepare', 'done', '2 steps, 1 in CI only');
+    progress.update('web linux/amd64', 'build', 'running');
+    progress.update('web index', 'fuse', 'done');
+    expect(out.writes.join('')).toBe(
+      [
+        '[   0.0s] web linux/amd64  prepare  done     2 steps, 1 in CI only',
+        '[   0.0s] web linux/amd64  build    running',
+        '[   0.0s] web index        fuse     done   ', // the state column is padded
+        '',
+      ].join('\n'),
+    );
+  });
 });

@@ -3,9 +3,15 @@
  * the test bed: its engine builds linux/amd64 natively and linux/arm64 under QEMU, smoke
  * tests both, and fuses them into the embedded registry (or --registry). The example's
  * base image comes from the test bed (BUSYBOX_IMAGE), since Docker Hub is out of reach.
+ * Its Windows platforms are built on Linux (build-on: linux), which needs buildx: the test
+ * bed has none, so they are skipped with what to install (plan tests cover the rest).
+ *
+ * Then a project of several images (`images:`), FROM scratch with the test bed's static
+ * busybox: prepare steps that write what the Dockerfile COPYs, a platform whose smoke
+ * test is skipped (fused untested), one gate and one fuse per image.
  */
 import { spawn } from 'node:child_process';
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -95,9 +101,16 @@ describe('xplat run on the example', () => {
       ['windows/amd64:ltsc2022', 'skipped'],
       ['windows/amd64:ltsc2025', 'skipped'],
     ]);
-    expect(report.legs[3]!.reason).toContain('needs a Windows engine');
-    expect(report.legs[3]!.reason).toContain('runs in CI on ubuntu-24.04');
-    expect(report.legs[4]!.reason).toContain('--engine windows/amd64:ltsc2025=');
+    // Built on Linux in CI (build-on: linux): here that needs buildx, which the test bed lacks.
+    for (const leg of report.legs.slice(2)) {
+      expect(leg.reason).toContain(
+        `${leg.platform} is built on Linux (build-on: linux) by BuildKit in a container, and docker CLI`,
+      );
+      expect(leg.reason).toContain(
+        'has no buildx plugin: install it (apt-get install docker-buildx-plugin), then docker buildx create --driver docker-container --driver-opt network=host --use',
+      );
+      expect(leg.reason).toContain('runs in CI on ubuntu-24.04');
+    }
     // Progress went to stderr; stdout is the JSON document alone.
     expect(first.stderr).toMatch(/linux\/arm64\s+smoke\s+done/);
     expect(first.stderr).toContain('embedded registry on 127.0.0.1:');
@@ -298,6 +311,10 @@ describe('xplat run: unusable flags and configs exit 2 and name what is wrong', 
       'xplat run: --keep-registry: is for the embedded registry',
     ],
     [['--build-arg', 'no-equals'], 'xplat run: --build-arg: "no-equals" is not NAME=value'],
+    [
+      ['--image', 'nope'],
+      'xplat run: --image: "nope" is not an image of xplat.yml; its images: hello-http',
+    ],
     [['--bogus'], "Unknown option '--bogus'"],
   ])('%j', async (args, message) => {
     const dir = await exampleCopy();
@@ -317,6 +334,306 @@ describe('xplat run: unusable flags and configs exit 2 and name what is wrong', 
   });
 });
 
+const busyboxOf = (arch: string) => tb.env(`XPLAT_BUSYBOX_${arch.toUpperCase()}`);
+/** The web image's port: none other of these tests listens on it. */
+const WEB_PORT = 28_081;
+
+interface ImagesReport {
+  registry: string;
+  images: ({ name: string; image: string } & Omit<Report, 'registry'>)[];
+}
+
+interface ProjectOptions {
+  /** tool's smoke test looks for a line it never prints (it fails). */
+  readonly toolFails?: boolean;
+  /** A third image whose prepare step fails. */
+  readonly broken?: boolean;
+}
+
+/**
+ * A project of several images, each FROM scratch with the test bed's static busybox:
+ *   web   its prepare step copies the busybox of the leg's TARGETARCH into bin/ and writes
+ *         the page it serves (both COPYed, neither in the repository); amd64 and arm64
+ *   tool  busybox per architecture from the context; arm64 has smoke: { skip } (untested)
+ *   broken (optional) a prepare step that fails like a missing make target
+ */
+async function imagesProject(options: ProjectOptions = {}): Promise<string> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'xplat-run-images-'));
+  scratch.push(dir);
+  await mkdir(path.join(dir, 'web'));
+  await writeFile(
+    path.join(dir, 'web', 'Dockerfile'),
+    [
+      'FROM scratch',
+      'COPY bin/busybox /bin/busybox',
+      'COPY index.html /www/index.html',
+      'USER 65534',
+      `CMD ["/bin/busybox", "sh", "-c", "/bin/busybox httpd -f -p 127.0.0.1:${WEB_PORT} -h /www & trap 'kill $!; exit 0' TERM; wait"]`,
+      '',
+    ].join('\n'),
+  );
+  for (const arch of ['amd64', 'arm64']) {
+    await mkdir(path.join(dir, 'tool', arch), { recursive: true });
+    await cp(busyboxOf(arch), path.join(dir, 'tool', arch, 'busybox'));
+  }
+  await writeFile(
+    path.join(dir, 'tool', 'Dockerfile'),
+    [
+      'FROM scratch',
+      'ARG TARGETARCH',
+      'COPY ${TARGETARCH}/busybox /bin/busybox',
+      `CMD ["/bin/busybox", "sh", "-c", "echo tool ready; trap 'exit 0' TERM; while true; do /bin/busybox sleep 1; done"]`,
+      '',
+    ].join('\n'),
+  );
+  await mkdir(path.join(dir, 'broken'));
+  await writeFile(path.join(dir, 'broken', 'Dockerfile'), 'FROM scratch\nCOPY bin/app /app\n');
+  const yml = [
+    'images:',
+    '  - name: web',
+    '    image: ghcr.io/org/web',
+    '    context: web',
+    '    prepare:',
+    '      - uses: actions/setup-go@v6',
+    '      - name: busybox and the page for the platform',
+    '        working-directory: web',
+    '        run: |',
+    '          case "$TARGETARCH" in',
+    '            amd64) src="$XPLAT_BUSYBOX_AMD64" ;;',
+    '            arm64) src="$XPLAT_BUSYBOX_ARM64" ;;',
+    '          esac',
+    '          mkdir -p bin && cp "$src" bin/busybox',
+    '          echo "$GREETING $XPLAT_PLATFORM" > index.html',
+    '        env: { GREETING: web on }',
+    '    platforms: [linux/amd64, linux/arm64]',
+    `    smoke: { port: ${WEB_PORT}, expect-body: "web on linux/(amd64|arm64)" }`,
+    '  - name: tool',
+    '    image: ghcr.io/org/tool',
+    '    context: tool',
+    '    platforms:',
+    '      - linux/amd64',
+    '      - platform: linux/arm64',
+    '        smoke: { skip: arm64 is tested on hardware }',
+    options.toolFails
+      ? '    smoke: { expect-log: never printed, timeout: 3s }'
+      : '    smoke: { expect-log: tool ready, timeout: 30s }',
+    ...(options.broken
+      ? [
+          '  - name: broken',
+          '    image: ghcr.io/org/broken',
+          '    context: broken',
+          '    prepare:',
+          '      - name: make build',
+          '        run: |',
+          `          echo "make: *** No rule to make target 'bin/app'. Stop." >&2`,
+          '          exit 2',
+          '    platforms: [linux/amd64]',
+          '    smoke: { tcp-port: 1 }',
+        ]
+      : []),
+    '',
+  ].join('\n');
+  await writeFile(path.join(dir, 'xplat.yml'), yml);
+  return dir;
+}
+
+async function indexOf(ref: string) {
+  const raw = await skopeo(['inspect', '--raw', '--tls-verify=false', `docker://${ref}`]);
+  expect(raw.stderr).toBe('');
+  return JSON.parse(raw.stdout) as {
+    manifests: { digest: string; platform: { os: string; architecture: string } }[];
+  };
+}
+
+describe('xplat run: several images (images:), each gated and fused on its own', () => {
+  let dir: string;
+  let run: Exec;
+  let report: ImagesReport;
+  const prefix = uniqueRepository('run-images');
+
+  beforeAll(async () => {
+    dir = await imagesProject();
+    run = await xplat(dir, ['--json', '--registry', `${tb.openRegistry}/${prefix}`]);
+    report = JSON.parse(run.stdout) as ImagesReport;
+  }, 240_000);
+
+  it('fuses each image into its own index; --json lists the images', () => {
+    expect(run.stderr).not.toMatch(/failed/);
+    expect(run.code).toBe(0);
+    expect(Object.keys(report)).toEqual(['registry', 'images']);
+    expect(report.registry).toBe(`${tb.openRegistry}/${prefix}`);
+    expect(report.images.map((i) => [i.name, i.image, i.ref])).toEqual([
+      ['web', 'ghcr.io/org/web', `${tb.openRegistry}/${prefix}/org/web:local`],
+      ['tool', 'ghcr.io/org/tool', `${tb.openRegistry}/${prefix}/org/tool:local`],
+    ]);
+    for (const image of report.images) {
+      expect(Object.keys(image)).toEqual(['name', 'image', 'ref', 'digest', 'legs']);
+      expect(image.digest).toMatch(/^sha256:[a-f0-9]{64}$/);
+      for (const leg of image.legs)
+        expect(leg.log).toMatch(
+          new RegExp(`^\\.xplat/runs/[\\w-]+/${image.name}/linux-(amd64|arm64)\\.log$`),
+        );
+    }
+    // The plan and the progress name the image of each leg.
+    expect(run.stderr).toMatch(/image\s+platform\s+engine\s+runs/);
+    expect(run.stderr).toMatch(/web linux\/arm64\s+prepare\s+done\s+1 step, 1 in CI only/);
+    expect(run.stderr).toMatch(/tool index\s+fuse\s+done/);
+  });
+
+  it('a platform with smoke: { skip } is fused untested, its skip recorded in its leg result', async () => {
+    const tool = report.images[1]!;
+    expect(tool.legs.map((l) => [l.platform, l.status, l.reason])).toEqual([
+      ['linux/amd64', 'passed', 'native on the local engine (linux/amd64)'],
+      ['linux/arm64', 'untested', 'not smoke-tested: arm64 is tested on hardware'],
+    ]);
+    const index = await indexOf(tool.ref!);
+    expect(index.manifests.map((m) => [m.platform.architecture, m.digest])).toEqual([
+      ['amd64', tool.legs[0]!.digest],
+      ['arm64', tool.legs[1]!.digest],
+    ]);
+    const runId = /runs\/([\w-]+)\//.exec(tool.legs[1]!.log!)![1]!;
+    const result = JSON.parse(
+      await readFile(path.join(dir, '.xplat', 'legs', runId, 'tool', 'linux-arm64.json'), 'utf8'),
+    ) as { smoke: { status: string; reason: string } };
+    expect(result.smoke).toMatchObject({
+      status: 'skipped',
+      reason: 'arm64 is tested on hardware',
+    });
+    // Skipped, so no container ran: the log says where it is recorded, nothing about probes.
+    const log = await readFile(path.join(dir, tool.legs[1]!.log!), 'utf8');
+    expect(log).toContain('Smoke test of linux/arm64 skipped: arm64 is tested on hardware');
+  });
+
+  it("web's prepare step wrote what its Dockerfile COPYs, per leg platform", async () => {
+    const web = report.images[0]!;
+    expect(web.legs.map((l) => l.status)).toEqual(['passed', 'passed']);
+    const index = await indexOf(web.ref!);
+    expect(index.manifests.map((m) => m.digest)).toEqual(web.legs.map((l) => l.digest));
+    for (const [platform, machine] of [
+      ['linux/amd64', 'x86_64'],
+      ['linux/arm64', 'aarch64'],
+    ] as const) {
+      const out = await exec(tb.docker, [
+        'run',
+        '--rm',
+        '--network',
+        'host',
+        '--platform',
+        platform,
+        '--pull',
+        'always',
+        web.ref!,
+        '/bin/busybox',
+        'sh',
+        '-c',
+        '/bin/busybox cat /www/index.html; /bin/busybox uname -m',
+      ]);
+      expect(out.stdout).toBe(`web on ${platform}\n${machine}\n`);
+    }
+    // The step's uses: sibling is listed, in the plan and in the leg's log.
+    expect(run.stderr).toContain('runs in CI only: actions/setup-go@v6');
+    const log = await readFile(path.join(dir, web.legs[1]!.log!), 'utf8');
+    expect(log).toContain(
+      'prepare step 1 (actions/setup-go@v6): runs in CI only: actions/setup-go@v6',
+    );
+    expect(log).toMatch(/prepare step 2 \(busybox and the page for the platform\): bash -e /);
+  });
+
+  it('keeps leg results per image, each fuse reading only its own', async () => {
+    const found = await exec('find', [path.join(dir, '.xplat', 'legs'), '-name', '*.json']);
+    expect(
+      found.stdout
+        .trim()
+        .split('\n')
+        .map((f) => f.split(path.sep).slice(-2).join('/'))
+        .sort(),
+    ).toEqual([
+      'tool/linux-amd64.json',
+      'tool/linux-arm64.json',
+      'web/linux-amd64.json',
+      'web/linux-arm64.json',
+    ]);
+  });
+
+  it('--image NAME runs that image alone', async () => {
+    const only = await xplat(dir, [
+      '--json',
+      '--image',
+      'tool',
+      '--registry',
+      `${tb.openRegistry}/${uniqueRepository('run-image')}`,
+    ]);
+    expect(only.code).toBe(0);
+    const again = JSON.parse(only.stdout) as ImagesReport;
+    expect(again.images.map((i) => i.name)).toEqual(['tool']);
+    expect(only.stderr).not.toContain('web linux/amd64');
+    const unknown = await xplat(dir, ['--image', 'nope']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain(
+      'xplat run: --image: "nope" is not an image of xplat.yml; its images: web, tool',
+    );
+  }, 120_000);
+});
+
+describe('xplat run: one image failing leaves the others fused', () => {
+  let dir: string;
+  let run: Exec;
+  let report: ImagesReport;
+  const prefix = uniqueRepository('run-images-fail');
+
+  beforeAll(async () => {
+    dir = await imagesProject({ toolFails: true, broken: true });
+    run = await xplat(dir, ['--json', '--registry', `${tb.openRegistry}/${prefix}`]);
+    report = JSON.parse(run.stdout) as ImagesReport;
+  }, 240_000);
+
+  it('exits 1; web is fused and reads back, tool and broken are not', async () => {
+    expect(run.code).toBe(1);
+    expect(report.images.map((i) => [i.name, i.ref === null])).toEqual([
+      ['web', false],
+      ['tool', true],
+      ['broken', true],
+    ]);
+    expect((await indexOf(report.images[0]!.ref!)).manifests).toHaveLength(2);
+    const tag = await skopeo([
+      'inspect',
+      '--raw',
+      '--tls-verify=false',
+      `docker://${tb.openRegistry}/${prefix}/org/tool:local`,
+    ]);
+    expect(tag.code).not.toBe(0);
+    expect(run.stderr).toContain(
+      'nothing was fused for tool: 1 of 2 platform(s) that ran here failed',
+    );
+  });
+
+  it("tool's failing smoke test fails its leg; its untested leg was still built", () => {
+    const tool = report.images[1]!;
+    expect(tool.legs.map((l) => [l.platform, l.status])).toEqual([
+      ['linux/amd64', 'failed'],
+      ['linux/arm64', 'untested'],
+    ]);
+    expect(tool.legs[0]!.reason).toMatch(/log|never printed/i);
+    expect(tool.legs[0]!.digest).toMatch(/^sha256:/);
+  });
+
+  it('a failing prepare step fails its leg in prepare, with its exit code and output', async () => {
+    const [leg] = report.images[2]!.legs;
+    expect(leg).toMatchObject({ platform: 'linux/amd64', status: 'failed', digest: null });
+    expect(leg!.reason).toBe(
+      "prepare step 1 (make build) exited with 2: make: *** No rule to make target 'bin/app'. Stop.",
+    );
+    const log = await readFile(path.join(dir, leg!.log!), 'utf8');
+    expect(log).toContain("make: *** No rule to make target 'bin/app'. Stop.");
+    expect(run.stderr).toContain(
+      'broken linux/amd64 failed in prepare: prepare step 1 (make build) exited with 2',
+    );
+    expect(run.stderr).toMatch(
+      /last lines of \.xplat\/runs\/[\w-]+\/broken\/linux-amd64\.log:\n(.*\n)*\s+\[\s*[\d.]+s\] make: \*\*\* No rule to make target/,
+    );
+  });
+});
+
 describe('xplat run: interrupted', () => {
   it('SIGINT mid-build stops the build, leaves no container and no registry process', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'xplat-run-sigint-'));
@@ -328,7 +645,8 @@ describe('xplat run: interrupted', () => {
     );
     await writeFile(
       path.join(dir, 'xplat.yml'),
-      'image: ghcr.io/org/slow\nplatforms: [linux/amd64]\n',
+      // A smoke setting, or the run refuses the file before building (nothing to check).
+      'image: ghcr.io/org/slow\nplatforms: [linux/amd64]\nsmoke: { tcp-port: 8080 }\n',
     );
     const child = spawn(process.execPath, [cli, 'run', '--dir', dir, ...baseArgs], {
       env: { ...process.env, GITHUB_SHA: '' },

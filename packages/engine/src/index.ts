@@ -35,12 +35,16 @@ export {
   BUILD_INPUTS,
   type BuildInputs,
   type BuildRequest,
+  checkBuildPaths,
+  checkTagTemplate,
   parseBuildInputs,
   parseKeyValues,
 } from './build/build-inputs.js';
 export { buildPlatformImage, executeBuild } from './build/build-run.js';
 export { buildOutputs, renderBuildSummary } from './build/build-summary.js';
 export { includesPlatform, nativePlatforms } from './build/builders.js';
+export type { CacheMode } from './build/cache.js';
+export { buildsWindowsOnLinux, WINDOWS_ON_LINUX_DRIVERS } from './build/windows-on-linux.js';
 export {
   refNameOf,
   type SourceContext,

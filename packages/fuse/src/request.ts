@@ -168,7 +168,7 @@ export async function parseFuseRequest(
  * project's leg (a shared results folder, a stale artifact) and never joins the index.
  * Explicit sources may live elsewhere; they are copied in.
  */
-function checkLegRepository(leg: LoadedLegResult, target: Repository): void {
+export function checkLegRepository(leg: LoadedLegResult, target: Repository): void {
   let image: Repository;
   try {
     image = parseRepository(leg.result.image, `${leg.file}: image`);

@@ -121,6 +121,8 @@ const OWNED_RUN_ARGS: Record<string, string> = {
 };
 
 const MAX_TIMEOUT_MS = 60 * 60_000;
+/** Container log lines shown when a smoke test fails (log-lines). */
+export const DEFAULT_LOG_LINES = 50;
 
 export function parseSmokeInputs(raw: SmokeInputs): SmokeRequest {
   const get = (name: SmokeInputName): string => raw[name] ?? '';
@@ -147,18 +149,11 @@ export function parseSmokeInputs(raw: SmokeInputs): SmokeRequest {
   const command = given('command') ? parseWords(get('command'), 'command') : undefined;
   const args = given('args') ? parseWords(get('args'), 'args') : undefined;
 
-  for (const name of ['path', 'method', 'headers', 'expect-status', 'expect-body'] as const) {
-    if (given(name) && port === undefined)
-      throw new XplatError(
-        'is an HTTP check and needs port (the port the service listens on)',
-        name,
-      );
-  }
-  const path = get('path').trim() || '/';
-  if (!path.startsWith('/'))
-    throw new XplatError(`"${path}" must start with "/", e.g. /healthz`, 'path');
-  if (/\s/.test(path))
-    throw new XplatError(`"${path}" must not contain whitespace; percent-encode it`, 'path');
+  requirePortForHttp(
+    (['path', 'method', 'headers', 'expect-status', 'expect-body'] as const).filter(given),
+    port,
+  );
+  const path = checkProbePath(get('path'), 'path');
 
   if (oneShot) {
     for (const name of ['port', 'tcp-port', 'stop-timeout', 'expect-graceful-stop'] as const) {
@@ -174,20 +169,7 @@ export function parseSmokeInputs(raw: SmokeInputs): SmokeRequest {
         'args',
       );
   } else {
-    // A skip runs nothing, so it needs nothing to check (xplat.yml's probes may still be given).
-    if (
-      skip === undefined &&
-      port === undefined &&
-      tcpPort === undefined &&
-      !given('expect-log') &&
-      !command
-    ) {
-      throw new XplatError(
-        'nothing to check: give port (HTTP), tcp-port, expect-log or command, or one-shot: true for an image that runs and exits',
-        'port',
-      );
-    }
-    if (command?.length === 0) throw new XplatError('is empty', 'command');
+    requireProbe({ skip, port, tcpPort, expectLog: given('expect-log'), command });
   }
   if (given('expect-output') && !command && !oneShot) {
     throw new XplatError(
@@ -202,12 +184,7 @@ export function parseSmokeInputs(raw: SmokeInputs): SmokeRequest {
     );
   }
 
-  const runArgs = parseWords(get('run-args'), 'run-args');
-  for (const arg of runArgs) {
-    const flag = arg.split('=')[0]!;
-    const why = OWNED_RUN_ARGS[flag];
-    if (why) throw new XplatError(`"${arg}" is not allowed here: ${why}`, 'run-args');
-  }
+  const runArgs = checkRunArgs(parseWords(get('run-args'), 'run-args'));
 
   const network = get('network').trim() || 'auto';
   if (!/^[A-Za-z0-9][A-Za-z0-9_.:-]*$/.test(network)) {
@@ -223,8 +200,8 @@ export function parseSmokeInputs(raw: SmokeInputs): SmokeRequest {
     );
   }
 
-  const timeoutMs = optionalDuration(get('timeout'), 'timeout');
-  const probeTimeoutMs = optionalDuration(get('probe-timeout'), 'probe-timeout');
+  const timeoutMs = smokeTimeout(get('timeout'), 'timeout');
+  const probeTimeoutMs = smokeTimeout(get('probe-timeout'), 'probe-timeout');
   if (timeoutMs !== undefined && probeTimeoutMs !== undefined && probeTimeoutMs > timeoutMs) {
     throw new XplatError(
       `${get('probe-timeout').trim()} is longer than timeout (${get('timeout').trim()}); each probe runs inside the overall timeout`,
@@ -274,11 +251,72 @@ export function parseSmokeInputs(raw: SmokeInputs): SmokeRequest {
     ...optional('resultFile', get('result-file').trim() || undefined),
     ...optional('skip', skip),
     ...optional('reportFile', get('report-file').trim() || undefined),
-    logLines: parseInteger(get('log-lines'), 'log-lines', 50, 1, 10_000),
+    logLines: parseInteger(get('log-lines'), 'log-lines', DEFAULT_LOG_LINES, 1, 10_000),
   };
 }
 
-function optionalDuration(text: string, input: string): number | undefined {
+/**
+ * The checks below hold for a request however it was made: parseSmokeInputs calls them on
+ * action inputs, `xplat run` on xplat.yml's smoke settings (naming its fields).
+ */
+
+/** HTTP checks (path, expect-status, ...) need the port they probe; `given` are their inputs. */
+export function requirePortForHttp(given: readonly string[], port: number | undefined): void {
+  if (port === undefined && given.length)
+    throw new XplatError(
+      'is an HTTP check and needs port (the port the service listens on)',
+      given[0],
+    );
+}
+
+/** The HTTP path of the probe: from the root, no whitespace; default `/`. */
+export function checkProbePath(text: string, input: string): string {
+  const path = text.trim() || '/';
+  if (!path.startsWith('/'))
+    throw new XplatError(`"${path}" must start with "/", e.g. /healthz`, input);
+  if (/\s/.test(path))
+    throw new XplatError(`"${path}" must not contain whitespace; percent-encode it`, input);
+  return path;
+}
+
+/**
+ * A service-mode smoke test must check something. A skip runs nothing, so it needs
+ * nothing to check (xplat.yml's probes may still be given).
+ */
+export function requireProbe(
+  given: {
+    readonly skip: string | undefined;
+    readonly port: number | undefined;
+    readonly tcpPort: number | undefined;
+    readonly expectLog: boolean;
+    readonly command: readonly string[] | undefined;
+  },
+  inputs: { readonly port: string; readonly command: string } = {
+    port: 'port',
+    command: 'command',
+  },
+): void {
+  const { skip, port, tcpPort, expectLog, command } = given;
+  if (skip === undefined && port === undefined && tcpPort === undefined && !expectLog && !command)
+    throw new XplatError(
+      'nothing to check: give port (HTTP), tcp-port, expect-log or command, or one-shot: true for an image that runs and exits',
+      inputs.port,
+    );
+  if (command?.length === 0) throw new XplatError('is empty', inputs.command);
+}
+
+/** docker run arguments, without the flags the smoke test sets itself. */
+export function checkRunArgs(runArgs: readonly string[], input = 'run-args'): string[] {
+  for (const arg of runArgs) {
+    const flag = arg.split('=')[0]!;
+    const why = OWNED_RUN_ARGS[flag];
+    if (why) throw new XplatError(`"${arg}" is not allowed here: ${why}`, input);
+  }
+  return [...runArgs];
+}
+
+/** A smoke timeout: unset when empty, else longer than zero and at most 60 minutes. */
+export function smokeTimeout(text: string, input: string): number | undefined {
   if (!text.trim()) return undefined;
   const ms = parseDuration(text, input, 0);
   if (ms <= 0) throw new XplatError(`"${text.trim()}" must be longer than zero`, input);

@@ -1,7 +1,12 @@
 import { describe, expect, test } from '@jest/globals';
 import { XplatError } from '@xplat/core';
 import {
+  checkProbePath,
+  checkRunArgs,
   parseSmokeInputs,
+  requirePortForHttp,
+  requireProbe,
+  smokeTimeout,
   parseStatus,
   parseWords,
   statusMatches,
@@ -186,5 +191,60 @@ describe('parsers', () => {
     ['["sh", "-c", "a b"]', ['sh', '-c', 'a b']],
   ])('words of %s', (text, words) => {
     expect(parseWords(text, 'command')).toEqual(words);
+  });
+});
+
+describe('checks shared with typed requests (xplat run names its own fields)', () => {
+  test.each<[string, () => unknown, string]>([
+    ['smoke.path', () => checkProbePath('/a b', 'smoke.path'), 'must not contain whitespace'],
+    ['smoke.path', () => checkProbePath('health', 'smoke.path'), 'must start with "/"'],
+    [
+      'smoke.run-args',
+      () => checkRunArgs(['--memory', '64m', '--rm'], 'smoke.run-args'),
+      '"--rm" is not allowed here',
+    ],
+    ['smoke.timeout', () => smokeTimeout('0s', 'smoke.timeout'), 'must be longer than zero'],
+    [
+      'smoke.expect-status',
+      () => requirePortForHttp(['smoke.expect-status'], undefined),
+      'is an HTTP check and needs port',
+    ],
+    ['smoke.timeout', () => smokeTimeout('61m', 'smoke.timeout'), 'the 60 minute limit'],
+    [
+      'smoke.port',
+      () =>
+        requireProbe(
+          {
+            skip: undefined,
+            port: undefined,
+            tcpPort: undefined,
+            expectLog: false,
+            command: undefined,
+          },
+          { port: 'smoke.port', command: 'smoke.command' },
+        ),
+      'nothing to check',
+    ],
+  ])('%s: %s', (input, check, message) => {
+    expect(check).toThrow(
+      new RegExp(`^${input.replace('.', '\\.')}: .*${message.replace(/[.*"]/g, '.')}`),
+    );
+  });
+
+  test('what they accept comes back typed', () => {
+    expect(checkProbePath('', 'smoke.path')).toBe('/');
+    expect(checkRunArgs(['--memory', '64m'])).toEqual(['--memory', '64m']);
+    expect(smokeTimeout('1500ms', 'smoke.timeout')).toBe(1500);
+    expect(smokeTimeout('', 'smoke.timeout')).toBeUndefined();
+    // A skip needs no probe.
+    expect(() =>
+      requireProbe({
+        skip: 'no runner',
+        port: undefined,
+        tcpPort: undefined,
+        expectLog: false,
+        command: undefined,
+      }),
+    ).not.toThrow();
   });
 });

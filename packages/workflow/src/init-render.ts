@@ -26,7 +26,12 @@ export interface InitOptions {
 export interface PreparePlaceholder {
   readonly missing: readonly MissingSource[];
   /** `make -C sub target VAR=$TARGETARCH` steps, one per target; empty: none found. */
-  readonly steps: readonly { readonly run: string; readonly writes: readonly string[] }[];
+  readonly steps: readonly {
+    readonly run: string;
+    readonly writes: readonly string[];
+    /** Set when the step belongs under that OS family (`windows: { prepare: … }`). */
+    readonly os?: 'linux' | 'windows';
+  }[];
 }
 
 export interface InitImage {
@@ -82,6 +87,27 @@ function placeFields(proposal: Proposal, options: InitOptions) {
       family['build-on'] = 'linux';
     if (Object.keys(family).length) families[os] = family;
   }
+  // Build args every leg shares go to the top level, those every leg of a family shares to
+  // its section (velero's BIN and PKG, from its Makefile, on all five legs).
+  const argsOf = (p: ProposedPlatform): Readonly<Record<string, string>> => p.buildArgs ?? {};
+  const sharedArgs = (list: readonly ProposedPlatform[], skip: Readonly<Record<string, string>>) =>
+    Object.fromEntries(
+      Object.entries(argsOf(list[0]!)).filter(
+        ([k, v]) => !Object.hasOwn(skip, k) && list.every((p) => argsOf(p)[k] === v),
+      ),
+    );
+  const topArgs = legs.length > 1 ? sharedArgs(legs, {}) : {};
+  if (Object.keys(topArgs).length) top['build-args'] = topArgs;
+  for (const os of ['linux', 'windows']) {
+    const mine = legs.filter((p) => osOf(p) === os);
+    const args = mine.length > 1 ? sharedArgs(mine, topArgs) : {};
+    if (Object.keys(args).length) families[os] = { ...(families[os] ?? {}), 'build-args': args };
+  }
+  const ownArgs = (p: ProposedPlatform) => {
+    const hoisted = { ...topArgs, ...((families[osOf(p)]?.['build-args'] as object) ?? {}) };
+    const own = Object.entries(argsOf(p)).filter(([k]) => !Object.hasOwn(hoisted, k));
+    return own.length ? Object.fromEntries(own) : undefined;
+  };
   const entries = legs.map((p) => {
     const family = families[osOf(p)] ?? {};
     const context = (family.context as string | undefined) ?? topContext;
@@ -96,13 +122,13 @@ function placeFields(proposal: Proposal, options: InitOptions) {
     if (p.buildOn && !family['build-on']) entry['build-on'] = p.buildOn;
     return entry;
   });
-  return { top, families, entries };
+  return { top, families, entries, ownArgs };
 }
 
 /** The fields of one image (without `image:` order concerns: image first). */
 function imageFields(image: InitImage): Fields {
   const { proposal, options } = image;
-  const { top, families, entries } = placeFields(proposal, options);
+  const { top, families, entries, ownArgs } = placeFields(proposal, options);
   const data: Fields = {
     ...(image.name ? { name: image.name } : {}),
     image: options.image,
@@ -110,10 +136,11 @@ function imageFields(image: InitImage): Fields {
     ...families,
   };
   data.platforms = proposal.platforms.map((p, i) => {
+    const args = ownArgs(p);
     const entry: Fields = {
       ...entries[i],
       ...(p.runsOn ? { 'runs-on': [...p.runsOn] } : {}),
-      ...(p.buildArgs ? { 'build-args': { ...p.buildArgs } } : {}),
+      ...(args ? { 'build-args': args } : {}),
       ...(p.smokeSkip ? { smoke: { skip: p.smokeSkip } } : {}),
     };
     return Object.keys(entry).length ? { platform: p.platform, ...entry } : p.platform;
@@ -126,6 +153,19 @@ function imageFields(image: InitImage): Fields {
 /** The commented `prepare:` placeholder, as comment lines (without `#`). */
 export function prepareComment(prepare: PreparePlaceholder): string[] {
   const where = [...new Set(prepare.missing.map((m) => `${m.path} (${m.file}:${m.line})`))];
+  const families = [...new Set(prepare.steps.flatMap((s) => (s.os ? [s.os] : [])))];
+  if (families.length)
+    return [
+      ` The build COPYs files the repository does not have: ${where.join(', ')}.`,
+      ` These make targets write them, one per OS family; uncomment each under its ${families.map((f) => `${f}:`).join(' / ')} section`,
+      " (into the one above where there is one) to run before that family's builds",
+      ' (the step sees TARGETOS and TARGETARCH; check the target builds for them):',
+      ...families.flatMap((f) => [
+        ` ${f}:`,
+        '   prepare:',
+        ...prepare.steps.filter((s) => s.os === f).map((s) => `     - run: ${s.run}`),
+      ]),
+    ];
   const lines = [
     ` The build COPYs files the repository does not have: ${where.join(', ')}.`,
     ...(prepare.steps.length

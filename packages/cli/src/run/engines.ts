@@ -6,7 +6,7 @@
 import { errorMessage, formatPlatform, parsePlatform, XplatError } from '@xplat/core';
 import { probeHost, runDocker, type DockerOptions } from '@xplat/engine';
 import type { ResolvedLeg } from '@xplat/workflow';
-import { LOCAL_ENGINE, type EngineEndpoint, type EngineProbe } from './run-plan.js';
+import { LOCAL_ENGINE, type EngineEndpoint, type EngineProbe } from './endpoints.js';
 
 const URL_SCHEME = /^(unix|tcp|ssh|npipe):\/\//;
 

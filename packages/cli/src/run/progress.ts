@@ -4,7 +4,7 @@
  * (each leg's current phase and its clock); anywhere else (CI logs, pipes, files) every
  * change is a plain line of its own, so nothing depends on cursor movement.
  */
-export type Phase = 'lint' | 'build' | 'smoke' | 'fuse';
+export type Phase = 'prepare' | 'lint' | 'build' | 'smoke' | 'fuse';
 export type PhaseState = 'running' | 'done' | 'failed' | 'skipped';
 
 export interface Progress {
@@ -37,12 +37,15 @@ export function createProgress(
   sink: ProgressSink,
   rows: readonly string[],
   now: () => number = Date.now,
+  /** A leg runs prepare steps: the phase column is as wide as that name. */
+  options: { readonly prepare?: boolean } = {},
 ): Progress {
   const start = now();
   const width = Math.max(12, ...rows.map((r) => r.length));
+  const phaseWidth = options.prepare ? 'prepare'.length : 'build'.length;
   const stamp = () => `[${seconds(now() - start).padStart(7)}]`;
   const line = (row: string, phase: Phase, state: PhaseState, detail: string) =>
-    `${row.padEnd(width)}  ${phase.padEnd(5)}  ${state.padEnd(7)}${detail ? `  ${detail}` : ''}`;
+    `${row.padEnd(width)}  ${phase.padEnd(phaseWidth)}  ${state.padEnd(7)}${detail ? `  ${detail}` : ''}`;
 
   if (!sink.isTTY) {
     return {

@@ -13,17 +13,21 @@ import { parseEngineFlags } from './engines.js';
 import { onInterrupt } from './interrupt.js';
 import { runPipeline } from './run-pipeline.js';
 
-const usage = `usage: xplat run [--dir DIR] [--config FILE] [--registry HOST[:PORT][/prefix]] [options]
+const usage = `usage: xplat run [--dir DIR] [--config FILE] [--image NAME] [--registry HOST[:PORT][/prefix]] [options]
 
 Run the whole pipeline of xplat.yml on this machine: for every platform that can run
-here, lint, build and smoke-test it (the same calls the actions make, writing the same
-leg results), then fuse the platforms that ran into one index and read it back.
-The plan comes first: each platform natively on the local engine, a foreign Linux
-architecture through BuildKit and QEMU, a platform named in engines: (xplat.yml) or
---engine on that engine; anything else is skipped with the reason.
+here, run its prepare steps (run: ones; uses: ones run in CI only), lint, build and
+smoke-test it (the same calls the actions make, writing the same leg results), then fuse
+the platforms that ran into one index per image and read it back. The plan comes first:
+each platform natively on the local engine, a foreign Linux architecture through BuildKit
+and QEMU, a Windows platform with build-on: linux through buildx here and smoke-tested on
+a Windows engine, a platform named in engines: (xplat.yml) or --engine on that engine;
+anything else is skipped with the reason.
 
   --dir DIR                 the project folder, where xplat.yml is (default .)
   --config FILE             the config, from DIR (default xplat.yml)
+  --image NAME              only this image of xplat.yml's images: (default: every image;
+                            each is gated and fused on its own)
   --registry R              push to HOST[:PORT][/prefix] (credentials from Docker's
                             config.json, as docker login left them); xplat.yml's
                             repository path is kept: ghcr.io/org/app -> R/org/app.
@@ -32,23 +36,29 @@ architecture through BuildKit and QEMU, a platform named in engines: (xplat.yml)
                             binary when on PATH, else the registry:2 image)
   --keep-registry           leave the embedded registry running after the run
   --engine P=ENDPOINT       build and run platform P on a docker context or DOCKER_HOST
-                            URL (repeat), e.g. windows/amd64:ltsc2022=ssh://builder@winhost
+                            URL (repeat), e.g. windows/amd64:ltsc2022=ssh://builder@winhost;
+                            for a Windows platform built on Linux, the engine that
+                            smoke-tests it
   --jobs N                  engines worked on at once (default: all); the legs of one
                             engine run one after another
   --require-all             a platform that cannot run here fails the run (as CI would)
   --network NAME            network for builds and smoke runs (host: probe 127.0.0.1
                             directly; for engines without a default bridge network)
   --build-arg NAME=VALUE    build argument over xplat.yml's (repeat)
-  --tag TAG                 tag of the fused index (repeat; default local)
+  --tag TAG                 tag of each fused index (repeat; default local)
   --json                    print one JSON report on stdout at the end:
                             {ref, digest, registry, legs: [{platform, status, reason,
-                            digest, log}]}
+                            digest, log}]}; with images: in xplat.yml, {registry,
+                            images: [{name, image, ref, digest, legs}]}. status: passed,
+                            untested (smoke: { skip }, fused), failed, skipped (not fused)
 
 State: .xplat/runs/<run-id>/ (each leg's log, report.json), .xplat/legs/<run-id>/ (leg
-results). XPLAT_DOCKER names the docker CLI to run (default docker on PATH).
-Exit code: 0 every platform that ran passed and the index was fused and read back;
-1 a platform failed (nothing fused), or one was skipped with --require-all;
-2 the flags or xplat.yml could not be used; 130 interrupted.`;
+results); with images:, a folder per image in both. XPLAT_DOCKER names the docker CLI to
+run (default docker on PATH).
+Exit code: 0 every image with a platform that ran here was fused and read back (or had
+nothing tested here to fuse); 1 a platform or a fuse failed (that image is not fused; the
+others are), or one was skipped with --require-all; 2 the flags or xplat.yml could not be
+used; 130 interrupted.`;
 
 export const runCommand: Command = {
   name: 'run',
@@ -61,6 +71,7 @@ export const runCommand: Command = {
       options: {
         dir: { type: 'string', default: '.' },
         config: { type: 'string' },
+        image: { type: 'string' },
         registry: { type: 'string' },
         'keep-registry': { type: 'boolean', default: false },
         engine: { type: 'string', multiple: true, default: [] },
@@ -83,6 +94,8 @@ export const runCommand: Command = {
       if (!Number.isInteger(jobs) || jobs < 1)
         throw new UsageError(`"${echo(values.jobs)}" is not a whole number of 1 or more`, '--jobs');
     }
+    if (values.image !== undefined && !values.image.trim())
+      throw new UsageError("is empty: name one of xplat.yml's images", '--image');
     if (values.registry !== undefined && values['keep-registry'])
       throw new UsageError(
         'is for the embedded registry; --registry names another one',
@@ -111,6 +124,7 @@ export const runCommand: Command = {
       const result = await runPipeline({
         projectDir: path.resolve(io.cwd, values.dir),
         ...(values.config ? { configFile: values.config } : {}),
+        ...(values.image !== undefined ? { image: values.image } : {}),
         ...(values.registry !== undefined ? { registry: values.registry } : {}),
         engines,
         ...(jobs ? { jobs } : {}),

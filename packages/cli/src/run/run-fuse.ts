@@ -4,14 +4,19 @@
  * leg failed, what failed and the last lines of its log.
  */
 import path from 'node:path';
-import { fuse, inspectReference, parseFuseRequest, renderInspect } from '@xplat/fuse';
-import { createRegistryClient, parseReference } from '@xplat/registry';
+import { readLegResult } from '@xplat/core';
+import { fuse, inspectReference, renderInspect } from '@xplat/fuse';
+import {
+  createRegistryClient,
+  formatRepository,
+  parseReference,
+  type Repository,
+} from '@xplat/registry';
+import type { ResolvedLeg } from '@xplat/workflow';
 import { logTail, openRunLog } from './leg-log.js';
 import type { LegOutcome } from './leg-run.js';
+import { fuseRequest } from './requests.js';
 
-export const DEFAULT_RUN_TAGS: readonly string[] = ['local'];
-/** Tags a local run may move: every run re-points them. */
-const RUN_MUTABLE_TAGS = ['local', 'latest'];
 const FAILURE_TAIL_LINES = 15;
 
 export interface FusedRun {
@@ -22,33 +27,28 @@ export interface FusedRun {
   readonly lines: readonly string[];
 }
 
+/** A leg to fuse: the leg result its build wrote, and whether its smoke test was skipped. */
+export interface LegToFuse {
+  readonly leg: ResolvedLeg;
+  readonly resultFile: string;
+  readonly untested: boolean;
+}
+
 export async function fuseRun(options: {
-  readonly target: string;
+  readonly target: Repository;
   readonly tags: readonly string[];
-  readonly legDir: string;
-  readonly expected: readonly string[];
-  readonly projectDir: string;
+  readonly legs: readonly LegToFuse[];
   readonly logFile: string;
 }): Promise<FusedRun> {
   const log = openRunLog(options.logFile);
   try {
     const client = createRegistryClient({ logger: log });
-    const request = await parseFuseRequest(
-      {
-        image: options.target,
-        tags: (options.tags.length ? options.tags : DEFAULT_RUN_TAGS).join('\n'),
-        results: options.legDir,
-        sources: '',
-        expectedPlatforms: options.expected.join(','),
-        annotations: '',
-        mediaType: 'auto',
-        mutableTags: RUN_MUTABLE_TAGS.join('\n'),
-        dryRun: 'false',
-      },
-      options.projectDir,
+    const legs = await Promise.all(
+      options.legs.map(async (l) => ({ ...l, result: await readLegResult(l.resultFile) })),
     );
+    const request = fuseRequest(options.target, options.tags, legs);
     const fused = await fuse(request, client, log);
-    const ref = `${options.target}:${request.tags[0]}`;
+    const ref = `${formatRepository(options.target)}:${request.tags[0]}`;
     const inspected = await inspectReference(client, parseReference(ref, 'ref'));
     const count = fused.entries.length;
     return {
@@ -66,17 +66,21 @@ export async function fuseRun(options: {
   }
 }
 
-/** Per failed leg: its phase and reason, then the last lines of its log with the path. */
+/**
+ * Per failed leg: its phase and reason, then the last lines of its log with the path.
+ * `image` names the leg's image when the file has several.
+ */
 export async function failureLines(
   failed: readonly LegOutcome[],
   projectDir: string,
+  image = '',
 ): Promise<string[]> {
   const lines: string[] = [];
   for (const f of failed) {
     if (!f.log) continue;
     const tail = await logTail(path.join(projectDir, f.log), FAILURE_TAIL_LINES);
     lines.push(
-      `${f.platform} failed in ${f.failedPhase ?? 'build'}: ${f.reason}\nlast lines of ${f.log}:\n${tail.map((l) => `  ${l}`).join('\n')}`,
+      `${image ? `${image} ` : ''}${f.platform} failed in ${f.failedPhase ?? 'build'}: ${f.reason}\nlast lines of ${f.log}:\n${tail.map((l) => `  ${l}`).join('\n')}`,
     );
   }
   return lines;

@@ -1,35 +1,53 @@
 /**
- * `xplat run`: the whole pipeline on one machine.
+ * `xplat run`: the whole pipeline on one machine, for every image of xplat.yml (or the
+ * one `--image` names).
  *
- *   plan     every platform of xplat.yml: which engine, native or QEMU, or skipped and why
+ *   requests every leg's build and smoke request, from xplat.yml alone (unusable: exit 2)
+ *   plan     every leg of every image: which engine, native, QEMU or buildx, where its
+ *            smoke test runs, or skipped and why
  *   registry --registry, or the embedded one (.xplat/registry, 127.0.0.1, a free port)
- *   legs     lint -> build -> smoke per leg; legs on different engines concurrently
- *   gate     every leg that ran here passed (skipped ones are listed, not fused)
- *   fuse     one index of what ran, read back; then the inspect table and how to run it
+ *   legs     prepare -> lint -> build -> smoke per leg; the legs of one engine one after
+ *            another, engines concurrently (locks.ts)
+ *   images   per image, a gate over its own legs and a fuse of its own (run-image-end.ts):
+ *            one image's failure never holds back another's index
  *
- * Nothing is fused unless every runnable leg passed; the registry is stopped on every
- * path out (unless kept), and an interrupt stops builds and containers first.
+ * The registry is stopped on every path out (unless kept), and an interrupt stops builds
+ * and containers first and fuses nothing.
  */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { errorMessage, renderTable, XplatError } from '@xplat/core';
+import { XplatError } from '@xplat/core';
 import { sourceFromGit, type SourceContext } from '@xplat/engine';
-import { pickImage, readConfig, type ResolvedImage } from '@xplat/workflow';
+import { formatRepository, type Repository } from '@xplat/registry';
+import { readConfig, selectImages, type ResolvedImage, type ResolvedLeg } from '@xplat/workflow';
 import { asUsage } from '../flags.js';
 import { newRunId } from '../project.js';
 import { startEmbeddedRegistry, type EmbeddedRegistry } from './embedded-registry.js';
-import { probeEngines } from './engines.js';
+import { probeEngines, type RunEngines } from './engines.js';
 import { runLeg, skippedOutcome, type LegOutcome } from './leg-run.js';
-import { createProgress, seconds, type ProgressSink } from './progress.js';
-import { runDirs } from './run-dirs.js';
-import { failureLines, fuseRun } from './run-fuse.js';
-import { LOCAL_ENGINE, planRun, type PlannedLeg } from './run-plan.js';
-import { retarget } from './run-registry.js';
+import { RunLocks } from './locks.js';
+import { hasRunSteps } from './prepare-steps.js';
+import { createProgress, type Progress, type ProgressSink } from './progress.js';
+import { legRequests, type LegRequests } from './requests.js';
+import { imageDirs, makeDirs, runDirs, type ImageDirs, type RunDirs } from './run-dirs.js';
+import { endImage, type ImageResult } from './run-image-end.js';
+import { LOCAL_ENGINE, notHere, planRun, type PlannedLeg } from './run-plan.js';
+import { retarget, retargetRepository } from './run-registry.js';
+import {
+  legLabel,
+  legsTable,
+  planTable,
+  runReport,
+  type RunImagesReport,
+  type RunReport,
+} from './run-report.js';
+
+export type { RunImagesReport, RunReport } from './run-report.js';
 
 export interface RunOptions {
   readonly projectDir: string;
   readonly configFile?: string;
-  /** The image of xplat.yml (`--image NAME`); absent: the only one. */
+  /** The image of xplat.yml (`--image NAME`); absent: every image. */
   readonly image?: string;
   /** `HOST[:PORT][/prefix]`; absent: the embedded registry. */
   readonly registry?: string;
@@ -41,7 +59,7 @@ export interface RunOptions {
   readonly keepRegistry: boolean;
   readonly network: string;
   readonly buildArgs: Readonly<Record<string, string>>;
-  /** Tags of the fused index (default `local`). */
+  /** Tags of each fused index (default `local`). */
   readonly tags: readonly string[];
   readonly env: NodeJS.ProcessEnv;
   readonly signal: AbortSignal;
@@ -50,131 +68,218 @@ export interface RunOptions {
   readonly onStart?: (info: { runId: string; runDir: string }) => void;
 }
 
-/** The `--json` report. Other tools read these names: keep them. */
-export interface RunReport {
-  readonly ref: string | null;
-  readonly digest: string | null;
-  readonly registry: string;
-  readonly legs: readonly {
-    readonly platform: string;
-    readonly status: 'passed' | 'failed' | 'skipped';
-    readonly reason: string;
-    readonly digest: string | null;
-    readonly log: string | null;
-  }[];
-}
-
 export interface RunResult {
   readonly exitCode: number;
-  readonly report: RunReport;
-  /** The plain-text end of the run: legs table, index, inspect table, how to run it. */
+  /** The `--json` report: one image's shape for a file without `images:`. */
+  readonly report: RunReport | RunImagesReport;
+  /** The plain-text end of the run: legs table, each index, inspect tables, how to run them. */
   readonly summary: string;
   readonly runDir: string;
 }
 
-async function pool<T>(tasks: readonly (() => Promise<T>)[], limit: number): Promise<T[]> {
-  const results: T[] = new Array<T>(tasks.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < tasks.length) {
-      const i = next++;
-      results[i] = await tasks[i]!();
-    }
+/** What the run knows before its registry: the images, their folders and requests. */
+interface Setup {
+  readonly file: string;
+  readonly images: readonly ResolvedImage[];
+  readonly several: boolean;
+  readonly engines: Readonly<Record<string, string>>;
+  readonly dirs: RunDirs;
+  readonly imageDirs: ReadonlyMap<string, ImageDirs>;
+  readonly requests: ReadonlyMap<ResolvedLeg, LegRequests>;
+}
+
+/** xplat.yml, --image and --registry are checked before anything starts: unusable is exit 2. */
+async function setUp(options: RunOptions): Promise<Setup> {
+  const config = await asUsage(() => readConfig(options.projectDir, options.configFile));
+  const images = asUsage(() => selectImages(config, options.image));
+  if (options.registry !== undefined)
+    for (const image of images) asUsage(() => retarget(image.image, options.registry!));
+  const dirs = runDirs(options.projectDir, newRunId());
+  const folders = new Map(images.map((image) => [image.name, imageDirs(dirs, config, image)]));
+  // Every leg's requests from xplat.yml's values alone: a setting no engine could use is
+  // refused before any engine or registry is asked anything.
+  const requests = asUsage(
+    () =>
+      new Map(
+        images.flatMap((image) =>
+          image.legs.map((leg): [ResolvedLeg, LegRequests] => [
+            leg,
+            legRequests(
+              image,
+              leg,
+              {
+                projectDir: options.projectDir,
+                resultDir: folders.get(image.name)!.legDir,
+                network: options.network,
+                buildArgs: options.buildArgs,
+              },
+              legLabel(image.name, leg.name, config.several),
+            ),
+          ]),
+        ),
+      ),
+  );
+  await makeDirs(dirs, folders.values());
+  return {
+    file: config.file,
+    images,
+    several: config.several,
+    engines: config.engines,
+    dirs,
+    imageDirs: folders,
+    requests,
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, tasks.length)) }, worker));
+}
+
+/** The plan, printed; refused (exit 1) when nothing can run or --require-all is unmet. */
+function plan(setup: Setup, engines: RunEngines, options: RunOptions, progress: Progress) {
+  const legs = setup.images.flatMap((i) => i.legs);
+  const planned = planRun({
+    legs,
+    engineFor: engines.engineFor,
+    probe: engines.probe,
+    embeddedRegistry: !options.registry,
+    ...(options.env.BUILDX_BUILDER ? { buildxBuilder: options.env.BUILDX_BUILDER } : {}),
+  });
+  const what = setup.several
+    ? `${setup.images.length} image(s), ${legs.length} platforms`
+    : `${legs.length} platforms`;
+  progress.note(
+    `run ${setup.dirs.runId} of ${setup.file} (${what})\n${planTable(planned, setup.several)}`,
+  );
+  const label = (p: PlannedLeg) => legLabel(p.leg.imageName, p.leg.name, setup.several);
+  const cannot = notHere(planned);
+  if (options.requireAll && cannot.length)
+    throw new XplatError(
+      `${cannot.map(label).join(', ')} cannot run here and --require-all needs every platform; nothing was built`,
+      '--require-all',
+    );
+  if (!planned.some((p) => p.status === 'run'))
+    throw new XplatError(
+      'no platform of xplat.yml can run on this machine (see the plan above); name an engine with --engine PLATFORM=ENDPOINT',
+    );
+  return planned;
+}
+
+/** What the legs and the images' ends share once the registry is up. */
+interface Running {
+  readonly setup: Setup;
+  readonly options: RunOptions;
+  readonly engines: RunEngines;
+  readonly progress: Progress;
+  /** Image name -> its repository in the run's registry. */
+  readonly targets: ReadonlyMap<string, Repository>;
+  readonly source: SourceContext;
+  readonly row: (leg: ResolvedLeg) => string;
+}
+
+/** Every leg at once, each waiting for its engine (locks.ts); skipped ones as planned. */
+function runLegs(run: Running, planned: readonly PlannedLeg[]): Promise<LegOutcome[]> {
+  const { setup, options, progress } = run;
+  const locks = new RunLocks(options.jobs);
+  for (const p of planned)
+    if (p.status === 'skip') progress.update(run.row(p.leg), 'lint', 'skipped');
+  return Promise.all(
+    planned.map((p): Promise<LegOutcome> => {
+      if (p.status !== 'run') return Promise.resolve(skippedOutcome(p));
+      const image = p.leg.imageName;
+      return runLeg(p, setup.requests.get(p.leg)!, {
+        projectDir: options.projectDir,
+        target: run.targets.get(image)!,
+        logDir: setup.imageDirs.get(image)!.logDir,
+        row: run.row(p.leg),
+        env: options.env,
+        docker: run.engines.dockerOptions,
+        locks,
+        source: run.source,
+        signal: options.signal,
+        progress,
+      });
+    }),
+  );
+}
+
+/** Per image: its gate over its own legs, and its fuse (none at all once interrupted). */
+async function endImages(
+  run: Running,
+  planned: readonly PlannedLeg[],
+  outcomes: readonly LegOutcome[],
+): Promise<ImageResult[]> {
+  const { setup, options } = run;
+  const results: ImageResult[] = [];
+  for (const image of setup.images) {
+    const mine = planned.flatMap((p, i) =>
+      p.leg.imageName === image.name ? [{ p, o: outcomes[i]! }] : [],
+    );
+    if (options.signal.aborted) {
+      results.push({ image, outcomes: mine.map((m) => m.o), state: 'failed', lines: [] });
+      continue;
+    }
+    results.push(
+      await endImage(
+        image,
+        mine.map((m) => m.p),
+        mine.map((m) => m.o),
+        {
+          target: run.targets.get(image.name)!,
+          tags: options.tags,
+          projectDir: options.projectDir,
+          logDir: setup.imageDirs.get(image.name)!.logDir,
+          progress: run.progress,
+          row: indexRow(image, setup.several),
+          several: setup.several,
+        },
+      ),
+    );
+  }
   return results;
 }
 
-function planTable(plan: readonly PlannedLeg[]): string {
-  return renderTable(
-    ['platform', 'engine', 'runs', 'how / why not'],
-    plan.map((p) => [
-      p.leg.name,
-      p.engine.name,
-      p.status === 'run' ? p.mode! : 'skipped',
-      p.reason,
-    ]),
-  );
+function indexRow(image: ResolvedImage, several: boolean): string {
+  return several ? `${image.name} index` : 'index';
 }
 
-function legsTable(outcomes: readonly LegOutcome[]): string {
-  return renderTable(
-    ['platform', 'status', 'time', 'digest / reason'],
-    outcomes.map((o) => [
-      o.platform,
-      o.status,
-      o.durationMs ? seconds(o.durationMs) : '',
-      o.status === 'passed' ? (o.digest ?? '') : o.reason,
-    ]),
-  );
-}
-
-function reportOf(
-  outcomes: readonly LegOutcome[],
-  registry: string,
-  fused?: { ref: string; digest: string },
-): RunReport {
-  return {
-    ref: fused?.ref ?? null,
-    digest: fused?.digest ?? null,
-    registry,
-    legs: outcomes.map((o) => ({
-      platform: o.platform,
-      status: o.status,
-      reason: o.reason,
-      digest: o.digest ?? null,
-      log: o.log ?? null,
-    })),
-  };
-}
-
-/** The port the smoke test probed, for the "run it" hint. */
-function servicePort(image: ResolvedImage): number | undefined {
-  return image.legs.find((l) => l.smoke.port !== undefined)?.smoke.port;
+/** The plain-text end: the legs table, then each image's index or failures. */
+function summarize(results: readonly ImageResult[], run: Running, after: readonly string[]) {
+  const { several } = run.setup;
+  return [
+    legsTable(results, several),
+    ...(run.options.signal.aborted
+      ? ['', 'interrupted: nothing was fused']
+      : results.flatMap((r) => [
+          '',
+          ...(several ? [`${r.image.name} (${r.image.image}):`] : []),
+          ...r.lines,
+        ])),
+    ...after,
+  ].join('\n');
 }
 
 export async function runPipeline(options: RunOptions): Promise<RunResult> {
-  // xplat.yml and --registry are checked before anything starts: unusable is exit 2.
-  const config = await asUsage(() => readConfig(options.projectDir, options.configFile));
-  const image = asUsage(() => pickImage(config, options.image));
-  if (options.registry !== undefined) asUsage(() => retarget(image.image, options.registry!));
-  const dirs = await runDirs(options.projectDir, newRunId());
+  const setup = await setUp(options);
+  const { dirs, several } = setup;
   options.onStart?.({ runId: dirs.runId, runDir: dirs.runDir });
   const rel = (p: string) => path.relative(options.projectDir, p).split(path.sep).join('/') || '.';
-  const rows = [...image.legs.map((l) => l.name), 'index'];
-  const progress = createProgress(options.progress, rows);
-  const note = (text: string) => progress.note(text);
+  const legs = setup.images.flatMap((i) => i.legs);
+  const row = (leg: ResolvedLeg) => legLabel(leg.imageName, leg.name, several);
+  const progress = createProgress(
+    options.progress,
+    [...legs.map(row), ...setup.images.map((i) => indexRow(i, several))],
+    Date.now,
+    { prepare: legs.some(hasRunSteps) },
+  );
 
   try {
-    // 1. The plan: where each platform runs here, before anything is started.
+    // 1. The plan: where each leg runs here, before anything is started.
     const engines = await probeEngines(
-      image.legs,
-      { ...config.engines, ...options.engines },
+      legs,
+      { ...setup.engines, ...options.engines },
       {
         env: options.env,
         ...(options.env.XPLAT_DOCKER ? { docker: options.env.XPLAT_DOCKER } : {}),
       },
     );
-    const plan = planRun({
-      legs: image.legs,
-      engineFor: engines.engineFor,
-      probe: engines.probe,
-      embeddedRegistry: !options.registry,
-    });
-    note(
-      `run ${dirs.runId} of ${config.file} (${image.legs.length} platforms)\n${planTable(plan)}`,
-    );
-    const runnable = plan.filter((p) => p.status === 'run');
-    const skipped = plan.filter((p) => p.status === 'skip');
-    if (options.requireAll && skipped.length)
-      throw new XplatError(
-        `${skipped.map((s) => s.leg.name).join(', ')} cannot run here and --require-all needs every platform; nothing was built`,
-        '--require-all',
-      );
-    if (!runnable.length)
-      throw new XplatError(
-        'no platform of xplat.yml can run on this machine (see the plan above); name an engine with --engine PLATFORM=ENDPOINT',
-      );
+    const planned = plan(setup, engines, options, progress);
 
     // 2. The registry.
     let embedded: EmbeddedRegistry | undefined;
@@ -182,7 +287,6 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
       ...(await sourceFromGit(options.projectDir)),
       runId: dirs.runId,
     };
-
     try {
       if (!options.registry) {
         embedded = await startEmbeddedRegistry({
@@ -192,121 +296,47 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
           network: options.network,
           keep: options.keepRegistry,
         });
-        note(
+        progress.note(
           `embedded registry on ${embedded.address}: ${embedded.description}, storage ${rel(embedded.storage)}${options.keepRegistry ? ' (kept after the run)' : ''}`,
         );
       }
-      const registryAddress = embedded?.address ?? options.registry!;
-      const target = retarget(image.image, registryAddress);
-      note(`pushing to ${target}; logs in ${rel(dirs.runDir)}/`);
-
-      // 3. The legs: one task per engine (its legs one after another), engines concurrently.
-      const byEngine = new Map<string, PlannedLeg[]>();
-      for (const p of runnable)
-        byEngine.set(p.engine.name, [...(byEngine.get(p.engine.name) ?? []), p]);
-      for (const p of skipped) progress.update(p.leg.name, 'lint', 'skipped');
-      const ctx = {
-        image: target,
-        config: image,
-        projectDir: options.projectDir,
-        resultDir: dirs.legDir,
-        logDir: dirs.runDir,
-        network: options.network,
-        buildArgs: options.buildArgs,
-        tagTemplate: image.legTag ?? '{platform-pair}-{run-id}',
-        source,
-        signal: options.signal,
-        progress,
-      };
-      const groups = await pool(
-        [...byEngine.values()].map((legs) => async () => {
-          const out: LegOutcome[] = [];
-          for (const planned of legs) {
-            if (options.signal.aborted) {
-              out.push({ ...skippedOutcome(planned), reason: 'interrupted before it started' });
-              continue;
-            }
-            const outcome = await runLeg(planned, engines.dockerOptions(planned.engine), ctx);
-            if (outcome.status === 'failed')
-              progress.update(
-                planned.leg.name,
-                outcome.failedPhase ?? 'build',
-                'failed',
-                outcome.reason,
-              );
-            out.push(outcome);
-          }
-          return out;
-        }),
-        options.jobs ?? byEngine.size,
+      const registry = embedded?.address ?? options.registry!;
+      const targets = new Map(
+        setup.images.map((i) => [i.name, retargetRepository(i.image, registry)]),
       );
-      const ran = new Map(groups.flat().map((o) => [o.platform, o]));
-      const outcomes = plan.map((p) => ran.get(p.leg.name) ?? skippedOutcome(p));
-      const failed = outcomes.filter((o) => o.status === 'failed');
+      const pushTo = [...targets.values()].map(formatRepository).join(', ');
+      progress.note(`pushing to ${pushTo}; logs in ${rel(dirs.runDir)}/`);
+      const run: Running = { setup, options, engines, progress, targets, source, row };
 
-      // 4. The gate: every leg that ran passed, or nothing is fused.
-      if (failed.length || options.signal.aborted) {
-        const tails = await failureLines(failed, options.projectDir);
-        progress.update('index', 'fuse', 'skipped', 'a leg failed: nothing fused');
-        const report = reportOf(outcomes, registryAddress);
-        return finish(options.signal.aborted ? 130 : 1, report, [
-          legsTable(outcomes),
-          '',
-          ...tails,
-          options.signal.aborted
-            ? 'interrupted: nothing was fused'
-            : `nothing was fused: ${failed.length} of ${runnable.length} platform(s) that ran here failed`,
-        ]);
-      }
-
-      progress.update('index', 'fuse', 'running');
-      const logFile = path.join(dirs.runDir, 'fuse.log');
-      try {
-        const fused = await fuseRun({
-          target,
-          tags: options.tags,
-          legDir: dirs.legDir,
-          expected: runnable.map((p) => p.leg.name),
-          projectDir: options.projectDir,
-          logFile,
-        });
-        progress.update('index', 'fuse', 'done', fused.digest);
-        const port = servicePort(image);
-        const report = reportOf(outcomes, registryAddress, fused);
-        return finish(0, report, [
-          legsTable(outcomes),
-          '',
-          ...fused.lines,
-          '',
-          `run it: docker run --rm${port ? ` -p ${port}:${port}` : ''} ${fused.ref}`,
-          ...(embedded
-            ? [
-                options.keepRegistry
-                  ? `the embedded registry keeps serving ${registryAddress}; stop it with: ${embedded.stopCommand}`
-                  : `(the embedded registry stops with this run; --keep-registry keeps it serving ${registryAddress})`,
-              ]
-            : []),
-        ]);
-      } catch (error) {
-        progress.update('index', 'fuse', 'failed', errorMessage(error));
-        return finish(1, reportOf(outcomes, registryAddress), [
-          legsTable(outcomes),
-          '',
-          `fuse failed: ${errorMessage(error)} (log: ${rel(logFile)})`,
-        ]);
-      }
+      // 3. The legs, then 4. each image's gate and fuse.
+      const outcomes = await runLegs(run, planned);
+      const results = await endImages(run, planned, outcomes);
+      const exitCode = options.signal.aborted
+        ? 130
+        : results.some((r) => r.state === 'failed')
+          ? 1
+          : 0;
+      const kept =
+        embedded && results.some((r) => r.state === 'fused')
+          ? [
+              options.keepRegistry
+                ? `the embedded registry keeps serving ${registry}; stop it with: ${embedded.stopCommand}`
+                : `(the embedded registry stops with this run; --keep-registry keeps it serving ${registry})`,
+            ]
+          : [];
+      const report = runReport(results, registry, several);
+      await writeFile(
+        path.join(dirs.runDir, 'report.json'),
+        `${JSON.stringify(report, null, 2)}\n`,
+      );
+      return { exitCode, report, summary: summarize(results, run, kept), runDir: dirs.runDir };
     } finally {
       if (embedded && !options.keepRegistry) {
         await embedded.stop();
-        note(`embedded registry on ${embedded.address} stopped`);
+        progress.note(`embedded registry on ${embedded.address} stopped`);
       }
     }
   } finally {
     progress.close();
-  }
-
-  async function finish(exitCode: number, report: RunReport, lines: string[]): Promise<RunResult> {
-    await writeFile(path.join(dirs.runDir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
-    return { exitCode, report, summary: lines.join('\n'), runDir: dirs.runDir };
   }
 }

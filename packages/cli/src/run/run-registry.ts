@@ -4,9 +4,10 @@
  * changes: ghcr.io/org/app with --registry 127.0.0.1:5000/ci -> 127.0.0.1:5000/ci/org/app.
  */
 import { XplatError } from '@xplat/core';
-import { formatRepository, parseRepository } from '@xplat/registry';
+import { formatRepository, parseRepository, type Repository } from '@xplat/registry';
 
-export function retarget(image: string, registry: string): string {
+/** The repository in the run's registry, as the requests take it. */
+export function retargetRepository(image: string, registry: string): Repository {
   const text = registry.trim().replace(/\/+$/, '');
   const slash = text.indexOf('/');
   const host = slash < 0 ? text : text.slice(0, slash);
@@ -18,5 +19,9 @@ export function retarget(image: string, registry: string): string {
     );
   const { repository } = parseRepository(image, 'image');
   const moved = `${host}/${prefix ? `${prefix}/` : ''}${repository}`;
-  return formatRepository(parseRepository(moved, '--registry'));
+  return parseRepository(moved, '--registry');
+}
+
+export function retarget(image: string, registry: string): string {
+  return formatRepository(retargetRepository(image, registry));
 }

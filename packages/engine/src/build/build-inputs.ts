@@ -180,13 +180,35 @@ function parsePlatformInputs(platformText: string, versionText: string): Platfor
   return combined;
 }
 
-function existingDir(text: string, cwd: string, input: string): string {
-  const dir = path.resolve(cwd, text.trim() || '.');
-  if (!existsSync(dir))
-    throw new XplatError(`"${echo(text.trim() || '.')}" does not exist (from ${cwd})`, input);
-  if (!statSync(dir).isDirectory())
-    throw new XplatError(`"${echo(text.trim())}" is a file; the build context is a folder`, input);
-  return dir;
+/**
+ * The build context is a folder and the Dockerfile a file, both there. Checked where the
+ * paths become known: the action and `xplat build` when they parse their inputs, `xplat
+ * run` after a leg's prepare steps (which may write them). `shown` are the paths as the
+ * user wrote them, for the messages; `inputs` the names of the inputs or fields.
+ */
+export function checkBuildPaths(
+  paths: { readonly context: string; readonly file: string },
+  shown: { readonly context: string; readonly file?: string; readonly from: string },
+  inputs: { readonly context: string; readonly file: string } = {
+    context: 'context',
+    file: 'file',
+  },
+): void {
+  if (!existsSync(paths.context))
+    throw new XplatError(
+      `"${echo(shown.context)}" does not exist (from ${shown.from})`,
+      inputs.context,
+    );
+  if (!statSync(paths.context).isDirectory())
+    throw new XplatError(
+      `"${echo(shown.context)}" is a file; the build context is a folder`,
+      inputs.context,
+    );
+  if (!existsSync(paths.file) || !statSync(paths.file).isFile())
+    throw new XplatError(
+      `${shown.file ? `"${echo(shown.file)}"` : `no Dockerfile in ${shown.context}`} does not exist; give the Dockerfile's path`,
+      inputs.file,
+    );
 }
 
 export function parseBuildInputs(raw: BuildInputs, context: BuildInputContext): BuildRequest {
@@ -199,16 +221,14 @@ export function parseBuildInputs(raw: BuildInputs, context: BuildInputContext): 
   const image = parseRepository(imageText, 'image');
   const platform = parsePlatformInputs(get('platform'), get('windows-version'));
 
-  const checkPaths = context.checkPaths !== false;
-  const contextDir = checkPaths
-    ? existingDir(get('context'), context.cwd, 'context')
-    : path.resolve(context.cwd, get('context').trim() || '.');
+  const contextText = get('context').trim() || '.';
+  const contextDir = path.resolve(context.cwd, contextText);
   const fileText = get('file').trim();
   const file = fileText ? path.resolve(context.cwd, fileText) : path.join(contextDir, 'Dockerfile');
-  if (checkPaths && (!existsSync(file) || !statSync(file).isFile()))
-    throw new XplatError(
-      `${fileText ? `"${echo(fileText)}"` : `no Dockerfile in ${get('context').trim() || '.'}`} does not exist; give the Dockerfile's path`,
-      'file',
+  if (context.checkPaths !== false)
+    checkBuildPaths(
+      { context: contextDir, file },
+      { context: contextText, ...(fileText ? { file: fileText } : {}), from: context.cwd },
     );
 
   const tags = splitList(get('tags')).map((t) => {
