@@ -242,6 +242,70 @@ describe('xplat lint with xplat.yml', () => {
   });
 });
 
+describe('xplat lint of legs xplat.yml prepares or builds on its own runners', () => {
+  let dir: string;
+  const config = (extra: string[]) =>
+    writeFile(
+      path.join(dir, 'xplat.yml'),
+      [
+        'image: ghcr.io/org/app',
+        'platforms:',
+        '  - linux/amd64',
+        '  - platform: windows/amd64:ltsc2019',
+        '    dockerfile: win.Dockerfile',
+        '    runs-on: [self-hosted, windows, ltsc2019]',
+        ...extra,
+        '',
+      ].join('\n'),
+    );
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'xplat-cli-lint-prepared-'));
+    // kubernetes-csi's pattern: make writes bin/ before docker build.
+    await writeFile(path.join(dir, 'Dockerfile'), 'FROM alpine:3.20\nCOPY bin/app /app\n');
+    await writeFile(
+      path.join(dir, 'win.Dockerfile'),
+      'FROM mcr.microsoft.com/windows/servercore:ltsc2019\nCOPY bin/app.exe C:/app.exe\n',
+    );
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it('a COPY source nothing writes is an error; with prepare: run steps, a warning', async () => {
+    await config([]);
+    const bare = await xplat(dir, 'lint');
+    expect(bare.stdout).toContain('Dockerfile:2: error XP027: COPY source "bin/app" is not');
+    expect(bare.code).toBe(1);
+
+    await config(['prepare:', '  - run: make bin/app bin/app.exe']);
+    const prepared = await xplat(dir, 'lint');
+    expect(prepared.stdout).toContain(
+      'Dockerfile:2: warning XP027: COPY source "bin/app" is not in the build context yet: the prepare: steps',
+    );
+    expect(prepared.stdout).not.toMatch(/: error XP/);
+    expect(prepared.code).toBe(0);
+
+    // A uses: step sets up a toolchain; it is not what writes the file.
+    await config(['prepare:', '  - uses: actions/setup-go@v6']);
+    expect((await xplat(dir, 'lint')).code).toBe(1);
+  });
+
+  it("takes a self-hosted runner of the leg's release as an ltsc2019 host (no XP003)", async () => {
+    await config(['prepare:', '  - run: make']);
+    const run = await xplat(dir, 'lint', '--platform', 'windows/amd64:ltsc2019');
+    expect(run.stdout).not.toContain('XP003');
+    expect(run.code).toBe(0);
+    // Told it is a windows-2022 host, the same leg cannot use an ltsc2019 base.
+    const hosted = await xplat(
+      dir,
+      'lint',
+      '--platform',
+      'windows/amd64:ltsc2019',
+      '--runner',
+      'windows-2022',
+    );
+    expect(hosted.stdout).toContain('error XP003');
+  });
+});
+
 describe('xplat lint --json when the Dockerfile cannot be used', () => {
   it.each<[string, string | undefined, RegExp, Record<string, unknown>]>([
     [

@@ -201,6 +201,11 @@ export interface LintOptions extends StagePlanOptions {
    * Windows `platform` with a Linux `buildPlatform` is `build-on: linux`).
    */
   builder?: BuilderKind;
+  /**
+   * The leg has `prepare:` run steps, which run before its build: a COPY source missing
+   * now (XP027) is a warning, since they are there to write it.
+   */
+  prepared?: boolean;
 }
 
 export interface LintRule {

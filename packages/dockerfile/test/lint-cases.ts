@@ -1170,6 +1170,33 @@ export const LINT_CASES: Record<string, Case[]> = {
       expected: [[1, 'error']],
     },
     {
+      // kubernetes-sigs/azuredisk-csi-driver pkg/azurediskplugin/Dockerfile: the binary's
+      // path is another ARG built from ARCH, and the COPY uses that one.
+      name: 'an ARG whose default is built from ARG ARCH=amd64, copied on linux/arm64',
+      lines: [
+        'FROM debian:bookworm-slim',
+        'ARG ARCH=amd64',
+        'ARG binary=./_output/${ARCH}/plugin',
+        'COPY ${binary} /plugin',
+      ],
+      platform: 'linux/arm64',
+      expected: [[2, 'error']],
+      message:
+        /^ARG ARCH defaults to amd64 and line 4 \(COPY\) uses it, .*build-args: \{ ARCH: arm64 \}/,
+    },
+    {
+      name: 'the derived ARG given as a build arg of its own (passes)',
+      lines: [
+        'FROM debian:bookworm-slim',
+        'ARG ARCH=amd64',
+        'ARG binary=./_output/${ARCH}/plugin',
+        'COPY ${binary} /plugin',
+      ],
+      platform: 'linux/arm64',
+      options: { buildArgs: { binary: './_output/arm64/plugin' } },
+      expected: [],
+    },
+    {
       name: 'GOARCH read by go from the environment',
       lines: ['FROM golang:1.23', 'ARG GOARCH=amd64', 'RUN go build -o /app .'],
       platform: 'linux/arm64',
@@ -1291,6 +1318,20 @@ export const LINT_CASES: Record<string, Case[]> = {
       platform: WIN,
       files: { 'output/app.exe': 'MZ' },
       expected: [],
+    },
+    {
+      // The same file once xplat.yml has a prepare: step that runs make before the build.
+      name: 'a leg with prepare: steps: a warning, the steps must write it',
+      lines: [
+        'FROM gcr.io/distroless/static:latest',
+        'ARG binary=./bin/csi-node-driver-registrar',
+        'COPY ${binary} csi-node-driver-registrar',
+      ],
+      options: { prepared: true },
+      files: { 'go.mod': 'module x\n' },
+      expected: [[3, 'warning']],
+      message:
+        /^COPY source "\.\/bin\/csi-node-driver-registrar" \(\$\{binary\}\) is not in the build context yet: the prepare: steps in xplat\.yml must write it before the build, or it fails here$/,
     },
     {
       name: 'no context given: nothing to check (passes)',

@@ -9,6 +9,7 @@ export * from './promote-summary.js';
 export * from './request.js';
 export * from './resolve.js';
 export * from './results.js';
+export * from './run-check.js';
 export * from './summary.js';
 export * from './tag-policy.js';
 export * from './text.js';

@@ -95,6 +95,7 @@ export function checkPromoteConflicts(raw: {
   readonly annotations: string;
   readonly mediaType: string;
   readonly allowUntested?: string;
+  readonly allowForeignRuns?: string;
   readonly tags: readonly string[];
 }): void {
   const conflict = (
@@ -103,6 +104,12 @@ export function checkPromoteConflicts(raw: {
       ['sources', raw.sources, 'the index names its images already; leave sources out'],
       ['annotations', raw.annotations, 'an annotation would change the index and its digest'],
       ['allow-untested', raw.allowUntested ?? '', 'the gate ran when the index was fused'],
+      // A boolean with a default: only `true` asks for something promote cannot do.
+      [
+        'allow-foreign-runs',
+        parseBoolean(raw.allowForeignRuns ?? '', 'allow-foreign-runs', false) ? 'true' : '',
+        'the gate ran when the index was fused',
+      ],
     ] as const
   ).find(([, value]) => value.trim());
   if (conflict)

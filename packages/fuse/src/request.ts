@@ -25,6 +25,7 @@ import { parseAnnotations, parseMediaTypeChoice, parseTags } from './inputs-pars
 import type { MediaTypeChoice } from './index-document.js';
 import { checkPromoteConflicts, parsePromote, type PromoteSpec } from './promote-request.js';
 import { loadLegResults } from './results.js';
+import { checkLegRun, type WorkflowRun } from './run-check.js';
 
 /** The inputs as the action receives them: strings, empty when not given. */
 export interface RawFuseInputs {
@@ -39,6 +40,8 @@ export interface RawFuseInputs {
   dryRun: string;
   /** Optional so that callers written before it keep compiling; absent = ''. */
   allowUntested?: string;
+  /** Leg results of another workflow run may join the index (absent = ''). */
+  allowForeignRuns?: string;
   /** Promote mode (promote-request.ts); optional like allowUntested. */
   promoteFrom?: string;
   promoteRevision?: string;
@@ -58,6 +61,7 @@ export const FUSE_INPUTS = {
   'mutable-tags': 'mutableTags',
   'dry-run': 'dryRun',
   'allow-untested': 'allowUntested',
+  'allow-foreign-runs': 'allowForeignRuns',
   'promote-from': 'promoteFrom',
   'promote-revision': 'promoteRevision',
   'promote-force': 'promoteForce',
@@ -90,7 +94,20 @@ export interface FuseRequest {
   readonly promote?: PromoteSpec;
 }
 
-export async function parseFuseRequest(raw: RawFuseInputs, cwd: string): Promise<FuseRequest> {
+export interface FuseRequestOptions {
+  /**
+   * The workflow run this fuse is part of (currentRun(): the runner's GITHUB_RUN_ID and
+   * GITHUB_RUN_ATTEMPT); leg results of another run are refused. Undefined: no run to
+   * compare with (outside GitHub Actions, `xplat run`'s own legs).
+   */
+  readonly run?: WorkflowRun | undefined;
+}
+
+export async function parseFuseRequest(
+  raw: RawFuseInputs,
+  cwd: string,
+  options: FuseRequestOptions = {},
+): Promise<FuseRequest> {
   if (!raw.image.trim())
     throw new XplatError(
       'is required: the repository the index goes to, e.g. ghcr.io/org/app',
@@ -106,6 +123,7 @@ export async function parseFuseRequest(raw: RawFuseInputs, cwd: string): Promise
   checkUserAnnotations(annotations);
   const mediaType = parseMediaTypeChoice(raw.mediaType);
   const dryRun = parseBoolean(raw.dryRun, 'dry-run', false);
+  const allowForeignRuns = parseBoolean(raw.allowForeignRuns ?? '', 'allow-foreign-runs', false);
   const promote = parsePromote(
     {
       promoteFrom: raw.promoteFrom ?? '',
@@ -155,6 +173,12 @@ export async function parseFuseRequest(raw: RawFuseInputs, cwd: string): Promise
       'allow-untested',
     );
   }
+  if (allowForeignRuns && !resultPatterns.length) {
+    throw new XplatError(
+      'applies to leg results (each names the run that built it); sources name no run: leave it out',
+      'allow-foreign-runs',
+    );
+  }
   checkAllowUntested(expected, allowUntested);
   // Validate every reference before loading anything, so errors come in input order.
   const sources = sourceTexts.length
@@ -162,6 +186,7 @@ export async function parseFuseRequest(raw: RawFuseInputs, cwd: string): Promise
     : undefined;
   const legs = resultPatterns.length ? await loadLegResults(resultPatterns, cwd) : undefined;
   for (const leg of legs ?? []) checkLegRepository(leg, target);
+  if (options.run && !allowForeignRuns) for (const leg of legs ?? []) checkLegRun(leg, options.run);
 
   return {
     target,

@@ -17,6 +17,8 @@ const base: RawFuseInputs = {
   mediaType: 'auto',
   mutableTags: '1.2',
   dryRun: 'false',
+  // As the action passes it by default: a promote has nothing to say against it.
+  allowForeignRuns: 'false',
   promoteFrom: 'sha-1a2b3c4',
 };
 
@@ -113,6 +115,11 @@ describe('promote-from', () => {
       'allow-untested',
       { allowUntested: 'linux/amd64' },
       'allow-untested: cannot be used with promote-from',
+    ],
+    [
+      'allow-foreign-runs',
+      { allowForeignRuns: 'true' },
+      'allow-foreign-runs: cannot be used with promote-from',
     ],
     [
       'a media type',

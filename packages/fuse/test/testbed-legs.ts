@@ -35,8 +35,11 @@ export interface LegSpec {
   /** Why a skipped smoke test was skipped. */
   skipReason?: string;
   pushed?: boolean;
-  /** The commit the leg was built from, and its time when the build was reproducible. */
-  source?: { sha: string; time?: string };
+  /**
+   * The leg result's `source`: the commit the leg was built from, its time when the build
+   * was reproducible, and the workflow run that built it.
+   */
+  source?: { sha?: string; time?: string; runId?: string; runAttempt?: string };
 }
 
 export const FOUR_PLATFORMS =
@@ -91,7 +94,7 @@ export async function writeLegs(specs: readonly LegSpec[], target?: string): Pro
         finishedAt: '2026-11-26T10:02:00.000Z',
         buildMs: 120000,
       },
-      ...(spec.source ? { source: spec.source, reproducible: spec.source.time !== undefined } : {}),
+      ...(spec.source?.sha ? { reproducible: spec.source.time !== undefined } : {}),
       smoke:
         status === 'skipped'
           ? { status, checks: [], ...(spec.skipReason ? { reason: spec.skipReason } : {}) }
@@ -102,6 +105,7 @@ export async function writeLegs(specs: readonly LegSpec[], target?: string): Pro
               ],
               ...(status === 'failed' ? { reason: 'http probe: GET / answered 500' } : {}),
             },
+      ...(spec.source ? { source: spec.source } : {}),
     });
   }
   return dir;

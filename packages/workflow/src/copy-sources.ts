@@ -12,6 +12,8 @@ export interface MissingSource {
   readonly path: string;
   readonly file: string;
   readonly line: number;
+  /** The OS of the legs that need it (set by init per leg). */
+  readonly os?: 'linux' | 'windows';
 }
 
 /** The literal part of a source: a glob is looked up by the folder before its first wildcard. */
@@ -42,9 +44,13 @@ export function missingSources(
         for (const decl of i.args.trim().split(/\s+/)) {
           const [name, ...rest] = decl.split('=');
           if (!name) continue;
+          // A default built from other ARGs (`ARG binary=./_output/${ARCH}/app`) is expanded.
+          const written = rest.length ? rest.join('=').replace(/^["']|["']$/g, '') : undefined;
           values[name] =
             buildArgs[name] ??
-            (rest.length ? rest.join('=').replace(/^["']|["']$/g, '') : values[name]);
+            (written !== undefined
+              ? expandVariables(written, values, parsed.escapeChar)
+              : values[name]);
         }
         continue;
       }

@@ -31,6 +31,8 @@ const OS_WORDS: Record<string, 'linux' | 'windows'> = {
   win: 'windows',
   nanoserver: 'windows',
   servercore: 'windows',
+  // dotnet-framework-docker and docker-library: src/runtime/4.8/windowsservercore-ltsc2019/.
+  windowsservercore: 'windows',
 };
 const ARCH_WORDS: Record<string, string> = {
   amd64: 'amd64',
@@ -66,10 +68,17 @@ const VARIANT_WORDS = new Set([
   'debug',
   'dev',
   'fips',
+  'scratch',
+  'nano',
+  'coverage',
 ]);
+/** A base distribution with its version (`centos7`, `ubuntu2204`, `ubi9`, `al2023`): a flavour too. */
+const DISTRO_VARIANT =
+  /^(alpine|debian|ubuntu|centos|rhel|ubi|fedora|rocky(linux)?|alma(linux)?|amazonlinux|al|opensuse|sles|mariner|azurelinux|photon|oraclelinux)\d+$/i;
+const isVariantWord = (w: string) => VARIANT_WORDS.has(w.toLowerCase()) || DISTRO_VARIANT.test(w);
 /** Folders and stems of images nobody publishes: tests, examples, developer tools. */
 const SECONDARY =
-  /^(e2e|tests?|testing|integration|examples?|samples?|docs?|hack|tools?|dev-?toolkit|toolkit|devcontainer|benchmarks?|fixtures?)$/i;
+  /^(e2e|tests?|testing|integration|conformance|examples?|samples?|docs?|hack|tools?|dev-?toolkit|toolkit|devcontainer|benchmarks?|fixtures?|tmpl|templates?|site|website|eng)$/i;
 
 function words(part: string): string[] {
   return part.split(/[._-]+/).filter(Boolean);
@@ -126,16 +135,24 @@ interface Keyed {
 function keyOf(file: string): Keyed {
   const parts = file.split('/');
   const base = parts.pop()!;
+  // A folder that only names a flavour (docker-library's `3.5/alpine/`, `3.5/scratch/`) is
+  // a variant of the image its parent folder holds, as a flavour word in a file name is.
+  const flavourFolder = (p: string) => {
+    const w = words(p).filter((x) => !isPlatformWord(x));
+    return w.length > 0 && w.every(isVariantWord);
+  };
   const folder = parts
     .map((p) =>
-      words(p)
-        .filter((w) => !isPlatformWord(w))
-        .join('-'),
+      flavourFolder(p)
+        ? ''
+        : words(p)
+            .filter((w) => !isPlatformWord(w))
+            .join('-'),
     )
     .filter(Boolean);
   const stemWords = words(stemOf(base)).filter((w) => !isPlatformWord(w));
-  const variant = stemWords.some((w) => VARIANT_WORDS.has(w.toLowerCase()));
-  const stem = stemWords.filter((w) => !VARIANT_WORDS.has(w.toLowerCase())).join('-');
+  const variant = stemWords.some(isVariantWord) || parts.some(flavourFolder);
+  const stem = stemWords.filter((w) => !isVariantWord(w)).join('-');
   const secondary = [...parts, stem].some((p) => SECONDARY.test(p));
   return { file, folder: folder.join('/'), stem: stem.toLowerCase(), variant, secondary };
 }

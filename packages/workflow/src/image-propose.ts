@@ -9,12 +9,18 @@
 import path from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { parsePlatform, type Platform } from '@xplat/core';
-import { parseDockerfile, planStages, type ParsedDockerfile } from '@xplat/dockerfile';
+import {
+  DockerfileError,
+  parseDockerfile,
+  planStages,
+  type ParsedDockerfile,
+} from '@xplat/dockerfile';
 import { missingSources, type MissingSource } from './copy-sources.js';
 import { guessContext, isWindowsByName } from './dockerfile-files.js';
 import { finalStages, stageTarget } from './dockerfile-stages.js';
 import { hintAllows, nameHint, type NameHint } from './image-groups.js';
 import type { PreparePlaceholder } from './init-render.js';
+import { makefileBuildArgs } from './make-build-args.js';
 import { readMakefile, targetWriting } from './makefile.js';
 import { checkLeg, legLintOptions, leftOutReason } from './propose-check.js';
 import {
@@ -29,15 +35,33 @@ export interface Source {
   readonly context: string;
   readonly parsed: ParsedDockerfile;
   readonly hint: NameHint;
+  /** Build args the Makefile's `docker build` of this file passes (see make-build-args.ts). */
+  readonly makeArgs: Readonly<Record<string, string>>;
   /** One proposal per final stage (target undefined: the last stage, the only final one). */
   readonly proposals: readonly { target: string | undefined; proposal: Proposal }[];
 }
 
-export async function readSources(dir: string, files: readonly string[]): Promise<Source[]> {
+/**
+ * The sources of `files`. With `unparsable`, a file Docker could not read either (a
+ * template: dotnet-framework-docker's eng/dockerfile-templates/ `FROM $REPO:{{VERSION}}`)
+ * is listed there and left out; without it, its error is thrown (a file the user named).
+ */
+export async function readSources(
+  dir: string,
+  files: readonly string[],
+  unparsable?: { file: string; reason: string }[],
+): Promise<Source[]> {
   const sources: Source[] = [];
   for (const file of files) {
     const text = await readFile(path.resolve(dir, file), 'utf8');
-    const parsed = parseDockerfile({ file, text });
+    let parsed: ParsedDockerfile;
+    try {
+      parsed = parseDockerfile({ file, text });
+    } catch (error) {
+      if (!unparsable || !(error instanceof DockerfileError)) throw error;
+      unparsable.push({ file, reason: `not a Dockerfile Docker can read: ${error.message}` });
+      continue;
+    }
     const finals = finalStages(parsed);
     const last = parsed.stages.length - 1;
     const targets = finals.length > 1 ? finals : [last];
@@ -46,6 +70,7 @@ export async function readSources(dir: string, files: readonly string[]): Promis
       context: guessContext(dir, file, parsed),
       parsed,
       hint: nameHint(file),
+      makeArgs: makefileBuildArgs(dir, file, parsed),
       proposals: targets.map((index) => {
         const target = index === last ? undefined : stageTarget(parsed, index);
         return { target, proposal: proposeFromDockerfile(text, file, target ? { target } : {}) };
@@ -153,8 +178,12 @@ export async function mergeCandidates(
         });
       continue;
     }
+    const makeArgs = Object.keys(source.makeArgs).length
+      ? { buildArgs: { ...source.makeArgs, ...(leg.buildArgs ?? {}) } }
+      : {};
     const wanted: ProposedPlatform = {
       ...leg,
+      ...makeArgs,
       dockerfile: source.file,
       context: source.context,
       ...(target ? { target } : {}),
@@ -171,6 +200,11 @@ export async function mergeCandidates(
     }
     if (!noted.has(why)) {
       noted.add(why);
+      const fromMake = Object.keys(source.makeArgs);
+      if (fromMake.length)
+        notes.push(
+          `${source.file}: build args ${fromMake.join(', ')} as the Makefile's docker build passes them (the file gives them no default)`,
+        );
       const prefix = `${source.file}${target ? ` (target ${target})` : ''}`;
       // A file for one architecture says so, not both (Dockerfile.linux.arm64).
       const arch = source.hint.arch;
@@ -184,7 +218,11 @@ export async function mergeCandidates(
       notes.push(
         `${leg.platform}: build arg ${Object.entries(checked.fixedBy)
           .map(([k, v]) => `${k}=${v}`)
-          .join(' ')} so its base image is ${leg.platform.split(':')[1]} (the default fails lint)`,
+          .join(' ')} ${
+          leg.platform.startsWith('linux/')
+            ? `so it builds ${leg.platform.split('/')[1]} binaries (the default pins another architecture: XP026)`
+            : `so its base image is ${leg.platform.split(':')[1]} (the default fails lint)`
+        }`,
       );
     taken.set(leg.platform, { file: source.file, ok: true });
     platforms.push(checked.leg);
@@ -214,15 +252,19 @@ export function missingOf(
       continue;
     }
     const contextDir = path.join(dir, leg.context ?? '.');
+    const os = platform.os === 'windows' ? 'windows' : 'linux';
     for (const m of missingSources(source.parsed, plan, contextDir, leg.buildArgs ?? {}))
-      out.set(`${m.file}:${m.line}:${m.path}`, m);
+      out.set(`${m.file}:${m.line}:${m.path}:${os}`, { ...m, os });
   }
   return [...out.values()];
 }
 
 /**
  * The `prepare:` placeholder for missing sources: the make target (of the context's
- * Makefile, else the repository root's) that writes them, run in that folder.
+ * Makefile, else the repository root's) that writes them, run in that folder. When the
+ * Linux and Windows legs miss different files that different targets write
+ * (azuredisk-csi-driver: `make azuredisk` and `make azuredisk-windows`), one step per OS
+ * family, so neither family runs the other's build.
  */
 export function preparePlaceholder(
   dir: string,
@@ -230,21 +272,51 @@ export function preparePlaceholder(
   missing: readonly MissingSource[],
 ): PreparePlaceholder | undefined {
   if (!missing.length) return undefined;
-  const steps: { run: string; writes: string[] }[] = [];
-  let left = [...missing];
+  const oses = [...new Set(missing.map((m) => m.os))];
+  const perOs = oses.map((os) => ({
+    os,
+    step: stepWriting(
+      dir,
+      context,
+      missing.filter((m) => m.os === os),
+      os,
+    ),
+  }));
+  const runs = new Set(perOs.map((p) => p.step?.run));
+  if (oses.length < 2 || (runs.size === 1 && perOs[0]!.step)) {
+    const step = stepWriting(dir, context, missing, oses.length === 1 ? oses[0] : undefined);
+    return { missing: dedupe(missing), steps: step ? [step] : [] };
+  }
+  const steps = perOs.flatMap((p) => (p.step && p.os ? [{ ...p.step, os: p.os }] : []));
+  return { missing: dedupe(missing), steps };
+}
+
+/** One entry per path and line (a file both OS families miss is named once). */
+function dedupe(missing: readonly MissingSource[]): MissingSource[] {
+  const out = new Map<string, MissingSource>();
+  for (const m of missing) out.set(`${m.file}:${m.line}:${m.path}`, m);
+  return [...out.values()];
+}
+
+/** The make step that writes `missing`, from the context's Makefile, else the root's. */
+function stepWriting(
+  dir: string,
+  context: string,
+  missing: readonly MissingSource[],
+  os: 'linux' | 'windows' | undefined,
+): { run: string; writes: string[] } | undefined {
   for (const folder of [...new Set([context, '.'])]) {
     const make = readMakefile(path.join(dir, folder));
-    if (!make || !left.length) continue;
+    if (!make) continue;
     const rel = (m: MissingSource) =>
       path.posix.relative(folder, path.posix.join(context, m.path)) || '.';
-    const found = targetWriting(make, left.map(rel));
+    const found = targetWriting(make, missing.map(rel), os);
     if (!found) continue;
     const chdir = folder === '.' ? '' : `-C ${folder} `;
-    steps.push({
+    return {
       run: `make ${chdir}${found.target}${found.platformVariables.map((v) => ` ${v}`).join('')}`,
-      writes: left.map((m) => m.path),
-    });
-    left = [];
+      writes: [...new Set(missing.map((m) => m.path))],
+    };
   }
-  return { missing, steps };
+  return undefined;
 }

@@ -3,7 +3,11 @@
  * each platform came from (and what was left out, and why), then the fields, written as
  * briefly as xplat.yml allows. One image is written as today (image, platforms); several
  * as `images:`, one entry each. A build that COPYs files the repository does not have
- * gets a commented `prepare:` placeholder naming the make target that writes them.
+ * gets `prepare:` steps: the make target that writes them, with a comment saying to check
+ * it builds for each platform, or, when init found none, a step that fails saying what
+ * it must write. Written as steps, not as a comment, so the config lints clean (a missing
+ * COPY source of a prepared leg is a warning) and the workflow works when the target is
+ * right.
  */
 import path from 'node:path';
 import { Document, isMap, isScalar, type YAMLMap } from 'yaml';
@@ -26,7 +30,12 @@ export interface InitOptions {
 export interface PreparePlaceholder {
   readonly missing: readonly MissingSource[];
   /** `make -C sub target VAR=$TARGETARCH` steps, one per target; empty: none found. */
-  readonly steps: readonly { readonly run: string; readonly writes: readonly string[] }[];
+  readonly steps: readonly {
+    readonly run: string;
+    readonly writes: readonly string[];
+    /** Set when the step belongs under that OS family (`windows: { prepare: … }`). */
+    readonly os?: 'linux' | 'windows';
+  }[];
 }
 
 export interface InitImage {
@@ -82,6 +91,27 @@ function placeFields(proposal: Proposal, options: InitOptions) {
       family['build-on'] = 'linux';
     if (Object.keys(family).length) families[os] = family;
   }
+  // Build args every leg shares go to the top level, those every leg of a family shares to
+  // its section (velero's BIN and PKG, from its Makefile, on all five legs).
+  const argsOf = (p: ProposedPlatform): Readonly<Record<string, string>> => p.buildArgs ?? {};
+  const sharedArgs = (list: readonly ProposedPlatform[], skip: Readonly<Record<string, string>>) =>
+    Object.fromEntries(
+      Object.entries(argsOf(list[0]!)).filter(
+        ([k, v]) => !Object.hasOwn(skip, k) && list.every((p) => argsOf(p)[k] === v),
+      ),
+    );
+  const topArgs = legs.length > 1 ? sharedArgs(legs, {}) : {};
+  if (Object.keys(topArgs).length) top['build-args'] = topArgs;
+  for (const os of ['linux', 'windows']) {
+    const mine = legs.filter((p) => osOf(p) === os);
+    const args = mine.length > 1 ? sharedArgs(mine, topArgs) : {};
+    if (Object.keys(args).length) families[os] = { ...(families[os] ?? {}), 'build-args': args };
+  }
+  const ownArgs = (p: ProposedPlatform) => {
+    const hoisted = { ...topArgs, ...((families[osOf(p)]?.['build-args'] as object) ?? {}) };
+    const own = Object.entries(argsOf(p)).filter(([k]) => !Object.hasOwn(hoisted, k));
+    return own.length ? Object.fromEntries(own) : undefined;
+  };
   const entries = legs.map((p) => {
     const family = families[osOf(p)] ?? {};
     const context = (family.context as string | undefined) ?? topContext;
@@ -96,24 +126,26 @@ function placeFields(proposal: Proposal, options: InitOptions) {
     if (p.buildOn && !family['build-on']) entry['build-on'] = p.buildOn;
     return entry;
   });
-  return { top, families, entries };
+  return { top, families, entries, ownArgs };
 }
 
 /** The fields of one image (without `image:` order concerns: image first). */
 function imageFields(image: InitImage): Fields {
   const { proposal, options } = image;
-  const { top, families, entries } = placeFields(proposal, options);
+  const { top, families, entries, ownArgs } = placeFields(proposal, options);
   const data: Fields = {
     ...(image.name ? { name: image.name } : {}),
     image: options.image,
     ...top,
     ...families,
   };
+  if (image.prepare) addPrepare(data, image.prepare);
   data.platforms = proposal.platforms.map((p, i) => {
+    const args = ownArgs(p);
     const entry: Fields = {
       ...entries[i],
       ...(p.runsOn ? { 'runs-on': [...p.runsOn] } : {}),
-      ...(p.buildArgs ? { 'build-args': { ...p.buildArgs } } : {}),
+      ...(args ? { 'build-args': args } : {}),
       ...(p.smokeSkip ? { smoke: { skip: p.smokeSkip } } : {}),
     };
     return Object.keys(entry).length ? { platform: p.platform, ...entry } : p.platform;
@@ -123,32 +155,55 @@ function imageFields(image: InitImage): Fields {
   return data;
 }
 
-/** The commented `prepare:` placeholder, as comment lines (without `#`). */
+/**
+ * The prepare steps: under the image when one step (or none found) serves every leg, else
+ * under each OS family's section (azuredisk's `make azuredisk` / `make azuredisk-windows`).
+ * Without a target, one step that fails naming the files, so nothing builds without them.
+ */
+function addPrepare(data: Fields, prepare: PreparePlaceholder): void {
+  const paths = [...new Set(prepare.missing.map((m) => m.path))];
+  if (!prepare.steps.length) {
+    data.prepare = [
+      {
+        name: 'Write the files the build COPYs',
+        run: `echo "xplat.yml: replace this prepare: step with the commands that write ${paths.join(', ')}" >&2; exit 1`,
+      },
+    ];
+    return;
+  }
+  const shared = prepare.steps.filter((step) => !step.os);
+  if (shared.length) data.prepare = shared.map((step) => ({ run: step.run }));
+  for (const os of ['linux', 'windows'] as const) {
+    const mine = prepare.steps.filter((step) => step.os === os);
+    if (!mine.length) continue;
+    const family = (data[os] as Fields | undefined) ?? {};
+    data[os] = { ...family, prepare: mine.map((step) => ({ run: step.run })) };
+  }
+}
+
+/** The comment above the prepare steps: what the build misses, and what to check. */
 export function prepareComment(prepare: PreparePlaceholder): string[] {
   const where = [...new Set(prepare.missing.map((m) => `${m.path} (${m.file}:${m.line})`))];
-  const lines = [
+  return [
     ` The build COPYs files the repository does not have: ${where.join(', ')}.`,
     ...(prepare.steps.length
       ? [
-          ` ${prepare.steps.length > 1 ? 'These make targets write' : 'make writes'} them; uncomment to run before every leg's build`,
-          ' (the step sees TARGETOS and TARGETARCH; check the target builds for them):',
-          ' prepare:',
-          ...prepare.steps.map((s) => `   - run: ${s.run}`),
+          ` ${prepare.steps.length > 1 ? 'These make targets write' : 'make writes'} them before each build: check that ${prepare.steps.length > 1 ? 'each' : 'it'} builds for the`,
+          " leg's platform (the step sees TARGETOS, TARGETARCH, TARGETVARIANT and XPLAT_PLATFORM).",
         ]
       : [
-          ' Nothing in the repository writes them that init could find: add the steps that do,',
-          ' e.g. (the step sees TARGETOS and TARGETARCH):',
-          ' prepare:',
-          '   - run: <the command that writes them>',
+          ' Nothing in the repository writes them that init could find: replace the step below',
+          ' with the commands that do (it fails until then, naming them).',
         ]),
   ];
-  return lines;
 }
 
-/** Sets `comment` (lines without `#`) before the `platforms:` key of `map`. */
-function commentBeforePlatforms(map: unknown, comment: string[]): void {
+/** Sets `comment` (lines without `#`) before whichever of `keys` comes first in `map`. */
+function commentBefore(map: unknown, keys: readonly string[], comment: string[]): void {
   if (!isMap(map)) return;
-  const pair = (map as YAMLMap).items.find((p) => isScalar(p.key) && p.key.value === 'platforms');
+  const pair = (map as YAMLMap).items.find(
+    (p) => isScalar(p.key) && keys.includes(String(p.key.value)),
+  );
   if (pair && isScalar(pair.key)) pair.key.commentBefore = comment.join('\n');
 }
 
@@ -184,12 +239,14 @@ function render(data: Fields, images: readonly InitImage[], source: string): str
   const doc = new Document(data, { aliasDuplicateObjects: false });
   doc.commentBefore = header(images, source).join('\n');
   const contents = doc.contents;
+  // The comment goes above the first prepare: of the image (its own, else a family's).
+  const where = ['prepare', 'linux', 'windows'];
   if (images.length === 1 && !images[0]!.name) {
-    if (images[0]!.prepare) commentBeforePlatforms(contents, prepareComment(images[0]!.prepare));
+    if (images[0]!.prepare) commentBefore(contents, where, prepareComment(images[0]!.prepare));
   } else if (isMap(contents)) {
     const list = contents.get('images', true) as { items?: unknown[] } | undefined;
     images.forEach((image, i) => {
-      if (image.prepare) commentBeforePlatforms(list?.items?.[i], prepareComment(image.prepare));
+      if (image.prepare) commentBefore(list?.items?.[i], where, prepareComment(image.prepare));
     });
   }
   return doc.toString({ lineWidth: 0, singleQuote: true });

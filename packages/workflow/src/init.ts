@@ -136,8 +136,9 @@ function chooseImages(dir: string, request: InitRequest, skipped: SkippedFile[])
 async function proposeImage(
   dir: string,
   group: ImageGroup,
+  unparsable?: SkippedFile[],
 ): Promise<{ proposal: Proposal; missing: MissingSource[]; sources: Source[] }> {
-  const sources = await readSources(dir, group.files);
+  const sources = await readSources(dir, group.files, unparsable);
   const merged = await mergeCandidates(dir, sources);
   const used = new Set(merged.platforms.map((p) => p.dockerfile));
   const unused = sources.filter(
@@ -195,8 +196,17 @@ export async function proposeInit(request: InitRequest): Promise<InitProposal> {
   const groups = chooseImages(dir, request, skipped);
 
   const proposed: { group: ImageGroup; proposal: Proposal; missing: MissingSource[] }[] = [];
+  // Files init found (not given) that Docker could not read are left out, not fatal.
+  const found = !request.dockerfile && !request.dockerfiles?.length;
   for (const group of groups) {
-    const { proposal, missing, sources } = await proposeImage(dir, group);
+    const unparsable: SkippedFile[] = [];
+    const { proposal, missing, sources } = await proposeImage(
+      dir,
+      group,
+      found ? unparsable : undefined,
+    );
+    skipped.push(...unparsable);
+    if (!sources.length) continue;
     let final = proposal;
     if (request.platforms)
       final = await explicitPlatforms(dir, request.platforms, sources, proposal, warnings);
@@ -243,8 +253,8 @@ export async function proposeInit(request: InitRequest): Promise<InitProposal> {
     if (!image.missing.length) continue;
     const where = [...new Set(image.missing.map((m) => `${m.path} (${m.file}:${m.line})`))];
     const fix = image.prepare?.steps.length
-      ? `prepare: ${image.prepare.steps.map((s) => s.run).join('; ')} writes them (commented in xplat.yml)`
-      : 'add prepare: steps that write them';
+      ? `prepare: ${image.prepare.steps.map((s) => `${s.run}${s.os ? ` (${s.os})` : ''}`).join('; ')} writes them: check it builds for each platform`
+      : 'the prepare: step in xplat.yml fails until you replace it with the commands that write them';
     warnings.push(
       `${images.length > 1 ? `${image.name}: ` : ''}the build COPYs ${where.length === 1 ? 'a file' : `${where.length} files`} not in the repository (built before docker build?): ${where.join(', ')}; ${fix}`,
     );

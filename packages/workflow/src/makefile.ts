@@ -23,7 +23,7 @@ export interface Makefile {
 }
 
 /** Stands for text make would compute and this reader cannot. */
-const ANY = '\u0000';
+export const ANY = '\u0000';
 const MAX_INCLUDES = 8;
 const MAX_BYTES = 512 * 1024;
 
@@ -249,7 +249,11 @@ export interface MakeTarget {
  * write the most of them, then the most writers, then the smallest (a file rule over
  * `all`). Undefined when no rule writes any of them.
  */
-export function targetWriting(make: Makefile, files: readonly string[]): MakeTarget | undefined {
+export function targetWriting(
+  make: Makefile,
+  files: readonly string[],
+  os?: 'linux' | 'windows',
+): MakeTarget | undefined {
   const { rules, variables } = make;
   const out = rules.map((r) => outputs(r, variables));
   const direct = (file: string) =>
@@ -298,7 +302,13 @@ export function targetWriting(make: Makefile, files: readonly string[]): MakeTar
     }
     return seen;
   };
-  const candidates: { name: string; covered: number; writes: number; size: number }[] = [];
+  const candidates: {
+    name: string;
+    covered: number;
+    osFit: number;
+    writes: number;
+    size: number;
+  }[] = [];
   for (const rule of rules) {
     if (rule.recipe.some((l) => BUILDS_IMAGE.test(l))) continue;
     const names = rule.targets.flatMap((t) =>
@@ -314,11 +324,20 @@ export function targetWriting(make: Makefile, files: readonly string[]): MakeTar
     const covered = writers.filter((w) => [...w].some((r) => c.has(r))).length;
     if (!covered) continue;
     const writes = [...c].filter((r) => allWriters.has(r)).length;
-    for (const name of new Set(usable)) candidates.push({ name, covered, writes, size: c.size });
+    const recipes = [...c].flatMap((r) => r.recipe.map((l) => expandMake(l, variables)));
+    for (const name of new Set(usable))
+      candidates.push({
+        name,
+        covered,
+        osFit: osFit(os, [name, ...recipes]),
+        writes,
+        size: c.size,
+      });
   }
   candidates.sort(
     (a, b) =>
       b.covered - a.covered ||
+      a.osFit - b.osFit ||
       b.writes - a.writes ||
       a.size - b.size ||
       a.name.length - b.name.length ||
@@ -327,6 +346,20 @@ export function targetWriting(make: Makefile, files: readonly string[]): MakeTar
   const best = candidates[0];
   if (!best) return undefined;
   return { target: best.name, platformVariables: platformVariables(variables) };
+}
+
+const OS_WORDS = ['linux', 'windows', 'darwin', 'freebsd'] as const;
+
+/**
+ * How well a target suits the leg's OS when several write the same file: 0 its name or
+ * recipes name the OS (`GOOS=windows`, `azuredisk-windows`), 1 they name none, 2 they name
+ * only another (azuredisk-csi-driver's `azuredisk-darwin` also writes `$(PLUGIN_NAME).exe`).
+ */
+function osFit(os: string | undefined, texts: readonly string[]): number {
+  if (!os) return 1;
+  const named = OS_WORDS.filter((w) => texts.some((t) => new RegExp(`\\b${w}\\b`, 'i').test(t)));
+  if (named.includes(os as (typeof OS_WORDS)[number])) return 0;
+  return named.length ? 2 : 1;
 }
 
 /** `ARCH=$TARGETARCH OS=$TARGETOS` for the variables a Makefile takes the platform from. */

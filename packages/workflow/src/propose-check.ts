@@ -8,13 +8,14 @@
  */
 import { parsePlatform, releaseForOsVersion, runnerFor, type Platform } from '@xplat/core';
 import {
+  argDeclarations,
   formatFinding,
   lintDockerfile,
   type Finding,
   type LintOptions,
   type ParsedDockerfile,
 } from '@xplat/dockerfile';
-import type { ProposedPlatform } from './propose.js';
+import { ARCH_VALUES, type ProposedPlatform } from './propose.js';
 import { releaseAssignments } from './release-args.js';
 
 export interface CheckedLeg {
@@ -115,13 +116,57 @@ export async function checkLeg(
 ): Promise<CheckedLeg> {
   const platform = parsePlatform(leg.platform);
   const errors = await errorsOf(parsed, leg, platform, contextDir);
-  if (!errors.length || platform.os !== 'windows') return { leg, errors };
+  if (!errors.length) return { leg, errors };
+  if (platform.os !== 'windows') return fixArchitecture(parsed, leg, platform, contextDir, errors);
   const release = releaseForOsVersion(platform.osVersion ?? '');
   if (!release) return { leg, errors };
   // Every release-naming ARG at once first (BASE_IMAGE and ADDON_IMAGE), then each alone.
   for (const assignment of releaseAssignments(parsed, release)) {
     if (Object.keys(assignment).some((k) => leg.buildArgs && Object.hasOwn(leg.buildArgs, k)))
       continue;
+    const fixed: ProposedPlatform = {
+      ...leg,
+      buildArgs: { ...(leg.buildArgs ?? {}), ...assignment },
+    };
+    if (!(await errorsOf(parsed, fixed, platform, contextDir)).length)
+      return { leg: fixed, errors: [], fixedBy: assignment };
+  }
+  return { leg, errors };
+}
+
+/**
+ * A Linux leg that XP026 refuses because an ARG pins another architecture
+ * (azurefile-csi-driver's builder stage: `ARG TARGETARCH=amd64`, then
+ * `azcopy_linux_${TARGETARCH}.tar.gz`): the build arg that gives it the leg's own value,
+ * in the default's spelling (x86_64 -> aarch64); every such ARG at once, then each alone.
+ */
+async function fixArchitecture(
+  parsed: ParsedDockerfile,
+  leg: ProposedPlatform,
+  platform: Platform,
+  contextDir: string,
+  errors: Finding[],
+): Promise<CheckedLeg> {
+  if (!errors.some((f) => f.rule === 'XP026')) return { leg, errors };
+  const pinned = new Map<string, string>();
+  const declarations = [
+    ...parsed.globalArgs.map((a) => ({ name: a.name, value: a.defaultValue })),
+    ...parsed.stages.flatMap((s) =>
+      s.instructions
+        .filter((i) => i.keyword === 'ARG')
+        .flatMap((i) => argDeclarations(i.args, parsed.escapeChar)),
+    ),
+  ];
+  for (const d of declarations) {
+    const style = d.value ? ARCH_VALUES[d.value.replace(/^["']|["']$/g, '')] : undefined;
+    const value = style?.[platform.architecture];
+    if (value && value !== d.value && !Object.hasOwn(leg.buildArgs ?? {}, d.name))
+      pinned.set(d.name, value);
+  }
+  const all = Object.fromEntries(pinned);
+  const tries = [all, ...[...pinned].map(([k, v]) => ({ [k]: v }))];
+  for (const assignment of pinned.size > 1 ? tries : tries.slice(0, 1)) {
+    if (!Object.keys(assignment).length) continue;
     const fixed: ProposedPlatform = {
       ...leg,
       buildArgs: { ...(leg.buildArgs ?? {}), ...assignment },

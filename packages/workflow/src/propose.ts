@@ -110,7 +110,7 @@ function plan(
     return planStages(parsed, {
       platform,
       buildPlatform: platform.os === 'windows' ? LINUX : platform,
-      buildArgs,
+      buildArgs: { ...impliedPlatformArgs(parsed, platform), ...buildArgs },
       ...(target ? { target } : {}),
     });
   } catch {
@@ -118,6 +118,26 @@ function plan(
     // other one) does not build it.
     return undefined;
   }
+}
+
+/**
+ * Global ARGs without a default that stand for the leg's platform, with its values:
+ * azure-container-networking's cni/Dockerfile has `ARG ARCH` and `ARG OS`, `FROM
+ * --platform=linux/${ARCH}` and `RUN GOOS=$OS go build`, and its Makefile passes both per
+ * platform. Without them the file builds for no platform at all.
+ */
+export function impliedPlatformArgs(
+  parsed: ParsedDockerfile,
+  platform: Platform,
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const a of parsed.globalArgs) {
+    if (a.defaultValue !== null && a.defaultValue !== '') continue;
+    if (/^(ARCH|GOARCH|TARGET_ARCH|ARCHITECTURE)$/i.test(a.name))
+      out[a.name] = platform.architecture;
+    else if (/^(OS|GOOS|TARGET_OS)$/i.test(a.name)) out[a.name] = platform.os;
+  }
+  return out;
 }
 
 /** Only the stages (and their base images) that build for `os`. */
@@ -197,18 +217,23 @@ export function architectureArg(
         return { name: name!.trim(), defaultValue: rest.length ? rest.join('=') : null };
       }),
   ];
+  const reads = (text: string | null, names: ReadonlySet<string>) =>
+    text !== null && [...names].some((n) => new RegExp(`\\$\\{?${n}\\b`).test(text));
   for (const d of decls) {
     if (!/^(ARCH|GOARCH|TARGET_ARCH|ARCHITECTURE|BUILD_ARCH|OS_ARCH)$/i.test(d.name)) continue;
-    const uses = new RegExp(`\\$\\{?${d.name}\\b`);
+    // It, and every ARG whose default is built from it (`ARG binary=./_output/${ARCH}/app`).
+    const names = new Set([d.name]);
+    for (const other of decls) if (reads(other.defaultValue, names)) names.add(other.name);
     const used = parsed.stages
       .filter((s) => reached.has(s.index))
-      .some((s) => s.instructions.some((i) => i.keyword !== 'ARG' && uses.test(i.args)));
+      .some((s) => s.instructions.some((i) => i.keyword !== 'ARG' && reads(i.args, names)));
     if (used) return d;
   }
   return undefined;
 }
 
-const ARCH_VALUES: Record<string, Record<string, string>> = {
+/** An architecture ARG's value per leg, in the spelling of its default. */
+export const ARCH_VALUES: Record<string, Record<string, string>> = {
   amd64: { amd64: 'amd64', arm64: 'arm64' },
   x86_64: { amd64: 'x86_64', arm64: 'aarch64' },
   x64: { amd64: 'x64', arm64: 'arm64' },
@@ -352,6 +377,16 @@ export function proposeFromDockerfile(
     platforms.push(...windowsLegs(parsed, first, why, target, notes));
   }
 
+  // The legs say what the plan assumed (ARG OS and ARG ARCH without a default).
+  platforms.forEach((leg, i) => {
+    const implied = impliedPlatformArgs(parsed, parsePlatform(leg.platform));
+    const missing = Object.entries(implied).filter(([k]) => !Object.hasOwn(leg.buildArgs ?? {}, k));
+    if (missing.length)
+      platforms[i] = {
+        ...leg,
+        buildArgs: { ...Object.fromEntries(missing), ...(leg.buildArgs ?? {}) },
+      };
+  });
   const port = exposedPort(
     parsed,
     platforms[0]?.platform.startsWith('linux') ? linux : (whole ?? linux),

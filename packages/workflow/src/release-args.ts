@@ -6,7 +6,7 @@
  * release's value at once; single ARGs are tried after that.
  */
 import { WINDOWS_RELEASES, type WindowsRelease } from '@xplat/core';
-import type { ParsedDockerfile } from '@xplat/dockerfile';
+import { isWindowsImageName, splitImage, type ParsedDockerfile } from '@xplat/dockerfile';
 
 /**
  * Values of a global ARG that make a base image name `release`: the default with its
@@ -14,7 +14,12 @@ import type { ParsedDockerfile } from '@xplat/dockerfile';
  * number), or the release's name when the ARG has no default (`nanoserver:${BASE_TAG}`).
  */
 export function releaseArgValues(defaultValue: string | null, release: WindowsRelease): string[] {
-  if (defaultValue === null || defaultValue === '') return [release.name, release.build];
+  // Nano Server and the full Windows image of 2019 are tagged 1809 only; Server Core has
+  // 1809 too, so 1809 suits an ARG that names both (csi-driver-smb's OSVERSION).
+  if (defaultValue === null || defaultValue === '')
+    return release.name === 'ltsc2019'
+      ? ['1809', release.name, release.build]
+      : [release.name, release.build];
   const out = new Set<string>();
   for (const other of WINDOWS_RELEASES) {
     if (defaultValue.includes(other.name)) out.add(defaultValue.replace(other.name, release.name));
@@ -56,6 +61,27 @@ export function feedsFrom(
   );
 }
 
+/** ARG names that say they hold a Windows release: OSVERSION, WINDOWS_VERSION, NANOSERVER_TAG. */
+export const RELEASE_ARG_NAME =
+  /^(OS_?VERSION|OS_?VER|WIN(DOWS)?_?(OS_?)?(VERSION|VER|RELEASE|TAG|BUILD)|(NANO(SERVER)?|SERVERCORE|LTSC)(_?(VERSION|VER|TAG|RELEASE))?|SERVER_?VERSION)$/i;
+
+/**
+ * Whether an ARG without a default picks the Windows release: its name says so, or it is
+ * the tag of a Windows base (`mcr.microsoft.com/windows/nanoserver:${TAG}`). Any other
+ * ARG without a default (antrea's GO_VERSION in `golang:${GO_VERSION}`, OVS_VERSION) holds
+ * something else, and a release number there would only silence lint.
+ */
+function namesWindowsRelease(parsed: ParsedDockerfile, name: string): boolean {
+  if (RELEASE_ARG_NAME.test(name)) return true;
+  const uses = new RegExp(`\\$\\{?${name}\\b`);
+  return parsed.stages.some((s) => {
+    const at = s.from.search(uses);
+    if (at < 0) return false;
+    const repository = s.from.slice(0, at).replace(/[:@]$/, '');
+    return s.from[at - 1] === ':' && isWindowsImageName(splitImage(repository));
+  });
+}
+
 /**
  * Build-arg sets to try for `release`, best first: every release-naming ARG that feeds a
  * FROM line of `stages` at once (with the release's name, then its build number, for ARGs
@@ -71,6 +97,7 @@ export function releaseAssignments(
   const byBuild: Record<string, string> = {};
   const singles: Record<string, string>[] = [];
   for (const arg of feeding) {
+    if (!arg.defaultValue && !namesWindowsRelease(parsed, arg.name)) continue;
     const values = releaseArgValues(arg.defaultValue, release);
     if (!values.length) continue;
     byName[arg.name] = values[0]!;

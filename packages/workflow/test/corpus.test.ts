@@ -128,7 +128,7 @@ const CASES: readonly CorpusCase[] = [
     warnings: [
       'found 4 images (cloud-node-manager-hpc, cloud-node-manager, cloud-provider-azure, health-probe-proxy)',
       'prepare: make bin/azure-cloud-node-manager.exe ARCH=$TARGETARCH writes them',
-      'prepare: make -C health-probe-proxy bin/health-probe-proxy ARCH=$TARGETARCH writes them',
+      'prepare: make -C health-probe-proxy bin/health-probe-proxy ARCH=$TARGETARCH (linux); make -C health-probe-proxy bin/health-probe-proxy.exe ARCH=$TARGETARCH (windows) writes them',
       'left out e2e.Dockerfile: a test, example or tool image',
     ],
     bad: [
@@ -152,7 +152,10 @@ const CASES: readonly CorpusCase[] = [
       'heroku linux/arm64': [],
     },
     leftOut: [],
-    warnings: ['found 3 images (drone-docker, ecr, heroku)', 'add prepare: steps that write them'],
+    warnings: [
+      'found 3 images (drone-docker, ecr, heroku)',
+      'the prepare: step in xplat.yml fails until you replace it',
+    ],
     bad: [
       // Its Server Core stage runs PowerShell: BuildKit on Linux cannot.
       [
@@ -214,6 +217,152 @@ const CASES: readonly CorpusCase[] = [
     },
     leftOut: [],
     warnings: ['found 4 images (csi-proxy, node, flanneld, kube-proxy)'],
+    bad: [],
+  },
+  {
+    // ARCH and the Windows release reach COPY/FROM through other ARGs; binaries per OS
+    // from different make targets, built from the root.
+    repo: 'azuredisk-csi-driver',
+    findings: {
+      'azurediskplugin linux/amd64': [],
+      'azurediskplugin linux/arm64': [],
+      'azurediskplugin windows/amd64:ltsc2019': [],
+      'azurediskplugin windows/amd64:ltsc2022': [],
+      'azurediskplugin windows/amd64:ltsc2025': [],
+      'windowshostprocess windows/amd64:ltsc2022': [],
+    },
+    leftOut: [],
+    warnings: [
+      '_output/arm64/azurediskplugin (pkg/azurediskplugin/Dockerfile:9)',
+      'prepare: make azuredisk ARCH=$TARGETARCH (linux); make azuredisk-windows ARCH=$TARGETARCH (windows) writes them',
+      'found 2 images (azurediskplugin, windowshostprocess)',
+    ],
+    bad: [
+      // Without ARCH=arm64 the COPY takes _output/amd64/ through ARG binary.
+      [{ platform: 'linux/arm64', dockerfile: 'pkg/azurediskplugin/Dockerfile' }, ['XP026']],
+      // Without OSVERSION the Nano Server base has no tag.
+      [
+        {
+          platform: 'windows/amd64:ltsc2022',
+          dockerfile: 'pkg/azurediskplugin/Windows.Dockerfile',
+          buildOn: 'linux',
+        },
+        ['XP001'],
+      ],
+    ],
+  },
+  {
+    // Vendored libraries under lib/ are not images; centos7 and nano are flavours of the
+    // main image, not images of their own; the Linux target is the production stage.
+    repo: 'fluent-bit',
+    findings: {
+      'fluent-bit linux/amd64': [],
+      'fluent-bit linux/arm64': [],
+      'fluent-bit windows/amd64:ltsc2022': [],
+      'fluent-bit windows/amd64:ltsc2025': [],
+    },
+    leftOut: [
+      'linux/amd64, linux/arm64 from dockerfiles/Dockerfile.centos7: built from dockerfiles/Dockerfile',
+      'windows/amd64:ltsc2022, windows/amd64:ltsc2025 from dockerfiles/Dockerfile.windows.nano: built from dockerfiles/Dockerfile.windows',
+    ],
+    warnings: [],
+    bad: [],
+  },
+  {
+    // docker-library layout: <version>/alpine, <version>/scratch and
+    // <version>/windows/<flavour>-<release> are one image per version; tmpl/ is templates.
+    repo: 'traefik-library-image',
+    findings: {
+      // entrypoint.sh without --chmod, and no .gitattributes: true of the repository too.
+      'v3-5 linux/amd64': ['XP008', 'XP016'],
+      'v3-5 linux/arm64': ['XP008', 'XP016'],
+      'v3-5 windows/amd64:ltsc2022': [],
+      'v3-6 linux/amd64': ['XP008', 'XP016'],
+      'v3-6 linux/arm64': ['XP008', 'XP016'],
+      'v3-6 windows/amd64:ltsc2022': [],
+      'v3-6 windows/amd64:ltsc2025': [],
+    },
+    leftOut: [
+      'linux/amd64, linux/arm64 from v3.5/scratch/Dockerfile: built from v3.5/alpine/Dockerfile',
+      'windows/amd64:ltsc2022 from v3.5/windows/servercore-ltsc2022/Dockerfile: built from v3.5/windows/nanoserver-ltsc2022/Dockerfile',
+      'linux/amd64, linux/arm64 from v3.6/scratch/Dockerfile: built from v3.6/alpine/Dockerfile',
+      'windows/amd64:ltsc2022 from v3.6/windows/servercore-ltsc2022/Dockerfile: built from v3.6/windows/nanoserver-ltsc2022/Dockerfile',
+      'windows/amd64:ltsc2025 from v3.6/windows/servercore-ltsc2025/Dockerfile: built from v3.6/windows/nanoserver-ltsc2025/Dockerfile',
+    ],
+    warnings: [
+      'found 2 images (v3-5, v3-6)',
+      'left out tmpl/alpine/tmplv3.Dockerfile: a test, example or tool image',
+    ],
+    bad: [
+      // The Server Core flavour downloads with PowerShell: BuildKit on Linux cannot run it.
+      [
+        {
+          platform: 'windows/amd64:ltsc2022',
+          dockerfile: 'v3.6/windows/servercore-ltsc2022/Dockerfile',
+          buildOn: 'linux',
+        },
+        ['XP025'],
+      ],
+    ],
+  },
+  {
+    // BIN, PKG and the version come only from the Makefile's docker build; site/ is the
+    // documentation website.
+    repo: 'velero',
+    findings: {
+      'velero linux/amd64': [],
+      'velero linux/arm64': [],
+      'velero windows/amd64:ltsc2019': [],
+      'velero windows/amd64:ltsc2022': [],
+      'velero windows/amd64:ltsc2025': [],
+    },
+    leftOut: [],
+    warnings: [
+      'left out hack/build-image/Dockerfile: a test, example or tool image',
+      'left out site/Dockerfile: a test, example or tool image',
+    ],
+    bad: [],
+  },
+  {
+    // A builder stage pins ARG TARGETARCH=amd64: the arm64 leg gets TARGETARCH=arm64 too.
+    repo: 'azurefile-csi-driver',
+    findings: {
+      'azurefileplugin linux/amd64': [],
+      'azurefileplugin linux/arm64': [],
+      'azurefileplugin windows/amd64:ltsc2019': [],
+      'azurefileplugin windows/amd64:ltsc2022': [],
+      'azurefileplugin windows/amd64:ltsc2025': [],
+    },
+    leftOut: [],
+    warnings: [
+      'prepare: make azurefile ARCH=$TARGETARCH (linux); make azurefile-windows ARCH=$TARGETARCH (windows) writes them',
+    ],
+    bad: [
+      // ARCH alone: azcopy is still downloaded for amd64.
+      [
+        {
+          platform: 'linux/arm64',
+          dockerfile: 'pkg/azurefileplugin/Dockerfile',
+          buildArgs: { ARCH: 'arm64' },
+        },
+        ['XP026'],
+      ],
+    ],
+  },
+  {
+    // ARG ARCH and ARG OS without a default, a final stage per OS, COPY . . from the root
+    // (the context told by the paths RUN builds).
+    repo: 'azure-container-networking',
+    findings: {
+      'cni linux/amd64': [],
+      'cni linux/arm64': [],
+      'cni windows/amd64:ltsc2022': [],
+      'cns linux/amd64': [],
+      'cns linux/arm64': [],
+      'cns windows/amd64:ltsc2022': [],
+    },
+    leftOut: [],
+    warnings: ['found 2 images (cni, cns)'],
     bad: [],
   },
 ];

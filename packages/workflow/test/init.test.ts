@@ -21,6 +21,7 @@ import {
   leavesLegOut,
   legLintOptions,
   loadConfig,
+  proposeInit,
   type InitResult,
 } from '../src/index.js';
 import { formatFindings, validateWorkflows, type Finding } from './validators.js';
@@ -115,7 +116,7 @@ const CASES: readonly Case[] = [
   {
     repo: 'nanoserver-arg',
     legs: [
-      ['windows/amd64:ltsc2019', 'Dockerfile.Windows', '.', { BASE_TAG: 'ltsc2019' }],
+      ['windows/amd64:ltsc2019', 'Dockerfile.Windows', '.', { BASE_TAG: '1809' }],
       ['windows/amd64:ltsc2022', 'Dockerfile.Windows', '.', { BASE_TAG: 'ltsc2022' }],
       ['windows/amd64:ltsc2025', 'Dockerfile.Windows', '.', { BASE_TAG: 'ltsc2025' }],
     ],
@@ -275,6 +276,8 @@ describe('finding Dockerfiles', () => {
       'app.nanoserver',
       'windows/ltsc2025/Dockerfile',
       'tools/lint.Dockerfile',
+      // vmware-tanzu/velero: the documentation website's Hugo server.
+      'site/Dockerfile',
       'node_modules/x/Dockerfile',
     ]) {
       mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
@@ -285,6 +288,7 @@ describe('finding Dockerfiles', () => {
       'app.nanoserver',
       'Dockerfile',
       'Dockerfile.windows',
+      'site/Dockerfile',
       'tools/lint.Dockerfile',
       'windows/ltsc2025/Dockerfile',
     ]);
@@ -296,7 +300,78 @@ describe('finding Dockerfiles', () => {
           files: ['Dockerfile', 'Dockerfile.windows', 'windows/ltsc2025/Dockerfile'],
         },
       ],
-      secondary: ['tools/lint.Dockerfile'],
+      secondary: ['site/Dockerfile', 'tools/lint.Dockerfile'],
     });
+  });
+});
+
+describe('grouping Dockerfiles into images', () => {
+  it.each<[string, string[], { name: string; files: string[] }[], string[]]>([
+    [
+      // microsoft/dotnet-framework-docker: src/<image>/<version>/windowsservercore-<release>/.
+      'one folder per release under the version',
+      [
+        'eng/docker-tools/Dockerfile.syft',
+        'src/runtime/4.8.1/windowsservercore-ltsc2022/Dockerfile',
+        'src/runtime/4.8.1/windowsservercore-ltsc2025/Dockerfile',
+      ],
+      [
+        {
+          name: '4-8-1',
+          files: [
+            'src/runtime/4.8.1/windowsservercore-ltsc2022/Dockerfile',
+            'src/runtime/4.8.1/windowsservercore-ltsc2025/Dockerfile',
+          ],
+        },
+      ],
+      ['eng/docker-tools/Dockerfile.syft'],
+    ],
+    [
+      // kubernetes-sigs/sig-storage-local-static-provisioner: deployment/docker/ holds the
+      // repository's own image, named after the repository.
+      'a deployment/docker/ folder names no image',
+      [
+        'cmd/node-cleanup/Dockerfile',
+        'deployment/docker/Dockerfile',
+        'deployment/docker/Dockerfile.Windows',
+      ],
+      [
+        { name: 'node-cleanup', files: ['cmd/node-cleanup/Dockerfile'] },
+        {
+          name: 'repo',
+          files: ['deployment/docker/Dockerfile', 'deployment/docker/Dockerfile.Windows'],
+        },
+      ],
+      [],
+    ],
+  ])('%s', (_what, files, images, secondary) => {
+    expect(groupImages(files, 'repo')).toEqual({ images, secondary });
+  });
+});
+
+describe('xplat init and files Docker cannot read', () => {
+  // microsoft/dotnet-framework-docker: eng/dockerfile-templates/ holds templates named
+  // Dockerfile (`FROM $REPO:{{VERSION}}-windowsservercore-{{OS_VERSION}}`).
+  const template = 'FROM $REPO:{{VERSION}} {{OS_VERSION}}\n';
+  const image = 'FROM mcr.microsoft.com/windows/servercore:ltsc2022\nRUN echo hi\n';
+
+  it.each<[string, string[], string | undefined]>([
+    ['a found template is left out, the image is proposed', [], undefined],
+    ['a template given with --dockerfile is an error', ['gen/Dockerfile'], 'FROM takes'],
+  ])('%s', async (_what, given, error) => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'xplat-template-'));
+    mkdirSync(path.join(dir, 'gen'));
+    writeFileSync(path.join(dir, 'gen', 'Dockerfile'), template);
+    writeFileSync(path.join(dir, 'Dockerfile'), image);
+    const run = proposeInit({ dir, image: 'ghcr.io/a/b', dockerfiles: given });
+    if (error) return expect(run).rejects.toThrow(error);
+    const proposal = await run;
+    expect(proposal.images.map((i) => i.files)).toEqual([['Dockerfile']]);
+    expect(proposal.skipped).toEqual([
+      {
+        file: 'gen/Dockerfile',
+        reason: expect.stringMatching(/^not a Dockerfile Docker can read: /),
+      },
+    ]);
   });
 });

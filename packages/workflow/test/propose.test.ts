@@ -173,7 +173,21 @@ describe('proposeFromDockerfile by content and name', () => {
       'a base tag ARG without a default',
       'Dockerfile.windows',
       'ARG BASE_TAG\nFROM mcr.microsoft.com/windows/nanoserver:${BASE_TAG}\n',
-      everyRelease('BASE_TAG', ['ltsc2019', 'ltsc2022', 'ltsc2025']),
+      everyRelease('BASE_TAG', ['1809', 'ltsc2022', 'ltsc2025']),
+    ],
+    [
+      // Azure/azure-container-networking cni/Dockerfile: ARG ARCH and ARG OS without a
+      // default stand for the platform (the Makefile passes both); a final stage per OS.
+      "ARG ARCH and ARG OS without a default are the leg's",
+      'Dockerfile',
+      'ARG ARCH\nARG OS\nFROM --platform=linux/${ARCH} golang:1.26 AS go\nFROM go AS build\nARG OS\nRUN GOOS=$OS go build -o /bin/app .\nFROM gcr.io/distroless/static AS linux\nCOPY --from=build /bin/app /app\nFROM --platform=windows/${ARCH} mcr.microsoft.com/windows/nanoserver:ltsc2022 AS windows\nCOPY --from=build /bin/app /app.exe\n',
+      [
+        {
+          platform: 'windows/amd64:ltsc2022',
+          buildOn: 'linux',
+          buildArgs: { ARCH: 'amd64', OS: 'windows' },
+        },
+      ],
     ],
     [
       'an ARG that does not reach FROM picks no release',
@@ -191,6 +205,7 @@ describe('proposeFromDockerfile by content and name', () => {
     ['10.0.20348.2849', 'ltsc2025', ['10.0.26100.2849']],
     ['1809', 'ltsc2022', ['ltsc2022']],
     [null, 'ltsc2025', ['ltsc2025', '10.0.26100']],
+    [null, 'ltsc2019', ['1809', 'ltsc2019', '10.0.17763']],
     ['ltsc2025', 'ltsc2025', []],
   ])('releaseArgValues(%j, %s) is %j', (value, name, want) => {
     expect(releaseArgValues(value, releaseByName(name) as WindowsRelease)).toEqual(want);
@@ -222,6 +237,57 @@ describe('checkLeg', () => {
     });
     const checked = await checkLeg(prebuilt, { platform: 'windows/amd64:ltsc2022' }, dir);
     expect(checked.errors).toEqual([]);
+  });
+
+  it.each<[string, string, string, Record<string, string> | undefined, string[]]>([
+    [
+      // kubernetes-sigs/azuredisk-csi-driver pkg/azurediskplugin/Windows.Dockerfile:
+      // Nano Server of 2019 is tagged 1809 only.
+      'an OSVERSION without a default, on ltsc2019',
+      'ARG OSVERSION\nFROM mcr.microsoft.com/windows/nanoserver:${OSVERSION}\nCMD ["cmd"]\n',
+      'windows/amd64:ltsc2019',
+      { OSVERSION: '1809' },
+      [],
+    ],
+    [
+      'the tag of a Windows base, whatever the ARG is called',
+      'ARG TAG\nFROM mcr.microsoft.com/windows/servercore:${TAG}\nCMD ["cmd"]\n',
+      'windows/amd64:ltsc2025',
+      { TAG: 'ltsc2025' },
+      [],
+    ],
+    [
+      // antrea-io/antrea build/images/Dockerfile.build.windows: the OVS and Go versions
+      // come from a build script; a release number there would only silence lint.
+      'an ARG without a default that names no release (OVS_VERSION) is not set',
+      'ARG GO_VERSION\nARG OVS_VERSION\nFROM --platform=linux/amd64 golang:${GO_VERSION} AS build\nFROM example.org/antrea/windows-ovs:${OVS_VERSION} AS ovs\nFROM mcr.microsoft.com/oss/kubernetes/windows-host-process-containers-base-image:v1.0.0\nCOPY --from=ovs /openvswitch /openvswitch\n',
+      'windows/amd64:ltsc2022',
+      undefined,
+      ['XP001'],
+    ],
+    [
+      // kubernetes-sigs/azurefile-csi-driver pkg/azurefileplugin/Dockerfile: a builder stage
+      // downloads azcopy_linux_${TARGETARCH}, and its default keeps it amd64 on arm64.
+      'ARG TARGETARCH=amd64 in a builder stage, on linux/arm64',
+      'FROM debian:bookworm AS builder\nARG TARGETARCH=amd64\nRUN curl -Lo /azcopy.tgz https://example.com/azcopy_linux_${TARGETARCH}.tar.gz\nFROM debian:bookworm\nCOPY --from=builder /azcopy.tgz /\n',
+      'linux/arm64',
+      { TARGETARCH: 'arm64' },
+      [],
+    ],
+    [
+      'ARG ARCH=x86_64 keeps its spelling: aarch64',
+      'FROM debian:bookworm\nARG ARCH=x86_64\nRUN curl -Lo /tool https://example.com/tool-${ARCH}\n',
+      'linux/arm64',
+      { ARCH: 'aarch64' },
+      [],
+    ],
+  ])('%s', async (_what, body, platform, fixedBy, rules) => {
+    const file = parseDockerfile({ file: 'Dockerfile.windows', text: body });
+    const checked = await checkLeg(file, { platform, buildOn: 'linux' }, dir);
+    expect([checked.fixedBy, [...new Set(checked.errors.map((f) => f.rule))]]).toEqual([
+      fixedBy,
+      rules,
+    ]);
   });
 
   it('reports what it cannot fix', async () => {
@@ -315,6 +381,22 @@ describe('init helpers', () => {
     writeFileSync(path.join(dir, 'svc', 'Containerfile'), 'FROM alpine\n');
     writeFileSync(path.join(dir, 'node_modules', 'x', 'Dockerfile'), 'FROM alpine\n');
     expect(findDockerfiles(dir)).toEqual(['svc/Containerfile', 'svc/api/Dockerfile']);
+  });
+
+  it.each([
+    // fluent/fluent-bit vendors libraries (with their own Dockerfiles) under lib/.
+    ['lib/cmetrics/dockerfiles/Dockerfile.centos7', false],
+    ['src/nghttp2-1.65.0/Dockerfile.android', false],
+    ['modules/agent/Dockerfile', false],
+    ['deps/zlib/Dockerfile', false],
+    ['images/app/Dockerfile', true],
+    ['src/app-1/Dockerfile', true],
+  ])('%s is looked at: %s (vendored copies and submodules are not)', (file, found) => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'xplat-find-'));
+    mkdirSync(path.join(dir, path.dirname(file)), { recursive: true });
+    writeFileSync(path.join(dir, file), 'FROM alpine\n');
+    writeFileSync(path.join(dir, '.gitmodules'), '[submodule "agent"]\n\tpath = modules/agent\n');
+    expect(findDockerfiles(dir)).toEqual(found ? [file] : []);
   });
 
   it('guesses ghcr.io/<owner>/<repo>, lowercased, from the environment or the git remote', () => {

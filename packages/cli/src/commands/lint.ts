@@ -4,6 +4,7 @@ import {
   BUILDER_KINDS,
   errorMessage,
   formatPlatform,
+  releaseForOsVersion,
   parsePlatform,
   parsePlatformList,
   XplatError,
@@ -203,6 +204,10 @@ interface LintJob {
   readonly target: string;
   readonly buildArgs: Record<string, string>;
   readonly runner: string;
+  /** A self-hosted Windows build runner: the host build its release label says (ltsc2019). */
+  readonly hostOsVersion?: string;
+  /** The leg has prepare: run steps, which write files before its build (XP027 warns). */
+  readonly prepared: boolean;
   /** The image's name, when several images are linted (each line names its image). */
   readonly image?: string;
 }
@@ -283,7 +288,10 @@ async function lint(argv: string[], io: CliIO): Promise<number> {
       ...(job.runner && platform.os === 'windows' ? { runner: job.runner } : {}),
       ...(text(parsed, 'host-os-version') && platform.os === 'windows'
         ? { hostOsVersion: text(parsed, 'host-os-version') }
-        : {}),
+        : job.hostOsVersion && !text(parsed, 'runner')
+          ? { hostOsVersion: job.hostOsVersion }
+          : {}),
+      ...(job.prepared ? { prepared: true } : {}),
       ...(builder
         ? { builder: builder as LintOptions['builder'] & string }
         : crossOs
@@ -383,6 +391,7 @@ function imageLintJobs(
       (!text(parsed, 'context') && fromProject(leg?.dockerfile ?? config?.dockerfile)) ||
       path.join(contextDir, 'Dockerfile');
     const runner = text(parsed, 'runner') || (leg ? hostedRunner(leg) : '');
+    const selfHosted = leg ? selfHostedRelease(leg) : undefined;
     return {
       platform,
       shownFile: shown(io, filePath),
@@ -391,6 +400,8 @@ function imageLintJobs(
       target: text(parsed, 'target') || leg?.target || config?.target || '',
       buildArgs: { ...(leg?.buildArgs ?? {}), ...flagArgs },
       runner,
+      ...(selfHosted ? { hostOsVersion: selfHosted } : {}),
+      prepared: !!leg?.prepare.some((step) => step.run !== undefined),
       ...(several && config ? { image: config.name } : {}),
     };
   });
@@ -427,6 +438,18 @@ export function sameOsLeg(
 /** The label of the runner that builds a leg when it is one label (windows-2022), for host checks. */
 function hostedRunner(leg: ResolvedLeg): string {
   return typeof leg.buildRunner.runsOn === 'string' ? leg.buildRunner.runsOn : '';
+}
+
+/**
+ * A Windows leg built on a self-hosted runner (runs-on: [self-hosted, windows, ltsc2019]):
+ * the host is taken to run the leg's release, as the runner map assumes for its labels.
+ */
+function selfHostedRelease(leg: ResolvedLeg): string | undefined {
+  if (leg.buildRunner.hosted || leg.platform.os !== 'windows' || leg.buildOn !== 'windows')
+    return undefined;
+  return leg.platform.osVersion
+    ? (releaseForOsVersion(leg.platform.osVersion)?.build ?? leg.platform.osVersion)
+    : undefined;
 }
 
 /** An unusable Dockerfile: exit 2, and `--json` says where (file, line). */

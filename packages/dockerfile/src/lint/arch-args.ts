@@ -112,9 +112,24 @@ export function checkArchArgs(ctx: LintContext): void {
       : undefined;
   };
 
+  // An ARG whose default is built from a pinned one carries its pin: `ARG ARCH=amd64` then
+  // `ARG binary=./_output/${ARCH}/app` and `COPY ${binary} /app` (azuredisk-csi-driver).
+  const derived = (
+    name: string,
+    value: string | null,
+    scope: ReadonlyMap<string, Pinned | undefined>,
+  ): Pinned | undefined =>
+    value === null || Object.hasOwn(buildArgs, name)
+      ? undefined
+      : referencedVariables(value, parsed.escapeChar)
+          .map((n) => scope.get(n))
+          .find((p) => p !== undefined);
   const globals = new Map<string, Pinned | undefined>();
   for (const arg of parsed.globalArgs)
-    globals.set(arg.name, pin(arg.name, arg.defaultValue, arg.line));
+    globals.set(
+      arg.name,
+      pin(arg.name, arg.defaultValue, arg.line) ?? derived(arg.name, arg.defaultValue, globals),
+    );
 
   const uses: Use[] = [];
   const usesIn = (
@@ -144,7 +159,12 @@ export function checkArchArgs(ctx: LintContext): void {
         for (const d of argDeclarations(ins.args, parsed.escapeChar)) {
           // Without a default it inherits the global ARG's value (or the build arg's).
           const inherited = d.value === null && globals.has(d.name);
-          scope.set(d.name, inherited ? globals.get(d.name) : pin(d.name, d.value, ins.line));
+          scope.set(
+            d.name,
+            inherited
+              ? globals.get(d.name)
+              : (pin(d.name, d.value, ins.line) ?? derived(d.name, d.value, scope)),
+          );
         }
         continue;
       }

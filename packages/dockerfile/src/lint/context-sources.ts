@@ -8,6 +8,9 @@
  * READ_BUDGET entries a lint, and a source whose value is not known here (an ENV of the
  * base image) is skipped.
  *
+ * A leg with `prepare:` run steps (options.prepared) gets a warning instead: those steps
+ * run before the build and are expected to write the file.
+ *
  * .dockerignore is not read (xplat reads it nowhere yet): a source it excludes counts as
  * present here, and Docker will still fail the COPY.
  */
@@ -61,11 +64,22 @@ export async function checkContextSources(ctx: LintContext): Promise<void> {
         if (windows) source = source.replace(/\\/g, '/');
         if (await present(lookup, source)) continue;
         const shown = source === written ? `"${source}"` : `"${source}" (${written})`;
-        ctx.add(
-          'XP027',
-          ins.line,
-          `${ins.keyword} source ${shown} ${/[*?[]/.test(source) ? 'matches nothing' : 'is not'} in the build context, so the build fails here; it must exist before the build: have a prepare: step in xplat.yml make it (e.g. prepare: [{ run: make build }]), or correct the path`,
-        );
+        const missing = `${ins.keyword} source ${shown} ${/[*?[]/.test(source) ? 'matches nothing' : 'is not'} in the build context`;
+        // The leg's prepare: steps run before its build (in CI and in xplat run): before
+        // them, a missing source is what they are there to write, not yet a failure.
+        if (options.prepared)
+          ctx.add(
+            'XP027',
+            ins.line,
+            `${missing} yet: the prepare: steps in xplat.yml must write it before the build, or it fails here`,
+            'warning',
+          );
+        else
+          ctx.add(
+            'XP027',
+            ins.line,
+            `${missing}, so the build fails here; it must exist before the build: have a prepare: step in xplat.yml make it (e.g. prepare: [{ run: make build }]), or correct the path`,
+          );
       }
     }
   }

@@ -158,6 +158,6 @@ export const LINT_RULES: readonly LintRule[] = [
     id: 'XP027',
     severity: 'error',
     summary:
-      'a COPY/ADD source (after ARG substitution) that is not in the build context: it must exist before the build (a prepare: step in xplat.yml)',
+      'a COPY/ADD source (after ARG substitution) that is not in the build context: it must exist before the build (a prepare: step in xplat.yml; a warning when the leg has prepare: run steps, which run first)',
   },
 ];

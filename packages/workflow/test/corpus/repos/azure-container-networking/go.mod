@@ -1,0 +1,3 @@
+module github.com/Azure/azure-container-networking
+
+go 1.26

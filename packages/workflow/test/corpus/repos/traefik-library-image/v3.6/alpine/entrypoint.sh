@@ -1,0 +1,3 @@
+#!/bin/sh
+# Stands for the library image's entrypoint.sh.
+exec "$@"

@@ -1,0 +1,3 @@
+module github.com/vmware-tanzu/velero
+
+go 1.26
