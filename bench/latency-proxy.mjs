@@ -47,6 +47,7 @@ export async function startLatencyProxy(options) {
   let connections = 0;
   let maxInFlight = 0;
   let inFlight = 0;
+  let bytesSent = 0; // client to registry: request lines, headers and bodies
   const now = () => performance.now();
 
   const server = net.createServer((client) => {
@@ -85,6 +86,7 @@ export async function startLatencyProxy(options) {
       });
     };
     pipe(client, upstream, (chunk) => {
+      bytesSent += chunk.length;
       const m = REQUEST_LINE.exec(chunk.toString('latin1', 0, Math.min(chunk.length, 2048)));
       if (!m) return;
       const request = { method: m[1], path: m[2], start: now(), opened: first, conn };
@@ -131,9 +133,10 @@ export async function startLatencyProxy(options) {
       connections = 0;
       maxInFlight = 0;
       inFlight = 0;
+      bytesSent = 0;
     },
     stats() {
-      return summarise(requests, connections, maxInFlight);
+      return { ...summarise(requests, connections, maxInFlight), bytesSent };
     },
     /** Every request: method, path, start and answer (ms from the first), new connection. */
     timeline() {

@@ -25,6 +25,10 @@ const build = (
 });
 
 export const buildCases: BadInputCase[] = [
+  {
+    ...build({}, /^SOURCE_DATE_EPOCH: "yesterday" is not a number of seconds since 1970/),
+    env: { SOURCE_DATE_EPOCH: 'yesterday' },
+  },
   build({ image: '' }, /^image: is required/),
   build({ image: 'Org/App' }, /^image: .*lowercase/),
   build({ image: '{REG}/app:v1' }, /^image: .*without a tag or digest/),
@@ -442,6 +446,34 @@ export const fuseCases: BadInputCase[] = [
     { results: '', sources: `{REG}/app@${SHA}`, 'allow-untested': 'linux/amd64' },
     /^allow-untested: applies to leg results/,
   ),
+  // promote-from: an existing index, new tags; nothing to fuse.
+  ...(
+    [
+      [{ 'promote-from': '{REG}/app' }, /^promote-from: .*names a repository, not an index/],
+      [{ 'promote-from': 'sha 1' }, /^promote-from: .*holds whitespace/],
+      [{ 'promote-from': INJECT }, /^promote-from: /],
+      [{ 'promote-from': `{REG}/${BIG}:v1` }, /^promote-from: .*… \(\d+ bytes\)/],
+      [{ 'promote-from': 'sha256:abc' }, /^promote-from: "sha256:abc" is not a valid digest/],
+      [{ 'promote-from': 'sha-1', tags: '' }, /^tags: is required with promote-from/],
+      [{ 'promote-from': 'sha-1', results: 'legs' }, /^results: cannot be used with promote-from/],
+      [{ 'promote-from': 'sha-1', annotations: 'a=b' }, /^annotations: cannot be used/],
+      [{ 'promote-from': 'sha-1', 'media-type': 'oci' }, /^media-type: cannot be used/],
+      [
+        { 'promote-from': 'sha-1', 'promote-revision': 'main' },
+        /^promote-revision: "main" is not a commit sha/,
+      ],
+      [{ 'promote-from': 'sha-1', 'promote-revision': INJECT }, /^promote-revision: /],
+      [{ 'promote-from': 'sha-1', 'promote-force': 'sure' }, /^promote-force: /],
+      [{ 'promote-from': 'sha-1', 'promote-missing': 'build' }, /^promote-missing: /],
+      [{ 'promote-missing': 'skip' }, /^promote-missing: applies to promote-from only/],
+      [
+        { annotations: 'dev.xplat.gate=passed' },
+        /^annotations: dev\.xplat\.gate is xplat's own annotation/,
+      ],
+    ] as const
+  ).map(([inputs, error]) =>
+    fuse({ results: '', 'expected-platforms': '', tags: 'v1', ...inputs }, error),
+  ),
 ];
 
 // ---- the CLI ----------------------------------------------------------------------------
@@ -631,6 +663,25 @@ export const cliCases: BadInputCase[] = [
     ['fuse', '--image', '{REG}/app', '--results', '/', '--expected-platforms', 'linux/amd64'],
     /^--results: "\/" /,
   ),
+  cli(['promote', '--tag', 'v1'], /^--from: is required/),
+  cli(['promote', '--from', 'sha-1', '--tag', 'v1'], /^--to: "sha-1" is a tag alone/),
+  cli(['promote', '--from', '{REG}/app'], /^--from: .*names a repository, not an index/),
+  cli(['promote', '--from', '{REG}/app:sha-1'], /^--tag: is required with promote-from/),
+  cli(['promote', '--from', '{REG}/app:sha-1', '--tag', 'a b'], /^--tag: /),
+  cli(['promote', '--from', '{REG}/app:sha-1', '--tag', 'v1', '--to', 'Org/App'], /^--to: /),
+  cli(
+    ['promote', '--from', '{REG}/app:sha-1', '--tag', 'v1', '--revision', 'HEAD'],
+    /^--revision: /,
+  ),
+  cli(
+    ['promote', '--from', '{REG}/app:sha-1', '--tag', 'v1', '--missing', 'later'],
+    /^--missing: /,
+  ),
+  cli(
+    ['promote', '--from', '{REG}/app:sha-1', '--tag', 'v1', '--expected-platforms', 'linux'],
+    /^--expected-platforms: /,
+  ),
+  config(['promote', '--from', 'sha-1', '--tag', 'v1', '--to', 'Bad Repo'], YML, /^--to: /),
   cli(['inspect'], /REF|usage|ref/i),
   cli(['inspect', 'Not A Ref'], /^REF: /),
   cli(['inspect', `{REG}/${BIG}`], /^REF: .*… \(\d+ bytes\)/),

@@ -103,6 +103,15 @@ const legResultSchema = zod__WEBPACK_IMPORTED_MODULE_3__/* .object */ .Ikc({
     })
         .strict(),
     smoke: smokeSchema,
+    /**
+     * Whether a rebuild of the same commit gives the same digest: its times come from the
+     * commit (SOURCE_DATE_EPOCH) and the builder can keep its layers. `reproducibleReason`
+     * says how far (any machine, or the same machine with its build cache) or why not (an
+     * uncommitted change, the classic builder). Optional: results written before it
+     * existed stay valid.
+     */
+    reproducible: zod__WEBPACK_IMPORTED_MODULE_3__/* .boolean */ .zMY().optional(),
+    reproducibleReason: zod__WEBPACK_IMPORTED_MODULE_3__/* .string */ .YjP().min(1).max(500).optional(),
     source: zod__WEBPACK_IMPORTED_MODULE_3__/* .object */ .Ikc({
         sha: zod__WEBPACK_IMPORTED_MODULE_3__/* .string */ .YjP().optional(),
         ref: zod__WEBPACK_IMPORTED_MODULE_3__/* .string */ .YjP().optional(),
@@ -112,6 +121,8 @@ const legResultSchema = zod__WEBPACK_IMPORTED_MODULE_3__/* .object */ .Ikc({
             .regex(/^[1-9][0-9]{0,5}$/, 'must be a run attempt: 1, 2, ...')
             .optional(),
         job: zod__WEBPACK_IMPORTED_MODULE_3__/* .string */ .YjP().optional(),
+        /** The commit's time, which the image's times were set to (SOURCE_DATE_EPOCH). */
+        time: zod__WEBPACK_IMPORTED_MODULE_4__/* .datetime */ .w$().optional(),
     })
         .strict()
         .optional(),

@@ -22,6 +22,10 @@ export function getInputs(): FuseActionInputs {
     mediaType: core.getInput('media-type'),
     mutableTags: core.getInput('mutable-tags'),
     dryRun: core.getInput('dry-run'),
+    promoteFrom: core.getInput('promote-from'),
+    promoteRevision: core.getInput('promote-revision'),
+    promoteForce: core.getInput('promote-force'),
+    promoteMissing: core.getInput('promote-missing'),
     username: core.getInput('username'),
     password,
   };

@@ -8,8 +8,11 @@ import {
   fuse,
   GateClosedError,
   parseFuseRequest,
+  promote,
+  promoteOutputs,
   renderFuseSummary,
   renderGateSummary,
+  renderPromoteSummary,
 } from '@xplat/fuse';
 import { createRegistryClient } from '@xplat/registry';
 import { getInputs } from './inputs.js';
@@ -33,7 +36,16 @@ await runAction(
           : undefined,
       onSecret: (secret) => core.setSecret(secret),
     });
+    if (request.promote) {
+      // promote-from: an existing index gets the tags; nothing is fused.
+      const promoted = await promote({ ...request, promote: request.promote }, client, logger);
+      for (const [name, value] of Object.entries(promoteOutputs(promoted)))
+        core.setOutput(name, value);
+      await core.summary.addRaw(renderPromoteSummary(promoted)).write();
+      return;
+    }
     const result = await fuse(request, client, logger);
+    core.setOutput('promoted', 'false');
     core.setOutput('digest', result.digest);
     core.setOutput('ref', result.ref);
     core.setOutput('platforms', JSON.stringify(result.entries.map((e) => e.platform)));

@@ -198,6 +198,65 @@ describe('fuse-manifest as the runner runs it', () => {
     });
   });
 
+  describe('promote-from: the index that passed, new tags', () => {
+    const SHA = 'c0ffee0000000000000000000000000000000001';
+    async function main(): Promise<{ image: string; digest: string }> {
+      const image = `${tb.openRegistry}/${uniqueRepository('action-main')}`;
+      const legs = await writeLegs(
+        fourLegs().map((l) => ({ ...l, source: { sha: SHA } })),
+        image,
+      );
+      const run = await runAction(
+        'fuse-manifest',
+        { image, tags: 'sha-c0ffee0', results: legs, 'expected-platforms': FOUR_PLATFORMS },
+        { cwd: legs },
+      );
+      expect(run.outputs.promoted).toBe('false');
+      return { image, digest: run.outputs.digest! };
+    }
+
+    it("gives the commit tag's index the release tags: outputs and the summary", async () => {
+      const { image, digest } = await main();
+      const run = await runAction('fuse-manifest', {
+        image,
+        tags: 'v1.0.0\n1.0',
+        'mutable-tags': '1.0',
+        'promote-from': 'sha-c0ffee0',
+        'promote-revision': SHA,
+        'expected-platforms': FOUR_PLATFORMS,
+      });
+      expect(run.errors).toEqual([]);
+      expect(run.outputs).toMatchObject({ promoted: 'true', digest, ref: `${image}@${digest}` });
+      expect(JSON.parse(run.outputs.platforms!)).toHaveLength(4);
+      expect(run.summary).toContain('### xplat promote from `');
+      expect(run.summary).toContain('(commit `c0ffee000000`)');
+      expect(run.summary).toContain('`v1.0.0` (new), `1.0` (new)');
+    });
+
+    it('promote-missing: skip: nothing written, promoted false; fail: one error line', async () => {
+      const { image } = await main();
+      const skipped = await runAction('fuse-manifest', {
+        image,
+        tags: 'v1.0.0',
+        'promote-from': 'sha-0000000',
+        'promote-missing': 'skip',
+      });
+      expect(skipped.errors).toEqual([]);
+      expect(skipped.outputs.promoted).toBe('false');
+      expect(skipped.outputs.digest).toBeUndefined();
+      expect(skipped.summary).toContain('nothing promoted');
+      const failed = await runAction('fuse-manifest', {
+        image,
+        tags: 'v1.0.0',
+        'promote-from': 'sha-0000000',
+      });
+      expect(failed.exitCode).toBe(1);
+      expect(failed.errors).toEqual([
+        `promote-from: ${image}:sha-0000000 does not exist; promote an index fused by xplat (its commit tag, e.g. sha-1a2b3c4)`,
+      ]);
+    });
+  });
+
   it('masks the password and fails in one line naming the input when it is wrong', async () => {
     const run = await runAction('fuse-manifest', {
       image: `${tb.authRegistry}/${uniqueRepository('action')}`,

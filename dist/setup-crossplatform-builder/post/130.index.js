@@ -123,6 +123,15 @@ const legResultSchema = schemas/* object */.Ikc({
     })
         .strict(),
     smoke: smokeSchema,
+    /**
+     * Whether a rebuild of the same commit gives the same digest: its times come from the
+     * commit (SOURCE_DATE_EPOCH) and the builder can keep its layers. `reproducibleReason`
+     * says how far (any machine, or the same machine with its build cache) or why not (an
+     * uncommitted change, the classic builder). Optional: results written before it
+     * existed stay valid.
+     */
+    reproducible: schemas/* boolean */.zMY().optional(),
+    reproducibleReason: schemas/* string */.YjP().min(1).max(500).optional(),
     source: schemas/* object */.Ikc({
         sha: schemas/* string */.YjP().optional(),
         ref: schemas/* string */.YjP().optional(),
@@ -132,6 +141,8 @@ const legResultSchema = schemas/* object */.Ikc({
             .regex(/^[1-9][0-9]{0,5}$/, 'must be a run attempt: 1, 2, ...')
             .optional(),
         job: schemas/* string */.YjP().optional(),
+        /** The commit's time, which the image's times were set to (SOURCE_DATE_EPOCH). */
+        time: iso/* datetime */.w$().optional(),
     })
         .strict()
         .optional(),

@@ -99,7 +99,8 @@ describe('xplat build', () => {
         '--metadata-file',
         'METADATA',
         '--provenance=false',
-        '--push',
+        '--output',
+        'type=image,push=true,rewrite-timestamp=true',
       ],
     ],
     [
@@ -112,7 +113,7 @@ describe('xplat build', () => {
         'METADATA',
         '--provenance=false',
         '--output',
-        'type=image,push=false',
+        'type=image,push=false,rewrite-timestamp=true',
       ],
     ],
   ])(
@@ -120,8 +121,10 @@ describe('xplat build', () => {
     async (_name, flags, tail) => {
       const image = `${tb.openRegistry}/cli-win-plan`;
       const base = tb.env('XPLAT_FIXTURE_WINDOWS_LTSC2022_REF');
+      // Image times from a fixed SOURCE_DATE_EPOCH: the plan does not depend on whether
+      // this checkout has uncommitted changes (which would fall back to the clock).
       const run = await xplatWith(
-        { XPLAT_DOCKER: await fakeDocker() },
+        { XPLAT_DOCKER: await fakeDocker(), SOURCE_DATE_EPOCH: '1700000000' },
         'build',
         copyOnly,
         '--image',
@@ -162,6 +165,8 @@ describe('xplat build', () => {
         path.join(copyOnly, 'Dockerfile'),
         '--build-arg',
         `WINDOWS_BASE=${base}`,
+        '--build-arg',
+        'SOURCE_DATE_EPOCH=1700000000',
         '--tag',
         `${image}:windows-amd64-ltsc2022-${sha}`,
         ...tail.map((a) =>

@@ -6,6 +6,7 @@ import { FUSE_INPUTS } from '@xplat/fuse';
 import { SMOKE_INPUTS } from '@xplat/smoke';
 import { buildFlags } from '../src/commands/build.js';
 import { fuseFlags } from '../src/commands/fuse.js';
+import { promoteFlags } from '../src/commands/promote.js';
 import { smokeFlags } from '../src/commands/smoke.js';
 import { commands } from '../src/commands/index.js';
 import { projectFlags } from '../src/commands/common.js';
@@ -37,10 +38,26 @@ describe('flag tables', () => {
   it.each<[string, FlagTable, readonly string[]]>([
     ['build', buildFlags, BUILD_INPUTS],
     ['smoke', smokeFlags, SMOKE_INPUTS],
-    ['fuse', fuseFlags, Object.keys(FUSE_INPUTS)],
+    // fuse-manifest's promote mode is `xplat promote`: the two together take every input.
+    ['fuse and promote', [...fuseFlags, ...promoteFlags], Object.keys(FUSE_INPUTS)],
   ])('xplat %s has a flag for every input of its action, and only those', (_n, flags, inputs) => {
-    const mapped = flags.flatMap((f) => (f.input ? [f.input] : []));
+    const mapped = new Set(flags.flatMap((f) => (f.input ? [f.input] : [])));
     expect([...mapped].filter((i) => i !== 'username').sort()).toEqual([...inputs].sort());
+  });
+
+  it('xplat promote takes only promote-from, the tags and their policy, and the check', () => {
+    expect(promoteFlags.flatMap((f) => (f.input ? [f.input] : [])).sort()).toEqual([
+      'dry-run',
+      'expected-platforms',
+      'image',
+      'mutable-tags',
+      'promote-force',
+      'promote-from',
+      'promote-missing',
+      'promote-revision',
+      'tags',
+      'username',
+    ]);
   });
 
   it.each<[string, FlagTable, string]>([

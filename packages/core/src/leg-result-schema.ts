@@ -96,6 +96,15 @@ export const legResultSchema = z
       })
       .strict(),
     smoke: smokeSchema,
+    /**
+     * Whether a rebuild of the same commit gives the same digest: its times come from the
+     * commit (SOURCE_DATE_EPOCH) and the builder can keep its layers. `reproducibleReason`
+     * says how far (any machine, or the same machine with its build cache) or why not (an
+     * uncommitted change, the classic builder). Optional: results written before it
+     * existed stay valid.
+     */
+    reproducible: z.boolean().optional(),
+    reproducibleReason: z.string().min(1).max(500).optional(),
     source: z
       .object({
         sha: z.string().optional(),
@@ -107,6 +116,8 @@ export const legResultSchema = z
           .regex(/^[1-9][0-9]{0,5}$/, 'must be a run attempt: 1, 2, ...')
           .optional(),
         job: z.string().optional(),
+        /** The commit's time, which the image's times were set to (SOURCE_DATE_EPOCH). */
+        time: z.iso.datetime().optional(),
       })
       .strict()
       .optional(),

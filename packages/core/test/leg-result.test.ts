@@ -21,6 +21,23 @@ describe('leg result validation', () => {
     expect(validateLegResult(data, 'leg.json').builtOn).toEqual(builtOn);
   });
 
+  // reproducible and source.time are optional: results written before them stay valid.
+  it.each([
+    ['written before reproducible existed', {}],
+    ['reproducible on any machine', { reproducible: true, reproducibleReason: 'any machine' }],
+    [
+      'not reproducible, and why',
+      { reproducible: false, reproducibleReason: 'uncommitted changes in the build context' },
+    ],
+    [
+      'the commit time the image times come from',
+      { reproducible: true, source: { sha: 'a'.repeat(40), time: '2026-11-26T10:00:00Z' } },
+    ],
+  ])('accepts a result %s', (_name, change) => {
+    const data = { ...legResult(), ...change };
+    expect(validateLegResult(data, 'leg.json')).toEqual(data);
+  });
+
   // Each tampering names the file and the field it broke.
   it.each([
     ['schema', { schema: 'xplat.leg/v2' }, 'field schema: schema must be "xplat.leg/v1"'],
@@ -34,6 +51,9 @@ describe('leg result validation', () => {
     ['unknown field', { extra: 1 }, 'field extra: unknown field'],
     ['tags', { tags: [''] }, 'field tags.0'],
     ['builtOn as a string', { builtOn: 'linux/amd64' }, 'field builtOn:'],
+    ['reproducible as a string', { reproducible: 'yes' }, 'field reproducible:'],
+    ['reproducibleReason empty', { reproducibleReason: '' }, 'field reproducibleReason:'],
+    ['source.time', { source: { time: 'yesterday' } }, 'field source.time:'],
     [
       'builtOn.platform',
       { builtOn: { platform: 'linux/sparc' } },

@@ -43,6 +43,9 @@ export {
 export { buildPlatformImage, executeBuild } from './build/build-run.js';
 export { buildOutputs, renderBuildSummary } from './build/build-summary.js';
 export { includesPlatform, nativePlatforms } from './build/builders.js';
+export { planReproducible, type ReproduciblePlan } from './build/reproducible.js';
+export { configWithTimes, settleImageTimes } from './build/settle-times.js';
+export { epochTime, type SourceDate, sourceDateOf } from './build/source-date.js';
 export type { CacheMode } from './build/cache.js';
 export { buildsWindowsOnLinux, WINDOWS_ON_LINUX_DRIVERS } from './build/windows-on-linux.js';
 export {

@@ -26,6 +26,7 @@ import {
 import { buildIndex, type IndexChild, type IndexDocument } from './index-document.js';
 import type { FuseRequest } from './request.js';
 import { resolveSource, type ResolvedSource } from './resolve.js';
+import { GATE_ANNOTATION, gateMark } from './gate-mark.js';
 import { firstFailure } from './settle.js';
 import { assertTagsAllowed, planTags, type TagPlan } from './tag-policy.js';
 import { verifyIndex } from './verify.js';
@@ -137,7 +138,7 @@ export async function fuse(
   }));
   const document = buildIndex(children, {
     mediaType: request.mediaType,
-    annotations: request.annotations,
+    annotations: { ...markOf(gate, request, logger), ...request.annotations },
   });
   document.warnings.forEach((w) => logger.warning(w));
   const ref = `${targetName}@${document.digest}`;
@@ -199,6 +200,32 @@ export async function fuse(
   await verifyIndex(client, target, document, request.tags);
   logger.info(`Pushed ${ref}${describeTags(tags)}; read back and verified`);
   return { ...result, dryRun: false };
+}
+
+/**
+ * The gate's mark on the index (gate-mark.ts), when the index comes from leg results that
+ * passed it. A Docker manifest list carries no annotations: then there is no mark, and
+ * promote refuses the index unless forced.
+ */
+function markOf(
+  gate: GateReport | undefined,
+  request: FuseRequest,
+  logger: Logger,
+): Record<string, string> {
+  if (!gate) return {};
+  if (request.mediaType === 'docker') {
+    logger.warning(
+      `a Docker manifest list carries no annotations, so this index has no ${GATE_ANNOTATION} mark: xplat promote will refuse it unless forced (use media-type auto or oci)`,
+    );
+    return {};
+  }
+  const untested = gate.rows.filter((r) => r.verdict === 'allowed-untested').map((r) => r.platform);
+  const mark = gateMark(
+    gate.rows.map((r) => r.legs[0]!),
+    untested,
+  );
+  mark.notes.forEach((n) => logger.warning(n));
+  return mark.annotations;
 }
 
 async function copyInto(

@@ -20,8 +20,10 @@ import {
   type ImageReference,
   type Repository,
 } from '@xplat/registry';
+import { checkUserAnnotations } from './gate-mark.js';
 import { parseAnnotations, parseMediaTypeChoice, parseTags } from './inputs-parsing.js';
 import type { MediaTypeChoice } from './index-document.js';
+import { checkPromoteConflicts, parsePromote, type PromoteSpec } from './promote-request.js';
 import { loadLegResults } from './results.js';
 import { checkLegRun, type WorkflowRun } from './run-check.js';
 
@@ -40,6 +42,11 @@ export interface RawFuseInputs {
   allowUntested?: string;
   /** Leg results of another workflow run may join the index (absent = ''). */
   allowForeignRuns?: string;
+  /** Promote mode (promote-request.ts); optional like allowUntested. */
+  promoteFrom?: string;
+  promoteRevision?: string;
+  promoteForce?: string;
+  promoteMissing?: string;
 }
 
 /** fuse-manifest's input names (action.yml) -> the RawFuseInputs field each fills. */
@@ -55,6 +62,10 @@ export const FUSE_INPUTS = {
   'dry-run': 'dryRun',
   'allow-untested': 'allowUntested',
   'allow-foreign-runs': 'allowForeignRuns',
+  'promote-from': 'promoteFrom',
+  'promote-revision': 'promoteRevision',
+  'promote-force': 'promoteForce',
+  'promote-missing': 'promoteMissing',
 } as const satisfies Record<string, keyof RawFuseInputs>;
 export type FuseInputName = keyof typeof FUSE_INPUTS;
 
@@ -79,6 +90,8 @@ export interface FuseRequest {
   readonly mediaType: MediaTypeChoice;
   readonly mutableTags: readonly string[];
   readonly dryRun: boolean;
+  /** Set in promote mode: the existing index to give `tags` (then legs and sources are undefined). */
+  readonly promote?: PromoteSpec;
 }
 
 export interface FuseRequestOptions {
@@ -107,9 +120,35 @@ export async function parseFuseRequest(
   const expected = parsePlatformList(raw.expectedPlatforms, 'expected-platforms');
   const allowUntested = parsePlatformList(raw.allowUntested ?? '', 'allow-untested');
   const annotations = parseAnnotations(raw.annotations);
+  checkUserAnnotations(annotations);
   const mediaType = parseMediaTypeChoice(raw.mediaType);
   const dryRun = parseBoolean(raw.dryRun, 'dry-run', false);
   const allowForeignRuns = parseBoolean(raw.allowForeignRuns ?? '', 'allow-foreign-runs', false);
+  const promote = parsePromote(
+    {
+      promoteFrom: raw.promoteFrom ?? '',
+      promoteRevision: raw.promoteRevision ?? '',
+      promoteForce: raw.promoteForce ?? '',
+      promoteMissing: raw.promoteMissing ?? '',
+    },
+    target,
+  );
+  if (promote) {
+    checkPromoteConflicts({ ...raw, tags });
+    return {
+      target,
+      tags,
+      legs: undefined,
+      sources: undefined,
+      expected,
+      allowUntested: [],
+      annotations: {},
+      mediaType: 'auto',
+      mutableTags,
+      dryRun,
+      promote,
+    };
+  }
 
   const resultPatterns = splitLines(raw.results);
   const sourceTexts = splitList(raw.sources);

@@ -112,7 +112,9 @@ describe('fuse: the four-platform hybrid index', () => {
     const result = await fuseLegs(fourLegs(), { tags: '1.0.0,latest' });
     const [repo] = result.ref.split('@');
 
-    expect(result.mediaType).toBe(DOCKER_MANIFEST_LIST);
+    // The gate's mark is an annotation, so the index is OCI even of Docker images.
+    expect(result.mediaType).toBe(OCI_INDEX);
+    expect(result.index.annotations).toEqual({ 'dev.xplat.gate': 'passed' });
     expect(result.entries.map((e) => e.platform)).toEqual([
       'linux/amd64',
       'linux/arm64',
@@ -190,6 +192,79 @@ describe('fuse: the four-platform hybrid index', () => {
     expect((raw!.json as unknown as { annotations: Record<string, string> }).annotations).toEqual({
       'org.opencontainers.image.source': 'https://example.invalid/app',
     });
+  });
+});
+
+describe("fuse: the gate's mark on the index", () => {
+  const SHA = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678';
+  const TIME = '2025-11-26T10:00:00Z';
+  const withSource = (source: LegSpec['source'][]) =>
+    fourLegs().map((leg, i) => ({ ...leg, ...(source[i] ? { source: source[i] } : {}) }));
+
+  it.each<
+    [string, LegSpec[], Partial<RawFuseInputs>, Record<string, string> | undefined, RegExp | null]
+  >([
+    [
+      'legs of one commit, built reproducibly: its revision and time',
+      withSource([0, 1, 2, 3].map(() => ({ sha: SHA, time: TIME }))),
+      {},
+      {
+        'dev.xplat.gate': 'passed',
+        'org.opencontainers.image.created': TIME,
+        'org.opencontainers.image.revision': SHA,
+      },
+      null,
+    ],
+    [
+      'one leg not reproducible: the revision, no time',
+      withSource([
+        { sha: SHA, time: TIME },
+        { sha: SHA },
+        { sha: SHA, time: TIME },
+        { sha: SHA, time: TIME },
+      ]),
+      {},
+      { 'dev.xplat.gate': 'passed', 'org.opencontainers.image.revision': SHA },
+      null,
+    ],
+    [
+      'legs of two commits: no revision, and a warning',
+      withSource([{ sha: SHA }, { sha: SHA }, { sha: SHA }, { sha: 'f'.repeat(40) }]),
+      {},
+      { 'dev.xplat.gate': 'passed' },
+      /the legs were built from different commits \(a1b2c3d, fffffff\): the index names no revision/,
+    ],
+    [
+      "a user's annotation is kept beside the mark",
+      fourLegs(),
+      { annotations: 'org.opencontainers.image.source=https://example.invalid/app' },
+      {
+        'dev.xplat.gate': 'passed',
+        'org.opencontainers.image.source': 'https://example.invalid/app',
+      },
+      null,
+    ],
+    [
+      'a Docker list forced: no mark, and a warning',
+      fourLegs(),
+      { mediaType: 'docker' },
+      undefined,
+      /a Docker manifest list carries no annotations, so this index has no dev.xplat.gate mark/,
+    ],
+  ])('%s', async (_name, legs, change, annotations, warning) => {
+    const logger = recordingLogger();
+    const image = `${tb.openRegistry}/${uniqueRepository('marked')}`;
+    const dir = await writeLegs(legs, image);
+    const request = await parseFuseRequest(
+      inputs({ image, results: dir, expectedPlatforms: FOUR_PLATFORMS, ...change }),
+      dir,
+    );
+    const result = await fuse(request, createRegistryClient(FAST_RETRY), logger);
+    expect(result.index.annotations).toEqual(annotations);
+    expect(result.mediaType).toBe(annotations ? OCI_INDEX : DOCKER_MANIFEST_LIST);
+    const raw = await rawManifest(`${image}:1.0.0`);
+    expect(sha256(raw!.text)).toBe(result.digest);
+    if (warning) expect(logger.lines.join('\n')).toMatch(warning);
   });
 });
 

@@ -162,6 +162,11 @@ describe('parseFuseRequest', () => {
     ],
     ['an annotation without key', { annotations: '=value' }, 'annotations: '],
     [
+      "xplat's own gate mark",
+      { annotations: 'dev.xplat.gate=passed' },
+      "annotations: dev.xplat.gate is xplat's own annotation (the gate writes dev.xplat.gate); leave dev.xplat.* keys out",
+    ],
+    [
       'an unknown media type',
       { mediaType: 'v2s2' },
       'media-type: "v2s2" is not a media type choice',

@@ -35,8 +35,11 @@ export interface LegSpec {
   /** Why a skipped smoke test was skipped. */
   skipReason?: string;
   pushed?: boolean;
-  /** The workflow run that built it (leg result `source`). */
-  source?: { runId: string; runAttempt?: string };
+  /**
+   * The leg result's `source`: the commit the leg was built from, its time when the build
+   * was reproducible, and the workflow run that built it.
+   */
+  source?: { sha?: string; time?: string; runId?: string; runAttempt?: string };
 }
 
 export const FOUR_PLATFORMS =
@@ -91,6 +94,7 @@ export async function writeLegs(specs: readonly LegSpec[], target?: string): Pro
         finishedAt: '2026-11-26T10:02:00.000Z',
         buildMs: 120000,
       },
+      ...(spec.source?.sha ? { reproducible: spec.source.time !== undefined } : {}),
       smoke:
         status === 'skipped'
           ? { status, checks: [], ...(spec.skipReason ? { reason: spec.skipReason } : {}) }

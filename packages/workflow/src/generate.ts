@@ -37,6 +37,13 @@ import {
   withInputs,
   xplatUses,
 } from './generate-steps.js';
+import {
+  BUILD_AFTER_PROMOTE,
+  BUILD_RAN,
+  PROMOTE_JOB,
+  promoteJob,
+  promotes,
+} from './generate-promote.js';
 import { annotatePins, thirdPartyUses } from './pins.js';
 import { annotateXplatPin, pinXplatActions } from './pin-xplat.js';
 import { bundledRelease, type XplatRelease } from './xplat-release.js';
@@ -241,9 +248,13 @@ export function generateWorkflow(configIn: ResolvedConfig, options: GenerateOpti
     }),
   ];
 
+  // On a tag push, the promote job first: an index this commit already has gets the tags.
+  const promote = promotes(config);
   const jobs: Record<string, unknown> = {
+    ...(promote ? { [PROMOTE_JOB]: promoteJob(config, { pin, pushPermissions }) } : {}),
     [BUILD_JOB]: {
       name: legName,
+      ...(promote ? { needs: PROMOTE_JOB, if: BUILD_AFTER_PROMOTE } : {}),
       'runs-on': '${{ matrix.runs-on }}',
       'timeout-minutes': config.workflow.timeoutMinutes,
       permissions: pushPermissions,
@@ -251,12 +262,14 @@ export function generateWorkflow(configIn: ResolvedConfig, options: GenerateOpti
       steps: buildSteps,
     },
   };
+  const ran = promote ? BUILD_RAN : undefined;
   if (apart.length)
-    jobs[SMOKE_JOB] = smokeJob(config, apart, { pin, pr, notPr, artifact, legName });
+    jobs[SMOKE_JOB] = smokeJob(config, apart, { pin, pr, notPr, ran, artifact, legName });
   jobs[FUSE_JOB] = fuseJob(config, {
     pin,
     pr,
     notPr,
+    ran,
     pushPermissions,
     needs: apart.length ? [BUILD_JOB, SMOKE_JOB] : BUILD_JOB,
   });
@@ -284,6 +297,12 @@ export function generateWorkflow(configIn: ResolvedConfig, options: GenerateOpti
 
   const doc = new Document(workflow, { aliasDuplicateObjects: false });
   doc.commentBefore = header(config, options.configPath ?? 'xplat.yml');
+  if (promote)
+    comment(
+      doc,
+      ['jobs', PROMOTE_JOB],
+      ' Build once, release by tags: on a tag push, the index main built and gated for this commit\n (its commit tag, with its revision annotation equal to the commit) gets the release tags,\n after checking every platform and os.version; the build, smoke and fuse jobs are then\n skipped. Without such an index nothing is written and the run builds as on a branch.',
+    );
   comment(
     doc,
     ['jobs', BUILD_JOB],
@@ -318,6 +337,13 @@ interface JobOptions {
   readonly pin: boolean;
   readonly pr: boolean;
   readonly notPr: string;
+  /** With a promote job: the build ran (it is skipped after a promote). */
+  readonly ran: string | undefined;
+}
+
+/** The condition of a job after the build: not cancelled, not for pull requests, the build ran. */
+function afterBuild(options: JobOptions): string {
+  return `\${{ ${allOf('!cancelled()', options.pr ? options.notPr : undefined, options.ran)} }}`;
 }
 
 /**
@@ -346,7 +372,7 @@ function smokeJob(
   return {
     name: `smoke ${options.legName}`,
     needs: BUILD_JOB,
-    if: options.pr ? `\${{ !cancelled() && ${options.notPr} }}` : '${{ !cancelled() }}',
+    if: afterBuild(options),
     'runs-on': '${{ matrix.runs-on }}',
     'timeout-minutes': config.workflow.timeoutMinutes,
     permissions: config.images.some((i) => i.login?.githubToken)
@@ -464,7 +490,7 @@ function fuseJob(
   return {
     name: several ? 'fuse ${{ matrix.image }}' : 'fuse',
     needs: options.needs,
-    if: options.pr ? `\${{ !cancelled() && ${options.notPr} }}` : '${{ !cancelled() }}',
+    if: afterBuild(options),
     'runs-on': runsOnValue(config.workflow.fuseRunsOn),
     'timeout-minutes': 15,
     permissions: config.attest

@@ -387,9 +387,11 @@ describe('the attested index', () => {
     const workflow = parse(generated('linux-only')) as Workflow;
     const fuse = workflow.jobs.fuse;
     const step = attestStep(fuse)!;
-    const on = (event: string) =>
-      runs(fuse.if, { github: { event_name: event } }) &&
-      runs(step.if, { github: { event_name: event } });
+    const context = (event: string) => ({
+      github: { event_name: event },
+      needs: { build: { result: 'success' } },
+    });
+    const on = (event: string) => runs(fuse.if, context(event)) && runs(step.if, context(event));
     expect(Object.keys(workflow.on)).toContain('pull_request');
     expect(on('pull_request')).toBe(false);
     expect(on('push')).toBe(true);

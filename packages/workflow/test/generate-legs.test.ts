@@ -34,6 +34,8 @@ function contexts(ctx: Context): ExpressionContext {
     matrix: ctx.matrix,
     github: { event_name: ctx.event ?? 'push', actor: 'octocat' },
     secrets: ctx.secrets ?? {},
+    // The build job ran (a branch push: no promote).
+    needs: { build: { result: 'success' }, promote: { result: 'skipped', outputs: {} } },
     // Every earlier step ran and wrote its outputs.
     steps: { build: { outputs: { 'result-file': 'leg.json', ref: 'repo@sha256:1' } } },
     runner: { temp: '/runner/temp' },

@@ -150,8 +150,9 @@ describe('generated workflows', () => {
     for (const [id, job] of Object.entries(workflow.jobs) as [string, Workflow][]) {
       expect(job.permissions.contents).toBe('read');
       const writes = Object.keys(job.permissions).filter((k) => job.permissions[k] !== 'read');
-      // Only the fuse job attests: the OIDC token and the attestation write are its alone.
-      const allowed = id === 'fuse' ? ['packages', 'id-token', 'attestations'] : ['packages'];
+      // Only the fuse and promote jobs attest: the OIDC token and the attestation write are theirs alone.
+      const allowed =
+        id === 'fuse' || id === 'promote' ? ['packages', 'id-token', 'attestations'] : ['packages'];
       expect(writes.filter((k) => !allowed.includes(k))).toEqual([]);
       for (const s of job.steps as Workflow[]) {
         if (s.run !== undefined) expect(String(s.run)).not.toContain('${{');

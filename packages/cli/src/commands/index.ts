@@ -6,6 +6,7 @@ import { initCommand } from './init.js';
 import { inspectCommand } from './inspect.js';
 import { lintCommand } from './lint.js';
 import { planCommand } from './plan.js';
+import { promoteCommand } from './promote.js';
 import { runCommand } from '../run/run-command.js';
 import { smokeCommand } from './smoke.js';
 
@@ -18,6 +19,7 @@ export const commands: readonly Command[] = [
   buildCommand,
   smokeCommand,
   fuseCommand,
+  promoteCommand,
   inspectCommand,
   runCommand,
 ];

@@ -63,6 +63,8 @@ import {
 } from './tags.js';
 import { hostRelease, windowsReleaseRefusal } from '../docker/windows-host.js';
 import { windowsReleaseRequired } from './windows-on-linux.js';
+import { planReproducible, type ReproduciblePlan } from './reproducible.js';
+import { sourceDateOf, type GitRunner, type SourceDate } from './source-date.js';
 
 export interface BuildOptions extends ProbeOptions {
   readonly logger?: Logger;
@@ -84,6 +86,10 @@ export interface BuildOptions extends ProbeOptions {
   readonly onFinding?: (finding: Finding) => void;
   /** Ask the registry for the Windows release of base images (default true). */
   readonly checkBaseImages?: boolean;
+  /** Where image times come from; default: SOURCE_DATE_EPOCH, else the commit (git). */
+  readonly sourceDate?: SourceDate;
+  /** git, for the commit time and the uncommitted changes (tests give their own). */
+  readonly git?: GitRunner;
 }
 
 export interface PreparedBuild {
@@ -110,6 +116,8 @@ export interface PreparedBuild {
   readonly source: SourceContext;
   /** Where the build runs, for the leg result (absent for an engine xplat has no name for). */
   readonly builtOn?: BuiltOn;
+  /** The image times (SOURCE_DATE_EPOCH) and how far a rebuild gives the same digest. */
+  readonly reproducible: ReproduciblePlan;
 }
 
 /** The platform to build when none was asked for: the engine's, with the host's release. */
@@ -138,6 +146,27 @@ function withHostRelease(platform: Platform, facts: HostFacts): Platform {
     return platform;
   if (!facts.engine.osVersion) return platform;
   return { ...platform, osVersion: facts.engine.osVersion.split('.').slice(0, 3).join('.') };
+}
+
+/** Where the image times come from and how far the build is reproducible, said in the log. */
+async function planTimes(
+  request: BuildRequest,
+  selection: BuilderSelection,
+  source: SourceContext,
+  options: BuildOptions,
+  logger: Logger,
+): Promise<ReproduciblePlan> {
+  const env = options.env ?? (process.env as Record<string, string>);
+  const date =
+    options.sourceDate ??
+    (await sourceDateOf(
+      { context: request.context, file: request.file, sha: source.sha, env },
+      options.git,
+    ));
+  const plan = planReproducible(date, selection, request.push);
+  if (plan.reproducible) logger.info(`reproducible ${plan.reason}`);
+  else logger.warning(`not reproducible: ${plan.reason}`);
+  return plan;
 }
 
 export async function prepareBuild(
@@ -251,7 +280,11 @@ export async function prepareBuild(
   const templateTag = renderTagTemplate(request.tagTemplate, platform, source);
   const tags = [...new Set([templateTag, ...request.tags])];
   const repository = formatRepository(request.image);
-  const labels = { ...ociLabels(source, (options.now ?? (() => new Date()))()), ...request.labels };
+  const reproducible = await planTimes(request, selection, source, options, logger);
+  const { epoch } = reproducible;
+  const created =
+    epoch !== undefined ? new Date(epoch * 1000) : (options.now ?? (() => new Date()))();
+  const labels = { ...ociLabels(source, created), ...request.labels };
   const cache = planCache({
     kind: selection.kind,
     ...(selection.buildxBuilder ? { driver: selection.buildxBuilder.driver } : {}),
@@ -286,6 +319,9 @@ export async function prepareBuild(
     // `FROM install-${TARGETOS}`); passing them makes both forms work.
     buildArgs = { ...platformBuildArgs(platform, buildPlatform), ...request.buildArgs };
   }
+  // BuildKit 0.11+ takes the image times from this build arg (a user's own value wins).
+  if (selection.kind !== 'classic' && epoch !== undefined && !('SOURCE_DATE_EPOCH' in buildArgs))
+    buildArgs = { ...buildArgs, SOURCE_DATE_EPOCH: String(epoch) };
 
   const spec: BuildSpec = {
     kind: selection.kind,
@@ -310,9 +346,15 @@ export async function prepareBuild(
     // buildx 0.10+ otherwise wraps it in an index whose entry has no os.version, which
     // containerd on Windows did not match (containerd/containerd#8070; SIG Windows builds
     // with --provenance=false, kubernetes-sigs/sig-windows-tools#287).
-    ...(selection.windowsOnLinux && versionAtLeast(facts.buildx?.version ?? '', 0, 10)
+    // A reproducible leg too: BuildKit's provenance records when the build ran, so its
+    // attestation manifest, and the index holding it, is new on every build ("there is no
+    // such thing as reproducible provenance", moby/buildkit#3421). The fused index is
+    // attested instead (attest-build-provenance in the fuse job).
+    ...((selection.windowsOnLinux || epoch !== undefined) &&
+    versionAtLeast(facts.buildx?.version ?? '', 0, 10)
       ? { provenance: false }
       : {}),
+    ...(reproducible.rewriteTimestamp ? { rewriteTimestamp: true } : {}),
   };
   const builtOn = builtOnOf(facts, env);
   return {
@@ -334,5 +376,6 @@ export async function prepareBuild(
     plan: planBuild(spec),
     source,
     ...(builtOn ? { builtOn } : {}),
+    reproducible,
   };
 }

@@ -26,6 +26,7 @@ import {
 } from '@xplat/registry';
 import { BUILDER_KINDS, type BuilderChoice } from './builders.js';
 import { CACHE_MODES, type CacheMode } from './cache.js';
+import { sourceDateEpochOf } from './source-date.js';
 import { DEFAULT_TAG_TEMPLATE, renderTagTemplate } from './tags.js';
 
 export const BUILD_INPUTS = [
@@ -214,6 +215,8 @@ export function checkBuildPaths(
 export function parseBuildInputs(raw: BuildInputs, context: BuildInputContext): BuildRequest {
   const get = (name: BuildInputName): string => raw[name] ?? '';
   const env = context.env ?? process.env;
+  // The image times the build will use: a bad value is refused with the inputs.
+  sourceDateEpochOf(env);
 
   const imageText = get('image').trim();
   if (!imageText)

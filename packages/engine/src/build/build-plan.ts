@@ -41,6 +41,11 @@ export interface BuildSpec {
    * itself, not an index with an attestation entry (buildx 0.10+ only; older ones add none).
    */
   readonly provenance?: boolean;
+  /**
+   * buildx: the exporter sets the file times in layers to SOURCE_DATE_EPOCH
+   * (`rewrite-timestamp=true`, BuildKit 0.13+; see reproducible.ts for when).
+   */
+  readonly rewriteTimestamp?: boolean;
 }
 
 export interface BuildPlan {
@@ -71,17 +76,23 @@ export function planBuild(spec: BuildSpec): BuildPlan {
   const platform = ociPlatformString(spec.platform);
 
   if (spec.kind === 'buildx') {
+    // --push and --load are short for these outputs; the long form takes rewrite-timestamp.
+    const rewrite = spec.rewriteTimestamp ? ',rewrite-timestamp=true' : '';
     const output = spec.push
       ? // buildx pushes itself (--push is --output type=image,push=true).
-        ['--push']
+        rewrite
+        ? ['--output', `type=image,push=true${rewrite}`]
+        : ['--push']
       : spec.platform.os === spec.engineOs
         ? // Loaded into the engine, so the smoke test can run it here.
-          ['--load']
+          rewrite
+          ? ['--output', `type=docker${rewrite}`]
+          : ['--load']
         : // Never --load an image of another OS: a Linux engine's store cannot hold a
           // Windows image (docker/buildx#750). The image exporter without push keeps it in
           // BuildKit's own store and still answers containerimage.digest in the metadata
           // file, so an unpushed leg has a digest; the cacheonly output answers none.
-          ['--output', 'type=image,push=false'];
+          ['--output', `type=image,push=false${rewrite}`];
     return {
       before: spec.cache.before,
       build: {

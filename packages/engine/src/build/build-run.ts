@@ -5,6 +5,7 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
+  echo,
   formatPlatform,
   LEG_RESULT_SCHEMA,
   platformPair,
@@ -13,6 +14,7 @@ import {
   XplatError,
   type BuiltOn,
   type LegResult,
+  type Logger,
 } from '@xplat/core';
 import { createRegistryClient, formatRepository } from '@xplat/registry';
 import { prepareBuild, type BuildOptions, type PreparedBuild } from './build-image.js';
@@ -24,6 +26,8 @@ import { probeHost } from '../docker/capabilities.js';
 import { runDocker, type DockerOptions } from '../docker/docker.js';
 import { LegFailure } from './leg-failure.js';
 import { PushedImageMismatch, readBackPushed, type PushedImage } from './readback.js';
+import { settleImageTimes } from './settle-times.js';
+import { epochTime } from './source-date.js';
 import { runRequiredStep, StepError } from '../docker/steps.js';
 
 export interface BuildOutcome {
@@ -136,33 +140,18 @@ export async function executeBuild(
     let digest: string;
     let size: number;
     let osVersion = '';
+    let reproducible = prepared.reproducible;
     if (request.push) {
-      const client = options.client ?? createRegistryClient({ logger });
-      let pushed: PushedImage;
-      try {
-        pushed = await readBackPushed(client, request.image, prepared.tags[0]!, prepared.platform);
-      } catch (error) {
-        // Pushed, but not what the leg asked for: a failed leg, so the gate says why.
-        if (error instanceof PushedImageMismatch)
-          throw new LegFailure(
-            error.message.slice(`${error.input}: `.length),
-            error.input!,
-            prepared.platform,
-            prepared.selection.kind,
-            error.digest,
-          );
-        throw error;
-      }
-      if (builderDigest && builderDigest !== pushed.digest)
-        throw new XplatError(
-          `${tagRefs[0]} points at ${pushed.digest}, but the build pushed ${builderDigest}: another job moved the tag; use a tag-template unique to this build`,
-          'tag-template',
-        );
+      const pushed = await readBackLeg(prepared, builderDigest, options, logger);
       digest = pushed.digest;
       size = pushed.size;
-      osVersion = pushed.config['os.version'] ?? '';
+      osVersion = pushed.osVersion;
       // buildx does not always write an image ID for a pushed image; the config digest is it.
-      imageId ||= pushed.configDigest;
+      imageId = pushed.rewritten ? pushed.configDigest : imageId || pushed.configDigest;
+      if (pushed.problem) {
+        logger.warning(`not reproducible: ${pushed.problem}`);
+        reproducible = { ...reproducible, reproducible: false, reason: pushed.problem };
+      }
     } else if (spec.kind === 'buildx' && spec.platform.os !== spec.engineOs) {
       // Kept in BuildKit's own store (--output type=image,push=false): the digest buildx
       // reports is the leg's. Its config is in no registry and no engine, so os.version
@@ -204,6 +193,8 @@ export async function executeBuild(
         ...(pushMs !== undefined ? { pushMs } : {}),
       },
       smoke: { status: 'pending', checks: [] },
+      reproducible: reproducible.reproducible,
+      reproducibleReason: echo(reproducible.reason, 480),
       ...(sourceOf(prepared) ? { source: sourceOf(prepared)! } : {}),
     };
     const resultFile = path.join(request.resultDir, `${platformPair(prepared.platform)}.json`);
@@ -231,14 +222,63 @@ export async function executeBuild(
   }
 }
 
+/**
+ * The pushed image as the registry holds it (readback.ts), with its times then set from
+ * the commit (settle-times.ts) when the build is reproducible: the digest the smoke test
+ * pulls and the gate fuses.
+ */
+async function readBackLeg(
+  prepared: PreparedBuild,
+  builderDigest: string | undefined,
+  options: BuildOptions,
+  logger: Logger,
+): Promise<{
+  digest: string;
+  size: number;
+  osVersion: string;
+  configDigest: string;
+  rewritten: boolean;
+  problem?: string;
+}> {
+  const { request } = prepared;
+  const client = options.client ?? createRegistryClient({ logger });
+  let pushed: PushedImage;
+  try {
+    pushed = await readBackPushed(client, request.image, prepared.tags[0]!, prepared.platform);
+  } catch (error) {
+    // Pushed, but not what the leg asked for: a failed leg, so the gate says why.
+    if (error instanceof PushedImageMismatch)
+      throw new LegFailure(
+        error.message.slice(`${error.input}: `.length),
+        error.input!,
+        prepared.platform,
+        prepared.selection.kind,
+        error.digest,
+      );
+    throw error;
+  }
+  if (builderDigest && builderDigest !== pushed.digest)
+    throw new XplatError(
+      `${formatRepository(request.image)}:${prepared.tags[0]} points at ${pushed.digest}, but the build pushed ${builderDigest}: another job moved the tag; use a tag-template unique to this build`,
+      'tag-template',
+    );
+  const osVersion = pushed.config['os.version'] ?? '';
+  const { epoch } = prepared.reproducible;
+  if (epoch === undefined) return { ...pushed, osVersion, rewritten: false };
+  const settled = await settleImageTimes(client, request.image, pushed, prepared.tags, epoch);
+  return { ...settled, osVersion };
+}
+
 function sourceOf(prepared: PreparedBuild): LegResult['source'] | undefined {
   const s = prepared.source;
+  const { epoch } = prepared.reproducible;
   const source = {
     ...(s.sha ? { sha: s.sha } : {}),
     ...(s.ref ? { ref: s.ref } : {}),
     ...(s.runId ? { runId: s.runId } : {}),
     ...(s.runAttempt ? { runAttempt: s.runAttempt } : {}),
     ...(s.job ? { job: s.job } : {}),
+    ...(epoch !== undefined ? { time: epochTime(epoch) } : {}),
   };
   return Object.keys(source).length ? source : undefined;
 }

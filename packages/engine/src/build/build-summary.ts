@@ -68,6 +68,8 @@ export function renderBuildSummary(outcome: BuildOutcome): string {
     `**Tags** ${outcome.tags.map(code).join(', ')}`,
     '',
     `**Cache** ${cache.mode === 'none' ? 'none' : `${cache.mode} (${cache.reason})`}`,
+    '',
+    `**Reproducible** ${outcome.result.reproducible ? 'yes' : 'no'}: ${outcome.result.reproducibleReason ?? ''}`,
     ...(outcome.prepared.findings.length
       ? ['', `**Lint** ${outcome.prepared.findings.length} warning(s), shown as annotations`]
       : []),

@@ -19,6 +19,7 @@ import {
   isImageIndex,
   type ImageConfig,
   type ImageManifest,
+  type ManifestResult,
   type RegistryClient,
   type Repository,
 } from '@xplat/registry';
@@ -34,6 +35,8 @@ export interface PushedImage {
   readonly configDigest: string;
   /** Compressed size: config plus layers, as pulled. */
   readonly size: number;
+  /** The platform image manifest as read (its exact bytes). */
+  readonly image: ManifestResult;
 }
 
 /** The pushed image is not what the leg asked for; `digest` is what the tag points at. */
@@ -62,6 +65,7 @@ export async function readBackPushed(
 ): Promise<PushedImage> {
   const top = await client.getManifest(repo, tag);
   let manifest: ImageManifest;
+  let image = top;
   let manifestDigest = top.digest;
   if (isImageIndex(top.manifest, top.mediaType)) {
     const entry = imageEntries(top.manifest).find(
@@ -78,6 +82,7 @@ export async function readBackPushed(
     const inner = await client.getManifest(repo, entry.digest);
     manifest = inner.manifest as ImageManifest;
     manifestDigest = inner.digest;
+    image = inner;
   } else {
     manifest = top.manifest as ImageManifest;
   }
@@ -114,5 +119,6 @@ export async function readBackPushed(
     config,
     configDigest: manifest.config.digest,
     size,
+    image,
   };
 }
