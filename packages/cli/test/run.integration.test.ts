@@ -9,6 +9,9 @@
  * Then a project of several images (`images:`), FROM scratch with the test bed's static
  * busybox: prepare steps that write what the Dockerfile COPYs, a platform whose smoke
  * test is skipped (fused untested), one gate and one fuse per image.
+ *
+ * After a run, the `docker run` it printed works once the embedded registry has stopped:
+ * the engine's own platform is left in it under a local name.
  */
 import { spawn } from 'node:child_process';
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -71,12 +74,26 @@ async function registryProcesses(dir: string): Promise<string> {
 
 const skopeo = (args: string[]) => exec('skopeo', [...args]);
 
+/** The names runs leave in the test bed's engine (xplat.yml's repository path, :local). */
+const LOCAL_NAMES = ['xplat-dev/hello-http:local', 'org/web:local', 'org/tool:local'];
+
 afterAll(async () => {
   for (const dir of scratch) {
     await stopKeptRegistry(dir);
     await rm(dir, { recursive: true, force: true });
   }
+  await exec(tb.docker, ['rmi', ...LOCAL_NAMES]);
 });
+
+/** The repo digests the engine has for a local name (empty when it has no such image). */
+async function repoDigests(name: string, docker: Record<string, string> = {}): Promise<string[]> {
+  const out = await exec(
+    tb.docker,
+    ['image', 'inspect', '--format', '{{json .RepoDigests}}', name],
+    docker,
+  );
+  return out.code === 0 ? (JSON.parse(out.stdout) as string[]) : [];
+}
 
 describe('xplat run on the example', () => {
   let dir: string;
@@ -114,6 +131,15 @@ describe('xplat run on the example', () => {
     // Progress went to stderr; stdout is the JSON document alone.
     expect(first.stderr).toMatch(/linux\/arm64\s+smoke\s+done/);
     expect(first.stderr).toContain('embedded registry on 127.0.0.1:');
+  });
+
+  it('--keep-registry prints the local name to run and the index in the registry', () => {
+    expect(first.stderr).toContain(
+      'linux/amd64 left in the local engine as xplat-dev/hello-http:local (built there)\nrun it: docker run --rm --network host xplat-dev/hello-http:local\n',
+    );
+    expect(first.stderr).toContain(
+      `every platform, from the registry: docker run --rm --network host ${report.ref!}\n`,
+    );
   });
 
   it('--json keeps the contract: exactly these keys, a log per leg that ran', () => {
@@ -186,6 +212,61 @@ describe('xplat run on the example', () => {
     await stopKeptRegistry(dir);
     expect(await registryProcesses(dir)).toBe('');
   }, 240_000);
+});
+
+describe('xplat run leaves an image to run after the registry has stopped', () => {
+  let dir: string;
+  let run: Exec;
+  let report: Report;
+
+  beforeAll(async () => {
+    dir = await exampleCopy();
+    // --json: the report on stdout, the summary with its "run it:" line on stderr.
+    run = await xplat(dir, ['--json']);
+    report = JSON.parse(run.stdout) as Report;
+  }, 240_000);
+
+  it('tags the linux/amd64 leg in the engine as xplat-dev/hello-http:local', async () => {
+    expect(run.code).toBe(0);
+    expect(await registryProcesses(dir)).toBe('');
+    expect(run.stderr).toContain('embedded registry on 127.0.0.1:');
+    expect(run.stderr).toMatch(/embedded registry on 127\.0\.0\.1:\d+ stopped/);
+    expect(run.stderr).toContain(
+      'linux/amd64 left in the local engine as xplat-dev/hello-http:local (built there)',
+    );
+    // By its digest: this run's amd64 image, the one in the index.
+    const amd64 = report.legs.find((l) => l.platform === 'linux/amd64')!;
+    expect(await repoDigests('xplat-dev/hello-http:local')).toContain(
+      `${report.registry}/xplat-dev/hello-http@${amd64.digest!}`,
+    );
+    // The registry ref, whose port is gone, is not offered as something to run.
+    expect(run.stderr).not.toContain(`docker run --rm --network host ${report.ref!}`);
+    expect(run.stderr).toContain(
+      '(the embedded registry stops with this run; the index stays in .xplat/registry/, and --keep-registry keeps serving it)',
+    );
+  });
+
+  it('the printed docker run answers, with the embedded registry stopped', async () => {
+    const line = /^run it: (docker run .*)$/m.exec(run.stderr)?.[1];
+    expect(line).toBe('docker run --rm --network host xplat-dev/hello-http:local');
+    // As printed, detached and named so the test can stop it (the CLI is the test bed's).
+    const [, verb, ...rest] = line!.split(' ');
+    const name = `xplat-run-left-${Date.now().toString(36)}`;
+    const started = await exec(tb.docker, [verb!, '--detach', '--name', name, ...rest]);
+    expect(started.stderr).toBe('');
+    try {
+      let body = '';
+      for (let i = 0; i < 100 && !body; i++) {
+        body = await fetch('http://127.0.0.1:8080/')
+          .then((r) => r.text())
+          .catch(() => '');
+        if (!body) await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(body).toContain('hello from xplat');
+    } finally {
+      await exec(tb.docker, ['rm', '--force', name]);
+    }
+  }, 60_000);
 });
 
 describe('xplat run: the gate and its failures', () => {
@@ -537,6 +618,23 @@ describe('xplat run: several images (images:), each gated and fused on its own',
       'prepare step 1 (actions/setup-go@v6): runs in CI only: actions/setup-go@v6',
     );
     expect(log).toMatch(/prepare step 2 \(busybox and the page for the platform\): bash -e /);
+  });
+
+  it('with --registry too, each image is left in the engine under its own local name', async () => {
+    for (const [image, name] of [
+      [report.images[0]!, 'org/web:local'],
+      [report.images[1]!, 'org/tool:local'],
+    ] as const) {
+      const amd64 = image.legs.find((l) => l.platform === 'linux/amd64')!;
+      expect(await repoDigests(name)).toContain(
+        `${tb.openRegistry}/${prefix}/org/${image.name}@${amd64.digest!}`,
+      );
+      expect(run.stderr).toContain(`linux/amd64 left in the local engine as ${name} (built there)`);
+      expect(run.stderr).toContain(
+        `every platform, from the registry: docker run --rm --network host ${image.ref!}`,
+      );
+    }
+    expect(run.stderr).toContain('run it: docker run --rm --network host org/tool:local');
   });
 
   it('keeps leg results per image, each fuse reading only its own', async () => {

@@ -53,8 +53,10 @@ anything else is skipped with the reason.
                             untested (smoke: { skip }, fused), failed, skipped (not fused)
 
 State: .xplat/runs/<run-id>/ (each leg's log, report.json), .xplat/legs/<run-id>/ (leg
-results); with images:, a folder per image in both. XPLAT_DOCKER names the docker CLI to
-run (default docker on PATH).
+results); with images:, a folder per image in both. Left behind: per fused image, the
+local engine's platform, tagged in that engine as xplat.yml's repository path and the
+index's tag (ghcr.io/org/app -> org/app:local), which the printed docker run uses.
+XPLAT_DOCKER names the docker CLI to run (default docker on PATH).
 Exit code: 0 every image with a platform that ran here was fused and read back (or had
 nothing tested here to fuse); 1 a platform or a fuse failed (that image is not fused; the
 others are), or one was skipped with --require-all; 2 the flags or xplat.yml could not be

@@ -9,7 +9,8 @@
  *   legs     prepare -> lint -> build -> smoke per leg; the legs of one engine one after
  *            another, engines concurrently (locks.ts)
  *   images   per image, a gate over its own legs and a fuse of its own (run-image-end.ts):
- *            one image's failure never holds back another's index
+ *            one image's failure never holds back another's index; the leg of the local
+ *            engine's platform is left in that engine under a local name, to run after
  *
  * The registry is stopped on every path out (unless kept), and an interrupt stops builds
  * and containers first and fuses nothing.
@@ -25,13 +26,20 @@ import { newRunId } from '../project.js';
 import { startEmbeddedRegistry, type EmbeddedRegistry } from './embedded-registry.js';
 import { probeEngines, type RunEngines } from './engines.js';
 import { runLeg, skippedOutcome, type LegOutcome } from './leg-run.js';
+import { dockerRunOf } from './local-image.js';
 import { RunLocks } from './locks.js';
 import { hasRunSteps } from './prepare-steps.js';
 import { createProgress, type Progress, type ProgressSink } from './progress.js';
 import { legRequests, type LegRequests } from './requests.js';
 import { imageDirs, makeDirs, runDirs, type ImageDirs, type RunDirs } from './run-dirs.js';
 import { endImage, type ImageResult } from './run-image-end.js';
-import { LOCAL_ENGINE, notHere, planRun, type PlannedLeg } from './run-plan.js';
+import {
+  LOCAL_ENGINE,
+  notHere,
+  planRun,
+  type EngineEndpoint,
+  type PlannedLeg,
+} from './run-plan.js';
 import { retarget, retargetRepository } from './run-registry.js';
 import {
   legLabel,
@@ -43,6 +51,9 @@ import {
 } from './run-report.js';
 
 export type { RunImagesReport, RunReport } from './run-report.js';
+
+/** The engine DOCKER_HOST / the current context picks: where the run's images are left. */
+const LOCAL: EngineEndpoint = { name: LOCAL_ENGINE, host: '' };
 
 export interface RunOptions {
   readonly projectDir: string;
@@ -171,6 +182,8 @@ interface Running {
   readonly targets: ReadonlyMap<string, Repository>;
   readonly source: SourceContext;
   readonly row: (leg: ResolvedLeg) => string;
+  /** The registry serves the indexes after the run: --registry, or --keep-registry. */
+  readonly registryStays: boolean;
 }
 
 /** Every leg at once, each waiting for its engine (locks.ts); skipped ones as planned. */
@@ -206,6 +219,10 @@ async function endImages(
   outcomes: readonly LegOutcome[],
 ): Promise<ImageResult[]> {
   const { setup, options } = run;
+  const probed = run.engines.probe(LOCAL);
+  const local = probed.ok
+    ? { facts: probed.facts, run: dockerRunOf(run.engines.dockerOptions(LOCAL)) }
+    : undefined;
   const results: ImageResult[] = [];
   for (const image of setup.images) {
     const mine = planned.flatMap((p, i) =>
@@ -228,6 +245,9 @@ async function endImages(
           progress: run.progress,
           row: indexRow(image, setup.several),
           several: setup.several,
+          ...(local ? { local } : {}),
+          network: options.network,
+          registryStays: run.registryStays,
         },
       ),
     );
@@ -292,7 +312,7 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
         embedded = await startEmbeddedRegistry({
           dir: dirs.registryDir,
           env: options.env,
-          docker: engines.dockerOptions({ name: LOCAL_ENGINE, host: '' }),
+          docker: engines.dockerOptions(LOCAL),
           network: options.network,
           keep: options.keepRegistry,
         });
@@ -306,7 +326,17 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
       );
       const pushTo = [...targets.values()].map(formatRepository).join(', ');
       progress.note(`pushing to ${pushTo}; logs in ${rel(dirs.runDir)}/`);
-      const run: Running = { setup, options, engines, progress, targets, source, row };
+      const registryStays = !embedded || options.keepRegistry;
+      const run: Running = {
+        setup,
+        options,
+        engines,
+        progress,
+        targets,
+        source,
+        row,
+        registryStays,
+      };
 
       // 3. The legs, then 4. each image's gate and fuse.
       const outcomes = await runLegs(run, planned);
@@ -321,7 +351,7 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
           ? [
               options.keepRegistry
                 ? `the embedded registry keeps serving ${registry}; stop it with: ${embedded.stopCommand}`
-                : `(the embedded registry stops with this run; --keep-registry keeps it serving ${registry})`,
+                : `(the embedded registry stops with this run; ${several ? 'the indexes stay' : 'the index stays'} in ${rel(dirs.registryDir)}/, and --keep-registry keeps serving ${several ? 'them' : 'it'})`,
             ]
           : [];
       const report = runReport(results, registry, several);
