@@ -5,7 +5,9 @@
  *   requests every leg's build and smoke request, from xplat.yml alone (unusable: exit 2)
  *   plan     every leg of every image: which engine, native, QEMU or buildx, where its
  *            smoke test runs, or skipped and why
- *   registry --registry, or the embedded one (.xplat/registry, 127.0.0.1, a free port)
+ *   registry --registry, or the embedded one (.xplat/registry, 127.0.0.1, a free port),
+ *            which every engine the legs use must reach (registry-reach.ts): else the
+ *            registry:2 image through that engine, or refused (exit 2) before any build
  *   legs     prepare -> lint -> build -> smoke per leg; the legs of one engine one after
  *            another, engines concurrently (locks.ts)
  *   images   per image, a gate over its own legs and a fuse of its own (run-image-end.ts):
@@ -23,13 +25,19 @@ import { formatRepository, type Repository } from '@xplat/registry';
 import { readConfig, selectImages, type ResolvedImage, type ResolvedLeg } from '@xplat/workflow';
 import { asUsage } from '../flags.js';
 import { newRunId } from '../project.js';
-import { startEmbeddedRegistry, type EmbeddedRegistry } from './embedded-registry.js';
+import {
+  startEmbeddedRegistry,
+  startRegistryContainer,
+  type EmbeddedRegistry,
+} from './embedded-registry.js';
+import { probeReach } from './engine-reach.js';
 import { probeEngines, type RunEngines } from './engines.js';
 import { runLeg, skippedOutcome, type LegOutcome } from './leg-run.js';
 import { dockerRunOf } from './local-image.js';
 import { RunLocks } from './locks.js';
 import { hasRunSteps } from './prepare-steps.js';
 import { createProgress, type Progress, type ProgressSink } from './progress.js';
+import { enginesUsed, reachableRegistry } from './registry-reach.js';
 import { legRequests, type LegRequests } from './requests.js';
 import { imageDirs, makeDirs, runDirs, type ImageDirs, type RunDirs } from './run-dirs.js';
 import { endImage, type ImageResult } from './run-image-end.js';
@@ -172,6 +180,42 @@ function plan(setup: Setup, engines: RunEngines, options: RunOptions, progress: 
   return planned;
 }
 
+/**
+ * The embedded registry, once every engine the legs use reaches it: asked of each engine
+ * before any build, since a push that cannot arrive would fail only after it.
+ */
+async function embeddedRegistry(
+  setup: Setup,
+  engines: RunEngines,
+  planned: readonly PlannedLeg[],
+  options: RunOptions,
+  progress: Progress,
+): Promise<EmbeddedRegistry> {
+  const shared = {
+    dir: setup.dirs.registryDir,
+    env: options.env,
+    network: options.network,
+    keep: options.keepRegistry,
+  };
+  const started = await startEmbeddedRegistry({ ...shared, docker: engines.dockerOptions(LOCAL) });
+  try {
+    return await reachableRegistry(started, enginesUsed(planned), {
+      probe: (engine, address) =>
+        probeReach(address, engines.dockerOptions(engine), { signal: options.signal }),
+      startContainer: async (engine) => {
+        // Interrupted while the engines were asked: start nothing more.
+        if (options.signal.aborted) throw new Error('interrupted');
+        return startRegistryContainer({ ...shared, docker: engines.dockerOptions(engine), engine });
+      },
+      note: (line) => progress.note(line),
+    });
+  } catch (error) {
+    // The caller never saw this registry, so stops it here (a second stop does nothing).
+    await started.stop();
+    throw error;
+  }
+}
+
 /** What the legs and the images' ends share once the registry is up. */
 interface Running {
   readonly setup: Setup;
@@ -309,13 +353,7 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
     };
     try {
       if (!options.registry) {
-        embedded = await startEmbeddedRegistry({
-          dir: dirs.registryDir,
-          env: options.env,
-          docker: engines.dockerOptions(LOCAL),
-          network: options.network,
-          keep: options.keepRegistry,
-        });
+        embedded = await embeddedRegistry(setup, engines, planned, options, progress);
         progress.note(
           `embedded registry on ${embedded.address}: ${embedded.description}, storage ${rel(embedded.storage)}${options.keepRegistry ? ' (kept after the run)' : ''}`,
         );
