@@ -11,9 +11,12 @@
  * test is skipped (fused untested), one gate and one fuse per image.
  *
  * After a run, the `docker run` it printed works once the embedded registry has stopped:
- * the engine's own platform is left in it under a local name.
+ * the engine's own platform is left in it under a local name. And an engine that cannot
+ * reach this machine's 127.0.0.1 (a second dockerd in a network namespace of its own,
+ * scripts/testbed/netns-engine.sh) is found out before anything is built.
  */
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -785,5 +788,108 @@ describe('xplat run: interrupted', () => {
     expect(containers.stdout.trim()).toBe('');
     const images = await exec(tb.docker, ['images', '--quiet', '--filter', 'reference=*/org/slow']);
     expect(images.stdout.trim()).toBe('');
+  }, 120_000);
+});
+
+/**
+ * An engine whose 127.0.0.1 is not this machine's, as Docker Desktop's or Colima's in a
+ * VM: a second dockerd in a network namespace of its own (scripts/testbed/netns-engine.sh;
+ * root, iproute2). The run must find out before it builds: it asks each engine to reach
+ * the embedded registry, tries the registry:2 image through the engine that does not
+ * (which cannot be pulled here either), then refuses in one line with exit 2.
+ */
+describe("xplat run: an engine that cannot reach this machine's 127.0.0.1", () => {
+  const script = path.join(repoRoot, 'scripts', 'testbed', 'netns-engine.sh');
+  let state: string;
+  let nsHost: string;
+  const ns = (args: string[]) => exec(tb.docker, args, { DOCKER_HOST: nsHost });
+  const literal = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+
+  beforeAll(async () => {
+    const parent = await mkdtemp(path.join(os.tmpdir(), 'xplat-netns-'));
+    scratch.push(parent);
+    state = path.join(parent, 'engine');
+    const up = await exec('bash', [script, 'up', state]);
+    // Never skipped: without the namespace this test cannot say anything.
+    if (up.code !== 0)
+      throw new Error(
+        `cannot start a Docker engine in a network namespace (bash ${script} up ${state}; needs root and iproute2: bash scripts/testbed/install.sh):\n${up.stderr.trim()}`,
+      );
+    const env = await readFile(path.join(state, 'env'), 'utf8');
+    nsHost = /^DOCKER_HOST=(.+)$/m.exec(env)![1]!;
+  }, 120_000);
+
+  afterAll(async () => {
+    const down = await exec('bash', [script, 'down', state]);
+    expect(down.stderr).toBe('');
+    expect(existsSync(state)).toBe(false);
+  }, 60_000);
+
+  /** The example under a repository no other test uses, so "nothing built" is checkable. */
+  async function project(extra = ''): Promise<{ dir: string; repository: string }> {
+    const repository = `xplat-dev/${uniqueRepository('netns')}`;
+    const dir = await exampleCopy(
+      (yml) =>
+        yml.replace('image: ghcr.io/xplat-dev/hello-http', `image: ghcr.io/${repository}`) + extra,
+    );
+    return { dir, repository };
+  }
+
+  /** Nothing built (neither engine has the image), pushed (no repository) or left running. */
+  async function nothingLeft(dir: string, repository: string) {
+    expect((await ns(['images', '--all', '--quiet'])).stdout.trim()).toBe('');
+    expect((await ns(['ps', '--all', '--quiet'])).stdout.trim()).toBe('');
+    const built = await exec(tb.docker, [
+      'images',
+      '--quiet',
+      '--filter',
+      `reference=*/${repository}`,
+    ]);
+    expect(built.stdout.trim()).toBe('');
+    expect(existsSync(path.join(dir, '.xplat', 'registry', 'data', 'docker'))).toBe(false);
+    expect(await registryProcesses(dir)).toBe('');
+  }
+
+  it("the namespace engine answers, and its 127.0.0.1 is not this machine's", async () => {
+    expect((await ns(['version', '--format', '{{.Server.Os}}'])).stdout.trim()).toBe('linux');
+    const pull = await ns(['pull', tb.env('XPLAT_FIXTURE_LINUX_AMD64_REF')]);
+    expect(pull.code).not.toBe(0);
+    expect(pull.stderr).toContain('connection refused');
+  });
+
+  it('as the local engine (DOCKER_HOST): refused in one line before any build, exit 2', async () => {
+    const { dir, repository } = await project();
+    const run = await xplat(dir, [], { DOCKER_HOST: nsHost });
+    expect(run.code).toBe(2);
+    const errors = run.stderr.split('\n').filter((l) => l.startsWith('xplat run:'));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(
+      new RegExp(
+        `^xplat run: --registry: the embedded registry is on 127\\.0\\.0\\.1:\\d+ and the local engine at ${literal(nsHost)} \\(linux/amd64, linux/arm64\\) cannot reach it \\(Get "http://127\\.0\\.0\\.1:\\d+/v2/": dial tcp 127\\.0\\.0\\.1:\\d+: connect: connection refused\\); the registry:2 image would not run through the local engine instead \\(docker run registry:2 failed: .+\\): pass --registry HOST:PORT that this machine and that engine both reach; nothing was built$`,
+      ),
+    );
+    expect(run.stderr).not.toMatch(/(prepare|lint|build)\s+running/);
+    expect(run.stdout).toBe('');
+    await nothingLeft(dir, repository);
+  }, 120_000);
+
+  it('as the engine engines: names for one platform: refused too, naming that engine', async () => {
+    const { dir, repository } = await project(`engines:\n  linux/arm64: ${nsHost}\n`);
+    const run = await xplat(dir, []);
+    expect(run.code).toBe(2);
+    // The plan puts arm64 on that engine; the local engine (the test bed's) reaches the
+    // registry, that one does not.
+    expect(run.stderr).toMatch(new RegExp(`linux/arm64\\s+${literal(nsHost)}\\s+qemu`));
+    const errors = run.stderr.split('\n').filter((l) => l.startsWith('xplat run:'));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toContain(
+      `and engine ${nsHost} (linux/arm64) cannot reach it (Get "http://127.0.0.1:`,
+    );
+    expect(errors[0]).not.toContain('the local engine');
+    expect(errors[0]).toContain(
+      ': pass --registry HOST:PORT that this machine and that engine both reach; nothing was built',
+    );
+    expect(run.stderr).not.toMatch(/(prepare|lint|build)\s+running/);
+    await nothingLeft(dir, repository);
   }, 120_000);
 });
