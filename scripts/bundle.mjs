@@ -24,9 +24,36 @@ import {
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { releaseStamp, stampDir } from './release-stamp.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const check = process.argv.includes('--check');
+// A release build of the CLI (never committed; see release-stamp.mjs): --release vX.Y.Z
+// --commit SHA --repository OWNER/NAME stamp dist/cli with the release it is.
+const flag = (name) => {
+  const at = process.argv.indexOf(name);
+  return at > 0 ? process.argv[at + 1] : undefined;
+};
+const release = flag('--release');
+let stamp;
+if (release !== undefined || flag('--commit') !== undefined) {
+  if (check) {
+    console.error(
+      'bundle: --release stamps a bundle; --check compares the committed, unstamped one',
+    );
+    process.exit(2);
+  }
+  try {
+    stamp = releaseStamp({
+      version: release ?? '',
+      commit: flag('--commit') ?? '',
+      repository: flag('--repository') ?? '',
+    });
+  } catch (error) {
+    console.error(`bundle: ${error.message.replace(/^--version/, '--release')}`);
+    process.exit(2);
+  }
+}
 const onlyArg = process.argv.indexOf('--only');
 // A subset while iterating (`--only fuse-manifest,cli`); never with --check.
 const only = onlyArg > 0 && !check ? process.argv[onlyArg + 1]?.split(',') : undefined;
@@ -169,7 +196,10 @@ for (const { name, entry } of entries().filter((e) => !only || only.includes(e.n
       : [];
     stale.push(...extra.map((f) => `dist/${name}/${f} (no longer produced)`));
   }
-  console.log(`${check ? 'checked' : 'bundled'} ${name}`);
+  if (stamp && name === 'cli') stampDir(outDir, stamp);
+  console.log(
+    `${check ? 'checked' : 'bundled'} ${name}${stamp && name === 'cli' ? ` (${stamp})` : ''}`,
+  );
 }
 if (check) {
   rmSync(outRoot, { recursive: true, force: true });

@@ -13,6 +13,7 @@
 // link a bin that exists only after this script ran).
 //
 //   node scripts/pack-cli.mjs [--out DIR] [--version X.Y.Z] [--repository OWNER/NAME]
+//                             [--commit SHA]
 //
 //   --out DIR            where to assemble it: a new or empty folder (default: a new
 //                        temporary folder); printed on stdout
@@ -20,6 +21,9 @@
 //                        major must be the one users run (npx xplat@1)
 //   --repository O/N     the GitHub repository it is published from: npm checks the
 //                        provenance against package.json's repository
+//   --commit SHA         the commit of the release (with --version and --repository): the
+//                        bundle is stamped with all three (scripts/release-stamp.mjs), so
+//                        `pin-actions: true` pins xplat's own actions to that commit
 import { execFileSync } from 'node:child_process';
 import {
   chmodSync,
@@ -35,6 +39,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
+import { releaseStamp, stampDir } from './release-stamp.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({
@@ -42,6 +47,7 @@ const { values } = parseArgs({
     out: { type: 'string' },
     version: { type: 'string' },
     repository: { type: 'string' },
+    commit: { type: 'string' },
   },
 });
 
@@ -70,6 +76,18 @@ if (version !== undefined && version.split('.')[0] !== told)
   );
 if (values.repository !== undefined && !/^[\w.-]+\/[\w.-]+$/.test(values.repository))
   fail(`--repository "${values.repository}" is not OWNER/NAME`);
+let stamp;
+if (values.commit !== undefined) {
+  if (version === undefined || values.repository === undefined)
+    fail(
+      '--commit needs --version and --repository: the stamp names the release, its commit and repository',
+    );
+  try {
+    stamp = releaseStamp({ version, commit: values.commit, repository: values.repository });
+  } catch (error) {
+    fail(error.message);
+  }
+}
 
 const out = values.out
   ? path.resolve(values.out)
@@ -94,6 +112,8 @@ for (const entry of readdirSync(bundle, { withFileTypes: true })) {
   if (!entry.isFile()) fail(`dist/cli/${entry.name} is not a file: the bundle is flat`);
   copyFileSync(path.join(bundle, entry.name), path.join(out, 'dist', entry.name));
 }
+// The release this package is, for pin-actions (the committed dist/ is never stamped).
+if (stamp) stampDir(path.join(out, 'dist'), stamp);
 const bin = path.join(out, manifest.bin.xplat);
 chmodSync(bin, 0o755);
 

@@ -201,6 +201,8 @@ const legResult = (over: Record<string, unknown> = {}): string =>
       buildMs: 1000,
     },
     smoke: { status: 'passed', checks: [] },
+    // Built in this run: the harness runs the actions as run 1001 (GITHUB_RUN_ID).
+    source: { sha: '0123456789abcdef0123456789abcdef01234567', runId: '1001', runAttempt: '1' },
     ...over,
   });
 
@@ -314,7 +316,9 @@ const fuse = (
   inputs: Record<string, string>,
   error: RegExp,
   files: Record<string, string> = {},
+  env?: Record<string, string>,
 ): BadInputCase => ({
+  ...(env ? { env } : {}),
   target: 'fuse-manifest',
   inputs: {
     image: '{REG}/app',
@@ -351,8 +355,16 @@ export const fuseCases: BadInputCase[] = [
   fuse({ results: '', sources: `{REG}/${BIG}@${SHA}` }, /^sources: .*… \(\d+ bytes\)/),
   fuse({ results: 'nothing-here' }, /^results: "nothing-here" matched no leg result file/),
   fuse({ results: 'legs/*.yaml' }, /^results: /),
-  fuse({ results: '/' }, /^results: "\/" (has more than \d+ folders|matched more than)/),
-  fuse({ results: '/**/*.json' }, /^results: "\/\*\*\/\*\.json" /),
+  // Searches from the filesystem root are refused before reading anything, so the answer
+  // does not depend on what the machine has at / (a stray .json there was read first).
+  fuse(
+    { results: '/' },
+    /^results: "\/" searches from the root of the filesystem \(\/\); point it at/,
+  ),
+  fuse(
+    { results: '/**/*.json' },
+    /^results: "\/\*\*\/\*\.json" searches from the root of the filesystem \(\/\); point it at/,
+  ),
   fuse(
     { results: 'empty' },
     /^results: "empty" matched no leg result file \(searched .*empty and 4 levels below/,
@@ -385,6 +397,31 @@ export const fuseCases: BadInputCase[] = [
   fuse({}, /legs\/linux-amd64\.json: the leg result is for .*\/other, not the target/, {
     'legs/linux-amd64.json': legResult({ image: '{REG}/other' }),
   }),
+  // One run's legs, one index: a leg of another workflow run, or of a later attempt than
+  // this one, is refused naming both runs; so is one that names no run.
+  fuse(
+    {},
+    /^.*legs\/linux-amd64\.json: the leg result is from workflow run 999 \(attempt 1\), not this run 1001 \(attempt 1\); fuse the legs built in this run, or set allow-foreign-runs: true/,
+    { 'legs/linux-amd64.json': legResult({ source: { runId: '999', runAttempt: '1' } }) },
+    { GITHUB_RUN_ATTEMPT: '1' },
+  ),
+  fuse(
+    {},
+    /^.*legs\/linux-amd64\.json: the leg result is from workflow run 1001 \(attempt 2\), a later attempt than this run 1001 \(attempt 1\)/,
+    { 'legs/linux-amd64.json': legResult({ source: { runId: '1001', runAttempt: '2' } }) },
+    { GITHUB_RUN_ATTEMPT: '1' },
+  ),
+  fuse({}, /^.*legs\/linux-amd64\.json: the leg result names no workflow run/, {
+    'legs/linux-amd64.json': legResult({ source: { sha: 'abc' } }),
+  }),
+  fuse({}, /legs\/linux-amd64\.json: invalid leg result, field source\.runAttempt/, {
+    'legs/linux-amd64.json': legResult({ source: { runId: '1001', runAttempt: 'x' } }),
+  }),
+  fuse({ 'allow-foreign-runs': 'perhaps' }, /^allow-foreign-runs: /),
+  fuse(
+    { results: '', sources: `{REG}/app@${SHA}`, 'allow-foreign-runs': 'true' },
+    /^allow-foreign-runs: applies to leg results/,
+  ),
   fuse({}, /legs\/linux-amd64\.json: invalid leg result, field smoke/, {
     'legs/linux-amd64.json': legResult({ smoke: { status: 'great', checks: [] } }),
   }),

@@ -3,8 +3,9 @@
  * forwards to one of the test bed's registries and, per scripted rule, answers in its
  * place with the faults real registries and networks produce: 429 with Retry-After,
  * 5xx bursts, connection resets, a request that hangs, an answer lost after the
- * registry stored the request, altered bytes, a spurious 401, and a Bearer token service
- * whose tokens can be revoked.
+ * registry stored the request, altered bytes, a spurious 401, a cross-repository mount
+ * answered with an upload, and a Bearer token service whose tokens can be revoked
+ * (after a count of requests, or on a chosen request while others are held in flight).
  *
  * Everything is bounded: a rule fires a fixed number of times, a hang ends after at most
  * `maxHangMs`, the proxy answers 503 without forwarding past `maxRequests`, and close()
@@ -24,7 +25,13 @@ export type Fault =
   /** Forward, let the registry act on it, then close the connection instead of answering. */
   | { readonly loseAnswer: true }
   /** Forward, and change the answer's body (one byte), keeping its headers. */
-  | { readonly alterBody: true };
+  | { readonly alterBody: true }
+  /**
+   * A cross-repository mount (`POST …/blobs/uploads/?mount=…&from=…`) forwarded without
+   * `mount` and `from`, so the registry opens an upload (202) and the client streams the
+   * blob itself, as registries do that refuse a mount (no pull on the source, mounting off).
+   */
+  | { readonly refuseMount: true };
 
 export interface Rule {
   readonly method?: string;
@@ -44,6 +51,30 @@ export interface BearerOptions {
   readonly revokeAfter?: number;
   /** With revokeAfter: the token endpoint refuses from then on too (credentials revoked). */
   readonly refuseAfterRevoke?: boolean;
+  /**
+   * Revoke every token issued so far when the `nth` authorized request matching `method`
+   * and `path` arrives, and answer that request 401 `invalid_token` (it carried a token
+   * that is now revoked, as every later request with one does). Tokens fetched afterwards
+   * work.
+   */
+  readonly revokeOn?: {
+    readonly method?: string;
+    readonly path?: RegExp;
+    readonly nth: number;
+    /**
+     * The revoking request waits (bounded by `maxHangMs`) until this many requests are
+     * held by holdUntilRevoked, so the revocation finds them in flight whatever the order
+     * the client sent things in.
+     */
+    readonly heldAtLeast?: number;
+  };
+  /**
+   * Requests matching this are held (their body read and kept) until revokeOn fires, or
+   * `maxHangMs` passes; then they are judged by the token they carry like any other. So
+   * they are in flight, with a token issued before the revocation, when it happens. Once
+   * it has happened, nothing is held.
+   */
+  readonly holdUntilRevoked?: { readonly method?: string; readonly path?: RegExp };
 }
 
 export interface ProxyOptions {
@@ -73,6 +104,8 @@ export interface FaultProxy {
   revokeTokens(): void;
   /** Bearer mode: the token endpoint refuses every request from now on. */
   refuseTokens(): void;
+  /** Bearer mode: requests answered 401 because their token was revoked (`METHOD path`). */
+  readonly revokedAnswers: string[];
   close(): Promise<void>;
 }
 
@@ -102,6 +135,24 @@ export async function startFaultProxy(options: ProxyOptions): Promise<FaultProxy
   const live = new Set<string>();
   let refusing = false;
   let authorized = 0;
+  let revokeOnSeen = 0;
+  const revokedAnswers: string[] = [];
+  // Requests held until the revocation: each is let go (to be judged by its token) then.
+  const held = new Set<() => void>();
+  // A revoking request waiting for enough held requests (revokeOn.heldAtLeast).
+  let waitingToRevoke: (() => void) | undefined;
+  let revokedOnce = false;
+  const revoke = (): void => {
+    revokedOnce = true;
+    live.clear();
+    if (options.bearer?.refuseAfterRevoke) refusing = true;
+    for (const release of [...held]) release();
+  };
+  const matches = (
+    req: http.IncomingMessage,
+    m: { readonly method?: string; readonly path?: RegExp } | undefined,
+  ): boolean =>
+    !!m && (!m.method || m.method === req.method) && (!m.path || m.path.test(req.url ?? ''));
 
   const pick = (req: http.IncomingMessage): LiveRule | undefined => {
     for (const rule of rules) {
@@ -125,6 +176,7 @@ export async function startFaultProxy(options: ProxyOptions): Promise<FaultProxy
     req: http.IncomingMessage,
     res: http.ServerResponse,
     mode: 'plain' | 'lose' | 'alter',
+    sent: { readonly body?: Buffer; readonly path?: string } = {},
   ): void => {
     const headers = { ...req.headers };
     if (options.bearer) delete headers.authorization;
@@ -133,7 +185,7 @@ export async function startFaultProxy(options: ProxyOptions): Promise<FaultProxy
         host: upHost,
         port: Number(upPort),
         method: req.method,
-        path: req.url,
+        path: sent.path ?? req.url,
         headers,
         timeout: 60_000,
       },
@@ -173,7 +225,8 @@ export async function startFaultProxy(options: ProxyOptions): Promise<FaultProxy
       if (!res.headersSent) res.writeHead(502).end();
       else res.destroy();
     });
-    req.pipe(up);
+    if (sent.body) up.end(sent.body);
+    else req.pipe(up);
   };
 
   const bearerChallenge = (error?: string): string =>
@@ -209,10 +262,37 @@ export async function startFaultProxy(options: ProxyOptions): Promise<FaultProxy
         res.end(JSON.stringify({ token, expires_in: 300 }));
         return;
       }
+      if (!revokedOnce && matches(req, options.bearer.holdUntilRevoked)) {
+        // Read and keep the body, so the client has sent it all and waits for the answer.
+        const chunks: Buffer[] = [];
+        req.on('data', (c: Buffer) => chunks.push(c));
+        record(req, 'held');
+        const release = (): void => {
+          if (!held.delete(release)) return;
+          clearTimeout(timer);
+          timers.delete(timer);
+          const body = Buffer.concat(chunks);
+          if (req.readableEnded) judge(req, res, body);
+          else req.once('end', () => judge(req, res, Buffer.concat(chunks)));
+        };
+        const timer = setTimeout(release, maxHangMs);
+        timers.add(timer);
+        held.add(release);
+        if (held.size >= (options.bearer.revokeOn?.heldAtLeast ?? 0)) waitingToRevoke?.();
+        return;
+      }
+    }
+    judge(req, res);
+  };
+
+  /** Bearer mode: a request with a revoked (or no) token gets 401; then the rules apply. */
+  const judge = (req: http.IncomingMessage, res: http.ServerResponse, body?: Buffer): void => {
+    if (options.bearer) {
       const auth = req.headers.authorization ?? '';
       const token = auth.startsWith('Bearer ') ? auth.slice(7) : '';
-      if (!live.has(token)) {
-        req.resume();
+      const refuse = (): void => {
+        if (!body) req.resume();
+        if (token) revokedAnswers.push(`${req.method} ${(req.url ?? '').split('?')[0]}`);
         record(req, token ? '401 revoked' : '401');
         res.writeHead(401, {
           'www-authenticate': bearerChallenge(token ? 'invalid_token' : undefined),
@@ -224,23 +304,49 @@ export async function startFaultProxy(options: ProxyOptions): Promise<FaultProxy
             errors: [{ code: 'UNAUTHORIZED', message: 'authentication required' }],
           }),
         );
+      };
+      if (!live.has(token)) return refuse();
+      if (
+        options.bearer.revokeOn &&
+        matches(req, options.bearer.revokeOn) &&
+        ++revokeOnSeen === options.bearer.revokeOn.nth
+      ) {
+        // This request's token is revoked with all the others, so it is refused too.
+        const now = (): void => {
+          waitingToRevoke = undefined;
+          clearTimeout(timer);
+          timers.delete(timer);
+          revoke();
+          refuse();
+        };
+        const timer = setTimeout(now, maxHangMs);
+        timers.add(timer);
+        if (held.size >= (options.bearer.revokeOn.heldAtLeast ?? 0)) now();
+        else waitingToRevoke = now;
         return;
       }
       authorized++;
       if (options.bearer.revokeAfter !== undefined && authorized === options.bearer.revokeAfter) {
         // This request still passes; the next one with the same token does not.
-        setImmediate(() => {
-          live.clear();
-          if (options.bearer?.refuseAfterRevoke) refusing = true;
-        });
+        setImmediate(revoke);
       }
     }
 
     const rule = pick(req);
     const fault = rule?.fault;
-    if (!fault) return forward(req, res, 'plain');
+    if (!fault) return forward(req, res, 'plain', { ...(body ? { body } : {}) });
+    if ('refuseMount' in fault) {
+      const url = new URL(req.url ?? '/', 'http://x');
+      url.searchParams.delete('mount');
+      url.searchParams.delete('from');
+      record(req, 'mount refused');
+      return forward(req, res, 'plain', {
+        ...(body ? { body } : {}),
+        path: `${url.pathname}${url.search}`,
+      });
+    }
     if ('status' in fault) {
-      req.resume();
+      if (!body) req.resume();
       record(req, `fault ${fault.status}`);
       res.writeHead(fault.status, { 'content-type': 'application/json', ...fault.headers });
       res.end(
@@ -261,9 +367,9 @@ export async function startFaultProxy(options: ProxyOptions): Promise<FaultProxy
       );
       timers.add(timer);
     } else if ('loseAnswer' in fault) {
-      forward(req, res, 'lose');
+      forward(req, res, 'lose', { ...(body ? { body } : {}) });
     } else {
-      forward(req, res, 'alter');
+      forward(req, res, 'alter', { ...(body ? { body } : {}) });
     }
   };
 
@@ -283,6 +389,7 @@ export async function startFaultProxy(options: ProxyOptions): Promise<FaultProxy
     address,
     log,
     setRules,
+    revokedAnswers,
     revokeTokens: () => live.clear(),
     refuseTokens: () => {
       refusing = true;
@@ -292,6 +399,7 @@ export async function startFaultProxy(options: ProxyOptions): Promise<FaultProxy
       new Promise<void>((resolve) => {
         for (const t of timers) clearTimeout(t);
         timers.clear();
+        held.clear();
         for (const s of sockets) s.destroy();
         server.close(() => resolve());
       }),

@@ -31,6 +31,8 @@ export interface RunActionOptions {
   cwd?: string;
   /** Kill the action after this long (a hang fails the test instead of stalling it). */
   timeoutMs?: number;
+  /** The Node binary to run it with (default: the one running the tests). */
+  node?: string;
 }
 
 export async function runAction(
@@ -66,7 +68,10 @@ export async function runAction(
   }
 
   const script = path.join(repoRoot, 'dist', name, options.script ?? 'index.js');
-  const child = spawn(process.execPath, [script], { env, cwd: options.cwd ?? dir });
+  const child = spawn(options.node ?? process.execPath, [script], {
+    env,
+    cwd: options.cwd ?? dir,
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

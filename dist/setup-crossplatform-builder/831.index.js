@@ -107,6 +107,10 @@ const legResultSchema = zod__WEBPACK_IMPORTED_MODULE_3__/* .object */ .Ikc({
         sha: zod__WEBPACK_IMPORTED_MODULE_3__/* .string */ .YjP().optional(),
         ref: zod__WEBPACK_IMPORTED_MODULE_3__/* .string */ .YjP().optional(),
         runId: zod__WEBPACK_IMPORTED_MODULE_3__/* .string */ .YjP().optional(),
+        /** GITHUB_RUN_ATTEMPT of the build: a fuse refuses a leg of a later attempt. */
+        runAttempt: zod__WEBPACK_IMPORTED_MODULE_3__/* .string */ .YjP()
+            .regex(/^[1-9][0-9]{0,5}$/, 'must be a run attempt: 1, 2, ...')
+            .optional(),
         job: zod__WEBPACK_IMPORTED_MODULE_3__/* .string */ .YjP().optional(),
     })
         .strict()

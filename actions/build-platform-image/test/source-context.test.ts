@@ -28,6 +28,7 @@ describe('the source from @actions/github', () => {
       GITHUB_REF: 'refs/heads/feature/x',
       GITHUB_REPOSITORY: 'acme/app',
       GITHUB_RUN_ID: '4242',
+      GITHUB_RUN_ATTEMPT: '2',
       GITHUB_JOB: 'build',
       GITHUB_SERVER_URL: 'https://github.example.com',
     });
@@ -40,6 +41,7 @@ describe('the source from @actions/github', () => {
         ref: 'refs/heads/feature/x',
         refName: 'feature/x',
         runId: '4242',
+        runAttempt: '2',
         job: 'build',
         repository: 'acme/app',
         serverUrl: 'https://github.example.com',
@@ -59,7 +61,7 @@ describe('the source from @actions/github', () => {
   });
 
   it('leaves out what the context does not have (outside a run: nothing)', () => {
-    expect(sourceFromGithubContext({ runId: Number.NaN })).toEqual({});
+    expect(sourceFromGithubContext({ runId: Number.NaN, runAttempt: Number.NaN })).toEqual({});
     // context.repo throws without GITHUB_REPOSITORY; the payload still names the repository.
     const context = {
       get repo(): { owner: string; repo: string } {

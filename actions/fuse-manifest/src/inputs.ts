@@ -17,6 +17,7 @@ export function getInputs(): FuseActionInputs {
     sources: core.getInput('sources'),
     expectedPlatforms: core.getInput('expected-platforms'),
     allowUntested: core.getInput('allow-untested'),
+    allowForeignRuns: core.getInput('allow-foreign-runs'),
     annotations: core.getInput('annotations'),
     mediaType: core.getInput('media-type'),
     mutableTags: core.getInput('mutable-tags'),

@@ -4,6 +4,7 @@
 import * as core from '@actions/core';
 import { actionLogger, runAction } from '@xplat/action-runtime';
 import {
+  currentRun,
   fuse,
   GateClosedError,
   parseFuseRequest,
@@ -17,7 +18,8 @@ await runAction(
   async () => {
     const logger = actionLogger();
     const inputs = getInputs();
-    const request = await parseFuseRequest(inputs, process.cwd());
+    // Leg results of another workflow run than this one are refused (allow-foreign-runs).
+    const request = await parseFuseRequest(inputs, process.cwd(), { run: currentRun() });
     const client = createRegistryClient({
       logger,
       // The username/password inputs are for the target registry; sources elsewhere use config.json.

@@ -63,6 +63,59 @@ describe('fuse-manifest as the runner runs it', () => {
     expect(run.summary).toContain('| `linux/amd64` | ⛔ missing |');
   });
 
+  // One run's legs, one index: in a workflow run (GITHUB_RUN_ID), a leg result of another
+  // run is refused naming both runs, and a leg of another repository naming both
+  // repositories; allow-foreign-runs lets another run's legs in on purpose.
+  describe('leg results of another run or another image', () => {
+    const fuseIn = (image: string, legs: string, extra: Record<string, string> = {}) =>
+      runAction(
+        'fuse-manifest',
+        { image, tags: 'v1', results: legs, 'expected-platforms': 'linux/amd64', ...extra },
+        { cwd: legs, env: { GITHUB_RUN_ID: '555', GITHUB_RUN_ATTEMPT: '1' } },
+      );
+    const amd64 = (source?: { runId: string; runAttempt?: string }) => [
+      { ...fourLegs()[0]!, ...(source ? { source } : {}) },
+    ];
+
+    it('refuses a leg of another run, naming both, and writes nothing', async () => {
+      const image = `${tb.openRegistry}/${uniqueRepository('action-foreign')}`;
+      const legs = await writeLegs(amd64({ runId: '554', runAttempt: '1' }), image);
+      const run = await fuseIn(image, legs);
+      expect(run.exitCode).toBe(1);
+      expect(run.errors).toEqual([
+        `${legs}/leg-0/result.json: the leg result is from workflow run 554 (attempt 1), not this run 555 (attempt 1); fuse the legs built in this run, or set allow-foreign-runs: true to fuse legs of another run on purpose`,
+      ]);
+      const client = createRegistryClient();
+      expect(await client.headManifest(parseRepository(image), 'v1')).toBeUndefined();
+    });
+
+    it('fuses it with allow-foreign-runs: true, and a leg of this run without it', async () => {
+      const image = `${tb.openRegistry}/${uniqueRepository('action-foreign')}`;
+      const foreign = await fuseIn(
+        image,
+        await writeLegs(amd64({ runId: '554', runAttempt: '1' }), image),
+        { 'allow-foreign-runs': 'true' },
+      );
+      expect({ code: foreign.exitCode, errors: foreign.errors }).toEqual({ code: 0, errors: [] });
+      const own = await fuseIn(
+        image,
+        await writeLegs(amd64({ runId: '555', runAttempt: '1' }), image),
+      );
+      expect({ code: own.exitCode, errors: own.errors }).toEqual({ code: 0, errors: [] });
+    });
+
+    it('refuses a leg of another repository, naming both', async () => {
+      const image = `${tb.openRegistry}/${uniqueRepository('action-foreign')}`;
+      const other = `${tb.openRegistry}/${uniqueRepository('action-other')}`;
+      const legs = await writeLegs(amd64({ runId: '555', runAttempt: '1' }), other);
+      const run = await fuseIn(image, legs);
+      expect(run.exitCode).toBe(1);
+      expect(run.errors).toEqual([
+        `${legs}/leg-0/result.json: the leg result is for ${other}, not the target repository ${image}; fuse legs built for ${image} (or give sources to copy images from elsewhere)`,
+      ]);
+    });
+  });
+
   describe('a platform with no runner to smoke-test it', () => {
     const REASON = 'no hosted runner of this release';
     const legs = (image: string): Promise<string> =>

@@ -12,6 +12,7 @@ import { testbed, uniqueRepository } from '../../../test/testbed.js';
 const tb = testbed();
 const AMD64 = tb.env('XPLAT_FIXTURE_LINUX_AMD64_DIGEST');
 const ARM64 = tb.env('XPLAT_FIXTURE_LINUX_ARM64_DIGEST');
+const LTSC2022 = tb.env('XPLAT_FIXTURE_WINDOWS_LTSC2022_DIGEST');
 const KILL_AFTER_MS = 200_000;
 
 let proxy: FaultProxy | undefined;
@@ -47,10 +48,13 @@ async function tagState(
   return res.status === 200 ? (res.headers.get('docker-content-digest') ?? undefined) : undefined;
 }
 
-/** One fuse of the two Linux fixtures into a new repository, through a proxy with `faults`. */
+/**
+ * One fuse of the two Linux fixtures (with `windows`, the ltsc2022 one too) into a new
+ * repository, through a proxy with `faults`.
+ */
 async function fuseThrough(
   faults: Omit<ProxyOptions, 'upstream'>,
-  options: { auth?: boolean; login?: boolean; repository?: string } = {},
+  options: { auth?: boolean; login?: boolean; repository?: string; windows?: boolean } = {},
 ): Promise<Outcome & { repository: string }> {
   const upstream = options.auth ? tb.authRegistry : tb.openRegistry;
   proxy ??= await startFaultProxy({ upstream, ...faults });
@@ -62,8 +66,12 @@ async function fuseThrough(
     {
       image: `${p.address}/${repository}`,
       tags: 'v1',
-      sources: `${p.address}/fixtures/busybox@${AMD64}\n${p.address}/fixtures/busybox@${ARM64}`,
-      'expected-platforms': 'linux/amd64,linux/arm64',
+      sources: [
+        `${p.address}/fixtures/busybox@${AMD64}`,
+        `${p.address}/fixtures/busybox@${ARM64}`,
+        ...(options.windows ? [`${p.address}/fixtures/windows@${LTSC2022}`] : []),
+      ].join('\n'),
+      'expected-platforms': `linux/amd64,linux/arm64${options.windows ? ',windows/amd64:ltsc2022' : ''}`,
       ...(options.auth || options.login ? { username: tb.user, password: tb.password } : {}),
     },
     { env: { DOCKER_CONFIG: tb.env('DOCKER_CONFIG') }, timeoutMs: KILL_AFTER_MS },
@@ -186,6 +194,43 @@ describe('fuse-manifest through registry faults', () => {
     // that existed then is dropped (not just the one sent), so the one re-send gets a
     // new token whichever request saw the 401 first.
     succeeded(o, 60_000);
+  });
+
+  // Issue 20's case: a token service that issues a fresh token per request revokes every
+  // token on the second manifest PUT of a three-platform fuse, with the Windows image's two
+  // blobs streamed (its mounts refused) and their final upload PUTs in flight; each of
+  // those PUTs, sent with a revoked token, gets 401 invalid_token. A consumed stream
+  // cannot be sent again, so the transfer starts over (a new session, the bytes read
+  // again) with a fresh token.
+  it('a Bearer token revoked on the second manifest PUT while blob uploads are in flight', async () => {
+    const o = await fuseThrough(
+      {
+        bearer: {
+          username: tb.user,
+          password: tb.password,
+          revokeOn: { method: 'PUT', path: /\/manifests\//, nth: 2, heldAtLeast: 2 },
+          holdUntilRevoked: { method: 'PUT', path: /\/blobs\/uploads\// },
+        },
+        rules: [
+          {
+            method: 'POST',
+            path: /mount=.*from=fixtures%2Fwindows/,
+            times: 100,
+            fault: { refuseMount: true },
+          },
+        ],
+      },
+      { login: true, windows: true },
+    );
+    const revoked = proxy!.revokedAnswers;
+    expect(revoked.filter((r) => /^PUT .*\/blobs\/uploads\//.test(r))).toHaveLength(2);
+    expect(revoked.filter((r) => /^PUT .*\/manifests\//.test(r))).toHaveLength(1);
+    succeeded(o, 60_000);
+    // Both blobs were uploaded again after the 401s, each in a session of its own.
+    const uploads = proxy!.log.filter(
+      (l) => l.method === 'PUT' && /\/blobs\/uploads\//.test(l.path),
+    );
+    expect(uploads.filter((l) => l.outcome === '201')).toHaveLength(2);
   });
 
   it('a revoked Bearer token and revoked credentials: one line naming the registry, nothing tagged', async () => {

@@ -127,6 +127,10 @@ const legResultSchema = schemas/* object */.Ikc({
         sha: schemas/* string */.YjP().optional(),
         ref: schemas/* string */.YjP().optional(),
         runId: schemas/* string */.YjP().optional(),
+        /** GITHUB_RUN_ATTEMPT of the build: a fuse refuses a leg of a later attempt. */
+        runAttempt: schemas/* string */.YjP()
+            .regex(/^[1-9][0-9]{0,5}$/, 'must be a run attempt: 1, 2, ...')
+            .optional(),
         job: schemas/* string */.YjP().optional(),
     })
         .strict()

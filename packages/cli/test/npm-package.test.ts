@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { execFile } from 'node:child_process';
 import {
   cpSync,
+  existsSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -111,6 +112,31 @@ describe('npm/package.json', () => {
   });
 });
 
+/**
+ * npm's stderr without its EBADENGINE warning when the Node running the tests is older
+ * than the engines the package declares (a development machine on Node 20): the package
+ * is for Node 22 and 24, and CI runs these tests on both, where npm says nothing.
+ */
+function withoutEngineWarning(stderr: string): string {
+  const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
+  const supported = major > 22 || (major === 22 && minor >= 12);
+  if (supported) return stderr;
+  return stderr.replace(/^npm warn EBADENGINE .*(\nnpm warn EBADENGINE .*)*\n?/m, '');
+}
+
+/** The commit the test's release is stamped with. */
+const COMMIT = '89abcdef0123456789abcdef0123456789abcdef';
+
+/** A repository whose xplat.yml asks for every action pinned, xplat's own from `uses`. */
+function pinnedRepo(dir: string, uses: string): string {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(
+    path.join(dir, 'xplat.yml'),
+    `image: ghcr.io/acme/app\nplatforms: [linux/amd64]\npin-actions: true\nxplat: { uses: ${uses} }\n`,
+  );
+  return dir;
+}
+
 describe('the npm package, packed and installed offline', () => {
   let tmp: string;
   let env: NodeJS.ProcessEnv;
@@ -134,6 +160,8 @@ describe('the npm package, packed and installed offline', () => {
         'v1.2.3',
         '--repository',
         'octo-org/xplat',
+        '--commit',
+        COMMIT,
       ],
       repoRoot,
       env,
@@ -153,7 +181,7 @@ describe('the npm package, packed and installed offline', () => {
       app,
       env,
     );
-    expect(install.stderr).toBe('');
+    expect(withoutEngineWarning(install.stderr)).toBe('');
     expect(install.code).toBe(0);
     installed = path.join(app, 'node_modules', 'xplat');
     bin = path.join(app, 'node_modules', '.bin', 'xplat');
@@ -246,6 +274,52 @@ describe('the npm package, packed and installed offline', () => {
     expect(stale.stdout + stale.stderr).toContain('ghcr.io/acme/other');
   });
 
+  // The package is stamped with its release (pack-cli --commit), so pin-actions pins
+  // xplat's own actions to the release's commit; the unstamped dist/ cannot, and says how.
+  it("pins xplat's own actions to the commit of its release with pin-actions: true", async () => {
+    const repo = pinnedRepo(path.join(tmp, 'pinned'), 'octo-org/xplat@v1');
+    const generated = await run(bin, ['generate'], repo, env);
+    expect(generated).toMatchObject({ code: 0, stderr: '' });
+    const workflow = readFileSync(path.join(repo, '.github', 'workflows', 'xplat.yml'), 'utf8');
+    for (const action of [
+      'setup-crossplatform-builder',
+      'build-platform-image',
+      'smoke-test',
+      'fuse-manifest',
+    ])
+      expect(workflow).toContain(`uses: octo-org/xplat/actions/${action}@${COMMIT} # v1.2.3\n`);
+    expect(workflow).not.toMatch(/uses: \S+@v\d+\s*$/m);
+
+    const dev = pinnedRepo(path.join(tmp, 'dev-build'), 'octo-org/xplat@v1');
+    const refused = await run(
+      process.execPath,
+      [path.join(repoRoot, 'dist', 'cli', 'index.js'), 'generate'],
+      dev,
+      env,
+    );
+    expect(refused.code).toBe(2);
+    expect(refused.stderr.trim()).toBe(
+      'xplat generate: xplat.yml: pin-actions: this xplat is a development build and knows no release commit to pin octo-org/xplat@v1 to; set xplat: { uses: octo-org/xplat@<full commit SHA of a release> } in xplat.yml, or generate with a released xplat (npx xplat@1 generate)',
+    );
+    expect(existsSync(path.join(dev, '.github'))).toBe(false);
+  });
+
+  it('pack-cli stamps only a whole release: version, repository and a full commit', async () => {
+    const packCli = (...args: string[]) =>
+      run(
+        process.execPath,
+        [path.join(repoRoot, 'scripts', 'pack-cli.mjs'), ...args],
+        repoRoot,
+        env,
+      );
+    const alone = await packCli('--commit', COMMIT);
+    expect(alone).toMatchObject({ code: 2 });
+    expect(alone.stderr).toContain('--commit needs --version and --repository');
+    const short = await packCli('--version', 'v1.2.3', '--repository', 'a/b', '--commit', 'abc123');
+    expect(short).toMatchObject({ code: 2 });
+    expect(short.stderr).toContain('--commit "abc123" is not a full commit SHA');
+  });
+
   it('pack-cli refuses a version that is not one, or of another major than users run', async () => {
     const packCli = (version: string) =>
       run(
@@ -276,15 +350,15 @@ describe('the release workflow', () => {
     .replace(/\s+/g, ' ');
 
   it('publishes after the tests, from the package folder pack-cli assembles at the tag', () => {
-    expect(job.needs).toBe('check');
+    expect(job.needs).toEqual(['guard', 'check']);
     expect(
       workflow.jobs.check.steps.some((s: { run?: string }) => s.run?.includes('.ci/run')),
     ).toBe(true);
     expect(script).toContain(
-      'node scripts/pack-cli.mjs --out "$RUNNER_TEMP/xplat-npm" --version "$TAG" --repository "$REPOSITORY"',
+      'node scripts/pack-cli.mjs --out "$RUNNER_TEMP/xplat-npm" --version "$TAG" --repository "$REPOSITORY" --commit "$COMMIT"',
     );
     expect(script).toContain('cd "$RUNNER_TEMP/xplat-npm"');
-    expect(script).toContain('npm publish --provenance --access public --tag "$dist_tag"');
+    expect(script).toContain('npm publish --provenance --access public --tag "$NPM_TAG"');
     const setupNode = job.steps.find((s: { uses?: string }) =>
       s.uses?.startsWith('actions/setup-node@'),
     );

@@ -101,6 +101,11 @@ export const legResultSchema = z
         sha: z.string().optional(),
         ref: z.string().optional(),
         runId: z.string().optional(),
+        /** GITHUB_RUN_ATTEMPT of the build: a fuse refuses a leg of a later attempt. */
+        runAttempt: z
+          .string()
+          .regex(/^[1-9][0-9]{0,5}$/, 'must be a run attempt: 1, 2, ...')
+          .optional(),
         job: z.string().optional(),
       })
       .strict()

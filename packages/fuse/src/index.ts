@@ -5,6 +5,7 @@ export * from './inspect.js';
 export * from './request.js';
 export * from './resolve.js';
 export * from './results.js';
+export * from './run-check.js';
 export * from './summary.js';
 export * from './tag-policy.js';
 export * from './text.js';

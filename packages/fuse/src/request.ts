@@ -23,6 +23,7 @@ import {
 import { parseAnnotations, parseMediaTypeChoice, parseTags } from './inputs-parsing.js';
 import type { MediaTypeChoice } from './index-document.js';
 import { loadLegResults } from './results.js';
+import { checkLegRun, type WorkflowRun } from './run-check.js';
 
 /** The inputs as the action receives them: strings, empty when not given. */
 export interface RawFuseInputs {
@@ -37,6 +38,8 @@ export interface RawFuseInputs {
   dryRun: string;
   /** Optional so that callers written before it keep compiling; absent = ''. */
   allowUntested?: string;
+  /** Leg results of another workflow run may join the index (absent = ''). */
+  allowForeignRuns?: string;
 }
 
 /** fuse-manifest's input names (action.yml) -> the RawFuseInputs field each fills. */
@@ -51,6 +54,7 @@ export const FUSE_INPUTS = {
   'mutable-tags': 'mutableTags',
   'dry-run': 'dryRun',
   'allow-untested': 'allowUntested',
+  'allow-foreign-runs': 'allowForeignRuns',
 } as const satisfies Record<string, keyof RawFuseInputs>;
 export type FuseInputName = keyof typeof FUSE_INPUTS;
 
@@ -77,7 +81,20 @@ export interface FuseRequest {
   readonly dryRun: boolean;
 }
 
-export async function parseFuseRequest(raw: RawFuseInputs, cwd: string): Promise<FuseRequest> {
+export interface FuseRequestOptions {
+  /**
+   * The workflow run this fuse is part of (currentRun(): the runner's GITHUB_RUN_ID and
+   * GITHUB_RUN_ATTEMPT); leg results of another run are refused. Undefined: no run to
+   * compare with (outside GitHub Actions, `xplat run`'s own legs).
+   */
+  readonly run?: WorkflowRun | undefined;
+}
+
+export async function parseFuseRequest(
+  raw: RawFuseInputs,
+  cwd: string,
+  options: FuseRequestOptions = {},
+): Promise<FuseRequest> {
   if (!raw.image.trim())
     throw new XplatError(
       'is required: the repository the index goes to, e.g. ghcr.io/org/app',
@@ -92,6 +109,7 @@ export async function parseFuseRequest(raw: RawFuseInputs, cwd: string): Promise
   const annotations = parseAnnotations(raw.annotations);
   const mediaType = parseMediaTypeChoice(raw.mediaType);
   const dryRun = parseBoolean(raw.dryRun, 'dry-run', false);
+  const allowForeignRuns = parseBoolean(raw.allowForeignRuns ?? '', 'allow-foreign-runs', false);
 
   const resultPatterns = splitLines(raw.results);
   const sourceTexts = splitList(raw.sources);
@@ -116,6 +134,12 @@ export async function parseFuseRequest(raw: RawFuseInputs, cwd: string): Promise
       'allow-untested',
     );
   }
+  if (allowForeignRuns && !resultPatterns.length) {
+    throw new XplatError(
+      'applies to leg results (each names the run that built it); sources name no run: leave it out',
+      'allow-foreign-runs',
+    );
+  }
   checkAllowUntested(expected, allowUntested);
   // Validate every reference before loading anything, so errors come in input order.
   const sources = sourceTexts.length
@@ -123,6 +147,7 @@ export async function parseFuseRequest(raw: RawFuseInputs, cwd: string): Promise
     : undefined;
   const legs = resultPatterns.length ? await loadLegResults(resultPatterns, cwd) : undefined;
   for (const leg of legs ?? []) checkLegRepository(leg, target);
+  if (options.run && !allowForeignRuns) for (const leg of legs ?? []) checkLegRun(leg, options.run);
 
   return {
     target,

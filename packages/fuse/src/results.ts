@@ -4,8 +4,11 @@
  * globs; a pattern that finds nothing is an error, because a silently empty pattern
  * would turn "a leg is missing" into a confusing gate table.
  *
- * The search is bounded (depth, folders visited, files found), so `results: /` is an
- * error in a moment, not a crawl of the whole filesystem reading every .json.
+ * The search is bounded (depth, folders visited, files found). A pattern whose search
+ * starts at the root of the filesystem (`/`, a glob such as `/` + `**` + `/*.json`, `C:\`,
+ * or `../..` resolving there) is refused before anything is read: leg results are never
+ * there, and what such a search finds first depends on the machine (any .json near `/`
+ * would be read as a leg result), so the answer would too.
  */
 import { readLegResult, XplatError, type LoadedLegResult } from '@xplat/core';
 import { readdir, stat } from 'node:fs/promises';
@@ -23,6 +26,11 @@ export async function findResultFiles(patterns: readonly string[], cwd: string):
   const found = new Set<string>();
   for (const pattern of patterns) {
     const absolute = path.resolve(cwd, pattern);
+    if (searchBase(absolute) === path.parse(absolute).root)
+      throw new XplatError(
+        `"${pattern}" searches from the root of the filesystem (${path.parse(absolute).root}); point it at the folder the leg results were downloaded to, e.g. \${{ runner.temp }}/xplat-legs`,
+        'results',
+      );
     const info = await stat(absolute).catch(() => undefined);
     let files: string[];
     let searched: string;
@@ -102,6 +110,20 @@ export async function loadLegResults(
 ): Promise<LoadedLegResult[]> {
   const files = await findResultFiles(patterns, cwd);
   return Promise.all(files.map((file) => readLegResult(file)));
+}
+
+/** Characters that make a path segment a glob (tinyglobby / picomatch syntax). */
+const GLOB_SYNTAX = /[*?[\]{}()!]/;
+
+/**
+ * Where a search for `absolute` starts: the path itself, or for a glob the folders before
+ * its first segment with glob syntax (for `/a/b/**`, `/a/b`).
+ */
+export function searchBase(absolute: string): string {
+  const { root } = path.parse(absolute);
+  const segments = absolute.slice(root.length).split(/[\\/]/);
+  const first = segments.findIndex((s) => GLOB_SYNTAX.test(s));
+  return first < 0 ? path.normalize(absolute) : path.join(root, ...segments.slice(0, first));
 }
 
 function toGlob(file: string): string {

@@ -35,6 +35,8 @@ export interface LegSpec {
   /** Why a skipped smoke test was skipped. */
   skipReason?: string;
   pushed?: boolean;
+  /** The workflow run that built it (leg result `source`). */
+  source?: { runId: string; runAttempt?: string };
 }
 
 export const FOUR_PLATFORMS =
@@ -99,6 +101,7 @@ export async function writeLegs(specs: readonly LegSpec[], target?: string): Pro
               ],
               ...(status === 'failed' ? { reason: 'http probe: GET / answered 500' } : {}),
             },
+      ...(spec.source ? { source: spec.source } : {}),
     });
   }
   return dir;

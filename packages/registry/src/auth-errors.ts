@@ -40,3 +40,19 @@ export function denied(
     credentials.input,
   );
 }
+
+/**
+ * A streamed upload got 401 with a token a fresh one can replace (revoked, expired). Its
+ * body was a stream the request consumed, so it cannot be sent again as it is: the
+ * transfer starts over (a new upload session, the bytes read again) with the fresh
+ * token. `unauthorized` is the error to give when starting over does not cure it.
+ */
+export class StaleUploadTokenError extends Error {
+  constructor(
+    what: string,
+    readonly unauthorized: XplatError,
+  ) {
+    super(`${what}: 401 with a token the registry no longer honours`);
+    this.name = 'StaleUploadTokenError';
+  }
+}

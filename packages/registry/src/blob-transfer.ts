@@ -7,6 +7,7 @@
  * checks the digest as well.
  */
 import { createHash } from 'node:crypto';
+import { StaleUploadTokenError } from './auth-errors.js';
 import { pullScope, pushScope } from './scopes.js';
 import type { BlobCopyOutcome } from './client-types.js';
 import { validateDigest } from './digest.js';
@@ -37,10 +38,18 @@ export function uploadLocation(location: string | null, base: string, what: stri
 }
 
 /**
+ * Fresh tokens one transfer may ask for after its upload was refused with a revoked one:
+ * a registry revokes tokens once in a while, not on every request; one that refuses each
+ * fresh token too is refusing the credentials, and says so.
+ */
+const TOKEN_RESTARTS = 2;
+
+/**
  * Stream blob `digest` from `source` into `target`, filling the upload session at
  * `location` when the registry already opened one (a refused mount). A consumed stream
  * cannot be replayed, so a transient failure starts the whole transfer over, as the
- * retry policy allows.
+ * retry policy allows, and so does a 401 to the upload that a fresh token can cure (a
+ * token revoked while the bytes were on their way): a new session, the bytes read again.
  */
 export async function transferBlob(
   transport: Transport,
@@ -52,6 +61,7 @@ export async function transferBlob(
 ): Promise<void> {
   const policy = transport.http.policy;
   const what = `copy ${digest} from ${formatRepository(source)} to ${formatRepository(target)}`;
+  let restarts = 0;
   for (let n = 1; ; n++) {
     try {
       const upload = location ?? (await startUpload(transport, target));
@@ -60,6 +70,13 @@ export async function transferBlob(
       transport.logger.debug(`copied ${digest} into ${formatRepository(target)}`);
       return;
     } catch (error) {
+      if (error instanceof StaleUploadTokenError) {
+        // Not a transient fault: no backoff, and a budget of its own.
+        if (++restarts > TOKEN_RESTARTS) throw error.unauthorized;
+        transport.logger.debug(`${what}: ${error.message}; starting over with a fresh token`);
+        n--;
+        continue;
+      }
       if (!isTransientError(error) || n >= policy.maxAttempts) throw error;
       const wait = backoffMs(n, policy);
       transport.logger.debug(`${what}: ${(error as Error).message}; starting over in ${wait} ms`);

@@ -12,6 +12,7 @@ import {
   resolveCredentials,
 } from './credentials.js';
 import { type Authorization, Authenticator } from './auth.js';
+import { StaleUploadTokenError } from './auth-errors.js';
 import type { Scope } from './scopes.js';
 import { RegistryError, describeErrorBody } from './errors.js';
 import {
@@ -209,7 +210,10 @@ export class Transport {
     return res;
   }
 
-  /** An authorized upload of a streamed body (one attempt; see HttpClient.upload). */
+  /**
+   * An authorized upload of a streamed body (one attempt; see HttpClient.upload). A 401
+   * that a fresh token can cure is a StaleUploadTokenError: the caller sends again.
+   */
   async upload(
     registry: string,
     scopes: readonly Scope[],
@@ -221,7 +225,14 @@ export class Transport {
     const res = await this.limiter(key).run(() =>
       this.http.upload({ ...req, headers: { ...req.headers, ...authHeader(sent) } }, idle),
     );
-    if (res.status === 401) throw this.auth.unauthorized(key, scopes, sent, res);
+    if (res.status === 401) {
+      const unauthorized = this.auth.unauthorized(key, scopes, sent, res);
+      // The body is spent, so no re-send here; when a fresh token can cure the 401 (the
+      // registry revoked the one sent), the caller starts the transfer over with one.
+      if (await this.auth.rejected(key, scopes, sent, res))
+        throw new StaleUploadTokenError(req.what ?? `${req.method} ${req.url}`, unauthorized);
+      throw unauthorized;
+    }
     if (res.status === 403) throw this.auth.forbidden(key, scopes, sent);
     this.auth.accepted(key, sent);
     return res;

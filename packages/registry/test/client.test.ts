@@ -192,6 +192,61 @@ describe('blobs', () => {
     ]);
   });
 
+  // Issue 20: a registry that revokes every token while streamed uploads wait for their
+  // answer. Each upload's final PUT gets 401 invalid_token; its body was a stream, so the
+  // transfer starts over (a new session, the bytes read again) with a fresh token.
+  it('starts a streamed upload over when its token is revoked while it is in flight', async () => {
+    fake = await startFakeRegistry({
+      user: 'u',
+      password: 'p',
+      mountDisabled: true,
+      revokeOn: { method: 'PUT', path: /\/manifests\//, nth: 1 },
+      holdUploads: 2,
+    });
+    const client = new RegistryClient({
+      credentials: { username: 'u', password: 'p', registry: fake.host },
+      retry: { sleep: async () => undefined },
+    });
+    const repo = (repository: string) => ({ registry: fake!.host, repository });
+    const config = Buffer.from('{"architecture":"amd64","os":"windows"}');
+    const layer = Buffer.from('a windows layer, streamed');
+    fake.blobs.set(`src@${sha256Digest(config)}`, config);
+    fake.blobs.set(`src@${sha256Digest(layer)}`, layer);
+    const manifest = imageManifest(config, [
+      {
+        mediaType: 'application/vnd.oci.image.layer.v1.tar',
+        digest: sha256Digest(layer),
+        size: layer.length,
+      },
+    ]);
+    fake.manifests.set(`src@${sha256Digest(manifest)}`, {
+      bytes: manifest,
+      mediaType: OCI_MANIFEST,
+    });
+    // Another manifest PUT in the same repository: the one that revokes every token.
+    const other = imageManifest(Buffer.from('{}'), []);
+    const [copied, put] = await Promise.all([
+      client.copyImage({ ...repo('src'), digest: sha256Digest(manifest) }, repo('dst'), {
+        checkTarget: false,
+      }),
+      client.putManifest(repo('dst'), sha256Digest(other), other, OCI_MANIFEST),
+    ]);
+    expect(put).toBe(sha256Digest(other));
+    expect(copied.blobs.copied).toBe(2);
+    expect(fake.blobs.get(`dst@${sha256Digest(config)}`)).toEqual(config);
+    expect(fake.blobs.get(`dst@${sha256Digest(layer)}`)).toEqual(layer);
+    // Two sessions from the refused mounts, two more when the uploads start over.
+    const sessions = fake.requests.filter((r) => /^POST \/v2\/dst\/blobs\/uploads\/$/.test(r.line));
+    expect(sessions).toHaveLength(2);
+    const mounts = fake.requests.filter((r) =>
+      /^POST \/v2\/dst\/blobs\/uploads\/\?mount/.test(r.line),
+    );
+    expect(mounts).toHaveLength(2);
+    expect(
+      fake.requests.filter((r) => r.line.startsWith('PUT /v2/dst/blobs/uploads/')),
+    ).toHaveLength(4);
+  });
+
   it('refuses a blob whose bytes do not match its digest', async () => {
     const t = await open();
     const digest = sha256Digest(Buffer.from('expected'));

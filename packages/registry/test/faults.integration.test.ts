@@ -17,6 +17,8 @@ import { testbed, uniqueRepository } from '../../../test/testbed.js';
 
 const tb = testbed();
 const AMD64 = tb.env('XPLAT_FIXTURE_LINUX_AMD64_DIGEST');
+const ARM64 = tb.env('XPLAT_FIXTURE_LINUX_ARM64_DIGEST');
+const LTSC2022 = tb.env('XPLAT_FIXTURE_WINDOWS_LTSC2022_DIGEST');
 
 let proxy: FaultProxy | undefined;
 afterEach(async () => {
@@ -201,6 +203,60 @@ describe('the registry client through faults', () => {
     for (let i = 0; i < 4; i++) expect((await client.getManifest(repo, AMD64)).digest).toBe(AMD64);
     expect(proxy.log.some((l) => l.outcome === '401 revoked')).toBe(true);
     expect(proxy.log.filter((l) => l.outcome === 'token').length).toBeGreaterThanOrEqual(2);
+  });
+
+  // Issue 20's case at the client: three images copied at once from other repositories of
+  // the same registry; the Windows one's mounts refused, so its two blobs stream; every
+  // token revoked on the second manifest PUT while both uploads wait for their answer.
+  it('a token revoked on the second manifest PUT while two streamed uploads are in flight', async () => {
+    const { proxy, client } = await through(
+      {
+        bearer: {
+          username: tb.user,
+          password: tb.password,
+          revokeOn: { method: 'PUT', path: /\/manifests\//, nth: 2, heldAtLeast: 2 },
+          holdUntilRevoked: { method: 'PUT', path: /\/blobs\/uploads\// },
+        },
+        rules: [
+          {
+            method: 'POST',
+            path: /mount=.*from=fixtures%2Fwindows/,
+            times: 100,
+            fault: { refuseMount: true },
+          },
+        ],
+      },
+      { credentials: { username: tb.user, password: tb.password, registry: '' } },
+    );
+    const c = createRegistryClient({
+      credentials: { username: tb.user, password: tb.password, registry: proxy.address },
+      retry: FAST,
+    });
+    void client;
+    const target = parseRepository(`${proxy.address}/${uniqueRepository('fault-held')}`, 'image');
+    const copies = await Promise.all(
+      [
+        ['busybox', AMD64],
+        ['busybox', ARM64],
+        ['windows', LTSC2022],
+      ].map(([repo, digest]) =>
+        c.copyImage(
+          parseReference(`${proxy.address}/fixtures/${repo}@${digest}`, 'source'),
+          target,
+        ),
+      ),
+    );
+    expect(copies.map((x) => x.digest)).toEqual([AMD64, ARM64, LTSC2022]);
+    expect(copies[2]!.blobs.copied).toBe(2);
+    const revoked = proxy.revokedAnswers;
+    expect(
+      revoked.filter((r) => r.startsWith('PUT ') && r.includes('/blobs/uploads/')),
+    ).toHaveLength(2);
+    expect(revoked.filter((r) => r.startsWith('PUT ') && r.includes('/manifests/'))).toHaveLength(
+      1,
+    );
+    for (const digest of [AMD64, ARM64, LTSC2022])
+      expect(await tagState(tb.openRegistry, target.repository, digest)).toBe(digest);
   });
 
   it('a revoked Bearer token whose credentials are revoked too: one line naming the registry', async () => {

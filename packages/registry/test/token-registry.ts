@@ -35,6 +35,18 @@ export interface FakeRegistryOptions {
   headWithoutDigest?: boolean;
   /** Hold every /v2/ answer this long (a far registry), so concurrent requests overlap. */
   delayMs?: number;
+  /**
+   * Revoke every token issued so far when the `nth` request matching `method` and `path`
+   * arrives, and answer that request 401 `invalid_token` (as every later one carrying a
+   * revoked token); tokens issued afterwards work. With holdUploads, the revocation waits
+   * (at most a few seconds) until that many uploads are held.
+   */
+  revokeOn?: { method: string; path: RegExp; nth: number };
+  /**
+   * Hold the final PUT of blob uploads (their bytes received) until revokeOn fires, so
+   * they are in flight with a token of before the revocation; then judge their token.
+   */
+  holdUploads?: number;
 }
 
 interface Grant {
@@ -62,6 +74,19 @@ export async function startFakeRegistry(options: FakeRegistryOptions = {}): Prom
   const blobs = new Map<string, Buffer>();
   let issued = 0;
   let realm = '';
+  let revokeSeen = 0;
+  let held = 0;
+  let onHeld: (() => void) | undefined;
+  let revoked = false;
+  let onRevoked: () => void = () => undefined;
+  const revocation = new Promise<void>((resolve) => (onRevoked = resolve));
+  // A bounded wait that never keeps the process alive.
+  const bound = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 5000).unref());
+  const revokeAll = (): void => {
+    for (const g of grants.values()) g.revoked = true;
+    revoked = true;
+    onRevoked();
+  };
   let inFlight = 0;
   let maxInFlight = 0;
 
@@ -151,6 +176,33 @@ export async function startFakeRegistry(options: FakeRegistryOptions = {}): Prom
       line: `${req.method} ${url.pathname}${url.search}`,
       auth: auth?.split(' ')[0],
     });
+    if (
+      options.holdUploads &&
+      !revoked &&
+      req.method === 'PUT' &&
+      /\/blobs\/uploads\/./.test(url.pathname)
+    ) {
+      held++;
+      onHeld?.();
+      await Promise.race([revocation, bound()]);
+    }
+    const revokeOn = options.revokeOn;
+    if (
+      revokeOn &&
+      req.method === revokeOn.method &&
+      revokeOn.path.test(url.pathname) &&
+      ++revokeSeen === revokeOn.nth
+    ) {
+      if (held < (options.holdUploads ?? 0))
+        await Promise.race([
+          new Promise<void>((resolve) => {
+            onHeld = () => held >= (options.holdUploads ?? 0) && resolve();
+          }),
+          bound(),
+        ]);
+      revokeAll();
+      return challenge(res, undefined, 'invalid_token');
+    }
     const grant = auth?.startsWith('Bearer ') ? grants.get(auth.slice(7)) : undefined;
     const valid = grant && !grant.revoked ? grant : undefined;
     if (url.pathname === '/v2/') {
@@ -255,8 +307,6 @@ export async function startFakeRegistry(options: FakeRegistryOptions = {}): Prom
     requests,
     manifests,
     blobs,
-    revokeAll: () => {
-      for (const g of grants.values()) g.revoked = true;
-    },
+    revokeAll,
   };
 }

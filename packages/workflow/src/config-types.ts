@@ -110,9 +110,15 @@ export interface RegistryLogin {
   readonly githubToken: boolean;
 }
 
+/**
+ * Where a workflow takes xplat's actions from: a repository at a ref, a local folder, or
+ * (the reusable workflow) `self`: `$/actions/<name>`, the repository and commit of the
+ * workflow file itself.
+ */
 export type ActionSource =
   | { readonly kind: 'remote'; readonly repository: string; readonly ref: string }
-  | { readonly kind: 'local'; readonly dir: string };
+  | { readonly kind: 'local'; readonly dir: string }
+  | { readonly kind: 'self' };
 
 /** One image of xplat.yml: its repository, its legs, its tags; one gated fuse each. */
 export interface ResolvedImage {

@@ -17,12 +17,14 @@ import {
   type ResolvedConfig,
 } from './config.js';
 import { keepNewerActions, type KeptAction } from './dependabot.js';
+import { keepNewerXplatPins } from './keep-newer-xplat.js';
 import { unifiedDiff } from './diff.js';
 import { generateWorkflow } from './generate.js';
 import { formatJson } from './json.js';
 import { generateReusableWorkflow, parseUses, REUSABLE_WORKFLOW_FILE } from './reusable.js';
 import { generateStarterWorkflow, STARTER_WORKFLOW_FILE } from './starter.js';
 import { configJsonSchema } from './schema.js';
+import type { XplatRelease } from './xplat-release.js';
 
 export const WORKFLOW_FILE = '.github/workflows/xplat.yml';
 export const SCHEMA_FILE = 'xplat.schema.json';
@@ -42,6 +44,8 @@ export interface GenerateRequest {
    */
   readonly uses?: string;
   readonly pinActions?: boolean;
+  /** xplat's own release for `pin-actions: true` (default: the one this build is stamped with). */
+  readonly release?: XplatRelease | undefined;
 }
 
 export interface Rendered {
@@ -99,10 +103,15 @@ export async function renderTarget(request: GenerateRequest): Promise<Rendered> 
     ...(request.pinActions ? { pinActions: true } : {}),
   };
   // A newer version of an action in the committed file (Dependabot's bump) is kept.
-  const keepNewer = async (text: string): Promise<{ text: string; kept: readonly KeptAction[] }> =>
-    existsSync(absolute)
-      ? keepNewerActions(text, await readFile(absolute, 'utf8'))
-      : { text, kept: [] };
+  const keepNewer = async (
+    text: string,
+  ): Promise<{ text: string; kept: readonly KeptAction[] }> => {
+    if (!existsSync(absolute)) return { text, kept: [] };
+    const committed = await readFile(absolute, 'utf8');
+    const thirdParty = keepNewerActions(text, committed);
+    const own = keepNewerXplatPins(thirdParty.text, committed);
+    return { text: own.text, kept: [...thirdParty.kept, ...own.kept] };
+  };
   switch (request.kind) {
     case 'workflow': {
       const configFile = request.config ?? CONFIG_FILE;
@@ -110,7 +119,10 @@ export async function renderTarget(request: GenerateRequest): Promise<Rendered> 
       const config: ResolvedConfig = request.uses
         ? { ...loaded, actions: wrapUses(() => parseUses(request.uses!)) }
         : loaded;
-      const text = generateWorkflow(config, { configPath: configFile });
+      const text = generateWorkflow(config, {
+        configPath: configFile,
+        ...('release' in request ? { release: request.release } : {}),
+      });
       return { file, absolute, ...(await keepNewer(text)), config };
     }
     case 'reusable':

@@ -20,21 +20,45 @@ export type XplatAction =
 export const LEG_ARTIFACT_PREFIX = 'xplat-leg-';
 export const LEG_ARTIFACT_SEPARATOR = '--';
 
-export function legArtifactName(image: string, pair: string): string {
-  return `${LEG_ARTIFACT_PREFIX}${image}${LEG_ARTIFACT_SEPARATOR}${pair}`;
+/**
+ * With `callPrefix` (the reusable workflow's per-call prefix, which never contains `--`):
+ * `<callPrefix>--xplat-leg-<image>--<pair>`, so one call's download pattern never matches
+ * another call's artifacts in the same run.
+ */
+export function legArtifactName(image: string, pair: string, callPrefix?: string): string {
+  return `${callPart(callPrefix)}${LEG_ARTIFACT_PREFIX}${image}${LEG_ARTIFACT_SEPARATOR}${pair}`;
 }
 
-/** The download pattern of every leg result of one image. */
-export function legArtifactPattern(image: string): string {
-  return `${LEG_ARTIFACT_PREFIX}${image}${LEG_ARTIFACT_SEPARATOR}*`;
+/** The download pattern of every leg result of one image (of one call, with `callPrefix`). */
+export function legArtifactPattern(image: string, callPrefix?: string): string {
+  return `${callPart(callPrefix)}${LEG_ARTIFACT_PREFIX}${image}${LEG_ARTIFACT_SEPARATOR}*`;
 }
 
-/** `owner/xplat/actions/<name>@v1`, or `./actions/<name>` for a local folder. */
+function callPart(callPrefix: string | undefined): string {
+  return callPrefix ? `${callPrefix}${LEG_ARTIFACT_SEPARATOR}` : '';
+}
+
+/**
+ * `owner/xplat/actions/<name>@v1`, `./actions/<name>` for a local folder, or
+ * `$/actions/<name>` for the actions of the workflow's own repository and commit.
+ */
 export function xplatUses(source: ActionSource, action: XplatAction): string {
-  return source.kind === 'local'
-    ? `${source.dir}/${action}`
-    : `${source.repository}/actions/${action}@${source.ref}`;
+  if (source.kind === 'local') return `${source.dir}/${action}`;
+  if (source.kind === 'self') return `${SELF_REPOSITORY}actions/${action}`;
+  return `${source.repository}/actions/${action}@${source.ref}`;
 }
+
+/**
+ * GitHub's self-repository reference: `uses: $/<path>` is the repository of the file it is
+ * written in, at the commit that is running, with no checkout and no `@ref`; in a called
+ * (reusable) workflow that is the called workflow's repository and commit
+ * (job.workflow_repository, job.workflow_sha), not the caller's. github.com only (not
+ * GitHub Enterprise Server); runner 2.336.0 or later. See "Using pre-written building
+ * blocks in your workflow" and "Workflow syntax" (example using an action in the same
+ * repository as the workflow at the running commit), docs.github.com, and the changelog
+ * of 2026-07-30, "Reference same-repository actions with self-repository syntax".
+ */
+export const SELF_REPOSITORY = '$/';
 
 /** A string, number or expression value of one `with:` input; '' is left out. */
 export type Input = string;

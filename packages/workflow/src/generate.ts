@@ -38,6 +38,8 @@ import {
   xplatUses,
 } from './generate-steps.js';
 import { annotatePins, thirdPartyUses } from './pins.js';
+import { annotateXplatPin, pinXplatActions } from './pin-xplat.js';
+import { bundledRelease, type XplatRelease } from './xplat-release.js';
 import { XPLAT_NPX } from './npm.js';
 import { formatRunsOn, type RunsOn } from '@xplat/core';
 
@@ -52,6 +54,11 @@ const LEG_RESULT_DIR = '${{ runner.temp }}/xplat-leg';
 export interface GenerateOptions {
   /** The config as the header names it (default xplat.yml). */
   readonly configPath?: string;
+  /**
+   * The release xplat's own actions are pinned to with `pin-actions: true`; default the
+   * one this build was stamped with (none for a development build).
+   */
+  readonly release?: XplatRelease | undefined;
 }
 
 const runsOnValue = (r: RunsOn): string | string[] => (typeof r === 'string' ? r : [...r]);
@@ -112,7 +119,13 @@ function prepareWorkflowSteps(
   return out;
 }
 
-export function generateWorkflow(config: ResolvedConfig, options: GenerateOptions = {}): string {
+export function generateWorkflow(configIn: ResolvedConfig, options: GenerateOptions = {}): string {
+  const release = 'release' in options ? options.release : bundledRelease();
+  // pin-actions pins xplat's own actions too: to this xplat's release, or not at all.
+  const pinned = configIn.pinActions
+    ? pinXplatActions(configIn.actions, release, options.configPath ?? 'xplat.yml')
+    : undefined;
+  const config = pinned ? { ...configIn, actions: pinned.source } : configIn;
   const legs = allLegs(config);
   const several = config.several;
   const pin = config.pinActions;
@@ -297,7 +310,8 @@ export function generateWorkflow(config: ResolvedConfig, options: GenerateOption
         : ''
     }`,
   );
-  return render(doc);
+  const text = render(doc);
+  return pinned ? annotateXplatPin(text, pinned) : text;
 }
 
 interface JobOptions {
@@ -532,8 +546,9 @@ function header(config: ResolvedConfig, configPath: string): string {
   if (config.pinActions)
     lines.push(
       '',
-      ' Third-party actions are pinned by commit SHA from the table xplat ships; upgrade xplat',
-      ' and regenerate to refresh them.',
+      ' Actions are pinned by commit SHA: third-party ones from the table xplat ships, and',
+      " xplat's own to the release of the xplat that generated this file; upgrade xplat and",
+      ' regenerate to refresh them.',
     );
   return lines.join('\n');
 }

@@ -31,3 +31,6 @@ export * from './reusable-matrix.js';
 export * from './schema.js';
 export * from './starter.js';
 export * from './tags.js';
+export * from './pin-xplat.js';
+export * from './xplat-release.js';
+export * from './keep-newer-xplat.js';

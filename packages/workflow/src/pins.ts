@@ -84,8 +84,10 @@ export const ACTION_PINS = {
   setupNode: {
     repository: 'actions/setup-node',
     major: 'v6',
-    version: 'v6',
-    usedBy: "this repository's ci and release workflows (node-version)",
+    version: 'v6.3.0',
+    sha: '53b83947a5a98c8d113130e565377fae1a50d02f',
+    usedBy:
+      "this repository's ci workflow (by major) and release workflow (pinned: it holds the publishing credentials)",
   },
 } as const satisfies Record<string, ActionPin>;
 

@@ -16,7 +16,8 @@ import {
  * TARGET, their per-platform maps CONTEXTS, FILES, TARGETS, and BUILD_ON and SMOKE_SKIP
  * from the environment, and writes matrix (each leg with its build runner, context, file,
  * target and smoke placement), smoke-matrix (the Windows legs built on Linux, with their
- * smoke runners), platforms, allow-untested, image and registry to GITHUB_OUTPUT.
+ * smoke runners), platforms, allow-untested, image, registry and the call's artifact
+ * prefix (ARTIFACT_PREFIX, or one drawn for this call) to GITHUB_OUTPUT.
  */
 export function planScript(): string {
   const windows = WINDOWS_RELEASES.map((r) => ({
@@ -147,6 +148,14 @@ const path0 = image.includes('/') && /[.:]|^localhost$/.test(first) ? image.slic
 const subject = registry === 'docker.io' ? 'index.docker.io/' + (path0.includes('/') ? path0 : 'library/' + path0) : image;
 // The image's name in artifact names, as xplat.yml derives it for a one-image file.
 const name = (image.split('/').pop() || '').replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40).replace(/-+$/, '') || 'image';
+// This call's prefix of artifact names. Two calls of this workflow in one caller run share
+// the run's artifacts: without a prefix of their own the second upload of a name fails,
+// and a fuse downloads the other call's results. Single hyphens only, so the '--' after
+// it delimits it. The default is drawn here, once per call: jobs re-run after a failure
+// reuse this job's outputs, so a call keeps its prefix.
+let prefix = String(process.env.ARTIFACT_PREFIX || '').trim();
+if (prefix && !(prefix.length <= 40 && /^[a-z0-9]+(-[a-z0-9]+)*$/.test(prefix))) fail('artifact-prefix: "' + prefix.slice(0, 60) + '" must be lowercase letters, digits and single hyphens, at most 40 characters, e.g. app-a');
+if (!prefix) prefix = 'call-' + require('crypto').randomBytes(4).toString('hex');
 const out = [
   'matrix=' + JSON.stringify({ include }),
   'platforms=' + include.map((leg) => leg.platform).join(','),
@@ -155,6 +164,7 @@ const out = [
   'smoke-apart=' + String(apart.length > 0),
   'image=' + image,
   'name=' + name,
+  'prefix=' + prefix,
   'registry=' + registry,
   'subject=' + subject,
 ];

@@ -6,9 +6,11 @@
  * A reusable workflow runs in the caller's repository: it cannot run this repository's
  * CLI, and local `./actions/...` paths would point into the caller's checkout. So the
  * matrix is computed by a small script in a `run:` step that reads the inputs through
- * `env:` only, and xplat's actions are referenced as `<repository>/actions/<name>@<ref>`
- * at a pinned ref that each release rewrites (`xplat generate --reusable --uses
- * owner/xplat@vX.Y.Z`).
+ * `env:` only, and xplat's actions are referenced as `$/actions/<name>`: GitHub resolves
+ * `$/` to the repository and commit of this very file, so a caller that pins the workflow
+ * by SHA (or a tag) runs the actions of that same commit, and no release has to rewrite
+ * it (see SELF_REPOSITORY). `--uses owner/xplat@<ref>` still writes fixed references, for
+ * a copy on GitHub Enterprise Server, which has no `$/`.
  */
 import { Document } from 'yaml';
 import type { ActionSource, RegistryLogin } from './config.js';
@@ -19,17 +21,21 @@ import {
   legArtifactPattern,
   loginStep,
   render,
+  SELF_REPOSITORY,
   uploadLegResultStep,
   xplatUses,
 } from './generate.js';
-import { DEFAULT_XPLAT_USES, thirdPartyUses } from './pins.js';
+import { DEFAULT_XPLAT_USES, thirdPartyUses, XPLAT_REPOSITORY } from './pins.js';
 import { planScript } from './reusable-matrix.js';
 import { DEFAULT_TAGS, parseTagTemplate } from './tags.js';
 
 export const REUSABLE_WORKFLOW_FILE = '.github/workflows/xplat-reusable.yml';
 
 export interface ReusableOptions {
-  /** Where xplat's actions come from: `owner/xplat@ref` (default xplat-dev/xplat@v1). */
+  /**
+   * Where xplat's actions come from: `owner/xplat@ref`, or `./actions`; default (or `$/`)
+   * the workflow's own repository and commit.
+   */
   readonly uses?: string;
   /** Pin third-party actions by commit SHA. */
   readonly pinActions?: boolean;
@@ -37,6 +43,7 @@ export interface ReusableOptions {
 
 export function parseUses(uses: string): ActionSource {
   const at = uses.indexOf('@');
+  if (uses === SELF_REPOSITORY) return { kind: 'self' };
   if (uses.startsWith('./')) return { kind: 'local', dir: uses.replace(/\/+$/, '') };
   if (at < 0 || !/^[\w.-]+\/[\w.-]+@[\w./-]+$/.test(uses))
     throw new Error(`"${uses}" is not owner/repo@ref (e.g. ${DEFAULT_XPLAT_USES})`);
@@ -51,8 +58,7 @@ const str = (description: string, defaultValue = '') => ({
 });
 
 export function generateReusableWorkflow(options: ReusableOptions = {}): string {
-  const uses = options.uses ?? DEFAULT_XPLAT_USES;
-  const source = parseUses(uses);
+  const source = parseUses(options.uses ?? SELF_REPOSITORY);
   const pin = options.pinActions ?? false;
   const tags = DEFAULT_TAGS.map(parseTagTemplate);
   const live = "inputs.push && github.event_name != 'pull_request'";
@@ -133,6 +139,9 @@ export function generateReusableWorkflow(options: ReusableOptions = {}): string 
           ),
           'smoke-command': str('A command run inside the running container that must succeed.'),
           'smoke-timeout': str('How long the container has to pass every probe (30s, 2m).'),
+          'artifact-prefix': str(
+            "Prefix of this call's leg-result artifact names: lowercase letters, digits and single hyphens, at most 40. Default: a value unique to this call, so two calls in one caller run never collide nor download each other's results.",
+          ),
           tags: str(
             'Tags of the index in docker/metadata-action format, one per line.',
             `${tags.map((t) => t.metadata).join('\n')}\n`,
@@ -200,6 +209,7 @@ export function generateReusableWorkflow(options: ReusableOptions = {}): string 
           'smoke-apart': '${{ steps.plan.outputs.smoke-apart }}',
           image: '${{ steps.plan.outputs.image }}',
           name: '${{ steps.plan.outputs.name }}',
+          prefix: '${{ steps.plan.outputs.prefix }}',
           registry: '${{ steps.plan.outputs.registry }}',
           subject: '${{ steps.plan.outputs.subject }}',
         },
@@ -221,6 +231,7 @@ export function generateReusableWorkflow(options: ReusableOptions = {}): string 
               CONTEXTS: '${{ inputs.contexts }}',
               FILES: '${{ inputs.files }}',
               TARGETS: '${{ inputs.targets }}',
+              ARTIFACT_PREFIX: '${{ inputs.artifact-prefix }}',
             },
             run: planScript(),
           },
@@ -275,7 +286,11 @@ export function generateReusableWorkflow(options: ReusableOptions = {}): string 
           },
           uploadLegResultStep({
             pin,
-            name: legArtifactName('${{ needs.plan.outputs.name }}', '${{ matrix.pair }}'),
+            name: legArtifactName(
+              '${{ needs.plan.outputs.name }}',
+              '${{ matrix.pair }}',
+              '${{ needs.plan.outputs.prefix }}',
+            ),
             path: '${{ steps.build.outputs.result-file }}',
             if: "always() && steps.build.outputs.result-file != ''",
           }),
@@ -299,7 +314,11 @@ export function generateReusableWorkflow(options: ReusableOptions = {}): string 
             name: 'Download the leg result',
             uses: thirdPartyUses('downloadArtifact', pin),
             with: {
-              name: legArtifactName('${{ needs.plan.outputs.name }}', '${{ matrix.pair }}'),
+              name: legArtifactName(
+                '${{ needs.plan.outputs.name }}',
+                '${{ matrix.pair }}',
+                '${{ needs.plan.outputs.prefix }}',
+              ),
               path: '${{ runner.temp }}/xplat-leg',
             },
           },
@@ -316,7 +335,11 @@ export function generateReusableWorkflow(options: ReusableOptions = {}): string 
           },
           uploadLegResultStep({
             pin,
-            name: legArtifactName('${{ needs.plan.outputs.name }}', '${{ matrix.pair }}'),
+            name: legArtifactName(
+              '${{ needs.plan.outputs.name }}',
+              '${{ matrix.pair }}',
+              '${{ needs.plan.outputs.prefix }}',
+            ),
             path: '${{ runner.temp }}/xplat-leg/${{ matrix.pair }}.json',
             if: 'always()',
             overwrite: true,
@@ -339,7 +362,10 @@ export function generateReusableWorkflow(options: ReusableOptions = {}): string 
             name: 'Download every leg result',
             uses: thirdPartyUses('downloadArtifact', pin),
             with: {
-              pattern: legArtifactPattern('${{ needs.plan.outputs.name }}'),
+              pattern: legArtifactPattern(
+                '${{ needs.plan.outputs.name }}',
+                '${{ needs.plan.outputs.prefix }}',
+              ),
               path: '${{ runner.temp }}/xplat-legs',
             },
           },
@@ -392,7 +418,7 @@ export function generateReusableWorkflow(options: ReusableOptions = {}): string 
   const doc = new Document(workflow, { aliasDuplicateObjects: false });
   doc.commentBefore = [
     ` Generated by xplat: do not edit by hand. Regenerate with`,
-    `   xplat generate --reusable --uses ${uses}${pin ? ' --pin-actions' : ''}`,
+    `   xplat generate --reusable${options.uses ? ` --uses ${options.uses}` : ''}${pin ? ' --pin-actions' : ''}`,
     '',
     " xplat's pipeline as a reusable workflow: a plan job turns the platforms input into",
     ' the matrix (runner map: linux/amd64 -> ubuntu-24.04, linux/arm64 -> ubuntu-24.04-arm,',
@@ -407,14 +433,26 @@ export function generateReusableWorkflow(options: ReusableOptions = {}): string 
     ' so grant them even with attest: false):',
     '   jobs:',
     '     image:',
-    `       uses: ${source.kind === 'remote' ? source.repository : 'OWNER/xplat'}/.github/workflows/xplat-reusable.yml@<ref>`,
+    `       uses: ${source.kind === 'remote' ? source.repository : source.kind === 'self' ? XPLAT_REPOSITORY : 'OWNER/xplat'}/.github/workflows/xplat-reusable.yml@<ref>`,
     '       permissions: { contents: read, packages: write, id-token: write, attestations: write }',
     '       with: { image: ghcr.io/org/app, platforms: "linux/amd64,windows/amd64:ltsc2022", smoke-port: "8080" }',
     ' With Dockerfile and Dockerfile.windows side by side, add files: \'{"windows": "Dockerfile.windows"}\'.',
+    ' Leg results travel as artifacts named <artifact-prefix>--xplat-leg-<image>--<platform>;',
+    ' the prefix defaults to one unique to the call, so calls in one run stay apart.',
     '',
-    ' Releases: a reusable workflow cannot refer to "its own ref", so the actions above are',
-    ' pinned. Before tagging vX.Y.Z, run `xplat generate --reusable --uses OWNER/xplat@vX.Y.Z`',
-    ' and commit, so callers of @vX.Y.Z get the actions of vX.Y.Z; then move the major tag.',
+    ...(source.kind === 'self'
+      ? [
+          " xplat's actions are `$/actions/<name>`: the repository and commit of this file, so",
+          ' pinning this workflow by SHA (or a tag) pins them too. github.com only (not GitHub',
+          ' Enterprise Server), runner 2.336.0 or later.',
+        ]
+      : [
+          " xplat's actions are pinned to the ref above: regenerate with a release's --uses",
+          ' before tagging it, so callers of that tag get its actions.',
+        ]),
+    ...(pin
+      ? [' Third-party actions are pinned by commit SHA, with their version as a comment.']
+      : []),
   ].join('\n');
   return render(doc);
 }

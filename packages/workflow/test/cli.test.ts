@@ -92,7 +92,7 @@ describe('xplat generate', () => {
     const usesOf = (file: string, re: RegExp) =>
       re.exec(readFileSync(path.join(repoRoot, file), 'utf8'))![1]!;
     const checks = [
-      ['--reusable', '--uses', usesOf(REUSABLE_WORKFLOW_FILE, /--uses (\S+)/), '--dir', repoRoot],
+      ['--reusable', '--pin-actions', '--dir', repoRoot],
       [
         '--starter',
         '--uses',
@@ -401,6 +401,37 @@ describe('the reusable workflow plan script', () => {
       'smoke-apart': 'true',
       subject: 'ghcr.io/xplat-dev/hello-http',
     });
+  });
+
+  // Two calls of the reusable workflow in one caller run share the run's artifacts: each
+  // call's names and download pattern carry its own prefix.
+  it('gives each call an artifact prefix of its own, or takes the one given', async () => {
+    const base = { IMAGE: 'ghcr.io/a/app', PLATFORMS: 'linux/amd64' };
+    const [one, two] = await Promise.all([plan(base), plan(base)]);
+    expect(one.outputs.prefix).toMatch(/^call-[0-9a-f]{8}$/);
+    expect(two.outputs.prefix).toMatch(/^call-[0-9a-f]{8}$/);
+    expect(one.outputs.prefix).not.toBe(two.outputs.prefix);
+    for (const prefix of ['app-a', 'x', 'a1-b2-c3'])
+      expect((await plan({ ...base, ARTIFACT_PREFIX: prefix })).outputs.prefix).toBe(prefix);
+    for (const bad of ['app--a', 'App', '-a', 'a-', 'a_b', 'a'.repeat(41)]) {
+      const run = await plan({ ...base, ARTIFACT_PREFIX: bad });
+      expect({ bad, code: run.code, out: run.stdout.trim() }).toEqual({
+        bad,
+        code: 1,
+        out: `::error title=xplat::artifact-prefix: "${bad}" must be lowercase letters, digits and single hyphens, at most 40 characters, e.g. app-a`,
+      });
+    }
+  });
+
+  it("uploads and downloads only this call's artifacts", () => {
+    const text = readFileSync(path.join(repoRoot, REUSABLE_WORKFLOW_FILE), 'utf8');
+    const names = [...text.matchAll(/^\s+(name|pattern): (.*xplat-leg-.*)$/gm)].map((m) => m[2]);
+    expect(new Set(names)).toEqual(
+      new Set([
+        '${{ needs.plan.outputs.prefix }}--xplat-leg-${{ needs.plan.outputs.name }}--${{ matrix.pair }}',
+        '${{ needs.plan.outputs.prefix }}--xplat-leg-${{ needs.plan.outputs.name }}--*',
+      ]),
+    );
   });
 
   it('names the attestation subject as generate does (Docker Hub as index.docker.io)', async () => {

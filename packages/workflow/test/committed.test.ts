@@ -58,13 +58,26 @@ describe('committed workflows', () => {
     expect(formatFindings(file, findings.get(file)!)).toBe('');
   });
 
-  it('the reusable workflow is what the generator writes for its pinned ref', () => {
+  // A caller that pins the reusable workflow by SHA must get the actions of that commit:
+  // `$/actions/<name>` (no ref to rewrite per release), and every third-party action
+  // pinned by SHA with its version.
+  it('the reusable workflow is what the generator writes: own actions by $/, the rest by SHA', () => {
     const text = read(REUSABLE_WORKFLOW_FILE);
-    const uses = /^#\s+xplat generate --reusable --uses (\S+)/m.exec(text)?.[1];
-    expect(uses).toBeDefined();
-    expect(text).toBe(
-      generateReusableWorkflow({ uses: uses!, pinActions: text.includes('--pin-actions') }),
+    expect(text).toMatch(/^#\s+xplat generate --reusable --pin-actions$/m);
+    expect(text).toBe(generateReusableWorkflow({ pinActions: true }));
+    const uses = [...text.matchAll(/^\s*(?:-\s+)?uses:\s+(\S+)(.*)$/gm)].map(
+      (m): [string, string] => [m[1]!, m[2]!],
     );
+    expect(uses.length).toBeGreaterThan(10);
+    for (const [ref, rest] of uses)
+      expect({ ref, rest }).toEqual(
+        ref.startsWith('$/actions/')
+          ? { ref, rest: '' }
+          : {
+              ref: expect.stringMatching(/^[\w.-]+\/[\w.-]+@[0-9a-f]{40}$/),
+              rest: expect.stringMatching(/^ # v\d+\.\d+\.\d+$/),
+            },
+      );
   });
 
   it('the starter workflow is what the generator writes, and calls the reusable workflow', () => {

@@ -33,6 +33,7 @@ import {
   XPLAT_REPOSITORY,
   type ActionPin,
 } from '../src/index.js';
+import { TEST_RELEASE } from './release-fixture.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const fixtures = path.join(here, 'fixtures');
@@ -44,7 +45,20 @@ const generated = (name: string, extra = '', pinActions?: boolean): string => {
     readFileSync(path.join(fixtures, `${name}.yml`), 'utf8') + extra,
     `${name}.yml`,
   );
-  return generateWorkflow(pinActions === undefined ? config : { ...config, pinActions });
+  // A release of the repository the fixture takes xplat's actions from (a fork's own, for
+  // a fixture that names one), so pin-actions can pin them.
+  const from = config.actions;
+  const release =
+    from.kind === 'remote'
+      ? {
+          ...TEST_RELEASE,
+          repository: from.repository,
+          version: /^v\d+\.\d+\.\d+$/.test(from.ref) ? from.ref : `${from.ref}.0.0`,
+        }
+      : TEST_RELEASE;
+  return generateWorkflow(pinActions === undefined ? config : { ...config, pinActions }, {
+    release,
+  });
 };
 
 function ymlFiles(dir: string): string[] {
@@ -73,7 +87,7 @@ function usesOf(text: string): { uses: string; comment: string | undefined }[] {
 
 /** Problems of one `uses:` against the action table; xplat's own actions and local ones pass. */
 function tableProblem(uses: string, comment: string | undefined): string | undefined {
-  if (uses.startsWith('./')) return undefined;
+  if (uses.startsWith('./') || uses.startsWith('$/')) return undefined;
   if (/^[\w.-]+\/xplat\/(actions\/[\w-]+|\.github\/workflows\/xplat-reusable\.yml)@/.test(uses))
     return undefined;
   const at = uses.indexOf('@');
@@ -189,11 +203,12 @@ describe('Dependabot-safe generate', () => {
       path.join(dir, 'xplat.yml'),
       `image: ghcr.io/acme/app\nplatforms: [linux/amd64, windows/amd64:ltsc2022]\n${pin ? 'pin-actions: true\n' : ''}`,
     );
-    await writeRendered(await renderTarget({ kind: 'workflow', dir }));
+    await writeRendered(await renderTarget({ kind: 'workflow', dir, release: TEST_RELEASE }));
     const file = path.join(dir, '.github/workflows/xplat.yml');
     const edit = async (fn: (text: string) => string) =>
       writeFile(file, fn(await readFile(file, 'utf8')));
-    const check = async () => checkRendered(await renderTarget({ kind: 'workflow', dir }));
+    const check = async () =>
+      checkRendered(await renderTarget({ kind: 'workflow', dir, release: TEST_RELEASE }));
     return { dir, file, edit, check };
   };
 
@@ -205,7 +220,7 @@ describe('Dependabot-safe generate', () => {
     expect(result.diff).toBe('');
     expect(result.upToDate).toBe(true);
 
-    const rendered = await renderTarget({ kind: 'workflow', dir });
+    const rendered = await renderTarget({ kind: 'workflow', dir, release: TEST_RELEASE });
     expect(rendered.kept).toEqual([
       { repository: 'actions/checkout', generated: 'v6', kept: 'v7' },
     ]);
@@ -269,6 +284,30 @@ describe('Dependabot-safe generate', () => {
       ),
     );
     expect((await tag.check()).upToDate).toBe(false);
+  });
+
+  it("xplat's own pin bumped within its major is kept; another major or an older release is drift", async () => {
+    const ours = `xplat-dev/xplat/actions/fuse-manifest@${TEST_RELEASE.commit} # v1.4.2`;
+    const bump = (to: string) => async () => {
+      const s = await setup(true);
+      await s.edit((t) => t.replaceAll(ours, to));
+      return s.check();
+    };
+    const newer = `xplat-dev/xplat/actions/fuse-manifest@${'e'.repeat(40)} # v1.5.0`;
+    const kept = await bump(newer)();
+    expect(kept.diff).toBe('');
+    expect(kept.upToDate).toBe(true);
+    for (const drift of [
+      `xplat-dev/xplat/actions/fuse-manifest@${'e'.repeat(40)} # v2.0.0`,
+      `xplat-dev/xplat/actions/fuse-manifest@${'e'.repeat(40)} # v1.3.0`,
+      `xplat-dev/xplat/actions/fuse-manifest@${'e'.repeat(40)}`,
+      'xplat-dev/xplat/actions/fuse-manifest@v1',
+      `acme/xplat/actions/fuse-manifest@${'e'.repeat(40)} # v1.5.0`,
+    ])
+      expect({ drift, upToDate: (await bump(drift)()).upToDate }).toEqual({
+        drift,
+        upToDate: false,
+      });
   });
 
   it('pairs occurrences in order, so one bumped step of several is kept where it is', () => {

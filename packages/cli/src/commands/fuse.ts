@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { XplatError } from '@xplat/core';
 import {
+  currentRun,
   fuse,
   parseFuseRequest,
   rawFuseInputs,
@@ -85,6 +86,12 @@ export const fuseFlags: FlagTable = [
     help: 'a tag that may move (repeat; default latest)',
   },
   { flag: 'dry-run', input: 'dry-run', kind: 'boolean', help: 'print the index, write nothing' },
+  {
+    flag: 'allow-foreign-runs',
+    input: 'allow-foreign-runs',
+    kind: 'boolean',
+    help: 'on GitHub Actions, fuse leg results of another workflow run too',
+  },
   ...registryFlags,
   runIdFlag,
   ...projectFlags,
@@ -190,6 +197,9 @@ async function fuseRequest(
     }
   }
   const inputs = flagInputs(fuseFlags, parsed, defaults);
-  const request = await asUsage(() => parseFuseRequest(rawFuseInputs(inputs), io.cwd));
+  // In a workflow's run: step, leg results of another run are refused, as by the action.
+  const request = await asUsage(() =>
+    parseFuseRequest(rawFuseInputs(inputs), io.cwd, { run: currentRun(io.env) }),
+  );
   return { ...(image ? { image } : {}), request };
 }

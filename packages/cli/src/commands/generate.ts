@@ -32,7 +32,7 @@ export const generateFlags: FlagTable = [
     flag: 'uses',
     kind: 'string',
     value: 'REF',
-    help: "where xplat's actions come from (OWNER/xplat@vX.Y.Z, or ./actions): for a fork or a mirror; for the workflow it overrides xplat.yml's xplat: { uses: } (default xplat-dev/xplat@v1)",
+    help: "where xplat's actions come from (OWNER/xplat@vX.Y.Z, or ./actions): for a fork or a mirror; for the workflow it overrides xplat.yml's xplat: { uses: } (default xplat-dev/xplat@v1); the reusable workflow takes them from its own repository and commit ($/actions/...) unless given (GitHub Enterprise Server has no $/)",
   },
   {
     flag: 'pin-actions',
@@ -82,8 +82,12 @@ export const generateCommand: Command = flagsCommand({
       ...(uses ? { uses } : {}),
       pinActions: bool(parsed, 'pin-actions'),
     }).catch((error: unknown) => {
-      // A --uses that is not owner/repo@ref is a flag that cannot be used: exit 2.
-      throw error instanceof XplatError && error.input === 'uses' ? toUsage(error) : error;
+      // A --uses that is not owner/repo@ref is a flag that cannot be used, and pin-actions
+      // that this build cannot honour is an xplat.yml it cannot use: exit 2.
+      throw error instanceof XplatError &&
+        (error.input === 'uses' || error.input?.endsWith(': pin-actions'))
+        ? toUsage(error)
+        : error;
     });
     for (const k of rendered.kept)
       io.stdout(

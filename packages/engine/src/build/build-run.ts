@@ -237,6 +237,7 @@ function sourceOf(prepared: PreparedBuild): LegResult['source'] | undefined {
     ...(s.sha ? { sha: s.sha } : {}),
     ...(s.ref ? { ref: s.ref } : {}),
     ...(s.runId ? { runId: s.runId } : {}),
+    ...(s.runAttempt ? { runAttempt: s.runAttempt } : {}),
     ...(s.job ? { job: s.job } : {}),
   };
   return Object.keys(source).length ? source : undefined;

@@ -25,6 +25,8 @@ export interface SourceContext {
   /** `main`, `feature/x`, `1/merge`. */
   readonly refName?: string;
   readonly runId?: string;
+  /** GITHUB_RUN_ATTEMPT: 1, then 2 on a re-run of the same run. */
+  readonly runAttempt?: string;
   readonly job?: string;
   /** `org/repo`. */
   readonly repository?: string;
@@ -45,6 +47,7 @@ export interface GithubContextLike {
   readonly sha?: string;
   readonly ref?: string;
   readonly runId?: number;
+  readonly runAttempt?: number;
   readonly job?: string;
   readonly serverUrl?: string;
   readonly payload?: {
@@ -81,6 +84,7 @@ export function sourceFromGithubContext(context: GithubContextLike): SourceConte
   set('ref', context.ref);
   set('refName', context.ref ? refNameOf(context.ref) : undefined);
   set('runId', context.runId);
+  set('runAttempt', context.runAttempt);
   set('job', context.job);
   set('repository', repository);
   set('serverUrl', context.serverUrl);
@@ -96,6 +100,7 @@ export function sourceFromEnv(env: NodeJS.ProcessEnv = process.env): SourceConte
     ['ref', 'GITHUB_REF'],
     ['refName', 'GITHUB_REF_NAME'],
     ['runId', 'GITHUB_RUN_ID'],
+    ['runAttempt', 'GITHUB_RUN_ATTEMPT'],
     ['job', 'GITHUB_JOB'],
     ['repository', 'GITHUB_REPOSITORY'],
     ['serverUrl', 'GITHUB_SERVER_URL'],
