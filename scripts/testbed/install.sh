@@ -15,6 +15,9 @@
 #   busybox-static   the static amd64 busybox that the Linux fixtures are made of.
 #   apache2-utils    htpasswd, for the registry with basic auth.
 #   jq, curl         JSON and HTTP glue for up.sh.
+#   iproute2         `ip netns`, for netns-engine.sh: a second dockerd in a network
+#                    namespace of its own (the xplat run test of an engine that cannot
+#                    reach this machine's 127.0.0.1). nsenter is util-linux's, always there.
 #   busybox-static:arm64
 #                    conflicts with the amd64 package, so it is *downloaded* (not
 #                    installed) and unpacked with dpkg -x into a cache folder that
@@ -36,7 +39,7 @@ CACHE="$XPLAT_TESTBED_CACHE"
 ARM64_BUSYBOX="$CACHE/busybox-arm64/bin/busybox"
 
 PACKAGES=(docker.io docker-registry skopeo qemu-user-static binfmt-support
-          busybox-static apache2-utils jq curl)
+          busybox-static apache2-utils jq curl iproute2)
 
 # --- what is missing? -------------------------------------------------------
 missing=()

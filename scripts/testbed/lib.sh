@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # Sourced (not run) by up.sh and down.sh: the state folder, its lock and marker, the
-# log lines, and the PID checks both scripts need. Set TESTBED_STEP first (up or down):
-# it names the script in every log line.
+# log lines, and the PID checks both scripts need (netns-engine.sh uses the last two).
+# Set TESTBED_STEP first (up, down, netns): it names the script in every log line.
 #
 #   TESTBED_STEP=down; . "$HERE/lib.sh"
 

@@ -9,8 +9,14 @@
  * Then a project of several images (`images:`), FROM scratch with the test bed's static
  * busybox: prepare steps that write what the Dockerfile COPYs, a platform whose smoke
  * test is skipped (fused untested), one gate and one fuse per image.
+ *
+ * After a run, the `docker run` it printed works once the embedded registry has stopped:
+ * the engine's own platform is left in it under a local name. And an engine that cannot
+ * reach this machine's 127.0.0.1 (a second dockerd in a network namespace of its own,
+ * scripts/testbed/netns-engine.sh) is found out before anything is built.
  */
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -71,12 +77,26 @@ async function registryProcesses(dir: string): Promise<string> {
 
 const skopeo = (args: string[]) => exec('skopeo', [...args]);
 
+/** The names runs leave in the test bed's engine (xplat.yml's repository path, :local). */
+const LOCAL_NAMES = ['xplat-dev/hello-http:local', 'org/web:local', 'org/tool:local'];
+
 afterAll(async () => {
   for (const dir of scratch) {
     await stopKeptRegistry(dir);
     await rm(dir, { recursive: true, force: true });
   }
+  await exec(tb.docker, ['rmi', ...LOCAL_NAMES]);
 });
+
+/** The repo digests the engine has for a local name (empty when it has no such image). */
+async function repoDigests(name: string, docker: Record<string, string> = {}): Promise<string[]> {
+  const out = await exec(
+    tb.docker,
+    ['image', 'inspect', '--format', '{{json .RepoDigests}}', name],
+    docker,
+  );
+  return out.code === 0 ? (JSON.parse(out.stdout) as string[]) : [];
+}
 
 describe('xplat run on the example', () => {
   let dir: string;
@@ -114,6 +134,15 @@ describe('xplat run on the example', () => {
     // Progress went to stderr; stdout is the JSON document alone.
     expect(first.stderr).toMatch(/linux\/arm64\s+smoke\s+done/);
     expect(first.stderr).toContain('embedded registry on 127.0.0.1:');
+  });
+
+  it('--keep-registry prints the local name to run and the index in the registry', () => {
+    expect(first.stderr).toContain(
+      'linux/amd64 left in the local engine as xplat-dev/hello-http:local (built there)\nrun it: docker run --rm --network host xplat-dev/hello-http:local\n',
+    );
+    expect(first.stderr).toContain(
+      `every platform, from the registry: docker run --rm --network host ${report.ref!}\n`,
+    );
   });
 
   it('--json keeps the contract: exactly these keys, a log per leg that ran', () => {
@@ -186,6 +215,61 @@ describe('xplat run on the example', () => {
     await stopKeptRegistry(dir);
     expect(await registryProcesses(dir)).toBe('');
   }, 240_000);
+});
+
+describe('xplat run leaves an image to run after the registry has stopped', () => {
+  let dir: string;
+  let run: Exec;
+  let report: Report;
+
+  beforeAll(async () => {
+    dir = await exampleCopy();
+    // --json: the report on stdout, the summary with its "run it:" line on stderr.
+    run = await xplat(dir, ['--json']);
+    report = JSON.parse(run.stdout) as Report;
+  }, 240_000);
+
+  it('tags the linux/amd64 leg in the engine as xplat-dev/hello-http:local', async () => {
+    expect(run.code).toBe(0);
+    expect(await registryProcesses(dir)).toBe('');
+    expect(run.stderr).toContain('embedded registry on 127.0.0.1:');
+    expect(run.stderr).toMatch(/embedded registry on 127\.0\.0\.1:\d+ stopped/);
+    expect(run.stderr).toContain(
+      'linux/amd64 left in the local engine as xplat-dev/hello-http:local (built there)',
+    );
+    // By its digest: this run's amd64 image, the one in the index.
+    const amd64 = report.legs.find((l) => l.platform === 'linux/amd64')!;
+    expect(await repoDigests('xplat-dev/hello-http:local')).toContain(
+      `${report.registry}/xplat-dev/hello-http@${amd64.digest!}`,
+    );
+    // The registry ref, whose port is gone, is not offered as something to run.
+    expect(run.stderr).not.toContain(`docker run --rm --network host ${report.ref!}`);
+    expect(run.stderr).toContain(
+      '(the embedded registry stops with this run; the index stays in .xplat/registry/, and --keep-registry keeps serving it)',
+    );
+  });
+
+  it('the printed docker run answers, with the embedded registry stopped', async () => {
+    const line = /^run it: (docker run .*)$/m.exec(run.stderr)?.[1];
+    expect(line).toBe('docker run --rm --network host xplat-dev/hello-http:local');
+    // As printed, detached and named so the test can stop it (the CLI is the test bed's).
+    const [, verb, ...rest] = line!.split(' ');
+    const name = `xplat-run-left-${Date.now().toString(36)}`;
+    const started = await exec(tb.docker, [verb!, '--detach', '--name', name, ...rest]);
+    expect(started.stderr).toBe('');
+    try {
+      let body = '';
+      for (let i = 0; i < 100 && !body; i++) {
+        body = await fetch('http://127.0.0.1:8080/')
+          .then((r) => r.text())
+          .catch(() => '');
+        if (!body) await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(body).toContain('hello from xplat');
+    } finally {
+      await exec(tb.docker, ['rm', '--force', name]);
+    }
+  }, 60_000);
 });
 
 describe('xplat run: the gate and its failures', () => {
@@ -539,6 +623,23 @@ describe('xplat run: several images (images:), each gated and fused on its own',
     expect(log).toMatch(/prepare step 2 \(busybox and the page for the platform\): bash -e /);
   });
 
+  it('with --registry too, each image is left in the engine under its own local name', async () => {
+    for (const [image, name] of [
+      [report.images[0]!, 'org/web:local'],
+      [report.images[1]!, 'org/tool:local'],
+    ] as const) {
+      const amd64 = image.legs.find((l) => l.platform === 'linux/amd64')!;
+      expect(await repoDigests(name)).toContain(
+        `${tb.openRegistry}/${prefix}/org/${image.name}@${amd64.digest!}`,
+      );
+      expect(run.stderr).toContain(`linux/amd64 left in the local engine as ${name} (built there)`);
+      expect(run.stderr).toContain(
+        `every platform, from the registry: docker run --rm --network host ${image.ref!}`,
+      );
+    }
+    expect(run.stderr).toContain('run it: docker run --rm --network host org/tool:local');
+  });
+
   it('keeps leg results per image, each fuse reading only its own', async () => {
     const found = await exec('find', [path.join(dir, '.xplat', 'legs'), '-name', '*.json']);
     expect(
@@ -687,5 +788,108 @@ describe('xplat run: interrupted', () => {
     expect(containers.stdout.trim()).toBe('');
     const images = await exec(tb.docker, ['images', '--quiet', '--filter', 'reference=*/org/slow']);
     expect(images.stdout.trim()).toBe('');
+  }, 120_000);
+});
+
+/**
+ * An engine whose 127.0.0.1 is not this machine's, as Docker Desktop's or Colima's in a
+ * VM: a second dockerd in a network namespace of its own (scripts/testbed/netns-engine.sh;
+ * root, iproute2). The run must find out before it builds: it asks each engine to reach
+ * the embedded registry, tries the registry:2 image through the engine that does not
+ * (which cannot be pulled here either), then refuses in one line with exit 2.
+ */
+describe("xplat run: an engine that cannot reach this machine's 127.0.0.1", () => {
+  const script = path.join(repoRoot, 'scripts', 'testbed', 'netns-engine.sh');
+  let state: string;
+  let nsHost: string;
+  const ns = (args: string[]) => exec(tb.docker, args, { DOCKER_HOST: nsHost });
+  const literal = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+
+  beforeAll(async () => {
+    const parent = await mkdtemp(path.join(os.tmpdir(), 'xplat-netns-'));
+    scratch.push(parent);
+    state = path.join(parent, 'engine');
+    const up = await exec('bash', [script, 'up', state]);
+    // Never skipped: without the namespace this test cannot say anything.
+    if (up.code !== 0)
+      throw new Error(
+        `cannot start a Docker engine in a network namespace (bash ${script} up ${state}; needs root and iproute2: bash scripts/testbed/install.sh):\n${up.stderr.trim()}`,
+      );
+    const env = await readFile(path.join(state, 'env'), 'utf8');
+    nsHost = /^DOCKER_HOST=(.+)$/m.exec(env)![1]!;
+  }, 120_000);
+
+  afterAll(async () => {
+    const down = await exec('bash', [script, 'down', state]);
+    expect(down.stderr).toBe('');
+    expect(existsSync(state)).toBe(false);
+  }, 60_000);
+
+  /** The example under a repository no other test uses, so "nothing built" is checkable. */
+  async function project(extra = ''): Promise<{ dir: string; repository: string }> {
+    const repository = `xplat-dev/${uniqueRepository('netns')}`;
+    const dir = await exampleCopy(
+      (yml) =>
+        yml.replace('image: ghcr.io/xplat-dev/hello-http', `image: ghcr.io/${repository}`) + extra,
+    );
+    return { dir, repository };
+  }
+
+  /** Nothing built (neither engine has the image), pushed (no repository) or left running. */
+  async function nothingLeft(dir: string, repository: string) {
+    expect((await ns(['images', '--all', '--quiet'])).stdout.trim()).toBe('');
+    expect((await ns(['ps', '--all', '--quiet'])).stdout.trim()).toBe('');
+    const built = await exec(tb.docker, [
+      'images',
+      '--quiet',
+      '--filter',
+      `reference=*/${repository}`,
+    ]);
+    expect(built.stdout.trim()).toBe('');
+    expect(existsSync(path.join(dir, '.xplat', 'registry', 'data', 'docker'))).toBe(false);
+    expect(await registryProcesses(dir)).toBe('');
+  }
+
+  it("the namespace engine answers, and its 127.0.0.1 is not this machine's", async () => {
+    expect((await ns(['version', '--format', '{{.Server.Os}}'])).stdout.trim()).toBe('linux');
+    const pull = await ns(['pull', tb.env('XPLAT_FIXTURE_LINUX_AMD64_REF')]);
+    expect(pull.code).not.toBe(0);
+    expect(pull.stderr).toContain('connection refused');
+  });
+
+  it('as the local engine (DOCKER_HOST): refused in one line before any build, exit 2', async () => {
+    const { dir, repository } = await project();
+    const run = await xplat(dir, [], { DOCKER_HOST: nsHost });
+    expect(run.code).toBe(2);
+    const errors = run.stderr.split('\n').filter((l) => l.startsWith('xplat run:'));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(
+      new RegExp(
+        `^xplat run: --registry: the embedded registry is on 127\\.0\\.0\\.1:\\d+ and the local engine at ${literal(nsHost)} \\(linux/amd64, linux/arm64\\) cannot reach it \\(Get "http://127\\.0\\.0\\.1:\\d+/v2/": dial tcp 127\\.0\\.0\\.1:\\d+: connect: connection refused\\); the registry:2 image would not run through the local engine instead \\(docker run registry:2 failed: .+\\): pass --registry HOST:PORT that this machine and that engine both reach; nothing was built$`,
+      ),
+    );
+    expect(run.stderr).not.toMatch(/(prepare|lint|build)\s+running/);
+    expect(run.stdout).toBe('');
+    await nothingLeft(dir, repository);
+  }, 120_000);
+
+  it('as the engine engines: names for one platform: refused too, naming that engine', async () => {
+    const { dir, repository } = await project(`engines:\n  linux/arm64: ${nsHost}\n`);
+    const run = await xplat(dir, []);
+    expect(run.code).toBe(2);
+    // The plan puts arm64 on that engine; the local engine (the test bed's) reaches the
+    // registry, that one does not.
+    expect(run.stderr).toMatch(new RegExp(`linux/arm64\\s+${literal(nsHost)}\\s+qemu`));
+    const errors = run.stderr.split('\n').filter((l) => l.startsWith('xplat run:'));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toContain(
+      `and engine ${nsHost} (linux/arm64) cannot reach it (Get "http://127.0.0.1:`,
+    );
+    expect(errors[0]).not.toContain('the local engine');
+    expect(errors[0]).toContain(
+      ': pass --registry HOST:PORT that this machine and that engine both reach; nothing was built',
+    );
+    expect(run.stderr).not.toMatch(/(prepare|lint|build)\s+running/);
+    await nothingLeft(dir, repository);
   }, 120_000);
 });

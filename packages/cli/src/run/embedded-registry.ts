@@ -2,7 +2,9 @@
  * The registry of an `xplat run` without --registry: a distribution registry bound to
  * 127.0.0.1 on a free port, its storage in `.xplat/registry/` so images survive the run
  * (and a later run reuses their blobs). The `registry` / `docker-registry` binary when
- * one is on PATH; otherwise the `registry:2` image through the local engine.
+ * one is on PATH; otherwise the `registry:2` image through the local engine. The same
+ * image is the way out for an engine that does not reach this machine's 127.0.0.1
+ * (registry-reach.ts): run through that engine, its port is published where it pulls.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, openSync } from 'node:fs';
@@ -12,6 +14,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { XplatError } from '@xplat/core';
 import { runDocker, type DockerOptions } from '@xplat/engine';
 import { freePort } from '@xplat/smoke';
+import { dockerWords } from './docker-words.js';
+import { LOCAL_ENGINE, type EngineEndpoint } from './endpoints.js';
 
 export const REGISTRY_BINARIES = ['registry', 'docker-registry'] as const;
 export const REGISTRY_IMAGE = 'registry:2';
@@ -26,6 +30,9 @@ export interface EmbeddedRegistry {
   readonly storage: string;
   /** How a user stops a kept registry: `kill 1234`, `docker rm -f xplat-registry-41000`. */
   readonly stopCommand: string;
+  /** A process of this machine, or the registry:2 image run through an engine. */
+  readonly served: 'binary' | 'container';
+  /** Stops it; a second call does nothing. */
   stop(): Promise<void>;
 }
 
@@ -33,8 +40,9 @@ export interface EmbeddedRegistryOptions {
   /** `.xplat/registry`: config.yml and data/ go here. */
   readonly dir: string;
   readonly env: NodeJS.ProcessEnv;
-  /** For the registry:2 fallback. */
+  /** For the registry:2 fallback: the engine that runs it (default the local one). */
   readonly docker: DockerOptions;
+  readonly engine?: EngineEndpoint;
   /** `host` when the engine has no bridge network: the container then binds 127.0.0.1 itself. */
   readonly network?: string;
   /** Outlive this process (--keep-registry): detached, its log in registry.log. */
@@ -167,6 +175,7 @@ async function startBinary(
     description: `${path.basename(binary)} (${binary}), pid ${child.pid}`,
     storage,
     stopCommand: `kill ${child.pid}`,
+    served: 'binary',
     async stop() {
       if (exit !== undefined) return;
       const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -178,7 +187,26 @@ async function startBinary(
   };
 }
 
-async function startContainer(options: EmbeddedRegistryOptions): Promise<EmbeddedRegistry> {
+/** The engine would not run the registry:2 image (no such image, no way to pull it). */
+export class RegistryRunFailed extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RegistryRunFailed';
+  }
+}
+
+/** `docker`, or `docker --context NAME` / `docker -H URL` for an engine named in engines:. */
+export function engineDockerCommand(engine: EngineEndpoint | undefined): string {
+  if (!engine || engine.name === LOCAL_ENGINE) return 'docker';
+  return /^[a-z]+:\/\//.test(engine.name)
+    ? `docker -H ${engine.name}`
+    : `docker --context ${engine.name}`;
+}
+
+/** The registry:2 image, run through `options.engine` (default the local engine). */
+export async function startRegistryContainer(
+  options: EmbeddedRegistryOptions,
+): Promise<EmbeddedRegistry> {
   const storage = path.resolve(options.dir, 'data');
   await mkdir(storage, { recursive: true });
   const port = await freePort();
@@ -188,12 +216,17 @@ async function startContainer(options: EmbeddedRegistryOptions): Promise<Embedde
     registryContainerArgs(name, port, storage, options.network),
     options.docker,
   );
-  if (run.exitCode !== 0)
-    throw new XplatError(
-      `no registry binary on PATH (${REGISTRY_BINARIES.join(', ')}) and docker run ${REGISTRY_IMAGE} failed: ${run.stderr.trim().split('\n').pop() ?? ''}; install one (apt-get install docker-registry) or pass --registry`,
-      '--registry',
+  if (run.exitCode !== 0) {
+    // A container created but not started (a port taken, a bad mount) must not be left.
+    await runDocker(['rm', '--force', name], options.docker);
+    throw new RegistryRunFailed(
+      `docker run ${REGISTRY_IMAGE} failed: ${dockerWords(run.stderr) || `exit ${run.exitCode}`}`,
     );
+  }
+  let removed = false;
   const remove = async () => {
+    if (removed) return;
+    removed = true;
     await runDocker(['rm', '--force', name], options.docker);
   };
   try {
@@ -204,11 +237,24 @@ async function startContainer(options: EmbeddedRegistryOptions): Promise<Embedde
   }
   return {
     address,
-    description: `the ${REGISTRY_IMAGE} image (container ${name})`,
+    description: `the ${REGISTRY_IMAGE} image (container ${name}${options.engine && options.engine.name !== LOCAL_ENGINE ? ` on engine ${options.engine.name}` : ''})`,
     storage,
-    stopCommand: `docker rm --force ${name}`,
+    stopCommand: `${engineDockerCommand(options.engine)} rm --force ${name}`,
+    served: 'container',
     stop: remove,
   };
+}
+
+async function startContainer(options: EmbeddedRegistryOptions): Promise<EmbeddedRegistry> {
+  try {
+    return await startRegistryContainer(options);
+  } catch (error) {
+    if (!(error instanceof RegistryRunFailed)) throw error;
+    throw new XplatError(
+      `no registry binary on PATH (${REGISTRY_BINARIES.join(', ')}) and ${error.message}; install one (apt-get install docker-registry) or pass --registry`,
+      '--registry',
+    );
+  }
 }
 
 export async function startEmbeddedRegistry(

@@ -33,7 +33,10 @@ anything else is skipped with the reason.
                             repository path is kept: ghcr.io/org/app -> R/org/app.
                             Default: an embedded registry on 127.0.0.1, a free port,
                             storage in .xplat/registry/ (the registry or docker-registry
-                            binary when on PATH, else the registry:2 image)
+                            binary when on PATH, else the registry:2 image). Every engine
+                            the legs use must reach it: each is asked before any build; one
+                            that cannot gets the registry:2 image run through it, else the
+                            run stops (exit 2) saying to pass --registry
   --keep-registry           leave the embedded registry running after the run
   --engine P=ENDPOINT       build and run platform P on a docker context or DOCKER_HOST
                             URL (repeat), e.g. windows/amd64:ltsc2022=ssh://builder@winhost;
@@ -53,12 +56,14 @@ anything else is skipped with the reason.
                             untested (smoke: { skip }, fused), failed, skipped (not fused)
 
 State: .xplat/runs/<run-id>/ (each leg's log, report.json), .xplat/legs/<run-id>/ (leg
-results); with images:, a folder per image in both. XPLAT_DOCKER names the docker CLI to
-run (default docker on PATH).
+results); with images:, a folder per image in both. Left behind: per fused image, the
+local engine's platform, tagged in that engine as xplat.yml's repository path and the
+index's tag (ghcr.io/org/app -> org/app:local), which the printed docker run uses.
+XPLAT_DOCKER names the docker CLI to run (default docker on PATH).
 Exit code: 0 every image with a platform that ran here was fused and read back (or had
 nothing tested here to fuse); 1 a platform or a fuse failed (that image is not fused; the
 others are), or one was skipped with --require-all; 2 the flags or xplat.yml could not be
-used; 130 interrupted.`;
+used, or an engine cannot reach the embedded registry; 130 interrupted.`;
 
 export const runCommand: Command = {
   name: 'run',

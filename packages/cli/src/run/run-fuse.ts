@@ -22,6 +22,8 @@ const FAILURE_TAIL_LINES = 15;
 export interface FusedRun {
   /** `registry/repo:tag`, the index by its first tag. */
   readonly ref: string;
+  /** That first tag. */
+  readonly tag: string;
   readonly digest: string;
   /** The end of the summary: the index, the inspect table. */
   readonly lines: readonly string[];
@@ -53,6 +55,7 @@ export async function fuseRun(options: {
     const count = fused.entries.length;
     return {
       ref,
+      tag: request.tags[0]!,
       digest: fused.digest,
       lines: [
         `fused ${ref}`,

@@ -5,13 +5,17 @@
  *   a leg failed                 nothing fused for this image (its failures are shown)
  *   no leg can go in the index   nothing fused, not a failure (all skipped, or built but
  *                                not tested here)
- *   otherwise                    the passed and untested legs fused into one index, read back
+ *   otherwise                    the passed and untested legs fused into one index, read back,
+ *                                and its leg for the local engine left there to run
+ *                                (local-image.ts)
  */
 import path from 'node:path';
 import { errorMessage } from '@xplat/core';
+import type { HostFacts } from '@xplat/engine';
 import type { Repository } from '@xplat/registry';
-import type { ResolvedImage } from '@xplat/workflow';
+import type { ResolvedImage, ResolvedLeg } from '@xplat/workflow';
 import type { LegOutcome } from './leg-run.js';
+import { leaveImage, localLeg, localName, runCommandLine, type DockerRun } from './local-image.js';
 import type { Progress } from './progress.js';
 import { failureLines, fuseRun } from './run-fuse.js';
 import type { PlannedLeg } from './run-plan.js';
@@ -34,11 +38,54 @@ export interface ImageEndOptions {
   readonly row: string;
   /** The file has several images: lines name this one. */
   readonly several: boolean;
+  /** The local engine, where the image is left to run; absent when it did not answer. */
+  readonly local?: { readonly facts: HostFacts; readonly run: DockerRun };
+  /** The run's --network, for the printed docker run. */
+  readonly network: string;
+  /** The registry serves the index after the run (--keep-registry, --registry). */
+  readonly registryStays: boolean;
 }
 
 /** The port the smoke test probed, for the "run it" hint. */
 function servicePort(image: ResolvedImage): number | undefined {
   return image.legs.find((l) => l.smoke.port !== undefined)?.smoke.port;
+}
+
+/**
+ * How to run what was fused: the local engine's platform under its local name, which
+ * outlives the embedded registry; the index itself while its registry keeps serving it.
+ */
+async function runItLines(
+  image: ResolvedImage,
+  legs: readonly { leg: ResolvedLeg; ref: string }[],
+  fused: { ref: string; tag: string },
+  options: ImageEndOptions,
+): Promise<string[]> {
+  const command = (ref: string) => runCommandLine(ref, servicePort(image), options.network);
+  // An embedded registry that stops with the run is not printed: its port goes with it.
+  const fromRegistry = options.registryStays
+    ? [`every platform, from the registry: ${command(fused.ref)}`]
+    : [];
+  const { local } = options;
+  if (!local) return [`nothing left in the local engine: it did not answer`, ...fromRegistry];
+  const leg = localLeg(
+    local.facts,
+    legs.map((l) => ({ name: l.leg.name, platform: l.leg.platform, ref: l.ref })),
+  );
+  const own = local.facts.engine.platform;
+  if (!leg)
+    return [
+      `nothing left in the local engine: no platform of the index is its own (${own})`,
+      ...fromRegistry,
+    ];
+  const left = await leaveImage(leg.ref, localName(image.image, fused.tag), local.run);
+  if (!left.ok)
+    return [`${leg.name} was not left in the local engine: ${left.why}`, ...fromRegistry];
+  return [
+    `${leg.name} left in the local engine as ${left.name} (${left.pulled ? 'pulled by its digest' : 'built there'})`,
+    `run it: ${command(left.name)}`,
+    ...fromRegistry,
+  ];
 }
 
 export async function endImage(
@@ -66,7 +113,7 @@ export async function endImage(
   const legs = planned.flatMap((p, i) => {
     const o = outcomes[i]!;
     return o.status === 'passed' || o.status === 'untested'
-      ? [{ leg: p.leg, resultFile: o.resultFile!, untested: o.status === 'untested' }]
+      ? [{ leg: p.leg, resultFile: o.resultFile!, ref: o.ref!, untested: o.status === 'untested' }]
       : [];
   });
   if (!legs.length) {
@@ -84,17 +131,12 @@ export async function endImage(
   try {
     const fused = await fuseRun({ target: options.target, tags: options.tags, legs, logFile });
     progress.update(row, 'fuse', 'done', fused.digest);
-    const port = servicePort(image);
     return {
       image,
       outcomes,
       fused,
       state: 'fused',
-      lines: [
-        ...fused.lines,
-        '',
-        `run it: docker run --rm${port ? ` -p ${port}:${port}` : ''} ${fused.ref}`,
-      ],
+      lines: [...fused.lines, '', ...(await runItLines(image, legs, fused, options))],
     };
   } catch (error) {
     progress.update(row, 'fuse', 'failed', errorMessage(error));

@@ -5,11 +5,14 @@
  *   requests every leg's build and smoke request, from xplat.yml alone (unusable: exit 2)
  *   plan     every leg of every image: which engine, native, QEMU or buildx, where its
  *            smoke test runs, or skipped and why
- *   registry --registry, or the embedded one (.xplat/registry, 127.0.0.1, a free port)
+ *   registry --registry, or the embedded one (.xplat/registry, 127.0.0.1, a free port),
+ *            which every engine the legs use must reach (registry-reach.ts): else the
+ *            registry:2 image through that engine, or refused (exit 2) before any build
  *   legs     prepare -> lint -> build -> smoke per leg; the legs of one engine one after
  *            another, engines concurrently (locks.ts)
  *   images   per image, a gate over its own legs and a fuse of its own (run-image-end.ts):
- *            one image's failure never holds back another's index
+ *            one image's failure never holds back another's index; the leg of the local
+ *            engine's platform is left in that engine under a local name, to run after
  *
  * The registry is stopped on every path out (unless kept), and an interrupt stops builds
  * and containers first and fuses nothing.
@@ -22,16 +25,29 @@ import { formatRepository, type Repository } from '@xplat/registry';
 import { readConfig, selectImages, type ResolvedImage, type ResolvedLeg } from '@xplat/workflow';
 import { asUsage } from '../flags.js';
 import { newRunId } from '../project.js';
-import { startEmbeddedRegistry, type EmbeddedRegistry } from './embedded-registry.js';
+import {
+  startEmbeddedRegistry,
+  startRegistryContainer,
+  type EmbeddedRegistry,
+} from './embedded-registry.js';
+import { probeReach } from './engine-reach.js';
 import { probeEngines, type RunEngines } from './engines.js';
 import { runLeg, skippedOutcome, type LegOutcome } from './leg-run.js';
+import { dockerRunOf } from './local-image.js';
 import { RunLocks } from './locks.js';
 import { hasRunSteps } from './prepare-steps.js';
 import { createProgress, type Progress, type ProgressSink } from './progress.js';
+import { enginesUsed, reachableRegistry } from './registry-reach.js';
 import { legRequests, type LegRequests } from './requests.js';
 import { imageDirs, makeDirs, runDirs, type ImageDirs, type RunDirs } from './run-dirs.js';
 import { endImage, type ImageResult } from './run-image-end.js';
-import { LOCAL_ENGINE, notHere, planRun, type PlannedLeg } from './run-plan.js';
+import {
+  LOCAL_ENGINE,
+  notHere,
+  planRun,
+  type EngineEndpoint,
+  type PlannedLeg,
+} from './run-plan.js';
 import { retarget, retargetRepository } from './run-registry.js';
 import {
   legLabel,
@@ -43,6 +59,9 @@ import {
 } from './run-report.js';
 
 export type { RunImagesReport, RunReport } from './run-report.js';
+
+/** The engine DOCKER_HOST / the current context picks: where the run's images are left. */
+const LOCAL: EngineEndpoint = { name: LOCAL_ENGINE, host: '' };
 
 export interface RunOptions {
   readonly projectDir: string;
@@ -161,6 +180,42 @@ function plan(setup: Setup, engines: RunEngines, options: RunOptions, progress: 
   return planned;
 }
 
+/**
+ * The embedded registry, once every engine the legs use reaches it: asked of each engine
+ * before any build, since a push that cannot arrive would fail only after it.
+ */
+async function embeddedRegistry(
+  setup: Setup,
+  engines: RunEngines,
+  planned: readonly PlannedLeg[],
+  options: RunOptions,
+  progress: Progress,
+): Promise<EmbeddedRegistry> {
+  const shared = {
+    dir: setup.dirs.registryDir,
+    env: options.env,
+    network: options.network,
+    keep: options.keepRegistry,
+  };
+  const started = await startEmbeddedRegistry({ ...shared, docker: engines.dockerOptions(LOCAL) });
+  try {
+    return await reachableRegistry(started, enginesUsed(planned), {
+      probe: (engine, address) =>
+        probeReach(address, engines.dockerOptions(engine), { signal: options.signal }),
+      startContainer: async (engine) => {
+        // Interrupted while the engines were asked: start nothing more.
+        if (options.signal.aborted) throw new Error('interrupted');
+        return startRegistryContainer({ ...shared, docker: engines.dockerOptions(engine), engine });
+      },
+      note: (line) => progress.note(line),
+    });
+  } catch (error) {
+    // The caller never saw this registry, so stops it here (a second stop does nothing).
+    await started.stop();
+    throw error;
+  }
+}
+
 /** What the legs and the images' ends share once the registry is up. */
 interface Running {
   readonly setup: Setup;
@@ -171,6 +226,8 @@ interface Running {
   readonly targets: ReadonlyMap<string, Repository>;
   readonly source: SourceContext;
   readonly row: (leg: ResolvedLeg) => string;
+  /** The registry serves the indexes after the run: --registry, or --keep-registry. */
+  readonly registryStays: boolean;
 }
 
 /** Every leg at once, each waiting for its engine (locks.ts); skipped ones as planned. */
@@ -206,6 +263,10 @@ async function endImages(
   outcomes: readonly LegOutcome[],
 ): Promise<ImageResult[]> {
   const { setup, options } = run;
+  const probed = run.engines.probe(LOCAL);
+  const local = probed.ok
+    ? { facts: probed.facts, run: dockerRunOf(run.engines.dockerOptions(LOCAL)) }
+    : undefined;
   const results: ImageResult[] = [];
   for (const image of setup.images) {
     const mine = planned.flatMap((p, i) =>
@@ -228,6 +289,9 @@ async function endImages(
           progress: run.progress,
           row: indexRow(image, setup.several),
           several: setup.several,
+          ...(local ? { local } : {}),
+          network: options.network,
+          registryStays: run.registryStays,
         },
       ),
     );
@@ -289,13 +353,7 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
     };
     try {
       if (!options.registry) {
-        embedded = await startEmbeddedRegistry({
-          dir: dirs.registryDir,
-          env: options.env,
-          docker: engines.dockerOptions({ name: LOCAL_ENGINE, host: '' }),
-          network: options.network,
-          keep: options.keepRegistry,
-        });
+        embedded = await embeddedRegistry(setup, engines, planned, options, progress);
         progress.note(
           `embedded registry on ${embedded.address}: ${embedded.description}, storage ${rel(embedded.storage)}${options.keepRegistry ? ' (kept after the run)' : ''}`,
         );
@@ -306,7 +364,17 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
       );
       const pushTo = [...targets.values()].map(formatRepository).join(', ');
       progress.note(`pushing to ${pushTo}; logs in ${rel(dirs.runDir)}/`);
-      const run: Running = { setup, options, engines, progress, targets, source, row };
+      const registryStays = !embedded || options.keepRegistry;
+      const run: Running = {
+        setup,
+        options,
+        engines,
+        progress,
+        targets,
+        source,
+        row,
+        registryStays,
+      };
 
       // 3. The legs, then 4. each image's gate and fuse.
       const outcomes = await runLegs(run, planned);
@@ -321,7 +389,7 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
           ? [
               options.keepRegistry
                 ? `the embedded registry keeps serving ${registry}; stop it with: ${embedded.stopCommand}`
-                : `(the embedded registry stops with this run; --keep-registry keeps it serving ${registry})`,
+                : `(the embedded registry stops with this run; ${several ? 'the indexes stay' : 'the index stays'} in ${rel(dirs.registryDir)}/, and --keep-registry keeps serving ${several ? 'them' : 'it'})`,
             ]
           : [];
       const report = runReport(results, registry, several);
