@@ -4,7 +4,7 @@
  *
  *   docker/  the CLI adapter (argument arrays, never a shell), host facts, containers,
  *            images, buildx and QEMU probes, the Windows host's releases
- *   build/   build-platform-image: inputs, builder choice, plan, cache, tags, run,
+ *   platform-image/  build-platform-image: inputs, builder choice, plan, cache, tags, run,
  *            read-back, summary
  *   setup/   setup-crossplatform-builder: inputs, plan, run, cleanup
  */
@@ -30,7 +30,7 @@ export { docker, DockerError, type DockerOptions, runDocker } from './docker/doc
 export { engineHost } from './docker/host.js';
 export { type ImageInfo, inspectImage, pullImage } from './docker/images.js';
 export { describeWindowsBuild, windowsReleaseRefusal } from './docker/windows-host.js';
-export { defaultBuildPlatform, prepareBuild } from './build/build-image.js';
+export { defaultBuildPlatform, prepareBuild } from './platform-image/build-image.js';
 export {
   BUILD_INPUTS,
   type BuildInputs,
@@ -39,22 +39,25 @@ export {
   checkTagTemplate,
   parseBuildInputs,
   parseKeyValues,
-} from './build/build-inputs.js';
-export { buildPlatformImage, executeBuild } from './build/build-run.js';
-export { buildOutputs, renderBuildSummary } from './build/build-summary.js';
-export { includesPlatform, nativePlatforms } from './build/builders.js';
-export { planReproducible, type ReproduciblePlan } from './build/reproducible.js';
-export { configWithTimes, settleImageTimes } from './build/settle-times.js';
-export { epochTime, type SourceDate, sourceDateOf } from './build/source-date.js';
-export type { CacheMode } from './build/cache.js';
-export { buildsWindowsOnLinux, WINDOWS_ON_LINUX_DRIVERS } from './build/windows-on-linux.js';
+} from './platform-image/build-inputs.js';
+export { buildPlatformImage, executeBuild } from './platform-image/build-run.js';
+export { buildOutputs, renderBuildSummary } from './platform-image/build-summary.js';
+export { includesPlatform, nativePlatforms } from './platform-image/builders.js';
+export { planReproducible, type ReproduciblePlan } from './platform-image/reproducible.js';
+export { configWithTimes, settleImageTimes } from './platform-image/settle-times.js';
+export { epochTime, type SourceDate, sourceDateOf } from './platform-image/source-date.js';
+export type { CacheMode } from './platform-image/cache.js';
+export {
+  buildsWindowsOnLinux,
+  WINDOWS_ON_LINUX_DRIVERS,
+} from './platform-image/windows-on-linux.js';
 export {
   refNameOf,
   type SourceContext,
   sourceFromEnv,
   sourceFromGit,
   sourceFromGithubContext,
-} from './build/tags.js';
+} from './platform-image/tags.js';
 export {
   parseSetupInputs,
   SETUP_INPUTS,

@@ -10,10 +10,10 @@ import {
   parsePushDigest,
   planBuild,
   type BuildSpec,
-} from '../src/build/build-plan.js';
-import { selectBuilder, type BuilderChoice } from '../src/build/builders.js';
-import { cacheScope, planCache, type CacheRequest } from '../src/build/cache.js';
-import { labelInstruction, ociLabels, renderTagTemplate } from '../src/build/tags.js';
+} from '../src/platform-image/build-plan.js';
+import { selectBuilder, type BuilderChoice } from '../src/platform-image/builders.js';
+import { cacheScope, planCache, type CacheRequest } from '../src/platform-image/cache.js';
+import { labelInstruction, ociLabels, renderTagTemplate } from '../src/platform-image/tags.js';
 import {
   cli2010,
   cliNoBuildx,

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from '@jest/globals';
 import { recordingLogger } from '@xplat/core';
 import { parseBuildInputs, prepareBuild, type BuildInputs, type HostFacts } from '@xplat/engine';
-import { checkWindowsBaseImages } from '../src/build/base-images.js';
+import { checkWindowsBaseImages } from '../src/platform-image/base-images.js';
 import { parsePlatform } from '@xplat/core';
 import {
   createRegistryClient,

@@ -18,7 +18,7 @@ import {
   prepareBuild,
   type BuildInputs,
 } from '@xplat/engine';
-import { type BuildOptions } from '../src/build/build-image.js';
+import { type BuildOptions } from '../src/platform-image/build-image.js';
 import { exec } from '../../../test/exec.js';
 import { testbed, uniqueRepository } from '../../../test/testbed.js';
 

@@ -19,9 +19,9 @@ import {
   parseRepository,
   type ImageManifest,
 } from '@xplat/registry';
-import { executeBuild } from '../src/build/build-run.js';
-import { LegFailure } from '../src/build/leg-failure.js';
-import { PushedImageMismatch, readBackPushed } from '../src/build/readback.js';
+import { executeBuild } from '../src/platform-image/build-run.js';
+import { LegFailure } from '../src/platform-image/leg-failure.js';
+import { PushedImageMismatch, readBackPushed } from '../src/platform-image/readback.js';
 import { testbed, uniqueRepository } from '../../../test/testbed.js';
 
 const tb = testbed();

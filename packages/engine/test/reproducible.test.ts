@@ -16,9 +16,9 @@ import {
   type HostFacts,
   type SourceDate,
 } from '@xplat/engine';
-import { planBuild, type BuildSpec } from '../src/build/build-plan.js';
-import { selectBuilder } from '../src/build/builders.js';
-import { parsePorcelain } from '../src/build/source-date.js';
+import { planBuild, type BuildSpec } from '../src/platform-image/build-plan.js';
+import { selectBuilder } from '../src/platform-image/builders.js';
+import { parsePorcelain } from '../src/platform-image/source-date.js';
 import { gitRepo } from '../../../test/git-repo.js';
 import { cli2010, ubuntu2404, ubuntuWithBuilder, windows2022 } from './hosts.js';
 

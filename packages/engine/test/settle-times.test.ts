@@ -5,7 +5,7 @@
  */
 import { describe, expect, test } from '@jest/globals';
 import { configWithTimes, epochTime } from '@xplat/engine';
-import { hasTimes } from '../src/build/settle-times.js';
+import { hasTimes } from '../src/platform-image/settle-times.js';
 
 const EPOCH = 1_764_151_200; // 2025-11-26T10:00:00Z
 

@@ -11,10 +11,10 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { evaluateGate, parsePlatform, readLegResult, silentLogger } from '@xplat/core';
 import { buildPlatformImage, parseBuildInputs, prepareBuild, type HostFacts } from '@xplat/engine';
-import { writeFailedLegResult } from '../src/build/build-run.js';
-import { selectBuilder, type BuilderChoice } from '../src/build/builders.js';
-import { builtOnOf } from '../src/build/built-on.js';
-import { LegFailure } from '../src/build/leg-failure.js';
+import { writeFailedLegResult } from '../src/platform-image/build-run.js';
+import { selectBuilder, type BuilderChoice } from '../src/platform-image/builders.js';
+import { builtOnOf } from '../src/platform-image/built-on.js';
+import { LegFailure } from '../src/platform-image/leg-failure.js';
 import {
   cli2010,
   cliNoBuildx,

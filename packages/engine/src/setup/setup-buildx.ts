@@ -5,8 +5,8 @@
  */
 import path from 'node:path';
 import { ociPlatformString, XplatError } from '@xplat/core';
-import { BUILDER_ENV, includesPlatform } from '../build/builders.js';
-import { buildsWindowsOnLinux } from '../build/windows-on-linux.js';
+import { BUILDER_ENV, includesPlatform } from '../platform-image/builders.js';
+import { buildsWindowsOnLinux } from '../platform-image/windows-on-linux.js';
 import type { BuildxBuilder } from '../docker/buildx.js';
 import type { HostFacts } from '../docker/capabilities.js';
 import type { Step } from '../docker/steps.js';

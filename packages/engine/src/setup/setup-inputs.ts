@@ -11,7 +11,7 @@ import {
   XplatError,
   type Platform,
 } from '@xplat/core';
-import { BUILDER_KINDS, type BuilderChoice } from '../build/builders.js';
+import { BUILDER_KINDS, type BuilderChoice } from '../platform-image/builders.js';
 
 export const SETUP_INPUTS = [
   'platforms',

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { errorMessage, silentLogger, type Logger } from '@xplat/core';
 import { probeBinfmt } from '../docker/binfmt.js';
-import { engineLinuxPlatforms } from '../build/builders.js';
+import { engineLinuxPlatforms } from '../platform-image/builders.js';
 import { builderPlatforms, parseBuildxInspect } from '../docker/buildx.js';
 import { probeHost, type HostFacts, type ProbeOptions } from '../docker/capabilities.js';
 import { lastLine, type DockerOptions } from '../docker/docker.js';

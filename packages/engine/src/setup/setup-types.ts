@@ -1,5 +1,5 @@
 /** What setup-crossplatform-builder's plan is made of (setup.ts makes it, setup-run.ts runs it). */
-import type { BuilderKind } from '../build/builders.js';
+import type { BuilderKind } from '../platform-image/builders.js';
 import type { Step } from '../docker/steps.js';
 
 export interface SetupFile {

@@ -4,7 +4,7 @@
  * against the host build.
  */
 import { formatPlatform, XplatError, type Platform } from '@xplat/core';
-import { BUILDER_ENV } from '../build/builders.js';
+import { BUILDER_ENV } from '../platform-image/builders.js';
 import type { HostFacts } from '../docker/capabilities.js';
 import {
   hostRelease,

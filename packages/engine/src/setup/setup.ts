@@ -20,7 +20,7 @@ import {
   includesPlatform,
   nativePlatforms,
   type BuilderKind,
-} from '../build/builders.js';
+} from '../platform-image/builders.js';
 import { binfmtArchitecture, binfmtInstallStep } from '../docker/binfmt.js';
 import type { HostFacts } from '../docker/capabilities.js';
 import type { Step } from '../docker/steps.js';
