@@ -10,7 +10,11 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { evaluateGate, parsePlatform, readLegResult, silentLogger } from '@xplat/core';
 import { buildPlatformImage, parseBuildInputs, prepareBuild, type HostFacts } from '@xplat/engine';
-import { BuildKitMissingError, isPlatformMismatch, selectBuilder } from '../src/platform-image/builders.js';
+import {
+  BuildKitMissingError,
+  isPlatformMismatch,
+  selectBuilder,
+} from '../src/platform-image/builders.js';
 import { cli2010, cliNoBuildx } from './hosts.js';
 
 /** docker 28 without buildx and without QEMU: neither BuildKit nor emulation. */
