@@ -40,6 +40,7 @@ const xplat = (dir: string, args: string[], env: Record<string, string> = {}): P
 interface Report {
   ref: string | null;
   digest: string | null;
+  localImage: string | null;
   registry: string;
   legs: {
     platform: string;
@@ -146,7 +147,9 @@ describe('xplat run on the example', () => {
   });
 
   it('--json keeps the contract: exactly these keys, a log per leg that ran', () => {
-    expect(Object.keys(report).sort()).toEqual(['digest', 'legs', 'ref', 'registry']);
+    expect(Object.keys(report).sort()).toEqual(['digest', 'legs', 'localImage', 'ref', 'registry']);
+    // The name the "run it:" line uses, for scripts that run the image next.
+    expect(report.localImage).toBe('xplat-dev/hello-http:local');
     for (const leg of report.legs) {
       expect(Object.keys(leg).sort()).toEqual(['digest', 'log', 'platform', 'reason', 'status']);
       if (leg.status === 'skipped') expect(leg.log).toBeNull();
@@ -551,7 +554,8 @@ describe('xplat run: several images (images:), each gated and fused on its own',
       ['tool', 'ghcr.io/org/tool', `${tb.openRegistry}/${prefix}/org/tool:local`],
     ]);
     for (const image of report.images) {
-      expect(Object.keys(image)).toEqual(['name', 'image', 'ref', 'digest', 'legs']);
+      expect(Object.keys(image)).toEqual(['name', 'image', 'ref', 'digest', 'localImage', 'legs']);
+      expect(image.localImage).toBe(`org/${image.name}:local`);
       expect(image.digest).toMatch(/^sha256:[a-f0-9]{64}$/);
       for (const leg of image.legs)
         expect(leg.log).toMatch(

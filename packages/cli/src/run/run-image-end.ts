@@ -60,32 +60,40 @@ async function runItLines(
   legs: readonly { leg: ResolvedLeg; ref: string }[],
   fused: { ref: string; tag: string },
   options: ImageEndOptions,
-): Promise<string[]> {
+): Promise<{ lines: string[]; localImage?: string }> {
   const command = (ref: string) => runCommandLine(ref, servicePort(image), options.network);
   // An embedded registry that stops with the run is not printed: its port goes with it.
   const fromRegistry = options.registryStays
     ? [`every platform, from the registry: ${command(fused.ref)}`]
     : [];
   const { local } = options;
-  if (!local) return [`nothing left in the local engine: it did not answer`, ...fromRegistry];
+  if (!local)
+    return { lines: [`nothing left in the local engine: it did not answer`, ...fromRegistry] };
   const leg = localLeg(
     local.facts,
     legs.map((l) => ({ name: l.leg.name, platform: l.leg.platform, ref: l.ref })),
   );
   const own = local.facts.engine.platform;
   if (!leg)
-    return [
-      `nothing left in the local engine: no platform of the index is its own (${own})`,
-      ...fromRegistry,
-    ];
+    return {
+      lines: [
+        `nothing left in the local engine: no platform of the index is its own (${own})`,
+        ...fromRegistry,
+      ],
+    };
   const left = await leaveImage(leg.ref, localName(image.image, fused.tag), local.run);
   if (!left.ok)
-    return [`${leg.name} was not left in the local engine: ${left.why}`, ...fromRegistry];
-  return [
-    `${leg.name} left in the local engine as ${left.name} (${left.pulled ? 'pulled by its digest' : 'built there'})`,
-    `run it: ${command(left.name)}`,
-    ...fromRegistry,
-  ];
+    return {
+      lines: [`${leg.name} was not left in the local engine: ${left.why}`, ...fromRegistry],
+    };
+  return {
+    lines: [
+      `${leg.name} left in the local engine as ${left.name} (${left.pulled ? 'pulled by its digest' : 'built there'})`,
+      `run it: ${command(left.name)}`,
+      ...fromRegistry,
+    ],
+    localImage: left.name,
+  };
 }
 
 export async function endImage(
@@ -131,12 +139,14 @@ export async function endImage(
   try {
     const fused = await fuseRun({ target: options.target, tags: options.tags, legs, logFile });
     progress.update(row, 'fuse', 'done', fused.digest);
+    const runIt = await runItLines(image, legs, fused, options);
     return {
       image,
       outcomes,
       fused,
+      ...(runIt.localImage ? { localImage: runIt.localImage } : {}),
       state: 'fused',
-      lines: [...fused.lines, '', ...(await runItLines(image, legs, fused, options))],
+      lines: [...fused.lines, '', ...runIt.lines],
     };
   } catch (error) {
     progress.update(row, 'fuse', 'failed', errorMessage(error));

@@ -2,8 +2,9 @@
  * What `xplat run` says at the end: the `--json` report (also `.xplat/runs/<run-id>/
  * report.json`) and the plain-text tables. Other tools read the JSON names: they are added
  * to, never renamed. A file without `images:` keeps the one-image shape
- * `{ref, digest, registry, legs}`; a file with `images:` gets
- * `{registry, images: [{name, image, ref, digest, legs}]}`, whichever images ran.
+ * `{ref, digest, localImage, registry, legs}`; a file with `images:` gets
+ * `{registry, images: [{name, image, ref, digest, localImage, legs}]}`, whichever images
+ * ran. `localImage` is the name the run left the local engine's platform under.
  */
 import { renderTable } from '@xplat/core';
 import type { ResolvedImage } from '@xplat/workflow';
@@ -24,6 +25,8 @@ export interface LegReport {
 export interface RunReport {
   readonly ref: string | null;
   readonly digest: string | null;
+  /** The local engine's platform of the index, tagged in that engine; null when none was left. */
+  readonly localImage: string | null;
   readonly registry: string;
   readonly legs: readonly LegReport[];
 }
@@ -36,6 +39,7 @@ export interface ImageReport {
   /** The fused index in the run's registry; null when nothing was fused for this image. */
   readonly ref: string | null;
   readonly digest: string | null;
+  readonly localImage: string | null;
   readonly legs: readonly LegReport[];
 }
 
@@ -50,6 +54,8 @@ export interface ImageEnd {
   readonly image: ResolvedImage;
   readonly outcomes: readonly LegOutcome[];
   readonly fused?: { readonly ref: string; readonly digest: string };
+  /** The name the image was left under in the local engine (`xplat-dev/<name>:<tag>`). */
+  readonly localImage?: string;
 }
 
 export function legReports(outcomes: readonly LegOutcome[]): LegReport[] {
@@ -72,11 +78,18 @@ export function runReport(
     image: end.image.image,
     ref: end.fused?.ref ?? null,
     digest: end.fused?.digest ?? null,
+    localImage: end.localImage ?? null,
     legs: legReports(end.outcomes),
   }));
   if (several) return { registry, images };
   const [only] = images;
-  return { ref: only!.ref, digest: only!.digest, registry, legs: only!.legs };
+  return {
+    ref: only!.ref,
+    digest: only!.digest,
+    localImage: only!.localImage,
+    registry,
+    legs: only!.legs,
+  };
 }
 
 /** A leg's name in tables and progress: its platform, after its image's name when several. */
