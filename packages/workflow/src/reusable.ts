@@ -57,6 +57,23 @@ const str = (description: string, defaultValue = '') => ({
   default: defaultValue,
 });
 
+/**
+ * The head of a job run once per entry of a matrix the plan job wrote (`output`): on the
+ * runner the entry names, every entry run even when another fails, and the packages
+ * permission the job needs (write to push, read to pull).
+ */
+function matrixJob(output: string, packages: 'read' | 'write'): Record<string, unknown> {
+  return {
+    'runs-on': '${{ matrix.runs-on }}',
+    'timeout-minutes': '${{ inputs.timeout-minutes }}',
+    permissions: { contents: 'read', packages },
+    strategy: {
+      'fail-fast': false,
+      matrix: { include: `\${{ fromJSON(needs.plan.outputs.${output}).include }}` },
+    },
+  };
+}
+
 export function generateReusableWorkflow(options: ReusableOptions = {}): string {
   const source = parseUses(options.uses ?? SELF_REPOSITORY);
   const pin = options.pinActions ?? false;
@@ -240,13 +257,7 @@ export function generateReusableWorkflow(options: ReusableOptions = {}): string 
       build: {
         name: '${{ matrix.platform }}',
         needs: 'plan',
-        'runs-on': '${{ matrix.runs-on }}',
-        'timeout-minutes': '${{ inputs.timeout-minutes }}',
-        permissions: { contents: 'read', packages: 'write' },
-        strategy: {
-          'fail-fast': false,
-          matrix: { include: '${{ fromJSON(needs.plan.outputs.matrix).include }}' },
-        },
+        ...matrixJob('matrix', 'write'),
         steps: [
           { uses: thirdPartyUses('checkout', pin), with: { 'persist-credentials': false } },
           loginStep(login, pin, live),
@@ -302,13 +313,7 @@ export function generateReusableWorkflow(options: ReusableOptions = {}): string 
         name: 'smoke ${{ matrix.platform }}',
         needs: ['plan', 'build'],
         if: `\${{ !cancelled() && needs.plan.outputs.smoke-apart == 'true' && ${live} }}`,
-        'runs-on': '${{ matrix.runs-on }}',
-        'timeout-minutes': '${{ inputs.timeout-minutes }}',
-        permissions: { contents: 'read', packages: 'read' },
-        strategy: {
-          'fail-fast': false,
-          matrix: { include: '${{ fromJSON(needs.plan.outputs.smoke-matrix).include }}' },
-        },
+        ...matrixJob('smoke-matrix', 'read'),
         steps: [
           {
             name: 'Download the leg result',
