@@ -79,6 +79,12 @@ export function generateReusableWorkflow(options: ReusableOptions = {}): string 
   const pin = options.pinActions ?? false;
   const tags = DEFAULT_TAGS.map(parseTagTemplate);
   const live = "inputs.push && github.event_name != 'pull_request'";
+  // The leg result's artifact in the build and smoke jobs: one per matrix entry and call.
+  const legArtifact = legArtifactName(
+    '${{ needs.plan.outputs.name }}',
+    '${{ matrix.pair }}',
+    '${{ needs.plan.outputs.prefix }}',
+  );
   // The caller's registry and credentials, the same in every job that logs in.
   const login: RegistryLogin = {
     host: '${{ needs.plan.outputs.registry }}',
@@ -297,11 +303,7 @@ export function generateReusableWorkflow(options: ReusableOptions = {}): string 
           },
           uploadLegResultStep({
             pin,
-            name: legArtifactName(
-              '${{ needs.plan.outputs.name }}',
-              '${{ matrix.pair }}',
-              '${{ needs.plan.outputs.prefix }}',
-            ),
+            name: legArtifact,
             path: '${{ steps.build.outputs.result-file }}',
             if: "always() && steps.build.outputs.result-file != ''",
           }),
@@ -319,11 +321,7 @@ export function generateReusableWorkflow(options: ReusableOptions = {}): string 
             name: 'Download the leg result',
             uses: thirdPartyUses('downloadArtifact', pin),
             with: {
-              name: legArtifactName(
-                '${{ needs.plan.outputs.name }}',
-                '${{ matrix.pair }}',
-                '${{ needs.plan.outputs.prefix }}',
-              ),
+              name: legArtifact,
               path: '${{ runner.temp }}/xplat-leg',
             },
           },
@@ -340,11 +338,7 @@ export function generateReusableWorkflow(options: ReusableOptions = {}): string 
           },
           uploadLegResultStep({
             pin,
-            name: legArtifactName(
-              '${{ needs.plan.outputs.name }}',
-              '${{ matrix.pair }}',
-              '${{ needs.plan.outputs.prefix }}',
-            ),
+            name: legArtifact,
             path: '${{ runner.temp }}/xplat-leg/${{ matrix.pair }}.json',
             if: 'always()',
             overwrite: true,
