@@ -426,7 +426,7 @@ interface BuilderInput {
   readonly target: string | undefined;
   readonly buildArgs: Record<string, string>;
   /** The classic builder's Dockerfile, rendered from the user's. */
-  readonly rendered?: RenderedDockerfile;
+  readonly rendered: RenderedDockerfile | undefined;
   /** Written before the build: the rendered Dockerfile. */
   readonly files: readonly { path: string; content: string }[];
 }
@@ -470,7 +470,7 @@ function builderInput(
   const { epoch } = naming.reproducible;
   if (selection.kind !== 'classic' && epoch !== undefined && !('SOURCE_DATE_EPOCH' in buildArgs))
     buildArgs = { ...buildArgs, SOURCE_DATE_EPOCH: String(epoch) };
-  return { file, target, buildArgs, ...(rendered ? { rendered } : {}), files };
+  return { file, target, buildArgs, rendered, files };
 }
 
 /** The build as plain data, for planBuild to turn into commands. */

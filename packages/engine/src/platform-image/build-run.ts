@@ -167,7 +167,7 @@ async function runBuild(
 /** What the builder wrote about the image: the iidfile, and buildx's metadata file. */
 async function builderOutput(
   prepared: PreparedBuild,
-): Promise<{ imageId: string; builderDigest?: string }> {
+): Promise<{ imageId: string; builderDigest: string | undefined }> {
   const { spec } = prepared;
   let imageId = (await readOptional(spec.iidFile)) ?? '';
   let builderDigest: string | undefined;
@@ -179,7 +179,7 @@ async function builderOutput(
       imageId ||= parsed.imageId ?? '';
     }
   }
-  return { imageId, ...(builderDigest !== undefined ? { builderDigest } : {}) };
+  return { imageId, builderDigest };
 }
 
 /**
@@ -190,9 +190,9 @@ async function pushTags(
   prepared: PreparedBuild,
   docker: DockerOptions,
   logger: Logger,
-): Promise<{ ms?: number; digest?: string }> {
+): Promise<{ ms: number | undefined; digest: string | undefined }> {
   const { plan } = prepared;
-  if (!plan.push.length) return {};
+  if (!plan.push.length) return { ms: undefined, digest: undefined };
   const pushStart = Date.now();
   let first: string | undefined;
   for (const step of plan.push) {
@@ -201,7 +201,7 @@ async function pushTags(
     if (step === plan.push[0]) first = digest;
     if (out.exitCode === 0) logger.info(`pushed ${step.args[1]}${digest ? ` (${digest})` : ''}`);
   }
-  return { ms: Date.now() - pushStart, ...(first !== undefined ? { digest: first } : {}) };
+  return { ms: Date.now() - pushStart, digest: first };
 }
 
 /** The built image as the leg result records it. */

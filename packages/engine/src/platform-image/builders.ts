@@ -132,9 +132,9 @@ interface Selecting {
   readonly target: string;
   /** The input the choice came from, for messages. */
   readonly input: string;
-  readonly buildxName?: string;
+  readonly buildxName: string | undefined;
   /** The buildx builder in use, when buildx is installed and one exists. */
-  readonly buildx?: BuildxBuilder;
+  readonly buildx: BuildxBuilder | undefined;
   /** The buildx builder has a node for the platform. */
   readonly buildxCan: boolean;
   /** The engine builds the platform itself (natively or with QEMU). */
@@ -159,8 +159,8 @@ export function selectBuilder(facts: HostFacts, options: SelectOptions): Builder
     platform,
     target: formatPlatform(platform),
     input,
-    ...(options.buildxName ? { buildxName: options.buildxName } : {}),
-    ...(buildx ? { buildx } : {}),
+    buildxName: options.buildxName,
+    buildx,
     buildxCan,
     engineCan:
       platform.os === facts.engine.os &&
