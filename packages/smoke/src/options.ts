@@ -201,7 +201,10 @@ export function parseSmokeInputs(raw: SmokeInputs): SmokeRequest {
  * What is tested: the image, or the image of the leg result; a skip needs the leg
  * result, which records why.
  */
-function parseSubject({ get, given }: InputReader): { skip?: string; image: string } {
+function parseSubject({ get, given }: InputReader): {
+  skip: string | undefined;
+  image: string;
+} {
   const skip = parseSkipReason(get('skip'), 'skip');
   if (skip !== undefined && !given('result-file'))
     throw new XplatError(
@@ -215,7 +218,7 @@ function parseSubject({ get, given }: InputReader): { skip?: string; image: stri
       'image',
     );
   if (image && !IMAGE_ID_PATTERN.test(image)) parseReference(image, 'image');
-  return { ...(skip !== undefined ? { skip } : {}), image };
+  return { skip, image };
 }
 
 /**
@@ -285,9 +288,9 @@ function parseNetwork(text: string, port: number | undefined, tcpPort: number | 
 
 /** timeout, probe-timeout (within timeout) and stop-timeout; unset ones are the host's. */
 function parseTimeouts({ get, given }: InputReader): {
-  timeoutMs?: number;
-  probeTimeoutMs?: number;
-  stopMs?: number;
+  timeoutMs: number | undefined;
+  probeTimeoutMs: number | undefined;
+  stopMs: number | undefined;
 } {
   const timeoutMs = smokeTimeout(get('timeout'), 'timeout');
   const probeTimeoutMs = smokeTimeout(get('probe-timeout'), 'probe-timeout');
@@ -300,11 +303,7 @@ function parseTimeouts({ get, given }: InputReader): {
   const stopMs = given('stop-timeout')
     ? parseDuration(get('stop-timeout'), 'stop-timeout', 0)
     : undefined;
-  return {
-    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
-    ...(probeTimeoutMs !== undefined ? { probeTimeoutMs } : {}),
-    ...(stopMs !== undefined ? { stopMs } : {}),
-  };
+  return { timeoutMs, probeTimeoutMs, stopMs };
 }
 
 /**
