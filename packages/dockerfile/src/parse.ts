@@ -159,6 +159,9 @@ function toInstruction(node: AstInstruction): ParsedInstruction {
   };
 }
 
+/** Throws the DockerfileError for this file; typed `never` so TypeScript narrows after it. */
+type Fail = (reason: string, line?: number) => never;
+
 /**
  * Parse a Dockerfile. Throws a DockerfileError (an XplatError with `file` and `line`) for
  * what Docker would reject while parsing: an unknown instruction or flag, an instruction
@@ -169,8 +172,7 @@ function toInstruction(node: AstInstruction): ParsedInstruction {
  */
 export function parseDockerfile(source: DockerfileSource): ParsedDockerfile {
   const { file, text } = source;
-  // Annotated so that TypeScript narrows after a call, as after a throw.
-  const fail: (reason: string, line?: number) => never = (reason, line) => {
+  const fail: Fail = (reason, line) => {
     throw new DockerfileError(reason, file, line);
   };
   const warnings: Finding[] = [];
@@ -191,45 +193,9 @@ export function parseDockerfile(source: DockerfileSource): ParsedDockerfile {
 
   for (const node of ast.getInstructions()) {
     const ins = toInstruction(node);
-    if (!INSTRUCTIONS.has(ins.keyword)) {
-      fail(
-        `unknown instruction "${node.getKeyword()}"; Dockerfile instructions are ${[...INSTRUCTIONS].join(', ')}`,
-        ins.line,
-      );
-    }
-    if (!FLAGS[ins.keyword] && ins.keyword !== 'ONBUILD') {
-      // dockerfile-ast reads flags only where Docker allows them; Docker's parser takes
-      // leading --words of any instruction as flags (and rejects them).
-      const leading = /^--([A-Za-z][\w-]*)/.exec(ins.args.trim());
-      if (leading) ins.flags.push({ name: leading[1] as string, value: null, line: ins.line });
-    }
-    const allowed = FLAGS[ins.keyword] ?? [];
-    for (const flag of ins.flags) {
-      if (!allowed.includes(flag.name)) {
-        fail(
-          allowed.length
-            ? `${ins.keyword} has no flag --${flag.name}; it takes ${allowed.map((f) => `--${f}`).join(', ')}`
-            : `${ins.keyword} takes no flags, but has --${flag.name}`,
-          flag.line,
-        );
-      }
-    }
+    checkInstruction(ins, node, fail);
     if (ins.keyword === 'ARG') {
-      const decls = argDeclarations(ins.args, ast.getEscapeCharacter());
-      // Docker refuses only an ARG without words and a blank name (`ARG =1`).
-      if (decls.length === 0 || decls.some((d) => d.name === '')) {
-        fail('ARG needs a variable name, e.g. ARG VERSION or ARG VERSION=1.0', ins.line);
-      }
-      const warning = argWordsWarning(decls, text);
-      if (warning) {
-        warnings.push({
-          rule: 'XP019',
-          severity: 'warning',
-          message: warning,
-          file,
-          line: ins.line,
-        });
-      }
+      const decls = readArg(ins, source, ast.getEscapeCharacter(), warnings, fail);
       if (stages.length === 0) {
         for (const d of decls) {
           if (VARIABLE_NAME.test(d.name))
@@ -238,47 +204,8 @@ export function parseDockerfile(source: DockerfileSource): ParsedDockerfile {
       }
     }
     if (ins.keyword === 'FROM') {
-      const words = node.getArguments().map((a) => a.getValue());
-      const image = words[0];
-      if (!image) {
-        fail('FROM needs an image, e.g. FROM alpine:3.20 AS build', ins.line);
-      }
-      let name: string | undefined;
-      if (words.length === 3 && words[1]?.toLowerCase() === 'as') {
-        name = (words[2] as string).toLowerCase();
-        if (!STAGE_NAME.test(name)) {
-          fail(
-            `stage name "${words[2]}" is not valid: start with a letter, then letters, digits, ".", "_" or "-"`,
-            ins.line,
-          );
-        }
-        const seen = names.get(name);
-        if (seen !== undefined) {
-          fail(
-            `stage name "${name}" is already used on line ${seen}; give each stage its own name`,
-            ins.line,
-          );
-        }
-        names.set(name, ins.line);
-      } else if (words.length !== 1) {
-        fail(`FROM takes an image and an optional "AS name", not "${words.join(' ')}"`, ins.line);
-      }
-      const platformFlag = ins.flags.find((f) => f.name === 'platform');
-      if (platformFlag && !platformFlag.value) {
-        fail('FROM --platform needs a value, e.g. --platform=$BUILDPLATFORM', ins.line);
-      }
       const previous = stages[stages.length - 1];
-      const lastInstruction = previous?.instructions[previous.instructions.length - 1];
-      stages.push({
-        index: stages.length,
-        ...(name ? { name } : {}),
-        from: image,
-        ...(platformFlag?.value ? { platformFlag: platformFlag.value } : {}),
-        line: ins.line,
-        firstLine: lastInstruction ? lastInstruction.endLine + 1 : ins.line,
-        endLine: lines.length,
-        instructions: [ins],
-      });
+      stages.push(readFrom(ins, node, stages, names, lines.length, fail));
       if (previous) previous.endLine = (stages[stages.length - 1] as ParsedStage).firstLine - 1;
       continue;
     }
@@ -306,5 +233,120 @@ export function parseDockerfile(source: DockerfileSource): ParsedDockerfile {
     stages,
     warnings,
     ast,
+  };
+}
+
+/**
+ * Refuses what Docker's parser refuses in any instruction: an unknown keyword, or a flag
+ * the instruction does not take. Adds the leading `--word` that dockerfile-ast leaves in
+ * the arguments of an instruction without flags, so it is refused too.
+ */
+function checkInstruction(ins: ParsedInstruction, node: AstInstruction, fail: Fail): void {
+  if (!INSTRUCTIONS.has(ins.keyword)) {
+    fail(
+      `unknown instruction "${node.getKeyword()}"; Dockerfile instructions are ${[...INSTRUCTIONS].join(', ')}`,
+      ins.line,
+    );
+  }
+  if (!FLAGS[ins.keyword] && ins.keyword !== 'ONBUILD') {
+    // dockerfile-ast reads flags only where Docker allows them; Docker's parser takes
+    // leading --words of any instruction as flags (and rejects them).
+    const leading = /^--([A-Za-z][\w-]*)/.exec(ins.args.trim());
+    if (leading) ins.flags.push({ name: leading[1] as string, value: null, line: ins.line });
+  }
+  const allowed = FLAGS[ins.keyword] ?? [];
+  for (const flag of ins.flags) {
+    if (!allowed.includes(flag.name)) {
+      fail(
+        allowed.length
+          ? `${ins.keyword} has no flag --${flag.name}; it takes ${allowed.map((f) => `--${f}`).join(', ')}`
+          : `${ins.keyword} takes no flags, but has --${flag.name}`,
+        flag.line,
+      );
+    }
+  }
+}
+
+/**
+ * An ARG's declarations. Docker refuses only an ARG without words and a blank name
+ * (`ARG =1`); extra words it reads its own way are a warning (XP019).
+ */
+function readArg(
+  ins: ParsedInstruction,
+  source: DockerfileSource,
+  escapeChar: string,
+  warnings: Finding[],
+  fail: Fail,
+): ReturnType<typeof argDeclarations> {
+  const decls = argDeclarations(ins.args, escapeChar);
+  if (decls.length === 0 || decls.some((d) => d.name === '')) {
+    fail('ARG needs a variable name, e.g. ARG VERSION or ARG VERSION=1.0', ins.line);
+  }
+  const warning = argWordsWarning(decls, source.text);
+  if (warning) {
+    warnings.push({
+      rule: 'XP019',
+      severity: 'warning',
+      message: warning,
+      file: source.file,
+      line: ins.line,
+    });
+  }
+  return decls;
+}
+
+/**
+ * A FROM as a new stage after `stages`, refused without an image, with a bad or reused
+ * `AS name`, or with an empty --platform. Its region starts after the last instruction
+ * of the stage before and runs to the end of the file until the next stage starts.
+ */
+function readFrom(
+  ins: ParsedInstruction,
+  node: AstInstruction,
+  stages: readonly ParsedStage[],
+  names: Map<string, number>,
+  lineCount: number,
+  fail: Fail,
+): ParsedStage {
+  const words = node.getArguments().map((a) => a.getValue());
+  const image = words[0];
+  if (!image) {
+    fail('FROM needs an image, e.g. FROM alpine:3.20 AS build', ins.line);
+  }
+  let name: string | undefined;
+  if (words.length === 3 && words[1]?.toLowerCase() === 'as') {
+    name = (words[2] as string).toLowerCase();
+    if (!STAGE_NAME.test(name)) {
+      fail(
+        `stage name "${words[2]}" is not valid: start with a letter, then letters, digits, ".", "_" or "-"`,
+        ins.line,
+      );
+    }
+    const seen = names.get(name);
+    if (seen !== undefined) {
+      fail(
+        `stage name "${name}" is already used on line ${seen}; give each stage its own name`,
+        ins.line,
+      );
+    }
+    names.set(name, ins.line);
+  } else if (words.length !== 1) {
+    fail(`FROM takes an image and an optional "AS name", not "${words.join(' ')}"`, ins.line);
+  }
+  const platformFlag = ins.flags.find((f) => f.name === 'platform');
+  if (platformFlag && !platformFlag.value) {
+    fail('FROM --platform needs a value, e.g. --platform=$BUILDPLATFORM', ins.line);
+  }
+  const previous = stages[stages.length - 1];
+  const lastInstruction = previous?.instructions[previous.instructions.length - 1];
+  return {
+    index: stages.length,
+    ...(name ? { name } : {}),
+    from: image,
+    ...(platformFlag?.value ? { platformFlag: platformFlag.value } : {}),
+    line: ins.line,
+    firstLine: lastInstruction ? lastInstruction.endLine + 1 : ins.line,
+    endLine: lineCount,
+    instructions: [ins],
   };
 }

@@ -65,6 +65,16 @@ export interface FuseResult {
   readonly warnings: readonly string[];
 }
 
+/** One image to fuse: where it is, which platform it must be, and its smoke verdict. */
+interface PlannedSource {
+  readonly ref: ReturnType<typeof parseReference>;
+  /** The leg result file, or `sources`, for messages. */
+  readonly origin: string;
+  readonly want: Platform | undefined;
+  readonly smoke: FuseEntry['smoke'];
+  readonly untested?: string;
+}
+
 export async function fuse(
   request: FuseRequest,
   client: RegistryClient,
@@ -74,61 +84,11 @@ export async function fuse(
   const targetName = formatRepository(target);
 
   // 1. The gate, from the leg results alone: no registry traffic yet.
-  let gate: GateReport | undefined;
-  let planned: {
-    ref: ReturnType<typeof parseReference>;
-    origin: string;
-    want: Platform | undefined;
-    smoke: FuseEntry['smoke'];
-    untested?: string;
-  }[];
-  if (request.legs) {
-    gate = evaluateGate(request.expected, request.legs, {
-      allowUntested: request.allowUntested,
-    });
-    logger.info(`Gate for ${targetName}:\n${renderGateTable(gate)}`);
-    if (!gate.passed) throw new GateClosedError(gate);
-    for (const leg of gate.unexpected)
-      logger.warning(
-        `${leg.file}: ${leg.result.platform} is not in expected-platforms; left out of the index`,
-      );
-    planned = gate.rows.map((row, i) => {
-      const leg = row.legs[0]!;
-      const untested = row.verdict === 'allowed-untested' ? skipReason(leg.result) : undefined;
-      // Visible in the run's annotations, not only in the table.
-      if (untested !== undefined)
-        logger.warning(`${row.platform} is fused untested (allow-untested): ${untested}`);
-      return {
-        ref: parseReference(`${leg.result.image}@${leg.result.digest}`, `${leg.file}: image`),
-        origin: leg.file,
-        want: request.expected[i],
-        smoke: leg.result.smoke.status,
-        ...(untested !== undefined ? { untested } : {}),
-      };
-    });
-  } else {
-    planned = (request.sources ?? []).map((ref) => ({
-      ref,
-      origin: 'sources',
-      want: undefined,
-      smoke: 'unknown' as const,
-    }));
-  }
+  const { gate, planned } = planSources(request, targetName, logger);
 
-  // 2. Everything that can be asked at once, asked at once: every source (its manifest,
-  //    then its config), what each tag points at now, and (unless a dry run) whether the
-  //    target can be pushed to. Nothing is written before all of it is known.
-  const resolving = Promise.all(planned.map((p) => resolveSource(client, p.ref, p.origin, p.want)));
-  const asking = Promise.all(request.tags.map((tag) => client.headManifest(target, tag)));
-  const access = request.dryRun ? Promise.resolve() : client.checkAccess(target, 'push');
-  const [resolved, heads] = await firstFailure(resolving, asking, access);
-  await logger.group(`Read ${planned.length} platform image(s)`, async () => {
-    resolved.forEach((source, i) =>
-      logger.info(
-        `${formatPlatform(source.platform).padEnd(32)} ${source.descriptor.digest}  (${formatReference(planned[i]!.ref)})`,
-      ),
-    );
-  });
+  // 2. Everything that can be asked at once, asked at once (see readSources). Nothing is
+  //    written before all of it is known.
+  const { resolved, heads } = await readSources(request, client, planned, logger);
   if (!request.legs) checkSourcePlatforms(resolved, request.expected);
 
   // 3. The index, then what may be written.
@@ -151,22 +111,12 @@ export async function fuse(
   if (request.tags.length === 0)
     logger.warning('no tags given: the index is reachable by digest only');
 
-  const entries = resolved.map((r, i): FuseEntry => ({
-    platform: formatPlatform(r.platform),
-    osVersion: r.descriptor.platform['os.version'],
-    digest: r.descriptor.digest,
-    mediaType: r.descriptor.mediaType,
-    smoke: planned[i]!.smoke,
-    ...(planned[i]!.untested !== undefined ? { untested: planned[i]!.untested } : {}),
-    source: `${formatRepository(r.repository)}@${r.descriptor.digest}`,
-    copied: !sameRepository(r.repository, target),
-  }));
   const result = {
     digest: document.digest,
     ref,
     mediaType: document.mediaType,
     index: document.manifest,
-    entries,
+    entries: entriesOf(resolved, planned, target),
     tags,
     gate,
     warnings: document.warnings,
@@ -181,7 +131,118 @@ export async function fuse(
 
   // 4. Writes: children into the target repository first (the registry checks that an
   //    index's children exist), all at once; then the index by each tag, all at once.
-  //    A tag that already points at this very index proves its children are there.
+  await copyChildren(client, resolved, target, tags, ref, logger);
+  await pushIndex(client, target, document, tags, logger);
+
+  // 5. Read back by every tag (or the digest) and compare before reporting success.
+  await verifyIndex(client, target, document, request.tags);
+  logger.info(`Pushed ${ref}${describeTags(tags)}; read back and verified`);
+  return { ...result, dryRun: false };
+}
+
+/**
+ * The images to fuse: from leg results through the gate (which throws when closed and
+ * warns of legs fused untested or not expected), or the sources as given.
+ */
+function planSources(
+  request: FuseRequest,
+  targetName: string,
+  logger: Logger,
+): { gate: GateReport | undefined; planned: PlannedSource[] } {
+  if (!request.legs) {
+    const planned = (request.sources ?? []).map((ref) => ({
+      ref,
+      origin: 'sources',
+      want: undefined,
+      smoke: 'unknown' as const,
+    }));
+    return { gate: undefined, planned };
+  }
+  const gate = evaluateGate(request.expected, request.legs, {
+    allowUntested: request.allowUntested,
+  });
+  logger.info(`Gate for ${targetName}:\n${renderGateTable(gate)}`);
+  if (!gate.passed) throw new GateClosedError(gate);
+  for (const leg of gate.unexpected)
+    logger.warning(
+      `${leg.file}: ${leg.result.platform} is not in expected-platforms; left out of the index`,
+    );
+  const planned = gate.rows.map((row, i) => {
+    const leg = row.legs[0]!;
+    const untested = row.verdict === 'allowed-untested' ? skipReason(leg.result) : undefined;
+    // Visible in the run's annotations, not only in the table.
+    if (untested !== undefined)
+      logger.warning(`${row.platform} is fused untested (allow-untested): ${untested}`);
+    return {
+      ref: parseReference(`${leg.result.image}@${leg.result.digest}`, `${leg.file}: image`),
+      origin: leg.file,
+      want: request.expected[i],
+      smoke: leg.result.smoke.status,
+      ...(untested !== undefined ? { untested } : {}),
+    };
+  });
+  return { gate, planned };
+}
+
+/**
+ * Every source (its manifest, then its config), what each tag points at now, and
+ * (unless a dry run) whether the target can be pushed to, all asked at once.
+ */
+async function readSources(
+  request: FuseRequest,
+  client: RegistryClient,
+  planned: readonly PlannedSource[],
+  logger: Logger,
+): Promise<{
+  resolved: ResolvedSource[];
+  heads: Awaited<ReturnType<RegistryClient['headManifest']>>[];
+}> {
+  const target = request.target;
+  const resolving = Promise.all(planned.map((p) => resolveSource(client, p.ref, p.origin, p.want)));
+  const asking = Promise.all(request.tags.map((tag) => client.headManifest(target, tag)));
+  const access = request.dryRun ? Promise.resolve() : client.checkAccess(target, 'push');
+  const [resolved, heads] = await firstFailure(resolving, asking, access);
+  await logger.group(`Read ${planned.length} platform image(s)`, async () => {
+    resolved.forEach((source, i) =>
+      logger.info(
+        `${formatPlatform(source.platform).padEnd(32)} ${source.descriptor.digest}  (${formatReference(planned[i]!.ref)})`,
+      ),
+    );
+  });
+  return { resolved, heads };
+}
+
+/** The index's entries as the result reports them: platform, digest, smoke, origin. */
+function entriesOf(
+  resolved: readonly ResolvedSource[],
+  planned: readonly PlannedSource[],
+  target: Repository,
+): FuseEntry[] {
+  return resolved.map((r, i): FuseEntry => ({
+    platform: formatPlatform(r.platform),
+    osVersion: r.descriptor.platform['os.version'],
+    digest: r.descriptor.digest,
+    mediaType: r.descriptor.mediaType,
+    smoke: planned[i]!.smoke,
+    ...(planned[i]!.untested !== undefined ? { untested: planned[i]!.untested } : {}),
+    source: `${formatRepository(r.repository)}@${r.descriptor.digest}`,
+    copied: !sameRepository(r.repository, target),
+  }));
+}
+
+/**
+ * Copies the images from other repositories into the target, all at once, so the index
+ * can name them. A tag that already points at this very index proves they are there.
+ */
+async function copyChildren(
+  client: RegistryClient,
+  resolved: readonly ResolvedSource[],
+  target: Repository,
+  tags: readonly TagPlan[],
+  ref: string,
+  logger: Logger,
+): Promise<void> {
+  const targetName = formatRepository(target);
   const foreign = resolved.filter((r) => !sameRepository(r.repository, target));
   if (foreign.length && tags.some((t) => t.action === 'unchanged')) {
     logger.info(`${ref} is in ${targetName} already, and with it every image it names`);
@@ -194,12 +255,6 @@ export async function fuse(
         );
     });
   }
-  await pushIndex(client, target, document, tags, logger);
-
-  // 5. Read back by every tag (or the digest) and compare before reporting success.
-  await verifyIndex(client, target, document, request.tags);
-  logger.info(`Pushed ${ref}${describeTags(tags)}; read back and verified`);
-  return { ...result, dryRun: false };
 }
 
 /**

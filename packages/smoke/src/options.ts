@@ -124,24 +124,18 @@ const MAX_TIMEOUT_MS = 60 * 60_000;
 /** Container log lines shown when a smoke test fails (log-lines). */
 export const DEFAULT_LOG_LINES = 50;
 
+/** The raw action inputs, read by name: trimmed emptiness is "not given". */
+interface InputReader {
+  readonly get: (name: SmokeInputName) => string;
+  readonly given: (name: SmokeInputName) => boolean;
+}
+
 export function parseSmokeInputs(raw: SmokeInputs): SmokeRequest {
   const get = (name: SmokeInputName): string => raw[name] ?? '';
   const given = (name: SmokeInputName): boolean => get(name).trim() !== '';
+  const inputs: InputReader = { get, given };
 
-  const skip = parseSkipReason(get('skip'), 'skip');
-  if (skip !== undefined && !given('result-file'))
-    throw new XplatError(
-      'is required with skip: the leg result that records why the smoke test was skipped',
-      'result-file',
-    );
-  const image = get('image').trim();
-  if (!image && !given('result-file'))
-    throw new XplatError(
-      'is required: the image (tag, repo@digest or image id) to smoke-test, or result-file to test the image of a leg result',
-      'image',
-    );
-  if (image && !IMAGE_ID_PATTERN.test(image)) parseReference(image, 'image');
-
+  const { skip, image } = parseSubject(inputs);
   const platform = given('platform') ? parsePlatform(get('platform'), 'platform') : undefined;
   const oneShot = parseBoolean(get('one-shot'), 'one-shot', false);
   const port = parsePort(get('port'), 'port');
@@ -154,63 +148,11 @@ export function parseSmokeInputs(raw: SmokeInputs): SmokeRequest {
     port,
   );
   const path = checkProbePath(get('path'), 'path');
-
-  if (oneShot) {
-    for (const name of ['port', 'tcp-port', 'stop-timeout', 'expect-graceful-stop'] as const) {
-      if (given(name))
-        throw new XplatError(
-          'does not apply with one-shot: true (the container runs and exits; nothing listens)',
-          name,
-        );
-    }
-    if (command && args)
-      throw new XplatError(
-        'give either command or args with one-shot: true, not both (both set what the container runs)',
-        'args',
-      );
-  } else {
-    requireProbe({ skip, port, tcpPort, expectLog: given('expect-log'), command });
-  }
-  if (given('expect-output') && !command && !oneShot) {
-    throw new XplatError(
-      'checks the output of command: give command too (or one-shot: true)',
-      'expect-output',
-    );
-  }
-  if (given('expect-exit-code') && !command && !oneShot) {
-    throw new XplatError(
-      'checks the exit code of command: give command too (or one-shot: true)',
-      'expect-exit-code',
-    );
-  }
+  checkModeInputs(inputs, { oneShot, skip, port, tcpPort, command, args });
 
   const runArgs = checkRunArgs(parseWords(get('run-args'), 'run-args'));
-
-  const network = get('network').trim() || 'auto';
-  if (!/^[A-Za-z0-9][A-Za-z0-9_.:-]*$/.test(network)) {
-    throw new XplatError(
-      `"${network}" is not a network name: use auto, host, nat or the name of a docker network`,
-      'network',
-    );
-  }
-  if (network === 'none' && (port !== undefined || tcpPort !== undefined)) {
-    throw new XplatError(
-      '"none" leaves nothing to reach port or tcp-port through: use auto',
-      'network',
-    );
-  }
-
-  const timeoutMs = smokeTimeout(get('timeout'), 'timeout');
-  const probeTimeoutMs = smokeTimeout(get('probe-timeout'), 'probe-timeout');
-  if (timeoutMs !== undefined && probeTimeoutMs !== undefined && probeTimeoutMs > timeoutMs) {
-    throw new XplatError(
-      `${get('probe-timeout').trim()} is longer than timeout (${get('timeout').trim()}); each probe runs inside the overall timeout`,
-      'probe-timeout',
-    );
-  }
-  const stopMs = given('stop-timeout')
-    ? parseDuration(get('stop-timeout'), 'stop-timeout', 0)
-    : undefined;
+  const network = parseNetwork(get('network'), port, tcpPort);
+  const { timeoutMs, probeTimeoutMs, stopMs } = parseTimeouts(inputs);
 
   return {
     image,
@@ -253,6 +195,115 @@ export function parseSmokeInputs(raw: SmokeInputs): SmokeRequest {
     ...optional('reportFile', get('report-file').trim() || undefined),
     logLines: parseInteger(get('log-lines'), 'log-lines', DEFAULT_LOG_LINES, 1, 10_000),
   };
+}
+
+/**
+ * What is tested: the image, or the image of the leg result; a skip needs the leg
+ * result, which records why.
+ */
+function parseSubject({ get, given }: InputReader): {
+  skip: string | undefined;
+  image: string;
+} {
+  const skip = parseSkipReason(get('skip'), 'skip');
+  if (skip !== undefined && !given('result-file'))
+    throw new XplatError(
+      'is required with skip: the leg result that records why the smoke test was skipped',
+      'result-file',
+    );
+  const image = get('image').trim();
+  if (!image && !given('result-file'))
+    throw new XplatError(
+      'is required: the image (tag, repo@digest or image id) to smoke-test, or result-file to test the image of a leg result',
+      'image',
+    );
+  if (image && !IMAGE_ID_PATTERN.test(image)) parseReference(image, 'image');
+  return { skip, image };
+}
+
+/**
+ * The inputs that fit the mode: a one-shot container has nothing listening and runs
+ * either command or args; a service needs a probe. expect-output and expect-exit-code
+ * check a command's, so need one (or one-shot).
+ */
+function checkModeInputs(
+  { given }: InputReader,
+  mode: {
+    readonly oneShot: boolean;
+    readonly skip: string | undefined;
+    readonly port: number | undefined;
+    readonly tcpPort: number | undefined;
+    readonly command: readonly string[] | undefined;
+    readonly args: readonly string[] | undefined;
+  },
+): void {
+  const { oneShot, skip, port, tcpPort, command, args } = mode;
+  if (oneShot) {
+    for (const name of ['port', 'tcp-port', 'stop-timeout', 'expect-graceful-stop'] as const) {
+      if (given(name))
+        throw new XplatError(
+          'does not apply with one-shot: true (the container runs and exits; nothing listens)',
+          name,
+        );
+    }
+    if (command && args)
+      throw new XplatError(
+        'give either command or args with one-shot: true, not both (both set what the container runs)',
+        'args',
+      );
+  } else {
+    requireProbe({ skip, port, tcpPort, expectLog: given('expect-log'), command });
+  }
+  if (given('expect-output') && !command && !oneShot) {
+    throw new XplatError(
+      'checks the output of command: give command too (or one-shot: true)',
+      'expect-output',
+    );
+  }
+  if (given('expect-exit-code') && !command && !oneShot) {
+    throw new XplatError(
+      'checks the exit code of command: give command too (or one-shot: true)',
+      'expect-exit-code',
+    );
+  }
+}
+
+/** The network input: a docker network name, default auto; none leaves no port to reach. */
+function parseNetwork(text: string, port: number | undefined, tcpPort: number | undefined): string {
+  const network = text.trim() || 'auto';
+  if (!/^[A-Za-z0-9][A-Za-z0-9_.:-]*$/.test(network)) {
+    throw new XplatError(
+      `"${network}" is not a network name: use auto, host, nat or the name of a docker network`,
+      'network',
+    );
+  }
+  if (network === 'none' && (port !== undefined || tcpPort !== undefined)) {
+    throw new XplatError(
+      '"none" leaves nothing to reach port or tcp-port through: use auto',
+      'network',
+    );
+  }
+  return network;
+}
+
+/** timeout, probe-timeout (within timeout) and stop-timeout; unset ones are the host's. */
+function parseTimeouts({ get, given }: InputReader): {
+  timeoutMs: number | undefined;
+  probeTimeoutMs: number | undefined;
+  stopMs: number | undefined;
+} {
+  const timeoutMs = smokeTimeout(get('timeout'), 'timeout');
+  const probeTimeoutMs = smokeTimeout(get('probe-timeout'), 'probe-timeout');
+  if (timeoutMs !== undefined && probeTimeoutMs !== undefined && probeTimeoutMs > timeoutMs) {
+    throw new XplatError(
+      `${get('probe-timeout').trim()} is longer than timeout (${get('timeout').trim()}); each probe runs inside the overall timeout`,
+      'probe-timeout',
+    );
+  }
+  const stopMs = given('stop-timeout')
+    ? parseDuration(get('stop-timeout'), 'stop-timeout', 0)
+    : undefined;
+  return { timeoutMs, probeTimeoutMs, stopMs };
 }
 
 /**

@@ -112,79 +112,10 @@ export function planSmoke(request: SmokeRequest, host: SmokeHost, context: PlanC
   const probeTimeoutMs = Math.min(request.probeTimeoutMs ?? timeoutMs, timeoutMs);
   const stopTimeoutSeconds = request.stopTimeoutSeconds ?? defaults.stopTimeoutSeconds;
 
-  // Ports: with host networking the service's own port is on 127.0.0.1. Anywhere else
-  // it is published; on Windows without a host IP, because the NAT refuses one
-  // ("Windows does not support host IP addresses in NAT settings").
-  const containerPorts = [
-    ...new Set([request.http?.port, request.tcpPort].filter((p): p is number => p !== undefined)),
-  ];
-  const published: PortMapping[] =
-    network === 'host' || request.oneShot
-      ? []
-      : containerPorts.map((containerPort) => ({
-          containerPort,
-          hostPort: context.hostPort(containerPort),
-          ...(host.os === 'linux' ? { hostIp: LOOPBACK } : {}),
-        }));
-  const reach = (port: number): number =>
-    published.find((p) => p.containerPort === port)?.hostPort ?? port;
-
+  const published = publishPorts(request, host, network, context);
   const isolation = request.isolation === 'auto' ? undefined : request.isolation;
-  const run: RunSpec = {
-    image: request.image,
-    name: context.containerName,
-    ...(platform ? { platform: ociPlatformString(platform) } : {}),
-    ...(host.os === 'windows' && isolation ? { isolation } : {}),
-    network,
-    publish: published,
-    labels: { 'xplat.smoke': 'true' },
-    env: request.env,
-    extraArgs: request.runArgs,
-    ...(request.oneShot
-      ? { command: request.command ?? request.args ?? [] }
-      : request.args
-        ? { command: request.args }
-        : {}),
-  };
-
-  const probes: ProbeSpec[] = [];
-  if (!request.oneShot) {
-    if (request.http) {
-      const h = request.http;
-      probes.push({
-        kind: 'http',
-        name: `http ${h.method} ${h.path}`,
-        url: `http://${LOOPBACK}:${reach(h.port)}${h.path}`,
-        method: h.method,
-        headers: h.headers,
-        expectStatus: h.expectStatus,
-        ...(h.expectBody ? { expectBody: h.expectBody } : {}),
-      });
-    }
-    if (request.tcpPort !== undefined) {
-      probes.push({
-        kind: 'tcp',
-        name: `tcp ${request.tcpPort}`,
-        host: LOOPBACK,
-        port: reach(request.tcpPort),
-      });
-    }
-    if (request.expectLog)
-      probes.push({
-        kind: 'log',
-        name: `log /${request.expectLog.source}/`,
-        pattern: request.expectLog,
-      });
-    if (request.command) {
-      probes.push({
-        kind: 'exec',
-        name: `exec ${request.command.join(' ')}`.slice(0, 80),
-        command: request.command,
-        expectExitCode: request.expectExitCode,
-        ...(request.expectOutput ? { expectOutput: request.expectOutput } : {}),
-      });
-    }
-  }
+  const run = runSpecOf(request, host, context, { platform, network, published, isolation });
+  const probes = request.oneShot ? [] : probesOf(request, published);
 
   const stopSignal =
     host.os === 'windows' ? defaults.stopSignal : context.image?.stopSignal || defaults.stopSignal;
@@ -228,6 +159,105 @@ export function planSmoke(request: SmokeRequest, host: SmokeHost, context: PlanC
       remove: removePlan(context.containerName),
     },
   };
+}
+
+/**
+ * Ports: with host networking the service's own port is on 127.0.0.1. Anywhere else
+ * it is published; on Windows without a host IP, because the NAT refuses one
+ * ("Windows does not support host IP addresses in NAT settings").
+ */
+function publishPorts(
+  request: SmokeRequest,
+  host: SmokeHost,
+  network: string,
+  context: PlanContext,
+): PortMapping[] {
+  const containerPorts = [
+    ...new Set([request.http?.port, request.tcpPort].filter((p): p is number => p !== undefined)),
+  ];
+  if (network === 'host' || request.oneShot) return [];
+  return containerPorts.map((containerPort) => ({
+    containerPort,
+    hostPort: context.hostPort(containerPort),
+    ...(host.os === 'linux' ? { hostIp: LOOPBACK } : {}),
+  }));
+}
+
+/** The `docker run` of the smoke container: a one-shot runs its command, a service its args. */
+function runSpecOf(
+  request: SmokeRequest,
+  host: SmokeHost,
+  context: PlanContext,
+  chosen: {
+    readonly platform: Platform | undefined;
+    readonly network: string;
+    readonly published: readonly PortMapping[];
+    readonly isolation: string | undefined;
+  },
+): RunSpec {
+  const { platform, isolation } = chosen;
+  return {
+    image: request.image,
+    name: context.containerName,
+    ...(platform ? { platform: ociPlatformString(platform) } : {}),
+    ...(host.os === 'windows' && isolation ? { isolation } : {}),
+    network: chosen.network,
+    publish: chosen.published,
+    labels: { 'xplat.smoke': 'true' },
+    env: request.env,
+    extraArgs: request.runArgs,
+    ...(request.oneShot
+      ? { command: request.command ?? request.args ?? [] }
+      : request.args
+        ? { command: request.args }
+        : {}),
+  };
+}
+
+/**
+ * The probes of a service container, in the order they run: http, tcp, log, exec. Each
+ * talks to the loopback address, through the published port when there is one.
+ */
+function probesOf(request: SmokeRequest, published: readonly PortMapping[]): ProbeSpec[] {
+  const reach = (port: number): number =>
+    published.find((p) => p.containerPort === port)?.hostPort ?? port;
+  const probes: ProbeSpec[] = [];
+  if (request.http) {
+    const h = request.http;
+    probes.push({
+      kind: 'http',
+      name: `http ${h.method} ${h.path}`,
+      url: `http://${LOOPBACK}:${reach(h.port)}${h.path}`,
+      method: h.method,
+      headers: h.headers,
+      expectStatus: h.expectStatus,
+      ...(h.expectBody ? { expectBody: h.expectBody } : {}),
+    });
+  }
+  if (request.tcpPort !== undefined) {
+    probes.push({
+      kind: 'tcp',
+      name: `tcp ${request.tcpPort}`,
+      host: LOOPBACK,
+      port: reach(request.tcpPort),
+    });
+  }
+  if (request.expectLog)
+    probes.push({
+      kind: 'log',
+      name: `log /${request.expectLog.source}/`,
+      pattern: request.expectLog,
+    });
+  if (request.command) {
+    probes.push({
+      kind: 'exec',
+      name: `exec ${request.command.join(' ')}`.slice(0, 80),
+      command: request.command,
+      expectExitCode: request.expectExitCode,
+      ...(request.expectOutput ? { expectOutput: request.expectOutput } : {}),
+    });
+  }
+  return probes;
 }
 
 function imagePlatform(image: PlanContext['image']): Platform | undefined {

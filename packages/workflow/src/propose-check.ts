@@ -120,10 +120,28 @@ export async function checkLeg(
   if (platform.os !== 'windows') return fixArchitecture(parsed, leg, platform, contextDir, errors);
   const release = releaseForOsVersion(platform.osVersion ?? '');
   if (!release) return { leg, errors };
-  // Every release-naming ARG at once first (BASE_IMAGE and ADDON_IMAGE), then each alone.
-  for (const assignment of releaseAssignments(parsed, release)) {
-    if (Object.keys(assignment).some((k) => leg.buildArgs && Object.hasOwn(leg.buildArgs, k)))
-      continue;
+  // Every release-naming ARG at once first (BASE_IMAGE and ADDON_IMAGE), then each alone;
+  // never one that overrides a build arg the leg already has.
+  const assignments = releaseAssignments(parsed, release).filter(
+    (assignment) =>
+      !Object.keys(assignment).some((k) => leg.buildArgs && Object.hasOwn(leg.buildArgs, k)),
+  );
+  return firstLintClean(parsed, { leg, errors }, platform, contextDir, assignments);
+}
+
+/**
+ * The first of `assignments` (build args added to the leg) with which the leg lints
+ * without errors, tried in order; the leg as it was when none does.
+ */
+async function firstLintClean(
+  parsed: ParsedDockerfile,
+  checked: { readonly leg: ProposedPlatform; readonly errors: Finding[] },
+  platform: Platform,
+  contextDir: string,
+  assignments: readonly Record<string, string>[],
+): Promise<CheckedLeg> {
+  const { leg, errors } = checked;
+  for (const assignment of assignments) {
     const fixed: ProposedPlatform = {
       ...leg,
       buildArgs: { ...(leg.buildArgs ?? {}), ...assignment },
@@ -165,16 +183,10 @@ async function fixArchitecture(
   }
   const all = Object.fromEntries(pinned);
   const tries = [all, ...[...pinned].map(([k, v]) => ({ [k]: v }))];
-  for (const assignment of pinned.size > 1 ? tries : tries.slice(0, 1)) {
-    if (!Object.keys(assignment).length) continue;
-    const fixed: ProposedPlatform = {
-      ...leg,
-      buildArgs: { ...(leg.buildArgs ?? {}), ...assignment },
-    };
-    if (!(await errorsOf(parsed, fixed, platform, contextDir)).length)
-      return { leg: fixed, errors: [], fixedBy: assignment };
-  }
-  return { leg, errors };
+  const assignments = (pinned.size > 1 ? tries : tries.slice(0, 1)).filter(
+    (assignment) => Object.keys(assignment).length,
+  );
+  return firstLintClean(parsed, { leg, errors }, platform, contextDir, assignments);
 }
 
 /** One line: why a leg was left out. */

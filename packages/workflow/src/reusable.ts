@@ -57,11 +57,34 @@ const str = (description: string, defaultValue = '') => ({
   default: defaultValue,
 });
 
+/**
+ * The head of a job run once per entry of a matrix the plan job wrote (`output`): on the
+ * runner the entry names, every entry run even when another fails, and the packages
+ * permission the job needs (write to push, read to pull).
+ */
+function matrixJob(output: string, packages: 'read' | 'write'): Record<string, unknown> {
+  return {
+    'runs-on': '${{ matrix.runs-on }}',
+    'timeout-minutes': '${{ inputs.timeout-minutes }}',
+    permissions: { contents: 'read', packages },
+    strategy: {
+      'fail-fast': false,
+      matrix: { include: `\${{ fromJSON(needs.plan.outputs.${output}).include }}` },
+    },
+  };
+}
+
 export function generateReusableWorkflow(options: ReusableOptions = {}): string {
   const source = parseUses(options.uses ?? SELF_REPOSITORY);
   const pin = options.pinActions ?? false;
   const tags = DEFAULT_TAGS.map(parseTagTemplate);
   const live = "inputs.push && github.event_name != 'pull_request'";
+  // The leg result's artifact in the build and smoke jobs: one per matrix entry and call.
+  const legArtifact = legArtifactName(
+    '${{ needs.plan.outputs.name }}',
+    '${{ matrix.pair }}',
+    '${{ needs.plan.outputs.prefix }}',
+  );
   // The caller's registry and credentials, the same in every job that logs in.
   const login: RegistryLogin = {
     host: '${{ needs.plan.outputs.registry }}',
@@ -240,13 +263,7 @@ export function generateReusableWorkflow(options: ReusableOptions = {}): string 
       build: {
         name: '${{ matrix.platform }}',
         needs: 'plan',
-        'runs-on': '${{ matrix.runs-on }}',
-        'timeout-minutes': '${{ inputs.timeout-minutes }}',
-        permissions: { contents: 'read', packages: 'write' },
-        strategy: {
-          'fail-fast': false,
-          matrix: { include: '${{ fromJSON(needs.plan.outputs.matrix).include }}' },
-        },
+        ...matrixJob('matrix', 'write'),
         steps: [
           { uses: thirdPartyUses('checkout', pin), with: { 'persist-credentials': false } },
           loginStep(login, pin, live),
@@ -286,11 +303,7 @@ export function generateReusableWorkflow(options: ReusableOptions = {}): string 
           },
           uploadLegResultStep({
             pin,
-            name: legArtifactName(
-              '${{ needs.plan.outputs.name }}',
-              '${{ matrix.pair }}',
-              '${{ needs.plan.outputs.prefix }}',
-            ),
+            name: legArtifact,
             path: '${{ steps.build.outputs.result-file }}',
             if: "always() && steps.build.outputs.result-file != ''",
           }),
@@ -302,23 +315,13 @@ export function generateReusableWorkflow(options: ReusableOptions = {}): string 
         name: 'smoke ${{ matrix.platform }}',
         needs: ['plan', 'build'],
         if: `\${{ !cancelled() && needs.plan.outputs.smoke-apart == 'true' && ${live} }}`,
-        'runs-on': '${{ matrix.runs-on }}',
-        'timeout-minutes': '${{ inputs.timeout-minutes }}',
-        permissions: { contents: 'read', packages: 'read' },
-        strategy: {
-          'fail-fast': false,
-          matrix: { include: '${{ fromJSON(needs.plan.outputs.smoke-matrix).include }}' },
-        },
+        ...matrixJob('smoke-matrix', 'read'),
         steps: [
           {
             name: 'Download the leg result',
             uses: thirdPartyUses('downloadArtifact', pin),
             with: {
-              name: legArtifactName(
-                '${{ needs.plan.outputs.name }}',
-                '${{ matrix.pair }}',
-                '${{ needs.plan.outputs.prefix }}',
-              ),
+              name: legArtifact,
               path: '${{ runner.temp }}/xplat-leg',
             },
           },
@@ -335,11 +338,7 @@ export function generateReusableWorkflow(options: ReusableOptions = {}): string 
           },
           uploadLegResultStep({
             pin,
-            name: legArtifactName(
-              '${{ needs.plan.outputs.name }}',
-              '${{ matrix.pair }}',
-              '${{ needs.plan.outputs.prefix }}',
-            ),
+            name: legArtifact,
             path: '${{ runner.temp }}/xplat-leg/${{ matrix.pair }}.json',
             if: 'always()',
             overwrite: true,

@@ -169,6 +169,25 @@ async function planTimes(
   return plan;
 }
 
+/**
+ * What the steps of prepareBuild share once the host is known and the builder picked:
+ * the leg's platform, the machine that builds it, and the Windows facts lint and the
+ * base-image check need.
+ */
+interface BuildContext {
+  readonly request: BuildRequest;
+  readonly facts: HostFacts;
+  readonly platform: Platform;
+  readonly buildPlatform: Platform;
+  readonly choice: BuilderChoice;
+  readonly selection: BuilderSelection;
+  /** A Windows leg on a Windows engine: its release and isolation matter. */
+  readonly windowsEngine: boolean;
+  readonly isolation: 'process' | 'hyperv';
+  readonly env: Record<string, string>;
+  readonly logger: Logger;
+}
+
 export async function prepareBuild(
   request: BuildRequest,
   options: BuildOptions = {},
@@ -177,8 +196,73 @@ export async function prepareBuild(
   const env = options.env ?? (process.env as Record<string, string>);
   const facts = options.facts ?? (await probeHost(options));
   const platform = withHostRelease(request.platform ?? defaultBuildPlatform(facts), facts);
+  const { choice, selection } = chooseBuilder(request, facts, platform, env);
+  logger.info(`builder: ${selection.kind}, ${selection.reason}`);
+  const context: BuildContext = {
+    request,
+    facts,
+    platform,
+    buildPlatform: buildMachine(facts, selection, platform),
+    choice,
+    selection,
+    windowsEngine: platform.os === 'windows' && facts.engine.os === 'windows',
+    isolation: request.isolation === 'hyperv' ? 'hyperv' : 'process',
+    env,
+    logger,
+  };
+  refuseUnbuildableRelease(context);
+  const dockerfile = await checkDockerfile(context, options);
+  const baseImages = await checkBaseImages(context, dockerfile, options);
+  const naming = await nameImage(context, options);
+  const cache = planCache({
+    kind: selection.kind,
+    ...(selection.buildxBuilder ? { driver: selection.buildxBuilder.driver } : {}),
+    mode: request.cache,
+    scope: request.cacheScope,
+    image: naming.repository,
+    platform,
+    push: request.push,
+    env,
+  });
+  const workDir =
+    options.workDir ??
+    path.join(env.RUNNER_TEMP || os.tmpdir(), `xplat-build-${randomBytes(4).toString('hex')}`);
+  const input = builderInput(context, dockerfile, naming, workDir);
+  const spec = buildSpecOf(context, naming, input, cache, workDir);
+  const builtOn = builtOnOf(facts, env);
+  return {
+    request,
+    facts,
+    selection,
+    platform,
+    buildPlatform: context.buildPlatform,
+    tags: naming.tags,
+    labels: naming.labels,
+    cache,
+    stages: dockerfile.stages,
+    findings: dockerfile.findings,
+    baseImages,
+    ...(input.rendered ? { rendered: input.rendered } : {}),
+    workDir,
+    files: input.files,
+    spec,
+    plan: planBuild(spec),
+    source: naming.source,
+    ...(builtOn ? { builtOn } : {}),
+    reproducible: naming.reproducible,
+  };
+}
 
-  // setup-crossplatform-builder exported its choice; an explicit builder input wins.
+/**
+ * The builder for this leg. setup-crossplatform-builder exported its choice; an explicit
+ * builder input wins over it, and an error names whichever of the two chose.
+ */
+function chooseBuilder(
+  request: BuildRequest,
+  facts: HostFacts,
+  platform: Platform,
+  env: Record<string, string>,
+): { choice: BuilderChoice; selection: BuilderSelection } {
   const fromSetup = env[BUILDER_ENV] as BuilderChoice | undefined;
   const choice: BuilderChoice =
     request.builder !== 'auto'
@@ -195,33 +279,57 @@ export async function prepareBuild(
         ? 'builder'
         : `builder (${BUILDER_ENV} from setup-crossplatform-builder)`,
   });
-  logger.info(`builder: ${selection.kind}, ${selection.reason}`);
+  return { choice, selection };
+}
+
+/**
+ * Refuses a Windows leg that nothing here can build, before the Dockerfile is read: one
+ * built on Linux needs its release named, and one on a Windows engine needs a release
+ * that engine runs.
+ */
+function refuseUnbuildableRelease(context: BuildContext): void {
+  const { request, facts, platform, selection } = context;
   if (selection.windowsOnLinux) {
     const refusal = windowsReleaseRequired(platform);
     if (refusal) throw refusal;
   }
-  const buildPlatform = buildMachine(facts, selection, platform);
-
-  // Windows: the leg's release must run on this host, or nothing of it can be built.
-  const windowsEngine = platform.os === 'windows' && facts.engine.os === 'windows';
-  const isolation: 'process' | 'hyperv' = request.isolation === 'hyperv' ? 'hyperv' : 'process';
-  if (windowsEngine && platform.osVersion && facts.engine.osVersion) {
+  if (context.windowsEngine && platform.osVersion && facts.engine.osVersion) {
     const refusal = windowsReleaseRefusal(
       facts.engine.osVersion,
       platform.osVersion,
-      isolation,
+      context.isolation,
       request.releaseInput ?? 'platform',
     );
     if (refusal) throw refusal;
   }
+}
 
+/** The user's Dockerfile, parsed, planned for the leg's platform and linted. */
+interface CheckedDockerfile {
+  readonly parsed: ReturnType<typeof parseDockerfile>;
+  readonly stages: StagePlan;
+  readonly stageOptions: Parameters<typeof planStages>[1];
+  readonly findings: readonly Finding[];
+  /** The file as findings name it: relative to the workspace. */
+  readonly displayFile: string;
+}
+
+/**
+ * Reads, plans and lints the Dockerfile for the leg's platform, so a Dockerfile that
+ * cannot build here is refused before any docker command runs.
+ */
+async function checkDockerfile(
+  context: BuildContext,
+  options: BuildOptions,
+): Promise<CheckedDockerfile> {
+  const { request, facts, platform, selection, logger } = context;
   const cwd = options.cwd ?? process.cwd();
   const displayFile = path.relative(cwd, request.file).split(path.sep).join('/') || request.file;
   const text = await readFile(request.file, 'utf8');
   const parsed = parseDockerfile({ file: displayFile, text });
   const stageOptions = {
     platform,
-    buildPlatform,
+    buildPlatform: context.buildPlatform,
     ...(request.target ? { target: request.target } : {}),
     buildArgs: { ...request.buildArgs },
   };
@@ -231,7 +339,7 @@ export async function prepareBuild(
   // Picked the classic builder only because the CLI has no BuildKit: a Dockerfile that
   // needs BuildKit is refused before building, saying what to install (not as a lint error,
   // which would suggest changing the Dockerfile).
-  if (selection.kind === 'classic' && choice === 'auto' && facts.engine.os === 'linux') {
+  if (selection.kind === 'classic' && context.choice === 'auto' && facts.engine.os === 'linux') {
     const needs = classicBuilderProblems(parsed, stages, stageOptions)[0];
     if (needs)
       throw buildKitMissing(
@@ -246,7 +354,7 @@ export async function prepareBuild(
     ? await lintDockerfile(parsed, {
         ...stageOptions,
         contextDir: request.context,
-        ...(windowsEngine ? { hostOsVersion: facts.engine.osVersion } : {}),
+        ...(context.windowsEngine ? { hostOsVersion: facts.engine.osVersion } : {}),
         builder: selection.kind,
         engineVersion: facts.engine.version,
       })
@@ -259,23 +367,47 @@ export async function prepareBuild(
       `${errors.length} lint error${errors.length > 1 ? 's' : ''} for ${formatPlatform(platform)}, first: ${formatFinding(errors[0]!)}`,
       'file',
     );
+  return { parsed, stages, stageOptions, findings, displayFile };
+}
 
+/** A Windows leg's base images, asked of the registry: their release must run here. */
+async function checkBaseImages(
+  context: BuildContext,
+  dockerfile: CheckedDockerfile,
+  options: BuildOptions,
+): Promise<readonly ResolvedBaseImage[]> {
+  const { facts, platform, logger } = context;
+  if (platform.os !== 'windows' || options.checkBaseImages === false) return [];
   const client = options.client ?? createRegistryClient({ logger });
-  const baseImages =
-    platform.os === 'windows' && options.checkBaseImages !== false
-      ? await checkWindowsBaseImages(
-          stages.baseImages.map((b) => ({ image: b.image, line: b.line })),
-          {
-            platform,
-            ...(windowsEngine ? { hostOsVersion: facts.engine.osVersion } : {}),
-            isolation,
-            file: displayFile,
-            client,
-            logger,
-          },
-        )
-      : [];
+  return checkWindowsBaseImages(
+    dockerfile.stages.baseImages.map((b) => ({ image: b.image, line: b.line })),
+    {
+      platform,
+      ...(context.windowsEngine ? { hostOsVersion: facts.engine.osVersion } : {}),
+      isolation: context.isolation,
+      file: dockerfile.displayFile,
+      client,
+      logger,
+    },
+  );
+}
 
+/** What the image is called and carries: its tags, labels, source and image times. */
+interface ImageNaming {
+  readonly repository: string;
+  /** Tag names; the first is the template's. */
+  readonly tags: readonly string[];
+  readonly labels: Readonly<Record<string, string>>;
+  readonly source: SourceContext;
+  readonly reproducible: ReproduciblePlan;
+}
+
+/**
+ * Names the image from the run's source: the template's tag and the extra ones, the OCI
+ * labels (created from the image times when the build is reproducible).
+ */
+async function nameImage(context: BuildContext, options: BuildOptions): Promise<ImageNaming> {
+  const { request, platform, selection, env, logger } = context;
   const source = await (options.source ?? sourceFromEnv(env));
   const templateTag = renderTagTemplate(request.tagTemplate, platform, source);
   const tags = [...new Set([templateTag, ...request.tags])];
@@ -285,20 +417,32 @@ export async function prepareBuild(
   const created =
     epoch !== undefined ? new Date(epoch * 1000) : (options.now ?? (() => new Date()))();
   const labels = { ...ociLabels(source, created), ...request.labels };
-  const cache = planCache({
-    kind: selection.kind,
-    ...(selection.buildxBuilder ? { driver: selection.buildxBuilder.driver } : {}),
-    mode: request.cache,
-    scope: request.cacheScope,
-    image: repository,
-    platform,
-    push: request.push,
-    env,
-  });
+  return { repository, tags, labels, source, reproducible };
+}
 
-  const workDir =
-    options.workDir ??
-    path.join(env.RUNNER_TEMP || os.tmpdir(), `xplat-build-${randomBytes(4).toString('hex')}`);
+/** The Dockerfile, target and build args the chosen builder is given. */
+interface BuilderInput {
+  readonly file: string;
+  readonly target: string | undefined;
+  readonly buildArgs: Record<string, string>;
+  /** The classic builder's Dockerfile, rendered from the user's. */
+  readonly rendered: RenderedDockerfile | undefined;
+  /** Written before the build: the rendered Dockerfile. */
+  readonly files: readonly { path: string; content: string }[];
+}
+
+/**
+ * Adapts the user's Dockerfile and build args to what the chosen builder lacks: each
+ * builder gets the platform ARGs and image times it would not set itself.
+ */
+function builderInput(
+  context: BuildContext,
+  dockerfile: CheckedDockerfile,
+  naming: ImageNaming,
+  workDir: string,
+): BuilderInput {
+  const { request, platform, selection } = context;
+  const { parsed, stages, stageOptions } = dockerfile;
   const files: { path: string; content: string }[] = [];
   let rendered: RenderedDockerfile | undefined;
   let file = request.file;
@@ -310,33 +454,49 @@ export async function prepareBuild(
     rendered = renderForClassicBuilder(parsed, stages, stageOptions);
     file = path.join(workDir, 'Dockerfile');
     const body = rendered.text.endsWith('\n') ? rendered.text : `${rendered.text}\n`;
-    files.push({ path: file, content: `${body}${labelInstruction(labels, parsed.escapeChar)}` });
+    files.push({
+      path: file,
+      content: `${body}${labelInstruction(naming.labels, parsed.escapeChar)}`,
+    });
     buildArgs = { ...rendered.buildArgs };
     target = rendered.target;
   } else if (selection.kind === 'buildkit') {
     // The BuildKit inside engines before 23.0 shadows its platform ARGs with an empty
     // value when the Dockerfile declares them globally (`ARG TARGETOS` then
     // `FROM install-${TARGETOS}`); passing them makes both forms work.
-    buildArgs = { ...platformBuildArgs(platform, buildPlatform), ...request.buildArgs };
+    buildArgs = { ...platformBuildArgs(platform, context.buildPlatform), ...request.buildArgs };
   }
   // BuildKit 0.11+ takes the image times from this build arg (a user's own value wins).
+  const { epoch } = naming.reproducible;
   if (selection.kind !== 'classic' && epoch !== undefined && !('SOURCE_DATE_EPOCH' in buildArgs))
     buildArgs = { ...buildArgs, SOURCE_DATE_EPOCH: String(epoch) };
+  return { file, target, buildArgs, rendered, files };
+}
 
-  const spec: BuildSpec = {
+/** The build as plain data, for planBuild to turn into commands. */
+function buildSpecOf(
+  context: BuildContext,
+  naming: ImageNaming,
+  input: BuilderInput,
+  cache: CachePlan,
+  workDir: string,
+): BuildSpec {
+  const { request, facts, platform, selection } = context;
+  const { epoch } = naming.reproducible;
+  return {
     kind: selection.kind,
     ...(selection.buildxBuilder ? { buildxBuilder: selection.buildxBuilder.name } : {}),
     engineOs: facts.engine.os,
     platform,
     context: request.context,
-    file,
-    ...(target ? { target } : {}),
-    buildArgs,
+    file: input.file,
+    ...(input.target ? { target: input.target } : {}),
+    buildArgs: input.buildArgs,
     // The classic builder gets them in the rendered file, as one step (see labelInstruction).
-    labels: selection.kind === 'classic' ? {} : labels,
-    tags: tags.map((t) => `${repository}:${t}`),
+    labels: selection.kind === 'classic' ? {} : naming.labels,
+    tags: naming.tags.map((t) => `${naming.repository}:${t}`),
     ...(request.network ? { network: request.network } : {}),
-    ...(windowsEngine ? { isolation } : {}),
+    ...(context.windowsEngine ? { isolation: context.isolation } : {}),
     cache,
     push: request.push,
     iidFile: path.join(workDir, 'iid'),
@@ -354,28 +514,6 @@ export async function prepareBuild(
     versionAtLeast(facts.buildx?.version ?? '', 0, 10)
       ? { provenance: false }
       : {}),
-    ...(reproducible.rewriteTimestamp ? { rewriteTimestamp: true } : {}),
-  };
-  const builtOn = builtOnOf(facts, env);
-  return {
-    request,
-    facts,
-    selection,
-    platform,
-    buildPlatform,
-    tags,
-    labels,
-    cache,
-    stages,
-    findings,
-    baseImages,
-    ...(rendered ? { rendered } : {}),
-    workDir,
-    files,
-    spec,
-    plan: planBuild(spec),
-    source,
-    ...(builtOn ? { builtOn } : {}),
-    reproducible,
+    ...(naming.reproducible.rewriteTimestamp ? { rewriteTimestamp: true } : {}),
   };
 }

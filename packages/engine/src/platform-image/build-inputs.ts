@@ -24,6 +24,7 @@ import {
   validateTag,
   type Repository,
 } from '@xplat/registry';
+import type { DockerfileBuild } from './build-plan.js';
 import { BUILDER_KINDS, type BuilderChoice } from './builders.js';
 import { CACHE_MODES, type CacheMode } from './cache.js';
 import { sourceDateEpochOf } from './source-date.js';
@@ -52,19 +53,12 @@ export const BUILD_INPUTS = [
 export type BuildInputName = (typeof BUILD_INPUTS)[number];
 export type BuildInputs = Partial<Record<BuildInputName, string>>;
 
-export interface BuildRequest {
+export interface BuildRequest extends DockerfileBuild {
   readonly image: Repository;
   /** Absent: the engine's own platform (and on Windows, the host's release). */
   readonly platform?: Platform;
   /** Which input gave the Windows release, for messages about it. */
   readonly releaseInput?: 'platform' | 'windows-version';
-  /** Absolute. */
-  readonly context: string;
-  /** Absolute. */
-  readonly file: string;
-  readonly target?: string;
-  readonly buildArgs: Readonly<Record<string, string>>;
-  readonly labels: Readonly<Record<string, string>>;
   /** Extra tag names (of `image`), besides the template's. */
   readonly tags: readonly string[];
   readonly tagTemplate: string;

@@ -9,20 +9,28 @@ import type { BuilderKind } from './builders.js';
 import type { CachePlan } from './cache.js';
 import type { Step } from '../docker/steps.js';
 
-export interface BuildSpec {
+/**
+ * What a build takes from the Dockerfile's side, the same fields in the request and in
+ * the spec made from it (where the classic builder's file and args are rendered ones).
+ */
+export interface DockerfileBuild {
+  /** The build context (absolute in a request). */
+  readonly context: string;
+  /** The Dockerfile to build: the user's (absolute), or the rendered one for the classic builder. */
+  readonly file: string;
+  readonly target?: string;
+  /** In a spec, in order: platform args first (when the builder needs them), then the user's. */
+  readonly buildArgs: Readonly<Record<string, string>>;
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+export interface BuildSpec extends DockerfileBuild {
   readonly kind: BuilderKind;
   /** buildx: `--builder`. */
   readonly buildxBuilder?: string;
   /** The OS of the engine that runs the classic/BuildKit build (`--platform` is Linux-only there). */
   readonly engineOs: string;
   readonly platform: Platform;
-  readonly context: string;
-  /** The Dockerfile to build: the user's, or the rendered one for the classic builder. */
-  readonly file: string;
-  readonly target?: string;
-  /** In order: platform args first (when the builder needs them), then the user's. */
-  readonly buildArgs: Readonly<Record<string, string>>;
-  readonly labels: Readonly<Record<string, string>>;
   /** Full references (`registry/repo:tag`); the first is the one reported. */
   readonly tags: readonly string[];
   readonly network?: string;

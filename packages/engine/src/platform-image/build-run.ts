@@ -81,138 +81,43 @@ export async function executeBuild(
 ): Promise<BuildOutcome> {
   const logger = options.logger ?? silentLogger;
   const docker: DockerOptions = { ...options, logger };
-  const { plan, spec, request } = prepared;
+  const { request } = prepared;
   const startedAt = (options.now ?? (() => new Date()))();
 
   await mkdir(prepared.workDir, { recursive: true });
   try {
-    for (const file of prepared.files) await writeFile(file.path, file.content, 'utf8');
-    for (const step of plan.before) await runRequiredStep(step, docker);
-
-    const buildStart = Date.now();
-    await logger.group(plan.build.title, async () => {
-      try {
-        await runRequiredStep(plan.build, docker);
-      } catch (error) {
-        // The classic builder met a base image of another platform: BuildKit was needed.
-        if (
-          error instanceof StepError &&
-          prepared.selection.kind === 'classic' &&
-          isPlatformMismatch(error.output)
-        )
-          throw buildKitMissing(
-            prepared.facts,
-            prepared.platform,
-            `the classic builder cannot build ${formatPlatform(prepared.platform)} ("does not match the specified platform")`,
-            'platform',
-          );
-        throw error;
-      }
-    });
-    const buildMs = Date.now() - buildStart;
-
-    let imageId = (await readOptional(spec.iidFile)) ?? '';
-    let builderDigest: string | undefined;
-    if (spec.metadataFile) {
-      const meta = await readOptional(spec.metadataFile);
-      if (meta) {
-        const parsed = parseBuildxMetadata(meta);
-        builderDigest = parsed.digest;
-        imageId ||= parsed.imageId ?? '';
-      }
-    }
-
-    let pushMs: number | undefined;
-    if (plan.push.length) {
-      const pushStart = Date.now();
-      for (const step of plan.push) {
-        const out = await runRequiredStep(step, docker);
-        const digest = parsePushDigest(out.stdout);
-        if (step === plan.push[0]) builderDigest = digest;
-        if (out.exitCode === 0)
-          logger.info(`pushed ${step.args[1]}${digest ? ` (${digest})` : ''}`);
-      }
-      pushMs = Date.now() - pushStart;
-    }
+    const buildMs = await runBuild(prepared, docker, logger);
+    const built = await builderOutput(prepared);
+    const pushed = await pushTags(prepared, docker, logger);
+    // A push step's digest replaces the builder's, even when that step printed none.
+    const builderDigest = pushed.ms !== undefined ? pushed.digest : built.builderDigest;
+    const image = await locateImage(prepared, built.imageId, builderDigest, options, docker);
 
     const repository = formatRepository(request.image);
     const tagRefs = prepared.tags.map((t) => `${repository}:${t}`);
-    let digest: string;
-    let size: number;
-    let osVersion = '';
-    let reproducible = prepared.reproducible;
-    if (request.push) {
-      const pushed = await readBackLeg(prepared, builderDigest, options, logger);
-      digest = pushed.digest;
-      size = pushed.size;
-      osVersion = pushed.osVersion;
-      // buildx does not always write an image ID for a pushed image; the config digest is it.
-      imageId = pushed.rewritten ? pushed.configDigest : imageId || pushed.configDigest;
-      if (pushed.problem) {
-        logger.warning(`not reproducible: ${pushed.problem}`);
-        reproducible = { ...reproducible, reproducible: false, reason: pushed.problem };
-      }
-    } else if (spec.kind === 'buildx' && spec.platform.os !== spec.engineOs) {
-      // Kept in BuildKit's own store (--output type=image,push=false): the digest buildx
-      // reports is the leg's. Its config is in no registry and no engine, so os.version
-      // stays unknown until a run pushes it.
-      if (!builderDigest)
-        throw new XplatError(
-          `buildx reported no containerimage.digest for this ${prepared.platform.os} image, which cannot be loaded into this ${prepared.facts.engine.os} engine; set push: true`,
-          'push',
-        );
-      digest = builderDigest;
-      size = 0;
-    } else {
-      if (!/^sha256:[a-f0-9]{64}$/.test(imageId))
-        throw new XplatError(
-          `the build left no image in the engine (a ${prepared.platform.os} image cannot be loaded into this ${prepared.facts.engine.os} engine); set push: true`,
-          'push',
-        );
-      digest = imageId;
-      const local = await localImage(imageId, docker);
-      size = local.size;
-      osVersion = local.osVersion;
-    }
-
     const finishedAt = (options.now ?? (() => new Date()))();
-    const result: LegResult = {
-      schema: LEG_RESULT_SCHEMA,
-      platform: formatPlatform(prepared.platform),
-      ...(osVersion ? { osVersion } : {}),
-      image: repository,
-      digest,
-      pushed: request.push,
-      tags: [...prepared.tags],
-      builder: prepared.selection.kind,
-      ...(prepared.builtOn ? { builtOn: prepared.builtOn } : {}),
-      timings: {
-        startedAt: startedAt.toISOString(),
-        finishedAt: finishedAt.toISOString(),
-        buildMs,
-        ...(pushMs !== undefined ? { pushMs } : {}),
-      },
-      smoke: { status: 'pending', checks: [] },
-      reproducible: reproducible.reproducible,
-      reproducibleReason: echo(reproducible.reason, 480),
-      ...(sourceOf(prepared) ? { source: sourceOf(prepared)! } : {}),
-    };
+    const result = legResultOf(prepared, image, {
+      startedAt: startedAt.toISOString(),
+      finishedAt: finishedAt.toISOString(),
+      buildMs,
+      ...(pushed.ms !== undefined ? { pushMs: pushed.ms } : {}),
+    });
     const resultFile = path.join(request.resultDir, `${platformPair(prepared.platform)}.json`);
     await writeLegResult(resultFile, result);
 
     return {
-      digest,
-      imageId,
-      ref: request.push ? `${repository}@${digest}` : tagRefs[0]!,
+      digest: image.digest,
+      imageId: image.imageId,
+      ref: request.push ? `${repository}@${image.digest}` : tagRefs[0]!,
       tag: tagRefs[0]!,
       tags: tagRefs,
       platform: formatPlatform(prepared.platform),
-      osVersion,
+      osVersion: image.osVersion,
       builder: prepared.selection.kind,
       pushed: request.push,
-      size,
+      size: image.size,
       buildMs,
-      ...(pushMs !== undefined ? { pushMs } : {}),
+      ...(pushed.ms !== undefined ? { pushMs: pushed.ms } : {}),
       resultFile,
       result,
       prepared,
@@ -220,6 +125,168 @@ export async function executeBuild(
   } finally {
     await rm(prepared.workDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Writes the build's own files and runs the commands up to the build itself; returns how
+ * long the build took. A classic builder that meets a base image of another platform is
+ * refused as BuildKit missing, since that is what the user can fix.
+ */
+async function runBuild(
+  prepared: PreparedBuild,
+  docker: DockerOptions,
+  logger: Logger,
+): Promise<number> {
+  const { plan } = prepared;
+  for (const file of prepared.files) await writeFile(file.path, file.content, 'utf8');
+  for (const step of plan.before) await runRequiredStep(step, docker);
+
+  const buildStart = Date.now();
+  await logger.group(plan.build.title, async () => {
+    try {
+      await runRequiredStep(plan.build, docker);
+    } catch (error) {
+      // The classic builder met a base image of another platform: BuildKit was needed.
+      if (
+        error instanceof StepError &&
+        prepared.selection.kind === 'classic' &&
+        isPlatformMismatch(error.output)
+      )
+        throw buildKitMissing(
+          prepared.facts,
+          prepared.platform,
+          `the classic builder cannot build ${formatPlatform(prepared.platform)} ("does not match the specified platform")`,
+          'platform',
+        );
+      throw error;
+    }
+  });
+  return Date.now() - buildStart;
+}
+
+/** What the builder wrote about the image: the iidfile, and buildx's metadata file. */
+async function builderOutput(
+  prepared: PreparedBuild,
+): Promise<{ imageId: string; builderDigest: string | undefined }> {
+  const { spec } = prepared;
+  let imageId = (await readOptional(spec.iidFile)) ?? '';
+  let builderDigest: string | undefined;
+  if (spec.metadataFile) {
+    const meta = await readOptional(spec.metadataFile);
+    if (meta) {
+      const parsed = parseBuildxMetadata(meta);
+      builderDigest = parsed.digest;
+      imageId ||= parsed.imageId ?? '';
+    }
+  }
+  return { imageId, builderDigest };
+}
+
+/**
+ * The plan's push commands (the builders that do not push while building); the first
+ * push's digest, when there is a push, is the one the read-back must find.
+ */
+async function pushTags(
+  prepared: PreparedBuild,
+  docker: DockerOptions,
+  logger: Logger,
+): Promise<{ ms: number | undefined; digest: string | undefined }> {
+  const { plan } = prepared;
+  if (!plan.push.length) return { ms: undefined, digest: undefined };
+  const pushStart = Date.now();
+  let first: string | undefined;
+  for (const step of plan.push) {
+    const out = await runRequiredStep(step, docker);
+    const digest = parsePushDigest(out.stdout);
+    if (step === plan.push[0]) first = digest;
+    if (out.exitCode === 0) logger.info(`pushed ${step.args[1]}${digest ? ` (${digest})` : ''}`);
+  }
+  return { ms: Date.now() - pushStart, digest: first };
+}
+
+/** The built image as the leg result records it. */
+interface LocatedImage {
+  readonly digest: string;
+  readonly imageId: string;
+  readonly size: number;
+  readonly osVersion: string;
+  /** The plan's, or not reproducible when the read-back found why. */
+  readonly reproducible: PreparedBuild['reproducible'];
+}
+
+/**
+ * Where the leg's image is and its digest: in the registry when pushed, in BuildKit's
+ * own store for a buildx image of another OS, else in the engine.
+ */
+async function locateImage(
+  prepared: PreparedBuild,
+  imageId: string,
+  builderDigest: string | undefined,
+  options: BuildOptions,
+  docker: DockerOptions,
+): Promise<LocatedImage> {
+  const { spec, request } = prepared;
+  const logger = docker.logger!;
+  const reproducible = prepared.reproducible;
+  if (request.push) {
+    const pushed = await readBackLeg(prepared, builderDigest, options, logger);
+    if (pushed.problem) logger.warning(`not reproducible: ${pushed.problem}`);
+    return {
+      digest: pushed.digest,
+      size: pushed.size,
+      osVersion: pushed.osVersion,
+      // buildx does not always write an image ID for a pushed image; the config digest is it.
+      imageId: pushed.rewritten ? pushed.configDigest : imageId || pushed.configDigest,
+      reproducible: pushed.problem
+        ? { ...reproducible, reproducible: false, reason: pushed.problem }
+        : reproducible,
+    };
+  }
+  if (spec.kind === 'buildx' && spec.platform.os !== spec.engineOs) {
+    // Kept in BuildKit's own store (--output type=image,push=false): the digest buildx
+    // reports is the leg's. Its config is in no registry and no engine, so os.version
+    // stays unknown until a run pushes it.
+    if (!builderDigest)
+      throw new XplatError(
+        `buildx reported no containerimage.digest for this ${prepared.platform.os} image, which cannot be loaded into this ${prepared.facts.engine.os} engine; set push: true`,
+        'push',
+      );
+    return { digest: builderDigest, imageId, size: 0, osVersion: '', reproducible };
+  }
+  if (!/^sha256:[a-f0-9]{64}$/.test(imageId))
+    throw new XplatError(
+      `the build left no image in the engine (a ${prepared.platform.os} image cannot be loaded into this ${prepared.facts.engine.os} engine); set push: true`,
+      'push',
+    );
+  const local = await localImage(imageId, docker);
+  return { digest: imageId, imageId, size: local.size, osVersion: local.osVersion, reproducible };
+}
+
+/** The leg result of a built image: smoke still pending. */
+function legResultOf(
+  prepared: PreparedBuild,
+  image: LocatedImage,
+  timings: LegResult['timings'],
+): LegResult {
+  const { request } = prepared;
+  const { reproducible } = image;
+  const source = sourceOf(prepared);
+  return {
+    schema: LEG_RESULT_SCHEMA,
+    platform: formatPlatform(prepared.platform),
+    ...(image.osVersion ? { osVersion: image.osVersion } : {}),
+    image: formatRepository(request.image),
+    digest: image.digest,
+    pushed: request.push,
+    tags: [...prepared.tags],
+    builder: prepared.selection.kind,
+    ...(prepared.builtOn ? { builtOn: prepared.builtOn } : {}),
+    timings,
+    smoke: { status: 'pending', checks: [] },
+    reproducible: reproducible.reproducible,
+    reproducibleReason: echo(reproducible.reason, 480),
+    ...(source ? { source } : {}),
+  };
 }
 
 /**

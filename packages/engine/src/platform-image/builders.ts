@@ -124,10 +124,28 @@ function hostDescription(facts: HostFacts): string {
     : `a ${e.platform} engine`;
 }
 
+/** What each branch of selectBuilder needs to know: the host, the platform, the buildx builder. */
+interface Selecting {
+  readonly facts: HostFacts;
+  readonly platform: Platform;
+  /** The platform, formatted for messages. */
+  readonly target: string;
+  /** The input the choice came from, for messages. */
+  readonly input: string;
+  readonly buildxName: string | undefined;
+  /** The buildx builder in use, when buildx is installed and one exists. */
+  readonly buildx: BuildxBuilder | undefined;
+  /** The buildx builder has a node for the platform. */
+  readonly buildxCan: boolean;
+  /** The engine builds the platform itself (natively or with QEMU). */
+  readonly engineCan: boolean;
+  /** A Windows platform on a Linux engine with no Windows node. */
+  readonly windowsOnLinux: boolean;
+}
+
 export function selectBuilder(facts: HostFacts, options: SelectOptions): BuilderSelection {
   const input = options.input ?? 'builder';
   const { platform, choice } = options;
-  const target = formatPlatform(platform);
   const buildx = facts.buildx ? currentBuildxBuilder(facts, options.buildxName) : undefined;
   if (options.buildxName && facts.buildx && !buildx) {
     throw new XplatError(
@@ -136,113 +154,165 @@ export function selectBuilder(facts: HostFacts, options: SelectOptions): Builder
     );
   }
   const buildxCan = buildx !== undefined && includesPlatform(builderPlatforms(buildx), platform);
-  const engineCan =
-    platform.os === facts.engine.os &&
-    (platform.os === 'windows'
-      ? platform.architecture === facts.engine.architecture
-      : includesPlatform(engineLinuxPlatforms(facts), platform));
+  const selecting: Selecting = {
+    facts,
+    platform,
+    target: formatPlatform(platform),
+    input,
+    buildxName: options.buildxName,
+    buildx,
+    buildxCan,
+    engineCan:
+      platform.os === facts.engine.os &&
+      (platform.os === 'windows'
+        ? platform.architecture === facts.engine.architecture
+        : includesPlatform(engineLinuxPlatforms(facts), platform)),
+    // A Windows platform on a Linux engine, no Windows node: BuildKit in a container
+    // builds it (see pickWindowsOnLinux).
+    windowsOnLinux: isWindowsOnLinux(facts, platform) && !buildxCan,
+  };
+  switch (choice) {
+    case 'buildx':
+      return requestedBuildx(selecting);
+    case 'buildkit':
+      return requestedBuildkit(selecting);
+    case 'classic':
+      return requestedClassic(selecting);
+    default:
+      return platform.os === 'windows' ? autoForWindows(selecting) : autoForLinux(selecting);
+  }
+}
 
-  const pick = (kind: BuilderKind, reason: string): BuilderSelection => ({
+/** The selection of one builder kind, with what its CLI needs in the environment. */
+function pick(selecting: Selecting, kind: BuilderKind, reason: string): BuilderSelection {
+  return {
     kind,
     reason,
-    ...(kind === 'buildx' && buildx ? { buildxBuilder: buildx } : {}),
+    ...(kind === 'buildx' && selecting.buildx ? { buildxBuilder: selecting.buildx } : {}),
     env: ENV[kind],
-  });
-  // A Windows platform on a Linux engine, no Windows node: BuildKit in a container builds
-  // it (its Windows stages only copy files); the builder's nodes list Linux platforms only,
-  // which is no reason to refuse it. The docker driver is: the engine's store holds no
-  // Windows image.
-  const windowsOnLinux = isWindowsOnLinux(facts, platform) && !buildxCan;
-  const pickWindowsOnLinux = (builder: BuildxBuilder, why: string): BuilderSelection => {
-    if (!buildsWindowsOnLinux(builder)) throw dockerDriverForWindows(facts, platform, builder);
-    return {
-      ...pick(
-        'buildx',
-        `${why}; builder "${builder.name}" (${builder.driver} driver) builds ${target} on Linux: its Windows stages only copy files`,
-      ),
-      windowsOnLinux: true,
-    };
   };
+}
 
-  if (choice === 'buildx') {
-    if (!facts.buildx)
-      throw new XplatError(
-        `buildx is not installed with this docker CLI (${facts.cli.version}); use builder: auto, or install the buildx plugin`,
-        input,
-      );
-    if (!buildx)
-      throw new XplatError(
-        'no buildx builder exists; run setup-crossplatform-builder first',
-        input,
-      );
-    if (windowsOnLinux) return pickWindowsOnLinux(buildx, 'requested');
-    checkBuildxPlatform(buildx, platform, facts);
-    return pick('buildx', `requested; builder "${buildx.name}" (${buildx.driver})`);
-  }
-  if (choice === 'buildkit') {
-    if (facts.engine.os !== 'linux')
-      throw new XplatError(
-        `BuildKit does not build on ${hostDescription(facts)}; use builder: auto (the engine's classic builder)`,
-        input,
-      );
-    if (platform.os === 'windows')
-      throw engineBuilderForWindows(facts, platform, 'buildkit', input);
-    if (!facts.cli.buildkitBuiltIn)
-      throw new XplatError(
-        `docker CLI ${facts.cli.version} has no built-in BuildKit (only 18.09 to 22.x do; newer ones need buildx); use builder: auto or buildx`,
-        input,
-      );
-    checkEngineLinuxPlatform(facts, platform);
-    return pick('buildkit', 'requested');
-  }
-  if (choice === 'classic') {
-    if (isWindowsOnLinux(facts, platform))
-      throw engineBuilderForWindows(facts, platform, 'classic', input);
-    if (platform.os !== facts.engine.os)
-      throw new XplatError(
-        `the classic builder builds only for its engine's OS, and this is ${hostDescription(facts)}; ${target} cannot be built with it`,
-        input,
-      );
-    if (platform.os === 'windows' && platform.architecture !== facts.engine.architecture)
+/**
+ * A Windows platform on a Linux engine, no Windows node: BuildKit in a container builds
+ * it (its Windows stages only copy files); the builder's nodes list Linux platforms only,
+ * which is no reason to refuse it. The docker driver is: the engine's store holds no
+ * Windows image.
+ */
+function pickWindowsOnLinux(
+  selecting: Selecting,
+  builder: BuildxBuilder,
+  why: string,
+): BuilderSelection {
+  const { facts, platform, target } = selecting;
+  if (!buildsWindowsOnLinux(builder)) throw dockerDriverForWindows(facts, platform, builder);
+  return {
+    ...pick(
+      selecting,
+      'buildx',
+      `${why}; builder "${builder.name}" (${builder.driver} driver) builds ${target} on Linux: its Windows stages only copy files`,
+    ),
+    windowsOnLinux: true,
+  };
+}
+
+/** builder: buildx, refused when buildx or its builder is missing or lacks the platform. */
+function requestedBuildx(selecting: Selecting): BuilderSelection {
+  const { facts, platform, input, buildx } = selecting;
+  if (!facts.buildx)
+    throw new XplatError(
+      `buildx is not installed with this docker CLI (${facts.cli.version}); use builder: auto, or install the buildx plugin`,
+      input,
+    );
+  if (!buildx)
+    throw new XplatError('no buildx builder exists; run setup-crossplatform-builder first', input);
+  if (selecting.windowsOnLinux) return pickWindowsOnLinux(selecting, buildx, 'requested');
+  checkBuildxPlatform(buildx, platform, facts);
+  return pick(selecting, 'buildx', `requested; builder "${buildx.name}" (${buildx.driver})`);
+}
+
+/** builder: buildkit, the CLI's own BuildKit: Linux images on a Linux engine only. */
+function requestedBuildkit(selecting: Selecting): BuilderSelection {
+  const { facts, platform, input } = selecting;
+  if (facts.engine.os !== 'linux')
+    throw new XplatError(
+      `BuildKit does not build on ${hostDescription(facts)}; use builder: auto (the engine's classic builder)`,
+      input,
+    );
+  if (platform.os === 'windows') throw engineBuilderForWindows(facts, platform, 'buildkit', input);
+  if (!facts.cli.buildkitBuiltIn)
+    throw new XplatError(
+      `docker CLI ${facts.cli.version} has no built-in BuildKit (only 18.09 to 22.x do; newer ones need buildx); use builder: auto or buildx`,
+      input,
+    );
+  checkEngineLinuxPlatform(facts, platform);
+  return pick(selecting, 'buildkit', 'requested');
+}
+
+/** builder: classic, the engine's own builder: its own OS only, Windows its own architecture. */
+function requestedClassic(selecting: Selecting): BuilderSelection {
+  const { facts, platform, target, input } = selecting;
+  if (isWindowsOnLinux(facts, platform))
+    throw engineBuilderForWindows(facts, platform, 'classic', input);
+  if (platform.os !== facts.engine.os)
+    throw new XplatError(
+      `the classic builder builds only for its engine's OS, and this is ${hostDescription(facts)}; ${target} cannot be built with it`,
+      input,
+    );
+  if (platform.os === 'windows' && platform.architecture !== facts.engine.architecture)
+    throw new XplatError(
+      `${target} cannot be built on ${hostDescription(facts)}: Windows does not emulate other architectures; build it on a Windows ${platform.architecture} runner`,
+      'platform',
+    );
+  checkEngineLinuxPlatform(facts, platform);
+  return pick(selecting, 'classic', 'requested');
+}
+
+/**
+ * builder: auto for a Windows platform: the Windows engine's own builder, a buildx
+ * Windows node, or BuildKit in a container on Linux; never the CLI's own BuildKit nor the
+ * classic builder on Linux, as both end in the engine's store.
+ */
+function autoForWindows(selecting: Selecting): BuilderSelection {
+  const { facts, platform, target, input, buildx } = selecting;
+  if (facts.engine.os === 'windows') {
+    if (platform.architecture !== facts.engine.architecture)
       throw new XplatError(
         `${target} cannot be built on ${hostDescription(facts)}: Windows does not emulate other architectures; build it on a Windows ${platform.architecture} runner`,
         'platform',
       );
-    checkEngineLinuxPlatform(facts, platform);
-    return pick('classic', 'requested');
-  }
-
-  // auto
-  if (platform.os === 'windows') {
-    if (facts.engine.os === 'windows') {
-      if (platform.architecture !== facts.engine.architecture)
-        throw new XplatError(
-          `${target} cannot be built on ${hostDescription(facts)}: Windows does not emulate other architectures; build it on a Windows ${platform.architecture} runner`,
-          'platform',
-        );
-      return pick(
-        'classic',
-        "the Windows engine's own builder (BuildKit does not build Windows containers on hosted runners)",
-      );
-    }
-    if (buildxCan) return pick('buildx', `buildx builder "${buildx!.name}" has a ${target} node`);
-    // Never the CLI's own BuildKit nor the classic builder: both end in the engine's store.
-    if (!facts.buildx) throw noBuildxForWindows(facts, platform);
-    if (!buildx)
-      throw new LegFailure(
-        `${target} on this ${facts.engine.platform} engine needs a buildx builder with BuildKit in a container, and none exists; run setup-crossplatform-builder with platforms: ${target}`,
-        input,
-        platform,
-        'buildx',
-      );
-    return pickWindowsOnLinux(
-      buildx,
-      options.buildxName ? `BUILDX_BUILDER=${buildx.name}` : 'the current buildx builder',
+    return pick(
+      selecting,
+      'classic',
+      "the Windows engine's own builder (BuildKit does not build Windows containers on hosted runners)",
     );
   }
+  if (selecting.buildxCan)
+    return pick(selecting, 'buildx', `buildx builder "${buildx!.name}" has a ${target} node`);
+  if (!facts.buildx) throw noBuildxForWindows(facts, platform);
+  if (!buildx)
+    throw new LegFailure(
+      `${target} on this ${facts.engine.platform} engine needs a buildx builder with BuildKit in a container, and none exists; run setup-crossplatform-builder with platforms: ${target}`,
+      input,
+      platform,
+      'buildx',
+    );
+  return pickWindowsOnLinux(
+    selecting,
+    buildx,
+    selecting.buildxName ? `BUILDX_BUILDER=${buildx.name}` : 'the current buildx builder',
+  );
+}
 
+/**
+ * builder: auto for a Linux platform: buildx when installed, else the CLI's own BuildKit,
+ * else the classic builder for the engine's own architecture.
+ */
+function autoForLinux(selecting: Selecting): BuilderSelection {
+  const { facts, platform, target, buildx } = selecting;
   if (facts.engine.os === 'windows') {
-    if (buildxCan) return pick('buildx', `buildx builder "${buildx!.name}" has a ${target} node`);
+    if (selecting.buildxCan)
+      return pick(selecting, 'buildx', `buildx builder "${buildx!.name}" has a ${target} node`);
     throw new XplatError(
       `${target} cannot be built on ${hostDescription(facts)}: Linux containers need a Linux runner (ubuntu-24.04 for linux/amd64, ubuntu-24.04-arm for linux/arm64)`,
       'platform',
@@ -250,11 +320,15 @@ export function selectBuilder(facts: HostFacts, options: SelectOptions): Builder
   }
   if (buildx) {
     checkBuildxPlatform(buildx, platform, facts);
-    return pick('buildx', `buildx builder "${buildx.name}" (${buildx.driver} driver)`);
+    return pick(selecting, 'buildx', `buildx builder "${buildx.name}" (${buildx.driver} driver)`);
   }
   if (facts.cli.buildkitBuiltIn) {
-    if (!engineCan) checkEngineLinuxPlatform(facts, platform);
-    return pick('buildkit', `docker CLI ${facts.cli.version} has BuildKit built in; no buildx`);
+    if (!selecting.engineCan) checkEngineLinuxPlatform(facts, platform);
+    return pick(
+      selecting,
+      'buildkit',
+      `docker CLI ${facts.cli.version} has BuildKit built in; no buildx`,
+    );
   }
   // The classic builder cannot build another architecture: refuse before building, with
   // what to install, rather than let it fail on "does not match the specified platform".
@@ -266,6 +340,7 @@ export function selectBuilder(facts: HostFacts, options: SelectOptions): Builder
       'platform',
     );
   return pick(
+    selecting,
     'classic',
     `docker CLI ${facts.cli.version} has neither buildx nor built-in BuildKit; the engine's classic builder`,
   );

@@ -107,72 +107,45 @@ export function planCache(request: CacheRequest): CachePlan {
 
   const ref = `${request.image}:${validateTag(`buildcache-${scope}`, 'cache-scope')}`;
   const reason = `registry image ${ref}${push ? '' : ' (read only: this run does not push)'}`;
-  if (exportsCache(kind, driver)) {
-    return {
-      mode: 'registry',
-      scope,
-      ref,
-      writes: push,
-      buildFlags: [
-        '--cache-from',
-        `type=registry,ref=${ref}`,
-        ...(push ? ['--cache-to', `type=registry,ref=${ref},mode=max`] : []),
-      ],
-      extraTags: [],
-      before: [],
-      reason,
-    };
-  }
-  if (kind === 'buildx') {
-    // The docker driver exports only inline cache: the metadata rides in the image config.
-    return {
-      mode: 'inline',
-      scope,
-      ref,
-      writes: push,
-      buildFlags: [
-        '--cache-from',
-        `type=registry,ref=${ref}`,
-        ...(push ? ['--cache-to', 'type=inline'] : []),
-      ],
-      extraTags: push ? [ref] : [],
-      before: [],
-      reason,
-    };
-  }
-  if (kind === 'buildkit') {
-    return {
-      mode: 'inline',
-      scope,
-      ref,
-      writes: push,
-      buildFlags: [
-        '--cache-from',
-        ref,
-        ...(push ? ['--build-arg', 'BUILDKIT_INLINE_CACHE=1'] : []),
-      ],
-      extraTags: push ? [ref] : [],
-      before: [],
-      reason,
-    };
-  }
-  // classic: it matches cache against images it has locally, so pull the cache image first.
-  return {
-    mode: 'registry',
+  // Every builder below reads the cache image; they differ in the flags that read and
+  // write it, and in whether the image itself is pushed as the cache (inline).
+  const image = (
+    mode: 'registry' | 'inline',
+    readFlags: readonly string[],
+    writeFlags: readonly string[],
+    pushedAsCache: boolean,
+    before: readonly Step[] = [],
+  ): CachePlan => ({
+    mode,
     scope,
     ref,
     writes: push,
-    buildFlags: ['--cache-from', ref],
-    extraTags: push ? [ref] : [],
-    before: [
-      {
-        title: `pull cache image ${ref}`,
-        args: ['pull', '--quiet', ref],
-        optional: true,
-      },
-    ],
+    buildFlags: [...readFlags, ...(push ? writeFlags : [])],
+    extraTags: push && pushedAsCache ? [ref] : [],
+    before,
     reason,
-  };
+  });
+  if (exportsCache(kind, driver))
+    return image(
+      'registry',
+      ['--cache-from', `type=registry,ref=${ref}`],
+      ['--cache-to', `type=registry,ref=${ref},mode=max`],
+      false,
+    );
+  // The docker driver exports only inline cache: the metadata rides in the image config.
+  if (kind === 'buildx')
+    return image(
+      'inline',
+      ['--cache-from', `type=registry,ref=${ref}`],
+      ['--cache-to', 'type=inline'],
+      true,
+    );
+  if (kind === 'buildkit')
+    return image('inline', ['--cache-from', ref], ['--build-arg', 'BUILDKIT_INLINE_CACHE=1'], true);
+  // classic: it matches cache against images it has locally, so pull the cache image first.
+  return image('registry', ['--cache-from', ref], [], true, [
+    { title: `pull cache image ${ref}`, args: ['pull', '--quiet', ref], optional: true },
+  ]);
 }
 
 function describe(kind: BuilderKind, driver?: string): string {

@@ -28,6 +28,15 @@ export interface BuildxBase {
   readonly remote: boolean;
 }
 
+/** The plan as planBuildx's steps fill it in: commands, post-step cleanup, TLS files. */
+interface BuildxDraft {
+  readonly request: SetupRequest;
+  readonly rest: Omit<BuildxBase, 'steps' | 'localPlatforms' | 'remote'>;
+  readonly steps: Step[];
+  readonly cleanup: Step[];
+  readonly files: SetupFile[];
+}
+
 export function planBuildx(
   facts: HostFacts,
   request: SetupRequest,
@@ -38,105 +47,24 @@ export function planBuildx(
   const driver =
     request.driver !== 'auto' ? request.driver : base.remote ? 'remote' : 'docker-container';
   const { steps: qemuSteps, localPlatforms, remote: _remote, ...rest } = base;
-  const steps: Step[] = [...qemuSteps];
-  const cleanup: Step[] = [];
-  const files: SetupFile[] = [];
+  const draft: BuildxDraft = { request, rest, steps: [...qemuSteps], cleanup: [], files: [] };
 
-  if (driver === 'docker') {
-    // The docker driver is the engine's own BuildKit; buildx has one per docker context
-    // and cannot create another, so it is used, never created or removed.
-    const existing = request.name
-      ? builders.find((b) => b.name === request.name)
-      : builders.find((b) => b.driver === 'docker');
-    if (!existing || existing.driver !== 'docker')
-      throw new XplatError(
-        request.name
-          ? `builder "${request.name}" ${existing ? `uses the ${existing.driver} driver` : 'does not exist'}; the docker driver is the builder named after the docker context (default)`
-          : 'no docker-driver builder exists in this docker context',
-        'name',
-      );
-    return finish(existing.name, false, localPlatforms, 'docker');
-  }
+  if (driver === 'docker')
+    return finishBuildx(
+      draft,
+      dockerDriverBuilder(builders, request),
+      false,
+      localPlatforms,
+      'docker',
+    );
 
   const name = request.name || context.generatedName;
   const existing = builders.find((b) => b.name === name);
-  if (existing && request.driver !== 'auto' && existing.driver !== driver)
-    throw new XplatError(
-      `builder "${name}" exists with the ${existing.driver} driver, not ${driver}; choose another name or driver`,
-      'name',
-    );
-  if (existing && rest.windowsOnLinux.length && !buildsWindowsOnLinux(existing))
-    throw new XplatError(
-      `builder "${name}" uses the ${existing.driver} driver, whose image store (the engine's) cannot hold a Windows image (${rest.windowsOnLinux.join(', ')}); choose another name, and a docker-container builder is created`,
-      'name',
-    );
-  const tlsOpts = tlsDriverOpts(request, context, name, files);
-  let expected = [...localPlatforms];
-
+  if (existing) refuseExisting(existing, name, driver, draft);
+  const tlsOpts = tlsDriverOpts(request, context, name, draft.files);
+  let expected: string[];
   if (!existing) {
-    if (driver === 'docker-container') {
-      steps.push({
-        title: `create buildx builder ${name} (docker-container driver)`,
-        args: [
-          'buildx',
-          'create',
-          '--name',
-          name,
-          '--driver',
-          'docker-container',
-          ...(request.buildkitdFlags ? ['--buildkitd-flags', request.buildkitdFlags] : []),
-          ...request.driverOpts.flatMap((o) => ['--driver-opt', o]),
-          '--use',
-        ],
-      });
-    } else {
-      // remote: the first node is the endpoint, or a BuildKit container on this engine
-      // for the Linux platforms the remote nodes do not serve.
-      let endpoint = request.endpoint;
-      if (!endpoint) {
-        const container = `${name}-buildkitd`;
-        steps.push({
-          title: `start a local BuildKit container ${container} for the Linux node`,
-          args: [
-            'run',
-            '--detach',
-            '--privileged',
-            '--name',
-            container,
-            LOCAL_BUILDKIT_IMAGE,
-            ...request.buildkitdFlags.split(/\s+/).filter(Boolean),
-          ],
-        });
-        cleanup.push({
-          title: `remove BuildKit container ${container}`,
-          args: ['rm', '--force', '--volumes', container],
-          optional: true,
-        });
-        endpoint = `docker-container://${container}`;
-      } else {
-        expected = [];
-      }
-      steps.push({
-        title: `create buildx builder ${name} (remote driver, ${endpoint})`,
-        args: [
-          'buildx',
-          'create',
-          '--name',
-          name,
-          '--driver',
-          'remote',
-          ...(endpoint.startsWith('tcp://') ? tlsOpts.flatMap((o) => ['--driver-opt', o]) : []),
-          ...request.driverOpts.flatMap((o) => ['--driver-opt', o]),
-          '--use',
-          endpoint,
-        ],
-      });
-    }
-    cleanup.unshift({
-      title: `remove buildx builder ${name}`,
-      args: ['buildx', 'rm', name],
-      optional: true,
-    });
+    expected = planCreate(draft, name, driver, tlsOpts, localPlatforms);
   } else {
     rest.notes.push(
       `reusing buildx builder "${name}" (${existing.driver}); the post step leaves it`,
@@ -145,38 +73,170 @@ export function planBuildx(
   }
 
   request.append.forEach((node, i) => {
-    steps.push(appendStep(name, node, i, tlsOpts));
+    draft.steps.push(appendStep(name, node, i, tlsOpts));
     for (const p of node.platforms) {
       if (!includesPlatform(expected, p)) expected.push(ociPlatformString(p));
     }
   });
 
-  return finish(name, !existing, expected, existing?.driver ?? driver);
+  return finishBuildx(draft, name, !existing, expected, existing?.driver ?? driver);
+}
 
-  function finish(
-    builder: string,
-    create: boolean,
-    platforms: readonly string[],
-    builderDriver: string,
-  ): SetupPlan {
-    return {
-      ...rest,
-      kind: 'buildx',
-      name: builder,
-      driver: builderDriver,
-      create,
-      steps,
-      bootstrap: {
-        title: `bootstrap buildx builder ${builder}`,
-        args: ['buildx', 'inspect', '--bootstrap', builder],
-        stream: false,
-      },
-      cleanup: create && request.cleanup ? cleanup : [],
-      files,
-      platforms: [...platforms, ...rest.windowsOnLinux.filter((p) => !platforms.includes(p))],
-      env: { [BUILDER_ENV]: 'buildx', BUILDX_BUILDER: builder },
-    };
+/**
+ * The docker driver is the engine's own BuildKit; buildx has one per docker context and
+ * cannot create another, so it is used, never created or removed. Returns its name.
+ */
+function dockerDriverBuilder(builders: readonly BuildxBuilder[], request: SetupRequest): string {
+  const existing = request.name
+    ? builders.find((b) => b.name === request.name)
+    : builders.find((b) => b.driver === 'docker');
+  if (!existing || existing.driver !== 'docker')
+    throw new XplatError(
+      request.name
+        ? `builder "${request.name}" ${existing ? `uses the ${existing.driver} driver` : 'does not exist'}; the docker driver is the builder named after the docker context (default)`
+        : 'no docker-driver builder exists in this docker context',
+      'name',
+    );
+  return existing.name;
+}
+
+/** An existing builder of the name is reused only when it is what the request needs. */
+function refuseExisting(
+  existing: BuildxBuilder,
+  name: string,
+  driver: string,
+  draft: BuildxDraft,
+): void {
+  if (draft.request.driver !== 'auto' && existing.driver !== driver)
+    throw new XplatError(
+      `builder "${name}" exists with the ${existing.driver} driver, not ${driver}; choose another name or driver`,
+      'name',
+    );
+  const { windowsOnLinux } = draft.rest;
+  if (windowsOnLinux.length && !buildsWindowsOnLinux(existing))
+    throw new XplatError(
+      `builder "${name}" uses the ${existing.driver} driver, whose image store (the engine's) cannot hold a Windows image (${windowsOnLinux.join(', ')}); choose another name, and a docker-container builder is created`,
+      'name',
+    );
+}
+
+/**
+ * The steps that create the builder, and the post step's removal of what they create;
+ * returns the platforms the new builder is expected to build.
+ */
+function planCreate(
+  draft: BuildxDraft,
+  name: string,
+  driver: string,
+  tlsOpts: readonly string[],
+  localPlatforms: readonly string[],
+): string[] {
+  const { request, steps, cleanup } = draft;
+  let expected = [...localPlatforms];
+  if (driver === 'docker-container') {
+    steps.push({
+      title: `create buildx builder ${name} (docker-container driver)`,
+      args: createArgs(
+        name,
+        'docker-container',
+        request.buildkitdFlags ? ['--buildkitd-flags', request.buildkitdFlags] : [],
+        request,
+      ),
+    });
+  } else {
+    // remote: the first node is the endpoint, or a BuildKit container on this engine
+    // for the Linux platforms the remote nodes do not serve.
+    let endpoint = request.endpoint;
+    if (!endpoint) {
+      const container = `${name}-buildkitd`;
+      steps.push({
+        title: `start a local BuildKit container ${container} for the Linux node`,
+        args: [
+          'run',
+          '--detach',
+          '--privileged',
+          '--name',
+          container,
+          LOCAL_BUILDKIT_IMAGE,
+          ...request.buildkitdFlags.split(/\s+/).filter(Boolean),
+        ],
+      });
+      cleanup.push({
+        title: `remove BuildKit container ${container}`,
+        args: ['rm', '--force', '--volumes', container],
+        optional: true,
+      });
+      endpoint = `docker-container://${container}`;
+    } else {
+      expected = [];
+    }
+    steps.push({
+      title: `create buildx builder ${name} (remote driver, ${endpoint})`,
+      args: [
+        ...createArgs(
+          name,
+          'remote',
+          endpoint.startsWith('tcp://') ? tlsOpts.flatMap((o) => ['--driver-opt', o]) : [],
+          request,
+        ),
+        endpoint,
+      ],
+    });
   }
+  cleanup.unshift({
+    title: `remove buildx builder ${name}`,
+    args: ['buildx', 'rm', name],
+    optional: true,
+  });
+  return expected;
+}
+
+/** `docker buildx create` for a new builder: the driver's own flags, then the user's. */
+function createArgs(
+  name: string,
+  driver: string,
+  driverFlags: readonly string[],
+  request: SetupRequest,
+): string[] {
+  return [
+    'buildx',
+    'create',
+    '--name',
+    name,
+    '--driver',
+    driver,
+    ...driverFlags,
+    ...request.driverOpts.flatMap((o) => ['--driver-opt', o]),
+    '--use',
+  ];
+}
+
+/** The finished plan: the bootstrap, and the cleanup only for a builder this run creates. */
+function finishBuildx(
+  draft: BuildxDraft,
+  builder: string,
+  create: boolean,
+  platforms: readonly string[],
+  builderDriver: string,
+): SetupPlan {
+  const { rest, request } = draft;
+  return {
+    ...rest,
+    kind: 'buildx',
+    name: builder,
+    driver: builderDriver,
+    create,
+    steps: draft.steps,
+    bootstrap: {
+      title: `bootstrap buildx builder ${builder}`,
+      args: ['buildx', 'inspect', '--bootstrap', builder],
+      stream: false,
+    },
+    cleanup: create && request.cleanup ? draft.cleanup : [],
+    files: draft.files,
+    platforms: [...platforms, ...rest.windowsOnLinux.filter((p) => !platforms.includes(p))],
+    env: { [BUILDER_ENV]: 'buildx', BUILDX_BUILDER: builder },
+  };
 }
 
 function existingPlatforms(builder: BuildxBuilder, local: readonly string[]): string[] {

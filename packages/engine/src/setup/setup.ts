@@ -59,58 +59,9 @@ export function planSetup(
     remote ||
     (request.driver !== 'auto' && request.builder === 'auto') ||
     windowsOnLinux.length > 0;
-  if (wantsBuildx && !facts.buildx) {
-    const input = remote
-      ? request.append.length
-        ? 'append'
-        : 'endpoint'
-      : request.driver !== 'auto'
-        ? 'driver'
-        : 'builder';
-    throw new XplatError(
-      `needs docker buildx, which this runner's docker CLI (${facts.cli.version}) does not have; install the buildx plugin or leave driver, endpoint and append empty`,
-      input,
-    );
-  }
-  if (!wantsBuildx && request.builder !== 'auto') {
-    if (request.builder === 'buildkit' && !facts.cli.buildkitBuiltIn)
-      throw new XplatError(
-        `docker CLI ${facts.cli.version} has no built-in BuildKit (only 18.09 to 22.x do); use builder: auto`,
-        'builder',
-      );
-  }
-  if (remote && request.builder !== 'auto' && request.builder !== 'buildx')
-    throw new XplatError(
-      `remote nodes are buildx nodes; builder: ${request.builder} cannot use them`,
-      'builder',
-    );
+  checkBuilderRequest(facts, request, remote, wantsBuildx);
 
-  const local: Platform[] = [];
-  for (const p of requested) {
-    if (includesPlatform(nodePlatforms, p) || p.os === 'windows') continue;
-    // An endpoint is the builder's Linux node: it, not this runner, builds (or emulates) Linux.
-    if (p.os === 'linux' && request.endpoint) continue;
-    local.push(p);
-  }
-
-  // QEMU: platforms the engine does not run natively need a registered handler.
-  const foreign = local.filter((p) => !includesPlatform(nativePlatforms(facts), p));
-  for (const p of foreign) {
-    if (!binfmtArchitecture(ociPlatformString(p)))
-      throw new XplatError(
-        `${ociPlatformString(p)} cannot be built here: it is not native to this ${hostPlatform} host and QEMU has no emulator for it`,
-        'platforms',
-      );
-  }
-  const missing = foreign.filter((p) => !includesPlatform(facts.binfmt.emulated, p));
-  const install = request.qemu === 'true' ? foreign : request.qemu === 'auto' ? missing : [];
-  if (request.qemu === 'false' && missing.length)
-    throw new XplatError(
-      `${missing.map(ociPlatformString).join(', ')} needs QEMU emulation on this ${hostPlatform} host and qemu is false; set qemu: auto, or build on a native runner (ubuntu-24.04-arm for linux/arm64)`,
-      'qemu',
-    );
-  if (install.length && !facts.binfmt.available && facts.runnerOs === 'linux')
-    notes.push('binfmt_misc is not mounted here; the binfmt container mounts it itself');
+  const { foreign, install } = planQemu(facts, request, requested, nodePlatforms, notes);
   const steps: Step[] = install.length
     ? [binfmtInstallStep(install.map(ociPlatformString), request.qemuImage)]
     : [];
@@ -152,6 +103,86 @@ export function planSetup(
     };
   }
   return planBuildx(facts, request, context, { ...base, steps, localPlatforms, remote });
+}
+
+/**
+ * Refuses a builder request this runner cannot meet (buildx needed but missing, a
+ * BuildKit the CLI lacks, remote nodes with a builder other than buildx), naming the
+ * input that asked for it.
+ */
+function checkBuilderRequest(
+  facts: HostFacts,
+  request: SetupRequest,
+  remote: boolean,
+  wantsBuildx: boolean,
+): void {
+  if (wantsBuildx && !facts.buildx) {
+    const input = remote
+      ? request.append.length
+        ? 'append'
+        : 'endpoint'
+      : request.driver !== 'auto'
+        ? 'driver'
+        : 'builder';
+    throw new XplatError(
+      `needs docker buildx, which this runner's docker CLI (${facts.cli.version}) does not have; install the buildx plugin or leave driver, endpoint and append empty`,
+      input,
+    );
+  }
+  if (!wantsBuildx && request.builder !== 'auto') {
+    if (request.builder === 'buildkit' && !facts.cli.buildkitBuiltIn)
+      throw new XplatError(
+        `docker CLI ${facts.cli.version} has no built-in BuildKit (only 18.09 to 22.x do); use builder: auto`,
+        'builder',
+      );
+  }
+  if (remote && request.builder !== 'auto' && request.builder !== 'buildx')
+    throw new XplatError(
+      `remote nodes are buildx nodes; builder: ${request.builder} cannot use them`,
+      'builder',
+    );
+}
+
+/**
+ * QEMU for the requested Linux platforms this runner builds itself and does not run
+ * natively: which are foreign, and which of them to register (qemu: auto registers the
+ * missing ones, true all, false none and refuses when one is missing).
+ */
+function planQemu(
+  facts: HostFacts,
+  request: SetupRequest,
+  requested: readonly Platform[],
+  nodePlatforms: readonly string[],
+  notes: string[],
+): { foreign: Platform[]; install: Platform[] } {
+  const hostPlatform = facts.engine.platform;
+  const local: Platform[] = [];
+  for (const p of requested) {
+    if (includesPlatform(nodePlatforms, p) || p.os === 'windows') continue;
+    // An endpoint is the builder's Linux node: it, not this runner, builds (or emulates) Linux.
+    if (p.os === 'linux' && request.endpoint) continue;
+    local.push(p);
+  }
+
+  // QEMU: platforms the engine does not run natively need a registered handler.
+  const foreign = local.filter((p) => !includesPlatform(nativePlatforms(facts), p));
+  for (const p of foreign) {
+    if (!binfmtArchitecture(ociPlatformString(p)))
+      throw new XplatError(
+        `${ociPlatformString(p)} cannot be built here: it is not native to this ${hostPlatform} host and QEMU has no emulator for it`,
+        'platforms',
+      );
+  }
+  const missing = foreign.filter((p) => !includesPlatform(facts.binfmt.emulated, p));
+  const install = request.qemu === 'true' ? foreign : request.qemu === 'auto' ? missing : [];
+  if (request.qemu === 'false' && missing.length)
+    throw new XplatError(
+      `${missing.map(ociPlatformString).join(', ')} needs QEMU emulation on this ${hostPlatform} host and qemu is false; set qemu: auto, or build on a native runner (ubuntu-24.04-arm for linux/arm64)`,
+      'qemu',
+    );
+  if (install.length && !facts.binfmt.available && facts.runnerOs === 'linux')
+    notes.push('binfmt_misc is not mounted here; the binfmt container mounts it itself');
+  return { foreign, install };
 }
 
 /**
