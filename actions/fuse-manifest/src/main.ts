@@ -2,10 +2,11 @@
  * fuse-manifest: inputs -> @xplat/fuse -> outputs and job summary. Glue only.
  */
 import * as core from '@actions/core';
-import { actionLogger, runAction } from '@xplat/action-runtime';
+import { actionLogger, readInputs, runAction } from '@xplat/action-runtime';
 import {
   currentRun,
   fuse,
+  FUSE_INPUTS,
   GateClosedError,
   parseFuseRequest,
   promote,
@@ -15,12 +16,13 @@ import {
   renderPromoteSummary,
 } from '@xplat/fuse';
 import { createRegistryClient } from '@xplat/registry';
-import { getInputs } from './inputs.js';
 
 await runAction(
   async () => {
     const logger = actionLogger();
-    const inputs = getInputs();
+    const inputs = readInputs([...FUSE_INPUTS, 'username', 'password'], {
+      secrets: ['password'],
+    });
     // Leg results of another workflow run than this one are refused (allow-foreign-runs).
     const request = await parseFuseRequest(inputs, process.cwd(), { run: currentRun() });
     const client = createRegistryClient({
