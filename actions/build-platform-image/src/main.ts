@@ -3,15 +3,16 @@
  * summary, lint annotations. Glue only.
  */
 import * as core from '@actions/core';
-import { actionLogger, runAction } from '@xplat/action-runtime';
+import { actionLogger, readInputs, runAction } from '@xplat/action-runtime';
 import {
+  BUILD_INPUTS,
   buildOutputs,
   buildPlatformImage,
+  parseBuildInputs,
   renderBuildSummary,
   sourceFromGithubContext,
   type SourceContext,
 } from '@xplat/engine';
-import { getInputs } from './inputs.js';
 
 /**
  * The commit, ref, repository, event and default branch from @actions/github's context.
@@ -26,11 +27,12 @@ const source = githubSource();
 source.catch(() => undefined); // awaited by the build; never an unhandled rejection
 
 await runAction(async () => {
-  const request = getInputs();
+  const cwd = process.env.GITHUB_WORKSPACE || process.cwd();
+  const request = parseBuildInputs(readInputs(BUILD_INPUTS), { cwd });
   const outcome = await buildPlatformImage(request, {
     source,
     logger: actionLogger(),
-    cwd: process.env.GITHUB_WORKSPACE || process.cwd(),
+    cwd,
     // Findings become annotations on the Dockerfile line; errors also stop the build.
     onFinding: (f) =>
       (f.severity === 'error' ? core.error : core.warning)(f.message, {

@@ -3,13 +3,12 @@
  * choice and outputs. Glue only; the plan (and its tests) live in the library.
  */
 import * as core from '@actions/core';
-import { actionLogger, runAction } from '@xplat/action-runtime';
-import { renderSetupSummary, setupBuilder } from '@xplat/engine';
-import { getInputs } from './inputs.js';
+import { actionLogger, readInputs, runAction } from '@xplat/action-runtime';
+import { parseSetupInputs, renderSetupSummary, SETUP_INPUTS, setupBuilder } from '@xplat/engine';
 import { SETUP_STATE } from './state.js';
 
 await runAction(async () => {
-  const request = getInputs();
+  const request = parseSetupInputs(readInputs(SETUP_INPUTS, { secrets: ['tls-key'] }));
   const outcome = await setupBuilder(request, {
     logger: actionLogger(),
     ...(process.env.RUNNER_TEMP ? { tempDir: process.env.RUNNER_TEMP } : {}),

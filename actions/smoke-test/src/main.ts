@@ -4,10 +4,19 @@
  * The container is always removed: by smokeTest's own cleanup when the run ends or a
  * cancel arrives as a signal, and by the post step when this process was killed.
  */
+import { randomBytes } from 'node:crypto';
+import os from 'node:os';
+import path from 'node:path';
 import * as core from '@actions/core';
-import { actionLogger, runAction } from '@xplat/action-runtime';
-import { renderSkipSummary, renderSummary, skipSmokeTest, smokeTest } from '@xplat/smoke';
-import { getInputs } from './inputs.js';
+import { actionLogger, readInputs, runAction } from '@xplat/action-runtime';
+import {
+  parseSmokeInputs,
+  renderSkipSummary,
+  renderSummary,
+  skipSmokeTest,
+  SMOKE_INPUTS,
+  smokeTest,
+} from '@xplat/smoke';
 import { CONTAINER_STATE } from './state.js';
 
 // The runner cancels a step with SIGINT, then SIGTERM: end the probes and clean up
@@ -18,7 +27,13 @@ process.on('SIGINT', cancel);
 process.on('SIGTERM', cancel);
 try {
   await runAction(async () => {
-    const request = getInputs();
+    const raw = readInputs(SMOKE_INPUTS);
+    // A report the user did not place still has to exist for the `report` output.
+    raw['report-file'] ||= path.join(
+      process.env.RUNNER_TEMP || os.tmpdir(),
+      `xplat-smoke-${randomBytes(4).toString('hex')}.json`,
+    );
+    const request = parseSmokeInputs(raw);
     if (request.skip !== undefined) {
       const skipped = await skipSmokeTest(request, { logger: actionLogger() });
       core.setOutput('passed', 'false');
