@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Bundles every action (actions/<name>/src/main.ts -> dist/<name>/index.js, and a post
-// step's src/post.ts -> dist/<name>/post/index.js) and the CLI
+// Bundles every action (actions/<name>/src/index.ts -> dist/<name>/index.js, and a post
+// step's src/post/index.ts -> dist/<name>/post/index.js; each index.ts only calls the
+// run() its main.ts exports) and the CLI
 // (packages/cli/src/main.ts -> dist/cli/index.js) with @vercel/ncc. With --check it
 // bundles into a temporary folder and fails when dist/ differs: dist/ is committed
 // because action.yml runs it, so a stale bundle would ship old code.
@@ -62,10 +63,10 @@ function entries() {
   const list = [];
   for (const name of readdirSync(path.join(root, 'actions'))) {
     const src = path.join(root, 'actions', name, 'src');
-    if (existsSync(path.join(src, 'main.ts')))
-      list.push({ name, entry: path.join(src, 'main.ts') });
-    if (existsSync(path.join(src, 'post.ts')))
-      list.push({ name: `${name}/post`, entry: path.join(src, 'post.ts') });
+    if (existsSync(path.join(src, 'index.ts')))
+      list.push({ name, entry: path.join(src, 'index.ts') });
+    if (existsSync(path.join(src, 'post', 'index.ts')))
+      list.push({ name: `${name}/post`, entry: path.join(src, 'post', 'index.ts') });
   }
   list.push({ name: 'cli', entry: path.join(root, 'packages', 'cli', 'src', 'main.ts') });
   return list.sort((a, b) => a.name.localeCompare(b.name));

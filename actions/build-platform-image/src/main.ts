@@ -3,15 +3,16 @@
  * summary, lint annotations. Glue only.
  */
 import * as core from '@actions/core';
-import { actionLogger, runAction } from '@xplat/action-runtime';
+import { actionLogger, readInputs, runAction } from '@xplat/action-runtime';
 import {
+  BUILD_INPUTS,
   buildOutputs,
   buildPlatformImage,
+  parseBuildInputs,
   renderBuildSummary,
   sourceFromGithubContext,
   type SourceContext,
 } from '@xplat/engine';
-import { getInputs } from './inputs.js';
 
 /**
  * The commit, ref, repository, event and default branch from @actions/github's context.
@@ -22,23 +23,26 @@ function githubSource(): Promise<SourceContext> {
   return import('@actions/github').then(({ context }) => sourceFromGithubContext(context));
 }
 
-const source = githubSource();
-source.catch(() => undefined); // awaited by the build; never an unhandled rejection
-
-await runAction(async () => {
-  const request = getInputs();
-  const outcome = await buildPlatformImage(request, {
-    source,
-    logger: actionLogger(),
-    cwd: process.env.GITHUB_WORKSPACE || process.cwd(),
-    // Findings become annotations on the Dockerfile line; errors also stop the build.
-    onFinding: (f) =>
-      (f.severity === 'error' ? core.error : core.warning)(f.message, {
-        title: f.rule,
-        file: f.file,
-        startLine: f.line,
-      }),
+/** The step: what it throws fails it with one line (see runAction). */
+export async function run(): Promise<void> {
+  const source = githubSource();
+  source.catch(() => undefined); // awaited by the build; never an unhandled rejection
+  await runAction(async () => {
+    const cwd = process.env.GITHUB_WORKSPACE || process.cwd();
+    const request = parseBuildInputs(readInputs(BUILD_INPUTS), { cwd });
+    const outcome = await buildPlatformImage(request, {
+      source,
+      logger: actionLogger(),
+      cwd,
+      // Findings become annotations on the Dockerfile line; errors also stop the build.
+      onFinding: (f) =>
+        (f.severity === 'error' ? core.error : core.warning)(f.message, {
+          title: f.rule,
+          file: f.file,
+          startLine: f.line,
+        }),
+    });
+    for (const [name, value] of Object.entries(buildOutputs(outcome))) core.setOutput(name, value);
+    await core.summary.addRaw(renderBuildSummary(outcome)).write();
   });
-  for (const [name, value] of Object.entries(buildOutputs(outcome))) core.setOutput(name, value);
-  await core.summary.addRaw(renderBuildSummary(outcome)).write();
-});
+}

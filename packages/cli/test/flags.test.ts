@@ -39,7 +39,7 @@ describe('flag tables', () => {
     ['build', buildFlags, BUILD_INPUTS],
     ['smoke', smokeFlags, SMOKE_INPUTS],
     // fuse-manifest's promote mode is `xplat promote`: the two together take every input.
-    ['fuse and promote', [...fuseFlags, ...promoteFlags], Object.keys(FUSE_INPUTS)],
+    ['fuse and promote', [...fuseFlags, ...promoteFlags], FUSE_INPUTS],
   ])('xplat %s has a flag for every input of its action, and only those', (_n, flags, inputs) => {
     const mapped = new Set(flags.flatMap((f) => (f.input ? [f.input] : [])));
     expect([...mapped].filter((i) => i !== 'username').sort()).toEqual([...inputs].sort());

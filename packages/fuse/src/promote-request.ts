@@ -11,6 +11,7 @@ import {
   type ImageReference,
   type Repository,
 } from '@xplat/registry';
+import type { FuseInputName, FuseInputs } from './request.js';
 
 export interface PromoteSpec {
   /** The index to promote: by tag or digest, in the target repository or elsewhere. */
@@ -21,13 +22,6 @@ export interface PromoteSpec {
   readonly force: boolean;
   /** When `from` does not exist: fail, or skip (nothing written; the workflow builds). */
   readonly missing: 'fail' | 'skip';
-}
-
-export interface RawPromoteInputs {
-  readonly promoteFrom: string;
-  readonly promoteRevision: string;
-  readonly promoteForce: string;
-  readonly promoteMissing: string;
 }
 
 export const PROMOTE_MISSING = ['fail', 'skip'] as const;
@@ -57,57 +51,47 @@ export function parsePromoteFrom(text: string, target: Repository): ImageReferen
 }
 
 /** The promote spec, or undefined when promote-from is empty (then no promote-* may be set). */
-export function parsePromote(raw: RawPromoteInputs, target: Repository): PromoteSpec | undefined {
-  const from = raw.promoteFrom.trim();
+export function parsePromote(raw: FuseInputs, target: Repository): PromoteSpec | undefined {
+  const get = (name: FuseInputName): string => raw[name] ?? '';
+  const from = get('promote-from').trim();
   if (!from) {
-    const stray = (
-      [
-        ['promote-revision', raw.promoteRevision],
-        ['promote-force', raw.promoteForce],
-        ['promote-missing', raw.promoteMissing],
-      ] as const
-    ).find(([, value]) => value.trim());
+    const stray = (['promote-revision', 'promote-force', 'promote-missing'] as const).find((name) =>
+      get(name).trim(),
+    );
     if (stray)
       throw new XplatError(
         'applies to promote-from only (the index to give new tags); set promote-from or leave it out',
-        stray[0],
+        stray,
       );
     return undefined;
   }
-  const revision = raw.promoteRevision.trim().toLowerCase();
+  const revision = get('promote-revision').trim().toLowerCase();
   if (revision && !/^[0-9a-f]{7,64}$/.test(revision))
     throw new XplatError(
-      `"${echo(raw.promoteRevision.trim())}" is not a commit sha (7 to 40 hex digits, e.g. \${{ github.sha }})`,
+      `"${echo(get('promote-revision').trim())}" is not a commit sha (7 to 40 hex digits, e.g. \${{ github.sha }})`,
       'promote-revision',
     );
   return {
     from: parsePromoteFrom(from, target),
     ...(revision ? { revision } : {}),
-    force: parseBoolean(raw.promoteForce, 'promote-force', false),
-    missing: parseChoice(raw.promoteMissing, 'promote-missing', PROMOTE_MISSING, 'fail'),
+    force: parseBoolean(get('promote-force'), 'promote-force', false),
+    missing: parseChoice(get('promote-missing'), 'promote-missing', PROMOTE_MISSING, 'fail'),
   };
 }
 
 /** What a promote copies is the index as it is: inputs that would change it or feed a gate are refused. */
-export function checkPromoteConflicts(raw: {
-  readonly results: string;
-  readonly sources: string;
-  readonly annotations: string;
-  readonly mediaType: string;
-  readonly allowUntested?: string;
-  readonly allowForeignRuns?: string;
-  readonly tags: readonly string[];
-}): void {
+export function checkPromoteConflicts(raw: FuseInputs, tags: readonly string[]): void {
+  const get = (name: FuseInputName): string => raw[name] ?? '';
   const conflict = (
     [
-      ['results', raw.results, 'the gate ran when the index was fused; leave results out'],
-      ['sources', raw.sources, 'the index names its images already; leave sources out'],
-      ['annotations', raw.annotations, 'an annotation would change the index and its digest'],
-      ['allow-untested', raw.allowUntested ?? '', 'the gate ran when the index was fused'],
+      ['results', get('results'), 'the gate ran when the index was fused; leave results out'],
+      ['sources', get('sources'), 'the index names its images already; leave sources out'],
+      ['annotations', get('annotations'), 'an annotation would change the index and its digest'],
+      ['allow-untested', get('allow-untested'), 'the gate ran when the index was fused'],
       // A boolean with a default: only `true` asks for something promote cannot do.
       [
         'allow-foreign-runs',
-        parseBoolean(raw.allowForeignRuns ?? '', 'allow-foreign-runs', false) ? 'true' : '',
+        parseBoolean(get('allow-foreign-runs'), 'allow-foreign-runs', false) ? 'true' : '',
         'the gate ran when the index was fused',
       ],
     ] as const
@@ -117,13 +101,13 @@ export function checkPromoteConflicts(raw: {
       `cannot be used with promote-from, which copies an existing index unchanged: ${conflict[2]}`,
       conflict[0],
     );
-  const mediaType = raw.mediaType.trim().toLowerCase();
+  const mediaType = get('media-type').trim().toLowerCase();
   if (mediaType && mediaType !== 'auto')
     throw new XplatError(
       'cannot be used with promote-from: the index keeps its own media type (leave media-type auto)',
       'media-type',
     );
-  if (!raw.tags.length)
+  if (!tags.length)
     throw new XplatError(
       'is required with promote-from: the tags to give the index, e.g. 1.2.3',
       'tags',

@@ -27,55 +27,27 @@ import { checkPromoteConflicts, parsePromote, type PromoteSpec } from './promote
 import { loadLegResults } from './results.js';
 import { checkLegRun, type WorkflowRun } from './run-check.js';
 
-/** The inputs as the action receives them: strings, empty when not given. */
-export interface RawFuseInputs {
-  image: string;
-  tags: string;
-  results: string;
-  sources: string;
-  expectedPlatforms: string;
-  annotations: string;
-  mediaType: string;
-  mutableTags: string;
-  dryRun: string;
-  /** Optional so that callers written before it keep compiling; absent = ''. */
-  allowUntested?: string;
-  /** Leg results of another workflow run may join the index (absent = ''). */
-  allowForeignRuns?: string;
-  /** Promote mode (promote-request.ts); optional like allowUntested. */
-  promoteFrom?: string;
-  promoteRevision?: string;
-  promoteForce?: string;
-  promoteMissing?: string;
-}
-
-/** fuse-manifest's input names (action.yml) -> the RawFuseInputs field each fills. */
-export const FUSE_INPUTS = {
-  image: 'image',
-  tags: 'tags',
-  results: 'results',
-  sources: 'sources',
-  'expected-platforms': 'expectedPlatforms',
-  annotations: 'annotations',
-  'media-type': 'mediaType',
-  'mutable-tags': 'mutableTags',
-  'dry-run': 'dryRun',
-  'allow-untested': 'allowUntested',
-  'allow-foreign-runs': 'allowForeignRuns',
-  'promote-from': 'promoteFrom',
-  'promote-revision': 'promoteRevision',
-  'promote-force': 'promoteForce',
-  'promote-missing': 'promoteMissing',
-} as const satisfies Record<string, keyof RawFuseInputs>;
-export type FuseInputName = keyof typeof FUSE_INPUTS;
-
-/** RawFuseInputs from values keyed by input name (absent = ''), as `xplat fuse` has them. */
-export function rawFuseInputs(byName: Partial<Record<FuseInputName, string>>): RawFuseInputs {
-  const raw = {} as RawFuseInputs;
-  for (const [name, field] of Object.entries(FUSE_INPUTS))
-    raw[field] = byName[name as FuseInputName] ?? '';
-  return raw;
-}
+/** fuse-manifest's inputs (action.yml) that make the request; username and password do not. */
+export const FUSE_INPUTS = [
+  'image',
+  'tags',
+  'results',
+  'sources',
+  'expected-platforms',
+  'annotations',
+  'media-type',
+  'mutable-tags',
+  'dry-run',
+  'allow-untested',
+  'allow-foreign-runs',
+  'promote-from',
+  'promote-revision',
+  'promote-force',
+  'promote-missing',
+] as const;
+export type FuseInputName = (typeof FUSE_INPUTS)[number];
+/** Every input by name, as strings (empty or absent = not given), as the action and `xplat fuse` have them. */
+export type FuseInputs = Partial<Record<FuseInputName, string>>;
 
 export interface FuseRequest {
   readonly target: Repository;
@@ -104,37 +76,30 @@ export interface FuseRequestOptions {
 }
 
 export async function parseFuseRequest(
-  raw: RawFuseInputs,
+  raw: FuseInputs,
   cwd: string,
   options: FuseRequestOptions = {},
 ): Promise<FuseRequest> {
-  if (!raw.image.trim())
+  const get = (name: FuseInputName): string => raw[name] ?? '';
+  if (!get('image').trim())
     throw new XplatError(
       'is required: the repository the index goes to, e.g. ghcr.io/org/app',
       'image',
     );
-  const target = parseRepository(raw.image, 'image');
+  const target = parseRepository(get('image'), 'image');
   const reference = `${target.registry}/${target.repository}`;
-  const tags = parseTags(raw.tags, reference);
-  const mutableTags = parseTags(raw.mutableTags, reference, 'mutable-tags');
-  const expected = parsePlatformList(raw.expectedPlatforms, 'expected-platforms');
-  const allowUntested = parsePlatformList(raw.allowUntested ?? '', 'allow-untested');
-  const annotations = parseAnnotations(raw.annotations);
+  const tags = parseTags(get('tags'), reference);
+  const mutableTags = parseTags(get('mutable-tags'), reference, 'mutable-tags');
+  const expected = parsePlatformList(get('expected-platforms'), 'expected-platforms');
+  const allowUntested = parsePlatformList(get('allow-untested'), 'allow-untested');
+  const annotations = parseAnnotations(get('annotations'));
   checkUserAnnotations(annotations);
-  const mediaType = parseMediaTypeChoice(raw.mediaType);
-  const dryRun = parseBoolean(raw.dryRun, 'dry-run', false);
-  const allowForeignRuns = parseBoolean(raw.allowForeignRuns ?? '', 'allow-foreign-runs', false);
-  const promote = parsePromote(
-    {
-      promoteFrom: raw.promoteFrom ?? '',
-      promoteRevision: raw.promoteRevision ?? '',
-      promoteForce: raw.promoteForce ?? '',
-      promoteMissing: raw.promoteMissing ?? '',
-    },
-    target,
-  );
+  const mediaType = parseMediaTypeChoice(get('media-type'));
+  const dryRun = parseBoolean(get('dry-run'), 'dry-run', false);
+  const allowForeignRuns = parseBoolean(get('allow-foreign-runs'), 'allow-foreign-runs', false);
+  const promote = parsePromote(raw, target);
   if (promote) {
-    checkPromoteConflicts({ ...raw, tags });
+    checkPromoteConflicts(raw, tags);
     return {
       target,
       tags,
@@ -150,8 +115,8 @@ export async function parseFuseRequest(
     };
   }
 
-  const resultPatterns = splitLines(raw.results);
-  const sourceTexts = splitList(raw.sources);
+  const resultPatterns = splitLines(get('results'));
+  const sourceTexts = splitList(get('sources'));
   if (resultPatterns.length && sourceTexts.length) {
     throw new XplatError('give leg results or sources, not both', 'sources');
   }

@@ -15,7 +15,7 @@ import {
   OCI_INDEX,
   type RegistryClientOptions,
 } from '@xplat/registry';
-import { fuse, GateClosedError, parseFuseRequest, type RawFuseInputs } from '../src/index.js';
+import { fuse, GateClosedError, parseFuseRequest, type FuseInputs } from '../src/index.js';
 import { exec } from '../../../test/exec.js';
 import { testbed, uniqueRepository } from '../../../test/testbed.js';
 import { fixture, FOUR_PLATFORMS, fourLegs, writeLegs, type LegSpec } from './testbed-legs.js';
@@ -34,30 +34,30 @@ const FAST_RETRY = {
   retry: { maxAttempts: 2, baseDelayMs: 50, totalTimeMs: 5_000, requestTimeoutMs: 5_000 },
 };
 
-function inputs(change: Partial<RawFuseInputs>): RawFuseInputs {
+function inputs(change: Partial<FuseInputs>): FuseInputs {
   return {
     image: `${tb.openRegistry}/${uniqueRepository('fused')}`,
     tags: '1.0.0',
     results: '',
     sources: '',
-    expectedPlatforms: '',
+    'expected-platforms': '',
     annotations: '',
-    mediaType: 'auto',
-    mutableTags: 'latest',
-    dryRun: 'false',
+    'media-type': 'auto',
+    'mutable-tags': 'latest',
+    'dry-run': 'false',
     ...change,
   };
 }
 
 async function fuseLegs(
   legs: readonly LegSpec[],
-  change: Partial<RawFuseInputs> = {},
+  change: Partial<FuseInputs> = {},
   client: RegistryClientOptions = {},
 ) {
   const image = change.image ?? `${tb.openRegistry}/${uniqueRepository('fused')}`;
   const dir = await writeLegs(legs, image);
   const request = await parseFuseRequest(
-    inputs({ results: dir, expectedPlatforms: FOUR_PLATFORMS, ...change, image }),
+    inputs({ results: dir, 'expected-platforms': FOUR_PLATFORMS, ...change, image }),
     dir,
   );
   return fuse(request, createRegistryClient({ ...FAST_RETRY, ...client }), silentLogger);
@@ -65,7 +65,7 @@ async function fuseLegs(
 
 async function fuseSources(
   sources: string[],
-  change: Partial<RawFuseInputs> = {},
+  change: Partial<FuseInputs> = {},
   client: RegistryClientOptions = {},
 ) {
   const request = await parseFuseRequest(
@@ -184,7 +184,7 @@ describe('fuse: the four-platform hybrid index', () => {
       [fixture('LINUX_AMD64_OCI').ref, fixture('WINDOWS_LTSC2022_OCI').ref],
       {
         annotations: 'org.opencontainers.image.source=https://example.invalid/app',
-        expectedPlatforms: 'linux/amd64,windows/amd64:ltsc2022',
+        'expected-platforms': 'linux/amd64,windows/amd64:ltsc2022',
       },
     );
     const raw = await rawManifest(result.ref);
@@ -202,7 +202,7 @@ describe("fuse: the gate's mark on the index", () => {
     fourLegs().map((leg, i) => ({ ...leg, ...(source[i] ? { source: source[i] } : {}) }));
 
   it.each<
-    [string, LegSpec[], Partial<RawFuseInputs>, Record<string, string> | undefined, RegExp | null]
+    [string, LegSpec[], Partial<FuseInputs>, Record<string, string> | undefined, RegExp | null]
   >([
     [
       'legs of one commit, built reproducibly: its revision and time',
@@ -247,7 +247,7 @@ describe("fuse: the gate's mark on the index", () => {
     [
       'a Docker list forced: no mark, and a warning',
       fourLegs(),
-      { mediaType: 'docker' },
+      { 'media-type': 'docker' },
       undefined,
       /a Docker manifest list carries no annotations, so this index has no dev.xplat.gate mark/,
     ],
@@ -256,7 +256,7 @@ describe("fuse: the gate's mark on the index", () => {
     const image = `${tb.openRegistry}/${uniqueRepository('marked')}`;
     const dir = await writeLegs(legs, image);
     const request = await parseFuseRequest(
-      inputs({ image, results: dir, expectedPlatforms: FOUR_PLATFORMS, ...change }),
+      inputs({ image, results: dir, 'expected-platforms': FOUR_PLATFORMS, ...change }),
       dir,
     );
     const result = await fuse(request, createRegistryClient(FAST_RETRY), logger);
@@ -297,7 +297,7 @@ describe('fuse: the gate', () => {
     const dir = await writeLegs(fourLegs().slice(0, 1), other);
     await expect(
       parseFuseRequest(
-        inputs({ image: target, results: dir, expectedPlatforms: 'linux/amd64' }),
+        inputs({ image: target, results: dir, 'expected-platforms': 'linux/amd64' }),
         dir,
       ),
     ).rejects.toThrow(
@@ -340,7 +340,7 @@ describe('fuse: tags', () => {
     const image = `${tb.openRegistry}/${uniqueRepository('dry')}`;
     const logger = recordingLogger();
     const request = await parseFuseRequest(
-      inputs({ image, sources: fixture('LINUX_AMD64').ref, dryRun: 'true' }),
+      inputs({ image, sources: fixture('LINUX_AMD64').ref, 'dry-run': 'true' }),
       process.cwd(),
     );
     const result = await fuse(request, createRegistryClient(FAST_RETRY), logger);
@@ -380,10 +380,10 @@ describe('fuse: sources', () => {
   });
 
   it('drops the attestation, with a warning, when a Docker list is forced', async () => {
-    const result = await fuseSources([fixture('ATTESTED').ref], { mediaType: 'oci' });
+    const result = await fuseSources([fixture('ATTESTED').ref], { 'media-type': 'oci' });
     expect((result.index.manifests as unknown[]).length).toBe(2);
     const request = await parseFuseRequest(
-      inputs({ sources: fixture('LINUX_AMD64').ref, mediaType: 'docker' }),
+      inputs({ sources: fixture('LINUX_AMD64').ref, 'media-type': 'docker' }),
       process.cwd(),
     );
     expect((await fuse(request, createRegistryClient(), silentLogger)).mediaType).toBe(
@@ -412,7 +412,7 @@ describe('fuse: sources', () => {
     ).rejects.toThrow('sources: two sources are linux/amd64');
     await expect(
       fuseSources([fixture('LINUX_AMD64').ref], {
-        expectedPlatforms: 'linux/amd64,windows/amd64:ltsc2025',
+        'expected-platforms': 'linux/amd64,windows/amd64:ltsc2025',
       }),
     ).rejects.toThrow('expected-platforms: no source is windows/amd64:ltsc2025');
   });

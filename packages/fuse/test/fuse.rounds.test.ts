@@ -7,7 +7,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { silentLogger } from '@xplat/core';
 import { OCI_MANIFEST, RegistryClient, sha256Digest } from '@xplat/registry';
-import { fuse, parseFuseRequest, type RawFuseInputs } from '../src/index.js';
+import { fuse, parseFuseRequest, type FuseInputs } from '../src/index.js';
 import { startFakeRegistry, type FakeRegistry } from '../../registry/test/token-registry.js';
 
 let fake: FakeRegistry | undefined;
@@ -68,16 +68,16 @@ function seed(registry: FakeRegistry, repoOf: (i: number) => string): string[] {
 }
 
 async function fuseInto(target: string, sources: string[], client: RegistryClient) {
-  const raw: RawFuseInputs = {
+  const raw: FuseInputs = {
     image: `${fake!.host}/${target}`,
     tags: 'v1,v2,v3',
     results: '',
     sources: sources.join(','),
-    expectedPlatforms: PLATFORMS.map(([p]) => p).join(','),
+    'expected-platforms': PLATFORMS.map(([p]) => p).join(','),
     annotations: '',
-    mediaType: 'auto',
-    mutableTags: 'latest',
-    dryRun: 'false',
+    'media-type': 'auto',
+    'mutable-tags': 'latest',
+    'dry-run': 'false',
   };
   const request = await parseFuseRequest(raw, process.cwd());
   return fuse(request, client, silentLogger);

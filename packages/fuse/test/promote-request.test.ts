@@ -3,27 +3,27 @@
  * cannot go with it, refused in one line naming the input before any registry call.
  */
 import { describe, expect, it } from '@jest/globals';
-import { parseFuseRequest, type PromoteSpec, type RawFuseInputs } from '../src/index.js';
+import { parseFuseRequest, type PromoteSpec, type FuseInputs } from '../src/index.js';
 
 const DIGEST = `sha256:${'b'.repeat(64)}`;
 const SHA = '1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d';
-const base: RawFuseInputs = {
+const base: FuseInputs = {
   image: '127.0.0.1:5000/app',
   tags: 'v1.2.3\n1.2',
   results: '',
   sources: '',
-  expectedPlatforms: 'linux/amd64,windows/amd64:ltsc2022',
+  'expected-platforms': 'linux/amd64,windows/amd64:ltsc2022',
   annotations: '',
-  mediaType: 'auto',
-  mutableTags: '1.2',
-  dryRun: 'false',
+  'media-type': 'auto',
+  'mutable-tags': '1.2',
+  'dry-run': 'false',
   // As the action passes it by default: a promote has nothing to say against it.
-  allowForeignRuns: 'false',
-  promoteFrom: 'sha-1a2b3c4',
+  'allow-foreign-runs': 'false',
+  'promote-from': 'sha-1a2b3c4',
 };
 
 describe('promote-from', () => {
-  it.each<[string, Partial<RawFuseInputs>, PromoteSpec]>([
+  it.each<[string, Partial<FuseInputs>, PromoteSpec]>([
     [
       'a tag alone: of the target repository',
       {},
@@ -35,7 +35,7 @@ describe('promote-from', () => {
     ],
     [
       'a digest alone',
-      { promoteFrom: DIGEST },
+      { 'promote-from': DIGEST },
       {
         from: { registry: '127.0.0.1:5000', repository: 'app', digest: DIGEST },
         force: false,
@@ -45,10 +45,10 @@ describe('promote-from', () => {
     [
       'another registry, forced, skipped when missing, of a commit',
       {
-        promoteFrom: 'ghcr.io/org/app:sha-1a2b3c4',
-        promoteForce: 'true',
-        promoteMissing: 'skip',
-        promoteRevision: SHA.toUpperCase(),
+        'promote-from': 'ghcr.io/org/app:sha-1a2b3c4',
+        'promote-force': 'true',
+        'promote-missing': 'skip',
+        'promote-revision': SHA.toUpperCase(),
       },
       {
         from: { registry: 'ghcr.io', repository: 'org/app', tag: 'sha-1a2b3c4' },
@@ -67,28 +67,28 @@ describe('promote-from', () => {
 
   it('a plain fuse has no promote', async () => {
     const request = await parseFuseRequest(
-      { ...base, promoteFrom: '', sources: `127.0.0.1:5000/app@${DIGEST}` },
+      { ...base, 'promote-from': '', sources: `127.0.0.1:5000/app@${DIGEST}` },
       process.cwd(),
     );
     expect(request.promote).toBeUndefined();
   });
 
   // Each bad input fails in one line that starts with the input's name.
-  it.each<[string, Partial<RawFuseInputs>, string]>([
+  it.each<[string, Partial<FuseInputs>, string]>([
     [
       'a repository without tag or digest',
-      { promoteFrom: 'ghcr.io/org/app' },
+      { 'promote-from': 'ghcr.io/org/app' },
       'promote-from: "ghcr.io/org/app" names a repository, not an index: add its tag or digest, e.g. ghcr.io/org/app:sha-1a2b3c4',
     ],
-    ['a bad tag', { promoteFrom: '-sha' }, 'promote-from: '],
+    ['a bad tag', { 'promote-from': '-sha' }, 'promote-from: '],
     [
       'a bad digest',
-      { promoteFrom: 'sha256:abc' },
+      { 'promote-from': 'sha256:abc' },
       'promote-from: "sha256:abc" is not a valid digest',
     ],
     [
       'two references',
-      { promoteFrom: 'sha-1 sha-2' },
+      { 'promote-from': 'sha-1 sha-2' },
       'promote-from: "sha-1 sha-2" holds whitespace',
     ],
     [
@@ -113,38 +113,38 @@ describe('promote-from', () => {
     ],
     [
       'allow-untested',
-      { allowUntested: 'linux/amd64' },
+      { 'allow-untested': 'linux/amd64' },
       'allow-untested: cannot be used with promote-from',
     ],
     [
       'allow-foreign-runs',
-      { allowForeignRuns: 'true' },
+      { 'allow-foreign-runs': 'true' },
       'allow-foreign-runs: cannot be used with promote-from',
     ],
     [
       'a media type',
-      { mediaType: 'oci' },
+      { 'media-type': 'oci' },
       'media-type: cannot be used with promote-from: the index keeps its own media type',
     ],
     [
       'a revision that is no sha',
-      { promoteRevision: 'main' },
+      { 'promote-revision': 'main' },
       'promote-revision: "main" is not a commit sha (7 to 40 hex digits, e.g. ${{ github.sha }})',
     ],
-    ['promote-force not a boolean', { promoteForce: 'maybe' }, 'promote-force: '],
+    ['promote-force not a boolean', { 'promote-force': 'maybe' }, 'promote-force: '],
     [
       'promote-missing not a choice',
-      { promoteMissing: 'build' },
+      { 'promote-missing': 'build' },
       'promote-missing: "build" is not one of fail, skip',
     ],
     [
       'promote-revision without promote-from',
-      { promoteFrom: '', promoteRevision: SHA, sources: `127.0.0.1:5000/app@${DIGEST}` },
+      { 'promote-from': '', 'promote-revision': SHA, sources: `127.0.0.1:5000/app@${DIGEST}` },
       'promote-revision: applies to promote-from only',
     ],
     [
       'promote-missing without promote-from',
-      { promoteFrom: '', promoteMissing: 'skip', sources: `127.0.0.1:5000/app@${DIGEST}` },
+      { 'promote-from': '', 'promote-missing': 'skip', sources: `127.0.0.1:5000/app@${DIGEST}` },
       'promote-missing: applies to promote-from only',
     ],
   ])('rejects %s', async (_name, change, message) => {

@@ -19,7 +19,7 @@ import {
   parseFuseRequest,
   promote,
   type PromoteResult,
-  type RawFuseInputs,
+  type FuseInputs,
 } from '../src/index.js';
 import { exec } from '../../../test/exec.js';
 import { manifestRevisions } from '../../../test/registry-storage.js';
@@ -40,38 +40,38 @@ async function gatedIndex(): Promise<{ image: string; digest: string }> {
   const legs = fourLegs().map((l) => ({ ...l, source: { sha: SHA } }));
   const dir = await writeLegs(legs, image);
   const request = await parseFuseRequest(
-    inputs({ image, tags: COMMIT_TAG, results: dir, expectedPlatforms: FOUR_PLATFORMS }),
+    inputs({ image, tags: COMMIT_TAG, results: dir, 'expected-platforms': FOUR_PLATFORMS }),
     dir,
   );
   const fused = await fuse(request, createRegistryClient(), silentLogger);
   return { image, digest: fused.digest };
 }
 
-function inputs(change: Partial<RawFuseInputs>): RawFuseInputs {
+function inputs(change: Partial<FuseInputs>): FuseInputs {
   return {
     image: '',
     tags: '',
     results: '',
     sources: '',
-    expectedPlatforms: '',
+    'expected-platforms': '',
     annotations: '',
-    mediaType: 'auto',
-    mutableTags: 'latest',
-    dryRun: 'false',
+    'media-type': 'auto',
+    'mutable-tags': 'latest',
+    'dry-run': 'false',
     ...change,
   };
 }
 
 async function promoteWith(
-  change: Partial<RawFuseInputs>,
+  change: Partial<FuseInputs>,
   client: RegistryClient = createRegistryClient(),
   logger = silentLogger,
 ): Promise<PromoteResult> {
   const request = await parseFuseRequest(
     inputs({
       tags: 'v1.2.3\n1.2',
-      mutableTags: '1.2',
-      expectedPlatforms: FOUR_PLATFORMS,
+      'mutable-tags': '1.2',
+      'expected-platforms': FOUR_PLATFORMS,
       ...change,
     }),
     process.cwd(),
@@ -108,7 +108,11 @@ describe('promote: the index that passed, new tags, no rebuild', () => {
     const { image, digest } = await gatedIndex();
     const repository = parseRepository(image).repository;
     const held = await manifestRevisions(tb.openRegistry, repository);
-    const result = await promoteWith({ image, promoteFrom: COMMIT_TAG, promoteRevision: SHA });
+    const result = await promoteWith({
+      image,
+      'promote-from': COMMIT_TAG,
+      'promote-revision': SHA,
+    });
 
     expect(result.promoted).toBe(true);
     if (!result.promoted) return;
@@ -122,7 +126,7 @@ describe('promote: the index that passed, new tags, no rebuild', () => {
       expect((await skopeoRaw(`${image}:${tag}`)).digest).toBe(digest);
     expect(await manifestRevisions(tb.openRegistry, repository)).toEqual(held);
 
-    const again = await promoteWith({ image, promoteFrom: COMMIT_TAG });
+    const again = await promoteWith({ image, 'promote-from': COMMIT_TAG });
     expect(again.promoted && again.tags.map((t) => t.action)).toEqual(['unchanged', 'unchanged']);
   });
 
@@ -131,7 +135,7 @@ describe('promote: the index that passed, new tags, no rebuild', () => {
     const target = `${tb.openRegistry}/${uniqueRepository('release')}`;
     const logger = recordingLogger();
     const result = await promoteWith(
-      { image: target, promoteFrom: `${image}:${COMMIT_TAG}` },
+      { image: target, 'promote-from': `${image}:${COMMIT_TAG}` },
       createRegistryClient({ logger }),
       logger,
     );
@@ -156,7 +160,7 @@ describe('promote: the index that passed, new tags, no rebuild', () => {
     const { image, digest } = await gatedIndex();
     const target = `${tb.authRegistry}/${uniqueRepository('release')}`;
     const result = await promoteWith(
-      { image: target, promoteFrom: `${image}:${COMMIT_TAG}` },
+      { image: target, 'promote-from': `${image}:${COMMIT_TAG}` },
       authClient(),
     );
     expect(result.promoted && result.digest).toBe(digest);
@@ -172,7 +176,7 @@ describe('promote: the index that passed, new tags, no rebuild', () => {
 
 describe('promote: refused before anything is written', () => {
   it.each<
-    [string, (main: { image: string; digest: string }) => Promise<Partial<RawFuseInputs>>, string]
+    [string, (main: { image: string; digest: string }) => Promise<Partial<FuseInputs>>, string]
   >([
     [
       'an index fused from sources (no gate mark)',
@@ -187,21 +191,25 @@ describe('promote: refused before anything is written', () => {
           process.cwd(),
         );
         await fuse(request, createRegistryClient(), silentLogger);
-        return { image, promoteFrom: COMMIT_TAG, expectedPlatforms: '' };
+        return { image, 'promote-from': COMMIT_TAG, 'expected-platforms': '' };
       },
       `promote-from: __IMAGE__:${COMMIT_TAG} has no dev.xplat.gate annotation: xplat did not fuse it from leg results that passed the gate (it was fused from sources, by another tool, or as a Docker manifest list); promote an index fused after the gate, or set promote-force`,
     ],
     [
       'the index of another commit',
-      async ({ image }) => ({ image, promoteFrom: COMMIT_TAG, promoteRevision: 'f'.repeat(40) }),
+      async ({ image }) => ({
+        image,
+        'promote-from': COMMIT_TAG,
+        'promote-revision': 'f'.repeat(40),
+      }),
       `promote-revision: __IMAGE__:${COMMIT_TAG} is the index of commit a1b2c3d4e5f6, not ffffffffffff`,
     ],
     [
       'an index without an expected platform',
       async ({ image }) => ({
         image,
-        promoteFrom: COMMIT_TAG,
-        expectedPlatforms: `${FOUR_PLATFORMS},windows/amd64:ltsc2019`,
+        'promote-from': COMMIT_TAG,
+        'expected-platforms': `${FOUR_PLATFORMS},windows/amd64:ltsc2019`,
       }),
       `expected-platforms: __IMAGE__:${COMMIT_TAG} holds no image of windows/amd64:ltsc2019`,
     ],
@@ -216,21 +224,21 @@ describe('promote: refused before anything is written', () => {
           parseRepository(image),
           { tags: ['v1.2.3'] },
         );
-        return { image, promoteFrom: COMMIT_TAG };
+        return { image, 'promote-from': COMMIT_TAG };
       },
       `tags: refusing to move existing tag(s) __IMAGE__:v1.2.3 (now ${process.env.XPLAT_FIXTURE_LINUX_AMD64_DIGEST}): they are not in mutable-tags`,
     ],
     [
       'an index that does not exist',
-      async ({ image }) => ({ image, promoteFrom: 'sha-0000000' }),
+      async ({ image }) => ({ image, 'promote-from': 'sha-0000000' }),
       'promote-from: __IMAGE__:sha-0000000 does not exist; promote an index fused by xplat',
     ],
     [
       'a single image',
       async () => ({
         image: fixture('LINUX_AMD64').image,
-        promoteFrom: 'linux-amd64',
-        expectedPlatforms: '',
+        'promote-from': 'linux-amd64',
+        'expected-platforms': '',
       }),
       'promote-from: __IMAGE__:linux-amd64 is a single image',
     ],
@@ -261,7 +269,12 @@ describe('promote: refused before anything is written', () => {
     for (const m of index.manifests) delete m.platform?.['os.version'];
     await client.pushManifest(repo, Buffer.from(JSON.stringify(index)), OCI_INDEX, ['stripped']);
     await expect(
-      promoteWith({ image, promoteFrom: 'stripped', promoteForce: 'true', expectedPlatforms: '' }),
+      promoteWith({
+        image,
+        'promote-from': 'stripped',
+        'promote-force': 'true',
+        'expected-platforms': '',
+      }),
     ).rejects.toThrow(
       /the entry sha256:[a-f0-9]{64} says os.version null, its image config "10.0.20348.2655": the index lost what hosts choose by/,
     );
@@ -276,7 +289,12 @@ describe('promote: refused before anything is written', () => {
     const fused = await fuse(request, createRegistryClient(), silentLogger);
     const logger = recordingLogger();
     const forced = await promoteWith(
-      { image, promoteFrom: 'built', promoteForce: 'true', expectedPlatforms: 'linux/amd64' },
+      {
+        image,
+        'promote-from': 'built',
+        'promote-force': 'true',
+        'expected-platforms': 'linux/amd64',
+      },
       createRegistryClient(),
       logger,
     );
@@ -287,8 +305,8 @@ describe('promote: refused before anything is written', () => {
 
     const skipped = await promoteWith({
       image,
-      promoteFrom: 'sha-0000000',
-      promoteMissing: 'skip',
+      'promote-from': 'sha-0000000',
+      'promote-missing': 'skip',
     });
     expect(skipped).toEqual({
       promoted: false,

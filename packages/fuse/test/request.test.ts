@@ -2,19 +2,19 @@ import { describe, expect, it } from '@jest/globals';
 import { mkdtemp, writeFile, mkdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { parseFuseRequest, type RawFuseInputs } from '../src/index.js';
+import { parseFuseRequest, type FuseInputs } from '../src/index.js';
 
 const GOOD_DIGEST = `sha256:${'a'.repeat(64)}`;
-const base: RawFuseInputs = {
+const base: FuseInputs = {
   image: '127.0.0.1:5000/app',
   tags: '1.2.3',
   results: '',
   sources: `127.0.0.1:5000/app@${GOOD_DIGEST}`,
-  expectedPlatforms: '',
+  'expected-platforms': '',
   annotations: '',
-  mediaType: 'auto',
-  mutableTags: 'latest',
-  dryRun: 'false',
+  'media-type': 'auto',
+  'mutable-tags': 'latest',
+  'dry-run': 'false',
 };
 
 async function resultsDir(files: Record<string, string>): Promise<string> {
@@ -44,7 +44,7 @@ describe('parseFuseRequest', () => {
         ...base,
         tags: '1.2.3\n127.0.0.1:5000/app:latest,1.2.3',
         annotations: 'org.opencontainers.image.source=https://example.invalid/app\nindex:a=b=c',
-        expectedPlatforms: 'linux/amd64',
+        'expected-platforms': 'linux/amd64',
       },
       process.cwd(),
     );
@@ -61,7 +61,7 @@ describe('parseFuseRequest', () => {
   it('reads leg results from a folder', async () => {
     const dir = await resultsDir({ 'amd64.json': JSON.stringify(leg) });
     const request = await parseFuseRequest(
-      { ...base, sources: '', results: 'legs', expectedPlatforms: 'linux/amd64' },
+      { ...base, sources: '', results: 'legs', 'expected-platforms': 'linux/amd64' },
       dir,
     );
     expect(request.legs?.map((l) => path.basename(l.file))).toEqual(['amd64.json']);
@@ -74,39 +74,44 @@ describe('parseFuseRequest', () => {
         ...base,
         sources: '',
         results: 'legs',
-        expectedPlatforms: 'linux/amd64,windows/amd64:ltsc2019',
-        allowUntested: 'windows/amd64:10.0.17763',
+        'expected-platforms': 'linux/amd64,windows/amd64:ltsc2019',
+        'allow-untested': 'windows/amd64:10.0.17763',
       },
       dir,
     );
     expect(request.allowUntested).toEqual([
       { os: 'windows', architecture: 'amd64', osVersion: '10.0.17763' },
     ]);
-    // Callers that predate the input (RawFuseInputs without it) allow nothing untested.
-    const { allowUntested: _none, ...older } = { ...base, allowUntested: '' };
+    // An input left out is an empty one: nothing is allowed untested.
+    const { 'allow-untested': _none, ...older } = { ...base, 'allow-untested': '' };
     expect((await parseFuseRequest(older, process.cwd())).allowUntested).toEqual([]);
   });
 
   // Each bad input fails in one line that starts with the input's name.
-  it.each<[string, Partial<RawFuseInputs>, string]>([
+  it.each<[string, Partial<FuseInputs>, string]>([
     [
       'an allowed platform that is not expected',
       {
         sources: '',
         results: 'legs',
-        expectedPlatforms: 'linux/amd64,windows/amd64:ltsc2022',
-        allowUntested: 'windows/amd64:ltsc2019',
+        'expected-platforms': 'linux/amd64,windows/amd64:ltsc2022',
+        'allow-untested': 'windows/amd64:ltsc2019',
       },
       'allow-untested: windows/amd64:ltsc2019 is not in expected-platforms (linux/amd64, windows/amd64:ltsc2022); list only platforms the index must contain',
     ],
     [
       'allow-untested that is no platform',
-      { sources: '', results: 'legs', expectedPlatforms: 'linux/amd64', allowUntested: 'ltsc2019' },
+      {
+        sources: '',
+        results: 'legs',
+        'expected-platforms': 'linux/amd64',
+        'allow-untested': 'ltsc2019',
+      },
       'allow-untested: "ltsc2019" is not a platform',
     ],
     [
       'allow-untested with sources',
-      { expectedPlatforms: 'linux/amd64', allowUntested: 'linux/amd64' },
+      { 'expected-platforms': 'linux/amd64', 'allow-untested': 'linux/amd64' },
       'allow-untested: applies to leg results (a skipped smoke test is recorded there); sources carry no smoke status',
     ],
   ])('rejects %s before reading a leg result', async (_name, change, message) => {
@@ -119,7 +124,7 @@ describe('parseFuseRequest', () => {
   });
 
   // Each bad input fails in one line that starts with the input's name.
-  it.each<[string, Partial<RawFuseInputs>, string]>([
+  it.each<[string, Partial<FuseInputs>, string]>([
     ['no image', { image: ' ' }, 'image: is required'],
     [
       'image with a tag',
@@ -137,24 +142,28 @@ describe('parseFuseRequest', () => {
       'tags: "ghcr.io/org/other:1.0" is not a tag of the target repository',
     ],
     ['a tag too long', { tags: 'x'.repeat(129) }, 'tags: '],
-    ['a bad mutable tag', { mutableTags: 'lat!est' }, 'mutable-tags: '],
+    ['a bad mutable tag', { 'mutable-tags': 'lat!est' }, 'mutable-tags: '],
     [
       'a platform without arch',
-      { expectedPlatforms: 'linux' },
+      { 'expected-platforms': 'linux' },
       'expected-platforms: "linux" is not a platform',
     ],
     [
       'an unsupported os',
-      { expectedPlatforms: 'darwin/arm64' },
+      { 'expected-platforms': 'darwin/arm64' },
       'expected-platforms: "darwin/arm64" is not a platform',
     ],
     [
       'an unknown Windows release',
-      { expectedPlatforms: 'windows/amd64:ltsc2016' },
+      { 'expected-platforms': 'windows/amd64:ltsc2016' },
       'expected-platforms: "ltsc2016" is not a Windows release',
     ],
-    ['a release on Linux', { expectedPlatforms: 'linux/amd64:ltsc2022' }, 'expected-platforms: '],
-    ['an unknown architecture', { expectedPlatforms: 'linux/mips' }, 'expected-platforms: '],
+    [
+      'a release on Linux',
+      { 'expected-platforms': 'linux/amd64:ltsc2022' },
+      'expected-platforms: ',
+    ],
+    ['an unknown architecture', { 'expected-platforms': 'linux/mips' }, 'expected-platforms: '],
     [
       'an annotation without =',
       { annotations: 'novalue' },
@@ -168,10 +177,10 @@ describe('parseFuseRequest', () => {
     ],
     [
       'an unknown media type',
-      { mediaType: 'v2s2' },
+      { 'media-type': 'v2s2' },
       'media-type: "v2s2" is not a media type choice',
     ],
-    ['a non-boolean dry-run', { dryRun: 'maybe' }, 'dry-run: "maybe" is not a boolean'],
+    ['a non-boolean dry-run', { 'dry-run': 'maybe' }, 'dry-run: "maybe" is not a boolean'],
     [
       'results and sources together',
       { results: 'legs' },
@@ -230,7 +239,7 @@ describe('parseFuseRequest', () => {
   ])('rejects results with %s, naming the file', async (_name, files, pattern, message) => {
     const dir = await resultsDir(files);
     const error = await parseFuseRequest(
-      { ...base, sources: '', results: pattern, expectedPlatforms: 'linux/amd64' },
+      { ...base, sources: '', results: pattern, 'expected-platforms': 'linux/amd64' },
       dir,
     ).catch((e: Error) => e);
     expect((error as Error).message).toContain(message);

@@ -6,12 +6,7 @@ import { describe, expect, it } from '@jest/globals';
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import {
-  currentRun,
-  parseFuseRequest,
-  type RawFuseInputs,
-  type WorkflowRun,
-} from '../src/index.js';
+import { currentRun, parseFuseRequest, type FuseInputs, type WorkflowRun } from '../src/index.js';
 
 const DIGEST = `sha256:${'a'.repeat(64)}`;
 const leg = (source?: Record<string, string>) =>
@@ -28,23 +23,23 @@ const leg = (source?: Record<string, string>) =>
     ...(source ? { source } : {}),
   });
 
-const raw = (over: Partial<RawFuseInputs> = {}): RawFuseInputs => ({
+const raw = (over: Partial<FuseInputs> = {}): FuseInputs => ({
   image: '127.0.0.1:5000/app',
   tags: '',
   results: 'legs',
   sources: '',
-  expectedPlatforms: 'linux/amd64',
+  'expected-platforms': 'linux/amd64',
   annotations: '',
-  mediaType: 'auto',
-  mutableTags: '',
-  dryRun: 'false',
+  'media-type': 'auto',
+  'mutable-tags': '',
+  'dry-run': 'false',
   ...over,
 });
 
 async function parse(
   source: Record<string, string> | undefined,
   run: WorkflowRun | undefined,
-  over: Partial<RawFuseInputs> = {},
+  over: Partial<FuseInputs> = {},
 ): Promise<string> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'xplat-run-check-'));
   await mkdir(path.join(dir, 'legs'));
@@ -104,7 +99,7 @@ describe('leg results of another workflow run', () => {
       undefined,
     ];
     for (const source of sources)
-      expect(await parse(source, RUN, { allowForeignRuns: 'true' })).toBe('ok: 1 leg');
+      expect(await parse(source, RUN, { 'allow-foreign-runs': 'true' })).toBe('ok: 1 leg');
   });
 
   it('checks the image repository first, whatever the run', async () => {
@@ -119,10 +114,10 @@ describe('leg results of another workflow run', () => {
     );
   });
 
-  it.each<[Partial<RawFuseInputs>, string]>([
-    [{ allowForeignRuns: 'perhaps' }, 'allow-foreign-runs: '],
+  it.each<[Partial<FuseInputs>, string]>([
+    [{ 'allow-foreign-runs': 'perhaps' }, 'allow-foreign-runs: '],
     [
-      { allowForeignRuns: 'true', results: '', sources: `127.0.0.1:5000/app@${DIGEST}` },
+      { 'allow-foreign-runs': 'true', results: '', sources: `127.0.0.1:5000/app@${DIGEST}` },
       'allow-foreign-runs: applies to leg results (each names the run that built it); sources name no run: leave it out',
     ],
   ])('refuses %j in one line naming the input', async (over, message) => {

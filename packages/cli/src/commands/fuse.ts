@@ -1,13 +1,6 @@
 import { existsSync } from 'node:fs';
 import { XplatError } from '@xplat/core';
-import {
-  currentRun,
-  fuse,
-  parseFuseRequest,
-  rawFuseInputs,
-  renderFuseText,
-  type FuseRequest,
-} from '@xplat/fuse';
+import { currentRun, fuse, parseFuseRequest, renderFuseText, type FuseRequest } from '@xplat/fuse';
 import type { ResolvedImage } from '@xplat/workflow';
 import type { CliIO, Command } from '../command.js';
 import {
@@ -199,7 +192,7 @@ async function fuseRequest(
   const inputs = flagInputs(fuseFlags, parsed, defaults);
   // In a workflow's run: step, leg results of another run are refused, as by the action.
   const request = await asUsage(() =>
-    parseFuseRequest(rawFuseInputs(inputs), io.cwd, { run: currentRun(io.env) }),
+    parseFuseRequest(inputs, io.cwd, { run: currentRun(io.env) }),
   );
   return { ...(image ? { image } : {}), request };
 }

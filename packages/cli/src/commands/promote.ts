@@ -1,10 +1,4 @@
-import {
-  parseFuseRequest,
-  promote,
-  rawFuseInputs,
-  renderPromoteText,
-  type PromoteSpec,
-} from '@xplat/fuse';
+import { parseFuseRequest, promote, renderPromoteText, type PromoteSpec } from '@xplat/fuse';
 import { formatRepository, parseReference, parseRepository } from '@xplat/registry';
 import type { Command } from '../command.js';
 import { asUsage, bool, flagHelp, flagInputs, text, UsageError, type FlagTable } from '../flags.js';
@@ -133,7 +127,7 @@ export const promoteCommand: Command = contextCommand({
       : undefined;
     if (image) defaults['expected-platforms'] = image.legs.map((l) => l.name).join(',');
     const inputs = flagInputs(promoteFlags, parsed, defaults);
-    const request = await asUsage(() => parseFuseRequest(rawFuseInputs(inputs), io.cwd));
+    const request = await asUsage(() => parseFuseRequest(inputs, io.cwd));
     const spec: PromoteSpec = request.promote!;
     const client = registryClients(parsed, io)(request.target.registry);
     const result = await promote({ ...request, promote: spec }, client, io.logger);
