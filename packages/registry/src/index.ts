@@ -9,7 +9,6 @@ export * from './client.js';
 export * from './client-types.js';
 export * from './copy.js';
 export * from './credentials.js';
-export * from './digest.js';
 export * from './errors.js';
 export {
   DEFAULT_RETRY_POLICY,
@@ -25,9 +24,9 @@ export {
 } from './http.js';
 export * from './logger.js';
 export * from './manifest.js';
-export * from './media-types.js';
-export * from './reference.js';
-export * from './scopes.js';
+// Transitional: the OCI vocabulary moved to @xplat/oci.
+export * from '@xplat/oci';
+export * from '@xplat/oci';
 export { DEFAULT_TOKEN_LIFETIME_S } from './token.js';
 export {
   DEFAULT_REQUESTS_PER_REGISTRY,

@@ -7,7 +7,7 @@ import type { Credentials } from './credentials.js';
 import { RegistryError, describeErrorBody } from './errors.js';
 import type { HttpClient, HttpResponse } from './http.js';
 import { needsLogin, wrongCredentials } from './auth-errors.js';
-import { describeScopes, scopeString, type Scope } from './scopes.js';
+import { describeScopes, type Scope, scopeString } from '@xplat/oci';
 
 /** Tokens live 60 s when the server does not say (the token spec's default). */
 export const DEFAULT_TOKEN_LIFETIME_S = 60;

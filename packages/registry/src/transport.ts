@@ -13,7 +13,7 @@ import {
 } from './credentials.js';
 import { type Authorization, Authenticator } from './auth.js';
 import { StaleUploadTokenError } from './auth-errors.js';
-import type { Scope } from './scopes.js';
+import { apiHost, normalizeRegistry, type Repository, type Scope } from '@xplat/oci';
 import { RegistryError, describeErrorBody } from './errors.js';
 import {
   type HttpRequest,
@@ -24,7 +24,6 @@ import {
   type StreamResponse,
 } from './http.js';
 import type { RegistryLogger } from './logger.js';
-import { type Repository, apiHost, normalizeRegistry } from './reference.js';
 
 export interface TransportOptions {
   /** Hosts (`host` or `host:port`) spoken to over plain http, besides loopback ones. */
