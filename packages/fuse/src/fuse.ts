@@ -16,13 +16,8 @@ import {
   type Platform,
   type SmokeResult,
 } from '@xplat/core';
-import {
-  formatReference,
-  formatRepository,
-  parseReference,
-  type RegistryClient,
-  type Repository,
-} from '@xplat/registry';
+import { formatReference, formatRepository, parseReference, type Repository } from '@xplat/oci';
+import type { RegistryClient } from '@xplat/registry';
 import { buildIndex, type IndexChild, type IndexDocument } from './index-document.js';
 import type { FuseRequest } from './request.js';
 import { resolveSource, type ResolvedSource } from './resolve.js';

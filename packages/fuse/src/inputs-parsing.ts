@@ -3,7 +3,7 @@
  * names its input and says what a valid value looks like.
  */
 import { splitList, XplatError } from '@xplat/core';
-import { formatRepository, parseReference, validateTag } from '@xplat/registry';
+import { formatRepository, parseReference, validateTag } from '@xplat/oci';
 
 export function parseAnnotations(text: string): Record<string, string> {
   const annotations: Record<string, string> = {};

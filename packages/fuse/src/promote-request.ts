@@ -5,12 +5,12 @@
  */
 import { echo, parseBoolean, parseChoice, XplatError } from '@xplat/core';
 import {
+  type ImageReference,
   parseReference,
+  type Repository,
   validateDigest,
   validateTag,
-  type ImageReference,
-  type Repository,
-} from '@xplat/registry';
+} from '@xplat/oci';
 
 export interface PromoteSpec {
   /** The index to promote: by tag or digest, in the target repository or elsewhere. */

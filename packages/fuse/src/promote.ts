@@ -14,13 +14,12 @@ import {
   formatReference,
   formatRepository,
   imageEntries,
+  type ImageIndex,
   isImageIndex,
   normalizeRegistry,
-  type ImageIndex,
-  type ManifestResult,
-  type RegistryClient,
   type Repository,
-} from '@xplat/registry';
+} from '@xplat/oci';
+import type { ManifestResult, RegistryClient } from '@xplat/registry';
 import type { FuseEntry, FuseResult } from './fuse.js';
 import { GATE_ANNOTATION, isGated, REVISION_ANNOTATION } from './gate-mark.js';
 import type { FuseRequest } from './request.js';

@@ -5,7 +5,7 @@ import {
   OCI_INDEX,
   OCI_MANIFEST,
   sha256Digest,
-} from '@xplat/registry';
+} from '@xplat/oci';
 import { buildIndex, type IndexChild } from '../src/index.js';
 
 const digest = (c: string) => `sha256:${c.repeat(64)}`;

@@ -8,12 +8,8 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import { recordingLogger, silentLogger } from '@xplat/core';
-import {
-  createRegistryClient,
-  OCI_INDEX,
-  parseRepository,
-  type RegistryClient,
-} from '@xplat/registry';
+import { OCI_INDEX, parseRepository } from '@xplat/oci';
+import { createRegistryClient, type RegistryClient } from '@xplat/registry';
 import {
   fuse,
   parseFuseRequest,

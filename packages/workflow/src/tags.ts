@@ -3,7 +3,7 @@
  * `latest`, literals) and their translation to docker/metadata-action `tags` lines, which
  * resolve them from the git ref at run time in the fuse job.
  */
-import { tagProblem } from '@xplat/registry';
+import { tagProblem } from '@xplat/oci';
 
 export const SEMVER_PLACEHOLDERS = ['version', 'major', 'minor', 'patch'] as const;
 export const REF_PLACEHOLDERS = ['branch', 'tag', 'sha', 'date'] as const;

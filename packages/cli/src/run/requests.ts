@@ -11,7 +11,7 @@ import path from 'node:path';
 import { checkAllowUntested, parseDuration, type LoadedLegResult } from '@xplat/core';
 import { checkTagTemplate, type BuildRequest, type CacheMode } from '@xplat/engine';
 import { checkLegRepository, type FuseRequest } from '@xplat/fuse';
-import { parseRepository, type Repository } from '@xplat/registry';
+import { parseRepository, type Repository } from '@xplat/oci';
 import {
   checkProbePath,
   checkRunArgs,

@@ -20,10 +20,10 @@ import {
   formatRepository,
   parseReference,
   parseRepository,
+  type Repository,
   sameRepository,
   validateTag,
-  type Repository,
-} from '@xplat/registry';
+} from '@xplat/oci';
 import { BUILDER_KINDS, type BuilderChoice } from './builders.js';
 import { CACHE_MODES, type CacheMode } from './cache.js';
 import { sourceDateEpochOf } from './source-date.js';

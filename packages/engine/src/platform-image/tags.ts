@@ -11,7 +11,7 @@ import {
   XplatError,
   type Platform,
 } from '@xplat/core';
-import { validateTag } from '@xplat/registry';
+import { validateTag } from '@xplat/oci';
 
 /**
  * Where the build comes from: on a runner, @actions/github's `context` (the actions pass
