@@ -11,3 +11,4 @@ export * from './manifest.js';
 export * from './media-types.js';
 export * from './reference.js';
 export * from './scopes.js';
+export * from './tag-template.js';

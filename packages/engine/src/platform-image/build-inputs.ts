@@ -17,6 +17,7 @@ import {
   parseChoice,
 } from '@xplat/core';
 import {
+  DEFAULT_LEG_TAG,
   formatRepository,
   parseReference,
   parseRepository,
@@ -27,7 +28,7 @@ import {
 import { BUILDER_KINDS, type BuilderChoice } from './builders.js';
 import { CACHE_MODES, type CacheMode } from './cache.js';
 import { sourceDateEpochOf } from './source-date.js';
-import { DEFAULT_TAG_TEMPLATE, renderTagTemplate } from './tags.js';
+import { renderTagTemplate } from './tags.js';
 
 export const BUILD_INPUTS = [
   'image',
@@ -107,7 +108,7 @@ export function checkTagTemplate(
   platform: Platform | undefined,
   input = 'tag-template',
 ): string {
-  const value = template.trim() || DEFAULT_TAG_TEMPLATE;
+  const value = template.trim() || DEFAULT_LEG_TAG;
   if (CONTROL.test(value) || value.includes('\n'))
     throw new XplatError(
       `"${echo(value)}" holds a line break or control character; a template is one tag, e.g. {platform-pair}-{sha}`,
