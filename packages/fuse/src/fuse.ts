@@ -16,7 +16,13 @@ import {
   type Platform,
   type SmokeResult,
 } from '@xplat/core';
-import { formatReference, formatRepository, parseReference, type Repository } from '@xplat/oci';
+import {
+  formatReference,
+  formatRepository,
+  parseReference,
+  type Repository,
+  sameRepository,
+} from '@xplat/oci';
 import type { RegistryClient } from '@xplat/registry';
 import { buildIndex, type IndexChild, type IndexDocument } from './index-document.js';
 import type { FuseRequest } from './request.js';
@@ -288,10 +294,6 @@ function checkSourcePlatforms(
       'expected-platforms',
     );
   }
-}
-
-function sameRepository(a: Repository, b: Repository): boolean {
-  return a.registry === b.registry && a.repository === b.repository;
 }
 
 function describeTags(tags: readonly TagPlan[]): string {

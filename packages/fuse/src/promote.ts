@@ -16,8 +16,8 @@ import {
   imageEntries,
   type ImageIndex,
   isImageIndex,
-  normalizeRegistry,
   type Repository,
+  sameRepository,
 } from '@xplat/oci';
 import type { ManifestResult, RegistryClient } from '@xplat/registry';
 import type { FuseEntry, FuseResult } from './fuse.js';
@@ -37,12 +37,6 @@ export type PromoteResult =
       /** The commit the index says it was built from. */
       readonly revision?: string;
     });
-
-function sameRepository(a: Repository, b: Repository): boolean {
-  return (
-    normalizeRegistry(a.registry) === normalizeRegistry(b.registry) && a.repository === b.repository
-  );
-}
 
 export async function promote(
   request: FuseRequest & { readonly promote: PromoteSpec },
