@@ -33,5 +33,4 @@ export {
   Limiter,
   Transport,
   type TransportOptions,
-  isLoopbackHost,
 } from './transport.js';
