@@ -12,8 +12,7 @@ import { copyFile, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promis
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { readLegResult } from '@xplat/core';
-import { freePort } from '@xplat/smoke';
+import { freePort, readLegResult } from '@xplat/core';
 import { testbed, uniqueRepository } from '../../../test/testbed.js';
 import { commitAll, xplatIn } from './cli-project.js';
 

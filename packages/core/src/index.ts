@@ -1,5 +1,6 @@
 export * from './builders.js';
 export * from './errors.js';
+export * from './free-port.js';
 export * from './gate.js';
 export * from './inputs.js';
 export * from './leg-result.js';

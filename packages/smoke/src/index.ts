@@ -1,5 +1,4 @@
 export * from './backoff.js';
-export * from './free-port.js';
 export * from './host.js';
 export * from './leg-image.js';
 export * from './options.js';

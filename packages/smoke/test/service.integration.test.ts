@@ -3,15 +3,9 @@
  * that become ready, never answer, crash, answer 500 or the wrong body; and the stop.
  */
 import { describe, expect, test } from '@jest/globals';
-import { recordingLogger } from '@xplat/core';
+import { freePort, recordingLogger } from '@xplat/core';
 import { inspectContainer } from '@xplat/engine';
-import {
-  freePort,
-  parseSmokeInputs,
-  smokeTest,
-  type SmokeInputs,
-  type SmokeReport,
-} from '@xplat/smoke';
+import { parseSmokeInputs, smokeTest, type SmokeInputs, type SmokeReport } from '@xplat/smoke';
 import { bed, httpService, idle, stamp } from '../../../test/containers.js';
 
 const b = bed();

@@ -11,9 +11,8 @@ import { closeSync, existsSync, openSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { XplatError } from '@xplat/core';
+import { freePort, XplatError } from '@xplat/core';
 import { runDocker, type DockerOptions } from '@xplat/engine';
-import { freePort } from '@xplat/smoke';
 import { dockerWords } from './docker-words.js';
 import { LOCAL_ENGINE, type EngineEndpoint } from './endpoints.js';
 

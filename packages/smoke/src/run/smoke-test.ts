@@ -11,13 +11,14 @@ import { randomBytes } from 'node:crypto';
 import {
   errorMessage,
   formatPlatform,
+  freePort,
+  type LoadedLegResult,
   ociPlatformString,
   parsePlatform,
+  type Platform,
   platformPair,
   readLegResult,
   silentLogger,
-  type LoadedLegResult,
-  type Platform,
 } from '@xplat/core';
 import {
   engineHost,
@@ -26,7 +27,6 @@ import {
   type DockerOptions,
   type ImageInfo,
 } from '@xplat/engine';
-import { freePort } from '../free-port.js';
 import { hostDefaults, hostFromEngine } from '../host.js';
 import { checkLegImage, legImage, type LegImage } from '../leg-image.js';
 import { platformOfLeg, samePlatform } from '../leg-platform.js';
