@@ -3,7 +3,7 @@
  * (copy.ts works against ImageStore, so it does not import the client that calls it).
  */
 import type { Descriptor, Manifest, Repository } from '@xplat/oci';
-import type { RegistryLogger } from './logger.js';
+import type { RegistryLogger } from './internal/logger.js';
 
 export interface ManifestHead {
   digest: string;

@@ -25,13 +25,13 @@ import {
   tagProblem,
   validateDigest,
 } from '@xplat/oci';
-import { blobExists, copyBlob, mountBlob, startUpload } from './blob-transfer.js';
+import { blobExists, copyBlob, mountBlob, startUpload } from './internal/blob-transfer.js';
 import type { Access, BlobCopyOutcome, ManifestHead, ManifestResult } from './client-types.js';
-import { copyImage, type CopyImageOptions, type CopyImageResult } from './copy.js';
-import { RegistryError, notFoundError } from './errors.js';
-import type { RegistryLogger } from './logger.js';
-import { MAX_MANIFEST_BYTES, parseImageConfig, parseManifest } from './manifest.js';
-import { Transport, type TransportOptions, unexpected } from './transport.js';
+import { copyImage, type CopyImageOptions, type CopyImageResult } from './internal/copy.js';
+import { RegistryError, notFoundError } from './internal/errors.js';
+import type { RegistryLogger } from './internal/logger.js';
+import { MAX_MANIFEST_BYTES, parseImageConfig, parseManifest } from './internal/manifest.js';
+import { Transport, type TransportOptions, unexpected } from './internal/transport.js';
 
 export type RegistryClientOptions = TransportOptions;
 

@@ -4,7 +4,7 @@
  * are missing). Children first, blobs before the manifest that names them, everything by
  * digest so the copy is byte-identical and re-runs find it already there.
  */
-import type { BlobCopyOutcome, ImageStore, ManifestResult } from './client-types.js';
+import type { BlobCopyOutcome, ImageStore, ManifestResult } from '../client-types.js';
 import {
   formatReference,
   formatRepository,

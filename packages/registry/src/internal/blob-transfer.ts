@@ -18,7 +18,7 @@ import {
   type Repository,
   validateDigest,
 } from '@xplat/oci';
-import type { BlobCopyOutcome } from './client-types.js';
+import type { BlobCopyOutcome } from '../client-types.js';
 import { RegistryError, notFoundError } from './errors.js';
 import { backoffMs, isTransientError } from './http.js';
 import { type Transport, unexpected } from './transport.js';
