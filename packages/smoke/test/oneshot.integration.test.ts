@@ -10,7 +10,8 @@ import {
   writeLegResult,
 } from '@xplat/core';
 import { inspectContainer, runDocker } from '@xplat/engine';
-import { parseSmokeInputs, smokeTest, type SmokeInputs, type SmokeReport } from '@xplat/smoke';
+import { parseSmokeInputs, type SmokeInputs, smokeTest } from '@xplat/smoke';
+import type { SmokeReport } from '../src/report.js';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';

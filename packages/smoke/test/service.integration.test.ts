@@ -5,7 +5,8 @@
 import { describe, expect, test } from '@jest/globals';
 import { freePort, recordingLogger } from '@xplat/core';
 import { inspectContainer } from '@xplat/engine';
-import { parseSmokeInputs, smokeTest, type SmokeInputs, type SmokeReport } from '@xplat/smoke';
+import { parseSmokeInputs, type SmokeInputs, smokeTest } from '@xplat/smoke';
+import type { SmokeReport } from '../src/report.js';
 import { bed, httpService, idle, stamp } from '../../../test/containers.js';
 
 const b = bed();
