@@ -6,7 +6,7 @@ import {
   OCI_MANIFEST,
   sha256Digest,
 } from '@xplat/oci';
-import { buildIndex, type IndexChild } from '../src/index.js';
+import { buildIndex, type IndexChild } from '../src/index-document.js';
 
 const digest = (c: string) => `sha256:${c.repeat(64)}`;
 const child = (

@@ -10,13 +10,8 @@ import { describe, expect, it } from '@jest/globals';
 import { recordingLogger, silentLogger } from '@xplat/core';
 import { OCI_INDEX, parseRepository } from '@xplat/oci';
 import { createRegistryClient, type RegistryClient } from '@xplat/registry';
-import {
-  fuse,
-  parseFuseRequest,
-  promote,
-  type PromoteResult,
-  type RawFuseInputs,
-} from '../src/index.js';
+import { fuse, parseFuseRequest, promote, type RawFuseInputs } from '../src/index.js';
+import type { PromoteResult } from '../src/promote.js';
 import { exec } from '../../../test/exec.js';
 import { manifestRevisions } from '../../../test/registry-storage.js';
 import { testbed, uniqueRepository } from '../../../test/testbed.js';
