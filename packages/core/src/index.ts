@@ -14,7 +14,7 @@ export {
   skipReason,
   summariseGateFailure,
 } from './gate.js';
-export { parseBoolean, parseChoice, parseDuration } from './inputs.js';
+export { keyValueLines, parseBoolean, parseChoice, parseDuration } from './inputs.js';
 export type { BuiltOn, LegResult, SmokeCheck, SmokeResult } from './leg-result-schema.js';
 export {
   LEG_RESULT_SCHEMA,

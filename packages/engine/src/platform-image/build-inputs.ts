@@ -7,6 +7,7 @@ import { existsSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
+  keyValueLines,
   echo,
   parseBoolean,
   parsePlatform,
@@ -132,11 +133,7 @@ export function parseKeyValues(
   what: string,
 ): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const raw of text.split(/\r?\n/)) {
-    const line = raw.trim();
-    if (!line || line.startsWith('#')) continue;
-    const eq = line.indexOf('=');
-    const name = eq > 0 ? line.slice(0, eq).trim() : '';
+  for (const { line, key: name, value } of keyValueLines(text, { comments: true })) {
     if (!name || !key.test(name))
       throw new XplatError(
         `"${echo(line)}" is not ${what}=value: one per line, e.g. ${input === 'labels' ? 'org.opencontainers.image.title=app' : 'VERSION=1.2.3'}`,
@@ -147,7 +144,7 @@ export function parseKeyValues(
         `the value of ${name} holds a control character (${JSON.stringify(CONTROL.exec(line)![0])}); one ${what}=value per line, values without control characters`,
         input,
       );
-    out[name] = line.slice(eq + 1);
+    out[name] = value;
   }
   return out;
 }
