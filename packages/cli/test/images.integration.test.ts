@@ -12,7 +12,8 @@ import { copyFile, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promis
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { freePort, readLegResult } from '@xplat/core';
+import { readLegResult } from '@xplat/core';
+import { freePort } from '@xplat/core/free-port';
 import { testbed, uniqueRepository } from '../../../test/testbed.js';
 import { commitAll, xplatIn } from './cli-project.js';
 

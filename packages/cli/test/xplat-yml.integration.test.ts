@@ -10,7 +10,8 @@ import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { freePort, readLegResult } from '@xplat/core';
+import { readLegResult } from '@xplat/core';
+import { freePort } from '@xplat/core/free-port';
 import { testbed, uniqueRepository } from '../../../test/testbed.js';
 import { commitAll, xplatIn } from './cli-project.js';
 

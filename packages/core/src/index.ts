@@ -1,10 +1,10 @@
 /**
  * @xplat/core: what every package shares: platforms and Windows releases, errors, input
- * parsing, the gate and leg results, runners, loggers, tables, a free port.
+ * parsing, the gate and leg results, runners, loggers, tables. `@xplat/core/free-port`
+ * (a free host port) is exported on its own, so bundles that need no port skip node:net.
  */
 export { BUILDER_KINDS, type BuilderKind } from './builders.js';
 export { echo, errorMessage, XplatError } from './errors.js';
-export { freePort } from './free-port.js';
 export {
   checkAllowUntested,
   evaluateGate,

@@ -2,13 +2,13 @@
 import { describe, expect, test } from '@jest/globals';
 import {
   evaluateGate,
-  freePort,
   type LegResult,
   parsePlatformList,
   readLegResult,
   recordingLogger,
   writeLegResult,
 } from '@xplat/core';
+import { freePort } from '@xplat/core/free-port';
 import { inspectContainer, runDocker } from '@xplat/engine';
 import { parseSmokeInputs, type SmokeInputs, smokeTest } from '@xplat/smoke';
 import type { SmokeReport } from '../src/report.js';

@@ -3,7 +3,8 @@
  * that become ready, never answer, crash, answer 500 or the wrong body; and the stop.
  */
 import { describe, expect, test } from '@jest/globals';
-import { freePort, recordingLogger } from '@xplat/core';
+import { recordingLogger } from '@xplat/core';
+import { freePort } from '@xplat/core/free-port';
 import { inspectContainer } from '@xplat/engine';
 import { parseSmokeInputs, type SmokeInputs, smokeTest } from '@xplat/smoke';
 import type { SmokeReport } from '../src/report.js';

@@ -11,7 +11,6 @@ import { randomBytes } from 'node:crypto';
 import {
   errorMessage,
   formatPlatform,
-  freePort,
   type LoadedLegResult,
   ociPlatformString,
   parsePlatform,
@@ -20,6 +19,7 @@ import {
   readLegResult,
   silentLogger,
 } from '@xplat/core';
+import { freePort } from '@xplat/core/free-port';
 import {
   engineHost,
   inspectImage,
