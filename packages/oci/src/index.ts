@@ -62,9 +62,6 @@ export {
   DEFAULT_LEG_TAG,
   DEFAULT_RUN_LEG_TAG,
   fillTemplate,
-  INDEX_TAG_PLACEHOLDERS,
-  LEG_TAG_PLACEHOLDERS,
-  SEMVER_PLACEHOLDERS,
   templatePlaceholders,
   unmatchedBrace,
 } from './tag-template.js';

@@ -2,8 +2,9 @@
  * Tag templates: literal text and `{name}` placeholders. One grammar serves both kinds
  * xplat has: a platform image's leg tag (`{platform-pair}-{sha}`, rendered by the engine
  * when it builds) and an index tag of xplat.yml (`{major}.{minor}`, which workflow turns
- * into a docker/metadata-action line). What the placeholders mean is the caller's; how a
- * template is split into them, and when its braces are wrong, is decided only here.
+ * into a docker/metadata-action line). Which placeholders there are, and what they mean,
+ * is each kind's own (engine's tags.ts, workflow's tags.ts); how a template is split into
+ * them, and when its braces are wrong, is decided only here.
  */
 
 /**
@@ -18,25 +19,6 @@ export const DEFAULT_LEG_TAG = '{platform-pair}-{sha}';
  * a local run may have no commit (or one that is not what is built, with local changes).
  */
 export const DEFAULT_RUN_LEG_TAG = '{platform-pair}-{run-id}';
-
-/** Placeholders of a leg tag (a platform image's `tag-template` / xplat.yml's `leg-tag`). */
-export const LEG_TAG_PLACEHOLDERS = [
-  'platform-pair',
-  'sha',
-  'sha-long',
-  'ref-name',
-  'os',
-  'arch',
-  'os-version',
-  'run-id',
-] as const;
-
-/** Index-tag placeholders from a v1.2.3 git tag. */
-export const SEMVER_PLACEHOLDERS = ['version', 'major', 'minor', 'patch'] as const;
-/** Index-tag placeholders from the git ref and the run. */
-export const REF_PLACEHOLDERS = ['branch', 'tag', 'sha', 'date'] as const;
-/** Placeholders of the index tags in xplat.yml (not a leg tag). */
-export const INDEX_TAG_PLACEHOLDERS = [...SEMVER_PLACEHOLDERS, ...REF_PLACEHOLDERS] as const;
 
 const PLACEHOLDER = /\{([^{}]*)\}/g;
 

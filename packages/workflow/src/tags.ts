@@ -3,14 +3,14 @@
  * `latest`, literals) and their translation to docker/metadata-action `tags` lines, which
  * resolve them from the git ref at run time in the fuse job.
  */
-import {
-  fillTemplate,
-  INDEX_TAG_PLACEHOLDERS,
-  SEMVER_PLACEHOLDERS,
-  tagProblem,
-  templatePlaceholders,
-  unmatchedBrace,
-} from '@xplat/oci';
+import { fillTemplate, tagProblem, templatePlaceholders, unmatchedBrace } from '@xplat/oci';
+
+/** Index-tag placeholders from a v1.2.3 git tag. */
+export const SEMVER_PLACEHOLDERS = ['version', 'major', 'minor', 'patch'] as const;
+/** Index-tag placeholders from the git ref and the run. */
+export const REF_PLACEHOLDERS = ['branch', 'tag', 'sha', 'date'] as const;
+/** Placeholders of the index tags in xplat.yml (not a leg tag). */
+export const INDEX_TAG_PLACEHOLDERS = [...SEMVER_PLACEHOLDERS, ...REF_PLACEHOLDERS] as const;
 
 /** Tags of the index when xplat.yml names none. */
 export const DEFAULT_TAGS: readonly string[] = [

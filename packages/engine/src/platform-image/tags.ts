@@ -11,13 +11,7 @@ import {
   XplatError,
   type Platform,
 } from '@xplat/core';
-import {
-  DEFAULT_LEG_TAG,
-  fillTemplate,
-  LEG_TAG_PLACEHOLDERS,
-  unmatchedBrace,
-  validateTag,
-} from '@xplat/oci';
+import { DEFAULT_LEG_TAG, fillTemplate, unmatchedBrace, validateTag } from '@xplat/oci';
 
 /**
  * Where the build comes from: on a runner, @actions/github's `context` (the actions pass
@@ -144,6 +138,18 @@ export async function sourceFromGit(dir: string): Promise<SourceContext> {
     ...(branch && branch !== 'HEAD' ? { refName: branch, ref: `refs/heads/${branch}` } : {}),
   };
 }
+
+/** Placeholders of a leg tag (a platform image's `tag-template` / xplat.yml's `leg-tag`). */
+export const LEG_TAG_PLACEHOLDERS = [
+  'platform-pair',
+  'sha',
+  'sha-long',
+  'ref-name',
+  'os',
+  'arch',
+  'os-version',
+  'run-id',
+] as const;
 
 export const SHORT_SHA_LENGTH = 7;
 
