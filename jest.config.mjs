@@ -9,6 +9,8 @@ export default {
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: {
     '^@xplat/([a-z-]+)$': '<rootDir>/packages/$1/src/index.ts',
+    // A module a package exports on its own (`@xplat/core/free-port`), out of its index.
+    '^@xplat/([a-z-]+)/([a-z-]+)$': '<rootDir>/packages/$1/src/$2.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   transform: {

@@ -3,7 +3,8 @@
  * INPUT_* variables (hyphens kept), and GITHUB_OUTPUT / GITHUB_STEP_SUMMARY files.
  */
 import { describe, expect, it } from '@jest/globals';
-import { createRegistryClient, parseRepository } from '@xplat/registry';
+import { parseRepository } from '@xplat/oci';
+import { createRegistryClient } from '@xplat/registry';
 import { runAction } from '../../../test/run-action.js';
 import { testbed, uniqueRepository } from '../../../test/testbed.js';
 import { FOUR_PLATFORMS, fourLegs, writeLegs } from '../../../packages/fuse/test/testbed-legs.js';

@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { LEG_RESULT_SCHEMA, type LoadedLegResult } from '@xplat/core';
-import { parseRepository } from '@xplat/registry';
+import { parseRepository } from '@xplat/oci';
 import { loadConfig, type ResolvedLeg } from '@xplat/workflow';
 import {
   buildRequest,

@@ -4,7 +4,7 @@ import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { readLegResult, recordingLogger, writeLegResult } from '@xplat/core';
-import { freePort } from '@xplat/smoke';
+import { freePort } from '@xplat/core/free-port';
 import { runCli } from '../src/cli.js';
 import { bed, httpService } from '../../../test/containers.js';
 import { dockerStandIn } from '../../../test/docker-stand-in.js';

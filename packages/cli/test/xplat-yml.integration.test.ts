@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readLegResult } from '@xplat/core';
-import { freePort } from '@xplat/smoke';
+import { freePort } from '@xplat/core/free-port';
 import { testbed, uniqueRepository } from '../../../test/testbed.js';
 import { commitAll, xplatIn } from './cli-project.js';
 

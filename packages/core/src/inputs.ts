@@ -36,3 +36,33 @@ export function parseChoice<T extends string>(
   if ((choices as readonly string[]).includes(value)) return value as T;
   throw new XplatError(`"${text.trim()}" is not one of ${choices.join(', ')}`, input);
 }
+
+/** One line of a multi-line KEY=VALUE input. */
+export interface KeyValueLine {
+  /** The line, trimmed. */
+  readonly line: string;
+  /** What comes before the first `=`, trimmed; '' when there is none (no `=`, or `=` first). */
+  readonly key: string;
+  /** What comes after the first `=`, as written (it may hold `=`, commas and spaces). */
+  readonly value: string;
+}
+
+/**
+ * The lines of a KEY=VALUE input (build args, labels, annotations, env, driver options):
+ * trimmed, blank ones left out, and with `comments` also those starting with `#`. Which
+ * keys are valid, and what the error says, is each input's own.
+ */
+export function keyValueLines(text: string, options: { comments?: boolean } = {}): KeyValueLine[] {
+  const out: KeyValueLine[] = [];
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (!line || (options.comments && line.startsWith('#'))) continue;
+    const eq = line.indexOf('=');
+    out.push({
+      line,
+      key: eq > 0 ? line.slice(0, eq).trim() : '',
+      value: eq > 0 ? line.slice(eq + 1) : '',
+    });
+  }
+  return out;
+}

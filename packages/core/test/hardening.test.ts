@@ -1,6 +1,7 @@
 /** Echoed values are cut and kept on one line; Windows pairs that do not exist are refused. */
 import { describe, expect, it } from '@jest/globals';
-import { clampEchoes, echo, errorMessage, parsePlatform, XplatError } from '../src/index.js';
+import { clampEchoes } from '../src/errors.js';
+import { echo, errorMessage, parsePlatform, XplatError } from '../src/index.js';
 
 describe('echo and the message safety net', () => {
   it('keeps short values and cuts long ones with their size', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { parseSkipReason, SKIP_REASON_MAX } from '../src/index.js';
+import { parseSkipReason } from '../src/index.js';
+import { SKIP_REASON_MAX } from '../src/skip-reason.js';
 
 describe('parseSkipReason', () => {
   it.each<[string, string | undefined]>([

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parsePlatform, type Platform } from '@xplat/core';
-import { parseDockerfile, type ParsedDockerfile, type StagePlanOptions } from '@xplat/dockerfile';
+import { type ParsedDockerfile, parseDockerfile } from '@xplat/dockerfile';
+import type { StagePlanOptions } from '../src/types.js';
 
 export const fixturesDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures');
 

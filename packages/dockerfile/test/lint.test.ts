@@ -1,10 +1,6 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
-import {
-  formatFinding,
-  hostOsVersionForRunner,
-  LINT_RULES,
-  lintDockerfile,
-} from '@xplat/dockerfile';
+import { formatFinding, hostOsVersionForRunner, lintDockerfile } from '@xplat/dockerfile';
+import { LINT_RULES } from '../src/lint/rules.js';
 import { fixturePath, multiOs, native } from './helpers.js';
 import { LINT_CASES, lintCase, removeContexts } from './lint-cases.js';
 

@@ -2,12 +2,12 @@ import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import {
   classicBuilderProblems,
+  type ParsedDockerfile,
   planStages,
   renderForClassicBuilder,
-  userLine,
-  type ParsedDockerfile,
-  type StagePlanOptions,
 } from '@xplat/dockerfile';
+import { userLine } from '../src/render.js';
+import type { StagePlanOptions } from '../src/types.js';
 import { df, fixturePath, multiOs, native } from './helpers.js';
 
 function render(parsed: ParsedDockerfile, options: StagePlanOptions) {

@@ -43,14 +43,7 @@ export {
 export { buildPlatformImage, executeBuild } from './platform-image/build-run.js';
 export { buildOutputs, renderBuildSummary } from './platform-image/build-summary.js';
 export { includesPlatform, nativePlatforms } from './platform-image/builders.js';
-export { planReproducible, type ReproduciblePlan } from './platform-image/reproducible.js';
-export { configWithTimes, settleImageTimes } from './platform-image/settle-times.js';
-export { epochTime, type SourceDate, sourceDateOf } from './platform-image/source-date.js';
 export type { CacheMode } from './platform-image/cache.js';
-export {
-  buildsWindowsOnLinux,
-  WINDOWS_ON_LINUX_DRIVERS,
-} from './platform-image/windows-on-linux.js';
 export {
   refNameOf,
   type SourceContext,
@@ -58,6 +51,7 @@ export {
   sourceFromGit,
   sourceFromGithubContext,
 } from './platform-image/tags.js';
+export { buildsWindowsOnLinux } from './platform-image/windows-on-linux.js';
 export {
   parseSetupInputs,
   SETUP_INPUTS,

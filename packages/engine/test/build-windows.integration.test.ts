@@ -15,12 +15,12 @@ import { parseBuildInputs, prepareBuild, type BuildInputs, type HostFacts } from
 import { checkWindowsBaseImages } from '../src/platform-image/base-images.js';
 import { parsePlatform } from '@xplat/core';
 import {
-  createRegistryClient,
   DOCKER_MANIFEST_LIST,
-  parseReference,
   type ImageIndex,
   type ImageManifest,
-} from '@xplat/registry';
+  parseReference,
+} from '@xplat/oci';
+import { createRegistryClient } from '@xplat/registry';
 import { testbed, uniqueRepository } from '../../../test/testbed.js';
 import {
   ubuntu2404,

@@ -13,12 +13,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from '@jest/globals';
 import { parsePlatform, silentLogger } from '@xplat/core';
 import { parseBuildInputs, prepareBuild } from '@xplat/engine';
-import {
-  createRegistryClient,
-  parseReference,
-  parseRepository,
-  type ImageManifest,
-} from '@xplat/registry';
+import { type ImageManifest, parseReference, parseRepository } from '@xplat/oci';
+import { createRegistryClient } from '@xplat/registry';
 import { executeBuild } from '../src/platform-image/build-run.js';
 import { LegFailure } from '../src/platform-image/leg-failure.js';
 import { PushedImageMismatch, readBackPushed } from '../src/platform-image/readback.js';

@@ -8,14 +8,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, test } from '@jest/globals';
 import { parsePlatform, silentLogger } from '@xplat/core';
-import {
-  parseBuildInputs,
-  planReproducible,
-  prepareBuild,
-  sourceDateOf,
-  type HostFacts,
-  type SourceDate,
-} from '@xplat/engine';
+import { type HostFacts, parseBuildInputs, prepareBuild } from '@xplat/engine';
+import { planReproducible } from '../src/platform-image/reproducible.js';
+import { type SourceDate, sourceDateOf } from '../src/platform-image/source-date.js';
 import { planBuild, type BuildSpec } from '../src/platform-image/build-plan.js';
 import { selectBuilder } from '../src/platform-image/builders.js';
 import { parsePorcelain } from '../src/platform-image/source-date.js';

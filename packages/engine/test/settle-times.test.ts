@@ -4,7 +4,8 @@
  * reproducible.integration.test.ts.
  */
 import { describe, expect, test } from '@jest/globals';
-import { configWithTimes, epochTime } from '@xplat/engine';
+import { configWithTimes } from '../src/platform-image/settle-times.js';
+import { epochTime } from '../src/platform-image/source-date.js';
 import { hasTimes } from '../src/platform-image/settle-times.js';
 
 const EPOCH = 1_764_151_200; // 2025-11-26T10:00:00Z

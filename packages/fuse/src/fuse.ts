@@ -20,9 +20,10 @@ import {
   formatReference,
   formatRepository,
   parseReference,
-  type RegistryClient,
   type Repository,
-} from '@xplat/registry';
+  sameRepository,
+} from '@xplat/oci';
+import type { RegistryClient } from '@xplat/registry';
 import { buildIndex, type IndexChild, type IndexDocument } from './index-document.js';
 import type { FuseRequest } from './request.js';
 import { resolveSource, type ResolvedSource } from './resolve.js';
@@ -348,10 +349,6 @@ function checkSourcePlatforms(
       'expected-platforms',
     );
   }
-}
-
-function sameRepository(a: Repository, b: Repository): boolean {
-  return a.registry === b.registry && a.repository === b.repository;
 }
 
 function describeTags(tags: readonly TagPlan[]): string {

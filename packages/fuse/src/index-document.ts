@@ -5,12 +5,12 @@
  */
 import { XplatError, type OciPlatform } from '@xplat/core';
 import {
+  type Descriptor,
   DOCKER_MANIFEST,
   DOCKER_MANIFEST_LIST,
   OCI_INDEX,
   sha256Digest,
-  type Descriptor,
-} from '@xplat/registry';
+} from '@xplat/oci';
 
 /** One platform image that goes into the index, with what travels with it. */
 export interface IndexChild {

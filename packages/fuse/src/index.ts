@@ -1,16 +1,21 @@
-export * from './fuse.js';
-export * from './gate-mark.js';
-export * from './index-document.js';
-export * from './inputs-parsing.js';
-export * from './inspect.js';
-export * from './promote.js';
-export * from './promote-request.js';
-export * from './promote-summary.js';
-export * from './request.js';
-export * from './resolve.js';
-export * from './results.js';
-export * from './run-check.js';
-export * from './summary.js';
-export * from './tag-policy.js';
-export * from './text.js';
-export * from './verify.js';
+/**
+ * @xplat/fuse: fuse-manifest's logic: inputs, sources, the index document, tag policy,
+ * read-back, summary, inspect and promote. What other packages and the actions use; the
+ * rest stays inside (its tests import it from the module).
+ */
+export { fuse, GateClosedError } from './fuse.js';
+export { inspectReference, renderInspect } from './inspect.js';
+export type { PromoteSpec } from './promote-request.js';
+export { promoteOutputs, renderPromoteSummary, renderPromoteText } from './promote-summary.js';
+export { promote } from './promote.js';
+export {
+  checkLegRepository,
+  FUSE_INPUTS,
+  type FuseInputName,
+  type FuseInputs,
+  type FuseRequest,
+  parseFuseRequest,
+} from './request.js';
+export { currentRun } from './run-check.js';
+export { renderFuseSummary, renderGateSummary } from './summary.js';
+export { renderFuseText } from './text.js';

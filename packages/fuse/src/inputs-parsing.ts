@@ -2,17 +2,12 @@
  * Parsing of the list-shaped inputs fuse-manifest shares with `xplat fuse`. Each error
  * names its input and says what a valid value looks like.
  */
-import { splitList, XplatError } from '@xplat/core';
-import { formatRepository, parseReference, validateTag } from '@xplat/registry';
+import { keyValueLines, splitList, XplatError } from '@xplat/core';
+import { formatRepository, parseReference, validateTag } from '@xplat/oci';
 
 export function parseAnnotations(text: string): Record<string, string> {
   const annotations: Record<string, string> = {};
-  for (const line of text
-    .split(/\r?\n/)
-    .map((l) => l.trim())
-    .filter(Boolean)) {
-    const eq = line.indexOf('=');
-    const key = eq > 0 ? line.slice(0, eq).trim() : '';
+  for (const { line, key, value } of keyValueLines(text)) {
     if (!key || /\s/.test(key)) {
       throw new XplatError(
         `"${line}" is not key=value (e.g. org.opencontainers.image.source=https://github.com/org/app)`,
@@ -20,7 +15,7 @@ export function parseAnnotations(text: string): Record<string, string> {
       );
     }
     // buildx accepts "index:key=value"; only the index level exists here, so take it.
-    annotations[key.replace(/^index:/, '')] = line.slice(eq + 1).trim();
+    annotations[key.replace(/^index:/, '')] = value.trim();
   }
   return annotations;
 }

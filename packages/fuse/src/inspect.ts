@@ -6,13 +6,13 @@
 import { fromOciPlatform, formatPlatform, renderTable, type OciPlatform } from '@xplat/core';
 import {
   formatReference,
+  type ImageManifest,
+  type ImageReference,
   isAttestation,
   isImageIndex,
   REFERENCE_DIGEST_ANNOTATION,
-  type ImageManifest,
-  type ImageReference,
-  type RegistryClient,
-} from '@xplat/registry';
+} from '@xplat/oci';
+import type { RegistryClient } from '@xplat/registry';
 
 export interface InspectEntry {
   readonly platform: string;

@@ -5,12 +5,12 @@
  */
 import { echo, parseBoolean, parseChoice, XplatError } from '@xplat/core';
 import {
+  type ImageReference,
   parseReference,
+  type Repository,
   validateDigest,
   validateTag,
-  type ImageReference,
-  type Repository,
-} from '@xplat/registry';
+} from '@xplat/oci';
 import type { FuseInputName, FuseInputs } from './request.js';
 
 export interface PromoteSpec {

@@ -14,13 +14,12 @@ import {
   formatReference,
   formatRepository,
   imageEntries,
-  isImageIndex,
-  normalizeRegistry,
   type ImageIndex,
-  type ManifestResult,
-  type RegistryClient,
+  isImageIndex,
   type Repository,
-} from '@xplat/registry';
+  sameRepository,
+} from '@xplat/oci';
+import type { ManifestResult, RegistryClient } from '@xplat/registry';
 import type { FuseEntry, FuseResult } from './fuse.js';
 import { GATE_ANNOTATION, isGated, REVISION_ANNOTATION } from './gate-mark.js';
 import type { FuseRequest } from './request.js';
@@ -38,12 +37,6 @@ export type PromoteResult =
       /** The commit the index says it was built from. */
       readonly revision?: string;
     });
-
-function sameRepository(a: Repository, b: Repository): boolean {
-  return (
-    normalizeRegistry(a.registry) === normalizeRegistry(b.registry) && a.repository === b.repository
-  );
-}
 
 export async function promote(
   request: FuseRequest & { readonly promote: PromoteSpec },

@@ -14,12 +14,12 @@ import {
 } from '@xplat/core';
 import {
   formatRepository,
+  type ImageReference,
   parseReference,
   parseRepository,
-  sameRepository,
-  type ImageReference,
   type Repository,
-} from '@xplat/registry';
+  sameRepository,
+} from '@xplat/oci';
 import { checkUserAnnotations } from './gate-mark.js';
 import { parseAnnotations, parseMediaTypeChoice, parseTags } from './inputs-parsing.js';
 import type { MediaTypeChoice } from './index-document.js';

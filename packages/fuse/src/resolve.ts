@@ -15,16 +15,15 @@ import {
 } from '@xplat/core';
 import {
   attestationsFor,
+  type Descriptor,
   formatRepository,
   imageEntries,
-  isImageIndex,
-  type Descriptor,
   type ImageManifest,
   type ImageReference,
-  type ManifestResult,
-  type RegistryClient,
+  isImageIndex,
   type Repository,
-} from '@xplat/registry';
+} from '@xplat/oci';
+import type { ManifestResult, RegistryClient } from '@xplat/registry';
 
 export interface ResolvedSource {
   /** Where the image lives now. */

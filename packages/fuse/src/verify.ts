@@ -4,12 +4,8 @@
  * anything (os.version, say) fails the step instead of passing silently.
  */
 import { XplatError } from '@xplat/core';
-import {
-  formatRepository,
-  isImageIndex,
-  type RegistryClient,
-  type Repository,
-} from '@xplat/registry';
+import { formatRepository, isImageIndex, type Repository } from '@xplat/oci';
+import type { RegistryClient } from '@xplat/registry';
 import type { IndexDocument } from './index-document.js';
 import { firstFailure } from './settle.js';
 

@@ -9,12 +9,8 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { recordingLogger, silentLogger } from '@xplat/core';
-import {
-  createRegistryClient,
-  DOCKER_MANIFEST_LIST,
-  OCI_INDEX,
-  type RegistryClientOptions,
-} from '@xplat/registry';
+import { DOCKER_MANIFEST_LIST, OCI_INDEX } from '@xplat/oci';
+import { createRegistryClient, type RegistryClientOptions } from '@xplat/registry';
 import { fuse, GateClosedError, parseFuseRequest, type FuseInputs } from '../src/index.js';
 import { exec } from '../../../test/exec.js';
 import { testbed, uniqueRepository } from '../../../test/testbed.js';

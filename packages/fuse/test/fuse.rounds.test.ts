@@ -6,7 +6,8 @@
  */
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { silentLogger } from '@xplat/core';
-import { OCI_MANIFEST, RegistryClient, sha256Digest } from '@xplat/registry';
+import { OCI_MANIFEST, sha256Digest } from '@xplat/oci';
+import { RegistryClient } from '@xplat/registry';
 import { fuse, parseFuseRequest, type FuseInputs } from '../src/index.js';
 import { startFakeRegistry, type FakeRegistry } from '../../registry/test/token-registry.js';
 

@@ -5,8 +5,8 @@ import {
   OCI_INDEX,
   OCI_MANIFEST,
   sha256Digest,
-} from '@xplat/registry';
-import { buildIndex, type IndexChild } from '../src/index.js';
+} from '@xplat/oci';
+import { buildIndex, type IndexChild } from '../src/index-document.js';
 
 const digest = (c: string) => `sha256:${c.repeat(64)}`;
 const child = (

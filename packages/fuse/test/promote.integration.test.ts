@@ -8,19 +8,10 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import { recordingLogger, silentLogger } from '@xplat/core';
-import {
-  createRegistryClient,
-  OCI_INDEX,
-  parseRepository,
-  type RegistryClient,
-} from '@xplat/registry';
-import {
-  fuse,
-  parseFuseRequest,
-  promote,
-  type PromoteResult,
-  type FuseInputs,
-} from '../src/index.js';
+import { OCI_INDEX, parseRepository } from '@xplat/oci';
+import { createRegistryClient, type RegistryClient } from '@xplat/registry';
+import { fuse, parseFuseRequest, promote, type FuseInputs } from '../src/index.js';
+import type { PromoteResult } from '../src/promote.js';
 import { exec } from '../../../test/exec.js';
 import { manifestRevisions } from '../../../test/registry-storage.js';
 import { testbed, uniqueRepository } from '../../../test/testbed.js';

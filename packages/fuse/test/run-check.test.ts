@@ -6,7 +6,8 @@ import { describe, expect, it } from '@jest/globals';
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { currentRun, parseFuseRequest, type FuseInputs, type WorkflowRun } from '../src/index.js';
+import { currentRun, parseFuseRequest, type FuseInputs } from '../src/index.js';
+import type { WorkflowRun } from '../src/run-check.js';
 
 const DIGEST = `sha256:${'a'.repeat(64)}`;
 const leg = (source?: Record<string, string>) =>

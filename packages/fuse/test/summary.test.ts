@@ -1,7 +1,8 @@
 /** What the job summary and the terminal show for a platform fused without a smoke test. */
 import { describe, expect, it } from '@jest/globals';
 import { evaluateGate, parsePlatformList, type LegResult } from '@xplat/core';
-import { renderFuseSummary, renderFuseText, renderGateSummary, type FuseResult } from '@xplat/fuse';
+import { renderFuseSummary, renderFuseText, renderGateSummary } from '@xplat/fuse';
+import type { FuseResult } from '../src/fuse.js';
 
 const digest = (c: string): string => `sha256:${c.repeat(64)}`;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { assertTagsAllowed, planTags } from '../src/index.js';
+import { assertTagsAllowed, planTags } from '../src/tag-policy.js';
 
 const NEW = `sha256:${'1'.repeat(64)}`;
 const OLD = `sha256:${'2'.repeat(64)}`;

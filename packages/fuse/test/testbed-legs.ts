@@ -3,7 +3,8 @@
  * the fuse is exercised from the same inputs a workflow hands it.
  */
 import { writeLegResult, type LegResult } from '@xplat/core';
-import { createRegistryClient, parseReference, parseRepository } from '@xplat/registry';
+import { parseReference, parseRepository } from '@xplat/oci';
+import { createRegistryClient } from '@xplat/registry';
 import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';

@@ -2,9 +2,8 @@
  * What the registry client hands back, and the part of it that image copies use
  * (copy.ts works against ImageStore, so it does not import the client that calls it).
  */
-import type { Descriptor, Manifest } from './manifest.js';
-import type { RegistryLogger } from './logger.js';
-import type { Repository } from './reference.js';
+import type { Descriptor, Manifest, Repository } from '@xplat/oci';
+import type { RegistryLogger } from './internal/logger.js';
 
 export interface ManifestHead {
   digest: string;

@@ -7,30 +7,31 @@
  * and compared with what was asked for and with Docker-Content-Digest.
  */
 import { XplatError } from '@xplat/core';
-import { pullScope, pushScope } from './scopes.js';
-import { blobExists, copyBlob, mountBlob, startUpload } from './blob-transfer.js';
-import type { Access, BlobCopyOutcome, ManifestHead, ManifestResult } from './client-types.js';
-import { copyImage, type CopyImageOptions, type CopyImageResult } from './copy.js';
-import { digestProblem, sha256Digest, validateDigest } from './digest.js';
-import { RegistryError, notFoundError } from './errors.js';
-import type { RegistryLogger } from './logger.js';
 import {
+  baseMediaType,
   type Descriptor,
-  type ImageConfig,
-  MAX_MANIFEST_BYTES,
-  parseImageConfig,
-  parseManifest,
-} from './manifest.js';
-import { MANIFEST_MEDIA_TYPES, baseMediaType, isManifestMediaType } from './media-types.js';
-import {
+  digestProblem,
   DOCKER_HUB,
-  type ImageReference,
-  type Repository,
   formatRepository,
+  type ImageConfig,
+  type ImageReference,
+  isManifestMediaType,
+  MANIFEST_MEDIA_TYPES,
   normalizeRegistry,
+  pullScope,
+  pushScope,
+  type Repository,
+  sha256Digest,
   tagProblem,
-} from './reference.js';
-import { Transport, type TransportOptions, unexpected } from './transport.js';
+  validateDigest,
+} from '@xplat/oci';
+import { blobExists, copyBlob, mountBlob, startUpload } from './internal/blob-transfer.js';
+import type { Access, BlobCopyOutcome, ManifestHead, ManifestResult } from './client-types.js';
+import { copyImage, type CopyImageOptions, type CopyImageResult } from './internal/copy.js';
+import { RegistryError, notFoundError } from './internal/errors.js';
+import type { RegistryLogger } from './internal/logger.js';
+import { MAX_MANIFEST_BYTES, parseImageConfig, parseManifest } from './internal/manifest.js';
+import { Transport, type TransportOptions, unexpected } from './internal/transport.js';
 
 export type RegistryClientOptions = TransportOptions;
 

@@ -1,38 +1,8 @@
 /**
  * @xplat/registry: a native OCI distribution client (no docker CLI, no buildx).
- * RegistryClient is the entry point; the rest is what callers need to name references,
- * media types and errors, plus the building blocks for tests and other clients.
+ * RegistryClient is the whole face; transport, auth, blob transfer and the rest are in
+ * src/internal/. The names it speaks in (references, digests, media types, manifests)
+ * are @xplat/oci's.
  */
-export * from './auth.js';
-export * from './challenge.js';
-export * from './client.js';
-export * from './client-types.js';
-export * from './copy.js';
-export * from './credentials.js';
-export * from './digest.js';
-export * from './errors.js';
-export {
-  DEFAULT_RETRY_POLICY,
-  HttpClient,
-  type HttpMethod,
-  type HttpRequest,
-  type HttpResponse,
-  type RetryPolicy,
-  backoffMs,
-  isRetryableStatus,
-  isTransientError,
-  retryAfterMs,
-} from './http.js';
-export * from './logger.js';
-export * from './manifest.js';
-export * from './media-types.js';
-export * from './reference.js';
-export * from './scopes.js';
-export { DEFAULT_TOKEN_LIFETIME_S } from './token.js';
-export {
-  DEFAULT_REQUESTS_PER_REGISTRY,
-  Limiter,
-  Transport,
-  type TransportOptions,
-  isLoopbackHost,
-} from './transport.js';
+export type { ManifestResult } from './client-types.js';
+export { createRegistryClient, RegistryClient, type RegistryClientOptions } from './client.js';

@@ -3,13 +3,9 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { XplatError } from '@xplat/core';
-import {
-  DEFAULT_TOKEN_LIFETIME_S,
-  OCI_MANIFEST,
-  RegistryClient,
-  type RegistryClientOptions,
-  sha256Digest,
-} from '../src/index.js';
+import { DEFAULT_TOKEN_LIFETIME_S } from '../src/internal/token.js';
+import { OCI_MANIFEST, sha256Digest } from '@xplat/oci';
+import { RegistryClient, type RegistryClientOptions } from '../src/index.js';
 import {
   type FakeRegistry,
   type FakeRegistryOptions,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { parseWwwAuthenticate, pickChallenge } from '../src/index.js';
+import { parseWwwAuthenticate, pickChallenge } from '../src/internal/challenge.js';
 
 describe('parseWwwAuthenticate', () => {
   it.each([

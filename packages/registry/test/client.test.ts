@@ -7,13 +7,13 @@ import { XplatError } from '@xplat/core';
 import {
   DOCKER_FOREIGN_LAYER,
   DOCKER_MANIFEST,
-  Limiter,
   OCI_INDEX,
   OCI_MANIFEST,
-  RegistryClient,
-  RegistryError,
   sha256Digest,
-} from '../src/index.js';
+} from '@xplat/oci';
+import { Limiter } from '../src/internal/transport.js';
+import { RegistryClient } from '../src/index.js';
+import { RegistryError } from '../src/internal/errors.js';
 import {
   type FakeRegistry,
   type FakeRegistryOptions,

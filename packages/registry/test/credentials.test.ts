@@ -8,7 +8,7 @@ import {
   dockerConfigPath,
   explicitCredentials,
   resolveCredentials,
-} from '../src/index.js';
+} from '../src/internal/credentials.js';
 
 let root: string;
 let bin: string;

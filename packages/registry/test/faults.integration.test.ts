@@ -4,11 +4,9 @@
  * can be, and refused in one line naming the registry where it cannot, within a bound.
  */
 import { afterEach, describe, expect, it } from '@jest/globals';
+import { parseReference, parseRepository, sha256Digest } from '@xplat/oci';
 import {
   createRegistryClient,
-  parseReference,
-  parseRepository,
-  sha256Digest,
   type RegistryClient,
   type RegistryClientOptions,
 } from '@xplat/registry';

@@ -1,12 +1,12 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import {
-  HttpClient,
-  RegistryError,
   backoffMs,
+  HttpClient,
+  IdleTimeout,
   isRetryableStatus,
   retryAfterMs,
-} from '../src/index.js';
-import { IdleTimeout } from '../src/http.js';
+} from '../src/internal/http.js';
+import { RegistryError } from '../src/internal/errors.js';
 import { type LocalServer, closedPort, startServer } from './local-server.js';
 
 /** A policy whose waits are recorded and shortened, so retry tests take milliseconds. */

@@ -13,20 +13,20 @@ import { XplatError } from '@xplat/core';
 import { testbed, type Testbed } from '../../../test/testbed.js';
 import { closedPort } from './local-server.js';
 import {
+  attestationsFor,
   DOCKER_MANIFEST,
-  IN_TOTO,
-  OCI_INDEX,
-  OCI_MANIFEST,
+  imageEntries,
   type ImageIndex,
   type ImageManifest,
-  RegistryClient,
-  type Repository,
-  attestationsFor,
-  imageEntries,
+  IN_TOTO,
   isImageIndex,
+  OCI_INDEX,
+  OCI_MANIFEST,
   parseReference,
+  type Repository,
   sha256Digest,
-} from '../src/index.js';
+} from '@xplat/oci';
+import { RegistryClient } from '../src/index.js';
 
 const run = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 5)}`;
 let tb: Testbed;

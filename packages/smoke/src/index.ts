@@ -1,12 +1,21 @@
-export * from './backoff.js';
-export * from './free-port.js';
-export * from './host.js';
-export * from './leg-image.js';
-export * from './options.js';
-export * from './parse.js';
-export * from './plan.js';
-export * from './probes.js';
-export * from './report.js';
-export * from './skip.js';
-export type { SmokeDeps } from './run/smoke-run.js';
+/**
+ * @xplat/smoke: smoke-test one platform image: inputs, probes (HTTP, TCP, exec, log,
+ * exit), the run and its report. What other packages and the actions use; the rest stays
+ * inside (its tests import it from the module).
+ */
+export {
+  checkProbePath,
+  checkRunArgs,
+  DEFAULT_LOG_LINES,
+  parseSmokeInputs,
+  requirePortForHttp,
+  requireProbe,
+  SMOKE_INPUTS,
+  type SmokeInputs,
+  type SmokeRequest,
+  smokeTimeout,
+} from './options.js';
+export { parseRegex, parseStatus, parseWords } from './parse.js';
+export { renderChecks, renderSummary } from './report.js';
 export { smokeTest } from './run/smoke-test.js';
+export { renderSkipSummary, skipSmokeTest } from './skip.js';

@@ -13,7 +13,7 @@
  */
 import { XplatError, type LoadedLegResult } from '@xplat/core';
 import type { ImageInfo } from '@xplat/engine';
-import { parseReference } from '@xplat/registry';
+import { parseReference } from '@xplat/oci';
 
 /** An image ID or digest as docker takes it: `sha256:<hex>` or bare hex, 12 to 64 digits. */
 export const IMAGE_ID_PATTERN = /^(sha256:)?[a-f0-9]{12,64}$/;

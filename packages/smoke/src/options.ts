@@ -12,7 +12,7 @@ import {
   XplatError,
   type Platform,
 } from '@xplat/core';
-import { parseReference } from '@xplat/registry';
+import { parseReference } from '@xplat/oci';
 import { IMAGE_ID_PATTERN } from './leg-image.js';
 import {
   parseEnv,

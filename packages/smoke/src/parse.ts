@@ -2,7 +2,7 @@
  * Parsers for the smoke inputs that core does not already have. Each takes the raw
  * string and the input's name, and throws a one-line XplatError naming the input.
  */
-import { XplatError } from '@xplat/core';
+import { keyValueLines, XplatError } from '@xplat/core';
 
 /** A TCP port, 1-65535. */
 export function parsePort(text: string, input: string): number | undefined {
@@ -124,19 +124,15 @@ export function parseWords(text: string, input: string): string[] {
 
 /** `KEY=VALUE` per line (values may hold "=" and spaces). */
 export function parseEnv(text: string, input: string): string[] {
-  return text
-    .split(/\r?\n/)
-    .map((l) => l.trim())
-    .filter((l) => l && !l.startsWith('#'))
-    .map((line) => {
-      if (!/^[A-Za-z_][A-Za-z0-9_]*=/.test(line)) {
-        throw new XplatError(
-          `"${line}" is not KEY=VALUE (a name of letters, digits and _, then =)`,
-          input,
-        );
-      }
-      return line;
-    });
+  return keyValueLines(text, { comments: true }).map(({ line }) => {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*=/.test(line)) {
+      throw new XplatError(
+        `"${line}" is not KEY=VALUE (a name of letters, digits and _, then =)`,
+        input,
+      );
+    }
+    return line;
+  });
 }
 
 /** `Name: value` per line. */

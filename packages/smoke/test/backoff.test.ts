@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { FAST_BACKOFF, intervals, poll } from '@xplat/smoke';
+import { FAST_BACKOFF, intervals, poll } from '../src/backoff.js';
 
 describe('backoff', () => {
   test('short first intervals, growing to the cap', () => {

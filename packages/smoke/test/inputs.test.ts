@@ -4,14 +4,14 @@ import {
   checkProbePath,
   checkRunArgs,
   parseSmokeInputs,
-  requirePortForHttp,
-  requireProbe,
-  smokeTimeout,
   parseStatus,
   parseWords,
-  statusMatches,
+  requirePortForHttp,
+  requireProbe,
   type SmokeInputs,
+  smokeTimeout,
 } from '@xplat/smoke';
+import { statusMatches } from '../src/parse.js';
 
 const base: SmokeInputs = { image: '127.0.0.1:5000/app:linux-amd64', port: '8080' };
 

@@ -2,7 +2,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { LegResult, LoadedLegResult } from '@xplat/core';
 import type { ImageInfo } from '@xplat/engine';
-import { checkLegImage, legImage, type LegImage } from '@xplat/smoke';
+import { checkLegImage, legImage, type LegImage } from '../src/leg-image.js';
 
 const D = `sha256:${'d'.repeat(64)}`;
 const OTHER = `sha256:${'0'.repeat(64)}`;

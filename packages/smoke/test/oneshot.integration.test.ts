@@ -1,21 +1,17 @@
 /** Images that run and exit, an arm64 image under QEMU, cancellation and the leg result. */
 import { describe, expect, test } from '@jest/globals';
 import {
+  evaluateGate,
+  type LegResult,
+  parsePlatformList,
   readLegResult,
   recordingLogger,
   writeLegResult,
-  evaluateGate,
-  parsePlatformList,
-  type LegResult,
 } from '@xplat/core';
+import { freePort } from '@xplat/core/free-port';
 import { inspectContainer, runDocker } from '@xplat/engine';
-import {
-  freePort,
-  parseSmokeInputs,
-  smokeTest,
-  type SmokeInputs,
-  type SmokeReport,
-} from '@xplat/smoke';
+import { parseSmokeInputs, type SmokeInputs, smokeTest } from '@xplat/smoke';
+import type { SmokeReport } from '../src/report.js';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';

@@ -7,15 +7,14 @@
 import { describe, expect, test } from '@jest/globals';
 import { XplatError } from '@xplat/core';
 import {
-  buildSkewMessage,
   buildsInSkewError,
+  buildSkewMessage,
   hostFromEngine,
   isBuildSkewError,
-  parseSmokeInputs,
-  planSmoke,
   type SmokeHost,
-  type SmokeInputs,
-} from '@xplat/smoke';
+} from '../src/host.js';
+import { parseSmokeInputs, type SmokeInputs } from '@xplat/smoke';
+import { planSmoke } from '../src/plan.js';
 
 const ltsc2022Host: SmokeHost = {
   os: 'windows',

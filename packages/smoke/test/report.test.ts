@@ -1,11 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
-import {
-  legSmoke,
-  renderChecks,
-  renderSummary,
-  SMOKE_REPORT_SCHEMA,
-  type SmokeReport,
-} from '@xplat/smoke';
+import { legSmoke, SMOKE_REPORT_SCHEMA, type SmokeReport } from '../src/report.js';
+import { renderChecks, renderSummary } from '@xplat/smoke';
 
 const failed: SmokeReport = {
   schema: SMOKE_REPORT_SCHEMA,

@@ -4,14 +4,10 @@
  */
 import { describe, expect, test } from '@jest/globals';
 import { recordingLogger } from '@xplat/core';
+import { freePort } from '@xplat/core/free-port';
 import { inspectContainer } from '@xplat/engine';
-import {
-  freePort,
-  parseSmokeInputs,
-  smokeTest,
-  type SmokeInputs,
-  type SmokeReport,
-} from '@xplat/smoke';
+import { parseSmokeInputs, type SmokeInputs, smokeTest } from '@xplat/smoke';
+import type { SmokeReport } from '../src/report.js';
 import { bed, httpService, idle, stamp } from '../../../test/containers.js';
 
 const b = bed();

@@ -15,7 +15,7 @@ import {
   type LegRunners,
   type Platform,
 } from '@xplat/core';
-import { parseRepository } from '@xplat/registry';
+import { parseRepository } from '@xplat/oci';
 import type { ProblemAt } from './config-problems.js';
 import type {
   ActionSource,

@@ -3,7 +3,7 @@
  * own terms: xplat's actions, the registry logins, the `prepare:` steps, the hand-off of
  * a leg result as an artifact, and the attestation of an index.
  */
-import { parseRepository } from '@xplat/registry';
+import { parseRepository } from '@xplat/oci';
 import type { ActionSource, RegistryLogin, ResolvedPrepareStep } from './config-types.js';
 import { thirdPartyUses } from './pins.js';
 import type { SmokeSettings } from './schema.js';

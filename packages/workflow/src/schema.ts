@@ -5,7 +5,7 @@
  * credentials) are in config.ts, so every error still names its field and line.
  */
 import { parsePlatform } from '@xplat/core';
-import { parseRepository } from '@xplat/registry';
+import { parseRepository } from '@xplat/oci';
 import { z } from 'zod';
 import { DEFAULT_XPLAT_USES } from './pins.js';
 import { parseTagTemplate } from './tags.js';

@@ -3,11 +3,13 @@
  * `latest`, literals) and their translation to docker/metadata-action `tags` lines, which
  * resolve them from the git ref at run time in the fuse job.
  */
-import { tagProblem } from '@xplat/registry';
+import { fillTemplate, tagProblem, templatePlaceholders, unmatchedBrace } from '@xplat/oci';
 
+/** Index-tag placeholders from a v1.2.3 git tag. */
 export const SEMVER_PLACEHOLDERS = ['version', 'major', 'minor', 'patch'] as const;
+/** Index-tag placeholders from the git ref and the run. */
 export const REF_PLACEHOLDERS = ['branch', 'tag', 'sha', 'date'] as const;
-/** Placeholders of the index tags in xplat.yml (not a platform image's `tag-template`). */
+/** Placeholders of the index tags in xplat.yml (not a leg tag). */
 export const INDEX_TAG_PLACEHOLDERS = [...SEMVER_PLACEHOLDERS, ...REF_PLACEHOLDERS] as const;
 
 /** Tags of the index when xplat.yml names none. */
@@ -48,16 +50,16 @@ const SAMPLE: Record<string, string> = {
 export function parseTagTemplate(text: string): TagTemplate {
   const template = text.trim();
   if (!template) throw new Error('a tag template is empty');
-  if (/[{}]/.test(template.replace(/\{[^{}]*\}/g, '')))
-    throw new Error(`"${template}" has an unmatched brace; placeholders look like {version}`);
-  const tokens = [...template.matchAll(/\{([^{}]*)\}/g)].map((m) => m[1]!);
+  const brace = unmatchedBrace(template, 'version');
+  if (brace) throw new Error(brace);
+  const tokens = templatePlaceholders(template);
   for (const token of tokens) {
     if (!(INDEX_TAG_PLACEHOLDERS as readonly string[]).includes(token))
       throw new Error(
         `"{${token}}" is not a tag placeholder; use ${INDEX_TAG_PLACEHOLDERS.map((p) => `{${p}}`).join(', ')}`,
       );
   }
-  const sample = template.replace(/\{([^{}]*)\}/g, (_m, t: string) => SAMPLE[t]!);
+  const sample = fillTemplate(template, (t) => SAMPLE[t]!);
   const problem = tagProblem(sample);
   if (problem) throw new Error(`"${template}" does not make a valid tag: ${problem}`);
 
@@ -74,7 +76,7 @@ export function parseTagTemplate(text: string): TagTemplate {
       throw new Error(
         `"${template}" mixes semver placeholders (from a v1.2.3 git tag) with {${refs[0]}}; give them as separate tags`,
       );
-    const pattern = template.replace(/\{([^{}]*)\}/g, '{{$1}}');
+    const pattern = fillTemplate(template, (t) => `{{${t}}}`);
     return {
       template,
       metadata: `type=semver,pattern=${pattern}`,

@@ -1,6 +1,6 @@
 /** `with:` of xplat's actions checked against the action.yml files that exist now. */
 import { describe, expect, it } from '@jest/globals';
-import { checkActionInputs, xplatActionName } from '../src/index.js';
+import { checkActionInputs, xplatActionName } from '../src/action-inputs.js';
 import { actionInputs, resolveFromRepository } from './validators.js';
 
 const step = (uses: string, inputs: Record<string, string>) =>

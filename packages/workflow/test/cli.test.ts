@@ -7,12 +7,10 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { exec } from '../../../test/exec.js';
 import { repoRoot } from '../../../test/run-action.js';
-import {
-  attestationSubject,
-  loadConfig,
-  REUSABLE_WORKFLOW_FILE,
-  STARTER_WORKFLOW_FILE,
-} from '../src/index.js';
+import { attestationSubject } from '../src/generate-steps.js';
+import { loadConfig } from '../src/index.js';
+import { REUSABLE_WORKFLOW_FILE } from '../src/reusable.js';
+import { STARTER_WORKFLOW_FILE } from '../src/starter.js';
 import { formatFindings, validateWorkflow } from './validators.js';
 
 const cli = path.join(repoRoot, 'dist', 'cli', 'index.js');

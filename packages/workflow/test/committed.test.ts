@@ -8,14 +8,10 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { repoRoot } from '../../../test/run-action.js';
-import {
-  generateReusableWorkflow,
-  generateStarterWorkflow,
-  generateWorkflow,
-  loadConfig,
-  REUSABLE_WORKFLOW_FILE,
-  STARTER_WORKFLOW_FILE,
-} from '../src/index.js';
+import { generateReusableWorkflow, REUSABLE_WORKFLOW_FILE } from '../src/reusable.js';
+import { generateStarterWorkflow, STARTER_WORKFLOW_FILE } from '../src/starter.js';
+import { generateWorkflow } from '../src/generate.js';
+import { loadConfig } from '../src/index.js';
 import { formatFindings, validateWorkflows, type Finding } from './validators.js';
 
 const EXAMPLE = 'examples/hello-http';

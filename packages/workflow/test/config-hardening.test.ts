@@ -6,7 +6,8 @@ import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from '@jest/globals';
-import { loadConfig, MAX_CONFIG_BYTES, readConfig } from '../src/index.js';
+import { loadConfig, readConfig } from '../src/index.js';
+import { MAX_CONFIG_BYTES } from '../src/config.js';
 
 const BASE = 'image: ghcr.io/org/app\nplatforms: [linux/amd64]\n';
 

@@ -3,15 +3,9 @@
  * files that use them wrongly, each refused at the field to change.
  */
 import { describe, expect, it } from '@jest/globals';
-import {
-  allLegs,
-  ConfigError,
-  imageNameOf,
-  loadConfig,
-  pickImage,
-  smokesApart,
-  type ConfigProblem,
-} from '../src/index.js';
+import { allLegs, ConfigError, loadConfig, pickImage } from '../src/index.js';
+import { imageNameOf } from '../src/config-resolve.js';
+import { type ConfigProblem, smokesApart } from '../src/config-types.js';
 
 function problems(text: string): readonly ConfigProblem[] {
   try {

@@ -3,14 +3,10 @@ import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  ConfigError,
-  configJsonSchema,
-  formatJson,
-  legBuildInputs,
-  loadConfig,
-  type ConfigProblem,
-} from '../src/index.js';
+import { ConfigError, legBuildInputs, loadConfig } from '../src/index.js';
+import { configJsonSchema } from '../src/schema.js';
+import { formatJson } from '../src/json.js';
+import type { ConfigProblem } from '../src/config-types.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '../../..');

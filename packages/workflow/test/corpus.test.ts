@@ -12,17 +12,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parsePlatform } from '@xplat/core';
 import { lintDockerfile, parseDockerfile } from '@xplat/dockerfile';
-import {
-  formatLeftOut,
-  generateWorkflow,
-  initRepository,
-  leavesLegOut,
-  legLintOptions,
-  loadConfig,
-  proposeInit,
-  type InitProposal,
-  type ProposedPlatform,
-} from '../src/index.js';
+import { formatLeftOut, initRepository, loadConfig } from '../src/index.js';
+import { generateWorkflow } from '../src/generate.js';
+import { leavesLegOut, legLintOptions } from '../src/propose-check.js';
+import { type InitProposal, proposeInit } from '../src/init.js';
+import type { ProposedPlatform } from '../src/propose.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const corpus = path.join(here, 'corpus');

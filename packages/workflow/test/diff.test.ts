@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { unifiedDiff } from '../src/index.js';
+import { unifiedDiff } from '../src/diff.js';
 
 describe('unifiedDiff', () => {
   it('is empty for equal texts', () => {

@@ -13,26 +13,21 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { repoRoot } from '../../../test/run-action.js';
 import { expand, runs } from './expressions.js';
+import { ACTION_PINS, type ActionPin, actionPinFor, DEFAULT_XPLAT_USES } from '../src/pins.js';
 import {
-  ACTION_PINS,
-  actionPinFor,
   allLegs,
-  attestationSubject,
   checkRendered,
-  DEFAULT_XPLAT_USES,
   dependabotSuggestion,
-  generateReusableWorkflow,
-  generateStarterWorkflow,
-  generateWorkflow,
-  isNewerVersion,
-  keepNewerActions,
   loadConfig,
-  parseActionVersion,
   renderTarget,
   writeRendered,
   XPLAT_REPOSITORY,
-  type ActionPin,
 } from '../src/index.js';
+import { attestationSubject } from '../src/generate-steps.js';
+import { generateReusableWorkflow } from '../src/reusable.js';
+import { generateStarterWorkflow } from '../src/starter.js';
+import { generateWorkflow } from '../src/generate.js';
+import { isNewerVersion, keepNewerActions, parseActionVersion } from '../src/dependabot.js';
 import { TEST_RELEASE } from './release-fixture.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));

@@ -9,7 +9,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
-import { generateWorkflow, loadConfig } from '../src/index.js';
+import { generateWorkflow } from '../src/generate.js';
+import { loadConfig } from '../src/index.js';
 import { expand as expandIn, runs, type ExpressionContext } from './expressions.js';
 
 const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures');

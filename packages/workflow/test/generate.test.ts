@@ -8,7 +8,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
-import { generateWorkflow, loadConfig } from '../src/index.js';
+import { generateWorkflow } from '../src/generate.js';
+import { loadConfig } from '../src/index.js';
 import { TEST_RELEASE } from './release-fixture.js';
 import { formatFindings, validateWorkflows, type Finding } from './validators.js';
 

@@ -10,20 +10,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { lintDockerfile, parseDockerfile } from '@xplat/dockerfile';
-import {
-  ensureXplatIgnored,
-  findDockerfiles,
-  formatLeftOut,
-  groupImages,
-  ignoresXplatState,
-  initRepository,
-  isWindowsByName,
-  leavesLegOut,
-  legLintOptions,
-  loadConfig,
-  proposeInit,
-  type InitResult,
-} from '../src/index.js';
+import { ensureXplatIgnored, ignoresXplatState } from '../src/gitignore.js';
+import { findDockerfiles, isWindowsByName } from '../src/dockerfile-files.js';
+import { formatLeftOut, initRepository, loadConfig } from '../src/index.js';
+import { groupImages } from '../src/image-groups.js';
+import { leavesLegOut, legLintOptions } from '../src/propose-check.js';
+import { type InitResult, proposeInit } from '../src/init.js';
 import { formatFindings, validateWorkflows, type Finding } from './validators.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));

@@ -3,16 +3,11 @@
  * generating xplat comes from, and says what to set when it cannot.
  */
 import { describe, expect, it } from '@jest/globals';
-import {
-  annotateXplatPin,
-  bundledRelease,
-  generateWorkflow,
-  loadConfig,
-  parseReleaseStamp,
-  pinXplatActions,
-  RELEASE_PLACEHOLDER,
-  type ActionSource,
-} from '../src/index.js';
+import { annotateXplatPin, pinXplatActions } from '../src/pin-xplat.js';
+import { bundledRelease, parseReleaseStamp, RELEASE_PLACEHOLDER } from '../src/xplat-release.js';
+import { generateWorkflow } from '../src/generate.js';
+import { loadConfig } from '../src/index.js';
+import type { ActionSource } from '../src/config-types.js';
 import { TEST_RELEASE } from './release-fixture.js';
 
 const SHA = TEST_RELEASE.commit;

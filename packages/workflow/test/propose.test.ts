@@ -6,15 +6,13 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { releaseByName, type WindowsRelease } from '@xplat/core';
 import { parseDockerfile } from '@xplat/dockerfile';
-import {
-  checkLeg,
-  findDockerfiles,
-  guessImage,
-  loadConfig,
-  proposeFromDockerfile,
-  releaseArgValues,
-  renderInitConfig,
-} from '../src/index.js';
+import { checkLeg } from '../src/propose-check.js';
+import { findDockerfiles } from '../src/dockerfile-files.js';
+import { guessImage } from '../src/init.js';
+import { loadConfig } from '../src/index.js';
+import { proposeFromDockerfile } from '../src/propose.js';
+import { releaseArgValues } from '../src/release-args.js';
+import { renderInitConfig } from '../src/init-render.js';
 
 const platforms = (text: string) => proposeFromDockerfile(text).platforms;
 

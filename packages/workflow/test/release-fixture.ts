@@ -1,4 +1,4 @@
-import type { XplatRelease } from '../src/index.js';
+import type { XplatRelease } from '../src/xplat-release.js';
 
 /** A release for tests that generate with `pin-actions: true` (a stamped build's). */
 export const TEST_RELEASE: XplatRelease = {

@@ -15,7 +15,8 @@ import {
 import type { FileReference } from '@actions/workflow-parser/workflows/file-reference';
 import { exec } from '../../../test/exec.js';
 import { repoRoot } from '../../../test/run-action.js';
-import { checkActionInputs, REUSABLE_WORKFLOW_FILE, xplatActionName } from '../src/index.js';
+import { checkActionInputs, xplatActionName } from '../src/action-inputs.js';
+import { REUSABLE_WORKFLOW_FILE } from '../src/reusable.js';
 
 export interface Finding {
   readonly tool: 'actionlint' | 'workflow-parser' | 'action-inputs';

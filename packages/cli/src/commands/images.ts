@@ -12,7 +12,7 @@
  * plan, lint and inspect have no such input: their --image is a name or an error.
  */
 import { echo } from '@xplat/core';
-import { parseReference } from '@xplat/registry';
+import { parseReference } from '@xplat/oci';
 import type { ResolvedConfig, ResolvedImage } from '@xplat/workflow';
 import { UsageError } from '../flags.js';
 

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { echo, parsePlatformList } from '@xplat/core';
-import { parseRepository } from '@xplat/registry';
+import { parseRepository } from '@xplat/oci';
 import {
   dependabotSuggestion,
   formatLeftOut,

@@ -1,5 +1,5 @@
 import { inspectReference, renderInspect } from '@xplat/fuse';
-import { parseReference } from '@xplat/registry';
+import { parseReference } from '@xplat/oci';
 import type { Command } from '../command.js';
 import { asUsage, bool, flagHelp, UsageError, type FlagTable } from '../flags.js';
 import { imageFlag, projectFlags } from './common.js';

@@ -1,5 +1,5 @@
 import { parseFuseRequest, promote, renderPromoteText, type PromoteSpec } from '@xplat/fuse';
-import { formatRepository, parseReference, parseRepository } from '@xplat/registry';
+import { formatRepository, parseReference, parseRepository } from '@xplat/oci';
 import type { Command } from '../command.js';
 import { asUsage, bool, flagHelp, flagInputs, text, UsageError, type FlagTable } from '../flags.js';
 import { imageFlag, projectFlags } from './common.js';

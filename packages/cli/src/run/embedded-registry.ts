@@ -12,8 +12,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { XplatError } from '@xplat/core';
+import { freePort } from '@xplat/core/free-port';
 import { runDocker, type DockerOptions } from '@xplat/engine';
-import { freePort } from '@xplat/smoke';
 import { dockerWords } from './docker-words.js';
 import { LOCAL_ENGINE, type EngineEndpoint } from './endpoints.js';
 

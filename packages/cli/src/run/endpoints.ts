@@ -3,6 +3,7 @@
  * DOCKER_HOST URL), where it is, and what probing it gave.
  */
 import type { HostFacts } from '@xplat/engine';
+import { isLoopbackHost } from '@xplat/oci';
 
 export const LOCAL_ENGINE = 'local';
 
@@ -23,7 +24,7 @@ export function isLocalEngineHost(host: string): boolean {
   if (!host || /^(unix|npipe):\/\//.test(host)) return true;
   if (!host.startsWith('tcp://')) return false;
   try {
-    return /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/.test(new URL(host).hostname);
+    return isLoopbackHost(new URL(host).hostname);
   } catch {
     return false;
   }

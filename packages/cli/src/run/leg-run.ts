@@ -16,7 +16,7 @@ import {
   type DockerOptions,
   type SourceContext,
 } from '@xplat/engine';
-import type { Repository } from '@xplat/registry';
+import type { Repository } from '@xplat/oci';
 import { skipSmokeTest, smokeTest } from '@xplat/smoke';
 import type { EngineEndpoint } from './endpoints.js';
 import { openRunLog, type RunLog } from './leg-log.js';

@@ -17,7 +17,7 @@ import {
   windowsReleaseRefusal,
   type HostFacts,
 } from '@xplat/engine';
-import { parseRepository } from '@xplat/registry';
+import { parseRepository } from '@xplat/oci';
 import { dockerWords } from './docker-words.js';
 import type { EngineDocker } from './leg-run.js';
 

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { checkAllowUntested, parseDuration, type LoadedLegResult } from '@xplat/core';
 import { checkTagTemplate, type BuildRequest, type CacheMode } from '@xplat/engine';
 import { checkLegRepository, type FuseRequest } from '@xplat/fuse';
-import { parseRepository, type Repository } from '@xplat/registry';
+import { DEFAULT_RUN_LEG_TAG, parseRepository, type Repository } from '@xplat/oci';
 import {
   checkProbePath,
   checkRunArgs,
@@ -26,8 +26,6 @@ import {
 } from '@xplat/smoke';
 import type { ResolvedImage, ResolvedLeg } from '@xplat/workflow';
 
-/** The tag of each leg's image when xplat.yml has no leg-tag: unique to the run. */
-export const DEFAULT_LEG_TAG = '{platform-pair}-{run-id}';
 /** The index tag when no --tag is given. */
 export const DEFAULT_RUN_TAGS: readonly string[] = ['local'];
 /** Tags a local run may move: every run re-points them. */
@@ -59,7 +57,7 @@ export function buildRequest(image: ResolvedImage, leg: ResolvedLeg, run: BuildR
     buildArgs: { ...leg.buildArgs, ...run.buildArgs },
     labels: { ...image.labels },
     tags: [],
-    tagTemplate: checkTagTemplate(image.legTag ?? DEFAULT_LEG_TAG, leg.platform, 'leg-tag'),
+    tagTemplate: checkTagTemplate(image.legTag ?? DEFAULT_RUN_LEG_TAG, leg.platform, 'leg-tag'),
     push: true,
     // The schema admits only the cache modes.
     cache: (image.cache ?? 'auto') as CacheMode,

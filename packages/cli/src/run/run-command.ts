@@ -6,7 +6,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { echo } from '@xplat/core';
 import { parseKeyValues } from '@xplat/engine';
-import { validateTag } from '@xplat/registry';
+import { validateTag } from '@xplat/oci';
 import type { Command } from '../command.js';
 import { asUsage, UsageError } from '../flags.js';
 import { parseEngineFlags } from './engines.js';

@@ -6,12 +6,8 @@
 import path from 'node:path';
 import { readLegResult } from '@xplat/core';
 import { fuse, inspectReference, renderInspect } from '@xplat/fuse';
-import {
-  createRegistryClient,
-  formatRepository,
-  parseReference,
-  type Repository,
-} from '@xplat/registry';
+import { formatRepository, parseReference, type Repository } from '@xplat/oci';
+import { createRegistryClient } from '@xplat/registry';
 import type { ResolvedLeg } from '@xplat/workflow';
 import { logTail, openRunLog } from './leg-log.js';
 import type { LegOutcome } from './leg-run.js';

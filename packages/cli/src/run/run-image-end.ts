@@ -12,7 +12,7 @@
 import path from 'node:path';
 import { errorMessage } from '@xplat/core';
 import type { HostFacts } from '@xplat/engine';
-import type { Repository } from '@xplat/registry';
+import type { Repository } from '@xplat/oci';
 import type { ResolvedImage, ResolvedLeg } from '@xplat/workflow';
 import type { LegOutcome } from './leg-run.js';
 import { leaveImage, localLeg, localName, runCommandLine, type DockerRun } from './local-image.js';

@@ -21,7 +21,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { XplatError } from '@xplat/core';
 import { sourceFromGit, type SourceContext } from '@xplat/engine';
-import { formatRepository, type Repository } from '@xplat/registry';
+import { formatRepository, type Repository } from '@xplat/oci';
 import { readConfig, selectImages, type ResolvedImage, type ResolvedLeg } from '@xplat/workflow';
 import { asUsage } from '../flags.js';
 import { newRunId } from '../project.js';

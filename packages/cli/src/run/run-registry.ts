@@ -4,7 +4,7 @@
  * changes: ghcr.io/org/app with --registry 127.0.0.1:5000/ci -> 127.0.0.1:5000/ci/org/app.
  */
 import { XplatError } from '@xplat/core';
-import { formatRepository, parseRepository, type Repository } from '@xplat/registry';
+import { formatRepository, parseRepository, type Repository } from '@xplat/oci';
 
 /** The repository in the run's registry, as the requests take it. */
 export function retargetRepository(image: string, registry: string): Repository {

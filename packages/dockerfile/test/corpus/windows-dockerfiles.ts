@@ -5,7 +5,8 @@
  * severity]. Driven by ../corpus.test.ts; every entry must parse and lint without a
  * throw, show no error where Docker builds a working image, and find the mismatches.
  */
-import type { LintOptions, Severity } from '@xplat/dockerfile';
+import type { LintOptions } from '@xplat/dockerfile';
+import type { Severity } from '../../src/types.js';
 
 export interface CorpusLeg {
   /** `windows/amd64:ltsc2022`, `linux/amd64`. */

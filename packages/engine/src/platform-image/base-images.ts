@@ -16,12 +16,12 @@ import {
 import {
   formatReference,
   imageEntries,
+  type ImageManifest,
   isImageIndex,
   manifestReference,
   parseReference,
-  type ImageManifest,
-  type RegistryClient,
-} from '@xplat/registry';
+} from '@xplat/oci';
+import type { RegistryClient } from '@xplat/registry';
 import { describeWindowsBuild, windowsReleaseRefusal } from '../docker/windows-host.js';
 
 export interface BaseImageRef {

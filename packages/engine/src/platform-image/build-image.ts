@@ -34,7 +34,8 @@ import {
   type RenderedDockerfile,
   type StagePlan,
 } from '@xplat/dockerfile';
-import { createRegistryClient, formatRepository, type RegistryClient } from '@xplat/registry';
+import { formatRepository } from '@xplat/oci';
+import { createRegistryClient, type RegistryClient } from '@xplat/registry';
 import { checkWindowsBaseImages, type ResolvedBaseImage } from './base-images.js';
 import type { BuildRequest } from './build-inputs.js';
 import { planBuild, type BuildPlan, type BuildSpec } from './build-plan.js';

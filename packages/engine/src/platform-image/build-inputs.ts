@@ -7,6 +7,7 @@ import { existsSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
+  keyValueLines,
   echo,
   parseBoolean,
   parsePlatform,
@@ -17,18 +18,19 @@ import {
   parseChoice,
 } from '@xplat/core';
 import {
+  DEFAULT_LEG_TAG,
   formatRepository,
   parseReference,
   parseRepository,
+  type Repository,
   sameRepository,
   validateTag,
-  type Repository,
-} from '@xplat/registry';
+} from '@xplat/oci';
 import type { DockerfileBuild } from './build-plan.js';
 import { BUILDER_KINDS, type BuilderChoice } from './builders.js';
 import { CACHE_MODES, type CacheMode } from './cache.js';
 import { sourceDateEpochOf } from './source-date.js';
-import { DEFAULT_TAG_TEMPLATE, renderTagTemplate } from './tags.js';
+import { renderTagTemplate } from './tags.js';
 
 export const BUILD_INPUTS = [
   'image',
@@ -101,7 +103,7 @@ export function checkTagTemplate(
   platform: Platform | undefined,
   input = 'tag-template',
 ): string {
-  const value = template.trim() || DEFAULT_TAG_TEMPLATE;
+  const value = template.trim() || DEFAULT_LEG_TAG;
   if (CONTROL.test(value) || value.includes('\n'))
     throw new XplatError(
       `"${echo(value)}" holds a line break or control character; a template is one tag, e.g. {platform-pair}-{sha}`,
@@ -125,11 +127,7 @@ export function parseKeyValues(
   what: string,
 ): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const raw of text.split(/\r?\n/)) {
-    const line = raw.trim();
-    if (!line || line.startsWith('#')) continue;
-    const eq = line.indexOf('=');
-    const name = eq > 0 ? line.slice(0, eq).trim() : '';
+  for (const { line, key: name, value } of keyValueLines(text, { comments: true })) {
     if (!name || !key.test(name))
       throw new XplatError(
         `"${echo(line)}" is not ${what}=value: one per line, e.g. ${input === 'labels' ? 'org.opencontainers.image.title=app' : 'VERSION=1.2.3'}`,
@@ -140,7 +138,7 @@ export function parseKeyValues(
         `the value of ${name} holds a control character (${JSON.stringify(CONTROL.exec(line)![0])}); one ${what}=value per line, values without control characters`,
         input,
       );
-    out[name] = line.slice(eq + 1);
+    out[name] = value;
   }
   return out;
 }

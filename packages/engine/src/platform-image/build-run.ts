@@ -16,7 +16,8 @@ import {
   type LegResult,
   type Logger,
 } from '@xplat/core';
-import { createRegistryClient, formatRepository } from '@xplat/registry';
+import { formatRepository } from '@xplat/oci';
+import { createRegistryClient } from '@xplat/registry';
 import { prepareBuild, type BuildOptions, type PreparedBuild } from './build-image.js';
 import type { BuildRequest } from './build-inputs.js';
 import { parseBuildxMetadata, parsePushDigest } from './build-plan.js';

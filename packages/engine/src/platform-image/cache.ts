@@ -6,7 +6,7 @@
  * the classic builder on Windows) use a registry image `<image>:buildcache-<pair>`.
  */
 import { platformPair, XplatError, type Platform } from '@xplat/core';
-import { validateTag } from '@xplat/registry';
+import { validateTag } from '@xplat/oci';
 import type { BuilderKind } from './builders.js';
 import type { Step } from '../docker/steps.js';
 import { sanitizeForTag } from './tags.js';

@@ -15,14 +15,13 @@ import {
 } from '@xplat/core';
 import {
   formatRepository,
-  imageEntries,
-  isImageIndex,
   type ImageConfig,
+  imageEntries,
   type ImageManifest,
-  type ManifestResult,
-  type RegistryClient,
+  isImageIndex,
   type Repository,
-} from '@xplat/registry';
+} from '@xplat/oci';
+import type { ManifestResult, RegistryClient } from '@xplat/registry';
 
 export interface PushedImage {
   /** What the tag points at: the image manifest, or an index (buildx adds attestations). */

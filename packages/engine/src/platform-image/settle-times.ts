@@ -10,13 +10,8 @@
  * A builder that honoured SOURCE_DATE_EPOCH already (BuildKit 0.11+) leaves nothing to
  * do: the config is unchanged and nothing is written.
  */
-import {
-  formatRepository,
-  sha256Digest,
-  type ImageManifest,
-  type RegistryClient,
-  type Repository,
-} from '@xplat/registry';
+import { formatRepository, type ImageManifest, type Repository, sha256Digest } from '@xplat/oci';
+import type { RegistryClient } from '@xplat/registry';
 import { epochTime } from './source-date.js';
 import type { PushedImage } from './readback.js';
 

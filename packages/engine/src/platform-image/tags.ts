@@ -11,7 +11,7 @@ import {
   XplatError,
   type Platform,
 } from '@xplat/core';
-import { validateTag } from '@xplat/registry';
+import { DEFAULT_LEG_TAG, fillTemplate, unmatchedBrace, validateTag } from '@xplat/oci';
 
 /**
  * Where the build comes from: on a runner, @actions/github's `context` (the actions pass
@@ -139,9 +139,8 @@ export async function sourceFromGit(dir: string): Promise<SourceContext> {
   };
 }
 
-export const DEFAULT_TAG_TEMPLATE = '{platform-pair}-{sha}';
-/** Placeholders of one platform image's `tag-template` (not xplat.yml's index tags). */
-export const TAG_TEMPLATE_PLACEHOLDERS = [
+/** Placeholders of a leg tag (a platform image's `tag-template` / xplat.yml's `leg-tag`). */
+export const LEG_TAG_PLACEHOLDERS = [
   'platform-pair',
   'sha',
   'sha-long',
@@ -151,6 +150,7 @@ export const TAG_TEMPLATE_PLACEHOLDERS = [
   'os-version',
   'run-id',
 ] as const;
+
 export const SHORT_SHA_LENGTH = 7;
 
 /** A ref name as a tag may hold it: `feature/x` -> `feature-x`. */
@@ -194,7 +194,7 @@ function placeholderValue(
       return need(source.runId, 'the workflow run (GITHUB_RUN_ID)');
     default:
       throw new XplatError(
-        `{${name}} is not a placeholder; use ${TAG_TEMPLATE_PLACEHOLDERS.map((p) => `{${p}}`).join(', ')}`,
+        `{${name}} is not a placeholder; use ${LEG_TAG_PLACEHOLDERS.map((p) => `{${p}}`).join(', ')}`,
         input,
       );
   }
@@ -211,15 +211,13 @@ export function renderTagTemplate(
   input = 'tag-template',
 ): string {
   const EMPTY = '\u0000';
-  const raw = template.trim() || DEFAULT_TAG_TEMPLATE;
-  const unclosed = raw.replace(/\{[^{}]*\}/g, '');
-  if (/[{}]/.test(unclosed))
-    throw new XplatError(`"${raw}" has an unmatched brace; placeholders look like {sha}`, input);
-  const rendered = raw
-    .replace(/\{([^{}]*)\}/g, (_m, name: string) => {
-      return placeholderValue(name.trim(), platform, source, input) || EMPTY;
-    })
-    .replace(new RegExp(`-${EMPTY}|${EMPTY}-|${EMPTY}`, 'g'), '');
+  const raw = template.trim() || DEFAULT_LEG_TAG;
+  const brace = unmatchedBrace(raw, 'sha');
+  if (brace) throw new XplatError(brace, input);
+  const rendered = fillTemplate(
+    raw,
+    (name) => placeholderValue(name.trim(), platform, source, input) || EMPTY,
+  ).replace(new RegExp(`-${EMPTY}|${EMPTY}-|${EMPTY}`, 'g'), '');
   return validateTag(rendered, input);
 }
 

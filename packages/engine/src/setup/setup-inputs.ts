@@ -3,6 +3,7 @@
  * they come from the action or the CLI. Every error names the input and says what fits.
  */
 import {
+  keyValueLines,
   echo,
   parseBoolean,
   parseChoice,
@@ -233,16 +234,12 @@ export function parseSetupInputs(raw: SetupInputs): SetupRequest {
 
 /** One `key=value` per line; commas stay inside a value (`env.http_proxy=a,b` is one option). */
 function splitDriverOpts(text: string): string[] {
-  return text
-    .split(/\r?\n/)
-    .map((l) => l.trim())
-    .filter(Boolean)
-    .map((o) => {
-      if (!/^[a-zA-Z][\w.-]*=/.test(o))
-        throw new XplatError(
-          `"${o}" is not a driver option: write key=value, one per line`,
-          'driver-opts',
-        );
-      return o;
-    });
+  return keyValueLines(text).map(({ line: o }) => {
+    if (!/^[a-zA-Z][\w.-]*=/.test(o))
+      throw new XplatError(
+        `"${o}" is not a driver option: write key=value, one per line`,
+        'driver-opts',
+      );
+    return o;
+  });
 }

@@ -11,14 +11,15 @@ import { randomBytes } from 'node:crypto';
 import {
   errorMessage,
   formatPlatform,
+  type LoadedLegResult,
   ociPlatformString,
   parsePlatform,
+  type Platform,
   platformPair,
   readLegResult,
   silentLogger,
-  type LoadedLegResult,
-  type Platform,
 } from '@xplat/core';
+import { freePort } from '@xplat/core/free-port';
 import {
   engineHost,
   inspectImage,
@@ -26,7 +27,6 @@ import {
   type DockerOptions,
   type ImageInfo,
 } from '@xplat/engine';
-import { freePort } from '../free-port.js';
 import { hostDefaults, hostFromEngine } from '../host.js';
 import { checkLegImage, legImage, type LegImage } from '../leg-image.js';
 import { platformOfLeg, samePlatform } from '../leg-platform.js';

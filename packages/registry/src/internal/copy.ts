@@ -4,16 +4,17 @@
  * are missing). Children first, blobs before the manifest that names them, everything by
  * digest so the copy is byte-identical and re-runs find it already there.
  */
-import type { BlobCopyOutcome, ImageStore, ManifestResult } from './client-types.js';
-import type { ImageIndex, ImageManifest } from './manifest.js';
-import { isIndex } from './media-types.js';
+import type { BlobCopyOutcome, ImageStore, ManifestResult } from '../client-types.js';
 import {
-  type ImageReference,
-  type Repository,
   formatReference,
   formatRepository,
+  type ImageIndex,
+  type ImageManifest,
+  type ImageReference,
+  isIndex,
   manifestReference,
-} from './reference.js';
+  type Repository,
+} from '@xplat/oci';
 
 export interface CopyImageOptions {
   /** Also tag the copied manifest in the target. */

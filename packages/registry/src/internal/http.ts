@@ -214,6 +214,11 @@ export class IdleTimeout {
   }
 }
 
+/** What a fetch answer says besides its body: status, headers and the final URL. */
+function answerOf(res: Response): Omit<HttpResponse, 'body'> {
+  return { status: res.status, statusText: res.statusText, headers: res.headers, url: res.url };
+}
+
 export class HttpClient {
   readonly policy: RetryPolicy;
   readonly #logger: RegistryLogger;
@@ -235,13 +240,7 @@ export class HttpClient {
       const signal = AbortSignal.timeout(timeoutMs);
       const res = await fetch(req.url, this.#init(req, signal));
       const body = req.method === 'HEAD' ? Buffer.alloc(0) : Buffer.from(await res.arrayBuffer());
-      return {
-        status: res.status,
-        statusText: res.statusText,
-        headers: res.headers,
-        url: res.url,
-        body,
-      };
+      return { ...answerOf(res), body };
     });
   }
 
@@ -257,12 +256,7 @@ export class HttpClient {
       return await this.#retrying(req, async () => {
         idle.touch();
         const res = await fetch(req.url, this.#init(req, idle.signal));
-        const meta = {
-          status: res.status,
-          statusText: res.statusText,
-          headers: res.headers,
-          url: res.url,
-        };
+        const meta = answerOf(res);
         if (res.status < 200 || res.status >= 300 || !res.body) {
           // Small error bodies are read so the caller can report them.
           const bytes = Buffer.from(await res.arrayBuffer());
@@ -294,13 +288,7 @@ export class HttpClient {
       const res = await fetch(req.url, init);
       const body = Buffer.from(await res.arrayBuffer());
       this.#logger.debug(`${what} -> ${res.status}`);
-      return {
-        status: res.status,
-        statusText: res.statusText,
-        headers: res.headers,
-        url: res.url,
-        body,
-      };
+      return { ...answerOf(res), body };
     } catch (error) {
       // An idle abort carries its own message ("no data for 30 s").
       const failure = classifyFetchError(idle.signal.reason ?? error);

@@ -1,4 +1,4 @@
-/** A free host port, for publishing a probed container port on. */
+/** A free host port: for publishing a probed container port on, or starting a local registry. */
 import net from 'node:net';
 
 /** A port nothing listens on right now, from the OS. */

@@ -140,6 +140,23 @@ export function normalizeRegistry(registry: string): string {
   return DOCKER_HUB_ALIASES.has(lower) ? DOCKER_HUB : lower;
 }
 
+/** `127.0.0.1:5000` -> `127.0.0.1`; `[::1]:5000` -> `[::1]`; lowercased. */
+export function registryHostname(host: string): string {
+  const lower = host.toLowerCase();
+  if (lower.startsWith('[')) return lower.slice(0, lower.indexOf(']') + 1);
+  return lower.split(':')[0] ?? lower;
+}
+
+/**
+ * Whether a host (`host`, `host:port`, or a URL's hostname) is this machine: localhost,
+ * 127.x.x.x or [::1] (also bare ::1). Registries there are spoken to over plain http, as
+ * docker does, and credentials may go to them over it.
+ */
+export function isLoopbackHost(host: string): boolean {
+  const hostname = host === '::1' ? '[::1]' : registryHostname(host);
+  return hostname === 'localhost' || /^127\.\d+\.\d+\.\d+$/.test(hostname) || hostname === '[::1]';
+}
+
 /** The host the registry API is served from (Docker Hub's differs from its name). */
 export function apiHost(registry: string): string {
   const normal = normalizeRegistry(registry);

@@ -17,7 +17,7 @@ import type { Credentials } from './credentials.js';
 import { RegistryError } from './errors.js';
 import type { HttpClient, HttpResponse } from './http.js';
 import type { RegistryLogger } from './logger.js';
-import { covers, describeScopes, normalizeScopes, scopeString, type Scope } from './scopes.js';
+import { covers, describeScopes, normalizeScopes, type Scope, scopeString } from '@xplat/oci';
 import { fetchToken, type BearerChallenge, type Token } from './token.js';
 
 /** What a request sent, so a 401 can be told apart: stale token, wrong password, no login. */

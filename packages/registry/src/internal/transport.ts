@@ -13,7 +13,14 @@ import {
 } from './credentials.js';
 import { type Authorization, Authenticator } from './auth.js';
 import { StaleUploadTokenError } from './auth-errors.js';
-import type { Scope } from './scopes.js';
+import {
+  apiHost,
+  isLoopbackHost,
+  normalizeRegistry,
+  registryHostname,
+  type Repository,
+  type Scope,
+} from '@xplat/oci';
 import { RegistryError, describeErrorBody } from './errors.js';
 import {
   type HttpRequest,
@@ -24,7 +31,6 @@ import {
   type StreamResponse,
 } from './http.js';
 import type { RegistryLogger } from './logger.js';
-import { type Repository, apiHost, normalizeRegistry } from './reference.js';
 
 export interface TransportOptions {
   /** Hosts (`host` or `host:port`) spoken to over plain http, besides loopback ones. */
@@ -83,19 +89,6 @@ export class Limiter {
   }
 }
 
-/** Loopback hosts are spoken to over plain http, as docker does. */
-export function isLoopbackHost(host: string): boolean {
-  const hostname = hostnameOf(host);
-  return hostname === 'localhost' || /^127\.\d+\.\d+\.\d+$/.test(hostname) || hostname === '[::1]';
-}
-
-/** `127.0.0.1:5000` -> `127.0.0.1`; `[::1]:5000` -> `[::1]`. */
-function hostnameOf(host: string): string {
-  const lower = host.toLowerCase();
-  if (lower.startsWith('[')) return lower.slice(0, lower.indexOf(']') + 1);
-  return lower.split(':')[0] ?? lower;
-}
-
 export class Transport {
   readonly http: HttpClient;
   readonly auth: Authenticator;
@@ -143,7 +136,9 @@ export class Transport {
   plainHttp(host: string): boolean {
     const lower = host.toLowerCase();
     return (
-      isLoopbackHost(lower) || this.#insecure.has(lower) || this.#insecure.has(hostnameOf(lower))
+      isLoopbackHost(lower) ||
+      this.#insecure.has(lower) ||
+      this.#insecure.has(registryHostname(lower))
     );
   }
 

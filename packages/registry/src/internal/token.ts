@@ -7,7 +7,7 @@ import type { Credentials } from './credentials.js';
 import { RegistryError, describeErrorBody } from './errors.js';
 import type { HttpClient, HttpResponse } from './http.js';
 import { needsLogin, wrongCredentials } from './auth-errors.js';
-import { describeScopes, scopeString, type Scope } from './scopes.js';
+import { describeScopes, isLoopbackHost, type Scope, scopeString } from '@xplat/oci';
 
 /** Tokens live 60 s when the server does not say (the token spec's default). */
 export const DEFAULT_TOKEN_LIFETIME_S = 60;
@@ -35,12 +35,6 @@ export interface TokenContext {
   now: () => number;
 }
 
-function isLoopback(host: string): boolean {
-  return (
-    host === 'localhost' || /^127\.\d+\.\d+\.\d+$/.test(host) || host === '[::1]' || host === '::1'
-  );
-}
-
 /** A new token for `scopes`; its lifetime as the server gave it (or the default), for the log. */
 export async function fetchToken(
   context: TokenContext,
@@ -65,7 +59,7 @@ export async function fetchToken(
   if (
     credentials &&
     realm.protocol === 'http:' &&
-    !isLoopback(realm.hostname) &&
+    !isLoopbackHost(realm.hostname) &&
     !context.plainHttpAllowed(realm.host)
   ) {
     throw new RegistryError(

@@ -6,7 +6,7 @@ import { XplatError } from '@xplat/core';
 import type { Credentials } from './credentials.js';
 import { describeErrorBody } from './errors.js';
 import type { HttpResponse } from './http.js';
-import { describeScopes, type Scope } from './scopes.js';
+import { describeScopes, type Scope } from '@xplat/oci';
 
 /** No credentials for a registry that wants them. */
 export function needsLogin(registry: string, scopes: readonly Scope[]): XplatError {

@@ -3,9 +3,11 @@ import { XplatError } from '@xplat/core';
 import {
   apiHost,
   formatReference,
+  isLoopbackHost,
   manifestReference,
   parseReference,
   parseRepository,
+  sameRepository,
   sha256Digest,
   validateDigest,
   validateTag,
@@ -169,4 +171,33 @@ describe('validateTag', () => {
   ])('rejects %p', (tag, why) => {
     expect(() => validateTag(tag, 'tags')).toThrow(new RegExp(`^tags: .*${why}`));
   });
+});
+
+describe('sameRepository', () => {
+  it('folds Docker Hub aliases and host case', () => {
+    const a = { registry: 'index.docker.io', repository: 'library/app' };
+    expect(sameRepository(a, parseRepository('app'))).toBe(true);
+    expect(
+      sameRepository({ registry: 'GHCR.io', repository: 'o/a' }, parseRepository('ghcr.io/o/a')),
+    ).toBe(true);
+    expect(sameRepository(parseRepository('ghcr.io/o/a'), parseRepository('ghcr.io/o/b'))).toBe(
+      false,
+    );
+  });
+});
+
+describe('isLoopbackHost', () => {
+  it.each([
+    'localhost',
+    'LOCALHOST:5000',
+    '127.0.0.1',
+    '127.1.2.3:5000',
+    '[::1]',
+    '[::1]:5000',
+    '::1',
+  ])('%s is this machine', (host) => expect(isLoopbackHost(host)).toBe(true));
+  it.each(['ghcr.io', '10.0.0.1:5000', 'localhost.example.com', '128.0.0.1', '[::2]'])(
+    '%s is not',
+    (host) => expect(isLoopbackHost(host)).toBe(false),
+  );
 });

@@ -8,14 +8,19 @@
  */
 import { createHash } from 'node:crypto';
 import { StaleUploadTokenError } from './auth-errors.js';
-import { pullScope, pushScope } from './scopes.js';
-import type { BlobCopyOutcome } from './client-types.js';
-import { validateDigest } from './digest.js';
+import {
+  type Descriptor,
+  formatRepository,
+  isForeignLayer,
+  normalizeRegistry,
+  pullScope,
+  pushScope,
+  type Repository,
+  validateDigest,
+} from '@xplat/oci';
+import type { BlobCopyOutcome } from '../client-types.js';
 import { RegistryError, notFoundError } from './errors.js';
 import { backoffMs, isTransientError } from './http.js';
-import type { Descriptor } from './manifest.js';
-import { isForeignLayer } from './media-types.js';
-import { type Repository, formatRepository, normalizeRegistry } from './reference.js';
 import { type Transport, unexpected } from './transport.js';
 
 /** Open an upload session in `target`; returns its absolute URL. */

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { getExecOutput } from '@actions/exec';
 import { XplatError, errorMessage, silentLogger } from '@xplat/core';
 import type { RegistryLogger } from './logger.js';
-import { DOCKER_HUB, normalizeRegistry } from './reference.js';
+import { DOCKER_HUB, normalizeRegistry } from '@xplat/oci';
 
 export interface Credentials {
   username?: string;
