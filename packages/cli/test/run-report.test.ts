@@ -28,6 +28,7 @@ const ends: ImageEnd[] = [
       outcome({ platform: 'linux/amd64', status: 'passed', digest: 'sha256:a', log: 'w.log' }),
     ],
     fused: { ref: '127.0.0.1:5000/org/web:local', digest: 'sha256:i' },
+    localImage: 'org/web:local',
   },
   {
     image: tool!,
@@ -50,7 +51,7 @@ const ends: ImageEnd[] = [
 ];
 
 describe('runReport', () => {
-  it('images: {registry, images: [{name, image, ref, digest, legs}]}', () => {
+  it('images: {registry, images: [{name, image, ref, digest, localImage, legs}]}', () => {
     expect(runReport(ends, '127.0.0.1:5000', true)).toEqual({
       registry: '127.0.0.1:5000',
       images: [
@@ -59,6 +60,7 @@ describe('runReport', () => {
           image: 'ghcr.io/org/web',
           ref: '127.0.0.1:5000/org/web:local',
           digest: 'sha256:i',
+          localImage: 'org/web:local',
           legs: [
             {
               platform: 'linux/amd64',
@@ -74,6 +76,7 @@ describe('runReport', () => {
           image: 'ghcr.io/org/tool',
           ref: null,
           digest: null,
+          localImage: null,
           legs: [
             {
               platform: 'linux/amd64',
@@ -95,17 +98,18 @@ describe('runReport', () => {
     });
   });
 
-  it('one image without images: keeps {ref, digest, registry, legs}, and only those keys', () => {
+  it('one image without images: {ref, digest, localImage, registry, legs}, and only those', () => {
     const report = runReport([ends[0]!], '127.0.0.1:5000', false);
     expect(report).toEqual({
       ref: '127.0.0.1:5000/org/web:local',
       digest: 'sha256:i',
+      localImage: 'org/web:local',
       registry: '127.0.0.1:5000',
       legs: [
         { platform: 'linux/amd64', status: 'passed', reason: '', digest: 'sha256:a', log: 'w.log' },
       ],
     });
-    expect(Object.keys(report)).toEqual(['ref', 'digest', 'registry', 'legs']);
+    expect(Object.keys(report)).toEqual(['ref', 'digest', 'localImage', 'registry', 'legs']);
   });
 
   it('the legs table names the image of each leg when there are several', () => {
