@@ -126,6 +126,204 @@ function prepareWorkflowSteps(
   return out;
 }
 
+/**
+ * Per-leg values of the build job: literal inputs when every leg shares them, matrix keys
+ * when not, and the matrix's `include` list that carries them.
+ */
+interface LegMatrix {
+  readonly include: unknown[];
+  readonly repository: Varying;
+  readonly qemu: Varying;
+  readonly context: Varying;
+  readonly file: Varying;
+  readonly target: Varying;
+  readonly buildArgs: Varying;
+  readonly labels: Varying;
+  readonly legTag: Varying;
+  readonly cache: Varying;
+  readonly smoke: Varying[];
+  readonly smokeSkip: Varying;
+}
+
+function legMatrix(
+  config: ResolvedConfig,
+  legs: readonly ResolvedLeg[],
+  options: { readonly prepared: boolean; readonly apart: boolean },
+): LegMatrix {
+  const image = (l: ResolvedLeg) => imageOf(config, l);
+  const keys = {
+    repository: vary(legs, 'repository', (l) => image(l).image),
+    qemu: vary(legs, 'qemu', (l) => (l.buildRunner.qemu ? 'true' : 'auto')),
+    context: vary(legs, 'context', (l) => l.context),
+    file: vary(legs, 'file', (l) => l.dockerfile),
+    target: vary(legs, 'target', (l) => l.target ?? ''),
+    buildArgs: vary(legs, 'build-args', (l) => keyValueLines(l.buildArgs)),
+    labels: vary(legs, 'labels', (l) => keyValueLines(image(l).labels)),
+    legTag: vary(legs, 'leg-tag', (l) => image(l).legTag ?? ''),
+    cache: vary(legs, 'cache', (l) => image(l).cache ?? ''),
+    smoke: smokeKeys(legs),
+    smokeSkip: vary(legs, 'smoke-skip', (l) => l.smokeSkip ?? ''),
+  };
+  // The prepare steps read the platform's parts (TARGETOS, TARGETARCH) from matrix keys.
+  const platformKeys = options.prepared
+    ? [
+        vary(legs, 'os', (l) => l.platform.os),
+        vary(legs, 'arch', (l) => l.platform.architecture),
+        vary(legs, 'variant', (l) => l.platform.variant ?? ''),
+      ]
+    : [];
+  const smokeApart = vary(legs, 'smoke-apart', (l) => String(smokesApart(l)));
+  const include = matrixInclude(
+    legs,
+    (leg) => ({
+      ...(config.several ? { image: leg.imageName } : {}),
+      platform: leg.name,
+      pair: leg.pair,
+      'runs-on': runsOnValue(leg.buildRunner.runsOn),
+    }),
+    [
+      keys.repository,
+      keys.qemu,
+      keys.context,
+      keys.file,
+      keys.target,
+      keys.buildArgs,
+      keys.labels,
+      keys.legTag,
+      keys.cache,
+      keys.smokeSkip,
+      ...keys.smoke,
+    ],
+    [...platformKeys, ...(options.apart ? [smokeApart] : [])],
+  );
+  return { include, ...keys };
+}
+
+/**
+ * The steps of one build leg: checkout, logins, prepare, builder, build, smoke test (not
+ * for a leg smoke-tested apart), and its leg result as an artifact.
+ */
+function buildSteps(
+  config: ResolvedConfig,
+  legs: readonly ResolvedLeg[],
+  m: LegMatrix,
+  options: {
+    readonly prepare: readonly Record<string, unknown>[];
+    readonly apart: boolean;
+    readonly artifact: string;
+  },
+): unknown[] {
+  const pin = config.pinActions;
+  const pr = config.triggers.pullRequests;
+  const notPr = "github.event_name != 'pull_request'";
+  const skips = legs.some((l) => l.smokeSkip !== undefined);
+  return [
+    { uses: thirdPartyUses('checkout', pin), with: { 'persist-credentials': false } },
+    ...loginSteps(config.images, { pin, ...(pr ? { when: notPr } : {}) }),
+    ...options.prepare,
+    {
+      name: 'Set up the builder',
+      id: 'builder',
+      uses: xplatUses(config.actions, 'setup-crossplatform-builder'),
+      with: withInputs([
+        ['platforms', '${{ matrix.platform }}'],
+        ['qemu', legs.some((l) => l.buildRunner.qemu) ? inputFor(m.qemu) : ''],
+      ]),
+    },
+    {
+      name: 'Build ${{ matrix.platform }}',
+      id: 'build',
+      uses: xplatUses(config.actions, 'build-platform-image'),
+      with: withInputs([
+        ['image', inputFor(m.repository)],
+        ['platform', '${{ matrix.platform }}'],
+        ['context', inputFor(m.context)],
+        ['file', inputFor(m.file)],
+        ['target', inputFor(m.target)],
+        ['build-args', inputFor(m.buildArgs)],
+        ['labels', inputFor(m.labels)],
+        ['tag-template', inputFor(m.legTag)],
+        ['push', pr ? `\${{ ${notPr} }}` : 'true'],
+        ['cache', inputFor(m.cache)],
+        ['result-dir', LEG_RESULT_DIR],
+      ]),
+    },
+    {
+      name: 'Smoke-test ${{ matrix.platform }}',
+      id: 'smoke',
+      ...(options.apart ? { if: "matrix.smoke-apart != 'true'" } : {}),
+      uses: xplatUses(config.actions, 'smoke-test'),
+      with: withInputs([
+        ['image', '${{ steps.build.outputs.ref }}'],
+        ['platform', '${{ matrix.platform }}'],
+        ...m.smoke.map((v): [string, string] => [v.key.replace(/^smoke-/, ''), inputFor(v)]),
+        ['skip', skips ? inputFor(m.smokeSkip) : ''],
+        ['result-file', '${{ steps.build.outputs.result-file }}'],
+      ]),
+    },
+    uploadLegResultStep({
+      pin,
+      name: options.artifact,
+      path: '${{ steps.build.outputs.result-file }}',
+      if: "always() && steps.build.outputs.result-file != ''",
+    }),
+  ];
+}
+
+/** The workflow's `on:` from xplat.yml's triggers. */
+function triggersOf(config: ResolvedConfig): Record<string, unknown> {
+  const on: Record<string, unknown> = {};
+  const push: Record<string, unknown> = {};
+  if (config.triggers.branches.length) push.branches = [...config.triggers.branches];
+  if (config.triggers.tags.length) push.tags = [...config.triggers.tags];
+  if (Object.keys(push).length) on.push = push;
+  if (config.triggers.pullRequests) on.pull_request = null;
+  if (config.triggers.workflowDispatch) on.workflow_dispatch = null;
+  if (config.triggers.schedule.length)
+    on.schedule = config.triggers.schedule.map((cron) => ({ cron }));
+  return on;
+}
+
+/** The comment above each job: what it does and why it is placed where it is. */
+function commentJobs(
+  doc: Document,
+  config: ResolvedConfig,
+  jobs: { readonly promote: boolean; readonly apart: boolean },
+): void {
+  if (jobs.promote)
+    comment(
+      doc,
+      ['jobs', PROMOTE_JOB],
+      ' Build once, release by tags: on a tag push, the index main built and gated for this commit\n (its commit tag, with its revision annotation equal to the commit) gets the release tags,\n after checking every platform and os.version; the build, smoke and fuse jobs are then\n skipped. Without such an index nothing is written and the run builds as on a branch.',
+    );
+  comment(
+    doc,
+    ['jobs', BUILD_JOB],
+    config.several
+      ? ' One leg per image and platform, each on the runner that builds it; fail-fast is off so every leg reports.'
+      : jobs.apart
+        ? ' One leg per platform, each on the runner that builds it (the Windows images built on Linux by\n BuildKit on ubuntu-24.04); fail-fast is off so every leg reports.'
+        : ' One leg per platform, each on a runner that builds it natively; fail-fast is off so every leg reports.',
+  );
+  if (jobs.apart)
+    comment(
+      doc,
+      ['jobs', SMOKE_JOB],
+      ' The Windows images built on Linux, each smoke-tested on a Windows runner of its release:\n it pulls the digest its leg result names (and no other) and records the verdict there.',
+    );
+  comment(
+    doc,
+    ['jobs', FUSE_JOB],
+    ` The gate: runs after every leg (even failed ones, so the gate can say which), and\n fuse-manifest writes the index only when every expected platform was pushed and passed.${
+      config.several ? "\n One fuse per image, gated on that image's legs only." : ''
+    }${
+      config.attest
+        ? '\n Then the index is attested (id-token and attestations: write, on this job only);\n verify with `gh attestation verify oci://<image>@<digest> --owner <org>`.'
+        : ''
+    }`,
+  );
+}
+
 export function generateWorkflow(configIn: ResolvedConfig, options: GenerateOptions = {}): string {
   const release = 'release' in options ? options.release : bundledRelease();
   // pin-actions pins xplat's own actions too: to this xplat's release, or not at all.
@@ -138,54 +336,9 @@ export function generateWorkflow(configIn: ResolvedConfig, options: GenerateOpti
   const pin = config.pinActions;
   const pr = config.triggers.pullRequests;
   const notPr = "github.event_name != 'pull_request'";
-  const image = (l: ResolvedLeg) => imageOf(config, l);
   const apart = legs.filter(smokesApart);
-  const skips = legs.some((l) => l.smokeSkip !== undefined);
   const prepare = prepareWorkflowSteps(config, legs);
-
-  // Per-leg values: literal inputs when every leg shares them, matrix keys when not.
-  const repository = vary(legs, 'repository', (l) => image(l).image);
-  const qemu = vary(legs, 'qemu', (l) => (l.buildRunner.qemu ? 'true' : 'auto'));
-  const context = vary(legs, 'context', (l) => l.context);
-  const file = vary(legs, 'file', (l) => l.dockerfile);
-  const target = vary(legs, 'target', (l) => l.target ?? '');
-  const buildArgs = vary(legs, 'build-args', (l) => keyValueLines(l.buildArgs));
-  const labels = vary(legs, 'labels', (l) => keyValueLines(image(l).labels));
-  const legTag = vary(legs, 'leg-tag', (l) => image(l).legTag ?? '');
-  const cache = vary(legs, 'cache', (l) => image(l).cache ?? '');
-  const smoke = smokeKeys(legs);
-  const smokeSkip = vary(legs, 'smoke-skip', (l) => l.smokeSkip ?? '');
-  const smokeApart = vary(legs, 'smoke-apart', (l) => String(smokesApart(l)));
-  const platformKeys = prepare.length
-    ? [
-        vary(legs, 'os', (l) => l.platform.os),
-        vary(legs, 'arch', (l) => l.platform.architecture),
-        vary(legs, 'variant', (l) => l.platform.variant ?? ''),
-      ]
-    : [];
-  const include = matrixInclude(
-    legs,
-    (leg) => ({
-      ...(several ? { image: leg.imageName } : {}),
-      platform: leg.name,
-      pair: leg.pair,
-      'runs-on': runsOnValue(leg.buildRunner.runsOn),
-    }),
-    [
-      repository,
-      qemu,
-      context,
-      file,
-      target,
-      buildArgs,
-      labels,
-      legTag,
-      cache,
-      smokeSkip,
-      ...smoke,
-    ],
-    [...platformKeys, ...(apart.length ? [smokeApart] : [])],
-  );
+  const matrix = legMatrix(config, legs, { prepared: prepare.length > 0, apart: apart.length > 0 });
 
   const githubToken = config.images.some((i) => i.login?.githubToken);
   const pushPermissions: Record<string, string> = githubToken
@@ -195,58 +348,6 @@ export function generateWorkflow(configIn: ResolvedConfig, options: GenerateOpti
     ? legArtifactName('${{ matrix.image }}', '${{ matrix.pair }}')
     : legArtifactName(config.images[0]!.name, '${{ matrix.pair }}');
   const legName = several ? '${{ matrix.image }} ${{ matrix.platform }}' : '${{ matrix.platform }}';
-
-  const buildSteps = [
-    { uses: thirdPartyUses('checkout', pin), with: { 'persist-credentials': false } },
-    ...loginSteps(config.images, { pin, ...(pr ? { when: notPr } : {}) }),
-    ...prepare,
-    {
-      name: 'Set up the builder',
-      id: 'builder',
-      uses: xplatUses(config.actions, 'setup-crossplatform-builder'),
-      with: withInputs([
-        ['platforms', '${{ matrix.platform }}'],
-        ['qemu', legs.some((l) => l.buildRunner.qemu) ? inputFor(qemu) : ''],
-      ]),
-    },
-    {
-      name: 'Build ${{ matrix.platform }}',
-      id: 'build',
-      uses: xplatUses(config.actions, 'build-platform-image'),
-      with: withInputs([
-        ['image', inputFor(repository)],
-        ['platform', '${{ matrix.platform }}'],
-        ['context', inputFor(context)],
-        ['file', inputFor(file)],
-        ['target', inputFor(target)],
-        ['build-args', inputFor(buildArgs)],
-        ['labels', inputFor(labels)],
-        ['tag-template', inputFor(legTag)],
-        ['push', pr ? `\${{ ${notPr} }}` : 'true'],
-        ['cache', inputFor(cache)],
-        ['result-dir', LEG_RESULT_DIR],
-      ]),
-    },
-    {
-      name: 'Smoke-test ${{ matrix.platform }}',
-      id: 'smoke',
-      ...(apart.length ? { if: "matrix.smoke-apart != 'true'" } : {}),
-      uses: xplatUses(config.actions, 'smoke-test'),
-      with: withInputs([
-        ['image', '${{ steps.build.outputs.ref }}'],
-        ['platform', '${{ matrix.platform }}'],
-        ...smoke.map((v): [string, string] => [v.key.replace(/^smoke-/, ''), inputFor(v)]),
-        ['skip', skips ? inputFor(smokeSkip) : ''],
-        ['result-file', '${{ steps.build.outputs.result-file }}'],
-      ]),
-    },
-    uploadLegResultStep({
-      pin,
-      name: artifact,
-      path: '${{ steps.build.outputs.result-file }}',
-      if: "always() && steps.build.outputs.result-file != ''",
-    }),
-  ];
 
   // On a tag push, the promote job first: an index this commit already has gets the tags.
   const promote = promotes(config);
@@ -258,8 +359,8 @@ export function generateWorkflow(configIn: ResolvedConfig, options: GenerateOpti
       'runs-on': '${{ matrix.runs-on }}',
       'timeout-minutes': config.workflow.timeoutMinutes,
       permissions: pushPermissions,
-      strategy: { 'fail-fast': false, matrix: { include } },
-      steps: buildSteps,
+      strategy: { 'fail-fast': false, matrix: { include: matrix.include } },
+      steps: buildSteps(config, legs, matrix, { prepare, apart: apart.length > 0, artifact }),
     },
   };
   const ran = promote ? BUILD_RAN : undefined;
@@ -274,19 +375,9 @@ export function generateWorkflow(configIn: ResolvedConfig, options: GenerateOpti
     needs: apart.length ? [BUILD_JOB, SMOKE_JOB] : BUILD_JOB,
   });
 
-  const on: Record<string, unknown> = {};
-  const push: Record<string, unknown> = {};
-  if (config.triggers.branches.length) push.branches = [...config.triggers.branches];
-  if (config.triggers.tags.length) push.tags = [...config.triggers.tags];
-  if (Object.keys(push).length) on.push = push;
-  if (pr) on.pull_request = null;
-  if (config.triggers.workflowDispatch) on.workflow_dispatch = null;
-  if (config.triggers.schedule.length)
-    on.schedule = config.triggers.schedule.map((cron) => ({ cron }));
-
   const workflow = {
     name: config.workflow.name,
-    on,
+    on: triggersOf(config),
     permissions: { contents: 'read' },
     concurrency: {
       group: '${{ github.workflow }}-${{ github.ref }}',
@@ -297,38 +388,7 @@ export function generateWorkflow(configIn: ResolvedConfig, options: GenerateOpti
 
   const doc = new Document(workflow, { aliasDuplicateObjects: false });
   doc.commentBefore = header(config, options.configPath ?? 'xplat.yml');
-  if (promote)
-    comment(
-      doc,
-      ['jobs', PROMOTE_JOB],
-      ' Build once, release by tags: on a tag push, the index main built and gated for this commit\n (its commit tag, with its revision annotation equal to the commit) gets the release tags,\n after checking every platform and os.version; the build, smoke and fuse jobs are then\n skipped. Without such an index nothing is written and the run builds as on a branch.',
-    );
-  comment(
-    doc,
-    ['jobs', BUILD_JOB],
-    several
-      ? ' One leg per image and platform, each on the runner that builds it; fail-fast is off so every leg reports.'
-      : apart.length
-        ? ' One leg per platform, each on the runner that builds it (the Windows images built on Linux by\n BuildKit on ubuntu-24.04); fail-fast is off so every leg reports.'
-        : ' One leg per platform, each on a runner that builds it natively; fail-fast is off so every leg reports.',
-  );
-  if (apart.length)
-    comment(
-      doc,
-      ['jobs', SMOKE_JOB],
-      ' The Windows images built on Linux, each smoke-tested on a Windows runner of its release:\n it pulls the digest its leg result names (and no other) and records the verdict there.',
-    );
-  comment(
-    doc,
-    ['jobs', FUSE_JOB],
-    ` The gate: runs after every leg (even failed ones, so the gate can say which), and\n fuse-manifest writes the index only when every expected platform was pushed and passed.${
-      several ? "\n One fuse per image, gated on that image's legs only." : ''
-    }${
-      config.attest
-        ? '\n Then the index is attested (id-token and attestations: write, on this job only);\n verify with `gh attestation verify oci://<image>@<digest> --owner <org>`.'
-        : ''
-    }`,
-  );
+  commentJobs(doc, config, { promote, apart: apart.length > 0 });
   const text = render(doc);
   return pinned ? annotateXplatPin(text, pinned) : text;
 }
