@@ -111,11 +111,8 @@ export function nameFlag(table: FlagTable, error: unknown): unknown {
   if (!(error instanceof XplatError) || !error.input) return error;
   const flag = flagFor(table, error.input);
   if (!flag) return error;
-  const rest = error.message.startsWith(`${error.input}: `)
-    ? error.message.slice(error.input.length + 2)
-    : error.message;
   const Kind = error instanceof UsageError ? UsageError : XplatError;
-  const renamed = new Kind(rest, flag);
+  const renamed = new Kind(error.reason, flag);
   renamed.stack = error.stack;
   return renamed;
 }
@@ -158,11 +155,7 @@ export function asUsage<T>(fn: () => T): T {
 /** An XplatError as a usage error (exit 2), keeping its input; anything else unchanged. */
 export function toUsage(error: unknown): unknown {
   if (!(error instanceof XplatError) || error instanceof UsageError) return error;
-  const rest =
-    error.input && error.message.startsWith(`${error.input}: `)
-      ? error.message.slice(error.input.length + 2)
-      : error.message;
-  const usage = new UsageError(rest, error.input);
+  const usage = new UsageError(error.reason, error.input);
   usage.stack = error.stack;
   return usage;
 }

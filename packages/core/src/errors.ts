@@ -1,15 +1,26 @@
 /**
  * An error the user caused and can fix. `input` names the input, file or field that is
- * wrong; the message says what would be right. Actions print it as one line and fail.
+ * wrong; `reason` says what is wrong and what would be right. They are kept apart, so a
+ * caller that names the input otherwise (the CLI: `--image` for `image`) composes its
+ * own line with {@link errorLine} instead of taking the message apart. `message` is the
+ * line as actions print it: `input: reason`.
  */
 export class XplatError extends Error {
   readonly input: string | undefined;
+  /** What is wrong, without the input's name (long values cut, as in the message). */
+  readonly reason: string;
 
-  constructor(message: string, input?: string) {
-    super(clampEchoes(input ? `${input}: ${message}` : message));
+  constructor(reason: string, input?: string) {
+    super(errorLine(reason, input));
     this.name = 'XplatError';
     this.input = input;
+    this.reason = clampEchoes(reason);
   }
+}
+
+/** The one line an error is printed as: `input: reason`, or the reason alone. */
+export function errorLine(reason: string, input?: string): string {
+  return clampEchoes(input ? `${input}: ${reason}` : reason);
 }
 
 /** How much of a value an error message repeats before cutting it. */

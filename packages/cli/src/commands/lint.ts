@@ -458,11 +458,7 @@ class UnusableDockerfile extends UsageError {
     error: XplatError,
     readonly where: { file?: string; line?: number },
   ) {
-    const prefix = `${error.input}: `;
-    super(
-      error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message,
-      error.input,
-    );
+    super(error.reason, error.input);
     this.name = 'UnusableDockerfile';
   }
 }
