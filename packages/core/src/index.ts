@@ -23,6 +23,7 @@ export {
   updateLegResult,
   writeLegResult,
 } from './leg-result.js';
+export { Limiter, mapLimit } from './limit.js';
 export { type Logger, recordingLogger, silentLogger } from './logger.js';
 export {
   formatPlatform,
