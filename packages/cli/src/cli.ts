@@ -5,7 +5,7 @@
 import { errorMessage, XplatError, type Logger } from '@xplat/core';
 import type { CliIO, Command } from './command.js';
 import { commands } from './commands/index.js';
-import { projectFlags } from './commands/common.js';
+import { commandContext } from './commands/context.js';
 import { isUsageError, nameFlag } from './flags.js';
 
 /** Exit codes of every command: 0 done, 1 it ran and found a failure, 2 unusable arguments. */
@@ -49,11 +49,11 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     return 0;
   }
   try {
-    return await command.run(rest, io);
+    const call = await commandContext(command, rest, io);
+    return await command.run(call.parsed, call);
   } catch (caught) {
     // The library names action inputs (image:); on the command line that is --image.
-    // Commands without a table still share --dir and --config.
-    const error = nameFlag(command.flags ?? projectFlags, caught);
+    const error = nameFlag(command.flags, command.onError?.(caught, rest, io) ?? caught);
     io.stderr(`xplat ${name}: ${errorMessage(error)}`);
     if (!(error instanceof XplatError) && error instanceof Error && error.stack)
       io.logger.debug(error.stack);

@@ -5,10 +5,10 @@ import {
   smokeTest,
   type SmokeRequest,
 } from '@xplat/smoke';
-import type { CliIO, Command } from '../command.js';
+import type { Command, CommandContext } from '../command.js';
 import { asUsage, bool, flagHelp, text, UsageError, type Flag, type FlagTable } from '../flags.js';
 import { environmentHelp, imageFlag, projectFlags, runIdFlag, shown } from './common.js';
-import { atMostOne, contextCommand, type CommandContext } from './context.js';
+import { atMostOne } from './context.js';
 import { imageOfReference, unknownImage } from './images.js';
 import { runPerImage, type ImageResult, type ImageTask } from './per-image.js';
 import { smokeTargets } from './smoke-targets.js';
@@ -123,16 +123,16 @@ ${flagHelp(smokeFlags)}
 
 ${environmentHelp}`;
 
-export const smokeCommand: Command = contextCommand({
+export const smokeCommand: Command = {
   name: 'smoke',
   summary: 'prove an image starts, answers and stops (then record it in the leg result)',
   usage,
   flags: smokeFlags,
   positionals: atMostOne('image'),
   image: 'reference',
-  async run(ctx, io) {
-    const { parsed, project } = ctx;
-    const positional = parsed.positionals[0];
+  async run(options, ctx) {
+    const { project } = ctx;
+    const positional = options.positionals[0];
     // IMAGE is always a reference: with several images and no --image, it picks the one
     // whose repository it names.
     const images =
@@ -140,15 +140,15 @@ export const smokeCommand: Command = contextCommand({
         ? [imageOfReference(project.config, positional) ?? refuseImage(ctx, positional)]
         : ctx.images;
     const several = ctx.several && !positional;
-    if (several && text(parsed, 'result-file'))
+    if (several && text(options, 'result-file'))
       throw new UsageError(
         `names one leg result; with several images, name its image with --image NAME (${images.map((i) => i.name).join(', ')})`,
         'result-file',
       );
     const targets = await smokeTargets(
+      options,
       ctx,
       smokeFlags,
-      io,
       images,
       several,
       positional ?? ctx.imageInput,
@@ -166,12 +166,12 @@ export const smokeCommand: Command = contextCommand({
         const request = requests[i];
         if (t.skipped !== undefined) return { image: t.image, skipped: t.skipped };
         if (!request) return { image: t.image, run: () => Promise.reject(t.error) };
-        return { image: t.image, run: () => runSmoke(request, ctx, io, controller.signal) };
+        return { image: t.image, run: () => runSmoke(request, ctx, controller.signal) };
       });
-      return await runPerImage(tasks, io, {
+      return await runPerImage(tasks, ctx, {
         command: 'smoke',
         flags: smokeFlags,
-        json: bool(parsed, 'json'),
+        json: bool(options, 'json'),
         several,
       });
     } finally {
@@ -179,7 +179,7 @@ export const smokeCommand: Command = contextCommand({
       process.off('SIGTERM', cancel);
     }
   },
-});
+};
 
 /** An IMAGE that names no image of xplat.yml: a usage error listing the names. */
 function refuseImage(ctx: CommandContext, reference: string): never {
@@ -190,19 +190,18 @@ function refuseImage(ctx: CommandContext, reference: string): never {
 async function runSmoke(
   request: SmokeRequest,
   ctx: CommandContext,
-  io: CliIO,
   signal: AbortSignal,
 ): Promise<ImageResult> {
   if (request.skip !== undefined) {
-    const skipped = await skipSmokeTest(request, { logger: io.logger });
+    const skipped = await skipSmokeTest(request, { logger: ctx.logger });
     return {
       code: 0,
       value: skipped,
-      text: `skipped ${skipped.platform}: ${skipped.reason} (recorded in ${shown(io, skipped.resultFile)})`,
+      text: `skipped ${skipped.platform}: ${skipped.reason} (recorded in ${shown(ctx, skipped.resultFile)})`,
     };
   }
   const report = await smokeTest(request, {
-    logger: io.logger,
+    logger: ctx.logger,
     signal,
     // The table goes to stdout, once; the log keeps only the progress.
     logChecks: false,

@@ -2,13 +2,12 @@
  * `xplat run`: flags -> runPipeline -> the summary (stdout) or the --json report.
  * Progress goes to stderr, so `--json` output on stdout is one JSON document.
  */
-import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { echo } from '@xplat/core';
 import { parseKeyValues } from '@xplat/engine';
 import { validateTag } from '@xplat/oci';
 import type { Command } from '../command.js';
-import { asUsage, UsageError } from '../flags.js';
+import { asUsage, bool, given, list, text, UsageError, type FlagTable } from '../flags.js';
+import { imageFlag, projectFlags } from '../commands/common.js';
 import { parseEngineFlags } from './engines.js';
 import { onInterrupt } from './interrupt.js';
 import { runPipeline } from './run-pipeline.js';
@@ -65,34 +64,42 @@ nothing tested here to fuse); 1 a platform or a fuse failed (that image is not f
 others are), or one was skipped with --require-all; 2 the flags or xplat.yml could not be
 used, or an engine cannot reach the embedded registry; 130 interrupted.`;
 
+/** xplat run's flags; its --help above is written out in full, as it always was. */
+export const runFlags: FlagTable = [
+  ...projectFlags,
+  imageFlag(),
+  { flag: 'registry', kind: 'string', value: 'R', help: 'push to HOST[:PORT][/prefix]' },
+  { flag: 'keep-registry', kind: 'boolean', help: 'leave the embedded registry running' },
+  { flag: 'engine', kind: 'list', value: 'P=ENDPOINT', help: 'platform P on that engine' },
+  { flag: 'jobs', kind: 'string', value: 'N', help: 'engines worked on at once' },
+  { flag: 'require-all', kind: 'boolean', help: 'a platform that cannot run here fails' },
+  { flag: 'network', kind: 'string', value: 'NAME', help: 'network for builds and smoke runs' },
+  { flag: 'build-arg', kind: 'list', value: 'NAME=VALUE', help: 'build argument (repeat)' },
+  { flag: 'tag', kind: 'list', value: 'TAG', help: 'tag of each fused index (repeat)' },
+  { flag: 'json', kind: 'boolean', help: 'print one JSON report on stdout at the end' },
+];
+
 export const runCommand: Command = {
   name: 'run',
   summary: 'the whole pipeline on this machine: plan, lint, build, smoke, gate, fuse',
   usage,
-  async run(argv, io) {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        dir: { type: 'string', default: '.' },
-        config: { type: 'string' },
-        image: { type: 'string' },
-        registry: { type: 'string' },
-        'keep-registry': { type: 'boolean', default: false },
-        engine: { type: 'string', multiple: true, default: [] },
-        jobs: { type: 'string' },
-        'require-all': { type: 'boolean', default: false },
-        network: { type: 'string', default: '' },
-        'build-arg': { type: 'string', multiple: true, default: [] },
-        tag: { type: 'string', multiple: true, default: [] },
-        json: { type: 'boolean', default: false },
-      },
-    });
-    if (positionals.length)
-      throw new UsageError(
-        `unexpected argument "${positionals[0]}"; the project folder is --dir`,
-        '--dir',
-      );
+  flags: runFlags,
+  positionals: {
+    max: 0,
+    refuse: (given) =>
+      new UsageError(`unexpected argument "${given[0]}"; the project folder is --dir`, '--dir'),
+  },
+  // The pipeline reads xplat.yml itself, and says how to write one when there is none.
+  project: false,
+  async run(options, ctx) {
+    const values = {
+      image: given(options, 'image'),
+      registry: given(options, 'registry'),
+      keepRegistry: bool(options, 'keep-registry'),
+      jobs: given(options, 'jobs'),
+      network: text(options, 'network'),
+      tag: list(options, 'tag'),
+    };
     let jobs: number | undefined;
     if (values.jobs !== undefined) {
       jobs = Number(values.jobs);
@@ -101,15 +108,15 @@ export const runCommand: Command = {
     }
     if (values.image !== undefined && !values.image.trim())
       throw new UsageError("is empty: name one of xplat.yml's images", '--image');
-    if (values.registry !== undefined && values['keep-registry'])
+    if (values.registry !== undefined && values.keepRegistry)
       throw new UsageError(
         'is for the embedded registry; --registry names another one',
         '--keep-registry',
       );
-    const engines = asUsage(() => parseEngineFlags(values.engine));
+    const engines = asUsage(() => parseEngineFlags(list(options, 'engine')));
     const buildArgs = asUsage(() =>
       parseKeyValues(
-        values['build-arg'].join('\n'),
+        list(options, 'build-arg').join('\n'),
         '--build-arg',
         /^[A-Za-z_][A-Za-z0-9_]*$/,
         'NAME',
@@ -124,21 +131,21 @@ export const runCommand: Command = {
       );
     for (const tag of values.tag) asUsage(() => validateTag(tag, '--tag'));
 
-    const interrupt = onInterrupt((line) => io.stderr(line));
+    const interrupt = onInterrupt((line) => ctx.stderr(line));
     try {
       const result = await runPipeline({
-        projectDir: path.resolve(io.cwd, values.dir),
-        ...(values.config ? { configFile: values.config } : {}),
+        projectDir: ctx.project.dir,
+        ...(text(options, 'config') ? { configFile: ctx.project.configFile } : {}),
         ...(values.image !== undefined ? { image: values.image } : {}),
         ...(values.registry !== undefined ? { registry: values.registry } : {}),
         engines,
         ...(jobs ? { jobs } : {}),
-        requireAll: values['require-all'],
-        keepRegistry: values['keep-registry'],
+        requireAll: bool(options, 'require-all'),
+        keepRegistry: values.keepRegistry,
         network: values.network,
         buildArgs,
         tags: values.tag,
-        env: io.env,
+        env: ctx.env,
         signal: interrupt.signal,
         progress: {
           write: (text) => process.stderr.write(text),
@@ -146,11 +153,11 @@ export const runCommand: Command = {
           ...(process.stderr.columns ? { columns: process.stderr.columns } : {}),
         },
       });
-      if (values.json) {
-        io.stderr(result.summary);
-        io.stdout(JSON.stringify(result.report, null, 2));
+      if (bool(options, 'json')) {
+        ctx.stderr(result.summary);
+        ctx.stdout(JSON.stringify(result.report, null, 2));
       } else {
-        io.stdout(result.summary);
+        ctx.stdout(result.summary);
       }
       return interrupt.received() ? 130 : result.exitCode;
     } finally {
