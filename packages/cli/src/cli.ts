@@ -6,12 +6,7 @@ import { errorMessage, XplatError, type Logger } from '@xplat/core';
 import type { CliIO, Command } from './command.js';
 import { commands } from './commands/index.js';
 import { commandContext } from './commands/context.js';
-import { isUsageError, nameFlag } from './flags.js';
-
-/** Exit codes of every command: 0 done, 1 it ran and found a failure, 2 unusable arguments. */
-export const EXIT_OK = 0;
-export const EXIT_FAILED = 1;
-export const EXIT_USAGE = 2;
+import { EXIT_OK, EXIT_USAGE, exitCodeOf, nameFlag } from './flags.js';
 
 export function usage(): string {
   const width = Math.max(...commands.map((c) => c.name.length));
@@ -37,16 +32,16 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     io.stdout(usage());
-    return name ? 0 : 2;
+    return name ? EXIT_OK : EXIT_USAGE;
   }
   const command: Command | undefined = commands.find((c) => c.name === name);
   if (!command) {
     io.stderr(`xplat: unknown command "${name}"\n\n${usage()}`);
-    return 2;
+    return EXIT_USAGE;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
     io.stdout(command.usage);
-    return 0;
+    return EXIT_OK;
   }
   try {
     const call = await commandContext(command, rest, io);
@@ -57,7 +52,7 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     io.stderr(`xplat ${name}: ${errorMessage(error)}`);
     if (!(error instanceof XplatError) && error instanceof Error && error.stack)
       io.logger.debug(error.stack);
-    return isUsageError(error) ? EXIT_USAGE : EXIT_FAILED;
+    return exitCodeOf(error);
   }
 }
 

@@ -18,6 +18,18 @@ export class XplatError extends Error {
   }
 }
 
+/**
+ * An input that cannot be used at all: a flag, an argument, or a file or setting the
+ * command cannot work from (as opposed to a check that ran and failed). The CLI exits 2
+ * for it, 1 for any other error.
+ */
+export class UsageError extends XplatError {
+  constructor(reason: string, input?: string) {
+    super(reason, input);
+    this.name = 'UsageError';
+  }
+}
+
 /** The one line an error is printed as: `input: reason`, or the reason alone. */
 export function errorLine(reason: string, input?: string): string {
   return clampEchoes(input ? `${input}: ${reason}` : reason);

@@ -1,5 +1,4 @@
-import { XplatError } from '@xplat/core';
-import { bool, flagHelp, text, toUsage, UsageError, type FlagTable } from '../flags.js';
+import { bool, flagHelp, text, UsageError, type FlagTable } from '../flags.js';
 import {
   allLegs,
   checkRendered,
@@ -79,13 +78,6 @@ export const generateCommand: Command = {
       ...(output ? { output } : {}),
       ...(uses ? { uses } : {}),
       pinActions: bool(options, 'pin-actions'),
-    }).catch((error: unknown) => {
-      // A --uses that is not owner/repo@ref is a flag that cannot be used, and pin-actions
-      // that this build cannot honour is an xplat.yml it cannot use: exit 2.
-      throw error instanceof XplatError &&
-        (error.input === 'uses' || error.input?.endsWith(': pin-actions'))
-        ? toUsage(error)
-        : error;
     });
     for (const k of rendered.kept)
       ctx.stdout(
