@@ -13,14 +13,17 @@ import { imageOfReference, unknownImage } from './images.js';
 import { runPerImage, type ImageResult, type ImageTask } from './per-image.js';
 import { smokeTargets } from './smoke-targets.js';
 
-const s = (flag: string, value: string, help: string, fromConfig?: string): Flag => ({
+/** A smoke-test input as a string flag of the same name. */
+const s = (flag: string, value: string, help: string): Flag => ({
   flag,
   input: flag,
   kind: 'string',
   value,
   help,
-  ...(fromConfig ? { fromConfig } : {}),
 });
+
+/** One that xplat.yml sets too, under the same name in `smoke:`. */
+const fromSmoke = (flag: Flag): Flag => ({ ...flag, fromConfig: `smoke.${flag.flag}` });
 
 /** Every smoke-test input (SMOKE_INPUTS) as a flag, plus the CLI's own. */
 export const smokeFlags: FlagTable = [
@@ -29,8 +32,8 @@ export const smokeFlags: FlagTable = [
     help: "the image reference to test, as the IMAGE argument (default: this run's leg result)",
   }),
   s('platform', 'P', "os/arch[/variant], windows/amd64:ltsc2022 (default: the image's)"),
-  s('port', 'N', 'HTTP probe on this container port', 'smoke.port'),
-  s('path', 'P', 'HTTP path (default /)', 'smoke.path'),
+  fromSmoke(s('port', 'N', 'HTTP probe on this container port')),
+  fromSmoke(s('path', 'P', 'HTTP path (default /)')),
   s('method', 'M', 'HTTP method (default GET)'),
   {
     flag: 'header',
@@ -39,16 +42,11 @@ export const smokeFlags: FlagTable = [
     value: '"Name: value"',
     help: 'request header (repeat)',
   },
-  s('expect-status', 'S', '200, 2xx, 200-299, 200,204 (default 200-399)', 'smoke.expect-status'),
-  s('expect-body', 'RE', 'regular expression the body must match', 'smoke.expect-body'),
-  s('tcp-port', 'N', 'a port that must accept a TCP connection', 'smoke.tcp-port'),
-  s('expect-log', 'RE', 'a log line that must appear', 'smoke.expect-log'),
-  s(
-    'command',
-    'CMD',
-    'docker exec this; with --one-shot, what the container runs',
-    'smoke.command',
-  ),
+  fromSmoke(s('expect-status', 'S', '200, 2xx, 200-299, 200,204 (default 200-399)')),
+  fromSmoke(s('expect-body', 'RE', 'regular expression the body must match')),
+  fromSmoke(s('tcp-port', 'N', 'a port that must accept a TCP connection')),
+  fromSmoke(s('expect-log', 'RE', 'a log line that must appear')),
+  fromSmoke(s('command', 'CMD', 'docker exec this; with --one-shot, what the container runs')),
   s('expect-output', 'RE', "the command's (or one-shot container's) output must match"),
   s('expect-exit-code', 'N', 'expected exit code (default 0)'),
   {
@@ -58,42 +56,36 @@ export const smokeFlags: FlagTable = [
     help: 'the image runs and exits; exit code and output are the check',
   },
   s('args', 'ARGS', "replaces the image's CMD"),
-  {
+  fromSmoke({
     flag: 'env',
     input: 'env',
     kind: 'list',
     value: 'KEY=VALUE',
     help: 'container environment (repeat)',
-    fromConfig: 'smoke.env',
-  },
-  s('run-args', 'ARGS', 'extra docker run arguments', 'smoke.run-args'),
+  }),
+  fromSmoke(s('run-args', 'ARGS', 'extra docker run arguments')),
   s('network', 'N', 'auto (host on Linux, nat on Windows), host, or a network'),
   s('isolation', 'I', 'Windows: auto, process or hyperv'),
-  s('timeout', 'D', 'time to pass every probe (default 60s Linux, 180s Windows)', 'smoke.timeout'),
+  fromSmoke(s('timeout', 'D', 'time to pass every probe (default 60s Linux, 180s Windows)')),
   s('probe-timeout', 'D', "each probe's deadline inside --timeout"),
-  s(
-    'stop-timeout',
-    'D',
-    'docker stop timeout (default 10s Linux, 30s Windows)',
-    'smoke.stop-timeout',
-  ),
-  {
+  fromSmoke(s('stop-timeout', 'D', 'docker stop timeout (default 10s Linux, 30s Windows)')),
+  fromSmoke({
     flag: 'expect-graceful-stop',
     input: 'expect-graceful-stop',
     kind: 'boolean',
     help: 'fail unless the container exits on its own when stopped',
-    fromConfig: 'smoke.expect-graceful-stop',
-  },
+  }),
   s(
     'result-file',
     'FILE',
     "leg result to record the verdict in (default: this run's); without an image, its image@digest is tested",
   ),
-  s(
-    'skip',
-    'REASON',
-    'test nothing: record in the leg result that the smoke test was skipped, and why (xplat fuse --allow-untested admits it)',
-    'smoke.skip',
+  fromSmoke(
+    s(
+      'skip',
+      'REASON',
+      'test nothing: record in the leg result that the smoke test was skipped, and why (xplat fuse --allow-untested admits it)',
+    ),
   ),
   s('report-file', 'FILE', 'write the report JSON here'),
   s('log-lines', 'N', 'log lines kept in the report (default 50)'),
