@@ -4,7 +4,7 @@
  * inputs record are all derived from it, so a new input is added to the CLI in one place.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { UsageError, XplatError } from '@xplat/core';
+import { echo, UsageError, XplatError } from '@xplat/core';
 import { ConfigError } from '@xplat/workflow';
 
 export type FlagKind = 'string' | 'list' | 'boolean';
@@ -204,6 +204,24 @@ export function given(parsed: ParsedFlags, flag: string): string | undefined {
 export function list(parsed: ParsedFlags, flag: string): string[] {
   const v = parsed.values[flag];
   return Array.isArray(v) ? v : [];
+}
+
+/**
+ * A whole-number flag from `min` to `max`, undefined when absent; any other value is a
+ * usage error saying what it must be (`"x" is not a port number (1-65535)`).
+ */
+export function wholeNumber(
+  parsed: ParsedFlags,
+  flag: string,
+  [min, max]: readonly [number, number],
+  what: string,
+): number | undefined {
+  const value = given(parsed, flag);
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new UsageError(`"${echo(value)}" is not ${what}`, `--${flag}`);
+  return n;
 }
 
 /** A boolean flag, false when absent. */

@@ -18,6 +18,7 @@ import {
   list,
   text,
   UsageError,
+  wholeNumber,
   type FlagTable,
 } from '../flags.js';
 import { dirFlag } from './common.js';
@@ -84,17 +85,10 @@ export const initCommand: Command = {
       dockerfile: list(options, 'dockerfile'),
       image: given(options, 'image'),
       platforms: given(options, 'platforms'),
-      port: given(options, 'port'),
       path: given(options, 'path'),
-      force: bool(options, 'force'),
     };
     // Every flag is checked before anything is read or written: a bad one exits 2.
-    let port: number | undefined;
-    if (values.port !== undefined) {
-      port = Number(values.port);
-      if (!Number.isInteger(port) || port < 1 || port > 65535)
-        throw new UsageError(`"${echo(values.port)}" is not a port number (1-65535)`, '--port');
-    }
+    const port = wholeNumber(options, 'port', [1, 65535], 'a port number (1-65535)');
     if (values.image !== undefined) asUsage(() => parseRepository(values.image!, '--image'));
     if (values.platforms !== undefined)
       asUsage(() => parsePlatformList(values.platforms!, '--platforms'));
@@ -107,7 +101,7 @@ export const initCommand: Command = {
       ...(values.platforms ? { platforms: values.platforms } : {}),
       ...(port !== undefined ? { port } : {}),
       ...(values.path ? { path: values.path } : {}),
-      force: values.force,
+      force: bool(options, 'force'),
       env: ctx.env,
     });
     for (const warning of result.warnings) ctx.logger.warning(warning);

@@ -6,7 +6,16 @@ import { echo } from '@xplat/core';
 import { parseKeyValues } from '@xplat/engine';
 import { validateTag } from '@xplat/oci';
 import type { Command } from '../command.js';
-import { asUsage, bool, given, list, text, UsageError, type FlagTable } from '../flags.js';
+import {
+  asUsage,
+  bool,
+  given,
+  list,
+  text,
+  UsageError,
+  wholeNumber,
+  type FlagTable,
+} from '../flags.js';
 import { imageFlag, projectFlags } from '../commands/common.js';
 import { parseEngineFlags } from './engines.js';
 import { onInterrupt } from './interrupt.js';
@@ -92,23 +101,13 @@ export const runCommand: Command = {
   // The pipeline reads xplat.yml itself, and says how to write one when there is none.
   project: false,
   async run(options, ctx) {
-    const values = {
-      image: given(options, 'image'),
-      registry: given(options, 'registry'),
-      keepRegistry: bool(options, 'keep-registry'),
-      jobs: given(options, 'jobs'),
-      network: text(options, 'network'),
-      tag: list(options, 'tag'),
-    };
-    let jobs: number | undefined;
-    if (values.jobs !== undefined) {
-      jobs = Number(values.jobs);
-      if (!Number.isInteger(jobs) || jobs < 1)
-        throw new UsageError(`"${echo(values.jobs)}" is not a whole number of 1 or more`, '--jobs');
-    }
-    if (values.image !== undefined && !values.image.trim())
+    const jobs = wholeNumber(options, 'jobs', [1, Infinity], 'a whole number of 1 or more');
+    const image = given(options, 'image');
+    if (image !== undefined && !image.trim())
       throw new UsageError("is empty: name one of xplat.yml's images", '--image');
-    if (values.registry !== undefined && values.keepRegistry)
+    const registry = given(options, 'registry');
+    const keepRegistry = bool(options, 'keep-registry');
+    if (registry !== undefined && keepRegistry)
       throw new UsageError(
         'is for the embedded registry; --registry names another one',
         '--keep-registry',
@@ -124,27 +123,29 @@ export const runCommand: Command = {
     );
 
     // Checked here, before any engine or registry is asked anything.
-    if (values.network && !/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(values.network))
+    const network = text(options, 'network');
+    if (network && !/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(network))
       throw new UsageError(
-        `"${echo(values.network)}" is not a network name (host, none, or a network)`,
+        `"${echo(network)}" is not a network name (host, none, or a network)`,
         '--network',
       );
-    for (const tag of values.tag) asUsage(() => validateTag(tag, '--tag'));
+    const tags = list(options, 'tag');
+    for (const tag of tags) asUsage(() => validateTag(tag, '--tag'));
 
     const interrupt = onInterrupt((line) => ctx.stderr(line));
     try {
       const result = await runPipeline({
         projectDir: ctx.project.dir,
         ...(text(options, 'config') ? { configFile: ctx.project.configFile } : {}),
-        ...(values.image !== undefined ? { image: values.image } : {}),
-        ...(values.registry !== undefined ? { registry: values.registry } : {}),
+        ...(image !== undefined ? { image } : {}),
+        ...(registry !== undefined ? { registry } : {}),
         engines,
         ...(jobs ? { jobs } : {}),
         requireAll: bool(options, 'require-all'),
-        keepRegistry: values.keepRegistry,
-        network: values.network,
+        keepRegistry,
+        network,
         buildArgs,
-        tags: values.tag,
+        tags,
         env: ctx.env,
         signal: interrupt.signal,
         progress: {
