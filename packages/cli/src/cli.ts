@@ -56,6 +56,20 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
   }
 }
 
+/**
+ * The root's own flag, taken out wherever it stands before the command sees its
+ * arguments: --verbose (or RUNNER_DEBUG=1, as on a runner) shows debug lines.
+ */
+export function rootFlags(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv,
+): { argv: string[]; verbose: boolean } {
+  return {
+    argv: argv.filter((a) => a !== '--verbose'),
+    verbose: argv.includes('--verbose') || env.RUNNER_DEBUG === '1',
+  };
+}
+
 /** Progress goes to stderr so stdout stays clean for tables and JSON. */
 export function consoleLogger(verbose: boolean): Logger {
   return {

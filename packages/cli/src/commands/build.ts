@@ -12,7 +12,14 @@ import { renderTable } from '@xplat/core';
 import type { Command, CommandContext } from '../command.js';
 import { bool, flagHelp, text, type FlagTable } from '../flags.js';
 import { buildRequest, buildTargets, engineFacts } from './build-targets.js';
-import { environmentHelp, imageFlag, projectFlags, runIdFlag, runResultDir } from './common.js';
+import {
+  environmentHelp,
+  imageFlag,
+  jsonFlag,
+  projectFlags,
+  runIdFlag,
+  runResultDir,
+} from './common.js';
 import { atMostOne } from './context.js';
 import { runPerImage, type ImageResult, type ImageTask } from './per-image.js';
 /** Every build-platform-image input (BUILD_INPUTS) as a flag, plus the CLI's own. */
@@ -142,7 +149,7 @@ export const buildFlags: FlagTable = [
   runIdFlag,
   ...projectFlags,
   { flag: 'dry-run', kind: 'boolean', help: 'print the plan (docker commands), run nothing' },
-  { flag: 'json', kind: 'boolean', help: 'print the outputs as JSON' },
+  jsonFlag('print the outputs as JSON'),
 ];
 
 const usage = `usage: xplat build [CONTEXT] [options]

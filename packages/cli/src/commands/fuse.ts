@@ -15,7 +15,7 @@ import {
   type ParsedFlags,
 } from '../flags.js';
 import { imageLegDir } from '../project.js';
-import { imageFlag, projectFlags, runIdFlag, runResultDir, shown } from './common.js';
+import { imageFlag, jsonFlag, projectFlags, runIdFlag, runResultDir, shown } from './common.js';
 import { runPerImage, type ImageTask } from './per-image.js';
 import { registryClients, registryFlags } from './registry-flags.js';
 
@@ -88,7 +88,7 @@ export const fuseFlags: FlagTable = [
   ...registryFlags,
   runIdFlag,
   ...projectFlags,
-  { flag: 'json', kind: 'boolean', help: 'print the result as JSON' },
+  jsonFlag('print the result as JSON'),
 ];
 
 const usage = `usage: xplat fuse [options]

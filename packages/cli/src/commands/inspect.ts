@@ -2,13 +2,13 @@ import { inspectReference, renderInspect } from '@xplat/fuse';
 import { parseReference } from '@xplat/oci';
 import type { Command } from '../command.js';
 import { asUsage, bool, flagHelp, UsageError, type FlagTable } from '../flags.js';
-import { imageFlag, projectFlags } from './common.js';
+import { imageFlag, jsonFlag, projectFlags } from './common.js';
 import { runPerImage, type ImageTask } from './per-image.js';
 import { registryClients, registryFlags } from './registry-flags.js';
 
 export const inspectFlags: FlagTable = [
   { flag: 'raw', kind: 'boolean', help: 'print the manifest exactly as the registry returned it' },
-  { flag: 'json', kind: 'boolean', help: 'print the entries as JSON' },
+  jsonFlag('print the entries as JSON'),
   ...registryFlags,
   ...projectFlags,
   imageFlag(),

@@ -33,7 +33,7 @@ import {
   type ParsedFlags,
 } from '../flags.js';
 import { pickLeg, projectImage, type Project } from '../project.js';
-import { imageFlag, projectFlags, shown } from './common.js';
+import { imageFlag, jsonFlag, projectFlags, shown } from './common.js';
 
 /** lint's flags; those that are build-platform-image inputs name them. */
 export const lintFlags: FlagTable = [
@@ -112,11 +112,7 @@ export const lintFlags: FlagTable = [
   },
   ...projectFlags,
   imageFlag(),
-  {
-    flag: 'json',
-    kind: 'boolean',
-    help: 'print the findings as JSON (also when the file cannot be used: {"error": ...})',
-  },
+  jsonFlag('print the findings as JSON (also when the file cannot be used: {"error": ...})'),
 ];
 
 const usage = `usage: xplat lint [options]

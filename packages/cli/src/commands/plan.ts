@@ -2,16 +2,14 @@ import { formatRunsOn } from '@xplat/core';
 import { planImage, planMatrix, readConfig, renderPlan } from '@xplat/workflow';
 import type { Command } from '../command.js';
 import { bool, flagHelp, type FlagTable } from '../flags.js';
-import { imageFlag, projectFlags } from './common.js';
+import { imageFlag, jsonFlag, projectFlags } from './common.js';
 
 export const planFlags: FlagTable = [
   ...projectFlags,
   imageFlag(),
-  {
-    flag: 'json',
-    kind: 'boolean',
-    help: 'the plan as JSON, with the matrix as GitHub\'s strategy.matrix takes it (several images: {"images": [...]})',
-  },
+  jsonFlag(
+    'the plan as JSON, with the matrix as GitHub\'s strategy.matrix takes it (several images: {"images": [...]})',
+  ),
 ];
 
 const usage = `usage: xplat plan [--dir DIR] [--config FILE] [--image NAME] [--json]

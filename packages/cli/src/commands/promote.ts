@@ -2,7 +2,7 @@ import { parseFuseRequest, promote, renderPromoteText, type PromoteSpec } from '
 import { formatRepository, parseReference, parseRepository } from '@xplat/oci';
 import type { Command } from '../command.js';
 import { asUsage, bool, flagHelp, flagInputs, text, UsageError, type FlagTable } from '../flags.js';
-import { imageFlag, projectFlags } from './common.js';
+import { imageFlag, jsonFlag, projectFlags } from './common.js';
 import { imageOfReference } from './images.js';
 import { registryClients, registryFlags } from './registry-flags.js';
 
@@ -72,7 +72,7 @@ export const promoteFlags: FlagTable = [
   ...registryFlags,
   ...projectFlags,
   imageFlag(),
-  { flag: 'json', kind: 'boolean', help: 'print the result as JSON' },
+  jsonFlag('print the result as JSON'),
 ];
 
 const usage = `usage: xplat promote --from REF --tag TAG [--tag TAG2] [--to REPO] [options]

@@ -7,7 +7,7 @@ import {
 } from '@xplat/smoke';
 import type { Command, CommandContext } from '../command.js';
 import { asUsage, bool, flagHelp, text, UsageError, type Flag, type FlagTable } from '../flags.js';
-import { environmentHelp, imageFlag, projectFlags, runIdFlag, shown } from './common.js';
+import { environmentHelp, imageFlag, jsonFlag, projectFlags, runIdFlag, shown } from './common.js';
 import { atMostOne } from './context.js';
 import { imageOfReference, unknownImage } from './images.js';
 import { runPerImage, type ImageResult, type ImageTask } from './per-image.js';
@@ -91,7 +91,7 @@ export const smokeFlags: FlagTable = [
   s('log-lines', 'N', 'log lines kept in the report (default 50)'),
   runIdFlag,
   ...projectFlags,
-  { flag: 'json', kind: 'boolean', help: 'print the report JSON instead of the table' },
+  jsonFlag('print the report JSON instead of the table'),
 ];
 
 const usage = `usage: xplat smoke [IMAGE] [options]

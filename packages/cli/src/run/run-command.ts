@@ -16,7 +16,7 @@ import {
   wholeNumber,
   type FlagTable,
 } from '../flags.js';
-import { imageFlag, projectFlags } from '../commands/common.js';
+import { imageFlag, jsonFlag, projectFlags } from '../commands/common.js';
 import { parseEngineFlags } from './engines.js';
 import { onInterrupt } from './interrupt.js';
 import { runPipeline } from './run-pipeline.js';
@@ -85,7 +85,7 @@ export const runFlags: FlagTable = [
   { flag: 'network', kind: 'string', value: 'NAME', help: 'network for builds and smoke runs' },
   { flag: 'build-arg', kind: 'list', value: 'NAME=VALUE', help: 'build argument (repeat)' },
   { flag: 'tag', kind: 'list', value: 'TAG', help: 'tag of each fused index (repeat)' },
-  { flag: 'json', kind: 'boolean', help: 'print one JSON report on stdout at the end' },
+  jsonFlag('print one JSON report on stdout at the end'),
 ];
 
 export const runCommand: Command = {
