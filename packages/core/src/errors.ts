@@ -1,9 +1,9 @@
 /**
  * An error the user caused and can fix. `input` names the input, file or field that is
  * wrong; `reason` says what is wrong and what would be right. They are kept apart, so a
- * caller that names the input otherwise (the CLI: `--image` for `image`) composes its
- * own line with {@link errorLine} instead of taking the message apart. `message` is the
- * line as actions print it: `input: reason`.
+ * caller that names the input otherwise (the CLI: `--image` for `image`) builds its own
+ * error from the reason instead of taking the message apart. `message` is the one line
+ * it is printed as: `input: reason`.
  */
 export class XplatError extends Error {
   readonly input: string | undefined;
@@ -11,7 +11,7 @@ export class XplatError extends Error {
   readonly reason: string;
 
   constructor(reason: string, input?: string) {
-    super(errorLine(reason, input));
+    super(clampEchoes(input ? `${input}: ${reason}` : reason));
     this.name = 'XplatError';
     this.input = input;
     this.reason = clampEchoes(reason);
@@ -24,15 +24,7 @@ export class XplatError extends Error {
  * for it, 1 for any other error.
  */
 export class UsageError extends XplatError {
-  constructor(reason: string, input?: string) {
-    super(reason, input);
-    this.name = 'UsageError';
-  }
-}
-
-/** The one line an error is printed as: `input: reason`, or the reason alone. */
-export function errorLine(reason: string, input?: string): string {
-  return clampEchoes(input ? `${input}: ${reason}` : reason);
+  override name = 'UsageError';
 }
 
 /** How much of a value an error message repeats before cutting it. */

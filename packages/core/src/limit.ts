@@ -6,14 +6,18 @@
 
 /** A counting semaphore: at most `limit` holders, the rest wait in order of arrival. */
 export class Limiter {
+  readonly #limit: number;
   #active = 0;
   readonly #waiting: (() => void)[] = [];
 
-  constructor(readonly limit: number) {}
+  /** `limit` places, at least 1 (every caller checks its own). */
+  constructor(limit: number) {
+    this.#limit = limit;
+  }
 
   /** Runs `fn` once a slot is free; the slot is released when its promise settles. */
   async run<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.#active >= this.limit)
+    if (this.#active >= this.#limit)
       await new Promise<void>((resolve) => this.#waiting.push(resolve));
     else this.#active++;
     try {
@@ -27,28 +31,27 @@ export class Limiter {
   }
 }
 
-/** Run `fn` over `items`, at most `limit` at a time, in order of start; the first failure rejects. */
-export async function mapLimit<T, R>(
+/**
+ * Run `fn` over `items`, at most `limit` at a time, in order of start; the first failure
+ * rejects, and after it no new item starts (the result of one not started is never read).
+ */
+export function mapLimit<T, R>(
   items: readonly T[],
   limit: number,
   fn: (item: T) => Promise<R>,
 ): Promise<R[]> {
-  const limiter = new Limiter(Math.max(1, limit));
+  const limiter = new Limiter(limit);
   let failed = false;
-  const skipped = Symbol('skipped');
-  const results = await Promise.all(
+  return Promise.all(
     items.map((item) =>
-      limiter.run(async () => {
-        // After a failure no new item starts: the caller is about to see the error.
-        if (failed) return skipped;
-        try {
-          return await fn(item);
-        } catch (error) {
-          failed = true;
-          throw error;
-        }
-      }),
+      limiter.run(() =>
+        failed
+          ? Promise.resolve(undefined as R)
+          : fn(item).catch((error: unknown) => {
+              failed = true;
+              throw error;
+            }),
+      ),
     ),
   );
-  return results as R[];
 }
