@@ -11,10 +11,15 @@ export class XplatError extends Error {
   readonly reason: string;
 
   constructor(reason: string, input?: string) {
-    super(clampEchoes(input ? `${input}: ${reason}` : reason));
+    const prefix = input ? `${input}: ` : '';
+    const message = clampEchoes(prefix + reason);
+    super(message);
     this.name = 'XplatError';
     this.input = input;
-    this.reason = clampEchoes(reason);
+    // Long values cut once, here where the message is composed (a 5 MiB value is not
+    // searched twice); an input is a name (an input, flag or file:line), never cut, so
+    // the reason is what follows it.
+    this.reason = message.slice(prefix.length);
   }
 }
 
