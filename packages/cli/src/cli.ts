@@ -5,13 +5,8 @@
 import { errorMessage, XplatError, type Logger } from '@xplat/core';
 import type { CliIO, Command } from './command.js';
 import { commands } from './commands/index.js';
-import { projectFlags } from './commands/common.js';
-import { isUsageError, nameFlag } from './flags.js';
-
-/** Exit codes of every command: 0 done, 1 it ran and found a failure, 2 unusable arguments. */
-export const EXIT_OK = 0;
-export const EXIT_FAILED = 1;
-export const EXIT_USAGE = 2;
+import { commandContext } from './commands/context.js';
+import { EXIT_OK, EXIT_USAGE, exitCodeOf, nameFlag } from './flags.js';
 
 export function usage(): string {
   const width = Math.max(...commands.map((c) => c.name.length));
@@ -37,28 +32,42 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     io.stdout(usage());
-    return name ? 0 : 2;
+    return name ? EXIT_OK : EXIT_USAGE;
   }
   const command: Command | undefined = commands.find((c) => c.name === name);
   if (!command) {
     io.stderr(`xplat: unknown command "${name}"\n\n${usage()}`);
-    return 2;
+    return EXIT_USAGE;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
     io.stdout(command.usage);
-    return 0;
+    return EXIT_OK;
   }
   try {
-    return await command.run(rest, io);
+    const call = await commandContext(command, rest, io);
+    return await command.run(call.parsed, call);
   } catch (caught) {
     // The library names action inputs (image:); on the command line that is --image.
-    // Commands without a table still share --dir and --config.
-    const error = nameFlag(command.flags ?? projectFlags, caught);
+    const error = nameFlag(command.flags, command.onError?.(caught, rest, io) ?? caught);
     io.stderr(`xplat ${name}: ${errorMessage(error)}`);
     if (!(error instanceof XplatError) && error instanceof Error && error.stack)
       io.logger.debug(error.stack);
-    return isUsageError(error) ? EXIT_USAGE : EXIT_FAILED;
+    return exitCodeOf(error);
   }
+}
+
+/**
+ * The root's own flag, taken out wherever it stands before the command sees its
+ * arguments: --verbose (or RUNNER_DEBUG=1, as on a runner) shows debug lines.
+ */
+export function rootFlags(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv,
+): { argv: string[]; verbose: boolean } {
+  return {
+    argv: argv.filter((a) => a !== '--verbose'),
+    verbose: argv.includes('--verbose') || env.RUNNER_DEBUG === '1',
+  };
 }
 
 /** Progress goes to stderr so stdout stays clean for tables and JSON. */

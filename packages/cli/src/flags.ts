@@ -4,7 +4,7 @@
  * inputs record are all derived from it, so a new input is added to the CLI in one place.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { XplatError } from '@xplat/core';
+import { echo, UsageError, XplatError } from '@xplat/core';
 import { ConfigError } from '@xplat/workflow';
 
 export type FlagKind = 'string' | 'list' | 'boolean';
@@ -30,14 +30,10 @@ export type FlagTable = readonly Flag[];
 
 /**
  * A flag or argument that cannot be used: `xplat` exits 2 for it (1 is for a command that
- * ran and found something wrong: lint errors, a failed smoke test, a closed gate).
+ * ran and found something wrong: lint errors, a failed smoke test, a closed gate). Core's,
+ * so that libraries can say an input is unusable; the commands take it from here.
  */
-export class UsageError extends XplatError {
-  constructor(message: string, input?: string) {
-    super(message, input);
-    this.name = 'UsageError';
-  }
-}
+export { UsageError };
 
 export interface ParsedFlags {
   /** Flag name -> string (string), string[] (list) or boolean (boolean). */
@@ -111,27 +107,24 @@ export function nameFlag(table: FlagTable, error: unknown): unknown {
   if (!(error instanceof XplatError) || !error.input) return error;
   const flag = flagFor(table, error.input);
   if (!flag) return error;
-  const rest = error.message.startsWith(`${error.input}: `)
-    ? error.message.slice(error.input.length + 2)
-    : error.message;
   const Kind = error instanceof UsageError ? UsageError : XplatError;
-  const renamed = new Kind(rest, flag);
+  const renamed = new Kind(error.reason, flag);
   renamed.stack = error.stack;
   return renamed;
 }
 
+/** Exit codes of every command: 0 done, 1 it ran and found a failure, 2 unusable arguments. */
+export const EXIT_OK = 0;
+export const EXIT_FAILED = 1;
+export const EXIT_USAGE = 2;
+
 /**
- * Unusable arguments (exit 2): a UsageError, a broken or missing xplat.yml, or node's
- * parseArgs refusing a flag. Commands that report each image on its own ask it too.
+ * The exit code of an error, from its class: unusable arguments (exit 2) are a UsageError
+ * or a broken xplat.yml (ConfigError), whatever the command; anything else is a failure.
+ * Commands that report each image on its own ask it too.
  */
-export function isUsageError(error: unknown): boolean {
-  if (error instanceof UsageError) return true;
-  // A broken or missing xplat.yml is a file that could not be used, whatever the command.
-  if (error instanceof ConfigError) return true;
-  if (error instanceof XplatError && (error.input === 'config' || error.input === '--config'))
-    return true;
-  const code = (error as { code?: unknown } | undefined)?.code;
-  return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS_');
+export function exitCodeOf(error: unknown): number {
+  return error instanceof UsageError || error instanceof ConfigError ? EXIT_USAGE : EXIT_FAILED;
 }
 
 /** The flags without `flag`, as if it had not been given. */
@@ -158,11 +151,7 @@ export function asUsage<T>(fn: () => T): T {
 /** An XplatError as a usage error (exit 2), keeping its input; anything else unchanged. */
 export function toUsage(error: unknown): unknown {
   if (!(error instanceof XplatError) || error instanceof UsageError) return error;
-  const rest =
-    error.input && error.message.startsWith(`${error.input}: `)
-      ? error.message.slice(error.input.length + 2)
-      : error.message;
-  const usage = new UsageError(rest, error.input);
+  const usage = new UsageError(error.reason, error.input);
   usage.stack = error.stack;
   return usage;
 }
@@ -215,6 +204,24 @@ export function given(parsed: ParsedFlags, flag: string): string | undefined {
 export function list(parsed: ParsedFlags, flag: string): string[] {
   const v = parsed.values[flag];
   return Array.isArray(v) ? v : [];
+}
+
+/**
+ * A whole-number flag from `min` to `max`, undefined when absent; any other value is a
+ * usage error saying what it must be (`"x" is not a port number (1-65535)`).
+ */
+export function wholeNumber(
+  parsed: ParsedFlags,
+  flag: string,
+  [min, max]: readonly [number, number],
+  what: string,
+): number | undefined {
+  const value = given(parsed, flag);
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new UsageError(`"${echo(value)}" is not ${what}`, `--${flag}`);
+  return n;
 }
 
 /** A boolean flag, false when absent. */

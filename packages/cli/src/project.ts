@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { parsePlatform, platformMatches, XplatError, type Platform } from '@xplat/core';
+import { parsePlatform, platformMatches, UsageError, XplatError, type Platform } from '@xplat/core';
 import {
   CONFIG_FILE,
   pickImage,
@@ -39,7 +39,7 @@ export async function loadProject(cwd: string, options: ProjectOptions = {}): Pr
   const configFile = options.config || CONFIG_FILE;
   if (!options.config && !existsSync(path.join(dir, configFile))) return { dir, configFile };
   if (options.config && !existsSync(path.resolve(dir, configFile)))
-    throw new XplatError(`${configFile} does not exist in ${dir}`, 'config');
+    throw new UsageError(`${configFile} does not exist in ${dir}`, 'config');
   return { dir, configFile, config: await readConfig(dir, configFile) };
 }
 

@@ -1,15 +1,35 @@
 /**
  * An error the user caused and can fix. `input` names the input, file or field that is
- * wrong; the message says what would be right. Actions print it as one line and fail.
+ * wrong; `reason` says what is wrong and what would be right. They are kept apart, so a
+ * caller that names the input otherwise (the CLI: `--image` for `image`) builds its own
+ * error from the reason instead of taking the message apart. `message` is the one line
+ * it is printed as: `input: reason`.
  */
 export class XplatError extends Error {
   readonly input: string | undefined;
+  /** What is wrong, without the input's name (long values cut, as in the message). */
+  readonly reason: string;
 
-  constructor(message: string, input?: string) {
-    super(clampEchoes(input ? `${input}: ${message}` : message));
+  constructor(reason: string, input?: string) {
+    const prefix = input ? `${input}: ` : '';
+    const message = clampEchoes(prefix + reason);
+    super(message);
     this.name = 'XplatError';
     this.input = input;
+    // Long values cut once, here where the message is composed (a 5 MiB value is not
+    // searched twice); an input is a name (an input, flag or file:line), never cut, so
+    // the reason is what follows it.
+    this.reason = message.slice(prefix.length);
   }
+}
+
+/**
+ * An input that cannot be used at all: a flag, an argument, or a file or setting the
+ * command cannot work from (as opposed to a check that ran and failed). The CLI exits 2
+ * for it, 1 for any other error.
+ */
+export class UsageError extends XplatError {
+  override name = 'UsageError';
 }
 
 /** How much of a value an error message repeats before cutting it. */

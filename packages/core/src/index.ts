@@ -4,7 +4,7 @@
  * (a free host port) is exported on its own, so bundles that need no port skip node:net.
  */
 export { BUILDER_KINDS, type BuilderKind } from './builders.js';
-export { echo, errorMessage, XplatError } from './errors.js';
+export { echo, errorMessage, UsageError, XplatError } from './errors.js';
 export {
   checkAllowUntested,
   evaluateGate,
@@ -23,6 +23,7 @@ export {
   updateLegResult,
   writeLegResult,
 } from './leg-result.js';
+export { Limiter, mapLimit } from './limit.js';
 export { type Logger, recordingLogger, silentLogger } from './logger.js';
 export {
   formatPlatform,

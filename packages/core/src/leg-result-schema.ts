@@ -14,7 +14,10 @@ const platformString = z.string().superRefine((value, ctx) => {
   try {
     parsePlatform(value);
   } catch (error) {
-    ctx.addIssue({ code: 'custom', message: (error as Error).message.replace(/^platform: /, '') });
+    ctx.addIssue({
+      code: 'custom',
+      message: error instanceof XplatError ? error.reason : String(error),
+    });
   }
 });
 

@@ -11,14 +11,10 @@ export class DockerfileError extends XplatError {
   readonly file: string;
   /** 1-based line in the user's file; undefined for a whole-file problem (no FROM). */
   readonly line: number | undefined;
-  /** The problem and its fix, without the `file:line: ` prefix. */
-  readonly reason: string;
-
   constructor(reason: string, file: string, line?: number) {
     super(reason, line === undefined ? file : `${file}:${line}`);
     this.name = 'DockerfileError';
     this.file = file;
     this.line = line;
-    this.reason = reason;
   }
 }

@@ -109,7 +109,7 @@ function stagePlatform(
     p = parsePlatform(flag, `${parsed.file}:${line}`);
   } catch (error) {
     throw new DockerfileError(
-      `FROM --platform=${flag}: ${errorMessage(error).replace(/^[^:]+:\d+: /, '')}`,
+      `FROM --platform=${flag}: ${error instanceof XplatError ? error.reason : errorMessage(error)}`,
       parsed.file,
       line,
     );

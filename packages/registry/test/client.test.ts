@@ -3,7 +3,7 @@
  * be told to misbehave (the test bed's registries always answer correctly).
  */
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { XplatError } from '@xplat/core';
+import { Limiter, XplatError } from '@xplat/core';
 import {
   DOCKER_FOREIGN_LAYER,
   DOCKER_MANIFEST,
@@ -11,7 +11,6 @@ import {
   OCI_MANIFEST,
   sha256Digest,
 } from '@xplat/oci';
-import { Limiter } from '../src/internal/transport.js';
 import { RegistryClient } from '../src/index.js';
 import { RegistryError } from '../src/internal/errors.js';
 import {

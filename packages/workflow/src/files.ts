@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { XplatError } from '@xplat/core';
+import { UsageError, XplatError } from '@xplat/core';
 import {
   CONFIG_FILE,
   ConfigError,
@@ -70,7 +70,7 @@ const DEFAULT_OUTPUT: Record<GenerateKind, string> = {
 export async function readConfig(dir: string, config = CONFIG_FILE): Promise<ResolvedConfig> {
   const file = path.resolve(dir, config);
   if (!existsSync(file))
-    throw new XplatError(
+    throw new UsageError(
       `${config} does not exist in ${dir}: write one with \`xplat init\` (image: and platforms: are enough)`,
       'config',
     );
@@ -142,13 +142,13 @@ export async function renderTarget(request: GenerateRequest): Promise<Rendered> 
   }
 }
 
-/** Errors of --uses as a user error of that input. */
+/** Errors of --uses as an input that cannot be used. */
 function wrapUses<T>(fn: () => T): T {
   try {
     return fn();
   } catch (error) {
     if (error instanceof XplatError) throw error;
-    throw new XplatError((error as Error).message, 'uses');
+    throw new UsageError((error as Error).message, 'uses');
   }
 }
 

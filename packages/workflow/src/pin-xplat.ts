@@ -3,9 +3,10 @@
  * `# vX.Y.Z`, the commit of the release the generating CLI comes from (fuse-manifest gets
  * the registry password in the job that holds id-token: write; a movable @v1 there is what
  * pinning is meant to rule out). Refused, in one line saying what to set, when this xplat
- * cannot know that commit: a development build, a fork's repository, another major.
+ * cannot know that commit: a development build, a fork's repository, another major (a
+ * UsageError: the setting cannot be used by this xplat).
  */
-import { XplatError } from '@xplat/core';
+import { UsageError } from '@xplat/core';
 import type { ActionSource } from './config-types.js';
 import type { XplatRelease } from './xplat-release.js';
 
@@ -28,18 +29,18 @@ export function pinXplatActions(
   const set = (repository: string) =>
     `set xplat: { uses: ${repository}@<full commit SHA of a release> } in xplat.yml`;
   if (!release)
-    throw new XplatError(
+    throw new UsageError(
       `this xplat is a development build and knows no release commit to pin ${source.repository}@${source.ref} to; ${set(source.repository)}, or generate with a released xplat (npx xplat@1 generate)`,
       input,
     );
   if (source.repository.toLowerCase() !== release.repository.toLowerCase())
-    throw new XplatError(
+    throw new UsageError(
       `this xplat is ${release.version} of ${release.repository} and cannot pin ${source.repository}@${source.ref}; ${set(source.repository)}`,
       input,
     );
   const major = release.version.split('.')[0]!;
   if (source.ref !== major && source.ref !== release.version)
-    throw new XplatError(
+    throw new UsageError(
       `this xplat is ${release.version} and cannot pin ${source.repository}@${source.ref}; use xplat: { uses: ${source.repository}@${major} } (pinned to ${release.version}) or ${set(source.repository).replace(/^set /, '')}`,
       input,
     );

@@ -15,10 +15,16 @@ import {
   type HostFacts,
 } from '@xplat/engine';
 import { legBuildInputs, type ResolvedImage, type ResolvedLeg } from '@xplat/workflow';
-import type { CliIO } from '../command.js';
-import { asUsage, flagInputs, text, UsageError, type FlagTable } from '../flags.js';
+import type { CommandContext } from '../command.js';
+import {
+  asUsage,
+  flagInputs,
+  text,
+  UsageError,
+  type FlagTable,
+  type ParsedFlags,
+} from '../flags.js';
 import { commandRunId, imageLegDir, pickLeg } from '../project.js';
-import type { CommandContext } from './context.js';
 
 /** One image's build: its leg, or why it is left out. No image: flags alone. */
 export interface BuildTarget {
@@ -33,21 +39,21 @@ export interface BuildTarget {
  * engine is asked anything; its paths come later, once the leg is known.
  */
 export async function engineFacts(
+  options: ParsedFlags,
   ctx: CommandContext,
   flags: FlagTable,
-  io: CliIO,
 ): Promise<HostFacts | undefined> {
-  if (text(ctx.parsed, 'platform') || !ctx.project.config) return undefined;
+  if (text(options, 'platform') || !ctx.project.config) return undefined;
   for (const image of ctx.images)
     asUsage(() =>
-      parseBuildInputs(flagInputs(flags, ctx.parsed, configDefaults(image, undefined, ctx)), {
-        cwd: io.cwd,
+      parseBuildInputs(flagInputs(flags, options, configDefaults(image, undefined, ctx)), {
+        cwd: ctx.cwd,
         env: ctx.docker.env,
         checkPaths: false,
       }),
     );
-  asUsage(() => commandRunId(text(ctx.parsed, 'run-id'), io.env, 'unknown'));
-  return probeHost({ ...ctx.docker, logger: io.logger });
+  asUsage(() => commandRunId(text(options, 'run-id'), ctx.env, 'unknown'));
+  return probeHost({ ...ctx.docker, logger: ctx.logger });
 }
 
 /**
@@ -56,10 +62,14 @@ export async function engineFacts(
  * otherwise. Several: every image that lists it; one that does not is left out, and a
  * platform that none lists is refused.
  */
-export function buildTargets(ctx: CommandContext, facts: HostFacts | undefined): BuildTarget[] {
+export function buildTargets(
+  options: ParsedFlags,
+  ctx: CommandContext,
+  facts: HostFacts | undefined,
+): BuildTarget[] {
   const { project } = ctx;
   if (!project.config) return [{}];
-  const platform = text(ctx.parsed, 'platform') || undefined;
+  const platform = text(options, 'platform') || undefined;
   const native = facts ? defaultBuildPlatform(facts) : undefined;
   const picks = ctx.images.map((image) => ({
     image,
@@ -92,30 +102,29 @@ export function buildTargets(ctx: CommandContext, facts: HostFacts | undefined):
 
 /** build-platform-image's request for one target; a flag or path that cannot be used is exit 2. */
 export function buildRequest(
+  options: ParsedFlags,
   ctx: CommandContext,
   flags: FlagTable,
-  io: CliIO,
   target: BuildTarget,
   runDir: string,
 ): BuildRequest {
-  const { parsed } = ctx;
-  const context = parsed.positionals[0];
+  const context = options.positionals[0];
   const inputs: BuildInputs = flagInputs(
     flags,
-    parsed,
+    options,
     target.image ? configDefaults(target.image, target.leg, ctx) : {},
   );
   if (context) inputs.context = context;
   // Another context than xplat.yml's: its own Dockerfile, unless --file says otherwise.
-  if ((context || text(parsed, 'context')) && !text(parsed, 'file')) delete inputs.file;
+  if ((context || text(options, 'context')) && !text(options, 'file')) delete inputs.file;
   // Each image's leg results in a folder of its own, so that each image's fuse finds its own.
-  const resultDir = text(parsed, 'result-dir');
+  const resultDir = text(options, 'result-dir');
   inputs['result-dir'] = resultDir
     ? ctx.several && target.image
       ? path.join(resultDir, target.image.name)
       : resultDir
     : imageLegDir(runDir, ctx.project.config, target.image);
-  return asUsage(() => parseBuildInputs(inputs, { cwd: io.cwd, env: ctx.docker.env }));
+  return asUsage(() => parseBuildInputs(inputs, { cwd: ctx.cwd, env: ctx.docker.env }));
 }
 
 /**

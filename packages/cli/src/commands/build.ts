@@ -9,11 +9,18 @@ import {
   type HostFacts,
 } from '@xplat/engine';
 import { renderTable } from '@xplat/core';
-import type { CliIO, Command } from '../command.js';
+import type { Command, CommandContext } from '../command.js';
 import { bool, flagHelp, text, type FlagTable } from '../flags.js';
 import { buildRequest, buildTargets, engineFacts } from './build-targets.js';
-import { environmentHelp, imageFlag, projectFlags, runIdFlag, runResultDir } from './common.js';
-import { atMostOne, contextCommand, type CommandContext } from './context.js';
+import {
+  environmentHelp,
+  imageFlag,
+  jsonFlag,
+  projectFlags,
+  runIdFlag,
+  runResultDir,
+} from './common.js';
+import { atMostOne } from './context.js';
 import { runPerImage, type ImageResult, type ImageTask } from './per-image.js';
 /** Every build-platform-image input (BUILD_INPUTS) as a flag, plus the CLI's own. */
 export const buildFlags: FlagTable = [
@@ -142,7 +149,7 @@ export const buildFlags: FlagTable = [
   runIdFlag,
   ...projectFlags,
   { flag: 'dry-run', kind: 'boolean', help: 'print the plan (docker commands), run nothing' },
-  { flag: 'json', kind: 'boolean', help: 'print the outputs as JSON' },
+  jsonFlag('print the outputs as JSON'),
 ];
 
 const usage = `usage: xplat build [CONTEXT] [options]
@@ -167,62 +174,59 @@ ${flagHelp(buildFlags)}
 
 ${environmentHelp}`;
 
-export const buildCommand: Command = contextCommand({
+export const buildCommand: Command = {
   name: 'build',
   summary: 'build and push one platform image, and write its leg result',
   usage,
   flags: buildFlags,
   positionals: atMostOne('context'),
   image: 'repository',
-  async run(ctx, io) {
-    const facts = await engineFacts(ctx, buildFlags, io);
-    const targets = buildTargets(ctx, facts);
-    const runDir = text(ctx.parsed, 'result-dir')
-      ? ''
-      : await runResultDir(ctx.parsed, io, ctx.project);
+  async run(options, ctx) {
+    const facts = await engineFacts(options, ctx, buildFlags);
+    const targets = buildTargets(options, ctx, facts);
+    const runDir = text(options, 'result-dir') ? '' : await runResultDir(options, ctx, ctx.project);
     // Every request before the first build: a flag or path that cannot be used is exit 2
     // with nothing built.
     const requests = targets.map((t) =>
-      t.skipped ? undefined : buildRequest(ctx, buildFlags, io, t, runDir),
+      t.skipped ? undefined : buildRequest(options, ctx, buildFlags, t, runDir),
     );
-    const dryRun = bool(ctx.parsed, 'dry-run');
+    const dryRun = bool(options, 'dry-run');
     const tasks: ImageTask[] = targets.map((t, i) => {
       const request = requests[i];
       if (!request) return { image: t.image, skipped: t.skipped ?? '' };
       return {
         image: t.image,
         run: async () =>
-          (dryRun ? planBuild : runBuild)(request, await buildOptions(ctx, io, request, facts)),
+          (dryRun ? planBuild : runBuild)(request, await buildOptions(ctx, request, facts)),
       };
     });
-    return runPerImage(tasks, io, {
+    return runPerImage(tasks, ctx, {
       command: 'build',
       flags: buildFlags,
-      json: bool(ctx.parsed, 'json'),
+      json: bool(options, 'json'),
       several: ctx.several,
     });
   },
-});
+};
 
 type BuildOptions = Parameters<typeof buildPlatformImage>[1] & {};
 
 /** How the build runs: this docker CLI, this commit, the engine facts probed already. */
 async function buildOptions(
   ctx: CommandContext,
-  io: CliIO,
   request: BuildRequest,
   facts: HostFacts | undefined,
 ): Promise<BuildOptions> {
   // On a runner the GITHUB_* variables say which commit; on a laptop, git does.
-  const fromEnv = sourceFromEnv(io.env);
+  const fromEnv = sourceFromEnv(ctx.env);
   const source = fromEnv.sha ? fromEnv : { ...(await sourceFromGit(request.context)), ...fromEnv };
   return {
     ...ctx.docker,
-    logger: io.logger,
-    cwd: io.cwd,
+    logger: ctx.logger,
+    cwd: ctx.cwd,
     source,
     ...(facts ? { facts } : {}),
-    onFinding: (f: Parameters<typeof formatFinding>[0]) => io.stderr(formatFinding(f)),
+    onFinding: (f: Parameters<typeof formatFinding>[0]) => ctx.stderr(formatFinding(f)),
   };
 }
 

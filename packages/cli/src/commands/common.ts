@@ -1,6 +1,8 @@
 /**
- * What several commands share: the project flags (--dir, --config), --image, the run id
- * that separate build/smoke/fuse calls meet under, and the environment section of `--help`.
+ * The flags commands share, declared once here: the project flags (--dir, --config),
+ * --image, --json, the run id that separate build/smoke/fuse calls meet under, and the
+ * environment section of `--help`. runCli reads --dir, --config and --image into the one
+ * context of every call (context.ts); --verbose is the root's own (cli.ts).
  */
 import path from 'node:path';
 import { sourceFromEnv, sourceFromGit } from '@xplat/engine';
@@ -24,6 +26,11 @@ export const configFlag: Flag = {
 
 /** --dir and --config: every command that reads xplat.yml takes both. */
 export const projectFlags: readonly Flag[] = [dirFlag, configFlag];
+
+/** --json: what it prints is the command's, so each says so in `help`. */
+export function jsonFlag(help: string): Flag {
+  return { flag: 'json', kind: 'boolean', help };
+}
 
 const IMAGE_NAME_HELP = 'one image of xplat.yml, by its name (default: every image)';
 

@@ -1,13 +1,13 @@
 /**
- * The preamble every command shares: its flags parsed from its table, the positionals it
- * allows, the project (xplat.yml, when there is one), the images --image picks, and the
- * options of the docker CLI. A command states these in a CommandSpec once, instead of
- * repeating the steps, so every command refuses the same things the same way (exit 2).
+ * The preamble every command shares, done once by runCli: the command's flags parsed from
+ * its table, no more positionals than it takes, the project (xplat.yml, when there is
+ * one), the images --image picks, and the options of the docker CLI. Every command
+ * refuses the same things the same way (exit 2) before its own work starts.
  */
-import type { Logger } from '@xplat/core';
+import path from 'node:path';
 import type { DockerOptions } from '@xplat/engine';
-import type { ResolvedImage } from '@xplat/workflow';
-import type { CliIO, Command } from '../command.js';
+import { CONFIG_FILE } from '@xplat/workflow';
+import type { CliIO, CommandContext } from '../command.js';
 import {
   parseFlags,
   text,
@@ -17,10 +17,12 @@ import {
   type ParsedFlags,
 } from '../flags.js';
 import type { Project } from '../project.js';
-import { projectOf } from './common.js';
+import { projectOf, projectOptions } from './common.js';
 import { chooseImages, type ImageRole } from './images.js';
 
+/** What runCli reads before a command's work: its flags, arguments, --image and project. */
 export interface CommandSpec {
+  /** Its flag table: parsed by runCli; errors about an input name its flag. */
   readonly flags: FlagTable;
   /** At most `max` arguments (default none); `refuse` says what to do instead. */
   readonly positionals?: {
@@ -29,25 +31,8 @@ export interface CommandSpec {
   };
   /** What --image is besides a name (images.ts); absent: the command has no --image. */
   readonly image?: ImageRole;
-}
-
-export interface CommandContext {
-  /** The flags; without --image when it named an image (the rest are the action's inputs). */
-  readonly parsed: ParsedFlags;
-  readonly project: Project;
-  /** The images of xplat.yml this call works on (every one, or the one --image picks); [] without xplat.yml. */
-  readonly images: readonly ResolvedImage[];
-  /** The name --image picked the image by. */
-  readonly imageName?: string;
-  /** --image given as the action's input (a repository or reference), not a name. */
-  readonly imageInput?: string;
-  /**
-   * xplat.yml lists `images:` and --image picks none of them: each image is reported on
-   * its own (under its name, JSON as {"images": [...]}), and one's failure stops no other.
-   */
-  readonly several: boolean;
-  readonly docker: DockerOptions & { readonly env: Record<string, string> };
-  readonly logger: Logger;
+  /** false: xplat.yml is not read before run (init writes it; generate reads it itself). */
+  readonly project?: false;
 }
 
 /** The command's flags, and no more positionals than it takes (else a usage error). */
@@ -62,27 +47,44 @@ export function parseCommand(spec: CommandSpec, argv: readonly string[]): Parsed
   return parsed;
 }
 
-/** Everything a command needs before its own work; every failure here is exit 2. */
+/** One call of a command: its options (the parsed flags) and its context. */
+export interface CommandCall extends CommandContext {
+  /** The flags; without --image when it named an image (the rest are the action's inputs). */
+  readonly parsed: ParsedFlags;
+}
+
+/** The options and the context of one call; every failure here is exit 2. */
 export async function commandContext(
   spec: CommandSpec,
   argv: readonly string[],
   io: CliIO,
-): Promise<CommandContext> {
+): Promise<CommandCall> {
   const parsed = parseCommand(spec, argv);
-  const project = await projectOf(parsed, io);
+  const project = spec.project === false ? unreadProject(parsed, io) : await projectOf(parsed, io);
+  const image = text(parsed, 'image');
   const choice = spec.image
-    ? chooseImages(project.config, text(parsed, 'image') || undefined, spec.image)
+    ? chooseImages(project.config, image || undefined, spec.image)
     : { images: project.config?.images ?? [], named: false };
   return {
     parsed: choice.named ? withoutFlag(parsed, 'image') : parsed,
+    stdout: io.stdout,
+    stderr: io.stderr,
+    logger: io.logger,
+    cwd: io.cwd,
+    env: io.env,
     project,
     images: choice.images,
-    ...(choice.named ? { imageName: text(parsed, 'image') } : {}),
+    ...(choice.named ? { imageName: image } : {}),
     ...(choice.input !== undefined ? { imageInput: choice.input } : {}),
-    several: !!project.config?.several && !text(parsed, 'image'),
+    several: !!project.config?.several && !image,
     docker: dockerOptions(io.env),
-    logger: io.logger,
   };
+}
+
+/** --dir and --config of a command that does not read xplat.yml first. */
+function unreadProject(parsed: ParsedFlags, io: CliIO): Project {
+  const { dir, config } = projectOptions(parsed);
+  return { dir: path.resolve(io.cwd, dir || '.'), configFile: config || CONFIG_FILE };
 }
 
 /** The docker CLI every command runs: XPLAT_DOCKER, else `docker` from PATH. */
@@ -92,41 +94,6 @@ export function dockerOptions(
   return {
     ...(env.XPLAT_DOCKER ? { docker: env.XPLAT_DOCKER } : {}),
     env: env as Record<string, string>,
-  };
-}
-
-/** A command as its file states it: what `xplat --help` says, its spec, and its work. */
-export interface CommandDefinition<T> extends CommandSpec {
-  readonly name: string;
-  readonly summary: string;
-  readonly usage: string;
-  run(context: T, io: CliIO): Promise<number>;
-}
-
-/** A command that starts from the whole preamble: flags, project, images, docker. */
-export function contextCommand(definition: CommandDefinition<CommandContext>): Command {
-  return commandOf(definition, (argv, io) => commandContext(definition, argv, io));
-}
-
-/**
- * A command that starts from its flags alone: init writes xplat.yml and generate's
- * --schema, --reusable and --starter need none, so neither loads the project first.
- */
-export function flagsCommand(definition: CommandDefinition<ParsedFlags>): Command {
-  return commandOf(definition, async (argv) => parseCommand(definition, argv));
-}
-
-function commandOf<T>(
-  definition: CommandDefinition<T>,
-  start: (argv: readonly string[], io: CliIO) => Promise<T>,
-): Command {
-  const { name, summary, usage, flags } = definition;
-  return {
-    name,
-    summary,
-    usage,
-    flags,
-    run: async (argv, io) => definition.run(await start(argv, io), io),
   };
 }
 

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { XplatError } from '@xplat/core';
 import { currentRun, fuse, parseFuseRequest, renderFuseText, type FuseRequest } from '@xplat/fuse';
 import type { ResolvedImage } from '@xplat/workflow';
-import type { CliIO, Command } from '../command.js';
+import type { Command, CommandContext } from '../command.js';
 import {
   asUsage,
   bool,
@@ -12,10 +12,10 @@ import {
   text,
   UsageError,
   type FlagTable,
+  type ParsedFlags,
 } from '../flags.js';
 import { imageLegDir } from '../project.js';
-import { imageFlag, projectFlags, runIdFlag, runResultDir, shown } from './common.js';
-import { contextCommand, type CommandContext } from './context.js';
+import { imageFlag, jsonFlag, projectFlags, runIdFlag, runResultDir, shown } from './common.js';
 import { runPerImage, type ImageTask } from './per-image.js';
 import { registryClients, registryFlags } from './registry-flags.js';
 
@@ -88,7 +88,7 @@ export const fuseFlags: FlagTable = [
   ...registryFlags,
   runIdFlag,
   ...projectFlags,
-  { flag: 'json', kind: 'boolean', help: 'print the result as JSON' },
+  jsonFlag('print the result as JSON'),
 ];
 
 const usage = `usage: xplat fuse [options]
@@ -109,65 +109,63 @@ there (or, without xplat.yml, the repository given).
 
 ${flagHelp(fuseFlags)}`;
 
-export const fuseCommand: Command = contextCommand({
+export const fuseCommand: Command = {
   name: 'fuse',
   summary: 'gate on leg results and push one multi-platform index',
   usage,
   flags: fuseFlags,
   image: 'repository',
-  async run(ctx, io) {
-    const { parsed } = ctx;
-    const explicit = list(parsed, 'results').length > 0 || list(parsed, 'source').length > 0;
+  async run(options, ctx) {
+    const explicit = list(options, 'results').length > 0 || list(options, 'source').length > 0;
     if (ctx.several && explicit)
       throw new UsageError(
         `name the image they are for with --image NAME (${ctx.images.map((i) => i.name).join(', ')}): each image is gated on its own leg results`,
-        list(parsed, 'results').length ? 'results' : 'source',
+        list(options, 'results').length ? 'results' : 'source',
       );
     const runDir =
-      ctx.images.length && !explicit ? await runResultDir(parsed, io, ctx.project) : '';
+      ctx.images.length && !explicit ? await runResultDir(options, ctx, ctx.project) : '';
     // Every image's request first: a flag or file that cannot be used stops the command
     // before any registry is written (exit 2).
     const requests = [];
     for (const image of ctx.images.length ? ctx.images : [undefined])
-      requests.push(await fuseRequest(ctx, io, image, runDir));
+      requests.push(await fuseRequest(options, ctx, image, runDir));
     if (requests.every((r) => r.missing))
       throw new UsageError(
         ctx.several
-          ? `no leg results in ${shown(io, runDir)} for any image of ${ctx.project.configFile}; build and smoke-test first (xplat build, xplat smoke), or give --image NAME and --results`
+          ? `no leg results in ${shown(ctx, runDir)} for any image of ${ctx.project.configFile}; build and smoke-test first (xplat build, xplat smoke), or give --image NAME and --results`
           : requests[0]!.missing!,
         'results',
       );
-    const clientFor = registryClients(parsed, io);
+    const clientFor = registryClients(options, ctx);
     const tasks: ImageTask[] = requests.map(({ image, request, missing }) => ({
       image,
       run: async () => {
         // Another image had leg results, this one none: its gate is closed (exit 1).
         if (!request) throw new XplatError(missing!);
         // A closed gate needs no extra output here: fuse() logged the gate table already.
-        const result = await fuse(request, clientFor(request.target.registry), io.logger);
+        const result = await fuse(request, clientFor(request.target.registry), ctx.logger);
         return { code: 0, value: result, text: renderFuseText(result) };
       },
     }));
-    return runPerImage(tasks, io, {
+    return runPerImage(tasks, ctx, {
       command: 'fuse',
       flags: fuseFlags,
-      json: bool(parsed, 'json'),
+      json: bool(options, 'json'),
       several: ctx.several,
     });
   },
-});
+};
 
 /**
  * One image's fuse request: xplat.yml's repository, expected platforms and leg results
  * folder under the flags; `missing` when that folder does not exist (nothing built yet).
  */
 async function fuseRequest(
+  options: ParsedFlags,
   ctx: CommandContext,
-  io: CliIO,
   image: ResolvedImage | undefined,
   runDir: string,
 ): Promise<{ image?: ResolvedImage; request?: FuseRequest; missing?: string }> {
-  const { parsed } = ctx;
   const defaults: Record<string, string> = { 'media-type': 'auto', 'mutable-tags': 'latest' };
   if (image) {
     defaults.image = image.image;
@@ -175,7 +173,7 @@ async function fuseRequest(
     // A leg that xplat.yml says is not smoke-tested may be fused untested; only with
     // xplat.yml's own platforms, which it is one of.
     const untested = image.legs.filter((l) => l.smokeSkip !== undefined);
-    if (untested.length && !text(parsed, 'expected-platforms'))
+    if (untested.length && !text(options, 'expected-platforms'))
       defaults['allow-untested'] = untested.map((l) => l.name).join(',');
     if (runDir) {
       const dir = imageLegDir(runDir, ctx.project.config, image);
@@ -183,16 +181,16 @@ async function fuseRequest(
         const build = ctx.several ? ` --image ${image.name}` : '';
         return {
           image,
-          missing: `no leg results in ${shown(io, dir)}; build and smoke-test first (xplat build${build}, xplat smoke${build}), or give --results`,
+          missing: `no leg results in ${shown(ctx, dir)}; build and smoke-test first (xplat build${build}, xplat smoke${build}), or give --results`,
         };
       }
       defaults.results = dir;
     }
   }
-  const inputs = flagInputs(fuseFlags, parsed, defaults);
+  const inputs = flagInputs(fuseFlags, options, defaults);
   // In a workflow's run: step, leg results of another run are refused, as by the action.
   const request = await asUsage(() =>
-    parseFuseRequest(inputs, io.cwd, { run: currentRun(io.env) }),
+    parseFuseRequest(inputs, ctx.cwd, { run: currentRun(ctx.env) }),
   );
   return { ...(image ? { image } : {}), request };
 }

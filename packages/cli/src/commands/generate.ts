@@ -1,6 +1,4 @@
-import path from 'node:path';
-import { XplatError } from '@xplat/core';
-import { bool, flagHelp, text, toUsage, UsageError, type FlagTable } from '../flags.js';
+import { bool, flagHelp, text, UsageError, type FlagTable } from '../flags.js';
 import {
   allLegs,
   checkRendered,
@@ -9,8 +7,7 @@ import {
   type GenerateKind,
 } from '@xplat/workflow';
 import type { Command } from '../command.js';
-import { projectFlags, projectOptions } from './common.js';
-import { flagsCommand } from './context.js';
+import { projectFlags } from './common.js';
 
 export const generateFlags: FlagTable = [
   ...projectFlags,
@@ -57,16 +54,16 @@ generate and is not drift for --check; an older version or any other edit is.
 
 ${flagHelp(generateFlags)}`;
 
-export const generateCommand: Command = flagsCommand({
+export const generateCommand: Command = {
   name: 'generate',
   summary: 'write the GitHub workflow from xplat.yml (--check: fail when stale)',
   usage,
   flags: generateFlags,
-  async run(parsed, io) {
-    const project = projectOptions(parsed);
-    const uses = text(parsed, 'uses');
-    const output = text(parsed, 'output');
-    const kinds = (['reusable', 'starter', 'schema'] as const).filter((k) => bool(parsed, k));
+  project: false,
+  async run(options, ctx) {
+    const uses = text(options, 'uses');
+    const output = text(options, 'output');
+    const kinds = (['reusable', 'starter', 'schema'] as const).filter((k) => bool(options, k));
     if (kinds.length > 1)
       throw new UsageError(
         `give one of --reusable, --starter, --schema (got ${kinds.join(', ')})`,
@@ -76,37 +73,30 @@ export const generateCommand: Command = flagsCommand({
     if (kind === 'schema' && uses) throw new UsageError('is not used by --schema', '--uses');
     const rendered = await renderTarget({
       kind,
-      dir: path.resolve(io.cwd, project.dir || '.'),
-      ...(project.config ? { config: project.config } : {}),
+      dir: ctx.project.dir,
+      config: ctx.project.configFile,
       ...(output ? { output } : {}),
       ...(uses ? { uses } : {}),
-      pinActions: bool(parsed, 'pin-actions'),
-    }).catch((error: unknown) => {
-      // A --uses that is not owner/repo@ref is a flag that cannot be used, and pin-actions
-      // that this build cannot honour is an xplat.yml it cannot use: exit 2.
-      throw error instanceof XplatError &&
-        (error.input === 'uses' || error.input?.endsWith(': pin-actions'))
-        ? toUsage(error)
-        : error;
+      pinActions: bool(options, 'pin-actions'),
     });
     for (const k of rendered.kept)
-      io.stdout(
+      ctx.stdout(
         `kept ${k.repository}@${k.kept} from the committed ${rendered.file}: newer than xplat's ${k.generated}`,
       );
-    if (bool(parsed, 'check')) {
+    if (bool(options, 'check')) {
       const result = await checkRendered(rendered);
       if (result.missing) {
-        io.stderr(
+        ctx.stderr(
           `xplat generate: ${rendered.file} does not exist: run xplat generate and commit it`,
         );
         return 1;
       }
       if (!result.upToDate) {
-        io.stdout(result.diff.trimEnd());
-        io.stderr(`xplat generate: ${rendered.file} is stale: run xplat generate and commit it`);
+        ctx.stdout(result.diff.trimEnd());
+        ctx.stderr(`xplat generate: ${rendered.file} is stale: run xplat generate and commit it`);
         return 1;
       }
-      io.stdout(`${rendered.file} is up to date`);
+      ctx.stdout(`${rendered.file} is up to date`);
       return 0;
     }
     await writeRendered(rendered);
@@ -117,7 +107,7 @@ export const generateCommand: Command = flagsCommand({
       : config.several
         ? ` (${config.images.map((i) => `${i.name}: ${names(i.legs)}`).join('; ')})`
         : ` (${names(allLegs(config))})`;
-    io.stdout(`wrote ${rendered.file}${legs}`);
+    ctx.stdout(`wrote ${rendered.file}${legs}`);
     return 0;
   },
-});
+};

@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { echo, parsePlatformList } from '@xplat/core';
 import { parseRepository } from '@xplat/oci';
 import {
@@ -19,10 +18,10 @@ import {
   list,
   text,
   UsageError,
+  wholeNumber,
   type FlagTable,
 } from '../flags.js';
 import { dirFlag } from './common.js';
-import { flagsCommand } from './context.js';
 
 export const initFlags: FlagTable = [
   { ...dirFlag, help: 'the repository root (default: the current folder)' },
@@ -75,53 +74,47 @@ const GITIGNORE_NOTE = {
   present: '.gitignore already ignores .xplat/ (the run state of xplat run)',
 } as const;
 
-export const initCommand: Command = flagsCommand({
+export const initCommand: Command = {
   name: 'init',
   summary: 'write xplat.yml and the workflow, with platforms from the Dockerfile',
   usage,
   flags: initFlags,
-  async run(parsed, io) {
+  project: false,
+  async run(options, ctx) {
     const values = {
-      dir: text(parsed, 'dir') || '.',
-      dockerfile: list(parsed, 'dockerfile'),
-      image: given(parsed, 'image'),
-      platforms: given(parsed, 'platforms'),
-      port: given(parsed, 'port'),
-      path: given(parsed, 'path'),
-      force: bool(parsed, 'force'),
+      dockerfile: list(options, 'dockerfile'),
+      image: given(options, 'image'),
+      platforms: given(options, 'platforms'),
+      path: given(options, 'path'),
     };
     // Every flag is checked before anything is read or written: a bad one exits 2.
-    let port: number | undefined;
-    if (values.port !== undefined) {
-      port = Number(values.port);
-      if (!Number.isInteger(port) || port < 1 || port > 65535)
-        throw new UsageError(`"${echo(values.port)}" is not a port number (1-65535)`, '--port');
-    }
+    const port = wholeNumber(options, 'port', [1, 65535], 'a port number (1-65535)');
     if (values.image !== undefined) asUsage(() => parseRepository(values.image!, '--image'));
     if (values.platforms !== undefined)
       asUsage(() => parsePlatformList(values.platforms!, '--platforms'));
     if (values.path !== undefined && (!values.path.startsWith('/') || /\s/.test(values.path)))
       throw new UsageError(`"${echo(values.path)}" is not an HTTP path such as /healthz`, '--path');
     const result = await initRepository({
-      dir: path.resolve(io.cwd, values.dir),
+      dir: ctx.project.dir,
       ...(values.dockerfile?.length ? { dockerfiles: values.dockerfile } : {}),
       ...(values.image ? { image: values.image } : {}),
       ...(values.platforms ? { platforms: values.platforms } : {}),
       ...(port !== undefined ? { port } : {}),
       ...(values.path ? { path: values.path } : {}),
-      force: values.force,
-      env: io.env,
+      force: bool(options, 'force'),
+      env: ctx.env,
     });
-    for (const warning of result.warnings) io.logger.warning(warning);
+    for (const warning of result.warnings) ctx.logger.warning(warning);
     // The next commands as the user runs them: through npx, on the same folder.
-    const dir = values.dir === '.' ? '' : ` --dir ${values.dir}`;
+    const dirGiven = text(options, 'dir') || '.';
+    const dir = dirGiven === '.' ? '' : ` --dir ${dirGiven}`;
     const next = [
       [`${XPLAT_NPX} plan${dir}`, 'the matrix, after each edit of xplat.yml'],
       [`${XPLAT_NPX} generate${dir}`, `rewrites ${WORKFLOW_FILE} from xplat.yml`],
       [`${XPLAT_NPX} generate${dir} --check`, 'fails when the workflow is stale (for CI)'],
     ] as const;
     const width = Math.max(...next.map(([command]) => command.length));
-    io.stdout(
+    ctx.stdout(
       [
         ...result.images.flatMap((image) => {
           const files = [...new Set(image.proposal.platforms.map((p) => p.dockerfile))];
@@ -145,8 +138,8 @@ export const initCommand: Command = flagsCommand({
         `  commit ${result.written.join(', ')}`,
       ].join('\n'),
     );
-    const dependabot = await dependabotSuggestion(path.resolve(io.cwd, values.dir));
-    if (dependabot) io.stdout(`\n${dependabot}`);
+    const dependabot = await dependabotSuggestion(ctx.project.dir);
+    if (dependabot) ctx.stdout(`\n${dependabot}`);
     return 0;
   },
-});
+};

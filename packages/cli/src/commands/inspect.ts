@@ -2,14 +2,13 @@ import { inspectReference, renderInspect } from '@xplat/fuse';
 import { parseReference } from '@xplat/oci';
 import type { Command } from '../command.js';
 import { asUsage, bool, flagHelp, UsageError, type FlagTable } from '../flags.js';
-import { imageFlag, projectFlags } from './common.js';
-import { contextCommand } from './context.js';
+import { imageFlag, jsonFlag, projectFlags } from './common.js';
 import { runPerImage, type ImageTask } from './per-image.js';
 import { registryClients, registryFlags } from './registry-flags.js';
 
 export const inspectFlags: FlagTable = [
   { flag: 'raw', kind: 'boolean', help: 'print the manifest exactly as the registry returned it' },
-  { flag: 'json', kind: 'boolean', help: 'print the entries as JSON' },
+  jsonFlag('print the entries as JSON'),
   ...registryFlags,
   ...projectFlags,
   imageFlag(),
@@ -24,7 +23,7 @@ latest tag): every image of xplat.yml, or the one --image names.
 
 ${flagHelp(inspectFlags)}`;
 
-export const inspectCommand: Command = contextCommand({
+export const inspectCommand: Command = {
   name: 'inspect',
   summary: 'show the platforms (with os.version) of an image index',
   usage,
@@ -34,8 +33,8 @@ export const inspectCommand: Command = contextCommand({
     refuse: () => new UsageError('give one image reference, e.g. ghcr.io/org/app:1.2.3', 'REF'),
   },
   image: 'name',
-  async run(ctx, io) {
-    const given = ctx.parsed.positionals[0];
+  async run(options, ctx) {
+    const given = options.positionals[0];
     if (given && ctx.imageName)
       throw new UsageError('picks the default REF from xplat.yml; give REF or --image', '--image');
     const refs = given
@@ -51,13 +50,13 @@ export const inspectCommand: Command = contextCommand({
       ...r,
       ref: asUsage(() => parseReference(r.text, 'REF')),
     }));
-    const clientFor = registryClients(ctx.parsed, io);
-    const raw = bool(ctx.parsed, 'raw');
+    const clientFor = registryClients(options, ctx);
+    const raw = bool(options, 'raw');
     const tasks: ImageTask[] = parsedRefs.map(({ image, ref }) => ({
       image,
       run: async () => {
         const result = await inspectReference(clientFor(ref.registry), ref);
-        if (result.warning) io.logger.warning(result.warning);
+        if (result.warning) ctx.logger.warning(result.warning);
         // --raw wins over --json: the manifest exactly as the registry returned it.
         return {
           code: 0,
@@ -66,11 +65,11 @@ export const inspectCommand: Command = contextCommand({
         };
       },
     }));
-    return runPerImage(tasks, io, {
+    return runPerImage(tasks, ctx, {
       command: 'inspect',
       flags: inspectFlags,
-      json: bool(ctx.parsed, 'json') && !raw,
+      json: bool(options, 'json') && !raw,
       several: ctx.several && !given,
     });
   },
-});
+};

@@ -19,7 +19,7 @@ import {
   type LintOptions,
 } from '@xplat/dockerfile';
 import type { ResolvedImage, ResolvedLeg } from '@xplat/workflow';
-import type { CliIO, Command } from '../command.js';
+import type { CliIO, Command, CommandContext } from '../command.js';
 import {
   asUsage,
   bool,
@@ -33,8 +33,7 @@ import {
   type ParsedFlags,
 } from '../flags.js';
 import { pickLeg, projectImage, type Project } from '../project.js';
-import { imageFlag, projectFlags, shown } from './common.js';
-import { commandContext, type CommandContext, type CommandSpec } from './context.js';
+import { imageFlag, jsonFlag, projectFlags, shown } from './common.js';
 
 /** lint's flags; those that are build-platform-image inputs name them. */
 export const lintFlags: FlagTable = [
@@ -113,24 +112,8 @@ export const lintFlags: FlagTable = [
   },
   ...projectFlags,
   imageFlag(),
-  {
-    flag: 'json',
-    kind: 'boolean',
-    help: 'print the findings as JSON (also when the file cannot be used: {"error": ...})',
-  },
+  jsonFlag('print the findings as JSON (also when the file cannot be used: {"error": ...})'),
 ];
-
-const spec: CommandSpec = {
-  flags: lintFlags,
-  positionals: {
-    max: 0,
-    refuse: (given) =>
-      new UsageError(
-        `unexpected argument "${given[0]}"; pass the Dockerfile with --file and the context with --context`,
-      ),
-  },
-  image: 'name',
-};
 
 const usage = `usage: xplat lint [options]
 
@@ -217,35 +200,37 @@ export const lintCommand: Command = {
   summary: 'lint a Dockerfile for every platform it is built for',
   usage,
   flags: lintFlags,
-  async run(argv, io) {
+  positionals: {
+    max: 0,
+    refuse: (given) =>
+      new UsageError(
+        `unexpected argument "${given[0]}"; pass the Dockerfile with --file and the context with --context`,
+      ),
+  },
+  image: 'name',
+  run: lint,
+  onError(error, argv, io) {
     // --json is known before anything can fail, so even an unusable file answers in JSON.
-    const json = argv.includes('--json');
-    try {
-      return await lint(argv, io);
-    } catch (error) {
-      if (!json || !(error instanceof XplatError)) throw error;
-      const named = nameFlag(lintFlags, error);
-      io.stdout(
-        JSON.stringify(
-          {
-            ...(error instanceof UnusableDockerfile ? error.where : {}),
-            error: errorMessage(named),
-            errors: 0,
-            warnings: 0,
-            platforms: [],
-          },
-          null,
-          2,
-        ),
-      );
-      throw toUsage(named);
-    }
+    if (!argv.includes('--json') || !(error instanceof XplatError)) return error;
+    const named = nameFlag(lintFlags, error);
+    io.stdout(
+      JSON.stringify(
+        {
+          ...(error instanceof UnusableDockerfile ? error.where : {}),
+          error: errorMessage(named),
+          errors: 0,
+          warnings: 0,
+          platforms: [],
+        },
+        null,
+        2,
+      ),
+    );
+    return toUsage(named);
   },
 };
 
-async function lint(argv: string[], io: CliIO): Promise<number> {
-  const ctx = await commandContext(spec, argv, io);
-  const { parsed } = ctx;
+async function lint(parsed: ParsedFlags, ctx: CommandContext): Promise<number> {
   const builder = text(parsed, 'builder').trim();
   if (builder && !(BUILDER_KINDS as readonly string[]).includes(builder)) {
     throw new UsageError(
@@ -253,7 +238,7 @@ async function lint(argv: string[], io: CliIO): Promise<number> {
       'builder',
     );
   }
-  const jobs = asUsage(() => lintJobs(ctx, io));
+  const jobs = asUsage(() => lintJobs(parsed, ctx));
 
   const results: { image?: string; platform: string; file: string; findings: Finding[] }[] = [];
   const parsedFiles = new Map<string, ReturnType<typeof parseDockerfile>>();
@@ -311,7 +296,7 @@ async function lint(argv: string[], io: CliIO): Promise<number> {
   const errors = all.filter((f) => f.severity === 'error').length;
   const warnings = all.length - errors;
   if (bool(parsed, 'json')) {
-    io.stdout(
+    ctx.stdout(
       JSON.stringify(
         { file: results[0]?.file ?? '', errors, warnings, platforms: results },
         null,
@@ -334,7 +319,7 @@ async function lint(argv: string[], io: CliIO): Promise<number> {
       );
       for (const f of r.findings) lines.push(`  ${formatFinding(f)}`);
     }
-    io.stdout(lines.join('\n'));
+    ctx.stdout(lines.join('\n'));
   }
   return errors > 0 ? 1 : 0;
 }
@@ -344,11 +329,11 @@ async function lint(argv: string[], io: CliIO): Promise<number> {
  * Dockerfile, context, target and build args of its xplat.yml entry; flags override. For
  * every image --image leaves (none without xplat.yml).
  */
-function lintJobs(ctx: CommandContext, io: CliIO): LintJob[] {
-  const { parsed, project } = ctx;
-  if (!project.config) return imageLintJobs(parsed, io, project, undefined, false);
+function lintJobs(parsed: ParsedFlags, ctx: CommandContext): LintJob[] {
+  const { project } = ctx;
+  if (!project.config) return imageLintJobs(parsed, ctx, project, undefined, false);
   const jobs = ctx.images.flatMap((image) =>
-    imageLintJobs(parsed, io, project, image, ctx.several),
+    imageLintJobs(parsed, ctx, project, image, ctx.several),
   );
   if (!jobs.length)
     throw new XplatError(
@@ -458,11 +443,7 @@ class UnusableDockerfile extends UsageError {
     error: XplatError,
     readonly where: { file?: string; line?: number },
   ) {
-    const prefix = `${error.input}: `;
-    super(
-      error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message,
-      error.input,
-    );
+    super(error.reason, error.input);
     this.name = 'UnusableDockerfile';
   }
 }

@@ -9,7 +9,7 @@
 import { errorMessage, XplatError } from '@xplat/core';
 import type { ResolvedImage } from '@xplat/workflow';
 import type { CliIO } from '../command.js';
-import { isUsageError, nameFlag, type FlagTable } from '../flags.js';
+import { exitCodeOf, nameFlag, type FlagTable } from '../flags.js';
 
 /** What one image's work gives: its exit code, its output, and why it failed. */
 export interface ImageResult {
@@ -79,7 +79,7 @@ export async function runPerImage(
       if (!(error instanceof XplatError) && error instanceof Error && error.stack)
         io.logger.debug(error.stack);
       values.push({ name, error: errorMessage(error) });
-      code = Math.max(code, isUsageError(error) ? 2 : 1);
+      code = Math.max(code, exitCodeOf(error));
     }
   }
   if (options.json) io.stdout(JSON.stringify({ images: values }, null, 2));

@@ -2,8 +2,7 @@ import { parseFuseRequest, promote, renderPromoteText, type PromoteSpec } from '
 import { formatRepository, parseReference, parseRepository } from '@xplat/oci';
 import type { Command } from '../command.js';
 import { asUsage, bool, flagHelp, flagInputs, text, UsageError, type FlagTable } from '../flags.js';
-import { imageFlag, projectFlags } from './common.js';
-import { contextCommand } from './context.js';
+import { imageFlag, jsonFlag, projectFlags } from './common.js';
 import { imageOfReference } from './images.js';
 import { registryClients, registryFlags } from './registry-flags.js';
 
@@ -73,7 +72,7 @@ export const promoteFlags: FlagTable = [
   ...registryFlags,
   ...projectFlags,
   imageFlag(),
-  { flag: 'json', kind: 'boolean', help: 'print the result as JSON' },
+  jsonFlag('print the result as JSON'),
 ];
 
 const usage = `usage: xplat promote --from REF --tag TAG [--tag TAG2] [--to REPO] [options]
@@ -91,15 +90,14 @@ image a tag alone (--from sha-1a2b3c4) is of.
 
 ${flagHelp(promoteFlags)}`;
 
-export const promoteCommand: Command = contextCommand({
+export const promoteCommand: Command = {
   name: 'promote',
   summary: 'give an index that passed the gate new tags, across repositories and registries',
   usage,
   flags: promoteFlags,
   image: 'name',
-  async run(ctx, io) {
-    const { parsed } = ctx;
-    const from = text(parsed, 'from').trim();
+  async run(options, ctx) {
+    const from = text(options, 'from').trim();
     if (!from)
       throw new UsageError(
         'is required: the index to promote, e.g. ghcr.io/org/app:sha-1a2b3c4',
@@ -109,7 +107,7 @@ export const promoteCommand: Command = contextCommand({
       ? formatRepository(asUsage(() => parseReference(from, 'promote-from')))
       : undefined;
     const only = ctx.images.length === 1 ? ctx.images[0] : undefined;
-    const target = text(parsed, 'to') || fromRepository || only?.image;
+    const target = text(options, 'to') || fromRepository || only?.image;
     if (!target)
       throw new UsageError(
         ctx.several
@@ -126,15 +124,15 @@ export const promoteCommand: Command = contextCommand({
         : imageOfReference(config, target)
       : undefined;
     if (image) defaults['expected-platforms'] = image.legs.map((l) => l.name).join(',');
-    const inputs = flagInputs(promoteFlags, parsed, defaults);
-    const request = await asUsage(() => parseFuseRequest(inputs, io.cwd));
+    const inputs = flagInputs(promoteFlags, options, defaults);
+    const request = await asUsage(() => parseFuseRequest(inputs, ctx.cwd));
     const spec: PromoteSpec = request.promote!;
-    const client = registryClients(parsed, io)(request.target.registry);
-    const result = await promote({ ...request, promote: spec }, client, io.logger);
-    io.stdout(bool(parsed, 'json') ? JSON.stringify(result, null, 2) : renderPromoteText(result));
+    const client = registryClients(options, ctx)(request.target.registry);
+    const result = await promote({ ...request, promote: spec }, client, ctx.logger);
+    ctx.stdout(bool(options, 'json') ? JSON.stringify(result, null, 2) : renderPromoteText(result));
     return 0;
   },
-});
+};
 
 /** Whether two repository names are the same repository (docker.io/library/x = x). */
 function sameRepository(a: string, b: string): boolean {

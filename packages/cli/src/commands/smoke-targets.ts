@@ -9,11 +9,18 @@ import { parsePlatform, readLegResult, type Platform } from '@xplat/core';
 import { engineHost } from '@xplat/engine';
 import { parseSmokeInputs, type SmokeInputs } from '@xplat/smoke';
 import { legSmokeInputs, type ResolvedImage, type ResolvedLeg } from '@xplat/workflow';
-import type { CliIO } from '../command.js';
-import { asUsage, flagInputs, text, toUsage, UsageError, type FlagTable } from '../flags.js';
+import type { CliIO, CommandContext } from '../command.js';
+import {
+  asUsage,
+  flagInputs,
+  text,
+  toUsage,
+  UsageError,
+  type FlagTable,
+  type ParsedFlags,
+} from '../flags.js';
 import { imageLegDir, pickLeg } from '../project.js';
 import { runResultDir, shown } from './common.js';
-import type { CommandContext } from './context.js';
 
 /** One image's smoke test: its inputs, why it is left out, or why it cannot run. */
 export interface SmokeTarget {
@@ -29,28 +36,28 @@ export interface SmokeTarget {
  * (IMAGE or --image as a reference) or else the image of this run's leg result.
  */
 export async function smokeTargets(
+  options: ParsedFlags,
   ctx: CommandContext,
   flags: FlagTable,
-  io: CliIO,
   images: readonly ResolvedImage[],
   several: boolean,
   ref: string | undefined,
 ): Promise<SmokeTarget[]> {
-  const { parsed, project } = ctx;
+  const { project } = ctx;
   const withRef = (inputs: SmokeInputs): SmokeInputs => (ref ? { ...inputs, image: ref } : inputs);
-  if (!project.config) return [{ inputs: withRef(flagInputs(flags, parsed)) }];
-  const platform = text(parsed, 'platform');
+  if (!project.config) return [{ inputs: withRef(flagInputs(flags, options)) }];
+  const platform = text(options, 'platform');
   // The flags are checked before the engine is asked anything: refused when they fit no
   // leg of xplat.yml (the leg's own settings are checked again once known).
   if (!platform)
     precheckSmokeFlags(
-      flagInputs(flags, parsed),
+      flagInputs(flags, options),
       ref,
       images.flatMap((i) => i.legs),
     );
   const native = platform ? undefined : await enginePlatform(ctx);
-  const fromResult = !ref && !text(parsed, 'result-file');
-  const runDir = fromResult ? await runResultDir(parsed, io, project) : '';
+  const fromResult = !ref && !text(options, 'result-file');
+  const runDir = fromResult ? await runResultDir(options, ctx, project) : '';
   const targets: SmokeTarget[] = [];
   for (const image of images) {
     const leg = asUsage(() => pickLeg(project, platform || undefined, native, '--platform', image));
@@ -64,18 +71,18 @@ export async function smokeTargets(
     if (leg && fromResult) {
       const file = path.join(imageLegDir(runDir, project.config, image), `${leg.pair}.json`);
       if (several && !existsSync(file)) {
-        targets.push({ image, skipped: `no leg result at ${shown(io, file)}: not built yet` });
+        targets.push({ image, skipped: `no leg result at ${shown(ctx, file)}: not built yet` });
         continue;
       }
       try {
-        defaults = { ...defaults, ...(await fromLegResult(file, io)) };
+        defaults = { ...defaults, ...(await fromLegResult(file, ctx)) };
       } catch (error) {
         if (!several) throw error;
         targets.push({ image, error });
         continue;
       }
     }
-    targets.push({ image, inputs: withRef(flagInputs(flags, parsed, defaults)) });
+    targets.push({ image, inputs: withRef(flagInputs(flags, options, defaults)) });
   }
   if (targets.every((t) => t.skipped !== undefined))
     throw new UsageError(

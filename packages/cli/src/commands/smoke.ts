@@ -5,22 +5,25 @@ import {
   smokeTest,
   type SmokeRequest,
 } from '@xplat/smoke';
-import type { CliIO, Command } from '../command.js';
+import type { Command, CommandContext } from '../command.js';
 import { asUsage, bool, flagHelp, text, UsageError, type Flag, type FlagTable } from '../flags.js';
-import { environmentHelp, imageFlag, projectFlags, runIdFlag, shown } from './common.js';
-import { atMostOne, contextCommand, type CommandContext } from './context.js';
+import { environmentHelp, imageFlag, jsonFlag, projectFlags, runIdFlag, shown } from './common.js';
+import { atMostOne } from './context.js';
 import { imageOfReference, unknownImage } from './images.js';
 import { runPerImage, type ImageResult, type ImageTask } from './per-image.js';
 import { smokeTargets } from './smoke-targets.js';
 
-const s = (flag: string, value: string, help: string, fromConfig?: string): Flag => ({
+/** A smoke-test input as a string flag of the same name. */
+const s = (flag: string, value: string, help: string): Flag => ({
   flag,
   input: flag,
   kind: 'string',
   value,
   help,
-  ...(fromConfig ? { fromConfig } : {}),
 });
+
+/** One that xplat.yml sets too, under the same name in `smoke:`. */
+const fromSmoke = (flag: Flag): Flag => ({ ...flag, fromConfig: `smoke.${flag.flag}` });
 
 /** Every smoke-test input (SMOKE_INPUTS) as a flag, plus the CLI's own. */
 export const smokeFlags: FlagTable = [
@@ -29,8 +32,8 @@ export const smokeFlags: FlagTable = [
     help: "the image reference to test, as the IMAGE argument (default: this run's leg result)",
   }),
   s('platform', 'P', "os/arch[/variant], windows/amd64:ltsc2022 (default: the image's)"),
-  s('port', 'N', 'HTTP probe on this container port', 'smoke.port'),
-  s('path', 'P', 'HTTP path (default /)', 'smoke.path'),
+  fromSmoke(s('port', 'N', 'HTTP probe on this container port')),
+  fromSmoke(s('path', 'P', 'HTTP path (default /)')),
   s('method', 'M', 'HTTP method (default GET)'),
   {
     flag: 'header',
@@ -39,16 +42,11 @@ export const smokeFlags: FlagTable = [
     value: '"Name: value"',
     help: 'request header (repeat)',
   },
-  s('expect-status', 'S', '200, 2xx, 200-299, 200,204 (default 200-399)', 'smoke.expect-status'),
-  s('expect-body', 'RE', 'regular expression the body must match', 'smoke.expect-body'),
-  s('tcp-port', 'N', 'a port that must accept a TCP connection', 'smoke.tcp-port'),
-  s('expect-log', 'RE', 'a log line that must appear', 'smoke.expect-log'),
-  s(
-    'command',
-    'CMD',
-    'docker exec this; with --one-shot, what the container runs',
-    'smoke.command',
-  ),
+  fromSmoke(s('expect-status', 'S', '200, 2xx, 200-299, 200,204 (default 200-399)')),
+  fromSmoke(s('expect-body', 'RE', 'regular expression the body must match')),
+  fromSmoke(s('tcp-port', 'N', 'a port that must accept a TCP connection')),
+  fromSmoke(s('expect-log', 'RE', 'a log line that must appear')),
+  fromSmoke(s('command', 'CMD', 'docker exec this; with --one-shot, what the container runs')),
   s('expect-output', 'RE', "the command's (or one-shot container's) output must match"),
   s('expect-exit-code', 'N', 'expected exit code (default 0)'),
   {
@@ -58,48 +56,42 @@ export const smokeFlags: FlagTable = [
     help: 'the image runs and exits; exit code and output are the check',
   },
   s('args', 'ARGS', "replaces the image's CMD"),
-  {
+  fromSmoke({
     flag: 'env',
     input: 'env',
     kind: 'list',
     value: 'KEY=VALUE',
     help: 'container environment (repeat)',
-    fromConfig: 'smoke.env',
-  },
-  s('run-args', 'ARGS', 'extra docker run arguments', 'smoke.run-args'),
+  }),
+  fromSmoke(s('run-args', 'ARGS', 'extra docker run arguments')),
   s('network', 'N', 'auto (host on Linux, nat on Windows), host, or a network'),
   s('isolation', 'I', 'Windows: auto, process or hyperv'),
-  s('timeout', 'D', 'time to pass every probe (default 60s Linux, 180s Windows)', 'smoke.timeout'),
+  fromSmoke(s('timeout', 'D', 'time to pass every probe (default 60s Linux, 180s Windows)')),
   s('probe-timeout', 'D', "each probe's deadline inside --timeout"),
-  s(
-    'stop-timeout',
-    'D',
-    'docker stop timeout (default 10s Linux, 30s Windows)',
-    'smoke.stop-timeout',
-  ),
-  {
+  fromSmoke(s('stop-timeout', 'D', 'docker stop timeout (default 10s Linux, 30s Windows)')),
+  fromSmoke({
     flag: 'expect-graceful-stop',
     input: 'expect-graceful-stop',
     kind: 'boolean',
     help: 'fail unless the container exits on its own when stopped',
-    fromConfig: 'smoke.expect-graceful-stop',
-  },
+  }),
   s(
     'result-file',
     'FILE',
     "leg result to record the verdict in (default: this run's); without an image, its image@digest is tested",
   ),
-  s(
-    'skip',
-    'REASON',
-    'test nothing: record in the leg result that the smoke test was skipped, and why (xplat fuse --allow-untested admits it)',
-    'smoke.skip',
+  fromSmoke(
+    s(
+      'skip',
+      'REASON',
+      'test nothing: record in the leg result that the smoke test was skipped, and why (xplat fuse --allow-untested admits it)',
+    ),
   ),
   s('report-file', 'FILE', 'write the report JSON here'),
   s('log-lines', 'N', 'log lines kept in the report (default 50)'),
   runIdFlag,
   ...projectFlags,
-  { flag: 'json', kind: 'boolean', help: 'print the report JSON instead of the table' },
+  jsonFlag('print the report JSON instead of the table'),
 ];
 
 const usage = `usage: xplat smoke [IMAGE] [options]
@@ -123,16 +115,16 @@ ${flagHelp(smokeFlags)}
 
 ${environmentHelp}`;
 
-export const smokeCommand: Command = contextCommand({
+export const smokeCommand: Command = {
   name: 'smoke',
   summary: 'prove an image starts, answers and stops (then record it in the leg result)',
   usage,
   flags: smokeFlags,
   positionals: atMostOne('image'),
   image: 'reference',
-  async run(ctx, io) {
-    const { parsed, project } = ctx;
-    const positional = parsed.positionals[0];
+  async run(options, ctx) {
+    const { project } = ctx;
+    const positional = options.positionals[0];
     // IMAGE is always a reference: with several images and no --image, it picks the one
     // whose repository it names.
     const images =
@@ -140,15 +132,15 @@ export const smokeCommand: Command = contextCommand({
         ? [imageOfReference(project.config, positional) ?? refuseImage(ctx, positional)]
         : ctx.images;
     const several = ctx.several && !positional;
-    if (several && text(parsed, 'result-file'))
+    if (several && text(options, 'result-file'))
       throw new UsageError(
         `names one leg result; with several images, name its image with --image NAME (${images.map((i) => i.name).join(', ')})`,
         'result-file',
       );
     const targets = await smokeTargets(
+      options,
       ctx,
       smokeFlags,
-      io,
       images,
       several,
       positional ?? ctx.imageInput,
@@ -166,12 +158,12 @@ export const smokeCommand: Command = contextCommand({
         const request = requests[i];
         if (t.skipped !== undefined) return { image: t.image, skipped: t.skipped };
         if (!request) return { image: t.image, run: () => Promise.reject(t.error) };
-        return { image: t.image, run: () => runSmoke(request, ctx, io, controller.signal) };
+        return { image: t.image, run: () => runSmoke(request, ctx, controller.signal) };
       });
-      return await runPerImage(tasks, io, {
+      return await runPerImage(tasks, ctx, {
         command: 'smoke',
         flags: smokeFlags,
-        json: bool(parsed, 'json'),
+        json: bool(options, 'json'),
         several,
       });
     } finally {
@@ -179,7 +171,7 @@ export const smokeCommand: Command = contextCommand({
       process.off('SIGTERM', cancel);
     }
   },
-});
+};
 
 /** An IMAGE that names no image of xplat.yml: a usage error listing the names. */
 function refuseImage(ctx: CommandContext, reference: string): never {
@@ -190,19 +182,18 @@ function refuseImage(ctx: CommandContext, reference: string): never {
 async function runSmoke(
   request: SmokeRequest,
   ctx: CommandContext,
-  io: CliIO,
   signal: AbortSignal,
 ): Promise<ImageResult> {
   if (request.skip !== undefined) {
-    const skipped = await skipSmokeTest(request, { logger: io.logger });
+    const skipped = await skipSmokeTest(request, { logger: ctx.logger });
     return {
       code: 0,
       value: skipped,
-      text: `skipped ${skipped.platform}: ${skipped.reason} (recorded in ${shown(io, skipped.resultFile)})`,
+      text: `skipped ${skipped.platform}: ${skipped.reason} (recorded in ${shown(ctx, skipped.resultFile)})`,
     };
   }
   const report = await smokeTest(request, {
-    logger: io.logger,
+    logger: ctx.logger,
     signal,
     // The table goes to stdout, once; the log keeps only the progress.
     logChecks: false,

@@ -10,52 +10,32 @@
  * while waiting for anything else), so no two legs can wait on each other.
  */
 
-/** A FIFO semaphore: `use` runs fn once one of `size` places is free, in arrival order. */
-export class Slots {
-  private free: number;
-  private readonly waiting: (() => void)[] = [];
-
-  constructor(size: number) {
-    this.free = size;
-  }
-
-  async use<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.free > 0) this.free--;
-    else await new Promise<void>((resolve) => this.waiting.push(resolve));
-    try {
-      return await fn();
-    } finally {
-      const next = this.waiting.shift();
-      if (next) next();
-      else this.free++;
-    }
-  }
-}
+import { Limiter } from '@xplat/core';
 
 export class RunLocks {
-  private readonly engines = new Map<string, Slots>();
-  private readonly workspace = new Slots(1);
-  private readonly jobs: Slots;
+  private readonly engines = new Map<string, Limiter>();
+  private readonly workspace = new Limiter(1);
+  private readonly jobs: Limiter;
 
   /** `jobs`: engines worked on at once (default: no limit). */
   constructor(jobs?: number) {
-    this.jobs = new Slots(jobs ?? Number.MAX_SAFE_INTEGER);
+    this.jobs = new Limiter(jobs ?? Number.MAX_SAFE_INTEGER);
   }
 
   /** `engine` to itself. Taken first. */
   engine<T>(name: string, fn: () => Promise<T>): Promise<T> {
     let lock = this.engines.get(name);
-    if (!lock) this.engines.set(name, (lock = new Slots(1)));
-    return lock.use(fn);
+    if (!lock) this.engines.set(name, (lock = new Limiter(1)));
+    return lock.run(fn);
   }
 
   /** The project folder to itself, from a leg's prepare steps to its build. Taken second. */
   project<T>(fn: () => Promise<T>): Promise<T> {
-    return this.workspace.use(fn);
+    return this.workspace.run(fn);
   }
 
   /** One of the --jobs places. Taken last, and held only while working. */
   job<T>(fn: () => Promise<T>): Promise<T> {
-    return this.jobs.use(fn);
+    return this.jobs.run(fn);
   }
 }

@@ -93,7 +93,7 @@ function smokePlan(leg: ResolvedLeg, input: RunPlanInput, local: EngineEndpoint)
     );
     if (refusal)
       return none(
-        `${engineLabel(engine)} is Windows ${describeWindowsBuild(facts.osVersion)} and cannot run ${leg.name}: ${refusal.message.replace(/^platform: /, '')}`,
+        `${engineLabel(engine)} is Windows ${describeWindowsBuild(facts.osVersion)} and cannot run ${leg.name}: ${refusal.reason}`,
       );
   }
   if (input.embeddedRegistry && !isLocalEngineHost(engine.host))

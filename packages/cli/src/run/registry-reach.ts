@@ -11,6 +11,7 @@
  *                                      this machine's); then every engine is asked again
  *   otherwise                          refused (exit 2), one line: pass --registry
  */
+import { XplatError } from '@xplat/core';
 import { UsageError } from '../flags.js';
 import { REGISTRY_IMAGE, type EmbeddedRegistry } from './embedded-registry.js';
 import { engineLabel, isLocalEngineHost, type EngineEndpoint } from './endpoints.js';
@@ -141,7 +142,7 @@ export async function reachableRegistry(
   try {
     container = await deps.startContainer(engine);
   } catch (error) {
-    const why = (error as Error).message.replace(/^--registry: /, '');
+    const why = error instanceof XplatError ? error.reason : (error as Error).message;
     const { address, served } = registry;
     // The process was stopped above and the container never ran: nothing left to stop.
     throw await refuse(refusal({ address, served, checks, fallback: { engine, error: why } }));

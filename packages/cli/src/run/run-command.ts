@@ -2,13 +2,21 @@
  * `xplat run`: flags -> runPipeline -> the summary (stdout) or the --json report.
  * Progress goes to stderr, so `--json` output on stdout is one JSON document.
  */
-import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { echo } from '@xplat/core';
 import { parseKeyValues } from '@xplat/engine';
 import { validateTag } from '@xplat/oci';
 import type { Command } from '../command.js';
-import { asUsage, UsageError } from '../flags.js';
+import {
+  asUsage,
+  bool,
+  given,
+  list,
+  text,
+  UsageError,
+  wholeNumber,
+  type FlagTable,
+} from '../flags.js';
+import { imageFlag, jsonFlag, projectFlags } from '../commands/common.js';
 import { parseEngineFlags } from './engines.js';
 import { onInterrupt } from './interrupt.js';
 import { runPipeline } from './run-pipeline.js';
@@ -65,51 +73,49 @@ nothing tested here to fuse); 1 a platform or a fuse failed (that image is not f
 others are), or one was skipped with --require-all; 2 the flags or xplat.yml could not be
 used, or an engine cannot reach the embedded registry; 130 interrupted.`;
 
+/** xplat run's flags; its --help above is written out in full, as it always was. */
+export const runFlags: FlagTable = [
+  ...projectFlags,
+  imageFlag(),
+  { flag: 'registry', kind: 'string', value: 'R', help: 'push to HOST[:PORT][/prefix]' },
+  { flag: 'keep-registry', kind: 'boolean', help: 'leave the embedded registry running' },
+  { flag: 'engine', kind: 'list', value: 'P=ENDPOINT', help: 'platform P on that engine' },
+  { flag: 'jobs', kind: 'string', value: 'N', help: 'engines worked on at once' },
+  { flag: 'require-all', kind: 'boolean', help: 'a platform that cannot run here fails' },
+  { flag: 'network', kind: 'string', value: 'NAME', help: 'network for builds and smoke runs' },
+  { flag: 'build-arg', kind: 'list', value: 'NAME=VALUE', help: 'build argument (repeat)' },
+  { flag: 'tag', kind: 'list', value: 'TAG', help: 'tag of each fused index (repeat)' },
+  jsonFlag('print one JSON report on stdout at the end'),
+];
+
 export const runCommand: Command = {
   name: 'run',
   summary: 'the whole pipeline on this machine: plan, lint, build, smoke, gate, fuse',
   usage,
-  async run(argv, io) {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        dir: { type: 'string', default: '.' },
-        config: { type: 'string' },
-        image: { type: 'string' },
-        registry: { type: 'string' },
-        'keep-registry': { type: 'boolean', default: false },
-        engine: { type: 'string', multiple: true, default: [] },
-        jobs: { type: 'string' },
-        'require-all': { type: 'boolean', default: false },
-        network: { type: 'string', default: '' },
-        'build-arg': { type: 'string', multiple: true, default: [] },
-        tag: { type: 'string', multiple: true, default: [] },
-        json: { type: 'boolean', default: false },
-      },
-    });
-    if (positionals.length)
-      throw new UsageError(
-        `unexpected argument "${positionals[0]}"; the project folder is --dir`,
-        '--dir',
-      );
-    let jobs: number | undefined;
-    if (values.jobs !== undefined) {
-      jobs = Number(values.jobs);
-      if (!Number.isInteger(jobs) || jobs < 1)
-        throw new UsageError(`"${echo(values.jobs)}" is not a whole number of 1 or more`, '--jobs');
-    }
-    if (values.image !== undefined && !values.image.trim())
+  flags: runFlags,
+  positionals: {
+    max: 0,
+    refuse: (given) =>
+      new UsageError(`unexpected argument "${given[0]}"; the project folder is --dir`, '--dir'),
+  },
+  // The pipeline reads xplat.yml itself, and says how to write one when there is none.
+  project: false,
+  async run(options, ctx) {
+    const jobs = wholeNumber(options, 'jobs', [1, Infinity], 'a whole number of 1 or more');
+    const image = given(options, 'image');
+    if (image !== undefined && !image.trim())
       throw new UsageError("is empty: name one of xplat.yml's images", '--image');
-    if (values.registry !== undefined && values['keep-registry'])
+    const registry = given(options, 'registry');
+    const keepRegistry = bool(options, 'keep-registry');
+    if (registry !== undefined && keepRegistry)
       throw new UsageError(
         'is for the embedded registry; --registry names another one',
         '--keep-registry',
       );
-    const engines = asUsage(() => parseEngineFlags(values.engine));
+    const engines = asUsage(() => parseEngineFlags(list(options, 'engine')));
     const buildArgs = asUsage(() =>
       parseKeyValues(
-        values['build-arg'].join('\n'),
+        list(options, 'build-arg').join('\n'),
         '--build-arg',
         /^[A-Za-z_][A-Za-z0-9_]*$/,
         'NAME',
@@ -117,28 +123,30 @@ export const runCommand: Command = {
     );
 
     // Checked here, before any engine or registry is asked anything.
-    if (values.network && !/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(values.network))
+    const network = text(options, 'network');
+    if (network && !/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(network))
       throw new UsageError(
-        `"${echo(values.network)}" is not a network name (host, none, or a network)`,
+        `"${echo(network)}" is not a network name (host, none, or a network)`,
         '--network',
       );
-    for (const tag of values.tag) asUsage(() => validateTag(tag, '--tag'));
+    const tags = list(options, 'tag');
+    for (const tag of tags) asUsage(() => validateTag(tag, '--tag'));
 
-    const interrupt = onInterrupt((line) => io.stderr(line));
+    const interrupt = onInterrupt((line) => ctx.stderr(line));
     try {
       const result = await runPipeline({
-        projectDir: path.resolve(io.cwd, values.dir),
-        ...(values.config ? { configFile: values.config } : {}),
-        ...(values.image !== undefined ? { image: values.image } : {}),
-        ...(values.registry !== undefined ? { registry: values.registry } : {}),
+        projectDir: ctx.project.dir,
+        ...(text(options, 'config') ? { configFile: ctx.project.configFile } : {}),
+        ...(image !== undefined ? { image } : {}),
+        ...(registry !== undefined ? { registry } : {}),
         engines,
         ...(jobs ? { jobs } : {}),
-        requireAll: values['require-all'],
-        keepRegistry: values['keep-registry'],
-        network: values.network,
+        requireAll: bool(options, 'require-all'),
+        keepRegistry,
+        network,
         buildArgs,
-        tags: values.tag,
-        env: io.env,
+        tags,
+        env: ctx.env,
         signal: interrupt.signal,
         progress: {
           write: (text) => process.stderr.write(text),
@@ -146,11 +154,11 @@ export const runCommand: Command = {
           ...(process.stderr.columns ? { columns: process.stderr.columns } : {}),
         },
       });
-      if (values.json) {
-        io.stderr(result.summary);
-        io.stdout(JSON.stringify(result.report, null, 2));
+      if (bool(options, 'json')) {
+        ctx.stderr(result.summary);
+        ctx.stdout(JSON.stringify(result.report, null, 2));
       } else {
-        io.stdout(result.summary);
+        ctx.stdout(result.summary);
       }
       return interrupt.received() ? 130 : result.exitCode;
     } finally {

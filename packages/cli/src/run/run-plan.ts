@@ -132,7 +132,7 @@ function planWindows(leg: ResolvedLeg, facts: HostFacts, engine: EngineEndpoint)
     if (refusal)
       return {
         status: 'skip',
-        reason: `${where} is Windows ${describeWindowsBuild(host)} and cannot build ${leg.name}: ${refusal.message.replace(/^platform: /, '')}`,
+        reason: `${where} is Windows ${describeWindowsBuild(host)} and cannot build ${leg.name}: ${refusal.reason}`,
       };
   }
   return {

@@ -116,7 +116,7 @@ export async function checkWindowsBaseImages(
       );
       if (!runnable.length) {
         const refusal = windowsReleaseRefusal(host, candidates[0]!, options.isolation, 'file')!;
-        throw new XplatError(`${where}: ${refusal.message.replace(/^file: /, '')}`, 'file');
+        throw new XplatError(`${where}: ${refusal.reason}`, 'file');
       }
       candidates = runnable;
     }

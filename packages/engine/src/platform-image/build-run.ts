@@ -317,7 +317,7 @@ async function readBackLeg(
     // Pushed, but not what the leg asked for: a failed leg, so the gate says why.
     if (error instanceof PushedImageMismatch)
       throw new LegFailure(
-        error.message.slice(`${error.input}: `.length),
+        error.reason,
         error.input!,
         prepared.platform,
         prepared.selection.kind,

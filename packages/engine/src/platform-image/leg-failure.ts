@@ -20,12 +20,4 @@ export class LegFailure extends XplatError {
     super(message, input);
     this.name = 'LegFailure';
   }
-
-  /** The message without the input's name: the gate shows it as "build failed: <reason>". */
-  get reason(): string {
-    const prefix = `${this.input}: `;
-    return this.input && this.message.startsWith(prefix)
-      ? this.message.slice(prefix.length)
-      : this.message;
-  }
 }

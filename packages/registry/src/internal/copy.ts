@@ -4,6 +4,7 @@
  * are missing). Children first, blobs before the manifest that names them, everything by
  * digest so the copy is byte-identical and re-runs find it already there.
  */
+import { mapLimit } from '@xplat/core';
 import type { BlobCopyOutcome, ImageStore, ManifestResult } from '../client-types.js';
 import {
   formatReference,
@@ -46,31 +47,6 @@ export interface CopyImageResult {
   manifests: number;
   /** Blobs by outcome. */
   blobs: Record<BlobCopyOutcome, number>;
-}
-
-/** Run `fn` over `items`, at most `limit` at a time, in order of start; the first failure rejects. */
-export async function mapLimit<T, R>(
-  items: readonly T[],
-  limit: number,
-  fn: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  let failed = false;
-  const worker = async (): Promise<void> => {
-    // After a failure no new item starts: the caller is about to see the error.
-    while (next < items.length && !failed) {
-      const i = next++;
-      try {
-        results[i] = await fn(items[i] as T);
-      } catch (error) {
-        failed = true;
-        throw error;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-  return results;
 }
 
 export async function copyImage(

@@ -4,7 +4,7 @@
  * token or a newly learned challenge can cure, and turns 401/403 into one-line errors
  * that name the registry and where the credentials came from.
  */
-import { silentLogger } from '@xplat/core';
+import { Limiter, silentLogger } from '@xplat/core';
 import {
   type CredentialOptions,
   type Credentials,
@@ -64,29 +64,6 @@ export const DEFAULT_REQUESTS_PER_REGISTRY = 16;
 function defaultConcurrency(): number {
   const env = Number(process.env.XPLAT_REGISTRY_CONCURRENCY);
   return Number.isSafeInteger(env) && env >= 1 ? env : DEFAULT_REQUESTS_PER_REGISTRY;
-}
-
-/** A counting semaphore: at most `limit` holders, the rest wait in order of arrival. */
-export class Limiter {
-  #active = 0;
-  readonly #waiting: (() => void)[] = [];
-
-  constructor(readonly limit: number) {}
-
-  /** Runs `fn` once a slot is free; the slot is released when its promise settles. */
-  async run<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.#active >= this.limit)
-      await new Promise<void>((resolve) => this.#waiting.push(resolve));
-    else this.#active++;
-    try {
-      return await fn();
-    } finally {
-      const next = this.#waiting.shift();
-      // The slot passes straight to the next waiter: #active stays as it is.
-      if (next) next();
-      else this.#active--;
-    }
-  }
 }
 
 export class Transport {
