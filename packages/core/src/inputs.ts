@@ -1,6 +1,7 @@
 /**
- * Parsing shared by every action's getInputs() and the CLI. Action inputs arrive as
- * strings; these turn them into typed values or throw an XplatError naming the input.
+ * Parsing shared by every library's input parser (what readInputs hands an action) and
+ * the CLI. Inputs arrive as strings; these turn them into typed values or throw an
+ * XplatError naming the input.
  */
 import { XplatError } from './errors.js';
 
