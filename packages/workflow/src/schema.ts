@@ -5,7 +5,7 @@
  * credentials) are in config.ts, so every error still names its field and line.
  */
 import { parsePlatform } from '@xplat/core';
-import { parseRepository } from '@xplat/oci';
+import { DEFAULT_LEG_TAG, parseRepository } from '@xplat/oci';
 import { z } from 'zod';
 import { DEFAULT_XPLAT_USES } from './pins.js';
 import { parseTagTemplate } from './tags.js';
@@ -442,12 +442,11 @@ const imageFields = {
   'leg-tag': z
     .string({ error: 'must be a tag template' })
     .refine((v) => v.includes('{platform-pair}'), {
-      error:
-        'must contain {platform-pair} so every leg has its own tag, e.g. {platform-pair}-{sha}',
+      error: `must contain {platform-pair} so every leg has its own tag, e.g. ${DEFAULT_LEG_TAG}`,
     })
     .optional()
     .meta({
-      description: 'Tag template of each per-platform image (default {platform-pair}-{sha}).',
+      description: `Tag template of each per-platform image (default ${DEFAULT_LEG_TAG}).`,
     }),
   registry: z
     .strictObject({

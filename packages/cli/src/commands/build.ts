@@ -9,6 +9,7 @@ import {
   type HostFacts,
 } from '@xplat/engine';
 import { renderTable } from '@xplat/core';
+import { DEFAULT_LEG_TAG } from '@xplat/oci';
 import type { Command, CommandContext } from '../command.js';
 import { bool, flagHelp, text, type FlagTable } from '../flags.js';
 import { buildRequest, buildTargets, engineFacts } from './build-targets.js';
@@ -92,7 +93,7 @@ export const buildFlags: FlagTable = [
     input: 'tag-template',
     kind: 'string',
     value: 'T',
-    help: 'default {platform-pair}-{sha}',
+    help: `default ${DEFAULT_LEG_TAG}`,
     fromConfig: 'leg-tag',
   },
   {
