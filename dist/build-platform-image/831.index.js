@@ -10,12 +10,12 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony export */   legResultSchema: () => (/* binding */ legResultSchema),
 /* harmony export */   validateLegResult: () => (/* binding */ validateLegResult)
 /* harmony export */ });
-/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(2857);
-/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(4377);
+/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2857);
+/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(4377);
 /* harmony import */ var _builders_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(6093);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7638);
-/* harmony import */ var _leg_result_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(2819);
-/* harmony import */ var _platform_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(1266);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(7638);
+/* harmony import */ var _leg_result_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(2819);
+/* harmony import */ var _platform_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1266);
 /**
  * The leg result's schema (zod), strict: an unknown field, a malformed digest or a wrong
  * type is an error that names the file and the field. Its own module so that zod loads
@@ -27,27 +27,30 @@ __webpack_require__.r(__webpack_exports__);
 
 
 
-const platformString = zod__WEBPACK_IMPORTED_MODULE_3__/* .string */ .YjP().superRefine((value, ctx) => {
+const platformString = zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP().superRefine((value, ctx) => {
     try {
-        (0,_platform_js__WEBPACK_IMPORTED_MODULE_2__/* .parsePlatform */ .FL)(value);
+        (0,_platform_js__WEBPACK_IMPORTED_MODULE_1__/* .parsePlatform */ .FL)(value);
     }
     catch (error) {
-        ctx.addIssue({ code: 'custom', message: error.message.replace(/^platform: /, '') });
+        ctx.addIssue({
+            code: 'custom',
+            message: error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .XplatError */ .ii ? error.reason : String(error),
+        });
     }
 });
-const osVersionString = zod__WEBPACK_IMPORTED_MODULE_3__/* .string */ .YjP().superRefine((value, ctx) => {
+const osVersionString = zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP().superRefine((value, ctx) => {
     try {
-        (0,_platform_js__WEBPACK_IMPORTED_MODULE_2__/* .parseWindowsVersion */ .Vx)(value);
+        (0,_platform_js__WEBPACK_IMPORTED_MODULE_1__/* .parseWindowsVersion */ .Vx)(value);
     }
     catch {
         ctx.addIssue({
             code: 'custom',
-            message: `"${(0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .echo */ .WI)(value)}" is not an os.version such as 10.0.20348.2655`,
+            message: `"${(0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .echo */ .WI)(value)}" is not an os.version such as 10.0.20348.2655`,
         });
     }
 });
 /** A runner's name as the leg result records it: one line, short, printable. */
-const runnerName = zod__WEBPACK_IMPORTED_MODULE_3__/* .string */ .YjP()
+const runnerName = zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP()
     .min(1)
     .max(200)
     // eslint-disable-next-line no-control-regex
@@ -62,44 +65,44 @@ const runnerName = zod__WEBPACK_IMPORTED_MODULE_3__/* .string */ .YjP()
  * says so here: `platform` is Windows, `builtOn.platform` is Linux. Optional: results
  * written before it existed stay valid.
  */
-const builtOnSchema = zod__WEBPACK_IMPORTED_MODULE_3__/* .object */ .Ikc({
+const builtOnSchema = zod__WEBPACK_IMPORTED_MODULE_0__/* .object */ .Ikc({
     platform: platformString,
     runner: runnerName.optional(),
 })
     .strict();
-const smokeCheckSchema = zod__WEBPACK_IMPORTED_MODULE_3__/* .object */ .Ikc({
-    name: zod__WEBPACK_IMPORTED_MODULE_3__/* .string */ .YjP().min(1),
-    status: zod__WEBPACK_IMPORTED_MODULE_3__/* ["enum"] */ .k5n(['passed', 'failed', 'skipped']),
-    durationMs: zod__WEBPACK_IMPORTED_MODULE_3__/* .number */ .aig().nonnegative().optional(),
-    detail: zod__WEBPACK_IMPORTED_MODULE_3__/* .string */ .YjP().optional(),
+const smokeCheckSchema = zod__WEBPACK_IMPORTED_MODULE_0__/* .object */ .Ikc({
+    name: zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP().min(1),
+    status: zod__WEBPACK_IMPORTED_MODULE_0__/* ["enum"] */ .k5n(['passed', 'failed', 'skipped']),
+    durationMs: zod__WEBPACK_IMPORTED_MODULE_0__/* .number */ .aig().nonnegative().optional(),
+    detail: zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP().optional(),
 })
     .strict();
-const smokeSchema = zod__WEBPACK_IMPORTED_MODULE_3__/* .object */ .Ikc({
+const smokeSchema = zod__WEBPACK_IMPORTED_MODULE_0__/* .object */ .Ikc({
     /** `pending` until smoke-test has run; only `passed` opens the gate. */
-    status: zod__WEBPACK_IMPORTED_MODULE_3__/* ["enum"] */ .k5n(['pending', 'passed', 'failed', 'skipped']),
-    checks: zod__WEBPACK_IMPORTED_MODULE_3__/* .array */ .YOg(smokeCheckSchema),
-    readyMs: zod__WEBPACK_IMPORTED_MODULE_3__/* .number */ .aig().nonnegative().optional(),
-    durationMs: zod__WEBPACK_IMPORTED_MODULE_3__/* .number */ .aig().nonnegative().optional(),
-    reason: zod__WEBPACK_IMPORTED_MODULE_3__/* .string */ .YjP().optional(),
-    finishedAt: zod__WEBPACK_IMPORTED_MODULE_4__/* .datetime */ .w$().optional(),
+    status: zod__WEBPACK_IMPORTED_MODULE_0__/* ["enum"] */ .k5n(['pending', 'passed', 'failed', 'skipped']),
+    checks: zod__WEBPACK_IMPORTED_MODULE_0__/* .array */ .YOg(smokeCheckSchema),
+    readyMs: zod__WEBPACK_IMPORTED_MODULE_0__/* .number */ .aig().nonnegative().optional(),
+    durationMs: zod__WEBPACK_IMPORTED_MODULE_0__/* .number */ .aig().nonnegative().optional(),
+    reason: zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP().optional(),
+    finishedAt: zod__WEBPACK_IMPORTED_MODULE_3__/* .datetime */ .w$().optional(),
 })
     .strict();
-const legResultSchema = zod__WEBPACK_IMPORTED_MODULE_3__/* .object */ .Ikc({
-    schema: zod__WEBPACK_IMPORTED_MODULE_3__/* .literal */ .euz(_leg_result_js__WEBPACK_IMPORTED_MODULE_1__/* .LEG_RESULT_SCHEMA */ .r9),
+const legResultSchema = zod__WEBPACK_IMPORTED_MODULE_0__/* .object */ .Ikc({
+    schema: zod__WEBPACK_IMPORTED_MODULE_0__/* .literal */ .euz(_leg_result_js__WEBPACK_IMPORTED_MODULE_4__/* .LEG_RESULT_SCHEMA */ .r9),
     platform: platformString,
     osVersion: osVersionString.optional(),
-    image: zod__WEBPACK_IMPORTED_MODULE_3__/* .string */ .YjP().min(1),
+    image: zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP().min(1),
     /** Empty only in a failed leg's result: nothing was built. */
-    digest: zod__WEBPACK_IMPORTED_MODULE_3__/* .string */ .YjP(),
-    pushed: zod__WEBPACK_IMPORTED_MODULE_3__/* .boolean */ .zMY(),
-    tags: zod__WEBPACK_IMPORTED_MODULE_3__/* .array */ .YOg(zod__WEBPACK_IMPORTED_MODULE_3__/* .string */ .YjP().min(1)),
-    builder: zod__WEBPACK_IMPORTED_MODULE_3__/* ["enum"] */ .k5n(_builders_js__WEBPACK_IMPORTED_MODULE_5__/* .BUILDER_KINDS */ .m),
+    digest: zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP(),
+    pushed: zod__WEBPACK_IMPORTED_MODULE_0__/* .boolean */ .zMY(),
+    tags: zod__WEBPACK_IMPORTED_MODULE_0__/* .array */ .YOg(zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP().min(1)),
+    builder: zod__WEBPACK_IMPORTED_MODULE_0__/* ["enum"] */ .k5n(_builders_js__WEBPACK_IMPORTED_MODULE_5__/* .BUILDER_KINDS */ .m),
     builtOn: builtOnSchema.optional(),
-    timings: zod__WEBPACK_IMPORTED_MODULE_3__/* .object */ .Ikc({
-        startedAt: zod__WEBPACK_IMPORTED_MODULE_4__/* .datetime */ .w$(),
-        finishedAt: zod__WEBPACK_IMPORTED_MODULE_4__/* .datetime */ .w$(),
-        buildMs: zod__WEBPACK_IMPORTED_MODULE_3__/* .number */ .aig().nonnegative(),
-        pushMs: zod__WEBPACK_IMPORTED_MODULE_3__/* .number */ .aig().nonnegative().optional(),
+    timings: zod__WEBPACK_IMPORTED_MODULE_0__/* .object */ .Ikc({
+        startedAt: zod__WEBPACK_IMPORTED_MODULE_3__/* .datetime */ .w$(),
+        finishedAt: zod__WEBPACK_IMPORTED_MODULE_3__/* .datetime */ .w$(),
+        buildMs: zod__WEBPACK_IMPORTED_MODULE_0__/* .number */ .aig().nonnegative(),
+        pushMs: zod__WEBPACK_IMPORTED_MODULE_0__/* .number */ .aig().nonnegative().optional(),
     })
         .strict(),
     smoke: smokeSchema,
@@ -110,19 +113,19 @@ const legResultSchema = zod__WEBPACK_IMPORTED_MODULE_3__/* .object */ .Ikc({
      * uncommitted change, the classic builder). Optional: results written before it
      * existed stay valid.
      */
-    reproducible: zod__WEBPACK_IMPORTED_MODULE_3__/* .boolean */ .zMY().optional(),
-    reproducibleReason: zod__WEBPACK_IMPORTED_MODULE_3__/* .string */ .YjP().min(1).max(500).optional(),
-    source: zod__WEBPACK_IMPORTED_MODULE_3__/* .object */ .Ikc({
-        sha: zod__WEBPACK_IMPORTED_MODULE_3__/* .string */ .YjP().optional(),
-        ref: zod__WEBPACK_IMPORTED_MODULE_3__/* .string */ .YjP().optional(),
-        runId: zod__WEBPACK_IMPORTED_MODULE_3__/* .string */ .YjP().optional(),
+    reproducible: zod__WEBPACK_IMPORTED_MODULE_0__/* .boolean */ .zMY().optional(),
+    reproducibleReason: zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP().min(1).max(500).optional(),
+    source: zod__WEBPACK_IMPORTED_MODULE_0__/* .object */ .Ikc({
+        sha: zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP().optional(),
+        ref: zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP().optional(),
+        runId: zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP().optional(),
         /** GITHUB_RUN_ATTEMPT of the build: a fuse refuses a leg of a later attempt. */
-        runAttempt: zod__WEBPACK_IMPORTED_MODULE_3__/* .string */ .YjP()
+        runAttempt: zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP()
             .regex(/^[1-9][0-9]{0,5}$/, 'must be a run attempt: 1, 2, ...')
             .optional(),
-        job: zod__WEBPACK_IMPORTED_MODULE_3__/* .string */ .YjP().optional(),
+        job: zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP().optional(),
         /** The commit's time, which the image's times were set to (SOURCE_DATE_EPOCH). */
-        time: zod__WEBPACK_IMPORTED_MODULE_4__/* .datetime */ .w$().optional(),
+        time: zod__WEBPACK_IMPORTED_MODULE_3__/* .datetime */ .w$().optional(),
     })
         .strict()
         .optional(),
@@ -130,7 +133,7 @@ const legResultSchema = zod__WEBPACK_IMPORTED_MODULE_3__/* .object */ .Ikc({
      * The build did not produce an image (refused before building, or failed): the leg is
      * failed, and the gate says why instead of "missing".
      */
-    failure: zod__WEBPACK_IMPORTED_MODULE_3__/* .object */ .Ikc({ step: zod__WEBPACK_IMPORTED_MODULE_3__/* .literal */ .euz('build'), reason: zod__WEBPACK_IMPORTED_MODULE_3__/* .string */ .YjP().min(1) })
+    failure: zod__WEBPACK_IMPORTED_MODULE_0__/* .object */ .Ikc({ step: zod__WEBPACK_IMPORTED_MODULE_0__/* .literal */ .euz('build'), reason: zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP().min(1) })
         .strict()
         .optional(),
 })
@@ -138,7 +141,7 @@ const legResultSchema = zod__WEBPACK_IMPORTED_MODULE_3__/* .object */ .Ikc({
     .superRefine((result, ctx) => {
     if (result.failure && result.digest === '')
         return;
-    if (!_leg_result_js__WEBPACK_IMPORTED_MODULE_1__/* .DIGEST_PATTERN */ .WA.test(result.digest))
+    if (!_leg_result_js__WEBPACK_IMPORTED_MODULE_4__/* .DIGEST_PATTERN */ .WA.test(result.digest))
         ctx.addIssue({
             code: 'custom',
             path: ['digest'],
@@ -154,14 +157,14 @@ function validateLegResult(data, file) {
     const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]] : issue.path;
     const field = path.length ? path.join('.') : '(root)';
     const message = issue.code === 'unrecognized_keys'
-        ? `unknown field, not part of ${_leg_result_js__WEBPACK_IMPORTED_MODULE_1__/* .LEG_RESULT_SCHEMA */ .r9}`
+        ? `unknown field, not part of ${_leg_result_js__WEBPACK_IMPORTED_MODULE_4__/* .LEG_RESULT_SCHEMA */ .r9}`
         : field === 'schema'
-            ? `schema must be "${_leg_result_js__WEBPACK_IMPORTED_MODULE_1__/* .LEG_RESULT_SCHEMA */ .r9}"`
+            ? `schema must be "${_leg_result_js__WEBPACK_IMPORTED_MODULE_4__/* .LEG_RESULT_SCHEMA */ .r9}"`
             : issue.message;
     return failLegResult(file, field, message);
 }
 function failLegResult(file, field, message) {
-    throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .XplatError */ .ii(`invalid leg result, field ${field}: ${message}`, file);
+    throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .XplatError */ .ii(`invalid leg result, field ${field}: ${message}`, file);
 }
 
 

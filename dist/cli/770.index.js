@@ -60,7 +60,10 @@ const platformString = schemas/* string */.YjP().superRefine((value, ctx) => {
         (0,platform/* parsePlatform */.FL)(value);
     }
     catch (error) {
-        ctx.addIssue({ code: 'custom', message: error.message.replace(/^platform: /, '') });
+        ctx.addIssue({
+            code: 'custom',
+            message: error instanceof errors/* XplatError */.ii ? error.reason : String(error),
+        });
     }
 });
 const osVersionString = schemas/* string */.YjP().superRefine((value, ctx) => {

@@ -15,7 +15,7 @@ __webpack_require__.d(__webpack_exports__, {
 });
 
 // EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 11 modules
-var schemas = __webpack_require__(238);
+var schemas = __webpack_require__(857);
 // EXTERNAL MODULE: ./node_modules/zod/v4/classic/iso.js
 var iso = __webpack_require__(377);
 ;// CONCATENATED MODULE: ./packages/core/src/builders.ts
@@ -52,7 +52,10 @@ const platformString = schemas/* string */.YjP().superRefine((value, ctx) => {
         (0,platform/* parsePlatform */.FL)(value);
     }
     catch (error) {
-        ctx.addIssue({ code: 'custom', message: error.message.replace(/^platform: /, '') });
+        ctx.addIssue({
+            code: 'custom',
+            message: error instanceof errors/* XplatError */.ii ? error.reason : String(error),
+        });
     }
 });
 const osVersionString = schemas/* string */.YjP().superRefine((value, ctx) => {

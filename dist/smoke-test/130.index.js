@@ -2,7 +2,7 @@ export const id = 130;
 export const ids = [130];
 export const modules = {
 
-/***/ 3130:
+/***/ 130:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -15,9 +15,9 @@ __webpack_require__.d(__webpack_exports__, {
 });
 
 // EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 11 modules
-var schemas = __webpack_require__(2857);
+var schemas = __webpack_require__(857);
 // EXTERNAL MODULE: ./node_modules/zod/v4/classic/iso.js
-var iso = __webpack_require__(4377);
+var iso = __webpack_require__(377);
 ;// CONCATENATED MODULE: ./packages/core/src/builders.ts
 /**
  * The builders a platform image can be built with (engine's builder selection, the
@@ -30,11 +30,11 @@ var iso = __webpack_require__(4377);
 const BUILDER_KINDS = ['buildx', 'buildkit', 'classic'];
 
 // EXTERNAL MODULE: ./packages/core/src/errors.ts
-var errors = __webpack_require__(7638);
+var errors = __webpack_require__(638);
 // EXTERNAL MODULE: ./packages/core/src/leg-result.ts
-var leg_result = __webpack_require__(2819);
+var leg_result = __webpack_require__(819);
 // EXTERNAL MODULE: ./packages/core/src/platform.ts
-var platform = __webpack_require__(1266);
+var platform = __webpack_require__(266);
 ;// CONCATENATED MODULE: ./packages/core/src/leg-result-schema.ts
 /**
  * The leg result's schema (zod), strict: an unknown field, a malformed digest or a wrong
@@ -52,7 +52,10 @@ const platformString = schemas/* string */.YjP().superRefine((value, ctx) => {
         (0,platform/* parsePlatform */.FL)(value);
     }
     catch (error) {
-        ctx.addIssue({ code: 'custom', message: error.message.replace(/^platform: /, '') });
+        ctx.addIssue({
+            code: 'custom',
+            message: error instanceof errors/* XplatError */.ii ? error.reason : String(error),
+        });
     }
 });
 const osVersionString = schemas/* string */.YjP().superRefine((value, ctx) => {
