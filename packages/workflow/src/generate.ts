@@ -70,6 +70,20 @@ export interface GenerateOptions {
 
 const runsOnValue = (r: RunsOn): string | string[] => (typeof r === 'string' ? r : [...r]);
 
+/** A leg's own matrix keys in a job that runs on `runsOn` (its build or its smoke runner). */
+function matrixEntry(
+  config: ResolvedConfig,
+  leg: ResolvedLeg,
+  runsOn: RunsOn,
+): Record<string, unknown> {
+  return {
+    ...(config.several ? { image: leg.imageName } : {}),
+    platform: leg.name,
+    pair: leg.pair,
+    'runs-on': runsOnValue(runsOn),
+  };
+}
+
 /** The image a leg belongs to. */
 function imageOf(config: ResolvedConfig, leg: ResolvedLeg): ResolvedImage {
   return config.images.find((i) => i.name === leg.imageName)!;
@@ -175,12 +189,7 @@ function legMatrix(
   const smokeApart = vary(legs, 'smoke-apart', (l) => String(smokesApart(l)));
   const include = matrixInclude(
     legs,
-    (leg) => ({
-      ...(config.several ? { image: leg.imageName } : {}),
-      platform: leg.name,
-      pair: leg.pair,
-      'runs-on': runsOnValue(leg.buildRunner.runsOn),
-    }),
+    (leg) => matrixEntry(config, leg, leg.buildRunner.runsOn),
     [
       keys.repository,
       keys.qemu,
@@ -420,12 +429,7 @@ function smokeJob(
   const images = config.images.filter((i) => legs.some((l) => l.imageName === i.name));
   const include = matrixInclude(
     legs,
-    (leg) => ({
-      ...(config.several ? { image: leg.imageName } : {}),
-      platform: leg.name,
-      pair: leg.pair,
-      'runs-on': runsOnValue(leg.smokeRunner.runsOn),
-    }),
+    (leg) => matrixEntry(config, leg, leg.smokeRunner.runsOn),
     smoke,
   );
   const resultFile = `${LEG_RESULT_DIR}/\${{ matrix.pair }}.json`;
