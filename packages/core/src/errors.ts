@@ -66,19 +66,67 @@ export function clampEchoes(text: string): string {
       )
     : text;
   if (message.length <= ECHO_LIMIT) return message;
-  const cut = message
-    .replace(
-      new RegExp(`"([^"\\n]{${ECHO_LIMIT + 1},})"`, 'g'),
-      (_m, value: string) => `"${echo(value)}"`,
-    )
-    // Unquoted values (`the leg result is for <image>`): a path may be long, a value
-    // past twice the limit is not a path.
-    .replace(new RegExp(`[^\\s",;]{${2 * ECHO_LIMIT + 1},}`, 'g'), (value) => echo(value));
+  // Unquoted values (`the leg result is for <image>`): a path may be long, a value past
+  // twice the limit is not a path.
+  const cut = cutUnquoted(cutQuoted(message), 2 * ECHO_LIMIT);
   if (cut.length <= MESSAGE_LIMIT) return cut;
   // Per line: a ConfigError holds one line per problem.
   const lines = cut.split('\n').map((line) => echo(line, MESSAGE_LIMIT));
   const out = lines.slice(0, 50).join('\n');
   return lines.length > 50 ? `${out}\n… (${lines.length - 50} more lines)` : out;
+}
+
+/*
+ * The two scans below are written by hand, not as regular expressions: a pattern like
+ * `"([^"\n]{201,})"` over a 5 MiB value overflows V8's backtracking stack (RangeError:
+ * Maximum call stack size exceeded, seen in a loaded test run), which would replace the
+ * error a user should see with a crash. Both are one pass over the text.
+ */
+
+/** Each `"…"` whose value is on one line and longer than the echo limit, echoed. */
+function cutQuoted(text: string): string {
+  let out = '';
+  let from = 0;
+  let open = text.indexOf('"');
+  while (open >= 0) {
+    const close = text.indexOf('"', open + 1);
+    if (close < 0) break;
+    const value = text.slice(open + 1, close);
+    if (value.length > ECHO_LIMIT && !value.includes('\n')) {
+      out += `${text.slice(from, open)}"${echo(value)}"`;
+      from = close + 1;
+      open = text.indexOf('"', from);
+    } else {
+      // As a pattern would: the closing quote may open the next value.
+      open = close;
+    }
+  }
+  return out + text.slice(from);
+}
+
+/** Each run of characters other than white space, `"`, `,` and `;` longer than `limit`, echoed. */
+function cutUnquoted(text: string, limit: number): string {
+  let out = '';
+  let from = 0;
+  let start = -1;
+  for (let i = 0; i <= text.length; i++) {
+    const code = text.charCodeAt(i);
+    // Printable ASCII decides at once; other characters ask \s (Unicode spaces end a run).
+    const inRun =
+      code > 32 && code < 127
+        ? code !== 34 && code !== 44 && code !== 59 // " , ;
+        : i < text.length && !/\s/.test(text[i]!);
+    if (inRun) {
+      if (start < 0) start = i;
+      continue;
+    }
+    if (start >= 0 && i - start > limit) {
+      out += text.slice(from, start) + echo(text.slice(start, i));
+      from = i;
+    }
+    start = -1;
+  }
+  return out + text.slice(from);
 }
 
 /** One line of text for any thrown value, for logs and `core.setFailed`. */

@@ -25,6 +25,36 @@ describe('echo and the message safety net', () => {
     expect(clampEchoes('x'.repeat(10_000)).length).toBeLessThan(300);
   });
 
+  it('cuts a 20 MiB value instead of overflowing the regular-expression stack', () => {
+    // A counted pattern (`[^"]{201,}`) over this much text throws RangeError in V8 at any
+    // stack size; the scans are by hand so the user still gets the error that names the input.
+    const huge = 'c'.repeat(20 * 1024 * 1024);
+    expect(new XplatError(`"${huge}" is not a tag`, 'tags').message).toBe(
+      `tags: "${'c'.repeat(200)}… (20971520 bytes)" is not a tag`,
+    );
+    expect(errorMessage(new Error(`for ${huge}; and "${huge}"`))).toBe(
+      `for ${'c'.repeat(200)}… (20971520 bytes); and "${'c'.repeat(200)}… (20971520 bytes)"`,
+    );
+    // Two lines (a ConfigError): each is cut on its own.
+    expect(clampEchoes(`a: "${huge}"\nb: ok`)).toBe(
+      `a: "${'c'.repeat(200)}… (20971520 bytes)"\nb: ok`,
+    );
+  });
+
+  it.each([
+    ['a "short" value', 'a "short" value'],
+    [`"${'q'.repeat(201)}" then "x"`, `"${'q'.repeat(200)}… (201 bytes)" then "x"`],
+    // An odd quote: the closing quote of a short value opens the next one.
+    [`"x" "${'q'.repeat(300)}" "`, `"x" "${'q'.repeat(200)}… (300 bytes)" "`],
+    [`path/${'p'.repeat(395)} kept`, `path/${'p'.repeat(395)} kept`],
+    [
+      `path/${'p'.repeat(401)},next`,
+      `${`path/${'p'.repeat(401)}`.slice(0, 200)}… (406 bytes),next`,
+    ],
+  ])('cuts as the rule says: %#', (text, cut) => {
+    expect(clampEchoes(text)).toBe(cut);
+  });
+
   it('keeps a quoted value on its line', () => {
     expect(new XplatError('"a\nINJECTED" is not a tag', 'tags').message).toBe(
       'tags: "a\\nINJECTED" is not a tag',
