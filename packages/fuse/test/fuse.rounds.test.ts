@@ -96,7 +96,9 @@ const kind = (line: string): string => {
 
 describe('fuse, 8 platforms x 3 tags', () => {
   it('sources in the target repository: 28 requests, every independent group together', async () => {
-    fake = await startFakeRegistry({ open: true, delayMs: 15 });
+    // Each answer waits 150 ms, so the requests of one group overlap even when a loaded
+    // machine is slow to send them (at 15 ms, a load of 10 let fewer than 9 overlap).
+    fake = await startFakeRegistry({ open: true, delayMs: 150 });
     const sources = seed(fake, () => 'app');
     const result = await fuseInto('app', sources, new RegistryClient());
     expect(result.entries).toHaveLength(8);
