@@ -7,6 +7,7 @@ import {
   currentRun,
   fuse,
   FUSE_INPUTS,
+  fuseOutputs,
   GateClosedError,
   parseFuseRequest,
   promote,
@@ -49,11 +50,7 @@ export async function run(): Promise<void> {
         return;
       }
       const result = await fuse(request, client, logger);
-      core.setOutput('promoted', 'false');
-      core.setOutput('digest', result.digest);
-      core.setOutput('ref', result.ref);
-      core.setOutput('platforms', JSON.stringify(result.entries.map((e) => e.platform)));
-      core.setOutput('index', JSON.stringify(result.index));
+      for (const [name, value] of Object.entries(fuseOutputs(result))) core.setOutput(name, value);
       await core.summary.addRaw(renderFuseSummary(result)).write();
     },
     {

@@ -13,8 +13,10 @@ import {
   parseSmokeInputs,
   renderSkipSummary,
   renderSummary,
+  SKIP_OUTPUTS,
   skipSmokeTest,
   SMOKE_INPUTS,
+  smokeOutputs,
   smokeTest,
 } from '@xplat/smoke';
 import { CONTAINER_STATE } from './state.js';
@@ -38,8 +40,7 @@ export async function run(): Promise<void> {
       const request = parseSmokeInputs(raw);
       if (request.skip !== undefined) {
         const skipped = await skipSmokeTest(request, { logger: actionLogger() });
-        core.setOutput('passed', 'false');
-        core.setOutput('skipped', 'true');
+        for (const [name, value] of Object.entries(SKIP_OUTPUTS)) core.setOutput(name, value);
         await core.summary.addRaw(renderSkipSummary(skipped)).write();
         return;
       }
@@ -48,13 +49,8 @@ export async function run(): Promise<void> {
         signal: controller.signal,
         onContainer: (id) => core.saveState(CONTAINER_STATE, id),
       });
-      core.setOutput('passed', String(report.passed));
-      core.setOutput('skipped', 'false');
-      core.setOutput('ready-ms', report.readyMs === undefined ? '' : String(report.readyMs));
-      core.setOutput('duration-ms', String(report.durationMs));
-      core.setOutput('report', request.reportFile ?? '');
-      if (report.exitCode !== undefined) core.setOutput('exit-code', String(report.exitCode));
-      if (report.stop) core.setOutput('graceful-stop', String(report.stop.graceful));
+      for (const [name, value] of Object.entries(smokeOutputs(report, request.reportFile ?? '')))
+        core.setOutput(name, value);
       await core.summary.addRaw(renderSummary(report)).write();
       if (!report.passed) core.setFailed(report.reason ?? 'smoke test failed');
     });

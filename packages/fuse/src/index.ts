@@ -17,5 +17,5 @@ export {
   parseFuseRequest,
 } from './request.js';
 export { currentRun } from './run-check.js';
-export { renderFuseSummary, renderGateSummary } from './summary.js';
+export { fuseOutputs, renderFuseSummary, renderGateSummary } from './summary.js';
 export { renderFuseText } from './text.js';

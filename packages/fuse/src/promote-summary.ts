@@ -3,7 +3,7 @@
  * title that says where it came from, or one line when there was nothing to promote.
  */
 import type { PromoteResult } from './promote.js';
-import { renderFuseSummary } from './summary.js';
+import { fuseOutputs, renderFuseSummary } from './summary.js';
 import { renderFuseText } from './text.js';
 
 export function renderPromoteSummary(result: PromoteResult): string {
@@ -26,11 +26,5 @@ export function renderPromoteText(result: PromoteResult): string {
 /** The action's outputs: those of a fuse, and whether anything was promoted. */
 export function promoteOutputs(result: PromoteResult): Record<string, string> {
   if (!result.promoted) return { promoted: 'false' };
-  return {
-    promoted: 'true',
-    digest: result.digest,
-    ref: result.ref,
-    platforms: JSON.stringify(result.entries.map((e) => e.platform)),
-    index: JSON.stringify(result.index),
-  };
+  return { ...fuseOutputs(result), promoted: 'true' };
 }

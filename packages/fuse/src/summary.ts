@@ -30,6 +30,22 @@ function smokeCell(e: FuseResult['entries'][number]): string {
   return `${SMOKE_ICON[e.smoke] ?? ''} ${e.smoke}`.trim();
 }
 
+/**
+ * fuse-manifest's outputs for an index it wrote (or would write): `promoted` is false, as
+ * nothing was promoted; a promote reports the same four of the index it tagged.
+ */
+export function fuseOutputs(
+  result: Pick<FuseResult, 'digest' | 'ref' | 'entries' | 'index'>,
+): Record<string, string> {
+  return {
+    promoted: 'false',
+    digest: result.digest,
+    ref: result.ref,
+    platforms: JSON.stringify(result.entries.map((e) => e.platform)),
+    index: JSON.stringify(result.index),
+  };
+}
+
 export function renderFuseSummary(result: FuseResult): string {
   const title = result.dryRun ? '### xplat fuse (dry run: nothing written)' : '### xplat fuse';
   const rows = result.entries.map((e) =>

@@ -16,6 +16,6 @@ export {
   smokeTimeout,
 } from './options.js';
 export { parseRegex, parseStatus, parseWords } from './parse.js';
-export { renderChecks, renderSummary } from './report.js';
+export { renderChecks, renderSummary, smokeOutputs } from './report.js';
 export { smokeTest } from './run/smoke-test.js';
-export { renderSkipSummary, skipSmokeTest } from './skip.js';
+export { renderSkipSummary, SKIP_OUTPUTS, skipSmokeTest } from './skip.js';

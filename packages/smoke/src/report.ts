@@ -107,6 +107,22 @@ export function renderChecks(report: SmokeReport): string {
 
 const mdCell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 
+/**
+ * smoke-test's outputs for a test that ran; `reportFile` is where the report was written.
+ * `exit-code` and `graceful-stop` only when the test produced them.
+ */
+export function smokeOutputs(report: SmokeReport, reportFile: string): Record<string, string> {
+  return {
+    passed: String(report.passed),
+    skipped: 'false',
+    'ready-ms': report.readyMs === undefined ? '' : String(report.readyMs),
+    'duration-ms': String(report.durationMs),
+    report: reportFile,
+    ...(report.exitCode !== undefined ? { 'exit-code': String(report.exitCode) } : {}),
+    ...(report.stop ? { 'graceful-stop': String(report.stop.graceful) } : {}),
+  };
+}
+
 /** The job summary: verdict, probes with timings, and the reason when it failed. */
 export function renderSummary(report: SmokeReport): string {
   const verdict = report.passed ? '✅ passed' : '❌ failed';

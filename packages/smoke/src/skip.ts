@@ -56,6 +56,9 @@ export async function skipSmokeTest(
   return { reason, resultFile: file, platform, finishedAt };
 }
 
+/** smoke-test's outputs for a skip: not passed (nothing ran), skipped. */
+export const SKIP_OUTPUTS: Readonly<Record<string, string>> = { passed: 'false', skipped: 'true' };
+
 /** The job summary of a skip: what was not tested, why, and what the fuse will make of it. */
 export function renderSkipSummary(skip: SmokeSkip): string {
   // Markdown outside code spans: a reason is text, never a table cell break or HTML.

@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import { legSmoke, SMOKE_REPORT_SCHEMA, type SmokeReport } from '../src/report.js';
-import { renderChecks, renderSummary } from '@xplat/smoke';
+import { renderChecks, renderSummary, smokeOutputs } from '@xplat/smoke';
 
 const failed: SmokeReport = {
   schema: SMOKE_REPORT_SCHEMA,
@@ -103,5 +103,26 @@ describe('report views', () => {
       'start              passed  900 ms   windows/amd64:ltsc2022 on windows/amd64, network nat',
       'http GET /healthz  failed  3001 ms  answered 500 | body: a|b',
     ]);
+  });
+});
+
+describe('smokeOutputs', () => {
+  test('a failed service test: no ready time, no exit code or stop it did not have', () => {
+    expect(smokeOutputs(failed, '/tmp/r.json')).toEqual({
+      passed: 'false',
+      skipped: 'false',
+      'ready-ms': '',
+      'duration-ms': '4210',
+      report: '/tmp/r.json',
+    });
+  });
+
+  test('a one-shot test that passed reports its exit code; a stopped service its stop', () => {
+    const out = smokeOutputs(
+      { ...failed, passed: true, readyMs: 120, exitCode: 0, stop: { graceful: true } as never },
+      'r.json',
+    );
+    expect(out).toMatchObject({ passed: 'true', 'ready-ms': '120', 'exit-code': '0' });
+    expect(out['graceful-stop']).toBe('true');
   });
 });
